@@ -1,0 +1,83 @@
+"""Coalition of Sustainable Cities of Central Asia: climate and disaster risk dashboard.
+
+`app:server` is the WSGI entry for gunicorn. Pages register themselves from `pages/`; the shell
+(header, navigation, language switch, footer) is built from `dash.page_registry`.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+import dash
+import dash_mantine_components as dmc
+from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
+
+import ids
+from components import shell
+from components.page import ROUTING_STATE
+from i18n import parse_query, resolve_lang, t
+from services.config import settings
+from services.data_access import cache, cache_config, get_data
+from services.routes import register_routes
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+app = dash.Dash(
+    __name__,
+    use_pages=True,
+    serve_locally=True,
+    title="Коалиция устойчивых городов Центральной Азии",
+    update_title=None,
+    suppress_callback_exceptions=True,
+    routing_callback_inputs={ROUTING_STATE: State(ids.LANG_STORE, "data")},
+    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+               {"name": "description", "content": "Climate and disaster risk of the coalition's cities"}],
+)
+server = app.server
+server.config["SECRET_KEY"] = settings.secret_key
+server.config.update(cache_config())
+cache.init_app(server)
+register_routes(server)
+
+
+def serve_layout() -> dmc.MantineProvider:
+    """The shell around `dash.page_container`; its texts are filled by `render_shell`."""
+    return dmc.MantineProvider(html.Div([
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Location(id=ids.REDIRECT, refresh="callback-nav"),
+        dcc.Store(id=ids.LANG_STORE, storage_type="local"),
+        html.A(id="skip-link", href="#main", className="skip-link", children="Перейти к содержанию"),
+        html.Header(id=ids.HEADER, className="site-header"),
+        html.Main(dash.page_container, id="main", className="site-main", tabIndex="-1"),
+        html.Footer(id=ids.FOOTER, className="site-footer"),
+        html.Div(id=ids.HTML_LANG, hidden=True),
+    ], className="app-root"))
+
+
+app.layout = serve_layout
+
+
+@callback(Output(ids.HEADER, "children"), Output(ids.FOOTER, "children"),
+          Output("skip-link", "children"),
+          Input(ids.URL, "pathname"), Input(ids.URL, "search"), State(ids.LANG_STORE, "data"))
+def render_shell(pathname: str | None, search: str | None, stored: str | None):
+    """Header and footer in the language of the URL (or the remembered one)."""
+    query = parse_query(search)
+    lang, _ = resolve_lang(query.get("lang", stored))
+    try:
+        manifest = get_data().manifest
+    except Exception:  # noqa: BLE001 - the footer says the data is missing instead of failing
+        manifest = None
+    return (shell.header(lang, pathname or "/", query), shell.footer(lang, manifest),
+            t("shell.skip", lang))
+
+
+app.clientside_callback(
+    ClientsideFunction(namespace="ccca", function_name="syncLanguage"),
+    Output(ids.LANG_STORE, "data"), Output(ids.REDIRECT, "href"),
+    Input(ids.URL, "search"), State(ids.URL, "pathname"), State(ids.LANG_STORE, "data"),
+)
+
+if __name__ == "__main__":
+    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),
+            debug=os.environ.get("DASH_DEBUG", "0") == "1")

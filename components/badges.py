@@ -1,0 +1,31 @@
+"""Small labels that say how far to trust a value: status badge and source link."""
+from __future__ import annotations
+
+from dash import html
+
+from i18n import t
+
+
+def status_badge(status: str, lang: str, national: bool = False) -> html.Span:
+    """A coloured, worded badge for sourced / estimated / illustrative (never colour alone)."""
+    children = [html.Span(t(f"status.{status}", lang), className=f"badge badge-{status}",
+                          title=t(f"status.{status}.help", lang))]
+    if national and status != "national":
+        children.append(html.Span(t("status.national", lang), className="badge badge-national",
+                                  title=t("status.national.help", lang)))
+    return html.Span(children, className="badges")
+
+
+def source_link(source_id: str, sources: dict[str, dict], lang: str) -> html.Span:
+    """The source's short title, linked to its address when it has one."""
+    src = sources.get(source_id)
+    if not src:
+        return html.Span(source_id, className="source")
+    title = str(src.get("publisher") or src.get("title") or source_id)
+    year = src.get("year")
+    label = f"{title}, {int(year)}" if isinstance(year, (int, float)) and year == year else title
+    url = src.get("url")
+    if isinstance(url, str) and url.startswith("http"):
+        return html.Span(html.A(label, href=url, target="_blank", rel="noopener noreferrer",
+                                title=str(src.get("title", ""))), className="source")
+    return html.Span(label, className="source", title=str(src.get("title", "")))

@@ -1,0 +1,57 @@
+"""Plotly figures built from plain DataFrames, labelled in the chosen language."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from i18n import plotly_separators, t
+
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+DIMENSION_COLOURS = {
+    "hazard_exposure": "#D55E00",
+    "vulnerability": "#0072B2",
+    "lack_of_coping_capacity": "#009E73",
+}
+DIMENSIONS = tuple(DIMENSION_COLOURS)
+
+
+def base_layout(lang: str, height: int = 360) -> dict:
+    """Layout settings every figure shares: locale separators, fonts, margins."""
+    return dict(
+        separators=plotly_separators(lang),
+        font=dict(family="DejaVu Sans, Verdana, sans-serif", size=13, color="#1f2933"),
+        margin=dict(l=10, r=20, t=30, b=50),
+        height=height,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+    )
+
+
+def graph_config(lang: str) -> dict:
+    """dcc.Graph config: the locale, no plotly logo, no external links."""
+    return {"locale": lang, "displaylogo": False, "responsive": True,
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"], "showLink": False,
+            "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def ranking_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang: str) -> go.Figure:
+    """Horizontal bars: composite risk per city, with its three dimensions beside it."""
+    df = ranked.dropna(subset=["risk"]).sort_values("risk")
+    fig = go.Figure()
+    for dim in DIMENSIONS:
+        fig.add_bar(y=df["name"], x=df[dim], orientation="h", name=dimension_names[dim],
+                    marker_color=DIMENSION_COLOURS[dim], opacity=0.85,
+                    hovertemplate="%{y}: %{x:.1f}<extra>" + dimension_names[dim] + "</extra>")
+    fig.add_scatter(y=df["name"], x=df["risk"], mode="markers+text", name=t("index.risk", lang),
+                    marker=dict(symbol="diamond", size=14, color="#1f2933", line=dict(color="white", width=1)),
+                    text=[f"{v:.1f}".replace(".", ",") if lang == "ru" else f"{v:.1f}" for v in df["risk"]],
+                    textposition="middle right", textfont=dict(size=13, color="#1f2933"),
+                    hovertemplate="%{y}: %{x:.1f}<extra>" + t("index.risk", lang) + "</extra>")
+    layout = base_layout(lang, height=max(260, 70 * len(df) + 80))
+    layout.update(barmode="group", bargap=0.25,
+                  xaxis=dict(range=[0, 10], title=t("index.score_axis", lang), gridcolor="#e4e7eb",
+                             fixedrange=True),
+                  yaxis=dict(fixedrange=True, automargin=True))
+    fig.update_layout(**layout)
+    return fig

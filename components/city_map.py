@@ -1,0 +1,71 @@
+"""The member-city map (dash-leaflet): outlines, rivers and cities, all served by the app.
+
+Geometry comes from /geo/<layer>.geojson (sent once, cached by the browser); web tiles are an
+optional base layer that is off by default, so the map is complete with no internet.
+"""
+from __future__ import annotations
+
+import math
+
+import dash_leaflet as dl
+import pandas as pd
+from dash import html
+
+from i18n import format_int, format_number, t
+
+OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+
+
+def marker_radius(population: float) -> float:
+    """Marker radius in pixels, growing with the square root of population (area ~ people)."""
+    if not population or population != population:
+        return 6.0
+    return 6.0 + 10.0 * math.sqrt(population / 1_000_000)
+
+
+def city_markers(rows: pd.DataFrame, lang: str) -> list:
+    """One circle per city, filled with its risk-class colour, with a worded tooltip."""
+    markers = []
+    for row in rows.itertuples():
+        label = (f"{row.name}: {t('index.risk', lang)} {format_number(row.risk, lang)} "
+                 f"({row.class_name}) · {t('city.population', lang)} {format_int(row.population, lang)}")
+        markers.append(dl.CircleMarker(
+            center=[row.lat, row.lon], radius=marker_radius(row.population),
+            color="#1f2933", weight=1.5, fillColor=row.colour or "#cbd2d9", fillOpacity=0.95,
+            children=[dl.Tooltip(label)], id=f"city-marker-{row.city_id}"))
+    return markers
+
+
+def view_for(lats: list[float], lons: list[float]) -> tuple[list[float], float]:
+    """Centre and zoom that show every city with a margin (Leaflet's Web Mercator zoom levels)."""
+    if not lats:
+        return [45.0, 65.0], 4.0
+    center = [(min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2]
+    span = max(max(lons) - min(lons) + 6, (max(lats) - min(lats) + 5) * 1.4, 4)
+    zoom = max(2.0, min(8.0, math.floor(math.log2(360 / span) * 4) / 4 + 0.75))
+    return center, zoom
+
+
+def city_map(rows: pd.DataFrame, lang: str, map_id: str, tiles: bool = True,
+             height: str = "420px") -> html.Div:
+    """The map with country and region outlines, rivers and lakes, and the member cities."""
+    base_layers = [dl.BaseLayer(html.Div(), name=t("map.no_tiles", lang), checked=True)]
+    if tiles:
+        base_layers.append(dl.BaseLayer(dl.TileLayer(url=OSM_URL, attribution=OSM_ATTRIBUTION),
+                                        name=t("map.osm_tiles", lang), checked=False))
+    overlays = [
+        dl.Overlay(dl.GeoJSON(url="/geo/countries.geojson", style={"variable": "ccca.countryStyle"},
+                              interactive=False), name=t("map.countries", lang), checked=True),
+        dl.Overlay(dl.GeoJSON(url="/geo/admin1.geojson", style={"variable": "ccca.admin1Style"},
+                              interactive=False), name=t("map.admin1", lang), checked=True),
+        dl.Overlay(dl.GeoJSON(url="/geo/rivers.geojson", style={"variable": "ccca.riverStyle"},
+                              interactive=False), name=t("map.rivers", lang), checked=True),
+        dl.Overlay(dl.LayerGroup(city_markers(rows, lang)), name=t("map.cities", lang), checked=True),
+    ]
+    center, zoom = view_for(rows["lat"].tolist(), rows["lon"].tolist())
+    return html.Div(
+        dl.Map([dl.LayersControl(base_layers + overlays, collapsed=True)],
+               center=center, zoom=zoom, zoomSnap=0.25, style={"height": height, "width": "100%"}, id=map_id,
+               attributionControl=True, scrollWheelZoom=False),
+        className="map-frame", role="region", **{"aria-label": t("map.label", lang)})

@@ -1,0 +1,215 @@
+"""Read a built data set and answer the questions pages ask (plain DataFrames and dicts).
+
+Pages call these through the app's cache (see `services/data_access.py`); the functions take a
+`BuildData` and simple arguments, so they are easy to test and to memoize by build id.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from domain.risk_index import DIMENSION_ORDER, IndexWeights, compute_index
+
+GEO_LAYERS = ("countries", "admin1", "rivers")
+SOURCE_TABLES = ("cities", "sources", "dimensions", "categories", "indicators", "indicator_values",
+                 "hazard_levels", "hazard_types", "hazards", "events", "risk_classes", "inform_country")
+DERIVED_TABLES = ("indicator_scores", "category_scores", "dimension_scores", "risk")
+
+
+@dataclass
+class BuildData:
+    """One built data set: its manifest, its tables and its geometry, read from Parquet."""
+
+    path: Path
+    manifest: dict
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def build_id(self) -> str:
+        return str(self.manifest["build_id"])
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def geometry_path(self, layer: str) -> Path:
+        return self.path / "geo" / f"{layer}.geojson"
+
+
+class BuildMissingError(RuntimeError):
+    """No usable build was found: run `make data`."""
+
+
+def load_build(build_dir: Path) -> BuildData:
+    """Read the manifest and every table of the build that `build_dir` points at."""
+    real = Path(build_dir).resolve()
+    manifest_path = real / "manifest.json"
+    if not manifest_path.exists():
+        raise BuildMissingError(f"no data build at {build_dir}: run `make data`")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    tables = {name: pd.read_parquet(real / f"{name}.parquet")
+              for name in SOURCE_TABLES + DERIVED_TABLES}
+    return BuildData(real, manifest, tables)
+
+
+def localized(frame: pd.DataFrame, lang: str, *columns: str) -> pd.DataFrame:
+    """Add plain `<column>` columns holding the `<column>_<lang>` text (RU/EN pairs)."""
+    out = frame.copy()
+    for col in columns:
+        out[col] = out[f"{col}_{lang}"] if f"{col}_{lang}" in out else out[f"{col}_en"]
+    return out
+
+
+def city_names(data: BuildData, lang: str) -> dict[str, str]:
+    """city_id -> city name in the language."""
+    cities = data["cities"]
+    return dict(zip(cities["city_id"], cities[f"name_{lang}"]))
+
+
+def ranking(data: BuildData, lang: str) -> pd.DataFrame:
+    """Cities ranked by composite risk, with the three dimensions, class and coverage."""
+    cities = localized(data["cities"], lang, "name", "country")
+    dims = data["dimension_scores"].pivot(index="city_id", columns="dimension", values="score")
+    classes = localized(data["risk_classes"], lang, "name")[["class_id", "name", "colour"]]
+    out = (data["risk"].merge(cities[["city_id", "name", "country", "country_iso3", "population",
+                                      "population_year", "population_source_id", "lat", "lon"]], on="city_id")
+           .merge(dims.reset_index(), on="city_id", how="left")
+           .merge(classes.rename(columns={"class_id": "risk_class", "name": "class_name"}),
+                  on="risk_class", how="left"))
+    return out.sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
+
+
+def city_provenance(data: BuildData) -> pd.DataFrame:
+    """Per city, how many index values are sourced, estimated, illustrative, and national stand-ins."""
+    scores = data["indicator_scores"]
+    counts = scores.pivot_table(index="city_id", columns="status", values="indicator_id",
+                                aggfunc="count", fill_value=0)
+    for status in ("sourced", "estimated", "illustrative"):
+        if status not in counts:
+            counts[status] = 0
+    national = scores[scores["value_scope"] == "country"].groupby("city_id")["indicator_id"].count()
+    counts["national"] = national.reindex(counts.index).fillna(0).astype(int)
+    return counts[["sourced", "estimated", "illustrative", "national"]].reset_index()
+
+
+def top_hazards(data: BuildData, lang: str, per_city: int = 3) -> pd.DataFrame:
+    """Each city's highest-rated hazards from the hazard profile (level, name)."""
+    levels = data["hazard_levels"][["level", "rank"]]
+    types = localized(data["hazard_types"], lang, "name")[["hazard_type", "name"]]
+    hz = data["hazards"].merge(levels, on="level").merge(types, on="hazard_type")
+    hz = hz.sort_values(["city_id", "rank", "name"], ascending=[True, False, True])
+    return hz.groupby("city_id").head(per_city)[["city_id", "hazard_type", "name", "level", "rank"]]
+
+
+def event_totals(data: BuildData) -> pd.DataFrame:
+    """Per city: recorded past disasters in the city itself, and deaths where known."""
+    ev = data["events"]
+    own = ev[ev["context"] == "city"]
+    return (own.groupby("city_id").agg(events=("event_id", "count"), deaths=("deaths", "sum"))
+            .reset_index())
+
+
+def headline(data: BuildData, lang: str) -> pd.DataFrame:
+    """One row per city with the figures the overview cards show."""
+    ranked = ranking(data, lang)
+    prov = city_provenance(data)
+    hazards = top_hazards(data, lang)
+    top = hazards.groupby("city_id")["name"].apply(lambda s: ", ".join(s)).rename("top_hazards")
+    out = (ranked.merge(prov, on="city_id", how="left")
+           .merge(top.reset_index(), on="city_id", how="left")
+           .merge(event_totals(data), on="city_id", how="left"))
+    out["events"] = out["events"].fillna(0).astype(int)
+    return out
+
+
+def inform_reference(data: BuildData) -> pd.DataFrame:
+    """INFORM 2025's published country scores, for context beside the city index."""
+    inf = data["inform_country"]
+    latest = inf[inf["edition"].str.contains("2025")]
+    return latest[["iso3", "inform_risk", "hazard_exposure", "vulnerability",
+                   "lack_of_coping_capacity", "risk_class", "source_id"]].reset_index(drop=True)
+
+
+def indicator_catalogue(data: BuildData, lang: str) -> pd.DataFrame:
+    """The catalogue with category and dimension names and how many cities have each indicator."""
+    ind = localized(data["indicators"], lang, "name", "description", "unit")
+    cats = localized(data["categories"], lang, "name")[["category_id", "name"]].rename(
+        columns={"name": "category"})
+    dims = localized(data["dimensions"], lang, "name")[["dimension", "name"]].rename(
+        columns={"name": "dimension_name"})
+    values = data["indicator_values"]
+    latest = values.sort_values("year").groupby(["city_id", "indicator_id"]).tail(1)
+    cover = latest.groupby("indicator_id").agg(
+        cities=("city_id", "nunique"),
+        statuses=("status", lambda s: ", ".join(sorted(set(s)))),
+        national=("value_scope", lambda s: int((s == "country").sum())),
+        years=("year", lambda y: f"{int(y.min())}" if y.min() == y.max() else f"{int(y.min())}–{int(y.max())}"),
+    ).reset_index()
+    out = (ind.merge(cats, on="category_id").merge(dims, on="dimension")
+           .merge(cover, on="indicator_id", how="left"))
+    out["cities"] = out["cities"].fillna(0).astype(int)
+    order = {d: i for i, d in enumerate(DIMENSION_ORDER)}
+    out["_d"] = out["dimension"].map(order)
+    return out.sort_values(["_d", "category", "name"]).drop(columns="_d").reset_index(drop=True)
+
+
+def status_summary(data: BuildData) -> pd.DataFrame:
+    """How many values of each table carry each status: the trust profile of the data."""
+    rows = []
+    for table in ("indicator_values", "hazards", "events"):
+        counts = data[table]["status"].value_counts()
+        for status in ("sourced", "estimated", "illustrative"):
+            rows.append({"table": table, "status": status, "count": int(counts.get(status, 0))})
+    return pd.DataFrame(rows)
+
+
+def sources_table(data: BuildData) -> pd.DataFrame:
+    """Sources with how many values, hazards and events cite each one."""
+    src = data["sources"].copy()
+    uses = pd.concat([data[t]["source_id"] for t in ("indicator_values", "hazards", "events")])
+    src["uses"] = src["source_id"].map(uses.value_counts()).fillna(0).astype(int)
+    return src.sort_values(["uses", "source_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def downloadable_tables(data: BuildData) -> dict[str, pd.DataFrame]:
+    """Every table a user may download, source and derived, by name."""
+    return {name: data[name] for name in SOURCE_TABLES + DERIVED_TABLES}
+
+
+def recompute_index(data: BuildData, weights: IndexWeights):
+    """The index with user-chosen weights (the compare page's sliders)."""
+    return compute_index(data["indicator_values"], data["indicators"], data["categories"],
+                         data["dimensions"], data["cities"], data["risk_classes"], weights)
+
+
+def finite_or_none(x: float) -> float | None:
+    """JSON-friendly number: NaN becomes None."""
+    return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
+
+
+def inform_reproduction(data: BuildData) -> pd.DataFrame:
+    """Recompute INFORM 2025's published country risk from its published category scores.
+
+    Checks that our aggregation (complement geometric mean, then geometric mean) is INFORM's:
+    HE = A(natural, human), V = A(socio-economic, vulnerable groups), LCC = A(institutional,
+    infrastructure), risk = (HE * V * LCC) ** (1/3), compared at INFORM's one decimal.
+    """
+    from domain.risk_index import complement_geometric_mean, weighted_geometric_mean
+
+    inf = data["inform_country"]
+    inf = inf[inf["edition"].str.contains("2025")].copy()
+    pairs = {"hazard_exposure": ("natural_hazard", "human_hazard"),
+             "vulnerability": ("socio_economic_vulnerability", "vulnerable_groups"),
+             "lack_of_coping_capacity": ("institutional", "infrastructure")}
+    dims = {}
+    for dim, (a, b) in pairs.items():
+        dims[dim] = np.round(complement_geometric_mean(inf[[a, b]].astype(float).to_numpy()), 1)
+    stacked = np.column_stack([dims[d] for d in DIMENSION_ORDER])
+    recomputed = np.round(weighted_geometric_mean(stacked, np.ones(3)), 1)
+    out = pd.DataFrame({"iso3": inf["iso3"].to_numpy(), "published": inf["inform_risk"].astype(float).to_numpy(),
+                        "recomputed": recomputed})
+    out["matches"] = np.isclose(out["published"], out["recomputed"], atol=0.051)
+    return out

@@ -1,0 +1,104 @@
+"""Translations and locale formatting (Babel). Pure Python: no Dash or Flask here.
+
+UI strings live in `ru.json` and `en.json` (same keys; a test checks it). Data text (city,
+indicator and hazard names) comes from the data tables' `_ru`/`_en` columns instead, as in
+ThinkHazard!: UI strings, enumerations and place names are translated each their own way.
+"""
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal, format_percent
+
+LANGUAGES = ("ru", "en")
+DEFAULT_LANG = "ru"
+LOCALES = {"ru": "ru_RU", "en": "en_GB"}
+_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=None)
+def catalog(lang: str) -> dict[str, str]:
+    """The UI string catalogue of one language."""
+    return json.loads((_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The UI string `key` in `lang`, with `{name}` placeholders filled; the key itself if unknown."""
+    text = catalog(lang if lang in LANGUAGES else DEFAULT_LANG).get(key)
+    if text is None:
+        text = catalog(DEFAULT_LANG).get(key, key)
+    return text.format(**values) if values else text
+
+
+def resolve_lang(value: object) -> tuple[str, bool]:
+    """(language to use, whether the requested value was valid). Unknown values fall back to Russian."""
+    if value is None or value == "":
+        return DEFAULT_LANG, True
+    if isinstance(value, list):
+        value = value[0] if value else None
+    text = str(value).strip().lower()
+    if text in LANGUAGES:
+        return text, True
+    return DEFAULT_LANG, False
+
+
+def parse_query(search: str | None) -> dict[str, str]:
+    """Query string -> first value per key; tolerant of malformed input (never raises)."""
+    if not search:
+        return {}
+    try:
+        parsed = parse_qs(search.lstrip("?"), keep_blank_values=True)
+    except (ValueError, UnicodeError):
+        return {}
+    return {k: v[0] for k, v in parsed.items() if v}
+
+
+def format_number(value: float | int | None, lang: str, digits: int = 1) -> str:
+    """Locale number: Russian `1 234,5`, English `1,234.5`; an em dash for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=LOCALES.get(lang, LOCALES[DEFAULT_LANG]))
+
+
+def format_int(value: float | int | None, lang: str) -> str:
+    """Whole number with locale grouping (Russian uses a no-break space)."""
+    return format_number(value, lang, digits=0)
+
+
+def format_share(value: float | None, lang: str) -> str:
+    """A 0-1 share as a locale percentage without decimals."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return format_percent(value, locale=LOCALES.get(lang, LOCALES[DEFAULT_LANG]))
+
+
+def format_day(value: date | str | None, lang: str, form: str = "long") -> str:
+    """A date in the locale ('16 октября 2025 г.'); partial ISO dates (YYYY, YYYY-MM) stay partial."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        parts = value.split("-")
+        if len(parts) == 1:
+            return parts[0]
+        if len(parts) == 2:
+            d = date(int(parts[0]), int(parts[1]), 1)
+            return _babel_date(d, "LLLL yyyy", locale=LOCALES[lang])
+        value = date.fromisoformat(value)
+    return _babel_date(value, form, locale=LOCALES.get(lang, LOCALES[DEFAULT_LANG]))
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's `layout.separators` (decimal then thousands) for the locale."""
+    return ", " if lang == "ru" else ".,"
+
+
+def localized_column(lang: str, column: str) -> str:
+    """Name of the data column holding `column` in `lang` (e.g. name_ru)."""
+    return f"{column}_{lang if lang in LANGUAGES else DEFAULT_LANG}"

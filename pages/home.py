@@ -1,0 +1,142 @@
+"""Overview `/`: member map coloured by risk, ranking with the three dimensions, headline figures."""
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import dcc, html
+
+import ids
+from components.badges import source_link, status_badge
+from components.charts import DIMENSIONS, graph_config, ranking_figure
+from components.city_map import city_map
+from components.page import page_context, page_header, page_title
+from components.shell import link_with
+from i18n import format_int, format_number, format_share, t
+from services import data_access
+from services.config import settings
+
+dash.register_page(__name__, path="/", order=0, nav_key="nav.overview",
+                   title=page_title("title.overview"), name="overview")
+
+
+def dimension_names(lang: str) -> dict[str, str]:
+    dims = data_access.get_data()["dimensions"]
+    return dict(zip(dims["dimension"], dims[f"name_{lang}"]))
+
+
+def headline_figures(rows: pd.DataFrame, lang: str) -> html.Div:
+    """Three coalition-wide figures: cities, people, and the highest-risk city."""
+    top = rows.dropna(subset=["risk"]).iloc[0] if rows["risk"].notna().any() else None
+    items = [
+        (t("overview.cities", lang), format_int(len(rows), lang)),
+        (t("overview.people", lang), format_int(rows["population"].sum(), lang)),
+    ]
+    if top is not None:
+        items.append((t("overview.highest", lang), f"{top['name']} · {format_number(top['risk'], lang)}"))
+    return html.Div([html.Div([html.Div(v, className="stat-value"), html.Div(k, className="stat-label")],
+                              className="stat") for k, v in items], className="stats")
+
+
+def city_card(row: pd.Series, dims: dict[str, str], lang: str, sources: dict) -> html.Article:
+    """Headline figures of one city with where they come from."""
+    dim_items = [html.Li([html.Span(dims[d], className="dim-name"),
+                          html.Span(format_number(row[d], lang), className=f"dim-value dim-{d}")])
+                 for d in DIMENSIONS]
+    prov = t("overview.provenance", lang, sourced=int(row["sourced"]), estimated=int(row["estimated"]),
+             illustrative=int(row["illustrative"]), national=int(row["national"]))
+    return html.Article([
+        html.Header([
+            html.H3(row["name"]),
+            html.Span(row["country"], className="card-country"),
+        ]),
+        html.Div([
+            html.Span(format_number(row["risk"], lang), className="risk-value"),
+            html.Span(row["class_name"], className=f"risk-class class-{row['risk_class']}",
+                      style={"--class-colour": row["colour"]}),
+            html.Span(t("overview.rank", lang, rank=int(row["rank"]), total=int(row["total"])),
+                      className="risk-rank"),
+        ], className="risk-line"),
+        html.Ul(dim_items, className="dim-list"),
+        html.Dl([
+            html.Dt(t("city.population", lang)),
+            html.Dd([format_int(row["population"], lang), f" ({int(row['population_year'])})"]),
+            html.Dt(t("overview.top_hazards", lang)), html.Dd(row["top_hazards"] or "—"),
+            html.Dt(t("overview.events", lang)), html.Dd(format_int(row["events"], lang)),
+            html.Dt(t("overview.coverage", lang)),
+            html.Dd(t("overview.coverage_value", lang, share=format_share(row["coverage"], lang),
+                      present=int(row["indicators_present"]), total=int(row["indicators_total"]))),
+        ], className="facts"),
+        html.P(prov, className="card-provenance"),
+        html.P([t("overview.population_source", lang), " ", source_link(row["population_source_id"], sources, lang)],
+               className="card-source"),
+    ], className="city-card", id=f"card-{row['city_id']}")
+
+
+def inform_table(lang: str) -> html.Table:
+    """INFORM 2025's published country scores, the national context of the city index."""
+    data = data_access.get_data()
+    ref = data["inform_country"]
+    ref = ref[ref["edition"].str.contains("2025")]
+    cities = data["cities"].drop_duplicates("country_iso3")
+    names = dict(zip(cities["country_iso3"], cities[f"country_{lang}"]))
+    dims = dimension_names(lang)
+    head = html.Tr([html.Th(t("overview.country", lang), scope="col"), html.Th(t("index.risk", lang), scope="col")]
+                   + [html.Th(dims[d], scope="col") for d in DIMENSIONS])
+    body = [html.Tr([html.Th(names.get(r["iso3"], r["iso3"]), scope="row"),
+                     html.Td(format_number(r["inform_risk"], lang))]
+                    + [html.Td(format_number(r[d], lang)) for d in DIMENSIONS])
+            for _, r in ref.iterrows() if r["iso3"] in names]
+    return html.Table([html.Caption(t("overview.inform_caption", lang)), html.Thead(head), html.Tbody(body)],
+                      className="simple-table")
+
+
+def layout(**kwargs):
+    ctx = page_context(kwargs)
+    lang = ctx.lang
+    rows = data_access.headline(lang).copy()
+    rows["total"] = rows["risk"].notna().sum()
+    dims = dimension_names(lang)
+    data = data_access.get_data()
+    sources = data["sources"].set_index("source_id").to_dict("index")
+    ranked = data_access.ranking(lang)
+    top = ranked.dropna(subset=["risk"])
+    summary = (t("overview.ranking_summary", lang, first=top.iloc[0]["name"],
+                 score=format_number(top.iloc[0]["risk"], lang), last=top.iloc[-1]["name"],
+                 low=format_number(top.iloc[-1]["risk"], lang)) if len(top) >= 2 else "")
+    classes = data["risk_classes"].sort_values("lower")
+    legend = html.Ul([html.Li([html.Span(className="swatch", style={"background": c["colour"]}),
+                               f"{c[f'name_{lang}']} ({format_number(c['lower'], lang)}–{format_number(c['upper'], lang)})"])
+                      for _, c in classes.iterrows()], className="legend", **{"aria-label": t("overview.legend", lang)})
+    return html.Div([
+        *page_header("title.overview", "overview.intro", ctx),
+        headline_figures(rows, lang),
+        html.Div([
+            html.Section([
+                html.H2(t("overview.map_title", lang)),
+                city_map(ranked, lang, ids.OVERVIEW_MAP, tiles=settings.enable_tiles),
+                legend,
+                html.P(t("overview.map_note", lang), className="note"),
+            ], className="panel"),
+            html.Section([
+                html.H2(t("overview.ranking_title", lang)),
+                html.P(summary, className="chart-summary"),
+                dcc.Graph(id=ids.OVERVIEW_RANKING, figure=ranking_figure(ranked, dims, lang),
+                          config=graph_config(lang)),
+                html.P(t("overview.ranking_note", lang), className="note"),
+            ], className="panel"),
+        ], className="grid-2"),
+        html.Section([
+            html.H2(t("overview.cards_title", lang)),
+            html.Div([city_card(r, dims, lang, sources) for _, r in rows.iterrows()],
+                     className="cards", id=ids.OVERVIEW_CARDS),
+        ]),
+        html.Section([
+            html.H2(t("overview.sources_title", lang)),
+            html.P([t("overview.sources_text", lang), " ",
+                    dcc.Link(t("overview.sources_link", lang), href=link_with("/data", {"lang": lang}, tab="method"))]),
+            html.Dl([item for s in ("sourced", "estimated", "illustrative", "national")
+                     for item in (html.Dt(status_badge(s, lang)), html.Dd(t(f"status.{s}.help", lang)))],
+                    className="status-defs"),
+            inform_table(lang),
+        ], className="panel"),
+    ], className="page page-overview")

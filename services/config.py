@@ -1,0 +1,47 @@
+"""Configuration from environment variables with safe defaults (documented in the README)."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings read once at start-up."""
+
+    app_env: str
+    secret_key: str
+    data_build_dir: Path
+    cache_redis_url: str | None
+    cache_dir: Path
+    cache_timeout: int
+    enable_tiles: bool
+
+    @property
+    def production(self) -> bool:
+        return self.app_env == "production"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read the environment; refuse to run in production without a SECRET_KEY."""
+    env = dict(os.environ if env is None else env)
+    app_env = env.get("APP_ENV", "development").strip().lower()
+    secret = env.get("SECRET_KEY", "")
+    if app_env == "production" and len(secret) < 16:
+        raise RuntimeError("APP_ENV=production needs SECRET_KEY (at least 16 characters)")
+    return Settings(
+        app_env=app_env,
+        secret_key=secret or secrets.token_hex(32),
+        data_build_dir=Path(env.get("DATA_BUILD_DIR", ROOT / "data" / "build")),
+        cache_redis_url=env.get("CACHE_REDIS_URL") or None,
+        cache_dir=Path(env.get("CACHE_DIR", ROOT / ".cache" / "flask")),
+        cache_timeout=int(env.get("CACHE_TIMEOUT", "3600")),
+        enable_tiles=env.get("ENABLE_TILES", "1") not in ("0", "false", "no"),
+    )
+
+
+settings = load_settings()

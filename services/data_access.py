@@ -1,0 +1,108 @@
+"""Cached access to the current data build.
+
+The build is read once per process and re-read when `data/build` points at a new build.
+Query results are memoized by flask-caching with the build id in the key, so a new build
+invalidates them. Backend: file system by default (shared by gunicorn workers), Redis when
+CACHE_REDIS_URL is set.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+import pandas as pd
+from flask_caching import Cache
+
+from domain import queries
+from domain.queries import BuildData, load_build
+from services.config import settings
+
+log = logging.getLogger(__name__)
+cache = Cache()
+_lock = threading.Lock()
+_loaded: dict[str, BuildData] = {}
+
+
+def cache_config() -> dict:
+    """flask-caching configuration for the configured backend."""
+    if settings.cache_redis_url:
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_redis_url,
+                "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_KEY_PREFIX": "ccca:"}
+    settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(settings.cache_dir),
+            "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_THRESHOLD": 2000}
+
+
+def current_build_key() -> str:
+    """Identity of the build `data/build` points at now (cheap: one readlink)."""
+    path = settings.data_build_dir
+    try:
+        return os.readlink(path) if path.is_symlink() else str(path.resolve())
+    except OSError:
+        return str(path)
+
+
+def get_data() -> BuildData:
+    """The current build, loaded once per process and reloaded after a new build."""
+    key = current_build_key()
+    data = _loaded.get(key)
+    if data is None:
+        with _lock:
+            data = _loaded.get(key)
+            if data is None:
+                data = load_build(settings.data_build_dir)
+                _loaded.clear()
+                _loaded[key] = data
+                log.info("loaded data build %s", data.build_id)
+    return data
+
+
+@cache.memoize()
+def _ranking(build_id: str, lang: str) -> pd.DataFrame:
+    return queries.ranking(get_data(), lang)
+
+
+@cache.memoize()
+def _headline(build_id: str, lang: str) -> pd.DataFrame:
+    return queries.headline(get_data(), lang)
+
+
+@cache.memoize()
+def _catalogue(build_id: str, lang: str) -> pd.DataFrame:
+    return queries.indicator_catalogue(get_data(), lang)
+
+
+@cache.memoize()
+def _sources(build_id: str) -> pd.DataFrame:
+    return queries.sources_table(get_data())
+
+
+@cache.memoize()
+def _status_summary(build_id: str) -> pd.DataFrame:
+    return queries.status_summary(get_data())
+
+
+def ranking(lang: str) -> pd.DataFrame:
+    """Cities ranked by risk (cached per build and language)."""
+    return _ranking(get_data().build_id, lang)
+
+
+def headline(lang: str) -> pd.DataFrame:
+    """Overview card figures per city (cached)."""
+    return _headline(get_data().build_id, lang)
+
+
+def catalogue(lang: str) -> pd.DataFrame:
+    """Indicator catalogue with coverage (cached)."""
+    return _catalogue(get_data().build_id, lang)
+
+
+def sources() -> pd.DataFrame:
+    """Sources with their number of uses (cached)."""
+    return _sources(get_data().build_id)
+
+
+def status_summary() -> pd.DataFrame:
+    """Counts of values by status (cached)."""
+    return _status_summary(get_data().build_id)

@@ -1,0 +1,57 @@
+"""Plain Flask routes: map geometry (sent once, cached by the browser) and table downloads."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from flask import Flask, Response, abort, send_file
+
+from domain.queries import GEO_LAYERS, downloadable_tables
+from services.data_access import get_data
+
+EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_as_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a byte-order mark, so Excel opens Cyrillic text correctly."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def tables_as_excel(tables: dict[str, pd.DataFrame]) -> bytes:
+    """One workbook, one sheet per table (sheet names cut to Excel's 31 characters)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()
+
+
+def register_routes(server: Flask) -> None:
+    """Attach the geometry and download routes to the Flask server."""
+
+    @server.route("/geo/<layer>.geojson")
+    def geometry(layer: str):
+        if layer not in GEO_LAYERS:
+            abort(404)
+        data = get_data()
+        response = send_file(data.geometry_path(layer), mimetype="application/geo+json",
+                             max_age=86400, etag=True, conditional=True)
+        return response
+
+    @server.route("/download/<table>.<fmt>")
+    def download(table: str, fmt: str):
+        data = get_data()
+        tables = downloadable_tables(data)
+        if table != "all" and table not in tables:
+            abort(404)
+        chosen = tables if table == "all" else {table: tables[table]}
+        stem = f"coalition-{table}-{data.build_id}"
+        if fmt == "csv" and table != "all":
+            body, mime = table_as_csv(chosen[table]), "text/csv; charset=utf-8"
+        elif fmt == "xlsx":
+            body, mime = tables_as_excel(chosen), EXCEL_MIME
+        else:
+            abort(404)
+        return Response(body, mimetype=mime, headers={
+            "Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
+            "Cache-Control": "public, max-age=3600"})

@@ -20,11 +20,11 @@ def base_layout(lang: str, height: int = 360) -> dict:
     return dict(
         separators=plotly_separators(lang),
         font=dict(family="DejaVu Sans, Verdana, sans-serif", size=13, color="#1f2933"),
-        margin=dict(l=10, r=20, t=30, b=50),
+        margin=dict(l=10, r=20, t=10, b=10),
         height=height,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
     )
 
 
@@ -33,6 +33,11 @@ def graph_config(lang: str) -> dict:
     return {"locale": lang, "displaylogo": False, "responsive": True,
             "modeBarButtonsToRemove": ["lasso2d", "select2d"], "showLink": False,
             "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def figure_height(rows: int) -> int:
+    """Height in pixels of a horizontal bar chart with `rows` bars groups, legend below."""
+    return max(300, 64 * rows + 170)
 
 
 def ranking_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang: str) -> go.Figure:
@@ -48,7 +53,7 @@ def ranking_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang: 
                     text=[f"{v:.1f}".replace(".", ",") if lang == "ru" else f"{v:.1f}" for v in df["risk"]],
                     textposition="middle right", textfont=dict(size=13, color="#1f2933"),
                     hovertemplate="%{y}: %{x:.1f}<extra>" + t("index.risk", lang) + "</extra>")
-    layout = base_layout(lang, height=max(260, 70 * len(df) + 80))
+    layout = base_layout(lang, height=figure_height(len(df)))
     layout.update(barmode="group", bargap=0.25,
                   xaxis=dict(range=[0, 10], title=t("index.score_axis", lang), gridcolor="#e4e7eb",
                              fixedrange=True),

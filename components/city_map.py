@@ -61,7 +61,8 @@ def city_map(rows: pd.DataFrame, lang: str, map_id: str, tiles: bool = True,
                               interactive=False), name=t("map.admin1", lang), checked=True),
         dl.Overlay(dl.GeoJSON(url="/geo/rivers.geojson", style={"variable": "ccca.riverStyle"},
                               interactive=False), name=t("map.rivers", lang), checked=True),
-        dl.Overlay(dl.LayerGroup(city_markers(rows, lang)), name=t("map.cities", lang), checked=True),
+        dl.Overlay(dl.Pane(city_markers(rows, lang), name="cities", style={"zIndex": 650}),
+                   name=t("map.cities", lang), checked=True),
     ]
     center, zoom = view_for(rows["lat"].tolist(), rows["lon"].tolist())
     return html.Div(

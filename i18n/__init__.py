@@ -1,6 +1,7 @@
 """Translations and locale formatting (Babel). Pure Python: no Dash or Flask here.
 
-UI strings live in `ru.json` and `en.json` (same keys; a test checks it). Data text (city,
+UI strings live in `locales/<lang>/*.json` (one file per area, merged; the same keys in every
+language, a test checks it). Data text (city,
 indicator and hazard names) comes from the data tables' `_ru`/`_en` columns instead, as in
 ThinkHazard!: UI strings, enumerations and place names are translated each their own way.
 """
@@ -24,8 +25,15 @@ _DIR = Path(__file__).resolve().parent
 
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
-    """The UI string catalogue of one language."""
-    return json.loads((_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    """The UI string catalogue of one language: every JSON file of its folder, merged."""
+    merged: dict[str, str] = {}
+    for path in sorted((_DIR / "locales" / lang).glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        clash = set(part) & set(merged)
+        if clash:
+            raise ValueError(f"{path.name} repeats keys {sorted(clash)[:5]}")
+        merged.update(part)
+    return merged
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 import ids
 from components.badges import source_link, status_badge
-from components.charts import DIMENSIONS, graph_config, ranking_figure
+from components.charts import DIMENSIONS, figure_height, graph_config, ranking_figure
 from components.city_map import city_map
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
@@ -121,7 +121,8 @@ def layout(**kwargs):
                 html.H2(t("overview.ranking_title", lang)),
                 html.P(summary, className="chart-summary"),
                 dcc.Graph(id=ids.OVERVIEW_RANKING, figure=ranking_figure(ranked, dims, lang),
-                          config=graph_config(lang)),
+                          config=graph_config(lang),
+                          style={"height": f"{figure_height(ranked['risk'].notna().sum())}px"}),
                 html.P(t("overview.ranking_note", lang), className="note"),
             ], className="panel"),
         ], className="grid-2"),

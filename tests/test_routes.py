@@ -1,0 +1,59 @@
+"""HTTP routes with Flask's test client: pages, geometry, downloads, bad input."""
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pytest
+
+
+@pytest.fixture(scope="module")
+def client(dash_app):
+    return dash_app.server.test_client()
+
+
+@pytest.mark.parametrize("path", ["/", "/?lang=en", "/data", "/data?lang=en&tab=sources", "/?lang=xx",
+                                  "/?%%%&&==", "/no/such/page", "/data?tab=<script>"])
+def test_pages_answer_with_the_app_shell(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b"_dash-config" in response.data and b"Traceback" not in response.data
+
+
+def test_page_titles_follow_the_language(client):
+    assert "Обзор рисков".encode() in client.get("/").data
+    assert b"Coalition city risk overview" in client.get("/?lang=en").data
+
+
+def test_geometry_is_served_with_cache_headers(client):
+    response = client.get("/geo/countries.geojson")
+    assert response.status_code == 200
+    assert "max-age" in response.headers["Cache-Control"]
+    data = json.loads(response.data)
+    response.close()
+    assert data["type"] == "FeatureCollection" and len(data["features"]) > 5
+    assert client.get("/geo/nothing.geojson").status_code == 404
+
+
+def test_csv_download_keeps_cyrillic(client):
+    response = client.get("/download/cities.csv")
+    assert response.status_code == 200
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    text = response.data.decode("utf-8-sig")
+    assert "city_id" in text.splitlines()[0] and "Душанбе" in text or "Ош" in text
+
+
+def test_excel_download_has_every_table(client, built_data):
+    response = client.get("/download/all.xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
+    assert {"cities", "indicators", "indicator_values", "risk", "sources"} <= set(book.sheetnames)
+    assert book["cities"].max_row == len(built_data["cities"]) + 1
+    book.close()
+
+
+def test_unknown_download_is_404(client):
+    assert client.get("/download/passwords.csv").status_code == 404
+    assert client.get("/download/cities.exe").status_code == 404
+    assert client.get("/download/all.csv").status_code == 404

@@ -1,0 +1,160 @@
+"""Malformed source tables are rejected with the file, row, column and reason, and the
+previous good build keeps serving."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from domain.build import build
+from domain.schemas import DataValidationError
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(path: Path, fields: list[str], rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def set_cell(src: Path, table: str, row: int, column: str, value: str) -> None:
+    """Change one cell; `row` counts data rows from 0 (CSV line = row + 2)."""
+    fields, rows = read_rows(src / f"{table}.csv")
+    rows[row][column] = value
+    write_rows(src / f"{table}.csv", fields, rows)
+
+
+def problems_of(src: Path, tmp_path: Path) -> list:
+    with pytest.raises(DataValidationError) as info:
+        build(src, tmp_path / "out" / "build")
+    return info.value.problems
+
+
+def assert_problem(problems, file, row, column, *words):
+    matching = [p for p in problems if p.file == file and p.row == row and p.column == column]
+    assert matching, f"no problem at {file} row {row} column {column}: {[str(p) for p in problems]}"
+    text = str(matching[0]).lower()
+    for word in words:
+        assert word.lower() in text, text
+
+
+def test_missing_required_column(src_copy, tmp_path):
+    fields, rows = read_rows(src_copy / "cities.csv")
+    fields.remove("population")
+    for r in rows:
+        r.pop("population")
+    write_rows(src_copy / "cities.csv", fields, rows)
+    assert_problem(problems_of(src_copy, tmp_path), "cities.csv", None, "population", "missing")
+
+
+def test_text_in_a_number_column(src_copy, tmp_path):
+    set_cell(src_copy, "indicator_values", 3, "value", "twelve")
+    assert_problem(problems_of(src_copy, tmp_path), "indicator_values.csv", 5, "value", "twelve")
+
+
+def test_value_out_of_range(src_copy, tmp_path):
+    set_cell(src_copy, "cities", 1, "lat", "123.4")
+    assert_problem(problems_of(src_copy, tmp_path), "cities.csv", 3, "lat", "123.4")
+
+
+def test_unknown_status_code(src_copy, tmp_path):
+    set_cell(src_copy, "indicator_values", 0, "status", "guess")
+    assert_problem(problems_of(src_copy, tmp_path), "indicator_values.csv", 2, "status", "guess")
+
+
+def test_duplicate_key(src_copy, tmp_path):
+    fields, rows = read_rows(src_copy / "cities.csv")
+    rows.append(dict(rows[0]))
+    write_rows(src_copy / "cities.csv", fields, rows)
+    problems = problems_of(src_copy, tmp_path)
+    assert any(p.file == "cities.csv" and p.column == "city_id" and "duplicate" in p.reason for p in problems)
+
+
+def test_value_names_an_unknown_city(src_copy, tmp_path):
+    set_cell(src_copy, "indicator_values", 4, "city_id", "atlantis")
+    assert_problem(problems_of(src_copy, tmp_path), "indicator_values.csv", 6, "city_id", "atlantis", "cities.csv")
+
+
+def test_value_names_an_unknown_indicator(src_copy, tmp_path):
+    set_cell(src_copy, "indicator_values", 2, "indicator_id", "happiness")
+    assert_problem(problems_of(src_copy, tmp_path), "indicator_values.csv", 4, "indicator_id", "happiness")
+
+
+def test_hazard_with_unknown_level(src_copy, tmp_path):
+    set_cell(src_copy, "hazards", 0, "level", "extreme")
+    assert_problem(problems_of(src_copy, tmp_path), "hazards.csv", 2, "level", "extreme")
+
+
+def test_scaling_bounds_reversed(src_copy, tmp_path):
+    set_cell(src_copy, "indicators", 0, "lower_bound", "50")
+    problems = problems_of(src_copy, tmp_path)
+    assert any(p.file == "indicators.csv" and "lower_bound must be below upper_bound" in p.reason for p in problems)
+
+
+def test_log_indicator_with_zero_bound(src_copy, tmp_path):
+    fields, rows = read_rows(src_copy / "indicators.csv")
+    i = next(i for i, r in enumerate(rows) if r["transform"] == "log")
+    rows[i]["lower_bound"] = "0"
+    write_rows(src_copy / "indicators.csv", fields, rows)
+    problems = problems_of(src_copy, tmp_path)
+    assert any(p.file == "indicators.csv" and "log-scaled" in p.reason for p in problems)
+
+
+def test_bad_date(src_copy, tmp_path):
+    set_cell(src_copy, "events", 0, "start_date", "06/10/1948")
+    assert_problem(problems_of(src_copy, tmp_path), "events.csv", 2, "start_date", "06/10/1948")
+
+
+def test_risk_classes_with_a_gap(src_copy, tmp_path):
+    set_cell(src_copy, "risk_classes", 1, "lower", "2.5")
+    problems = problems_of(src_copy, tmp_path)
+    assert any(p.file == "risk_classes.csv" and "gaps" in p.reason for p in problems)
+
+
+def test_category_in_the_wrong_dimension(src_copy, tmp_path):
+    fields, rows = read_rows(src_copy / "indicators.csv")
+    i = next(i for i, r in enumerate(rows) if r["dimension"] == "vulnerability")
+    rows[i]["dimension"] = "hazard_exposure"
+    write_rows(src_copy / "indicators.csv", fields, rows)
+    assert_problem(problems_of(src_copy, tmp_path), "indicators.csv", i + 2, "dimension", "differs")
+
+
+def test_unreadable_csv_and_missing_file(src_copy, tmp_path):
+    (src_copy / "events.csv").write_bytes(b"\xff\xfe\x00broken")
+    (src_copy / "sources.csv").unlink()
+    problems = problems_of(src_copy, tmp_path)
+    files = {p.file: p.reason for p in problems}
+    assert "missing" in files["sources.csv"]
+    assert "cannot be read" in files["events.csv"]
+
+
+def test_broken_geometry(src_copy, tmp_path):
+    (src_copy / "geo" / "rivers.geojson").write_text("{not json", encoding="utf-8")
+    problems = problems_of(src_copy, tmp_path)
+    assert problems[0].file == "geo/rivers.geojson" and "json" in problems[0].reason.lower()
+
+
+def test_failed_build_leaves_the_previous_build(src_copy, tmp_path):
+    out = tmp_path / "data" / "build"
+    good = build(src_copy, out)
+    set_cell(src_copy, "cities", 0, "population", "-5")
+    with pytest.raises(DataValidationError):
+        build(src_copy, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["build_id"] == good["build_id"]
+    assert not [p for p in (tmp_path / "data" / "builds").iterdir() if p.name.startswith(".")]
+
+
+def test_error_message_names_file_row_and_column(src_copy, tmp_path):
+    set_cell(src_copy, "indicator_values", 0, "value", "n/a")
+    with pytest.raises(DataValidationError) as info:
+        build(src_copy, tmp_path / "b" / "build")
+    assert "indicator_values.csv, row 2, column 'value'" in str(info.value)

@@ -24,6 +24,22 @@ def marker_radius(population: float) -> float:
     return 6.0 + 10.0 * math.sqrt(population / 1_000_000)
 
 
+def score_colour(score: float | None, classes: pd.DataFrame) -> str:
+    """Fill colour of a 0-10 score: the colour of its risk class (grey when missing)."""
+    if score is None or score != score:
+        return "#cbd2d9"
+    ordered = classes.sort_values("lower")
+    match = ordered[ordered["lower"] <= score]
+    return str(match.iloc[-1]["colour"]) if len(match) else str(ordered.iloc[0]["colour"])
+
+
+def layer_geojson(layer: str) -> dl.GeoJSON:
+    """An outline layer served by the app (`countries`, `admin1` or `rivers`)."""
+    style = {"countries": "ccca.countryStyle", "admin1": "ccca.admin1Style", "rivers": "ccca.riverStyle"}[layer]
+    return dl.GeoJSON(url=f"/geo/{layer}.geojson", style={"variable": style}, interactive=False,
+                      id=f"layer-{layer}")
+
+
 def city_markers(rows: pd.DataFrame, lang: str) -> list:
     """One circle per city, filled with its risk-class colour, with a worded tooltip."""
     markers = []

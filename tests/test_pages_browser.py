@@ -76,8 +76,8 @@ def test_data_page_method_catalogue_and_downloads_in_russian(dash_duo, dash_app,
     assert "Индикатор" in dash_duo.find_element("#data-catalogue .ag-header").text
     # Sorting by a column header works (AG Grid adds a sort icon state).
     header = dash_duo.driver.find_element(By.CSS_SELECTOR, "#data-catalogue .ag-header-cell[col-id='cities']")
-    header.click()
-    until(lambda: "ag-header-cell-sorted-asc" in header.get_attribute("class"), timeout=5)
+    header.find_element(By.CSS_SELECTOR, ".ag-header-cell-text").click()
+    until(lambda: header.get_attribute("aria-sort") == "ascending", timeout=5)
     dash_duo.find_element("#tab-downloads").click()
     dash_duo.wait_for_element(".downloads li")
     hrefs = [a.get_attribute("href") for a in dash_duo.find_elements(".downloads a")]

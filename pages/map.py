@@ -1,0 +1,221 @@
+"""Map `/map`: outlines, rivers and cities coloured by any index level or indicator, offline.
+
+Choices (colour by, layers, tiles, centre and zoom) live in the query string; the browser's
+address is kept in step with `history.replaceState`, so the view can be shared without the page
+re-rendering on every pan.
+"""
+from __future__ import annotations
+
+import dash
+import dash_leaflet as dl
+import pandas as pd
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, ctx, dcc, html
+
+import ids
+from components.city_map import OSM_ATTRIBUTION, OSM_URL, layer_geojson, marker_radius, score_colour, view_for
+from components.page import page_context, page_header, page_title
+from components.shell import link_with
+from domain.map_layers import city_values, colour_options, is_known_choice
+from i18n import format_int, format_number, t
+from services import data_access
+from services.config import settings
+
+dash.register_page(__name__, path="/map", order=40, nav_key="nav.map", title=page_title("title.map"), name="map")
+
+LAYERS = ("countries", "admin1", "rivers")
+DEFAULT_LAYERS = ("countries", "admin1", "rivers")
+
+
+def parse_float(text: str | None, low: float, high: float) -> float | None:
+    """A number from the URL within [low, high], or None when absent or malformed."""
+    try:
+        value = float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+    return value if value is not None and low <= value <= high else None
+
+
+def choice_label(data, by: str, lang: str) -> str:
+    """Human name of a colour-by choice."""
+    if by == "risk":
+        return t("index.risk", lang)
+    return next((o["label"] for o in colour_options(data, lang) if o["value"] == by), by)
+
+
+def marker_tooltip(row: pd.Series, name: str, lang: str, unit: str | None) -> str:
+    """Tooltip text: city, score, and the raw value with unit, year and status when there is one."""
+    if row["score"] != row["score"]:
+        return f"{name}: {t('map.no_value', lang)}"
+    text = f"{name}: {format_number(row['score'], lang)} / 10"
+    if unit and row["value"] == row["value"]:
+        text += f" · {format_number(row['value'], lang, 2)} {unit} ({int(row['year'])})"
+    if isinstance(row["status"], str):
+        text += f" · {t('status.' + row['status'], lang)}"
+    if row.get("value_scope") == "country":
+        text += f" · {t('status.national', lang)}"
+    return text
+
+
+def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
+    """City circles coloured by the choice, sized by population, and the legend that goes with them."""
+    data = data_access.get_data()
+    values = city_values(data, by)
+    cities = data["cities"].set_index("city_id")
+    classes = data["risk_classes"].sort_values("lower")
+    unit = None
+    if by.startswith("ind:"):
+        ind = data["indicators"].set_index("indicator_id").loc[by[4:]]
+        unit = ind[f"unit_{lang}"]
+    markers = []
+    for _, row in values.iterrows():
+        city = cities.loc[row["city_id"]]
+        name = city[f"name_{lang}"]
+        markers.append(dl.CircleMarker(
+            id={"type": ids.MAP_CITY, "index": row["city_id"]},
+            center=[city["lat"], city["lon"]], radius=marker_radius(city["population"]),
+            color="#1f2933", weight=1.5, fillColor=score_colour(row["score"], classes), fillOpacity=0.95,
+            dashArray="4 3" if row["score"] != row["score"] else None,
+            children=[dl.Tooltip(marker_tooltip(row, name, lang, unit))]))
+    # Legend: what is shown, the colour classes, and the unit, years and statuses behind it.
+    statuses = sorted({s for s in values["status"].dropna()})
+    status_text = ", ".join(t(f"status.{s}", lang) for s in statuses) or "—"
+    facts = [html.Li(t("map.legend_statuses", lang, statuses=status_text))]
+    if unit:
+        years = values["year"].dropna()
+        year_text = "—" if years.empty else (str(int(years.min())) if years.min() == years.max()
+                                              else f"{int(years.min())}–{int(years.max())}")
+        facts.insert(0, html.Li(t("map.legend_unit", lang, unit=unit, years=year_text)))
+        national = int((values["value_scope"] == "country").sum())
+        if national:
+            facts.append(html.Li(t("map.legend_national", lang, count=national)))
+    missing = int(values["score"].isna().sum())
+    if missing:
+        facts.append(html.Li(t("map.legend_missing", lang, count=missing)))
+    facts.append(html.Li(t("map.legend_size", lang)))
+    legend = html.Div([
+        html.H2(choice_label(data, by, lang), className="legend-title"),
+        html.Ul([html.Li([html.Span(className="swatch", style={"background": c["colour"]}),
+                          f"{c[f'name_{lang}']} ({format_number(c['lower'], lang)}–{format_number(c['upper'], lang)})"])
+                 for _, c in classes.iterrows()], className="legend"),
+        html.Ul(facts, className="legend-facts"),
+    ])
+    return markers, legend
+
+
+def layout(**kwargs):
+    ctx_ = page_context(kwargs, allowed=("by", "layers", "tiles", "lat", "lon", "z"))
+    lang, query = ctx_.lang, ctx_.query
+    data = data_access.get_data()
+    by = query.get("by", "risk")
+    if not is_known_choice(data, by):
+        ctx_.notices.append(t("map.bad_choice", lang, value=by[:40]))
+        by = "risk"
+    layers = [x for x in query.get("layers", ",".join(DEFAULT_LAYERS)).split(",") if x]
+    unknown_layers = [x for x in layers if x not in LAYERS]
+    if unknown_layers:
+        ctx_.notices.append(t("map.bad_layers", lang, names=", ".join(u[:20] for u in unknown_layers[:5])))
+    layers = [x for x in LAYERS if x in layers]
+    tiles = settings.enable_tiles and query.get("tiles") == "osm"
+    default_center, default_zoom = view_for(data["cities"]["lat"].tolist(), data["cities"]["lon"].tolist())
+    lat, lon, zoom = parse_float(query.get("lat"), -85, 85), parse_float(query.get("lon"), -180, 180), parse_float(query.get("z"), 1, 18)
+    if any(query.get(k) not in (None, "") and v is None for k, v in (("lat", lat), ("lon", lon), ("z", zoom))):
+        ctx_.notices.append(t("map.bad_view", lang))
+    center = [lat, lon] if lat is not None and lon is not None else default_center
+    markers, legend = markers_for(by, lang)
+    options = colour_options(data, lang)
+    options[0]["label"] = t("index.risk", lang)
+    layer_options = [{"value": x, "label": t(f"map.{x}", lang)} for x in LAYERS]
+    if settings.enable_tiles:
+        layer_options.append({"value": "osm", "label": t("map.osm_tiles", lang)})
+    return html.Div([
+        *page_header("title.map", "map.intro", ctx_),
+        html.Div([
+            html.Div([
+                html.Label(t("map.colour_by", lang), htmlFor=ids.MAP_BY, className="control-label"),
+                dcc.Dropdown(id=ids.MAP_BY, options=options, value=by, clearable=False, searchable=True),
+            ], className="control"),
+            html.Fieldset([
+                html.Legend(t("map.layers", lang), className="control-label"),
+                dcc.Checklist(id=ids.MAP_LAYERS, options=layer_options,
+                              value=layers + (["osm"] if tiles else []), inline=True, className="checklist"),
+            ], className="control"),
+        ], className="controls"),
+        html.Div([
+            html.Div(dl.Map([
+                dl.LayerGroup([dl.TileLayer(url=OSM_URL, attribution=OSM_ATTRIBUTION)] if tiles else [], id=ids.MAP_TILES),
+                *[dl.LayerGroup([layer_geojson(x)] if x in layers else [], id=f"group-{x}") for x in LAYERS],
+                dl.Pane(markers, name="cities", style={"zIndex": 650}, id=ids.MAP_CITIES),
+            ], id=ids.MAP, center=center, zoom=zoom if zoom is not None else default_zoom, zoomSnap=0.25,
+                style={"height": "70vh", "minHeight": "380px", "width": "100%"}, scrollWheelZoom=True),
+                className="map-frame", role="region", **{"aria-label": t("map.label", lang)}),
+            html.Aside([
+                html.Div(legend, id=ids.MAP_LEGEND),
+                html.Div(html.P(t("map.click_hint", lang), className="note"), id=ids.MAP_PANEL,
+                         **{"aria-live": "polite"}),
+            ], className="map-side"),
+        ], className="map-layout"),
+        dcc.Store(id=ids.MAP_URL_SYNC, data={"lang": lang}),
+    ], className="page page-map")
+
+
+@callback(Output(ids.MAP_CITIES, "children"), Output(ids.MAP_LEGEND, "children"),
+          Input(ids.MAP_BY, "value"), State(ids.MAP_URL_SYNC, "data"), prevent_initial_call=True)
+def recolour(by: str, sync: dict):
+    """Recolour the cities and rewrite the legend for a new 'colour by' choice."""
+    lang = (sync or {}).get("lang", "ru")
+    data = data_access.get_data()
+    if not by or not is_known_choice(data, by):
+        by = "risk"
+    return markers_for(by, lang)
+
+
+@callback(*[Output(f"group-{x}", "children") for x in LAYERS], Output(ids.MAP_TILES, "children"),
+          Input(ids.MAP_LAYERS, "value"), prevent_initial_call=True)
+def toggle_layers(chosen: list[str]):
+    """Show the chosen outline layers, and web tiles only when asked for."""
+    chosen = chosen or []
+    groups = [[layer_geojson(x)] if x in chosen else [] for x in LAYERS]
+    tiles = [dl.TileLayer(url=OSM_URL, attribution=OSM_ATTRIBUTION)] if "osm" in chosen and settings.enable_tiles else []
+    return (*groups, tiles)
+
+
+@callback(Output(ids.MAP_PANEL, "children"), Input({"type": ids.MAP_CITY, "index": ALL}, "n_clicks"),
+          State(ids.MAP_BY, "value"), State(ids.MAP_URL_SYNC, "data"), prevent_initial_call=True)
+def city_panel(clicks: list, by: str, sync: dict):
+    """Key figures of the clicked city, with a link to its profile."""
+    if not ctx.triggered_id or not any(clicks):
+        return dash.no_update
+    lang = (sync or {}).get("lang", "ru")
+    city_id = ctx.triggered_id["index"]
+    data = data_access.get_data()
+    rows = data_access.headline(lang).set_index("city_id")
+    if city_id not in rows.index:
+        return html.P(t("map.no_value", lang))
+    row = rows.loc[city_id]
+    shown = city_values(data, by if by and is_known_choice(data, by) else "risk").set_index("city_id").loc[city_id]
+    return html.Div([
+        html.H2(row["name"]),
+        html.P(row["country"], className="note"),
+        html.Dl([
+            html.Dt(t("index.risk", lang)),
+            html.Dd(f"{format_number(row['risk'], lang)} ({row['class_name']}), "
+                    + t("overview.rank", lang, rank=int(row["rank"]), total=int(rows["risk"].notna().sum()))),
+            html.Dt(choice_label(data, by, lang)), html.Dd(format_number(shown["score"], lang) + " / 10"),
+            html.Dt(t("city.population", lang)),
+            html.Dd(f"{format_int(row['population'], lang)} ({int(row['population_year'])})"),
+            html.Dt(t("overview.top_hazards", lang)), html.Dd(row["top_hazards"] or "—"),
+            html.Dt(t("overview.coverage", lang)),
+            html.Dd(t("overview.coverage_value", lang, share=f"{row['coverage']:.0%}",
+                      present=int(row["indicators_present"]), total=int(row["indicators_total"]))),
+        ], className="facts"),
+        dcc.Link(t("map.open_profile", lang), href=link_with(f"/city/{city_id}", {"lang": lang}),
+                 className="profile-link", id="map-profile-link"),
+    ], className="city-panel")
+
+
+dash.clientside_callback(
+    ClientsideFunction(namespace="ccca", function_name="syncMapUrl"),
+    Output(ids.MAP_URL_SYNC, "data"),
+    Input(ids.MAP_BY, "value"), Input(ids.MAP_LAYERS, "value"), Input(ids.MAP, "center"),
+    Input(ids.MAP, "zoom"), State(ids.MAP_URL_SYNC, "data"),
+)

@@ -11,6 +11,7 @@ import os
 import dash
 import dash_mantine_components as dmc
 from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
+from flask_compress import Compress
 
 import ids
 from components import shell
@@ -36,6 +37,10 @@ app = dash.Dash(
 server = app.server
 server.config["SECRET_KEY"] = settings.secret_key
 server.config.update(cache_config())
+# gzip/brotli for HTML, JSON, scripts and map geometry: the plotly bundle alone shrinks ~3x.
+server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript", "text/javascript",
+                                       "application/json", "application/geo+json", "text/csv; charset=utf-8"]
+Compress(server)
 cache.init_app(server)
 register_routes(server)
 

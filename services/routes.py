@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from flask import Flask, Response, abort, send_file
+from flask import Flask, Response, abort, request
 
 from domain.queries import GEO_LAYERS, downloadable_tables
 from services.data_access import get_data
@@ -34,9 +34,11 @@ def register_routes(server: Flask) -> None:
         if layer not in GEO_LAYERS:
             abort(404)
         data = get_data()
-        response = send_file(data.geometry_path(layer), mimetype="application/geo+json",
-                             max_age=86400, etag=True, conditional=True)
-        return response
+        response = Response(data.geometry_path(layer).read_bytes(), mimetype="application/geo+json")
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400
+        response.add_etag()
+        return response.make_conditional(request)
 
     @server.route("/download/<table>.<fmt>")
     def download(table: str, fmt: str):

@@ -34,6 +34,10 @@ def test_geometry_is_served_with_cache_headers(client):
     response.close()
     assert data["type"] == "FeatureCollection" and len(data["features"]) > 5
     assert client.get("/geo/nothing.geojson").status_code == 404
+    again = client.get("/geo/countries.geojson", headers={"If-None-Match": response.headers["ETag"].strip('"')})
+    assert again.status_code == 304
+    zipped = client.get("/geo/admin1.geojson", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers.get("Content-Encoding") == "gzip"
 
 
 def test_csv_download_keeps_cyrillic(client):

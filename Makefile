@@ -9,7 +9,7 @@ WORKERS ?= 2
 SOURCES := $(shell find data/src -type f \( -name '*.csv' -o -name '*.geojson' \) 2>/dev/null)
 DOMAIN  := $(wildcard domain/*.py)
 
-.PHONY: run test data serve venv system-deps clean help
+.PHONY: run test data serve venv system-deps clean help bench
 .DEFAULT_GOAL := help
 
 help:
@@ -17,6 +17,7 @@ help:
 	@echo "make test   - install (Chromium too), build, run the whole test suite"
 	@echo "make data   - validate the source tables and rebuild data/build"
 	@echo "make serve  - production-style server (gunicorn, $(WORKERS) workers)"
+	@echo "make bench  - page weight, render time, callback latency, scale, throughput (bench/README.md)"
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +46,10 @@ system-deps:
 
 test: system-deps $(STAMP) data/build/manifest.json
 	$(BIN)/python -m pytest -n 2 tests
+
+bench: $(STAMP) data/build/manifest.json
+	bash scripts/install_system_deps.sh wrk
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf data/build data/builds .cache .pytest_cache

@@ -14,6 +14,7 @@ import shutil
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -148,7 +149,7 @@ def build(src: Path = DEFAULT_SRC, out: Path = DEFAULT_BUILD, keep: int = 2) -> 
             "files": files,
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        final = builds_dir / f"{build_id}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        final = builds_dir / f"{build_id}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         tmp.rename(final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -126,19 +126,30 @@ def latest_values(values: pd.DataFrame) -> pd.DataFrame:
     return ordered.groupby(["city_id", "indicator_id"], as_index=False).tail(1).reset_index(drop=True)
 
 
+def scale_columns(values: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+                  transform: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """`scale_indicator` for many values at once, each with its own bounds, transform and direction."""
+    x = np.asarray(values, dtype=float)
+    lo, hi = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    is_log = np.asarray(transform) == "log"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fx = np.where(is_log, np.log10(np.where(is_log, x, 1.0)), x)
+        flo = np.where(is_log, np.log10(np.where(is_log, lo, 1.0)), lo)
+        fhi = np.where(is_log, np.log10(np.where(is_log, hi, 1.0)), hi)
+        scaled = np.clip((fx - flo) / (fhi - flo), 0.0, 1.0) * 10.0
+    scaled = np.where(np.isnan(x), np.nan, scaled)
+    return np.where(np.asarray(direction) == "risk_down", 10.0 - scaled, scaled)
+
+
 def score_indicators(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Scaled 0-10 score of each city's latest value of each indicator, with its provenance."""
     latest = latest_values(values)
     meta = indicators[["indicator_id", "category_id", "dimension", "lower_bound", "upper_bound",
                        "transform", "direction", "weight"]]
     merged = latest.merge(meta, on="indicator_id", how="inner")
-    merged["score"] = np.nan
-    for (transform, direction), idx in merged.groupby(["transform", "direction"]).groups.items():
-        part = merged.loc[idx]
-        merged.loc[idx, "score"] = [
-            float(scale_indicator(v, lo, hi, transform, direction))
-            for v, lo, hi in zip(part["value"], part["lower_bound"], part["upper_bound"])
-        ]
+    merged["score"] = scale_columns(merged["value"].to_numpy(dtype=float), merged["lower_bound"].to_numpy(),
+                                    merged["upper_bound"].to_numpy(), merged["transform"].to_numpy(),
+                                    merged["direction"].to_numpy())
     return merged
 
 
@@ -207,34 +218,50 @@ def rank_stability(category_scores: pd.DataFrame, category_dimension: Mapping[st
     n = len(cities)
     scores = category_scores.to_numpy(dtype=float)            # cities x C
     present = ~np.isnan(scores)
-    logs = np.where(present, np.log(0.9 * (10.0 - np.nan_to_num(scores)) + 1.0), 0.0)
+    # float32 throughout: ranks need no more precision, and it halves memory traffic.
+    logs = np.where(present, np.log(0.9 * (10.0 - np.nan_to_num(scores)) + 1.0), 0.0).astype(np.float32)
+    present32 = present.astype(np.float32)
 
     dim_ids = list(DIMENSION_ORDER)
     dim_w = np.array([float(dimension_weights.get(d, 1.0)) for d in dim_ids])
     dim_draws = rng.dirichlet(dim_w / dim_w.sum() * concentration * len(dim_ids), size=draws)  # draws x 3
-
-    log_risk = np.zeros((draws, n))
-    for k, dim in enumerate(dim_ids):
-        cols = [j for j, c in enumerate(category_scores.columns) if category_dimension.get(c) == dim]
-        if not cols:
-            log_risk[:] = np.nan
-            continue
-        base = np.array([float(category_weights.get(category_scores.columns[j], 1.0)) for j in cols])
+    columns = list(category_scores.columns)
+    cat_draws = []
+    for dim in dim_ids:
+        cols = [j for j, c in enumerate(columns) if category_dimension.get(c) == dim]
+        base = np.array([float(category_weights.get(columns[j], 1.0)) for j in cols])
         if len(cols) > 1:
-            cw = rng.dirichlet(base / base.sum() * concentration * len(cols), size=draws)  # draws x c
+            cw = rng.dirichlet(base / base.sum() * concentration * len(cols), size=draws)
         else:
-            cw = np.ones((draws, 1))
-        wsum = cw @ present[:, cols].T.astype(float)                   # draws x cities
-        with np.errstate(invalid="ignore", divide="ignore"):
-            geo = np.exp((cw @ logs[:, cols].T) / wsum)
-            dim_score = np.where(wsum > 0, (10.0 - geo) / 0.9, np.nan)
-            log_risk += dim_draws[:, [k]] * np.log(np.clip(dim_score, 1e-12, None))
-    risk = np.exp(log_risk)
-    risk = np.where(np.isnan(risk), -np.inf, risk)
-    order = np.argsort(-risk, axis=1, kind="stable")                   # draws x n: city index by rank
-    ranks = np.empty_like(order)
-    ranks[np.arange(draws)[:, None], order] = np.arange(1, n + 1)[None, :]
-    flat = (np.arange(n)[None, :] * n + ranks - 1).ravel()
-    shares = np.bincount(flat, minlength=n * n).reshape(n, n) / draws
+            cw = np.ones((draws, len(cols)))
+        complete = bool(present[:, cols].all()) if cols else True
+        cat_draws.append((cols, cw.astype(np.float32), complete))
+
+    orders = np.empty((draws, n), dtype=np.int32)             # city index at each rank, per draw
+    chunk = max(1, min(draws, 262_144 // max(n, 1)))       # ~1 MB blocks: stays in cache, bounded memory
+    city_offset = np.arange(n, dtype=np.int64) * n
+    rank_index = np.arange(n, dtype=np.int64)[None, :]
+    dim_draws32 = dim_draws.astype(np.float32)
+    for start in range(0, draws, chunk):
+        stop = min(draws, start + chunk)
+        log_risk = np.zeros((stop - start, n), dtype=np.float32)
+        for k, (cols, cw, complete) in enumerate(cat_draws):
+            if not cols:
+                log_risk[:] = np.nan
+                continue
+            w = cw[start:stop]
+            mean_log = w @ logs[:, cols].T                          # chunk x cities
+            if not complete:                                        # renormalise over present categories
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    mean_log /= w @ present32[:, cols].T
+            with np.errstate(invalid="ignore", divide="ignore"):
+                dim_score = np.exp(mean_log)
+                np.subtract(10.0, dim_score, out=dim_score)        # (10 - geo) / 0.9; the /0.9 is a constant
+                np.maximum(dim_score, 1e-6, out=dim_score)         # factor and does not change ranks
+                log_risk += dim_draws32[start:stop, [k]] * np.log(dim_score)
+        np.nan_to_num(log_risk, copy=False, nan=-np.inf)            # a city missing a dimension ranks last
+        orders[start:stop] = np.argsort(-log_risk, axis=1)          # chunk x n: city index by rank
+    counts = np.bincount((city_offset[orders] + rank_index).ravel(), minlength=n * n)
+    shares = counts.reshape(n, n) / draws
     return pd.DataFrame(shares, index=pd.Index(cities, name="city_id"),
                         columns=[r + 1 for r in range(n)])

@@ -305,12 +305,11 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         if column not in frame.columns or target_column not in tables[target].columns:
             continue
         known = set(tables[target][target_column].dropna().astype(str))
-        for index, value in frame[column].items():
-            if pd.isna(value) or value == "":
-                continue
-            if str(value) not in known:
-                problems.append(Problem(f"{table}.csv", csv_line(index), column,
-                                        f"'{value}' is not a known {target_column} in {target}.csv"))
+        values = frame[column]
+        unknown = values.notna() & (values.astype(str) != "") & ~values.astype(str).isin(known)
+        for index, value in values[unknown].items():
+            problems.append(Problem(f"{table}.csv", csv_line(index), column,
+                                    f"'{value}' is not a known {target_column} in {target}.csv"))
     return problems
 
 
@@ -344,9 +343,9 @@ def check_consistency(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     values, inds = tables.get("indicator_values"), indicators
     if values is not None and inds is not None and "transform" in inds:
         log_ids = set(inds.loc[inds["transform"] == "log", "indicator_id"])
-        for index, row in values.iterrows():
-            if row["indicator_id"] in log_ids and row["value"] <= 0:
-                problems.append(Problem("indicator_values.csv", csv_line(index), "value",
-                                        f"{row['value']} cannot be log-scaled (indicator "
-                                        f"'{row['indicator_id']}' needs values above zero)"))
+        bad = values["indicator_id"].isin(log_ids) & (values["value"] <= 0)
+        for index, row in values[bad].iterrows():
+            problems.append(Problem("indicator_values.csv", csv_line(index), "value",
+                                    f"{row['value']} cannot be log-scaled (indicator "
+                                    f"'{row['indicator_id']}' needs values above zero)"))
     return problems

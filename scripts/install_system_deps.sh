@@ -6,8 +6,11 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+for extra in "$@"; do  # optional extra packages named by command, e.g. wrk for `make bench`
+  command -v "$extra" >/dev/null 2>&1 || need+=("$extra")
+done
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system packages present: chromium, chromium-driver, fonts-dejavu-core"
+  echo "system packages present: chromium, chromium-driver, fonts-dejavu-core $*"
   exit 0
 fi
 SUDO=""

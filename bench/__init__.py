@@ -1,0 +1,1 @@
+"""Benchmark: page weight, render time, callback latency, scale and throughput (`make bench`)."""

@@ -11,12 +11,12 @@ import os
 import dash
 import dash_mantine_components as dmc
 from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
-from flask_compress import Compress
 
 import ids
 from components import shell
 from components.page import ROUTING_STATE
 from i18n import parse_query, resolve_lang, t
+from services.compression import enable_compression
 from services.config import settings
 from services.data_access import cache, cache_config, get_data
 from services.routes import register_routes
@@ -37,10 +37,7 @@ app = dash.Dash(
 server = app.server
 server.config["SECRET_KEY"] = settings.secret_key
 server.config.update(cache_config())
-# gzip/brotli for HTML, JSON, scripts and map geometry: the plotly bundle alone shrinks ~3x.
-server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript", "text/javascript",
-                                       "application/json", "application/geo+json", "text/csv; charset=utf-8"]
-Compress(server)
+enable_compression(server)
 cache.init_app(server)
 register_routes(server)
 

@@ -106,3 +106,54 @@ def sources() -> pd.DataFrame:
 def status_summary() -> pd.DataFrame:
     """Counts of values by status (cached)."""
     return _status_summary(get_data().build_id)
+
+
+# --- compare page and city profiles (domain/compare.py), keyed by build id and weights ---
+
+@cache.memoize()
+def _compare_index(build_id: str, weights_key: tuple):
+    from domain import compare
+    return compare.index_for(get_data(), compare.weights_from_key(weights_key))
+
+
+@cache.memoize()
+def _rank_shares(build_id: str, city_ids: tuple, weights_key: tuple, draws: int,
+                 concentration: float, seed: int) -> pd.DataFrame:
+    from domain import compare
+    weights = compare.weights_from_key(weights_key)
+    result = _compare_index(build_id, weights_key)
+    return compare.rank_shares(get_data(), result, list(city_ids), weights, draws=draws,
+                               concentration=concentration, seed=seed)
+
+
+@cache.memoize()
+def _city_explained(build_id: str, city_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from domain import compare
+    data = get_data()
+    weights = compare.default_weights(data)
+    result = _compare_index(build_id, compare.weights_key(weights))
+    return (compare.city_decomposition(data, city_id, weights, result=result),
+            compare.strongest_drivers(data, city_id, weights, result=result))
+
+
+def compare_index(weights):
+    """The index recomputed with the compare page's weights (IndexWeights; cached per weights)."""
+    from domain import compare
+    data = get_data()
+    return _compare_index(data.build_id, compare.weights_key(compare.full_weights(data, weights)))
+
+
+def rank_shares(city_ids: list[str], weights, draws: int = 2000, concentration: float = 20.0,
+                seed: int = 0) -> pd.DataFrame:
+    """Share of seeded random weightings in which each chosen city takes each rank (cached)."""
+    from domain import compare
+    data = get_data()
+    key = compare.weights_key(compare.full_weights(data, weights))
+    return _rank_shares(data.build_id, tuple(city_ids), key, int(draws), float(concentration), int(seed))
+
+
+def city_explained(city_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A city's decomposition against the coalition median and its strongest drivers (cached)."""
+    return _city_explained(get_data().build_id, city_id)
+
+

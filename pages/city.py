@@ -1,0 +1,449 @@
+"""City profile `/city/<city_id>`: key facts, hazard profile, risk decomposition, past disasters.
+
+Everything comes from the data tables, so a city that joins the coalition gets its profile by
+adding its rows. A climate panel and an action-plan summary appear only when the data holds
+them; an unknown id gives a clear message listing the member cities.
+"""
+import logging
+import math
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+import ids
+from components.badges import source_link, status_badge
+from components.charts import DIMENSION_COLOURS, base_layout, graph_config
+from components.page import _lang_of_request, json_attr, page_context
+from components.shell import link_with
+from domain.risk_index import DIMENSION_ORDER
+from i18n import format_day, format_int, format_number, format_share, t
+from services import data_access
+
+
+log = logging.getLogger(__name__)
+
+
+def city_title(city_id: str | None = None, **_path: object) -> str:
+    """The browser title: the city's name when it is a member, else the generic profile title."""
+    lang = _lang_of_request()
+    try:
+        cities = data_access.get_data()["cities"].set_index("city_id")
+        name = cities.at[city_id, f"name_{lang}"] if city_id in cities.index else t("title.city", lang)
+    except Exception:  # noqa: BLE001 - a title must never break the page
+        name = t("title.city", lang)
+    return f"{name} · {t('app.short_name', lang)}"
+
+
+dash.register_page(__name__, path_template="/city/<city_id>", title=city_title, name="city",
+                   description="City profile")
+
+EVENT_CONTEXTS = ("city", "regional", "national")
+
+
+def text_colour(background: str) -> str:
+    """Black or white text, whichever reads better on the background colour."""
+    h = background.lstrip("#")
+    try:
+        r, g, b = (int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return "#1f2933"
+    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#1f2933" if lum > 0.55 else "#ffffff"
+
+
+def num(value, lang: str, digits: int = 1) -> str:
+    return format_number(value, lang, digits)
+
+
+def raw(value, lang: str) -> str:
+    """A raw indicator value with three significant digits (at most 4 decimals), in the locale."""
+    if value is None or pd.isna(value):
+        return "—"
+    v = float(value)
+    if v == 0 or abs(v) >= 1000 or v == int(v):
+        digits = 0
+    else:
+        digits = min(4, max(0, 2 - int(math.floor(math.log10(abs(v))))))
+    text = format_number(v, lang, digits)
+    sep = "," if lang == "ru" else "."
+    return text.rstrip("0").rstrip(sep) if digits > 0 and sep in text else text
+
+
+# --- sections ------------------------------------------------------------------------------
+
+def key_facts(city: pd.Series, sources: dict, lang: str) -> html.Section:
+    def src(column: str):
+        sid = city.get(column)
+        return [" ", source_link(sid, sources, lang)] if isinstance(sid, str) and sid else []
+
+    items = [
+        (t("profile.country", lang), [city[f"country_{lang}"]]),
+        (t("profile.admin1", lang), [city[f"admin1_{lang}"]]),
+        (t("city.population", lang),
+         [t("profile.population_value", lang, value=format_int(city["population"], lang),
+            year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—"),
+          *src("population_source_id")]),
+        (t("profile.area", lang), [t("profile.area_value", lang, value=num(city["area_km2"], lang)), *src("area_source_id")]),
+        (t("profile.elevation", lang), [t("profile.elevation_value", lang, value=format_int(city["elevation_m"], lang)),
+                                        *src("elevation_source_id")]),
+        (t("profile.member_since", lang), [format_day(city["member_since"], lang)]),
+    ]
+    return html.Section([
+        html.H2(t("profile.facts", lang)),
+        html.Dl([part for label, value in items for part in (html.Dt(label), html.Dd(value))],
+                className="facts profile-facts"),
+    ], className="panel", id=ids.CITY_FACTS)
+
+
+def hazard_profile(city_id: str, data, sources: dict, lang: str) -> html.Section:
+    """ThinkHazard!-style: each hazard's level in words and colour, evidence, meaning, advice."""
+    levels = data["hazard_levels"].set_index("level")
+    types = data["hazard_types"].set_index("hazard_type")
+    hz = data["hazards"][data["hazards"]["city_id"] == city_id].copy()
+    hz["rank"] = hz["level"].map(levels["rank"])
+    hz["order"] = hz["hazard_type"].map(types["sort_order"])
+    hz = hz.sort_values(["rank", "order"], ascending=[False, True])
+    cards = []
+    for _, h in hz.iterrows():
+        kind = types.loc[h["hazard_type"]]
+        level = levels.loc[h["level"]]
+        colour = level["colour"]
+        body = [html.P(h[f"evidence_{lang}"], className="hazard-evidence")]
+        if h["level"] == "high":
+            body.append(html.P([html.Strong(t("profile.hazard_meaning", lang) + " "), kind[f"meaning_high_{lang}"]]))
+        advice = html.P([html.Strong(t("profile.hazard_advice", lang) + " "), kind[f"advice_{lang}"]])
+        if h["level"] in ("high", "medium"):
+            body.append(advice)
+        else:
+            body.append(html.Details([html.Summary(t("profile.hazard_advice", lang)), html.P(kind[f"advice_{lang}"])]))
+        body.append(html.P([status_badge(h["status"], lang), " ", t("profile.source", lang), " ",
+                            source_link(h["source_id"], sources, lang)], className="hazard-source"))
+        cards.append(html.Article([
+            html.Header([
+                html.H3(kind[f"name_{lang}"]),
+                html.Span(level[f"name_{lang}"], className="hazard-level",
+                          style={"background": colour, "color": text_colour(colour)},
+                          title=t("profile.hazard_level", lang)),
+            ]),
+            *body,
+        ], className=f"hazard-card hazard-{h['level']}", style={"--level-colour": colour},
+            **{"data-hazard": h["hazard_type"], "data-level": h["level"]}))
+    missing = [types.at[k, f"name_{lang}"] for k in types.sort_values("sort_order").index if k not in set(hz["hazard_type"])]
+    legend = html.Ul([html.Li([html.Span(className="swatch", style={"background": r["colour"]}), r[f"name_{lang}"]])
+                      for _, r in data["hazard_levels"].sort_values("rank", ascending=False).iterrows()],
+                     className="legend", **{"aria-label": t("profile.hazard_level", lang)})
+    return html.Section([
+        html.H2(t("profile.hazards", lang)),
+        html.P(t("profile.hazards_intro", lang), className="note"),
+        legend,
+        html.Div(cards, className="hazard-cards") if cards else html.P(t("profile.no_hazards", lang)),
+        html.P(t("profile.hazards_missing", lang, names=", ".join(missing)), className="note") if missing else None,
+    ], className="panel", id=ids.CITY_HAZARDS)
+
+
+def drivers_sentence(city_name: str, decomp: pd.DataFrame, drivers: pd.DataFrame, names: dict, lang: str) -> str:
+    """The strongest drivers in words, with the numbers behind them."""
+    risk = decomp[decomp["level"] == "risk"].iloc[0]
+    head = t("profile.drivers_head", lang, city=city_name, score=num(risk["score"], lang), median=num(risk["median"], lang))
+    cats = drivers[drivers["level"] == "category"]
+    inds = drivers[drivers["level"] == "indicator"]
+    if cats.empty and inds.empty:
+        return head + " " + t("profile.drivers_none", lang)
+
+    def item(r):
+        return t("profile.driver_item", lang, name=names[r["level"]][r["id"]], score=num(r["score"], lang),
+                 median=num(r["median"], lang), push=num(r["push"], lang, 2))
+
+    parts = [head]
+    if not cats.empty:
+        parts.append(t("profile.drivers_categories", lang, items="; ".join(item(r) for _, r in cats.iterrows())))
+    if not inds.empty:
+        parts.append(t("profile.drivers_indicators", lang, items="; ".join(item(r) for _, r in inds.iterrows())))
+    return " ".join(parts)
+
+
+def _bold_first(sentence: str, name: str, decomp: pd.DataFrame, lang: str) -> list:
+    """The drivers sentence with its first clause (score against median) in bold."""
+    risk = decomp[decomp["level"] == "risk"].iloc[0]
+    head = t("profile.drivers_head", lang, city=name, score=num(risk["score"], lang), median=num(risk["median"], lang))
+    return [html.Strong(head), sentence[len(head):]] if sentence.startswith(head) else [sentence]
+
+
+def decomposition_figure(decomp: pd.DataFrame, names: dict, lang: str) -> go.Figure:
+    """Each category: the city's score (diamond) against the coalition median (circle)."""
+    cats = decomp[decomp["level"] == "category"].copy()
+    cats["label"] = cats["id"].map(names["category"])
+    fig = go.Figure()
+    xs, ys = [], []
+    for _, r in cats.iterrows():
+        if pd.notna(r["score"]) and pd.notna(r["median"]):
+            xs += [r["median"], r["score"], None]
+            ys += [r["label"], r["label"], None]
+    fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color="#9aa5b1", width=3), hoverinfo="skip", showlegend=False)
+    fig.add_scatter(x=cats["median"], y=cats["label"], mode="markers", name=t("profile.median", lang),
+                    marker=dict(symbol="circle-open", size=11, color="#52606d", line=dict(width=2)),
+                    customdata=[num(v, lang) for v in cats["median"]],
+                    hovertemplate="%{y}: %{customdata}<extra>" + t("profile.median", lang) + "</extra>")
+    shown = cats.dropna(subset=["score"])
+    fig.add_scatter(x=shown["score"], y=shown["label"], mode="markers", name=t("profile.this_city", lang),
+                    marker=dict(symbol="diamond", size=13, color=[DIMENSION_COLOURS[d] for d in shown["dimension"]],
+                                line=dict(color="white", width=1)),
+                    customdata=[num(v, lang) for v in shown["score"]],
+                    hovertemplate="%{y}: %{customdata}<extra>" + t("profile.this_city", lang) + "</extra>")
+    layout = base_layout(lang, height=28 * len(cats) + 150)
+    layout.update(xaxis=dict(range=[-0.2, 10.2], title=t("index.score_axis", lang), gridcolor="#e4e7eb", fixedrange=True),
+                  yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, categoryorder="array",
+                             categoryarray=cats["label"].tolist()),
+                  margin=dict(l=10, r=20, t=10, b=10))
+    fig.update_layout(**layout)
+    return fig
+
+
+def _diff_text(diff, lang: str) -> str:
+    if pd.isna(diff):
+        return "—"
+    arrow = "▲" if diff > 0.05 else "▼" if diff < -0.05 else "="
+    sign = "+" if diff > 0 else ""
+    return f"{arrow} {sign}{num(diff, lang)}"
+
+
+def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> html.Section:
+    """Dimension -> category -> indicator, each against the coalition median, with drivers."""
+    decomp, drivers = data_access.city_explained(city["city_id"])
+    ind = data["indicators"].set_index("indicator_id")
+    names = {
+        "dimension": dict(zip(data["dimensions"]["dimension"], data["dimensions"][f"name_{lang}"])),
+        "category": dict(zip(data["categories"]["category_id"], data["categories"][f"name_{lang}"])),
+        "indicator": ind[f"name_{lang}"].to_dict(),
+    }
+    units = ind[f"unit_{lang}"].to_dict()
+    blocks = []
+    for dim in DIMENSION_ORDER:
+        d = decomp[(decomp["level"] == "dimension") & (decomp["id"] == dim)].iloc[0]
+        cats = []
+        for _, c in decomp[(decomp["level"] == "category") & (decomp["parent"] == dim)].iterrows():
+            rows = []
+            for _, i in decomp[(decomp["level"] == "indicator") & (decomp["parent"] == c["id"])].iterrows():
+                has = pd.notna(i.get("value"))
+                rows.append(html.Tr([
+                    html.Th(names["indicator"][i["id"]], scope="row"),
+                    html.Td(f"{raw(i['value'], lang)} {units.get(i['id'], '')}".strip() if has else "—"),
+                    html.Td(str(int(i["year"])) if has and pd.notna(i["year"]) else "—"),
+                    html.Td(num(i["score"], lang)),
+                    html.Td(num(i["median"], lang)),
+                    html.Td([status_badge(i["status"], lang, national=i["value_scope"] == "country"), " ",
+                             source_link(i["source_id"], sources, lang)] if has else t("profile.no_value", lang),
+                            className="cell-source"),
+                ], className="" if has else "missing"))
+            head = html.Tr([html.Th(h, scope="col") for h in (
+                t("compare.indicator", lang), t("compare.value", lang), t("compare.year", lang),
+                t("compare.score", lang), t("profile.median", lang), t("compare.source", lang))])
+            cats.append(html.Details([
+                html.Summary([html.Span(names["category"][c["id"]], className="dec-name"),
+                              html.Span(num(c["score"], lang), className="dec-score"),
+                              html.Span(t("profile.vs_median", lang, median=num(c["median"], lang)), className="dec-median"),
+                              html.Span(_diff_text(c["diff"], lang), className="dec-diff")]),
+                html.Table([html.Thead(head), html.Tbody(rows)], className="simple-table dec-table"),
+            ], className="dec-category", **{"data-category": c["id"]}))
+        blocks.append(html.Div([
+            html.H3([html.Span(names["dimension"][dim], className="dec-name"),
+                     html.Span(num(d["score"], lang), className=f"dec-score dim-{dim}"),
+                     html.Span(t("profile.vs_median", lang, median=num(d["median"], lang)), className="dec-median"),
+                     html.Span(_diff_text(d["diff"], lang), className="dec-diff")],
+                    style={"borderLeftColor": DIMENSION_COLOURS[dim]}, className="dec-dimension"),
+            *cats,
+        ], className="dec-block"))
+    name = city[f"name_{lang}"]
+    return html.Section([
+        html.H2(t("profile.decomposition", lang)),
+        html.P(_bold_first(drivers_sentence(name, decomp, drivers, names, lang), name, decomp, lang),
+               className="drivers", id=ids.CITY_DRIVERS,
+               **{"data-drivers": json_attr(drivers["id"].tolist())}),
+        html.P(t("profile.decomposition_help", lang), className="note"),
+        dcc.Graph(id=ids.CITY_DECOMPOSITION_CHART, figure=decomposition_figure(decomp, names, lang),
+                  config=graph_config(lang)),
+        html.Div(blocks, id=ids.CITY_DECOMPOSITION),
+    ], className="panel")
+
+
+def impacts(event: pd.Series, lang: str) -> list:
+    parts = []
+    if pd.notna(event.get("deaths")):
+        parts.append(t("profile.deaths", lang, value=format_int(event["deaths"], lang)))
+    if pd.notna(event.get("affected")):
+        parts.append(t("profile.affected", lang, value=format_int(event["affected"], lang)))
+    if pd.notna(event.get("damage_usd")):
+        parts.append(t("profile.damage", lang, value=format_int(event["damage_usd"], lang)))
+    return parts
+
+
+def disasters_section(city_id: str, data, sources: dict, lang: str) -> html.Section:
+    """Past disasters in time order, with impacts, context (city, regional, national) and sources."""
+    ev = data["events"][data["events"]["city_id"] == city_id].sort_values(["start_date", "event_id"])
+    types = data["hazard_types"].set_index("hazard_type")
+    items = []
+    for _, e in ev.iterrows():
+        hazard = types[f"name_{lang}"].get(e["hazard_type"], e["hazard_type"])
+        when = format_day(e["start_date"], lang)
+        if isinstance(e.get("end_date"), str) and e["end_date"] and e["end_date"] != e["start_date"]:
+            when = t("profile.date_range", lang, start=when, end=format_day(e["end_date"], lang))
+        context = e["context"] if e["context"] in EVENT_CONTEXTS else "city"
+        facts = impacts(e, lang)
+        body = [
+            html.Div([html.Span(when, className="tl-date"), html.Span(hazard, className="tl-hazard"),
+                      html.Span(t(f"profile.context.{context}", lang), className=f"tl-context context-{context}",
+                                title=t(f"profile.context.{context}.help", lang))], className="tl-meta"),
+            html.H3(e[f"title_{lang}"]),
+            html.P(e[f"description_{lang}"]) if isinstance(e.get(f"description_{lang}"), str) else None,
+            html.P(" · ".join(facts), className="tl-impacts") if facts else html.P(t("profile.no_impacts", lang), className="tl-impacts muted"),
+        ]
+        if lang == "en" and isinstance(e.get("damage_note"), str) and e["damage_note"]:
+            body.append(html.P([html.Strong("Note: "), e["damage_note"]], className="note"))
+        body.append(html.P([status_badge(e["status"], lang), " ", t("profile.source", lang), " ",
+                            source_link(e["source_id"], sources, lang)], className="tl-source"))
+        items.append(html.Li(body, className=f"tl-item tl-{context}", **{"data-event": e["event_id"]}))
+    content = html.Ol(items, className="timeline") if items else html.P(t("profile.no_events", lang))
+    return html.Section([
+        html.H2(t("profile.disasters", lang)),
+        html.P(t("profile.disasters_help", lang), className="note"),
+        content,
+    ], className="panel", id=ids.CITY_TIMELINE)
+
+
+def _page_exists(path: str) -> bool:
+    return any(p.get("path") == path for p in dash.page_registry.values())
+
+
+def _signed(value: float, lang: str) -> str:
+    text = num(abs(value), lang)
+    return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+
+def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Section:
+    """Mean temperature and hot days: baseline and projected change by 2050 (only from the data).
+
+    Without climate data for the city the panel says where climate trends will be shown, and
+    shows no numbers.
+    """
+    from domain import climate
+
+    series = data.tables.get("climate_series")
+    mine = series[series["city_id"] == city_id] if series is not None else None
+    link = ([" ", dcc.Link(t("profile.climate_link", lang), href=link_with("/trends", {"lang": lang}, city=city_id))]
+            if _page_exists("/trends") else [])
+    if mine is None or mine.empty or "tmean" not in set(mine["variable"]):
+        return html.Section([html.H2(t("profile.climate", lang)),
+                             html.P([t("profile.climate_later", lang), *link])], className="panel", id="city-climate")
+    scenarios = ["ssp245", "ssp585"]
+    lines = []
+    for variable, key in (("tmean", "profile.climate_tmean"), ("hot_days_35", "profile.climate_hot_days")):
+        if variable not in set(mine["variable"]):
+            continue
+        base = climate.baseline_means(data, [city_id], variable).iloc[0]
+        tab = climate.horizon_table(data, [city_id], variable, scenarios, horizons=(2050,)).set_index("scenario")
+        if pd.isna(base) or not set(scenarios) <= set(tab.index):
+            continue
+        mid, high = tab.loc["ssp245"], tab.loc["ssp585"]
+        lines.append(html.Li(t(key, lang, baseline=climate.DEFAULT_BASELINE.replace("-", "–"), base=num(base, lang),
+                               year=2050, mid=_signed(mid["change"], lang), mid_lo=_signed(mid["change_p10"], lang),
+                               mid_hi=_signed(mid["change_p90"], lang), high=_signed(high["change"], lang))))
+    if not lines:
+        return html.Section([html.H2(t("profile.climate", lang)),
+                             html.P([t("profile.climate_later", lang), *link])], className="panel", id="city-climate")
+    statuses = sorted(set(mine["status"]), key=["sourced", "estimated", "illustrative"].index)
+    badges = [status_badge(st, lang) for st in statuses]
+    src = [source_link(sid, sources, lang) for sid in sorted(set(mine["source_id"]))]
+    return html.Section([
+        html.H2(t("profile.climate", lang)),
+        html.Ul(lines, className="climate-lines"),
+        html.P([*badges, " ", t("profile.source", lang), " ", *src, *link], className="hazard-source"),
+    ], className="panel", id="city-climate")
+
+
+def actions_section(city_id: str, data, lang: str) -> html.Section | None:
+    """The city's action plan in one paragraph, linking to the actions page; None without actions."""
+    from datetime import date
+
+    from domain import actions as act
+
+    if "actions" not in data.tables:
+        return None
+    try:
+        frame = data_access.actions_current()
+    except Exception as err:  # noqa: BLE001 - the profile stays up if the update database is unreachable
+        log.warning("saved action updates unavailable (%s); showing the baseline plan", str(err).splitlines()[0][:200])
+        frame = data["actions"]
+    mine = frame[frame["city_id"] == city_id]
+    if mine.empty:
+        return None
+    summary = act.summary(mine, date.today())
+    progress = summary["weighted_progress"]
+    text = t("profile.actions_summary", lang, actions=format_int(summary["actions"], lang),
+             completed=format_int(summary["completed"], lang), delayed=format_int(summary["delayed"], lang),
+             overdue=format_int(summary["overdue"], lang),
+             progress=format_share(progress / 100, lang) if progress == progress else "—",
+             funded=format_int(summary["funded"], lang), budget=format_int(summary["budget"], lang),
+             gap=format_int(summary["gap"], lang))
+    statuses = [s for s in ("sourced", "estimated", "illustrative") if s in set(mine.get("data_status", []))]
+    link = ([" ", dcc.Link(t("profile.actions_link", lang), href=link_with("/actions", {"lang": lang}, city=city_id))]
+            if _page_exists("/actions") else [])
+    return html.Section([
+        html.H2(t("profile.actions", lang)),
+        html.P(text),
+        html.P([*[status_badge(s, lang) for s in statuses], *link], className="hazard-source"),
+    ], className="panel", id="city-actions")
+
+
+def unknown_city(city_id: str | None, ctx, data) -> html.Div:
+    """A clear 'no such city' message listing the member cities, in the current language."""
+    lang = ctx.lang
+    cities = data["cities"].sort_values(f"name_{lang}")
+    return html.Div([
+        *[html.Div([html.P(n) for n in ctx.notices], className="notice", role="status") for _ in ctx.notices[:1]],
+        html.H1(t("profile.unknown_title", lang), id="page-title"),
+        html.P(t("profile.unknown_text", lang, value=str(city_id or "")[:40])),
+        html.Ul([html.Li(dcc.Link(f"{r[f'name_{lang}']} ({r[f'country_{lang}']})",
+                                  href=link_with(f"/city/{r['city_id']}", {"lang": lang})))
+                 for _, r in cities.iterrows()], className="link-list"),
+        html.P(dcc.Link(t("profile.to_compare", lang), href=link_with("/compare", {"lang": lang}))),
+    ], className="page page-city page-city-unknown", id=ids.CITY_UNKNOWN)
+
+
+def layout(city_id: str | None = None, **kwargs):
+    ctx = page_context(kwargs)
+    lang = ctx.lang
+    data = data_access.get_data()
+    cities = data["cities"].set_index("city_id", drop=False)
+    if city_id not in cities.index:
+        return unknown_city(city_id, ctx, data)
+    city = cities.loc[city_id]
+    sources = data["sources"].set_index("source_id").to_dict("index")
+    ranked = data_access.ranking(lang).set_index("city_id")
+    row = ranked.loc[city_id]
+    total = int(ranked["risk"].notna().sum())
+    risk_line = html.Div([
+        html.Span(num(row["risk"], lang), className="risk-value"),
+        html.Span(row["class_name"], className=f"risk-class class-{row['risk_class']}",
+                  style={"--class-colour": row["colour"]}) if isinstance(row["class_name"], str) else None,
+        html.Span(t("overview.rank", lang, rank=int(row["rank"]), total=total), className="risk-rank")
+        if pd.notna(row["rank"]) else None,
+        html.Span(t("overview.coverage_value", lang, share=format_share(row["coverage"], lang),
+                    present=int(row["indicators_present"]), total=int(row["indicators_total"])),
+                  className="risk-rank", title=t("overview.coverage", lang)),
+    ], className="risk-line")
+    notices = [html.Div([html.P(n) for n in ctx.notices], className="notice", role="status")] if ctx.notices else []
+    return html.Div([
+        *notices,
+        html.P(dcc.Link(t("profile.back", lang), href=link_with("/compare", {"lang": lang})), className="crumbs"),
+        html.H1(city[f"name_{lang}"], id="page-title"),
+        html.P(t("profile.intro", lang, country=city[f"country_{lang}"]), className="page-intro"),
+        html.Div([html.Span(t("index.risk", lang), className="risk-label"), risk_line], className="profile-risk"),
+        key_facts(city, sources, lang),
+        hazard_profile(city_id, data, sources, lang),
+        decomposition_section(city, data, sources, lang),
+        disasters_section(city_id, data, sources, lang),
+        html.Div([climate_section(city_id, data, sources, lang), actions_section(city_id, data, lang)],
+                 className="grid-2 profile-bottom"),
+    ], className="page page-city", **{"data-city": city_id})

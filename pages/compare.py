@@ -1,0 +1,884 @@
+"""Compare `/compare`: chosen cities on the risk index, a dimension, a category or one indicator.
+
+Views: a ranked bar chart (with the dimension breakdown for the risk index), a heatmap of cities
+by indicators, a radar of the three dimensions and a table with raw values, units, years, status
+and sources (CSV export). Weight sliders recompute the index at once; a rank-stability panel
+shows how often each city takes each rank when the weights vary around the chosen ones.
+
+Every choice lives in the query string (`cities`, `level`, `item`, `view`, `scale`, `spread`,
+`w_<dimension or category>`), read back by `layout`, so a link reopens the exact view. The page
+writes its choices to the address with its own `dcc.Location(refresh=False)`, which changes the
+address without re-rendering the page.
+"""
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urlencode
+
+import dash
+import dash_ag_grid as dag
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import ALL, Input, Output, State, callback, dcc, html, no_update
+
+import ids
+from components.badges import status_badge
+from components.charts import DIMENSION_COLOURS, base_layout, figure_height, graph_config, ranking_figure
+from components.page import json_attr, page_context, page_header, page_title
+from components.shell import link_with
+from domain import compare
+from domain.risk_index import DIMENSION_ORDER, IndexWeights
+from i18n import format_int, format_number, format_share, t
+from services import data_access
+
+dash.register_page(__name__, path="/compare", order=10, nav_key="nav.compare",
+                   title=page_title("title.compare"), name="compare")
+
+VIEWS = ("bar", "heatmap", "radar", "table")
+SCALES = ("scaled", "raw", "per_capita")
+SPREADS = {"wide": 5.0, "moderate": 20.0, "narrow": 80.0}
+PARAMS = ("cities", "level", "item", "view", "scale", "spread")
+DEFAULTS = {"level": "risk", "view": "bar", "scale": "scaled", "spread": "moderate"}
+# Okabe-Ito (colour-blind safe), for one line per city in the radar.
+CITY_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#F0E442")
+HEAT_SCALE = [[0.0, "#ffffb2"], [0.22, "#fecc5c"], [0.32, "#fd8d3c"], [0.51, "#f03b20"], [1.0, "#bd0026"]]
+
+
+# --- state: read from and written to the query string --------------------------------------
+
+@dataclass
+class CompareState:
+    """Everything a user can choose on the page."""
+
+    cities: list[str]
+    level: str = "risk"
+    item: str | None = None
+    view: str = "bar"
+    scale: str = "scaled"
+    spread: str = "moderate"
+    weights: IndexWeights = field(default_factory=IndexWeights)
+
+
+def allowed_params(tables) -> tuple[str, ...]:
+    """Query parameters the page understands (the weights' names come from the data)."""
+    keys = list(tables["dimensions"]["dimension"]) + list(tables["categories"]["category_id"])
+    return PARAMS + tuple(compare.WEIGHT_PREFIX + k for k in keys)
+
+
+def read_state(query: dict[str, str], tables) -> tuple[CompareState, list[tuple[str, str]]]:
+    """The page's choices from the query string, and the (parameter, value) pairs rejected.
+
+    A rejected value falls back to its default; nothing here raises on user input.
+    """
+    rejected: list[tuple[str, str]] = []
+    members = tables["cities"]["city_id"].tolist()
+    cities = members
+    if "cities" in query:
+        asked = [c.strip() for c in str(query["cities"]).split(",") if c.strip()]
+        good = [c for c in members if c in set(asked)]
+        bad = [c for c in asked if c not in members]
+        if bad or not good:
+            rejected.append(("cities", ",".join(bad) or str(query["cities"])))
+        cities = good or members
+    level = query.get("level", DEFAULTS["level"])
+    if level not in compare.LEVELS:
+        rejected.append(("level", level))
+        level = DEFAULTS["level"]
+    items = compare.level_items(tables, level)
+    item = query.get("item")
+    if level == "risk":
+        if item:
+            rejected.append(("item", item))
+        item = None
+    elif item not in items:
+        if item is not None:
+            rejected.append(("item", item))
+        item = items[0]
+    view = query.get("view", DEFAULTS["view"])
+    if view not in VIEWS:
+        rejected.append(("view", view))
+        view = DEFAULTS["view"]
+    scale = query.get("scale", DEFAULTS["scale"])
+    if scale not in SCALES or (scale == "per_capita" and not per_capita_applies(tables, level, item)):
+        rejected.append(("scale", scale))
+        scale = DEFAULTS["scale"]
+    spread = query.get("spread", DEFAULTS["spread"])
+    if spread not in SPREADS:
+        rejected.append(("spread", spread))
+        spread = DEFAULTS["spread"]
+    weights, bad_weights = compare.parse_weights(query, tables)
+    rejected.extend(bad_weights)
+    return CompareState(cities, level, item, view, scale, spread, weights), rejected
+
+
+def state_query(state: CompareState, tables, lang: str) -> dict[str, str]:
+    """The query string of a state: only what differs from the defaults, plus the language."""
+    members = tables["cities"]["city_id"].tolist()
+    query: dict[str, str] = {"lang": lang}
+    if state.cities and set(state.cities) != set(members):
+        query["cities"] = ",".join(state.cities)
+    if state.level != DEFAULTS["level"]:
+        query["level"] = state.level
+        if state.item:
+            query["item"] = state.item
+    for key in ("view", "scale", "spread"):
+        if getattr(state, key) != DEFAULTS[key]:
+            query[key] = getattr(state, key)
+    query.update(compare.weights_to_query(state.weights, tables))
+    return query
+
+
+def per_capita_applies(tables, level: str, item: str | None) -> bool:
+    return level == "indicator" and item in compare.per_capita_indicators(tables)
+
+
+# --- names in the page's language ----------------------------------------------------------
+
+@dataclass
+class Names:
+    cities: dict[str, str]
+    dimensions: dict[str, str]
+    categories: dict[str, str]
+    indicators: dict[str, str]
+    units: dict[str, str]
+    sources: dict[str, dict]
+
+    def item(self, level: str, item: str | None, lang: str) -> str:
+        if level == "risk":
+            return t("index.risk", lang)
+        return {"dimension": self.dimensions, "category": self.categories,
+                "indicator": self.indicators}[level].get(item, str(item))
+
+    def source(self, source_id: str | None) -> str:
+        src = self.sources.get(source_id or "")
+        if not src:
+            return str(source_id or "")
+        label = str(src.get("publisher") or src.get("title") or source_id)
+        year = src.get("year")
+        return f"{label}, {int(year)}" if isinstance(year, (int, float)) and year == year else label
+
+
+def names(tables, lang: str) -> Names:
+    col = f"name_{lang}"
+    ind = tables["indicators"]
+    return Names(
+        cities=dict(zip(tables["cities"]["city_id"], tables["cities"][col])),
+        dimensions=dict(zip(tables["dimensions"]["dimension"], tables["dimensions"][col])),
+        categories=dict(zip(tables["categories"]["category_id"], tables["categories"][col])),
+        indicators=dict(zip(ind["indicator_id"], ind[col])),
+        units=dict(zip(ind["indicator_id"], ind[f"unit_{lang}"])),
+        sources=tables["sources"].set_index("source_id").to_dict("index"),
+    )
+
+
+def item_options(tables, level: str, lang: str) -> list[dict]:
+    """Choices for the item dropdown of a level (dimensions, categories or indicators)."""
+    nm = names(tables, lang)
+    if level == "dimension":
+        return [{"label": nm.dimensions[d], "value": d} for d in compare.level_items(tables, level)]
+    if level == "category":
+        return [{"label": f"{nm.categories[c]} · {nm.dimensions[d]}", "value": c}
+                for c, d in zip(tables["categories"]["category_id"], tables["categories"]["dimension"])
+                if c in compare.level_items(tables, level)]
+    if level == "indicator":
+        cat_of = dict(zip(tables["indicators"]["indicator_id"], tables["indicators"]["category_id"]))
+        return [{"label": f"{nm.indicators[i]} · {nm.categories[cat_of[i]]}", "value": i}
+                for i in compare.level_items(tables, level)]
+    return []
+
+
+def scale_options(tables, level: str, item: str | None, lang: str) -> list[dict]:
+    per_capita = per_capita_applies(tables, level, item)
+    return [{"label": t(f"compare.scale.{s}", lang), "value": s,
+             "disabled": s == "per_capita" and not per_capita} for s in SCALES]
+
+
+# --- figures -------------------------------------------------------------------------------
+
+def fmt(value, lang: str, digits: int = 1) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return _fmt(float(value), lang, digits)
+
+
+@lru_cache(maxsize=4096)
+def _fmt(value: float, lang: str, digits: int) -> str:
+    return format_number(value, lang, digits)
+
+
+def fmt_raw(value, lang: str) -> str:
+    """A raw value with as many decimals as it needs (at most 4), in the locale."""
+    if value is None or pd.isna(value):
+        return "—"
+    return _fmt_raw(float(value), lang)
+
+
+@lru_cache(maxsize=4096)
+def _fmt_raw(v: float, lang: str) -> str:
+    """Three significant digits for small numbers (at most 4 decimals), whole numbers from 1000."""
+    if v == 0 or abs(v) >= 1000 or v == int(v):
+        digits = 0
+    else:
+        digits = min(4, max(0, 2 - int(math.floor(math.log10(abs(v))))))
+    text = format_number(v, lang, digits)
+    sep = "," if lang == "ru" else "."
+    if digits > 0 and sep in text:
+        text = text.rstrip("0").rstrip(sep)
+    return text
+
+
+def _empty_figure(lang: str, message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(**base_layout(lang, height=200))
+    fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False),
+                      annotations=[dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")])
+    return fig
+
+
+def bar_figure(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang: str) -> go.Figure:
+    """Ranked bars: the risk index with its three dimensions, or one score / raw value per city."""
+    shown = table.dropna(subset=["score"])
+    if shown.empty:
+        return _empty_figure(lang, t("compare.no_values", lang))
+    if state.level == "risk":
+        ranked = shown.rename(columns={"score": "risk"}).assign(name=shown["city_id"].map(nm.cities))
+        fig = ranking_figure(ranked, nm.dimensions, lang)
+        fig.update_layout(xaxis_title_text=t("compare.axis", lang))
+        return fig
+    field_, unit = value_field(state, tables, nm)
+    df = shown.dropna(subset=[field_]).sort_values(field_)
+    dim = dimension_of(tables, state.level, state.item)
+    colour = DIMENSION_COLOURS.get(dim, "#52606d")
+    fig = go.Figure()
+    groups = [("city", False)]
+    if state.level == "indicator":
+        groups = [("city", False), ("country", True)]
+    for scope, national in groups:
+        part = df[(df["value_scope"] == "country") == national] if state.level == "indicator" else df
+        if part.empty:
+            continue
+        hover = [hover_text(r, state, nm, tables, lang) for _, r in part.iterrows()]
+        labels = [fmt(v, lang) if field_ == "score" else fmt_raw(v, lang) for v in part[field_]]
+        name = t("compare.legend.national", lang) if national else (
+            t("compare.legend.city", lang) if state.level == "indicator" else nm.item(state.level, state.item, lang))
+        fig.add_bar(y=part["city_id"].map(nm.cities), x=part[field_], orientation="h", name=name,
+                    marker=dict(color=colour, pattern=dict(shape="/" if national else "", fgcolor="white")),
+                    text=labels, textposition="outside", cliponaxis=False, customdata=hover,
+                    hovertemplate="%{customdata}<extra></extra>")
+    layout = base_layout(lang, height=figure_height(len(df)) - 60)
+    axis_title = t("compare.axis", lang) if field_ == "score" else unit
+    xaxis = dict(title=axis_title, gridcolor="#e4e7eb", fixedrange=True, zeroline=True, zerolinecolor="#9aa5b1")
+    if field_ == "score":
+        xaxis["range"] = [0, 10.9]
+    else:
+        lo, hi = float(min(0.0, df[field_].min())), float(max(0.0, df[field_].max()))
+        span = hi - lo or 1.0
+        xaxis["range"] = [lo - 0.35 * span * (lo < 0), hi + 0.25 * span * (hi > 0)]
+    layout.update(barmode="overlay", bargap=0.3, xaxis=xaxis,
+                  yaxis=dict(fixedrange=True, automargin=True, categoryorder="array",
+                             categoryarray=df["city_id"].map(nm.cities).tolist()),
+                  showlegend=state.level == "indicator")
+    fig.update_layout(**layout)
+    return fig
+
+
+def value_field(state: CompareState, tables, nm: Names) -> tuple[str, str]:
+    """Which column the bars show, and its unit."""
+    if state.level != "indicator" or state.scale == "scaled":
+        return "score", ""
+    if state.scale == "per_capita" and per_capita_applies(tables, state.level, state.item):
+        return "per_capita", ""
+    return "value", nm.units.get(state.item, "")
+
+
+def dimension_of(tables, level: str, item: str | None) -> str | None:
+    if level == "dimension":
+        return item
+    if level == "category":
+        cats = tables["categories"].set_index("category_id")["dimension"]
+        return cats.get(item)
+    if level == "indicator":
+        return tables["indicators"].set_index("indicator_id")["dimension"].get(item)
+    return None
+
+
+def hover_text(row: pd.Series, state: CompareState, nm: Names, tables, lang: str) -> str:
+    city = nm.cities.get(row["city_id"], row["city_id"])
+    lines = [f"<b>{city}</b>", f"{t('compare.score', lang)}: {fmt(row['score'], lang)}"]
+    if state.level == "indicator":
+        unit = nm.units.get(state.item, "")
+        lines.append(f"{t('compare.value', lang)}: {fmt_raw(row['value'], lang)} {unit}".rstrip())
+        if pd.notna(row.get("per_capita")):
+            lines.append(f"{t('compare.scale.per_capita', lang)}: {fmt(row['per_capita'], lang)}")
+        year = "" if pd.isna(row["year"]) else str(int(row["year"]))
+        scope = f", {t('status.national', lang)}" if row["value_scope"] == "country" else ""
+        lines.append(f"{year} · {t('status.' + str(row['status']), lang)}{scope}")
+        lines.append(f"{t('compare.source', lang)}: {nm.source(row['source_id'])}")
+    else:
+        for comp in compare.components_of(tables, state.level, state.item):
+            if comp in row and pd.notna(row[comp]):
+                label = {"risk": nm.dimensions, "dimension": nm.categories, "category": nm.indicators}[state.level].get(comp, comp)
+                lines.append(f"{label}: {fmt(row[comp], lang)}")
+    lines.append(t("compare.coverage_hover", lang, share=format_share(row["coverage"], lang)))
+    return "<br>".join(lines)
+
+
+def short(text: str, limit: int = 38) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def heatmap_figure(heat: dict[str, pd.DataFrame], state: CompareState, nm: Names, lang: str) -> go.Figure:
+    """Indicators (rows) by cities (columns), coloured by the 0-10 score; hover gives the raw value."""
+    scores = heat["score"]
+    if scores.empty or scores.isna().all().all():
+        return _empty_figure(lang, t("compare.no_values", lang))
+    inds = list(scores.columns)
+    cities = list(scores.index)
+    z = scores.T.to_numpy(dtype=float)
+    m = {k: heat[k].T.to_numpy(dtype=object) for k in ("value", "year", "status", "source_id", "value_scope")}
+    words = {k: t(k, lang) for k in ("compare.missing", "compare.score", "compare.value", "compare.source",
+                                      "status.national")}
+    status_words = {s: t(f"status.{s}", lang) for s in ("sourced", "estimated", "illustrative")}
+    text, hover = [], []
+    for i, ind in enumerate(inds):
+        row_text, row_hover = [], []
+        unit = nm.units.get(ind, "")
+        for j, city in enumerate(cities):
+            score = z[i, j]
+            head = f"<b>{nm.cities[city]}</b><br>{nm.indicators[ind]}<br>"
+            if np.isnan(score):
+                row_text.append("")
+                row_hover.append(head + words["compare.missing"])
+                continue
+            value = m["value"][i, j]
+            raw = f"{fmt_raw(value, lang)} {unit}".rstrip()
+            national = m["value_scope"][i, j] == "country"
+            row_text.append((fmt_raw(value, lang) if state.scale != "scaled" else fmt(score, lang)) + ("*" if national else ""))
+            year = m["year"][i, j]
+            status = status_words.get(m["status"][i, j], str(m["status"][i, j]))
+            scope = f", {words['status.national']}" if national else ""
+            row_hover.append(f"{head}{words['compare.score']}: {fmt(score, lang)}<br>{words['compare.value']}: {raw}<br>"
+                             f"{'' if pd.isna(year) else int(year)} · {status}{scope}<br>"
+                             f"{words['compare.source']}: {nm.source(m['source_id'][i, j])}")
+        text.append(row_text)
+        hover.append(row_hover)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[nm.cities[c] for c in cities], y=[short(nm.indicators[i]) for i in inds],
+        zmin=0, zmax=10, colorscale=HEAT_SCALE, text=text, texttemplate="%{text}", textfont=dict(size=11),
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
+        colorbar=dict(title=dict(text="0–10", side="top"), thickness=12, len=min(1.0, 300 / max(300, 24 * len(inds) + 90)),
+                      y=1, yanchor="top"),
+    ))
+    layout = base_layout(lang, height=max(260, 26 * len(inds) + 110))
+    layout.update(margin=dict(l=10, r=10, t=50, b=10),
+                  xaxis=dict(side="top", fixedrange=True, tickangle=0),
+                  yaxis=dict(autorange="reversed", fixedrange=True, automargin=True))
+    fig.update_layout(**layout)
+    return fig
+
+
+def radar_figure(table: pd.DataFrame, nm: Names, lang: str) -> go.Figure:
+    """The three dimensions of each chosen city on one polar chart (0-10)."""
+    dims = [d for d in DIMENSION_ORDER if d in table]
+    labels = [nm.dimensions[d] for d in dims]
+    fig = go.Figure()
+    for k, (_, row) in enumerate(table.iterrows()):
+        values = [row[d] for d in dims]
+        if any(pd.isna(v) for v in values):
+            continue
+        colour = CITY_COLOURS[k % len(CITY_COLOURS)]
+        fig.add_scatterpolar(r=values + values[:1], theta=labels + labels[:1], name=nm.cities[row["city_id"]],
+                             mode="lines+markers", line=dict(color=colour, width=2), fill="toself",
+                             fillcolor=colour, opacity=0.75,
+                             customdata=[fmt(v, lang) for v in values + values[:1]],
+                             hovertemplate="%{theta}: %{customdata}<extra>" + nm.cities[row["city_id"]] + "</extra>")
+    for tr in fig.data:
+        tr.update(fillcolor=_alpha(tr.line.color, 0.08))
+    layout = base_layout(lang, height=460)
+    layout.update(margin=dict(l=60, r=60, t=30, b=10),
+                  polar=dict(bgcolor="white", radialaxis=dict(range=[0, 10], tickvals=[0, 2, 4, 6, 8, 10], angle=90,
+                                             tickangle=90, gridcolor="#d9e2ec"),
+                             angularaxis=dict(gridcolor="#d9e2ec")),
+                  legend=dict(orientation="h", yanchor="top", y=-0.05, x=0))
+    fig.update_layout(**layout)
+    return fig
+
+
+def _alpha(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+# --- text alternatives ---------------------------------------------------------------------
+
+def summary_sentence(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang: str,
+                     heat: dict | None = None) -> str:
+    """One sentence saying what the chart shows (the text alternative)."""
+    if state.view == "heatmap" and heat is not None:
+        scores = heat["score"]
+        stacked = scores.stack().dropna()
+        if stacked.empty:
+            return t("compare.no_values", lang)
+        (city, ind), top = stacked.idxmax(), stacked.max()
+        missing = int(scores.isna().sum().sum())
+        return t("compare.summary.heatmap", lang, indicators=format_int(scores.shape[1], lang),
+                 cities=format_int(scores.shape[0], lang), city=nm.cities[city], indicator=nm.indicators[ind],
+                 score=fmt(top, lang), missing=format_int(missing, lang))
+    if state.view == "radar":
+        parts = []
+        for d in DIMENSION_ORDER:
+            col = table[["city_id", d]].dropna() if d in table else pd.DataFrame()
+            if col.empty:
+                continue
+            best = col.loc[col[d].idxmax()]
+            parts.append(t("compare.summary.radar_part", lang, dimension=nm.dimensions[d],
+                           city=nm.cities[best["city_id"]], score=fmt(best[d], lang)))
+        return t("compare.summary.radar", lang, parts="; ".join(parts)) if parts else t("compare.no_values", lang)
+    field_, unit = value_field(state, tables, nm)
+    df = table.dropna(subset=[field_]).sort_values(field_, ascending=False)
+    what = nm.item(state.level, state.item, lang)
+    if df.empty:
+        return t("compare.no_values", lang)
+    show = (lambda v: fmt(v, lang)) if field_ != "value" else (lambda v: f"{fmt_raw(v, lang)} {unit}".rstrip())
+    first = df.iloc[0]
+    if len(df) == 1:
+        return t("compare.summary.one", lang, item=what, city=nm.cities[first["city_id"]], score=show(first[field_]))
+    second, last = df.iloc[1], df.iloc[-1]
+    key = "compare.summary.scores" if field_ == "score" else "compare.summary.values"
+    text = t(key, lang, item=what, first=nm.cities[first["city_id"]], score=show(first[field_]),
+             gap=fmt_raw(first[field_] - second[field_], lang) if field_ != "score" else fmt(first[field_] - second[field_], lang),
+             second=nm.cities[second["city_id"]], score2=show(second[field_]),
+             last=nm.cities[last["city_id"]], low=show(last[field_]))
+    if field_ != "score" and tables["indicators"].set_index("indicator_id")["direction"].get(state.item) == "risk_down":
+        text += " " + t("compare.summary.risk_down", lang)
+    return text
+
+
+def provenance_note(rows: pd.DataFrame, lang: str) -> list:
+    """Statuses of the values behind the comparison (illustrative ones are always named)."""
+    present = rows.dropna(subset=["value"])
+    counts = present["status"].value_counts()
+    national = int((present["value_scope"] == "country").sum())
+    out = [t("compare.provenance", lang, sourced=format_int(counts.get("sourced", 0), lang),
+             estimated=format_int(counts.get("estimated", 0), lang),
+             illustrative=format_int(counts.get("illustrative", 0), lang),
+             national=format_int(national, lang), missing=format_int(int(rows["value"].isna().sum()), lang))]
+    if counts.get("illustrative", 0):
+        out += [" ", status_badge("illustrative", lang), " ", t("compare.illustrative_warning", lang)]
+    return out
+
+
+# --- rank stability ------------------------------------------------------------------------
+
+def stability_panel(shares: pd.DataFrame, nm: Names, state: CompareState, draws: int, lang: str) -> list:
+    """Table of the share of weightings in which each city takes each rank, and a sentence."""
+    if len(shares) < 2:
+        return [html.P(t("compare.stability.too_few", lang))]
+    ranks = list(shares.columns)
+    head = html.Tr([html.Th(t("compare.city", lang), scope="col")]
+                   + [html.Th(t("compare.stability.rank", lang, rank=r), scope="col") for r in ranks])
+    body = []
+    for city, row in shares.iterrows():
+        cells = [html.Th(dcc.Link(nm.cities[city], href=link_with(f"/city/{city}", {"lang": lang})), scope="row")]
+        for r in ranks:
+            share = float(row[r])
+            cells.append(html.Td(format_share(share, lang) if share >= 0.005 else "·",
+                                 style={"background": f"rgba(11, 83, 148, {min(0.85, share * 0.85):.3f})",
+                                        "color": "#fff" if share > 0.55 else "#1f2933"}))
+        body.append(html.Tr(cells))
+    top_city = shares.index[0]
+    top_share = float(shares.iloc[0][1])
+    modal = {city: int(row.idxmax()) for city, row in shares.iterrows()}
+    stable = sum(1 for k, city in enumerate(shares.index) if modal[city] == k + 1 and shares.loc[city, k + 1] >= 0.9)
+    sentence = t("compare.stability.summary", lang, city=nm.cities[top_city], share=format_share(top_share, lang),
+                 draws=format_int(draws, lang), stable=format_int(stable, lang), total=format_int(len(shares), lang))
+    return [
+        html.P(sentence, className="chart-summary", id=ids.COMPARE_STABILITY_SUMMARY),
+        html.Table([html.Caption(t("compare.stability.caption", lang, spread=t(f"compare.spread.{state.spread}", lang))),
+                    html.Thead(head), html.Tbody(body)],
+                   className="simple-table stability-table",
+                   **{"data-shares": json_attr({c: [round(float(v), 4) for v in shares.loc[c]] for c in shares.index})}),
+    ]
+
+
+# --- table ---------------------------------------------------------------------------------
+
+def grid_rows(rows: pd.DataFrame, nm: Names, tables, lang: str) -> list[dict]:
+    """Rows for the AG Grid: numbers stay numbers (sorting, CSV), with locale text for display."""
+    out = []
+    for _, r in rows.iterrows():
+        city = nm.cities[r["city_id"]]
+        src = nm.source(r["source_id"]) if pd.notna(r["source_id"]) else ""
+        url = nm.sources.get(r["source_id"], {}).get("url") if pd.notna(r["source_id"]) else None
+        out.append({
+            "city_link": f"[{city}]({link_with('/city/' + r['city_id'], {'lang': lang})})",
+            "city": city,
+            "indicator": nm.indicators[r["indicator_id"]],
+            "category": nm.categories.get(r["category_id"], r["category_id"]),
+            "dimension": nm.dimensions.get(r["dimension"], r["dimension"]),
+            "value": None if pd.isna(r["value"]) else float(r["value"]),
+            "value_text": fmt_raw(r["value"], lang) if pd.notna(r["value"]) else "—",
+            "unit": nm.units.get(r["indicator_id"], ""),
+            "year": None if pd.isna(r["year"]) else int(r["year"]),
+            "status": t(f"status.{r['status']}", lang) if pd.notna(r["status"]) else t("compare.missing", lang),
+            "scope": (t("status.national", lang) if r["value_scope"] == "country"
+                      else t("compare.scope.city", lang) if pd.notna(r["value_scope"]) else ""),
+            "source_text": src,
+            "source_link": f"[{src}]({url})" if isinstance(url, str) and url.startswith("http") else src,
+            "score": None if pd.isna(r["score"]) else round(float(r["score"]), 3),
+            "score_text": fmt(r["score"], lang) if pd.notna(r["score"]) else "—",
+            "per_capita": None if pd.isna(r["per_capita"]) else float(r["per_capita"]),
+            "per_capita_text": fmt(r["per_capita"], lang) if pd.notna(r["per_capita"]) else "",
+        })
+    return out
+
+
+def grid_columns(lang: str, per_capita: bool) -> list[dict]:
+    number = {"type": "numericColumn", "filter": "agNumberColumnFilter", "useValueFormatterForExport": False}
+    cols = [
+        {"field": "city_link", "headerName": t("compare.city", lang), "cellRenderer": "markdown",
+         "pinned": "left", "minWidth": 130, "maxWidth": 190, "comparator": None},
+        {"field": "city", "hide": True, "headerName": t("compare.city", lang)},
+        {"field": "indicator", "headerName": t("compare.indicator", lang), "minWidth": 220},
+        {"field": "value", "headerName": t("compare.value", lang), "valueFormatter": {"function": "params.data.value_text"},
+         "minWidth": 110, **number},
+        {"field": "unit", "headerName": t("compare.unit", lang), "minWidth": 120},
+        {"field": "year", "headerName": t("compare.year", lang), "maxWidth": 100, **number},
+        {"field": "status", "headerName": t("compare.status", lang), "minWidth": 120},
+        {"field": "scope", "headerName": t("compare.scope", lang), "minWidth": 120},
+        {"field": "source_link", "headerName": t("compare.source", lang), "cellRenderer": "markdown", "minWidth": 200},
+        {"field": "source_text", "hide": True, "headerName": t("compare.source", lang)},
+        {"field": "score", "headerName": t("compare.score", lang), "valueFormatter": {"function": "params.data.score_text"},
+         "maxWidth": 130, **number},
+        {"field": "category", "headerName": t("compare.category", lang), "minWidth": 150},
+        {"field": "dimension", "headerName": t("compare.dimension", lang), "minWidth": 150},
+    ]
+    if per_capita:
+        cols.insert(5, {"field": "per_capita", "headerName": t("compare.scale.per_capita", lang),
+                        "valueFormatter": {"function": "params.data.per_capita_text"}, **number})
+    for c in cols:
+        c.pop("comparator", None)
+    return cols
+
+
+EXPORT_COLUMNS = ("city", "indicator", "value", "unit", "per_capita", "year", "status", "scope",
+                  "source_text", "score", "category", "dimension")
+
+
+def export_params(state: CompareState, per_capita: bool) -> dict:
+    keys = [c for c in EXPORT_COLUMNS if per_capita or c != "per_capita"]
+    name = "-".join(p for p in ("compare", state.level, state.item or "") if p)
+    return {"fileName": f"{name}.csv", "columnKeys": keys}
+
+
+def summary_table(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang: str) -> html.Table:
+    """The compared score per city, as an accessible table beside the grid."""
+    field_, unit = value_field(state, tables, nm)
+    head = [t("compare.rank", lang), t("compare.city", lang), nm.item(state.level, state.item, lang)]
+    if field_ != "score":
+        head.append(t("compare.score", lang))
+    head.append(t("compare.coverage", lang))
+    rows = []
+    for _, r in table.iterrows():
+        value = fmt(r[field_], lang) if field_ != "value" else f"{fmt_raw(r[field_], lang)} {unit}".rstrip()
+        cells = [html.Td("—" if pd.isna(r["rank"]) else str(int(r["rank"]))),
+                 html.Th(dcc.Link(nm.cities[r["city_id"]], href=link_with(f"/city/{r['city_id']}", {"lang": lang})), scope="row"),
+                 html.Td(value)]
+        if field_ != "score":
+            cells.append(html.Td(fmt(r["score"], lang)))
+        cells.append(html.Td(format_share(r["coverage"], lang)))
+        rows.append(html.Tr(cells))
+    return html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(rows)],
+                      className="simple-table compare-summary-table")
+
+
+# --- one render for layout and callback ----------------------------------------------------
+
+def render(state: CompareState, lang: str) -> dict:
+    """Everything the page shows for a state; only the visible view's figure is computed."""
+    data = data_access.get_data()
+    nm = names(data, lang)
+    result = data_access.compare_index(state.weights)
+    table = compare.compare_table(data, state.cities, state.level, state.item, result=result)
+    indicator_ids = compare.indicators_under(data, state.level, state.item)
+    rows = compare.indicator_rows(data, result, state.cities, indicator_ids)
+    per_capita = per_capita_applies(data, state.level, state.item)
+    out: dict = {"bar": None, "heatmap": None, "radar": None, "grid_rows": None, "grid_cols": None,
+                 "summary_table": None}
+    heat = None
+    if state.view == "bar":
+        out["bar"] = bar_figure(table, state, nm, data, lang)
+    elif state.view == "heatmap":
+        heat = compare.heatmap_matrix(data, result, state.cities, indicator_ids, rows=rows)
+        out["heatmap"] = heatmap_figure(heat, state, nm, lang)
+    elif state.view == "radar":
+        radar_table = compare.compare_table(data, state.cities, "risk", result=result)
+        out["radar"] = radar_figure(radar_table, nm, lang)
+        table_for_text = radar_table
+    else:
+        out["grid_rows"] = grid_rows(rows, nm, data, lang)
+        out["grid_cols"] = grid_columns(lang, per_capita)
+        out["summary_table"] = summary_table(table, state, nm, data, lang)
+    text_table = table_for_text if state.view == "radar" else table
+    out["summary"] = summary_sentence(text_table, state, nm, data, lang, heat)
+    field_, _ = value_field(state, data, nm)
+    order = table.dropna(subset=[field_]).sort_values(field_, ascending=False, kind="stable")["city_id"].tolist()
+    out["ranking"] = json_attr(order)
+    out["provenance"] = provenance_note(rows, lang)
+    spread = SPREADS[state.spread]
+    shares = data_access.rank_shares(state.cities, state.weights, compare.DEFAULT_DRAWS, spread, compare.DEFAULT_SEED)
+    out["stability"] = stability_panel(shares, nm, state, compare.DEFAULT_DRAWS, lang)
+    out["links"] = city_links(state.cities, nm, lang)
+    out["export"] = export_params(state, per_capita)
+    out["bar_height"] = figure_height(int(table["score"].notna().sum()))
+    out["search"] = "?" + urlencode(state_query(state, data, lang))
+    return out
+
+
+def city_links(city_ids: list[str], nm: Names, lang: str) -> list:
+    return [html.Span(t("compare.profiles", lang), className="links-label"),
+            *[dcc.Link(nm.cities[c], href=link_with(f"/city/{c}", {"lang": lang}), className="city-link")
+              for c in city_ids]]
+
+
+# --- layout --------------------------------------------------------------------------------
+
+def weight_slider(kind: str, key: str, value: float, label: str, minimum: float) -> html.Div:
+    marks = {v: str(v) for v in (0, 1, 2, 3) if v >= minimum}
+    return html.Div([
+        html.Div(label, className="weight-label"),
+        dcc.Slider(id={"type": kind, "id": key}, min=minimum, max=compare.WEIGHT_MAX, step=0.1, value=value,
+                   marks=marks, updatemode="mouseup", className="weight-slider"),
+    ], className="weight", **{"data-key": key})
+
+
+def weights_panel(state: CompareState, data, nm: Names, lang: str) -> html.Section:
+    full = compare.full_weights(data, state.weights)
+    dims = [weight_slider(ids.COMPARE_DIM_WEIGHT, d, full.dimensions[d], nm.dimensions[d], compare.DIMENSION_WEIGHT_MIN)
+            for d in DIMENSION_ORDER]
+    groups = []
+    cats = data["categories"]
+    for d in DIMENSION_ORDER:
+        ids_ = [c for c in compare.level_items(data, "category") if c in set(cats.loc[cats["dimension"] == d, "category_id"])]
+        groups.append(html.Fieldset([
+            html.Legend(nm.dimensions[d]),
+            *[weight_slider(ids.COMPARE_CAT_WEIGHT, c, full.categories[c], nm.categories[c], compare.WEIGHT_MIN) for c in ids_],
+        ], className="weight-group"))
+    return html.Section([
+        html.Div([html.H2(t("compare.weights.title", lang)),
+                  html.Button(t("compare.weights.reset", lang), id=ids.COMPARE_RESET, className="button", n_clicks=0)],
+                 className="panel-head"),
+        html.P(t("compare.weights.help", lang), className="note"),
+        html.Fieldset([html.Legend(t("compare.weights.dimensions", lang)), *dims], className="weight-group weight-dims"),
+        html.H3(t("compare.weights.categories", lang)),
+        html.Div(groups, className="weight-groups"),
+    ], className="panel", id="compare-weights")
+
+
+def dropdown_labels(lang: str) -> dict:
+    """The dropdown's own texts (selection count, search, clear) in the page's language."""
+    return {key: t(f"compare.dropdown.{key}", lang) for key in
+            ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
+             "no_options_found")}
+
+
+def control(label: str, child) -> html.Div:
+    return html.Div([html.Div(label, className="control-label"), child], className="control", role="group",
+                    **{"aria-label": label})
+
+
+def layout(**kwargs):
+    data = data_access.get_data()
+    ctx = page_context(kwargs, allowed=allowed_params(data))
+    lang = ctx.lang
+    state, rejected = read_state(ctx.query, data)
+    for name, value in rejected:
+        ctx.notices.append(t("compare.notice.bad_param", lang, name=name[:30], value=str(value)[:40]))
+    nm = names(data, lang)
+    out = render(state, lang)
+    members = data["cities"]["city_id"].tolist()
+
+    def graph(graph_id: str, figure, view: str):
+        style = {"height": f"{out['bar_height']}px"} if view == "bar" else {}
+        return html.Div(dcc.Graph(id=graph_id, figure=figure if figure is not None else {}, config=graph_config(lang),
+                                  style=style, className=f"graph-{view}"),
+                        id=f"compare-box-{view}", hidden=state.view != view, className="view-box")
+
+    controls = html.Section([
+        control(t("compare.cities", lang), dcc.Dropdown(
+            id=ids.COMPARE_CITIES, options=[{"label": nm.cities[c], "value": c} for c in members],
+            value=state.cities, multi=True, clearable=True, placeholder=t("compare.cities_all", lang),
+            labels=dropdown_labels(lang))),
+        control(t("compare.level", lang), dcc.RadioItems(
+            id=ids.COMPARE_LEVEL, options=[{"label": t(f"compare.level.{lv}", lang), "value": lv} for lv in compare.LEVELS],
+            value=state.level, className="segmented", inputClassName="seg-input", labelClassName="seg-label")),
+        control(t("compare.item", lang), dcc.Dropdown(
+            id=ids.COMPARE_ITEM, options=item_options(data, state.level, lang), value=state.item,
+            disabled=state.level == "risk", clearable=False, placeholder=t("compare.item_none", lang),
+            labels=dropdown_labels(lang), maxHeight=320)),
+        control(t("compare.scale", lang), dcc.RadioItems(
+            id=ids.COMPARE_SCALE, options=scale_options(data, state.level, state.item, lang), value=state.scale,
+            className="segmented", inputClassName="seg-input", labelClassName="seg-label")),
+    ], className="panel compare-controls")
+    notes = t("compare.per_capita_note", lang, indicators=", ".join(nm.indicators[i] for i in compare.per_capita_indicators(data))
+              or t("compare.per_capita_none", lang))
+    grid = dag.AgGrid(
+        id=ids.COMPARE_GRID, rowData=out["grid_rows"] or [], columnDefs=out["grid_cols"] or grid_columns(lang, False),
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True, "autoHeight": True,
+                       "minWidth": 90},
+        dashGridOptions={"localeText": {} if lang == "en" else {"noRowsToShow": t("grid.no_rows", lang)},
+                         "enableCellTextSelection": True, "ensureDomOrder": True, "suppressColumnVirtualisation": True},
+        csvExportParams=out["export"], style={"height": "560px", "width": "100%"}, className="ag-theme-alpine")
+    return html.Div([
+        dcc.Location(id=ids.COMPARE_URL, refresh=False),
+        dcc.Store(id=ids.COMPARE_LANG, data=lang),
+        *page_header("title.compare", "compare.intro", ctx),
+        controls,
+        html.Div(id=ids.COMPARE_NOTICE, role="status"),
+        html.Section([
+            html.Div([
+                dcc.RadioItems(id=ids.COMPARE_VIEW,
+                               options=[{"label": t(f"compare.view.{v}", lang), "value": v} for v in VIEWS],
+                               value=state.view, className="segmented view-tabs", inputClassName="seg-input",
+                               labelClassName="seg-label"),
+            ], className="panel-head", role="group", **{"aria-label": t("compare.view", lang)}),
+            html.P(out["summary"], id=ids.COMPARE_SUMMARY, className="chart-summary", **{"data-ranking": out["ranking"]}),
+            graph(ids.COMPARE_BAR, out["bar"], "bar"),
+            graph(ids.COMPARE_HEATMAP, out["heatmap"], "heatmap"),
+            graph(ids.COMPARE_RADAR, out["radar"], "radar"),
+            html.Div([
+                html.Div(out["summary_table"], id=ids.COMPARE_SUMMARY_TABLE),
+                html.Div([html.Button(t("compare.export", lang), id=ids.COMPARE_EXPORT, className="button", n_clicks=0)],
+                         className="grid-tools"),
+                grid,
+            ], id="compare-box-table", hidden=state.view != "table", className="view-box"),
+            html.P(out["provenance"], id=ids.COMPARE_PROVENANCE, className="note"),
+            html.P(t("compare.heatmap_note", lang), className="note", id="compare-heatmap-note",
+                   hidden=state.view != "heatmap"),
+            html.P(notes, className="note"),
+            html.P(out["links"], id=ids.COMPARE_LINKS, className="city-links"),
+        ], className="panel compare-main"),
+        html.Div([
+            weights_panel(state, data, nm, lang),
+            html.Section([
+                html.Div([html.H2(t("compare.stability.title", lang)),
+                          dcc.Dropdown(id=ids.COMPARE_SPREAD, value=state.spread, clearable=False, searchable=False,
+                                       options=[{"label": t(f"compare.spread.{s}", lang), "value": s} for s in SPREADS],
+                                       labels=dropdown_labels(lang),
+                                       className="spread-select")],
+                         className="panel-head"),
+                html.P(t("compare.stability.help", lang, draws=format_int(compare.DEFAULT_DRAWS, lang)), className="note"),
+                html.Div(out["stability"], id=ids.COMPARE_STABILITY),
+            ], className="panel"),
+        ], className="grid-2 compare-bottom"),
+    ], className="page page-compare")
+
+
+# --- callbacks -----------------------------------------------------------------------------
+
+@callback(Output(ids.COMPARE_ITEM, "options"), Output(ids.COMPARE_ITEM, "value"), Output(ids.COMPARE_ITEM, "disabled"),
+          Input(ids.COMPARE_LEVEL, "value"), State(ids.COMPARE_ITEM, "value"), State(ids.COMPARE_LANG, "data"),
+          prevent_initial_call=True)
+def update_items(level, current, lang):
+    """Items of the chosen level; the current one is kept when it still fits."""
+    data = data_access.get_data()
+    level = level if level in compare.LEVELS else "risk"
+    items = compare.level_items(data, level)
+    value = current if current in items else (items[0] if items else None)
+    return item_options(data, level, lang or "ru"), value, level == "risk"
+
+
+@callback(Output({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "value"),
+          Output({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "value"),
+          Input(ids.COMPARE_RESET, "n_clicks"),
+          State({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "id"),
+          State({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "id"),
+          prevent_initial_call=True)
+def reset_weights(_clicks, dim_ids, cat_ids):
+    """Back to the weights the data declares."""
+    base = compare.default_weights(data_access.get_data())
+    return ([base.dimensions.get(i["id"], 1.0) for i in dim_ids],
+            [base.categories.get(i["id"], 1.0) for i in cat_ids])
+
+
+@callback(Output(ids.COMPARE_GRID, "exportDataAsCsv"), Input(ids.COMPARE_EXPORT, "n_clicks"),
+          prevent_initial_call=True)
+def export_csv(_clicks):
+    return True
+
+
+@callback(
+    Output(ids.COMPARE_SUMMARY, "children"), Output(ids.COMPARE_SUMMARY, "data-ranking"),
+    Output(ids.COMPARE_BAR, "figure"), Output(ids.COMPARE_BAR, "style"),
+    Output(ids.COMPARE_HEATMAP, "figure"), Output(ids.COMPARE_RADAR, "figure"),
+    Output(ids.COMPARE_GRID, "rowData"), Output(ids.COMPARE_GRID, "columnDefs"),
+    Output(ids.COMPARE_GRID, "csvExportParams"), Output(ids.COMPARE_SUMMARY_TABLE, "children"),
+    Output("compare-box-bar", "hidden"), Output("compare-box-heatmap", "hidden"),
+    Output("compare-box-radar", "hidden"), Output("compare-box-table", "hidden"),
+    Output("compare-heatmap-note", "hidden"),
+    Output(ids.COMPARE_PROVENANCE, "children"), Output(ids.COMPARE_STABILITY, "children"),
+    Output(ids.COMPARE_LINKS, "children"), Output(ids.COMPARE_NOTICE, "children"),
+    Output(ids.COMPARE_SCALE, "options"), Output(ids.COMPARE_SCALE, "value"),
+    Output(ids.COMPARE_URL, "search"),
+    Input(ids.COMPARE_CITIES, "value"), Input(ids.COMPARE_LEVEL, "value"), Input(ids.COMPARE_ITEM, "value"),
+    Input(ids.COMPARE_VIEW, "value"), Input(ids.COMPARE_SCALE, "value"), Input(ids.COMPARE_SPREAD, "value"),
+    Input({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "value"),
+    Input({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "value"),
+    State({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "id"),
+    State({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "id"),
+    State(ids.COMPARE_LANG, "data"), State(ids.COMPARE_URL, "search"),
+    prevent_initial_call=True,
+)
+def update(cities, level, item, view, scale, spread, dim_values, cat_values, dim_ids, cat_ids, lang, search):
+    """Recompute the comparison for the controls' values and write them to the address."""
+    data = data_access.get_data()
+    lang = lang if lang in ("ru", "en") else "ru"
+    members = data["cities"]["city_id"].tolist()
+    chosen = [c for c in members if c in set(cities or [])]
+    messages: list[str] = []
+    if not chosen:
+        messages.append(t("compare.notice.no_cities", lang))
+        chosen = members
+    level = level if level in compare.LEVELS else "risk"
+    items = compare.level_items(data, level)
+    item = None if level == "risk" else (item if item in items else items[0])
+    view = view if view in VIEWS else "bar"
+    spread = spread if spread in SPREADS else "moderate"
+    scale = scale if scale in SCALES else "scaled"
+    if scale == "per_capita" and not per_capita_applies(data, level, item):
+        scale = "scaled"
+    weights = IndexWeights(
+        dimensions={i["id"]: _clip(v, compare.DIMENSION_WEIGHT_MIN) for i, v in zip(dim_ids, dim_values)},
+        categories={i["id"]: _clip(v, compare.WEIGHT_MIN) for i, v in zip(cat_ids, cat_values)})
+    weights, reset = compare.ensure_dimension_weights(compare.full_weights(data, weights), data)
+    if reset:
+        nm = names(data, lang)
+        dims = sorted({data["categories"].set_index("category_id").at[c, "dimension"] for c in reset})
+        messages.append(t("compare.notice.all_zero", lang, dimension=", ".join(nm.dimensions[d] for d in dims)))
+    state = CompareState(chosen, level, item, view, scale, spread, weights)
+    out = render(state, lang)
+    notice = [html.Div([html.P(m) for m in messages], className="notice")] if messages else []
+    keep = no_update
+    return (out["summary"], out["ranking"],
+            out["bar"] if out["bar"] is not None else keep, {"height": f"{out['bar_height']}px"},
+            out["heatmap"] if out["heatmap"] is not None else keep,
+            out["radar"] if out["radar"] is not None else keep,
+            out["grid_rows"] if out["grid_rows"] is not None else keep,
+            out["grid_cols"] if out["grid_cols"] is not None else keep,
+            out["export"], out["summary_table"] if out["summary_table"] is not None else keep,
+            view != "bar", view != "heatmap", view != "radar", view != "table", view != "heatmap",
+            out["provenance"], out["stability"], out["links"], notice,
+            scale_options(data, level, item, lang), scale,
+            out["search"] if out["search"] != (search or "") else keep)
+
+
+def _clip(value, minimum: float) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return 1.0
+    if not np.isfinite(v):
+        return 1.0
+    return float(min(max(v, minimum), compare.WEIGHT_MAX))

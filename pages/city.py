@@ -327,8 +327,6 @@ def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Sectio
     Without climate data for the city the panel says where climate trends will be shown, and
     shows no numbers.
     """
-    from domain import climate
-
     series = data.tables.get("climate_series")
     mine = series[series["city_id"] == city_id] if series is not None else None
     link = ([" ", dcc.Link(t("profile.climate_link", lang), href=link_with("/trends", {"lang": lang}, city=city_id))]
@@ -336,6 +334,8 @@ def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Sectio
     if mine is None or mine.empty or "tmean" not in set(mine["variable"]):
         return html.Section([html.H2(t("profile.climate", lang)),
                              html.P([t("profile.climate_later", lang), *link])], className="panel", id="city-climate")
+    from domain import climate  # only needed, and only present, once the build has climate series
+
     scenarios = ["ssp245", "ssp585"]
     lines = []
     for variable, key in (("tmean", "profile.climate_tmean"), ("hot_days_35", "profile.climate_hot_days")):
@@ -364,12 +364,12 @@ def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Sectio
 
 def actions_section(city_id: str, data, lang: str) -> html.Section | None:
     """The city's action plan in one paragraph, linking to the actions page; None without actions."""
-    from datetime import date
-
-    from domain import actions as act
-
     if "actions" not in data.tables:
         return None
+    from datetime import date
+
+    from domain import actions as act  # only present once the build has action plans
+
     try:
         frame = data_access.actions_current()
     except Exception as err:  # noqa: BLE001 - the profile stays up if the update database is unreachable

@@ -12,6 +12,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from domain.climate_schema import CLIMATE_REFERENCES, CLIMATE_SCHEMAS, check_climate_series
+
 STATUSES = ["sourced", "estimated", "illustrative"]
 DIMENSIONS = ["hazard_exposure", "vulnerability", "lack_of_coping_capacity"]
 SLUG = r"^[a-z0-9][a-z0-9_\-]*$"
@@ -229,6 +231,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         strict=False,
     ),
+    **CLIMATE_SCHEMAS,
 }
 
 # (table, column) -> (referenced table, referenced column)
@@ -250,6 +253,7 @@ REFERENCES: list[tuple[str, str, str, str]] = [
     ("events", "hazard_type", "hazard_types", "hazard_type"),
     ("events", "source_id", "sources", "source_id"),
     ("inform_country", "source_id", "sources", "source_id"),
+    *CLIMATE_REFERENCES,
 ]
 
 
@@ -340,6 +344,7 @@ def check_consistency(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         if gaps.any():
             problems.append(Problem("risk_classes.csv", None, "upper",
                                     "risk classes must follow each other without gaps or overlaps"))
+    problems += check_climate_series(tables, Problem, csv_line)
     values, inds = tables.get("indicator_values"), indicators
     if values is not None and inds is not None and "transform" in inds:
         log_ids = set(inds.loc[inds["transform"] == "log", "indicator_id"])

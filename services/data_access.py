@@ -157,3 +157,27 @@ def city_explained(city_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _city_explained(get_data().build_id, city_id)
 
 
+# --- climate trends (/trends; domain/climate.py), keyed by build id and the page's choices ---
+
+@cache.memoize()
+def _climate_shown(build_id: str, city_ids: tuple, variable: str, scenarios: tuple, baseline: str,
+                   mode: str) -> pd.DataFrame:
+    from domain import climate
+    return climate.shown_series(get_data(), list(city_ids), variable, list(scenarios), baseline, mode)
+
+
+@cache.memoize()
+def _climate_horizons(build_id: str, city_ids: tuple, variable: str, scenarios: tuple,
+                      baseline: str) -> pd.DataFrame:
+    from domain import climate
+    return climate.horizon_table(get_data(), list(city_ids), variable, list(scenarios), baseline)
+
+
+def climate_shown(city_ids: list[str], variable: str, scenarios: list[str], baseline: str, mode: str) -> pd.DataFrame:
+    """The series the trends chart shows: values or change from the baseline (cached)."""
+    return _climate_shown(get_data().build_id, tuple(city_ids), variable, tuple(scenarios), baseline, mode)
+
+
+def climate_horizons(city_ids: list[str], variable: str, scenarios: list[str], baseline: str) -> pd.DataFrame:
+    """2030/2050/2080 values per city and scenario with the change from the baseline (cached)."""
+    return _climate_horizons(get_data().build_id, tuple(city_ids), variable, tuple(scenarios), baseline)

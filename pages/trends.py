@@ -1,0 +1,606 @@
+"""Trends `/trends`: observed climate and projections to 2100 per city, by scenario.
+
+Choices live in the query string: `cities` (comma list, in the chosen order), `var`, `scen`
+(comma list), `base` (baseline period) and `mode` (`abs` or `change`). `layout` reads them (a
+value it does not know becomes a notice and falls back to the default), the callback redraws the
+chart, table and small multiples, and a clientside callback keeps the address in step with
+`history.replaceState`, so a view can be shared without re-rendering the page on each change.
+Every series is marked with its status: the page says next to the chart, in the chart's title
+and in the legend how the series were constructed.
+"""
+
+from dataclasses import dataclass, field
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import ClientsideFunction, Input, Output, State, callback, dcc, html, no_update
+
+from components.badges import status_badge
+from components.charts import base_layout, graph_config
+from components.page import page_context, page_header, page_title
+from domain import climate
+from i18n import format_number, t
+from services import data_access
+
+dash.register_page(__name__, path="/trends", order=30, nav_key="nav.trends",
+                   title=page_title("title.trends"), name="trends")
+
+# Component ids (page-local, prefixed).
+CITIES, VARIABLE, SCENARIOS, BASELINE, MODE = ("trends-cities", "trends-variable", "trends-scenarios",
+                                               "trends-baseline", "trends-mode")
+CHART, SUMMARY, STATUS, MISSING = "trends-chart", "trends-summary", "trends-status", "trends-missing"
+TABLE, MULTIPLES, SYNC = "trends-table", "trends-multiples", "trends-sync"
+DL_SERIES, DL_TABLE, DOWNLOAD, DOWNLOAD_TABLE = ("trends-dl-series", "trends-dl-table", "trends-download",
+                                                 "trends-download-table")
+
+PARAMS = ("cities", "var", "scen", "base", "mode")
+# IPCC AR6 scenario colours; a dash pattern per scenario as a second cue.
+SCENARIO_COLOURS = {"observed": "#1f2933", "ssp126": "#173c66", "ssp245": "#e07b00", "ssp585": "#951b1e"}
+SCENARIO_DASH = {"observed": "solid", "ssp126": "dot", "ssp245": "dash", "ssp585": "solid"}
+# Okabe-Ito (colour-blind safe), one per city when several cities share the chart.
+CITY_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#F0E442")
+UNIT_KEYS = {"°C": "c", "days/yr": "days", "mm/yr": "mm", "%": "pct"}
+HORIZON_YEARS = climate.HORIZONS
+
+
+@dataclass
+class TrendState:
+    """Everything a user can choose on the page."""
+
+    cities: list[str]
+    variable: str = "tmean"
+    scenarios: list[str] = field(default_factory=lambda: list(climate.PROJECTIONS))
+    baseline: str = climate.DEFAULT_BASELINE
+    mode: str = "abs"
+
+
+def _list(text: str) -> list[str]:
+    return [x.strip() for x in str(text).split(",") if x.strip()]
+
+
+def all_cities(data) -> list[str]:
+    """Cities with any climate series, in the order of the cities table."""
+    have = set(climate.table(data)["city_id"])
+    return [c for c in data["cities"]["city_id"] if c in have]
+
+
+def read_state(query: dict[str, str], data, lang: str) -> tuple[TrendState, list[str]]:
+    """The choices from the query string, and a notice for each value that was not understood."""
+    notices: list[str] = []
+    members = all_cities(data)
+    state = TrendState(cities=list(members))
+    if "cities" in query:
+        asked = _list(query["cities"])
+        bad = [c for c in asked if c not in members]
+        good = [c for c in dict.fromkeys(asked) if c in members]
+        if bad:
+            notices.append(t("trends.bad_cities", lang, names=", ".join(b[:30] for b in bad[:5])))
+        state.cities = good if good or not bad else list(members)
+    variables = climate.available_variables(data)
+    if "var" in query:
+        if query["var"] in variables:
+            state.variable = query["var"]
+        else:
+            notices.append(t("trends.bad_var", lang, value=query["var"][:40]))
+    if "scen" in query:
+        asked = _list(query["scen"])
+        bad = [s for s in asked if s not in climate.PROJECTIONS]
+        if bad:
+            notices.append(t("trends.bad_scen", lang, names=", ".join(b[:20] for b in bad[:5])))
+        good = [s for s in climate.PROJECTIONS if s in asked]
+        state.scenarios = good if good or not bad else list(climate.PROJECTIONS)
+    if "base" in query:
+        if query["base"] in climate.usable_baselines(data):
+            state.baseline = query["base"]
+        else:
+            notices.append(t("trends.bad_base", lang, value=query["base"][:20],
+                             default=period_label(climate.DEFAULT_BASELINE)))
+    if "mode" in query:
+        if query["mode"] in climate.MODES:
+            state.mode = query["mode"]
+        else:
+            notices.append(t("trends.bad_mode", lang, value=query["mode"][:20]))
+    return state, notices
+
+
+# --- words and numbers ---------------------------------------------------------------------------
+
+def period_label(key: str) -> str:
+    first, last = climate.BASELINES[key]
+    return f"{first}–{last}"
+
+
+def unit_text(unit: str, lang: str) -> str:
+    key = UNIT_KEYS.get(unit)
+    return t(f"trends.unit.{key}", lang) if key else unit
+
+
+def digits_for(variable: str) -> int:
+    return 1 if variable == "tmean" else 0
+
+
+def signed(value: float, lang: str, digits: int) -> str:
+    if value != value:  # NaN
+        return "—"
+    text = format_number(abs(value), lang, digits)
+    if text.strip("0,. ") == "":
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+def city_names(data, lang: str) -> dict[str, str]:
+    cities = data["cities"]
+    return dict(zip(cities["city_id"], cities[f"name_{lang}"]))
+
+
+def city_colours(data) -> dict[str, str]:
+    """A stable colour per city (by its place in the cities table), whatever the selection."""
+    return {c: CITY_COLOURS[i % len(CITY_COLOURS)] for i, c in enumerate(data["cities"]["city_id"])}
+
+
+def scenario_name(scenario: str, lang: str, short: bool = False) -> str:
+    if scenario == "observed":
+        return t("trends.scen.observed", lang)
+    return t(f"trends.scen_short.{scenario}" if short else f"trends.scen.{scenario}", lang)
+
+
+def status_words(statuses, lang: str) -> str:
+    order = [s for s in ("sourced", "estimated", "illustrative") if s in set(statuses)]
+    return ", ".join(t(f"status.{s}", lang) for s in order)
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha})"
+
+
+# --- the chart -----------------------------------------------------------------------------------
+
+def empty_message(state: TrendState, lang: str) -> str:
+    """Why nothing is drawn: no city chosen, or none of them has the variable."""
+    return t("trends.no_series" if state.cities else "trends.no_cities", lang)
+
+
+def _empty_figure(lang: str, message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(**base_layout(lang, height=320))
+    fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False),
+                      annotations=[dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                                        font=dict(size=15))])
+    return fig
+
+
+def add_series(fig: go.Figure, part: pd.DataFrame, scenario: str, colour: str, name: str, group: str,
+               hover_fmt: str, unit: str, single: bool, showlegend: bool = True, legend_name: str | None = None,
+               **where) -> None:
+    """One scenario of one city: the p10-p90 band (projections) and the median or observed line."""
+    if scenario != "observed":
+        fig.add_scatter(x=part["year"], y=part["p90"], mode="lines", line=dict(width=0, color=colour),
+                        hoverinfo="skip", showlegend=False, legendgroup=group, **where)
+        fig.add_scatter(x=part["year"], y=part["p10"], mode="lines", line=dict(width=0, color=colour),
+                        fill="tonexty", fillcolor=rgba(colour, 0.2 if single else 0.1), hoverinfo="skip",
+                        showlegend=False, legendgroup=group, **where)
+        template = (f"{name}<br>%{{x}}: %{{y:{hover_fmt}}} {unit} "
+                    f"(%{{customdata[0]:{hover_fmt}}} – %{{customdata[1]:{hover_fmt}}})<extra></extra>")
+        custom = part[["p10", "p90"]].to_numpy()
+    else:
+        template = f"{name}<br>%{{x}}: %{{y:{hover_fmt}}} {unit}<extra></extra>"
+        custom = None
+    fig.add_scatter(x=part["year"], y=part["value"], mode="lines", name=legend_name or name, legendgroup=group,
+                    line=dict(color=colour, width=1.4 if scenario == "observed" else 2.4, dash=SCENARIO_DASH[scenario]),
+                    customdata=custom, hovertemplate=template, showlegend=showlegend, **where)
+
+
+def chart_figure(shown: pd.DataFrame, state: TrendState, names: dict[str, str], colours: dict[str, str],
+                 lang: str) -> go.Figure:
+    """Observed line and, per chosen scenario, the median line with its shaded p10-p90 band.
+
+    One city: a colour per scenario, one legend entry per scenario. Several cities: a colour per
+    city (one legend entry per city, which toggles all its lines) and a line style per scenario,
+    explained by the key above the chart.
+    """
+    if shown.empty:
+        return _empty_figure(lang, empty_message(state, lang))
+    cities = list(dict.fromkeys(shown["city_id"]))
+    single = len(cities) == 1
+    unit = unit_text(shown["unit"].iloc[0], lang)
+    hover_fmt = f".{digits_for(state.variable)}f"
+    fig = go.Figure()
+    for city in cities:
+        rows = shown[shown["city_id"] == city]
+        first = True
+        for scenario in ["observed"] + [s for s in climate.PROJECTIONS if s in state.scenarios]:
+            part = rows[rows["scenario"] == scenario]
+            if part.empty:
+                continue
+            label = (t("trends.observed_label", lang) if scenario == "observed"
+                     else scenario_name(scenario, lang, short=True))
+            if single:
+                add_series(fig, part, scenario, SCENARIO_COLOURS[scenario], scenario_name(scenario, lang),
+                           f"{city}-{scenario}", hover_fmt, unit, True)
+            else:
+                add_series(fig, part, scenario, colours.get(city, "#1f2933"), f"{names.get(city, city)} · {label}",
+                           city, hover_fmt, unit, False, showlegend=first, legend_name=names.get(city, city))
+            first = False
+    add_periods(fig, shown, state, lang)
+    status = status_words(shown["status"], lang)
+    layout = base_layout(lang)
+    layout.pop("height", None)     # the container's CSS height, so phones get a shorter chart
+    axis_title = t("trends.change_axis", lang, unit=unit) if state.mode == "change" else unit
+    layout.update(
+        autosize=True,
+        margin=dict(l=10, r=20, t=10, b=10),
+        xaxis=dict(title=t("trends.axis_year", lang), range=[1990, 2101], gridcolor="#e4e7eb", nticks=8,
+                   tickformat="d"),
+        yaxis=dict(title=axis_title, gridcolor="#e4e7eb", zeroline=state.mode == "change",
+                   zerolinecolor="#52606d", automargin=True),
+        legend=dict(orientation="h", yanchor="top", y=-0.16, x=0,
+                    title=dict(text=f"{t('trends.status_lead', lang)} {status}", side="top")),
+        hovermode="closest",
+    )
+    fig.update_layout(**layout)
+    return fig
+
+
+def chart_title(state: TrendState, lang: str) -> str:
+    """'Variable, unit', or 'Variable: change from <baseline>, unit'."""
+    variable = t(f"trends.var.{state.variable}", lang)
+    if state.mode == "change":
+        return t("trends.heading_change", lang, variable=variable, base=period_label(state.baseline),
+                 unit=unit_text(climate.change_unit(state.variable), lang))
+    return f"{variable}, {unit_text(climate.CLIMATE_UNITS[state.variable], lang)}"
+
+
+def chart_heading(shown: pd.DataFrame, state: TrendState, lang: str) -> list:
+    """The chart's title and the statuses on show, as badges."""
+    text = chart_title(state, lang)
+    statuses = [s for s in ("sourced", "estimated", "illustrative") if s in set(shown["status"])]
+    return [html.Span(text), " ", *[status_badge(s, lang) for s in statuses]]
+
+
+def add_periods(fig: go.Figure, shown: pd.DataFrame, state: TrendState, lang: str, labels: bool = True) -> None:
+    """The baseline period as a shaded strip, and a dotted line where the projections begin."""
+    first, last = climate.BASELINES[state.baseline]
+    fig.add_vrect(x0=first - 0.5, x1=last + 0.5, fillcolor="#52606d", opacity=0.07, line_width=0, layer="below")
+    observed = shown.loc[shown["scenario"] == "observed", "year"]
+    if labels:
+        fig.add_annotation(x=(first + last) / 2, y=0, yref="paper", yanchor="bottom", showarrow=False,
+                           text=t("trends.baseline_band", lang, period=period_label(state.baseline)),
+                           font=dict(size=11, color="#52606d"), bgcolor="rgba(255,255,255,0.7)")
+    if len(observed) and (shown["scenario"] != "observed").any():
+        edge = int(observed.max()) + 0.5
+        fig.add_vline(x=edge, line=dict(color="#9aa5b1", width=1, dash="dot"))
+        if labels:
+            fig.add_annotation(x=edge, y=1, yref="paper", yanchor="top", xanchor="left", showarrow=False,
+                               bgcolor="rgba(255,255,255,0.7)",
+                               text=t("trends.projections_label", lang), font=dict(size=11, color="#52606d"))
+
+
+# --- small multiples -----------------------------------------------------------------------------
+
+def multiples(shown: pd.DataFrame, state: TrendState, names: dict[str, str], lang: str) -> list:
+    """One small chart per city, scenario colours, the same x and y ranges for all."""
+    if shown.empty:
+        return []
+    y_range = climate.axis_range(shown)
+    unit = unit_text(shown["unit"].iloc[0], lang)
+    hover_fmt = f".{digits_for(state.variable)}f"
+    panels = []
+    for city in dict.fromkeys(shown["city_id"]):
+        rows = shown[shown["city_id"] == city]
+        fig = go.Figure()
+        for scenario in ["observed"] + [s for s in climate.PROJECTIONS if s in state.scenarios]:
+            part = rows[rows["scenario"] == scenario]
+            if not part.empty:
+                add_series(fig, part, scenario, SCENARIO_COLOURS[scenario], scenario_name(scenario, lang, short=True),
+                           scenario, hover_fmt, unit, True, showlegend=False)
+        add_periods(fig, rows, state, lang, labels=False)
+        layout = base_layout(lang)
+        layout.pop("height", None)     # the panel's CSS height
+        layout.update(margin=dict(l=10, r=10, t=6, b=10), showlegend=False,
+                      xaxis=dict(range=[1990, 2101], gridcolor="#e4e7eb", nticks=6, tickformat="d", fixedrange=True),
+                      yaxis=dict(range=list(y_range) if y_range else None, gridcolor="#e4e7eb", fixedrange=True,
+                                 zeroline=state.mode == "change", zerolinecolor="#52606d", automargin=True))
+        fig.update_layout(**layout)
+        panels.append(html.Figure([
+            html.Figcaption(names.get(city, city), className="trends-multiple-title"),
+            html.Div(dcc.Graph(figure=fig, config={**graph_config(lang), "displayModeBar": False}),
+                     className="trends-multiple-graph"),
+        ], className="trends-multiple"))
+    return panels
+
+
+def scenario_key(state: TrendState, lang: str, neutral: bool = False) -> html.Ul:
+    """What each line style (and, unless `neutral`, colour) stands for, and what the shading is."""
+    items = []
+    for scenario in ["observed"] + [s for s in climate.PROJECTIONS if s in state.scenarios]:
+        colour = "#52606d" if neutral else SCENARIO_COLOURS[scenario]
+        items.append(html.Li([html.Span(className=f"trends-line trends-line-{scenario}",
+                                        style={"borderTopColor": colour}),
+                              scenario_name(scenario, lang)]))
+    if state.scenarios:
+        items.append(html.Li([html.Span(className="trends-band", style={"background": rgba("#52606d", 0.2)}),
+                              t("trends.band_key", lang)]))
+    return html.Ul(items, className="legend trends-key")
+
+
+# --- table and words -----------------------------------------------------------------------------
+
+def horizon_table(tab: pd.DataFrame, state: TrendState, names: dict[str, str], lang: str):
+    """2030/2050/2080 per city and scenario: median, p10-p90 and change from the baseline."""
+    if tab.empty:
+        return html.P(t("trends.table_none", lang) if not state.scenarios else empty_message(state, lang),
+                      className="note")
+    digits = digits_for(state.variable)
+    unit = unit_text(tab["unit"].iloc[0], lang)
+    change_unit = unit_text(tab["change_unit"].iloc[0], lang)
+    base = period_label(state.baseline)
+    head = html.Tr([html.Th(t("trends.table_city", lang), scope="col"),
+                    html.Th(t("trends.table_scenario", lang), scope="col"),
+                    html.Th(t("trends.table_baseline", lang, base=base), scope="col")]
+                   + [html.Th(str(y), scope="col") for y in HORIZON_YEARS])
+    unit_row = html.Tr([html.Th("", scope="col"), html.Th("", scope="col")]
+                       + [html.Th(unit, scope="col", className="trends-unit")] * (1 + len(HORIZON_YEARS)))
+    body = []
+    for city in dict.fromkeys(tab["city_id"]):
+        rows = tab[tab["city_id"] == city]
+        scenarios = [s for s in climate.PROJECTIONS if s in set(rows["scenario"])]
+        for i, scenario in enumerate(scenarios):
+            part = rows[rows["scenario"] == scenario].set_index("year")
+            cells = []
+            if i == 0:
+                cells.append(html.Th(names.get(city, city), scope="row", rowSpan=len(scenarios)))
+            cells.append(html.Td([html.Span(className=f"trends-line trends-line-{scenario}",
+                                            style={"borderTopColor": SCENARIO_COLOURS[scenario]}),
+                                  scenario_name(scenario, lang, short=True)], className="trends-scen-cell"))
+            if i == 0:
+                cells.append(html.Td(format_number(rows['baseline_mean'].iloc[0], lang, digits),
+                                     rowSpan=len(scenarios)))
+            for year in HORIZON_YEARS:
+                if year not in part.index:
+                    cells.append(html.Td("—"))
+                    continue
+                r = part.loc[year]
+                change_digits = 0 if change_unit == "%" else digits
+                cells.append(html.Td([
+                    html.Span(format_number(r['value'], lang, digits), className="trends-value"),
+                    html.Small(f"{format_number(r['p10'], lang, digits)} – {format_number(r['p90'], lang, digits)}",
+                               className="trends-range"),
+                    html.Span(f"Δ {signed(r['change'], lang, change_digits)}" + (" %" if change_unit == "%" else ""),
+                              className="trends-delta"),
+                ]))
+            body.append(html.Tr(cells))
+    return [html.P(t("trends.table_caption", lang, base=base), className="note"),
+            html.Table([html.Thead([head, unit_row]), html.Tbody(body)], className="simple-table trends-table")]
+
+
+def summary_sentence(data, shown: pd.DataFrame, state: TrendState, names: dict[str, str], lang: str) -> str:
+    """One sentence that says what the chart shows, for screen readers (and everyone)."""
+    if shown.empty:
+        return empty_message(state, lang)
+    cities = list(dict.fromkeys(shown["city_id"]))
+    span = climate.observed_span(data) or (0, 0)
+    chosen = [s for s in climate.PROJECTIONS if s in state.scenarios]
+    projections = (t("trends.summary.projections", lang,
+                     scenarios=", ".join(scenario_name(s, lang, short=True) for s in chosen)) if chosen else "")
+    text = t("trends.summary.lead", lang, title=chart_title(state, lang),
+             cities=", ".join(names.get(c, c) for c in cities), first=span[0], last=span[1], projections=projections)
+    facts = climate.summary_facts(data, cities, state.variable, state.scenarios, state.baseline)
+    if facts:
+        cunit = unit_text(facts["unit"], lang)
+        digits = 0 if facts["unit"] == "%" else digits_for(state.variable)
+        fmt = lambda v: f"{signed(v, lang, digits)} {cunit}"  # noqa: E731
+        base = period_label(state.baseline)
+        single = facts["cities"] == 1
+        if facts["scenario"] == "observed":
+            key = "trends.summary.observed_single" if single else "trends.summary.observed_range"
+            extra = dict(first=facts["year"] - 9, last=facts["year"])
+        else:
+            key = "trends.summary.single" if single else "trends.summary.range"
+            extra = dict(year=facts["year"], scenario=scenario_name(facts["scenario"], lang, short=True))
+        same = not single and facts["scenario"] != "observed" and fmt(facts["low"][1]) == fmt(facts["high"][1])
+        if same:
+            detail = t("trends.summary.same", lang, base=base, value=fmt(facts["high"][1]), **extra)
+        elif single:
+            detail = t(key, lang, base=base, value=fmt(facts["high"][1]), city=names.get(facts["high"][0]), **extra)
+        else:
+            detail = t(key, lang, base=base, low=fmt(facts["low"][1]), low_city=names.get(facts["low"][0]),
+                       high=fmt(facts["high"][1]), high_city=names.get(facts["high"][0]), **extra)
+        text = f"{text} {detail}"
+    return text
+
+
+def status_panel(shown: pd.DataFrame, lang: str) -> list:
+    """Badges for the statuses on show, and how the series were constructed."""
+    statuses = [s for s in ("sourced", "estimated", "illustrative") if s in set(shown["status"])] or ["illustrative"]
+    out = [html.Div([html.Span(t("trends.status_lead", lang), className="trends-status-lead"),
+                     *[status_badge(s, lang) for s in statuses]], className="trends-status-badges"),
+           html.P(t("trends.constructed", lang))]
+    if "estimated" in statuses:
+        out.append(html.P(t("trends.estimated_note", lang), className="note"))
+    return out
+
+
+def missing_note(data, state: TrendState, names: dict[str, str], lang: str) -> list:
+    have = set(climate.cities_with(data, state.variable))
+    missing = [c for c in state.cities if c not in have]
+    if not missing:
+        return []
+    return [html.P(t("trends.missing_var", lang, variable=t(f"trends.var.{state.variable}", lang),
+                     cities=", ".join(names.get(c, c) for c in missing)), className="note")]
+
+
+# --- render (layout and callback share it) ---------------------------------------------------------
+
+def render(state: TrendState, lang: str) -> dict:
+    data = data_access.get_data()
+    names = city_names(data, lang)
+    have = set(climate.cities_with(data, state.variable))
+    cities = [c for c in state.cities if c in have]
+    shown = data_access.climate_shown(cities, state.variable, state.scenarios, state.baseline, state.mode)
+    tab = data_access.climate_horizons(cities, state.variable, state.scenarios, state.baseline)
+    return {
+        "figure": chart_figure(shown, state, names, city_colours(data), lang),
+        "summary": summary_sentence(data, shown, state, names, lang),
+        "status": status_panel(shown, lang),
+        "missing": missing_note(data, state, names, lang),
+        "table": horizon_table(tab, state, names, lang),
+        "multiples": multiples(shown, state, names, lang),
+        "key": scenario_key(state, lang),
+        "heading": chart_heading(shown, state, lang),
+        "chart_key": scenario_key(state, lang, neutral=True) if shown["city_id"].nunique() > 1 else [],
+    }
+
+
+def control(label: str, child, fieldset: bool = False, for_id: str | None = None):
+    if fieldset:
+        return html.Fieldset([html.Legend(label, className="control-label"), child], className="control")
+    return html.Div([html.Label(label, htmlFor=for_id, className="control-label"), child], className="control")
+
+
+def layout(**kwargs):
+    ctx = page_context(kwargs, allowed=PARAMS)
+    lang = ctx.lang
+    data = data_access.get_data()
+    if climate.table(data).empty:
+        ctx.notices.append(t("trends.no_data", lang))
+        return html.Div(page_header("title.trends", "trends.intro", ctx), className="page page-trends")
+    state, notices = read_state(ctx.query, data, lang)
+    ctx.notices.extend(notices)
+    names = city_names(data, lang)
+    out = render(state, lang)
+    return html.Div([
+        *page_header("title.trends", "trends.intro", ctx),
+        html.Div([
+            control(t("trends.cities", lang), dcc.Dropdown(
+                id=CITIES, options=[{"label": names[c], "value": c} for c in all_cities(data)],
+                value=state.cities, multi=True, clearable=True, searchable=True), for_id=CITIES),
+            control(t("trends.variable", lang), dcc.Dropdown(
+                id=VARIABLE, options=[{"label": t(f"trends.var.{v}", lang), "value": v}
+                                      for v in climate.available_variables(data)],
+                value=state.variable, clearable=False, searchable=False), for_id=VARIABLE),
+        ], className="controls"),
+        html.Div([
+            control(t("trends.scenarios", lang), dcc.Checklist(
+                id=SCENARIOS, options=[{"label": scenario_name(s, lang), "value": s} for s in climate.PROJECTIONS],
+                value=state.scenarios, inline=True, className="checklist"), fieldset=True),
+            control(t("trends.baseline", lang), dcc.RadioItems(
+                id=BASELINE, options=[{"label": period_label(b), "value": b} for b in climate.usable_baselines(data)],
+                value=state.baseline, inline=True, className="checklist"), fieldset=True),
+            control(t("trends.mode", lang), dcc.RadioItems(
+                id=MODE, options=[{"label": t(f"trends.mode.{m}", lang), "value": m} for m in climate.MODES],
+                value=state.mode, inline=True, className="checklist"), fieldset=True),
+        ], className="controls"),
+        html.Div(out["missing"], id=MISSING, **{"aria-live": "polite"}),
+        html.Section([
+            html.Div(out["status"], id=STATUS, className="trends-status", role="note"),
+            html.H2(out["heading"], id="trends-heading", className="trends-heading"),
+            html.P(out["summary"], id=SUMMARY, className="chart-summary trends-summary", **{"aria-live": "polite"}),
+            html.Div(out["chart_key"], id="trends-chart-key"),
+            html.Div(dcc.Graph(id=CHART, figure=out["figure"], config=graph_config(lang)), className="trends-chart",
+                     role="figure", **{"aria-label": t("trends.chart_label", lang), "aria-describedby": SUMMARY}),
+            html.Div([
+                html.Button(t("trends.download_series", lang), id=DL_SERIES, n_clicks=0, className="trends-button"),
+                html.Button(t("trends.download_table", lang), id=DL_TABLE, n_clicks=0, className="trends-button"),
+            ], className="trends-downloads"),
+            html.Details([
+                html.Summary(t("trends.method.title", lang)),
+                html.Ul([html.Li(t(f"trends.method.{i}", lang)) for i in range(1, 7)]),
+            ], className="trends-method"),
+        ], className="panel"),
+        html.Section([
+            html.H2(t("trends.table_title", lang)),
+            html.Div(out["table"], id=TABLE),
+        ], className="panel"),
+        html.Section([
+            html.H2(t("trends.multiples_title", lang)),
+            html.P(t("trends.multiples_note", lang), className="note"),
+            html.Div(out["key"], id="trends-key"),
+            html.Div(out["multiples"], id=MULTIPLES, className="trends-multiples"),
+        ], className="panel"),
+        dcc.Download(id=DOWNLOAD),
+        dcc.Download(id=DOWNLOAD_TABLE),
+        dcc.Store(id=SYNC, data={"lang": lang}),
+    ], className="page page-trends")
+
+
+# --- callbacks -----------------------------------------------------------------------------------
+
+def state_from(cities, variable, scenarios, baseline, mode) -> TrendState:
+    """The state from the controls, with anything unexpected replaced by its default."""
+    data = data_access.get_data()
+    members = all_cities(data)
+    return TrendState(
+        cities=[c for c in (cities or []) if c in members],
+        variable=variable if variable in climate.available_variables(data) else "tmean",
+        scenarios=[s for s in climate.PROJECTIONS if s in (scenarios or [])],
+        baseline=baseline if baseline in climate.BASELINES else climate.DEFAULT_BASELINE,
+        mode=mode if mode in climate.MODES else "abs",
+    )
+
+
+@callback(Output(CHART, "figure"), Output(SUMMARY, "children"), Output(STATUS, "children"),
+          Output(MISSING, "children"), Output(TABLE, "children"), Output(MULTIPLES, "children"),
+          Output("trends-key", "children"), Output("trends-heading", "children"), Output("trends-chart-key", "children"),
+          Input(CITIES, "value"), Input(VARIABLE, "value"), Input(SCENARIOS, "value"),
+          Input(BASELINE, "value"), Input(MODE, "value"), State(SYNC, "data"), prevent_initial_call=True)
+def update(cities, variable, scenarios, baseline, mode, sync):
+    """Redraw everything for new choices (the address is updated in the browser)."""
+    lang = (sync or {}).get("lang", "ru")
+    out = render(state_from(cities, variable, scenarios, baseline, mode), lang)
+    return (out["figure"], out["summary"], out["status"], out["missing"], out["table"], out["multiples"],
+            out["key"], out["heading"], out["chart_key"])
+
+
+def series_csv(state: TrendState, lang: str) -> str:
+    """The chart's series exactly as shown (values or changes), with city names and provenance."""
+    data = data_access.get_data()
+    have = set(climate.cities_with(data, state.variable))
+    frame = data_access.climate_shown([c for c in state.cities if c in have], state.variable, state.scenarios,
+                                      state.baseline, state.mode).copy()
+    frame.insert(1, "city", frame["city_id"].map(city_names(data, lang)))
+    return frame.round({"value": 3, "p10": 3, "p90": 3, "baseline_mean": 3}).to_csv(index=False, lineterminator="\n")
+
+
+def table_csv(state: TrendState, lang: str) -> str:
+    """The 2030/2050/2080 table as shown."""
+    data = data_access.get_data()
+    have = set(climate.cities_with(data, state.variable))
+    frame = data_access.climate_horizons([c for c in state.cities if c in have], state.variable, state.scenarios,
+                                         state.baseline).copy()
+    frame.insert(1, "city", frame["city_id"].map(city_names(data, lang)))
+    frame.insert(2, "variable", state.variable)
+    frame.insert(3, "baseline", state.baseline)
+    numbers = ["value", "p10", "p90", "baseline_mean", "change", "change_p10", "change_p90"]
+    return frame.round({c: 3 for c in numbers}).to_csv(index=False, lineterminator="\n")
+
+
+@callback(Output(DOWNLOAD, "data"), Input(DL_SERIES, "n_clicks"),
+          State(CITIES, "value"), State(VARIABLE, "value"), State(SCENARIOS, "value"),
+          State(BASELINE, "value"), State(MODE, "value"), State(SYNC, "data"), prevent_initial_call=True)
+def download_series(clicks, cities, variable, scenarios, baseline, mode, sync):
+    if not clicks:
+        return no_update
+    state = state_from(cities, variable, scenarios, baseline, mode)
+    name = f"climate-{state.variable}-{state.mode}-{state.baseline}.csv"
+    return dcc.send_string("\ufeff" + series_csv(state, (sync or {}).get("lang", "ru")), name)
+
+
+@callback(Output(DOWNLOAD_TABLE, "data"), Input(DL_TABLE, "n_clicks"),
+          State(CITIES, "value"), State(VARIABLE, "value"), State(SCENARIOS, "value"),
+          State(BASELINE, "value"), State(MODE, "value"), State(SYNC, "data"), prevent_initial_call=True)
+def download_table(clicks, cities, variable, scenarios, baseline, mode, sync):
+    if not clicks:
+        return no_update
+    state = state_from(cities, variable, scenarios, baseline, mode)
+    name = f"climate-{state.variable}-2030-2050-2080-{state.baseline}.csv"
+    return dcc.send_string("\ufeff" + table_csv(state, (sync or {}).get("lang", "ru")), name)
+
+
+dash.clientside_callback(
+    ClientsideFunction(namespace="trends", function_name="syncUrl"),
+    Output(SYNC, "data"),
+    Input(CITIES, "value"), Input(VARIABLE, "value"), Input(SCENARIOS, "value"),
+    Input(BASELINE, "value"), Input(MODE, "value"), State(SYNC, "data"),
+)

@@ -35,6 +35,25 @@ app = dash.Dash(
                {"name": "description", "content": "Climate and disaster risk of the coalition's cities"}],
 )
 server = app.server
+# Dash's default page wraps its scripts in a second <footer> (a duplicate landmark) and has no
+# <html lang>; this one starts in Russian and the shell switches the attribute with the language.
+app.index_string = """<!DOCTYPE html>
+<html lang="ru">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
 server.config["SECRET_KEY"] = settings.secret_key
 server.config.update(cache_config())
 enable_compression(server)

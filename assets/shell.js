@@ -43,3 +43,20 @@ window.dash_clientside.ccca.syncMapUrl = function (by, layers, center, zoom, syn
   }
   return window.dash_clientside.no_update;
 };
+
+/* Language links: switch the language of the view as it is now. Pages keep their choices in the
+   address with history.replaceState, which the shell's links do not see, so build the target
+   from window.location at click time and navigate the way dcc.Link does. */
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a.lang-link");
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
+  var wanted = new URL(link.href, window.location.href).searchParams.get("lang");
+  if (!wanted) { return; }
+  var params = new URLSearchParams(window.location.search);
+  params.set("lang", wanted);
+  event.preventDefault();
+  event.stopPropagation();
+  window.history.pushState({}, "", window.location.pathname + "?" + params.toString());
+  window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+  window.scrollTo(0, 0);
+}, true);

@@ -62,7 +62,7 @@ def method_section(lang: str) -> list:
                                         html.Th(t("method.published", lang), scope="col"),
                                         html.Th(t("method.recomputed", lang), scope="col"),
                                         html.Th(t("method.result", lang), scope="col")])),
-                    html.Tbody(rows)], className="simple-table", id="inform-check"),
+                    html.Tbody(rows)], className="simple-table", id="inform-check", tabIndex="0"),
         html.H3(t("method.limits_title", lang)),
         html.Ul([html.Li(t(f"method.limit{i}", lang)) for i in range(1, 5)]),
     ]
@@ -125,7 +125,7 @@ def status_section(lang: str) -> list:
             html.Dl([item for s in ("sourced", "estimated", "illustrative", "national")
                      for item in (html.Dt(status_badge(s, lang)),
                                   html.Dd(t(f"status.{s}.help", lang)))], className="status-defs"),
-            html.Table([html.Thead(head), html.Tbody(body)], className="simple-table", id=ids.DATA_STATUS)]
+            html.Table([html.Thead(head), html.Tbody(body)], className="simple-table", id=ids.DATA_STATUS, tabIndex="0")]
 
 
 def downloads_section(lang: str) -> list:

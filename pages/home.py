@@ -87,7 +87,7 @@ def inform_table(lang: str) -> html.Table:
                     + [html.Td(format_number(r[d], lang)) for d in DIMENSIONS])
             for _, r in ref.iterrows() if r["iso3"] in names]
     return html.Table([html.Caption(t("overview.inform_caption", lang)), html.Thead(head), html.Tbody(body)],
-                      className="simple-table")
+                      className="simple-table", tabIndex="0")
 
 
 def layout(**kwargs):

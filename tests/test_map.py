@@ -112,3 +112,15 @@ def test_map_deep_link_and_bad_parameters(dash_duo, dash_app):
     assert "no measure 'ind:nothing'" in text and "moon" in text and "zoom" in text
     dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Risk index", timeout=10)
     assert dash_duo.get_logs() == []
+
+
+def test_language_switch_keeps_the_map_view(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    dash_duo.driver.get(dash_duo.server_url + "/map?lang=ru")
+    dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Индекс риска", timeout=15)
+    dash_duo.select_dcc_dropdown("#map-colour-by", "Уязвимость")
+    dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Уязвимость", timeout=10)
+    dash_duo.find_element(".lang-link").click()
+    dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Vulnerability", timeout=10)
+    assert "by=dim%3Avulnerability" in dash_duo.driver.current_url or "by=dim:vulnerability" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import dash
 import dash_mantine_components as dmc
@@ -19,22 +20,27 @@ from i18n import parse_query, resolve_lang, t
 from services.compression import enable_compression
 from services.config import settings
 from services.data_access import cache, cache_config, get_data
-from services.routes import register_routes
+from services.routes import register_routes, serve_plotly_bundle
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+PLOTLY_BUNDLE = "plotly-partial.min.js"
 app = dash.Dash(
     __name__,
     use_pages=True,
     serve_locally=True,
     title="Коалиция устойчивых городов Центральной Азии",
     update_title=None,
+    assets_ignore=PLOTLY_BUNDLE.replace(".", r"\."),
     suppress_callback_exceptions=True,
     routing_callback_inputs={ROUTING_STATE: State(ids.LANG_STORE, "data")},
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                {"name": "description", "content": "Climate and disaster risk of the coalition's cities"}],
 )
 server = app.server
+# A partial plotly.js bundle (only the traces the app draws, with the Russian locale; built by
+# scripts/build_plotly_bundle.sh) is served where dcc.Graph fetches Dash's full 4.6 MB one.
+serve_plotly_bundle(server, Path(__file__).parent / "assets" / PLOTLY_BUNDLE)
 # Dash's default page wraps its scripts in a second <footer> (a duplicate landmark) and has no
 # <html lang>; this one starts in Russian and the shell switches the attribute with the language.
 app.index_string = """<!DOCTYPE html>

@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+from pathlib import Path
+
 from flask import Flask, Response, abort, request
 
 from domain.queries import GEO_LAYERS, downloadable_tables
@@ -57,3 +59,23 @@ def register_routes(server: Flask) -> None:
         return Response(body, mimetype=mime, headers={
             "Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
             "Cache-Control": "public, max-age=3600"})
+
+
+def serve_plotly_bundle(server: Flask, bundle: Path) -> None:
+    """Answer dcc.Graph's request for plotly.js with the app's partial bundle.
+
+    dcc.Graph loads plotly.js on demand from a fixed path inside Dash's component suites; the
+    partial bundle draws every trace the app uses at about a third of the size.
+    """
+    body = bundle.read_bytes()
+
+    @server.before_request
+    def partial_plotly():
+        if request.path.startswith("/_dash-component-suites/plotly/package_data/plotly") and \
+                request.path.endswith(".js"):
+            response = Response(body, mimetype="application/javascript")
+            response.cache_control.public = True
+            response.cache_control.max_age = 31536000
+            response.add_etag()
+            return response.make_conditional(request)
+        return None

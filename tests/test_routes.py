@@ -61,3 +61,27 @@ def test_unknown_download_is_404(client):
     assert client.get("/download/passwords.csv").status_code == 404
     assert client.get("/download/cities.exe").status_code == 404
     assert client.get("/download/all.csv").status_code == 404
+
+
+TRACES_IN_BUNDLE = {"scatter", "bar", "heatmap", "scatterpolar"}
+
+
+def test_partial_plotly_bundle_is_served_and_covers_every_trace_the_app_draws(client):
+    response = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js")
+    assert response.status_code == 200 and b"partial bundle" in response.data[:300]
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    used = set()
+    for folder in ("pages", "components", "services", "domain"):
+        for path in (root / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            used |= {m.lower() for m in re.findall(r"\bgo\.([A-Z][a-z]+(?:polar)?)\(", text) if m != "Figure"}
+            used |= set(re.findall(r"\.add_(scatter|bar|heatmap|scatterpolar|pie|box|histogram|violin|"
+                                   r"scattergeo|choropleth|scattermap|choroplethmap|sankey|treemap|sunburst|"
+                                   r"parcoords|table|indicator|funnel|waterfall|contour|image)\(", text))
+            express = {"bar": "bar", "line": "scatter", "scatter": "scatter", "timeline": "bar",
+                       "density_heatmap": "heatmap", "line_polar": "scatterpolar", "scatter_polar": "scatterpolar"}
+            used |= {express.get(m, f"px.{m}") for m in re.findall(r"\bpx\.([a-z_]+)\(", text)}
+    assert used <= TRACES_IN_BUNDLE, f"traces missing from assets/plotly-partial.min.js: {used - TRACES_IN_BUNDLE}"

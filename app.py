@@ -20,6 +20,7 @@ from i18n import parse_query, resolve_lang, t
 from services.compression import enable_compression
 from services.config import settings
 from services.data_access import cache, cache_config, get_data
+from services.auth import init_app as init_auth
 from services.routes import register_routes, serve_plotly_bundle
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -65,6 +66,7 @@ server.config.update(cache_config())
 enable_compression(server)
 cache.init_app(server)
 register_routes(server)
+init_auth(server)  # sessions, sign-in, rate limit, database (action plans)
 
 
 def serve_layout() -> dmc.MantineProvider:

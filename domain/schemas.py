@@ -12,6 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from domain.action_schemas import ACTION_REFERENCES, ACTION_SCHEMAS, check_action_hazards
 from domain.climate_schema import CLIMATE_REFERENCES, CLIMATE_SCHEMAS, check_climate_series
 
 STATUSES = ["sourced", "estimated", "illustrative"]
@@ -231,6 +232,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         strict=False,
     ),
+    **ACTION_SCHEMAS,
     **CLIMATE_SCHEMAS,
 }
 
@@ -253,6 +255,7 @@ REFERENCES: list[tuple[str, str, str, str]] = [
     ("events", "hazard_type", "hazard_types", "hazard_type"),
     ("events", "source_id", "sources", "source_id"),
     ("inform_country", "source_id", "sources", "source_id"),
+    *ACTION_REFERENCES,
     *CLIMATE_REFERENCES,
 ]
 
@@ -344,6 +347,7 @@ def check_consistency(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         if gaps.any():
             problems.append(Problem("risk_classes.csv", None, "upper",
                                     "risk classes must follow each other without gaps or overlaps"))
+    problems += check_action_hazards(tables, Problem, csv_line)
     problems += check_climate_series(tables, Problem, csv_line)
     values, inds = tables.get("indicator_values"), indicators
     if values is not None and inds is not None and "transform" in inds:

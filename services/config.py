@@ -20,6 +20,12 @@ class Settings:
     cache_dir: Path
     cache_timeout: int
     enable_tiles: bool
+    # Editing (services/db.py, services/auth.py): database, and sign-in rate limits (Flask-Limiter).
+    database_url: str = f"sqlite:///{ROOT / '.data' / 'app.db'}"
+    ratelimit_storage_uri: str = "memory://"
+    login_rate_limit: str = "5 per minute;20 per hour"
+    login_user_rate_limit: str = "10 per hour"
+    session_hours: int = 8
 
     @property
     def production(self) -> bool:
@@ -41,6 +47,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         cache_dir=Path(env.get("CACHE_DIR", ROOT / ".cache" / "flask")),
         cache_timeout=int(env.get("CACHE_TIMEOUT", "3600")),
         enable_tiles=env.get("ENABLE_TILES", "1") not in ("0", "false", "no"),
+        database_url=env.get("DATABASE_URL") or f"sqlite:///{ROOT / '.data' / 'app.db'}",
+        ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or "memory://",
+        login_rate_limit=env.get("LOGIN_RATE_LIMIT") or "5 per minute;20 per hour",
+        login_user_rate_limit=env.get("LOGIN_USER_RATE_LIMIT") or "10 per hour",
+        session_hours=int(env.get("SESSION_HOURS", "8")),
     )
 
 

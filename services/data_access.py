@@ -157,6 +157,39 @@ def city_explained(city_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _city_explained(get_data().build_id, city_id)
 
 
+# --- action plans (domain/actions.py): baseline from the build + updates saved in the database ---
+# The key holds the database's stamp (count and last id of saved updates), so a save shows at once.
+
+def actions_stamp() -> str:
+    """Changes with every saved update (one cheap query)."""
+    from services import db
+    return db.stamp(db.get_engine())
+
+
+@cache.memoize()
+def _actions_current(build_id: str, stamp: str) -> pd.DataFrame:
+    from domain.actions import current_actions
+    from services import db
+    data = get_data()
+    return current_actions(data["actions"], db.states_frame(db.get_engine()), data["action_updates"])
+
+
+@cache.memoize()
+def _actions_app_updates(build_id: str, stamp: str) -> pd.DataFrame:
+    from services import db
+    return db.updates_frame(db.get_engine())
+
+
+def actions_current() -> pd.DataFrame:
+    """Every action as the public sees it now: baseline with the latest saved state laid over it."""
+    return _actions_current(get_data().build_id, actions_stamp())
+
+
+def actions_app_updates() -> pd.DataFrame:
+    """Updates saved in the app (public columns only: no user names)."""
+    return _actions_app_updates(get_data().build_id, actions_stamp())
+
+
 # --- climate trends (/trends; domain/climate.py), keyed by build id and the page's choices ---
 
 @cache.memoize()

@@ -1,0 +1,234 @@
+"""Pieces of the action-plan pages: status chips, progress bars, charts and the MCR2030 matrix.
+
+Everything takes plain data (DataFrames, dicts of names) and a language, and returns Dash
+components or Plotly figures. Statuses are always written out, never shown by colour alone.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from components.charts import base_layout
+from domain.actions import ESSENTIALS, STATUSES
+from i18n import format_day, format_int, format_number, t
+
+# Okabe-Ito colours (colour-blind safe); the overdue mark uses vermillion and a symbol too.
+STATUS_COLOURS = {
+    "planned": "#9AA5B1",
+    "in_progress": "#0072B2",
+    "delayed": "#E69F00",
+    "completed": "#009E73",
+    "cancelled": "#52606D",
+}
+OVERDUE_COLOUR = "#D55E00"
+
+
+def status_name(status: str, lang: str) -> str:
+    return t(f"actions.status.{status}", lang)
+
+
+def status_chip(status: str, lang: str) -> html.Span:
+    return html.Span(status_name(status, lang), className=f"act-status act-{status}")
+
+
+def money(value: float | None, lang: str) -> str:
+    """US dollars: millions with one decimal from 1 million up, whole dollars below."""
+    if value is None or value != value:
+        return "—"
+    if abs(value) >= 1_000_000:
+        return t("actions.usd_m", lang, value=format_number(value / 1_000_000, lang, 1))
+    return t("actions.usd", lang, value=format_int(value, lang))
+
+
+def percent(value: float | None, lang: str) -> str:
+    if value is None or value != value:
+        return "—"
+    return f"{format_int(value, lang)}\u00a0%" if lang == "ru" else f"{format_int(value, lang)}%"
+
+
+def progress_bar(value: float, lang: str, label: str | None = None) -> html.Div:
+    """An accessible progress bar with its number written beside it."""
+    pct = max(0.0, min(100.0, float(value))) if value == value else 0.0
+    return html.Div([
+        html.Div(html.Div(className="act-bar-fill", style={"width": f"{pct:.0f}%"}), className="act-bar",
+                 role="progressbar", **{"aria-valuenow": f"{pct:.0f}", "aria-valuemin": "0",
+                                        "aria-valuemax": "100", "aria-label": label or t("actions.progress", lang)}),
+        html.Span(percent(value, lang), className="act-bar-text"),
+    ], className="act-progress")
+
+
+def _status_traces(fig: go.Figure, frame: pd.DataFrame, category: list[str], lang: str) -> None:
+    for status in STATUSES:
+        if status not in frame or not frame[status].any():
+            continue
+        fig.add_bar(y=category, x=frame[status], orientation="h", name=status_name(status, lang),
+                    marker_color=STATUS_COLOURS[status], text=frame[status].where(frame[status] > 0, None),
+                    textposition="inside", insidetextanchor="middle",
+                    hovertemplate="%{y}: %{x}<extra>" + status_name(status, lang) + "</extra>")
+
+
+def city_status_figure(summary: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
+    """Actions per city stacked by status, with the budget-weighted progress written at the end."""
+    df = summary.sort_values("weighted_progress", ascending=True)
+    names = [f"{city_names.get(c, c)} · {percent(p, lang)}" for c, p in zip(df["city_id"], df["weighted_progress"])]
+    fig = go.Figure()
+    _status_traces(fig, df, names, lang)
+    layout = base_layout(lang, height=max(260, 48 * len(df) + 130))
+    layout.update(_count_axes(lang))
+    fig.update_layout(**layout)
+    return fig
+
+
+def _count_axes(lang: str) -> dict:
+    """Stacked status bars: counts on x, the legend (statuses, illustrative) below, in status order."""
+    return dict(barmode="stack", bargap=0.3,
+                xaxis=dict(gridcolor="#e4e7eb", fixedrange=True, dtick=5, rangemode="tozero"),
+                yaxis=dict(fixedrange=True, automargin=True),
+                legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, traceorder="normal",
+                            title_text=t("actions.legend_status", lang)))
+
+
+def group_status_figure(summary: pd.DataFrame, level: str, labels: dict, lang: str) -> go.Figure:
+    """Actions per Sendai priority or target, stacked by status (label: short name)."""
+    df = summary.sort_values(level, ascending=False)
+    names = [labels.get(k, str(k)) for k in df[level]]
+    fig = go.Figure()
+    _status_traces(fig, df, names, lang)
+    layout = base_layout(lang, height=max(240, 44 * len(df) + 130))
+    layout.update(_count_axes(lang))
+    fig.update_layout(**layout)
+    return fig
+
+
+def mcr_table(counts: pd.DataFrame, progress: pd.DataFrame, city_names: dict[str, str],
+              essential_names: dict[int, str], lang: str, table_id: str) -> html.Div:
+    """Cities x the ten Essentials: actions and weighted progress per cell, shaded by progress."""
+    head = [html.Th(t("actions.city", lang), scope="col")]
+    head += [html.Th(html.Abbr(str(e), title=essential_names[e]), scope="col") for e in ESSENTIALS]
+    rows = []
+    for city in counts.index:
+        cells = [html.Th(city_names.get(city, city), scope="row")]
+        for e in ESSENTIALS:
+            n = int(counts.loc[city, e])
+            if n == 0:
+                cells.append(html.Td("—", className="mcr-empty", title=t("actions.mcr_none", lang)))
+                continue
+            p = float(progress.loc[city, e])
+            shade = 0.12 + 0.6 * (p / 100 if p == p else 0)
+            cells.append(html.Td([html.Span(format_int(n, lang), className="mcr-n"),
+                                  html.Span(percent(p, lang), className="mcr-p")],
+                                 style={"background": f"rgba(0, 114, 178, {shade:.2f})"},
+                                 title=f"{essential_names[e]}: " + t("actions.mcr_cell", lang, n=n, p=percent(p, lang))))
+        rows.append(html.Tr(cells))
+    legend = html.Ol([html.Li(essential_names[e], value=str(e)) for e in ESSENTIALS], className="mcr-legend")
+    return html.Div([
+        html.Div(html.Table([html.Caption(t("actions.mcr_caption", lang)), html.Thead(html.Tr(head)),
+                             html.Tbody(rows)], className="simple-table mcr-table", id=table_id),
+                 className="table-scroll"),
+        legend,
+    ])
+
+
+def timeline_figure(frame: pd.DataFrame, labels: list[str], lang: str, today: date) -> go.Figure:
+    """Planned (light) against actual (coloured by status) dates per action; overdue ones marked."""
+    df = frame.reset_index(drop=True)
+    ys = list(labels)
+    fig = go.Figure()
+    start = pd.to_datetime(df["planned_start"])
+    end = pd.to_datetime(df["planned_end"]) + pd.Timedelta(days=1)
+    fig.add_bar(y=ys, base=start, x=(end - start).dt.total_seconds() * 1000, orientation="h",
+                name=t("actions.planned_dates", lang), marker_color="#D9E2EC", marker_line_color="#9AA5B1",
+                marker_line_width=1, width=0.8,
+                customdata=list(zip(df["planned_start"].map(lambda d: format_day(d, lang, "medium")),
+                                    df["planned_end"].map(lambda d: format_day(d, lang, "medium")))),
+                hovertemplate="%{y}<br>" + t("actions.planned_dates", lang) + ": %{customdata[0]} – %{customdata[1]}<extra></extra>")
+    now = pd.Timestamp(today)
+    for status in STATUSES:
+        part = df[(df["status"] == status) & df["actual_start"].notna()]
+        if part.empty:
+            continue
+        a_start = pd.to_datetime(part["actual_start"])
+        # Open actions run to today; a cancelled one stops at its last update.
+        stop = pd.to_datetime(part["last_update"]) if status == "cancelled" and "last_update" in part else now
+        a_end = pd.to_datetime(part["actual_end"]).fillna(stop).fillna(now) + pd.Timedelta(days=1)
+        fig.add_bar(y=[ys[i] for i in part.index], base=a_start, x=(a_end - a_start).dt.total_seconds() * 1000,
+                    orientation="h", width=0.4, marker_color=STATUS_COLOURS[status],
+                    name=t("actions.actual_dates", lang) + ": " + status_name(status, lang),
+                    customdata=list(zip(part["actual_start"].map(lambda d: format_day(d, lang, "medium")),
+                                        part["actual_end"].map(lambda d: format_day(d, lang, "medium") if isinstance(d, str) else "…"),
+                                        part["progress_pct"].map(lambda v: percent(v, lang)))),
+                    hovertemplate="%{y}<br>" + t("actions.actual_dates", lang)
+                    + ": %{customdata[0]} – %{customdata[1]} · %{customdata[2]}<extra>" + status_name(status, lang) + "</extra>")
+    late = df[df["overdue"]]
+    if len(late):
+        fig.add_scatter(y=[ys[i] for i in late.index], x=pd.to_datetime(late["planned_end"]), mode="markers",
+                        name=t("actions.overdue", lang),
+                        marker=dict(symbol="x", size=11, color=OVERDUE_COLOUR, line=dict(width=1, color=OVERDUE_COLOUR)),
+                        customdata=late["days_overdue"],
+                        hovertemplate="%{y}<br>" + t("actions.overdue_days_hover", lang) + "<extra></extra>")
+    layout = base_layout(lang, height=max(300, 26 * len(df) + 170))
+    layout.update(barmode="overlay", bargap=0.2,
+                  xaxis=dict(type="date", gridcolor="#e4e7eb", title=None, side="top"),
+                  yaxis=dict(autorange="reversed", automargin=True, tickfont=dict(size=11)),
+                  legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, title_text=t("actions.legend_illustrative", lang)),
+                  margin=dict(l=10, r=20, t=30, b=90),
+                  shapes=[dict(type="line", xref="x", yref="paper", x0=now, x1=now, y0=0, y1=1,
+                               line=dict(color="#1f2933", width=1.5, dash="dot"))])
+    fig.update_layout(**layout)
+    return fig
+
+
+def funding_city_figure(summary: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
+    """Per city: funded and unfunded (gap) parts of the budget, in millions of USD."""
+    df = summary.sort_values("budget", ascending=True)
+    names = [city_names.get(c, c) for c in df["city_id"]]
+    fig = go.Figure()
+    fig.add_bar(y=names, x=df["funded"] / 1e6, orientation="h", name=t("actions.funded", lang),
+                marker_color="#009E73", hovertemplate="%{y}: %{x:.2f}<extra>" + t("actions.funded", lang) + "</extra>")
+    fig.add_bar(y=names, x=df["gap"] / 1e6, orientation="h", name=t("actions.gap", lang),
+                marker_color="#E69F00", marker_pattern_shape="/",
+                hovertemplate="%{y}: %{x:.2f}<extra>" + t("actions.gap", lang) + "</extra>")
+    layout = base_layout(lang, height=max(260, 48 * len(df) + 150))
+    layout.update(barmode="stack", bargap=0.3,
+                  xaxis=dict(title=t("actions.axis_musd", lang), gridcolor="#e4e7eb", fixedrange=True),
+                  yaxis=dict(fixedrange=True, automargin=True), legend_title_text=t("actions.legend_illustrative", lang))
+    fig.update_layout(**layout)
+    return fig
+
+
+def funder_figure(funders: pd.DataFrame, funder_names: dict[str, str], lang: str) -> go.Figure:
+    """Amount funded per kind of funder, in millions of USD."""
+    df = funders.sort_values("funded", ascending=True)
+    names = [f"{funder_names.get(f, f)} ({int(n)})" for f, n in zip(df["funder"], df["actions"])]
+    fig = go.Figure()
+    fig.add_bar(y=names, x=df["funded"] / 1e6, orientation="h", name=t("actions.funded", lang),
+                marker_color="#0072B2", customdata=[t("actions.n_actions", lang, n=int(n)) for n in df["actions"]],
+                hovertemplate="%{y}: %{x:.2f} · %{customdata}<extra></extra>")
+    layout = base_layout(lang, height=max(260, 40 * len(df) + 150))
+    layout.update(xaxis=dict(title=t("actions.axis_musd", lang), gridcolor="#e4e7eb", fixedrange=True),
+                  yaxis=dict(fixedrange=True, automargin=True), showlegend=True,
+                  legend_title_text=t("actions.legend_illustrative", lang))
+    fig.update_layout(**layout)
+    return fig
+
+
+def history_figure(history: pd.DataFrame, lang: str) -> go.Figure:
+    """Progress over time as a step line; updates saved in the app drawn as filled markers."""
+    fig = go.Figure()
+    fig.add_scatter(x=pd.to_datetime(history["date"]), y=history["progress_pct"], mode="lines+markers",
+                    line_shape="hv", line=dict(color="#0072B2"), name=t("actions.progress", lang),
+                    marker=dict(size=[11 if o == "app" else 7 for o in history["origin"]],
+                                symbol=["diamond" if o == "app" else "circle" for o in history["origin"]],
+                                color=[STATUS_COLOURS.get(s, "#0072B2") for s in history["status"]],
+                                line=dict(color="#1f2933", width=1)),
+                    customdata=list(zip(history["status"].map(lambda s: status_name(s, lang)),
+                                        history["date"].map(lambda d: format_day(d, lang, "medium")))),
+                    hovertemplate="%{customdata[1]}: %{y}% · %{customdata[0]}<extra></extra>")
+    layout = base_layout(lang, height=260)
+    layout.update(xaxis=dict(type="date", gridcolor="#e4e7eb"), showlegend=False,
+                  yaxis=dict(range=[-3, 103], title=t("actions.progress_axis", lang), gridcolor="#e4e7eb", fixedrange=True))
+    fig.update_layout(**layout)
+    return fig

@@ -1,0 +1,410 @@
+"""Action plans `/actions` (public): progress by city, Sendai and MCR2030 views, timeline with
+overdue actions, funding, a table with a detail view per action, and downloads of what is shown.
+
+Filters (city, status, hazard, essential) and the open action live in the query string; the
+address is kept in step with `history.replaceState` (assets/actions.js). The figures are the
+baseline plans from the data build with the updates saved by the cities' focal points laid over
+them (`services.data_access.actions_current`, cached with the database's stamp in the key).
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import dash
+import dash_ag_grid as dag
+import pandas as pd
+from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
+
+from components import action_views as av
+from components.badges import status_badge
+from components.charts import graph_config
+from components.page import page_context, page_header, page_title
+from components.shell import link_with
+from domain import actions as act
+from i18n import format_day, format_int, t
+from services import data_access
+
+dash.register_page(__name__, path="/actions", order=50, nav_key="nav.actions",
+                   title=page_title("title.actions"), name="actions")
+
+CITY, STATUS, HAZARD, ESSENTIAL = "actions-city", "actions-status", "actions-hazard", "actions-essential"
+CONTENT, GRID, SYNC = "actions-content", "actions-grid", "actions-url-sync"
+DETAIL, DETAIL_WRAP, DETAIL_CLOSE = "actions-detail", "actions-detail-wrap", "actions-detail-close"
+DL_CSV, DL_XLSX, DOWNLOAD, SHOWN = "actions-dl-csv", "actions-dl-xlsx", "actions-download", "actions-shown"
+URL_DONE = "actions-url-done"
+PARAMS = ("city", "status", "hazard", "essential", "action")
+
+
+def today() -> date:
+    return date.today()
+
+
+def city_names(lang: str) -> dict[str, str]:
+    cities = data_access.get_data()["cities"]
+    return dict(zip(cities["city_id"], cities[f"name_{lang}"]))
+
+
+def hazard_names(lang: str) -> dict[str, str]:
+    types = data_access.get_data()["hazard_types"]
+    return dict(zip(types["hazard_type"], types[f"name_{lang}"]))
+
+
+def essential_names(lang: str) -> dict[int, str]:
+    return {e: t(f"actions.essential.{e}", lang) for e in act.ESSENTIALS}
+
+
+def funder_names(frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    named = frame.dropna(subset=["funder"]).drop_duplicates("funder")
+    return dict(zip(named["funder"], named[f"funder_{lang}"]))
+
+
+def split(text: str | None) -> list[str]:
+    return [x.strip() for x in (text or "").split(",") if x.strip()]
+
+
+def read_filters(query: dict, lang: str, notices: list[str]) -> dict[str, list]:
+    """The filters of the URL, keeping only known values; the rest become notices."""
+    data = data_access.get_data()
+    known = {
+        "city": set(data["cities"]["city_id"]),
+        "status": set(act.STATUSES),
+        "hazard": set(data["hazard_types"]["hazard_type"]),
+        "essential": {str(e) for e in act.ESSENTIALS},
+    }
+    out: dict[str, list] = {}
+    for name, allowed in known.items():
+        values = split(query.get(name))
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            notices.append(t("actions.bad_filter", lang, name=t(f"actions.filter.{name}", lang),
+                             values=", ".join(b[:30] for b in bad[:5])))
+        out[name] = [v for v in values if v in allowed]
+    out["essential"] = [int(e) for e in out["essential"]]
+    return out
+
+
+def shown_actions(filters: dict) -> pd.DataFrame:
+    frame = data_access.actions_current()
+    return act.filter_actions(frame, filters.get("city") or (), filters.get("status") or (),
+                              filters.get("hazard") or (), filters.get("essential") or ())
+
+
+def short(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def graph(fig, graph_id: str, lang: str, modebar: bool = True) -> dcc.Graph:
+    return dcc.Graph(id=graph_id, figure=fig, config={**graph_config(lang), "displayModeBar": modebar})
+
+
+def figcaption(lang: str, text_key: str = "actions.caption") -> html.P:
+    return html.P([status_badge("illustrative", lang), " ", t(text_key, lang)], className="note act-caption")
+
+
+def stats(summary: dict, lang: str) -> html.Div:
+    items = [
+        (t("actions.stat.actions", lang), format_int(summary["actions"], lang)),
+        (t("actions.stat.progress", lang), av.percent(summary["weighted_progress"], lang)),
+        (t("actions.stat.completed", lang), format_int(summary["completed"], lang)),
+        (t("actions.stat.overdue", lang), format_int(summary["overdue"], lang)),
+        (t("actions.stat.budget", lang), av.money(summary["budget"], lang)),
+        (t("actions.stat.funded", lang), av.money(summary["funded"], lang)),
+        (t("actions.stat.gap", lang), av.money(summary["gap"], lang)),
+    ]
+    return html.Div([html.Div([html.Div(v, className="stat-value"), html.Div(k, className="stat-label")],
+                              className="stat", id=f"actions-stat-{i}") for i, (k, v) in enumerate(items)],
+                    className="stats", id="actions-stats")
+
+
+def render_content(filters: dict, lang: str) -> list:
+    """Every view of the filtered actions."""
+    day = today()
+    frame = act.with_flags(shown_actions(filters), day)
+    if frame.empty:
+        return [html.P(t("actions.none", lang), className="notice", id="actions-empty")]
+    names = city_names(lang)
+    summary = act.summary(frame, day)
+    by_city = act.city_summary(frame, day)
+    priorities = act.sendai_summary(frame, day, "sendai_priority")
+    targets = act.sendai_summary(frame, day, "sendai_target")
+    counts, progress = act.mcr_matrix(frame, [c for c in names if c in set(frame["city_id"])])
+    funders = act.funder_summary(frame)
+    fnames = funder_names(frame, lang)
+    ordered = frame.sort_values(["city_id", "planned_start", "action_id"]).reset_index(drop=True)
+    labels = [f"{names.get(c, c)} · {short(title)}" for c, title in zip(ordered["city_id"], ordered[f"title_{lang}"])]
+    worst = by_city.sort_values("weighted_progress").iloc[0]
+    p_labels = {p: f"{p}. {t(f'actions.sendai.p{p}.short', lang)}" for p in act.SENDAI_PRIORITIES}
+    t_labels = {x: f"{x.upper()}. {t(f'actions.sendai.t.{x}.short', lang)}" for x in act.SENDAI_TARGETS}
+    return [
+        stats(summary, lang),
+        html.Section([
+            html.H2(t("actions.by_city", lang)),
+            html.P(t("actions.by_city_summary", lang, progress=av.percent(summary["weighted_progress"], lang),
+                     overdue=format_int(summary["overdue"], lang), city=names.get(worst["city_id"], worst["city_id"]),
+                     city_progress=av.percent(worst["weighted_progress"], lang)), className="chart-summary"),
+            html.P(t("actions.weighted_help", lang), className="note"),
+            graph(av.city_status_figure(by_city, names, lang), "actions-by-city", lang),
+            figcaption(lang),
+        ], className="panel"),
+        html.Div([
+            html.Section([html.H2(t("actions.by_priority", lang)),
+                          graph(av.group_status_figure(priorities, "sendai_priority", p_labels, lang), "actions-by-priority", lang),
+                          figcaption(lang)], className="panel"),
+            html.Section([html.H2(t("actions.by_target", lang)),
+                          graph(av.group_status_figure(targets, "sendai_target", t_labels, lang), "actions-by-target", lang),
+                          figcaption(lang)], className="panel"),
+        ], className="grid-2 act-grid"),
+        html.Section([
+            html.H2(t("actions.mcr_title", lang)),
+            html.P(t("actions.mcr_help", lang), className="note"),
+            av.mcr_table(counts, progress, names, essential_names(lang), lang, "actions-mcr"),
+            figcaption(lang),
+        ], className="panel"),
+        html.Section([
+            html.H2(t("actions.timeline", lang)),
+            html.P(t("actions.timeline_help", lang, overdue=format_int(summary["overdue"], lang)), className="note"),
+            html.Div(graph(av.timeline_figure(ordered, labels, lang, day), "actions-timeline", lang, modebar=False),
+                     className="timeline-scroll"),
+            figcaption(lang),
+        ], className="panel"),
+        html.Div([
+            html.Section([html.H2(t("actions.funding_city", lang)),
+                          html.P(t("actions.funding_summary", lang, budget=av.money(summary["budget"], lang),
+                                   funded=av.money(summary["funded"], lang), gap=av.money(summary["gap"], lang)),
+                                 className="chart-summary"),
+                          graph(av.funding_city_figure(by_city, names, lang), "actions-funding-city", lang),
+                          figcaption(lang)], className="panel"),
+            html.Section([html.H2(t("actions.funding_funder", lang)),
+                          html.P(t("actions.funder_help", lang), className="note"),
+                          graph(av.funder_figure(funders, fnames, lang), "actions-funding-funder", lang)
+                          if len(funders) else html.P(t("actions.none_funded", lang)),
+                          figcaption(lang)], className="panel"),
+        ], className="grid-2 act-grid"),
+    ]
+
+
+def table_frame(filters: dict, lang: str) -> pd.DataFrame:
+    """The shown actions as a table with readable, translated columns (grid and downloads)."""
+    day = today()
+    frame = act.with_flags(shown_actions(filters), day)
+    names, hz = city_names(lang), hazard_names(lang)
+    out = pd.DataFrame({
+        "action_id": frame["action_id"],
+        "city": frame["city_id"].map(names),
+        "title": frame[f"title_{lang}"],
+        "status": frame["status"].map(lambda s: av.status_name(s, lang)),
+        "progress_pct": frame["progress_pct"].astype(float).round(0),
+        "overdue": frame["overdue"].map(lambda o: t("actions.overdue", lang) if o else ""),
+        "planned_start": frame["planned_start"],
+        "planned_end": frame["planned_end"],
+        "actual_start": frame["actual_start"],
+        "actual_end": frame["actual_end"],
+        "sendai_priority": frame["sendai_priority"].astype(int),
+        "sendai_target": frame["sendai_target"].str.upper(),
+        "mcr2030_essential": frame["mcr2030_essential"].astype(int),
+        "hazards": frame["hazards"].map(lambda h: ", ".join(hz.get(x, x) for x in str(h).split(";"))),
+        "responsible_body": frame[f"responsible_body_{lang}"],
+        "budget_usd": frame["budget_usd"],
+        "funded_usd": frame["funded_usd"],
+        "funding_gap_usd": frame["funding_gap"],
+        "funder": frame[f"funder_{lang}"],
+        "last_update": frame["last_update"],
+        "data_status": frame["data_status"].map(lambda s: t(f"status.{s}", lang)),
+    })
+    return out.sort_values(["city", "planned_start", "action_id"]).reset_index(drop=True)
+
+
+def column_defs(lang: str) -> list[dict]:
+    def col(field: str, key: str, **extra) -> dict:
+        return {"field": field, "headerName": t(f"actions.col.{key}", lang), **extra}
+    money_fmt = {"function": "params.value == null ? '' : d3.format(',.0f')(params.value)"}
+    return [
+        col("city", "city", maxWidth=150),
+        col("title", "title", minWidth=260, flex=2, pinned="left"),
+        col("status", "status", maxWidth=150),
+        col("progress_pct", "progress", type="numericColumn", maxWidth=120),
+        col("overdue", "overdue", maxWidth=140, cellClass="act-overdue-cell"),
+        col("planned_end", "planned_end", maxWidth=140),
+        col("budget_usd", "budget", type="numericColumn", valueFormatter=money_fmt),
+        col("funding_gap_usd", "gap", type="numericColumn", valueFormatter=money_fmt),
+        col("funder", "funder"),
+        col("sendai_priority", "priority", maxWidth=120),
+        col("sendai_target", "target", maxWidth=110),
+        col("mcr2030_essential", "essential", maxWidth=120),
+    ]
+
+
+def detail(action_id: str, lang: str) -> list:
+    """One action: facts, progress bar and its dated history (baseline and updates saved in the app)."""
+    frame = data_access.actions_current()
+    rows = act.with_flags(frame[frame["action_id"] == action_id], today())
+    if rows.empty:
+        return [html.P(t("actions.unknown_action", lang, value=action_id[:40]), className="notice")]
+    row = rows.iloc[0]
+    data = data_access.get_data()
+    history = act.merged_history(data["action_updates"], data_access.actions_app_updates(), action_id, lang)
+    hz = hazard_names(lang)
+    names = city_names(lang)
+    p, tg, ess = int(row["sendai_priority"]), row["sendai_target"], int(row["mcr2030_essential"])
+    facts = [
+        (t("actions.city", lang), names.get(row["city_id"], row["city_id"])),
+        (t("actions.col.status", lang), av.status_chip(row["status"], lang)),
+        (t("actions.responsible", lang), row[f"responsible_body_{lang}"]),
+        (t("actions.planned_dates", lang), f"{format_day(row['planned_start'], lang, 'medium')} – {format_day(row['planned_end'], lang, 'medium')}"),
+        (t("actions.actual_dates", lang), f"{format_day(row['actual_start'], lang, 'medium') if isinstance(row['actual_start'], str) else '—'}"
+                                          f" – {format_day(row['actual_end'], lang, 'medium') if isinstance(row['actual_end'], str) else '…'}"),
+        (t("actions.sendai_priority", lang), f"{p}. {t(f'actions.sendai.p{p}', lang)}"),
+        (t("actions.sendai_target", lang), f"{tg.upper()}. {t(f'actions.sendai.t.{tg}', lang)}"),
+        (t("actions.mcr_essential", lang), f"{ess}. {t(f'actions.essential.{ess}', lang)}"),
+        (t("actions.hazards", lang), ", ".join(hz.get(x, x) for x in str(row["hazards"]).split(";"))),
+        (t("actions.budget", lang), av.money(row["budget_usd"], lang)),
+        (t("actions.funded", lang), f"{av.money(row['funded_usd'], lang)}"
+                                    + (f" · {row[f'funder_{lang}']}" if isinstance(row[f"funder_{lang}"], str) else "")),
+        (t("actions.gap", lang), av.money(row["funding_gap"], lang)),
+    ]
+    items = []
+    for label, value in facts:
+        items += [html.Dt(label), html.Dd(value)]
+    updates = [html.Tr([html.Td(format_day(h["date"], lang, "medium")), html.Td(av.status_chip(h["status"], lang)),
+                        html.Td(av.percent(h["progress_pct"], lang)), html.Td(h["note"] or "—"),
+                        html.Td(t(f"actions.origin.{h['origin']}", lang))])
+               for _, h in history.iloc[::-1].iterrows()]
+    return [
+        html.H2(row[f"title_{lang}"], id="actions-detail-title"),
+        html.Div([status_badge(str(row["data_status"]), lang),
+                  html.Span(t("actions.overdue_days", lang, days=format_int(row["days_overdue"], lang)),
+                            className="act-overdue") if row["overdue"] else None], className="act-detail-badges"),
+        av.progress_bar(row["progress_pct"], lang),
+        html.Dl(items, className="facts act-facts"),
+        html.H3(t("actions.history", lang)),
+        dcc.Graph(id="actions-history-chart", figure=av.history_figure(history, lang), config=graph_config(lang)),
+        html.Div(html.Table([
+            html.Thead(html.Tr([html.Th(t(f"actions.hist.{k}", lang), scope="col")
+                                for k in ("date", "status", "progress", "note", "origin")])),
+            html.Tbody(updates)], className="simple-table act-history", id="actions-history"), className="table-scroll"),
+    ]
+
+
+def filter_control(control_id: str, name: str, options: list[dict], value: list, lang: str) -> html.Div:
+    return html.Div([
+        html.Label(t(f"actions.filter.{name}", lang), htmlFor=control_id, className="control-label"),
+        dcc.Dropdown(id=control_id, options=options, value=value, multi=True,
+                     placeholder=t("actions.filter.all", lang)),
+    ], className="control")
+
+
+def layout(**kwargs):
+    ctx = page_context(kwargs, allowed=PARAMS)
+    lang, query = ctx.lang, ctx.query
+    filters = read_filters(query, lang, ctx.notices)
+    frame = data_access.actions_current()
+    action = query.get("action") or None
+    if action and action not in set(frame["action_id"]):
+        ctx.notices.append(t("actions.unknown_action", lang, value=action[:40]))
+        action = None
+    names = city_names(lang)
+    present = set(frame["city_id"])
+    hz = hazard_names(lang)
+    used_hazards = {h for value in frame["hazards"] for h in str(value).split(";")}
+    options = {
+        "city": [{"value": c, "label": n} for c, n in sorted(names.items(), key=lambda x: x[1]) if c in present],
+        "status": [{"value": s, "label": av.status_name(s, lang)} for s in act.STATUSES],
+        "hazard": [{"value": h, "label": n} for h, n in hz.items() if h in used_hazards],
+        "essential": [{"value": e, "label": f"{e}. {n}"} for e, n in essential_names(lang).items()],
+    }
+    return html.Div([
+        *page_header("title.actions", "actions.intro", ctx),
+        html.Div([status_badge("illustrative", lang), html.Span(t("actions.illustrative_note", lang)),
+                  dcc.Link(t("actions.editor_link", lang), href=link_with("/login", {"lang": lang}), id="actions-login-link")],
+                 className="act-banner", role="note"),
+        html.Div([
+            filter_control(CITY, "city", options["city"], filters["city"], lang),
+            filter_control(STATUS, "status", options["status"], filters["status"], lang),
+            filter_control(HAZARD, "hazard", options["hazard"], filters["hazard"], lang),
+            filter_control(ESSENTIAL, "essential", options["essential"], filters["essential"], lang),
+        ], className="controls act-filters"),
+        html.Section([
+            html.Button(t("actions.close", lang), id=DETAIL_CLOSE, className="button act-close", n_clicks=0),
+            html.Div(detail(action, lang) if action else [], id=DETAIL, **{"aria-live": "polite"}),
+        ], id=DETAIL_WRAP, className="panel act-detail", hidden=not action),
+        dcc.Loading(html.Div(render_content(filters, lang), id=CONTENT), type="dot", delay_show=400),
+        html.Section([
+            html.Div([
+                html.H2(t("actions.table", lang)),
+                html.Div([html.Button(t("actions.download_csv", lang), id=DL_CSV, className="button", n_clicks=0),
+                          html.Button(t("actions.download_xlsx", lang), id=DL_XLSX, className="button", n_clicks=0)],
+                         className="act-downloads"),
+            ], className="panel-head"),
+            html.P(t("actions.table_help", lang), className="note"),
+            dag.AgGrid(id=GRID, rowData=table_frame(filters, lang).to_dict("records"), columnDefs=column_defs(lang),
+                       getRowId="params.data.action_id",
+                       defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True,
+                                      "autoHeight": True, "minWidth": 100},
+                       dashGridOptions={"localeText": {} if lang == "en" else {"noRowsToShow": t("grid.no_rows", lang)},
+                                        "enableCellTextSelection": True, "ensureDomOrder": True},
+                       style={"height": "520px", "width": "100%"}, className="ag-theme-alpine"),
+            dcc.Download(id=DOWNLOAD),
+        ], className="panel"),
+        dcc.Store(id=SYNC, data={"lang": lang, "action": action}),
+        dcc.Store(id=URL_DONE),
+    ], className="page page-actions")
+
+
+def _filters(city, status, hazard, essential) -> dict:
+    return {"city": city or [], "status": status or [], "hazard": hazard or [],
+            "essential": [int(e) for e in (essential or []) if str(e).isdigit()]}
+
+
+@callback(Output(CONTENT, "children"), Output(GRID, "rowData"),
+          Input(CITY, "value"), Input(STATUS, "value"), Input(HAZARD, "value"), Input(ESSENTIAL, "value"),
+          State(SYNC, "data"), prevent_initial_call=True)
+def refilter(city, status, hazard, essential, sync):
+    """Redraw every view and the table for new filters."""
+    lang = (sync or {}).get("lang", "ru")
+    filters = _filters(city, status, hazard, essential)
+    return render_content(filters, lang), table_frame(filters, lang).to_dict("records")
+
+
+@callback(Output(DETAIL, "children"), Output(DETAIL_WRAP, "hidden"), Output(SYNC, "data"),
+          Input(GRID, "cellClicked"), Input(DETAIL_CLOSE, "n_clicks"), State(SYNC, "data"),
+          prevent_initial_call=True)
+def open_detail(clicked, _close, sync):
+    """Open the clicked action's detail view (its id goes into the URL), or close it."""
+    sync = dict(sync or {})
+    lang = sync.get("lang", "ru")
+    if dash.ctx.triggered_id == DETAIL_CLOSE:
+        sync["action"] = None
+        return [], True, sync
+    action_id = (clicked or {}).get("rowId")
+    if not action_id:
+        return dash.no_update, dash.no_update, dash.no_update
+    sync["action"] = action_id
+    return detail(str(action_id), lang), False, sync
+
+
+@callback(Output(DOWNLOAD, "data"), Input(DL_CSV, "n_clicks"), Input(DL_XLSX, "n_clicks"),
+          State(CITY, "value"), State(STATUS, "value"), State(HAZARD, "value"), State(ESSENTIAL, "value"),
+          State(SYNC, "data"), prevent_initial_call=True)
+def download(_csv, _xlsx, city, status, hazard, essential, sync):
+    """The table as shown (current filters, current language), as CSV or Excel."""
+    lang = (sync or {}).get("lang", "ru")
+    frame = table_frame(_filters(city, status, hazard, essential), lang)
+    frame = frame.rename(columns={c: t(f"actions.export.{c}", lang) for c in frame.columns})
+    stem = f"actions-{today().isoformat()}"
+    if dash.ctx.triggered_id == DL_XLSX:
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            frame.to_excel(writer, sheet_name="actions", index=False)
+            pd.DataFrame({t("actions.export.about", lang): [t("actions.export.note", lang)]}).to_excel(
+                writer, sheet_name="about", index=False)
+        return dcc.send_bytes(buffer.getvalue(), f"{stem}.xlsx")
+    return dcc.send_bytes(frame.to_csv(index=False).encode("utf-8-sig"), f"{stem}.csv", type="text/csv")
+
+
+dash.clientside_callback(
+    ClientsideFunction(namespace="ccca_actions", function_name="syncUrl"),
+    Output(URL_DONE, "data"),
+    Input(CITY, "value"), Input(STATUS, "value"), Input(HAZARD, "value"), Input(ESSENTIAL, "value"),
+    Input(SYNC, "data"),
+)

@@ -1,0 +1,293 @@
+"""Editing `/admin` (signed in): a city focal point reports progress on their city's actions;
+an administrator may edit every city and reads the audit log.
+
+Every callback here checks the session on the server (`services.auth`) before it reads or writes
+anything: the city of an action is looked up from the data, never taken from the browser. A save
+names the version it was based on; if the action changed in the meantime it is refused and the
+other change is shown (optimistic locking, `services.db.save_update`).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import dash_ag_grid as dag
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from components import action_views as av
+from components.page import page_context, page_header, page_title
+from components.shell import link_with
+from domain import actions as act
+from i18n import format_day, t
+from pages.login import logout_form
+from services import auth, data_access, db
+
+dash.register_page(__name__, path="/admin", title=page_title("title.admin"), name="admin")
+
+LANG, CITY, ACTION, RELOAD = "admin-lang", "admin-city", "admin-action", "admin-reload"
+STATUS, PROGRESS, START, END, NOTE = "admin-status", "admin-progress", "admin-start", "admin-end", "admin-note"
+SAVE, MESSAGE, LOADED, TABLE = "admin-save", "admin-message", "admin-loaded", "admin-city-actions"
+AUDIT, AUDIT_REFRESH = "admin-audit", "admin-audit-refresh"
+FORM_OUTPUTS = (STATUS, PROGRESS, START, END, NOTE)
+
+
+def today() -> date:
+    return date.today()
+
+
+def refusal(reason: str, lang: str) -> html.Div:
+    """What a refused request sees: nothing private, only what to do."""
+    return html.Div([html.P(t(f"auth.refused.{reason}", lang)),
+                     dcc.Link(t("auth.sign_in", lang), href=link_with("/login", {"lang": lang}))],
+                    className="notice form-error", role="alert", id="admin-refused")
+
+
+def city_of(action_id: str | None) -> str | None:
+    """The city an action belongs to, from the data build (the browser's word is never taken)."""
+    if not action_id:
+        return None
+    actions = data_access.get_data()["actions"]
+    hit = actions.loc[actions["action_id"] == action_id, "city_id"]
+    return None if hit.empty else str(hit.iloc[0])
+
+
+def baseline_state(action_id: str) -> act.ActionState:
+    actions = data_access.get_data()["actions"]
+    row = actions[actions["action_id"] == action_id].iloc[0]
+    return act.state_of(row)
+
+
+def city_actions(city_id: str) -> pd.DataFrame:
+    frame = data_access.actions_current()
+    return frame[frame["city_id"] == city_id].sort_values("action_id")
+
+
+def action_options(city_id: str, lang: str) -> list[dict]:
+    return [{"value": r["action_id"], "label": f"{r[f'title_{lang}']} ({av.status_name(r['status'], lang)})"}
+            for _, r in city_actions(city_id).iterrows()]
+
+
+def actions_table(city_id: str, lang: str) -> html.Div:
+    """The city's actions now, with version and who saved last (signed-in users only)."""
+    states = db.states_frame(db.get_engine()).set_index("action_id")
+    rows = []
+    for _, r in city_actions(city_id).iterrows():
+        saved = states.loc[r["action_id"]] if r["action_id"] in states.index else None
+        who = f"{saved['updated_by']}, {format_day(saved['updated_at'].date(), lang, 'medium')}" if saved is not None else "—"
+        rows.append(html.Tr([html.Td(r[f"title_{lang}"]), html.Td(av.status_chip(r["status"], lang)),
+                             html.Td(av.percent(r["progress_pct"], lang)), html.Td(str(int(r["version"]))),
+                             html.Td(who)], **{"data-action": r["action_id"]}))
+    head = html.Thead(html.Tr([html.Th(t(f"admin.col.{k}", lang), scope="col")
+                               for k in ("title", "status", "progress", "version", "saved")]))
+    return html.Div(html.Table([head, html.Tbody(rows)], className="simple-table admin-table"),
+                    className="table-scroll")
+
+
+def status_options(current: str, lang: str) -> list[dict]:
+    allowed = act.TRANSITIONS.get(current, frozenset(act.STATUSES))
+    return [{"value": s, "label": av.status_name(s, lang), "disabled": s not in allowed} for s in act.STATUSES]
+
+
+def audit_rows(lang: str) -> list[dict]:
+    frame = db.audit_frame(db.get_engine(), limit=500)
+    frame["at"] = frame["at"].map(lambda v: v.strftime("%Y-%m-%d %H:%M UTC") if v is not None else "")
+    frame["field"] = frame["field"].map(lambda f: t(f"admin.field.{f}", lang))
+    frame = frame.astype(object)
+    return frame.where(frame.notna(), None).to_dict("records")
+
+
+def audit_section(lang: str) -> html.Section:
+    columns = [{"field": f, "headerName": t(f"admin.audit.{f}", lang)}
+               for f in ("at", "username", "action_id", "version", "field", "old", "new")]
+    users = db.list_users(db.get_engine())
+    user_rows = [html.Tr([html.Td(u["username"]), html.Td(t(f"admin.role.{u['role']}", lang)),
+                          html.Td(u["city_id"] or "—"), html.Td(t("admin.yes" if u["active"] else "admin.no", lang))])
+                 for _, u in users.iterrows()]
+    return html.Section([
+        html.Div([html.H2(t("admin.audit_title", lang)),
+                  html.Button(t("admin.refresh", lang), id=AUDIT_REFRESH, className="button", n_clicks=0)],
+                 className="panel-head"),
+        html.P(t("admin.audit_help", lang), className="note"),
+        dag.AgGrid(id=AUDIT, rowData=audit_rows(lang), columnDefs=columns,
+                   defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True,
+                                  "autoHeight": True, "minWidth": 100, "flex": 1},
+                   dashGridOptions={"localeText": {} if lang == "en" else {"noRowsToShow": t("grid.no_rows", lang)},
+                                    "enableCellTextSelection": True},
+                   style={"height": "420px", "width": "100%"}, className="ag-theme-alpine"),
+        html.H3(t("admin.users_title", lang)),
+        html.P(t("admin.users_help", lang), className="note"),
+        html.Table([html.Thead(html.Tr([html.Th(t(f"admin.user.{k}", lang), scope="col")
+                                        for k in ("username", "role", "city", "active")])),
+                    html.Tbody(user_rows)], className="simple-table admin-users", id="admin-users"),
+    ], className="panel", id="admin-audit-section")
+
+
+def layout(**kwargs):
+    ctx = page_context(kwargs, allowed=("city",))
+    lang = ctx.lang
+    account = auth.current_user()
+    if account is None:
+        return html.Div([*page_header("title.admin", "admin.intro", ctx), refusal("signin", lang)],
+                        className="page page-admin")
+    cities = data_access.get_data()["cities"]
+    names = dict(zip(cities["city_id"], cities[f"name_{lang}"]))
+    if account.is_admin:
+        city = ctx.query.get("city") if ctx.query.get("city") in names else sorted(names, key=names.get)[0]
+        city_choices = [{"value": c, "label": n} for c, n in sorted(names.items(), key=lambda x: x[1])]
+        role_text = t("admin.role_admin", lang)
+    else:
+        city = account.city_id
+        city_choices = [{"value": city, "label": names.get(city, city)}]
+        role_text = t("admin.role_editor", lang, city=names.get(city, city))
+    return html.Div([
+        *page_header("title.admin", "admin.intro", ctx),
+        html.Div([html.P([t("auth.signed_in_as", lang, user=account.username), " · ", role_text], id="admin-who"),
+                  logout_form(lang)], className="admin-who"),
+        html.Section([
+            html.H2(t("admin.edit_title", lang)),
+            html.Div([
+                html.Div([html.Label(t("admin.city", lang), htmlFor=CITY, className="control-label"),
+                          dcc.Dropdown(id=CITY, options=city_choices, value=city, clearable=False,
+                                       disabled=not account.is_admin)], className="control"),
+                html.Div([html.Label(t("admin.action", lang), htmlFor=ACTION, className="control-label"),
+                          dcc.Dropdown(id=ACTION, options=action_options(city, lang), value=None,
+                                       placeholder=t("admin.choose_action", lang))], className="control"),
+            ], className="controls admin-controls"),
+            html.Div([
+                html.Div([html.Label(t("admin.status", lang), htmlFor=STATUS, className="control-label"),
+                          dcc.Dropdown(id=STATUS, options=status_options("planned", lang), clearable=False,
+                                       disabled=True)], className="control"),
+                html.Div([html.Label(t("admin.progress", lang), htmlFor=PROGRESS, className="control-label"),
+                          dcc.Input(id=PROGRESS, type="number", disabled=True, inputMode="numeric",
+                                    className="text-input")], className="control"),
+                html.Div([html.Label(t("admin.actual_start", lang), htmlFor=START, className="control-label"),
+                          dcc.DatePickerSingle(id=START, clearable=True, display_format="YYYY-MM-DD",
+                                               first_day_of_week=1, max_date_allowed=today().isoformat(),
+                                               disabled=True, placeholder="YYYY-MM-DD")], className="control"),
+                html.Div([html.Label(t("admin.actual_end", lang), htmlFor=END, className="control-label"),
+                          dcc.DatePickerSingle(id=END, clearable=True, display_format="YYYY-MM-DD",
+                                               first_day_of_week=1, max_date_allowed=today().isoformat(),
+                                               disabled=True, placeholder="YYYY-MM-DD")], className="control"),
+                html.Div([html.Label(t("admin.note", lang), htmlFor=NOTE, className="control-label"),
+                          dcc.Textarea(id=NOTE, maxLength=act.NOTE_MAX, disabled=True, className="text-area")],
+                         className="control admin-note"),
+            ], className="admin-form", id="admin-form"),
+            html.Div([html.Button(t("admin.save", lang), id=SAVE, className="button button-primary", n_clicks=0,
+                                  disabled=True),
+                      html.Button(t("admin.reload", lang), id=RELOAD, className="button", n_clicks=0)],
+                     className="admin-buttons"),
+            html.Div(id=MESSAGE, **{"aria-live": "polite"}),
+        ], className="panel"),
+        html.Section([html.H2(t("admin.city_actions", lang)),
+                      html.Div(actions_table(city, lang), id=TABLE)], className="panel"),
+        audit_section(lang) if account.is_admin else None,
+        dcc.Store(id=LANG, data=lang),
+        dcc.Store(id=LOADED),
+    ], className="page page-admin")
+
+
+@callback(Output(ACTION, "options"), Output(ACTION, "value"), Output(TABLE, "children"),
+          Input(CITY, "value"), State(LANG, "data"), prevent_initial_call=True)
+def choose_city(city_id, lang):
+    """The chosen city's actions (administrators switch city; editors only ever have their own)."""
+    lang = lang or "ru"
+    try:
+        auth.require_city(city_id)
+    except auth.Refused as refused:
+        return [], None, refusal(refused.reason, lang)
+    return action_options(city_id, lang), None, actions_table(city_id, lang)
+
+
+NO_FORM = ([], None, None, None, None, "", None)
+
+
+@callback(Output(STATUS, "options"), Output(STATUS, "value"), Output(PROGRESS, "value"), Output(START, "date"),
+          Output(END, "date"), Output(NOTE, "value"), Output(LOADED, "data"), Output(MESSAGE, "children"),
+          *[Output(x, "disabled") for x in (STATUS, PROGRESS, START, END, NOTE, SAVE)],
+          Input(ACTION, "value"), Input(RELOAD, "n_clicks"), State(LANG, "data"), prevent_initial_call=True)
+def load_action(action_id, _reload, lang):
+    """Fill the form with the action's current state and remember the version it is based on."""
+    lang = lang or "ru"
+    if not action_id:
+        return (*NO_FORM, None, *[True] * 6)
+    try:
+        auth.require_city(city_of(action_id))
+    except auth.Refused as refused:
+        return (*NO_FORM, refusal(refused.reason, lang), *[True] * 6)
+    version, state, meta = db.current_state(db.get_engine(), action_id, baseline_state(action_id))
+    info = t("admin.loaded", lang, version=version)
+    if meta:
+        info += " " + t("admin.loaded_by", lang, user=meta["by"], when=meta["at"].strftime("%Y-%m-%d %H:%M UTC"))
+    closed = state.status in act.FINAL
+    message = html.P(info + (" " + t("admin.closed", lang) if closed else ""), className="note", id="admin-loaded-info")
+    return (status_options(state.status, lang), state.status, state.progress_pct, act.day_text(state.actual_start),
+            act.day_text(state.actual_end), state.note, {"action_id": action_id, "version": version}, message,
+            *[closed] * 4, False, False)  # a closed action keeps only its note editable
+
+
+def describe_issues(issues: list[act.Issue], lang: str) -> html.Div:
+    return html.Div([html.P(t("admin.refused_save", lang)),
+                     html.Ul([html.Li(t(f"actions.error.{i.code}", lang, **{k: av.status_name(v, lang) if k in ("old", "new", "status") else v
+                                                                             for k, v in i.params.items()}))
+                              for i in issues])],
+                    className="notice form-error", role="alert", id="admin-issues")
+
+
+def describe_conflict(conflict: dict, lang: str) -> html.Div:
+    changes = []
+    for name, (old, new) in (conflict.get("changes") or {}).items():
+        show = (lambda v: av.status_name(v, lang) if v else "—") if name == "status" else (lambda v: v if v else "—")
+        changes.append(html.Li(f"{t(f'admin.field.{name}', lang)}: {show(old)} → {show(new)}"))
+    when = conflict["at"].strftime("%Y-%m-%d %H:%M UTC") if conflict.get("at") else "—"
+    return html.Div([html.P(t("admin.conflict", lang, user=conflict.get("by") or "—", when=when,
+                              version=conflict.get("version") or "—")),
+                     html.Ul(changes), html.P(t("admin.conflict_help", lang))],
+                    className="notice form-error", role="alert", id="admin-conflict")
+
+
+@callback(Output(MESSAGE, "children", allow_duplicate=True), Output(LOADED, "data", allow_duplicate=True),
+          Output(TABLE, "children", allow_duplicate=True), Output(STATUS, "options", allow_duplicate=True),
+          Input(SAVE, "n_clicks"), State(LOADED, "data"), State(STATUS, "value"), State(PROGRESS, "value"),
+          State(START, "date"), State(END, "date"), State(NOTE, "value"), State(LANG, "data"),
+          prevent_initial_call=True)
+def save(n_clicks, loaded, status, progress, start, end, note, lang):
+    """Validate and save the form if the user may edit the action's city and nobody saved meanwhile."""
+    lang = lang or "ru"
+    nothing = dash.no_update
+    if not n_clicks or not isinstance(loaded, dict) or not loaded.get("action_id"):
+        return nothing, nothing, nothing, nothing
+    action_id = str(loaded["action_id"])
+    city = city_of(action_id)
+    try:
+        account = auth.require_city(city)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), nothing, nothing, nothing
+    try:
+        expected = int(loaded.get("version"))
+    except (TypeError, ValueError):
+        return describe_issues([act.Issue("", "bad_request")], lang), nothing, nothing, nothing
+    proposed, issues = act.parse_update({"status": status, "progress_pct": progress, "actual_start": start,
+                                         "actual_end": end, "note": note})
+    if issues:
+        return describe_issues(issues, lang), nothing, nothing, nothing
+    result = db.save_update(db.get_engine(), action_id, expected, baseline_state(action_id), proposed,
+                            account.username, today())
+    if result.conflict is not None:
+        return describe_conflict(result.conflict, lang), nothing, nothing, nothing
+    if not result.ok:
+        return describe_issues(result.issues, lang), nothing, nothing, nothing
+    message = html.P(t("admin.saved", lang, version=result.version), className="form-ok", role="status", id="admin-saved")
+    return (message, {"action_id": action_id, "version": result.version}, actions_table(city, lang),
+            status_options(proposed.status, lang))
+
+
+@callback(Output(AUDIT, "rowData"), Input(AUDIT_REFRESH, "n_clicks"), State(LANG, "data"),
+          prevent_initial_call=True)
+def refresh_audit(_n, lang):
+    """The newest audit entries: administrators only."""
+    try:
+        auth.require_admin()
+    except auth.Refused:
+        return []
+    return audit_rows(lang or "ru")

@@ -1,0 +1,442 @@
+"""Storage of the editing feature: users, the latest state of each action, its saved updates and
+the audit log (SQLAlchemy 2; SQLite file by default, PostgreSQL when DATABASE_URL says so).
+
+The schema is made by the Alembic migrations in `migrations/` (`upgrade()` runs them, once, under
+a lock, so several gunicorn workers can start together). Saves use optimistic locking: a save
+names the version it was based on and is refused, with the other change described, when the
+action has moved on since.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Engine, Integer, String, Text, create_engine,
+                        event, func, select, update)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from domain.actions import ActionState, Issue, changed_fields, validate_update
+from services.config import ROOT, settings
+
+ROLES = ("admin", "editor")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{2,63}$")
+PASSWORD_MIN = 10
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+_DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    city_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    __table_args__ = (CheckConstraint("role in ('admin', 'editor')", name="ck_users_role"),)
+
+
+class ActionStateRow(Base):
+    """The latest saved state of an action (absent: the baseline from the data build holds)."""
+
+    __tablename__ = "action_state"
+    action_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    progress_pct: Mapped[int] = mapped_column(Integer, nullable=False)
+    actual_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    actual_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class ActionUpdateRow(Base):
+    """Every saved update (the public progress history after the baseline)."""
+
+    __tablename__ = "action_updates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    action_id: Mapped[str] = mapped_column(String(80), nullable=False, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    progress_pct: Mapped[int] = mapped_column(Integer, nullable=False)
+    actual_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    actual_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class AuditLog(Base):
+    """One row per changed field of every save: who, when, which action, old and new value."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False)
+    action_id: Mapped[str] = mapped_column(String(80), nullable=False, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    field: Mapped[str] = mapped_column(String(32), nullable=False)
+    old: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# --- engines and migrations ---------------------------------------------------------------------
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def normalize_url(url: str) -> str:
+    """Accept the usual spellings of a PostgreSQL URL and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None for other databases or in-memory SQLite)."""
+    if not url.startswith("sqlite:///") or url in ("sqlite://", "sqlite:///:memory:"):
+        return None
+    return Path(url[len("sqlite:///"):])
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """One engine per database URL and process (the URL of the settings by default)."""
+    url = normalize_url(url or settings.database_url)
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            path = sqlite_path(url)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+                event.listen(engine, "connect", _sqlite_pragmas)
+            else:
+                engine = create_engine(url, pool_pre_ping=True)
+            _engines[url] = engine
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer (several workers)
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests call this so nothing is left open)."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+def alembic_config(url: str):
+    from alembic.config import Config
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.attributes["url"] = url
+    return cfg
+
+
+@contextlib.contextmanager
+def _migration_lock(url: str):
+    """Only one process migrates at a time: a file lock next to an SQLite file."""
+    path = sqlite_path(url)
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def upgrade(url: str | None = None) -> None:
+    """Bring the database to the latest migration (`alembic upgrade head`), safely from many workers."""
+    from alembic import command
+    from sqlalchemy import text
+
+    url = normalize_url(url or settings.database_url)
+    engine = get_engine(url)
+    with _migration_lock(url), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(7420250616)"))  # released at commit
+        cfg = alembic_config(url)
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+# --- users --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Account:
+    """A signed-in person as the app sees them (never the password hash)."""
+
+    id: int
+    username: str
+    role: str
+    city_id: str | None
+    token: str = ""  # changes with the password: a session made before a password change ends
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def may_edit(self, city_id: str | None) -> bool:
+        """Admins edit every city; an editor only their own."""
+        return self.is_admin or (city_id is not None and city_id == self.city_id)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _account(user: User) -> Account:
+    token = hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+    return Account(user.id, user.username, user.role, user.city_id, token)
+
+
+def check_new_user(username: str, password: str, role: str, city_id: str | None) -> list[str]:
+    """Problems with a user about to be created (empty: fine)."""
+    problems = []
+    if not USERNAME.match(username or ""):
+        problems.append("username: 3-64 characters, lower-case letters, digits, '.', '_' or '-'")
+    if role not in ROLES:
+        problems.append(f"role: one of {', '.join(ROLES)}")
+    if role == "editor" and not city_id:
+        problems.append("an editor needs --city")
+    if role == "admin" and city_id:
+        problems.append("an admin is not bound to a city (leave out --city)")
+    if len(password or "") < PASSWORD_MIN:
+        problems.append(f"password: at least {PASSWORD_MIN} characters")
+    return problems
+
+
+def create_user(engine: Engine, username: str, password: str, role: str, city_id: str | None = None) -> Account:
+    problems = check_new_user(username, password, role, city_id)
+    if problems:
+        raise ValueError("; ".join(problems))
+    with Session(engine) as session, session.begin():
+        user = User(username=username, password_hash=_hasher.hash(password), role=role,
+                    city_id=city_id or None, active=True, created_at=_now())
+        session.add(user)
+        try:
+            session.flush()
+        except IntegrityError as err:
+            raise ValueError(f"user '{username}' exists already") from err
+        return _account(user)
+
+
+def set_password(engine: Engine, username: str, password: str) -> None:
+    if len(password or "") < PASSWORD_MIN:
+        raise ValueError(f"password: at least {PASSWORD_MIN} characters")
+    with Session(engine) as session, session.begin():
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise ValueError(f"no user '{username}'")
+        user.password_hash = _hasher.hash(password)
+
+
+def set_active(engine: Engine, username: str, active: bool) -> None:
+    with Session(engine) as session, session.begin():
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise ValueError(f"no user '{username}'")
+        user.active = active
+
+
+def list_users(engine: Engine) -> pd.DataFrame:
+    with Session(engine) as session:
+        rows = session.scalars(select(User).order_by(User.username)).all()
+        return pd.DataFrame([{"username": u.username, "role": u.role, "city_id": u.city_id,
+                              "active": u.active, "created_at": _utc(u.created_at)} for u in rows],
+                            columns=["username", "role", "city_id", "active", "created_at"])
+
+
+def authenticate(engine: Engine, username: str, password: str) -> Account | None:
+    """The account if the password is right and the user active; None otherwise (same cost either way)."""
+    username = (username or "").strip().lower()
+    with Session(engine) as session, session.begin():
+        user = session.scalar(select(User).where(User.username == username)) if username else None
+        if user is None or not user.active:
+            with contextlib.suppress(VerificationError, InvalidHashError):
+                _hasher.verify(_DUMMY_HASH, password or "x")
+            return None
+        try:
+            _hasher.verify(user.password_hash, password or "")
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return None
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+        return _account(user)
+
+
+def get_account(engine: Engine, user_id: int) -> Account | None:
+    """The active account with this id, read afresh (so a disabled user loses access at once)."""
+    with Session(engine) as session:
+        user = session.get(User, user_id)
+        return _account(user) if user is not None and user.active else None
+
+
+# --- action states, saves and the audit log -----------------------------------------------------
+
+@dataclass
+class SaveResult:
+    """Outcome of a save: ok with the new version, refused with issues, or a conflict."""
+
+    ok: bool
+    version: int | None = None
+    issues: list[Issue] = field(default_factory=list)
+    conflict: dict | None = None  # {"version", "by", "at", "changes": {field: (old, new)}}
+
+
+def _state(row: ActionStateRow) -> ActionState:
+    return ActionState(row.status, int(row.progress_pct), row.actual_start, row.actual_end, row.note or "")
+
+
+def current_state(engine: Engine, action_id: str, baseline: ActionState) -> tuple[int, ActionState, dict]:
+    """(version, state, meta) of an action: the saved state, or the baseline as version 0."""
+    with Session(engine) as session:
+        row = session.get(ActionStateRow, action_id)
+        if row is None:
+            return 0, baseline, {}
+        return row.version, _state(row), {"by": row.updated_by, "at": _utc(row.updated_at)}
+
+
+def _conflict(session: Session, action_id: str, since_version: int) -> dict:
+    """What changed after `since_version`: the latest saver, when, and each field's old and new value."""
+    saves = session.scalars(select(ActionUpdateRow).where(ActionUpdateRow.action_id == action_id,
+                                                          ActionUpdateRow.version > since_version)
+                            .order_by(ActionUpdateRow.version)).all()
+    audit = session.scalars(select(AuditLog).where(AuditLog.action_id == action_id, AuditLog.version > since_version)
+                            .order_by(AuditLog.version, AuditLog.id)).all()
+    changes: dict[str, list] = {}
+    for entry in audit:
+        if entry.field in changes:
+            changes[entry.field][1] = entry.new
+        else:
+            changes[entry.field] = [entry.old, entry.new]
+    latest = saves[-1] if saves else None
+    return {"version": latest.version if latest else None, "by": latest.updated_by if latest else None,
+            "at": _utc(latest.updated_at) if latest else None,
+            "changes": {k: tuple(v) for k, v in changes.items()}}
+
+
+def save_update(engine: Engine, action_id: str, expected_version: int, baseline: ActionState,
+                proposed: ActionState, username: str, today: date, now: datetime | None = None) -> SaveResult:
+    """Validate and save an update if the action is still at `expected_version`.
+
+    Writes the new state (version + 1), the update (public history) and one audit row per changed
+    field, in one transaction. A stale version, or a concurrent save of the same action, gives a
+    conflict describing the other change; nothing is written then.
+    """
+    now = now or _now()
+    try:
+        with Session(engine) as session, session.begin():
+            row = session.get(ActionStateRow, action_id)
+            version = row.version if row else 0
+            if version != expected_version:
+                return SaveResult(False, conflict=_conflict(session, action_id, expected_version))
+            current = _state(row) if row else baseline
+            issues = validate_update(current, proposed, today)
+            if issues:
+                return SaveResult(False, issues=issues)
+            changes = changed_fields(current, proposed)
+            new_version = version + 1
+            values = dict(status=proposed.status, progress_pct=proposed.progress_pct,
+                          actual_start=proposed.actual_start, actual_end=proposed.actual_end,
+                          note=proposed.note or None, updated_by=username, updated_at=now)
+            if row is None:
+                session.add(ActionStateRow(action_id=action_id, version=new_version, **values))
+                session.flush()  # a concurrent first save of the same action fails here (primary key)
+            else:
+                done = session.execute(update(ActionStateRow)
+                                       .where(ActionStateRow.action_id == action_id,
+                                              ActionStateRow.version == expected_version)
+                                       .values(version=new_version, **values)
+                                       .execution_options(synchronize_session=False))
+                if done.rowcount != 1:
+                    raise _Stale()
+            session.add(ActionUpdateRow(action_id=action_id, version=new_version, **values))
+            session.add_all(AuditLog(at=now, username=username, action_id=action_id, version=new_version,
+                                     field=name, old=old, new=new) for name, (old, new) in changes.items())
+            result = SaveResult(True, version=new_version)
+        return result
+    except (IntegrityError, _Stale):
+        with Session(engine) as session:
+            return SaveResult(False, conflict=_conflict(session, action_id, expected_version))
+
+
+class _Stale(Exception):
+    """Another save won the race between reading and writing."""
+
+
+def states_frame(engine: Engine) -> pd.DataFrame:
+    """Latest saved state of every edited action."""
+    with Session(engine) as session:
+        rows = session.scalars(select(ActionStateRow)).all()
+        return pd.DataFrame([{"action_id": r.action_id, "version": r.version, "status": r.status,
+                              "progress_pct": r.progress_pct, "actual_start": r.actual_start,
+                              "actual_end": r.actual_end, "note": r.note, "updated_by": r.updated_by,
+                              "updated_at": _utc(r.updated_at)} for r in rows],
+                            columns=["action_id", "version", "status", "progress_pct", "actual_start",
+                                     "actual_end", "note", "updated_by", "updated_at"])
+
+
+def updates_frame(engine: Engine, action_id: str | None = None) -> pd.DataFrame:
+    """Saved updates (oldest first), of one action or all; without who saved them (public)."""
+    query = select(ActionUpdateRow).order_by(ActionUpdateRow.id)
+    if action_id is not None:
+        query = query.where(ActionUpdateRow.action_id == action_id)
+    with Session(engine) as session:
+        rows = session.scalars(query).all()
+        return pd.DataFrame([{"action_id": r.action_id, "version": r.version, "status": r.status,
+                              "progress_pct": r.progress_pct, "note": r.note,
+                              "updated_at": _utc(r.updated_at)} for r in rows],
+                            columns=["action_id", "version", "status", "progress_pct", "note", "updated_at"])
+
+
+def audit_frame(engine: Engine, limit: int = 500) -> pd.DataFrame:
+    """The newest audit entries (private: administrators only)."""
+    with Session(engine) as session:
+        rows = session.scalars(select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)).all()
+        return pd.DataFrame([{"at": _utc(r.at), "username": r.username, "action_id": r.action_id,
+                              "version": r.version, "field": r.field, "old": r.old, "new": r.new} for r in rows],
+                            columns=["at", "username", "action_id", "version", "field", "old", "new"])
+
+
+def stamp(engine: Engine) -> str:
+    """Changes whenever an update is saved: part of the public pages' cache key."""
+    with Session(engine) as session:
+        count, last, when = session.execute(select(func.count(ActionUpdateRow.id), func.max(ActionUpdateRow.id),
+                                                   func.max(ActionUpdateRow.updated_at))).one()
+        return f"{count}:{last or 0}:{when or ''}"

@@ -17,7 +17,8 @@ from domain.risk_index import DIMENSION_ORDER, IndexWeights, compute_index
 GEO_LAYERS = ("countries", "admin1", "rivers")
 SOURCE_TABLES = ("cities", "sources", "dimensions", "categories", "indicators", "indicator_values",
                  "hazard_levels", "hazard_types", "hazards", "events", "risk_classes", "inform_country",
-                 "actions", "action_updates", "climate_series")
+                 "actions", "action_updates", "climate_series",
+                 "projection_rules", "ssp_population")
 DERIVED_TABLES = ("indicator_scores", "category_scores", "dimension_scores", "risk")
 
 

@@ -14,6 +14,7 @@ from pandera.errors import SchemaErrors
 
 from domain.action_schemas import ACTION_REFERENCES, ACTION_SCHEMAS, check_action_hazards
 from domain.climate_schema import CLIMATE_REFERENCES, CLIMATE_SCHEMAS, check_climate_series
+from domain.outlook_schema import OUTLOOK_REFERENCES, OUTLOOK_SCHEMAS, check_outlook
 
 STATUSES = ["sourced", "estimated", "illustrative"]
 DIMENSIONS = ["hazard_exposure", "vulnerability", "lack_of_coping_capacity"]
@@ -234,6 +235,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     **ACTION_SCHEMAS,
     **CLIMATE_SCHEMAS,
+    **OUTLOOK_SCHEMAS,
 }
 
 # (table, column) -> (referenced table, referenced column)
@@ -257,6 +259,7 @@ REFERENCES: list[tuple[str, str, str, str]] = [
     ("inform_country", "source_id", "sources", "source_id"),
     *ACTION_REFERENCES,
     *CLIMATE_REFERENCES,
+    *OUTLOOK_REFERENCES,
 ]
 
 
@@ -349,6 +352,7 @@ def check_consistency(tables: dict[str, pd.DataFrame]) -> list[Problem]:
                                     "risk classes must follow each other without gaps or overlaps"))
     problems += check_action_hazards(tables, Problem, csv_line)
     problems += check_climate_series(tables, Problem, csv_line)
+    problems += check_outlook(tables, Problem, csv_line)
     values, inds = tables.get("indicator_values"), indicators
     if values is not None and inds is not None and "transform" in inds:
         log_ids = set(inds.loc[inds["transform"] == "log", "indicator_id"])

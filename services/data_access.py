@@ -214,3 +214,20 @@ def climate_shown(city_ids: list[str], variable: str, scenarios: list[str], base
 def climate_horizons(city_ids: list[str], variable: str, scenarios: list[str], baseline: str) -> pd.DataFrame:
     """2030/2050/2080 values per city and scenario with the change from the baseline (cached)."""
     return _climate_horizons(get_data().build_id, tuple(city_ids), variable, tuple(scenarios), baseline)
+
+
+# --- risk outlook (/outlook and the city panel; domain/outlook.py), keyed by build id, weights and what-if ---
+
+@cache.memoize()
+def _outlook(build_id: str, weights_key: tuple, climate_scale: float, population_scale: float):
+    from domain import compare, outlook
+    return outlook.project(get_data(), compare.weights_from_key(weights_key), climate_scale=climate_scale,
+                           population_scale=population_scale)
+
+
+def outlook(weights=None, climate_scale: float = 1.0, population_scale: float = 1.0):
+    """The risk index projected per scenario, horizon and climate member, with ranges (cached)."""
+    from domain import compare
+    data = get_data()
+    key = compare.weights_key(compare.full_weights(data, weights))
+    return _outlook(data.build_id, key, float(climate_scale), float(population_scale))

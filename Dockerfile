@@ -1,7 +1,9 @@
 # Production image: gunicorn serving app:server, data built at image build time.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 APP_ENV=production PORT=8050
+# chromium: kaleido draws the export charts; pango and harfbuzz: WeasyPrint (PDF briefs).
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt .

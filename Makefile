@@ -2,14 +2,14 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8050
 WORKERS ?= 2
 SOURCES := $(shell find data/src -type f \( -name '*.csv' -o -name '*.geojson' \) 2>/dev/null)
 DOMAIN  := $(wildcard domain/*.py)
 
-.PHONY: run test data serve venv system-deps clean help bench
+.PHONY: run test data serve venv system-deps clean help bench stack stack-stop soak audit
 .DEFAULT_GOAL := help
 
 help:
@@ -18,11 +18,14 @@ help:
 	@echo "make data   - validate the source tables and rebuild data/build"
 	@echo "make serve  - production-style server (gunicorn, $(WORKERS) workers)"
 	@echo "make bench  - page weight, render time, callback latency, scale, throughput (bench/README.md)"
+	@echo "make stack  - nginx :8200 -> 2 gunicorn instances, PostgreSQL, Redis, on loopback (make stack-stop)"
+	@echo "make soak   - the long load, fault and fuzz tests (pytest -m soak)"
+	@echo "make audit  - bandit on the code; pip-audit on the pins where its vulnerability service is reachable"
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q -r requirements.txt -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -46,6 +49,21 @@ system-deps:
 
 test: system-deps $(STAMP) data/build/manifest.json
 	$(BIN)/python -m pytest -n 2 tests
+
+# Scale-out topology on loopback (scripts/stack.sh; README "Scale-out and operations").
+stack: $(STAMP) data/build/manifest.json
+	bash scripts/stack.sh start
+
+stack-stop:
+	bash scripts/stack.sh stop
+
+soak: system-deps $(STAMP) data/build/manifest.json
+	$(BIN)/python -m pytest -n 2 -m soak tests
+
+audit: $(STAMP)
+	$(BIN)/bandit -q -r app.py services domain components pages i18n -lll
+	$(BIN)/python -m pip install -q pip-audit==2.10.1
+	$(BIN)/pip-audit -r requirements.txt -r requirements-dev.txt --no-deps --disable-pip --progress-spinner off
 
 bench: $(STAMP) data/build/manifest.json
 	bash scripts/install_system_deps.sh wrk

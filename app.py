@@ -22,6 +22,8 @@ from services.config import settings
 from services.data_access import cache, cache_config, get_data
 from services.auth import init_app as init_auth
 from services.routes import register_routes, serve_plotly_bundle
+from services.ops import init_app as init_ops
+from services.security import init_app as init_security
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -35,6 +37,7 @@ app = dash.Dash(
     assets_ignore=PLOTLY_BUNDLE.replace(".", r"\."),
     suppress_callback_exceptions=True,
     routing_callback_inputs={ROUTING_STATE: State(ids.LANG_STORE, "data")},
+    background_callback_manager=__import__("services.background").background.manager(),  # exports (issue 7)
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                {"name": "description", "content": "Climate and disaster risk of the coalition's cities"}],
 )
@@ -67,6 +70,8 @@ enable_compression(server)
 cache.init_app(server)
 register_routes(server)
 init_auth(server)  # sessions, sign-in, rate limit, database (action plans)
+init_security(app)  # CSP with Dash's inline-script hashes, security headers, cross-site write checks
+init_ops(server)  # GET /healthz for the load balancer (services/ops.py)
 
 
 def serve_layout() -> dmc.MantineProvider:

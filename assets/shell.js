@@ -60,3 +60,35 @@ document.addEventListener("click", function (event) {
   window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
   window.scrollTo(0, 0);
 }, true);
+
+/* Skip link: move the keyboard focus to the main content (not only the scroll position), without
+   putting "#main" in the address that the pages read. */
+document.addEventListener("click", function (event) {
+  var skip = event.target.closest && event.target.closest("a.skip-link");
+  var main = document.getElementById("main");
+  if (!skip || !main) { return; }
+  event.preventDefault();
+  main.focus();
+  main.scrollIntoView();
+}, true);
+
+/* Links to an anchor (e.g. /glossary#term-weight): the page renders after the browser looked for
+   the anchor, so look again until it exists, then scroll to it and move the focus there. */
+window.ccca_revealHash = function () {
+  var id = decodeURIComponent((window.location.hash || "").slice(1));
+  if (!id || id === "main") { return; }
+  var tries = 0;
+  var timer = setInterval(function () {
+    var el = document.getElementById(id);
+    if (el || ++tries > 60) {
+      clearInterval(timer);
+      if (el) {
+        if (!el.hasAttribute("tabindex")) { el.setAttribute("tabindex", "-1"); }
+        el.scrollIntoView();
+        el.focus({preventScroll: true});
+      }
+    }
+  }, 100);
+};
+window.addEventListener("load", window.ccca_revealHash);
+window.addEventListener("hashchange", window.ccca_revealHash);

@@ -127,7 +127,8 @@ def mcr_table(counts: pd.DataFrame, progress: pd.DataFrame, city_names: dict[str
     return html.Div([
         html.Div(html.Table([html.Caption(t("actions.mcr_caption", lang)), html.Thead(html.Tr(head)),
                              html.Tbody(rows)], className="simple-table mcr-table", id=table_id),
-                 className="table-scroll"),
+                 className="table-scroll", tabIndex="0", role="region",
+                 **{"aria-label": t("actions.mcr_caption", lang)}),
         legend,
     ])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from i18n import plotly_separators, t
+from i18n import format_number, plotly_separators, t
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 DIMENSION_COLOURS = {
@@ -58,5 +58,38 @@ def ranking_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang: 
                   xaxis=dict(range=[0, 10], title=t("index.score_axis", lang), gridcolor="#e4e7eb",
                              fixedrange=True),
                   yaxis=dict(fixedrange=True, automargin=True))
+    fig.update_layout(**layout)
+    return fig
+
+
+def decomposition_figure(decomp: pd.DataFrame, names: dict, lang: str) -> go.Figure:
+    """Each category: the city's score (diamond) against the coalition median (circle).
+
+    Used by the city profile and by presenter slides and exports (moved here from pages/city.py).
+    """
+    cats = decomp[decomp["level"] == "category"].copy()
+    cats["label"] = cats["id"].map(names["category"])
+    fig = go.Figure()
+    xs, ys = [], []
+    for _, r in cats.iterrows():
+        if pd.notna(r["score"]) and pd.notna(r["median"]):
+            xs += [r["median"], r["score"], None]
+            ys += [r["label"], r["label"], None]
+    fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color="#9aa5b1", width=3), hoverinfo="skip", showlegend=False)
+    fig.add_scatter(x=cats["median"], y=cats["label"], mode="markers", name=t("profile.median", lang),
+                    marker=dict(symbol="circle-open", size=11, color="#52606d", line=dict(width=2)),
+                    customdata=[format_number(v, lang) for v in cats["median"]],
+                    hovertemplate="%{y}: %{customdata}<extra>" + t("profile.median", lang) + "</extra>")
+    shown = cats.dropna(subset=["score"])
+    fig.add_scatter(x=shown["score"], y=shown["label"], mode="markers", name=t("profile.this_city", lang),
+                    marker=dict(symbol="diamond", size=13, color=[DIMENSION_COLOURS[d] for d in shown["dimension"]],
+                                line=dict(color="white", width=1)),
+                    customdata=[format_number(v, lang) for v in shown["score"]],
+                    hovertemplate="%{y}: %{customdata}<extra>" + t("profile.this_city", lang) + "</extra>")
+    layout = base_layout(lang, height=28 * len(cats) + 150)
+    layout.update(xaxis=dict(range=[-0.2, 10.2], title=t("index.score_axis", lang), gridcolor="#e4e7eb", fixedrange=True),
+                  yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, categoryorder="array",
+                             categoryarray=cats["label"].tolist()),
+                  margin=dict(l=10, r=20, t=10, b=10))
     fig.update_layout(**layout)
     return fig

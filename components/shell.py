@@ -28,7 +28,10 @@ def header(lang: str, pathname: str, query: dict[str, str]) -> list:
     links = []
     for page in nav_pages():
         active = page["path"] == pathname
-        links.append(dcc.Link(t(page["nav_key"], lang), href=link_with(page["path"], keep),
+        label = [t(page["nav_key"], lang)]
+        if active:  # dcc.Link takes no aria-current: say it in words for screen readers
+            label.append(html.Span(f" ({t('shell.current_page', lang)})", className="visually-hidden"))
+        links.append(dcc.Link(label, href=link_with(page["path"], keep),
                               className="nav-link" + (" active" if active else "")))
     switch = []
     for code in LANGUAGES:

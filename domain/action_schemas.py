@@ -5,6 +5,7 @@ Kept apart so the action-plan feature adds its tables to the build with a one-li
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Callable
 
 import pandas as pd
@@ -25,20 +26,26 @@ def _slug(unique: bool = False, nullable: bool = False) -> pa.Column:
     return pa.Column(str, pa.Check.str_matches(_SLUG), unique=unique, nullable=nullable, coerce=True)
 
 
+def _calendar_day(value: object) -> bool:
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def _day(nullable: bool = False) -> pa.Column:
-    return pa.Column(str, pa.Check.str_matches(ISO_DATE), nullable=nullable, coerce=True)
+    """An ISO date that exists on the calendar (2024-02-30 is refused, not only 30.02.2024)."""
+    return pa.Column(str, [pa.Check.str_matches(ISO_DATE),
+                           pa.Check(_calendar_day, element_wise=True, error="not a calendar date (YYYY-MM-DD)")],
+                     nullable=nullable, coerce=True)
 
 
 def _number(nullable: bool, *checks: pa.Check) -> pa.Column:
     return pa.Column(float, list(checks), nullable=nullable, coerce=True)
 
 
-def _not_before(later: str, earlier: str) -> pa.Check:
-    """`later` is on or after `earlier` wherever both dates are given (ISO dates sort as text)."""
-    def check(d: pd.DataFrame) -> pd.Series:
-        both = d[later].notna() & d[earlier].notna()
-        return ~both | (d[later].astype(str) >= d[earlier].astype(str))
-    return pa.Check(check, element_wise=False, error=f"{later} must not be before {earlier}")
+DATE_ORDER = (("planned_end", "planned_start"), ("actual_end", "actual_start"))
 
 
 ACTION_SCHEMAS: dict[str, pa.DataFrameSchema] = {
@@ -66,8 +73,7 @@ ACTION_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "data_status": pa.Column(str, pa.Check.isin(["sourced", "estimated", "illustrative"]), coerce=True),
             "source_id": _slug(),
         },
-        checks=[_not_before("planned_end", "planned_start"), _not_before("actual_end", "actual_start")],
-        strict=False,
+        strict=False,  # the date order is checked in check_action_hazards (reported at the later date's cell)
     ),
     "action_updates": pa.DataFrameSchema(
         {
@@ -93,12 +99,20 @@ ACTION_REFERENCES: list[tuple[str, str, str, str]] = [
 
 
 def check_action_hazards(tables: dict[str, pd.DataFrame], problem: Callable, csv_line: Callable) -> list:
-    """Every hazard an action addresses (`;`-separated) is a known hazard type."""
+    """Every hazard an action addresses (`;`-separated) is a known hazard type, and no end date is
+    before its start (ISO dates sort as text), each reported at the offending cell."""
     actions, types = tables.get("actions"), tables.get("hazard_types")
-    if actions is None or types is None or "hazards" not in actions:
-        return []
-    known = set(types["hazard_type"])
     out = []
+    for later, earlier in DATE_ORDER:
+        if actions is None or later not in actions or earlier not in actions:
+            continue
+        for index, end, start in zip(actions.index, actions[later], actions[earlier]):
+            if isinstance(end, str) and isinstance(start, str) and end < start:
+                out.append(problem("actions.csv", csv_line(index), later,
+                                   f"{later} must not be before {earlier} ({end} < {start})"))
+    if actions is None or types is None or "hazards" not in actions:
+        return out
+    known = set(types["hazard_type"])
     for index, value in actions["hazards"].items():
         for hazard in str(value).split(";"):
             if hazard not in known:

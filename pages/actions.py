@@ -12,6 +12,7 @@ import io
 from datetime import date
 
 import dash
+import dash_mantine_components as dmc
 import dash_ag_grid as dag
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
@@ -19,6 +20,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
 from components import action_views as av
 from components.badges import status_badge
 from components.charts import graph_config
+from components.ops_notice import updates_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import actions as act
@@ -165,7 +167,8 @@ def render_content(filters: dict, lang: str) -> list:
             html.H2(t("actions.timeline", lang)),
             html.P(t("actions.timeline_help", lang, overdue=format_int(summary["overdue"], lang)), className="note"),
             html.Div(graph(av.timeline_figure(ordered, labels, lang, day), "actions-timeline", lang, modebar=False),
-                     className="timeline-scroll"),
+                     className="timeline-scroll", tabIndex="0", role="region",
+                     **{"aria-label": t("actions.timeline", lang)}),
             figcaption(lang),
         ], className="panel"),
         html.Div([
@@ -282,16 +285,19 @@ def detail(action_id: str, lang: str) -> list:
         html.Div(html.Table([
             html.Thead(html.Tr([html.Th(t(f"actions.hist.{k}", lang), scope="col")
                                 for k in ("date", "status", "progress", "note", "origin")])),
-            html.Tbody(updates)], className="simple-table act-history", id="actions-history"), className="table-scroll"),
+            html.Tbody(updates)], className="simple-table act-history", id="actions-history"), className="table-scroll",
+            tabIndex="0", role="region", **{"aria-label": t("actions.history", lang)}),
     ]
 
 
 def filter_control(control_id: str, name: str, options: list[dict], value: list, lang: str) -> html.Div:
-    return html.Div([
-        html.Label(t(f"actions.filter.{name}", lang), htmlFor=control_id, className="control-label"),
-        dcc.Dropdown(id=control_id, options=options, value=value, multi=True,
-                     placeholder=t("actions.filter.all", lang)),
-    ], className="control")
+    # dmc.MultiSelect: labelled and keyboard-accessible (Dash 4's dcc.Dropdown hides a focusable
+    # input from screen readers, which axe reports as serious).
+    return html.Div(dmc.MultiSelect(
+        id=control_id, label=t(f"actions.filter.{name}", lang),
+        data=[{"value": str(o["value"]), "label": o["label"]} for o in options], value=[str(v) for v in value],
+        placeholder=t("actions.filter.all", lang) if not value else None, clearable=True, searchable=True,
+        comboboxProps={"withinPortal": False}), className="control")
 
 
 def layout(**kwargs):
@@ -315,6 +321,7 @@ def layout(**kwargs):
     }
     return html.Div([
         *page_header("title.actions", "actions.intro", ctx),
+        updates_unavailable(lang) if data_access.updates_unavailable() else None,
         html.Div([status_badge("illustrative", lang), html.Span(t("actions.illustrative_note", lang)),
                   dcc.Link(t("actions.editor_link", lang), href=link_with("/login", {"lang": lang}), id="actions-login-link")],
                  className="act-banner", role="note"),

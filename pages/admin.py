@@ -16,6 +16,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components import action_views as av
+from components.ops_notice import save_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import actions as act
@@ -128,7 +129,8 @@ def layout(**kwargs):
     lang = ctx.lang
     account = auth.current_user()
     if account is None:
-        return html.Div([*page_header("title.admin", "admin.intro", ctx), refusal("signin", lang)],
+        reason = "unavailable" if auth.database_unavailable() else "signin"
+        return html.Div([*page_header("title.admin", "admin.intro", ctx), refusal(reason, lang)],
                         className="page page-admin")
     cities = data_access.get_data()["cities"]
     names = dict(zip(cities["city_id"], cities[f"name_{lang}"]))
@@ -271,8 +273,11 @@ def save(n_clicks, loaded, status, progress, start, end, note, lang):
                                          "actual_end": end, "note": note})
     if issues:
         return describe_issues(issues, lang), nothing, nothing, nothing
-    result = db.save_update(db.get_engine(), action_id, expected, baseline_state(action_id), proposed,
-                            account.username, today())
+    try:  # one transaction: on a database failure nothing of the save remains
+        result = db.save_update(db.get_engine(), action_id, expected, baseline_state(action_id), proposed,
+                                account.username, today())
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), nothing, nothing, nothing
     if result.conflict is not None:
         return describe_conflict(result.conflict, lang), nothing, nothing, nothing
     if not result.ok:

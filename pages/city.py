@@ -9,12 +9,13 @@ import math
 
 import dash
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 import ids
 from components.badges import source_link, status_badge
-from components.charts import DIMENSION_COLOURS, base_layout, graph_config
+from components.charts import DIMENSION_COLOURS, decomposition_figure, graph_config
+from components.explain import data_details, data_table, described, glossary_link
+from components.outlook_panel import outlook_panel
 from components.page import _lang_of_request, json_attr, page_context
 from components.shell import link_with
 from domain.risk_index import DIMENSION_ORDER
@@ -40,17 +41,6 @@ dash.register_page(__name__, path_template="/city/<city_id>", title=city_title, 
                    description="City profile")
 
 EVENT_CONTEXTS = ("city", "regional", "national")
-
-
-def text_colour(background: str) -> str:
-    """Black or white text, whichever reads better on the background colour."""
-    h = background.lstrip("#")
-    try:
-        r, g, b = (int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    except ValueError:
-        return "#1f2933"
-    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "#1f2933" if lum > 0.55 else "#ffffff"
 
 
 def num(value, lang: str, digits: int = 1) -> str:
@@ -123,9 +113,9 @@ def hazard_profile(city_id: str, data, sources: dict, lang: str) -> html.Section
         cards.append(html.Article([
             html.Header([
                 html.H3(kind[f"name_{lang}"]),
-                html.Span(level[f"name_{lang}"], className="hazard-level",
-                          style={"background": colour, "color": text_colour(colour)},
-                          title=t("profile.hazard_level", lang)),
+                html.Span([html.Span(className="swatch", style={"background": colour}, **{"aria-hidden": "true"}),
+                           html.Span(t("profile.hazard_level", lang) + ": ", className="visually-hidden"),
+                           level[f"name_{lang}"]], className="hazard-level", title=t("profile.hazard_level", lang)),
             ]),
             *body,
         ], className=f"hazard-card hazard-{h['level']}", style={"--level-colour": colour},
@@ -136,7 +126,7 @@ def hazard_profile(city_id: str, data, sources: dict, lang: str) -> html.Section
                      className="legend", **{"aria-label": t("profile.hazard_level", lang)})
     return html.Section([
         html.H2(t("profile.hazards", lang)),
-        html.P(t("profile.hazards_intro", lang), className="note"),
+        html.P([t("profile.hazards_intro", lang), " ", glossary_link("hazard_level", lang)], className="note"),
         legend,
         html.Div(cards, className="hazard-cards") if cards else html.P(t("profile.no_hazards", lang)),
         html.P(t("profile.hazards_missing", lang, names=", ".join(missing)), className="note") if missing else None,
@@ -171,42 +161,22 @@ def _bold_first(sentence: str, name: str, decomp: pd.DataFrame, lang: str) -> li
     return [html.Strong(head), sentence[len(head):]] if sentence.startswith(head) else [sentence]
 
 
-def decomposition_figure(decomp: pd.DataFrame, names: dict, lang: str) -> go.Figure:
-    """Each category: the city's score (diamond) against the coalition median (circle)."""
-    cats = decomp[decomp["level"] == "category"].copy()
-    cats["label"] = cats["id"].map(names["category"])
-    fig = go.Figure()
-    xs, ys = [], []
-    for _, r in cats.iterrows():
-        if pd.notna(r["score"]) and pd.notna(r["median"]):
-            xs += [r["median"], r["score"], None]
-            ys += [r["label"], r["label"], None]
-    fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color="#9aa5b1", width=3), hoverinfo="skip", showlegend=False)
-    fig.add_scatter(x=cats["median"], y=cats["label"], mode="markers", name=t("profile.median", lang),
-                    marker=dict(symbol="circle-open", size=11, color="#52606d", line=dict(width=2)),
-                    customdata=[num(v, lang) for v in cats["median"]],
-                    hovertemplate="%{y}: %{customdata}<extra>" + t("profile.median", lang) + "</extra>")
-    shown = cats.dropna(subset=["score"])
-    fig.add_scatter(x=shown["score"], y=shown["label"], mode="markers", name=t("profile.this_city", lang),
-                    marker=dict(symbol="diamond", size=13, color=[DIMENSION_COLOURS[d] for d in shown["dimension"]],
-                                line=dict(color="white", width=1)),
-                    customdata=[num(v, lang) for v in shown["score"]],
-                    hovertemplate="%{y}: %{customdata}<extra>" + t("profile.this_city", lang) + "</extra>")
-    layout = base_layout(lang, height=28 * len(cats) + 150)
-    layout.update(xaxis=dict(range=[-0.2, 10.2], title=t("index.score_axis", lang), gridcolor="#e4e7eb", fixedrange=True),
-                  yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, categoryorder="array",
-                             categoryarray=cats["label"].tolist()),
-                  margin=dict(l=10, r=20, t=10, b=10))
-    fig.update_layout(**layout)
-    return fig
-
-
 def _diff_text(diff, lang: str) -> str:
     if pd.isna(diff):
         return "—"
     arrow = "▲" if diff > 0.05 else "▼" if diff < -0.05 else "="
     sign = "+" if diff > 0 else ""
     return f"{arrow} {sign}{num(diff, lang)}"
+
+
+def decomposition_table(decomp: pd.DataFrame, names: dict, lang: str):
+    """The decomposition chart's numbers: each category's score against the coalition median."""
+    cats = decomp[decomp["level"] == "category"]
+    rows = [[names["category"][c["id"]], names["dimension"].get(c["parent"], c["parent"]), num(c["score"], lang),
+             num(c["median"], lang), _diff_text(c["diff"], lang)] for _, c in cats.iterrows()]
+    header = [t("compare.category", lang), t("compare.dimension", lang), t("profile.this_city", lang),
+              t("profile.median", lang), t("profile.diff_col", lang)]
+    return data_table(t("profile.decomposition_table", lang), header, rows, numeric_from=2)
 
 
 def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> html.Section:
@@ -219,6 +189,7 @@ def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> ht
         "indicator": ind[f"name_{lang}"].to_dict(),
     }
     units = ind[f"unit_{lang}"].to_dict()
+    helps = {level: described(data, level, lang) for level in ("dimension", "category", "indicator")}
     blocks = []
     for dim in DIMENSION_ORDER:
         d = decomp[(decomp["level"] == "dimension") & (decomp["id"] == dim)].iloc[0]
@@ -228,7 +199,8 @@ def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> ht
             for _, i in decomp[(decomp["level"] == "indicator") & (decomp["parent"] == c["id"])].iterrows():
                 has = pd.notna(i.get("value"))
                 rows.append(html.Tr([
-                    html.Th(names["indicator"][i["id"]], scope="row"),
+                    html.Th([names["indicator"][i["id"]],
+                             html.Span(helps["indicator"].get(i["id"], ""), className="term-help")], scope="row"),
                     html.Td(f"{raw(i['value'], lang)} {units.get(i['id'], '')}".strip() if has else "—"),
                     html.Td(str(int(i["year"])) if has and pd.notna(i["year"]) else "—"),
                     html.Td(num(i["score"], lang)),
@@ -241,18 +213,23 @@ def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> ht
                 t("compare.indicator", lang), t("compare.value", lang), t("compare.year", lang),
                 t("compare.score", lang), t("profile.median", lang), t("compare.source", lang))])
             cats.append(html.Details([
-                html.Summary([html.Span(names["category"][c["id"]], className="dec-name"),
+                html.Summary([html.Span(names["category"][c["id"]], className="dec-name",
+                                        title=helps["category"].get(c["id"])),
                               html.Span(num(c["score"], lang), className="dec-score"),
                               html.Span(t("profile.vs_median", lang, median=num(c["median"], lang)), className="dec-median"),
                               html.Span(_diff_text(c["diff"], lang), className="dec-diff")]),
-                html.Table([html.Thead(head), html.Tbody(rows)], className="simple-table dec-table"),
+                html.P(helps["category"].get(c["id"], ""), className="note"),
+                html.Table([html.Thead(head), html.Tbody(rows)], className="simple-table dec-table", tabIndex="0",
+                           **{"aria-label": names["category"][c["id"]]}),
             ], className="dec-category", **{"data-category": c["id"]}))
         blocks.append(html.Div([
             html.H3([html.Span(names["dimension"][dim], className="dec-name"),
                      html.Span(num(d["score"], lang), className=f"dec-score dim-{dim}"),
                      html.Span(t("profile.vs_median", lang, median=num(d["median"], lang)), className="dec-median"),
                      html.Span(_diff_text(d["diff"], lang), className="dec-diff")],
-                    style={"borderLeftColor": DIMENSION_COLOURS[dim]}, className="dec-dimension"),
+                    style={"borderLeftColor": DIMENSION_COLOURS[dim]}, className="dec-dimension",
+                    title=helps["dimension"].get(dim)),
+            html.P(helps["dimension"].get(dim, ""), className="note dim-help"),
             *cats,
         ], className="dec-block"))
     name = city[f"name_{lang}"]
@@ -261,9 +238,11 @@ def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> ht
         html.P(_bold_first(drivers_sentence(name, decomp, drivers, names, lang), name, decomp, lang),
                className="drivers", id=ids.CITY_DRIVERS,
                **{"data-drivers": json_attr(drivers["id"].tolist())}),
-        html.P(t("profile.decomposition_help", lang), className="note"),
+        html.P([t("profile.decomposition_help", lang), " ", glossary_link("coalition_median", lang)], className="note"),
         dcc.Graph(id=ids.CITY_DECOMPOSITION_CHART, figure=decomposition_figure(decomp, names, lang),
                   config=graph_config(lang)),
+        data_details(decomposition_table(decomp, names, lang), lang, t("profile.decomposition", lang),
+                     id="city-decomposition-data"),
         html.Div(blocks, id=ids.CITY_DECOMPOSITION),
     ], className="panel")
 
@@ -389,8 +368,10 @@ def actions_section(city_id: str, data, lang: str) -> html.Section | None:
     statuses = [s for s in ("sourced", "estimated", "illustrative") if s in set(mine.get("data_status", []))]
     link = ([" ", dcc.Link(t("profile.actions_link", lang), href=link_with("/actions", {"lang": lang}, city=city_id))]
             if _page_exists("/actions") else [])
+    from components.ops_notice import updates_unavailable
     return html.Section([
         html.H2(t("profile.actions", lang)),
+        updates_unavailable(lang, "city-updates-unavailable") if data_access.updates_unavailable() else None,
         html.P(text),
         html.P([*[status_badge(s, lang) for s in statuses], *link], className="hazard-source"),
     ], className="panel", id="city-actions")
@@ -429,8 +410,9 @@ def layout(city_id: str | None = None, **kwargs):
                   style={"--class-colour": row["colour"]}) if isinstance(row["class_name"], str) else None,
         html.Span(t("overview.rank", lang, rank=int(row["rank"]), total=total), className="risk-rank")
         if pd.notna(row["rank"]) else None,
-        html.Span(t("overview.coverage_value", lang, share=format_share(row["coverage"], lang),
-                    present=int(row["indicators_present"]), total=int(row["indicators_total"])),
+        html.Span([t("overview.coverage", lang), ": ",
+                   t("overview.coverage_value", lang, share=format_share(row["coverage"], lang),
+                     present=int(row["indicators_present"]), total=int(row["indicators_total"]))],
                   className="risk-rank", title=t("overview.coverage", lang)),
     ], className="risk-line")
     notices = [html.Div([html.P(n) for n in ctx.notices], className="notice", role="status")] if ctx.notices else []
@@ -440,10 +422,12 @@ def layout(city_id: str | None = None, **kwargs):
         html.H1(city[f"name_{lang}"], id="page-title"),
         html.P(t("profile.intro", lang, country=city[f"country_{lang}"]), className="page-intro"),
         html.Div([html.Span(t("index.risk", lang), className="risk-label"), risk_line], className="profile-risk"),
+        __import__("components.export_button").export_button.export_group("city", lang, city_id=city_id, formats=("pptx", "pdf")),  # issue 7
         key_facts(city, sources, lang),
         hazard_profile(city_id, data, sources, lang),
         decomposition_section(city, data, sources, lang),
         disasters_section(city_id, data, sources, lang),
+        outlook_panel(city_id, lang),
         html.Div([climate_section(city_id, data, sources, lang), actions_section(city_id, data, lang)],
                  className="grid-2 profile-bottom"),
     ], className="page page-city", **{"data-city": city_id})

@@ -17,14 +17,16 @@ from urllib.parse import urlencode
 
 import dash
 import dash_ag_grid as dag
+import dash_mantine_components as dmc
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from dash import ALL, Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, callback, dcc, html, no_update
 
 import ids
 from components.badges import status_badge
 from components.charts import DIMENSION_COLOURS, base_layout, figure_height, graph_config, ranking_figure
+from components.explain import data_details, data_table, definitions, described, glossary_link, info
 from components.page import json_attr, page_context, page_header, page_title
 from components.shell import link_with
 from domain import compare
@@ -470,7 +472,55 @@ def provenance_note(rows: pd.DataFrame, lang: str) -> list:
     return out
 
 
+def chart_table(state: CompareState, table: pd.DataFrame, nm: Names, tables, lang: str,
+                heat: dict | None = None) -> html.Details | None:
+    """The numbers behind the visible chart, as a table behind a 'show data' control."""
+    label = t(f"compare.view.{state.view}", lang)
+    if state.view == "bar":
+        content = summary_table(table, state, nm, tables, lang)
+    elif state.view == "heatmap" and heat is not None:
+        scores = heat["score"]
+        if scores.empty:
+            return None
+        cities = list(scores.index)
+        rows = []
+        for ind in scores.columns:
+            unit = nm.units.get(ind, "")
+            cells = []
+            for city in cities:
+                score = scores.at[city, ind]
+                if pd.isna(score):
+                    cells.append(t("compare.missing", lang))
+                    continue
+                national = "*" if heat["value_scope"].at[city, ind] == "country" else ""
+                raw = f"{fmt_raw(heat['value'].at[city, ind], lang)} {unit}".rstrip()
+                cells.append(f"{fmt(score, lang)}{national} ({raw})")
+            rows.append([nm.indicators[ind], *cells])
+        content = data_table(t("compare.heatmap_table_caption", lang), [t("compare.indicator", lang)]
+                             + [nm.cities[c] for c in cities], rows)
+    elif state.view == "radar":
+        dims = [d for d in DIMENSION_ORDER if d in table]
+        rows = [[nm.cities[r["city_id"]], *[fmt(r[d], lang) for d in dims]] for _, r in table.iterrows()]
+        content = data_table(t("compare.view.radar", lang), [t("compare.city", lang)] + [nm.dimensions[d] for d in dims],
+                             rows)
+    else:
+        return None
+    return data_details(content, lang, label)
+
+
 # --- rank stability ------------------------------------------------------------------------
+
+def share_colours(share: float) -> tuple[str, str]:
+    """Cell background (the accent blue, stronger for a larger share) and a text colour with AA contrast.
+
+    Shares up to one half get at most 60 % blue under dark text (contrast >= 4.8:1); larger shares
+    get 80-100 % blue under white text (>= 4.9:1). The band in between, where neither text colour
+    reaches 4.5:1, is never used.
+    """
+    share = min(max(share, 0.0), 1.0)
+    alpha = share * 1.2 if share <= 0.5 else 0.8 + 0.4 * (share - 0.5)
+    return f"rgba(11, 83, 148, {alpha:.3f})", "#1f2933" if share <= 0.5 else "#ffffff"
+
 
 def stability_panel(shares: pd.DataFrame, nm: Names, state: CompareState, draws: int, lang: str) -> list:
     """Table of the share of weightings in which each city takes each rank, and a sentence."""
@@ -484,9 +534,9 @@ def stability_panel(shares: pd.DataFrame, nm: Names, state: CompareState, draws:
         cells = [html.Th(dcc.Link(nm.cities[city], href=link_with(f"/city/{city}", {"lang": lang})), scope="row")]
         for r in ranks:
             share = float(row[r])
+            background, colour = share_colours(share)
             cells.append(html.Td(format_share(share, lang) if share >= 0.005 else "·",
-                                 style={"background": f"rgba(11, 83, 148, {min(0.85, share * 0.85):.3f})",
-                                        "color": "#fff" if share > 0.55 else "#1f2933"}))
+                                 style={"background": background, "color": colour}))
         body.append(html.Tr(cells))
     top_city = shares.index[0]
     top_share = float(shares.iloc[0][1])
@@ -590,8 +640,9 @@ def summary_table(table: pd.DataFrame, state: CompareState, nm: Names, tables, l
             cells.append(html.Td(fmt(r["score"], lang)))
         cells.append(html.Td(format_share(r["coverage"], lang)))
         rows.append(html.Tr(cells))
-    return html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(rows)],
-                      className="simple-table compare-summary-table")
+    caption = t("compare.summary_table_caption", lang, item=nm.item(state.level, state.item, lang))
+    return html.Table([html.Caption(caption), html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
+                       html.Tbody(rows)], className="simple-table compare-summary-table")
 
 
 # --- one render for layout and callback ----------------------------------------------------
@@ -623,6 +674,7 @@ def render(state: CompareState, lang: str) -> dict:
         out["summary_table"] = summary_table(table, state, nm, data, lang)
     text_table = table_for_text if state.view == "radar" else table
     out["summary"] = summary_sentence(text_table, state, nm, data, lang, heat)
+    out["chart_data"] = chart_table(state, text_table, nm, data, lang, heat)
     field_, _ = value_field(state, data, nm)
     order = table.dropna(subset=[field_]).sort_values(field_, ascending=False, kind="stable")["city_id"].tolist()
     out["ranking"] = json_attr(order)
@@ -645,18 +697,25 @@ def city_links(city_ids: list[str], nm: Names, lang: str) -> list:
 
 # --- layout --------------------------------------------------------------------------------
 
-def weight_slider(kind: str, key: str, value: float, label: str, minimum: float) -> html.Div:
-    marks = {v: str(v) for v in (0, 1, 2, 3) if v >= minimum}
+def weight_slider(kind: str, key: str, value: float, label: str, minimum: float, lang: str = "ru",
+                  help_text: str | None = None) -> html.Div:
+    """A labelled weight slider (mouse, touch and arrow keys; Home/End for the ends)."""
+    marks = [{"value": v, "label": str(v)} for v in (0, 1, 2, 3) if v >= minimum]
     return html.Div([
-        html.Div(label, className="weight-label"),
-        dcc.Slider(id={"type": kind, "id": key}, min=minimum, max=compare.WEIGHT_MAX, step=0.1, value=value,
-                   marks=marks, updatemode="mouseup", className="weight-slider"),
+        html.Div([html.Span(label), " ",
+                  html.Span(format_number(value, lang), className="weight-value", id={"type": f"{kind}-value", "id": key})],
+                 className="weight-label", title=help_text, **{"aria-hidden": "true"}),
+        dmc.Slider(id={"type": kind, "id": key}, min=minimum, max=compare.WEIGHT_MAX, step=0.1, value=value,
+                   marks=marks, updatemode="mouseup", className="weight-slider", size="sm",
+                   thumbLabel=t("compare.weight_of", lang, name=label)),
     ], className="weight", **{"data-key": key})
 
 
 def weights_panel(state: CompareState, data, nm: Names, lang: str) -> html.Section:
     full = compare.full_weights(data, state.weights)
-    dims = [weight_slider(ids.COMPARE_DIM_WEIGHT, d, full.dimensions[d], nm.dimensions[d], compare.DIMENSION_WEIGHT_MIN)
+    dim_help, cat_help = described(data, "dimension", lang), described(data, "category", lang)
+    dims = [weight_slider(ids.COMPARE_DIM_WEIGHT, d, full.dimensions[d], nm.dimensions[d], compare.DIMENSION_WEIGHT_MIN,
+                          lang, dim_help.get(d))
             for d in DIMENSION_ORDER]
     groups = []
     cats = data["categories"]
@@ -664,29 +723,40 @@ def weights_panel(state: CompareState, data, nm: Names, lang: str) -> html.Secti
         ids_ = [c for c in compare.level_items(data, "category") if c in set(cats.loc[cats["dimension"] == d, "category_id"])]
         groups.append(html.Fieldset([
             html.Legend(nm.dimensions[d]),
-            *[weight_slider(ids.COMPARE_CAT_WEIGHT, c, full.categories[c], nm.categories[c], compare.WEIGHT_MIN) for c in ids_],
+            *[weight_slider(ids.COMPARE_CAT_WEIGHT, c, full.categories[c], nm.categories[c], compare.WEIGHT_MIN, lang,
+                            cat_help.get(c)) for c in ids_],
         ], className="weight-group"))
     return html.Section([
         html.Div([html.H2(t("compare.weights.title", lang)),
                   html.Button(t("compare.weights.reset", lang), id=ids.COMPARE_RESET, className="button", n_clicks=0)],
                  className="panel-head"),
         html.P(t("compare.weights.help", lang), className="note"),
+        info(t("compare.weights.info", lang), [definitions(data, "dimension", lang), definitions(data, "category", lang)],
+             lang, term="weight", id="compare-weights-info"),
         html.Fieldset([html.Legend(t("compare.weights.dimensions", lang)), *dims], className="weight-group weight-dims"),
         html.H3(t("compare.weights.categories", lang)),
         html.Div(groups, className="weight-groups"),
     ], className="panel", id="compare-weights")
 
 
-def dropdown_labels(lang: str) -> dict:
-    """The dropdown's own texts (selection count, search, clear) in the page's language."""
-    return {key: t(f"compare.dropdown.{key}", lang) for key in
-            ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
-             "no_options_found")}
-
-
 def control(label: str, child) -> html.Div:
-    return html.Div([html.Div(label, className="control-label"), child], className="control", role="group",
-                    **{"aria-label": label})
+    """A choice with a visible label; the control itself carries the same name (aria-label)."""
+    return html.Div([html.Div(label, className="control-label", **{"aria-hidden": "true"}), child], className="control")
+
+
+def item_help(data, level: str, item: str | None, lang: str) -> list:
+    """What the chosen dimension, category or indicator measures, in plain words."""
+    if level == "risk" or not item:
+        return [t("compare.item_help.risk", lang), " ", glossary_link("risk_index", lang)]
+    text = described(data, level, lang).get(item)
+    if not text:
+        return []
+    extra = []
+    if level == "indicator":
+        direction = data["indicators"].set_index("indicator_id")["direction"].get(item)
+        if isinstance(direction, str):
+            extra = [" ", t(f"direction.{direction}", lang).capitalize() + "."]
+    return [html.Strong(names(data, lang).item(level, item, lang) + ": "), text, *extra]
 
 
 def layout(**kwargs):
@@ -702,25 +772,32 @@ def layout(**kwargs):
 
     def graph(graph_id: str, figure, view: str):
         style = {"height": f"{out['bar_height']}px"} if view == "bar" else {}
+        region = ({"tabIndex": "0", "role": "region", "aria-label": t(f"compare.view.{view}", lang)}
+                  if view == "heatmap" else {})
         return html.Div(dcc.Graph(id=graph_id, figure=figure if figure is not None else {}, config=graph_config(lang),
                                   style=style, className=f"graph-{view}"),
-                        id=f"compare-box-{view}", hidden=state.view != view, className="view-box")
+                        id=f"compare-box-{view}", hidden=state.view != view, className="view-box", **region)
 
     controls = html.Section([
-        control(t("compare.cities", lang), dcc.Dropdown(
-            id=ids.COMPARE_CITIES, options=[{"label": nm.cities[c], "value": c} for c in members],
-            value=state.cities, multi=True, clearable=True, placeholder=t("compare.cities_all", lang),
-            labels=dropdown_labels(lang))),
-        control(t("compare.level", lang), dcc.RadioItems(
-            id=ids.COMPARE_LEVEL, options=[{"label": t(f"compare.level.{lv}", lang), "value": lv} for lv in compare.LEVELS],
-            value=state.level, className="segmented", inputClassName="seg-input", labelClassName="seg-label")),
-        control(t("compare.item", lang), dcc.Dropdown(
-            id=ids.COMPARE_ITEM, options=item_options(data, state.level, lang), value=state.item,
-            disabled=state.level == "risk", clearable=False, placeholder=t("compare.item_none", lang),
-            labels=dropdown_labels(lang), maxHeight=320)),
-        control(t("compare.scale", lang), dcc.RadioItems(
-            id=ids.COMPARE_SCALE, options=scale_options(data, state.level, state.item, lang), value=state.scale,
-            className="segmented", inputClassName="seg-input", labelClassName="seg-label")),
+        html.Div(dmc.MultiSelect(
+            id=ids.COMPARE_CITIES, label=t("compare.cities", lang),
+            data=[{"label": nm.cities[c], "value": c} for c in members],
+            value=state.cities, clearable=True, searchable=True, placeholder=t("a11y.add_city", lang),
+            nothingFoundMessage=t("compare.dropdown.no_options_found", lang), selectFirstOptionOnChange=True,
+            clearButtonProps={"aria-label": t("compare.dropdown.clear_selection", lang)}), className="control"),
+        control(t("compare.level", lang), dmc.SegmentedControl(
+            id=ids.COMPARE_LEVEL, data=[{"label": t(f"compare.level.{lv}", lang), "value": lv} for lv in compare.LEVELS],
+            value=state.level, className="segmented", withItemsBorders=False, **{"aria-label": t("compare.level", lang)})),
+        html.Div(dmc.Select(
+            id=ids.COMPARE_ITEM, label=t("compare.item", lang), data=item_options(data, state.level, lang),
+            value=state.item, disabled=state.level == "risk", allowDeselect=False, searchable=True,
+            placeholder=t("compare.item_none", lang), nothingFoundMessage=t("compare.dropdown.no_options_found", lang),
+            selectFirstOptionOnChange=True, maxDropdownHeight=320), className="control"),
+        control(t("compare.scale", lang), dmc.SegmentedControl(
+            id=ids.COMPARE_SCALE, data=scale_options(data, state.level, state.item, lang), value=state.scale,
+            className="segmented", withItemsBorders=False, **{"aria-label": t("compare.scale", lang)})),
+        html.P(item_help(data, state.level, state.item, lang), id="compare-item-help", className="note measure-help",
+               **{"aria-live": "polite"}),
     ], className="panel compare-controls")
     notes = t("compare.per_capita_note", lang, indicators=", ".join(nm.indicators[i] for i in compare.per_capita_indicators(data))
               or t("compare.per_capita_none", lang))
@@ -739,15 +816,16 @@ def layout(**kwargs):
         html.Div(id=ids.COMPARE_NOTICE, role="status"),
         html.Section([
             html.Div([
-                dcc.RadioItems(id=ids.COMPARE_VIEW,
-                               options=[{"label": t(f"compare.view.{v}", lang), "value": v} for v in VIEWS],
-                               value=state.view, className="segmented view-tabs", inputClassName="seg-input",
-                               labelClassName="seg-label"),
-            ], className="panel-head", role="group", **{"aria-label": t("compare.view", lang)}),
+                dmc.SegmentedControl(id=ids.COMPARE_VIEW,
+                                     data=[{"label": t(f"compare.view.{v}", lang), "value": v} for v in VIEWS],
+                                     value=state.view, className="segmented view-tabs", withItemsBorders=False,
+                                     **{"aria-label": t("compare.view", lang)}),
+            ], className="panel-head"),
             html.P(out["summary"], id=ids.COMPARE_SUMMARY, className="chart-summary", **{"data-ranking": out["ranking"]}),
             graph(ids.COMPARE_BAR, out["bar"], "bar"),
             graph(ids.COMPARE_HEATMAP, out["heatmap"], "heatmap"),
             graph(ids.COMPARE_RADAR, out["radar"], "radar"),
+            html.Div(out["chart_data"], id="compare-chart-data"),
             html.Div([
                 html.Div(out["summary_table"], id=ids.COMPARE_SUMMARY_TABLE),
                 html.Div([html.Button(t("compare.export", lang), id=ids.COMPARE_EXPORT, className="button", n_clicks=0)],
@@ -759,17 +837,19 @@ def layout(**kwargs):
                    hidden=state.view != "heatmap"),
             html.P(notes, className="note"),
             html.P(out["links"], id=ids.COMPARE_LINKS, className="city-links"),
+            __import__("components.export_button").export_button.export_group("compare", lang),  # PPTX (issue 7)
         ], className="panel compare-main"),
         html.Div([
             weights_panel(state, data, nm, lang),
             html.Section([
                 html.Div([html.H2(t("compare.stability.title", lang)),
-                          dcc.Dropdown(id=ids.COMPARE_SPREAD, value=state.spread, clearable=False, searchable=False,
-                                       options=[{"label": t(f"compare.spread.{s}", lang), "value": s} for s in SPREADS],
-                                       labels=dropdown_labels(lang),
-                                       className="spread-select")],
+                          dmc.Select(id=ids.COMPARE_SPREAD, value=state.spread, allowDeselect=False,
+                                     label=t("compare.spread_label", lang),
+                                     data=[{"label": t(f"compare.spread.{s}", lang), "value": s} for s in SPREADS],
+                                     className="spread-select")],
                          className="panel-head"),
-                html.P(t("compare.stability.help", lang, draws=format_int(compare.DEFAULT_DRAWS, lang)), className="note"),
+                html.P([t("compare.stability.help", lang, draws=format_int(compare.DEFAULT_DRAWS, lang)), " ",
+                        glossary_link("rank_stability", lang)], className="note"),
                 html.Div(out["stability"], id=ids.COMPARE_STABILITY),
             ], className="panel"),
         ], className="grid-2 compare-bottom"),
@@ -778,7 +858,7 @@ def layout(**kwargs):
 
 # --- callbacks -----------------------------------------------------------------------------
 
-@callback(Output(ids.COMPARE_ITEM, "options"), Output(ids.COMPARE_ITEM, "value"), Output(ids.COMPARE_ITEM, "disabled"),
+@callback(Output(ids.COMPARE_ITEM, "data"), Output(ids.COMPARE_ITEM, "value"), Output(ids.COMPARE_ITEM, "disabled"),
           Input(ids.COMPARE_LEVEL, "value"), State(ids.COMPARE_ITEM, "value"), State(ids.COMPARE_LANG, "data"),
           prevent_initial_call=True)
 def update_items(level, current, lang):
@@ -788,6 +868,15 @@ def update_items(level, current, lang):
     items = compare.level_items(data, level)
     value = current if current in items else (items[0] if items else None)
     return item_options(data, level, lang or "ru"), value, level == "risk"
+
+
+@callback(Output("compare-item-help", "children"), Input(ids.COMPARE_LEVEL, "value"), Input(ids.COMPARE_ITEM, "value"),
+          State(ids.COMPARE_LANG, "data"), prevent_initial_call=True)
+def show_item_help(level, item, lang):
+    """The plain-language description of the chosen item."""
+    data = data_access.get_data()
+    level = level if level in compare.LEVELS else "risk"
+    return item_help(data, level, item if item in compare.level_items(data, level) else None, lang or "ru")
 
 
 @callback(Output({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "value"),
@@ -820,8 +909,8 @@ def export_csv(_clicks):
     Output("compare-heatmap-note", "hidden"),
     Output(ids.COMPARE_PROVENANCE, "children"), Output(ids.COMPARE_STABILITY, "children"),
     Output(ids.COMPARE_LINKS, "children"), Output(ids.COMPARE_NOTICE, "children"),
-    Output(ids.COMPARE_SCALE, "options"), Output(ids.COMPARE_SCALE, "value"),
-    Output(ids.COMPARE_URL, "search"),
+    Output(ids.COMPARE_SCALE, "data"), Output(ids.COMPARE_SCALE, "value"),
+    Output(ids.COMPARE_URL, "search"), Output("compare-chart-data", "children"),
     Input(ids.COMPARE_CITIES, "value"), Input(ids.COMPARE_LEVEL, "value"), Input(ids.COMPARE_ITEM, "value"),
     Input(ids.COMPARE_VIEW, "value"), Input(ids.COMPARE_SCALE, "value"), Input(ids.COMPARE_SPREAD, "value"),
     Input({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "value"),
@@ -871,7 +960,7 @@ def update(cities, level, item, view, scale, spread, dim_values, cat_values, dim
             view != "bar", view != "heatmap", view != "radar", view != "table", view != "heatmap",
             out["provenance"], out["stability"], out["links"], notice,
             scale_options(data, level, item, lang), scale,
-            out["search"] if out["search"] != (search or "") else keep)
+            out["search"] if out["search"] != (search or "") else keep, out["chart_data"])
 
 
 def _clip(value, minimum: float) -> float:
@@ -882,3 +971,15 @@ def _clip(value, minimum: float) -> float:
     if not np.isfinite(v):
         return 1.0
     return float(min(max(v, minimum), compare.WEIGHT_MAX))
+
+
+# The chosen weight as a number beside its name (the slider shows it only while in use).
+for _kind in (ids.COMPARE_DIM_WEIGHT, ids.COMPARE_CAT_WEIGHT):
+    dash.clientside_callback(
+        """function (value, lang) {
+            if (typeof value !== "number") { return window.dash_clientside.no_update; }
+            return value.toLocaleString(lang === "en" ? "en-GB" : "ru-RU",
+                                        {minimumFractionDigits: 1, maximumFractionDigits: 1});
+        }""",
+        Output({"type": f"{_kind}-value", "id": MATCH}, "children"),
+        Input({"type": _kind, "id": MATCH}, "value"), State(ids.COMPARE_LANG, "data"), prevent_initial_call=True)

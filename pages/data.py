@@ -8,6 +8,7 @@ from dash import dcc, html
 
 import ids
 from components.badges import status_badge
+from components.explain import definitions, glossary_link, info
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain.queries import DERIVED_TABLES, SOURCE_TABLES, inform_reproduction
@@ -52,6 +53,8 @@ def method_section(lang: str) -> list:
         html.H2(t("data.tab.method", lang)),
         html.P(t("method.lead", lang)),
         html.Ol(steps, className="method-steps"),
+        info(t("data.help_title", lang), [definitions(data, "dimension", lang), definitions(data, "category", lang)],
+             lang, term="risk_index", id="data-help"),
         html.H3(t("method.classes", lang)),
         html.Ul([html.Li([html.Span(className="swatch", style={"background": c["colour"]}),
                           f"{c[f'name_{lang}']}: {format_number(c['lower'], lang)} – {format_number(c['upper'], lang)}"])
@@ -62,7 +65,8 @@ def method_section(lang: str) -> list:
                                         html.Th(t("method.published", lang), scope="col"),
                                         html.Th(t("method.recomputed", lang), scope="col"),
                                         html.Th(t("method.result", lang), scope="col")])),
-                    html.Tbody(rows)], className="simple-table", id="inform-check", tabIndex="0"),
+                    html.Tbody(rows)], className="simple-table", id="inform-check", tabIndex="0",
+                   **{"aria-label": t("method.check_title", lang)}),
         html.H3(t("method.limits_title", lang)),
         html.Ul([html.Li(t(f"method.limit{i}", lang)) for i in range(1, 5)]),
     ]
@@ -88,7 +92,8 @@ def catalogue_section(lang: str) -> list:
         {"field": "description", "headerName": t("catalogue.description", lang), "minWidth": 300},
     ]
     return [html.H2(t("data.tab.catalogue", lang)),
-            html.P(t("catalogue.lead", lang, count=format_int(len(cat), lang))),
+            html.P([t("catalogue.lead", lang, count=format_int(len(cat), lang)), " ",
+                    glossary_link("indicator", lang)]),
             grid(ids.DATA_CATALOGUE, cat, columns, lang)]
 
 
@@ -125,7 +130,8 @@ def status_section(lang: str) -> list:
             html.Dl([item for s in ("sourced", "estimated", "illustrative", "national")
                      for item in (html.Dt(status_badge(s, lang)),
                                   html.Dd(t(f"status.{s}.help", lang)))], className="status-defs"),
-            html.Table([html.Thead(head), html.Tbody(body)], className="simple-table", id=ids.DATA_STATUS, tabIndex="0")]
+            html.Table([html.Thead(head), html.Tbody(body)], className="simple-table", id=ids.DATA_STATUS, tabIndex="0",
+                       **{"aria-label": t("data.tab.status", lang)})]
 
 
 def downloads_section(lang: str) -> list:

@@ -9,6 +9,7 @@ import ids
 from components.badges import source_link, status_badge
 from components.charts import DIMENSIONS, figure_height, graph_config, ranking_figure
 from components.city_map import city_map
+from components.explain import data_details, data_table, definitions, described, info
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from i18n import format_int, format_number, format_share, t
@@ -37,9 +38,11 @@ def headline_figures(rows: pd.DataFrame, lang: str) -> html.Div:
                               className="stat") for k, v in items], className="stats")
 
 
-def city_card(row: pd.Series, dims: dict[str, str], lang: str, sources: dict) -> html.Article:
+def city_card(row: pd.Series, dims: dict[str, str], lang: str, sources: dict,
+              helps: dict[str, str] | None = None) -> html.Article:
     """Headline figures of one city with where they come from."""
-    dim_items = [html.Li([html.Span(dims[d], className="dim-name"),
+    helps = helps or {}
+    dim_items = [html.Li([html.Span(dims[d], className="dim-name", title=helps.get(d)),
                           html.Span(format_number(row[d], lang), className=f"dim-value dim-{d}")])
                  for d in DIMENSIONS]
     prov = t("overview.provenance", lang, sourced=int(row["sourced"]), estimated=int(row["estimated"]),
@@ -90,6 +93,41 @@ def inform_table(lang: str) -> html.Table:
                       className="simple-table", tabIndex="0")
 
 
+def map_summary(top: pd.DataFrame, lang: str) -> str:
+    """The map in one sentence: what colour and size mean, the highest and lowest city."""
+    if len(top) < 2:
+        return t("overview.map_summary_short", lang, count=format_int(len(top), lang))
+    first, last = top.iloc[0], top.iloc[-1]
+    return t("overview.map_summary", lang, count=format_int(len(top), lang), first=first["name"],
+             score=format_number(first["risk"], lang), first_class=first["class_name"], last=last["name"],
+             low=format_number(last["risk"], lang), last_class=last["class_name"])
+
+
+def ranking_table(ranked: pd.DataFrame, dims: dict[str, str], lang: str) -> html.Table:
+    """The ranking chart's numbers: rank, city, risk with its class in words, the three dimensions."""
+    rows = []
+    for _, r in ranked.sort_values("rank", na_position="last").iterrows():
+        rank = "—" if pd.isna(r["rank"]) else str(int(r["rank"]))
+        rows.append([r["name"], rank, format_number(r["risk"], lang),
+                     r["class_name"] if isinstance(r["class_name"], str) else "—",
+                     *[format_number(r[d], lang) for d in DIMENSIONS],
+                     format_share(r["coverage"], lang)])
+    header = [t("overview.city", lang), t("overview.rank_col", lang), t("index.risk", lang),
+              t("overview.class_col", lang), *[dims[d] for d in DIMENSIONS], t("overview.coverage", lang)]
+    return data_table(t("overview.ranking_title", lang), header, rows)
+
+
+def map_table(rows: pd.DataFrame, lang: str) -> html.Table:
+    """The map's data: each city with its country, risk and class in words, and population."""
+    body = [[r["name"], r["country"], format_number(r["risk"], lang),
+             r["class_name"] if isinstance(r["class_name"], str) else "—",
+             f"{format_int(r['population'], lang)} ({int(r['population_year'])})"]
+            for _, r in rows.sort_values("name").iterrows()]
+    header = [t("overview.city", lang), t("overview.country", lang), t("index.risk", lang),
+              t("overview.class_col", lang), t("city.population", lang)]
+    return data_table(t("overview.map_title", lang), header, body, numeric_from=2)
+
+
 def layout(**kwargs):
     ctx = page_context(kwargs)
     lang = ctx.lang
@@ -97,6 +135,7 @@ def layout(**kwargs):
     rows["total"] = rows["risk"].notna().sum()
     dims = dimension_names(lang)
     data = data_access.get_data()
+    helps = described(data, "dimension", lang)
     sources = data["sources"].set_index("source_id").to_dict("index")
     ranked = data_access.ranking(lang)
     top = ranked.dropna(subset=["risk"])
@@ -113,9 +152,11 @@ def layout(**kwargs):
         html.Div([
             html.Section([
                 html.H2(t("overview.map_title", lang)),
+                html.P(map_summary(top, lang), className="chart-summary", id="overview-map-summary"),
                 city_map(ranked, lang, ids.OVERVIEW_MAP, tiles=settings.enable_tiles),
                 legend,
                 html.P(t("overview.map_note", lang), className="note"),
+                data_details(map_table(rows, lang), lang, t("overview.map_title", lang), id="overview-map-data"),
             ], className="panel"),
             html.Section([
                 html.H2(t("overview.ranking_title", lang)),
@@ -124,11 +165,16 @@ def layout(**kwargs):
                           config=graph_config(lang),
                           style={"height": f"{figure_height(ranked['risk'].notna().sum())}px"}),
                 html.P(t("overview.ranking_note", lang), className="note"),
+                data_details(ranking_table(ranked, dims, lang), lang, t("overview.ranking_title", lang),
+                             id="overview-ranking-data"),
+                info(t("overview.help_title", lang),
+                     [html.P(t("overview.help_text", lang)), definitions(data, "dimension", lang)],
+                     lang, term="risk_index", id="overview-help"),
             ], className="panel"),
         ], className="grid-2"),
         html.Section([
             html.H2(t("overview.cards_title", lang)),
-            html.Div([city_card(r, dims, lang, sources) for _, r in rows.iterrows()],
+            html.Div([city_card(r, dims, lang, sources, helps) for _, r in rows.iterrows()],
                      className="cards", id=ids.OVERVIEW_CARDS),
         ]),
         html.Section([

@@ -15,12 +15,13 @@ from services import auth
 
 dash.register_page(__name__, path="/login", title=page_title("title.login"), name="login")
 
-ERRORS = ("bad", "origin", "expired")
+ERRORS = ("bad", "origin", "expired", "unavailable")
 
 
 def logout_form(lang: str) -> html.Form:
     return html.Form([
         dcc.Input(type="hidden", name="lang", value=lang),
+        dcc.Input(type="hidden", name=auth.CSRF_FIELD, value=auth.csrf_token()),
         html.Button(t("auth.sign_out", lang), type="submit", className="button", id="logout-button"),
     ], method="POST", action="/auth/logout", className="logout-form")
 
@@ -34,9 +35,11 @@ def layout(**kwargs):
         messages.append(html.P(t(f"auth.error.{error}", lang), className="form-error", role="alert", id="login-error"))
     elif error:
         ctx.notices.append(t("notice.unknown_params", lang, names="error"))
+    account = auth.current_user()
+    if auth.database_unavailable() and error != "unavailable":
+        messages.append(html.P(t("auth.error.unavailable", lang), className="form-error", role="alert", id="login-error"))
     if query.get("signed_out"):
         messages.append(html.P(t("auth.signed_out", lang), className="form-ok", role="status", id="login-signed-out"))
-    account = auth.current_user()
     if account is not None:
         body = [html.P(t("auth.signed_in_as", lang, user=account.username), id="login-current"),
                 dcc.Link(t("auth.to_admin", lang), href=link_with("/admin", {"lang": lang}), className="button"),
@@ -44,6 +47,7 @@ def layout(**kwargs):
     else:
         body = [html.Form([
             dcc.Input(type="hidden", name="lang", value=lang),
+            dcc.Input(type="hidden", name=auth.CSRF_FIELD, value=auth.csrf_token()),
             html.Label(t("auth.username", lang), htmlFor="login-username", className="control-label"),
             dcc.Input(id="login-username", name="username", type="text", autoComplete="username",
                        required=True, maxLength=64, className="text-input"),

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import dash
 import dash_leaflet as dl
+import dash_mantine_components as dmc
 import pandas as pd
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, ctx, dcc, html
 
 import ids
 from components.city_map import OSM_ATTRIBUTION, OSM_URL, layer_geojson, marker_radius, score_colour, view_for
+from components.explain import data_details, data_table, described, glossary_link
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain.map_layers import city_values, colour_options, is_known_choice
@@ -23,6 +25,7 @@ from services.config import settings
 dash.register_page(__name__, path="/map", order=40, nav_key="nav.map", title=page_title("title.map"), name="map")
 
 LAYERS = ("countries", "admin1", "rivers")
+MAP_DATA = "map-data"  # the map's text alternative: a sentence and the values as a table
 DEFAULT_LAYERS = ("countries", "admin1", "rivers")
 
 
@@ -42,11 +45,20 @@ def choice_label(data, by: str, lang: str) -> str:
     return next((o["label"] for o in colour_options(data, lang) if o["value"] == by), by)
 
 
-def marker_tooltip(row: pd.Series, name: str, lang: str, unit: str | None) -> str:
-    """Tooltip text: city, score, and the raw value with unit, year and status when there is one."""
+def class_word(score: float | None, classes: pd.DataFrame, lang: str) -> str:
+    """The risk class of a 0-10 score in words (the colour is never the only cue)."""
+    if score is None or score != score:
+        return t("map.no_value", lang)
+    match = classes[classes["lower"] <= score]
+    row = match.iloc[-1] if len(match) else classes.iloc[0]
+    return str(row[f"name_{lang}"]).lower()
+
+
+def marker_tooltip(row: pd.Series, name: str, lang: str, unit: str | None, klass: str | None = None) -> str:
+    """Tooltip text: city, score and class, and the raw value with unit, year and status when there is one."""
     if row["score"] != row["score"]:
         return f"{name}: {t('map.no_value', lang)}"
-    text = f"{name}: {format_number(row['score'], lang)} / 10"
+    text = f"{name}: {format_number(row['score'], lang)} / 10" + (f" ({klass})" if klass else "")
     if unit and row["value"] == row["value"]:
         text += f" · {format_number(row['value'], lang, 2)} {unit} ({int(row['year'])})"
     if isinstance(row["status"], str):
@@ -75,7 +87,7 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
             center=[city["lat"], city["lon"]], radius=marker_radius(city["population"]),
             color="#1f2933", weight=1.5, fillColor=score_colour(row["score"], classes), fillOpacity=0.95,
             dashArray="4 3" if row["score"] != row["score"] else None,
-            children=[dl.Tooltip(marker_tooltip(row, name, lang, unit))]))
+            children=[dl.Tooltip(marker_tooltip(row, name, lang, unit, class_word(row["score"], classes, lang)))]))
     # Legend: what is shown, the colour classes, and the unit, years and statuses behind it.
     statuses = sorted({s for s in values["status"].dropna()})
     status_text = ", ".join(t(f"status.{s}", lang) for s in statuses) or "—"
@@ -94,12 +106,65 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
     facts.append(html.Li(t("map.legend_size", lang)))
     legend = html.Div([
         html.H2(choice_label(data, by, lang), className="legend-title"),
+        html.P(measure_help(data, by, lang), className="note measure-help"),
         html.Ul([html.Li([html.Span(className="swatch", style={"background": c["colour"]}),
                           f"{c[f'name_{lang}']} ({format_number(c['lower'], lang)}–{format_number(c['upper'], lang)})"])
                  for _, c in classes.iterrows()], className="legend"),
         html.Ul(facts, className="legend-facts"),
     ])
     return markers, legend
+
+
+def measure_help(data, by: str, lang: str) -> list:
+    """What the measure shown on the map means, in plain words, with a glossary link."""
+    if by == "risk":
+        return [t("map.help_risk", lang), " ", glossary_link("risk_index", lang)]
+    kind, _, key = by.partition(":")
+    level = {"dim": "dimension", "cat": "category", "ind": "indicator"}.get(kind)
+    text = described(data, level, lang).get(key, "") if level else ""
+    return [text, " ", glossary_link("scaled_score", lang, t("map.help_scores", lang))]
+
+
+def map_data(by: str, lang: str) -> list:
+    """The map as text: one sentence (highest and lowest city) and every city's values in a table."""
+    data = data_access.get_data()
+    values = city_values(data, by)
+    cities = data["cities"].set_index("city_id")
+    classes = data["risk_classes"].sort_values("lower")
+    label = choice_label(data, by, lang)
+    unit = data["indicators"].set_index("indicator_id").at[by[4:], f"unit_{lang}"] if by.startswith("ind:") else None
+    values = values.assign(name=values["city_id"].map(cities[f"name_{lang}"])).sort_values("score", ascending=False)
+    shown = values.dropna(subset=["score"])
+    if len(shown) >= 2:
+        first, last = shown.iloc[0], shown.iloc[-1]
+        sentence = t("map.summary", lang, measure=label, count=format_int(len(values), lang), first=first["name"],
+                     score=format_number(first["score"], lang), first_class=class_word(first["score"], classes, lang),
+                     last=last["name"], low=format_number(last["score"], lang),
+                     last_class=class_word(last["score"], classes, lang))
+    else:
+        sentence = t("map.summary_short", lang, measure=label, count=format_int(len(values), lang))
+    missing = int(values["score"].isna().sum())
+    if missing:
+        sentence += " " + t("map.legend_missing", lang, count=missing) + "."
+    header = [t("overview.city", lang), t("map.score_col", lang), t("overview.class_col", lang)]
+    if unit:
+        header += [t("compare.value", lang), t("compare.year", lang)]
+    header += [t("compare.status", lang)]
+    rows = []
+    for _, r in values.iterrows():
+        link = dcc.Link(r["name"], href=link_with(f"/city/{r['city_id']}", {"lang": lang}))
+        row = [link, format_number(r["score"], lang), class_word(r["score"], classes, lang)]
+        if unit:
+            has = r["value"] == r["value"]
+            row += [f"{format_number(r['value'], lang, 2)} {unit}" if has else "—",
+                    str(int(r["year"])) if has and r["year"] == r["year"] else "—"]
+        status = t(f"status.{r['status']}", lang) if isinstance(r["status"], str) else "—"
+        if r.get("value_scope") == "country":
+            status += f", {t('status.national', lang)}"
+        row.append(status)
+        rows.append(row)
+    return [html.P(sentence, className="chart-summary", id="map-summary"),
+            data_details(data_table(label, header, rows), lang, label, id="map-data-details")]
 
 
 def layout(**kwargs):
@@ -130,15 +195,14 @@ def layout(**kwargs):
     return html.Div([
         *page_header("title.map", "map.intro", ctx_),
         html.Div([
-            html.Div([
-                html.Label(t("map.colour_by", lang), htmlFor=ids.MAP_BY, className="control-label"),
-                dcc.Dropdown(id=ids.MAP_BY, options=options, value=by, clearable=False, searchable=True),
-            ], className="control"),
-            html.Fieldset([
-                html.Legend(t("map.layers", lang), className="control-label"),
-                dcc.Checklist(id=ids.MAP_LAYERS, options=layer_options,
-                              value=layers + (["osm"] if tiles else []), inline=True, className="checklist"),
-            ], className="control"),
+            html.Div(dmc.Select(id=ids.MAP_BY, label=t("map.colour_by", lang), data=options, value=by,
+                                allowDeselect=False, searchable=True, selectFirstOptionOnChange=True,
+                                nothingFoundMessage=t("compare.dropdown.no_options_found", lang),
+                                maxDropdownHeight=360), className="control"),
+            html.Div(dmc.CheckboxGroup(
+                dmc.Group([dmc.Checkbox(label=o["label"], value=o["value"]) for o in layer_options], gap="md"),
+                id=ids.MAP_LAYERS, label=t("map.layers", lang), value=layers + (["osm"] if tiles else []),
+                className="checkbox-group map-layers"), className="control"),
         ], className="controls"),
         html.Div([
             html.Div(dl.Map([
@@ -154,19 +218,20 @@ def layout(**kwargs):
                          **{"aria-live": "polite"}),
             ], className="map-side"),
         ], className="map-layout"),
+        html.Section(map_data(by, lang), id=MAP_DATA, className="panel map-data", **{"aria-live": "polite"}),
         dcc.Store(id=ids.MAP_URL_SYNC, data={"lang": lang}),
     ], className="page page-map")
 
 
-@callback(Output(ids.MAP_CITIES, "children"), Output(ids.MAP_LEGEND, "children"),
+@callback(Output(ids.MAP_CITIES, "children"), Output(ids.MAP_LEGEND, "children"), Output(MAP_DATA, "children"),
           Input(ids.MAP_BY, "value"), State(ids.MAP_URL_SYNC, "data"), prevent_initial_call=True)
 def recolour(by: str, sync: dict):
-    """Recolour the cities and rewrite the legend for a new 'colour by' choice."""
+    """Recolour the cities and rewrite the legend and the table for a new 'colour by' choice."""
     lang = (sync or {}).get("lang", "ru")
     data = data_access.get_data()
     if not by or not is_known_choice(data, by):
         by = "risk"
-    return markers_for(by, lang)
+    return (*markers_for(by, lang), map_data(by, lang))
 
 
 @callback(*[Output(f"group-{x}", "children") for x in LAYERS], Output(ids.MAP_TILES, "children"),

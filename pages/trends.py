@@ -12,12 +12,14 @@ and in the legend how the series were constructed.
 from dataclasses import dataclass, field
 
 import dash
+import dash_mantine_components as dmc
 import pandas as pd
 import plotly.graph_objects as go
 from dash import ClientsideFunction, Input, Output, State, callback, dcc, html, no_update
 
 from components.badges import status_badge
 from components.charts import base_layout, graph_config
+from components.explain import data_details, data_table, glossary_definitions, info, scroll_region
 from components.page import page_context, page_header, page_title
 from domain import climate
 from i18n import format_number, t
@@ -31,6 +33,7 @@ CITIES, VARIABLE, SCENARIOS, BASELINE, MODE = ("trends-cities", "trends-variable
                                                "trends-baseline", "trends-mode")
 CHART, SUMMARY, STATUS, MISSING = "trends-chart", "trends-summary", "trends-status", "trends-missing"
 TABLE, MULTIPLES, SYNC = "trends-table", "trends-multiples", "trends-sync"
+DATA = "trends-data"  # the chart's values as a table (text alternative)
 DL_SERIES, DL_TABLE, DOWNLOAD, DOWNLOAD_TABLE = ("trends-dl-series", "trends-dl-table", "trends-download",
                                                  "trends-download-table")
 
@@ -340,7 +343,7 @@ def horizon_table(tab: pd.DataFrame, state: TrendState, names: dict[str, str], l
                     html.Th(t("trends.table_scenario", lang), scope="col"),
                     html.Th(t("trends.table_baseline", lang, base=base), scope="col")]
                    + [html.Th(str(y), scope="col") for y in HORIZON_YEARS])
-    unit_row = html.Tr([html.Th("", scope="col"), html.Th("", scope="col")]
+    unit_row = html.Tr([html.Td(""), html.Td("")]
                        + [html.Th(unit, scope="col", className="trends-unit")] * (1 + len(HORIZON_YEARS)))
     body = []
     for city in dict.fromkeys(tab["city_id"]):
@@ -372,7 +375,36 @@ def horizon_table(tab: pd.DataFrame, state: TrendState, names: dict[str, str], l
                 ]))
             body.append(html.Tr(cells))
     return [html.P(t("trends.table_caption", lang, base=base), className="note"),
-            html.Table([html.Thead([head, unit_row]), html.Tbody(body)], className="simple-table trends-table")]
+            scroll_region(html.Table([html.Thead([head, unit_row]), html.Tbody(body)], className="simple-table trends-table"),
+                          t("trends.table_title", lang))]
+
+
+def series_table(shown: pd.DataFrame, state: TrendState, names: dict[str, str], lang: str):
+    """The chart's lines every ten years (and the first observed year) as a table: the text alternative."""
+    if shown.empty:
+        return []
+    digits = digits_for(state.variable)
+    years = sorted(y for y in set(shown["year"]) if y % 10 == 0 or y == shown["year"].min())
+    rows = []
+    for city in dict.fromkeys(shown["city_id"]):
+        for scenario in ["observed"] + [s for s in climate.PROJECTIONS if s in state.scenarios]:
+            part = shown[(shown["city_id"] == city) & (shown["scenario"] == scenario)].set_index("year")
+            if part.empty:
+                continue
+            cells = []
+            for year in years:
+                if year not in part.index:
+                    cells.append("—")
+                    continue
+                r = part.loc[year]
+                text = format_number(r["value"], lang, digits)
+                if scenario != "observed" and r["p10"] == r["p10"]:
+                    text += f" ({format_number(r['p10'], lang, digits)}–{format_number(r['p90'], lang, digits)})"
+                cells.append(text)
+            rows.append([f"{names.get(city, city)} · {scenario_name(scenario, lang, short=True)}", *cells])
+    caption = f"{chart_title(state, lang)}. {t('trends.data_caption', lang)}"
+    table = data_table(caption, [t("trends.table_city", lang)] + [str(y) for y in years], rows)
+    return data_details(table, lang, t("trends.chart_label", lang), id="trends-data-details")
 
 
 def summary_sentence(data, shown: pd.DataFrame, state: TrendState, names: dict[str, str], lang: str) -> str:
@@ -450,13 +482,13 @@ def render(state: TrendState, lang: str) -> dict:
         "key": scenario_key(state, lang),
         "heading": chart_heading(shown, state, lang),
         "chart_key": scenario_key(state, lang, neutral=True) if shown["city_id"].nunique() > 1 else [],
+        "data": series_table(shown, state, names, lang),
     }
 
 
-def control(label: str, child, fieldset: bool = False, for_id: str | None = None):
-    if fieldset:
-        return html.Fieldset([html.Legend(label, className="control-label"), child], className="control")
-    return html.Div([html.Label(label, htmlFor=for_id, className="control-label"), child], className="control")
+def control(label: str, child):
+    """A visible label over a control that carries the same name itself (aria-label)."""
+    return html.Div([html.Div(label, className="control-label", **{"aria-hidden": "true"}), child], className="control")
 
 
 def layout(**kwargs):
@@ -473,25 +505,32 @@ def layout(**kwargs):
     return html.Div([
         *page_header("title.trends", "trends.intro", ctx),
         html.Div([
-            control(t("trends.cities", lang), dcc.Dropdown(
-                id=CITIES, options=[{"label": names[c], "value": c} for c in all_cities(data)],
-                value=state.cities, multi=True, clearable=True, searchable=True), for_id=CITIES),
-            control(t("trends.variable", lang), dcc.Dropdown(
-                id=VARIABLE, options=[{"label": t(f"trends.var.{v}", lang), "value": v}
-                                      for v in climate.available_variables(data)],
-                value=state.variable, clearable=False, searchable=False), for_id=VARIABLE),
+            html.Div(dmc.MultiSelect(
+                id=CITIES, label=t("trends.cities", lang),
+                data=[{"label": names[c], "value": c} for c in all_cities(data)],
+                value=state.cities, clearable=True, searchable=True, selectFirstOptionOnChange=True,
+                placeholder=t("a11y.add_city", lang),
+                nothingFoundMessage=t("compare.dropdown.no_options_found", lang),
+                clearButtonProps={"aria-label": t("compare.dropdown.clear_selection", lang)}), className="control"),
+            html.Div(dmc.Select(
+                id=VARIABLE, label=t("trends.variable", lang), allowDeselect=False,
+                data=[{"label": t(f"trends.var.{v}", lang), "value": v} for v in climate.available_variables(data)],
+                value=state.variable), className="control"),
         ], className="controls"),
         html.Div([
-            control(t("trends.scenarios", lang), dcc.Checklist(
-                id=SCENARIOS, options=[{"label": scenario_name(s, lang), "value": s} for s in climate.PROJECTIONS],
-                value=state.scenarios, inline=True, className="checklist"), fieldset=True),
-            control(t("trends.baseline", lang), dcc.RadioItems(
-                id=BASELINE, options=[{"label": period_label(b), "value": b} for b in climate.usable_baselines(data)],
-                value=state.baseline, inline=True, className="checklist"), fieldset=True),
-            control(t("trends.mode", lang), dcc.RadioItems(
-                id=MODE, options=[{"label": t(f"trends.mode.{m}", lang), "value": m} for m in climate.MODES],
-                value=state.mode, inline=True, className="checklist"), fieldset=True),
+            html.Div(dmc.CheckboxGroup(
+                dmc.Group([dmc.Checkbox(label=scenario_name(s, lang), value=s) for s in climate.PROJECTIONS], gap="md"),
+                id=SCENARIOS, label=t("trends.scenarios", lang), value=state.scenarios,
+                className="checkbox-group trends-scenarios"), className="control"),
+            control(t("trends.baseline", lang), dmc.SegmentedControl(
+                id=BASELINE, data=[{"label": period_label(b), "value": b} for b in climate.usable_baselines(data)],
+                value=state.baseline, className="segmented", withItemsBorders=False, fullWidth=True, **{"aria-label": t("trends.baseline", lang)})),
+            control(t("trends.mode", lang), dmc.SegmentedControl(
+                id=MODE, data=[{"label": t(f"trends.mode.{m}", lang), "value": m} for m in climate.MODES],
+                value=state.mode, className="segmented", withItemsBorders=False, fullWidth=True, **{"aria-label": t("trends.mode", lang)})),
         ], className="controls"),
+        info(t("trends.help_title", lang), [glossary_definitions(["ssp", "p10_p90", "baseline_period",
+                                                                  "climate_projection"], lang)], lang, id="trends-help"),
         html.Div(out["missing"], id=MISSING, **{"aria-live": "polite"}),
         html.Section([
             html.Div(out["status"], id=STATUS, className="trends-status", role="note"),
@@ -500,6 +539,7 @@ def layout(**kwargs):
             html.Div(out["chart_key"], id="trends-chart-key"),
             html.Div(dcc.Graph(id=CHART, figure=out["figure"], config=graph_config(lang)), className="trends-chart",
                      role="figure", **{"aria-label": t("trends.chart_label", lang), "aria-describedby": SUMMARY}),
+            html.Div(out["data"], id=DATA),
             html.Div([
                 html.Button(t("trends.download_series", lang), id=DL_SERIES, n_clicks=0, className="trends-button"),
                 html.Button(t("trends.download_table", lang), id=DL_TABLE, n_clicks=0, className="trends-button"),
@@ -543,6 +583,7 @@ def state_from(cities, variable, scenarios, baseline, mode) -> TrendState:
 @callback(Output(CHART, "figure"), Output(SUMMARY, "children"), Output(STATUS, "children"),
           Output(MISSING, "children"), Output(TABLE, "children"), Output(MULTIPLES, "children"),
           Output("trends-key", "children"), Output("trends-heading", "children"), Output("trends-chart-key", "children"),
+          Output(DATA, "children"),
           Input(CITIES, "value"), Input(VARIABLE, "value"), Input(SCENARIOS, "value"),
           Input(BASELINE, "value"), Input(MODE, "value"), State(SYNC, "data"), prevent_initial_call=True)
 def update(cities, variable, scenarios, baseline, mode, sync):
@@ -550,7 +591,7 @@ def update(cities, variable, scenarios, baseline, mode, sync):
     lang = (sync or {}).get("lang", "ru")
     out = render(state_from(cities, variable, scenarios, baseline, mode), lang)
     return (out["figure"], out["summary"], out["status"], out["missing"], out["table"], out["multiples"],
-            out["key"], out["heading"], out["chart_key"])
+            out["key"], out["heading"], out["chart_key"], out["data"])
 
 
 def series_csv(state: TrendState, lang: str) -> str:

@@ -5,14 +5,20 @@ callback and route that reads or writes private data.
   starts a session: Flask's signed cookie, HttpOnly, SameSite=Lax, Secure in production, limited
   lifetime. Attempts are rate-limited per client address and per user name (Flask-Limiter;
   `RATELIMIT_STORAGE_URI` shares the counters between workers, e.g. in Redis).
-- `POST /auth/logout` ends it.
+- `POST /auth/logout` ends it. Both forms carry a per-session anti-forgery token (`csrf_token`);
+  sign-in starts a fresh session (nothing from before is kept) and a session unused for
+  `SESSION_IDLE_MINUTES` ends. With the database down, sign-in and every private callback answer
+  `Refused("unavailable")`, shown as a clear message, never an error page.
 - `current_user()` re-reads the account from the database on every request, so a disabled user
   or a changed password ends access at once; `require_city()` raises `Refused` unless the user
   may edit that city. Callbacks call these themselves: hiding a control is never the check.
 """
 from __future__ import annotations
 
+import hmac
 import logging
+import secrets
+import time
 from datetime import timedelta
 from html import escape
 from urllib.parse import urlencode, urlsplit
@@ -21,6 +27,7 @@ import flask
 from flask import Flask, Response, g, redirect, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from sqlalchemy.exc import SQLAlchemyError
 
 from i18n import resolve_lang, t
 from services import db
@@ -33,8 +40,13 @@ SESSION_COOKIE = "ccca_session"
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
 
+DATABASE_ERRORS = (SQLAlchemyError, OSError)
+CSRF_FIELD = "csrf_token"
+
+
 class Refused(Exception):
-    """The request may not read or change this data. `reason` is `signin` or `forbidden`."""
+    """The request may not read or change this data. `reason` is `signin`, `forbidden` or
+    `unavailable` (the database did not answer, so nobody's rights could be checked)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -46,25 +58,49 @@ def engine():
 
 
 def current_user() -> Account | None:
-    """The signed-in, still active account of this request, or None."""
+    """The signed-in, still active account of this request, or None.
+
+    A session unused for `SESSION_IDLE_MINUTES` ends here. If the database does not answer, None,
+    and `database_unavailable()` is true for the request."""
     if not flask.has_request_context():
         return None
     if "account" in g:
         return g.account
     account = None
     uid, token = session.get("uid"), session.get("tok")
-    if isinstance(uid, int) and isinstance(token, str):
-        found = db.get_account(engine(), uid)
+    if isinstance(uid, int) and isinstance(token, str) and _still_fresh():
+        try:
+            found = db.get_account(engine(), uid)
+        except DATABASE_ERRORS as err:
+            g.database_unavailable = True
+            log.warning("cannot check the session: database unavailable (%s)", str(err).splitlines()[0][:200])
+            found = None
         if found is not None and found.token == token:
             account = found
     g.account = account
     return account
 
 
+def _still_fresh() -> bool:
+    """False (and the session ended) once it has been idle too long; otherwise note this use."""
+    now = int(time.time())
+    seen = session.get("seen")
+    if not isinstance(seen, int) or now - seen > settings.session_idle_minutes * 60:
+        session.clear()
+        return False
+    if now - seen >= 60:  # refresh the cookie at most once a minute
+        session["seen"] = now
+    return True
+
+
+def database_unavailable() -> bool:
+    return flask.has_request_context() and bool(g.get("database_unavailable"))
+
+
 def require_user() -> Account:
     account = current_user()
     if account is None:
-        raise Refused("signin")
+        raise Refused("unavailable" if database_unavailable() else "signin")
     return account
 
 
@@ -86,12 +122,26 @@ def require_city(city_id: str | None) -> Account:
 
 
 def _same_origin() -> bool:
-    """A form post must come from this site (defence in depth beside the SameSite cookie)."""
+    """A form post must come from this site (defence in depth beside the SameSite cookie and the
+    token); an opaque `Origin: null` counts as foreign."""
     for header in ("Origin", "Referer"):
         value = request.headers.get(header)
-        if value and value != "null":
-            return urlsplit(value).netloc == request.host
+        if value:
+            return value != "null" and urlsplit(value).netloc == request.host
     return True
+
+
+def csrf_token() -> str:
+    """This session's anti-forgery token, for the hidden field of the sign-in and sign-out forms."""
+    token = session.get("csrf")
+    if not isinstance(token, str) or len(token) < 32:
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def _csrf_ok() -> bool:
+    expected, sent = session.get("csrf"), request.form.get(CSRF_FIELD, "")
+    return isinstance(expected, str) and isinstance(sent, str) and hmac.compare_digest(expected, sent)
 
 
 def _lang() -> str:
@@ -106,14 +156,23 @@ def login() -> Response:
     lang = _lang()
     if not _same_origin():
         return _to("/login", lang=lang, error="origin")
-    account = db.authenticate(engine(), request.form.get("username", ""), request.form.get("password", ""))
+    if not _csrf_ok():  # a forged form, or a sign-in page older than the session cookie
+        return _to("/login", lang=lang, error="expired")
+    try:
+        account = db.authenticate(engine(), request.form.get("username", ""), request.form.get("password", ""))
+    except DATABASE_ERRORS as err:
+        log.warning("sign-in impossible: database unavailable (%s)", str(err).splitlines()[0][:200])
+        return _to("/login", lang=lang, error="unavailable")
     if account is None:
         log.info("failed sign-in for %r from %s", request.form.get("username", "")[:64], get_remote_address())
         return _to("/login", lang=lang, error="bad")
-    session.clear()
+    session.clear()  # a new session: nothing from before sign-in is carried over (fixation)
     session.permanent = True
     session["uid"] = account.id
     session["tok"] = account.token
+    session["sid"] = secrets.token_urlsafe(16)
+    session["seen"] = int(time.time())
+    session["csrf"] = secrets.token_urlsafe(32)
     log.info("signed in: %s (%s)", account.username, account.role)
     return _to("/admin", lang=lang)
 
@@ -122,6 +181,8 @@ def logout() -> Response:
     lang = _lang()
     if not _same_origin():
         return _to("/login", lang=lang, error="origin")
+    if not _csrf_ok():
+        return _to("/login", lang=lang, error="expired")
     session.clear()
     return _to("/login", lang=lang, signed_out="1")
 
@@ -155,6 +216,29 @@ def _no_store(response: Response) -> Response:
     return response
 
 
+def _migrate_now_or_later(server: Flask) -> None:
+    """Run the migrations; if the database is down at start, serve anyway and retry every 10 s."""
+    try:
+        db.upgrade()
+        return
+    except DATABASE_ERRORS as err:
+        log.error("database unavailable at start (%s); public pages serve the baseline plans, "
+                  "migrations run when it answers", str(err).splitlines()[0][:200])
+    state = {"next": time.monotonic() + 10}
+
+    @server.before_request
+    def _retry_migrations():
+        if state.get("done") or time.monotonic() < state["next"]:
+            return
+        state["next"] = time.monotonic() + 10
+        try:
+            db.upgrade()
+            state["done"] = True
+            log.info("database answers again: migrations done")
+        except DATABASE_ERRORS:
+            pass
+
+
 def init_app(server: Flask) -> None:
     """Session cookie settings, the database (migrated), the rate limiter and the sign-in routes."""
     server.config.update(
@@ -165,8 +249,12 @@ def init_app(server: Flask) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
         RATELIMIT_HEADERS_ENABLED=True,
+        # Redis down: count in process memory meanwhile, and go back to Redis when it answers.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_STORAGE_OPTIONS=({"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
+                                   if settings.ratelimit_storage_uri.startswith(("redis://", "rediss://")) else {}),
     )
-    db.upgrade()
+    _migrate_now_or_later(server)
     limiter.init_app(server)
     server.add_url_rule("/auth/login", "auth_login", limited_login, methods=["POST"])
     server.add_url_rule("/auth/logout", "auth_logout", logout, methods=["POST"])

@@ -26,6 +26,9 @@ class Settings:
     login_rate_limit: str = "5 per minute;20 per hour"
     login_user_rate_limit: str = "10 per hour"
     session_hours: int = 8
+    # Security (services/security.py, services/auth.py): idle sign-out, proxies trusted for X-Forwarded-*.
+    session_idle_minutes: int = 30
+    trusted_proxies: int = 0
 
     @property
     def production(self) -> bool:
@@ -52,6 +55,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         login_rate_limit=env.get("LOGIN_RATE_LIMIT") or "5 per minute;20 per hour",
         login_user_rate_limit=env.get("LOGIN_USER_RATE_LIMIT") or "10 per hour",
         session_hours=int(env.get("SESSION_HOURS", "8")),
+        session_idle_minutes=int(env.get("SESSION_IDLE_MINUTES", "30")),
+        trusted_proxies=int(env.get("TRUSTED_PROXIES", "0") or 0),
     )
 
 

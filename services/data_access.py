@@ -10,9 +10,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 
+import flask
 import pandas as pd
 from flask_caching import Cache
+from sqlalchemy.exc import SQLAlchemyError
 
 from domain import queries
 from domain.queries import BuildData, load_build
@@ -22,14 +25,19 @@ log = logging.getLogger(__name__)
 cache = Cache()
 _lock = threading.Lock()
 _loaded: dict[str, BuildData] = {}
+_serving: list[BuildData] = []  # the build answered with last (kept if the next one is unreadable)
+_unreadable: dict[str, float] = {}  # build key -> when it failed to load
+DATABASE_ERRORS = (SQLAlchemyError, OSError)  # the editing database is down or unreachable
+_db_warned_at = -1e9
 
 
 def cache_config() -> dict:
     """flask-caching configuration for the configured backend."""
-    if settings.cache_redis_url:
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_redis_url,
-                "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_KEY_PREFIX": "ccca:"}
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    if settings.cache_redis_url:  # Redis, with the file cache while Redis is down (services/resilient_cache.py)
+        return {"CACHE_TYPE": "services.resilient_cache.ResilientRedisCache", "CACHE_REDIS_URL": settings.cache_redis_url,
+                "CACHE_DIR": str(settings.cache_dir), "CACHE_THRESHOLD": 2000,
+                "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_KEY_PREFIX": "ccca:"}
     return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(settings.cache_dir),
             "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_THRESHOLD": 2000}
 
@@ -44,18 +52,51 @@ def current_build_key() -> str:
 
 
 def get_data() -> BuildData:
-    """The current build, loaded once per process and reloaded after a new build."""
+    """The current build, loaded once per process and reloaded after a new build.
+
+    If the build `data/build` points at cannot be read (a table corrupted on disk), the build
+    served so far keeps serving, or else the newest readable one under `data/builds/`; the broken
+    one is retried a minute later."""
     key = current_build_key()
     data = _loaded.get(key)
     if data is None:
         with _lock:
             data = _loaded.get(key)
             if data is None:
-                data = load_build(settings.data_build_dir)
+                failed_at = _unreadable.get(key)
+                if failed_at is not None and time.monotonic() - failed_at < 60 and _serving:
+                    return _serving[0]
+                try:
+                    data = load_build(settings.data_build_dir)
+                except Exception as err:  # noqa: BLE001 - any unreadable table: keep the last good build
+                    data = _previous_good_build(key, err)
+                    return data
+                _unreadable.pop(key, None)
                 _loaded.clear()
                 _loaded[key] = data
+                _serving[:] = [data]
                 log.info("loaded data build %s", data.build_id)
     return data
+
+
+def _previous_good_build(key: str, err: Exception) -> BuildData:
+    """The build to keep serving when the current one is unreadable (raises if there is none)."""
+    _unreadable[key] = time.monotonic()
+    log.error("data build %s is unreadable (%s); keeping the previous good build", key, str(err)[:200])
+    if _serving:
+        return _serving[0]
+    builds = settings.data_build_dir.parent / "builds"
+    current = settings.data_build_dir.resolve()
+    candidates = sorted((p for p in builds.glob("*") if p.is_dir() and not p.name.startswith(".") and p != current),
+                        key=lambda p: p.stat().st_mtime, reverse=True) if builds.is_dir() else []
+    for candidate in candidates:
+        try:
+            data = load_build(candidate)
+        except Exception:  # noqa: BLE001 - try the next older build
+            continue
+        _serving[:] = [data]
+        return data
+    raise err
 
 
 @cache.memoize()
@@ -181,13 +222,43 @@ def _actions_app_updates(build_id: str, stamp: str) -> pd.DataFrame:
 
 
 def actions_current() -> pd.DataFrame:
-    """Every action as the public sees it now: baseline with the latest saved state laid over it."""
-    return _actions_current(get_data().build_id, actions_stamp())
+    """Every action as the public sees it now: baseline with the latest saved state laid over it.
+
+    If the database does not answer, the baseline plans alone (and `updates_unavailable()` is
+    true for this request, so the page says that recent updates are not shown)."""
+    try:
+        return _actions_current(get_data().build_id, actions_stamp())
+    except DATABASE_ERRORS as err:
+        _database_down(err)
+        from domain.actions import current_actions
+        data = get_data()
+        return current_actions(data["actions"], None, data["action_updates"])
 
 
 def actions_app_updates() -> pd.DataFrame:
-    """Updates saved in the app (public columns only: no user names)."""
-    return _actions_app_updates(get_data().build_id, actions_stamp())
+    """Updates saved in the app (public columns only: no user names); none while the database is down."""
+    try:
+        return _actions_app_updates(get_data().build_id, actions_stamp())
+    except DATABASE_ERRORS as err:
+        _database_down(err)
+        return pd.DataFrame(columns=["action_id", "version", "status", "progress_pct", "note", "updated_at"])
+
+
+def updates_unavailable() -> bool:
+    """Whether this request showed the baseline plans because the editing database did not answer."""
+    return flask.has_request_context() and bool(flask.g.get("updates_unavailable"))
+
+
+def _database_down(err: Exception) -> None:
+    """Remember for this request that updates are missing; log it (at most once a minute per process)."""
+    global _db_warned_at
+    if flask.has_request_context():
+        flask.g.updates_unavailable = True
+    now = time.monotonic()
+    if now - _db_warned_at > 60:
+        _db_warned_at = now
+        log.warning("editing database unavailable (%s); public pages show the baseline plans",
+                    str(err).splitlines()[0][:200] if str(err) else type(err).__name__)
 
 
 # --- climate trends (/trends; domain/climate.py), keyed by build id and the page's choices ---

@@ -129,7 +129,8 @@ def get_engine(url: str | None = None) -> Engine:
                 engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
-                engine = create_engine(url, pool_pre_ping=True)
+                # a dead database host fails a request in seconds instead of hanging it
+                engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
             _engines[url] = engine
     return engine
 

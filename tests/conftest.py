@@ -21,6 +21,7 @@ os.environ["DATA_BUILD_DIR"] = str(_TMP / "data" / "build")
 os.environ["CACHE_DIR"] = str(_TMP / "cache")
 os.environ.pop("CACHE_REDIS_URL", None)
 os.environ["ENABLE_TILES"] = "0"  # tests never touch the network
+os.environ["BACKGROUND_CACHE_DIR"] = str(_TMP / "background")  # export jobs (issue 7), per worker
 os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'app.db'}"  # editing database, per worker
 
 from domain.build import build  # noqa: E402

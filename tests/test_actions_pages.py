@@ -8,6 +8,8 @@ from datetime import date
 
 import pytest
 from dash.testing.wait import until
+
+from tests.dmc_helpers import choose
 from selenium.webdriver.common.keys import Keys
 
 from domain.actions import state_of
@@ -80,7 +82,7 @@ def test_public_page_in_both_languages_with_filters_and_detail(dash_duo, dash_ap
     assert dash_duo.find_element("#actions-stat-0 .stat-value").text == str(len(delayed))
     until(lambda: len(dash_duo.find_elements("#actions-grid .ag-center-cols-container .ag-row")) == len(delayed), timeout=10)
     # A new filter choice redraws the views and goes into the address.
-    dash_duo.select_dcc_dropdown("#actions-status", "in progress")
+    choose(dash_duo, "#actions-status", "in progress")
     both = actions[(actions["city_id"] == city) & actions["status"].isin(["delayed", "in_progress"])]
     dash_duo.wait_for_text_to_equal("#actions-stat-0 .stat-value", str(len(both)), timeout=10)
     until(lambda: "status=delayed,in_progress" in dash_duo.driver.current_url, timeout=5)

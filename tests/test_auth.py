@@ -3,6 +3,8 @@ callbacks called directly and over HTTP (a direct POST to Dash's callback endpoi
 anonymous visitor, as another city's editor, as the right editor and as an administrator."""
 from __future__ import annotations
 
+import secrets
+import time
 import uuid
 from dataclasses import replace
 from datetime import date
@@ -50,8 +52,16 @@ def client(dash_app):
     return dash_app.server.test_client()
 
 
+def csrf(client) -> str:
+    """The anti-forgery token of the client's session (what the sign-in form's hidden field holds)."""
+    with client.session_transaction() as session:
+        token = session.setdefault("csrf", secrets.token_urlsafe(32))
+    return token
+
+
 def sign_in(client, account, password=PASSWORD, **kw):
-    return client.post("/auth/login", data={"username": account.username, "password": password, "lang": "en"}, **kw)
+    return client.post("/auth/login", data={"username": account.username, "password": password, "lang": "en",
+                                            auth.CSRF_FIELD: csrf(client)}, **kw)
 
 
 def open_action(built_data, city: str, status: str = "in_progress") -> str:
@@ -91,7 +101,7 @@ def test_secure_cookie_in_production(monkeypatch, dash_app):
 def test_wrong_password_and_unknown_user_are_refused_alike(client, users):
     for data in ({"username": users["a"].username, "password": "not the password"},
                  {"username": "nobody-here", "password": PASSWORD}):
-        response = client.post("/auth/login", data={**data, "lang": "ru"})
+        response = client.post("/auth/login", data={**data, "lang": "ru", auth.CSRF_FIELD: csrf(client)})
         assert response.status_code == 303 and response.headers["Location"] == "/login?lang=ru&error=bad"
         assert not any(c.startswith(auth.SESSION_COOKIE) for c in response.headers.getlist("Set-Cookie"))
     page = client.get("/login?error=bad&lang=en")
@@ -124,7 +134,7 @@ def test_sign_in_attempts_are_rate_limited(dash_app, users):
 
 def test_sign_out_ends_the_session(client, users):
     sign_in(client, users["a"])
-    response = client.post("/auth/logout", data={"lang": "en"})
+    response = client.post("/auth/logout", data={"lang": "en", auth.CSRF_FIELD: csrf(client)})
     assert response.headers["Location"] == "/login?lang=en&signed_out=1"
     with client.session_transaction() as session:
         assert "uid" not in session
@@ -243,6 +253,7 @@ def as_user(dash_app, account):
     context.push()
     if account is not None:
         flask.session["uid"], flask.session["tok"] = account.id, account.token
+        flask.session["seen"] = int(time.time())
     return context
 
 
@@ -296,11 +307,11 @@ def test_session_ends_when_the_password_changes_or_the_user_is_disabled(dash_app
     def who():
         """The account the client's session cookie stands for, as the server sees it."""
         with client.session_transaction() as session:
-            uid, tok = session.get("uid"), session.get("tok")
+            uid, tok, seen = session.get("uid"), session.get("tok"), session.get("seen")
         context = dash_app.server.test_request_context()
         context.push()
         try:
-            flask.session["uid"], flask.session["tok"] = uid, tok
+            flask.session["uid"], flask.session["tok"], flask.session["seen"] = uid, tok, seen
             return auth.current_user()
         finally:
             context.pop()

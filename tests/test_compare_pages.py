@@ -14,6 +14,7 @@ from selenium.webdriver.common.keys import Keys
 
 from domain import compare
 from domain.risk_index import IndexWeights
+from tests.dmc_helpers import segment, segment_value
 
 
 
@@ -39,9 +40,8 @@ def test_changing_a_weight_reranks_and_is_written_to_the_address(dash_duo, dash_
     open_page(dash_duo, "/compare?lang=ru")
     dash_duo.wait_for_text_to_equal("#page-title", "Сравнение городов")
     assert ranking(dash_duo) == default
-    box = dash_duo.find_element('.weight[data-key="vulnerability"] input[type=number]')
-    box.send_keys(Keys.CONTROL, "a")
-    box.send_keys("3", Keys.TAB)
+    thumb = dash_duo.find_element('.weight[data-key="vulnerability"] [role=slider]')
+    thumb.send_keys(Keys.END)   # the slider's maximum, 3
     until(lambda: ranking(dash_duo) == heavy, timeout=15)
     assert query(dash_duo)["w_vulnerability"] == ["3"] and query(dash_duo)["lang"] == ["ru"]
     shares = json.loads(dash_duo.find_element(".stability-table").get_attribute("data-shares"))
@@ -66,18 +66,18 @@ def test_deep_link_restores_the_view_and_changes_keep_it(dash_duo, dash_app, bui
                         f"&view=heatmap&w_{category}=2&spread=huge")
     dash_duo.wait_for_text_to_equal("#page-title", "Compare cities")
     # every choice is back: level, item, cities, view, weight; the bad value is named, not fatal
-    assert dash_duo.find_element("#compare-level .selected input").get_attribute("value") == "category"
-    assert cat_name in dash_duo.find_element("#compare-item").text
+    assert segment_value(dash_duo, "compare-level") == "category"
+    assert cat_name in dash_duo.find_element("#compare-item").get_attribute("value")
     assert dash_duo.find_element("#compare-box-heatmap").is_displayed()
     assert not dash_duo.find_element("#compare-box-bar").is_displayed()
-    assert dash_duo.find_element(f'.weight[data-key="{category}"] input[type=number]').get_attribute("value") == "2"
+    assert dash_duo.find_element(f'.weight[data-key="{category}"] [role=slider]').get_attribute("aria-valuenow") == "2"
     assert "spread=huge" in dash_duo.find_element(".notice").text
     assert ranking(dash_duo) == expected
     rows = dash_duo.driver.execute_script(
         "return document.querySelector('#compare-heatmap .js-plotly-plot').data[0].y.length")
     assert rows == len(indicators)
     # switching the view keeps the rest of the address
-    dash_duo.find_element("#compare-view label:nth-child(4)").click()
+    segment(dash_duo, "compare-view", "Table").click()
     until(lambda: query(dash_duo).get("view") == ["table"], timeout=15)
     q = query(dash_duo)
     assert q["level"] == ["category"] and q["item"] == [category] and q["cities"] == [",".join(chosen)]

@@ -9,6 +9,7 @@ import pytest
 from dash.testing.wait import until
 
 from domain.map_layers import city_values, colour_options, is_known_choice
+from tests.dmc_helpers import choose
 
 BOX = (44.0, 33.0, 90.0, 58.0)  # lon/lat box the shipped geometry is cropped to
 
@@ -84,7 +85,7 @@ def test_map_page_recolours_and_opens_a_city_panel(dash_duo, dash_app, built_dat
     assert dash_duo.find_element("#map-legend .legend-title").text == "Risk index"
     fills_before = [p.get_attribute("fill") for p in dash_duo.find_elements(".leaflet-cities-pane path")]
     # Recolour by an indicator: the legend states its unit and years, the colours change.
-    dash_duo.select_dcc_dropdown("#map-colour-by", "Seismic intensity from zoning")
+    choose(dash_duo, "#map-colour-by", "Seismic intensity from zoning")
     dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Seismic intensity from zoning", timeout=10)
     assert "MSK-64" in dash_duo.find_element("#map-legend").text
     until(lambda: [p.get_attribute("fill") for p in dash_duo.find_elements(".leaflet-cities-pane path")] != fills_before, timeout=5)
@@ -118,7 +119,7 @@ def test_language_switch_keeps_the_map_view(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
     dash_duo.driver.get(dash_duo.server_url + "/map?lang=ru")
     dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Индекс риска", timeout=15)
-    dash_duo.select_dcc_dropdown("#map-colour-by", "Уязвимость")
+    choose(dash_duo, "#map-colour-by", "Уязвимость")
     dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Уязвимость", timeout=10)
     dash_duo.find_element(".lang-link").click()
     dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Vulnerability", timeout=10)

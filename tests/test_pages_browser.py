@@ -44,7 +44,7 @@ def test_language_switch_is_remembered(dash_duo, dash_app):
     # The navigation keeps the language ...
     links = [a.get_attribute("href") for a in dash_duo.find_elements(".nav-link")]
     assert links and all("lang=en" in h for h in links)
-    dash_duo.find_elements(".nav-link")[-1].click()
+    [a for a in dash_duo.find_elements(".nav-link") if "/data?" in a.get_attribute("href")][0].click()
     dash_duo.wait_for_text_to_equal("#page-title", "Data, sources and method", timeout=10)
     # ... and a later visit without ?lang reopens in English.
     open_path(dash_duo, "/")

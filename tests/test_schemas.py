@@ -158,3 +158,48 @@ def test_error_message_names_file_row_and_column(src_copy, tmp_path):
     with pytest.raises(DataValidationError) as info:
         build(src_copy, tmp_path / "b" / "build")
     assert "indicator_values.csv, row 2, column 'value'" in str(info.value)
+
+
+# --- tables added since the foundation: action plans, their updates, climate series, projection rules ---
+
+ADDED_TABLE_CASES = [  # (table, data row, column, bad value, CSV line reported, words in the reason)
+    ("actions", 0, "progress_pct", "150", 2, ["150", "in_range"]),
+    ("actions", 1, "status", "finished", 3, ["finished"]),
+    ("actions", 2, "city_id", "atlantis", 4, ["atlantis", "cities.csv"]),
+    ("actions", 3, "sendai_target", "z", 5, ["'z'"]),
+    ("actions", 4, "mcr2030_essential", "11", 6, ["11"]),
+    ("actions", 5, "planned_end", "2020-01-01", 7, ["must not be before planned_start"]),
+    ("actions", 6, "hazards", "meteor_strike", 8, ["meteor_strike", "hazard_types.csv"]),
+    ("actions", 7, "budget_usd", "-10", 9, ["-10"]),
+    ("actions", 8, "planned_start", "31.12.2025", 10, ["31.12.2025"]),
+    ("actions", 9, "action_id", "__first__", 11, ["duplicate"]),
+    ("actions", 0, "source_id", "no-such-source", 2, ["no-such-source", "sources.csv"]),
+    ("actions", 1, "data_status", "guess", 3, ["guess"]),
+    ("action_updates", 0, "action_id", "nope-a99", 2, ["nope-a99", "actions.csv"]),
+    ("action_updates", 1, "date", "2024-02-30", 3, ["calendar date"]),
+    ("action_updates", 2, "progress_pct", "x", 4, ["'x'", "float"]),
+    ("action_updates", 3, "status", "done", 5, ["done"]),
+    ("climate_series", 0, "scenario", "ssp999", 2, ["ssp999"]),
+    ("climate_series", 1, "variable", "humidity", 3, ["humidity"]),
+    ("climate_series", 2, "year", "20x5", 4, ["20x5", "int"]),
+    ("climate_series", 3, "value", "hot", 5, ["'hot'", "float"]),
+    ("climate_series", 4, "city_id", "atlantis", 6, ["atlantis", "cities.csv"]),
+    ("climate_series", 5, "status", "rumour", 7, ["rumour"]),
+    ("projection_rules", 0, "method", "magic", 2, ["magic"]),
+    ("projection_rules", 1, "indicator_id", "no_such_indicator", 3, ["no_such_indicator", "indicators.csv"]),
+    ("projection_rules", 0, "driver", "sunspots", 2, ["sunspots"]),
+    ("projection_rules", 0, "priority", "first", 2, ["first", "int"]),
+    ("projection_rules", 1, "rule_id", "__first__", 3, ["duplicate"]),
+]
+
+
+@pytest.mark.parametrize("table,row,column,value,line,words", ADDED_TABLE_CASES,
+                         ids=[f"{c[0]}-{c[2]}-{c[3]}" for c in ADDED_TABLE_CASES])
+def test_added_tables_reject_malformed_values_with_file_row_column_and_reason(src_copy, tmp_path, table, row,
+                                                                            column, value, line, words):
+    if not (src_copy / f"{table}.csv").exists():
+        pytest.skip(f"{table}.csv is not in this build")
+    if value == "__first__":  # a duplicate key: copy the first row's key
+        value = read_rows(src_copy / f"{table}.csv")[1][0][column]
+    set_cell(src_copy, table, row, column, value)
+    assert_problem(problems_of(src_copy, tmp_path), f"{table}.csv", line, column, *words)

@@ -12,6 +12,7 @@ import pytest
 from dash.testing.wait import until
 
 from domain import climate
+from tests.dmc_helpers import choose
 
 
 def query(dash_duo) -> dict[str, list[str]]:
@@ -55,13 +56,13 @@ def test_page_in_russian_switches_variable_and_scenario(dash_duo, dash_app, buil
     assert len(dash_duo.find_elements(".trends-multiple")) == n_cities
     until(lambda: query(dash_duo).get("var") == ["tmean"], timeout=5)   # the address holds the view
 
-    dash_duo.select_dcc_dropdown("#trends-variable", "Жаркие дни (максимум выше 35 °C)")
+    choose(dash_duo, "#trends-variable", "Жаркие дни (максимум выше 35 °C)")
     until(lambda: y_title(dash_duo) == "дней в году", timeout=10)
     assert "Жаркие дни" in dash_duo.find_element("#trends-summary").text
     until(lambda: query(dash_duo).get("var") == ["hot_days_35"], timeout=5)
 
     # untick SSP5-8.5: one scenario fewer on the chart, in the table and in the address
-    box = [el for el in dash_duo.find_elements("#trends-scenarios input") if el.get_attribute("value") == "ssp585"][0]
+    box = [el for el in dash_duo.find_elements(".trends-scenarios input") if el.get_attribute("value") == "ssp585"][0]
     box.click()
     until(lambda: len(traces(dash_duo)) == n_cities * (1 + 2 * 3), timeout=10)
     until(lambda: len(dash_duo.find_elements(".trends-table tbody tr")) == n_cities * 2, timeout=10)
@@ -83,9 +84,9 @@ def test_english_deep_link_restores_the_view_and_bad_values_get_a_notice(dash_du
     assert "Frost days" in heading and "change from 2001–2020" in heading
     assert not dash_duo.find_elements(".notice")
     # the controls show the linked choices
-    shown_cities = dash_duo.find_element("#trends-cities").text
+    shown_cities = " ".join(el.text for el in dash_duo.find_elements(".page-trends .mantine-MultiSelect-pill"))
     assert all(names[c] in shown_cities for c in chosen)
-    checked = [el.get_attribute("value") for el in dash_duo.find_elements("#trends-scenarios input") if el.is_selected()]
+    checked = [el.get_attribute("value") for el in dash_duo.find_elements(".trends-scenarios input") if el.is_selected()]
     assert checked == ["ssp585"]
     assert [el.get_attribute("value") for el in dash_duo.find_elements("#trends-baseline input") if el.is_selected()] == ["2001-2020"]
     assert [el.get_attribute("value") for el in dash_duo.find_elements("#trends-mode input") if el.is_selected()] == ["change"]

@@ -1,0 +1,153 @@
+"""Charts of the presenter slides and of the exported files (Plotly figures, no Dash).
+
+The same figure builders as the pages wherever a page has one (`ranking_figure`,
+`decomposition_figure`, the action plans' `city_status_figure`), restyled for a projector:
+larger type and markers, thicker lines, no hover-only information. Charts that only the slides
+need (rank stability, hazard levels, climate change by 2050) are built here from domain queries.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.charts import DIMENSION_COLOURS, base_layout, decomposition_figure, ranking_figure
+from domain.risk_index import DIMENSION_ORDER
+from i18n import format_number, format_share, t
+
+# IPCC AR6 scenario colours, as on the trends page.
+SCENARIO_COLOURS = {"ssp126": "#173c66", "ssp245": "#e07b00", "ssp585": "#951b1e"}
+SCREEN_FONT = 18
+IMAGE_FONT = 20
+
+
+def for_projector(fig: go.Figure, font: int = SCREEN_FONT, height: int | None = None) -> go.Figure:
+    """Larger type and markers, autosized to its box (or a fixed height for an image)."""
+    scale = font / 13
+    fig.update_layout(font=dict(size=font, color="#102a43"), autosize=height is None,
+                      margin=dict(l=10, r=30, t=16, b=10))
+    if height is not None:
+        fig.update_layout(height=height)
+    else:
+        fig.layout.height = None
+    fig.update_layout(legend=dict(font=dict(size=font - 2)), uniformtext=dict(minsize=font - 6, mode="hide"))
+    if fig.layout.legend.title.text:
+        fig.update_layout(legend_title_side="top")
+    for axis in ("xaxis", "yaxis"):
+        title = fig.layout[axis].title.text
+        if isinstance(title, str) and len(title) > 28:
+            fig.layout[axis].title.font.size = font - 4   # long axis titles fit under narrower plots
+    for trace in fig.data:
+        if getattr(trace, "textfont", None) is not None and trace.type in ("bar", "scatter", "heatmap"):
+            size = trace.textfont.size if isinstance(trace.textfont.size, (int, float)) else 13
+            trace.textfont.size = round(size * scale)
+        if trace.type == "scatter" and trace.marker is not None and isinstance(trace.marker.size, (int, float)):
+            trace.marker.size = round(trace.marker.size * scale)
+    return fig
+
+
+def overview_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang: str) -> go.Figure:
+    """The overview's ranking: composite risk with its three dimensions."""
+    fig = ranking_figure(ranked, dimension_names, lang)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.14, x=0))
+    return fig
+
+
+def compare_figure(table: pd.DataFrame, column: str, level: str, names: dict, dimension: str | None,
+                   axis_title: str, lang: str) -> go.Figure:
+    """The comparison: ranked risk with its dimensions, or one bar per city for any other level."""
+    if level == "risk":
+        ranked = table.rename(columns={"score": "risk"}).assign(name=table["city_id"].map(names["city"]))
+        fig = ranking_figure(ranked, names["dimension"], lang)
+        fig.update_layout(xaxis_title_text=t("compare.axis", lang))
+        return fig
+    df = table.dropna(subset=[column]).sort_values(column)
+    colour = DIMENSION_COLOURS.get(dimension or "", "#52606d")
+    labels = [format_number(v, lang, 1 if column != "value" or abs(v) < 1000 else 0) for v in df[column]]
+    fig = go.Figure(go.Bar(y=df["city_id"].map(names["city"]), x=df[column], orientation="h", marker_color=colour,
+                           text=labels, textposition="outside", cliponaxis=False, textfont=dict(size=13)))
+    layout = base_layout(lang)
+    xaxis = dict(title=axis_title, gridcolor="#e4e7eb", zeroline=True, zerolinecolor="#9aa5b1")
+    if column == "score":
+        xaxis["range"] = [0, 10.9]
+    layout.update(xaxis=xaxis, yaxis=dict(automargin=True), showlegend=False, bargap=0.3)
+    fig.update_layout(**layout)
+    return fig
+
+
+def stability_figure(shares: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
+    """Cities by rank: the share of weightings in which each city takes each rank."""
+    z = shares.to_numpy(dtype=float)
+    text = [[format_share(v, lang) if v >= 0.005 else "" for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[t("compare.stability.rank", lang, rank=int(r)) for r in shares.columns],
+        y=[city_names.get(c, c) for c in shares.index], zmin=0, zmax=1, text=text, texttemplate="%{text}",
+        textfont=dict(size=14), colorscale=[[0, "#f5f7fa"], [1, "#0b5394"]], showscale=False, xgap=3, ygap=3))
+    layout = base_layout(lang)
+    layout.update(xaxis=dict(side="top"), yaxis=dict(autorange="reversed", automargin=True))
+    fig.update_layout(**layout)
+    return fig
+
+
+def city_figure(decomp: pd.DataFrame, names: dict, lang: str) -> go.Figure:
+    """The city profile's chart: each category against the coalition median."""
+    fig = decomposition_figure(decomp, names, lang)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.16, x=0))
+    return fig
+
+
+def hazards_figure(hazards: pd.DataFrame, levels: pd.DataFrame, lang: str) -> go.Figure:
+    """One bar per hazard, its length and colour the hazard level, the level written on it."""
+    top = float(levels["rank"].max())
+    df = hazards.iloc[::-1]
+    fig = go.Figure(go.Bar(
+        y=df["name"], x=df["rank"] + 1, orientation="h", marker_color=df["colour"].tolist(),
+        text=df["level_name"], textposition="inside", insidetextanchor="start", textfont=dict(size=13),
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    for tr in fig.data:
+        tr.textfont.color = ["#1f2933" if c in ("#fdd0a2", "#fd8d3c") else "#ffffff" for c in df["colour"]]
+    layout = base_layout(lang)
+    ticks = levels.sort_values("rank")
+    layout.update(xaxis=dict(range=[0, top + 1.05], tickvals=(ticks["rank"] + 1).tolist(), showticklabels=False,
+                             gridcolor="#e4e7eb", title=t("profile.hazard_level", lang)),
+                  yaxis=dict(automargin=True), showlegend=False, bargap=0.25)
+    fig.update_layout(**layout)
+    return fig
+
+
+def trends_figure(horizons: pd.DataFrame, city_names: dict[str, str], axis_title: str, year: int,
+                  lang: str, digits: int = 1) -> go.Figure:
+    """Change by `year` per city (rows) and scenario (bars), whiskers from p10 to p90."""
+    df = horizons[horizons["year"] == year]
+    high = df[df["scenario"] == "ssp585"].set_index("city_id")["change"]
+    order = list(dict.fromkeys(df["city_id"]))
+    order = sorted(order, key=lambda c: float(high.get(c, float("nan"))) if pd.notna(high.get(c)) else -1e9)
+    fig = go.Figure()
+    for scen, colour in SCENARIO_COLOURS.items():
+        part = df[df["scenario"] == scen].set_index("city_id").reindex(order)
+        if part["change"].isna().all():
+            continue
+        fig.add_bar(y=[city_names.get(c, c) for c in order], x=part["change"], orientation="h",
+                    name=t(f"trends.scen.{scen}", lang), marker_color=colour,
+                    error_x=dict(type="data", symmetric=False, array=(part["change_p90"] - part["change"]).tolist(),
+                                 arrayminus=(part["change"] - part["change_p10"]).tolist(), color="#52606d",
+                                 thickness=1.5, width=4),
+                    text=[format_number(v, lang, digits) if v == v else "" for v in part["change"]],
+                    textposition="inside", insidetextanchor="end", textfont=dict(size=12, color="#ffffff"))
+    layout = base_layout(lang)
+    layout.update(barmode="group", bargap=0.22, xaxis=dict(title=axis_title, gridcolor="#e4e7eb", zeroline=True,
+                                                           zerolinecolor="#52606d", rangemode="tozero"),
+                  yaxis=dict(automargin=True), legend=dict(orientation="h", yanchor="top", y=-0.16, x=0,
+                                                           traceorder="normal"))
+    fig.update_layout(**layout)
+    return fig
+
+
+def actions_figure(by_city: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
+    """Action plans: the /actions page's chart (actions per city stacked by status)."""
+    from components.action_views import city_status_figure  # present only with action plans
+    return city_status_figure(by_city, city_names, lang)
+
+
+def dimension_names(tables, lang: str) -> dict[str, str]:
+    dims = tables["dimensions"]
+    return {d: n for d, n in zip(dims["dimension"], dims[f"name_{lang}"]) if d in DIMENSION_ORDER}

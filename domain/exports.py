@@ -1,0 +1,925 @@
+"""Presenter decks and export documents: which slides, and what each one says.
+
+Pure functions (no Dash, no Flask, no files, no browser). The presenter page (`/present`), the
+PowerPoint files and the PDF brief (`services/exports.py`) all take their words and numbers from
+here, so a slide says the same thing on the projector, in the PPTX and in the PDF. UI words come
+from the translation catalogue (`i18n`, plain Python), place, indicator and hazard names from the
+tables' `_ru`/`_en` columns. Every builder takes the tables and query results it needs as
+arguments (the services pass cached ones), so tests call them directly.
+
+Deck tokens (the `slides` query parameter of `/present`: comma-separated, in order):
+
+| token | slide |
+|---|---|
+| `overview` | coalition overview: ranking by risk index and headline figures |
+| `compare` | the comparison of the chosen cities with the chosen weights |
+| `stability` | how stable the ranking is when the weights vary |
+| `city:<city_id>` | one city: risk, what drives it, hazards, past disasters |
+| `hazards:<city_id>` | one city's hazard profile and past disasters |
+| `trends` or `trends:<variable>` | projected climate change by 2050 per city and scenario |
+| `actions` | action-plan progress (only when the build holds action plans) |
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Mapping
+
+import pandas as pd
+
+from domain import compare
+from domain.risk_index import DIMENSION_ORDER, IndexWeights
+from i18n import format_day, format_int, format_number, format_share, t
+
+Tables = Mapping[str, pd.DataFrame]
+
+KINDS = ("overview", "compare", "stability", "city", "hazards", "trends", "actions")
+CITY_KINDS = ("city", "hazards")
+STATUSES = ("sourced", "estimated", "illustrative")
+TREND_HORIZON = 2050
+TREND_LATE = 2080
+DEFAULT_TREND_VARIABLE = "tmean"
+MAX_SLIDES = 60
+AUTO_CHOICES = (0, 10, 15, 20, 30, 45, 60, 90, 120)
+AUTO_MIN, AUTO_MAX = 3, 600
+_TOKEN = re.compile(r"^[a-z_]+(:[a-z0-9_\-]+)?$")
+
+
+# --- which slides -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SlideRef:
+    """One slide of a deck: its kind and, for city slides and trends, its argument."""
+
+    kind: str
+    arg: str | None = None
+
+    @property
+    def token(self) -> str:
+        return f"{self.kind}:{self.arg}" if self.arg else self.kind
+
+
+def has_actions(tables: Tables) -> bool:
+    """Whether the build holds action plans (the action-progress slide is offered only then)."""
+    names = tables.tables if hasattr(tables, "tables") else tables
+    return "actions" in names and len(tables["actions"]) > 0
+
+
+def has_climate(tables: Tables) -> bool:
+    names = tables.tables if hasattr(tables, "tables") else tables
+    return "climate_series" in names and len(tables["climate_series"]) > 0
+
+
+def city_ids_by_rank(tables: Tables) -> list[str]:
+    """Member cities, highest risk first (cities without a score last, in table order)."""
+    risk = tables["risk"].set_index("city_id")
+    order = list(tables["cities"]["city_id"])
+    ranked = sorted(order, key=lambda c: (risk["rank"].get(c, math.inf) if c in risk.index else math.inf,
+                                          order.index(c)))
+    return ranked
+
+
+def trend_variables(tables: Tables) -> list[str]:
+    if not has_climate(tables):
+        return []
+    from domain import climate  # present only with climate series
+    return climate.available_variables(tables)
+
+
+def available_slides(tables: Tables) -> list[SlideRef]:
+    """Every slide this build can show, in the default deck order."""
+    refs = [SlideRef("overview"), SlideRef("compare")]
+    refs += [SlideRef("city", c) for c in city_ids_by_rank(tables)]
+    if DEFAULT_TREND_VARIABLE in trend_variables(tables):
+        refs.append(SlideRef("trends"))
+    if has_actions(tables):
+        refs.append(SlideRef("actions"))
+    return refs
+
+
+def optional_slides(tables: Tables) -> list[SlideRef]:
+    """Slides offered in the deck editor beyond the default deck."""
+    refs = [SlideRef("stability")]
+    refs += [SlideRef("hazards", c) for c in city_ids_by_rank(tables)]
+    refs += [SlideRef("trends", v) for v in trend_variables(tables) if v != DEFAULT_TREND_VARIABLE]
+    return refs
+
+
+def is_valid(ref: SlideRef, tables: Tables) -> bool:
+    if ref.kind in ("overview", "compare", "stability"):
+        return ref.arg is None
+    if ref.kind in CITY_KINDS:
+        return ref.arg in set(tables["cities"]["city_id"])
+    if ref.kind == "trends":
+        return (ref.arg or DEFAULT_TREND_VARIABLE) in trend_variables(tables)
+    if ref.kind == "actions":
+        return ref.arg is None and has_actions(tables)
+    return False
+
+
+def parse_slides(text: str | None, tables: Tables) -> tuple[list[SlideRef], list[str]]:
+    """The deck asked for in the URL, and the tokens that were not understood (never raises).
+
+    Empty or missing text gives the default deck. `trends:tmean` is the same slide as `trends`.
+    Repeats are allowed (a presenter may come back to a slide); the deck is capped at 60 slides.
+    """
+    if text is None or not str(text).strip():
+        return available_slides(tables), []
+    refs: list[SlideRef] = []
+    bad: list[str] = []
+    for raw in str(text).split(","):
+        token = raw.strip().lower()
+        if not token:
+            continue
+        if not _TOKEN.match(token):
+            bad.append(raw.strip()[:40])
+            continue
+        kind, _, arg = token.partition(":")
+        ref = SlideRef(kind, arg or None)
+        if ref.kind == "trends" and ref.arg == DEFAULT_TREND_VARIABLE:
+            ref = SlideRef("trends")
+        if ref.kind in KINDS and is_valid(ref, tables):
+            refs.append(ref)
+        else:
+            bad.append(token[:40])
+    return refs[:MAX_SLIDES], bad
+
+
+def slides_param(refs: list[SlideRef]) -> str:
+    return ",".join(r.token for r in refs)
+
+
+def parse_auto(text: str | None) -> tuple[int, bool]:
+    """Auto-advance interval in seconds (0 = off) and whether the value was understood."""
+    if text is None or str(text).strip() in ("", "0", "off"):
+        return 0, True
+    try:
+        value = int(float(str(text).strip()))
+    except ValueError:
+        return 0, False
+    if value < AUTO_MIN or value > AUTO_MAX:
+        return min(max(value, AUTO_MIN), AUTO_MAX), False
+    return value, True
+
+
+def parse_position(text: str | None, count: int) -> int:
+    """The 1-based slide number in the URL, clipped to the deck (1 when missing or malformed)."""
+    try:
+        value = int(str(text))
+    except (TypeError, ValueError):
+        return 1
+    return min(max(value, 1), max(count, 1))
+
+
+# --- compare choices (the comparison's query string) ---------------------------------------------
+
+@dataclass
+class CompareChoice:
+    """The comparison a user has on screen: cities, level, item, scale and weights."""
+
+    cities: list[str]
+    level: str = "risk"
+    item: str | None = None
+    scale: str = "scaled"
+    weights: IndexWeights = field(default_factory=IndexWeights)
+
+
+def compare_choice(query: Mapping[str, str], tables: Tables) -> CompareChoice:
+    """Read the comparison's choices from its query string; unknown values fall back to defaults.
+
+    The same parameters as `/compare` (`cities`, `level`, `item`, `scale`, `w_<key>`); the page
+    itself reports bad values, an export quietly uses the defaults instead.
+    """
+    members = list(tables["cities"]["city_id"])
+    asked = [c.strip() for c in str(query.get("cities", "")).split(",") if c.strip()]
+    cities = [c for c in members if c in set(asked)] or members
+    level = query.get("level", "risk")
+    if level not in compare.LEVELS:
+        level = "risk"
+    item = query.get("item")
+    items = compare.level_items(tables, level)
+    if level == "risk":
+        item = None
+    elif item not in items:
+        item = items[0] if items else None
+    scale = query.get("scale", "scaled")
+    if scale not in ("scaled", "raw", "per_capita") or level != "indicator":
+        scale = "scaled"
+    if scale == "per_capita" and item not in compare.per_capita_indicators(tables):
+        scale = "scaled"
+    weights, _ = compare.parse_weights(query, tables)
+    weights, _ = compare.ensure_dimension_weights(compare.full_weights(tables, weights), tables)
+    return CompareChoice(cities, level, item, scale, weights)
+
+
+def compare_query(choice: CompareChoice, tables: Tables) -> dict[str, str]:
+    """The query string of a comparison: only what differs from the defaults."""
+    query: dict[str, str] = {}
+    if set(choice.cities) != set(tables["cities"]["city_id"]):
+        query["cities"] = ",".join(choice.cities)
+    if choice.level != "risk":
+        query["level"] = choice.level
+        if choice.item:
+            query["item"] = choice.item
+    if choice.scale != "scaled":
+        query["scale"] = choice.scale
+    query.update(compare.weights_to_query(choice.weights, tables))
+    return query
+
+
+# --- what a slide says --------------------------------------------------------------------------
+
+@dataclass
+class Slide:
+    """Words and numbers of one slide (the chart is built separately from the same data)."""
+
+    ref: SlideRef
+    title: str
+    subtitle: str = ""
+    numbers: list[tuple[str, str]] = field(default_factory=list)   # (value, label)
+    points: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)                 # notes only
+    summary: str = ""                                                # the chart in one sentence
+    sources: list[str] = field(default_factory=list)                 # formatted, most used first
+    status_counts: dict[str, int] = field(default_factory=dict)
+    status_line: str = ""
+    path: str = "/"                                                  # the dashboard view it shows
+
+    @property
+    def illustrative(self) -> bool:
+        return self.status_counts.get("illustrative", 0) > 0
+
+    def notes(self, lang: str) -> str:
+        """Speaker notes: what the chart shows, the points, data status and every source."""
+        parts = [self.summary] if self.summary else []
+        parts += [f"• {p}" for p in self.points]
+        parts += [f"– {d}" for d in self.details]
+        parts.append(self.status_line)
+        if self.illustrative:
+            parts.append(t("present.illustrative_warning", lang))
+        if self.sources:
+            parts.append(t("export.sources", lang) + ":")
+            parts += [f"{i}. {s}" for i, s in enumerate(self.sources, 1)]
+        parts.append(t("export.view", lang, path=self.path))
+        return "\n".join(p for p in parts if p)
+
+
+def num(value, lang: str, digits: int = 1) -> str:
+    return format_number(None if value is None or pd.isna(value) else float(value), lang, digits)
+
+
+def signed(value, lang: str, digits: int = 1) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    text = format_number(abs(float(value)), lang, digits)
+    if text.strip("0,. ") == "":
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+def source_label(source_id: str | None, sources: pd.DataFrame) -> str:
+    """'Publisher, year. Title. URL' for the notes and the brief."""
+    if source_id is None or (isinstance(source_id, float) and math.isnan(source_id)):
+        return ""
+    table = sources.set_index("source_id")
+    if source_id not in table.index:
+        return str(source_id)
+    row = table.loc[source_id]
+    head = str(row.get("publisher") or row.get("title") or source_id)
+    year = row.get("year")
+    if isinstance(year, (int, float)) and year == year:
+        head += f", {int(year)}"
+    title = row.get("title")
+    out = head + (f". {title}" if isinstance(title, str) and title and title != head else "")
+    url = row.get("url")
+    if isinstance(url, str) and url.startswith("http"):
+        out += f". {url}"
+    return out
+
+
+def source_list(ids: pd.Series | list, sources: pd.DataFrame) -> list[str]:
+    """Distinct sources, the most cited first (then by id), formatted."""
+    series = pd.Series(list(ids), dtype="object").dropna()
+    series = series[series.astype(str) != ""]
+    if series.empty:
+        return []
+    counts = series.value_counts()
+    ordered = sorted(counts.index, key=lambda s: (-counts[s], str(s)))
+    return [source_label(s, sources) for s in ordered]
+
+
+def count_statuses(statuses, national: int = 0) -> dict[str, int]:
+    values = pd.Series(list(statuses), dtype="object").dropna()
+    counts = {s: int((values == s).sum()) for s in STATUSES}
+    counts["national"] = int(national)
+    return counts
+
+
+def status_line(counts: Mapping[str, int], lang: str) -> str:
+    if not counts.get("national"):
+        return t("export.status_line_plain", lang, sourced=format_int(counts.get("sourced", 0), lang),
+                 estimated=format_int(counts.get("estimated", 0), lang),
+                 illustrative=format_int(counts.get("illustrative", 0), lang))
+    return t("export.status_line", lang, sourced=format_int(counts.get("sourced", 0), lang),
+             estimated=format_int(counts.get("estimated", 0), lang),
+             illustrative=format_int(counts.get("illustrative", 0), lang),
+             national=format_int(counts.get("national", 0), lang))
+
+
+def _names(tables: Tables, lang: str) -> dict[str, dict]:
+    col = f"name_{lang}"
+    return {
+        "city": dict(zip(tables["cities"]["city_id"], tables["cities"][col])),
+        "dimension": dict(zip(tables["dimensions"]["dimension"], tables["dimensions"][col])),
+        "category": dict(zip(tables["categories"]["category_id"], tables["categories"][col])),
+        "indicator": dict(zip(tables["indicators"]["indicator_id"], tables["indicators"][col])),
+        "unit": dict(zip(tables["indicators"]["indicator_id"], tables["indicators"][f"unit_{lang}"])),
+        "hazard": dict(zip(tables["hazard_types"]["hazard_type"], tables["hazard_types"][col])),
+        "level": dict(zip(tables["hazard_levels"]["level"], tables["hazard_levels"][col])),
+    }
+
+
+def _link(path: str, lang: str, query: Mapping[str, str] | None = None) -> str:
+    from urllib.parse import urlencode
+    return f"{path}?{urlencode({'lang': lang, **(query or {})})}"
+
+
+def _index_statuses(tables: Tables, city_ids: list[str] | None = None) -> tuple[dict[str, int], list[str]]:
+    scores = tables["indicator_scores"]
+    if city_ids is not None:
+        scores = scores[scores["city_id"].isin(city_ids)]
+    present = scores.dropna(subset=["value"]) if "value" in scores else scores
+    national = int((present["value_scope"] == "country").sum()) if "value_scope" in present else 0
+    return count_statuses(present["status"], national), list(present["source_id"])
+
+
+def overview_slide(tables: Tables, ranked: pd.DataFrame, lang: str) -> Slide:
+    """The coalition at a glance: members, residents, highest risk, classes, coverage."""
+    scored = ranked.dropna(subset=["risk"])
+    numbers = [(format_int(len(ranked), lang), t("overview.cities", lang)),
+               (format_int(ranked["population"].sum(), lang), t("overview.people", lang))]
+    points = []
+    if len(scored):
+        top, low = scored.iloc[0], scored.iloc[-1]
+        numbers.append((f"{top['name']} · {num(top['risk'], lang)}", t("overview.highest", lang)))
+        if len(scored) >= 2:
+            points.append(t("overview.ranking_summary", lang, first=top["name"], score=num(top["risk"], lang),
+                            last=low["name"], low=num(low["risk"], lang)))
+        classes = scored.groupby(["risk_class", "class_name"], sort=False).size().reset_index(name="n")
+        order = {c: i for i, c in enumerate(tables["risk_classes"].sort_values("lower", ascending=False)["class_id"])}
+        classes = classes.assign(_o=classes["risk_class"].map(order)).sort_values("_o")
+        points.append(t("present.overview.classes", lang,
+                        classes="; ".join(f"{r['class_name']}: {', '.join(scored.loc[scored['risk_class'] == r['risk_class'], 'name'])}"
+                                          for _, r in classes.iterrows())))
+    numbers.append((format_share(float(ranked["coverage"].mean()), lang), t("present.mean_coverage", lang)))
+    counts, source_ids = _index_statuses(tables)
+    points.append(t("overview.ranking_note", lang))
+    members = tables["cities"]["member_since"].dropna().astype(str)
+    founded = format_day(members.min(), lang) if len(members) else "—"
+    return Slide(
+        ref=SlideRef("overview"), title=t("present.overview.title", lang),
+        subtitle=t("present.overview.subtitle", lang, cities=format_int(len(ranked), lang), date=founded),
+        numbers=numbers, points=points,
+        summary=t("present.overview.summary", lang, cities=format_int(len(scored), lang)),
+        sources=source_list(source_ids + list(ranked["population_source_id"]), tables["sources"]),
+        status_counts=counts, status_line=status_line(counts, lang), path=_link("/", lang))
+
+
+def weights_text(choice: CompareChoice, tables: Tables, lang: str) -> str:
+    """'Weights: Hazard & exposure 1 · Vulnerability 1 · …' plus changed category weights."""
+    nm = _names(tables, lang)
+    base = compare.default_weights(tables)
+    dims = " · ".join(f"{nm['dimension'][d]} {num(choice.weights.dimensions.get(d, 1.0), lang)}" for d in DIMENSION_ORDER)
+    changed = [c for c, w in choice.weights.categories.items() if abs(w - base.categories.get(c, 1.0)) > 1e-9]
+    text = t("present.compare.weights", lang, weights=dims)
+    if changed:
+        text += " " + t("present.compare.changed", lang, items=", ".join(
+            f"{nm['category'].get(c, c)} {num(choice.weights.categories[c], lang)}" for c in changed))
+    return text
+
+
+def item_name(choice: CompareChoice, tables: Tables, lang: str) -> str:
+    if choice.level == "risk":
+        return t("index.risk", lang)
+    nm = _names(tables, lang)
+    return nm[choice.level].get(choice.item, str(choice.item))
+
+
+def compare_value_column(choice: CompareChoice) -> str:
+    if choice.level == "indicator" and choice.scale == "raw":
+        return "value"
+    if choice.level == "indicator" and choice.scale == "per_capita":
+        return "per_capita"
+    return "score"
+
+
+def compare_slide(tables: Tables, choice: CompareChoice, table: pd.DataFrame, shares: pd.DataFrame | None,
+                  rows: pd.DataFrame | None, lang: str) -> Slide:
+    """The comparison on screen: the chosen cities on the chosen level with the chosen weights.
+
+    `table` is `compare.compare_table(...)` for the choice, `shares` its rank shares (or None),
+    `rows` the indicator rows behind it (for statuses and sources; or None).
+    """
+    nm = _names(tables, lang)
+    col = compare_value_column(choice)
+    shown = table.dropna(subset=[col]).sort_values(col, ascending=False)
+    what = item_name(choice, tables, lang)
+    unit = nm["unit"].get(choice.item, "") if col == "value" else ""
+    fmt = (lambda v: f"{num(v, lang, 2 if abs(v) < 10 else 1 if abs(v) < 1000 else 0)} {unit}".strip()) \
+        if col == "value" else (lambda v: num(v, lang))
+    numbers, points = [], []
+    if len(shown):
+        first = shown.iloc[0]
+        numbers.append((f"{nm['city'][first['city_id']]} · {fmt(first[col])}", t("present.compare.highest", lang, item=what)))
+        last = shown.iloc[-1]
+        if len(shown) >= 2:
+            numbers.append((f"{nm['city'][last['city_id']]} · {fmt(last[col])}", t("present.compare.lowest", lang)))
+            order = " > ".join(f"{nm['city'][r['city_id']]} ({fmt(r[col])})" for _, r in shown.iterrows())
+            points.append(f"{what}: {order}.")
+    if shares is not None and len(shares) >= 2:
+        top = shares.index[0]
+        numbers.append((format_share(float(shares.iloc[0][1]), lang),
+                        t("present.compare.stable_top", lang, city=nm["city"].get(top, top))))
+    numbers.append((format_int(len(choice.cities), lang), t("present.compare.cities", lang)))
+    points.append(weights_text(choice, tables, lang))
+    if rows is not None and len(rows):
+        present = rows.dropna(subset=["value"])
+        counts = count_statuses(present["status"], int((present["value_scope"] == "country").sum()))
+        ids = list(present["source_id"])
+    else:
+        counts, ids = _index_statuses(tables, choice.cities)
+    subtitle = f"{what}: " + ", ".join(nm["city"][c] for c in choice.cities)
+    return Slide(
+        ref=SlideRef("compare"), title=t("present.compare.title", lang), subtitle=subtitle,
+        numbers=numbers, points=points,
+        summary=t("present.compare.summary", lang, item=what, cities=format_int(len(shown), lang)),
+        sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
+        path=_link("/compare", lang, compare_query(choice, tables)))
+
+
+def stability_slide(tables: Tables, choice: CompareChoice, shares: pd.DataFrame, draws: int, lang: str) -> Slide:
+    """How often each city takes each rank when the weights vary around the chosen ones."""
+    nm = _names(tables, lang)
+    numbers, points = [], []
+    if len(shares) >= 1:
+        for city, row in list(shares.iterrows())[:3]:
+            rank = int(row.idxmax())
+            numbers.append((format_share(float(row.max()), lang),
+                            t("present.stability.item", lang, city=nm["city"].get(city, city), rank=rank)))
+    modal = {city: int(row.idxmax()) for city, row in shares.iterrows()}
+    stable = sum(1 for k, city in enumerate(shares.index) if modal[city] == k + 1 and shares.loc[city, k + 1] >= 0.9)
+    points.append(t("present.stability.stable", lang, stable=format_int(stable, lang), total=format_int(len(shares), lang)))
+    points.append(t("present.stability.method", lang, draws=format_int(draws, lang)))
+    points.append(weights_text(choice, tables, lang))
+    counts, ids = _index_statuses(tables, choice.cities)
+    return Slide(
+        ref=SlideRef("stability"), title=t("present.stability.title", lang),
+        subtitle=t("present.stability.subtitle", lang, draws=format_int(draws, lang)),
+        numbers=numbers, points=points, summary=t("present.stability.summary", lang),
+        sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
+        path=_link("/compare", lang, compare_query(choice, tables)))
+
+
+def hazard_rows(tables: Tables, city_id: str, lang: str) -> pd.DataFrame:
+    """A city's hazards, highest level first: name, level, level name, colour, evidence, status, source."""
+    levels = tables["hazard_levels"].set_index("level")
+    types = tables["hazard_types"].set_index("hazard_type")
+    hz = tables["hazards"][tables["hazards"]["city_id"] == city_id].copy()
+    hz["rank"] = hz["level"].map(levels["rank"])
+    hz["order"] = hz["hazard_type"].map(types["sort_order"])
+    hz["name"] = hz["hazard_type"].map(types[f"name_{lang}"])
+    hz["level_name"] = hz["level"].map(levels[f"name_{lang}"])
+    hz["colour"] = hz["level"].map(levels["colour"])
+    hz["evidence"] = hz[f"evidence_{lang}"]
+    return hz.sort_values(["rank", "order"], ascending=[False, True]).reset_index(drop=True)
+
+
+def event_rows(tables: Tables, city_id: str, lang: str) -> pd.DataFrame:
+    """A city's past disasters, most recent first, with hazard name and impacts in words."""
+    ev = tables["events"][tables["events"]["city_id"] == city_id].copy()
+    types = tables["hazard_types"].set_index("hazard_type")
+    ev["hazard"] = ev["hazard_type"].map(types[f"name_{lang}"]).fillna(ev["hazard_type"])
+    ev["title"] = ev[f"title_{lang}"]
+    ev["when"] = [format_day(d, lang) for d in ev["start_date"]]
+    ev["impacts"] = [impacts_text(r, lang) for _, r in ev.iterrows()]
+    return ev.sort_values(["start_date", "event_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def impacts_text(event: pd.Series, lang: str) -> str:
+    parts = []
+    for col, key in (("deaths", "profile.deaths"), ("affected", "profile.affected"), ("damage_usd", "profile.damage")):
+        if pd.notna(event.get(col)):
+            parts.append(t(key, lang, value=format_int(event[col], lang)))
+    return " · ".join(parts)
+
+
+def drivers_text(city_name: str, decomp: pd.DataFrame, drivers: pd.DataFrame, tables: Tables, lang: str,
+                 limit: int = 3) -> tuple[str, list[str]]:
+    """(head sentence, strongest drivers as short phrases) — the profile's wording."""
+    nm = _names(tables, lang)
+    risk = decomp[decomp["level"] == "risk"].iloc[0]
+    head = t("profile.drivers_head", lang, city=city_name, score=num(risk["score"], lang), median=num(risk["median"], lang))
+    items = [t("profile.driver_item", lang, name=nm[r["level"]].get(r["id"], r["id"]), score=num(r["score"], lang),
+               median=num(r["median"], lang), push=num(r["push"], lang, 2))
+             for _, r in drivers.head(limit).iterrows()]
+    return head, items
+
+
+def city_slide(tables: Tables, city_id: str, ranked: pd.DataFrame, decomp: pd.DataFrame, drivers: pd.DataFrame,
+               lang: str) -> Slide:
+    """One city: its risk and class, rank, what lifts it, main hazards and past disasters."""
+    nm = _names(tables, lang)
+    city = tables["cities"].set_index("city_id").loc[city_id]
+    row = ranked.set_index("city_id").loc[city_id]
+    total = int(ranked["risk"].notna().sum())
+    numbers = [(num(row["risk"], lang), t("index.risk", lang) + (f" · {row['class_name']}" if isinstance(row["class_name"], str) else ""))]
+    if pd.notna(row["rank"]):
+        numbers.append((f"{int(row['rank'])} / {total}", t("present.city.rank", lang)))
+    numbers.append((format_int(city["population"], lang),
+                    t("present.city.population", lang, year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—")))
+    numbers.append((format_share(float(row["coverage"]), lang), t("overview.coverage", lang)))
+    head, items = drivers_text(city[f"name_{lang}"], decomp, drivers, tables, lang, limit=2)
+    points = [head + (" " + t("present.city.drivers", lang, items="; ".join(items)) if items else "")]
+    hz = hazard_rows(tables, city_id, lang)
+    high = hz[hz["level"] == "high"]["name"].tolist()
+    medium = hz[hz["level"] == "medium"]["name"].tolist()
+    if high or medium:
+        points.append(t("present.city.hazards", lang, high=", ".join(high) or "—", medium=", ".join(medium) or "—"))
+    ev = event_rows(tables, city_id, lang)
+    own = ev[ev["context"] == "city"] if "context" in ev else ev
+    if len(ev):
+        latest = ev.iloc[0]
+        points.append(t("present.city.events", lang, count=format_int(len(own), lang), total=format_int(len(ev), lang),
+                        latest=f"{latest['title']} ({latest['when']})"))
+    counts, ids = _index_statuses(tables, [city_id])
+    hz_counts = count_statuses(list(hz["status"]) + list(ev["status"]))
+    for s in STATUSES:
+        counts[s] += hz_counts[s]
+    ids = ids + list(hz["source_id"]) + list(ev["source_id"]) + [city.get("population_source_id")]
+    return Slide(
+        ref=SlideRef("city", city_id), title=city[f"name_{lang}"],
+        subtitle=f"{city[f'country_{lang}']} · {city[f'admin1_{lang}']}",
+        numbers=numbers, points=points,
+        summary=t("present.city.summary", lang, city=city[f"name_{lang}"]),
+        sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
+        path=_link(f"/city/{city_id}", lang))
+
+
+def hazards_slide(tables: Tables, city_id: str, lang: str) -> Slide:
+    """One city's hazard profile (level per hazard, with evidence) and its recorded disasters."""
+    city = tables["cities"].set_index("city_id").loc[city_id]
+    hz = hazard_rows(tables, city_id, lang)
+    ev = event_rows(tables, city_id, lang)
+    levels_desc = tables["hazard_levels"].sort_values("rank", ascending=False)
+    numbers = [(format_int(int((hz["level"] == lvl).sum()), lang), t("present.hazards.count", lang, level=name))
+               for lvl, name in zip(levels_desc["level"], levels_desc[f"name_{lang}"]) if (hz["level"] == lvl).any()][:3]
+    own = ev[ev["context"] == "city"] if "context" in ev else ev
+    numbers.append((format_int(len(own), lang), t("overview.events", lang)))
+    points = []
+    for lvl, name in zip(levels_desc["level"], levels_desc[f"name_{lang}"]):
+        names = hz.loc[hz["level"] == lvl, "name"].tolist()
+        if names and lvl in ("high", "medium"):
+            points.append(f"{name}: {', '.join(names)}")
+    for _, e in ev.head(2).iterrows():
+        points.append(f"{e['when']}: {e['title']}" + (f" ({e['impacts']})" if e["impacts"] else ""))
+    details = [f"{r['name']} — {r['level_name']}: {r['evidence']}" for _, r in hz.iterrows()]
+    counts = count_statuses(list(hz["status"]) + list(ev["status"]))
+    return Slide(
+        ref=SlideRef("hazards", city_id), title=t("present.hazards.title", lang, city=city[f"name_{lang}"]),
+        subtitle=t("present.hazards.subtitle", lang), numbers=numbers, points=points, details=details,
+        summary=t("present.hazards.summary", lang, city=city[f"name_{lang}"]),
+        sources=source_list(list(hz["source_id"]) + list(ev["source_id"]), tables["sources"]),
+        status_counts=counts, status_line=status_line(counts, lang), path=_link(f"/city/{city_id}", lang))
+
+
+def unit_text(unit: str, lang: str) -> str:
+    keys = {"°C": "trends.unit.c", "days/yr": "trends.unit.days", "mm/yr": "trends.unit.mm", "%": "trends.unit.pct"}
+    return t(keys[unit], lang) if unit in keys else unit
+
+
+def trends_slide(tables: Tables, variable: str, horizons: pd.DataFrame, lang: str) -> Slide:
+    """Projected change of one climate variable by 2050 (and 2080) per city and scenario.
+
+    `horizons` is `climate.horizon_table(data, cities, variable, scenarios, horizons=(2050, 2080))`.
+    """
+    from domain import climate
+    nm = _names(tables, lang)
+    digits = 1 if variable == "tmean" else 0
+    unit = unit_text(climate.change_unit(variable), lang)
+    variable_name = t(f"trends.var.{variable}", lang)
+    base = climate.DEFAULT_BASELINE.replace("-", "–")
+    numbers, points = [], []
+    mid = horizons[horizons["year"] == TREND_HORIZON].dropna(subset=["change"])
+    for scen in climate.PROJECTIONS:
+        part = mid[mid["scenario"] == scen]
+        if part.empty:
+            continue
+        lo, hi = part["change"].min(), part["change"].max()
+        value = signed(lo, lang, digits) if abs(hi - lo) < 10 ** -digits else f"{signed(lo, lang, digits)}…{signed(hi, lang, digits)}"
+        numbers.append((f"{value} {unit}".strip(), t("present.trends.by", lang, year=TREND_HORIZON,
+                                                    scenario=t(f"trends.scen_short.{scen}", lang))))
+    late = horizons[(horizons["year"] == TREND_LATE) & (horizons["scenario"] == climate.PROJECTIONS[-1])].dropna(subset=["change"])
+    if len(late):
+        top = late.loc[late["change"].idxmax()]
+        points.append(t("present.trends.late", lang, year=TREND_LATE, scenario=t(f"trends.scen_short.{climate.PROJECTIONS[-1]}", lang),
+                        city=nm["city"].get(top["city_id"], top["city_id"]), change=f"{signed(top['change'], lang, digits)} {unit}".strip()))
+    base_means = horizons.drop_duplicates("city_id").set_index("city_id")["baseline_mean"].dropna()
+    if len(base_means):
+        points.append(t("present.trends.baseline", lang, base=base, low=f"{num(base_means.min(), lang, digits)}",
+                        high=f"{num(base_means.max(), lang, digits)}",
+                        unit=unit_text(climate.CLIMATE_UNITS.get(variable, ""), lang)))
+    points.append(t("present.trends.spread", lang))
+    series = climate.table(tables)
+    mine = series[series["variable"] == variable]
+    counts = count_statuses(mine.drop_duplicates(["city_id", "scenario"])["status"])
+    return Slide(
+        ref=SlideRef("trends", None if variable == DEFAULT_TREND_VARIABLE else variable),
+        title=t("present.trends.title", lang, variable=variable_name),
+        subtitle=t("present.trends.subtitle", lang, year=TREND_HORIZON, base=base, unit=unit),
+        numbers=numbers, points=points,
+        summary=t("present.trends.summary", lang, variable=variable_name, year=TREND_HORIZON, base=base),
+        sources=source_list(mine.drop_duplicates(["city_id", "scenario", "source_id"])["source_id"], tables["sources"]),
+        status_counts=counts, status_line=t("export.status_series", lang,
+                                            statuses=", ".join(t(f"status.{s}", lang) for s in STATUSES if counts.get(s))),
+        path=_link("/trends", lang, {"var": variable} if variable != DEFAULT_TREND_VARIABLE else None))
+
+
+def money(value: float, lang: str) -> str:
+    if value is None or value != value:
+        return "—"
+    if abs(value) >= 1_000_000:
+        return t("present.usd_m", lang, value=format_number(value / 1_000_000, lang, 1))
+    return t("present.usd", lang, value=format_int(value, lang))
+
+
+def actions_slide(tables: Tables, frame: pd.DataFrame, totals: Mapping[str, float], lang: str) -> Slide:
+    """Action-plan progress across the coalition: counts by status, progress, funding.
+
+    `frame` is the current actions table (baseline with saved updates), `totals` the summary of
+    `domain.actions.summary(frame, today)`.
+    """
+    numbers = [
+        (format_int(totals["actions"], lang), t("present.actions.count", lang)),
+        (format_share(totals["weighted_progress"] / 100, lang) if totals["weighted_progress"] == totals["weighted_progress"] else "—",
+         t("present.actions.progress", lang)),
+        (format_int(totals["completed"], lang), t("present.actions.completed", lang)),
+        (f"{format_int(totals['delayed'], lang)} / {format_int(totals['overdue'], lang)}", t("present.actions.late", lang)),
+    ]
+    points = [t("present.actions.funding", lang, funded=money(totals["funded"], lang), budget=money(totals["budget"], lang),
+                gap=money(totals["gap"], lang),
+                share=format_share(totals["funded"] / totals["budget"], lang) if totals["budget"] else "—")]
+    points.append(t("present.actions.weighting", lang))
+    status_col = "data_status" if "data_status" in frame else "status"
+    counts = count_statuses(frame[status_col])
+    return Slide(
+        ref=SlideRef("actions"), title=t("present.actions.title", lang),
+        subtitle=t("present.actions.subtitle", lang, cities=format_int(frame["city_id"].nunique(), lang)),
+        numbers=numbers, points=points, summary=t("present.actions.summary", lang),
+        sources=source_list(frame["source_id"] if "source_id" in frame else [], tables["sources"]),
+        status_counts=counts, status_line=status_line(counts, lang), path=_link("/actions", lang))
+
+
+# --- the PDF brief of a city ----------------------------------------------------------------------
+
+def esc(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return html.escape(str(value))
+
+
+BRIEF_CSS = """
+@page { size: A4; margin: 16mm 15mm 18mm 15mm;
+  @top-left { content: string(coalition); font-size: 8pt; color: #52606d; }
+  @top-right { content: string(cityname); font-size: 8pt; color: #52606d; }
+  @bottom-left { content: string(version); font-size: 7.5pt; color: #52606d; }
+  @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #52606d; } }
+@page :first { @top-left { content: none; } @top-right { content: none; } }
+html { font-family: "DejaVu Sans", sans-serif; font-size: 9pt; color: #1f2933; line-height: 1.35; }
+h1 { font-size: 21pt; margin: 0 0 1mm; string-set: cityname content(); color: #102a43; }
+h2 { font-size: 12pt; margin: 4mm 0 1.5mm; color: #102a43; border-bottom: 1.5pt solid #0b5394; padding-bottom: 1mm; }
+.coalition { string-set: coalition content(); font-size: 9pt; color: #52606d; margin: 0; }
+.version { string-set: version content(); display: block; font-size: 8pt; color: #52606d; }
+.lead { font-size: 10.5pt; margin: 1mm 0 3mm; }
+.risk { display: flex; gap: 3mm; align-items: stretch; margin: 2mm 0 1mm; }
+.risk-box { border: 1pt solid #d9e2ec; border-radius: 2mm; padding: 1.5mm 3mm; flex: 1; }
+.risk-box.main { flex: 1.3; border-color: #0b5394; }
+.risk-value { font-size: 22pt; font-weight: bold; line-height: 1.1; }
+.dim-value { font-size: 15pt; font-weight: bold; line-height: 1.2; }
+.class-chip, .level { display: inline-block; padding: .3mm 2mm; border-radius: 1.5mm; font-weight: bold; font-size: 8.5pt; }
+table { border-collapse: collapse; width: 100%; margin: 1mm 0 2mm; }
+th, td { text-align: left; vertical-align: top; padding: .8mm 1.4mm; border-bottom: .5pt solid #d9e2ec; }
+table.rows td { font-size: 8pt; line-height: 1.3; }
+thead th { background: #f0f4f8; font-size: 8.5pt; }
+.facts th { width: 32%; font-weight: normal; color: #52606d; }
+.small, .note { font-size: 8pt; color: #52606d; }
+.badge { font-size: 7.5pt; border: .6pt solid; border-radius: 1mm; padding: 0 1mm; white-space: nowrap; }
+.badge-sourced { color: #1a6b3c; } .badge-estimated { color: #8a4b00; } .badge-illustrative { color: #6b2c91; }
+.badge-national { color: #3e4c59; }
+.chart { width: 100%; margin: 1mm 0; }
+.warning { border-left: 3pt solid #6b2c91; padding: 1mm 3mm; background: #f7f0fa; margin: 2mm 0; }
+ol.sources { font-size: 7.2pt; padding-left: 6mm; margin: 0; columns: 2; column-gap: 6mm; }
+.index-sources { font-size: 7.2pt; color: #3e4c59; }
+ol.sources li { margin-bottom: .6mm; overflow-wrap: anywhere; }
+.keep { break-inside: avoid; }
+.page-break { break-before: page; }
+"""
+
+
+def badge(status: str, lang: str, national: bool = False) -> str:
+    out = f'<span class="badge badge-{esc(status)}">{esc(t(f"status.{status}", lang))}</span>' if status in STATUSES else ""
+    if national:
+        out += f' <span class="badge badge-national">{esc(t("status.national", lang))}</span>'
+    return out
+
+
+def text_colour(background: str) -> str:
+    h = str(background).lstrip("#")
+    try:
+        r, g, b = (int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return "#1f2933"
+    return "#1f2933" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55 else "#ffffff"
+
+
+@dataclass
+class BriefInputs:
+    """Everything the brief of a city shows, gathered by the service from cached queries."""
+
+    city_id: str
+    ranked: pd.DataFrame
+    decomp: pd.DataFrame
+    drivers: pd.DataFrame
+    build_id: str
+    built_at: str
+    today: date
+    chart_png: bytes | None = None          # decomposition chart
+    hazard_png: bytes | None = None         # hazard levels chart
+    climate_lines: list[str] = field(default_factory=list)
+    climate_statuses: list[str] = field(default_factory=list)
+    climate_sources: list[str] = field(default_factory=list)
+    actions_line: str | None = None
+    actions_statuses: list[str] = field(default_factory=list)
+    actions_sources: list[str] = field(default_factory=list)
+    max_events: int = 6
+
+
+def _img(png: bytes | None, alt: str) -> str:
+    if not png:
+        return ""
+    import base64
+    return f'<img class="chart" alt="{esc(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+
+
+def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
+    """The city brief as one HTML document for WeasyPrint (A4, 2–4 pages, every value sourced)."""
+    cid = inputs.city_id
+    city = tables["cities"].set_index("city_id").loc[cid]
+    name = city[f"name_{lang}"]
+    row = inputs.ranked.set_index("city_id").loc[cid]
+    total = int(inputs.ranked["risk"].notna().sum())
+    src_ids: list[str] = []
+    number: dict[str, int] = {}
+
+    def cite(source_id) -> str:
+        if source_id is None or (isinstance(source_id, float) and math.isnan(source_id)) or source_id == "":
+            return ""
+        if source_id not in number:
+            number[source_id] = len(number) + 1
+            src_ids.append(source_id)
+        return f"[{number[source_id]}]"
+
+    colour = row.get("colour") if isinstance(row.get("colour"), str) else "#d9e2ec"
+    class_chip = (f'<span class="class-chip" style="background:{esc(colour)};color:{text_colour(colour)}">{esc(row["class_name"])}</span>'
+                  if isinstance(row.get("class_name"), str) else "")
+    built = format_day(inputs.built_at[:10], lang, "medium") if inputs.built_at else "—"
+    parts = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{esc(name)} — {esc(t("export.brief", lang))}</title>',
+             f"<style>{BRIEF_CSS}</style></head><body>"]
+    parts.append(f'<p class="coalition">{esc(t("app.name", lang))}</p>')
+    parts.append(f"<h1>{esc(name)}</h1>")
+    parts.append(f'<p class="lead">{esc(t("export.brief_lead", lang, country=city[f"country_{lang}"], region=city[f"admin1_{lang}"], date=format_day(inputs.today.isoformat(), lang)))}</p>')
+    parts.append(f'<span class="version">{esc(t("export.version", lang, build=inputs.build_id[:8], date=built))}</span>')
+    rank = t("overview.rank", lang, rank=int(row["rank"]), total=total) if pd.notna(row["rank"]) else ""
+    nm = _names(tables, lang)
+    dims = inputs.decomp[inputs.decomp["level"] == "dimension"].set_index("id")
+    strip = [f'<div class="risk-box main"><div class="small">{esc(t("index.risk", lang))}</div>'
+             f'<span class="risk-value">{esc(num(row["risk"], lang))}</span> {class_chip}'
+             f'<div class="small">{esc(rank)} · {esc(t("overview.coverage", lang))} '
+             f'{esc(t("overview.coverage_value", lang, share=format_share(float(row["coverage"]), lang), present=int(row["indicators_present"]), total=int(row["indicators_total"])))}</div></div>']
+    for d in DIMENSION_ORDER:
+        if d in dims.index:
+            strip.append(f'<div class="risk-box"><div class="small">{esc(nm["dimension"].get(d, d))}</div>'
+                         f'<div class="dim-value">{esc(num(dims.at[d, "score"], lang))}</div>'
+                         f'<div class="small">{esc(t("profile.vs_median", lang, median=num(dims.at[d, "median"], lang)))}</div></div>')
+    parts.append(f'<div class="risk">{"".join(strip)}</div><p class="small">{esc(t("export.scale_note", lang))}</p>')
+    # key facts
+    facts = [
+        (t("profile.country", lang), esc(city[f"country_{lang}"]), ""),
+        (t("profile.admin1", lang), esc(city[f"admin1_{lang}"]), ""),
+        (t("city.population", lang), esc(t("profile.population_value", lang, value=format_int(city["population"], lang),
+                                            year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—")),
+         cite(city.get("population_source_id"))),
+        (t("profile.area", lang), esc(t("profile.area_value", lang, value=num(city["area_km2"], lang))), cite(city.get("area_source_id"))),
+        (t("profile.elevation", lang), esc(t("profile.elevation_value", lang, value=format_int(city["elevation_m"], lang))),
+         cite(city.get("elevation_source_id"))),
+        (t("profile.member_since", lang), esc(format_day(city["member_since"], lang)), ""),
+    ]
+    parts.append(f'<h2>{esc(t("profile.facts", lang))}</h2><table class="facts">')
+    parts += [f"<tr><th>{esc(k)}</th><td>{v} <span class=\"small\">{c}</span></td></tr>" for k, v, c in facts]
+    parts.append("</table>")
+    # drivers and decomposition
+    head, items = drivers_text(name, inputs.decomp, inputs.drivers, tables, lang, limit=4)
+    parts.append(f'<h2>{esc(t("profile.decomposition", lang))}</h2>')
+    parts.append(f"<p><strong>{esc(head)}</strong> " + (esc(t("present.city.drivers", lang, items="; ".join(items))) if items else
+                                                        esc(t("profile.drivers_none", lang))) + "</p>")
+    parts.append(f'<div class="keep">{_img(inputs.chart_png, t("present.city.summary", lang, city=name))}'
+                 f'<p class="note">{esc(t("export.decomposition_note", lang))}</p></div>')
+    # hazards
+    hz = hazard_rows(tables, cid, lang)
+    parts.append(f'<h2>{esc(t("profile.hazards", lang))}</h2>')
+    parts.append(f'<p class="note">{esc(t("profile.hazards_intro", lang))}</p>')
+    if inputs.hazard_png:
+        parts.append(f'<div class="keep">{_img(inputs.hazard_png, t("present.hazards.summary", lang, city=name))}</div>')
+    if len(hz):
+        parts.append(f'<table class="rows"><thead><tr><th>{esc(t("export.hazard", lang))}</th><th>{esc(t("profile.hazard_level", lang))}</th>'
+                     f'<th>{esc(t("export.evidence", lang))}</th><th>{esc(t("export.status", lang))}</th></tr></thead><tbody>')
+        for _, h in hz.iterrows():
+            chip = f'<span class="level" style="background:{esc(h["colour"])};color:{text_colour(h["colour"])}">{esc(h["level_name"])}</span>'
+            parts.append(f"<tr class=\"keep\"><td>{esc(h['name'])}</td><td>{chip}</td><td>{esc(h['evidence'])}</td>"
+                         f"<td>{badge(h['status'], lang)} <span class=\"small\">{cite(h['source_id'])}</span></td></tr>")
+        parts.append("</tbody></table>")
+    else:
+        parts.append(f"<p>{esc(t('profile.no_hazards', lang))}</p>")
+    # past disasters
+    ev = event_rows(tables, cid, lang)
+    parts.append(f'<h2>{esc(t("profile.disasters", lang))}</h2><p class="note">{esc(t("profile.disasters_help", lang))}</p>')
+    if len(ev):
+        parts.append(f'<table class="rows"><thead><tr><th>{esc(t("export.date", lang))}</th><th>{esc(t("export.event", lang))}</th>'
+                     f'<th>{esc(t("export.impacts", lang))}</th><th>{esc(t("export.status", lang))}</th></tr></thead><tbody>')
+        for _, e in ev.head(inputs.max_events).iterrows():
+            context = e.get("context") if e.get("context") in ("city", "regional", "national") else "city"
+            parts.append(f"<tr class=\"keep\"><td>{esc(e['when'])}</td><td><strong>{esc(e['title'])}</strong><br>"
+                         f"<span class=\"small\">{esc(e['hazard'])} · {esc(t(f'profile.context.{context}', lang))}</span></td>"
+                         f"<td>{esc(e['impacts'] or t('profile.no_impacts', lang))}</td>"
+                         f"<td>{badge(e['status'], lang)} <span class=\"small\">{cite(e['source_id'])}</span></td></tr>")
+        parts.append("</tbody></table>")
+        if len(ev) > inputs.max_events:
+            parts.append(f'<p class="note">{esc(t("export.more_events", lang, count=format_int(len(ev) - inputs.max_events, lang)))}</p>')
+    else:
+        parts.append(f"<p>{esc(t('profile.no_events', lang))}</p>")
+    # climate and actions
+    if inputs.climate_lines:
+        parts.append(f'<div class="keep"><h2>{esc(t("profile.climate", lang))}</h2><ul>')
+        parts += [f"<li>{esc(line)}</li>" for line in inputs.climate_lines]
+        parts.append(f'</ul><p class="small">{" ".join(badge(s, lang) for s in inputs.climate_statuses)} '
+                     f'{" ".join(cite(s) for s in inputs.climate_sources)}</p></div>')
+    if inputs.actions_line:
+        parts.append(f'<div class="keep"><h2>{esc(t("profile.actions", lang))}</h2><p>{esc(inputs.actions_line)}</p>'
+                     f'<p class="small">{" ".join(badge(s, lang) for s in inputs.actions_statuses)} '
+                     f'{" ".join(cite(s) for s in inputs.actions_sources)}</p></div>')
+    # index values' statuses and sources
+    scores = tables["indicator_scores"]
+    mine = scores[scores["city_id"] == cid]
+    mine = mine.dropna(subset=["value"]) if "value" in mine else mine
+    counts = count_statuses(mine["status"], int((mine["value_scope"] == "country").sum()) if "value_scope" in mine else 0)
+    parts.append(f'<div class="keep"><h2>{esc(t("export.data_status", lang))}</h2>'
+                 f"<p>{esc(status_line(counts, lang))}</p>")
+    parts.append("<p class=\"small\">" + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES) + "</p>")
+    if counts.get("illustrative"):
+        parts.append(f'<p class="warning">{esc(t("present.illustrative_warning", lang))}</p>')
+    parts.append("</div>")
+    parts.append(f'<h2>{esc(t("export.sources", lang))}</h2><ol class="sources">')
+    parts += [f"<li>{esc(source_label(s, tables['sources']))}</li>" for s in src_ids]
+    parts.append("</ol>")
+    groups = source_groups(mine["source_id"], tables["sources"])
+    if groups:
+        parts.append(f'<p class="index-sources"><strong>{esc(t("export.index_sources", lang, count=format_int(len(mine), lang)))}</strong> '
+                     + esc("; ".join(f"{name} ({format_int(n, lang)})" for name, n in groups)) + "</p>")
+    parts.append(f'<p class="note">{esc(t("export.method_note", lang))}</p>')
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def source_groups(ids: pd.Series, sources: pd.DataFrame) -> list[tuple[str, int]]:
+    """Sources of many values, grouped by publisher and year, most used first: [(label, values)]."""
+    table = sources.set_index("source_id")
+    labels = []
+    for sid in pd.Series(list(ids), dtype="object").dropna():
+        if sid in table.index:
+            row = table.loc[sid]
+            label = str(row.get("publisher") or row.get("title") or sid)
+            year = row.get("year")
+            labels.append(label + (f", {int(year)}" if isinstance(year, (int, float)) and year == year else ""))
+        else:
+            labels.append(str(sid))
+    counts = pd.Series(labels, dtype="object").value_counts()
+    return sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0]))
+
+
+def file_name(kind: str, lang: str, ext: str, city_id: str | None = None, today: date | None = None) -> str:
+    """'ccca-deck-en-2026-11-26.pptx', 'ccca-osh-brief-ru-….pdf' (ASCII only)."""
+    stamp = (today or date.today()).isoformat()
+    stem = "-".join(p for p in ("ccca", city_id, kind, lang, stamp) if p)
+    return re.sub(r"[^a-z0-9\-]", "-", stem.lower()) + f".{ext}"

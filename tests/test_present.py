@@ -1,0 +1,192 @@
+"""Presenter mode: deck tokens, slide contents in both languages, and the page in a browser
+(keyboard, counter, URL, no chrome, no scrollbars, nothing from outside hosts, Escape, editor)."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs
+
+import pytest
+from dash.testing.wait import until
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from domain import exports as dx
+
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+
+
+# --- deck tokens (pure) ---------------------------------------------------------------------------
+
+def test_default_deck_has_every_view(built_data):
+    refs, bad = dx.parse_slides(None, built_data)
+    tokens = [r.token for r in refs]
+    assert bad == []
+    assert tokens[:2] == ["overview", "compare"]
+    cities = [c for c in tokens if c.startswith("city:")]
+    assert sorted(cities) == sorted(f"city:{c}" for c in built_data["cities"]["city_id"])
+    ranked = built_data["risk"].sort_values("rank")["city_id"].tolist()
+    assert cities == [f"city:{c}" for c in ranked], "cities ordered by risk, highest first"
+    assert "trends" in tokens
+    assert ("actions" in tokens) == dx.has_actions(built_data)
+
+
+def test_slides_parameter_keeps_order_and_reports_bad_tokens(built_data):
+    refs, bad = dx.parse_slides("city:osh, Overview,trends:tmean,city:atlantis,<script>,trends:precip,", built_data)
+    assert [r.token for r in refs] == ["city:osh", "overview", "trends", "trends:precip"]
+    assert bad == ["city:atlantis", "<script>"]
+    assert dx.slides_param(refs) == "city:osh,overview,trends,trends:precip"
+    many, _ = dx.parse_slides(",".join(["overview"] * 100), built_data)
+    assert len(many) == dx.MAX_SLIDES
+
+
+def test_auto_and_position_are_clipped():
+    assert dx.parse_auto(None) == (0, True) and dx.parse_auto("20") == (20, True)
+    assert dx.parse_auto("1") == (dx.AUTO_MIN, False) and dx.parse_auto("abc") == (0, False)
+    assert dx.parse_position("3", 9) == 3 and dx.parse_position("42", 9) == 9 and dx.parse_position("x", 9) == 1
+
+
+def test_compare_choice_reads_the_comparison_query(built_data):
+    choice = dx.compare_choice({"cities": "osh,dushanbe,nowhere", "w_vulnerability": "2", "level": "bogus"}, built_data)
+    assert choice.cities == [c for c in built_data["cities"]["city_id"] if c in ("osh", "dushanbe")]
+    assert choice.level == "risk" and choice.weights.dimensions["vulnerability"] == 2.0
+    query = dx.compare_query(choice, built_data)
+    assert query["cities"] == ",".join(choice.cities) and query["w_vulnerability"] == "2"
+
+
+# --- slide contents (cached queries, so inside the app) ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def app_ctx(dash_app):
+    with dash_app.server.app_context():
+        yield
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_every_slide_says_something_sourced_in_its_language(app_ctx, lang):
+    from services import exports
+
+    refs, _ = exports.deck_refs(None)
+    refs += [dx.SlideRef("stability"), dx.SlideRef("hazards", "osh"), dx.SlideRef("trends", "hot_days_35")]
+    for ref in refs:
+        slide, figure = exports.build_slide(ref, lang)
+        assert slide.title and slide.numbers and slide.points, ref
+        assert slide.sources, f"{ref.token}: no sources"
+        assert sum(slide.status_counts.get(s, 0) for s in dx.STATUSES) > 0, ref
+        assert len(figure.data) > 0, ref
+        text = " ".join([slide.title, slide.subtitle, *slide.points, slide.status_line])
+        if lang == "ru":
+            assert CYRILLIC.search(text), ref
+        else:
+            assert not CYRILLIC.search(slide.status_line + " ".join(l for _, l in slide.numbers)), ref
+    city, _ = exports.build_slide(dx.SlideRef("city", "osh"), lang)
+    assert city.title == ("Ош" if lang == "ru" else "Osh")
+    notes = city.notes(lang)
+    assert ("Источники" if lang == "ru" else "Sources") in notes and "/city/osh" in notes
+
+
+def test_actions_slide_only_when_the_build_has_plans(app_ctx, built_data, monkeypatch):
+    from services import exports
+
+    without = dict(built_data.tables)
+    without.pop("actions", None)
+
+    class Bare:
+        tables = without
+
+        def __getitem__(self, name):
+            return without[name]
+
+    assert "actions" not in [r.token for r in dx.available_slides(Bare())]
+    monkeypatch.setattr(exports.data_access, "get_data", lambda: Bare())
+    refs, bad = exports.deck_refs("overview,actions")
+    assert [r.token for r in refs] == ["overview"] and bad == ["actions"]
+
+
+# --- the page in a browser --------------------------------------------------------------------------
+
+def _state(driver) -> dict:
+    return driver.execute_script("""
+        var d = document.getElementById('present-deck');
+        var cur = document.querySelector('.slide.is-current');
+        var de = document.documentElement;
+        var header = document.querySelector('.site-header');
+        return {counter: document.getElementById('present-counter').textContent,
+                token: cur ? cur.dataset.token : null, index: d.dataset.index,
+                search: window.location.search, path: window.location.pathname,
+                headerShown: !!(header && header.offsetParent !== null),
+                overflowX: de.scrollWidth > de.clientWidth, overflowY: de.scrollHeight > de.clientHeight,
+                hosts: performance.getEntriesByType('resource').map(function (r) { return new URL(r.name).hostname; })};
+    """)
+
+
+def test_deck_keyboard_counter_url_offline_and_escape(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    driver = dash_duo.driver
+    driver.set_window_size(1280, 720)
+    driver.get(dash_duo.server_url + "/present?slides=overview,city:osh,trends,hazards:osh&lang=en&auto=0")
+    dash_duo.wait_for_text_to_equal("#present-counter", "1 / 4", timeout=20)
+    until(lambda: len(driver.find_elements(By.CSS_SELECTOR, ".slide.is-current .main-svg")) > 0, timeout=15)
+    state = _state(driver)
+    assert state["token"] == "overview" and not state["headerShown"]
+    assert not state["overflowX"] and not state["overflowY"], state
+    body = driver.find_element(By.TAG_NAME, "body")
+
+    def press(key, counter, token):
+        body.send_keys(key)
+        dash_duo.wait_for_text_to_equal("#present-counter", counter, timeout=5)
+        s = _state(driver)
+        assert s["token"] == token, s
+        assert parse_qs(s["search"].lstrip("?"))["slide"] == [counter.split(" ")[0]]
+        return s
+
+    press(Keys.ARROW_RIGHT, "2 / 4", "city:osh")
+    press(Keys.PAGE_DOWN, "3 / 4", "trends")
+    press(Keys.SPACE, "4 / 4", "hazards:osh")
+    press(Keys.ARROW_RIGHT, "4 / 4", "hazards:osh")      # stays on the last slide without auto-advance
+    press(Keys.ARROW_LEFT, "3 / 4", "trends")
+    press(Keys.PAGE_UP, "2 / 4", "city:osh")
+    press(Keys.HOME, "1 / 4", "overview")
+    state = press(Keys.END, "4 / 4", "hazards:osh")
+    assert "slides=overview" in state["search"] and "lang=en" in state["search"]
+    # The hidden slides' charts were drawn too; nothing was fetched from another host.
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".slide .main-svg")) >= 4
+    hosts = set(state["hosts"])
+    assert hosts and hosts <= {"127.0.0.1", "localhost"}, hosts
+    # Reloading opens the same slide.
+    driver.refresh()
+    dash_duo.wait_for_text_to_equal("#present-counter", "4 / 4", timeout=20)
+    assert _state(driver)["token"] == "hazards:osh"
+    hosts = set(_state(driver)["hosts"])
+    assert hosts <= {"127.0.0.1", "localhost"}, hosts
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    until(lambda: driver.execute_script("return window.location.pathname") == "/", timeout=10)
+    assert "lang=en" in driver.execute_script("return window.location.search")
+    until(lambda: driver.find_elements(By.CSS_SELECTOR, ".page-overview")
+          and not driver.find_elements(By.ID, "present-deck"), timeout=20)
+    until(lambda: driver.find_element(By.CSS_SELECTOR, ".site-header").is_displayed(), timeout=5)
+    assert dash_duo.get_logs() == []
+
+
+def test_editor_orders_slides_and_starts_the_deck(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    driver = dash_duo.driver
+    driver.set_window_size(1366, 900)
+    driver.get(dash_duo.server_url + "/present?lang=ru&edit=1&slides=overview,city:osh,trends&auto=20")
+    dash_duo.wait_for_text_to_equal("#page-title", "Режим презентации", timeout=20)
+    items = lambda: [li.get_attribute("data-token") for li in driver.find_elements(By.CSS_SELECTOR, "#present-order li")]
+    assert items() == ["overview", "city:osh", "trends"]
+    assert driver.find_element(By.CSS_SELECTOR, ".site-header").is_displayed(), "the editor keeps the shell"
+    driver.find_element(By.CSS_SELECTOR, "#present-order li:nth-child(3) button[title='Выше']").click()
+    until(lambda: items() == ["overview", "trends", "city:osh"], timeout=5)
+    driver.find_element(By.CSS_SELECTOR, "#present-order li:nth-child(1) button[title='Убрать']").click()
+    until(lambda: items() == ["trends", "city:osh"], timeout=5)
+    until(lambda: "slides=trends,city:osh" in driver.find_element(By.ID, "present-start").get_attribute("href"), timeout=5)
+    href = driver.find_element(By.ID, "present-start").get_attribute("href")
+    assert "auto=20" in href and "lang=ru" in href
+    driver.find_element(By.ID, "present-start").click()
+    dash_duo.wait_for_text_to_equal("#present-counter", "1 / 2", timeout=20)
+    assert driver.execute_script("return document.querySelector('.slide.is-current').dataset.token") == "trends"
+    assert driver.execute_script("return document.getElementById('present-deck').dataset.auto") == "20"
+    title = driver.find_element(By.CSS_SELECTOR, ".slide.is-current .slide-title").text
+    assert CYRILLIC.search(title), title
+    assert dash_duo.get_logs() == []

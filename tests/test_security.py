@@ -203,7 +203,7 @@ def test_unknown_user_and_wrong_password_look_and_take_the_same(client, editor, 
     cases = {"wrong password": (editor.username, "wrong password!!"), "unknown user": ("nobody-at-all", "pw"),
              "disabled user": (disabled.username, h.PASSWORD)}
     samples: dict[str, list[float]] = {k: [] for k in cases}
-    for _ in range(5):  # interleaved, so a busy machine slows every case alike
+    for _ in range(3):  # interleaved, so a busy machine slows every case alike
         for key, (name, password) in cases.items():
             started = time.perf_counter()
             assert db.authenticate(engine, name, password) is None

@@ -147,7 +147,7 @@ def run_load(base: str, users: int, seconds: float, events: dict) -> list[dict]:
     return results
 
 
-def scenario(stack: Stack, capsys, load_seconds: float, users: int) -> None:
+def scenario(stack: Stack, capsys, load_seconds: float, users: int, pages: int) -> None:
     import redis
 
     base = stack.url
@@ -190,13 +190,16 @@ def scenario(stack: Stack, capsys, load_seconds: float, users: int) -> None:
     cache.flushall()
     cache.shutdown(nosave=True)
     cache.close()
-    paths = ["/", "/compare", "/map", "/trends", "/actions", "/data", "/glossary", "/login"]
+    paths = ["/", "/compare", "/map", "/trends", "/actions", "/data", "/glossary", "/login"][:pages]
     served = failed = 0
     for _round in range(2):
         for path in paths:
             for r in (requests.get(base + path, timeout=30),
                       requests.post(base + "/_dash-update-component", json=h.route_body(path, "?lang=en"), timeout=60)):
                 served, failed = served + (r.status_code == 200), failed + (r.status_code != 200)
+    for instance in (a, b):  # nginx may have sent all the cached calls to one of them: call both
+        r = requests.post(instance + "/_dash-update-component", json=h.route_body("/data", "?lang=en"), timeout=60)
+        served, failed = served + (r.status_code == 200), failed + (r.status_code != 200)
     # the sign-in rate limiter counts in memory meanwhile: sign-in still answers (no 500)
     outage = requests.Session()
     answer = outage.post(a + "/auth/login", data={"username": admin.username, "password": h.PASSWORD,
@@ -207,7 +210,9 @@ def scenario(stack: Stack, capsys, load_seconds: float, users: int) -> None:
     workers = int(stack.env["WORKERS"])
     figures.append(f"Redis down: {served} requests served, {failed} failed; 'Redis cache unavailable' "
                    f"warnings per instance log {warned} ({workers} worker processes each)")
-    assert failed == 0 and sum(warned.values()) >= 1 and max(warned.values()) <= workers
+    booted = warnings_per_instance(stack.folder, "Booting worker")  # a worker restarted by a busy machine warns anew
+    assert failed == 0 and sum(warned.values()) >= 1, figures[-1]
+    assert all(warned[log] <= booted[log] for log in warned), (figures[-1], booted)  # at most one per process
     stack.run("start")  # starts Redis again (only what is not running)
     cache = redis.Redis(port=stack.redis_port)
 
@@ -266,10 +271,10 @@ def scenario(stack: Stack, capsys, load_seconds: float, users: int) -> None:
 
 @pytest.mark.parametrize("stack", [1], indirect=True)  # 1 worker per instance: quicker to boot in `make test`
 def test_scale_out_stack_survives_redis_loss_and_an_instance_killed_under_load(stack, capsys):
-    scenario(stack, capsys, load_seconds=12, users=6)
+    scenario(stack, capsys, load_seconds=8, users=6, pages=4)
 
 
 @pytest.mark.soak
 @pytest.mark.parametrize("stack", [2], indirect=True)  # the documented topology: 2 workers per instance
 def test_scale_out_stack_soak(stack, capsys):
-    scenario(stack, capsys, load_seconds=60, users=16)
+    scenario(stack, capsys, load_seconds=60, users=16, pages=8)

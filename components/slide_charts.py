@@ -3,7 +3,9 @@
 The same figure builders as the pages wherever a page has one (`ranking_figure`,
 `decomposition_figure`, the action plans' `city_status_figure`), restyled for a projector:
 larger type and markers, thicker lines, no hover-only information. Charts that only the slides
-need (rank stability, hazard levels, climate change by 2050) are built here from domain queries.
+need (rank stability, hazard levels, climate change by 2050, every city's risk outlook) are built
+here from domain queries; a city's outlook is the `/outlook` page's fan chart
+(`components.outlook_panel.city_fan_figure`).
 """
 from __future__ import annotations
 
@@ -138,6 +140,72 @@ def trends_figure(horizons: pd.DataFrame, city_names: dict[str, str], axis_title
                                                            zerolinecolor="#52606d", rangemode="tozero"),
                   yaxis=dict(automargin=True), legend=dict(orientation="h", yanchor="top", y=-0.16, x=0,
                                                            traceorder="normal"))
+    fig.update_layout(**layout)
+    return fig
+
+
+def outlook_figure(ranking: pd.DataFrame, city_names: dict[str, str], classes: pd.DataFrame, scenario: str,
+                   year: int, lang: str) -> go.Figure:
+    """Every city's risk index today (diamond, thin line: its range over weightings) and at `year`
+    under `scenario` (circle: median climate; thick bar: 10th-90th percentile over climate members x
+    weightings), highest risk today at the top, risk classes as pale bands.
+
+    `ranking` is `domain.outlook.ranking_table(result, year)`.
+    """
+    from components.outlook_panel import CLASS_FILL, rgba, scenario_name
+    df = ranking.dropna(subset=["today_risk"]).reset_index(drop=True)
+    colour = SCENARIO_COLOURS.get(scenario, "#1f2933")
+    n = len(df)
+    y_city = [n - 1 - i for i in range(n)]            # first row (highest today) at the top
+    y_today = [y + 0.18 for y in y_city]
+    y_then = [y - 0.18 for y in y_city]
+
+    def segments(lo, hi, ys):
+        xs, yy = [], []
+        for a, b, y in zip(lo, hi, ys):
+            xs += [a, b, None]
+            yy += [y, y, None]
+        return xs, yy
+
+    fig = go.Figure()
+    xs, yy = segments(df["today_risk_p10"], df["today_risk_p90"], y_today)
+    fig.add_scatter(x=xs, y=yy, mode="lines", line=dict(color="#7b8794", width=3), hoverinfo="skip",
+                    showlegend=False, legendgroup="today")
+    fig.add_scatter(x=df["today_risk"], y=y_today, mode="markers+text", name=t("outlook.today", lang),
+                    legendgroup="today", marker=dict(symbol="diamond", size=12, color="#1f2933",
+                                                     line=dict(color="white", width=1)),
+                    text=[format_number(v, lang, 1) for v in df["today_risk"]], textposition="top center",
+                    textfont=dict(size=12, color="#3e4c59"), cliponaxis=False,
+                    hovertemplate="%{y}: %{x:.1f}<extra></extra>")
+    point, lo, hi = df[f"{scenario}_risk"], df[f"{scenario}_risk_p10"], df[f"{scenario}_risk_p90"]
+    xs, yy = segments(lo, hi, y_then)
+    fig.add_scatter(x=xs, y=yy, mode="lines", line=dict(color=rgba(colour, 0.45), width=12),
+                    name=t("present.outlook.legend_range", lang), hoverinfo="skip")
+    fig.add_scatter(x=point, y=y_then, mode="markers", name=t("present.outlook.legend_point", lang, year=year,
+                                                              scenario=scenario_name(scenario, lang)),
+                    marker=dict(symbol="circle", size=11, color=colour, line=dict(color="white", width=1.5)),
+                    hovertemplate="%{x:.1f}<extra></extra>")
+    labels = [f"  {format_number(p, lang, 1)} ({format_number(a, lang, 1)}–{format_number(b, lang, 1)})"
+              if p == p else "" for p, a, b in zip(point, lo, hi)]
+    fig.add_scatter(x=hi, y=y_then, mode="text", text=labels, textposition="middle right",
+                    textfont=dict(size=12, color="#102a43"), showlegend=False, hoverinfo="skip", cliponaxis=False)
+    lows = pd.concat([df["today_risk_p10"], lo]).dropna()
+    highs = pd.concat([df["today_risk_p90"], hi]).dropna()
+    x0 = max(0.0, float(lows.min()) - 0.3) if len(lows) else 0.0
+    x1 = min(10.0, float(highs.max()) + 1.4) if len(highs) else 10.0
+    for _, c in classes.sort_values("lower").iterrows():
+        a, b = max(float(c["lower"]), x0), min(float(c["upper"]), x1)
+        if b <= a:
+            continue
+        fig.add_vrect(x0=a, x1=b, fillcolor=c["colour"], opacity=CLASS_FILL, line_width=0, layer="below")
+        if (b - a) / (x1 - x0) >= 0.12:       # a sliver at the edge keeps its colour but not a label
+            fig.add_annotation(x=(a + b) / 2, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
+                               text=c[f"name_{lang}"], font=dict(size=14, color="#52606d"))
+    layout = base_layout(lang)
+    layout.update(xaxis=dict(range=[x0, x1], title=t("outlook.axis_risk", lang), gridcolor="#e4e7eb", zeroline=False),
+                  yaxis=dict(tickvals=y_city, ticktext=[city_names.get(c, c) for c in df["city_id"]],
+                             range=[-0.6, n - 0.4], automargin=True, showgrid=False, zeroline=False),
+                  legend=dict(orientation="h", yanchor="top", y=-0.16, x=0), hovermode="closest")
     fig.update_layout(**layout)
     return fig
 

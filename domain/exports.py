@@ -17,6 +17,8 @@ Deck tokens (the `slides` query parameter of `/present`: comma-separated, in ord
 | `city:<city_id>` | one city: risk, what drives it, hazards, past disasters |
 | `hazards:<city_id>` | one city's hazard profile and past disasters |
 | `trends` or `trends:<variable>` | projected climate change by 2050 per city and scenario |
+| `outlook` | risk outlook: each city's index today and projected to 2050 under SSP2-4.5 (range) |
+| `outlook:<city_id>` | one city's risk outlook: today and every scenario and horizon, and its main driver |
 | `actions` | action-plan progress (only when the build holds action plans) |
 """
 from __future__ import annotations
@@ -36,12 +38,15 @@ from i18n import format_day, format_int, format_number, format_share, t
 
 Tables = Mapping[str, pd.DataFrame]
 
-KINDS = ("overview", "compare", "stability", "city", "hazards", "trends", "actions")
+KINDS = ("overview", "compare", "stability", "city", "hazards", "trends", "outlook", "actions")
 CITY_KINDS = ("city", "hazards")
 STATUSES = ("sourced", "estimated", "illustrative")
 TREND_HORIZON = 2050
 TREND_LATE = 2080
 DEFAULT_TREND_VARIABLE = "tmean"
+OUTLOOK_SCENARIO = "ssp245"          # the /outlook page's defaults
+OUTLOOK_HORIZON = 2050
+OUTLOOK_TABLES = ("projection_rules", "ssp_population", "climate_series")
 MAX_SLIDES = 60
 AUTO_CHOICES = (0, 10, 15, 20, 30, 45, 60, 90, 120)
 AUTO_MIN, AUTO_MAX = 3, 600
@@ -73,6 +78,12 @@ def has_climate(tables: Tables) -> bool:
     return "climate_series" in names and len(tables["climate_series"]) > 0
 
 
+def has_outlook(tables: Tables) -> bool:
+    """Whether the build has what the risk outlook projects with: rules, population paths, climate."""
+    names = tables.tables if hasattr(tables, "tables") else tables
+    return all(n in names and len(tables[n]) > 0 for n in OUTLOOK_TABLES)
+
+
 def city_ids_by_rank(tables: Tables) -> list[str]:
     """Member cities, highest risk first (cities without a score last, in table order)."""
     risk = tables["risk"].set_index("city_id")
@@ -95,6 +106,8 @@ def available_slides(tables: Tables) -> list[SlideRef]:
     refs += [SlideRef("city", c) for c in city_ids_by_rank(tables)]
     if DEFAULT_TREND_VARIABLE in trend_variables(tables):
         refs.append(SlideRef("trends"))
+    if has_outlook(tables):
+        refs.append(SlideRef("outlook"))
     if has_actions(tables):
         refs.append(SlideRef("actions"))
     return refs
@@ -105,6 +118,8 @@ def optional_slides(tables: Tables) -> list[SlideRef]:
     refs = [SlideRef("stability")]
     refs += [SlideRef("hazards", c) for c in city_ids_by_rank(tables)]
     refs += [SlideRef("trends", v) for v in trend_variables(tables) if v != DEFAULT_TREND_VARIABLE]
+    if has_outlook(tables):
+        refs += [SlideRef("outlook", c) for c in city_ids_by_rank(tables)]
     return refs
 
 
@@ -115,6 +130,8 @@ def is_valid(ref: SlideRef, tables: Tables) -> bool:
         return ref.arg in set(tables["cities"]["city_id"])
     if ref.kind == "trends":
         return (ref.arg or DEFAULT_TREND_VARIABLE) in trend_variables(tables)
+    if ref.kind == "outlook":
+        return has_outlook(tables) and (ref.arg is None or ref.arg in set(tables["cities"]["city_id"]))
     if ref.kind == "actions":
         return ref.arg is None and has_actions(tables)
     return False
@@ -647,6 +664,180 @@ def trends_slide(tables: Tables, variable: str, horizons: pd.DataFrame, lang: st
         path=_link("/trends", lang, {"var": variable} if variable != DEFAULT_TREND_VARIABLE else None))
 
 
+# --- the risk outlook (domain/outlook.py; `result` is its OutlookResult) ------------------------------
+
+def span(lo, hi, lang: str, digits: int = 1) -> str:
+    """'4,1–4,8': a range as the outlook page writes it."""
+    return f"{num(lo, lang, digits)}–{num(hi, lang, digits)}"
+
+
+def scenario_short(scenario: str, lang: str) -> str:
+    return t(f"outlook.scen_short.{scenario}", lang)
+
+
+def outlook_score(result, city_id: str, scenario: str, horizon: int | None = None) -> pd.Series | None:
+    """One row of the outlook's scores: a city today (`scenario="today"`) or at a scenario and horizon."""
+    s = result.scores
+    rows = s[(s["city_id"] == city_id) & (s["scenario"] == scenario)]
+    if horizon is not None:
+        rows = rows[rows["horizon"] == horizon]
+    return rows.iloc[0] if len(rows) else None
+
+
+def outlook_statuses(tables: Tables, result, city_ids: list[str] | None = None, scenario: str | None = None,
+                     horizon: int | None = None) -> tuple[dict[str, int], list[str]]:
+    """Status counts of the values behind projected scores, and their sources.
+
+    One value per city and indicator (median climate member, its worst status over the scenarios
+    and horizons asked for): a value a rule moved is as bad as its rule and driver, a held one at
+    least `estimated`. Sources: today's values, the rules that moved them and their drivers
+    (climate series, population paths).
+    """
+    from domain.outlook import worst_of
+    p = result.projected
+    p = p[p["member"] == "p50"]
+    if city_ids is not None:
+        p = p[p["city_id"].isin(city_ids)]
+    if scenario is not None:
+        p = p[p["scenario"] == scenario]
+    if horizon is not None:
+        p = p[p["horizon"] == horizon]
+    if p.empty:
+        return count_statuses([]), []
+    per = p.groupby(["city_id", "indicator_id"]).agg(status=("status", worst_of), scope=("value_scope", "first"),
+                                                     source_id=("source_id", "first"))
+    counts = count_statuses(per["status"], int((per["scope"] == "country").sum()))
+    moved = p[p["moved"]]
+    rules = tables["projection_rules"].drop_duplicates("rule_id").set_index("rule_id")["source_id"]
+    ids = list(per["source_id"]) + [rules.get(r) for r in moved["rule_id"].drop_duplicates()]
+    drivers = {v for d in moved["driver"].dropna().unique() for v in str(d).split("+")}
+    cities = set(p["city_id"])
+    series = tables["climate_series"]
+    mine = series[series["city_id"].isin(cities) & series["variable"].isin(drivers)]
+    ids += list(mine.drop_duplicates(["city_id", "variable", "source_id"])["source_id"])
+    if "ssp_population" in drivers:
+        iso3 = set(tables["cities"].loc[tables["cities"]["city_id"].isin(cities), "country_iso3"])
+        pop = tables["ssp_population"]
+        ids += list(pop[pop["iso3"].isin(iso3)].drop_duplicates(["iso3", "source_id"])["source_id"])
+    return counts, ids
+
+
+def outlook_slide(tables: Tables, result, lang: str, scenario: str = OUTLOOK_SCENARIO,
+                  horizon: int = OUTLOOK_HORIZON) -> Slide:
+    """Every city's risk index today and projected to `horizon` under `scenario` (point and range),
+    and how often the order of the cities changes between scenarios."""
+    from domain import outlook as ol
+    nm = _names(tables, lang)
+    scen = scenario_short(scenario, lang)
+    scenarios = list(result.meta["scenarios"])
+    tab = ol.ranking_table(result, horizon)
+    scored = tab.dropna(subset=["today_risk", f"{scenario}_risk"])
+    numbers, points, details = [], [], []
+    if len(scored):
+        top = scored.loc[scored[f"{scenario}_risk"].idxmax()]
+        numbers.append((f"{nm['city'][top['city_id']]} · {num(top[f'{scenario}_risk'], lang)}",
+                        t("present.outlook.highest", lang, year=horizon, scenario=scen)))
+        change = scored[f"{scenario}_risk"] - scored["today_risk"]
+        big = change.abs().idxmax()
+        numbers.append((signed(change[big], lang, 2), t("present.outlook.largest_change", lang, year=horizon, scenario=scen,
+                                                        city=nm["city"][scored.at[big, "city_id"]])))
+    oc = result.order_change.set_index(["scenario", "horizon"])["share"]
+    if (scenario, horizon) in oc.index:
+        numbers.append((format_share(float(oc[(scenario, horizon)]), lang),
+                        t("present.outlook.order_share", lang, year=horizon, scenario=scen)))
+    rank_cols = [f"{s}_rank" for s in scenarios]
+    moving = scored[scored[rank_cols].nunique(axis=1) > 1]
+    numbers.append((f"{format_int(len(moving), lang)} / {format_int(len(scored), lang)}",
+                    t("present.outlook.rank_moves", lang, year=horizon)))
+    shares = ", ".join(f"{scenario_short(s, lang)} — {format_share(float(oc[(s, horizon)]), lang)}"
+                       for s in scenarios if (s, horizon) in oc.index)
+    points.append(t("present.outlook.order", lang, year=horizon, shares=shares,
+                    draws=format_int(result.meta.get("draws", 0), lang)))
+    if len(moving):
+        items = "; ".join(f"{nm['city'][r['city_id']]} " + " / ".join(str(int(r[c])) for c in rank_cols)
+                          for _, r in moving.iterrows())
+        points.append(t("present.outlook.rank_differs", lang, year=horizon, items=items,
+                        scenarios=" / ".join(scenario_short(s, lang) for s in scenarios)))
+    else:
+        points.append(t("present.outlook.rank_same", lang, year=horizon))
+    points.append(t("outlook.panel.caveat", lang))
+    for _, r in scored.iterrows():
+        details.append(t("present.outlook.city_line", lang, city=nm["city"][r["city_id"]], today=num(r["today_risk"], lang),
+                         today_range=span(r["today_risk_p10"], r["today_risk_p90"], lang), year=horizon, scenario=scen,
+                         value=num(r[f"{scenario}_risk"], lang),
+                         range=span(r[f"{scenario}_risk_p10"], r[f"{scenario}_risk_p90"], lang),
+                         change=signed(r[f"{scenario}_risk"] - r["today_risk"], lang, 2)))
+    details.append(t("export.outlook_method", lang, draws=format_int(result.meta.get("draws", 0), lang)))
+    counts, ids = outlook_statuses(tables, result, scenario=scenario, horizon=horizon)
+    return Slide(
+        ref=SlideRef("outlook"), title=t("present.outlook.title", lang, year=horizon),
+        subtitle=t("present.outlook.subtitle", lang, year=horizon, scenario=scen),
+        numbers=numbers, points=points, details=details,
+        summary=t("present.outlook.summary", lang, year=horizon, scenario=scen),
+        sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
+        path=_link("/outlook", lang, {"scen": scenario, "h": str(horizon)}))
+
+
+def outlook_city_slide(tables: Tables, result, city_id: str, driver: str, lang: str,
+                       scenario: str = OUTLOOK_SCENARIO, horizon: int = OUTLOOK_HORIZON) -> Slide:
+    """One city's outlook: today and each scenario at `horizon` (point and range), its main driver
+    (`driver`: the outlook page's sentence, `components.outlook_panel.driver_sentence`) and ranks."""
+    from domain import outlook as ol
+    city = tables["cities"].set_index("city_id").loc[city_id]
+    name = city[f"name_{lang}"]
+    scenarios = list(result.meta["scenarios"])
+    horizons = list(result.meta["horizons"])
+    today = outlook_score(result, city_id, ol.TODAY)
+    numbers, points, details = [], [], []
+    if today is None or pd.isna(today["risk"]):
+        numbers.append(("—", t("present.outlook.today_label", lang)))
+        points.append(t("outlook.no_score", lang))
+    else:
+        numbers.append((num(today["risk"], lang), t("present.outlook.today_label", lang)))
+        for s in scenarios:
+            row = outlook_score(result, city_id, s, horizon)
+            if row is not None and pd.notna(row["risk"]):
+                numbers.append((f"{num(row['risk'], lang)} ({signed(row['change'], lang, 2)})",
+                                t("present.outlook.by_range", lang, year=horizon, scenario=scenario_short(s, lang),
+                                  range=span(row["risk_p10"], row["risk_p90"], lang))))
+        if driver:
+            points.append(driver)
+        chosen = outlook_score(result, city_id, scenario, horizon)
+        if chosen is not None and pd.notna(chosen["risk"]):
+            classes = dict(zip(tables["risk_classes"]["class_id"], tables["risk_classes"][f"name_{lang}"]))
+            points.append(t("outlook.summary", lang, city=name, today=num(today["risk"], lang),
+                            today_class=classes.get(today["risk_class"], "—"), year=horizon,
+                            scenario=scenario_short(scenario, lang), value=num(chosen["risk"], lang),
+                            range=span(chosen["risk_p10"], chosen["risk_p90"], lang),
+                            change=signed(chosen["change"], lang, 2),
+                            change_range=f"{signed(chosen['change_p10'], lang, 2)} … {signed(chosen['change_p90'], lang, 2)}"))
+        ranks = []
+        for s in scenarios:
+            row = outlook_score(result, city_id, s, horizon)
+            if row is not None and pd.notna(row["rank"]):
+                ranks.append(f"{scenario_short(s, lang)}: {int(row['rank'])}")
+        if pd.notna(today["rank"]) and ranks:
+            points.append(t("present.outlook.rank", lang, today=int(today["rank"]), year=horizon, ranks=", ".join(ranks),
+                            total=format_int(int(result.scores.loc[result.scores["scenario"] == ol.TODAY, "risk"].notna().sum()), lang)))
+        for h in horizons:
+            for s in scenarios:
+                row = outlook_score(result, city_id, s, h)
+                if row is not None and pd.notna(row["risk"]):
+                    details.append(t("present.outlook.detail", lang, scenario=scenario_short(s, lang), year=h,
+                                     value=num(row["risk"], lang), range=span(row["risk_p10"], row["risk_p90"], lang),
+                                     change=signed(row["change"], lang, 2)))
+    details.append(t("outlook.panel.caveat", lang))
+    details.append(t("export.outlook_method", lang, draws=format_int(result.meta.get("draws", 0), lang)))
+    counts, ids = outlook_statuses(tables, result, [city_id])
+    return Slide(
+        ref=SlideRef("outlook", city_id), title=t("outlook.fan_heading", lang, city=name),
+        subtitle=t("present.outlook.city_subtitle", lang, scenario=scenario_short(scenario, lang)),
+        numbers=numbers, points=points, details=details,
+        summary=t("present.outlook.city_summary", lang, city=name),
+        sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
+        path=_link("/outlook", lang, {"city": city_id, "scen": scenario, "h": str(horizon)}))
+
+
 def money(value: float, lang: str) -> str:
     if value is None or value != value:
         return "—"
@@ -724,6 +915,12 @@ ol.sources { font-size: 7.2pt; padding-left: 6mm; margin: 0; columns: 2; column-
 .index-sources { font-size: 7.2pt; color: #3e4c59; }
 ol.sources li { margin-bottom: .6mm; overflow-wrap: anywhere; }
 .keep { break-inside: avoid; }
+.ol-row { display: flex; gap: 4mm; align-items: flex-start; }
+.ol-table { flex: 1.05; } .ol-chart { flex: 1; }
+table.outlook th, table.outlook td { text-align: center; padding: .6mm 1mm; }
+table.outlook th:first-child, table.outlook td:first-child { text-align: left; white-space: nowrap; }
+.ol-value { font-weight: bold; font-size: 10pt; }
+.ol-range { display: block; font-size: 7.2pt; color: #3e4c59; white-space: nowrap; }
 .page-break { break-before: page; }
 """
 
@@ -764,6 +961,9 @@ class BriefInputs:
     actions_statuses: list[str] = field(default_factory=list)
     actions_sources: list[str] = field(default_factory=list)
     max_events: int = 6
+    outlook: object | None = None           # domain.outlook.OutlookResult (None: no outlook section)
+    outlook_driver: str = ""                # the outlook page's main-driver sentence
+    outlook_png: bytes | None = None        # the city's fan chart
 
 
 def _img(png: bytes | None, alt: str) -> str:
@@ -875,6 +1075,8 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
         parts += [f"<li>{esc(line)}</li>" for line in inputs.climate_lines]
         parts.append(f'</ul><p class="small">{" ".join(badge(s, lang) for s in inputs.climate_statuses)} '
                      f'{" ".join(cite(s) for s in inputs.climate_sources)}</p></div>')
+    if inputs.outlook is not None:
+        parts.append(outlook_brief_html(tables, inputs, lang, cite))
     if inputs.actions_line:
         parts.append(f'<div class="keep"><h2>{esc(t("profile.actions", lang))}</h2><p>{esc(inputs.actions_line)}</p>'
                      f'<p class="small">{" ".join(badge(s, lang) for s in inputs.actions_statuses)} '
@@ -899,6 +1101,54 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
                      + esc("; ".join(f"{name} ({format_int(n, lang)})" for name, n in groups)) + "</p>")
     parts.append(f'<p class="note">{esc(t("export.method_note", lang))}</p>')
     parts.append("</body></html>")
+    return "".join(parts)
+
+
+def outlook_brief_html(tables: Tables, inputs: BriefInputs, lang: str, cite) -> str:
+    """The brief's risk outlook: today's index, per scenario and horizon the point (median climate)
+    and its 10th-90th percentile range with the change from today, the main driver, the fan chart,
+    the data status and what the projection is (the city panel's table and wording)."""
+    from domain import outlook as ol
+    result, cid = inputs.outlook, inputs.city_id
+    name = tables["cities"].set_index("city_id").at[cid, f"name_{lang}"]
+    parts = [f'<section class="outlook"><h2>{esc(t("outlook.panel.title", lang))}</h2>']
+    today = outlook_score(result, cid, ol.TODAY)
+    if today is None or pd.isna(today["risk"]):
+        parts.append(f"<p>{esc(t('outlook.no_score', lang))}</p></section>")
+        return "".join(parts)
+    parts.append(f'<p>{esc(t("outlook.panel.today", lang, value=num(today["risk"], lang), range=span(today["risk_p10"], today["risk_p90"], lang)))}</p>')
+    horizons = list(result.meta["horizons"])
+    head = "".join(f"<th>{h}</th>" for h in horizons)
+    rows = []
+    for s in result.meta["scenarios"]:
+        cells = []
+        for h in horizons:
+            r = outlook_score(result, cid, s, h)
+            if r is None or pd.isna(r["risk"]):
+                cells.append("<td>—</td>")
+                continue
+            change = f"{signed(r['change_p10'], lang, 2)} … {signed(r['change_p90'], lang, 2)}"
+            cells.append(f'<td><span class="ol-value">{esc(num(r["risk"], lang))}</span>'
+                         f'<span class="ol-range">{esc(span(r["risk_p10"], r["risk_p90"], lang))}</span>'
+                         f'<span class="ol-range">{esc(change)}</span></td>')
+        rows.append(f"<tr><td>{esc(scenario_short(s, lang))}</td>{''.join(cells)}</tr>")
+    table = (f'<table class="outlook rows"><thead><tr><th>{esc(t("outlook.table.scenario", lang))}</th>{head}</tr></thead>'
+             f'<tbody>{"".join(rows)}</tbody></table>')
+    chart = ""
+    if inputs.outlook_png:
+        chart = (f'<div class="ol-chart">{_img(inputs.outlook_png, t("present.outlook.city_summary", lang, city=name))}'
+                 f'<p class="note">{esc(t("export.outlook_chart_note", lang, scenario=scenario_short(OUTLOOK_SCENARIO, lang)))}</p></div>')
+    driver = f"<p><strong>{esc(inputs.outlook_driver)}</strong></p>" if inputs.outlook_driver else ""
+    counts, ids = outlook_statuses(tables, result, [cid])
+    statuses = [s for s in STATUSES if counts.get(s)]
+    own = set(tables["indicator_scores"].loc[tables["indicator_scores"]["city_id"] == cid, "source_id"].dropna())
+    extra = [x for x in dict.fromkeys(ids) if isinstance(x, str) and x and x not in own]   # the index's own: listed at the end
+    status = (f'<p class="small">{" ".join(badge(s, lang) for s in statuses)} '
+              f'{esc(status_line(counts, lang))} {" ".join(cite(x) for x in extra)}</p>')
+    parts.append(f'<div class="ol-row keep"><div class="ol-table">{table}{driver}{status}</div>{chart}</div>')
+    parts.append(f'<p class="note">{esc(t("outlook.panel.caveat", lang))} '
+                 f'{esc(t("export.outlook_method", lang, draws=format_int(result.meta.get("draws", 0), lang)))}</p>')
+    parts.append("</section>")
     return "".join(parts)
 
 

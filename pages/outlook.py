@@ -22,9 +22,8 @@ from dash import ClientsideFunction, Input, Output, State, callback, dcc, html, 
 import ids
 from components.badges import status_badge
 from components.charts import base_layout, graph_config
-from components.outlook_panel import (SCENARIO_COLOURS, SCENARIO_DASH, driver_phrase, driver_sentence,
-                                      horizon_table, names, num, scenario_name, signed, signed_span, span,
-                                      statuses_of)
+from components.outlook_panel import (city_fan_figure, driver_phrase, driver_sentence, fan_rows, horizon_table,
+                                      names, num, scenario_name, signed, signed_span, span, statuses_of)
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import outlook as ol
@@ -39,7 +38,6 @@ VIEWS = ("level", "change")
 WARM_CHOICES = ("0", "0.5", "1", "1.5")       # factor on the climate change (what if)
 POP_CHOICES = ("0", "1", "2")                 # factor on the population growth (what if)
 UP, DOWN = "#D55E00", "#0072B2"               # Okabe-Ito vermillion / blue, always with a sign in text
-CLASS_FILL = 0.08
 MIN_CONTRIBUTION = 0.005                      # smaller effects are left out of the bar chart
 
 
@@ -126,111 +124,9 @@ def result_for(state: OutlookState):
 
 # --- the fan chart -----------------------------------------------------------------------------------
 
-def rgba(hex_colour: str, alpha: float) -> str:
-    h = hex_colour.lstrip("#")
-    return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha})"
-
-
-def fan_rows(result, city: str) -> pd.DataFrame:
-    s = result.scores
-    return s[s["city_id"] == city].copy()
-
-
-def _empty_figure(lang: str, message: str) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(**base_layout(lang, height=320))
-    fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False),
-                      annotations=[dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")])
-    return fig
-
-
 def fan_figure(result, state: OutlookState, classes: pd.DataFrame, lang: str) -> go.Figure:
-    """Today's index and, per scenario, the projected point (median climate, chosen weights) with a
-    band from the 10th to the 90th percentile (climate members x weight draws). The chosen scenario
-    is drawn strongest; each scenario also has its own line style. In the 'change' view the chart
-    shows the change from today with the same weights."""
-    rows = fan_rows(result, state.city)
-    today = rows[rows["scenario"] == ol.TODAY]
-    if today.empty or today["risk"].isna().all():
-        return _empty_figure(lang, t("outlook.no_score", lang))
-    t0 = today.iloc[0]
-    ref = int(t0["horizon"])
-    change = state.view == "change"
-    fig = go.Figure()
-    years = [ref, *result.meta["horizons"]]
-    xs = list(range(len(years)))        # horizons equally spaced: readable on a phone, years in the labels
-    lows, highs = [], []
-    order = [s for s in result.meta["scenarios"] if s != state.scenario] + [state.scenario]
-    for scen in order:
-        part = rows[rows["scenario"] == scen].sort_values("horizon")
-        if part.empty:
-            continue
-        chosen = scen == state.scenario
-        colour = SCENARIO_COLOURS.get(scen, "#1f2933")
-        if change:
-            mid = [0.0, *part["change"]]
-            lo = [0.0, *part["change_p10"]]
-            hi = [0.0, *part["change_p90"]]
-        else:
-            mid = [t0["risk"], *part["risk"]]
-            lo = [t0["risk_p10"], *part["risk_p10"]]
-            hi = [t0["risk_p90"], *part["risk_p90"]]
-        lows += lo
-        highs += hi
-        name = scenario_name(scen, lang)
-        if chosen:     # only the chosen scenario's band: three overlapping bands hide each other
-            fig.add_scatter(x=xs, y=hi, mode="lines", line=dict(width=0, color=colour), hoverinfo="skip",
-                            showlegend=False, legendgroup=scen)
-            fig.add_scatter(x=xs, y=lo, mode="lines", line=dict(width=0, color=colour), fill="tonexty",
-                            fillcolor=rgba(colour, 0.22), hoverinfo="skip", showlegend=False, legendgroup=scen)
-        label = f"{name} — {t('outlook.chosen_short', lang)}" if chosen else name
-        digits = ".2f" if change else ".1f"
-        fig.add_scatter(x=xs, y=mid, mode="lines+markers", name=label, legendgroup=scen,
-                        line=dict(color=colour, width=3 if chosen else 1.6, dash=SCENARIO_DASH.get(scen, "solid")),
-                        marker=dict(size=9 if chosen else 6, color=colour),
-                        customdata=list(zip(years, lo, hi)),
-                        hovertemplate=(f"{name}, %{{customdata[0]}}: %{{y:{'+' if change else ''}{digits}}} "
-                                       f"(%{{customdata[1]:{digits}}} – %{{customdata[2]:{digits}}})<extra></extra>"))
-    fig.add_scatter(x=[0], y=[0.0 if change else t0["risk"]], mode="markers", name=t("outlook.today", lang),
-                    marker=dict(symbol="diamond", size=13, color="#1f2933", line=dict(color="white", width=1)),
-                    error_y=None if change else dict(type="data", symmetric=False, array=[t0["risk_p90"] - t0["risk"]],
-                                                     arrayminus=[t0["risk"] - t0["risk_p10"]], color="#1f2933",
-                                                     thickness=1.5, width=6),
-                    hovertemplate=(f"{t('outlook.today', lang)}: %{{y:.1f}}<extra></extra>"))
-    lo_all, hi_all = min(v for v in lows if v == v), max(v for v in highs if v == v)
-    pad = max(0.15, (hi_all - lo_all) * 0.15)
-    y_range = [lo_all - pad, hi_all + pad] if change else [max(0.0, lo_all - pad), min(10.0, hi_all + pad)]
-    if not change:
-        add_class_bands(fig, classes, y_range, lang)
-    else:
-        fig.add_hline(y=0, line=dict(color="#52606d", width=1))
-    if state.horizon in years:
-        fig.add_vline(x=years.index(state.horizon), line=dict(color="#9aa5b1", width=1, dash="dot"))
-    layout = base_layout(lang)
-    layout.pop("height", None)
-    layout.update(
-        autosize=True, margin=dict(l=10, r=20, t=10, b=10), hovermode="closest",
-        xaxis=dict(tickvals=xs, ticktext=[t("outlook.today_tick", lang, year=ref), *[str(h) for h in years[1:]]],
-                   range=[-0.25, xs[-1] + 0.25], gridcolor="#e4e7eb", tickangle=0, fixedrange=True,
-                   automargin=True),
-        yaxis=dict(range=y_range, gridcolor="#e4e7eb", automargin=True,
-                   title=t("outlook.axis_change" if change else "outlook.axis_risk", lang),
-                   zeroline=False),
-        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
-    )
-    fig.update_layout(**layout)
-    return fig
-
-
-def add_class_bands(fig: go.Figure, classes: pd.DataFrame, y_range: list[float], lang: str) -> None:
-    """Risk classes as pale horizontal bands, each named in words at the right edge."""
-    for _, c in classes.sort_values("lower").iterrows():
-        lo, hi = max(float(c["lower"]), y_range[0]), min(float(c["upper"]), y_range[1])
-        if hi <= lo:
-            continue
-        fig.add_hrect(y0=lo, y1=hi, fillcolor=c["colour"], opacity=CLASS_FILL, line_width=0, layer="below")
-        fig.add_annotation(x=1, xref="paper", xanchor="right", y=(lo + hi) / 2, yanchor="middle", showarrow=False,
-                           text=c[f"name_{lang}"], font=dict(size=11, color="#52606d"))
+    """The page's fan chart for the chosen city, scenario, horizon and view (see `city_fan_figure`)."""
+    return city_fan_figure(result, state.city, state.scenario, state.horizon, classes, lang, view=state.view)
 
 
 def fan_heading(data, state: OutlookState, lang: str) -> str:

@@ -36,6 +36,8 @@ IMAGE_SIZE = (900, 560)      # CSS pixels of a slide chart; drawn at IMAGE_SCALE
 IMAGE_SCALE = 2.5
 BRIEF_SIZE = (900, 400)
 BRIEF_FONT = 16
+BRIEF_FAN_SIZE = (480, 380)  # the outlook's fan chart beside its table (half the page's width)
+BRIEF_FAN_FONT = 14
 _renderer_pid: int | None = None
 
 
@@ -71,6 +73,8 @@ def editor_options(lang: str) -> list[dict]:
 
 
 def option_label(ref: dx.SlideRef, city_names: dict[str, str], lang: str) -> str:
+    if ref.kind == "outlook" and ref.arg:
+        return t("present.option.outlook_city", lang, city=city_names.get(ref.arg, ref.arg))
     if ref.kind in dx.CITY_KINDS:
         return t(f"present.option.{ref.kind}", lang, city=city_names.get(ref.arg, ref.arg))
     if ref.kind == "trends":
@@ -145,6 +149,15 @@ def build_slide(ref: dx.SlideRef, lang: str, query: Mapping[str, str] | None = N
         figure = sc.trends_figure(horizons, _names(data, lang)["city"], t("trends.change_axis", lang, unit=unit),
                                   dx.TREND_HORIZON, lang, digits=1 if variable == "tmean" else 0)
         return dx.trends_slide(data, variable, horizons, lang), figure
+    if ref.kind == "outlook":
+        from domain import outlook as ol
+        result = data_access.outlook()
+        if ref.arg:
+            return (dx.outlook_city_slide(data, result, ref.arg, outlook_driver(data, result, ref.arg, lang), lang),
+                    outlook_city_figure(data, result, ref.arg, lang))
+        return (dx.outlook_slide(data, result, lang),
+                sc.outlook_figure(ol.ranking_table(result, dx.OUTLOOK_HORIZON), _names(data, lang)["city"],
+                                  data["risk_classes"], dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON, lang))
     if ref.kind == "actions":
         from domain import actions as act
         frame = current_actions(data)
@@ -152,6 +165,19 @@ def build_slide(ref: dx.SlideRef, lang: str, query: Mapping[str, str] | None = N
         by_city = act.city_summary(frame, today)
         return dx.actions_slide(data, frame, totals, lang), sc.actions_figure(by_city, _names(data, lang)["city"], lang)
     raise ValueError(f"unknown slide kind {ref.kind!r}")
+
+
+def outlook_driver(data, result, city_id: str, lang: str) -> str:
+    """The outlook page's sentence on what moves the city's risk most (default scenario and year)."""
+    from components.outlook_panel import driver_sentence
+    return driver_sentence(data, result, city_id, dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON, lang)
+
+
+def outlook_city_figure(data, result, city_id: str, lang: str) -> go.Figure:
+    """The `/outlook` page's fan chart of one city with the page's default scenario and year."""
+    from components.outlook_panel import city_fan_figure
+    return city_fan_figure(result, city_id, dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON, data["risk_classes"], lang,
+                           mark_chosen=False)
 
 
 def current_actions(data) -> pd.DataFrame:
@@ -367,30 +393,41 @@ def actions_line(data, city_id: str, lang: str, today: date) -> tuple[str | None
 
 def city_brief_pdf(city_id: str, lang: str, progress: Progress = _no_progress, today: date | None = None) -> bytes:
     """The PDF brief of a city: key facts, risk and its drivers, hazards, past disasters, climate,
-    action plan, data status and numbered sources (A4, 2–4 pages)."""
+    risk outlook, action plan, data status and numbered sources (A4, 2–4 pages)."""
     data = data_access.get_data()
     today = today or date.today()
-    progress(0, 4, t("export.rendering", lang, done=0, total=2))
+    progress(0, 5, t("export.rendering", lang, done=0, total=3))
     decomp, drivers = data_access.city_explained(city_id)
     chart = render_png(image_figure(sc.city_figure(decomp, _names(data, lang), lang), BRIEF_SIZE[1], BRIEF_FONT),
                        *BRIEF_SIZE, scale=2)
-    progress(1, 4, t("export.rendering", lang, done=1, total=2))
+    progress(1, 5, t("export.rendering", lang, done=1, total=3))
     hz = dx.hazard_rows(data, city_id, lang)
     hazard_png = None
     if len(hz):
         height = max(170, 30 * len(hz) + 60)
         hazard_png = render_png(image_figure(sc.hazards_figure(hz, data["hazard_levels"], lang), height, BRIEF_FONT),
                                 BRIEF_SIZE[0], height, scale=2)
-    progress(2, 4, t("export.writing", lang))
+    outlook, outlook_png, driver = None, None, ""
+    if dx.has_outlook(data):
+        from domain.outlook import TODAY
+        progress(2, 5, t("export.rendering", lang, done=2, total=3))
+        outlook = data_access.outlook()
+        driver = outlook_driver(data, outlook, city_id, lang)
+        now = dx.outlook_score(outlook, city_id, TODAY)
+        if now is not None and pd.notna(now["risk"]):
+            fan = image_figure(outlook_city_figure(data, outlook, city_id, lang), BRIEF_FAN_SIZE[1], BRIEF_FAN_FONT)
+            fan.update_layout(legend=dict(y=-0.2))        # below the two-line "today" tick
+            outlook_png = render_png(fan, *BRIEF_FAN_SIZE, scale=2.5)
+    progress(3, 5, t("export.writing", lang))
     lines, c_status, c_sources = climate_lines(data, city_id, lang)
     a_line, a_status, a_sources = actions_line(data, city_id, lang, today)
     inputs = dx.BriefInputs(city_id=city_id, ranked=data_access.ranking(lang), decomp=decomp, drivers=drivers,
                             build_id=data.build_id, built_at=data.manifest.get("built_at", ""), today=today,
                             chart_png=chart, hazard_png=hazard_png, climate_lines=lines, climate_statuses=c_status,
                             climate_sources=c_sources, actions_line=a_line, actions_statuses=a_status,
-                            actions_sources=a_sources)
+                            actions_sources=a_sources, outlook=outlook, outlook_driver=driver, outlook_png=outlook_png)
     document = dx.brief_html(data, inputs, lang)
-    progress(3, 4, t("export.writing", lang))
+    progress(4, 5, t("export.writing", lang))
     return html_to_pdf(document)
 
 

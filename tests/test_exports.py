@@ -36,7 +36,7 @@ def made(dash_app):
 
             out["deck_refs"], _ = exports.deck_refs(None)
             timed("deck_en", exports.run_export, "deck", "pptx", "en", {}, keep_renderer=True)
-            timed("deck_ru", exports.run_export, "deck", "pptx", "ru", {"slides": "overview,city:dushanbe,trends"},
+            timed("deck_ru", exports.run_export, "deck", "pptx", "ru", {"slides": "overview,city:dushanbe,trends,outlook:osh"},
                   keep_renderer=True)
             timed("compare_en", exports.run_export, "compare", "pptx", "en",
                   {"cities": "osh,namangan,dushanbe", "w_vulnerability": "2.5", "lang": "en"}, keep_renderer=True)
@@ -74,6 +74,7 @@ def test_full_deck_in_english(made):
     titles = [slide_texts(s).splitlines()[0] for s in prs.slides]
     assert titles[0] == "Disaster risk of the coalition's cities" and titles[1] == "Comparing cities"
     assert "Osh" in titles and "Dushanbe" in titles
+    assert [r.token for r in refs].index("outlook") == titles.index("Risk outlook of the cities by 2050")
     for slide, ref in zip(prs.slides, refs):
         pics = pictures(slide)
         assert len(pics) == 1, ref
@@ -91,16 +92,21 @@ def test_full_deck_in_english(made):
 def test_chosen_slides_in_russian(made):
     content, name, _ = made["deck_ru"]
     prs = open_pptx(content)
-    assert len(prs.slides) == 3 and "-deck-ru-" in name
+    assert len(prs.slides) == 4 and "-deck-ru-" in name
     titles = [slide_texts(s).splitlines()[0] for s in prs.slides]
     from i18n import t
     assert titles == [t("present.overview.title", "ru"), "Душанбе",
-                      t("present.trends.title", "ru", variable=t("trends.var.tmean", "ru"))]
+                      t("present.trends.title", "ru", variable=t("trends.var.tmean", "ru")),
+                      t("outlook.fan_heading", "ru", city="Ош")]
     for slide in prs.slides:
         assert CYRILLIC.search(slide_texts(slide)) and len(pictures(slide)) == 1
         notes = slide.notes_slide.notes_text_frame.text
         assert "Источники:" in notes and "Статус" in notes
     assert "условн" in prs.slides[2].notes_slide.notes_text_frame.text, "illustrative climate series are named"
+    outlook = prs.slides[3]
+    assert "Экстремальная жара" in slide_texts(outlook) and "условных" in slide_texts(outlook), "driver and status"
+    assert pictures(outlook)[0].name == "chart-outlook:osh"
+    assert "/outlook?lang=ru&city=osh" in outlook.notes_slide.notes_text_frame.text
 
 
 def test_comparison_uses_the_chosen_cities_and_weights(made):
@@ -140,15 +146,16 @@ def test_city_brief_pdf_in_both_languages(made, tmp_path):
     assert mime == "application/pdf" and name.startswith("ccca-osh-brief-ru-") and content[:5] == b"%PDF-"
     text, pages, images = pdf_text(content, tmp_path)
     assert 2 <= pages <= 4, pages
-    assert images >= 2, "decomposition and hazard charts"
+    assert images >= 3, "decomposition, hazard and outlook charts"
     for words in ("Ош", "Основные сведения", "Профиль опасностей", "Прошлые бедствия", "Источники",
-                  "Статус данных", "Землетрясение", "Версия данных"):
+                  "Статус данных", "Землетрясение", "Версия данных", "Прогноз риска до 2080 года", "SSP5-8.5"):
         assert words in text, words
     assert re.search(r"\n\s*1\.\s+\S", text), "numbered sources"
     content, name, _ = made["pdf_en"]
     text, pages, images = pdf_text(content, tmp_path)
-    assert 2 <= pages <= 4 and images >= 2
-    for words in ("Dushanbe", "Key facts", "Hazard profile", "Past disasters", "Sources", "Data status"):
+    assert 2 <= pages <= 4 and images >= 3
+    for words in ("Dushanbe", "Key facts", "Hazard profile", "Past disasters", "Sources", "Data status",
+                  "Risk outlook to 2080", "SSP2-4.5"):
         assert words in text, words
     assert not CYRILLIC.search(text.split("Sources")[0]), "English brief before the source titles"
 

@@ -13,6 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from domain import exports as dx
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+KEY_MARKER = re.compile(r"\b(?:app|present|export|outlook|trends|profile|status|index|overview|compare)\.[a-z_]+")
 
 
 # --- deck tokens (pure) ---------------------------------------------------------------------------
@@ -27,6 +28,8 @@ def test_default_deck_has_every_view(built_data):
     ranked = built_data["risk"].sort_values("rank")["city_id"].tolist()
     assert cities == [f"city:{c}" for c in ranked], "cities ordered by risk, highest first"
     assert "trends" in tokens
+    assert dx.has_outlook(built_data) and tokens.index("outlook") == tokens.index("trends") + 1, "outlook after trends"
+    assert not [x for x in tokens if x.startswith("outlook:")], "a city's outlook is optional"
     assert ("actions" in tokens) == dx.has_actions(built_data)
 
 
@@ -37,6 +40,28 @@ def test_slides_parameter_keeps_order_and_reports_bad_tokens(built_data):
     assert dx.slides_param(refs) == "city:osh,overview,trends,trends:precip"
     many, _ = dx.parse_slides(",".join(["overview"] * 100), built_data)
     assert len(many) == dx.MAX_SLIDES
+
+
+def test_outlook_slides_parse_validate_and_need_the_outlook_tables(built_data):
+    refs, bad = dx.parse_slides("outlook,outlook:osh, Outlook:OSH,outlook:nowhere,outlook:", built_data)
+    assert [r.token for r in refs] == ["outlook", "outlook:osh", "outlook:osh"]
+    assert bad == ["outlook:nowhere", "outlook:"]
+    assert dx.is_valid(dx.SlideRef("outlook"), built_data) and not dx.is_valid(dx.SlideRef("outlook", "atlantis"), built_data)
+    optional = [r.token for r in dx.optional_slides(built_data)]
+    assert [x for x in optional if x.startswith("outlook:")] == [f"outlook:{c}" for c in dx.city_ids_by_rank(built_data)]
+    for missing in dx.OUTLOOK_TABLES:
+        without = {k: v for k, v in built_data.tables.items() if k != missing}
+
+        class Bare:
+            tables = without
+
+            def __getitem__(self, name):
+                return without[name]
+
+        assert not dx.has_outlook(Bare()), missing
+        assert "outlook" not in [r.token for r in dx.available_slides(Bare())]
+        assert not [r for r in dx.optional_slides(Bare()) if r.kind == "outlook"]
+        assert dx.parse_slides("overview,outlook,outlook:osh", Bare()) == ([dx.SlideRef("overview")], ["outlook", "outlook:osh"])
 
 
 def test_auto_and_position_are_clipped():
@@ -66,7 +91,9 @@ def test_every_slide_says_something_sourced_in_its_language(app_ctx, lang):
     from services import exports
 
     refs, _ = exports.deck_refs(None)
-    refs += [dx.SlideRef("stability"), dx.SlideRef("hazards", "osh"), dx.SlideRef("trends", "hot_days_35")]
+    refs += [dx.SlideRef("stability"), dx.SlideRef("hazards", "osh"), dx.SlideRef("trends", "hot_days_35"),
+             dx.SlideRef("outlook", "osh")]
+    assert {"outlook", "outlook:osh"} <= {r.token for r in refs}
     for ref in refs:
         slide, figure = exports.build_slide(ref, lang)
         assert slide.title and slide.numbers and slide.points, ref
@@ -78,10 +105,99 @@ def test_every_slide_says_something_sourced_in_its_language(app_ctx, lang):
             assert CYRILLIC.search(text), ref
         else:
             assert not CYRILLIC.search(slide.status_line + " ".join(l for _, l in slide.numbers)), ref
+        words = [slide.title, slide.subtitle, *slide.points, *slide.details, slide.status_line, slide.summary,
+                 *[f"{v} {label}" for v, label in slide.numbers]]
+        assert not [w for w in words if KEY_MARKER.search(w)], f"{ref.token}: untranslated key"
     city, _ = exports.build_slide(dx.SlideRef("city", "osh"), lang)
     assert city.title == ("Ош" if lang == "ru" else "Osh")
     notes = city.notes(lang)
     assert ("Источники" if lang == "ru" else "Sources") in notes and "/city/osh" in notes
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_outlook_slides_say_what_the_outlook_computes(app_ctx, built_data, lang):
+    from domain import outlook as ol
+    from i18n import format_share
+    from services import exports
+
+    result = ol.project(built_data)          # computed here, not the cached one the slides use
+    scen, year = dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON
+    assert (scen, year) == ("ssp245", 2050), "the /outlook page's defaults"
+    slide, figure = exports.build_slide(dx.SlideRef("outlook"), lang)
+    assert {tr.type for tr in figure.data} == {"scatter"}
+    tab = ol.ranking_table(result, year)
+    names = dict(zip(built_data["cities"]["city_id"], built_data["cities"][f"name_{lang}"]))
+    top = tab.loc[tab[f"{scen}_risk"].idxmax()]
+    assert slide.numbers[0][0] == f"{names[top['city_id']]} · {dx.num(top[f'{scen}_risk'], lang)}"
+    share = result.order_change.set_index(["scenario", "horizon"]).at[(scen, year), "share"]
+    assert slide.numbers[2][0] == format_share(float(share), lang)
+    for _, r in tab.iterrows():            # every city in the notes: today and the projected range
+        line = next(d for d in slide.details if d.startswith(names[r["city_id"]] + ":"))
+        assert dx.span(r[f"{scen}_risk_p10"], r[f"{scen}_risk_p90"], lang) in line
+        assert dx.num(r["today_risk"], lang) in line
+    assert slide.status_counts["illustrative"] > 0 and slide.status_counts["sourced"] == 0, "projected values"
+    assert slide.path == f"/outlook?lang={lang}&scen={scen}&h={year}"
+    notes = slide.notes(lang)
+    assert slide.path in notes and ("Источники" if lang == "ru" else "Sources") in notes
+
+    city, figure = exports.build_slide(dx.SlideRef("outlook", "osh"), lang)
+    today = dx.outlook_score(result, "osh", ol.TODAY)
+    assert city.numbers[0][0] == dx.num(today["risk"], lang)
+    for (value, label), s in zip(city.numbers[1:], result.meta["scenarios"]):
+        row = dx.outlook_score(result, "osh", s, year)
+        assert value == f"{dx.num(row['risk'], lang)} ({dx.signed(row['change'], lang, 2)})"
+        assert dx.span(row["risk_p10"], row["risk_p90"], lang) in label
+    from components.outlook_panel import driver_sentence
+    assert city.points[0] == driver_sentence(built_data, result, "osh", scen, year, lang), "the page's wording"
+    assert city.path == f"/outlook?lang={lang}&city=osh&scen={scen}&h={year}"
+    assert len(figure.data) > 0 and {tr.type for tr in figure.data} == {"scatter"}
+    label = f"Прогноз риска: {names['osh']}" if lang == "ru" else f"Risk outlook: {names['osh']}"
+    assert option_label_of(exports, "outlook:osh", lang) == label
+
+
+def option_label_of(exports, token: str, lang: str) -> str:
+    return {o["value"]: o["label"] for o in exports.editor_options(lang)}[token]
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_brief_html_has_the_outlook_with_the_outlook_numbers(app_ctx, built_data, lang):
+    from datetime import date
+
+    from components.outlook_panel import driver_sentence
+    from domain import outlook as ol
+    from services import data_access
+
+    city = "osh"
+    result = ol.project(built_data)
+    decomp, drivers = data_access.city_explained(city)
+    common = dict(city_id=city, ranked=data_access.ranking(lang), decomp=decomp, drivers=drivers, build_id="abcdef12",
+                  built_at="2026-01-01", today=date(2026, 1, 2))
+    driver = driver_sentence(built_data, result, city, "ssp245", 2050, lang)
+    html = dx.brief_html(built_data, dx.BriefInputs(**common, outlook=result, outlook_driver=driver), lang)
+    section = re.search(r'<section class="outlook">(.*?)</section>', html, re.S).group(1)
+    from i18n import t
+    assert t("outlook.panel.title", lang) in section
+    today = dx.outlook_score(result, city, ol.TODAY)
+    assert dx.esc(t("outlook.panel.today", lang, value=dx.num(today["risk"], lang),
+                    range=dx.span(today["risk_p10"], today["risk_p90"], lang))) in section
+    cells = re.findall(r'<td><span class="ol-value">([^<]*)</span><span class="ol-range">([^<]*)</span>'
+                       r'<span class="ol-range">([^<]*)</span></td>', section)
+    expected = []
+    for s in result.meta["scenarios"]:
+        for h in result.meta["horizons"]:
+            r = dx.outlook_score(result, city, s, h)
+            expected.append((dx.num(r["risk"], lang), dx.span(r["risk_p10"], r["risk_p90"], lang),
+                             f"{dx.signed(r['change_p10'], lang, 2)} … {dx.signed(r['change_p90'], lang, 2)}"))
+    assert [tuple(map(unescape, c)) for c in cells] == expected
+    assert dx.esc(driver) in section and dx.esc(t("outlook.panel.caveat", lang)) in section
+    assert dx.esc(t("status.illustrative", lang)) in section and not KEY_MARKER.search(re.sub(r"<[^>]+>", " ", section))
+    without = dx.brief_html(built_data, dx.BriefInputs(**common), lang)
+    assert '<section class="outlook">' not in without
+
+
+def unescape(text: str) -> str:
+    import html
+    return html.unescape(text)
 
 
 def test_actions_slide_only_when_the_build_has_plans(app_ctx, built_data, monkeypatch):

@@ -23,6 +23,7 @@ from services.data_access import cache, cache_config, get_data
 from services.auth import init_app as init_auth
 from services.routes import register_routes, serve_plotly_bundle
 from services.ops import init_app as init_ops
+from services.callback_cache import init_app as init_callback_cache
 from services.security import init_app as init_security
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -72,6 +73,7 @@ register_routes(server)
 init_auth(server)  # sessions, sign-in, rate limit, database (action plans)
 init_security(app)  # CSP with Dash's inline-script hashes, security headers, cross-site write checks
 init_ops(server)  # GET /healthz for the load balancer (services/ops.py)
+init_callback_cache(server)  # repeated public callbacks answered from the cache (services/callback_cache.py)
 
 
 def serve_layout() -> dmc.MantineProvider:

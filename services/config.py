@@ -29,6 +29,8 @@ class Settings:
     # Security (services/security.py, services/auth.py): idle sign-out, proxies trusted for X-Forwarded-*.
     session_idle_minutes: int = 30
     trusted_proxies: int = 0
+    # Whole answers of public callbacks cached by request, build and database stamp (services/callback_cache.py).
+    callback_cache: bool = True
 
     @property
     def production(self) -> bool:
@@ -57,6 +59,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         session_hours=int(env.get("SESSION_HOURS", "8")),
         session_idle_minutes=int(env.get("SESSION_IDLE_MINUTES", "30")),
         trusted_proxies=int(env.get("TRUSTED_PROXIES", "0") or 0),
+        callback_cache=env.get("CALLBACK_CACHE", "1") not in ("0", "false", "no"),
     )
 
 

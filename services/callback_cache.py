@@ -1,0 +1,116 @@
+"""Answers of public callbacks, cached whole: the same request on the same data gets the same bytes.
+
+A callback's answer depends only on its request (inputs, state, which input changed, the page
+and language in them), the data build and, for action plans, the editing database. So the JSON
+answer of a public callback is kept in the app's cache (file system or Redis, `data_access.cache`)
+under a hash of the request body, the build id and the database stamp: a new build or a saved
+update changes the key, nobody sees a stale answer. A repeated call then costs a cache read instead
+of rebuilding a page's tables and figures (the callbacks' warm budget is 50 ms; building /trends
+takes ~0.5 s).
+
+Never cached: answers that depend on who asks (sign-in and admin pages, the editing callbacks),
+file downloads and exports, the shell, answers made while the database was down (they carry the
+"updates unavailable" notice) and answers that set a cookie. `CALLBACK_CACHE=0` turns it off.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+import flask
+from flask import Flask, Response, request
+
+from services import data_access
+from services.config import settings
+
+log = logging.getLogger(__name__)
+CALLBACK_PATH = "/_dash-update-component"
+ROUTING_OUTPUT = ".._pages_content.children"
+PRIVATE_PAGES = ("/login", "/admin")
+# Output ids (parts) whose answers depend on the visitor, on today's date or are files.
+NOT_CACHED = ("admin-", "export-", "download", "shell-", "lang-store", "redirect", "login")
+HEADER = "X-Callback-Cache"
+
+
+def routed_path(body: dict) -> str | None:
+    """The page the routing callback is asked to render (None for other callbacks)."""
+    if not str(body.get("output", "")).startswith(ROUTING_OUTPUT):
+        return None
+    for item in body.get("inputs", []):
+        if isinstance(item, dict) and item.get("property") == "pathname":
+            return str(item.get("value") or "/")
+    return "/"
+
+
+def is_cacheable(body: object) -> bool:
+    """Whether this callback request's answer is the same for every visitor (see module docstring)."""
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return False
+    output = body["output"]
+    if any(part in output for part in NOT_CACHED):
+        return False
+    path = routed_path(body)
+    if path is not None:
+        path = path.rstrip("/") or "/"
+        return not any(path == p or path.startswith(p + "/") for p in PRIVATE_PAGES)
+    return True
+
+
+def cache_key(body: dict, build_id: str, stamp: str) -> str:
+    """Hash of the request (canonical JSON), the build and the database stamp."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(f"{build_id}\n{stamp}\n{canonical}".encode("utf-8")).hexdigest()
+    return f"callback:{digest}"
+
+
+def _key_for_request() -> str | None:
+    if request.method != "POST" or request.path != CALLBACK_PATH:
+        return None
+    body = request.get_json(silent=True)
+    if not is_cacheable(body):
+        return None
+    try:
+        stamp = data_access.actions_stamp()
+    except data_access.DATABASE_ERRORS:
+        return None  # the database is down: answers carry the notice; compute them afresh
+    return cache_key(body, data_access.get_data().build_id, stamp)
+
+
+def init_app(server: Flask) -> None:
+    """Serve repeated public callback requests from the cache (register after the security checks)."""
+    if not settings.callback_cache:
+        return
+
+    @server.before_request
+    def answer_from_cache():
+        key = _key_for_request()
+        if key is None:
+            return None
+        flask.g.callback_cache_key = key
+        try:
+            cached = data_access.cache.get(key)
+        except Exception as err:  # a broken cache entry or store: compute the answer instead
+            log.warning("callback cache read failed (%s)", type(err).__name__)
+            cached = None
+        if cached is None:
+            return None
+        flask.g.callback_cache_hit = True
+        response = Response(cached, status=200, mimetype="application/json")
+        response.headers[HEADER] = "hit"
+        return response
+
+    @server.after_request  # registered last, so it runs first: it sees the uncompressed answer
+    def remember_answer(response: Response) -> Response:
+        key = flask.g.get("callback_cache_key")
+        if key is None or flask.g.get("callback_cache_hit"):
+            return response
+        if (response.status_code == 200 and response.mimetype == "application/json"
+                and not response.direct_passthrough and "Set-Cookie" not in response.headers
+                and not data_access.updates_unavailable()):
+            try:
+                data_access.cache.set(key, response.get_data())
+                response.headers[HEADER] = "miss"
+            except Exception as err:
+                log.warning("callback cache write failed (%s)", type(err).__name__)
+        return response

@@ -57,7 +57,16 @@ def pages(data) -> dict[str, dict]:
              "status": ["planned", "in_progress", "delayed"], "by": ["risk", "hazard_exposure"],
              "layers": ["countries,rivers", "admin1"], "z": ["5", "99"], "lat": ["40", "91"], "lon": ["70", "-200"],
              "scenario": ["ssp126", "ssp585"], "horizon": ["2030", "2050", "2080"], "variable": ["tmean", "precip"],
-             "level": ["risk", "vulnerability"], "weights": ["1,1,1", "0,0,0"], "error": ["bad", "origin", "nope"]}
+             "level": ["risk", "vulnerability"], "weights": ["1,1,1", "0,0,0"], "error": ["bad", "origin", "nope"],
+             # each page's own parameter names (outlook, trends, compare, actions, presenter)
+             "scen": ["ssp126", "ssp245", "ssp585", "ssp126,ssp585"], "h": ["2030", "2050", "2080", "2100"],
+             "view": ["level", "change", "heatmap", "radar"], "warm": ["0", "0.5", "1.5", "9"], "pop": ["0", "2", "-1"],
+             "var": ["tmean", "hot_days_35", "precip"], "base": ["1991-2020", "1995-2014", "1800-1801"],
+             "mode": ["change", "absolute"], "item": ["hazard_exposure", "vulnerability", "nope"],
+             "scale": ["raw", "per_capita", "scaled"], "spread": ["narrow", "moderate", "wide"],
+             "w_vulnerability": ["2", "0", "-3", "1e9"], "hazard": ["earthquake", "mudflow"], "essential": ["1", "10", "11"],
+             "slides": ["overview,compare", "outlook,outlook:osh", "city:nowhere,trends:tmean", "x" * 300],
+             "slide": ["0", "3", "-1", "999"], "auto": ["0", "10", "abc"], "edit": ["1", "0"]}
     out = {}
     for page in page_registry.values():
         template = page.get("path_template")

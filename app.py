@@ -67,7 +67,7 @@ app.index_string = """<!DOCTYPE html>
 </html>"""
 server.config["SECRET_KEY"] = settings.secret_key
 server.config.update(cache_config())
-enable_compression(server)
+enable_compression(server, cache)  # scripts: brotli made once, shared through the cache
 cache.init_app(server)
 register_routes(server)
 init_auth(server)  # sessions, sign-in, rate limit, database (action plans)

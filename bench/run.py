@@ -343,6 +343,12 @@ def markdown(result: dict) -> str:
         bare = ref[f"/ (bare Dash) [{size}]"]
         lines.append(f"| {name} | {fig['bytes'] / 1024:.0f} | {fig['requests']} | {fig['render_ms']:.0f} | "
                      f"{ratio(fig['bytes'], graph['bytes'])} | {ratio(fig['render_ms'], bare['render_ms'])} |")
+    own = [(name, fig) for name, fig in result["pages"].items()]
+    def _ref(name, kind):
+        return ref[f"/ ({kind}) [{name.rsplit('[', 1)[-1].rstrip(']')}]"]
+    lines += ["", f"{len(own)} page views; bytes < 0.6 x one-graph page: "
+              f"{sum(f['bytes'] < 0.6 * _ref(n, 'stock one-graph')['bytes'] for n, f in own)}, render <= 1.5 x bare page: "
+              f"{sum(f['render_ms'] <= 1.5 * _ref(n, 'bare Dash')['render_ms'] for n, f in own)}."]
     lines += ["", "### Callbacks over HTTP (ms)", "",
               "Cold: fresh workers, empty cache, first call. Warm: repeated call (answered from the callback "
               "cache). Computed: repeated call with `CALLBACK_CACHE=0` (the answer is built each time).", "",

@@ -237,10 +237,8 @@ def rank_stability(category_scores: pd.DataFrame, category_dimension: Mapping[st
         complete = bool(present[:, cols].all()) if cols else True
         cat_draws.append((cols, cw.astype(np.float32), complete))
 
-    orders = np.empty((draws, n), dtype=np.int32)             # city index at each rank, per draw
+    orders = np.empty((n, draws), dtype=np.int32)             # city index at each rank (row), per draw
     chunk = max(1, min(draws, 262_144 // max(n, 1)))       # ~1 MB blocks: stays in cache, bounded memory
-    city_offset = np.arange(n, dtype=np.int64) * n
-    rank_index = np.arange(n, dtype=np.int64)[None, :]
     dim_draws32 = dim_draws.astype(np.float32)
     for start in range(0, draws, chunk):
         stop = min(draws, start + chunk)
@@ -260,8 +258,10 @@ def rank_stability(category_scores: pd.DataFrame, category_dimension: Mapping[st
                 np.maximum(dim_score, 1e-6, out=dim_score)         # factor and does not change ranks
                 log_risk += dim_draws32[start:stop, [k]] * np.log(dim_score)
         np.nan_to_num(log_risk, copy=False, nan=-np.inf)            # a city missing a dimension ranks last
-        orders[start:stop] = np.argsort(-log_risk, axis=1)          # chunk x n: city index by rank
-    counts = np.bincount((city_offset[orders] + rank_index).ravel(), minlength=n * n)
-    shares = counts.reshape(n, n) / draws
+        orders[:, start:stop] = np.argsort(-log_risk, axis=1).T     # city index by rank, for this chunk
+    counts = np.empty((n, n), dtype=np.int64)                      # city x rank
+    for rank in range(n):  # one short bincount per rank: 4x faster than one over all n x draws pairs
+        counts[:, rank] = np.bincount(orders[rank], minlength=n)
+    shares = counts / draws
     return pd.DataFrame(shares, index=pd.Index(cities, name="city_id"),
                         columns=[r + 1 for r in range(n)])

@@ -90,7 +90,7 @@ def run_scale(sizes: tuple[int, ...] = SIZES, draws: int = 5000) -> list[dict]:
         work = Path(tempfile.mkdtemp(prefix=f"bench-scale-{n}-"))
         try:
             synthetic_sources(ROOT / "data" / "src", work / "src", n)
-            repeats = 3 if n <= 500 else 2
+            repeats = 3  # the median of three: the first call also pays for fresh memory pages
             row: dict = {"cities": n}
             row["build"] = measure(lambda: build(work / "src", work / "out" / "build"), repeats)
             data = load_build(work / "out" / "build")

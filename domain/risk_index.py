@@ -237,7 +237,8 @@ def rank_stability(category_scores: pd.DataFrame, category_dimension: Mapping[st
         complete = bool(present[:, cols].all()) if cols else True
         cat_draws.append((cols, cw.astype(np.float32), complete))
 
-    orders = np.empty((n, draws), dtype=np.int32)             # city index at each rank (row), per draw
+    index_type = np.int16 if n < 2 ** 15 else np.int32        # city indices: half the memory below 32,768 cities
+    orders = np.empty((n, draws), dtype=index_type)           # city index at each rank (row), per draw
     chunk = max(1, min(draws, 262_144 // max(n, 1)))       # ~1 MB blocks: stays in cache, bounded memory
     dim_draws32 = dim_draws.astype(np.float32)
     for start in range(0, draws, chunk):

@@ -115,28 +115,14 @@ def run_scale(sizes: tuple[int, ...] = SIZES, draws: int = 5000) -> list[dict]:
 
 
 def _compare_query(compare_domain, data):
-    """The compare page's main query with default choices, if its signature is recognised."""
-    import inspect
-
-    fn = compare_domain.compare_table
-    params = inspect.signature(fn).parameters
-    kwargs = {}
-    for name in params:
-        if name == "data":
-            kwargs[name] = data
-        elif name in ("lang",):
-            kwargs[name] = "en"
-        elif name in ("cities", "city_ids"):
-            kwargs[name] = data["cities"]["city_id"].tolist()
-        elif name == "level":
-            kwargs[name] = "risk"
-        elif name == "weights":
-            kwargs[name] = IndexWeights()
-    try:
-        fn(**kwargs)
-    except TypeError:
-        return None
-    return lambda: fn(**kwargs)
+    """The compare page's main query for every city with the default choices: the index for the
+    weights, the ranked table and the indicator rows under it (what `render` in pages/compare.py asks for)."""
+    def query():
+        result = compare_domain.index_for(data, None)
+        table = compare_domain.compare_table(data, None, "risk", None, result=result)
+        compare_domain.indicator_rows(data, result, None, compare_domain.indicators_under(data, "risk", None))
+        return table
+    return query
 
 
 def growth(results: list[dict], key: str) -> float | None:

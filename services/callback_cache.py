@@ -8,15 +8,18 @@ update changes the key, nobody sees a stale answer. A repeated call then costs a
 of rebuilding a page's tables and figures (the callbacks' warm budget is 50 ms; building /trends
 takes ~0.5 s).
 
-Never cached: answers that depend on who asks (sign-in and admin pages, the editing callbacks),
-file downloads and exports, the shell, answers made while the database was down (they carry the
-"updates unavailable" notice) and answers that set a cookie. `CALLBACK_CACHE=0` turns it off.
+The day is part of the key too: action plans are late or due relative to today, and downloads'
+file names carry the date. Never cached: answers that depend on who asks (sign-in and admin
+pages, the editing callbacks), exports (background jobs), the shell, answers made while the
+database was down (they carry the "updates unavailable" notice), answers that set a cookie and
+requests over 64 kB. `CALLBACK_CACHE=0` turns it off.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+from datetime import date
 
 import flask
 from flask import Flask, Response, request
@@ -29,7 +32,8 @@ CALLBACK_PATH = "/_dash-update-component"
 ROUTING_OUTPUT = ".._pages_content.children"
 PRIVATE_PAGES = ("/login", "/admin")
 # Output ids (parts) whose answers depend on the visitor, on today's date or are files.
-NOT_CACHED = ("admin-", "export-", "download", "shell-", "lang-store", "redirect", "login")
+NOT_CACHED = ("admin-", "export-", "shell-", "lang-store", "redirect", "login")
+MAX_BODY = 64 * 1024  # larger requests are not what the pages send: computed, never stored
 HEADER = "X-Callback-Cache"
 
 
@@ -57,15 +61,17 @@ def is_cacheable(body: object) -> bool:
     return True
 
 
-def cache_key(body: dict, build_id: str, stamp: str) -> str:
-    """Hash of the request (canonical JSON), the build and the database stamp."""
+def cache_key(body: dict, build_id: str, stamp: str, day: date | None = None) -> str:
+    """Hash of the request (canonical JSON), the build, the database stamp and the day (plans
+    are late or due relative to today, and file names carry the date)."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = hashlib.sha256(f"{build_id}\n{stamp}\n{canonical}".encode("utf-8")).hexdigest()
+    day = day or date.today()
+    digest = hashlib.sha256(f"{build_id}\n{stamp}\n{day.isoformat()}\n{canonical}".encode("utf-8")).hexdigest()
     return f"callback:{digest}"
 
 
 def _key_for_request() -> str | None:
-    if request.method != "POST" or request.path != CALLBACK_PATH:
+    if request.method != "POST" or request.path != CALLBACK_PATH or (request.content_length or 0) > MAX_BODY:
         return None
     body = request.get_json(silent=True)
     if not is_cacheable(body):

@@ -1,6 +1,8 @@
 """Whole callback answers cached by request, build and database stamp (services/callback_cache.py)."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from services import callback_cache as cc
@@ -13,7 +15,7 @@ def test_private_pages_editing_downloads_and_the_shell_are_never_cacheable():
     assert cc.is_cacheable(h.route_body("/city/osh", ""))
     for path in ("/login", "/admin", "/admin/", "/login/x"):
         assert not cc.is_cacheable(h.route_body(path, "?lang=en")), path
-    for output in ("..admin-message.children@abc..", "outlook-download.data", "..export-download.data...x..",
+    for output in ("..admin-message.children@abc..", "..export-download.data...x..",
                    "..shell-header.children...shell-footer.children..", "..lang-store.data...redirect.href.."):
         assert not cc.is_cacheable({"output": output, "inputs": []}), output
     for junk in (None, [], "x", {"output": 3}, {}):
@@ -27,6 +29,15 @@ def test_key_changes_with_the_request_the_build_and_the_database():
     assert key != cc.cache_key(h.route_body("/compare", "?lang=ru"), "build-a", "0:0:")
     assert key != cc.cache_key(body, "build-b", "0:0:")
     assert key != cc.cache_key(body, "build-a", "1:7:2026-11-26")
+    assert cc.cache_key(body, "build-a", "0:0:", date(2026, 11, 26)) != cc.cache_key(body, "build-a", "0:0:", date(2026, 11, 27))
+
+
+def test_oversized_requests_are_computed_and_never_stored(dash_app):
+    client = dash_app.server.test_client()
+    body = h.route_body("/glossary", "?lang=en&q=" + "x" * cc.MAX_BODY)
+    for _ in range(2):
+        answer = client.post(cc.CALLBACK_PATH, json=body)
+        assert answer.status_code == 200 and cc.HEADER not in answer.headers
 
 
 def test_a_repeated_public_call_is_answered_from_the_cache_with_the_same_bytes(dash_app):

@@ -289,8 +289,10 @@ def test_editor_orders_slides_and_starts_the_deck(dash_duo, dash_app):
     driver.set_window_size(1366, 900)
     driver.get(dash_duo.server_url + "/present?lang=ru&edit=1&slides=overview,city:osh,trends&auto=20")
     dash_duo.wait_for_text_to_equal("#page-title", "Режим презентации", timeout=20)
-    items = lambda: [li.get_attribute("data-token") for li in driver.find_elements(By.CSS_SELECTOR, "#present-order li")]
-    assert items() == ["overview", "city:osh", "trends"]
+    # read in one script: the list is re-rendered after each click, so element handles go stale
+    items = lambda: driver.execute_script(
+        "return [...document.querySelectorAll('#present-order li')].map(li => li.dataset.token)")
+    until(lambda: items() == ["overview", "city:osh", "trends"], timeout=5)
     assert driver.find_element(By.CSS_SELECTOR, ".site-header").is_displayed(), "the editor keeps the shell"
     driver.find_element(By.CSS_SELECTOR, "#present-order li:nth-child(3) button[title='Выше']").click()
     until(lambda: items() == ["overview", "trends", "city:osh"], timeout=5)

@@ -932,13 +932,29 @@ def badge(status: str, lang: str, national: bool = False) -> str:
     return out
 
 
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #rrggbb colour (sRGB channels linearised)."""
+    h = str(colour).lstrip("#")
+    channels = [int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def text_colour(background: str) -> str:
-    h = str(background).lstrip("#")
+    """Text colour for a chip: the app's dark grey, white or black, the first that reaches the
+    WCAG AA 4.5:1 on `background` (mid oranges and reds need black), else the best of them."""
+    choices = ("#1f2933", "#ffffff", "#000000")
     try:
-        r, g, b = (int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))
+        ratios = [contrast_ratio(background, c) for c in choices]
     except ValueError:
-        return "#1f2933"
-    return "#1f2933" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55 else "#ffffff"
+        return choices[0]
+    return next((c for c, r in zip(choices, ratios) if r >= 4.5), choices[ratios.index(max(ratios))])
 
 
 @dataclass

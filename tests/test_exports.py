@@ -197,3 +197,11 @@ def test_pdf_from_the_city_page_through_the_background_callback(dash_duo, dash_a
     assert not driver.find_element(By.ID, "export-cancel").is_displayed()
     assert driver.find_element(By.ID, "export-pdf").is_enabled()
     assert dash_duo.get_logs() == []
+
+
+def test_chip_text_reaches_4_5_to_1_on_every_hazard_and_class_colour(built_data):
+    from domain.exports import contrast_ratio, text_colour
+    colours = list(built_data["hazard_levels"]["colour"]) + list(built_data["risk_classes"]["colour"])
+    for colour in colours:
+        assert contrast_ratio(colour, text_colour(colour)) >= 4.5, colour
+    assert round(contrast_ratio("#ffffff", "#000000"), 1) == 21.0 and text_colour("not a colour") == "#1f2933"

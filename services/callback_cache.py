@@ -8,7 +8,8 @@ update changes the key, nobody sees a stale answer. A repeated call then costs a
 of rebuilding a page's tables and figures (the callbacks' warm budget is 50 ms; building /trends
 takes ~0.5 s).
 
-The day is part of the key too: action plans are late or due relative to today, and downloads'
+The code's version (a fingerprint of its files) and the day are part of the key too: new code
+never serves an old answer; action plans are late or due relative to today, and downloads'
 file names carry the date. Never cached: answers that depend on who asks (sign-in and admin
 pages, the editing callbacks), exports (background jobs), the shell, answers made while the
 database was down (they carry the "updates unavailable" notice), answers that set a cookie and
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from pathlib import Path
 from datetime import date
 
 import flask
@@ -35,6 +37,25 @@ PRIVATE_PAGES = ("/login", "/admin")
 NOT_CACHED = ("admin-", "export-", "shell-", "lang-store", "redirect", "login")
 MAX_BODY = 64 * 1024  # larger requests are not what the pages send: computed, never stored
 HEADER = "X-Callback-Cache"
+ROOT = Path(__file__).resolve().parents[1]
+CODE_PARTS = ("app.py", "ids.py", "pages", "components", "domain", "services", "i18n", "assets")
+
+
+def code_version(root: Path = ROOT) -> str:
+    """Fingerprint of the code and texts that make the answers (path, size and mtime of each file),
+    so a deployment of new code never serves answers the old code made."""
+    digest = hashlib.sha256()
+    for part in CODE_PARTS:
+        base = root / part
+        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()
+                                                      and "__pycache__" not in p.parts)
+        for path in files:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = code_version()
 
 
 def routed_path(body: dict) -> str | None:
@@ -62,11 +83,11 @@ def is_cacheable(body: object) -> bool:
 
 
 def cache_key(body: dict, build_id: str, stamp: str, day: date | None = None) -> str:
-    """Hash of the request (canonical JSON), the build, the database stamp and the day (plans
-    are late or due relative to today, and file names carry the date)."""
+    """Hash of the code version, the request (canonical JSON), the build, the database stamp and
+    the day (plans are late or due relative to today, and file names carry the date)."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     day = day or date.today()
-    digest = hashlib.sha256(f"{build_id}\n{stamp}\n{day.isoformat()}\n{canonical}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{CODE_VERSION}\n{build_id}\n{stamp}\n{day.isoformat()}\n{canonical}".encode("utf-8")).hexdigest()
     return f"callback:{digest}"
 
 

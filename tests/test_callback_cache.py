@@ -82,3 +82,13 @@ def test_heavy_pages_are_cached(dash_app, path):
     body = h.route_body(path, "?lang=ru")
     client.post(cc.CALLBACK_PATH, json=body)
     assert client.post(cc.CALLBACK_PATH, json=body).headers.get(cc.HEADER) == "hit"
+
+
+def test_new_code_changes_the_code_version(tmp_path):
+    (tmp_path / "pages").mkdir()
+    page = tmp_path / "pages" / "home.py"
+    page.write_text("layout = 1\n")
+    before = cc.code_version(tmp_path)
+    assert cc.code_version(tmp_path) == before  # stable while nothing changes
+    page.write_text("layout = 22\n")
+    assert cc.code_version(tmp_path) != before

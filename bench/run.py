@@ -144,16 +144,25 @@ def wait_rendered(driver: webdriver.Chrome, start: float, limit: float = 30) -> 
     return idle_since or time.perf_counter()
 
 
-def callback_posts(driver: webdriver.Chrome) -> list[dict]:
-    """The callback requests the browser sent since the performance log was last read."""
-    posts = []
+def read_network_log(driver: webdriver.Chrome) -> tuple[dict[str, int], list[dict]]:
+    """Since the performance log was last read: bytes received per request (as sent, compressed)
+    and the bodies of the callback requests the browser sent."""
+    sizes: dict[str, int] = {}
+    posts: list[dict] = []
     for entry in driver.get_log("performance"):
         msg = json.loads(entry["message"])["message"]
-        if msg["method"] == "Network.requestWillBeSent":
+        if msg["method"] == "Network.loadingFinished":
+            sizes[msg["params"]["requestId"]] = int(msg["params"].get("encodedDataLength", 0))
+        elif msg["method"] == "Network.requestWillBeSent":
             req = msg["params"]["request"]
             if req.get("method") == "POST" and "_dash-update-component" in req.get("url", "") and req.get("postData"):
                 posts.append(json.loads(req["postData"]))
-    return posts
+    return sizes, posts
+
+
+def callback_posts(driver: webdriver.Chrome) -> list[dict]:
+    """The callback requests the browser sent since the performance log was last read."""
+    return read_network_log(driver)[1]
 
 
 def interaction_posts(base: str, paths: list[str]) -> tuple[dict[str, list[dict]], list[str]]:
@@ -190,28 +199,9 @@ def load_page(driver: webdriver.Chrome, url: str, size: tuple[int, int]) -> dict
     driver.get_log("performance")
     start = time.perf_counter()
     driver.get(url)
-    idle_since = None
-    while time.perf_counter() - start < 30:
-        pending = driver.execute_script(RENDERED_JS)
-        if pending == 0:
-            idle_since = idle_since or time.perf_counter()
-            if time.perf_counter() - idle_since > 0.3:   # still idle 300 ms later: finished
-                break
-        else:
-            idle_since = None
-        time.sleep(0.02)
-    rendered_ms = ((idle_since or time.perf_counter()) - start) * 1000
+    rendered_ms = (wait_rendered(driver, start) - start) * 1000
     time.sleep(0.5)
-    sizes: dict[str, int] = {}
-    posts: list[dict] = []
-    for entry in driver.get_log("performance"):
-        msg = json.loads(entry["message"])["message"]
-        if msg["method"] == "Network.loadingFinished":
-            sizes[msg["params"]["requestId"]] = int(msg["params"].get("encodedDataLength", 0))
-        elif msg["method"] == "Network.requestWillBeSent":
-            req = msg["params"]["request"]
-            if req.get("method") == "POST" and "_dash-update-component" in req.get("url", "") and req.get("postData"):
-                posts.append(json.loads(req["postData"]))
+    sizes, posts = read_network_log(driver)
     return {"bytes": sum(sizes.values()), "requests": len(sizes), "render_ms": round(rendered_ms, 1),
             "callback_posts": posts}
 

@@ -28,6 +28,17 @@ def base_layout(lang: str, height: int = 360) -> dict:
     )
 
 
+def message_figure(lang: str, message: str, height: int = 320, font_size: int | None = None) -> go.Figure:
+    """An empty chart that says why there is nothing to draw (no values, no city chosen)."""
+    fig = go.Figure()
+    fig.update_layout(**base_layout(lang, height=height))
+    note = dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    if font_size:
+        note["font"] = dict(size=font_size)
+    fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False), annotations=[note])
+    return fig
+
+
 def graph_config(lang: str) -> dict:
     """dcc.Graph config: the locale, no plotly logo, no external links."""
     return {"locale": lang, "displaylogo": False, "responsive": True,

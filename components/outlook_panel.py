@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.badges import status_badge
-from components.charts import base_layout
+from components.charts import base_layout, message_figure
 from components.shell import link_with
 from i18n import format_number, t
 
@@ -119,14 +119,6 @@ def fan_rows(result, city: str) -> pd.DataFrame:
     return s[s["city_id"] == city].copy()
 
 
-def empty_figure(lang: str, message: str) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(**base_layout(lang, height=320))
-    fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False),
-                      annotations=[dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")])
-    return fig
-
-
 def city_fan_figure(result, city: str, scenario: str, horizon: int, classes: pd.DataFrame, lang: str,
                     view: str = "level", mark_chosen: bool = True) -> go.Figure:
     """Today's index and, per scenario, the projected point (median climate, chosen weights) with a
@@ -138,7 +130,7 @@ def city_fan_figure(result, city: str, scenario: str, horizon: int, classes: pd.
     rows = fan_rows(result, city)
     today = rows[rows["scenario"] == ol.TODAY]
     if today.empty or today["risk"].isna().all():
-        return empty_figure(lang, t("outlook.no_score", lang))
+        return message_figure(lang, t("outlook.no_score", lang))
     t0 = today.iloc[0]
     ref = int(t0["horizon"])
     change = view == "change"

@@ -25,7 +25,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, dcc, html, no_updat
 
 import ids
 from components.badges import status_badge
-from components.charts import DIMENSION_COLOURS, base_layout, figure_height, graph_config, ranking_figure
+from components.charts import DIMENSION_COLOURS, base_layout, figure_height, graph_config, message_figure, ranking_figure
 from components.explain import data_details, data_table, definitions, described, glossary_link, info
 from components.page import json_attr, page_context, page_header, page_title
 from components.shell import link_with
@@ -230,19 +230,11 @@ def _fmt_raw(v: float, lang: str) -> str:
     return text
 
 
-def _empty_figure(lang: str, message: str) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(**base_layout(lang, height=200))
-    fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False),
-                      annotations=[dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")])
-    return fig
-
-
 def bar_figure(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang: str) -> go.Figure:
     """Ranked bars: the risk index with its three dimensions, or one score / raw value per city."""
     shown = table.dropna(subset=["score"])
     if shown.empty:
-        return _empty_figure(lang, t("compare.no_values", lang))
+        return message_figure(lang, t("compare.no_values", lang), height=200)
     if state.level == "risk":
         ranked = shown.rename(columns={"score": "risk"}).assign(name=shown["city_id"].map(nm.cities))
         fig = ranking_figure(ranked, nm.dimensions, lang)
@@ -334,7 +326,7 @@ def heatmap_figure(heat: dict[str, pd.DataFrame], state: CompareState, nm: Names
     """Indicators (rows) by cities (columns), coloured by the 0-10 score; hover gives the raw value."""
     scores = heat["score"]
     if scores.empty or scores.isna().all().all():
-        return _empty_figure(lang, t("compare.no_values", lang))
+        return message_figure(lang, t("compare.no_values", lang), height=200)
     inds = list(scores.columns)
     cities = list(scores.index)
     z = scores.T.to_numpy(dtype=float)

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from dash import ClientsideFunction, Input, Output, State, callback, dcc, html, no_update
 
 from components.badges import status_badge
-from components.charts import base_layout, graph_config
+from components.charts import base_layout, graph_config, message_figure
 from components.explain import data_details, data_table, glossary_definitions, info, scroll_region
 from components.page import page_context, page_header, page_title
 from domain import climate
@@ -165,15 +165,6 @@ def empty_message(state: TrendState, lang: str) -> str:
     return t("trends.no_series" if state.cities else "trends.no_cities", lang)
 
 
-def _empty_figure(lang: str, message: str) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(**base_layout(lang, height=320))
-    fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False),
-                      annotations=[dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                                        font=dict(size=15))])
-    return fig
-
-
 def add_series(fig: go.Figure, part: pd.DataFrame, scenario: str, colour: str, name: str, group: str,
                hover_fmt: str, unit: str, single: bool, showlegend: bool = True, legend_name: str | None = None,
                **where) -> None:
@@ -204,7 +195,7 @@ def chart_figure(shown: pd.DataFrame, state: TrendState, names: dict[str, str], 
     explained by the key above the chart.
     """
     if shown.empty:
-        return _empty_figure(lang, empty_message(state, lang))
+        return message_figure(lang, empty_message(state, lang), font_size=15)
     cities = list(dict.fromkeys(shown["city_id"]))
     single = len(cities) == 1
     unit = unit_text(shown["unit"].iloc[0], lang)

@@ -58,7 +58,7 @@ stack-stop:
 	bash scripts/stack.sh stop
 
 soak: system-deps $(STAMP) data/build/manifest.json
-	$(BIN)/python -m pytest -n 2 -m soak tests
+	FUZZ_RANDOM=1 $(BIN)/python -m pytest -n 2 -m soak tests
 
 audit: $(STAMP)
 	$(BIN)/bandit -q -r app.py services domain components pages i18n -lll

@@ -174,9 +174,12 @@ def parse_auto(text: str | None) -> tuple[int, bool]:
     if text is None or str(text).strip() in ("", "0", "off"):
         return 0, True
     try:
-        value = int(float(str(text).strip()))
+        number = float(str(text).strip())
     except ValueError:
         return 0, False
+    if not math.isfinite(number):  # "inf", "nan" or a number too long for a float
+        return 0, False
+    value = int(number)
     if value < AUTO_MIN or value > AUTO_MAX:
         return min(max(value, AUTO_MIN), AUTO_MAX), False
     return value, True

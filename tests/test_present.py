@@ -67,6 +67,9 @@ def test_outlook_slides_parse_validate_and_need_the_outlook_tables(built_data):
 def test_auto_and_position_are_clipped():
     assert dx.parse_auto(None) == (0, True) and dx.parse_auto("20") == (20, True)
     assert dx.parse_auto("1") == (dx.AUTO_MIN, False) and dx.parse_auto("abc") == (0, False)
+    for huge in ("inf", "-inf", "nan", "1e400", "9" * 400):  # once a 500 from int(float("inf"))
+        assert dx.parse_auto(huge) == (0, False), huge
+    assert dx.parse_position("9" * 5000, 9) == 1 and dx.parse_position("9" * 400, 9) == 9
     assert dx.parse_position("3", 9) == 3 and dx.parse_position("42", 9) == 9 and dx.parse_position("x", 9) == 1
 
 

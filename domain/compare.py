@@ -16,6 +16,7 @@ them through the cache in `services/data_access.py`.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
@@ -179,18 +180,35 @@ def _ordered_indicators(tables: Tables) -> list[str]:
     return ind.sort_values(["_c", "_i"], kind="stable")["indicator_id"].tolist()
 
 
-def components_of(tables: Tables, level: str, item: str | None) -> list[str]:
+@dataclass(frozen=True)
+class Hierarchy:
+    """Each dimension's categories and each category's indicators, in reading order."""
+    categories_of: dict[str, list[str]]
+    indicators_of: dict[str, list[str]]
+
+
+def hierarchy(tables: Tables) -> Hierarchy:
+    """The index's tree, sorted once: loops over it then cost dictionary look-ups, not a sort of
+    the catalogue per item (which made a city page's first answer take a second)."""
+    dim_of = dict(zip(tables["categories"]["category_id"], tables["categories"]["dimension"]))
+    cat_of = dict(zip(tables["indicators"]["indicator_id"], tables["indicators"]["category_id"]))
+    categories_of: dict[str, list[str]] = {d: [] for d in DIMENSION_ORDER}
+    for cat in _ordered_categories(tables):
+        categories_of.setdefault(dim_of[cat], []).append(cat)
+    indicators_of: dict[str, list[str]] = {c: [] for c in dim_of}
+    for ind in _ordered_indicators(tables):
+        indicators_of.setdefault(cat_of[ind], []).append(ind)
+    return Hierarchy(categories_of, indicators_of)
+
+
+def components_of(tables: Tables, level: str, item: str | None, tree: Hierarchy | None = None) -> list[str]:
     """The parts a level's score is made of: dimensions, categories or indicators."""
     if level == "risk":
         return level_items(tables, "dimension")
     if level == "dimension":
-        cats = tables["categories"]
-        ids = set(cats.loc[cats["dimension"] == item, "category_id"])
-        return [c for c in _ordered_categories(tables) if c in ids]
+        return list((tree or hierarchy(tables)).categories_of.get(item, []))
     if level == "category":
-        ind = tables["indicators"]
-        ids = set(ind.loc[ind["category_id"] == item, "indicator_id"])
-        return [i for i in _ordered_indicators(tables) if i in ids]
+        return list((tree or hierarchy(tables)).indicators_of.get(item, []))
     if level == "indicator":
         return []
     raise ValueError(f"unknown level {level!r}")
@@ -349,12 +367,11 @@ def rank_shares(tables: Tables, result: IndexResult, city_ids: list[str] | None,
 
 # --- one city against the coalition --------------------------------------------------------
 
-def _dimension_and_risk(cat_scores: pd.Series, tables: Tables, weights: IndexWeights) -> tuple[dict, float]:
+def _dimension_and_risk(cat_scores: pd.Series, tree: Hierarchy, weights: IndexWeights) -> tuple[dict, float]:
     """Dimension scores and risk of one city from its category scores (the index's formulas)."""
-    cats = tables["categories"]
     dims = {}
     for dim in DIMENSION_ORDER:
-        ids = [c for c in _ordered_categories(tables) if c in set(cats.loc[cats["dimension"] == dim, "category_id"])]
+        ids = tree.categories_of.get(dim, [])
         w = np.array([weights.categories.get(c, 1.0) for c in ids], dtype=float)
         dims[dim] = float(complement_geometric_mean(cat_scores.reindex(ids).to_numpy(dtype=float), w))
     dw = np.array([weights.dimensions.get(d, 1.0) for d in DIMENSION_ORDER], dtype=float)
@@ -392,13 +409,14 @@ def city_decomposition(tables: Tables, city_id: str, weights: IndexWeights | Non
                 "diff": float(score) - median if pd.notna(score) and not np.isnan(median) else np.nan,
                 "n": int(len(values))}
 
+    tree = hierarchy(tables)
     rows = [row("risk", "risk", None, None, risk)]
     for dim in DIMENSION_ORDER:
         rows.append(row("dimension", dim, "risk", dim, dims[dim]))
-        for cat in components_of(tables, "dimension", dim):
+        for cat in components_of(tables, "dimension", dim, tree):
             rows.append({**row("category", cat, dim, dim, cats[cat]),
                          "weight": float(weights_used.categories.get(cat, cat_table.at[cat, "weight"]))})
-            for ind in components_of(tables, "category", cat):
+            for ind in components_of(tables, "category", cat, tree):
                 series = ind_scores[ind] if ind in ind_scores else pd.Series(dtype=float)
                 r = row("indicator", ind, cat, dim, series)
                 if ind in mine.index:
@@ -416,7 +434,8 @@ def city_decomposition(tables: Tables, city_id: str, weights: IndexWeights | Non
 
 
 def strongest_drivers(tables: Tables, city_id: str, weights: IndexWeights | None = None, *,
-                      result: IndexResult | None = None, top: int = 3, min_push: float = 0.05) -> pd.DataFrame:
+                      result: IndexResult | None = None, decomposition: pd.DataFrame | None = None,
+                      top: int = 3, min_push: float = 0.05) -> pd.DataFrame:
     """Categories and indicators that lift the city's risk most above the coalition median.
 
     `push` is the city's risk minus its risk if that one item were at the coalition median
@@ -424,19 +443,21 @@ def strongest_drivers(tables: Tables, city_id: str, weights: IndexWeights | None
     the aggregation. Only items above the median with a push of at least `min_push` are kept,
     the `top` largest of each level, largest first. An indicator that is the only value of its
     category is not repeated (its push is the category's). Columns: level, id, score, median, push.
+    Pass the city's `decomposition` (same weights and result) when you have it, to save its cost.
     """
     full = full_weights(tables, weights)
     result = result if result is not None else index_for(tables, full)
-    decomp = city_decomposition(tables, city_id, full, result=result)
+    decomp = decomposition if decomposition is not None else city_decomposition(tables, city_id, full, result=result)
     cat_scores = result.category_scores.loc[city_id]
-    _, base_risk = _dimension_and_risk(cat_scores, tables, full)
+    tree = hierarchy(tables)
+    _, base_risk = _dimension_and_risk(cat_scores, tree, full)
     if np.isnan(base_risk):
         return pd.DataFrame(columns=["level", "id", "score", "median", "push"])
     out = []
     for _, r in decomp[(decomp["level"] == "category") & (decomp["diff"] > 0)].iterrows():
         changed = cat_scores.copy()
         changed[r["id"]] = r["median"]
-        _, risk = _dimension_and_risk(changed, tables, full)
+        _, risk = _dimension_and_risk(changed, tree, full)
         out.append({"level": "category", "id": r["id"], "score": r["score"], "median": r["median"],
                     "push": base_risk - risk})
     mine = decomp[decomp["level"] == "indicator"].set_index("id")
@@ -449,7 +470,7 @@ def strongest_drivers(tables: Tables, city_id: str, weights: IndexWeights | None
         changed_scores = np.where(siblings.index == ind, r["median"], scores)
         changed = cat_scores.copy()
         changed[r["parent"]] = float((changed_scores * w).sum() / w.sum())
-        _, risk = _dimension_and_risk(changed, tables, full)
+        _, risk = _dimension_and_risk(changed, tree, full)
         out.append({"level": "indicator", "id": ind, "score": r["score"], "median": r["median"],
                     "push": base_risk - risk})
     frame = pd.DataFrame(out, columns=["level", "id", "score", "median", "push"])

@@ -173,8 +173,9 @@ def _city_explained(build_id: str, city_id: str) -> tuple[pd.DataFrame, pd.DataF
     data = get_data()
     weights = compare.default_weights(data)
     result = _compare_index(build_id, compare.weights_key(weights))
-    return (compare.city_decomposition(data, city_id, weights, result=result),
-            compare.strongest_drivers(data, city_id, weights, result=result))
+    decomposition = compare.city_decomposition(data, city_id, weights, result=result)
+    return decomposition, compare.strongest_drivers(data, city_id, weights, result=result,
+                                                    decomposition=decomposition)
 
 
 def compare_index(weights):

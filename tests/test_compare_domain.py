@@ -82,6 +82,18 @@ def test_category_and_dimension_levels_by_hand(tables):
     assert compare.components_of(tables, "dimension", "hazard_exposure") == ["quake", "flood"]
 
 
+def test_hierarchy_is_the_catalogue_in_reading_order(built_data):
+    tree = compare.hierarchy(built_data)
+    cats = [c for d in compare.DIMENSION_ORDER for c in tree.categories_of[d]]
+    inds = [i for c in cats for i in tree.indicators_of[c]]
+    assert cats == compare.level_items(built_data, "category")
+    assert inds == compare.level_items(built_data, "indicator")
+    for cat in cats:  # each category's own indicators, none lost, none repeated
+        own = built_data["indicators"].loc[built_data["indicators"]["category_id"] == cat, "indicator_id"]
+        assert sorted(tree.indicators_of[cat]) == sorted(own)
+    assert compare.components_of(built_data, "dimension", "nowhere") == []
+
+
 def test_indicator_level_raw_values_and_per_capita(tables):
     out = compare.compare_table(tables, None, "indicator", "x1").set_index("city_id")
     assert out.loc["a", "value"] == 50_000 and out.loc["a", "score"] == pytest.approx(5.0)

@@ -25,6 +25,7 @@ from services.routes import register_routes, serve_plotly_bundle
 from services.ops import init_app as init_ops
 from services.callback_cache import init_app as init_callback_cache
 from services.security import init_app as init_security
+from services.warmup import warm_worker
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -113,6 +114,8 @@ app.clientside_callback(
     Output(ids.LANG_STORE, "data"), Output(ids.REDIRECT, "href"),
     Input(ids.URL, "search"), State(ids.URL, "pathname"), State(ids.LANG_STORE, "data"),
 )
+
+warm_worker()  # the build's tables and plotly's code load now, not in a visitor's first request
 
 if __name__ == "__main__":
     app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),

@@ -1,7 +1,8 @@
 """`make bench`: pages in a real browser, callbacks over HTTP, scale, and throughput, in one run.
 
-Starts the app with gunicorn as in production (fresh file cache), plus two reference pages
-(bare Dash, stock Dash with one graph) under the same settings, measures, and writes
+Starts the app with gunicorn as in production (fresh file cache), plus three reference pages
+(bare Dash, stock Dash with one graph, and that page with the app's component libraries loaded)
+under the same settings, measures, and writes
 bench/results/<date>-<commit>.json and a Markdown table (printed and kept in bench/README.md).
 Runs are noisy: each figure is the median of repeats; compare ratios, not absolute times.
 """
@@ -325,14 +326,19 @@ def markdown(result: dict) -> str:
     lines = [f"## Benchmark {result['date']} (commit {result['commit']})", "",
              f"Machine: {result['machine']}. gunicorn workers: {WORKERS}. Medians of {REPEATS} runs.", "",
              "### Pages (cache disabled; bytes as sent, compressed)", "",
-             "| page | KB | requests | render ms | bytes vs one-graph page | render vs bare page |",
-             "|---|---:|---:|---:|---:|---:|"]
+             "Render vs same-libraries page: against the stock one-graph page with the app's component "
+             "libraries (Mantine, AG Grid, Leaflet) loaded, which Dash sends to every page.", "",
+             "| page | KB | requests | render ms | bytes vs one-graph page | render vs bare page | "
+             "render vs same-libraries page |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for name, fig in {**result["pages"], **ref}.items():
         size = name.rsplit("[", 1)[-1].rstrip("]")
         graph = ref[f"/ (stock one-graph) [{size}]"]
         bare = ref[f"/ (bare Dash) [{size}]"]
+        same = ref.get(f"/ (same libraries) [{size}]")
         lines.append(f"| {name} | {fig['bytes'] / 1024:.0f} | {fig['requests']} | {fig['render_ms']:.0f} | "
-                     f"{ratio(fig['bytes'], graph['bytes'])} | {ratio(fig['render_ms'], bare['render_ms'])} |")
+                     f"{ratio(fig['bytes'], graph['bytes'])} | {ratio(fig['render_ms'], bare['render_ms'])} | "
+                     f"{ratio(fig['render_ms'], same['render_ms']) if same else '—'} |")
     own = [(name, fig) for name, fig in result["pages"].items()]
     def _ref(name, kind):
         return ref[f"/ ({kind}) [{name.rsplit('[', 1)[-1].rstrip(']')}]"]
@@ -340,7 +346,7 @@ def markdown(result: dict) -> str:
               f"{sum(f['bytes'] < 0.6 * _ref(n, 'stock one-graph')['bytes'] for n, f in own)}, render <= 1.5 x bare page: "
               f"{sum(f['render_ms'] <= 1.5 * _ref(n, 'bare Dash')['render_ms'] for n, f in own)}."]
     lines += ["", "### Callbacks over HTTP (ms)", "",
-              "Cold: fresh workers, empty cache, first call. Warm: repeated call (answered from the callback "
+              "Cold: fresh workers (each loads the data build and plotly's code as it starts), empty cache, first call. Warm: repeated call (answered from the callback "
               "cache). Computed: repeated call with `CALLBACK_CACHE=0` (the answer is built each time).", "",
               "| callback | cold p50 | cold p95 | warm p50 | warm p95 | computed p50 | computed p95 |",
               "|---|---:|---:|---:|---:|---:|---:|"]
@@ -377,13 +383,15 @@ def main() -> int:
         servers.append(app)
         bare = Server("bench.reference_apps:bare_server", 8151)
         graph = Server("bench.reference_apps:graph_server", 8152)
-        servers += [bare, graph]
+        libraries = Server("bench.reference_libraries:server", 8153)
+        servers += [bare, graph, libraries]
         paths = registered_paths()
         print("pages:", paths, flush=True)
         pages = page_figures(app.url, paths)
         refs = {}
         refs.update({k.replace("/ [", "/ (bare Dash) ["): v for k, v in page_figures(bare.url, ["/"]).items()})
         refs.update({k.replace("/ [", "/ (stock one-graph) ["): v for k, v in page_figures(graph.url, ["/"]).items()})
+        refs.update({k.replace("/ [", "/ (same libraries) ["): v for k, v in page_figures(libraries.url, ["/"]).items()})
         posts = {k.split(" [")[0]: v.pop("posts") for k, v in pages.items() if k.endswith("[desktop]")}
         for v in list(pages.values()) + list(refs.values()):
             v.pop("posts", None)

@@ -16,7 +16,7 @@ them through the cache in `services/data_access.py`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
@@ -240,6 +240,79 @@ def per_capita_indicators(tables: Tables) -> list[str]:
     unit = ind["unit_en"].astype(str).str.strip().str.lower() if "unit_en" in ind else pd.Series("", index=ind.index)
     mask = unit.isin(COUNT_UNITS) & ~ind["indicator_id"].isin(DENOMINATOR_INDICATORS)
     return ind.loc[mask, "indicator_id"].tolist()
+
+
+def per_capita_applies(tables: Tables, level: str, item: str | None) -> bool:
+    """Whether a comparison can be shown per 100,000 residents (an indicator counting people)."""
+    return level == "indicator" and item in per_capita_indicators(tables)
+
+
+# --- a comparison's choices, read from and written to its query string ------------------------------
+
+SCALES = ("scaled", "raw", "per_capita")
+
+
+@dataclass
+class Comparison:
+    """What a comparison shows: cities, level, item, scale and weights (`/compare`'s query string,
+    which the presenter deck and the exports read as well)."""
+
+    cities: list[str]
+    level: str = "risk"
+    item: str | None = None
+    scale: str = "scaled"
+    weights: IndexWeights = field(default_factory=IndexWeights)
+
+
+def read_comparison(query: Mapping[str, str], tables: Tables) -> tuple[Comparison, list[tuple[str, str]]]:
+    """The comparison in `cities`, `level`, `item`, `scale` and `w_<key>`, and the (parameter,
+    value) pairs rejected: each falls back to its default, so user input never raises."""
+    rejected: list[tuple[str, str]] = []
+    members = tables["cities"]["city_id"].tolist()
+    cities = members
+    if "cities" in query:
+        asked = [c.strip() for c in str(query["cities"]).split(",") if c.strip()]
+        good = [c for c in members if c in set(asked)]
+        bad = [c for c in asked if c not in members]
+        if bad or not good:
+            rejected.append(("cities", ",".join(bad) or str(query["cities"])))
+        cities = good or members
+    level = query.get("level", "risk")
+    if level not in LEVELS:
+        rejected.append(("level", level))
+        level = "risk"
+    items = level_items(tables, level)
+    item = query.get("item")
+    if level == "risk":
+        if item:
+            rejected.append(("item", item))
+        item = None
+    elif item not in items:
+        if item is not None:
+            rejected.append(("item", item))
+        item = items[0] if items else None
+    scale = query.get("scale", "scaled")
+    if scale not in SCALES or (scale == "per_capita" and not per_capita_applies(tables, level, item)):
+        rejected.append(("scale", scale))
+        scale = "scaled"
+    weights, bad_weights = parse_weights(query, tables)
+    rejected.extend(bad_weights)
+    return Comparison(cities, level, item, scale, weights), rejected
+
+
+def comparison_query(comparison: Comparison, tables: Tables) -> dict[str, str]:
+    """The query string of a comparison: only what differs from the defaults (short links)."""
+    query: dict[str, str] = {}
+    if comparison.cities and set(comparison.cities) != set(tables["cities"]["city_id"]):
+        query["cities"] = ",".join(comparison.cities)
+    if comparison.level != "risk":
+        query["level"] = comparison.level
+        if comparison.item:
+            query["item"] = comparison.item
+    if comparison.scale != "scaled":
+        query["scale"] = comparison.scale
+    query.update(weights_to_query(comparison.weights, tables))
+    return query
 
 
 # --- comparison tables ---------------------------------------------------------------------

@@ -33,7 +33,7 @@ from typing import Mapping
 import pandas as pd
 
 from domain import compare
-from domain.risk_index import DIMENSION_ORDER, IndexWeights
+from domain.risk_index import DIMENSION_ORDER
 from i18n import format_day, format_int, format_number, format_share, t
 
 Tables = Mapping[str, pd.DataFrame]
@@ -196,58 +196,15 @@ def parse_position(text: str | None, count: int) -> int:
 
 # --- compare choices (the comparison's query string) ---------------------------------------------
 
-@dataclass
-class CompareChoice:
-    """The comparison a user has on screen: cities, level, item, scale and weights."""
-
-    cities: list[str]
-    level: str = "risk"
-    item: str | None = None
-    scale: str = "scaled"
-    weights: IndexWeights = field(default_factory=IndexWeights)
-
-
-def compare_choice(query: Mapping[str, str], tables: Tables) -> CompareChoice:
-    """Read the comparison's choices from its query string; unknown values fall back to defaults.
-
-    The same parameters as `/compare` (`cities`, `level`, `item`, `scale`, `w_<key>`); the page
-    itself reports bad values, an export quietly uses the defaults instead.
-    """
-    members = list(tables["cities"]["city_id"])
-    asked = [c.strip() for c in str(query.get("cities", "")).split(",") if c.strip()]
-    cities = [c for c in members if c in set(asked)] or members
-    level = query.get("level", "risk")
-    if level not in compare.LEVELS:
-        level = "risk"
-    item = query.get("item")
-    items = compare.level_items(tables, level)
-    if level == "risk":
-        item = None
-    elif item not in items:
-        item = items[0] if items else None
-    scale = query.get("scale", "scaled")
-    if scale not in ("scaled", "raw", "per_capita") or level != "indicator":
-        scale = "scaled"
-    if scale == "per_capita" and item not in compare.per_capita_indicators(tables):
-        scale = "scaled"
-    weights, _ = compare.parse_weights(query, tables)
-    weights, _ = compare.ensure_dimension_weights(compare.full_weights(tables, weights), tables)
-    return CompareChoice(cities, level, item, scale, weights)
-
-
-def compare_query(choice: CompareChoice, tables: Tables) -> dict[str, str]:
-    """The query string of a comparison: only what differs from the defaults."""
-    query: dict[str, str] = {}
-    if set(choice.cities) != set(tables["cities"]["city_id"]):
-        query["cities"] = ",".join(choice.cities)
-    if choice.level != "risk":
-        query["level"] = choice.level
-        if choice.item:
-            query["item"] = choice.item
-    if choice.scale != "scaled":
-        query["scale"] = choice.scale
-    query.update(compare.weights_to_query(choice.weights, tables))
-    return query
+def compare_choice(query: Mapping[str, str], tables: Tables) -> compare.Comparison:
+    """The comparison in a `/compare` query string, as an export shows it: bad values quietly
+    become defaults (the page itself reports them); the raw-value scale only at indicator level;
+    a dimension whose categories all weigh 0 gets its default category weights back."""
+    choice, _ = compare.read_comparison(query, tables)
+    if choice.level != "indicator":
+        choice.scale = "scaled"
+    choice.weights, _ = compare.ensure_dimension_weights(compare.full_weights(tables, choice.weights), tables)
+    return choice
 
 
 # --- what a slide says --------------------------------------------------------------------------
@@ -408,7 +365,7 @@ def overview_slide(tables: Tables, ranked: pd.DataFrame, lang: str) -> Slide:
         status_counts=counts, status_line=status_line(counts, lang), path=_link("/", lang))
 
 
-def weights_text(choice: CompareChoice, tables: Tables, lang: str) -> str:
+def weights_text(choice: compare.Comparison, tables: Tables, lang: str) -> str:
     """'Weights: Hazard & exposure 1 · Vulnerability 1 · …' plus changed category weights."""
     nm = _names(tables, lang)
     base = compare.default_weights(tables)
@@ -421,14 +378,14 @@ def weights_text(choice: CompareChoice, tables: Tables, lang: str) -> str:
     return text
 
 
-def item_name(choice: CompareChoice, tables: Tables, lang: str) -> str:
+def item_name(choice: compare.Comparison, tables: Tables, lang: str) -> str:
     if choice.level == "risk":
         return t("index.risk", lang)
     nm = _names(tables, lang)
     return nm[choice.level].get(choice.item, str(choice.item))
 
 
-def compare_value_column(choice: CompareChoice) -> str:
+def compare_value_column(choice: compare.Comparison) -> str:
     if choice.level == "indicator" and choice.scale == "raw":
         return "value"
     if choice.level == "indicator" and choice.scale == "per_capita":
@@ -436,7 +393,7 @@ def compare_value_column(choice: CompareChoice) -> str:
     return "score"
 
 
-def compare_slide(tables: Tables, choice: CompareChoice, table: pd.DataFrame, shares: pd.DataFrame | None,
+def compare_slide(tables: Tables, choice: compare.Comparison, table: pd.DataFrame, shares: pd.DataFrame | None,
                   rows: pd.DataFrame | None, lang: str) -> Slide:
     """The comparison on screen: the chosen cities on the chosen level with the chosen weights.
 
@@ -477,10 +434,10 @@ def compare_slide(tables: Tables, choice: CompareChoice, table: pd.DataFrame, sh
         numbers=numbers, points=points,
         summary=t("present.compare.summary", lang, item=what, cities=format_int(len(shown), lang)),
         sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
-        path=_link("/compare", lang, compare_query(choice, tables)))
+        path=_link("/compare", lang, compare.comparison_query(choice, tables)))
 
 
-def stability_slide(tables: Tables, choice: CompareChoice, shares: pd.DataFrame, draws: int, lang: str) -> Slide:
+def stability_slide(tables: Tables, choice: compare.Comparison, shares: pd.DataFrame, draws: int, lang: str) -> Slide:
     """How often each city takes each rank when the weights vary around the chosen ones."""
     nm = _names(tables, lang)
     numbers, points = [], []
@@ -500,7 +457,7 @@ def stability_slide(tables: Tables, choice: CompareChoice, shares: pd.DataFrame,
         subtitle=t("present.stability.subtitle", lang, draws=format_int(draws, lang)),
         numbers=numbers, points=points, summary=t("present.stability.summary", lang),
         sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
-        path=_link("/compare", lang, compare_query(choice, tables)))
+        path=_link("/compare", lang, compare.comparison_query(choice, tables)))
 
 
 def hazard_rows(tables: Tables, city_id: str, lang: str) -> pd.DataFrame:

@@ -38,7 +38,7 @@ dash.register_page(__name__, path="/compare", order=10, nav_key="nav.compare",
                    title=page_title("title.compare"), name="compare")
 
 VIEWS = ("bar", "heatmap", "radar", "table")
-SCALES = ("scaled", "raw", "per_capita")
+SCALES = compare.SCALES
 SPREADS = {"wide": 5.0, "moderate": 20.0, "narrow": 80.0}
 PARAMS = ("cities", "level", "item", "view", "scale", "spread")
 DEFAULTS = {"level": "risk", "view": "bar", "scale": "scaled", "spread": "moderate"}
@@ -71,68 +71,29 @@ def allowed_params(tables) -> tuple[str, ...]:
 def read_state(query: dict[str, str], tables) -> tuple[CompareState, list[tuple[str, str]]]:
     """The page's choices from the query string, and the (parameter, value) pairs rejected.
 
-    A rejected value falls back to its default; nothing here raises on user input.
+    The comparison itself is read by `compare.read_comparison` (the deck and exports read it too);
+    the view and the weight spread are the page's own. Nothing here raises on user input.
     """
-    rejected: list[tuple[str, str]] = []
-    members = tables["cities"]["city_id"].tolist()
-    cities = members
-    if "cities" in query:
-        asked = [c.strip() for c in str(query["cities"]).split(",") if c.strip()]
-        good = [c for c in members if c in set(asked)]
-        bad = [c for c in asked if c not in members]
-        if bad or not good:
-            rejected.append(("cities", ",".join(bad) or str(query["cities"])))
-        cities = good or members
-    level = query.get("level", DEFAULTS["level"])
-    if level not in compare.LEVELS:
-        rejected.append(("level", level))
-        level = DEFAULTS["level"]
-    items = compare.level_items(tables, level)
-    item = query.get("item")
-    if level == "risk":
-        if item:
-            rejected.append(("item", item))
-        item = None
-    elif item not in items:
-        if item is not None:
-            rejected.append(("item", item))
-        item = items[0]
+    chosen, rejected = compare.read_comparison(query, tables)
     view = query.get("view", DEFAULTS["view"])
     if view not in VIEWS:
         rejected.append(("view", view))
         view = DEFAULTS["view"]
-    scale = query.get("scale", DEFAULTS["scale"])
-    if scale not in SCALES or (scale == "per_capita" and not per_capita_applies(tables, level, item)):
-        rejected.append(("scale", scale))
-        scale = DEFAULTS["scale"]
     spread = query.get("spread", DEFAULTS["spread"])
     if spread not in SPREADS:
         rejected.append(("spread", spread))
         spread = DEFAULTS["spread"]
-    weights, bad_weights = compare.parse_weights(query, tables)
-    rejected.extend(bad_weights)
-    return CompareState(cities, level, item, view, scale, spread, weights), rejected
+    return CompareState(chosen.cities, chosen.level, chosen.item, view, chosen.scale, spread, chosen.weights), rejected
 
 
 def state_query(state: CompareState, tables, lang: str) -> dict[str, str]:
     """The query string of a state: only what differs from the defaults, plus the language."""
-    members = tables["cities"]["city_id"].tolist()
-    query: dict[str, str] = {"lang": lang}
-    if state.cities and set(state.cities) != set(members):
-        query["cities"] = ",".join(state.cities)
-    if state.level != DEFAULTS["level"]:
-        query["level"] = state.level
-        if state.item:
-            query["item"] = state.item
-    for key in ("view", "scale", "spread"):
+    chosen = compare.Comparison(state.cities, state.level, state.item, state.scale, state.weights)
+    query = {"lang": lang, **compare.comparison_query(chosen, tables)}
+    for key in ("view", "spread"):
         if getattr(state, key) != DEFAULTS[key]:
             query[key] = getattr(state, key)
-    query.update(compare.weights_to_query(state.weights, tables))
     return query
-
-
-def per_capita_applies(tables, level: str, item: str | None) -> bool:
-    return level == "indicator" and item in compare.per_capita_indicators(tables)
 
 
 # --- names in the page's language ----------------------------------------------------------
@@ -191,7 +152,7 @@ def item_options(tables, level: str, lang: str) -> list[dict]:
 
 
 def scale_options(tables, level: str, item: str | None, lang: str) -> list[dict]:
-    per_capita = per_capita_applies(tables, level, item)
+    per_capita = compare.per_capita_applies(tables, level, item)
     return [{"label": t(f"compare.scale.{s}", lang), "value": s,
              "disabled": s == "per_capita" and not per_capita} for s in SCALES]
 
@@ -281,7 +242,7 @@ def value_field(state: CompareState, tables, nm: Names) -> tuple[str, str]:
     """Which column the bars show, and its unit."""
     if state.level != "indicator" or state.scale == "scaled":
         return "score", ""
-    if state.scale == "per_capita" and per_capita_applies(tables, state.level, state.item):
+    if state.scale == "per_capita" and compare.per_capita_applies(tables, state.level, state.item):
         return "per_capita", ""
     return "value", nm.units.get(state.item, "")
 
@@ -647,7 +608,7 @@ def render(state: CompareState, lang: str) -> dict:
     table = compare.compare_table(data, state.cities, state.level, state.item, result=result)
     indicator_ids = compare.indicators_under(data, state.level, state.item)
     rows = compare.indicator_rows(data, result, state.cities, indicator_ids)
-    per_capita = per_capita_applies(data, state.level, state.item)
+    per_capita = compare.per_capita_applies(data, state.level, state.item)
     out: dict = {"bar": None, "heatmap": None, "radar": None, "grid_rows": None, "grid_cols": None,
                  "summary_table": None}
     heat = None
@@ -928,7 +889,7 @@ def update(cities, level, item, view, scale, spread, dim_values, cat_values, dim
     view = view if view in VIEWS else "bar"
     spread = spread if spread in SPREADS else "moderate"
     scale = scale if scale in SCALES else "scaled"
-    if scale == "per_capita" and not per_capita_applies(data, level, item):
+    if scale == "per_capita" and not compare.per_capita_applies(data, level, item):
         scale = "scaled"
     weights = IndexWeights(
         dimensions={i["id"]: _clip(v, compare.DIMENSION_WEIGHT_MIN) for i, v in zip(dim_ids, dim_values)},

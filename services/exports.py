@@ -92,7 +92,7 @@ def _names(data, lang: str) -> dict:
     }
 
 
-def _compare_parts(choice: dx.CompareChoice, spread: float):
+def _compare_parts(choice: compare.Comparison, spread: float):
     data = data_access.get_data()
     result = data_access.compare_index(choice.weights)
     table = compare.compare_table(data, choice.cities, choice.level, choice.item, result=result)

@@ -253,3 +253,19 @@ def test_on_the_real_build(built_data):
         assert (drivers["push"] > 0).all()
     shares = compare.rank_shares(built_data, result, None)
     assert np.allclose(shares.sum(axis=1), 1.0) and np.allclose(shares.sum(axis=0), 1.0)
+
+
+def test_read_comparison_rejects_what_it_cannot_use_and_round_trips(built_data):
+    cities = list(built_data["cities"]["city_id"])
+    indicator = compare.level_items(built_data, "indicator")[0]
+    chosen, rejected = compare.read_comparison(
+        {"cities": f"{cities[1]},atlantis,{cities[0]}", "level": "indicator", "item": indicator,
+         "scale": "per_capita" if indicator not in compare.per_capita_indicators(built_data) else "raw",
+         "w_vulnerability": "abc"}, built_data)
+    assert chosen.cities == cities[:2] and chosen.level == "indicator" and chosen.item == indicator
+    assert ("cities", "atlantis") in rejected and ("w_vulnerability", "abc") in rejected
+    again, none = compare.read_comparison(compare.comparison_query(chosen, built_data), built_data)
+    assert again == chosen and none == []
+    default, nothing = compare.read_comparison({}, built_data)
+    assert default.cities == cities and default.level == "risk" and default.item is None and nothing == []
+    assert compare.comparison_query(default, built_data) == {}

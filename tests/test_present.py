@@ -10,6 +10,7 @@ from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from domain import compare
 from domain import exports as dx
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -77,7 +78,7 @@ def test_compare_choice_reads_the_comparison_query(built_data):
     choice = dx.compare_choice({"cities": "osh,dushanbe,nowhere", "w_vulnerability": "2", "level": "bogus"}, built_data)
     assert choice.cities == [c for c in built_data["cities"]["city_id"] if c in ("osh", "dushanbe")]
     assert choice.level == "risk" and choice.weights.dimensions["vulnerability"] == 2.0
-    query = dx.compare_query(choice, built_data)
+    query = compare.comparison_query(choice, built_data)
     assert query["cities"] == ",".join(choice.cities) and query["w_vulnerability"] == "2"
 
 

@@ -161,11 +161,6 @@ def read_network_log(driver: webdriver.Chrome) -> tuple[dict[str, int], list[dic
     return sizes, posts
 
 
-def callback_posts(driver: webdriver.Chrome) -> list[dict]:
-    """The callback requests the browser sent since the performance log was last read."""
-    return read_network_log(driver)[1]
-
-
 def interaction_posts(base: str, paths: list[str]) -> tuple[dict[str, list[dict]], list[str]]:
     """Per page, the callback requests its controls send when a visitor changes them."""
     driver = browser()
@@ -183,7 +178,7 @@ def interaction_posts(base: str, paths: list[str]) -> tuple[dict[str, list[dict]
             for component, prop in steps:
                 said = driver.execute_script(INTERACT_JS, component, prop)
                 wait_rendered(driver, time.perf_counter())
-                got = callback_posts(driver)
+                _, got = read_network_log(driver)
                 out.setdefault(path, []).extend(got)
                 log.append(f"{path} {json.dumps(component)}.{prop}: {said}, {len(got)} callback request(s)")
     finally:
@@ -238,6 +233,15 @@ def registered_paths() -> list[str]:
     return [p for p in paths if p != "/404"]
 
 
+def timed_calls(base: str, posts: dict[str, list[dict]]):
+    """Each recorded callback request sent once, in order: (name, milliseconds, status code)."""
+    for path, bodies in posts.items():
+        for body in bodies:
+            t0 = time.perf_counter()
+            r = requests.post(base + "/_dash-update-component", json=body, timeout=60)
+            yield f"{path} :: {body.get('output', '')[:80]}", (time.perf_counter() - t0) * 1000, r.status_code
+
+
 def callback_figures(base: str, posts: dict[str, list[dict]], restart) -> dict:
     """p50/p95 ms per callback: cold (fresh workers and empty cache, first call), warm (repeats,
     answered from the callback cache) and computed (repeats with CALLBACK_CACHE=0: the server
@@ -247,33 +251,19 @@ def callback_figures(base: str, posts: dict[str, list[dict]], restart) -> dict:
     computed: dict[str, list[float]] = {}
     for round_ in range(REPEATS):
         base = restart()
-        for path, bodies in posts.items():
-            for body in bodies:
-                key = f"{path} :: {body.get('output', '')[:80]}"
-                t0 = time.perf_counter()
-                r = requests.post(base + "/_dash-update-component", json=body, timeout=60,
-                                  headers={"Content-Type": "application/json"})
-                elapsed = (time.perf_counter() - t0) * 1000
-                if r.status_code not in (200, 204):
-                    raise RuntimeError(f"callback {key} answered {r.status_code}")
-                cold.setdefault(key, []).append(elapsed)
+        for key, ms, status in timed_calls(base, posts):
+            if status not in (200, 204):
+                raise RuntimeError(f"callback {key} answered {status}")
+            cold.setdefault(key, []).append(ms)
         for _ in range(10):
-            for path, bodies in posts.items():
-                for body in bodies:
-                    key = f"{path} :: {body.get('output', '')[:80]}"
-                    t0 = time.perf_counter()
-                    requests.post(base + "/_dash-update-component", json=body, timeout=60)
-                    warm.setdefault(key, []).append((time.perf_counter() - t0) * 1000)
+            for key, ms, _status in timed_calls(base, posts):
+                warm.setdefault(key, []).append(ms)
 
     base = restart({"CALLBACK_CACHE": "0"})
     for round_ in range(4):  # the first round fills the query cache and is not counted
-        for path, bodies in posts.items():
-            for body in bodies:
-                key = f"{path} :: {body.get('output', '')[:80]}"
-                t0 = time.perf_counter()
-                requests.post(base + "/_dash-update-component", json=body, timeout=60)
-                if round_:
-                    computed.setdefault(key, []).append((time.perf_counter() - t0) * 1000)
+        for key, ms, _status in timed_calls(base, posts):
+            if round_:
+                computed.setdefault(key, []).append(ms)
     restart()
 
     def pct(values: list[float], q: float) -> float:
@@ -339,7 +329,7 @@ def markdown(result: dict) -> str:
         lines.append(f"| {name} | {fig['bytes'] / 1024:.0f} | {fig['requests']} | {fig['render_ms']:.0f} | "
                      f"{ratio(fig['bytes'], graph['bytes'])} | {ratio(fig['render_ms'], bare['render_ms'])} | "
                      f"{ratio(fig['render_ms'], same['render_ms']) if same else '—'} |")
-    own = [(name, fig) for name, fig in result["pages"].items()]
+    own = list(result["pages"].items())
     def _ref(name, kind):
         return ref[f"/ ({kind}) [{name.rsplit('[', 1)[-1].rstrip(']')}]"]
     lines += ["", f"{len(own)} page views; bytes < 0.6 x one-graph page: "

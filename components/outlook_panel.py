@@ -8,8 +8,6 @@ page embeds it with one line and needs no callbacks.
 """
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -17,7 +15,8 @@ from dash import dcc, html
 from components.badges import status_badge
 from components.charts import base_layout, message_figure
 from components.shell import link_with
-from i18n import format_number, t
+from domain.exports import num, signed, span  # the slides' and PDF's number formats: page and slide agree
+from i18n import t
 
 SCENARIO_COLOURS = {"ssp126": "#173c66", "ssp245": "#e07b00", "ssp585": "#951b1e"}   # IPCC AR6
 SCENARIO_DASH = {"ssp126": "dot", "ssp245": "dash", "ssp585": "solid"}
@@ -27,25 +26,6 @@ CLASS_FILL = 0.08
 
 def scenario_name(scenario: str, lang: str, short: bool = True) -> str:
     return t(f"outlook.scen_short.{scenario}" if short else f"outlook.scen.{scenario}", lang)
-
-
-def num(value, lang: str, digits: int = 1) -> str:
-    return format_number(value, lang, digits)
-
-
-def signed(value, lang: str, digits: int = 1) -> str:
-    """+1.2 / −0.3 / 0.0, in the locale (a true minus sign)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = format_number(abs(value), lang, digits)
-    if text.strip("0,. ") == "":
-        return format_number(0, lang, digits)
-    return ("+" if value > 0 else "−") + text
-
-
-def span(lo, hi, lang: str, digits: int = 1) -> str:
-    """'4.1–4.8' (or '−0.1 … +0.2' for signed changes)."""
-    return f"{num(lo, lang, digits)}–{num(hi, lang, digits)}"
 
 
 def signed_span(lo, hi, lang: str, digits: int = 2) -> str:

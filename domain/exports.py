@@ -249,6 +249,7 @@ def num(value, lang: str, digits: int = 1) -> str:
 
 
 def signed(value, lang: str, digits: int = 1) -> str:
+    """+1.2 / −0.3 / 0.0 in the locale (a true minus sign; no sign on what rounds to zero)."""
     if value is None or pd.isna(value):
         return "—"
     text = format_number(abs(float(value)), lang, digits)
@@ -748,6 +749,7 @@ def outlook_city_slide(tables: Tables, result, city_id: str, driver: str, lang: 
     scenarios = list(result.meta["scenarios"])
     horizons = list(result.meta["horizons"])
     today = outlook_score(result, city_id, ol.TODAY)
+    projected = {(s, h): outlook_score(result, city_id, s, h) for h in horizons for s in scenarios}
     numbers, points, details = [], [], []
     if today is None or pd.isna(today["risk"]):
         numbers.append(("—", t("present.outlook.today_label", lang)))
@@ -755,14 +757,14 @@ def outlook_city_slide(tables: Tables, result, city_id: str, driver: str, lang: 
     else:
         numbers.append((num(today["risk"], lang), t("present.outlook.today_label", lang)))
         for s in scenarios:
-            row = outlook_score(result, city_id, s, horizon)
+            row = projected.get((s, horizon))
             if row is not None and pd.notna(row["risk"]):
                 numbers.append((f"{num(row['risk'], lang)} ({signed(row['change'], lang, 2)})",
                                 t("present.outlook.by_range", lang, year=horizon, scenario=scenario_short(s, lang),
                                   range=span(row["risk_p10"], row["risk_p90"], lang))))
         if driver:
             points.append(driver)
-        chosen = outlook_score(result, city_id, scenario, horizon)
+        chosen = projected.get((scenario, horizon))
         if chosen is not None and pd.notna(chosen["risk"]):
             classes = dict(zip(tables["risk_classes"]["class_id"], tables["risk_classes"][f"name_{lang}"]))
             points.append(t("outlook.summary", lang, city=name, today=num(today["risk"], lang),
@@ -773,7 +775,7 @@ def outlook_city_slide(tables: Tables, result, city_id: str, driver: str, lang: 
                             change_range=f"{signed(chosen['change_p10'], lang, 2)} … {signed(chosen['change_p90'], lang, 2)}"))
         ranks = []
         for s in scenarios:
-            row = outlook_score(result, city_id, s, horizon)
+            row = projected.get((s, horizon))
             if row is not None and pd.notna(row["rank"]):
                 ranks.append(f"{scenario_short(s, lang)}: {int(row['rank'])}")
         if pd.notna(today["rank"]) and ranks:
@@ -781,7 +783,7 @@ def outlook_city_slide(tables: Tables, result, city_id: str, driver: str, lang: 
                             total=format_int(int(result.scores.loc[result.scores["scenario"] == ol.TODAY, "risk"].notna().sum()), lang)))
         for h in horizons:
             for s in scenarios:
-                row = outlook_score(result, city_id, s, h)
+                row = projected[(s, h)]
                 if row is not None and pd.notna(row["risk"]):
                     details.append(t("present.outlook.detail", lang, scenario=scenario_short(s, lang), year=h,
                                      value=num(row["risk"], lang), range=span(row["risk_p10"], row["risk_p90"], lang),

@@ -22,6 +22,7 @@ from components.charts import base_layout, graph_config, message_figure
 from components.explain import data_details, data_table, glossary_definitions, info, scroll_region
 from components.page import page_context, page_header, page_title
 from domain import climate
+from domain.exports import signed
 from i18n import format_number, t
 from services import data_access
 
@@ -121,15 +122,6 @@ def unit_text(unit: str, lang: str) -> str:
 
 def digits_for(variable: str) -> int:
     return 1 if variable == "tmean" else 0
-
-
-def signed(value: float, lang: str, digits: int) -> str:
-    if value != value:  # NaN
-        return "—"
-    text = format_number(abs(value), lang, digits)
-    if text.strip("0,. ") == "":
-        return text
-    return ("+" if value > 0 else "−") + text
 
 
 def city_names(data, lang: str) -> dict[str, str]:

@@ -74,7 +74,7 @@ register_routes(server)
 init_auth(server)  # sessions, sign-in, rate limit, database (action plans)
 init_security(app)  # CSP with Dash's inline-script hashes, security headers, cross-site write checks
 init_ops(server)  # GET /healthz for the load balancer (services/ops.py)
-init_callback_cache(server)  # repeated public callbacks answered from the cache (services/callback_cache.py)
+init_callback_cache(app)  # answers of callbacks declared public, from the cache (services/callback_cache.py)
 
 
 def serve_layout() -> dmc.MantineProvider:

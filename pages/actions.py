@@ -26,9 +26,10 @@ from components.shell import link_with
 from domain import actions as act
 from i18n import format_day, format_int, t
 from services import data_access
+from services.callback_cache import public_answer
 
 dash.register_page(__name__, path="/actions", order=50, nav_key="nav.actions",
-                   title=page_title("title.actions"), name="actions")
+                   title=page_title("title.actions"), name="actions", public_answer=True)
 
 CITY, STATUS, HAZARD, ESSENTIAL = "actions-city", "actions-status", "actions-hazard", "actions-essential"
 CONTENT, GRID, SYNC = "actions-content", "actions-grid", "actions-url-sync"
@@ -366,6 +367,7 @@ def _filters(city, status, hazard, essential) -> dict:
 @callback(Output(CONTENT, "children"), Output(GRID, "rowData"),
           Input(CITY, "value"), Input(STATUS, "value"), Input(HAZARD, "value"), Input(ESSENTIAL, "value"),
           State(SYNC, "data"), prevent_initial_call=True)
+@public_answer
 def refilter(city, status, hazard, essential, sync):
     """Redraw every view and the table for new filters."""
     lang = (sync or {}).get("lang", "ru")
@@ -376,6 +378,7 @@ def refilter(city, status, hazard, essential, sync):
 @callback(Output(DETAIL, "children"), Output(DETAIL_WRAP, "hidden"), Output(SYNC, "data"),
           Input(GRID, "cellClicked"), Input(DETAIL_CLOSE, "n_clicks"), State(SYNC, "data"),
           prevent_initial_call=True)
+@public_answer
 def open_detail(clicked, _close, sync):
     """Open the clicked action's detail view (its id goes into the URL), or close it."""
     sync = dict(sync or {})
@@ -393,6 +396,7 @@ def open_detail(clicked, _close, sync):
 @callback(Output(DOWNLOAD, "data"), Input(DL_CSV, "n_clicks"), Input(DL_XLSX, "n_clicks"),
           State(CITY, "value"), State(STATUS, "value"), State(HAZARD, "value"), State(ESSENTIAL, "value"),
           State(SYNC, "data"), prevent_initial_call=True)
+@public_answer
 def download(_csv, _xlsx, city, status, hazard, essential, sync):
     """The table as shown (current filters, current language), as CSV or Excel."""
     lang = (sync or {}).get("lang", "ru")

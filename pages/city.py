@@ -38,7 +38,7 @@ def city_title(city_id: str | None = None, **_path: object) -> str:
 
 
 dash.register_page(__name__, path_template="/city/<city_id>", title=city_title, name="city",
-                   description="City profile")
+                   description="City profile", public_answer=True)
 
 EVENT_CONTEXTS = ("city", "regional", "national")
 

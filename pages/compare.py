@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 from dash import ALL, MATCH, Input, Output, State, callback, dcc, html, no_update
 
 import ids
+from services.callback_cache import public_answer
 from components.badges import status_badge
 from components.charts import DIMENSION_COLOURS, base_layout, figure_height, graph_config, message_figure, ranking_figure
 from components.explain import data_details, data_table, definitions, described, glossary_link, info
@@ -35,7 +36,7 @@ from i18n import format_int, format_number, format_share, t
 from services import data_access
 
 dash.register_page(__name__, path="/compare", order=10, nav_key="nav.compare",
-                   title=page_title("title.compare"), name="compare")
+                   title=page_title("title.compare"), name="compare", public_answer=True)
 
 VIEWS = ("bar", "heatmap", "radar", "table")
 SCALES = compare.SCALES
@@ -814,6 +815,7 @@ def layout(**kwargs):
 @callback(Output(ids.COMPARE_ITEM, "data"), Output(ids.COMPARE_ITEM, "value"), Output(ids.COMPARE_ITEM, "disabled"),
           Input(ids.COMPARE_LEVEL, "value"), State(ids.COMPARE_ITEM, "value"), State(ids.COMPARE_LANG, "data"),
           prevent_initial_call=True)
+@public_answer
 def update_items(level, current, lang):
     """Items of the chosen level; the current one is kept when it still fits."""
     data = data_access.get_data()
@@ -825,6 +827,7 @@ def update_items(level, current, lang):
 
 @callback(Output("compare-item-help", "children"), Input(ids.COMPARE_LEVEL, "value"), Input(ids.COMPARE_ITEM, "value"),
           State(ids.COMPARE_LANG, "data"), prevent_initial_call=True)
+@public_answer
 def show_item_help(level, item, lang):
     """The plain-language description of the chosen item."""
     data = data_access.get_data()
@@ -838,6 +841,7 @@ def show_item_help(level, item, lang):
           State({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "id"),
           State({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "id"),
           prevent_initial_call=True)
+@public_answer
 def reset_weights(_clicks, dim_ids, cat_ids):
     """Back to the weights the data declares."""
     base = compare.default_weights(data_access.get_data())
@@ -873,6 +877,7 @@ def export_csv(_clicks):
     State(ids.COMPARE_LANG, "data"), State(ids.COMPARE_URL, "search"),
     prevent_initial_call=True,
 )
+@public_answer
 def update(cities, level, item, view, scale, spread, dim_values, cat_values, dim_ids, cat_ids, lang, search):
     """Recompute the comparison for the controls' values and write them to the address."""
     data = data_access.get_data()

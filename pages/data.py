@@ -16,7 +16,7 @@ from i18n import format_int, format_number, t
 from services import data_access
 
 dash.register_page(__name__, path="/data", order=90, nav_key="nav.data",
-                   title=page_title("title.data"), name="data")
+                   title=page_title("title.data"), name="data", public_answer=True)
 
 TABS = ("method", "catalogue", "sources", "status", "downloads")
 

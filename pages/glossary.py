@@ -15,7 +15,7 @@ from components.page import page_context, page_header, page_title
 from i18n import t
 
 dash.register_page(__name__, path="/glossary", order=95, nav_key="nav.glossary",
-                   title=page_title("title.glossary"), name="glossary")
+                   title=page_title("title.glossary"), name="glossary", public_answer=True)
 
 GROUPS = ("index", "data", "climate", "frameworks")
 

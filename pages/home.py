@@ -17,7 +17,7 @@ from services import data_access
 from services.config import settings
 
 dash.register_page(__name__, path="/", order=0, nav_key="nav.overview",
-                   title=page_title("title.overview"), name="overview")
+                   title=page_title("title.overview"), name="overview", public_answer=True)
 
 
 def dimension_names(lang: str) -> dict[str, str]:

@@ -21,8 +21,9 @@ from domain.map_layers import city_values, colour_options, is_known_choice
 from i18n import format_int, format_number, t
 from services import data_access
 from services.config import settings
+from services.callback_cache import public_answer
 
-dash.register_page(__name__, path="/map", order=40, nav_key="nav.map", title=page_title("title.map"), name="map")
+dash.register_page(__name__, path="/map", order=40, nav_key="nav.map", title=page_title("title.map"), name="map", public_answer=True)
 
 LAYERS = ("countries", "admin1", "rivers")
 MAP_DATA = "map-data"  # the map's text alternative: a sentence and the values as a table
@@ -225,6 +226,7 @@ def layout(**kwargs):
 
 @callback(Output(ids.MAP_CITIES, "children"), Output(ids.MAP_LEGEND, "children"), Output(MAP_DATA, "children"),
           Input(ids.MAP_BY, "value"), State(ids.MAP_URL_SYNC, "data"), prevent_initial_call=True)
+@public_answer
 def recolour(by: str, sync: dict):
     """Recolour the cities and rewrite the legend and the table for a new 'colour by' choice."""
     lang = (sync or {}).get("lang", "ru")
@@ -236,6 +238,7 @@ def recolour(by: str, sync: dict):
 
 @callback(*[Output(f"group-{x}", "children") for x in LAYERS], Output(ids.MAP_TILES, "children"),
           Input(ids.MAP_LAYERS, "value"), prevent_initial_call=True)
+@public_answer
 def toggle_layers(chosen: list[str]):
     """Show the chosen outline layers, and web tiles only when asked for."""
     chosen = chosen or []
@@ -246,6 +249,7 @@ def toggle_layers(chosen: list[str]):
 
 @callback(Output(ids.MAP_PANEL, "children"), Input({"type": ids.MAP_CITY, "index": ALL}, "n_clicks"),
           State(ids.MAP_BY, "value"), State(ids.MAP_URL_SYNC, "data"), prevent_initial_call=True)
+@public_answer
 def city_panel(clicks: list, by: str, sync: dict):
     """Key figures of the clicked city, with a link to its profile."""
     if not ctx.triggered_id or not any(clicks):

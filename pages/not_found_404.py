@@ -8,7 +8,7 @@ from components.page import page_context, page_title
 from components.shell import link_with, nav_pages
 from i18n import t
 
-dash.register_page(__name__, path="/404", title=page_title("title.not_found"), name="not_found")
+dash.register_page(__name__, path="/404", title=page_title("title.not_found"), name="not_found", public_answer=True)
 
 
 def layout(**kwargs):

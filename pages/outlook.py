@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 from dash import ClientsideFunction, Input, Output, State, callback, dcc, html, no_update
 
 import ids
+from services.callback_cache import public_answer
 from components.badges import status_badge
 from components.charts import base_layout, graph_config
 from components.outlook_panel import (city_fan_figure, driver_phrase, driver_sentence, fan_rows, horizon_table,
@@ -31,7 +32,7 @@ from i18n import format_number, format_share, t
 from services import data_access
 
 dash.register_page(__name__, path="/outlook", order=35, nav_key="nav.outlook",
-                   title=page_title("title.outlook"), name="outlook")
+                   title=page_title("title.outlook"), name="outlook", public_answer=True)
 
 PARAMS = ("city", "scen", "h", "view", "warm", "pop")
 VIEWS = ("level", "change")
@@ -527,6 +528,7 @@ CONTROLS = (Input(ids.OUTLOOK_CITY, "value"), Input(ids.OUTLOOK_SCENARIO, "value
           Output(ids.OUTLOOK_DRIVERS, "children"), Output(ids.OUTLOOK_RANKING, "children"),
           Output(ids.OUTLOOK_MATRIX, "children"),
           *CONTROLS, State(ids.OUTLOOK_SYNC, "data"), prevent_initial_call=True)
+@public_answer
 def update(city, scenario, horizon, view, warm, pop, sync):
     """Redraw everything for new choices (the address is updated in the browser)."""
     lang = (sync or {}).get("lang", "ru")
@@ -557,6 +559,7 @@ def values_csv(state: OutlookState, lang: str) -> str:
 @callback(Output(ids.OUTLOOK_DOWNLOAD, "data"), Input(ids.OUTLOOK_DL_SCORES, "n_clicks"),
           Input(ids.OUTLOOK_DL_VALUES, "n_clicks"), *[State(c.component_id, c.component_property) for c in CONTROLS],
           State(ids.OUTLOOK_SYNC, "data"), prevent_initial_call=True)
+@public_answer
 def download(scores_clicks, values_clicks, city, scenario, horizon, view, warm, pop, sync):
     trigger = dash.ctx.triggered_id
     if trigger not in (ids.OUTLOOK_DL_SCORES, ids.OUTLOOK_DL_VALUES):

@@ -31,9 +31,10 @@ from domain import exports as dx
 from i18n import format_int, t
 from services import data_access
 from services import exports as ex
+from services.callback_cache import public_answer
 
 dash.register_page(__name__, path="/present", order=90, nav_key="nav.present",
-                   title=page_title("title.present"), name="present")
+                   title=page_title("title.present"), name="present", public_answer=True)
 
 DECK_PARAMS = ("slides", "auto", "slide", "edit")
 COMPARE_PARAMS = ("cities", "level", "item", "scale", "spread")
@@ -237,6 +238,7 @@ def layout(**kwargs):
           State(ids.PRESENT_ADD, "value"), State(ids.PRESENT_SLIDES, "data"), State("present-labels", "data"),
           State("present-default-tokens", "data"), State("present-lang", "data"),
           prevent_initial_call=True)
+@public_answer
 def edit_deck(_moves, _add, _default, adding, tokens, labels, default, lang):
     """Move a slide up or down, remove it, add one, or go back to the standard deck."""
     triggered = callback_context.triggered
@@ -269,6 +271,7 @@ def edit_deck(_moves, _add, _default, adding, tokens, labels, default, lang):
           Input(ids.PRESENT_SLIDES, "data"), Input(ids.PRESENT_AUTO, "value"),
           State("present-extra", "data"), State("present-lang", "data"), State(ids.EXPORT_CONTEXT, "data"),
           prevent_initial_call=True)
+@public_answer
 def update_editor(tokens, auto, extra, lang, context):
     """The start link, the shareable address and the export's slides follow the choices."""
     lang = lang if lang in ("ru", "en") else "ru"

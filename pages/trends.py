@@ -25,9 +25,10 @@ from domain import climate
 from domain.exports import signed
 from i18n import format_number, t
 from services import data_access
+from services.callback_cache import public_answer
 
 dash.register_page(__name__, path="/trends", order=30, nav_key="nav.trends",
-                   title=page_title("title.trends"), name="trends")
+                   title=page_title("title.trends"), name="trends", public_answer=True)
 
 # Component ids (page-local, prefixed).
 CITIES, VARIABLE, SCENARIOS, BASELINE, MODE = ("trends-cities", "trends-variable", "trends-scenarios",
@@ -569,6 +570,7 @@ def state_from(cities, variable, scenarios, baseline, mode) -> TrendState:
           Output(DATA, "children"),
           Input(CITIES, "value"), Input(VARIABLE, "value"), Input(SCENARIOS, "value"),
           Input(BASELINE, "value"), Input(MODE, "value"), State(SYNC, "data"), prevent_initial_call=True)
+@public_answer
 def update(cities, variable, scenarios, baseline, mode, sync):
     """Redraw everything for new choices (the address is updated in the browser)."""
     lang = (sync or {}).get("lang", "ru")
@@ -603,6 +605,7 @@ def table_csv(state: TrendState, lang: str) -> str:
 @callback(Output(DOWNLOAD, "data"), Input(DL_SERIES, "n_clicks"),
           State(CITIES, "value"), State(VARIABLE, "value"), State(SCENARIOS, "value"),
           State(BASELINE, "value"), State(MODE, "value"), State(SYNC, "data"), prevent_initial_call=True)
+@public_answer
 def download_series(clicks, cities, variable, scenarios, baseline, mode, sync):
     if not clicks:
         return no_update
@@ -614,6 +617,7 @@ def download_series(clicks, cities, variable, scenarios, baseline, mode, sync):
 @callback(Output(DOWNLOAD_TABLE, "data"), Input(DL_TABLE, "n_clicks"),
           State(CITIES, "value"), State(VARIABLE, "value"), State(SCENARIOS, "value"),
           State(BASELINE, "value"), State(MODE, "value"), State(SYNC, "data"), prevent_initial_call=True)
+@public_answer
 def download_table(clicks, cities, variable, scenarios, baseline, mode, sync):
     if not clicks:
         return no_update

@@ -39,7 +39,6 @@ app = dash.Dash(
     assets_ignore=PLOTLY_BUNDLE.replace(".", r"\."),
     suppress_callback_exceptions=True,
     routing_callback_inputs={ROUTING_STATE: State(ids.LANG_STORE, "data")},
-    background_callback_manager=__import__("services.background").background.manager(),  # exports (issue 7)
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                {"name": "description", "content": "Climate and disaster risk of the coalition's cities"}],
 )

@@ -84,6 +84,8 @@ EXPORT_STATUS = "export-status"
 EXPORT_DOWNLOAD = "export-download"
 EXPORT_PROGRESS_TEXT = "export-progress-text"
 EXPORT_NOTE = "export-note"
+EXPORT_JOB = "export-job"
+EXPORT_POLL = "export-poll"
 
 # Risk outlook (/outlook) and its panel on /city/<city_id>
 OUTLOOK_CITY = "outlook-city"

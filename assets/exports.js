@@ -1,5 +1,5 @@
-/* Export buttons (components/export_button.py): turn a click into a request for the background
-   callback, with the address as it is now (pages keep their choices in the query string). */
+/* Export buttons (components/export_button.py): turn a click into a request for the export
+   queue, with the address as it is now (pages keep their choices in the query string). */
 window.dash_clientside = Object.assign({}, window.dash_clientside);
 window.dash_clientside.ccca_present = Object.assign({}, window.dash_clientside.ccca_present, {
   exportRequest: function (pptxClicks, pdfClicks, cancelClicks, context) {
@@ -7,7 +7,7 @@ window.dash_clientside.ccca_present = Object.assign({}, window.dash_clientside.c
     var ctx = window.dash_clientside.callback_context;
     var trigger = (ctx && ctx.triggered && ctx.triggered.length) ? ctx.triggered[0].prop_id : "";
     if (trigger.indexOf("export-cancel") === 0) {
-      return [nu, (context && context.cancelled) || ""];
+      return [{cancel: true, at: Date.now()}, ""];
     }
     var fmt = trigger.indexOf("export-pdf") === 0 ? "pdf" : "pptx";
     return [{

@@ -7,21 +7,25 @@ one page is on screen at a time, so the ids are fixed):
 1. a clientside callback turns a click into a request holding the format and the page's address
    as it is at that moment (pages keep their choices in the query string, some with
    `history.replaceState`, which Dash does not see), plus the page's context (kind, city);
-2. a background callback (the app's `background_callback_manager`) makes the file with
-   `services.exports.run_export`, reporting progress, and sends it; the cancel button stops it.
+2. `follow_export` puts the request in the export queue (`services/export_queue.py`: a fixed pool
+   of processes, limits per client and in all, finished files kept), then polls the job's
+   progress every 0.7 s and sends the file when it is ready; the cancel button stops it. When the
+   queue is full the visitor reads when to try again, in the page's language.
 """
 from __future__ import annotations
 
 import logging
-import time
+from pathlib import Path
 
 import dash
+import flask
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 import ids
 from i18n import parse_query, resolve_lang, t
-from services.background import celery_enabled
+from services import data_access, export_queue
+from services.callback_cache import CODE_VERSION
 
 log = logging.getLogger(__name__)
 KINDS = ("deck", "compare", "city")
@@ -52,6 +56,8 @@ def export_group(kind: str, lang: str, city_id: str | None = None, formats: tupl
         html.Span(id=ids.EXPORT_STATUS, role="status", className="export-status"),
         html.Span(id=ids.EXPORT_NOTE, role="status", className="export-status"),
         dcc.Download(id=ids.EXPORT_DOWNLOAD),
+        dcc.Store(id=ids.EXPORT_JOB),
+        dcc.Interval(id=ids.EXPORT_POLL, interval=700, disabled=True),
     ], className="export-group" + (" export-compact" if compact else ""), role="group",
         **{"aria-label": t("export.group", lang), "data-kind": kind})
 
@@ -82,43 +88,62 @@ def request_params(request: dict) -> tuple[str, str, str, dict, str | None]:
     return kind, fmt, lang, query, city
 
 
+def _view(job: dict | None, *, running: bool, status: str = "", done: int = 0, total: int = 10,
+          message: str = "", download=no_update) -> dict:
+    """Every output of the export group for one state: waiting or running, or idle with a status."""
+    return {"job": job, "poll_off": not running, "pptx_off": running, "pdf_off": running,
+            "cancel_hidden": not running, "progress_hidden": not running, "progress_value": done,
+            "progress_max": total, "progress_text": message, "text_hidden": not running, "status": status,
+            "download": download}
+
+
 @callback(
-    Output(ids.EXPORT_DOWNLOAD, "data"), Output(ids.EXPORT_STATUS, "children"),
-    Input(ids.EXPORT_REQUEST, "data"),
-    background=True,
-    running=[(Output(ids.EXPORT_PPTX, "disabled"), True, False), (Output(ids.EXPORT_PDF, "disabled"), True, False),
-             (Output(ids.EXPORT_CANCEL, "hidden"), False, True), (Output(ids.EXPORT_PROGRESS, "hidden"), False, True),
-             (Output(ids.EXPORT_PROGRESS_TEXT, "hidden"), False, True), (Output(ids.EXPORT_STATUS, "hidden"), True, False)],
-    progress=[Output(ids.EXPORT_PROGRESS, "value"), Output(ids.EXPORT_PROGRESS, "max"),
-              Output(ids.EXPORT_PROGRESS_TEXT, "children")],
-    cancel=[Input(ids.EXPORT_CANCEL, "n_clicks")],
-    interval=500,
+    output={"job": Output(ids.EXPORT_JOB, "data"), "poll_off": Output(ids.EXPORT_POLL, "disabled"),
+            "pptx_off": Output(ids.EXPORT_PPTX, "disabled"), "pdf_off": Output(ids.EXPORT_PDF, "disabled"),
+            "cancel_hidden": Output(ids.EXPORT_CANCEL, "hidden"), "progress_hidden": Output(ids.EXPORT_PROGRESS, "hidden"),
+            "progress_value": Output(ids.EXPORT_PROGRESS, "value"), "progress_max": Output(ids.EXPORT_PROGRESS, "max"),
+            "progress_text": Output(ids.EXPORT_PROGRESS_TEXT, "children"),
+            "text_hidden": Output(ids.EXPORT_PROGRESS_TEXT, "hidden"), "status": Output(ids.EXPORT_STATUS, "children"),
+            "download": Output(ids.EXPORT_DOWNLOAD, "data")},
+    inputs={"request": Input(ids.EXPORT_REQUEST, "data"), "tick": Input(ids.EXPORT_POLL, "n_intervals"),
+            "job": State(ids.EXPORT_JOB, "data"), "context": State(ids.EXPORT_CONTEXT, "data")},
     prevent_initial_call=True,
 )
-def make_export(set_progress, request):
-    """Make the requested file in the background and send it."""
-    if not request:
+def follow_export(request, tick, job, context):
+    """Queue the requested file (or cancel it), then report its progress and send it when ready."""
+    lang = resolve_lang((context or {}).get("lang") if isinstance(context, dict) else None)[0]
+    job_id = job.get("id") if isinstance(job, dict) else None
+    if dash.ctx.triggered_id == ids.EXPORT_REQUEST:
+        if isinstance(request, dict) and request.get("cancel"):
+            if job_id:
+                export_queue.cancel(job_id)
+            return _view(None, running=False, status=t("export.cancelled", lang))
+        try:
+            kind, fmt, lang, query, city = request_params(request)
+        except ValueError as err:
+            log.warning("export request refused: %s", err)
+            return _view(None, running=False, status=t("export.failed", lang, reason=t("export.bad_request", lang)))
+        wanted = export_queue.ExportRequest(kind, fmt, lang, tuple(sorted(query.items())), city)
+        try:
+            queued = export_queue.submit(wanted, flask.request.remote_addr or "unknown",
+                                         data_access.get_data().build_id, CODE_VERSION)
+        except export_queue.Busy as busy:
+            return _view(None, running=False, status=t("export.busy", lang, seconds=busy.retry_after))
+        job_id, lang = queued.job_id, lang
+    current = export_queue.load_job(job_id) if job_id else None
+    if current is None:
         raise PreventUpdate
-    try:
-        kind, fmt, lang, query, city = request_params(request)
-    except ValueError as err:
-        log.warning("export request refused: %s", err)
-        return no_update, t("export.failed", "ru", reason=str(err)[:120])
-    from services import exports
-
-    set_progress((0, 10, t("export.preparing", lang)))
-    started = time.perf_counter()
-
-    def progress(done: int, total: int, message: str) -> None:
-        set_progress((done, total, message))
-
-    try:
-        with dash.get_app().server.app_context():
-            content, name, mime = exports.run_export(kind, fmt, lang, query, city, progress=progress,
-                                                     keep_renderer=celery_enabled())
-    except Exception as err:  # noqa: BLE001 - the user gets a message, the log the traceback
-        log.exception("export %s %s failed", kind, fmt)
-        return no_update, t("export.failed", lang, reason=str(err).splitlines()[0][:160] if str(err) else type(err).__name__)
-    log.info("export %s %s %s sent: %s, %d bytes, %.1f s", kind, fmt, lang, name, len(content),
-             time.perf_counter() - started)
-    return dcc.send_bytes(content, name, type=mime), t("export.done", lang, name=name)
+    state = {"id": current.job_id, "lang": lang}
+    if current.status == "done":
+        try:
+            content = Path(current.path).read_bytes()
+        except OSError:
+            return _view(None, running=False, status=t("export.failed", lang, reason=t("export.gone", lang)))
+        return _view(None, running=False, status=t("export.done", lang, name=current.name),
+                     download=dcc.send_bytes(content, current.name, type=current.mime))
+    if current.status == "failed":
+        return _view(None, running=False, status=t("export.failed", lang, reason=current.error))
+    if current.status == "cancelled":
+        return _view(None, running=False, status=t("export.cancelled", lang))
+    message = current.message or t("export.queued" if current.status == "queued" else "export.preparing", lang)
+    return _view(state, running=True, done=current.done, total=current.total, message=message)

@@ -21,7 +21,7 @@ os.environ["DATA_BUILD_DIR"] = str(_TMP / "data" / "build")
 os.environ["CACHE_DIR"] = str(_TMP / "cache")
 os.environ.pop("CACHE_REDIS_URL", None)
 os.environ["ENABLE_TILES"] = "0"  # tests never touch the network
-os.environ["BACKGROUND_CACHE_DIR"] = str(_TMP / "background")  # export jobs (issue 7), per worker
+os.environ["EXPORT_DIR"] = str(_TMP / "exports")  # export queue and finished files, per worker
 os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'app.db'}"  # editing database, per worker
 
 from domain.build import build  # noqa: E402
@@ -40,6 +40,8 @@ def pytest_setup_options():
 
 
 def pytest_sessionfinish(session, exitstatus):
+    from services import export_queue
+    export_queue.shutdown()  # export workers started by a browser test, before their folder goes
     shutil.rmtree(_TMP, ignore_errors=True)
 
 

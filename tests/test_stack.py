@@ -81,7 +81,7 @@ def stack(request, tmp_path, built_data):
            "STACK_APP_PORTS": " ".join(map(str, apps)), "STACK_REDIS_PORT": str(free_port()),
            "DATABASE_URL": stack_database(tmp_path), "CACHE_DIR": str(tmp_path / "cache"),
            "WORKERS": str(getattr(request, "param", 2)),
-           "DATA_BUILD_DIR": os.environ["DATA_BUILD_DIR"], "BACKGROUND_CACHE_DIR": str(tmp_path / "bg")}
+           "DATA_BUILD_DIR": os.environ["DATA_BUILD_DIR"], "EXPORT_DIR": str(tmp_path / "exports")}
     env.pop("CACHE_REDIS_URL", None)
     s = Stack(tmp_path / "stack", env, int(env["STACK_PORT"]), apps, int(env["STACK_REDIS_PORT"]))
     try:

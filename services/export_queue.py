@@ -1,0 +1,325 @@
+"""A bounded queue for the exports (PowerPoint, PDF): a fixed pool of worker processes, limits per
+client and in all, and finished files kept for identical requests.
+
+- Jobs wait in one queue per machine (a diskcache folder). Each web process starts
+  `EXPORT_WORKERS` worker processes (default 1) at its first export; they take jobs from the
+  queue one at a time, keep their chart renderer (kaleido's Chromium) between jobs and charts, and
+  run at a lower CPU priority than the web processes, so pages keep answering while files are made.
+  They are daemons: they end with their web process.
+- Jobs, their progress and the active list live in a diskcache folder (`EXPORT_DIR`) shared by
+  every web process of the machine: any worker answers the browser's polling, and the limits
+  count every process's jobs. At most `EXPORT_QUEUE_LIMIT` jobs wait or run at once, at most
+  `EXPORT_CLIENT_LIMIT` of them for one client address; past that the request is refused with
+  `Busy` and the seconds after which to try again.
+- A request identical to one already made for the same data build, code and day gets the finished
+  file, and one identical to a job under way joins that job: neither costs new work.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import multiprocessing
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import diskcache
+import flask
+
+from services import data_access
+from services.config import settings
+
+log = logging.getLogger(__name__)
+STALE_SECONDS = 600  # a job that neither finished nor moved for this long is no longer counted
+DEFAULT_SECONDS = 20.0  # expected duration of a job before any has been timed
+KEEP_FILES = 60  # finished files kept (the oldest go first)
+IDLE_POLL = 0.5  # seconds an idle worker waits before looking at the queue again
+_workers: list = []
+_workers_lock = threading.Lock()
+
+
+class Busy(Exception):
+    """Too many exports are waiting or running (for this client or in all): try again later."""
+
+    def __init__(self, retry_after: int, reason: str):
+        super().__init__(f"{reason}: retry after {retry_after} s")
+        self.retry_after = retry_after
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What a download button asks for."""
+
+    kind: str
+    fmt: str
+    lang: str
+    query: tuple[tuple[str, str], ...]
+    city: str | None = None
+
+
+@dataclass
+class Job:
+    """One export's state, as every web process sees it."""
+
+    job_id: str
+    key: str
+    client: str
+    status: str = "queued"  # queued, running, done, failed, cancelled
+    done: int = 0
+    total: int = 10
+    message: str = ""
+    name: str = ""
+    mime: str = ""
+    path: str = ""
+    error: str = ""
+    updated: float = field(default_factory=time.time)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "failed", "cancelled")
+
+
+def export_key(req: ExportRequest, build_id: str, code_version: str, day: date) -> str:
+    """Identity of the file a request makes: the same key gives the same bytes."""
+    text = json.dumps([asdict(req), build_id, code_version, day.isoformat()], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def retry_seconds(active: int, workers: int, mean_seconds: float) -> int:
+    """Seconds after which a refused request is likely to find room: the queue ahead, worked off
+    by the pool, rounded up to 5 s and at least 5 s."""
+    waves = max(1, math.ceil((active + 1) / max(1, workers)))
+    return max(5, 5 * math.ceil(waves * mean_seconds / 5))
+
+
+def live_active(active: dict[str, dict], now: float) -> dict[str, dict]:
+    """The active jobs that still move (a web process that died leaves its jobs behind)."""
+    return {job_id: info for job_id, info in active.items() if now - info.get("updated", 0) < STALE_SECONDS}
+
+
+def _store() -> diskcache.Cache:
+    folder = settings.export_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    return diskcache.Cache(str(folder / "jobs"))
+
+
+def _files_dir() -> Path:
+    folder = settings.export_dir / "files"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def load_job(job_id: str) -> Job | None:
+    """A job's state, or None when unknown (a malformed id included)."""
+    if not isinstance(job_id, str) or len(job_id) != 32 or not job_id.isalnum():
+        return None
+    with _store() as store:
+        record = store.get(f"job:{job_id}")
+    return Job(**record) if isinstance(record, dict) else None
+
+
+def _save(store: diskcache.Cache, job: Job) -> None:
+    with store.transact():
+        job.updated = time.time()
+        store.set(f"job:{job.job_id}", asdict(job), expire=86400)
+        active = store.get("active", {})
+        if job.job_id in active:
+            if job.finished:
+                del active[job.job_id]
+            else:
+                active[job.job_id]["updated"] = job.updated
+            store.set("active", active)
+
+
+def submit(req: ExportRequest, client: str, build_id: str, code_version: str, today: date | None = None) -> Job:
+    """Queue an export (or join an identical one, or answer from a finished file); `Busy` when full."""
+    key = export_key(req, build_id, code_version, today or date.today())
+    with _store() as store, store.transact():
+        finished = store.get(f"file:{key}")
+        if isinstance(finished, dict) and Path(finished["path"]).is_file():
+            job = Job(uuid.uuid4().hex, key, client, status="done", done=1, total=1, **finished)
+            _save(store, job)
+            return job
+        now = time.time()
+        active = live_active(store.get("active", {}), now)
+        same = store.get(f"making:{key}")
+        if same in active:
+            return Job(**store.get(f"job:{same}"))
+        mean = float(store.get("mean_seconds", DEFAULT_SECONDS))
+        mine = sum(1 for info in active.values() if info["client"] == client)
+        if len(active) >= settings.export_queue_limit:
+            raise Busy(retry_seconds(len(active), settings.export_workers, mean), "queue full")
+        if mine >= settings.export_client_limit:
+            raise Busy(retry_seconds(mine, 1, mean), "client limit")
+        job = Job(uuid.uuid4().hex, key, client)
+        active[job.job_id] = {"client": client, "updated": now}
+        store.set("active", active)
+        store.set(f"making:{key}", job.job_id, expire=STALE_SECONDS)
+        _save(store, job)
+        store.push({"job_id": job.job_id, "request": asdict(req)}, prefix="queue")
+    _start_workers()
+    return job
+
+
+def cancel(job_id: str) -> Job | None:
+    """Stop a job: a waiting one never starts, a running one stops at its next step."""
+    with _store() as store, store.transact():
+        record = store.get(f"job:{job_id}") if isinstance(job_id, str) else None
+        if not isinstance(record, dict):
+            return None
+        job = Job(**record)
+        if not job.finished:
+            job.status = "cancelled"
+            _save(store, job)
+            store.delete(f"making:{job.key}")
+        return job
+
+
+def counts() -> dict[str, int]:
+    """Jobs waiting or running now, on this machine (for /healthz and the soak test)."""
+    with _store() as store:
+        active = live_active(store.get("active", {}), time.time())
+    return {"active": len(active), "limit": settings.export_queue_limit, "workers": settings.export_workers}
+
+
+# --- the workers ------------------------------------------------------------------------------------
+
+def _start_workers() -> None:
+    """Start this web process's worker processes unless they run (a dead one is replaced)."""
+    with _workers_lock:
+        _workers[:] = [w for w in _workers if w.is_alive()]
+        context = multiprocessing.get_context("spawn")
+        while len(_workers) < settings.export_workers:
+            worker = context.Process(target=work, args=(str(settings.export_dir),), daemon=True, name="export-worker")
+            worker.start()
+            _workers.append(worker)
+
+
+def shutdown() -> None:
+    """Stop this process's workers (tests; daemons end with the process anyway)."""
+    with _workers_lock:
+        for worker in _workers:
+            worker.terminate()
+        for worker in _workers:
+            worker.join(timeout=10)
+        _workers.clear()
+
+
+def take_next(store: diskcache.Cache) -> tuple[str, ExportRequest] | None:
+    """The next waiting job of the machine's queue, or None."""
+    _, item = store.pull(prefix="queue")
+    if not isinstance(item, dict):
+        return None
+    req = item["request"]
+    return item["job_id"], ExportRequest(req["kind"], req["fmt"], req["lang"],
+                                         tuple(tuple(pair) for pair in req["query"]), req["city"])
+
+
+def work(export_dir: str) -> None:
+    """A worker process: lower CPU priority, an application context for the cached queries, then
+    one job after another from the queue."""
+    try:
+        os.nice(10)
+    except OSError:
+        pass
+    app = flask.Flask("exports")
+    app.config.update(data_access.cache_config())
+    data_access.cache.init_app(app)
+    app.app_context().push()  # the exports' queries are memoized through flask-caching
+    parent = os.getppid()
+    while os.getppid() == parent and Path(export_dir).is_dir():  # ends with its web process
+        try:
+            with _store() as store:
+                task = take_next(store)
+        except (OSError, sqlite3.Error) as err:
+            log.warning("export queue unreadable (%s)", err)
+            task = None
+        if task is None:
+            time.sleep(IDLE_POLL)
+            continue
+        run_job(*task)
+    _stop_renderer()
+
+
+def _stop_renderer() -> None:
+    from services import exports  # loaded already once a job ran
+    exports.stop_renderer()
+
+
+class Cancelled(Exception):
+    """The job was cancelled while it ran."""
+
+
+def _start_worker() -> None:
+    """A pool process: lower CPU priority, and an application context for the cached queries."""
+    try:
+        os.nice(10)
+    except OSError:
+        pass
+    app = flask.Flask("exports")
+    app.config.update(data_access.cache_config())
+    data_access.cache.init_app(app)
+    app.app_context().push()  # the exports' queries are memoized through flask-caching
+
+
+def run_job(job_id: str, req: ExportRequest) -> str:
+    """Make one file in a pool process, reporting progress; returns the final status."""
+    from services import exports  # python-pptx, WeasyPrint, kaleido: loaded in pool processes only
+
+    started = time.perf_counter()
+    with _store() as store:
+        job = Job(**store.get(f"job:{job_id}"))
+        if job.finished:
+            return job.status
+        job.status, job.message = "running", ""
+        _save(store, job)
+
+        def progress(done: int, total: int, message: str) -> None:
+            current = store.get(f"job:{job_id}", {})
+            if current.get("status") == "cancelled":
+                raise Cancelled(job_id)
+            job.done, job.total, job.message = done, total, message
+            _save(store, job)
+
+        try:
+            content, name, mime = exports.run_export(req.kind, req.fmt, req.lang, dict(req.query), req.city,
+                                                     progress=progress, keep_renderer=True)
+        except Cancelled:
+            return "cancelled"
+        except Exception as err:  # noqa: BLE001 - the user gets a message, the log the traceback
+            log.exception("export %s %s failed", req.kind, req.fmt)
+            job.status, job.error = "failed", (str(err).splitlines()[0][:160] if str(err) else type(err).__name__)
+            _save(store, job)
+            store.delete(f"making:{job.key}")
+            return job.status
+        path = _files_dir() / f"{job.key}{Path(name).suffix}"
+        partial = path.with_name(path.name + f".{os.getpid()}.part")
+        partial.write_bytes(content)
+        partial.replace(path)
+        with store.transact():
+            job.status, job.name, job.mime, job.path, job.done, job.total = "done", name, mime, str(path), job.total, job.total
+            if store.get(f"job:{job_id}", {}).get("status") == "cancelled":
+                job.status = "cancelled"
+            _save(store, job)
+            store.set(f"file:{job.key}", {"name": name, "mime": mime, "path": str(path)}, expire=86400)
+            store.delete(f"making:{job.key}")
+            seconds = time.perf_counter() - started
+            store.set("mean_seconds", 0.7 * float(store.get("mean_seconds", seconds)) + 0.3 * seconds)
+        _prune_files()
+        log.info("export %s %s %s ready: %s, %d bytes, %.1f s", req.kind, req.fmt, req.lang, name, len(content),
+                 time.perf_counter() - started)
+        return job.status
+
+
+def _prune_files() -> None:
+    files = sorted(_files_dir().glob("*.*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in files[KEEP_FILES:]:
+        stale.unlink(missing_ok=True)

@@ -1,0 +1,130 @@
+"""The export queue (services/export_queue.py): limits per client and in all, identical requests
+joined or answered from the finished file, cancelling, and the page's 'busy' message."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from services import export_queue as eq
+from services import exports
+from services.config import settings
+
+
+class HeldPool:
+    """Stands in for the worker processes: the test runs the queued jobs when it wants."""
+
+    @property
+    def jobs(self) -> list:
+        with eq._store() as store:
+            return [key for key in store.iterkeys() if str(key).startswith("queue-")]
+
+    def run_all(self):
+        while True:
+            with eq._store() as store:
+                task = eq.take_next(store)
+            if task is None:
+                return
+            eq.run_job(*task)
+
+
+@pytest.fixture()
+def queue(tmp_path, monkeypatch):
+    """An empty queue in its own folder, limits 3 in all and 2 per client, no real processes."""
+    monkeypatch.setattr(eq, "settings", replace(settings, export_dir=tmp_path / "exports", export_queue_limit=3,
+                                                 export_client_limit=2, export_workers=1))
+    pool = HeldPool()
+    monkeypatch.setattr(eq, "_start_workers", lambda: None)
+    made: list[tuple] = []
+
+    def fake_export(kind, fmt, lang, query, city=None, progress=None, keep_renderer=False):
+        made.append((kind, fmt, lang, city))
+        progress(1, 2, "half")
+        return b"%PDF-fake", f"ccca-{city}-brief-{lang}.pdf", "application/pdf"
+    monkeypatch.setattr(exports, "run_export", fake_export)
+    return pool, made
+
+
+def request(city: str, lang: str = "en") -> eq.ExportRequest:
+    return eq.ExportRequest("city", "pdf", lang, (("lang", lang),), city)
+
+
+def test_a_client_gets_at_most_its_share_and_the_queue_at_most_its_limit(queue):
+    pool, _ = queue
+    eq.submit(request("a"), "10.0.0.1", "b1", "c1")
+    eq.submit(request("b"), "10.0.0.1", "b1", "c1")
+    with pytest.raises(eq.Busy) as busy:
+        eq.submit(request("c"), "10.0.0.1", "b1", "c1")
+    assert busy.value.reason == "client limit" and busy.value.retry_after >= 5
+    eq.submit(request("c"), "10.0.0.2", "b1", "c1")
+    with pytest.raises(eq.Busy) as busy:
+        eq.submit(request("d"), "10.0.0.3", "b1", "c1")
+    assert busy.value.reason == "queue full"
+    assert len(pool.jobs) == 3 and eq.counts()["active"] == 3
+    pool.run_all()
+    assert eq.counts()["active"] == 0
+    eq.submit(request("d"), "10.0.0.3", "b1", "c1")  # room again once the jobs are done
+
+
+def test_identical_requests_share_one_job_and_then_the_finished_file(queue):
+    pool, made = queue
+    first = eq.submit(request("a"), "10.0.0.1", "b1", "c1")
+    joined = eq.submit(request("a"), "10.0.0.2", "b1", "c1")
+    assert joined.job_id == first.job_id and len(pool.jobs) == 1
+    pool.run_all()
+    done = eq.load_job(first.job_id)
+    assert done.status == "done" and done.name == "ccca-a-brief-en.pdf" and done.done == done.total
+    again = eq.submit(request("a"), "10.0.0.3", "b1", "c1")
+    assert again.status == "done" and again.path == done.path and not pool.jobs
+    assert made == [("city", "pdf", "en", "a")]  # made once for three requests
+    other_build = eq.submit(request("a"), "10.0.0.3", "b2", "c1")
+    assert other_build.status == "queued"  # a new build makes a new file
+
+
+def test_a_cancelled_job_never_runs_and_frees_its_place(queue):
+    pool, made = queue
+    job = eq.submit(request("a"), "10.0.0.1", "b1", "c1")
+    assert eq.cancel(job.job_id).status == "cancelled"
+    assert eq.counts()["active"] == 0
+    pool.run_all()
+    assert made == [] and eq.load_job(job.job_id).status == "cancelled"
+
+
+def test_a_failed_export_reports_its_reason(queue, monkeypatch):
+    pool, _ = queue
+
+    def broken(*args, **kwargs):
+        raise ValueError("a PDF brief needs a member city")
+    monkeypatch.setattr(exports, "run_export", broken)
+    job = eq.submit(request("zz"), "10.0.0.1", "b1", "c1")
+    pool.run_all()
+    failed = eq.load_job(job.job_id)
+    assert failed.status == "failed" and "member city" in failed.error and eq.counts()["active"] == 0
+
+
+def test_unknown_or_malformed_job_ids_are_nothing(queue):
+    for junk in ("", "x" * 32, "../../etc/passwd", None, 5, "a" * 1000):
+        assert eq.load_job(junk) is None
+    assert eq.cancel("0" * 32) is None
+
+
+def test_retry_estimate_grows_with_the_queue():
+    assert eq.retry_seconds(0, 1, 3.0) == 5
+    assert eq.retry_seconds(3, 1, 20.0) == 80
+    assert eq.retry_seconds(3, 2, 20.0) == 40
+    assert eq.export_key(request("a"), "b", "c", date(2026, 1, 1)) != eq.export_key(request("a"), "b", "c", date(2026, 1, 2))
+
+
+def test_the_page_says_when_to_try_again_in_its_language(dash_app, queue, monkeypatch):
+    from components import export_button as eb
+
+    def full(*args, **kwargs):
+        raise eq.Busy(35, "queue full")
+    monkeypatch.setattr(eq, "submit", full)
+    context = {"kind": "city", "lang": "ru", "city": "a", "override": {}}
+    with dash_app.server.test_request_context("/_dash-update-component", method="POST"):
+        monkeypatch.setattr(eb.dash, "ctx", type("Ctx", (), {"triggered_id": eb.ids.EXPORT_REQUEST})())
+        view = eb.follow_export({"fmt": "pdf", "search": "?lang=ru", "context": context}, None, None, context)
+    assert view["status"] == "Сейчас готовится много файлов. Попробуйте ещё раз через 35 с."
+    assert view["poll_off"] and not view["pdf_off"] and view["job"] is None

@@ -1,14 +1,18 @@
 """Sign-in for city focal points and administrators, and the authorization checks of every
 callback and route that reads or writes private data.
 
-- `POST /auth/login` (form from `/login`) checks the password (argon2 hash in the database) and
-  starts a session: Flask's signed cookie, HttpOnly, SameSite=Lax, Secure in production, limited
-  lifetime. Attempts are rate-limited per client address and per user name (Flask-Limiter;
-  `RATELIMIT_STORAGE_URI` shares the counters between workers, e.g. in Redis).
-- `POST /auth/logout` ends it. Both forms carry a per-session anti-forgery token (`csrf_token`);
-  sign-in starts a fresh session (nothing from before is kept) and a session unused for
-  `SESSION_IDLE_MINUTES` ends. With the database down, sign-in and every private callback answer
-  `Refused("unavailable")`, shown as a clear message, never an error page.
+- `POST /auth/login` (form from `/login`) checks the form token first (a forged post counts for
+  nothing), then the password (argon2 hash in the database), and starts a session: Flask's signed
+  cookie (HttpOnly, SameSite=Lax, Secure in production) naming a server-side session record.
+  Failed attempts are counted in the database, so every worker and instance sees the same counts:
+  an address with too many failures gets 429 for a while (`LOGIN_RATE_LIMIT`), and a user name
+  with recent failures answers after a growing delay (at most 4 s) instead of being locked, so
+  nobody can lock an administrator out.
+- `POST /auth/logout` ends the server-side record: a copy of the cookie no longer signs anyone
+  in. A session ends too when unused for `SESSION_IDLE_MINUTES` or older than `SESSION_HOURS`,
+  whatever the cookie says. Both forms carry a per-session anti-forgery token (`csrf_token`);
+  sign-in starts a fresh session (nothing from before is kept). With the database down, sign-in
+  and every private callback answer `Refused("unavailable")`, shown as a clear message.
 - `current_user()` re-reads the account from the database on every request, so a disabled user
   or a changed password ends access at once; `require_city()` raises `Refused` unless the user
   may edit that city. Callbacks call these themselves: hiding a control is never the check.
@@ -19,7 +23,7 @@ import hmac
 import logging
 import secrets
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from html import escape
 from urllib.parse import urlencode, urlsplit
 
@@ -27,6 +31,7 @@ import flask
 from flask import Flask, Response, g, redirect, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 from sqlalchemy.exc import SQLAlchemyError
 
 from i18n import resolve_lang, t
@@ -67,10 +72,12 @@ def current_user() -> Account | None:
     if "account" in g:
         return g.account
     account = None
-    uid, token = session.get("uid"), session.get("tok")
-    if isinstance(uid, int) and isinstance(token, str) and _still_fresh():
+    uid, token, sid = session.get("uid"), session.get("tok"), session.get("sid")
+    if isinstance(uid, int) and isinstance(token, str) and isinstance(sid, str) and _still_fresh():
         try:
-            found = db.get_account(engine(), uid)
+            live = db.session_is_live(engine(), sid, uid, timedelta(minutes=settings.session_idle_minutes),
+                                      timedelta(hours=settings.session_hours))
+            found = db.get_account(engine(), uid) if live else None
         except DATABASE_ERRORS as err:
             g.database_unavailable = True
             log.warning("cannot check the session: database unavailable (%s)", str(err).splitlines()[0][:200])
@@ -152,25 +159,65 @@ def _to(path: str, **query: str) -> Response:
     return redirect(f"{path}?{urlencode(query)}", code=303)
 
 
+def sign_in_delay(recent_failures: int) -> float:
+    """Seconds to wait before checking a password for a user name with this many recent failures:
+    none for the first three, then doubling from 0.5 s, at most 4 s (slows guessing, locks nobody out)."""
+    if recent_failures < 3:
+        return 0.0
+    return min(0.5 * 2 ** (recent_failures - 3), 4.0)
+
+
+def address_limited(failures_by_window: list[tuple[int, int, int]]) -> int | None:
+    """Seconds to wait when an address reached a limit in any window ((failures, window seconds,
+    limit) triples), else None."""
+    over = [seconds for count, seconds, limit in failures_by_window if count >= limit]
+    return max(over) if over else None
+
+
+def reset_sign_in_limits() -> None:
+    """Lift every sign-in throttle (the counted failures and the limiter's counters)."""
+    db.clear_attempts(engine())
+    limiter.reset()
+
+
+def _address_windows(address: str) -> list[tuple[int, int, int]]:
+    now = datetime.now(timezone.utc)
+    windows = []
+    for item in parse_many(settings.login_rate_limit):
+        seconds = int(item.get_expiry())
+        windows.append((db.failed_attempts(engine(), now - timedelta(seconds=seconds), address=address),
+                        seconds, int(item.amount)))
+    return windows
+
+
 def login() -> Response:
     lang = _lang()
     if not _same_origin():
         return _to("/login", lang=lang, error="origin")
-    if not _csrf_ok():  # a forged form, or a sign-in page older than the session cookie
+    if not _csrf_ok():  # a forged form, or a sign-in page older than the session cookie: not counted
         return _to("/login", lang=lang, error="expired")
+    address = get_remote_address() or "unknown"
+    username = (request.form.get("username", "") or "").strip().lower()[:64]
     try:
-        account = db.authenticate(engine(), request.form.get("username", ""), request.form.get("password", ""))
+        wait = address_limited(_address_windows(address))
+        if wait is not None:
+            log.warning("sign-in refused: too many failures from %s", address)
+            return _too_many(wait)
+        time.sleep(sign_in_delay(db.failed_attempts(engine(), datetime.now(timezone.utc) - timedelta(hours=1), username=username)))
+        account = db.authenticate(engine(), username, request.form.get("password", ""))
+        db.record_attempt(engine(), address, username, account is not None)
+        sid = db.start_session(engine(), account.id) if account is not None else None
     except DATABASE_ERRORS as err:
         log.warning("sign-in impossible: database unavailable (%s)", str(err).splitlines()[0][:200])
         return _to("/login", lang=lang, error="unavailable")
     if account is None:
-        log.info("failed sign-in for %r from %s", request.form.get("username", "")[:64], get_remote_address())
+        log.info("failed sign-in for %r from %s", username, address)
         return _to("/login", lang=lang, error="bad")
     session.clear()  # a new session: nothing from before sign-in is carried over (fixation)
     session.permanent = True
     session["uid"] = account.id
     session["tok"] = account.token
-    session["sid"] = secrets.token_urlsafe(16)
+    session["sid"] = sid
     session["seen"] = int(time.time())
     session["csrf"] = secrets.token_urlsafe(32)
     log.info("signed in: %s (%s)", account.username, account.role)
@@ -183,11 +230,17 @@ def logout() -> Response:
         return _to("/login", lang=lang, error="origin")
     if not _csrf_ok():
         return _to("/login", lang=lang, error="expired")
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        try:
+            db.end_session(engine(), sid)
+        except DATABASE_ERRORS as err:  # the cookie is cleared anyway; the record ends with its lifetime
+            log.warning("sign-out not recorded: database unavailable (%s)", str(err).splitlines()[0][:200])
     session.clear()
     return _to("/login", lang=lang, signed_out="1")
 
 
-def _too_many(_limit) -> Response:
+def _too_many(retry_after: int) -> Response:
     """The 429 page: what happened and when to try again, in the form's language."""
     lang = _lang()
     body = (f"<!doctype html><html lang='{lang}'><meta charset='utf-8'>"
@@ -196,17 +249,7 @@ def _too_many(_limit) -> Response:
             f"<body style='font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem'>"
             f"<h1>{escape(t('auth.limited_title', lang))}</h1><p>{escape(t('auth.limited', lang))}</p>"
             f"<p><a href='/login?lang={lang}'>{escape(t('auth.back_to_login', lang))}</a></p></body></html>")
-    return Response(body, status=429, mimetype="text/html")
-
-
-def _login_user_key() -> str:
-    return "login-user:" + (request.form.get("username", "") or "").strip().lower()[:64]
-
-
-# Limits per client address and per user name; declared once (they attach to the view's name).
-limited_login = limiter.limit(lambda: settings.login_user_rate_limit, key_func=_login_user_key,
-                              methods=["POST"], on_breach=_too_many)(login)
-limited_login = limiter.limit(lambda: settings.login_rate_limit, methods=["POST"], on_breach=_too_many)(limited_login)
+    return Response(body, status=429, mimetype="text/html", headers={"Retry-After": str(retry_after)})
 
 
 def _no_store(response: Response) -> Response:
@@ -256,6 +299,6 @@ def init_app(server: Flask) -> None:
     )
     _migrate_now_or_later(server)
     limiter.init_app(server)
-    server.add_url_rule("/auth/login", "auth_login", limited_login, methods=["POST"])
+    server.add_url_rule("/auth/login", "auth_login", login, methods=["POST"])
     server.add_url_rule("/auth/logout", "auth_logout", logout, methods=["POST"])
     server.after_request(_no_store)

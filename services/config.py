@@ -24,7 +24,6 @@ class Settings:
     database_url: str = f"sqlite:///{ROOT / '.data' / 'app.db'}"
     ratelimit_storage_uri: str = "memory://"
     login_rate_limit: str = "5 per minute;20 per hour"
-    login_user_rate_limit: str = "10 per hour"
     session_hours: int = 8
     # Security (services/security.py, services/auth.py): idle sign-out, proxies trusted for X-Forwarded-*.
     session_idle_minutes: int = 30
@@ -60,7 +59,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=env.get("DATABASE_URL") or f"sqlite:///{ROOT / '.data' / 'app.db'}",
         ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or "memory://",
         login_rate_limit=env.get("LOGIN_RATE_LIMIT") or "5 per minute;20 per hour",
-        login_user_rate_limit=env.get("LOGIN_USER_RATE_LIMIT") or "10 per hour",
         session_hours=int(env.get("SESSION_HOURS", "8")),
         session_idle_minutes=int(env.get("SESSION_IDLE_MINUTES", "30")),
         trusted_proxies=int(env.get("TRUSTED_PROXIES", "0") or 0),

@@ -12,16 +12,17 @@ import contextlib
 import fcntl
 import hashlib
 import re
+import secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Engine, Integer, String, Text, create_engine,
-                        event, func, select, update)
+                        delete, event, func, select, update)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -94,6 +95,28 @@ class AuditLog(Base):
     field: Mapped[str] = mapped_column(String(32), nullable=False)
     old: Mapped[str | None] = mapped_column(Text, nullable=True)
     new: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SignInSession(Base):
+    """A signed-in session, as the server knows it: ended at sign-out, limited in idle and total time."""
+
+    __tablename__ = "sign_in_sessions"
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SignInAttempt(Base):
+    """One sign-in attempt that carried a valid form token: counted for throttling by every worker."""
+
+    __tablename__ = "sign_in_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    username: Mapped[str] = mapped_column(String(64), nullable=False)
+    succeeded: Mapped[bool] = mapped_column(Boolean, nullable=False)
 
 
 # --- engines and migrations ---------------------------------------------------------------------
@@ -306,6 +329,64 @@ def get_account(engine: Engine, user_id: int) -> Account | None:
     with Session(engine) as session:
         user = session.get(User, user_id)
         return _account(user) if user is not None and user.active else None
+
+
+# --- sign-in sessions and attempts -------------------------------------------------------------------
+
+def start_session(engine: Engine, user_id: int) -> str:
+    """A new server-side session for the user; its id goes into the signed cookie."""
+    sid = secrets.token_urlsafe(32)
+    now = _now()
+    with Session(engine) as session, session.begin():
+        session.add(SignInSession(sid=sid, user_id=user_id, created_at=now, last_seen=now))
+    return sid
+
+
+def session_is_live(engine: Engine, sid: str, user_id: int, idle: timedelta, lifetime: timedelta,
+                    now: datetime | None = None) -> bool:
+    """Whether the session exists for this user, was not ended, was used within `idle` and began
+    within `lifetime`; a live session's last use is noted (at most once a minute)."""
+    now = now or _now()
+    with Session(engine) as session, session.begin():
+        row = session.get(SignInSession, sid)
+        if row is None or row.user_id != user_id or row.ended_at is not None:
+            return False
+        if now - _utc(row.last_seen) > idle or now - _utc(row.created_at) > lifetime:
+            row.ended_at = now
+            return False
+        if now - _utc(row.last_seen) >= timedelta(minutes=1):
+            row.last_seen = now
+        return True
+
+
+def end_session(engine: Engine, sid: str) -> None:
+    """End a session (sign-out): its cookie, even if copied, no longer signs anyone in."""
+    with Session(engine) as session, session.begin():
+        session.execute(update(SignInSession).where(SignInSession.sid == sid, SignInSession.ended_at.is_(None))
+                        .values(ended_at=_now()))
+
+
+def record_attempt(engine: Engine, address: str, username: str, succeeded: bool) -> None:
+    with Session(engine) as session, session.begin():
+        session.add(SignInAttempt(at=_now(), address=address[:64], username=username[:64], succeeded=succeeded))
+
+
+def clear_attempts(engine: Engine) -> None:
+    """Forget every counted sign-in attempt (an administrator lifting a throttle; tests)."""
+    with Session(engine) as session, session.begin():
+        session.execute(delete(SignInAttempt))
+
+
+def failed_attempts(engine: Engine, since: datetime, address: str | None = None, username: str | None = None) -> int:
+    """Failed sign-in attempts since `since`, from one address or for one user name."""
+    query = select(func.count()).select_from(SignInAttempt).where(SignInAttempt.at >= since,
+                                                                 SignInAttempt.succeeded.is_(False))
+    if address is not None:
+        query = query.where(SignInAttempt.address == address[:64])
+    if username is not None:
+        query = query.where(SignInAttempt.username == username[:64])
+    with Session(engine) as session:
+        return int(session.scalar(query) or 0)
 
 
 # --- action states, saves and the audit log -----------------------------------------------------

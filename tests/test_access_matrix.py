@@ -35,7 +35,7 @@ def world(dash_app, built_data):
 
 
 def client_as(dash_app, world, role: str, n: int):
-    auth.limiter.reset()
+    auth.reset_sign_in_limits()
     client = dash_app.server.test_client()
     if role != "anonymous":
         response = h.sign_in(client, world["accounts"][role].username, environ_base={"REMOTE_ADDR": f"10.44.0.{n}"})

@@ -20,7 +20,7 @@ PASSWORD = "browser test password"
 
 @pytest.fixture(autouse=True)
 def fresh_limits(dash_app):
-    auth.limiter.reset()
+    auth.reset_sign_in_limits()
     yield
 
 

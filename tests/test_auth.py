@@ -3,14 +3,17 @@ callbacks called directly and over HTTP (a direct POST to Dash's callback endpoi
 anonymous visitor, as another city's editor, as the right editor and as an administrator."""
 from __future__ import annotations
 
+import json
 import secrets
 import time
 import uuid
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import flask
 import pytest
+
+from tests.dash_http import route as dash_route
 
 from domain.actions import ActionState
 from services import auth, db
@@ -21,9 +24,9 @@ PASSWORD = "a long test password"
 
 @pytest.fixture(autouse=True)
 def fresh_limits(dash_app):
-    auth.limiter.reset()
+    auth.reset_sign_in_limits()
     yield
-    auth.limiter.reset()
+    auth.reset_sign_in_limits()
 
 
 @pytest.fixture(scope="module")
@@ -115,21 +118,71 @@ def test_sign_in_from_another_site_is_refused(client, users):
         assert "uid" not in session
 
 
-def test_sign_in_attempts_are_rate_limited(dash_app, users):
+def test_sign_in_failures_are_throttled_by_address_and_lock_nobody_out(dash_app, users, monkeypatch):
+    slept: list[float] = []
+    monkeypatch.setattr(auth.time, "sleep", slept.append)
     client = dash_app.server.test_client()
     for _ in range(5):
         assert sign_in(client, users["b"], password="wrong password!").status_code == 303
-    blocked = sign_in(client, users["b"])  # even the right password, until the window passes
+    blocked = sign_in(client, users["b"])  # this address waits, even with the right password
     assert blocked.status_code == 429 and b"Too many sign-in attempts" in blocked.data
-    assert "Retry-After" in blocked.headers
-    # Another address is not blocked ...
+    assert int(blocked.headers["Retry-After"]) >= 60
+    # The account is not locked: from another address the right password works (after a delay).
     other = dash_app.server.test_client()
-    assert sign_in(other, users["b"], environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 303
-    # ... but one user name attacked from many addresses is.
-    auth.limiter.reset()
-    codes = [sign_in(other, users["a"], password="wrong password!",
-                     environ_base={"REMOTE_ADDR": f"10.9.0.{n}"}).status_code for n in range(11)]
-    assert codes[:10] == [303] * 10 and codes[10] == 429
+    assert sign_in(other, users["b"], environ_base={"REMOTE_ADDR": "10.1.2.3"}).headers["Location"].startswith("/admin")
+    assert slept[-1] == auth.sign_in_delay(5) > 0
+    # One user name attacked from many addresses slows down, and still is not locked.
+    auth.reset_sign_in_limits()
+    slept.clear()
+    for n in range(12):
+        sign_in(other, users["a"], password="wrong password!", environ_base={"REMOTE_ADDR": f"10.9.0.{n}"})
+    assert slept[:3] == [0.0, 0.0, 0.0] and slept[3] == 0.5 and max(slept) == 4.0
+    assert sign_in(dash_app.server.test_client(), users["a"],
+                   environ_base={"REMOTE_ADDR": "10.9.1.1"}).headers["Location"].startswith("/admin")
+
+
+def test_forged_sign_in_posts_count_for_nothing(dash_app, users):
+    client = dash_app.server.test_client()
+    for n in range(25):  # no form token: refused before any counting or password check
+        answer = client.post("/auth/login", data={"username": users["admin"].username, "password": "x", "lang": "en"})
+        assert answer.headers["Location"].endswith("error=expired")
+    assert db.failed_attempts(db.get_engine(), db._now() - timedelta(hours=1), username=users["admin"].username) == 0
+    assert sign_in(dash_app.server.test_client(), users["admin"]).headers["Location"].startswith("/admin")
+
+
+def test_sign_in_delay_grows_and_is_bounded():
+    assert [auth.sign_in_delay(n) for n in range(8)] == [0, 0, 0, 0.5, 1.0, 2.0, 4.0, 4.0]
+    assert auth.address_limited([(4, 60, 5), (19, 3600, 20)]) is None
+    assert auth.address_limited([(5, 60, 5), (19, 3600, 20)]) == 60
+    assert auth.address_limited([(5, 60, 5), (20, 3600, 20)]) == 3600
+
+
+def test_a_cookie_copied_before_sign_out_no_longer_works(dash_app, users):
+    client = dash_app.server.test_client()
+    sign_in(client, users["a"])
+    copied = client.get_cookie(auth.SESSION_COOKIE).value
+    thief = dash_app.server.test_client()
+    thief.set_cookie(auth.SESSION_COOKIE, copied)
+    assert "admin-form" in json.dumps(dash_route(thief, "/admin", "?lang=en").get_json())
+    client.post("/auth/logout", data={"lang": "en", auth.CSRF_FIELD: csrf(client)})
+    thief.set_cookie(auth.SESSION_COOKIE, copied)
+    page = json.dumps(dash_route(thief, "/admin", "?lang=en").get_json())
+    assert "admin-form" not in page and "admin-refused" in page
+
+
+def test_a_session_ends_after_its_lifetime_however_often_it_is_used(dash_app, users, monkeypatch):
+    client = dash_app.server.test_client()
+    sign_in(client, users["a"])
+    with client.session_transaction() as session:
+        sid = session["sid"]
+    engine = db.get_engine()
+    hours = timedelta(hours=settings.session_hours)
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    start = db._now()
+    for minutes in range(0, settings.session_hours * 60, 25):  # used every 25 minutes
+        assert db.session_is_live(engine, sid, users["a"].id, idle, hours, start + timedelta(minutes=minutes))
+    assert not db.session_is_live(engine, sid, users["a"].id, idle, hours, start + hours + timedelta(minutes=1))
+    assert not db.session_is_live(engine, sid, users["a"].id, idle, hours, start + timedelta(minutes=5))  # ended for good
 
 
 def test_sign_out_ends_the_session(client, users):
@@ -253,6 +306,7 @@ def as_user(dash_app, account):
     context.push()
     if account is not None:
         flask.session["uid"], flask.session["tok"] = account.id, account.token
+        flask.session["sid"] = db.start_session(db.get_engine(), account.id)
         flask.session["seen"] = int(time.time())
     return context
 
@@ -307,11 +361,12 @@ def test_session_ends_when_the_password_changes_or_the_user_is_disabled(dash_app
     def who():
         """The account the client's session cookie stands for, as the server sees it."""
         with client.session_transaction() as session:
-            uid, tok, seen = session.get("uid"), session.get("tok"), session.get("seen")
+            uid, tok, seen, sid = session.get("uid"), session.get("tok"), session.get("seen"), session.get("sid")
         context = dash_app.server.test_request_context()
         context.push()
         try:
             flask.session["uid"], flask.session["tok"], flask.session["seen"] = uid, tok, seen
+            flask.session["sid"] = sid
             return auth.current_user()
         finally:
             context.pop()

@@ -151,7 +151,7 @@ def signed_in_admin(dash_app):
     editor = db.create_user(engine, f"editor-leak-{uuid.uuid4().hex[:6]}", h.PASSWORD, "editor",
                             str(data_access.get_data()["cities"]["city_id"].iloc[0]))
     client = dash_app.server.test_client()
-    auth.limiter.reset()
+    auth.reset_sign_in_limits()
     assert h.sign_in(client, account.username).status_code == 303
     return client, account, editor
 

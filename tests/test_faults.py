@@ -82,9 +82,9 @@ def app_db(dash_app, monkeypatch):
         monkeypatch.setattr(db, "settings", replace(db.settings, database_url=url))
         db.upgrade(url)
         return db.get_engine(url)
-    auth.limiter.reset()
+    auth.reset_sign_in_limits()
     yield use
-    auth.limiter.reset()
+    auth.reset_sign_in_limits()
     db.dispose_all()
 
 

@@ -214,7 +214,7 @@ def editor_client(dash_app, built_data):
     rows = actions[(actions["status"] == "in_progress") & actions["actual_start"].notna()].sort_values("action_id")
     row = rows.iloc[1].to_dict()
     account = db.create_user(db.get_engine(), f"fuzz-{uuid.uuid4().hex[:6]}", h.PASSWORD, "editor", row["city_id"])
-    auth.limiter.reset()
+    auth.reset_sign_in_limits()
     client = dash_app.server.test_client()
     assert h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": "10.33.0.1"}).status_code == 303
     return client, row["action_id"], state_of(row)
@@ -271,7 +271,7 @@ def test_hostile_form_values_are_refused_cleanly(editor_client, fields):
 def test_sql_fragments_in_the_sign_in_form_are_just_wrong_credentials(dash_app):
     for n, (username, password) in enumerate([("admin' OR '1'='1", "' OR '1'='1"), ("admin'--", "x"),
                                               ("'; DROP TABLE users; --", "x" * 300), ("<script>", "\x00")]):
-        auth.limiter.reset()
+        auth.reset_sign_in_limits()
         c = dash_app.server.test_client()
         response = c.post("/auth/login", data={"username": username, "password": password, "csrf_token": h.csrf(c)},
                           environ_base={"REMOTE_ADDR": f"10.34.0.{n}"})

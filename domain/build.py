@@ -102,6 +102,11 @@ def source_hash(src: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, kept in the manifest so a damaged build is recognised before it is served."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def derived_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The risk index at every level, computed with the data's default weights."""
     result = compute_index(tables["indicator_values"], tables["indicators"], tables["categories"],
@@ -134,12 +139,13 @@ def build(src: Path = DEFAULT_SRC, out: Path = DEFAULT_BUILD, keep: int = 2) -> 
         for name, frame in {**tables, **derived}.items():
             path = tmp / f"{name}.parquet"
             frame.to_parquet(path, index=False)
-            files[name] = {"rows": int(len(frame)), "bytes": path.stat().st_size}
+            files[name] = {"rows": int(len(frame)), "bytes": path.stat().st_size, "sha256": file_digest(path)}
         (tmp / "geo").mkdir()
         for name, data in layers.items():
             path = tmp / "geo" / f"{name}.geojson"
             path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            files[f"geo/{name}"] = {"features": len(data["features"]), "bytes": path.stat().st_size}
+            files[f"geo/{name}"] = {"features": len(data["features"]), "bytes": path.stat().st_size,
+                                    "sha256": file_digest(path)}
         manifest = {
             "build_id": build_id,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

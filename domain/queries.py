@@ -5,6 +5,7 @@ Pages call these through the app's cache (see `services/data_access.py`); the fu
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ class BuildData:
     path: Path
     manifest: dict
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    geo: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def build_id(self) -> str:
@@ -40,9 +42,36 @@ class BuildData:
     def geometry_path(self, layer: str) -> Path:
         return self.path / "geo" / f"{layer}.geojson"
 
+    def geometry(self, layer: str) -> bytes:
+        """A geometry layer's bytes as checked when the build was loaded (KeyError if unknown)."""
+        return self.geo[layer]
+
 
 class BuildMissingError(RuntimeError):
     """No usable build was found: run `make data`."""
+
+
+class BuildCorruptError(RuntimeError):
+    """A file of the build is missing or differs from its checksum in the manifest."""
+
+
+def verify_build(build_dir: Path, manifest: dict) -> None:
+    """Raise `BuildCorruptError` unless every file the manifest lists has its recorded checksum."""
+    files = manifest.get("files") or {}
+    missing = [t for t in SOURCE_TABLES + DERIVED_TABLES if t not in files]
+    if missing:
+        raise BuildCorruptError(f"the manifest lists no {', '.join(missing)}: rebuild with `make data`")
+    for name, entry in files.items():
+        path = build_dir / (f"{name}.geojson" if name.startswith("geo/") else f"{name}.parquet")
+        expected = entry.get("sha256")
+        if not expected:
+            raise BuildCorruptError(f"{path.name} has no checksum in the manifest: rebuild with `make data`")
+        try:
+            actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as err:
+            raise BuildCorruptError(f"{path.name} cannot be read ({err.strerror})") from err
+        if actual != expected:
+            raise BuildCorruptError(f"{path.name} differs from its checksum in the manifest")
 
 
 def load_build(build_dir: Path) -> BuildData:
@@ -52,9 +81,11 @@ def load_build(build_dir: Path) -> BuildData:
     if not manifest_path.exists():
         raise BuildMissingError(f"no data build at {build_dir}: run `make data`")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    verify_build(real, manifest)
     tables = {name: pd.read_parquet(real / f"{name}.parquet")
               for name in SOURCE_TABLES + DERIVED_TABLES}
-    return BuildData(real, manifest, tables)
+    geo = {name[4:]: (real / f"{name}.geojson").read_bytes() for name in manifest["files"] if name.startswith("geo/")}
+    return BuildData(real, manifest, tables, geo)
 
 
 def localized(frame: pd.DataFrame, lang: str, *columns: str) -> pd.DataFrame:

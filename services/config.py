@@ -41,6 +41,27 @@ class Settings:
         return self.app_env == "production"
 
 
+def installation_secret(path: Path) -> str:
+    """The key kept in `path` (mode 0600), made once per installation: every worker and restart
+    signs with the same key. Created atomically, so workers starting together agree on one."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32))
+    try:
+        os.link(candidate, path)  # fails if another worker made the key first: theirs is kept
+    except FileExistsError:
+        pass
+    finally:
+        candidate.unlink(missing_ok=True)
+    return path.read_text(encoding="ascii").strip()
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Read the environment; refuse to run in production without a SECRET_KEY."""
     env = dict(os.environ if env is None else env)
@@ -48,9 +69,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     secret = env.get("SECRET_KEY", "")
     if app_env == "production" and len(secret) < 16:
         raise RuntimeError("APP_ENV=production needs SECRET_KEY (at least 16 characters)")
+    if not secret:
+        secret = installation_secret(Path(env.get("SECRET_KEY_FILE") or ROOT / ".data" / "secret_key"))
     return Settings(
         app_env=app_env,
-        secret_key=secret or secrets.token_hex(32),
+        secret_key=secret,
         data_build_dir=Path(env.get("DATA_BUILD_DIR", ROOT / "data" / "build")),
         cache_redis_url=env.get("CACHE_REDIS_URL") or None,
         cache_dir=Path(env.get("CACHE_DIR", ROOT / ".cache" / "flask")),

@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 import time
+from pathlib import Path
 
 import flask
 import pandas as pd
@@ -27,6 +28,7 @@ _lock = threading.Lock()
 _loaded: dict[str, BuildData] = {}
 _serving: list[BuildData] = []  # the build answered with last (kept if the next one is unreadable)
 _unreadable: dict[str, float] = {}  # build key -> when it failed to load
+_unreadable_reason: dict[str, str] = {}  # build key -> why (for /healthz)
 DATABASE_ERRORS = (SQLAlchemyError, OSError)  # the editing database is down or unreachable
 _db_warned_at = -1e9
 
@@ -72,6 +74,7 @@ def get_data() -> BuildData:
                     data = _previous_good_build(key, err)
                     return data
                 _unreadable.pop(key, None)
+                _unreadable_reason.pop(key, None)
                 _loaded.clear()
                 _loaded[key] = data
                 _serving[:] = [data]
@@ -79,9 +82,19 @@ def get_data() -> BuildData:
     return data
 
 
+def build_health() -> dict:
+    """Which build this process serves, and whether it fell back from a damaged current one."""
+    data = get_data()
+    key = current_build_key()
+    reason = _unreadable_reason.get(key)
+    return {"build": data.build_id, "fallback": reason is not None,
+            **({"unreadable": Path(key).name, "reason": reason} if reason else {})}
+
+
 def _previous_good_build(key: str, err: Exception) -> BuildData:
     """The build to keep serving when the current one is unreadable (raises if there is none)."""
     _unreadable[key] = time.monotonic()
+    _unreadable_reason[key] = str(err)[:200]
     log.error("data build %s is unreadable (%s); keeping the previous good build", key, str(err)[:200])
     if _serving:
         return _serving[0]

@@ -17,7 +17,7 @@ from services import data_access, db
 def health() -> tuple[dict, int]:
     body: dict = {"pid": os.getpid()}
     try:
-        body["build"] = data_access.get_data().build_id
+        body.update(data_access.build_health())
     except Exception as err:  # noqa: BLE001 - reported, not raised
         body["build"] = None
         body["error"] = type(err).__name__

@@ -35,8 +35,11 @@ def register_routes(server: Flask) -> None:
     def geometry(layer: str):
         if layer not in GEO_LAYERS:
             abort(404)
-        data = get_data()
-        response = Response(data.geometry_path(layer).read_bytes(), mimetype="application/geo+json")
+        try:
+            content = get_data().geometry(layer)  # the bytes checked against the manifest at load
+        except KeyError:
+            abort(404)
+        response = Response(content, mimetype="application/geo+json")
         response.cache_control.public = True
         response.cache_control.max_age = 86400
         response.add_etag()

@@ -300,6 +300,7 @@ def fresh_loader(monkeypatch):
         monkeypatch.setattr(data_access, "_loaded", {})
         monkeypatch.setattr(data_access, "_serving", [])
         monkeypatch.setattr(data_access, "_unreadable", {})
+        monkeypatch.setattr(data_access, "_unreadable_reason", {})
     return use
 
 
@@ -357,3 +358,24 @@ def test_a_table_corrupted_on_disk_keeps_the_previous_build_serving(src_copy, tm
         assert response.status_code == 200 and "Traceback" not in response.get_data(as_text=True)
     fresh_loader(out)  # a new worker process, which never loaded the first build, falls back to it too
     assert data_access.get_data().build_id == first["build_id"]
+
+
+def test_a_damaged_build_is_recognised_by_its_checksums_and_healthz_says_so(src_copy, tmp_path, fresh_loader, dash_app):
+    out = tmp_path / "data" / "build"
+    first = build(src_copy, out)
+    change_a_source(src_copy)
+    second = build(src_copy, out)
+    geometry = out.resolve() / "geo" / "countries.geojson"
+    geometry.write_bytes(geometry.read_bytes()[:-200])  # truncated: still a file, no longer the build's
+    fresh_loader(out)  # a worker restarted after the damage
+    assert data_access.get_data().build_id == first["build_id"]
+    client = dash_app.server.test_client()
+    health = client.get("/healthz").get_json()
+    assert health["build"] == first["build_id"] and health["fallback"] is True
+    assert "countries.geojson" in health["reason"] and health["unreadable"] == out.resolve().name
+    served = client.get("/geo/countries.geojson")
+    assert served.status_code == 200 and json.loads(served.data)["features"]  # whole, from the good build
+    assert served.data == (tmp_path / "data" / "builds").joinpath(
+        next(p.name for p in (tmp_path / "data" / "builds").iterdir() if p.name.startswith(first["build_id"]))
+    ).joinpath("geo", "countries.geojson").read_bytes()
+    assert second["build_id"] != first["build_id"]

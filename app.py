@@ -25,6 +25,7 @@ from services.routes import register_routes, serve_plotly_bundle
 from services.ops import init_app as init_ops
 from services.callback_cache import init_app as init_callback_cache
 from services.security import init_app as init_security
+from services.request_guard import init_app as init_request_guard
 from services.warmup import warm_worker
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -72,6 +73,7 @@ cache.init_app(server)
 register_routes(server)
 init_auth(server)  # sessions, sign-in, rate limit, database (action plans)
 init_security(app)  # CSP with Dash's inline-script hashes, security headers, cross-site write checks
+init_request_guard(app)  # 4xx with a clear message for oversized or malformed requests, 404 for unknown pages
 init_ops(server)  # GET /healthz for the load balancer (services/ops.py)
 init_callback_cache(app)  # answers of callbacks declared public, from the cache (services/callback_cache.py)
 

@@ -37,8 +37,13 @@ def city_title(city_id: str | None = None, **_path: object) -> str:
     return f"{name} · {t('app.short_name', lang)}"
 
 
+def city_exists(city_id: str | None = None) -> bool:
+    """Whether the address names a city of the data (otherwise the page answers 404)."""
+    return city_id in set(data_access.get_data()["cities"]["city_id"])
+
+
 dash.register_page(__name__, path_template="/city/<city_id>", title=city_title, name="city",
-                   description="City profile", public_answer=True)
+                   description="City profile", public_answer=True, path_exists=city_exists)
 
 EVENT_CONTEXTS = ("city", "regional", "national")
 

@@ -26,6 +26,7 @@ from typing import Callable, TypeVar
 import dash
 import flask
 from dash._pages import _path_to_page  # Dash's own path resolution: the page it will render
+from dash.exceptions import UnsupportedRelativePath
 from flask import Flask, Response, request
 from flask.globals import request_ctx
 
@@ -82,7 +83,10 @@ def routed_path(body: dict) -> str | None:
 def page_is_public(app: dash.Dash, pathname: str) -> bool:
     """Whether the page Dash renders for `pathname` was registered with `public_answer=True`
     (the friendly not-found page when no page matches)."""
-    page, _ = _path_to_page(app.strip_relative_path(pathname))
+    try:
+        page, _ = _path_to_page(app.strip_relative_path(pathname))
+    except UnsupportedRelativePath:  # not an address of this app: Dash refuses it too
+        return False
     if not page:
         page = next((p for m, p in dash.page_registry.items() if m.split(".")[-1] == "not_found_404"), {})
     return bool(page.get(MARK))

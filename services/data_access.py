@@ -34,13 +34,17 @@ _db_warned_at = -1e9
 
 
 def cache_config() -> dict:
-    """flask-caching configuration for the configured backend."""
-    settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    """flask-caching configuration for the configured backend (an unusable folder switches the
+    file cache off instead of failing: services/resilient_cache.py)."""
+    try:
+        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        log.warning("cannot make the cache folder %s (%s)", settings.cache_dir, err)
     if settings.cache_redis_url:  # Redis, with the file cache while Redis is down (services/resilient_cache.py)
         return {"CACHE_TYPE": "services.resilient_cache.ResilientRedisCache", "CACHE_REDIS_URL": settings.cache_redis_url,
                 "CACHE_DIR": str(settings.cache_dir), "CACHE_THRESHOLD": 2000,
                 "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_KEY_PREFIX": "ccca:"}
-    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(settings.cache_dir),
+    return {"CACHE_TYPE": "services.resilient_cache.GuardedFileSystemCache", "CACHE_DIR": str(settings.cache_dir),
             "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_THRESHOLD": 2000}
 
 

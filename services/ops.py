@@ -29,8 +29,14 @@ def health() -> tuple[dict, int]:
     except data_access.DATABASE_ERRORS:
         body["database"] = "unavailable"
     backend = data_access.cache.cache
-    body["cache"] = ("file (redis unavailable)" if getattr(backend, "degraded", False)
-                     else type(backend).__name__)
+    if hasattr(backend, "usable"):
+        backend.usable()  # notices a folder that became unusable (or usable again) since the last call
+    fallback = getattr(backend, "fallback", None)
+    if getattr(backend, "primary", None) is not None:
+        body["cache"] = ("file (redis unavailable)" if backend.degraded else "redis") + (
+            ", file cache off (folder unusable)" if getattr(fallback, "degraded", False) else "")
+    else:
+        body["cache"] = "off (folder unusable)" if getattr(backend, "degraded", False) else "file"
     return body, 200
 
 

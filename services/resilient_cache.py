@@ -10,7 +10,9 @@ whichever store answers, nobody sees a stale result.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import threading
 import time
 from typing import Any
@@ -42,8 +44,8 @@ class ResilientRedisCache(BaseCache):
         timeout = kwargs.get("default_timeout", config.get("CACHE_DEFAULT_TIMEOUT", 300))
         client = redis.from_url(config["CACHE_REDIS_URL"], socket_connect_timeout=0.5, socket_timeout=1.0)
         primary = RedisCache(host=client, default_timeout=timeout, key_prefix=config.get("CACHE_KEY_PREFIX"))
-        fallback = FileSystemCache(config["CACHE_DIR"], threshold=config.get("CACHE_THRESHOLD", 2000),
-                                   default_timeout=timeout)
+        fallback = GuardedFileSystemCache(config["CACHE_DIR"], threshold=config.get("CACHE_THRESHOLD", 2000),
+                                          default_timeout=timeout)
         return cls(primary, fallback, float(config.get("CACHE_REDIS_RETRY_SECONDS", 5.0)), timeout)
 
     @property
@@ -107,3 +109,74 @@ class ResilientRedisCache(BaseCache):
 
     def dec(self, key: str, delta: int = 1) -> Any:
         return self._call("dec", key, delta=delta)
+
+
+class GuardedFileSystemCache(FileSystemCache):
+    """The file-system cache, switched off while its folder is unusable.
+
+    Without this, every call on a folder that cannot be written logs a traceback (about 12 kB per
+    request) and slows every answer. Each call first checks the folder (one `os.access`); while it
+    is unusable, reads miss and writes are dropped, ONE warning is logged per outage and process,
+    and `/healthz` reports the cache as off. Caching resumes by itself when the folder is usable.
+    """
+
+    def __init__(self, cache_dir: str, *args: Any, **kwargs: Any):
+        self._folder = cache_dir
+        self._unusable_since: float | None = None
+        self._guard_lock = threading.Lock()
+        try:
+            super().__init__(cache_dir, *args, **kwargs)
+        except OSError as err:  # the folder cannot even be made: start switched off
+            BaseCache.__init__(self, default_timeout=kwargs.get("default_timeout", 300))
+            self._path, self._threshold, self._mode = cache_dir, kwargs.get("threshold", 500), 0o600
+            self._hash_method = hashlib.md5
+            self._note_unusable(err)
+
+    @classmethod
+    def factory(cls, app, config: dict, args: list, kwargs: dict[str, Any]) -> "GuardedFileSystemCache":
+        kwargs.update({"threshold": config.get("CACHE_THRESHOLD", 500),
+                       "default_timeout": config.get("CACHE_DEFAULT_TIMEOUT", 300)})
+        return cls(config["CACHE_DIR"], **kwargs)
+
+    @property
+    def degraded(self) -> bool:
+        """True while the folder is unusable (the cache is off)."""
+        return self._unusable_since is not None
+
+    def _note_unusable(self, err: object) -> None:
+        with self._guard_lock:
+            if self._unusable_since is None:
+                self._unusable_since = time.monotonic()
+                log.warning("cache folder %s unusable (%s); caching is off until it is usable again",
+                            self._folder, err)
+
+    def usable(self) -> bool:
+        """Whether the folder can be read and written now (notes an outage and its end)."""
+        ok = os.path.isdir(self._folder) and os.access(self._folder, os.R_OK | os.W_OK | os.X_OK)
+        if not ok:
+            self._note_unusable("not a writable folder")
+        elif self._unusable_since is not None:
+            with self._guard_lock:
+                if self._unusable_since is not None:
+                    log.info("cache folder %s usable again after %.0f s; caching resumed", self._folder,
+                             time.monotonic() - self._unusable_since)
+                    self._unusable_since = None
+        return ok
+
+    def get(self, key: str) -> Any:
+        return super().get(key) if self.usable() else None
+
+    def set(self, key: str, value: Any, timeout: int | None = None, mgmt_element: bool = False) -> bool:
+        return super().set(key, value, timeout=timeout, mgmt_element=mgmt_element) if self.usable() else False
+
+    def add(self, key: str, value: Any, timeout: int | None = None) -> bool:
+        return super().add(key, value, timeout=timeout) if self.usable() else False
+
+    def delete(self, key: str, mgmt_element: bool = False) -> bool:
+        return super().delete(key, mgmt_element=mgmt_element) if self.usable() else False
+
+    def has(self, key: str) -> bool:
+        return super().has(key) if self.usable() else False
+
+    def clear(self) -> bool:
+        return super().clear() if self.usable() else False

@@ -379,3 +379,29 @@ def test_a_damaged_build_is_recognised_by_its_checksums_and_healthz_says_so(src_
         next(p.name for p in (tmp_path / "data" / "builds").iterdir() if p.name.startswith(first["build_id"]))
     ).joinpath("geo", "countries.geojson").read_bytes()
     assert second["build_id"] != first["build_id"]
+
+
+def test_an_unusable_cache_folder_switches_caching_off_with_one_warning(dash_app, caplog):
+    backend = data_access.cache.cache
+    folder = Path(backend._folder)
+    moved = folder.with_name(folder.name + ".moved")
+    client = dash_app.server.test_client()
+    folder.rename(moved)
+    folder.write_text("not a folder")  # e.g. a mistake in deployment: the path is a file
+    try:
+        with caplog.at_level(logging.INFO):
+            for n in range(12):
+                answer = h.route(client, "/compare", f"?lang=en&level=dimension&n={n}")
+                assert answer.status_code == 200
+            health = client.get("/healthz").get_json()
+        assert health["cache"] == "off (folder unusable)"
+        warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len([r for r in warnings if "unusable" in r.getMessage()]) == 1
+        assert not [r for r in caplog.records if r.exc_info], "no traceback is logged"
+    finally:
+        folder.unlink()
+        moved.rename(folder)
+    assert client.get("/healthz").get_json()["cache"] == "file"  # back by itself
+    body = h.route_body("/compare", "?lang=en&level=dimension&again=1")
+    client.post("/_dash-update-component", json=body)
+    assert client.post("/_dash-update-component", json=body).headers.get("X-Callback-Cache") == "hit"

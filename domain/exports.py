@@ -289,22 +289,29 @@ def source_list(ids: pd.Series | list, sources: pd.DataFrame) -> list[str]:
     return [source_label(s, sources) for s in ordered]
 
 
-def count_statuses(statuses, national: int = 0) -> dict[str, int]:
+def count_statuses(statuses, national: int = 0, regional: int = 0) -> dict[str, int]:
     values = pd.Series(list(statuses), dtype="object").dropna()
     counts = {s: int((values == s).sum()) for s in STATUSES}
     counts["national"] = int(national)
+    counts["regional"] = int(regional)
     return counts
 
 
+def _scope_count(frame: pd.DataFrame, scope: str, column: str = "value_scope") -> int:
+    """How many rows carry the given value scope (0 when the table has no scope column)."""
+    return int((frame[column] == scope).sum()) if column in frame else 0
+
+
 def status_line(counts: Mapping[str, int], lang: str) -> str:
-    if not counts.get("national"):
+    if not counts.get("national") and not counts.get("regional"):
         return t("export.status_line_plain", lang, sourced=format_int(counts.get("sourced", 0), lang),
                  estimated=format_int(counts.get("estimated", 0), lang),
                  illustrative=format_int(counts.get("illustrative", 0), lang))
     return t("export.status_line", lang, sourced=format_int(counts.get("sourced", 0), lang),
              estimated=format_int(counts.get("estimated", 0), lang),
              illustrative=format_int(counts.get("illustrative", 0), lang),
-             national=format_int(counts.get("national", 0), lang))
+             national=format_int(counts.get("national", 0), lang),
+             regional=format_int(counts.get("regional", 0), lang))
 
 
 def _names(tables: Tables, lang: str) -> dict[str, dict]:
@@ -330,8 +337,8 @@ def _index_statuses(tables: Tables, city_ids: list[str] | None = None) -> tuple[
     if city_ids is not None:
         scores = scores[scores["city_id"].isin(city_ids)]
     present = scores.dropna(subset=["value"]) if "value" in scores else scores
-    national = int((present["value_scope"] == "country").sum()) if "value_scope" in present else 0
-    return count_statuses(present["status"], national), list(present["source_id"])
+    return (count_statuses(present["status"], _scope_count(present, "country"), _scope_count(present, "region")),
+            list(present["source_id"]))
 
 
 def overview_slide(tables: Tables, ranked: pd.DataFrame, lang: str) -> Slide:
@@ -425,7 +432,7 @@ def compare_slide(tables: Tables, choice: compare.Comparison, table: pd.DataFram
     points.append(weights_text(choice, tables, lang))
     if rows is not None and len(rows):
         present = rows.dropna(subset=["value"])
-        counts = count_statuses(present["status"], int((present["value_scope"] == "country").sum()))
+        counts = count_statuses(present["status"], _scope_count(present, "country"), _scope_count(present, "region"))
         ids = list(present["source_id"])
     else:
         counts, ids = _index_statuses(tables, choice.cities)
@@ -667,7 +674,7 @@ def outlook_statuses(tables: Tables, result, city_ids: list[str] | None = None, 
         return count_statuses([]), []
     per = p.groupby(["city_id", "indicator_id"]).agg(status=("status", worst_of), scope=("value_scope", "first"),
                                                      source_id=("source_id", "first"))
-    counts = count_statuses(per["status"], int((per["scope"] == "country").sum()))
+    counts = count_statuses(per["status"], _scope_count(per, "country", "scope"), _scope_count(per, "region", "scope"))
     moved = p[p["moved"]]
     rules = tables["projection_rules"].drop_duplicates("rule_id").set_index("rule_id")["source_id"]
     ids = list(per["source_id"]) + [rules.get(r) for r in moved["rule_id"].drop_duplicates()]
@@ -1063,7 +1070,7 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
     scores = tables["indicator_scores"]
     mine = scores[scores["city_id"] == cid]
     mine = mine.dropna(subset=["value"]) if "value" in mine else mine
-    counts = count_statuses(mine["status"], int((mine["value_scope"] == "country").sum()) if "value_scope" in mine else 0)
+    counts = count_statuses(mine["status"], _scope_count(mine, "country"), _scope_count(mine, "region"))
     parts.append(f'<div class="keep"><h2>{esc(t("export.data_status", lang))}</h2>'
                  f"<p>{esc(status_line(counts, lang))}</p>")
     parts.append("<p class=\"small\">" + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES) + "</p>")

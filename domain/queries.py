@@ -112,7 +112,7 @@ def top_hazards(data: BuildData, lang: str, per_city: int = 3) -> pd.DataFrame:
     """Each city's highest-rated hazards from the hazard profile (level, name)."""
     levels = data["hazard_levels"][["level", "rank"]]
     types = localized(data["hazard_types"], lang, "name")[["hazard_type", "name"]]
-    hz = data["hazards"].merge(levels, on="level").merge(types, on="hazard_type")
+    hz = data["hazards"].merge(levels.dropna(subset=["rank"]), on="level").merge(types, on="hazard_type")
     hz = hz.sort_values(["city_id", "rank", "name"], ascending=[True, False, True])
     return hz.groupby("city_id").head(per_city)[["city_id", "hazard_type", "name", "level", "rank"]]
 

@@ -183,7 +183,8 @@ def status_summary(data: BuildData) -> pd.DataFrame:
 def sources_table(data: BuildData) -> pd.DataFrame:
     """Sources with how many values, hazards and events cite each one."""
     src = data["sources"].copy()
-    uses = pd.concat([data[t]["source_id"] for t in ("indicator_values", "hazards", "events")])
+    uses = pd.concat([data[t]["source_id"] for t in ("indicator_values", "hazards", "events")]
+                     + [data["hazards"]["basis_source_id"].dropna()])
     src["uses"] = src["source_id"].map(uses.value_counts()).fillna(0).astype(int)
     return src.sort_values(["uses", "source_id"], ascending=[False, True]).reset_index(drop=True)
 

@@ -128,7 +128,8 @@ def hazard_profile(city_id: str, data, sources: dict, lang: str) -> html.Section
             body.append(html.P(t("profile.not_assessed", lang), className="hazard-basis"))
         else:
             body.append(hazard_basis(h, data["hazard_thresholds"], sources, lang))
-        body.append(html.P([status_badge(h["status"], lang), " ", t("profile.source", lang), " ",
+        badge = [] if pd.isna(level["rank"]) else [status_badge(h["status"], lang), " "]
+        body.append(html.P([*badge, t("profile.source", lang), " ",
                             source_link(h["source_id"], sources, lang)], className="hazard-source"))
         cards.append(html.Article([
             html.Header([

@@ -307,7 +307,8 @@ def status_line(counts: Mapping[str, int], lang: str) -> str:
         return t("export.status_line_plain", lang, sourced=format_int(counts.get("sourced", 0), lang),
                  estimated=format_int(counts.get("estimated", 0), lang),
                  illustrative=format_int(counts.get("illustrative", 0), lang))
-    return t("export.status_line", lang, sourced=format_int(counts.get("sourced", 0), lang),
+    key = "export.status_line_regional" if counts.get("regional") else "export.status_line"
+    return t(key, lang, sourced=format_int(counts.get("sourced", 0), lang),
              estimated=format_int(counts.get("estimated", 0), lang),
              illustrative=format_int(counts.get("illustrative", 0), lang),
              national=format_int(counts.get("national", 0), lang),
@@ -479,7 +480,23 @@ def hazard_rows(tables: Tables, city_id: str, lang: str) -> pd.DataFrame:
     hz["level_name"] = hz["level"].map(levels[f"name_{lang}"])
     hz["colour"] = hz["level"].map(levels["colour"])
     hz["evidence"] = hz[f"evidence_{lang}"]
+    hz["basis"] = [basis_text(r, tables["hazard_thresholds"], lang) for _, r in hz.iterrows()]
     return hz.sort_values(["rank", "order"], ascending=[False, True]).reset_index(drop=True)
+
+
+def basis_text(hazard: pd.Series, thresholds: pd.DataFrame, lang: str) -> str:
+    """The published figure behind an assessed level and its threshold rule, in words ('' when not assessed)."""
+    metric = hazard.get("basis_metric")
+    if metric is None or pd.isna(metric):
+        return ""
+    rule = thresholds[(thresholds["metric"] == metric) & (thresholds["level"] == hazard["level"])]
+    value = float(hazard["basis_value"])
+    shown = format_number(value, lang, 0 if value.is_integer() else 1)
+    if rule.empty:
+        return f"{metric}: {shown}"
+    r = rule.iloc[0]
+    return (f"{t('profile.basis', lang)} {r[f'name_{lang}']}: {shown} "
+            f"{r[f'unit_{lang}']}; {t('profile.rule', lang)} {r[f'rule_{lang}']}.")
 
 
 def event_rows(tables: Tables, city_id: str, lang: str) -> pd.DataFrame:
@@ -1027,15 +1044,19 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
     parts.append(f'<p class="note">{esc(t("profile.hazards_intro", lang))}</p>')
     if inputs.hazard_png:
         parts.append(f'<div class="keep">{_img(inputs.hazard_png, t("present.hazards.summary", lang, city=name))}</div>')
-    if len(hz):
+    assessed = hz.dropna(subset=["rank"])
+    if len(assessed):
         parts.append(f'<table class="rows"><thead><tr><th>{esc(t("export.hazard", lang))}</th><th>{esc(t("profile.hazard_level", lang))}</th>'
                      f'<th>{esc(t("export.evidence", lang))}</th><th>{esc(t("export.status", lang))}</th></tr></thead><tbody>')
-        for _, h in hz.iterrows():
+        for _, h in assessed.iterrows():
             chip = f'<span class="level" style="background:{esc(h["colour"])};color:{text_colour(h["colour"])}">{esc(h["level_name"])}</span>'
-            parts.append(f"<tr class=\"keep\"><td>{esc(h['name'])}</td><td>{chip}</td><td>{esc(h['evidence'])}</td>"
-                         f"<td>{badge(h['status'], lang)} <span class=\"small\">{cite(h['source_id'])}</span></td></tr>")
+            parts.append(f"<tr class=\"keep\"><td>{esc(h['name'])}</td><td>{chip}</td><td>{esc(h['basis'])} {esc(h['evidence'])}</td>"
+                         f"<td>{badge(h['status'], lang)} <span class=\"small\">{cite(h['basis_source_id'])} "
+                         f"{cite(h['source_id'])}</span></td></tr>")
         parts.append("</tbody></table>")
-    else:
+    if len(assessed) < len(hz):
+        parts.append(f"<p>{esc(t('export.not_assessed', lang, names=', '.join(hz.loc[hz['rank'].isna(), 'name'])))}</p>")
+    if not len(hz):
         parts.append(f"<p>{esc(t('profile.no_hazards', lang))}</p>")
     # past disasters
     ev = event_rows(tables, cid, lang)

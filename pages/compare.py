@@ -206,19 +206,26 @@ def bar_figure(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang
     dim = dimension_of(tables, state.level, state.item)
     colour = DIMENSION_COLOURS.get(dim, "#52606d")
     fig = go.Figure()
-    groups = [("city", False)]
+    groups = [("city", "")]
     if state.level == "indicator":
-        groups = [("city", False), ("country", True)]
-    for scope, national in groups:
-        part = df[(df["value_scope"] == "country") == national] if state.level == "indicator" else df
+        groups = [("city", ""), ("region", "."), ("country", "/")]
+    for scope, pattern in groups:
+        if state.level != "indicator":
+            part = df
+        elif scope == "city":
+            part = df[~df["value_scope"].isin(["region", "country"])]
+        else:
+            part = df[df["value_scope"] == scope]
         if part.empty:
             continue
         hover = [hover_text(r, state, nm, tables, lang) for _, r in part.iterrows()]
         labels = [fmt(v, lang) if field_ == "score" else fmt_raw(v, lang) for v in part[field_]]
-        name = t("compare.legend.national", lang) if national else (
-            t("compare.legend.city", lang) if state.level == "indicator" else nm.item(state.level, state.item, lang))
+        name = (t("compare.legend.national", lang) if scope == "country"
+                else t("compare.legend.region", lang) if scope == "region"
+                else t("compare.legend.city", lang) if state.level == "indicator"
+                else nm.item(state.level, state.item, lang))
         fig.add_bar(y=part["city_id"].map(nm.cities), x=part[field_], orientation="h", name=name,
-                    marker=dict(color=colour, pattern=dict(shape="/" if national else "", fgcolor="white")),
+                    marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white")),
                     text=labels, textposition="outside", cliponaxis=False, customdata=hover,
                     hovertemplate="%{customdata}<extra></extra>")
     layout = base_layout(lang, height=figure_height(len(df)) - 60)

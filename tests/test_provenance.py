@@ -106,3 +106,15 @@ def test_build_writes_the_scope_table_it_prints(tmp_path):
     assert set(counts["city_id"]) == set(cities["city_id"])
     assert (counts["city"] + counts["region"] + counts["country"] == counts["total"]).all()
     assert "region" in manifest["scope_table"] and len(manifest["scope_table"].splitlines()) == len(cities) + 1
+
+
+def test_a_regional_value_gets_its_own_badge_apart_from_a_national_one():
+    from components.badges import status_badge
+
+    def words(badge) -> list[str]:
+        return [child.children for child in badge.children]
+
+    assert words(status_badge("sourced", "en", scope="region")) == ["sourced", "regional value"]
+    assert words(status_badge("sourced", "en", scope="country")) == ["sourced", "national value"]
+    assert words(status_badge("sourced", "en", scope="city")) == ["sourced"]
+    assert words(status_badge("estimated", "ru", scope="region"))[1] == "значение региона"

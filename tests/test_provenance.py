@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from components.badges import status_badge
 from domain.build import build, read_source_tables, validate_tables
 from domain.provenance import NOT_ASSESSED, level_from_basis, scope_counts
 from domain.schemas import DataValidationError
@@ -109,8 +110,6 @@ def test_build_writes_the_scope_table_it_prints(tmp_path):
 
 
 def test_a_regional_value_gets_its_own_badge_apart_from_a_national_one():
-    from components.badges import status_badge
-
     def words(badge) -> list[str]:
         return [child.children for child in badge.children]
 

@@ -17,6 +17,7 @@ OVERVIEW_CARDS = "overview-cards"
 DATA_CATALOGUE = "data-catalogue"
 DATA_SOURCES = "data-sources"
 DATA_STATUS = "data-status"
+DATA_SCOPES = "data-scopes"
 
 # Map
 MAP = "map-leaflet"

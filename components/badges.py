@@ -6,13 +6,15 @@ from dash import html
 from i18n import t
 
 
-def status_badge(status: str, lang: str, national: bool = False) -> html.Span:
-    """A coloured, worded badge for sourced / estimated / illustrative (never colour alone)."""
+def status_badge(status: str, lang: str, national: bool = False, scope: str | None = None) -> html.Span:
+    """A coloured, worded badge for sourced / estimated / illustrative (never colour alone), with a
+    second badge when the value is not the city's own: national (`scope` country) or regional."""
     children = [html.Span(t(f"status.{status}", lang), className=f"badge badge-{status}",
                           title=t(f"status.{status}.help", lang))]
-    if national and status != "national":
-        children.append(html.Span(t("status.national", lang), className="badge badge-national",
-                                  title=t("status.national.help", lang)))
+    stand_in = "national" if national or scope == "country" else "region" if scope == "region" else None
+    if stand_in and status != stand_in:
+        children.append(html.Span(t(f"status.{stand_in}", lang), className=f"badge badge-{stand_in}",
+                                  title=t(f"status.{stand_in}.help", lang)))
     return html.Span(children, className="badges")
 
 

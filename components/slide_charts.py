@@ -98,9 +98,11 @@ def city_figure(decomp: pd.DataFrame, names: dict, lang: str) -> go.Figure:
 
 
 def hazards_figure(hazards: pd.DataFrame, levels: pd.DataFrame, lang: str) -> go.Figure:
-    """One bar per hazard, its length and colour the hazard level, the level written on it."""
+    """One bar per assessed hazard, its length and colour the hazard level, the level written on it
+    (hazards not assessed have no level to draw; the slide and PDF list them in words)."""
+    levels = levels.dropna(subset=["rank"])
     top = float(levels["rank"].max())
-    df = hazards.iloc[::-1]
+    df = hazards.dropna(subset=["rank"]).iloc[::-1]
     fig = go.Figure(go.Bar(
         y=df["name"], x=df["rank"] + 1, orientation="h", marker_color=df["colour"].tolist(),
         text=df["level_name"], textposition="inside", insidetextanchor="start", textfont=dict(size=13),

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from domain.provenance import scope_counts, scope_table_text
 from domain.risk_index import compute_index
 from domain.schemas import (SCHEMAS, DataValidationError, Problem, check_consistency,
                             check_references, validate_table)
@@ -120,6 +121,7 @@ def derived_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "category_scores": categories,
         "dimension_scores": dimensions,
         "risk": result.risk,
+        "scope_counts": scope_counts(tables["indicator_values"], list(tables["cities"]["city_id"])),
     }
 
 
@@ -152,6 +154,8 @@ def build(src: Path = DEFAULT_SRC, out: Path = DEFAULT_BUILD, keep: int = 2) -> 
             "seconds": round(time.perf_counter() - started, 3),
             "cities": int(len(tables["cities"])),
             "indicators": int(len(tables["indicators"])),
+            "scope_table": scope_table_text(derived["scope_counts"],
+                                            dict(zip(tables["cities"]["city_id"], tables["cities"]["name_en"]))),
             "files": files,
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -200,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"Built {manifest['build_id']}: {manifest['cities']} cities, {manifest['indicators']} "
           f"indicators in {manifest['seconds']} s -> {args.out}")
+    print("Latest index inputs per city, by scope (national = country values standing in):")
+    print(manifest["scope_table"])
     return 0
 
 

@@ -289,22 +289,30 @@ def source_list(ids: pd.Series | list, sources: pd.DataFrame) -> list[str]:
     return [source_label(s, sources) for s in ordered]
 
 
-def count_statuses(statuses, national: int = 0) -> dict[str, int]:
+def count_statuses(statuses, national: int = 0, regional: int = 0) -> dict[str, int]:
     values = pd.Series(list(statuses), dtype="object").dropna()
     counts = {s: int((values == s).sum()) for s in STATUSES}
     counts["national"] = int(national)
+    counts["regional"] = int(regional)
     return counts
 
 
+def _scope_count(frame: pd.DataFrame, scope: str, column: str = "value_scope") -> int:
+    """How many rows carry the given value scope (0 when the table has no scope column)."""
+    return int((frame[column] == scope).sum()) if column in frame else 0
+
+
 def status_line(counts: Mapping[str, int], lang: str) -> str:
-    if not counts.get("national"):
+    if not counts.get("national") and not counts.get("regional"):
         return t("export.status_line_plain", lang, sourced=format_int(counts.get("sourced", 0), lang),
                  estimated=format_int(counts.get("estimated", 0), lang),
                  illustrative=format_int(counts.get("illustrative", 0), lang))
-    return t("export.status_line", lang, sourced=format_int(counts.get("sourced", 0), lang),
+    key = "export.status_line_regional" if counts.get("regional") else "export.status_line"
+    return t(key, lang, sourced=format_int(counts.get("sourced", 0), lang),
              estimated=format_int(counts.get("estimated", 0), lang),
              illustrative=format_int(counts.get("illustrative", 0), lang),
-             national=format_int(counts.get("national", 0), lang))
+             national=format_int(counts.get("national", 0), lang),
+             regional=format_int(counts.get("regional", 0), lang))
 
 
 def _names(tables: Tables, lang: str) -> dict[str, dict]:
@@ -330,8 +338,8 @@ def _index_statuses(tables: Tables, city_ids: list[str] | None = None) -> tuple[
     if city_ids is not None:
         scores = scores[scores["city_id"].isin(city_ids)]
     present = scores.dropna(subset=["value"]) if "value" in scores else scores
-    national = int((present["value_scope"] == "country").sum()) if "value_scope" in present else 0
-    return count_statuses(present["status"], national), list(present["source_id"])
+    return (count_statuses(present["status"], _scope_count(present, "country"), _scope_count(present, "region")),
+            list(present["source_id"]))
 
 
 def overview_slide(tables: Tables, ranked: pd.DataFrame, lang: str) -> Slide:
@@ -425,7 +433,7 @@ def compare_slide(tables: Tables, choice: compare.Comparison, table: pd.DataFram
     points.append(weights_text(choice, tables, lang))
     if rows is not None and len(rows):
         present = rows.dropna(subset=["value"])
-        counts = count_statuses(present["status"], int((present["value_scope"] == "country").sum()))
+        counts = count_statuses(present["status"], _scope_count(present, "country"), _scope_count(present, "region"))
         ids = list(present["source_id"])
     else:
         counts, ids = _index_statuses(tables, choice.cities)
@@ -472,7 +480,23 @@ def hazard_rows(tables: Tables, city_id: str, lang: str) -> pd.DataFrame:
     hz["level_name"] = hz["level"].map(levels[f"name_{lang}"])
     hz["colour"] = hz["level"].map(levels["colour"])
     hz["evidence"] = hz[f"evidence_{lang}"]
+    hz["basis"] = [basis_text(r, tables["hazard_thresholds"], lang) for _, r in hz.iterrows()]
     return hz.sort_values(["rank", "order"], ascending=[False, True]).reset_index(drop=True)
+
+
+def basis_text(hazard: pd.Series, thresholds: pd.DataFrame, lang: str) -> str:
+    """The published figure behind an assessed level and its threshold rule, in words ('' when not assessed)."""
+    metric = hazard.get("basis_metric")
+    if metric is None or pd.isna(metric):
+        return ""
+    rule = thresholds[(thresholds["metric"] == metric) & (thresholds["level"] == hazard["level"])]
+    value = float(hazard["basis_value"])
+    shown = format_number(value, lang, 0 if value.is_integer() else 1)
+    if rule.empty:
+        return f"{metric}: {shown}"
+    r = rule.iloc[0]
+    return (f"{t('profile.basis', lang)} {r[f'name_{lang}']}: {shown} "
+            f"{r[f'unit_{lang}']}; {t('profile.rule', lang)} {r[f'rule_{lang}']}.")
 
 
 def event_rows(tables: Tables, city_id: str, lang: str) -> pd.DataFrame:
@@ -667,7 +691,7 @@ def outlook_statuses(tables: Tables, result, city_ids: list[str] | None = None, 
         return count_statuses([]), []
     per = p.groupby(["city_id", "indicator_id"]).agg(status=("status", worst_of), scope=("value_scope", "first"),
                                                      source_id=("source_id", "first"))
-    counts = count_statuses(per["status"], int((per["scope"] == "country").sum()))
+    counts = count_statuses(per["status"], _scope_count(per, "country", "scope"), _scope_count(per, "region", "scope"))
     moved = p[p["moved"]]
     rules = tables["projection_rules"].drop_duplicates("rule_id").set_index("rule_id")["source_id"]
     ids = list(per["source_id"]) + [rules.get(r) for r in moved["rule_id"].drop_duplicates()]
@@ -1020,15 +1044,19 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
     parts.append(f'<p class="note">{esc(t("profile.hazards_intro", lang))}</p>')
     if inputs.hazard_png:
         parts.append(f'<div class="keep">{_img(inputs.hazard_png, t("present.hazards.summary", lang, city=name))}</div>')
-    if len(hz):
+    assessed = hz.dropna(subset=["rank"])
+    if len(assessed):
         parts.append(f'<table class="rows"><thead><tr><th>{esc(t("export.hazard", lang))}</th><th>{esc(t("profile.hazard_level", lang))}</th>'
                      f'<th>{esc(t("export.evidence", lang))}</th><th>{esc(t("export.status", lang))}</th></tr></thead><tbody>')
-        for _, h in hz.iterrows():
+        for _, h in assessed.iterrows():
             chip = f'<span class="level" style="background:{esc(h["colour"])};color:{text_colour(h["colour"])}">{esc(h["level_name"])}</span>'
-            parts.append(f"<tr class=\"keep\"><td>{esc(h['name'])}</td><td>{chip}</td><td>{esc(h['evidence'])}</td>"
-                         f"<td>{badge(h['status'], lang)} <span class=\"small\">{cite(h['source_id'])}</span></td></tr>")
+            parts.append(f"<tr class=\"keep\"><td>{esc(h['name'])}</td><td>{chip}</td><td>{esc(h['basis'])} {esc(h['evidence'])}</td>"
+                         f"<td>{badge(h['status'], lang)} <span class=\"small\">{cite(h['basis_source_id'])} "
+                         f"{cite(h['source_id'])}</span></td></tr>")
         parts.append("</tbody></table>")
-    else:
+    if len(assessed) < len(hz):
+        parts.append(f"<p>{esc(t('export.not_assessed', lang, names=', '.join(hz.loc[hz['rank'].isna(), 'name'])))}</p>")
+    if not len(hz):
         parts.append(f"<p>{esc(t('profile.no_hazards', lang))}</p>")
     # past disasters
     ev = event_rows(tables, cid, lang)
@@ -1063,7 +1091,7 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
     scores = tables["indicator_scores"]
     mine = scores[scores["city_id"] == cid]
     mine = mine.dropna(subset=["value"]) if "value" in mine else mine
-    counts = count_statuses(mine["status"], int((mine["value_scope"] == "country").sum()) if "value_scope" in mine else 0)
+    counts = count_statuses(mine["status"], _scope_count(mine, "country"), _scope_count(mine, "region"))
     parts.append(f'<div class="keep"><h2>{esc(t("export.data_status", lang))}</h2>'
                  f"<p>{esc(status_line(counts, lang))}</p>")
     parts.append("<p class=\"small\">" + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES) + "</p>")

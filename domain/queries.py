@@ -13,14 +13,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from domain.provenance import SCOPES
 from domain.risk_index import DIMENSION_ORDER, IndexWeights, compute_index
 
 GEO_LAYERS = ("countries", "admin1", "rivers")
 SOURCE_TABLES = ("cities", "sources", "dimensions", "categories", "indicators", "indicator_values",
                  "hazard_levels", "hazard_types", "hazards", "events", "risk_classes", "inform_country",
                  "actions", "action_updates", "climate_series",
-                 "projection_rules", "ssp_population")
-DERIVED_TABLES = ("indicator_scores", "category_scores", "dimension_scores", "risk")
+                 "projection_rules", "ssp_population", "hazard_thresholds")
+DERIVED_TABLES = ("indicator_scores", "category_scores", "dimension_scores", "risk", "scope_counts")
 
 
 @dataclass
@@ -116,23 +117,33 @@ def ranking(data: BuildData, lang: str) -> pd.DataFrame:
 
 
 def city_provenance(data: BuildData) -> pd.DataFrame:
-    """Per city, how many index values are sourced, estimated, illustrative, and national stand-ins."""
+    """Per city, how many index values are sourced, estimated, illustrative, and of each scope.
+
+    `national` counts country values standing in for the city, `regional` values of the city's
+    first-level unit (region, oblast), `city_scope` values for the city itself."""
     scores = data["indicator_scores"]
     counts = scores.pivot_table(index="city_id", columns="status", values="indicator_id",
                                 aggfunc="count", fill_value=0)
     for status in ("sourced", "estimated", "illustrative"):
         if status not in counts:
             counts[status] = 0
-    national = scores[scores["value_scope"] == "country"].groupby("city_id")["indicator_id"].count()
-    counts["national"] = national.reindex(counts.index).fillna(0).astype(int)
-    return counts[["sourced", "estimated", "illustrative", "national"]].reset_index()
+    for scope, column in zip(SCOPES, ("city_scope", "regional", "national")):
+        per = scores[scores["value_scope"] == scope].groupby("city_id")["indicator_id"].count()
+        counts[column] = per.reindex(counts.index).fillna(0).astype(int)
+    return counts[["sourced", "estimated", "illustrative", "national", "regional", "city_scope"]].reset_index()
+
+
+def scope_table(data: BuildData, lang: str) -> pd.DataFrame:
+    """Per city: latest index inputs that are city, region and country values, and the national share."""
+    counts = data["scope_counts"].merge(data["cities"][["city_id", f"name_{lang}"]], on="city_id", how="left")
+    return counts.rename(columns={f"name_{lang}": "name"}).sort_values("name").reset_index(drop=True)
 
 
 def top_hazards(data: BuildData, lang: str, per_city: int = 3) -> pd.DataFrame:
     """Each city's highest-rated hazards from the hazard profile (level, name)."""
     levels = data["hazard_levels"][["level", "rank"]]
     types = localized(data["hazard_types"], lang, "name")[["hazard_type", "name"]]
-    hz = data["hazards"].merge(levels, on="level").merge(types, on="hazard_type")
+    hz = data["hazards"].merge(levels.dropna(subset=["rank"]), on="level").merge(types, on="hazard_type")
     hz = hz.sort_values(["city_id", "rank", "name"], ascending=[True, False, True])
     return hz.groupby("city_id").head(per_city)[["city_id", "hazard_type", "name", "level", "rank"]]
 
@@ -179,6 +190,7 @@ def indicator_catalogue(data: BuildData, lang: str) -> pd.DataFrame:
         cities=("city_id", "nunique"),
         statuses=("status", lambda s: ", ".join(sorted(set(s)))),
         national=("value_scope", lambda s: int((s == "country").sum())),
+        regional=("value_scope", lambda s: int((s == "region").sum())),
         years=("year", lambda y: f"{int(y.min())}" if y.min() == y.max() else f"{int(y.min())}–{int(y.max())}"),
     ).reset_index()
     out = (ind.merge(cats, on="category_id").merge(dims, on="dimension")
@@ -202,7 +214,8 @@ def status_summary(data: BuildData) -> pd.DataFrame:
 def sources_table(data: BuildData) -> pd.DataFrame:
     """Sources with how many values, hazards and events cite each one."""
     src = data["sources"].copy()
-    uses = pd.concat([data[t]["source_id"] for t in ("indicator_values", "hazards", "events")])
+    uses = pd.concat([data[t]["source_id"] for t in ("indicator_values", "hazards", "events")]
+                     + [data["hazards"]["basis_source_id"].dropna()])
     src["uses"] = src["source_id"].map(uses.value_counts()).fillna(0).astype(int)
     return src.sort_values(["uses", "source_id"], ascending=[False, True]).reset_index(drop=True)
 

@@ -15,6 +15,8 @@ from pandera.errors import SchemaErrors
 from domain.action_schemas import ACTION_REFERENCES, ACTION_SCHEMAS, check_action_hazards
 from domain.climate_schema import CLIMATE_REFERENCES, CLIMATE_SCHEMAS, check_climate_series
 from domain.outlook_schema import OUTLOOK_REFERENCES, OUTLOOK_SCHEMAS, check_outlook
+from domain.provenance import (NOT_ASSESSED, SCOPES, SOURCE_KINDS, hazard_basis_problems,
+                               sourced_without_source)
 
 STATUSES = ["sourced", "estimated", "illustrative"]
 DIMENSIONS = ["hazard_exposure", "vulnerability", "lack_of_coping_capacity"]
@@ -80,6 +82,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "url": _text(nullable=True),
             "licence": _text(nullable=True),
             "accessed": _text(nullable=True),
+            "kind": pa.Column(str, pa.Check.isin(list(SOURCE_KINDS)), coerce=True),
         },
         strict=False,
     ),
@@ -156,7 +159,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "value": _number(),
             "status": _status(),
             "source_id": _slug(),
-            "value_scope": pa.Column(str, pa.Check.isin(["city", "country"]), coerce=True),
+            "value_scope": pa.Column(str, pa.Check.isin(list(SCOPES)), coerce=True),
         },
         unique=["city_id", "indicator_id", "year"],
         strict=False,
@@ -164,7 +167,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "hazard_levels": pa.DataFrameSchema(
         {
             "level": _slug(unique=True),
-            "rank": _number(False, pa.Check.in_range(0, 10)),
+            "rank": _number(True, pa.Check.in_range(0, 10)),
             "name_ru": _text(),
             "name_en": _text(),
             "colour": pa.Column(str, pa.Check.str_matches(r"^#[0-9a-fA-F]{6}$"), coerce=True),
@@ -189,8 +192,34 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "evidence_en": _text(),
             "status": _status(),
             "source_id": _slug(),
+            "basis_metric": _slug(nullable=True),
+            "basis_value": _number(True),
+            "basis_year": _number(True, pa.Check.in_range(1900, 2100)),
+            "basis_scope": pa.Column(str, pa.Check.isin(list(SCOPES)), nullable=True, coerce=True),
+            "basis_source_id": _slug(nullable=True),
         },
         unique=["city_id", "hazard_type"],
+        strict=False,
+    ),
+    "hazard_thresholds": pa.DataFrameSchema(
+        {
+            "metric": _slug(),
+            "level": _slug(),
+            "lower": _number(True),
+            "upper": _number(True),
+            "name_ru": _text(),
+            "name_en": _text(),
+            "unit_ru": _text(),
+            "unit_en": _text(),
+            "rule_ru": _text(),
+            "rule_en": _text(),
+            "source_id": _slug(),
+        },
+        checks=[pa.Check(lambda d: d["lower"].isna() | d["upper"].isna() | (d["lower"] < d["upper"]),
+                         element_wise=False, error="lower must be below upper"),
+                pa.Check(lambda d: d["level"] != NOT_ASSESSED, element_wise=False,
+                         error="a threshold rule cannot give 'not assessed'")],
+        unique=["metric", "level"],
         strict=False,
     ),
     "events": pa.DataFrameSchema(
@@ -253,6 +282,9 @@ REFERENCES: list[tuple[str, str, str, str]] = [
     ("hazards", "hazard_type", "hazard_types", "hazard_type"),
     ("hazards", "level", "hazard_levels", "level"),
     ("hazards", "source_id", "sources", "source_id"),
+    ("hazards", "basis_source_id", "sources", "source_id"),
+    ("hazard_thresholds", "level", "hazard_levels", "level"),
+    ("hazard_thresholds", "source_id", "sources", "source_id"),
     ("events", "city_id", "cities", "city_id"),
     ("events", "hazard_type", "hazard_types", "hazard_type"),
     ("events", "source_id", "sources", "source_id"),
@@ -353,6 +385,8 @@ def check_consistency(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     problems += check_action_hazards(tables, Problem, csv_line)
     problems += check_climate_series(tables, Problem, csv_line)
     problems += check_outlook(tables, Problem, csv_line)
+    problems += sourced_without_source(tables, Problem, csv_line)
+    problems += hazard_basis_problems(tables, Problem, csv_line)
     values, inds = tables.get("indicator_values"), indicators
     if values is not None and inds is not None and "transform" in inds:
         log_ids = set(inds.loc[inds["transform"] == "log", "indicator_id"])

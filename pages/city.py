@@ -92,6 +92,22 @@ def key_facts(city: pd.Series, sources: dict, lang: str) -> html.Section:
     ], className="panel", id=ids.CITY_FACTS)
 
 
+def hazard_basis(hazard: pd.Series, thresholds: pd.DataFrame, sources: dict, lang: str) -> html.P:
+    """The published figure an assessed level rests on, and the threshold rule that gives the level."""
+    rules = thresholds[(thresholds["metric"] == hazard["basis_metric"]) & (thresholds["level"] == hazard["level"])]
+    rule = rules.iloc[0] if len(rules) else None
+    name = rule[f"name_{lang}"] if rule is not None else hazard["basis_metric"]
+    unit = rule[f"unit_{lang}"] if rule is not None else ""
+    parts = [html.Strong(t("profile.basis", lang) + " "),
+             f"{name}: {raw(hazard['basis_value'], lang)} {unit}".rstrip()]
+    if pd.notna(hazard.get("basis_scope")) and hazard["basis_scope"] != "city":
+        parts += [" ", status_badge("national" if hazard["basis_scope"] == "country" else "region", lang)]
+    if rule is not None:
+        parts += [f"; {t('profile.rule', lang)} {rule[f'rule_{lang}']}"]
+    parts += [" (", source_link(hazard["basis_source_id"], sources, lang), ")"]
+    return html.P(parts, className="hazard-basis")
+
+
 def hazard_profile(city_id: str, data, sources: dict, lang: str) -> html.Section:
     """ThinkHazard!-style: each hazard's level in words and colour, evidence, meaning, advice."""
     levels = data["hazard_levels"].set_index("level")
@@ -113,7 +129,12 @@ def hazard_profile(city_id: str, data, sources: dict, lang: str) -> html.Section
             body.append(advice)
         else:
             body.append(html.Details([html.Summary(t("profile.hazard_advice", lang)), html.P(kind[f"advice_{lang}"])]))
-        body.append(html.P([status_badge(h["status"], lang), " ", t("profile.source", lang), " ",
+        if pd.isna(level["rank"]):
+            body.append(html.P(t("profile.not_assessed", lang), className="hazard-basis"))
+        else:
+            body.append(hazard_basis(h, data["hazard_thresholds"], sources, lang))
+        badge = [] if pd.isna(level["rank"]) else [status_badge(h["status"], lang), " "]
+        body.append(html.P([*badge, t("profile.source", lang), " ",
                             source_link(h["source_id"], sources, lang)], className="hazard-source"))
         cards.append(html.Article([
             html.Header([
@@ -210,7 +231,7 @@ def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> ht
                     html.Td(str(int(i["year"])) if has and pd.notna(i["year"]) else "—"),
                     html.Td(num(i["score"], lang)),
                     html.Td(num(i["median"], lang)),
-                    html.Td([status_badge(i["status"], lang, national=i["value_scope"] == "country"), " ",
+                    html.Td([status_badge(i["status"], lang, scope=i["value_scope"]), " ",
                              source_link(i["source_id"], sources, lang)] if has else t("profile.no_value", lang),
                             className="cell-source"),
                 ], className="" if has else "missing"))

@@ -207,19 +207,26 @@ def bar_figure(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang
     dim = dimension_of(tables, state.level, state.item)
     colour = DIMENSION_COLOURS.get(dim, "#52606d")
     fig = go.Figure()
-    groups = [("city", False)]
+    groups = [("city", "")]
     if state.level == "indicator":
-        groups = [("city", False), ("country", True)]
-    for scope, national in groups:
-        part = df[(df["value_scope"] == "country") == national] if state.level == "indicator" else df
+        groups = [("city", ""), ("region", "."), ("country", "/")]
+    for scope, pattern in groups:
+        if state.level != "indicator":
+            part = df
+        elif scope == "city":
+            part = df[~df["value_scope"].isin(["region", "country"])]
+        else:
+            part = df[df["value_scope"] == scope]
         if part.empty:
             continue
         hover = [hover_text(r, state, nm, tables, lang) for _, r in part.iterrows()]
         labels = [fmt(v, lang) if field_ == "score" else fmt_raw(v, lang) for v in part[field_]]
-        name = t("compare.legend.national", lang) if national else (
-            t("compare.legend.city", lang) if state.level == "indicator" else nm.item(state.level, state.item, lang))
+        name = (t("compare.legend.national", lang) if scope == "country"
+                else t("compare.legend.region", lang) if scope == "region"
+                else t("compare.legend.city", lang) if state.level == "indicator"
+                else nm.item(state.level, state.item, lang))
         fig.add_bar(y=part["city_id"].map(nm.cities), x=part[field_], orientation="h", name=name,
-                    marker=dict(color=colour, pattern=dict(shape="/" if national else "", fgcolor="white")),
+                    marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white")),
                     text=labels, textposition="outside", cliponaxis=False, customdata=hover,
                     hovertemplate="%{customdata}<extra></extra>")
     layout = base_layout(lang, height=figure_height(len(df)) - 60)
@@ -268,7 +275,8 @@ def hover_text(row: pd.Series, state: CompareState, nm: Names, tables, lang: str
         if pd.notna(row.get("per_capita")):
             lines.append(f"{t('compare.scale.per_capita', lang)}: {fmt(row['per_capita'], lang)}")
         year = "" if pd.isna(row["year"]) else str(int(row["year"]))
-        scope = f", {t('status.national', lang)}" if row["value_scope"] == "country" else ""
+        scope = (f", {t('status.national', lang)}" if row["value_scope"] == "country"
+                 else f", {t('status.region', lang)}" if row["value_scope"] == "region" else "")
         lines.append(f"{year} · {t('status.' + str(row['status']), lang)}{scope}")
         lines.append(f"{t('compare.source', lang)}: {nm.source(row['source_id'])}")
     else:
@@ -294,7 +302,7 @@ def heatmap_figure(heat: dict[str, pd.DataFrame], state: CompareState, nm: Names
     z = scores.T.to_numpy(dtype=float)
     m = {k: heat[k].T.to_numpy(dtype=object) for k in ("value", "year", "status", "source_id", "value_scope")}
     words = {k: t(k, lang) for k in ("compare.missing", "compare.score", "compare.value", "compare.source",
-                                      "status.national")}
+                                      "status.national", "status.region")}
     status_words = {s: t(f"status.{s}", lang) for s in ("sourced", "estimated", "illustrative")}
     text, hover = [], []
     for i, ind in enumerate(inds):
@@ -313,7 +321,8 @@ def heatmap_figure(heat: dict[str, pd.DataFrame], state: CompareState, nm: Names
             row_text.append((fmt_raw(value, lang) if state.scale != "scaled" else fmt(score, lang)) + ("*" if national else ""))
             year = m["year"][i, j]
             status = status_words.get(m["status"][i, j], str(m["status"][i, j]))
-            scope = f", {words['status.national']}" if national else ""
+            scope = (f", {words['status.national']}" if national
+                     else f", {words['status.region']}" if m["value_scope"][i, j] == "region" else "")
             row_hover.append(f"{head}{words['compare.score']}: {fmt(score, lang)}<br>{words['compare.value']}: {raw}<br>"
                              f"{'' if pd.isna(year) else int(year)} · {status}{scope}<br>"
                              f"{words['compare.source']}: {nm.source(m['source_id'][i, j])}")
@@ -417,7 +426,9 @@ def provenance_note(rows: pd.DataFrame, lang: str) -> list:
     present = rows.dropna(subset=["value"])
     counts = present["status"].value_counts()
     national = int((present["value_scope"] == "country").sum())
+    regional = int((present["value_scope"] == "region").sum())
     out = [t("compare.provenance", lang, sourced=format_int(counts.get("sourced", 0), lang),
+             regional=format_int(regional, lang),
              estimated=format_int(counts.get("estimated", 0), lang),
              illustrative=format_int(counts.get("illustrative", 0), lang),
              national=format_int(national, lang), missing=format_int(int(rows["value"].isna().sum()), lang))]
@@ -528,6 +539,7 @@ def grid_rows(rows: pd.DataFrame, nm: Names, tables, lang: str) -> list[dict]:
             "year": None if pd.isna(r["year"]) else int(r["year"]),
             "status": t(f"status.{r['status']}", lang) if pd.notna(r["status"]) else t("compare.missing", lang),
             "scope": (t("status.national", lang) if r["value_scope"] == "country"
+                      else t("compare.scope.region", lang) if r["value_scope"] == "region"
                       else t("compare.scope.city", lang) if pd.notna(r["value_scope"]) else ""),
             "source_text": src,
             "source_link": f"[{src}]({url})" if isinstance(url, str) and url.startswith("http") else src,

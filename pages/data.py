@@ -12,7 +12,7 @@ from components.explain import definitions, glossary_link, info
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain.queries import DERIVED_TABLES, SOURCE_TABLES, inform_reproduction
-from i18n import format_int, format_number, t
+from i18n import format_int, format_number, format_share, t
 from services import data_access
 
 dash.register_page(__name__, path="/data", order=90, nav_key="nav.data",
@@ -100,8 +100,10 @@ def catalogue_section(lang: str) -> list:
 def sources_section(lang: str) -> list:
     src = data_access.sources().copy()
     src["year"] = src["year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
+    src["kind"] = src["kind"].map(lambda k: t(f"kind.{k}", lang))
     columns = [
         {"field": "source_id", "headerName": "ID", "maxWidth": 200},
+        {"field": "kind", "headerName": t("sources.kind", lang), "minWidth": 150},
         {"field": "title", "headerName": t("sources.title", lang), "minWidth": 320},
         {"field": "publisher", "headerName": t("sources.publisher", lang)},
         {"field": "year", "headerName": t("sources.year", lang), "maxWidth": 100},
@@ -127,11 +129,29 @@ def status_section(lang: str) -> list:
                     + [html.Td(format_int(pivot.loc[name, s], lang)) for s in ("sourced", "estimated", "illustrative")])
             for name in pivot.index]
     return [html.H2(t("data.tab.status", lang)),
-            html.Dl([item for s in ("sourced", "estimated", "illustrative", "national")
+            html.Dl([item for s in ("sourced", "estimated", "illustrative", "region", "national")
                      for item in (html.Dt(status_badge(s, lang)),
                                   html.Dd(t(f"status.{s}.help", lang)))], className="status-defs"),
             html.Table([html.Thead(head), html.Tbody(body)], className="simple-table", id=ids.DATA_STATUS, tabIndex="0",
-                       **{"aria-label": t("data.tab.status", lang)})]
+                       **{"aria-label": t("data.tab.status", lang)}),
+            *scope_section(lang),
+            html.P(t("status.not_assessed_lead", lang))]
+
+
+def scope_section(lang: str) -> list:
+    """Per city, how many latest index inputs are city, regional and national values (as `make data` prints)."""
+    table = data_access.scope_table(lang)
+    keys = ("city_values", "region_values", "country_values", "total", "share")
+    head = html.Tr([html.Th(t("status.scope.city", lang), scope="col")]
+                   + [html.Th(t(f"status.scope.{k}", lang), scope="col") for k in keys])
+    body = [html.Tr([html.Th(r["name"], scope="row")]
+                    + [html.Td(format_int(r[c], lang)) for c in ("city", "region", "country", "total")]
+                    + [html.Td("—" if pd.isna(r["national_share"]) else format_share(r["national_share"], lang))],
+                    **{"data-city": r["city_id"]})
+            for _, r in table.iterrows()]
+    return [html.H3(t("status.scope_title", lang)), html.P(t("status.scope_lead", lang)),
+            html.Table([html.Thead(head), html.Tbody(body)], className="simple-table", id=ids.DATA_SCOPES,
+                       tabIndex="0", **{"aria-label": t("status.scope_title", lang)})]
 
 
 def downloads_section(lang: str) -> list:

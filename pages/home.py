@@ -46,7 +46,8 @@ def city_card(row: pd.Series, dims: dict[str, str], lang: str, sources: dict,
                           html.Span(format_number(row[d], lang), className=f"dim-value dim-{d}")])
                  for d in DIMENSIONS]
     prov = t("overview.provenance", lang, sourced=int(row["sourced"]), estimated=int(row["estimated"]),
-             illustrative=int(row["illustrative"]), national=int(row["national"]))
+             illustrative=int(row["illustrative"]), national=int(row["national"]),
+             regional=int(row["regional"]))
     return html.Article([
         html.Header([
             html.H3(row["name"]),

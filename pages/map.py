@@ -64,8 +64,8 @@ def marker_tooltip(row: pd.Series, name: str, lang: str, unit: str | None, klass
         text += f" · {format_number(row['value'], lang, 2)} {unit} ({int(row['year'])})"
     if isinstance(row["status"], str):
         text += f" · {t('status.' + row['status'], lang)}"
-    if row.get("value_scope") == "country":
-        text += f" · {t('status.national', lang)}"
+    if row.get("value_scope") in ("country", "region"):
+        text += f" · {t('status.national' if row['value_scope'] == 'country' else 'status.region', lang)}"
     return text
 
 
@@ -101,6 +101,9 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
         national = int((values["value_scope"] == "country").sum())
         if national:
             facts.append(html.Li(t("map.legend_national", lang, count=national)))
+        regional = int((values["value_scope"] == "region").sum())
+        if regional:
+            facts.append(html.Li(t("map.legend_region", lang, count=regional)))
     missing = int(values["score"].isna().sum())
     if missing:
         facts.append(html.Li(t("map.legend_missing", lang, count=missing)))
@@ -160,8 +163,8 @@ def map_data(by: str, lang: str) -> list:
             row += [f"{format_number(r['value'], lang, 2)} {unit}" if has else "—",
                     str(int(r["year"])) if has and r["year"] == r["year"] else "—"]
         status = t(f"status.{r['status']}", lang) if isinstance(r["status"], str) else "—"
-        if r.get("value_scope") == "country":
-            status += f", {t('status.national', lang)}"
+        if r.get("value_scope") in ("country", "region"):
+            status += f", {t('status.national' if r['value_scope'] == 'country' else 'status.region', lang)}"
         row.append(status)
         rows.append(row)
     return [html.P(sentence, className="chart-summary", id="map-summary"),

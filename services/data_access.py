@@ -161,6 +161,11 @@ def sources() -> pd.DataFrame:
     return _sources(get_data().build_id)
 
 
+def scope_table(lang: str) -> pd.DataFrame:
+    """Per city: latest index inputs by scope (city, region, country), with names in `lang`."""
+    return queries.scope_table(get_data(), lang)
+
+
 def status_summary() -> pd.DataFrame:
     """Counts of values by status (cached)."""
     return _status_summary(get_data().build_id)

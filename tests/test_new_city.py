@@ -30,7 +30,7 @@ NEW = {
     "elevation_source_id": "fixture-source-2026", "notes_en": "Test fixture, not a real city.",
 }
 VALUES = [  # indicator, value: enough for every dimension to have a score
-    ("seismic_intensity_msk64", 9), ("hazard_level_earthquake", 3), ("hazard_level_river_flood", 2),
+    ("seismic_intensity_msk64", 9), ("hazard_level_earthquake", 3), ("pm25_exposure", 30),
     ("city_population", 400000), ("hdi", 0.62), ("under5_mortality", 40),
     ("govt_effectiveness", -0.9), ("access_electricity", 97), ("hospital_beds_per_1000", 3.5),
 ]
@@ -52,7 +52,8 @@ def grown(tmp_path_factory) -> tuple:
     src = tmp_path_factory.mktemp("grown") / "src"
     shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "src", src)
     append_rows(src / "sources.csv", [{"source_id": "fixture-source-2026", "title": "Test fixture for a new member",
-                                       "publisher": "Fixture", "year": "2026", "accessed": "2026-11"}])
+                                       "publisher": "Fixture", "year": "2026", "accessed": "2026-11",
+                                       "kind": "institutional"}])
     append_rows(src / "cities.csv", [NEW])
     append_rows(src / "indicator_values.csv", [
         {"city_id": NEW["city_id"], "indicator_id": i, "year": "2024", "value": str(v), "status": "illustrative",
@@ -60,7 +61,8 @@ def grown(tmp_path_factory) -> tuple:
     append_rows(src / "hazards.csv", [{
         "city_id": NEW["city_id"], "hazard_type": "earthquake", "level": "high", "level_basis": "fixture",
         "evidence_ru": "Тестовое свидетельство.", "evidence_en": "Test evidence.", "status": "illustrative",
-        "source_id": "fixture-source-2026"}])
+        "source_id": "fixture-source-2026", "basis_metric": "msk64_zoning_intensity", "basis_value": "9",
+        "basis_year": "2024", "basis_scope": "city", "basis_source_id": "fixture-source-2026"}])
     append_rows(src / "events.csv", [{
         "event_id": "fixture-city-2020-earthquake", "city_id": NEW["city_id"], "start_date": "2020-05-01",
         "hazard_type": "earthquake", "title_ru": "Тестовое землетрясение", "title_en": "Test earthquake",

@@ -60,8 +60,23 @@ def test_data_page_deep_link_to_sources_in_english(dash_duo, dash_app, built_dat
     dash_duo.wait_for_element("#data-sources .ag-row")
     assert "active" in dash_duo.find_element("#tab-sources").get_attribute("class")
     header = dash_duo.find_element("#data-sources .ag-header").text
-    assert "Publisher" in header and "Uses" in header
+    assert "Publisher" in header and "Uses" in header and "Kind" in header
     assert dash_duo.driver.title.startswith("Data, sources and method")
+    assert dash_duo.get_logs() == []
+
+
+def test_data_status_shows_city_regional_and_national_inputs_per_city(dash_duo, dash_app, built_data):
+    dash_duo.start_server(dash_app)
+    open_path(dash_duo, "/data?tab=status&lang=en")
+    dash_duo.wait_for_element("#data-scopes tbody tr")
+    counts = built_data["scope_counts"].set_index("city_id")
+    rows = dash_duo.find_elements("#data-scopes tbody tr")
+    assert sorted(r.get_attribute("data-city") for r in rows) == sorted(counts.index)
+    for row in rows:
+        cells = [c.text for c in row.find_elements(By.CSS_SELECTOR, "td")]
+        expected = counts.loc[row.get_attribute("data-city"), ["city", "region", "country", "total"]]
+        assert [int(c.replace("\u202f", "").replace(",", "")) for c in cells[:4]] == expected.tolist()
+    assert "regional value" in dash_duo.find_element(".status-defs").text
     assert dash_duo.get_logs() == []
 
 

@@ -42,7 +42,7 @@ def test_page_in_russian_switches_variable_and_scenario(dash_duo, dash_app, buil
     n_cities = series["city_id"].nunique()
     dash_duo.start_server(dash_app)
     dash_duo.driver.get(dash_duo.server_url + "/trends")
-    dash_duo.wait_for_text_to_equal("#page-title", "Климат: наблюдения и сценарии до 2100 года", timeout=15)
+    dash_duo.wait_for_text_to_equal("#page-title", "Климат: построенные ряды прошлых лет и сценарии до 2100 года", timeout=15)
     dash_duo.wait_for_element("#trends-status .badge-illustrative")
     assert "построены, а не измерены" in dash_duo.find_element("#trends-status").text
     until(lambda: len(traces(dash_duo)) > 0, timeout=10)
@@ -79,7 +79,7 @@ def test_english_deep_link_restores_the_view_and_bad_values_get_a_notice(dash_du
     path = (f"/trends?lang=en&cities={','.join(chosen)}&var=frost_days&scen=ssp585"
             "&base=2001-2020&mode=change")
     dash_duo.driver.get(dash_duo.server_url + path)
-    dash_duo.wait_for_text_to_equal("#page-title", "Climate: observations and scenarios to 2100", timeout=15)
+    dash_duo.wait_for_text_to_equal("#page-title", "Climate: constructed past series and scenarios to 2100", timeout=15)
     heading = dash_duo.find_element("#trends-heading").text
     assert "Frost days" in heading and "change from 2001–2020" in heading
     assert not dash_duo.find_elements(".notice")

@@ -330,3 +330,25 @@ def finite(value: object) -> object:
 __all__ = ["with_scope", "cities", "indicator_catalogue", "sources", "values", "index_rows", "weights_used",
            "stability_rows", "hazards", "events", "losses", "climate", "outlook", "actions", "action_progress",
            "published_builds", "find_build", "BuildRef", "finite"]
+
+
+def stored_index(data: BuildData) -> IndexResult:
+    """The index with the data's default weights as the build stored it (no recomputation)."""
+    city_ids = data["cities"]["city_id"].tolist()
+    cats = data["categories"]
+    cat_ids = cats.sort_values(["dimension", "sort_order"] if "sort_order" in cats else ["dimension"])["category_id"].tolist()
+    category_scores = (data["category_scores"].pivot(index="city_id", columns="category_id", values="score")
+                       .reindex(index=city_ids, columns=cat_ids))
+    dimension_scores = (data["dimension_scores"].pivot(index="city_id", columns="dimension", values="score")
+                        .reindex(index=city_ids, columns=list(DIMENSION_ORDER)))
+    category_scores.index.name = dimension_scores.index.name = "city_id"
+    category_scores.columns.name = dimension_scores.columns.name = None
+    return IndexResult(data["indicator_scores"], category_scores, dimension_scores, data["risk"])
+
+
+def load_published(folder: Path) -> BuildData:
+    """Every table a published build holds (older builds may lack tables added since; asking for
+    one of those is a KeyError the caller reports)."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    tables = {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
+    return BuildData(folder.resolve(), manifest, tables)

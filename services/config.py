@@ -31,6 +31,8 @@ class Settings:
     trusted_proxies: int = 0
     # Whole answers of public callbacks cached by request, build and database stamp (services/callback_cache.py).
     callback_cache: bool = True
+    # Open-data API (services/api.py): requests per client address (Flask-Limiter syntax).
+    api_rate_limit: str = "600 per minute"
 
     @property
     def production(self) -> bool:
@@ -60,6 +62,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         session_idle_minutes=int(env.get("SESSION_IDLE_MINUTES", "30")),
         trusted_proxies=int(env.get("TRUSTED_PROXIES", "0") or 0),
         callback_cache=env.get("CALLBACK_CACHE", "1") not in ("0", "false", "no"),
+        api_rate_limit=env.get("API_RATE_LIMIT") or "600 per minute",
     )
 
 

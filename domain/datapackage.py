@@ -115,7 +115,7 @@ def build_package(data: BuildData) -> Package:
         resource.sources = source_entries(cited, sources)
         resources.append(resource)
     package = Package(name=PACKAGE_NAME, title="Coalition of Sustainable Cities of Central Asia: city risk data",
-                      description=DESCRIPTION, id=f"{PACKAGE_NAME}-{data.path.name}",
+                      description=DESCRIPTION, version=f"1.0.0+{data.build_id}",
                       resources=resources)
     package.licenses = licences(sources)
     package.created = str(data.manifest.get("built_at", "")) or None

@@ -642,11 +642,6 @@ def _cors(response: Response) -> Response:
     return response
 
 
-def _too_many(limit) -> Response:
-    response = problem(429, "rate_limited", limit=str(limit.limit))
-    return response
-
-
 def _view(endpoint: Endpoint) -> Callable[..., Response]:
     def view(**path_values: str) -> Response:
         return answer(endpoint, dict(path_values))
@@ -694,6 +689,8 @@ def make_blueprint() -> Blueprint:
 
     @bp.errorhandler(HTTPException)
     def http_error(err: HTTPException):
+        if err.code == 429:  # Flask-Limiter's RateLimitExceeded
+            return problem(429, "rate_limited", limit=str(getattr(err, "description", "") or ""))
         return problem(err.code or 400, "bad_request", value=err.name)
 
     @bp.errorhandler(Exception)
@@ -702,7 +699,7 @@ def make_blueprint() -> Blueprint:
         return problem(500, "internal")
 
     bp.after_request(_cors)
-    limiter.limit(lambda: settings.api_rate_limit, on_breach=_too_many)(bp)
+    limiter.limit(lambda: settings.api_rate_limit)(bp)
     return bp
 
 

@@ -108,36 +108,42 @@ def values(data: BuildData, cities: Sequence[str] = (), indicators: Sequence[str
 
 # --- the index --------------------------------------------------------------------------------------
 
-def _count(series: pd.Series, keys: Iterable[str]) -> dict[str, int]:
-    counts = series.value_counts()
-    return {k: int(counts.get(k, 0)) for k in keys}
+def _counts(frame: pd.DataFrame, column: str, keys: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Per city, how many rows hold each of `keys` in `column` (zeros included)."""
+    if column not in frame or frame.empty:
+        return {}
+    table = pd.crosstab(frame["city_id"], frame[column]).reindex(columns=list(keys), fill_value=0)
+    return {city: {k: int(v) for k, v in row.items()} for city, row in table.to_dict("index").items()}
 
 
 def index_rows(data: BuildData, result: IndexResult, cities: Sequence[str] = ()) -> list[dict]:
     """Per city, ranked: risk, class, the three dimensions, every category, coverage, and the
     statuses and scopes of the values behind the score (the score cites the dashboard's analysis)."""
-    risk = result.risk.set_index("city_id")
-    dims = result.dimension_scores
-    cats = result.category_scores
+    risk = result.risk.sort_values(["rank", "city_id"], na_position="last")
+    if cities:
+        risk = risk[risk["city_id"].isin(list(cities))]
     scored = result.indicator_scores
-    names = data["cities"].set_index("city_id")
+    scope_column = "value_scope" if "value_scope" in scored else "scope"
+    by_status = _counts(scored, "status", STATUSES)
+    by_scope = _counts(scored, scope_column, SCOPES)
+    worst = scored.groupby("city_id")["status"].agg(worst_of).to_dict() if len(scored) else {}
+    dims = result.dimension_scores.to_dict("index")
+    cats = result.category_scores.to_dict("index")
+    names = data["cities"].set_index("city_id")[["name_ru", "name_en"]].to_dict("index")
+    zeros_status, zeros_scope = dict.fromkeys(STATUSES, 0), dict.fromkeys(SCOPES, 0)
     rows = []
-    for city_id in risk.sort_values(["rank"], na_position="last").index:
-        if cities and city_id not in cities:
-            continue
-        r = risk.loc[city_id]
-        inputs = scored[scored["city_id"] == city_id]
-        scope = inputs["value_scope"] if "value_scope" in inputs else inputs.get("scope", pd.Series(dtype=object))
+    for r in risk.to_dict("records"):
+        city_id = r["city_id"]
         rows.append({
-            "city_id": city_id, "name_ru": names.at[city_id, "name_ru"], "name_en": names.at[city_id, "name_en"],
+            "city_id": city_id, **names.get(city_id, {}),
             "risk": r["risk"], "rank": None if pd.isna(r["rank"]) else int(r["rank"]), "risk_class": r["risk_class"],
             "coverage": r["coverage"], "indicators_present": int(r["indicators_present"]),
             "indicators_total": int(r["indicators_total"]),
-            "dimensions": {d: dims.at[city_id, d] for d in DIMENSION_ORDER if d in dims},
-            "categories": {c: cats.at[city_id, c] for c in cats.columns},
-            "inputs_by_status": _count(inputs["status"], STATUSES),
-            "inputs_by_scope": _count(scope, SCOPES),
-            "status": worst_of(inputs["status"]) or "estimated", "source_id": DERIVED_SOURCE, "scope": "city",
+            "dimensions": {d: v for d, v in dims.get(city_id, {}).items() if d in DIMENSION_ORDER},
+            "categories": dict(cats.get(city_id, {})),
+            "inputs_by_status": by_status.get(city_id, zeros_status),
+            "inputs_by_scope": by_scope.get(city_id, zeros_scope),
+            "status": worst.get(city_id) or "estimated", "source_id": DERIVED_SOURCE, "scope": "city",
         })
     return rows
 

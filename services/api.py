@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlencode
 
+import numpy as np
 import pandas as pd
 from flask import Blueprint, Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -315,9 +316,44 @@ class Endpoint:
         return re.findall(r"{(\w+)}", self.path)
 
 
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Python objects: JSON encoding then skips an Arrow conversion per request."""
+    out = frame.copy()
+    for column in out.columns:
+        if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column])):
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
+    return out
+
+
+FILTERS = {"city": "city_id", "indicator": "indicator_id", "status": "status", "scope": "scope",
+           "dimension": "dimension", "category": "category_id", "hazard": "hazard_type", "level": "level",
+           "variable": "variable", "scenario": "scenario"}
+
+
+def select(ask: Ask, frame: pd.DataFrame, year: pd.Series | None = None) -> pd.DataFrame:
+    """The rows matching every filter the request gives (FILTERS, `year`, `year_from`, `year_to`)."""
+    keep = np.ones(len(frame), dtype=bool)
+    for param, column in FILTERS.items():
+        wanted = ask.params.get(param)
+        if wanted and column in frame:
+            keep &= frame[column].isin(wanted).to_numpy()
+    if year is None and "year" in frame:
+        year = frame["year"]
+    if year is not None:
+        year = pd.to_numeric(year, errors="coerce").to_numpy(dtype=float)
+        if ask.params.get("year"):
+            keep &= np.isin(year, [float(y) for y in ask.params["year"]])
+        if ask.params.get("year_from") is not None:
+            keep &= year >= ask.params["year_from"]
+        if ask.params.get("year_to") is not None:
+            keep &= year <= ask.params["year_to"]
+    return frame[keep]
+
+
 def _table(ask: Ask, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A prepared table of the build (made once per process and build)."""
     try:
-        return memo(ask.data, name, None, make)
+        return memo(ask.data, name, None, lambda: plain(make()))
     except KeyError as err:
         raise ApiError(404, "not_in_build", value=str(err).strip("'\"")) from err
 
@@ -358,8 +394,7 @@ def ep_build(ask: Ask) -> dict:
 
 
 def ep_cities(ask: Ask) -> pd.DataFrame:
-    frame = _table(ask, "cities", lambda: open_data.cities(ask.data))
-    return frame[open_data._in(frame, "city_id", ask.get("city"))]
+    return select(ask, _table(ask, "cities", lambda: open_data.cities(ask.data)))
 
 
 def ep_city(ask: Ask) -> dict:
@@ -368,12 +403,13 @@ def ep_city(ask: Ask) -> dict:
     row = frame[frame["city_id"] == city_id]
     if row.empty:
         raise ApiError(404, "unknown_city", value=city_id)
-    index = [r for r in open_data.index_rows(ask.data, _index(ask)) if r["city_id"] == city_id]
+    index = [r for r in ep_index(ask) if r["city_id"] == city_id]
+    ask.meta.clear()
     return {**row.iloc[0].to_dict(), "index": index[0] if index else None}
 
 
 def ep_indicators(ask: Ask) -> pd.DataFrame:
-    return open_data.indicator_catalogue(ask.data, ask.get("dimension"), ask.get("category"))
+    return select(ask, _table(ask, "catalogue", lambda: open_data.indicator_catalogue(ask.data)))
 
 
 def ep_indicator(ask: Ask) -> dict:
@@ -390,21 +426,16 @@ def ep_sources(ask: Ask) -> pd.DataFrame:
 
 
 def ep_values(ask: Ask) -> pd.DataFrame:
-    prepared = _table(ask, "values", lambda: open_data.values(ask.data))
-    keep = pd.Series(True, index=prepared.index)
-    for param, column in (("city", "city_id"), ("indicator", "indicator_id"), ("status", "status"),
-                          ("scope", "scope"), ("dimension", "dimension"), ("category", "category_id")):
-        if ask.params.get(param):
-            keep &= prepared[column].isin(ask.params[param])
-    if ask.params.get("year"):
-        keep &= prepared["year"].isin([float(y) for y in ask.params["year"]])
-    return prepared[keep]
+    return select(ask, _table(ask, "values", lambda: open_data.values(ask.data)))
 
 
-def ep_index(ask: Ask) -> dict:
-    result = _index(ask)
-    ask.meta["weights"] = open_data.weights_used(ask.data, ask.weights or IndexWeights())
-    return open_data.index_rows(ask.data, result, ask.get("city"))
+def ep_index(ask: Ask) -> list[dict]:
+    weights = compare.full_weights(ask.data, ask.weights)
+    ask.meta["weights"] = open_data.weights_used(ask.data, weights)
+    rows = memo(ask.data, "index_rows", compare.weights_key(weights),
+                lambda: open_data.index_rows(ask.data, _index(ask)))
+    cities = set(ask.get("city"))
+    return [r for r in rows if r["city_id"] in cities] if cities else rows
 
 
 def ep_stability(ask: Ask) -> list[dict]:
@@ -419,22 +450,20 @@ def ep_stability(ask: Ask) -> list[dict]:
 
 
 def ep_hazards(ask: Ask) -> pd.DataFrame:
-    return open_data.hazards(ask.data, ask.get("city"), ask.get("hazard"), ask.get("level"), ask.get("status"))
+    return select(ask, _table(ask, "hazards", lambda: open_data.hazards(ask.data)))
 
 
 def ep_events(ask: Ask) -> pd.DataFrame:
-    return open_data.events(ask.data, ask.get("city"), ask.get("hazard"), ask.get("scope"), ask.get("status"),
-                            ask.get("year_from", None), ask.get("year_to", None))
+    frame = _table(ask, "events", lambda: open_data.events(ask.data))
+    return select(ask, frame, year=frame["start_date"].astype(str).str[:4])
 
 
 def ep_losses(ask: Ask) -> pd.DataFrame:
-    chosen = ep_events(ask)
-    return open_data.losses(chosen, by_hazard=ask.get("group") == "hazard")
+    return open_data.losses(ep_events(ask), by_hazard=ask.get("group") == "hazard")
 
 
 def ep_climate(ask: Ask) -> pd.DataFrame:
-    return open_data.climate(ask.data, ask.get("city"), ask.get("variable"), ask.get("scenario"),
-                             ask.get("year_from", None), ask.get("year_to", None))
+    return select(ask, _table(ask, "climate", lambda: open_data.climate(ask.data)))
 
 
 def ep_outlook(ask: Ask) -> pd.DataFrame:
@@ -445,7 +474,11 @@ def ep_outlook(ask: Ask) -> pd.DataFrame:
     else:
         result = memo(ask.data, "outlook", compare.weights_key(weights), lambda: outlook_domain.project(ask.data, weights))
     ask.meta["method"] = {k: result.meta[k] for k in ("draws", "concentration", "seed", "reference_year", "members")}
-    return open_data.outlook(result, ask.get("city"), ask.get("scenario"), [int(h) for h in ask.get("horizon")])
+    frame = memo(ask.data, "outlook_rows", compare.weights_key(weights), lambda: plain(open_data.outlook(result)))
+    frame = select(ask, frame)
+    if ask.get("horizon"):
+        frame = frame[frame["horizon"].isin([int(h) for h in ask.get("horizon")])]
+    return frame
 
 
 def _current_actions(ask: Ask) -> pd.DataFrame:

@@ -40,7 +40,8 @@ end
 def targets(base: str) -> dict[str, str]:
     """The routes measured: values (a page, one city's whole set) and the index (stored and re-weighted)."""
     city = requests.get(f"{base}/api/v1/cities", timeout=30).json()["data"][0]["city_id"]
-    return {"GET /api/v1/values?limit=100": "/api/v1/values?limit=100",
+    return {"GET /healthz (reference: a plain Flask route of the same app)": "/healthz",
+            "GET /api/v1/values?limit=100": "/api/v1/values?limit=100",
             f"GET /api/v1/values?city={city}&limit=1000": f"/api/v1/values?city={city}&limit=1000",
             "GET /api/v1/index": "/api/v1/index",
             "GET /api/v1/index?w_vulnerability=2": "/api/v1/index?w_vulnerability=2"}
@@ -64,7 +65,8 @@ def run_wrk(url: str) -> dict:
 def markdown(result: dict) -> str:
     lines = [f"## API benchmark {result['date']} (commit {result['commit']})", "",
              f"Machine: {result['machine']}. gunicorn workers: {WORKERS}. wrk: 2 threads, "
-             f"{CONNECTIONS} connections, {SECONDS} s per route, loopback.", "",
+             f"{CONNECTIONS} connections, {SECONDS} s per route, loopback. Load average when it started: "
+             f"{result['load_average']} (the machine is shared; compare with the reference route).", "",
              "| route | requests/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|"]
     for name, r in result["routes"].items():
         lines.append(f"| `{name}` | {r['rps']:.0f} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} |")
@@ -72,6 +74,7 @@ def markdown(result: dict) -> str:
 
 
 def main() -> int:
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     cache = tempfile.mkdtemp(prefix="ccca-bench-api-")
     server = Server("app:server", PORT, {"CACHE_DIR": cache, "API_RATE_LIMIT": "10000000 per minute"})
     try:
@@ -84,7 +87,7 @@ def main() -> int:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     result = {"date": time.strftime("%Y-%m-%d"), "commit": commit,
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-              "workers": WORKERS, "connections": CONNECTIONS, "seconds": SECONDS, "routes": routes}
+              "load_average": load, "workers": WORKERS, "connections": CONNECTIONS, "seconds": SECONDS, "routes": routes}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"api-{result['date']}-{commit}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(markdown(result))

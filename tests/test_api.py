@@ -397,3 +397,35 @@ def test_answers_are_strict_json(client, unlimited):
                  "/api/v1/climate?limit=1000", "/api/v1/hazards?limit=1000"):
         text = get(client, path).get_data(as_text=True)
         assert "NaN" not in text and "Infinity" not in text, path
+
+
+# --- the API page is the document ---------------------------------------------------------------------
+
+def _texts(node, out: list) -> list:
+    """Every string in a Dash component tree."""
+    if isinstance(node, str):
+        out.append(node)
+    elif isinstance(node, (list, tuple)):
+        for child in node:
+            _texts(child, out)
+    elif hasattr(node, "children"):
+        _texts(node.children, out)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_api_page_shows_every_route_of_the_document(dash_app, lang):
+    from pages import api as api_page
+
+    with dash_app.server.test_request_context(f"/api-docs?lang={lang}"):
+        tree = api_page.layout(lang=lang)
+        document = api.openapi_document(lang)
+    text = "\n".join(_texts(tree, []))
+    shown = [p for p in document["paths"] if "InBuild" not in document["paths"][p]["get"]["operationId"]]
+    for path in document["paths"]:
+        assert path in text, path
+    assert len(shown) < len(document["paths"])
+    for item in document["paths"].values():
+        assert item["get"]["summary"] in text
+    assert "curl -s" in text and "pd.DataFrame(rows)" in text
+    assert str(len(document["paths"])) in text

@@ -297,7 +297,8 @@ class Ask:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One API resource. `kind`: `list` (paginated rows), `object`, or `file` (a download)."""
+    """One API resource. `kind`: `list` (paginated rows), `rows` (all rows), `object`, `document`
+    (plain JSON, no envelope) or `file` (a download)."""
 
     name: str
     path: str                    # OpenAPI form, relative to /api/v1, e.g. "/cities/{city_id}"
@@ -433,7 +434,7 @@ def ep_index(ask: Ask) -> list[dict]:
     weights = compare.full_weights(ask.data, ask.weights)
     ask.meta["weights"] = open_data.weights_used(ask.data, weights)
     rows = memo(ask.data, "index_rows", compare.weights_key(weights),
-                lambda: open_data.index_rows(ask.data, _index(ask)))
+                lambda: open_data.finite(open_data.index_rows(ask.data, _index(ask))))
     cities = set(ask.get("city"))
     return [r for r in rows if r["city_id"] in cities] if cities else rows
 
@@ -446,7 +447,7 @@ def ep_stability(ask: Ask) -> list[dict]:
     key = (tuple(cities), compare.weights_key(weights), draws, concentration, seed)
     shares = memo(ask.data, "stability", key, lambda: compare.rank_shares(
         ask.data, _index(ask), cities, weights, draws=draws, concentration=concentration, seed=seed))
-    return open_data.stability_rows(shares)
+    return open_data.finite(open_data.stability_rows(shares))
 
 
 def ep_hazards(ask: Ask) -> pd.DataFrame:
@@ -519,7 +520,7 @@ def ep_datapackage(ask: Ask) -> bytes:
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("root", "/", "meta", ep_root, kind="object", per_build=False, provenance=""),
-    Endpoint("openapi", "/openapi.json", "meta", ep_openapi, kind="object", per_build=False, provenance=""),
+    Endpoint("openapi", "/openapi.json", "meta", ep_openapi, kind="document", per_build=False, provenance=""),
     Endpoint("builds", "/builds", "builds", ep_builds, PAGING, per_build=False, provenance=""),
     Endpoint("build", "/builds/{build_id}", "builds", ep_build, kind="object", per_build=False, provenance=""),
     Endpoint("cities", "/cities", "places", ep_cities, (CITY,) + PAGING, provenance=""),
@@ -591,7 +592,8 @@ def parse_query(endpoint: Endpoint, data: BuildData) -> tuple[dict[str, Any], In
         params[name] = parse_param(param, raw, data)
     weights = None
     if weight_args:
-        weights, rejected = compare.parse_weights(weight_args, data)
+        weights, rejected = memo(data, "weights", tuple(sorted(weight_args.items())),
+                                 lambda: compare.parse_weights(weight_args, data))
         if rejected:
             name, value = rejected[0]
             raise ApiError(400, "bad_weight", parameter=name, value=value, minimum=_num(compare.WEIGHT_MIN),
@@ -627,9 +629,11 @@ def envelope(endpoint: Endpoint, ask: Ask, result: Any) -> str:
         head["links"] = _links(len(frame), limit, offset)
         rows = page.to_json(orient="records", force_ascii=False, double_precision=15, date_format="iso")
         return json.dumps(open_data.finite(head), ensure_ascii=False)[:-1] + ',"data":' + rows + "}"
-    if endpoint.kind == "rows":
+    if endpoint.kind == "rows":  # rows made JSON-safe when they were computed
         head["meta"] = {"total": len(result), "count": len(result), **ask.meta}
-    elif ask.meta:
+        return (json.dumps(open_data.finite(head), ensure_ascii=False)[:-1] + ',"data":'
+                + json.dumps(result, ensure_ascii=False, default=str) + "}")
+    if ask.meta:
         head["meta"] = ask.meta
     head["data"] = result
     return json.dumps(open_data.finite(head), ensure_ascii=False, default=str)
@@ -654,7 +658,9 @@ def answer(endpoint: Endpoint, path_values: dict[str, str]) -> Response:
             result = endpoint.handler(ask)
         except KeyError as err:  # a table or column an older build does not have
             raise ApiError(404, "not_in_build", value=str(err).strip("'\"")) from err
-        if endpoint.kind == "file":
+        if endpoint.kind == "document":  # the OpenAPI document itself, as tools expect it
+            response = Response(json.dumps(result, ensure_ascii=False), mimetype="application/json")
+        elif endpoint.kind == "file":
             response = Response(result, mimetype="application/zip", headers={
                 "Content-Disposition": f'attachment; filename="ccca-datapackage-{data.path.name}.zip"'})
         else:
@@ -777,7 +783,10 @@ def _operation(endpoint: Endpoint, in_build: bool, lang: str) -> dict:
     if endpoint.weights:
         parameters.append({"$ref": "#/components/parameters/weights"})
     problems = {"400": "BadRequest", "404": "NotFound", "414": "TooLong", "429": "TooMany"}
-    if endpoint.kind == "file":
+    if endpoint.kind == "document":
+        ok = {"description": t("api.response.document", lang),
+              "content": {"application/json": {"schema": {"type": "object"}}}}
+    elif endpoint.kind == "file":
         ok = {"description": t("api.response.file", lang),
               "content": {"application/zip": {"schema": {"type": "string", "contentMediaType": "application/zip"}}}}
     else:

@@ -430,3 +430,38 @@ def test_the_api_page_shows_every_route_of_the_document(dash_app, lang):
         assert item["get"]["summary"] in text
     assert "curl -s" in text and "pd.DataFrame(rows)" in text
     assert str(len(document["paths"])) in text
+
+
+@pytest.fixture()
+def grown_build(src_copy, tmp_path):
+    """A published build with one more city (a copy of the first city's rows under a new id)."""
+    import pandas as pd
+
+    def grow(name: str, key: str = "city_id") -> str:
+        path = src_copy / f"{name}.csv"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        first = frame[key].iloc[0]
+        extra = frame[frame[key] == first].copy()
+        extra[key] = "fixture-api-city"
+        pd.concat([frame, extra]).to_csv(path, index=False)
+        return first
+
+    copied = grow("cities")
+    grow("indicator_values")
+    build(src_copy, tmp_path / "out" / "build")
+    made = (tmp_path / "out" / "build").resolve()
+    target = api.builds_dir() / made.name
+    shutil.copytree(made, target)
+    yield {"folder": made.name, "copied": copied}
+    shutil.rmtree(target, ignore_errors=True)
+
+
+def test_a_build_with_another_city_answers_with_it(client, built_data, unlimited, grown_build):
+    base = f"/api/v1/builds/{grown_build['folder']}"
+    cities = {r["city_id"] for r in get(client, f"{base}/cities").get_json()["data"]}
+    assert cities == set(built_data["cities"]["city_id"]) | {"fixture-api-city"}
+    index = {r["city_id"]: r for r in get(client, f"{base}/index").get_json()["data"]}
+    assert index["fixture-api-city"]["risk"] == pytest.approx(index[grown_build["copied"]]["risk"])
+    values = get(client, f"{base}/values?city=fixture-api-city&limit=1000").get_json()
+    assert values["meta"]["total"] == int((built_data["indicator_values"]["city_id"] == grown_build["copied"]).sum())
+    assert get(client, "/api/v1/values?city=fixture-api-city").status_code == 400  # not in the latest build

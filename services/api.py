@@ -810,16 +810,6 @@ def _operation(endpoint: Endpoint, in_build: bool, lang: str) -> dict:
                           **{code: {"$ref": f"#/components/responses/{name}"} for code, name in problems.items()}}}
 
 
-def openapi_paths() -> list[str]:
-    """Every path of the document, in OpenAPI form."""
-    out = []
-    for endpoint in ENDPOINTS:
-        out.append(PREFIX + endpoint.path)
-        if endpoint.per_build:
-            out.append(f"{PREFIX}/builds/{{build_id}}" + endpoint.path)
-    return out
-
-
 def openapi_document(lang: str = "en") -> dict:
     """The OpenAPI 3.1 description of the API, made from ENDPOINTS (texts in `lang`)."""
     paths: dict[str, dict] = {}

@@ -21,6 +21,7 @@ from services.compression import enable_compression
 from services.config import settings
 from services.data_access import cache, cache_config, get_data
 from services.auth import init_app as init_auth
+from services.api import init_app as init_api
 from services.routes import register_routes, serve_plotly_bundle
 from services.ops import init_app as init_ops
 from services.callback_cache import init_app as init_callback_cache
@@ -72,6 +73,7 @@ enable_compression(server, cache)  # scripts: brotli made once, shared through t
 cache.init_app(server)
 register_routes(server)
 init_auth(server)  # sessions, sign-in, rate limit, database (action plans)
+init_api(server)  # /api/v1/ open-data API and data packages (services/api.py; shares auth's rate limiter)
 init_security(app)  # CSP with Dash's inline-script hashes, security headers, cross-site write checks
 init_request_guard(app)  # 4xx with a clear message for oversized or malformed requests, 404 for unknown pages
 init_ops(server)  # GET /healthz for the load balancer (services/ops.py)

@@ -109,3 +109,9 @@ OUTLOOK_DL_SCORES = "outlook-dl-scores"
 OUTLOOK_DL_VALUES = "outlook-dl-values"
 OUTLOOK_DOWNLOAD = "outlook-download"
 OUTLOOK_PANEL = "city-outlook"
+
+# API page (/api-docs, issue 24)
+API_OPENAPI_LINK = "api-openapi-link"
+API_EXAMPLE_CURL = "api-example-curl"
+API_EXAMPLE_PANDAS = "api-example-pandas"
+API_ROUTE_COUNT = "api-route-count"

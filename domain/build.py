@@ -29,6 +29,16 @@ DEFAULT_SRC = ROOT / "data" / "src"
 DEFAULT_BUILD = ROOT / "data" / "build"
 from domain.queries import GEO_LAYERS
 BUILD_FORMAT = 1  # bump when the build's outputs change shape, to invalidate caches
+DEFAULT_BUILDS_KEPT = 50  # every published build stays addressable (/api/v1/builds/<id>/...) until pruned
+
+
+def builds_to_keep(env: dict[str, str] | None = None) -> int:
+    """How many builds to keep under data/builds (`DATA_BUILDS_KEEP`, at least 1; default 50)."""
+    raw = (os.environ if env is None else env).get("DATA_BUILDS_KEEP", "")
+    try:
+        return max(1, int(raw)) if raw.strip() else DEFAULT_BUILDS_KEPT
+    except ValueError:
+        return DEFAULT_BUILDS_KEPT
 
 
 def read_source_tables(src: Path) -> dict[str, pd.DataFrame]:
@@ -125,8 +135,10 @@ def derived_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     }
 
 
-def build(src: Path = DEFAULT_SRC, out: Path = DEFAULT_BUILD, keep: int = 2) -> dict:
-    """Validate, compute and write a build; return its manifest. Nothing changes on failure."""
+def build(src: Path = DEFAULT_SRC, out: Path = DEFAULT_BUILD, keep: int | None = None) -> dict:
+    """Validate, compute and write a build; return its manifest. Nothing changes on failure.
+    The newest `keep` builds stay (default `builds_to_keep()`)."""
+    keep = builds_to_keep() if keep is None else keep
     started = time.perf_counter()
     tables = validate_tables(read_source_tables(src))
     layers = read_geometry(src)

@@ -168,6 +168,10 @@ def downloads_section(lang: str) -> list:
     return [html.H2(t("data.tab.downloads", lang)),
             html.P(t("downloads.lead", lang)),
             html.P(html.A(t("downloads.all", lang), href="/download/all.xlsx", className="dl-link dl-all")),
+            html.P([html.A(t("downloads.datapackage", lang), href="/download/datapackage.zip", download="datapackage.zip",
+                           className="dl-link dl-all", id="download-datapackage"), " ",
+                    t("downloads.datapackage_help", lang), " ",
+                    dcc.Link(t("downloads.api", lang), href=link_with("/api-docs", {"lang": lang}))]),
             html.Ul(items, className="downloads")]
 
 

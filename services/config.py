@@ -37,6 +37,8 @@ class Settings:
     export_client_limit: int = 1
     # Request bodies larger than this are refused with 413 (services/request_guard.py).
     max_body_bytes: int = 8 * 1024 * 1024
+    # Open-data API (services/api.py): requests per client address (Flask-Limiter syntax).
+    api_rate_limit: str = "600 per minute"
 
     @property
     def production(self) -> bool:
@@ -93,6 +95,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         export_queue_limit=max(1, int(env.get("EXPORT_QUEUE_LIMIT", "4") or 4)),
         export_client_limit=max(1, int(env.get("EXPORT_CLIENT_LIMIT", "1") or 1)),
         max_body_bytes=max(65536, int(env.get("MAX_BODY_BYTES", str(8 * 1024 * 1024)) or 0)),
+        api_rate_limit=env.get("API_RATE_LIMIT") or "600 per minute",
     )
 
 

@@ -135,7 +135,7 @@ def assert_rendered_safely(response, context: str) -> None:
             assert "<script" not in json.dumps(props.get("children"), ensure_ascii=False).lower(), context
 
 
-PAGES = ["/", "/compare", "/city/<city_id>", "/map", "/trends", "/outlook", "/actions", "/data", "/glossary",
+PAGES = ["/", "/compare", "/city/<city_id>", "/map", "/trends", "/outlook", "/actions", "/data", "/glossary", "/api-docs",
          "/present", "/login", "/admin", "/404", "<unknown path>"]
 
 

@@ -18,7 +18,7 @@ from services import data_access
 from services.api import PREFIX, openapi_document
 from services.config import settings
 
-dash.register_page(__name__, path="/api-docs", order=92, nav_key="nav.api", title=page_title("title.api"), name="api")
+dash.register_page(__name__, path="/api-docs", order=92, nav_key="nav.api", title=page_title("title.api"), name="api", public_answer=True)
 
 PROBLEM_CODES = ("unknown_parameter", "unknown_value", "empty_value", "too_many_values", "not_integer", "not_number",
                  "too_large", "out_of_range", "bad_weight", "query_too_long", "unknown_build", "unreadable_build",

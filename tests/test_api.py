@@ -448,6 +448,7 @@ def grown_build(src_copy, tmp_path):
 
     copied = grow("cities")
     grow("indicator_values")
+    grow("hazards")  # the hazard levels the copied hazard indicators rest on
     build(src_copy, tmp_path / "out" / "build")
     made = (tmp_path / "out" / "build").resolve()
     target = api.builds_dir() / made.name

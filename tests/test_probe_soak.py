@@ -1,0 +1,202 @@
+"""`make soak`: the outside probe's attacks, replayed against the real stack (nginx, two gunicorn
+instances with two workers each, PostgreSQL when TEST_DATABASE_URL is set, Redis), on loopback.
+
+It prints one line of figures: requests tried, 5xx answers, tracebacks in the instances' logs,
+private bytes leaked to anonymous replays, lost updates among concurrent saves, Chromium
+processes at the peak of an export flood (against the pool size), and the public pages' median
+latency during that flood against before it. All but the tries must be zero (the peak within the
+pool, the latency within twice). Every loop is bounded; all traffic goes to 127.0.0.1."""
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+import uuid
+
+import psutil
+import pytest
+import requests
+
+from services import db
+from tests import dash_http as h
+from tests.test_stack import login_token, stack  # noqa: F401 - the stack fixture
+
+PRIVATE_PATHS = ["/admin", "//admin", "/admin/", "/%61dmin", "///admin"]
+PUBLIC_MIX = [("GET", "/?lang=en", None), ("GET", "/glossary", None), ("GET", "/healthz", None),
+              ("POST", "/_dash-update-component", h.route_body("/compare", "?lang=en")),
+              ("POST", "/_dash-update-component", h.route_body("/data", "?lang=ru"))]
+MALFORMED = ["[]", "null", '{"output":1}', "{", '{"output":"compare-item-help.children","inputs":5}']
+
+
+class Tally:
+    """Requests tried and 5xx answers, from every thread."""
+
+    def __init__(self):
+        self.tried = self.server_errors = 0
+        self.lock = threading.Lock()
+
+    def send(self, session: requests.Session, method: str, url: str, **kw) -> requests.Response:
+        answer = session.request(method, url, timeout=120, **kw)
+        with self.lock:
+            self.tried += 1
+            self.server_errors += answer.status_code >= 500
+        return answer
+
+
+def chromium_browsers(roots: list[int]) -> int:
+    """Chromium browser processes (not their renderers and helpers) under the given process trees."""
+    count = 0
+    for root in roots:
+        try:
+            tree = psutil.Process(root).children(recursive=True)
+        except psutil.NoSuchProcess:
+            continue
+        for proc in tree:
+            try:
+                cmd = proc.cmdline()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            if cmd and "chromium" in cmd[0] and not any(a.startswith("--type=") for a in cmd):
+                count += 1
+    return count
+
+
+def median_latency(tally: Tally, base: str, rounds: int) -> float:
+    session, times = requests.Session(), []
+    for _ in range(rounds):
+        for method, path, body in PUBLIC_MIX:
+            started = time.perf_counter()
+            tally.send(session, method, base + path, json=body)
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def export_body(key: str, inputs: list[dict], state: list[dict], city: str, lang: str) -> dict:
+    context = {"kind": "city", "lang": lang, "city": city, "override": {}}
+    values = {"export-request.data": {"fmt": "pdf", "search": f"?lang={lang}", "context": context, "at": 1},
+              "export-context.data": context}
+    return {"output": key, "outputs": [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]}
+                                       for p in key.strip(".").split("...")],
+            "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in inputs],
+            "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in state],
+            "changedPropIds": ["export-request.data"]}
+
+
+@pytest.mark.soak
+@pytest.mark.parametrize("stack", [2], indirect=True)
+def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  # noqa: F811 - the fixture
+    base = stack.url
+    a, b = (f"http://127.0.0.1:{p}" for p in stack.apps)
+    tally = Tally()
+    engine = db.get_engine(stack.env["DATABASE_URL"])
+    city = str(built_data["cities"]["city_id"].iloc[0])
+    admin = db.create_user(engine, f"probe-admin-{uuid.uuid4().hex[:6]}", h.PASSWORD, "admin")
+    editors = [db.create_user(engine, f"probe-ed-{i}-{uuid.uuid4().hex[:6]}", h.PASSWORD, "editor", city) for i in range(5)]
+    db.dispose_all()
+
+    # 1. private pages replayed without a cookie, path variants and query orders, through nginx
+    browser = requests.Session()
+    token = login_token(browser, base)
+    assert tally.send(browser, "POST", base + "/auth/login", data={"username": admin.username, "password": h.PASSWORD,
+                                                                "lang": "en", "csrf_token": token},
+                      allow_redirects=False).status_code == 303
+    private = [admin.username, *(e.username for e in editors), browser.cookies.get("ccca_session") or "\x00"]
+    leaked = 0
+    for path in PRIVATE_PATHS:
+        for search in ("?lang=en", "?x=1&lang=en", "?lang=en&x=1", ""):
+            body = h.route_body(path, search)
+            tally.send(browser, "POST", base + "/_dash-update-component", json=body)
+            for _ in range(2):
+                text = tally.send(requests.Session(), "POST", base + "/_dash-update-component", json=body).text
+                leaked += sum(len(s.encode()) for s in private if s in text)
+
+    # 2. malformed and oversized requests straight at the app
+    for body in MALFORMED:
+        tally.send(requests.Session(), "POST", a + "/_dash-update-component", data=body,
+                   headers={"Content-Type": "application/json"})
+    tally.send(requests.Session(), "POST", a + "/_dash-update-component", data=b"{" + b" " * (9 << 20),
+               headers={"Content-Type": "application/json"})
+    for path in ("/_dash-component-suites/dash/nope.js", "/no-such-page", "/?q=" + "x" * 5000):
+        tally.send(requests.Session(), "GET", a + path)
+
+    # 3. concurrent saves of one action by five editors, ten rounds each: none may be lost
+    action = str(built_data["actions"].query("city_id == @city")["action_id"].iloc[0])
+    clients = []
+    for n, editor in enumerate(editors):
+        session = requests.Session()
+        tok = login_token(session, b)
+        assert tally.send(session, "POST", b + "/auth/login", allow_redirects=False, headers={"X-Forwarded-For": f"192.0.2.{n}"},
+                          data={"username": editor.username, "password": h.PASSWORD, "csrf_token": tok}).status_code == 303
+        clients.append(session)
+    deps = requests.get(a + "/_dash-dependencies", timeout=30).json()
+    load_key = next(d["output"] for d in deps if "admin-status.options" in d["output"])
+    save_key = next(d["output"] for d in deps if "admin-message.children@" in d["output"])
+    committed: list[int] = []
+
+    def save_rounds(session: requests.Session, n: int):
+        for j in range(10):
+            loaded = tally.send(session, "POST", base + "/_dash-update-component", json=h.callback_body(
+                load_key, [("admin-action", "value", action), ("admin-reload", "n_clicks", j)],
+                [("admin-lang", "data", "en")])).json()["response"]
+            version = loaded["admin-loaded"]["data"]["version"]
+            state = loaded
+            body = h.callback_body(save_key, [("admin-save", "n_clicks", 1)], [
+                ("admin-loaded", "data", {"action_id": action, "version": version}),
+                ("admin-status", "value", state["admin-status"]["value"]),
+                ("admin-progress", "value", state["admin-progress"]["value"]),
+                ("admin-start", "date", state["admin-start"]["date"]), ("admin-end", "date", state["admin-end"]["date"]),
+                ("admin-note", "value", f"probe {n}-{j}"), ("admin-lang", "data", "en")])
+            answer = tally.send(session, "POST", base + "/_dash-update-component", json=body).json()["response"]
+            if (answer["admin-message"]["children"] or {}).get("props", {}).get("id") == "admin-saved":
+                committed.append(answer["admin-loaded"]["data"]["version"])
+    threads = [threading.Thread(target=save_rounds, args=(s, n)) for n, s in enumerate(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(300)
+    with engine.connect() as conn:
+        from sqlalchemy import text
+        stored = conn.execute(text("SELECT count(*) FROM action_updates WHERE action_id=:a"), {"a": action}).scalar()
+    lost = len(committed) - int(stored) + (len(set(committed)) != len(committed))
+
+    # 4. an export flood: 50 requests from 50 addresses at once, public pages measured meanwhile
+    before = median_latency(tally, base, 3)
+    export = next(d for d in deps if "export-job.data" in d["output"])
+    roots = [stack.pid(f"app-{p}") for p in stack.apps]
+    pool = len(stack.apps) * int(stack.env["WORKERS"]) * 1  # EXPORT_WORKERS per web process (default 1)
+    peak, stop = [0], threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            peak[0] = max(peak[0], chromium_browsers(roots))
+            time.sleep(0.2)
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    busy = []
+
+    def ask(n: int):
+        lang = "ru" if n % 2 else "en"
+        cities = list(built_data["cities"]["city_id"])
+        body = export_body(export["output"], export["inputs"], export["state"], cities[n % len(cities)], lang)
+        answer = tally.send(requests.Session(), "POST", (a, b)[n % 2] + "/_dash-update-component", json=body,
+                            headers={"X-Forwarded-For": f"198.51.100.{n}"})
+        busy.append("status" in answer.text and ("Try again" in answer.text or "Попробуйте" in answer.text))
+    flood = [threading.Thread(target=ask, args=(n,)) for n in range(50)]
+    for th in flood:
+        th.start()
+    during = median_latency(tally, base, 4)
+    for th in flood:
+        th.join(120)
+    time.sleep(20)  # the queued jobs run meanwhile: the peak is watched through them
+    stop.set()
+    watcher.join(10)
+    tracebacks = sum(log.read_text(errors="replace").count("Traceback") for log in stack.folder.glob("app-*.log"))
+    line = (f"probe: {tally.tried} requests, {tally.server_errors} 5xx, {tracebacks} tracebacks logged, "
+            f"{leaked} private bytes leaked, {lost} lost updates ({len(committed)} saves committed), "
+            f"{peak[0]} export Chromium processes at peak (pool {pool}), {sum(busy)} of 50 exports told to retry, "
+            f"public median {before * 1000:.0f} ms before, {during * 1000:.0f} ms during the flood")
+    with capsys.disabled():
+        print("\n" + line)
+    assert tally.server_errors == 0 and tracebacks == 0 and leaked == 0 and lost == 0, line
+    assert 0 < peak[0] <= pool and sum(busy) >= 50 - 4, line
+    assert during <= 2 * before + 0.05, line

@@ -19,6 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
+import geopandas as gpd
+
+from domain.infrastructure import (city_units, facility_frame, outside_unit, overlay, river_band_zones,
+                                   simplified_zones)
 from domain.risk_index import compute_index
 from domain.schemas import (SCHEMAS, DataValidationError, Problem, check_consistency,
                             check_references, validate_table)
@@ -27,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SRC = ROOT / "data" / "src"
 DEFAULT_BUILD = ROOT / "data" / "build"
 from domain.queries import GEO_LAYERS
-BUILD_FORMAT = 1  # bump when the build's outputs change shape, to invalidate caches
+BUILD_FORMAT = 2  # bump when the build's outputs change shape, to invalidate caches
 
 
 def read_source_tables(src: Path) -> dict[str, pd.DataFrame]:
@@ -118,12 +122,41 @@ def derived_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     }
 
 
+def infrastructure_tables(tables: dict[str, pd.DataFrame], layers: dict[str, dict]) -> tuple[dict, dict]:
+    """Hazard zones and the facilities' exposure to them (tables), and their map layers (GeoJSON).
+
+    Raises when a facility lies outside its city's first-level unit. Zones are river bands
+    derived from the Natural Earth rivers (`estimated`); see data/README.md.
+    """
+    facilities = tables["facilities"]
+    admin1 = gpd.GeoDataFrame.from_features(layers["admin1"]["features"], crs="EPSG:4326")
+    rivers = gpd.GeoDataFrame.from_features(layers["rivers"]["features"], crs="EPSG:4326")
+    frame = facility_frame(facilities)
+    units = city_units(tables["cities"], admin1)
+    outside = outside_unit(frame, units)
+    if outside.any():
+        raise DataValidationError([
+            Problem("facilities.csv", int(i) + 2, "lat", f"facility '{facilities.at[i, 'facility_id']}' lies "
+                    f"outside the first-level unit of {facilities.at[i, 'city_id']}")
+            for i in outside[outside].index])
+    zones = river_band_zones(rivers, tables["cities"])
+    exposure = overlay(frame, zones)
+    zone_table = pd.DataFrame(zones.drop(columns="geometry")).assign(geometry_wkt=zones.geometry.to_wkt())
+    shown = simplified_zones(zones)
+    points = frame[["facility_id", "city_id", "facility_type", "geometry"]]
+    geo = {"hazard_zones": json.loads(shown.to_json(drop_id=True)), "facilities": json.loads(points.to_json(drop_id=True))}
+    return {"hazard_zones": zone_table, "facility_exposure": exposure}, geo
+
+
 def build(src: Path = DEFAULT_SRC, out: Path = DEFAULT_BUILD, keep: int = 2) -> dict:
     """Validate, compute and write a build; return its manifest. Nothing changes on failure."""
     started = time.perf_counter()
     tables = validate_tables(read_source_tables(src))
     layers = read_geometry(src)
     derived = derived_tables(tables)
+    infra_tables, infra_geo = infrastructure_tables(tables, layers)
+    derived.update(infra_tables)
+    layers = {**layers, **infra_geo}
     build_id = source_hash(src)
 
     builds_dir = out.parent / "builds"

@@ -3,7 +3,7 @@
 window.ccca = Object.assign({}, window.ccca, {
   facilityPoint: function (feature, latlng) {
     var colour = (feature.properties && feature.properties.colour) || "#343a40";
-    return L.circleMarker(latlng, {radius: 7, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 1});
+    return L.circleMarker(latlng, {pane: "infra-facilities", radius: 7, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 1});
   },
   facilityCluster: function (feature, latlng) {
     var count = feature.properties.point_count;
@@ -12,7 +12,7 @@ window.ccca = Object.assign({}, window.ccca, {
       html: "<span>" + feature.properties.point_count_abbreviated + "</span>",
       className: "facility-cluster", iconSize: L.point(size, size)
     });
-    return L.marker(latlng, {icon: icon, keyboard: false});
+    return L.marker(latlng, {pane: "infra-facilities", icon: icon, keyboard: false});
   },
   zoneStyle: function (feature) {
     var colour = (feature.properties && feature.properties.colour) || "#4c8cbf";

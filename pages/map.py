@@ -231,7 +231,11 @@ def layout(**kwargs):
         html.Div([
             html.Div(dl.Map([
                 dl.LayerGroup([dl.TileLayer(url=OSM_URL, attribution=OSM_ATTRIBUTION)] if tiles else [], id=ids.MAP_TILES),
-                *[dl.LayerGroup([map_layer(x, lang)] if x in layers else [], id=f"group-{x}") for x in LAYERS],
+                *[dl.LayerGroup([map_layer(x, lang)] if x in layers else [], id=f"group-{x}") for x in LAYERS
+                  if x not in INFRA_LAYERS],
+                # Own panes, so outlines that arrive later (fetched by URL) never cover them.
+                *[dl.Pane(dl.LayerGroup([map_layer(x, lang)] if x in layers else [], id=f"group-{x}"),
+                          name=f"infra-{x}", style={"zIndex": z}) for x, z in (("hazard_zones", 410), ("facilities", 640))],
                 dl.Pane(markers, name="cities", style={"zIndex": 650}, id=ids.MAP_CITIES),
             ], id=ids.MAP, center=center, zoom=zoom if zoom is not None else default_zoom, zoomSnap=0.25,
                 style={"height": "70vh", "minHeight": "380px", "width": "100%"}, scrollWheelZoom=True),

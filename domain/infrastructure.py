@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from shapely import make_valid
 from shapely import wkt as shapely_wkt
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -113,7 +114,7 @@ def river_band_zones(rivers: gpd.GeoDataFrame, cities: pd.DataFrame, bands_km: t
                 "source_id": "natural-earth",
                 "method": f"{low:g}-{km:g} km from the centreline of {', '.join(sorted(near['name_en']))} "
                           f"(Natural Earth 1:10m), within {window_km:g} km of the city centre",
-                "geometry": gpd.GeoSeries([ring], crs=crs).to_crs(WGS84).iloc[0],
+                "geometry": make_valid(gpd.GeoSeries([ring], crs=crs).to_crs(WGS84).iloc[0]),
             })
     columns = ["zone_id", "city_id", "hazard_type", "zone_class", "severity", "return_period_years",
                "status", "source_id", "method", "geometry"]

@@ -71,8 +71,10 @@ def summary_sentences(summary: CitySummary, lang: str) -> list[str]:
 
 
 def register_rows(facilities: pd.DataFrame, exposure: pd.DataFrame, sources: pd.DataFrame,
-                  city_id: str, lang: str) -> list[list]:
-    """One table row per facility of the city: name, type, capacity, year, worst zone, status, review, source."""
+                  city_id: str, lang: str, has_zones: bool = True) -> list[list]:
+    """One table row per facility of the city: name, type, capacity, year, worst zone, status, review, source.
+
+    Without any zone for the city the zone cell says so, rather than 'outside the zones'."""
     own = facility_hazards(facilities[facilities["city_id"] == city_id], exposure)
     titles = sources.set_index("source_id")["title"]
     urls = sources.set_index("source_id")["url"]
@@ -85,7 +87,8 @@ def register_rows(facilities: pd.DataFrame, exposure: pd.DataFrame, sources: pd.
             r[f"name_{lang}"], t(f"infra.type.{r['facility_type']}", lang),
             capacity_text(r["capacity"], r["capacity_unit"], lang) or "—",
             str(int(r["year_built"])) if r["year_built"] == r["year_built"] else "—",
-            zone_text(r["zone_class"], lang), t(f"status.{r['status']}", lang),
+            zone_text(r["zone_class"], lang) if has_zones else t("infra.zone.not_mapped", lang),
+            t(f"status.{r['status']}", lang),
             t(f"infra.review.{r['review_state']}", lang), source,
         ])
     return rows
@@ -100,14 +103,14 @@ def city_section(summary: CitySummary, facilities: pd.DataFrame, exposure: pd.Da
                  city_name: str, lang: str, section_id: str) -> html.Section:
     """A city page's section: the summary in words, the zone method, and the register as a table."""
     caption = t("infra.table_caption", lang, city=city_name)
-    rows = register_rows(facilities, exposure, sources, summary.city_id, lang)
+    rows = register_rows(facilities, exposure, sources, summary.city_id, lang, has_zones=summary.zones > 0)
     children = [html.H2(t("infra.title", lang)), html.P(t("infra.intro", lang), className="note"),
                 html.Ul([html.Li(s) for s in summary_sentences(summary, lang)], className="infra-summary")]
     if summary.zones:
         children.append(html.P(t("infra.zones_note", lang), className="note"))
     if rows:
         children.append(data_details(data_table(caption, register_header(lang), rows, numeric_from=99),
-                                     lang, caption, summary=caption, open=True))
+                                     lang, caption, summary=t("infra.show_register", lang, count=len(rows)), open=True))
     return html.Section(children, id=section_id, className="panel infra-section")
 
 

@@ -1,17 +1,19 @@
 """Critical facilities and hazard zones in words, tables and map layers (plain data in, components out).
 
-The same sentences serve the city page, the PDF brief and the slide: `summary_sentences` turns a
-`CitySummary` into text with Babel's plural forms ("4 of 11 hospitals (1,240 beds) lie ...").
+The sentences come from `domain.infrastructure_words`, shared with the PDF brief and the slide.
 """
 from __future__ import annotations
 
 import dash_leaflet as dl
 import pandas as pd
+import plotly.graph_objects as go
 from dash import html
 
+from components.charts import base_layout
 from components.explain import data_details, data_table
 from domain.infrastructure import CitySummary, facility_hazards
-from i18n import format_int, format_number, t, tn
+from domain.infrastructure_words import capacity_text, summary_sentences, zone_text
+from i18n import t
 
 FACILITY_COLOURS = {  # by group, dark enough for a white outline and 3:1 against the map
     "hospital": "#c92a2a", "clinic": "#c92a2a", "school": "#7048e8", "kindergarten": "#7048e8",
@@ -20,54 +22,6 @@ FACILITY_COLOURS = {  # by group, dark enough for a white outline and 3:1 agains
     "dam": "#1864ab", "airport": "#343a40", "rail_station": "#343a40",
 }
 ZONE_COLOURS = {2: "#1c3d5a", 1: "#4c8cbf"}  # severity -> fill; unknown severities fall back to the lighter
-
-
-def capacity_text(capacity: float | None, unit: str | None, lang: str) -> str:
-    """'1 240 коек' / '400 MW' with the unit's plural form; '' when unknown."""
-    if capacity is None or capacity != capacity or not unit:
-        return ""
-    digits = 0 if float(capacity).is_integer() else 1
-    return tn(f"infra.unit.{unit}", capacity, lang, value=format_number(capacity, lang, digits))
-
-
-def zone_text(zone_class: str | None, lang: str) -> str:
-    """A zone class in words ('within 1 km of a river centreline')."""
-    if not isinstance(zone_class, str):
-        return t("infra.zone.none", lang)
-    return t(f"infra.zone.{zone_class}", lang)
-
-
-def summary_sentences(summary: CitySummary, lang: str) -> list[str]:
-    """The city's exposure in sentences: one per facility type and zone, then people and reviews."""
-    if summary.facilities == 0:
-        return [t("infra.no_facilities", lang)]
-    out: list[str] = []
-    if summary.zones == 0:
-        out.append(t("infra.no_zones", lang))
-    elif not summary.lines and summary.facilities == 1:
-        out.append(t("infra.none_exposed_single", lang,
-                     zones=tn("infra.zones_count", summary.zones, lang, count=format_int(summary.zones, lang))))
-    elif not summary.lines:
-        out.append(tn("infra.none_exposed", summary.facilities, lang, total=format_int(summary.facilities, lang),
-                      zones=tn("infra.zones_count", summary.zones, lang, count=format_int(summary.zones, lang))))
-    for line in summary.lines:
-        capacity = capacity_text(line.capacity, line.capacity_unit, lang)
-        out.append(tn("infra.line", line.exposed, lang, exposed=format_int(line.exposed, lang),
-                      total=format_int(line.total, lang),
-                      noun=tn(f"infra.type_of.{line.facility_type}", line.total, lang),
-                      capacity=f" ({capacity})" if capacity else "", zone=zone_text(line.zone_class, lang)))
-    if summary.exposed:
-        if summary.people_served_exposed is not None:
-            people = capacity_text(summary.people_served_exposed, "people", lang)
-            out.append(t("infra.people_known", lang, people=people))
-        else:
-            out.append(t("infra.people_unknown", lang))
-    if summary.not_reviewed:
-        out.append(tn("infra.not_reviewed", summary.facilities, lang, count=format_int(summary.not_reviewed, lang),
-                      total=format_int(summary.facilities, lang)))
-    if summary.retrofit_needed:
-        out.append(tn("infra.retrofit", summary.retrofit_needed, lang, count=format_int(summary.retrofit_needed, lang)))
-    return out
 
 
 def register_rows(facilities: pd.DataFrame, exposure: pd.DataFrame, sources: pd.DataFrame,
@@ -165,3 +119,23 @@ def infra_legend(zone_classes: list[tuple[str, int, str]], lang: str) -> html.Di
                      html.P(t("infra.legend_facilities", lang), className="note"),
                      html.Ul(items, className="legend"), html.Ul(zones, className="legend")],
                     className="infra-legend")
+
+
+def infrastructure_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
+    """Facilities per type (bars), split by whether they lie in a hazard zone (the slide's chart).
+
+    `rows`: `domain.exports.infrastructure_rows` (type name and worst zone class per facility)."""
+    counts = (rows.assign(inside=rows["zone_class"].notna())
+              .groupby(["type_name", "inside"]).size().unstack(fill_value=0)
+              .reindex(columns=[True, False], fill_value=0))
+    fig = go.Figure()
+    for inside, colour, label in ((True, ZONE_COLOURS[2], t("present.infrastructure.in_zone", lang)),
+                                  (False, "#9aa5b1", t("present.infrastructure.outside", lang))):
+        fig.add_trace(go.Bar(y=counts.index.tolist(), x=counts[inside].tolist(), orientation="h", name=label,
+                             marker_color=colour, hovertemplate="%{y}: %{x}<extra>" + label + "</extra>"))
+    layout = base_layout(lang)
+    layout.update(barmode="stack", xaxis=dict(title=t("present.infrastructure.count_axis", lang), dtick=1,
+                                              gridcolor="#e4e7eb", rangemode="tozero"),
+                  yaxis=dict(automargin=True), bargap=0.3, legend=dict(orientation="h", y=-0.2))
+    fig.update_layout(**layout)
+    return fig

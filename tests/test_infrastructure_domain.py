@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from components.infrastructure_views import summary_sentences
 from domain.infrastructure import (city_summary, city_units, facility_frame, outside_unit, overlay,
                                    river_band_zones)
+from domain.infrastructure_words import summary_sentences
 from domain.schemas import validate_table
 from i18n import plural_form, tn
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from dash.testing.wait import until
 
-from components.infrastructure_views import summary_sentences
+from domain.infrastructure_words import summary_sentences
 from domain.infrastructure import city_summary
 from domain.queries import geo_layer
 

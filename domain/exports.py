@@ -1051,7 +1051,6 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
             parts.append(f'<p class="note">{esc(t("export.more_events", lang, count=format_int(len(ev) - inputs.max_events, lang)))}</p>')
     else:
         parts.append(f"<p>{esc(t('profile.no_events', lang))}</p>")
-    parts.append(infrastructure_brief_html(tables, cid, lang, cite))
     # climate and actions
     if inputs.climate_lines:
         parts.append(f'<div class="keep"><h2>{esc(t("profile.climate", lang))}</h2><ul>')
@@ -1064,6 +1063,7 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
         parts.append(f'<div class="keep"><h2>{esc(t("profile.actions", lang))}</h2><p>{esc(inputs.actions_line)}</p>'
                      f'<p class="small">{" ".join(badge(s, lang) for s in inputs.actions_statuses)} '
                      f'{" ".join(cite(s) for s in inputs.actions_sources)}</p></div>')
+    parts.append(infrastructure_brief_html(tables, cid, lang, cite))  # issue 19
     # index values' statuses and sources
     scores = tables["indicator_scores"]
     mine = scores[scores["city_id"] == cid]
@@ -1194,23 +1194,20 @@ def infrastructure_slide(tables: Tables, city_id: str, lang: str) -> Slide:
 
 
 def infrastructure_brief_html(tables: Tables, city_id: str, lang: str, cite) -> str:
-    """The brief's section: the city's facilities against its hazard zones, in words and as a table."""
+    """The brief's section, kept short (the full table is on the city page): the summary in words,
+    then each facility with its type, capacity, zone, status and source in one running line."""
     summary = city_summary(tables["facilities"], tables["facility_exposure"], tables["hazard_zones"], city_id)
-    parts = [f'<section class="infrastructure"><h2>{esc(t("infra.title", lang))}</h2><ul>']
-    parts += [f"<li>{esc(s)}</li>" for s in summary_sentences(summary, lang)]
-    parts.append("</ul>")
+    parts = [f'<div class="keep infrastructure"><h2>{esc(t("infra.title", lang))}</h2>',
+             f"<p>{esc(' '.join(summary_sentences(summary, lang)))}</p>"]
+    rows = infrastructure_rows(tables, city_id, lang)
+    if len(rows):
+        items = [f"{esc(r['name'])} ({esc(r['type_name'])}"
+                 + (f", {esc(r['capacity_words'])}" if r["capacity_words"] != "—" else "")
+                 + f"; {esc(r['zone_words'])}; {esc(t('status.' + r['status'], lang))}) {cite(r['source_id'])}"
+                 for _, r in rows.iterrows()]
+        parts.append(f'<p class="small">{"; ".join(items)}.</p>')
     if summary.zones:
         zone_sources = tables["hazard_zones"].loc[tables["hazard_zones"]["city_id"] == city_id, "source_id"].unique()
         parts.append(f'<p class="note">{esc(t("infra.zones_note", lang))} {" ".join(cite(s) for s in zone_sources)}</p>')
-    rows = infrastructure_rows(tables, city_id, lang)
-    if len(rows):
-        head = "".join(f"<th>{esc(t(f'infra.col.{c}', lang))}</th>" for c in ("name", "type", "capacity", "zone", "review", "status"))
-        parts.append(f'<table class="rows"><thead><tr>{head}</tr></thead><tbody>')
-        for _, r in rows.iterrows():
-            parts.append(f"<tr class=\"keep\"><td>{esc(r['name'])}</td><td>{esc(r['type_name'])}</td>"
-                         f"<td>{esc(r['capacity_words'])}</td><td>{esc(r['zone_words'])}</td>"
-                         f"<td>{esc(t('infra.review.' + r['review_state'], lang))}</td>"
-                         f"<td>{badge(r['status'], lang)} <span class=\"small\">{cite(r['source_id'])}</span></td></tr>")
-        parts.append("</tbody></table>")
-    parts.append("</section>")
+    parts.append("</div>")
     return "".join(parts)

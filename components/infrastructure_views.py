@@ -11,7 +11,7 @@ from dash import html
 
 from components.charts import base_layout
 from components.explain import data_details, data_table
-from domain.infrastructure import CitySummary, facility_hazards
+from domain.infrastructure import CitySummary, actions_protecting, facility_hazards
 from domain.infrastructure_words import capacity_text, summary_sentences, zone_text
 from i18n import t
 
@@ -139,3 +139,23 @@ def infrastructure_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
                   yaxis=dict(automargin=True), bargap=0.3, legend=dict(orientation="h", y=-0.2))
     fig.update_layout(**layout)
     return fig
+
+
+def protection_section(facilities: pd.DataFrame, actions: pd.DataFrame, city_names: dict[str, str], lang: str,
+                       section_id: str = "actions-infrastructure") -> html.Section:
+    """/actions: which plan actions protect which facilities (facilities linked by `action_id`)."""
+    linked = actions_protecting(facilities).merge(actions[["action_id", f"title_{lang}"]], on="action_id", how="left")
+    children: list = [html.H2(t("infra.actions_title", lang))]
+    if linked.empty:
+        children.append(html.P(t("infra.actions_none", lang), className="note", id=f"{section_id}-none"))
+    else:
+        caption = t("infra.actions_title", lang)
+        header = [t("infra.actions_col_action", lang), t("infra.actions_col_facility", lang), t("infra.col.type", lang),
+                  t("overview.city", lang), t("infra.col.review", lang)]
+        rows = [[r[f"title_{lang}"] if isinstance(r[f"title_{lang}"], str) else r["action_id"], r[f"name_{lang}"],
+                 t(f"infra.type.{r['facility_type']}", lang), city_names.get(r["city_id"], r["city_id"]),
+                 t(f"infra.review.{r['review_state']}", lang)]
+                for _, r in linked.sort_values(["city_id", "action_id"]).iterrows()]
+        children.append(data_details(data_table(caption, header, rows, numeric_from=99), lang, caption,
+                                     summary=caption, open=True))
+    return html.Section(children, id=section_id, className="panel")

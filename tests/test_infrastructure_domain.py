@@ -7,10 +7,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, box
 
+from components.infrastructure_views import protection_section
 from domain.infrastructure import (city_summary, city_units, facility_frame, outside_unit, overlay,
                                    river_band_zones)
 from domain.infrastructure_words import summary_sentences
-from domain.schemas import validate_table
+from domain.infrastructure_schema import check_facility_actions
+from domain.schemas import Problem, csv_line, validate_table
 from i18n import plural_form, tn
 
 
@@ -143,3 +145,24 @@ def test_every_city_of_the_build_has_its_facilities_inside_its_unit(built_data):
     assert set(facilities["city_id"]) <= set(built_data["cities"]["city_id"])
     assert set(facilities["status"]) <= {"sourced", "estimated"}
     assert facilities["source_id"].isin(built_data["sources"]["source_id"]).all()
+
+
+def test_a_facility_links_only_to_an_action_of_its_own_city(built_data):
+    """Linking (issue point 5): the build refuses an action of another city; /actions lists the links."""
+    actions = built_data["actions"]
+    facility = built_data["facilities"].iloc[[0]].copy()
+    own = actions[actions["city_id"] == facility["city_id"].iloc[0]]["action_id"]
+    other = actions[actions["city_id"] != facility["city_id"].iloc[0]]["action_id"]
+    if own.empty or other.empty:
+        pytest.skip("the data has no actions for this check")
+    tables = {"facilities": facility.assign(action_id=other.iloc[0], review_state="retrofit_needed"), "actions": actions}
+    problems = check_facility_actions(tables, Problem, csv_line)
+    assert len(problems) == 1 and "belongs to" in problems[0].reason
+    tables["facilities"] = tables["facilities"].assign(action_id=own.iloc[0])
+    assert check_facility_actions(tables, Problem, csv_line) == []
+    section = protection_section(tables["facilities"], actions, {}, "en")
+    text = str(section.to_plotly_json())
+    assert actions.set_index("action_id").at[own.iloc[0], "title_en"] in text
+    assert facility["name_en"].iloc[0] in text and "retrofit needed" in text
+    empty = protection_section(built_data["facilities"].assign(action_id=None), actions, {}, "en")
+    assert "No facility of the register is linked" in str(empty.to_plotly_json())

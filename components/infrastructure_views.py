@@ -106,12 +106,10 @@ def zones_layer(geojson: dict) -> dl.GeoJSON:
     return dl.GeoJSON(data=geojson, style={"variable": "ccca.zoneStyle"}, id="layer-hazard_zones")
 
 
-def infra_legend(zone_classes: list[tuple[str, int, str]], lang: str) -> html.Div:
-    """Legend of the facility and zone layers: facility colours, zone classes and their status."""
-    groups = [("hospital", "hospital"), ("school", "school"), ("fire_station", "fire_station"),
-              ("water_intake", "water_intake"), ("power_plant", "power_plant"), ("dam", "dam"), ("airport", "airport")]
-    items = [html.Li([html.Span(className="swatch swatch-dot", style={"background": FACILITY_COLOURS[k]}),
-                      t(f"infra.type.{label}", lang)]) for k, label in groups]
+def infra_legend(facility_types: list[str], zone_classes: list[tuple[str, int, str]], lang: str) -> html.Div:
+    """Legend of the facility and zone layers: the colours of the types in the register, zone classes and status."""
+    items = [html.Li([html.Span(className="swatch swatch-dot", style={"background": FACILITY_COLOURS.get(k, "#343a40")}),
+                      t(f"infra.type.{k}", lang)]) for k in facility_types]
     zones = [html.Li([html.Span(className="swatch", style={"background": ZONE_COLOURS.get(sev, ZONE_COLOURS[1])}),
                       f"{zone_text(zc, lang)} ({t('status.' + status, lang)})"])
              for zc, sev, status in zone_classes]

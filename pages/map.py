@@ -47,10 +47,12 @@ def infra_legend_for(chosen: list[str], lang: str) -> list:
     """The facility and zone legend when either layer is on."""
     if not set(chosen) & set(INFRA_LAYERS):
         return []
-    zones = data_access.get_data()["hazard_zones"]
+    data = data_access.get_data()
+    zones = data["hazard_zones"]
     classes = (zones[["zone_class", "severity", "status"]].drop_duplicates("zone_class")
                .sort_values("severity", ascending=False))
-    return [infra_legend([(r.zone_class, int(r.severity), r.status) for r in classes.itertuples()], lang)]
+    types = sorted(set(data["facilities"]["facility_type"]), key=lambda x: t(f"infra.type.{x}", lang))
+    return [infra_legend(types, [(r.zone_class, int(r.severity), r.status) for r in classes.itertuples()], lang)]
 
 
 def parse_float(text: str | None, low: float, high: float) -> float | None:

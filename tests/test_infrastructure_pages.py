@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from dash.testing.wait import until
+from selenium.common.exceptions import StaleElementReferenceException
 
 from domain.infrastructure_words import summary_sentences
 from domain.infrastructure import city_summary
@@ -24,11 +25,13 @@ def test_map_draws_facilities_and_zones_with_a_legend(dash_duo, dash_app, built_
     # Every zone polygon is drawn in its own pane, above the outlines.
     until(lambda: len(dash_duo.find_elements(".leaflet-infra-hazard_zones-pane path")) == len(zones), timeout=10)
     # Facilities: clustered at the coalition's zoom; each cluster counts its facilities.
-    until(lambda: dash_duo.find_elements(".leaflet-infra-facilities-pane .facility-cluster")
-          or dash_duo.find_elements(".leaflet-infra-facilities-pane path"), timeout=10)
-    clustered = sum(int(e.text) for e in dash_duo.find_elements(".facility-cluster"))
-    singles = len(dash_duo.find_elements(".leaflet-infra-facilities-pane path"))
-    assert clustered + singles == len(built_data["facilities"])
+    def drawn() -> int:
+        try:
+            clustered = sum(int(e.text) for e in dash_duo.find_elements(".leaflet-infra-facilities-pane .facility-cluster"))
+            return clustered + len(dash_duo.find_elements(".leaflet-infra-facilities-pane path"))
+        except (StaleElementReferenceException, ValueError):  # redrawn while being read
+            return -1
+    until(lambda: drawn() == len(built_data["facilities"]), timeout=10)
     # Turning the zone layer off removes the polygons and keeps the facilities and their legend.
     dash_duo.find_element("input[value='hazard_zones']").click()
     until(lambda: not dash_duo.find_elements(".leaflet-infra-hazard_zones-pane path"), timeout=10)

@@ -121,6 +121,37 @@ def river_band_zones(rivers: gpd.GeoDataFrame, cities: pd.DataFrame, bands_km: t
     return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=WGS84)
 
 
+ZONE_COLUMNS = ["zone_id", "city_id", "hazard_type", "zone_class", "severity", "return_period_years",
+                "status", "source_id", "method", "geometry"]
+
+
+def published_zone_problems(zones: gpd.GeoDataFrame, city_ids: set[str], source_ids: set[str],
+                            hazard_types: set[str]) -> list[tuple[int | None, str, str]]:
+    """Why a published zone layer cannot be used: (feature number or None, column, reason)."""
+    missing = [c for c in ZONE_COLUMNS if c not in zones.columns and c not in ("method", "return_period_years")]
+    if missing:
+        return [(None, c, "required property is missing") for c in missing]
+    if zones.crs is not None and not zones.crs.equals("EPSG:4326"):
+        return [(None, "geometry", f"coordinate system is {zones.crs.name}, WGS 84 (EPSG:4326) is needed")]
+    problems = []
+    seen: set[str] = set()
+    for i, row in enumerate(zones.itertuples(), start=1):
+        geom = row.geometry
+        if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon") or not geom.is_valid:
+            problems.append((i, "geometry", "needs a valid polygon"))
+        for column, known in (("city_id", city_ids), ("source_id", source_ids), ("hazard_type", hazard_types)):
+            if getattr(row, column) not in known:
+                problems.append((i, column, f"'{getattr(row, column)}' is not known"))
+        if row.status not in ("sourced", "estimated"):
+            problems.append((i, "status", "must be sourced or estimated"))
+        if not (isinstance(row.severity, (int, float)) and row.severity == row.severity and row.severity >= 1):
+            problems.append((i, "severity", "must be a number of at least 1"))
+        if row.zone_id in seen:
+            problems.append((i, "zone_id", f"duplicate '{row.zone_id}'"))
+        seen.add(row.zone_id)
+    return problems
+
+
 def overlay(facilities: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
     """Facility x zone pairs of the same city, keeping the most severe zone per facility and hazard.
 

@@ -18,10 +18,13 @@ def capacity_text(capacity: float | None, unit: str | None, lang: str) -> str:
 
 
 def zone_text(zone_class: str | None, lang: str) -> str:
-    """A zone class in words ('within 1 km of a river centreline')."""
+    """A zone class in words ('within 1 km of a river centreline'); a class the catalogue does not
+    name (a city's published map) is quoted as it is."""
     if not isinstance(zone_class, str):
         return t("infra.zone.none", lang)
-    return t(f"infra.zone.{zone_class}", lang)
+    key = f"infra.zone.{zone_class}"
+    text = t(key, lang)
+    return t("infra.zone.generic", lang, zone=zone_class) if text == key else text
 
 
 def summary_sentences(summary: CitySummary, lang: str) -> list[str]:

@@ -1,6 +1,9 @@
 """Critical infrastructure: overlay with hand-made geometries, derived zones, summaries in words, plurals."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -11,9 +14,13 @@ from components.infrastructure_views import protection_section
 from domain.infrastructure import (city_summary, city_units, facility_frame, outside_unit, overlay,
                                    river_band_zones)
 from domain.infrastructure_words import summary_sentences
+from domain.build import build
 from domain.infrastructure_schema import check_facility_actions
-from domain.schemas import Problem, csv_line, validate_table
+from domain.queries import load_build
+from domain.schemas import DataValidationError, Problem, csv_line, validate_table
 from i18n import plural_form, tn
+
+SRC = Path(__file__).resolve().parents[1] / "data" / "src"
 
 
 def register(rows: list[dict]) -> pd.DataFrame:
@@ -166,3 +173,26 @@ def test_a_facility_links_only_to_an_action_of_its_own_city(built_data):
     assert facility["name_en"].iloc[0] in text and "retrofit needed" in text
     empty = protection_section(built_data["facilities"].assign(action_id=None), actions, {}, "en")
     assert "No facility of the register is linked" in str(empty.to_plotly_json())
+
+
+def test_a_published_zone_file_joins_the_build_and_the_overlay(tmp_path):
+    """A city's published map (geo/hazard_zones.geojson) is checked, used, and its facilities counted."""
+    src = tmp_path / "src"
+    shutil.copytree(SRC, src)
+    facilities = pd.read_csv(src / "facilities.csv")
+    target = facilities.iloc[0]
+    square = box(target["lon"] - 0.01, target["lat"] - 0.01, target["lon"] + 0.01, target["lat"] + 0.01)
+    zones = gpd.GeoDataFrame({"zone_id": ["pub-1"], "city_id": [target["city_id"]], "hazard_type": ["earthquake"],
+                              "zone_class": ["msk9"], "severity": [3], "status": ["sourced"],
+                              "source_id": [target["source_id"]]}, geometry=[square], crs="EPSG:4326")
+    zones.to_file(src / "geo" / "hazard_zones.geojson", driver="GeoJSON")
+    out = tmp_path / "build"
+    build(src, out)
+    data = load_build(out)
+    hit = data["facility_exposure"]
+    assert hit.loc[hit["zone_id"] == "pub-1", "facility_id"].tolist() == [target["facility_id"]]
+    summary = city_summary(data["facilities"], hit, data["hazard_zones"], target["city_id"])
+    assert any("msk9" in s and s.startswith("1 ") for s in summary_sentences(summary, "en"))
+    zones.assign(city_id="atlantis").to_file(src / "geo" / "hazard_zones.geojson", driver="GeoJSON")
+    with pytest.raises(DataValidationError, match="atlantis"):
+        build(src, tmp_path / "build2")

@@ -19,7 +19,7 @@ FACILITY_COLOURS = {  # by group, dark enough for a white outline and 3:1 agains
     "hospital": "#c92a2a", "clinic": "#c92a2a", "school": "#7048e8", "kindergarten": "#7048e8",
     "fire_station": "#e8590c", "shelter": "#e8590c", "water_intake": "#0b7285", "water_treatment": "#0b7285",
     "wastewater_plant": "#0b7285", "power_plant": "#5c940d", "substation": "#5c940d", "bridge": "#495057",
-    "dam": "#1864ab", "airport": "#343a40", "rail_station": "#343a40",
+    "dam": "#1864ab", "airport": "#343a40", "rail_station": "#a61e4d",
 }
 ZONE_COLOURS = {2: "#1c3d5a", 1: "#4c8cbf"}  # severity -> fill; unknown severities fall back to the lighter
 

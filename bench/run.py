@@ -25,6 +25,7 @@ import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 
+from bench.infrastructure import run as run_infrastructure
 from bench.scale import growth, run_scale
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -356,6 +357,10 @@ def markdown(result: dict) -> str:
                      f"{row['index_plus_stability']['peak_mb']} | {cq} |")
     lines += ["", "Growth exponent (time ∝ cities^b between the two largest sizes): " +
               ", ".join(f"{k} {v}" for k, v in result["growth"].items()), "",
+              "### Critical infrastructure overlay (bench/infrastructure.py)", "",
+              (lambda f: f"{f['facilities']:,} facilities x {f['zones']:,} zone polygons: {f['seconds']} s "
+                         f"(target < {f['target_seconds']} s), {f['pairs']:,} facility-hazard pairs.")(
+                  result.get("infrastructure") or {"facilities": 0, "zones": 0, "seconds": "—", "target_seconds": 2, "pairs": 0}), "",
               "### Throughput (wrk, loopback)", "", "| target | requests/s | p99 ms | errors |", "|---|---:|---:|---:|"]
     for name, fig in result["throughput"].items():
         lines.append(f"| {name} | {fig['rps']:.0f} | {fig['p99_ms']} | {fig['errors']} |")
@@ -400,6 +405,7 @@ def main() -> int:
 
         callbacks = callback_figures(app.url, posts, restart)
         scale = run_scale()
+        infrastructure = run_infrastructure()
         first_post = next((b for bodies in posts.values() for b in bodies), None)
         throughput = {
             "GET / (first HTML)": wrk(app.url + "/"),
@@ -417,7 +423,7 @@ def main() -> int:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "pages": pages, "references": refs, "callbacks": callbacks, "interactions": interactions, "scale": scale,
         "growth": {k: growth(scale, k) for k in ("build", "index", "rank_stability", "compare_query")},
-        "throughput": throughput,
+        "throughput": throughput, "infrastructure": infrastructure,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{date}-{commit}.json"

@@ -58,7 +58,7 @@ def synthetic_sources(src: Path, out: Path, cities: int, seed: int = 1) -> None:
     for table in ("hazards", "events"):
         frame = pd.read_csv(out / f"{table}.csv", dtype=str, keep_default_na=False)
         frame.iloc[0:0].to_csv(out / f"{table}.csv", index=False)
-    for extra in ("actions", "action_updates", "climate_series"):
+    for extra in ("actions", "action_updates", "climate_series", "facilities"):
         path = out / f"{extra}.csv"
         if path.exists():
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -20,6 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from domain.provenance import scope_counts, scope_table_text
+import geopandas as gpd
+
+from domain.infrastructure import (ZONE_COLUMNS, city_units, facility_frame, outside_unit, overlay,
+                                   published_zone_problems, river_band_zones, simplified_zones)
 from domain.risk_index import compute_index
 from domain.schemas import (SCHEMAS, DataValidationError, Problem, check_consistency,
                             check_references, validate_table)
@@ -28,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SRC = ROOT / "data" / "src"
 DEFAULT_BUILD = ROOT / "data" / "build"
 from domain.queries import GEO_LAYERS
-BUILD_FORMAT = 1  # bump when the build's outputs change shape, to invalidate caches
+BUILD_FORMAT = 2  # bump when the build's outputs change shape, to invalidate caches
 DEFAULT_BUILDS_KEPT = 50  # every published build stays addressable (/api/v1/builds/<id>/...) until pruned
 
 
@@ -135,6 +139,56 @@ def derived_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     }
 
 
+def read_published_zones(src: Path, tables: dict[str, pd.DataFrame]) -> gpd.GeoDataFrame | None:
+    """Published hazard zones supplied by cities (`geo/hazard_zones.geojson`, optional), checked."""
+    path = src / "geo" / "hazard_zones.geojson"
+    if not path.exists():
+        return None
+    try:
+        zones = gpd.read_file(path)
+    except Exception as err:  # noqa: BLE001 - any unreadable file is a build problem, not a traceback
+        raise DataValidationError([Problem("geo/hazard_zones.geojson", None, None, f"cannot be read: {err}")])
+    problems = published_zone_problems(zones, set(tables["cities"]["city_id"]), set(tables["sources"]["source_id"]),
+                                       set(tables["hazard_types"]["hazard_type"]) | {"river_flood"})
+    if problems:
+        raise DataValidationError([Problem("geo/hazard_zones.geojson", row, column, reason)
+                                   for row, column, reason in problems])
+    for column in ("method", "return_period_years"):
+        if column not in zones:
+            zones[column] = None
+    return zones.set_crs("EPSG:4326", allow_override=True)[ZONE_COLUMNS]
+
+
+def infrastructure_tables(tables: dict[str, pd.DataFrame], layers: dict[str, dict],
+                          published: gpd.GeoDataFrame | None = None) -> tuple[dict, dict]:
+    """Hazard zones and the facilities' exposure to them (tables), and their map layers (GeoJSON).
+
+    Raises when a facility lies outside its city's first-level unit. Zones are the published ones
+    a city supplied (`published`) and river bands derived from the Natural Earth rivers
+    (`estimated`); see data/README.md.
+    """
+    facilities = tables["facilities"]
+    admin1 = gpd.GeoDataFrame.from_features(layers["admin1"]["features"], crs="EPSG:4326")
+    rivers = gpd.GeoDataFrame.from_features(layers["rivers"]["features"], crs="EPSG:4326")
+    frame = facility_frame(facilities)
+    units = city_units(tables["cities"], admin1)
+    outside = outside_unit(frame, units)
+    if outside.any():
+        raise DataValidationError([
+            Problem("facilities.csv", int(i) + 2, "lat", f"facility '{facilities.at[i, 'facility_id']}' lies "
+                    f"outside the first-level unit of {facilities.at[i, 'city_id']}")
+            for i in outside[outside].index])
+    zones = river_band_zones(rivers, tables["cities"])
+    if published is not None and len(published):
+        zones = gpd.GeoDataFrame(pd.concat([published, zones], ignore_index=True), geometry="geometry", crs="EPSG:4326")
+    exposure = overlay(frame, zones)
+    zone_table = pd.DataFrame(zones.drop(columns="geometry")).assign(geometry_wkt=zones.geometry.to_wkt())
+    shown = simplified_zones(zones)
+    points = frame[["facility_id", "city_id", "facility_type", "geometry"]]
+    geo = {"hazard_zones": json.loads(shown.to_json(drop_id=True)), "facilities": json.loads(points.to_json(drop_id=True))}
+    return {"hazard_zones": zone_table, "facility_exposure": exposure}, geo
+
+
 def build(src: Path = DEFAULT_SRC, out: Path = DEFAULT_BUILD, keep: int | None = None) -> dict:
     """Validate, compute and write a build; return its manifest. Nothing changes on failure.
     The newest `keep` builds stay (default `builds_to_keep()`)."""
@@ -143,6 +197,9 @@ def build(src: Path = DEFAULT_SRC, out: Path = DEFAULT_BUILD, keep: int | None =
     tables = validate_tables(read_source_tables(src))
     layers = read_geometry(src)
     derived = derived_tables(tables)
+    infra_tables, infra_geo = infrastructure_tables(tables, layers, read_published_zones(src, tables))
+    derived.update(infra_tables)
+    layers = {**layers, **infra_geo}
     build_id = source_hash(src)
 
     builds_dir = out.parent / "builds"

@@ -20,6 +20,7 @@ Deck tokens (the `slides` query parameter of `/present`: comma-separated, in ord
 | `outlook` | risk outlook: each city's index today and projected to 2050 under SSP2-4.5 (range) |
 | `outlook:<city_id>` | one city's risk outlook: today and every scenario and horizon, and its main driver |
 | `actions` | action-plan progress (only when the build holds action plans) |
+| `infrastructure:<city_id>` | one city's critical facilities against its hazard zones (issue 19) |
 """
 from __future__ import annotations
 
@@ -33,13 +34,15 @@ from typing import Mapping
 import pandas as pd
 
 from domain import compare
+from domain.infrastructure import city_summary, facility_hazards
+from domain.infrastructure_words import capacity_text, summary_sentences, zone_text
 from domain.risk_index import DIMENSION_ORDER
 from i18n import format_day, format_int, format_number, format_share, t
 
 Tables = Mapping[str, pd.DataFrame]
 
-KINDS = ("overview", "compare", "stability", "city", "hazards", "trends", "outlook", "actions")
-CITY_KINDS = ("city", "hazards")
+KINDS = ("overview", "compare", "stability", "city", "hazards", "trends", "outlook", "actions", "infrastructure")
+CITY_KINDS = ("city", "hazards", "infrastructure")
 STATUSES = ("sourced", "estimated", "illustrative")
 TREND_HORIZON = 2050
 TREND_LATE = 2080
@@ -117,6 +120,7 @@ def optional_slides(tables: Tables) -> list[SlideRef]:
     """Slides offered in the deck editor beyond the default deck."""
     refs = [SlideRef("stability")]
     refs += [SlideRef("hazards", c) for c in city_ids_by_rank(tables)]
+    refs += [SlideRef("infrastructure", c) for c in city_ids_by_rank(tables)]
     refs += [SlideRef("trends", v) for v in trend_variables(tables) if v != DEFAULT_TREND_VARIABLE]
     if has_outlook(tables):
         refs += [SlideRef("outlook", c) for c in city_ids_by_rank(tables)]
@@ -1087,6 +1091,7 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
         parts.append(f'<div class="keep"><h2>{esc(t("profile.actions", lang))}</h2><p>{esc(inputs.actions_line)}</p>'
                      f'<p class="small">{" ".join(badge(s, lang) for s in inputs.actions_statuses)} '
                      f'{" ".join(cite(s) for s in inputs.actions_sources)}</p></div>')
+    parts.append(infrastructure_brief_html(tables, cid, lang, cite))  # issue 19
     # index values' statuses and sources
     scores = tables["indicator_scores"]
     mine = scores[scores["city_id"] == cid]
@@ -1179,3 +1184,58 @@ def file_name(kind: str, lang: str, ext: str, city_id: str | None = None, today:
     stamp = (today or date.today()).isoformat()
     stem = "-".join(p for p in ("ccca", city_id, kind, lang, stamp) if p)
     return re.sub(r"[^a-z0-9\-]", "-", stem.lower()) + f".{ext}"
+
+
+# --- critical infrastructure (issue 19) ---------------------------------------------------------
+
+def infrastructure_rows(tables: Tables, city_id: str, lang: str) -> pd.DataFrame:
+    """A city's facilities with type, capacity and worst zone in words (brief and slide)."""
+    rows = facility_hazards(tables["facilities"][tables["facilities"]["city_id"] == city_id], tables["facility_exposure"])
+    has_zones = bool((tables["hazard_zones"]["city_id"] == city_id).any())
+    return rows.assign(
+        name=rows[f"name_{lang}"], type_name=[t(f"infra.type.{x}", lang) for x in rows["facility_type"]],
+        capacity_words=[capacity_text(c, u if isinstance(u, str) else None, lang) or "—"
+                        for c, u in zip(rows["capacity"], rows["capacity_unit"])],
+        zone_words=[zone_text(z, lang) if has_zones else t("infra.zone.not_mapped", lang) for z in rows["zone_class"]],
+    ).sort_values(["facility_type", "name"])
+
+
+def infrastructure_slide(tables: Tables, city_id: str, lang: str) -> Slide:
+    """One city's critical facilities against its hazard zones: counts, the summary in words, sources."""
+    city = tables["cities"].set_index("city_id").loc[city_id]
+    summary = city_summary(tables["facilities"], tables["facility_exposure"], tables["hazard_zones"], city_id)
+    rows = infrastructure_rows(tables, city_id, lang)
+    zones = tables["hazard_zones"][tables["hazard_zones"]["city_id"] == city_id]
+    numbers = [(format_int(summary.facilities, lang), t("present.infrastructure.facilities", lang)),
+               (format_int(summary.zones, lang), t("present.infrastructure.zones", lang)),
+               (format_int(summary.exposed, lang), t("present.infrastructure.exposed", lang))]
+    details = [f"{r['name']} — {r['type_name']}, {r['capacity_words']}, {r['zone_words']}" for _, r in rows.iterrows()]
+    if summary.zones:
+        details.append(t("infra.zones_note", lang))
+    counts = count_statuses(list(rows["status"]) + list(zones["status"]))
+    return Slide(
+        ref=SlideRef("infrastructure", city_id), title=t("present.infrastructure.title", lang, city=city[f"name_{lang}"]),
+        subtitle=t("infra.intro", lang), numbers=numbers, points=summary_sentences(summary, lang), details=details,
+        summary=t("present.infrastructure.summary", lang, city=city[f"name_{lang}"]),
+        sources=source_list(list(rows["source_id"]) + list(zones["source_id"]), tables["sources"]),
+        status_counts=counts, status_line=status_line(counts, lang), path=_link(f"/city/{city_id}", lang))
+
+
+def infrastructure_brief_html(tables: Tables, city_id: str, lang: str, cite) -> str:
+    """The brief's section, kept short (the full table is on the city page): the summary in words,
+    then each facility with its type, capacity, zone, status and source in one running line."""
+    summary = city_summary(tables["facilities"], tables["facility_exposure"], tables["hazard_zones"], city_id)
+    parts = [f'<div class="keep infrastructure"><h2>{esc(t("infra.title", lang))}</h2>',
+             f"<p>{esc(' '.join(summary_sentences(summary, lang)))}</p>"]
+    rows = infrastructure_rows(tables, city_id, lang)
+    if len(rows):
+        items = [f"{esc(r['name'])} ({esc(r['type_name'])}"
+                 + (f", {esc(r['capacity_words'])}" if r["capacity_words"] != "—" else "")
+                 + f"; {esc(r['zone_words'])}; {esc(t('status.' + r['status'], lang))}) {cite(r['source_id'])}"
+                 for _, r in rows.iterrows()]
+        parts.append(f'<p class="small">{"; ".join(items)}.</p>')
+    if summary.zones:
+        zone_sources = tables["hazard_zones"].loc[tables["hazard_zones"]["city_id"] == city_id, "source_id"].unique()
+        parts.append(f'<p class="note">{esc(t("infra.zones_note", lang))} {" ".join(cite(s) for s in zone_sources)}</p>')
+    parts.append("</div>")
+    return "".join(parts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +18,13 @@ from domain.provenance import SCOPES
 from domain.risk_index import DIMENSION_ORDER, IndexWeights, compute_index
 
 GEO_LAYERS = ("countries", "admin1", "rivers")
+DERIVED_GEO_LAYERS = ("hazard_zones", "facilities")  # made by the build from tables and GEO_LAYERS
 SOURCE_TABLES = ("cities", "sources", "dimensions", "categories", "indicators", "indicator_values",
                  "hazard_levels", "hazard_types", "hazards", "events", "risk_classes", "inform_country",
                  "actions", "action_updates", "climate_series",
-                 "projection_rules", "ssp_population", "hazard_thresholds")
-DERIVED_TABLES = ("indicator_scores", "category_scores", "dimension_scores", "risk", "scope_counts")
+                 "projection_rules", "ssp_population", "hazard_thresholds", "facilities")
+DERIVED_TABLES = ("indicator_scores", "category_scores", "dimension_scores", "risk", "scope_counts", "hazard_zones",
+                  "facility_exposure")
 
 
 @dataclass
@@ -229,6 +232,17 @@ def recompute_index(data: BuildData, weights: IndexWeights):
     """The index with user-chosen weights (the compare page's sliders)."""
     return compute_index(data["indicator_values"], data["indicators"], data["categories"],
                          data["dimensions"], data["cities"], data["risk_classes"], weights)
+
+
+@lru_cache(maxsize=16)
+def _geo_text(path: str, mtime: float) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def geo_layer(data: BuildData, layer: str) -> dict:
+    """A built GeoJSON layer as a dict (read once per build file)."""
+    path = data.geometry_path(layer)
+    return _geo_text(str(path), path.stat().st_mtime)
 
 
 def finite_or_none(x: float) -> float | None:

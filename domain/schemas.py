@@ -14,6 +14,7 @@ from pandera.errors import SchemaErrors
 
 from domain.action_schemas import ACTION_REFERENCES, ACTION_SCHEMAS, check_action_hazards
 from domain.climate_schema import CLIMATE_REFERENCES, CLIMATE_SCHEMAS, check_climate_series
+from domain.infrastructure_schema import INFRA_REFERENCES, INFRA_SCHEMAS, check_facility_actions
 from domain.outlook_schema import OUTLOOK_REFERENCES, OUTLOOK_SCHEMAS, check_outlook
 from domain.provenance import (NOT_ASSESSED, SCOPES, SOURCE_KINDS, hazard_basis_problems,
                                sourced_without_source)
@@ -265,6 +266,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     **ACTION_SCHEMAS,
     **CLIMATE_SCHEMAS,
     **OUTLOOK_SCHEMAS,
+    **INFRA_SCHEMAS,
 }
 
 # (table, column) -> (referenced table, referenced column)
@@ -292,6 +294,7 @@ REFERENCES: list[tuple[str, str, str, str]] = [
     *ACTION_REFERENCES,
     *CLIMATE_REFERENCES,
     *OUTLOOK_REFERENCES,
+    *INFRA_REFERENCES,
 ]
 
 
@@ -387,6 +390,7 @@ def check_consistency(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     problems += check_outlook(tables, Problem, csv_line)
     problems += sourced_without_source(tables, Problem, csv_line)
     problems += hazard_basis_problems(tables, Problem, csv_line)
+    problems += check_facility_actions(tables, Problem, csv_line)
     values, inds = tables.get("indicator_values"), indicators
     if values is not None and inds is not None and "transform" in inds:
         log_ids = set(inds.loc[inds["transform"] == "log", "indicator_id"])

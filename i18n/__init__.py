@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal, format_percent
 
@@ -42,6 +43,19 @@ def t(key: str, lang: str, **values: object) -> str:
     if text is None:
         text = catalog(DEFAULT_LANG).get(key, key)
     return text.format(**values) if values else text
+
+
+def plural_form(count: float, lang: str) -> str:
+    """Babel's CLDR plural category of `count` in `lang`: 'one', 'few', 'many' or 'other'."""
+    return Locale.parse(LOCALES.get(lang, LOCALES[DEFAULT_LANG])).plural_form(abs(count))
+
+
+def tn(key: str, n: float, lang: str, **values: object) -> str:
+    """The plural form of UI string `key` for the number `n` (`key.one`, `key.few`, ... then `key.other`)."""
+    form = plural_form(n, lang)
+    known = catalog(lang if lang in LANGUAGES else DEFAULT_LANG)
+    chosen = f"{key}.{form}" if f"{key}.{form}" in known else f"{key}.other"
+    return t(chosen, lang, **values)
 
 
 def resolve_lang(value: object) -> tuple[str, bool]:

@@ -20,6 +20,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
 from components import action_views as av
 from components.badges import status_badge
 from components.charts import graph_config
+from components.infrastructure_views import protection_section
 from components.ops_notice import updates_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
@@ -354,6 +355,7 @@ def layout(**kwargs):
                        style={"height": "520px", "width": "100%"}, className="ag-theme-alpine"),
             dcc.Download(id=DOWNLOAD),
         ], className="panel"),
+        protection_section(data_access.get_data()["facilities"], data_access.get_data()["actions"], names, lang),  # issue 19
         dcc.Store(id=SYNC, data={"lang": lang, "action": action}),
         dcc.Store(id=URL_DONE),
     ], className="page page-actions")

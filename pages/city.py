@@ -15,9 +15,11 @@ import ids
 from components.badges import source_link, status_badge
 from components.charts import DIMENSION_COLOURS, decomposition_figure, graph_config
 from components.explain import data_details, data_table, described, glossary_link
+from components.infrastructure_views import city_section as infrastructure_section
 from components.outlook_panel import outlook_panel
 from components.page import _lang_of_request, json_attr, page_context
 from components.shell import link_with
+from domain.infrastructure import city_summary
 from domain.risk_index import DIMENSION_ORDER
 from i18n import format_day, format_int, format_number, format_share, t
 from services import data_access
@@ -453,6 +455,9 @@ def layout(city_id: str | None = None, **kwargs):
         hazard_profile(city_id, data, sources, lang),
         decomposition_section(city, data, sources, lang),
         disasters_section(city_id, data, sources, lang),
+        infrastructure_section(city_summary(data["facilities"], data["facility_exposure"], data["hazard_zones"], city_id),
+                               data["facilities"], data["facility_exposure"], data["sources"], city[f"name_{lang}"],
+                               lang, "city-infrastructure"),  # issue 19
         outlook_panel(city_id, lang),
         html.Div([climate_section(city_id, data, sources, lang), actions_section(city_id, data, lang)],
                  className="grid-2 profile-bottom"),

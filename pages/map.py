@@ -15,9 +15,11 @@ from dash import ALL, ClientsideFunction, Input, Output, State, callback, ctx, d
 import ids
 from components.city_map import OSM_ATTRIBUTION, OSM_URL, layer_geojson, marker_radius, score_colour, view_for
 from components.explain import data_details, data_table, described, glossary_link
+from components.infrastructure_views import facilities_layer, facility_features, infra_legend, zone_features, zones_layer
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain.map_layers import city_values, colour_options, is_known_choice
+from domain.queries import geo_layer
 from i18n import format_int, format_number, t
 from services import data_access
 from services.config import settings
@@ -25,9 +27,33 @@ from services.callback_cache import public_answer
 
 dash.register_page(__name__, path="/map", order=40, nav_key="nav.map", title=page_title("title.map"), name="map", public_answer=True)
 
-LAYERS = ("countries", "admin1", "rivers")
+LAYERS = ("countries", "admin1", "rivers", "hazard_zones", "facilities")
+INFRA_LAYERS = ("hazard_zones", "facilities")  # critical infrastructure (issue 19), drawn from the build
 MAP_DATA = "map-data"  # the map's text alternative: a sentence and the values as a table
-DEFAULT_LAYERS = ("countries", "admin1", "rivers")
+DEFAULT_LAYERS = ("countries", "admin1", "rivers", "hazard_zones", "facilities")
+INFRA_LEGEND = "map-infra-legend"
+
+
+def map_layer(layer: str, lang: str):
+    """An outline layer, or one of the infrastructure layers in the page's language."""
+    data = data_access.get_data()
+    if layer == "facilities":
+        return facilities_layer(facility_features(data["facilities"], data["facility_exposure"], lang))
+    if layer == "hazard_zones":
+        return zones_layer(zone_features(geo_layer(data, "hazard_zones"), lang))
+    return layer_geojson(layer)
+
+
+def infra_legend_for(chosen: list[str], lang: str) -> list:
+    """The facility and zone legend when either layer is on."""
+    if not set(chosen) & set(INFRA_LAYERS):
+        return []
+    data = data_access.get_data()
+    zones = data["hazard_zones"]
+    classes = (zones[["zone_class", "severity", "status"]].drop_duplicates("zone_class")
+               .sort_values("severity", ascending=False))
+    types = sorted(set(data["facilities"]["facility_type"]), key=lambda x: t(f"infra.type.{x}", lang))
+    return [infra_legend(types, [(r.zone_class, int(r.severity), r.status) for r in classes.itertuples()], lang)]
 
 
 def parse_float(text: str | None, low: float, high: float) -> float | None:
@@ -211,13 +237,18 @@ def layout(**kwargs):
         html.Div([
             html.Div(dl.Map([
                 dl.LayerGroup([dl.TileLayer(url=OSM_URL, attribution=OSM_ATTRIBUTION)] if tiles else [], id=ids.MAP_TILES),
-                *[dl.LayerGroup([layer_geojson(x)] if x in layers else [], id=f"group-{x}") for x in LAYERS],
+                *[dl.LayerGroup([map_layer(x, lang)] if x in layers else [], id=f"group-{x}") for x in LAYERS
+                  if x not in INFRA_LAYERS],
+                # Own panes, so outlines that arrive later (fetched by URL) never cover them.
+                *[dl.Pane(dl.LayerGroup([map_layer(x, lang)] if x in layers else [], id=f"group-{x}"),
+                          name=f"infra-{x}", style={"zIndex": z}) for x, z in (("hazard_zones", 410), ("facilities", 640))],
                 dl.Pane(markers, name="cities", style={"zIndex": 650}, id=ids.MAP_CITIES),
             ], id=ids.MAP, center=center, zoom=zoom if zoom is not None else default_zoom, zoomSnap=0.25,
                 style={"height": "70vh", "minHeight": "380px", "width": "100%"}, scrollWheelZoom=True),
                 className="map-frame", role="region", **{"aria-label": t("map.label", lang)}),
             html.Aside([
                 html.Div(legend, id=ids.MAP_LEGEND),
+                html.Div(infra_legend_for(layers, lang), id=INFRA_LEGEND),
                 html.Div(html.P(t("map.click_hint", lang), className="note"), id=ids.MAP_PANEL,
                          **{"aria-live": "polite"}),
             ], className="map-side"),
@@ -240,14 +271,16 @@ def recolour(by: str, sync: dict):
 
 
 @callback(*[Output(f"group-{x}", "children") for x in LAYERS], Output(ids.MAP_TILES, "children"),
-          Input(ids.MAP_LAYERS, "value"), prevent_initial_call=True)
+          Output(INFRA_LEGEND, "children"),
+          Input(ids.MAP_LAYERS, "value"), State(ids.MAP_URL_SYNC, "data"), prevent_initial_call=True)
 @public_answer
-def toggle_layers(chosen: list[str]):
-    """Show the chosen outline layers, and web tiles only when asked for."""
+def toggle_layers(chosen: list[str], sync: dict):
+    """Show the chosen outline and infrastructure layers, and web tiles only when asked for."""
     chosen = chosen or []
-    groups = [[layer_geojson(x)] if x in chosen else [] for x in LAYERS]
+    lang = (sync or {}).get("lang", "ru")
+    groups = [[map_layer(x, lang)] if x in chosen else [] for x in LAYERS]
     tiles = [dl.TileLayer(url=OSM_URL, attribution=OSM_ATTRIBUTION)] if "osm" in chosen and settings.enable_tiles else []
-    return (*groups, tiles)
+    return (*groups, tiles, infra_legend_for(chosen, lang))
 
 
 @callback(Output(ids.MAP_PANEL, "children"), Input({"type": ids.MAP_CITY, "index": ALL}, "n_clicks"),

@@ -23,6 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components import slide_charts as sc
+from components.infrastructure_views import infrastructure_figure
 from domain import compare
 from domain import exports as dx
 from i18n import format_day, format_number, t
@@ -140,6 +141,9 @@ def build_slide(ref: dx.SlideRef, lang: str, query: Mapping[str, str] | None = N
     if ref.kind == "hazards":
         hz = dx.hazard_rows(data, ref.arg, lang)
         return dx.hazards_slide(data, ref.arg, lang), sc.hazards_figure(hz, data["hazard_levels"], lang)
+    if ref.kind == "infrastructure":
+        return dx.infrastructure_slide(data, ref.arg, lang), infrastructure_figure(
+            dx.infrastructure_rows(data, ref.arg, lang), lang)
     if ref.kind == "trends":
         from domain import climate
         variable = ref.arg or dx.DEFAULT_TREND_VARIABLE

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask, Response, abort, request
 
-from domain.queries import GEO_LAYERS, downloadable_tables
+from domain.queries import DERIVED_GEO_LAYERS, GEO_LAYERS, downloadable_tables
 from services.data_access import get_data
 
 EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,7 +33,7 @@ def register_routes(server: Flask) -> None:
 
     @server.route("/geo/<layer>.geojson")
     def geometry(layer: str):
-        if layer not in GEO_LAYERS:
+        if layer not in GEO_LAYERS + DERIVED_GEO_LAYERS:
             abort(404)
         try:
             content = get_data().geometry(layer)  # the bytes checked against the manifest at load

@@ -18,7 +18,8 @@ GEO_LAYERS = ("countries", "admin1", "rivers")
 SOURCE_TABLES = ("cities", "sources", "dimensions", "categories", "indicators", "indicator_values",
                  "hazard_levels", "hazard_types", "hazards", "events", "risk_classes", "inform_country",
                  "actions", "action_updates", "climate_series",
-                 "projection_rules", "ssp_population")
+                 "projection_rules", "ssp_population",
+                 "scorecard_questions", "scorecard_rounds", "scorecard_scores", "event_figure_scopes", "losses")
 DERIVED_TABLES = ("indicator_scores", "category_scores", "dimension_scores", "risk")
 
 

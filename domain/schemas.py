@@ -15,6 +15,7 @@ from pandera.errors import SchemaErrors
 from domain.action_schemas import ACTION_REFERENCES, ACTION_SCHEMAS, check_action_hazards
 from domain.climate_schema import CLIMATE_REFERENCES, CLIMATE_SCHEMAS, check_climate_series
 from domain.outlook_schema import OUTLOOK_REFERENCES, OUTLOOK_SCHEMAS, check_outlook
+from domain.resilience_schema import RESILIENCE_REFERENCES, RESILIENCE_SCHEMAS, check_resilience
 
 STATUSES = ["sourced", "estimated", "illustrative"]
 DIMENSIONS = ["hazard_exposure", "vulnerability", "lack_of_coping_capacity"]
@@ -236,6 +237,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     **ACTION_SCHEMAS,
     **CLIMATE_SCHEMAS,
     **OUTLOOK_SCHEMAS,
+    **RESILIENCE_SCHEMAS,
 }
 
 # (table, column) -> (referenced table, referenced column)
@@ -260,6 +262,7 @@ REFERENCES: list[tuple[str, str, str, str]] = [
     *ACTION_REFERENCES,
     *CLIMATE_REFERENCES,
     *OUTLOOK_REFERENCES,
+    *RESILIENCE_REFERENCES,
 ]
 
 
@@ -353,6 +356,7 @@ def check_consistency(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     problems += check_action_hazards(tables, Problem, csv_line)
     problems += check_climate_series(tables, Problem, csv_line)
     problems += check_outlook(tables, Problem, csv_line)
+    problems += check_resilience(tables, Problem, csv_line)
     values, inds = tables.get("indicator_values"), indicators
     if values is not None and inds is not None and "transform" in inds:
         log_ids = set(inds.loc[inds["transform"] == "log", "indicator_id"])

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal, format_percent
 
@@ -42,6 +43,17 @@ def t(key: str, lang: str, **values: object) -> str:
     if text is None:
         text = catalog(DEFAULT_LANG).get(key, key)
     return text.format(**values) if values else text
+
+
+def tn(key: str, count: float, lang: str, **values: object) -> str:
+    """The plural form of `key` for `count` in `lang` (CLDR categories via Babel: `key.one`,
+    `key.few`, `key.many`, `key.other`), with `{n}` and other placeholders filled."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANG
+    category = Locale.parse(LOCALES[lang]).plural_form(count)
+    key_form = f"{key}.{category}"
+    if key_form not in catalog(lang):
+        key_form = f"{key}.other"
+    return t(key_form, lang, n=format_number(count, lang, digits=0), **values)
 
 
 def resolve_lang(value: object) -> tuple[str, bool]:

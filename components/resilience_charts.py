@@ -61,18 +61,20 @@ def essentials_heatmap(matrix: pd.DataFrame, city_names: dict[str, str], lang: s
 
 
 def decade_bars(table: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
-    """Grouped bars per city: A-1 and B-1 per 100,000 per year in each decade (no bar = no data).
+    """Horizontal bars per city, one colour per decade, for one indicator (no bar = no data).
 
-    `table` has columns city_id, indicator, start, end, value."""
+    `table` has columns city_id, start, end, value."""
     fig = go.Figure()
+    order = list(dict.fromkeys(table["city_id"]))
+    labels = [city_names.get(c, c) for c in order]
     for (start, end), colour in zip(sorted({(r.start, r.end) for r in table.itertuples()}), DECADE_COLOURS):
-        part = table[(table["start"] == start) & (table["end"] == end)]
-        x = [[t(f"losses.ind.{i}", lang).split(" ")[0] for i in part["indicator"]],
-             [city_names.get(c, c) for c in part["city_id"]]]
-        fig.add_bar(x=x, y=part["value"], name=t("losses.decade", lang, start=start, end=end),
-                    marker_color=colour,
-                    text=[format_number(v, lang) if pd.notna(v) else "" for v in part["value"]],
-                    textposition="outside")
-    fig.update_layout(**base_layout(lang, height=380), barmode="group")
-    fig.update_yaxes(rangemode="tozero")
+        part = table[(table["start"] == start) & (table["end"] == end)].set_index("city_id").reindex(order)
+        values = part["value"].astype(float)
+        fig.add_bar(y=labels, x=values, orientation="h", name=t("losses.decade", lang, start=start, end=end),
+                    marker_color=colour, text=[format_number(v, lang, digits=2) if pd.notna(v) else t("losses.no_data", lang)
+                                               for v in values],
+                    textposition="outside", cliponaxis=False)
+    fig.update_layout(**base_layout(lang, height=max(260, 48 * len(order) + 140)), barmode="group")
+    fig.update_xaxes(rangemode="tozero")
+    fig.update_yaxes(autorange="reversed", automargin=True)
     return fig

@@ -24,24 +24,24 @@ INDICATOR_FIELDS: dict[str, tuple[str, ...]] = {
 }
 PER_CAPITA = ("a1", "b1")
 RECORD_COLUMNS = ["event_id", "city_id", "date", "year", "hazard_type", "field", "value", "scope",
-                  "status", "source_id", "note", "origin"]
+                  "status", "source_id", "note_ru", "note_en", "origin"]
 
 
 def event_records(events: pd.DataFrame, scopes: pd.DataFrame) -> pd.DataFrame:
     """Every figure of the past-disaster table as a loss record with the scope given for it."""
-    scope_of = {(e, f): (s, n) for e, f, s, n in
-                scopes[["event_id", "figure", "scope", "note"]].itertuples(index=False)}
+    scope_of = {(e, f): (s, ru, en) for e, f, s, ru, en in
+                scopes[["event_id", "figure", "scope", "note_ru", "note_en"]].itertuples(index=False)}
     rows = []
     for ev in events.itertuples(index=False):
         for figure, field in EVENT_FIGURES.items():
             value = getattr(ev, figure, None)
             if value is None or pd.isna(value) or str(value).strip() == "":
                 continue
-            scope, note = scope_of.get((ev.event_id, figure), (None, None))
+            scope, note_ru, note_en = scope_of.get((ev.event_id, figure), (None, None, None))
             rows.append({"event_id": ev.event_id, "city_id": ev.city_id, "date": ev.start_date,
                          "hazard_type": ev.hazard_type, "field": field, "value": float(value),
                          "scope": scope, "status": ev.status, "source_id": ev.source_id,
-                         "note": note, "origin": "events"})
+                         "note_ru": note_ru, "note_en": note_en, "origin": "events"})
     return _with_year(pd.DataFrame(rows, columns=[c for c in RECORD_COLUMNS if c != "year"]))
 
 

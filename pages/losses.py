@@ -79,14 +79,17 @@ def indicators_section(values: list[ls.IndicatorValue], names: dict, lang: str) 
 
 
 def chart_section(values: list[ls.IndicatorValue], names: dict, lang: str) -> html.Section:
-    rows = [{"city_id": v.city_id, "indicator": v.indicator, "start": v.start, "end": v.end, "value": v.value}
-            for v in values if v.indicator in ("a1", "b1")]
-    table = pd.DataFrame(rows)
-    have = table["value"].notna().any() if len(table) else False
-    figure = decade_bars(table, names, lang) if have else message_figure(lang, t("losses.no_data", lang))
+    graphs = []
+    for ind in ("a1", "b1"):
+        table = pd.DataFrame([{"city_id": v.city_id, "start": v.start, "end": v.end, "value": v.value}
+                              for v in values if v.indicator == ind])
+        have = bool(len(table)) and table["value"].notna().any()
+        figure = decade_bars(table, names, lang) if have else message_figure(lang, t("losses.no_data", lang), height=220)
+        graphs.append(html.Div([html.H3(t(f"losses.ind.{ind}", lang)),
+                                dcc.Graph(figure=figure, config=graph_config(lang))]))
     return html.Section([html.H2(t("losses.chart_heading", lang)),
                          html.P(t("losses.chart_help", lang), className="note"),
-                         dcc.Graph(figure=figure, config=graph_config(lang))],
+                         *graphs],
                         className="panel", id=ids.LOSSES_CHART)
 
 
@@ -99,7 +102,7 @@ def record_rows(frame: pd.DataFrame, titles: dict, sources: dict, lang: str) -> 
                      str(r.year), t(f"losses.field.{r.field}", lang), value,
                      t(f"losses.scope.{r.scope}", lang),
                      html.Span([status_badge(r.status, lang), " ", source_link(r.source_id, sources, lang)]),
-                     r.note if isinstance(r.note, str) else ""])
+                     getattr(r, f"note_{lang}") if isinstance(getattr(r, f"note_{lang}"), str) else ""])
     return rows
 
 

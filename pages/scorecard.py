@@ -58,6 +58,8 @@ def heatmap_section(matrix: pd.DataFrame, names: dict, lang: str) -> html.Sectio
         body.append(html.P(t("scorecard.heatmap_none", lang), className="sc-none"))
     body.append(dcc.Graph(figure=essentials_heatmap(matrix, names, lang), config=graph_config(lang),
                           className="sc-heatmap"))
+    body.append(html.Ol([html.Li(t(f"scorecard.essential.{e}", lang).split(". ", 1)[-1]) for e in sc.ESSENTIALS],
+                        className="sc-key", **{"aria-label": t("scorecard.col.essential", lang)}))
     return html.Section(body, className="panel", id=ids.SCORECARD_HEATMAP)
 
 
@@ -127,7 +129,7 @@ def catalogue_section(questions: pd.DataFrame, lang: str) -> html.Section:
     rows = [[r.undrr_ref, getattr(r, f"title_{lang}"), getattr(r, f"guidance_{lang}")] for r in ordered.itertuples()]
     headers = [t(f"scorecard.col.{k}", lang) for k in ("code", "question", "guidance")]
     return html.Section(html.Details([
-        html.Summary(html.H2(f"{t('scorecard.catalogue_heading', lang)} · {tn('scorecard.questions', len(ordered), lang)}",
+        html.Summary(html.H2(t("scorecard.catalogue_heading", lang, count=tn("scorecard.questions", len(ordered), lang)),
                              className="details-heading")),
         html.P(t("scorecard.catalogue_help", lang), className="note"),
         simple_table(headers, rows, t("scorecard.catalogue_heading", lang)),

@@ -20,6 +20,7 @@ Deck tokens (the `slides` query parameter of `/present`: comma-separated, in ord
 | `outlook` | risk outlook: each city's index today and projected to 2050 under SSP2-4.5 (range) |
 | `outlook:<city_id>` | one city's risk outlook: today and every scenario and horizon, and its main driver |
 | `actions` | action-plan progress (only when the build holds action plans) |
+| `resilience:<city_id>` | one city's MCR2030 scorecard state and its Sendai loss figures (optional) |
 """
 from __future__ import annotations
 
@@ -33,13 +34,15 @@ from typing import Mapping
 import pandas as pd
 
 from domain import compare
+from domain import losses as loss
+from domain import scorecard as score
 from domain.risk_index import DIMENSION_ORDER
 from i18n import format_day, format_int, format_number, format_share, t
 
 Tables = Mapping[str, pd.DataFrame]
 
-KINDS = ("overview", "compare", "stability", "city", "hazards", "trends", "outlook", "actions")
-CITY_KINDS = ("city", "hazards")
+KINDS = ("overview", "compare", "stability", "city", "hazards", "trends", "outlook", "actions", "resilience")
+CITY_KINDS = ("city", "hazards", "resilience")
 STATUSES = ("sourced", "estimated", "illustrative")
 TREND_HORIZON = 2050
 TREND_LATE = 2080
@@ -84,6 +87,13 @@ def has_outlook(tables: Tables) -> bool:
     return all(n in names and len(tables[n]) > 0 for n in OUTLOOK_TABLES)
 
 
+def has_resilience(tables: Tables) -> bool:
+    """Whether the build has the scorecard and loss tables (older builds do not)."""
+    names = tables.tables if hasattr(tables, "tables") else tables
+    return all(n in names for n in ("scorecard_rounds", "scorecard_questions", "scorecard_scores",
+                                    "event_figure_scopes", "losses"))
+
+
 def city_ids_by_rank(tables: Tables) -> list[str]:
     """Member cities, highest risk first (cities without a score last, in table order)."""
     risk = tables["risk"].set_index("city_id")
@@ -120,12 +130,16 @@ def optional_slides(tables: Tables) -> list[SlideRef]:
     refs += [SlideRef("trends", v) for v in trend_variables(tables) if v != DEFAULT_TREND_VARIABLE]
     if has_outlook(tables):
         refs += [SlideRef("outlook", c) for c in city_ids_by_rank(tables)]
+    if has_resilience(tables):
+        refs += [SlideRef("resilience", c) for c in city_ids_by_rank(tables)]
     return refs
 
 
 def is_valid(ref: SlideRef, tables: Tables) -> bool:
     if ref.kind in ("overview", "compare", "stability"):
         return ref.arg is None
+    if ref.kind == "resilience" and not has_resilience(tables):
+        return False
     if ref.kind in CITY_KINDS:
         return ref.arg in set(tables["cities"]["city_id"])
     if ref.kind == "trends":
@@ -1055,6 +1069,8 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
                      f'{" ".join(cite(s) for s in inputs.climate_sources)}</p></div>')
     if inputs.outlook is not None:
         parts.append(outlook_brief_html(tables, inputs, lang, cite))
+    if has_resilience(tables):
+        parts.append(resilience_brief_html(tables, cid, lang, cite))
     if inputs.actions_line:
         parts.append(f'<div class="keep"><h2>{esc(t("profile.actions", lang))}</h2><p>{esc(inputs.actions_line)}</p>'
                      f'<p class="small">{" ".join(badge(s, lang) for s in inputs.actions_statuses)} '
@@ -1128,6 +1144,101 @@ def outlook_brief_html(tables: Tables, inputs: BriefInputs, lang: str, cite) -> 
                  f'{esc(t("export.outlook_method", lang, draws=format_int(result.meta.get("draws", 0), lang)))}</p>')
     parts.append("</section>")
     return "".join(parts)
+
+
+# --- MCR2030 scorecard and Sendai losses -------------------------------------------------------
+
+@dataclass(frozen=True)
+class ResilienceText:
+    """A city's scorecard and loss lines for a slide or the brief, with their statuses and sources."""
+
+    scorecard: list[str]
+    losses: list[str]
+    statuses: dict[str, int]
+    sources: list[str]
+    assessed: bool
+    has_losses: bool
+
+
+def resilience_text(tables: Tables, city_id: str, lang: str) -> ResilienceText:
+    """The scorecard's state (round, mean, weakest essential, gaps without a plan) and the city's
+    Sendai losses (city-scope figures, B-1 and A-1 by decade, wider-area figures kept apart)."""
+    rounds, scores, questions = tables["scorecard_rounds"], tables["scorecard_scores"], tables["scorecard_questions"]
+    state = score.assessment_state([city_id], rounds)[city_id]
+    matrix = score.essential_matrix([city_id], rounds, scores, questions)
+    card: list[str] = []
+    statuses: list[str] = []
+    sources: list[str] = []
+    mine = rounds[rounds["city_id"] == city_id].sort_values("date")
+    if state == score.ASSESSED:
+        last = mine[mine["status"] == "scores_published"].iloc[-1]
+        row = matrix.loc[city_id].dropna()
+        weakest = int(row.idxmin())
+        card.append(t("scorecard.brief.assessed", lang, date=format_day(last["date"], lang),
+                      mean=num(row.mean(), lang), essential=t(f"scorecard.essential.{weakest}", lang),
+                      score=num(row[weakest], lang)))
+        gaps = score.gaps_without_plan(city_id, matrix, tables["actions"]) if has_actions(tables) else []
+        if gaps:
+            card.append(t("scorecard.brief.gaps", lang, essentials="; ".join(
+                t(f"scorecard.essential.{g.essential}", lang) for g in gaps)))
+        statuses.append(last["data_status"])
+        sources.append(last["source_id"])
+    elif state == score.HELD:
+        last = mine.iloc[-1]
+        card.append(t("scorecard.brief.held", lang, date=format_day(last["date"], lang)))
+        statuses.append(last["data_status"])
+        sources.append(last["source_id"])
+    else:
+        card.append(t("scorecard.brief.not_assessed", lang))
+    records = loss.loss_records(tables["events"], tables["event_figure_scopes"], tables["losses"])
+    records = records[records["city_id"] == city_id]
+    own = loss.city_events(tables["events"], records)
+    population = float(tables["cities"].set_index("city_id").at[city_id, "population"])
+    city_figs, wider = loss.city_scope(records), loss.withheld(records)
+    lines: list[str] = []
+    if len(city_figs):
+        lines.append(t("losses.brief.figures", lang, count=format_int(len(city_figs), lang),
+                       fields=", ".join(t(f"losses.field.{f}", lang).lower() for f in dict.fromkeys(city_figs["field"]))))
+        for ind in ("a1", "b1"):
+            for start, end in loss.DECADES:
+                v = loss.indicator(ind, city_id, start, end, records, own, population)
+                if v.value is not None:
+                    lines.append(t("losses.brief.indicator", lang, indicator=t(f"losses.ind.{ind}", lang),
+                                   start=start, end=end, value=num(v.value, lang, 2),
+                                   with_figure=v.events_with_figure, events=v.events))
+        statuses += list(city_figs["status"])
+        sources += list(city_figs["source_id"])
+    else:
+        lines.append(t("losses.brief.none", lang))
+    if len(wider):
+        lines.append(t("losses.brief.withheld", lang, count=format_int(len(wider), lang)))
+    return ResilienceText(card, lines, count_statuses(statuses), list(dict.fromkeys(sources)),
+                          state == score.ASSESSED, bool(len(city_figs)))
+
+
+def resilience_slide(tables: Tables, city_id: str, lang: str) -> Slide:
+    """One city's scorecard and losses on a slide (the chart: its essentials, or its B-1 by decade)."""
+    name = tables["cities"].set_index("city_id").at[city_id, f"name_{lang}"]
+    text = resilience_text(tables, city_id, lang)
+    slide = Slide(SlideRef("resilience", city_id), t("scorecard.slide_title", lang, city=name),
+                  subtitle=t("scorecard.slide_subtitle", lang),
+                  points=text.scorecard + text.losses,
+                  summary=t("scorecard.slide_summary", lang, city=name),
+                  sources=source_list(text.sources, tables["sources"]),
+                  status_counts=text.statuses, status_line=status_line(text.statuses, lang),
+                  path=_link("/scorecard", lang, {"cities": city_id}))
+    return slide
+
+
+def resilience_brief_html(tables: Tables, city_id: str, lang: str, cite) -> str:
+    """The brief's section: the scorecard's state and the Sendai loss lines, with statuses and sources."""
+    text = resilience_text(tables, city_id, lang)
+    statuses = [s for s in STATUSES if text.statuses.get(s)]
+    items = "".join(f"<li>{esc(line)}</li>" for line in text.scorecard + text.losses)
+    return (f'<div class="keep"><h2>{esc(t("scorecard.brief.heading", lang))}</h2><ul>{items}</ul>'
+            f'<p class="small">{" ".join(badge(s, lang) for s in statuses)} '
+            f'{" ".join(cite(s) for s in text.sources)}</p>'
+            f'<p class="note">{esc(t("scorecard.brief.note", lang))}</p></div>')
 
 
 def source_groups(ids: pd.Series, sources: pd.DataFrame) -> list[tuple[str, int]]:

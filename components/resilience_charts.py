@@ -40,9 +40,10 @@ def essentials_heatmap(matrix: pd.DataFrame, city_names: dict[str, str], lang: s
     z = matrix.to_numpy(dtype=float)
     missing = pd.isna(z)
     label = t("scorecard.state.not_assessed", lang)
-    text = [[label if missing[i][j] else format_number(z[i][j], lang) for j in range(z.shape[1])]
+    text = [["—" if missing[i][j] else format_number(z[i][j], lang) for j in range(z.shape[1])]
             for i in range(z.shape[0])]
-    hover = [[f"{cities[i]} · {names[j]}: {text[i][j]}" for j in range(z.shape[1])] for i in range(z.shape[0])]
+    hover = [[f"{cities[i]} · {names[j]}: {label if missing[i][j] else text[i][j]}" for j in range(z.shape[1])]
+             for i in range(z.shape[0])]
     fig = go.Figure()
     fig.add_heatmap(z=[[1 if m else None for m in row] for row in missing], x=short, y=cities,
                     colorscale=[[0, NOT_ASSESSED_GREY], [1, NOT_ASSESSED_GREY]], showscale=False,
@@ -52,7 +53,7 @@ def essentials_heatmap(matrix: pd.DataFrame, city_names: dict[str, str], lang: s
                     xgap=2, ygap=2, colorbar=dict(title=dict(text="0–3"), thickness=12, len=0.8))
     fig.add_heatmap(z=[[0 if m else None for m in row] for row in missing], x=short, y=cities,
                     colorscale=[[0, NOT_ASSESSED_GREY], [1, NOT_ASSESSED_GREY]], showscale=False,
-                    text=text, texttemplate="%{text}", textfont=dict(size=10, color="#1f2933"),
+                    text=text, texttemplate="%{text}", textfont=dict(size=14, color="#1f2933"),
                     customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2)
     fig.update_layout(**base_layout(lang, height=max(260, 60 * len(cities) + 120)))
     fig.update_xaxes(title=t("scorecard.col.essential", lang), side="top", type="category")

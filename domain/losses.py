@@ -14,6 +14,7 @@ from domain.resilience_schema import EVENT_FIGURES, LOSS_FIELDS
 
 DECADES: tuple[tuple[int, int], ...] = ((2005, 2014), (2015, 2024))
 PER = 100_000
+UNKNOWN_SCOPE = "unknown"  # an event figure whose scope nobody has stated: never the city's
 # indicator -> the loss fields it adds up
 INDICATOR_FIELDS: dict[str, tuple[str, ...]] = {
     "a1": ("deaths", "missing"),
@@ -37,7 +38,7 @@ def event_records(events: pd.DataFrame, scopes: pd.DataFrame) -> pd.DataFrame:
             value = getattr(ev, figure, None)
             if value is None or pd.isna(value) or str(value).strip() == "":
                 continue
-            scope, note_ru, note_en = scope_of.get((ev.event_id, figure), (None, None, None))
+            scope, note_ru, note_en = scope_of.get((ev.event_id, figure), (UNKNOWN_SCOPE, None, None))
             rows.append({"event_id": ev.event_id, "city_id": ev.city_id, "date": ev.start_date,
                          "hazard_type": ev.hazard_type, "field": field, "value": float(value),
                          "scope": scope, "status": ev.status, "source_id": ev.source_id,
@@ -81,7 +82,7 @@ def city_scope(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def withheld(records: pd.DataFrame) -> pd.DataFrame:
-    """Records of region or country scope: never shown as the city's."""
+    """Records of region, country or unknown scope: never shown as the city's."""
     return records[records["scope"] != "city"]
 
 

@@ -48,7 +48,7 @@ def value_text(v: ls.IndicatorValue, lang: str) -> str:
     if v.events == 0 and v.value is None:
         return t("losses.no_events", lang)
     if v.value is None:
-        return t("losses.no_data", lang) + f" (0/{v.events})"
+        return t("losses.no_data_of", lang, events=v.events)
     if v.relative_to_gdp:
         shown = format_share(v.value, lang)
     elif v.indicator == "c1":
@@ -59,23 +59,25 @@ def value_text(v: ls.IndicatorValue, lang: str) -> str:
 
 
 def indicators_section(values: list[ls.IndicatorValue], names: dict, lang: str) -> html.Section:
+    """One small table per indicator: cities as rows, the two decades and the trend as columns."""
     by_key = {(v.city_id, v.indicator, v.start): v for v in values}
-    headers = [t("losses.col.city", lang), t("losses.col.indicator", lang),
-               *[t("losses.decade", lang, start=s, end=e) for s, e in ls.DECADES], t("losses.col.trend", lang)]
-    rows = []
-    for city in dict.fromkeys(v.city_id for v in values):
-        for ind in SHOWN:
+    headers = [t("losses.col.city", lang), *[t("losses.decade", lang, start=s, end=e) for s, e in ls.DECADES],
+               t("losses.col.trend", lang)]
+    relative = any(v.relative_to_gdp for v in values)
+    body: list = [html.H2(t("losses.indicators_heading", lang)),
+                  html.P(t("losses.indicators_help", lang), className="note")]
+    for ind in SHOWN:
+        rows = []
+        for city in dict.fromkeys(v.city_id for v in values):
             cells = [by_key[(city, ind, s)] for s, _ in ls.DECADES]
             trend = ls.trend(cells[0].value, cells[-1].value)
-            rows.append([names[city], t(f"losses.ind.{ind}", lang), *[value_text(c, lang) for c in cells],
-                         t(f"losses.trend.{trend or 'none'}", lang)])
-    relative = any(v.relative_to_gdp for v in values)
-    return html.Section([
-        html.H2(t("losses.indicators_heading", lang)),
-        html.P(t("losses.indicators_help", lang), className="note"),
-        None if relative else html.P(t("losses.c1_absolute", lang), className="note", id="losses-c1-note"),
-        simple_table(headers, rows, t("losses.indicators_heading", lang), class_name="losses-table"),
-    ], className="panel", id=ids.LOSSES_INDICATORS)
+            rows.append([names[city], *[value_text(c, lang) for c in cells], t(f"losses.trend.{trend or 'none'}", lang)])
+        body.append(html.H3(t(f"losses.ind.{ind}", lang)))
+        if ind == "c1" and not relative:
+            body.append(html.P(t("losses.c1_absolute", lang), className="note", id="losses-c1-note"))
+        body.append(simple_table(headers, rows, t(f"losses.ind.{ind}", lang), class_name="losses-table",
+                                 table_id=f"losses-{ind}"))
+    return html.Section(body, className="panel", id=ids.LOSSES_INDICATORS)
 
 
 def chart_section(values: list[ls.IndicatorValue], names: dict, lang: str) -> html.Section:
@@ -97,13 +99,26 @@ def record_rows(frame: pd.DataFrame, titles: dict, sources: dict, lang: str) -> 
     rows = []
     for r in frame.sort_values(["date", "event_id", "field"]).itertuples():
         value = format_int(r.value, lang)
-        rows.append([html.Span(titles.get(r.event_id, r.event_id or "—"), id=f"loss-{r.event_id}")
-                     if isinstance(r.event_id, str) else "—",
+        rows.append([titles.get(r.event_id, r.event_id) if isinstance(r.event_id, str) else "—",
                      str(r.year), t(f"losses.field.{r.field}", lang), value,
                      t(f"losses.scope.{r.scope}", lang),
                      html.Span([status_badge(r.status, lang), " ", source_link(r.source_id, sources, lang)]),
                      getattr(r, f"note_{lang}") if isinstance(getattr(r, f"note_{lang}"), str) else ""])
     return rows
+
+
+def events_index(city: str, data, records: pd.DataFrame, lang: str) -> html.Div:
+    """Every event of the city (an anchor each, for the city page's links) with how many of its
+    figures are the city's own and how many cover a wider area."""
+    events = data["events"][data["events"]["city_id"] == city].sort_values(["start_date", "event_id"])
+    own = ls.city_scope(records).groupby("event_id").size()
+    wider = ls.withheld(records).groupby("event_id").size()
+    rows = [[html.Span(getattr(e, f"title_{lang}"), id=f"loss-{e.event_id}"), str(e.start_date)[:4],
+             t(f"profile.context.{e.context}", lang), str(int(own.get(e.event_id, 0))), str(int(wider.get(e.event_id, 0)))]
+            for e in events.itertuples()]
+    headers = [t("losses.col.event", lang), t("losses.col.year", lang), t("losses.col.context", lang),
+               t("losses.col.city_figures", lang), t("losses.col.wider_figures", lang)]
+    return simple_table(headers, rows, t("losses.events_heading", lang))
 
 
 def city_section(city: str, name: str, data, lang: str) -> html.Section:
@@ -114,10 +129,12 @@ def city_section(city: str, name: str, data, lang: str) -> html.Section:
     sources = data["sources"].set_index("source_id").to_dict("index")
     headers = [t(f"losses.col.{k}", lang) for k in ("event", "year", "field", "value", "scope", "status", "note")]
     mine, wider = ls.city_scope(records), ls.withheld(records)
-    body: list = [html.H2(t("losses.records_heading", lang, city=name))]
+    body: list = [html.H2(t("losses.records_heading", lang, city=name)),
+                  html.H3(t("losses.events_heading", lang)), events_index(city, data, records, lang),
+                  html.H3(t("losses.city_figures_heading", lang))]
     if len(mine):
         body.append(simple_table(headers, record_rows(mine, titles, sources, lang),
-                                 t("losses.records_heading", lang, city=name)))
+                                 f'{name}: {t("losses.city_figures_heading", lang)}'))
     else:
         body.append(html.P(t("losses.records_none", lang, city=name), className="losses-none"))
     if len(wider):

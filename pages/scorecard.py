@@ -56,8 +56,11 @@ def heatmap_section(matrix: pd.DataFrame, names: dict, lang: str) -> html.Sectio
                   html.P(t("scorecard.heatmap_help", lang), className="note")]
     if matrix.dropna(how="all").empty:
         body.append(html.P(t("scorecard.heatmap_none", lang), className="sc-none"))
+        return html.Section(body, className="panel", id=ids.SCORECARD_HEATMAP)
     body.append(dcc.Graph(figure=essentials_heatmap(matrix, names, lang), config=graph_config(lang),
                           className="sc-heatmap"))
+    body.append(html.P([html.Span(className="swatch sc-swatch"), t("scorecard.not_assessed_key", lang)],
+                       className="note sc-legend"))
     body.append(html.Ol([html.Li(t(f"scorecard.essential.{e}", lang).split(". ", 1)[-1]) for e in sc.ESSENTIALS],
                         className="sc-key", **{"aria-label": t("scorecard.col.essential", lang)}))
     return html.Section(body, className="panel", id=ids.SCORECARD_HEATMAP)

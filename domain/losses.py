@@ -24,7 +24,7 @@ INDICATOR_FIELDS: dict[str, tuple[str, ...]] = {
     "d5": ("services_disrupted",),
 }
 PER_CAPITA = ("a1", "b1")
-RECORD_COLUMNS = ["event_id", "city_id", "date", "year", "hazard_type", "field", "value", "scope",
+RECORD_COLUMNS = ["event_id", "event_key", "city_id", "date", "year", "hazard_type", "field", "value", "scope",
                   "status", "source_id", "note_ru", "note_en", "origin"]
 
 
@@ -43,7 +43,8 @@ def event_records(events: pd.DataFrame, scopes: pd.DataFrame) -> pd.DataFrame:
                          "hazard_type": ev.hazard_type, "field": field, "value": float(value),
                          "scope": scope, "status": ev.status, "source_id": ev.source_id,
                          "note_ru": note_ru, "note_en": note_en, "origin": "events"})
-    return _with_year(pd.DataFrame(rows, columns=[c for c in RECORD_COLUMNS if c != "year"]))
+    frame = pd.DataFrame(rows, columns=[c for c in RECORD_COLUMNS if c not in ("year", "event_key")])
+    return _with_year(frame.assign(event_key=frame["event_id"]))
 
 
 def loss_records(events: pd.DataFrame, scopes: pd.DataFrame, losses: pd.DataFrame) -> pd.DataFrame:
@@ -54,9 +55,16 @@ def loss_records(events: pd.DataFrame, scopes: pd.DataFrame, losses: pd.DataFram
     extra.loc[named, "date"] = extra.loc[named, "event_id"].map(info["start_date"])
     extra.loc[named, "hazard_type"] = extra.loc[named, "event_id"].map(info["hazard_type"])
     extra["origin"] = "losses"
+    extra["event_key"] = extra["event_id"].where(named, loose_key(extra))
     extra = _with_year(extra.drop(columns=["loss_id"], errors="ignore"))
     both = pd.concat([event_records(events, scopes), extra[RECORD_COLUMNS]], ignore_index=True)
     return both[RECORD_COLUMNS]
+
+
+def loose_key(frame: pd.DataFrame) -> pd.Series:
+    """The key of a loss record that names no event: its city, date and hazard."""
+    return "loss:" + frame["city_id"].astype(str) + ":" + frame["date"].astype(str) + ":" \
+        + frame["hazard_type"].fillna("").astype(str)
 
 
 def _with_year(frame: pd.DataFrame) -> pd.DataFrame:
@@ -66,14 +74,12 @@ def _with_year(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def city_events(events: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
-    """The city's own events: events located in the city, and loss records that name no event."""
+    """The city's own events (`event_key`): events located in the city, and loss records that name no event."""
     own = events[events["context"] == "city"][["event_id", "city_id", "start_date", "hazard_type"]]
-    own = own.assign(year=own["start_date"].astype(str).str[:4].astype(int))
+    own = own.assign(event_key=own["event_id"], year=own["start_date"].astype(str).str[:4].astype(int))
     loose = records[records["event_id"].isna()]
-    loose = loose.assign(event_id="loss:" + loose["city_id"] + ":" + loose["date"].astype(str)
-                         + ":" + loose["hazard_type"].fillna(""))
-    loose = loose[["event_id", "city_id", "date", "hazard_type", "year"]].rename(columns={"date": "start_date"})
-    return pd.concat([own, loose.drop_duplicates("event_id")], ignore_index=True)
+    loose = loose[["event_id", "event_key", "city_id", "date", "hazard_type", "year"]].rename(columns={"date": "start_date"})
+    return pd.concat([own, loose.drop_duplicates("event_key")], ignore_index=True)
 
 
 def city_scope(records: pd.DataFrame) -> pd.DataFrame:
@@ -88,10 +94,10 @@ def withheld(records: pd.DataFrame) -> pd.DataFrame:
 
 def directly_affected(city_records: pd.DataFrame) -> pd.DataFrame:
     """Per event: `affected` when reported, otherwise injured plus evacuated (Sendai B-1's 'directly affected')."""
-    wide = city_records.pivot_table(index=["event_id", "city_id", "year"], columns="field",
+    wide = city_records.pivot_table(index=["event_key", "city_id", "year"], columns="field",
                                     values="value", aggfunc="sum")
     if wide.empty:
-        return pd.DataFrame(columns=["event_id", "city_id", "year", "value"])
+        return pd.DataFrame(columns=["event_key", "city_id", "year", "value"])
     parts = [c for c in ("injured", "evacuated") if c in wide]
     fallback = wide[parts].sum(axis=1, min_count=1) if parts else pd.Series(float("nan"), index=wide.index)
     total = wide["affected"].combine_first(fallback) if "affected" in wide else fallback
@@ -117,19 +123,21 @@ class IndicatorValue:
 
 def indicator(indicator_id: str, city_id: str, start: int, end: int, records: pd.DataFrame,
               own_events: pd.DataFrame, population: float, gdp_usd: float | None = None) -> IndicatorValue:
-    """Yearly average of a Sendai indicator over [start, end] from city-scope records only.
+    """Yearly average of a Sendai indicator over [start, end] from city-scope records of the city's
+    own events only (an event elsewhere never counts, whatever its figures' scope).
 
     A-1 and B-1 per 100,000 people; C-1 as a share of GDP when a city GDP is given, else USD;
     D-1 and D-5 as counts. None when no event in the period reports the figure."""
     years = end - start + 1
-    n_events = int(((own_events["city_id"] == city_id) & own_events["year"].between(start, end)).sum())
+    in_period = own_events[(own_events["city_id"] == city_id) & own_events["year"].between(start, end)]
+    n_events = len(in_period)
     mine = city_scope(records)
-    mine = mine[(mine["city_id"] == city_id) & mine["year"].between(start, end)]
+    mine = mine[(mine["city_id"] == city_id) & mine["event_key"].isin(in_period["event_key"])]
     if indicator_id == "b1":
         figures = directly_affected(mine)
     else:
         figures = mine[mine["field"].isin(INDICATOR_FIELDS[indicator_id])]
-    with_figure = int(figures["event_id"].nunique()) if len(figures) else 0
+    with_figure = int(figures["event_key"].nunique()) if len(figures) else 0
     if with_figure == 0:
         return IndicatorValue(indicator_id, city_id, start, end, None, None, 0, n_events,
                               indicator_id in PER_CAPITA)
@@ -168,11 +176,11 @@ def missing_fields(city_id: str, records: pd.DataFrame, own_events: pd.DataFrame
                    start: int, end: int) -> pd.DataFrame:
     """Per city event in [start, end], the Sendai fields with no city-scope figure."""
     mine = own_events[(own_events["city_id"] == city_id) & own_events["year"].between(start, end)]
-    have = city_scope(records).groupby("event_id")["field"].agg(set)
+    have = city_scope(records).groupby("event_key")["field"].agg(set)
     rows = []
     for ev in mine.sort_values("start_date").itertuples(index=False):
-        present = have.get(ev.event_id, set())
-        rows.append({"event_id": ev.event_id, "year": ev.year,
+        present = have.get(ev.event_key, set())
+        rows.append({"event_id": ev.event_key, "year": ev.year,
                      "missing": [f for f in LOSS_FIELDS if f not in present and f != "evacuated"]})
     return pd.DataFrame(rows, columns=["event_id", "year", "missing"])
 

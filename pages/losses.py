@@ -154,6 +154,13 @@ def city_section(city: str, name: str, data, lang: str) -> html.Section:
     return html.Section(body, className="panel losses-city", id=f"{ids.LOSSES_CITY}-{city}")
 
 
+def losses_view(data, chosen: list[str], names: dict, lang: str) -> list:
+    """The page's sections for the chosen cities, from a build."""
+    values = indicator_values(data, chosen)
+    return [indicators_section(values, names, lang), chart_section(values, names, lang),
+            *[city_section(c, names[c], data, lang) for c in chosen]]
+
+
 def layout(**kwargs):
     ctx = page_context(kwargs, PARAMS)
     lang = ctx.lang
@@ -163,11 +170,8 @@ def layout(**kwargs):
     chosen, unknown = parse_cities(ctx.query.get("cities"), list(names))
     if unknown:
         ctx.notices.append(t("scorecard.unknown_city", lang, value=", ".join(unknown[:5])))
-    values = indicator_values(data, chosen)
     return html.Div([
         *page_header("title.losses", "losses.intro", ctx),
         city_choice("/losses", ctx.query, chosen, names, lang, "losses.choose", "losses.all"),
-        indicators_section(values, names, lang),
-        chart_section(values, names, lang),
-        *[city_section(c, names[c], data, lang) for c in chosen],
+        *losses_view(data, chosen, names, lang),
     ], className="page page-losses")

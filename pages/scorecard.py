@@ -139,6 +139,19 @@ def catalogue_section(questions: pd.DataFrame, lang: str) -> html.Section:
     ]), className="panel", id=ids.SCORECARD_CATALOGUE)
 
 
+def scorecard_view(data, actions: pd.DataFrame, chosen: list[str], names: dict, lang: str) -> list:
+    """The page's sections for the chosen cities, from a build and the plans' current actions."""
+    rounds, scores, questions = data["scorecard_rounds"], data["scorecard_scores"], data["scorecard_questions"]
+    states = sc.assessment_state(chosen, rounds)
+    matrix = sc.essential_matrix(chosen, rounds, scores, questions)
+    return [
+        status_table(chosen, names, rounds, states, _sources(data), lang),
+        heatmap_section(matrix, names, lang),
+        *[city_section(c, names[c], states[c], data, matrix, actions, lang) for c in chosen],
+        catalogue_section(questions, lang),
+    ]
+
+
 def layout(**kwargs):
     ctx = page_context(kwargs, PARAMS)
     lang = ctx.lang
@@ -148,15 +161,8 @@ def layout(**kwargs):
     chosen, unknown = parse_cities(ctx.query.get("cities"), list(names))
     if unknown:
         ctx.notices.append(t("scorecard.unknown_city", lang, value=", ".join(unknown[:5])))
-    rounds, scores, questions = data["scorecard_rounds"], data["scorecard_scores"], data["scorecard_questions"]
-    states = sc.assessment_state(chosen, rounds)
-    matrix = sc.essential_matrix(chosen, rounds, scores, questions)
-    actions = data_access.actions_current()
     return html.Div([
         *page_header("title.scorecard", "scorecard.intro", ctx),
         city_choice("/scorecard", ctx.query, chosen, names, lang, "scorecard.choose", "scorecard.all"),
-        status_table(chosen, names, rounds, states, _sources(data), lang),
-        heatmap_section(matrix, names, lang),
-        *[city_section(c, names[c], states[c], data, matrix, actions, lang) for c in chosen],
-        catalogue_section(questions, lang),
+        *scorecard_view(data, data_access.actions_current(), chosen, names, lang),
     ], className="page page-scorecard")

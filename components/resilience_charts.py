@@ -71,7 +71,7 @@ def decade_bars(table: pd.DataFrame, city_names: dict[str, str], lang: str) -> g
     for (start, end), colour in zip(sorted({(r.start, r.end) for r in table.itertuples()}), DECADE_COLOURS):
         part = table[(table["start"] == start) & (table["end"] == end)].set_index("city_id").reindex(order)
         values = part["value"].astype(float)
-        fig.add_bar(y=labels, x=values, orientation="h", name=t("losses.decade", lang, start=start, end=end),
+        fig.add_bar(y=labels, x=values, orientation="h", name=f"{start}–{end}",
                     marker_color=colour, text=[format_number(v, lang, digits=2) if pd.notna(v) else t("losses.no_data", lang)
                                                for v in values],
                     textposition="outside", cliponaxis=False)

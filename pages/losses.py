@@ -61,7 +61,7 @@ def value_text(v: ls.IndicatorValue, lang: str) -> str:
 def indicators_section(values: list[ls.IndicatorValue], names: dict, lang: str) -> html.Section:
     """One small table per indicator: cities as rows, the two decades and the trend as columns."""
     by_key = {(v.city_id, v.indicator, v.start): v for v in values}
-    headers = [t("losses.col.city", lang), *[t("losses.decade", lang, start=s, end=e) for s, e in ls.DECADES],
+    headers = [t("losses.col.city", lang), *[f"{s}–{e}" for s, e in ls.DECADES],
                t("losses.col.trend", lang)]
     relative = any(v.relative_to_gdp for v in values)
     body: list = [html.H2(t("losses.indicators_heading", lang)),

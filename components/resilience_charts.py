@@ -17,47 +17,61 @@ def essential_names(lang: str) -> list[str]:
     return [t(f"scorecard.essential.{e}", lang) for e in ESSENTIALS]
 
 
+def wrap(text: str, width: int = 22) -> str:
+    """Break a label into lines of at most about `width` characters (Plotly's `<br>`)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join(lines + [line])
+
+
 def essentials_bar(scores: pd.Series, lang: str) -> go.Figure:
     """Horizontal bars: one city's mean score (0-3) per essential, essential 1 on top."""
-    names = essential_names(lang)
+    names = [wrap(n) for n in essential_names(lang)]
     values = [scores.get(e) for e in ESSENTIALS]
     text = [format_number(v, lang) if v is not None and pd.notna(v) else t("scorecard.state.not_assessed", lang)
             for v in values]
     fig = go.Figure(go.Bar(y=names, x=[v if v is not None and pd.notna(v) else 0 for v in values],
                            orientation="h", marker_color="#0072B2", text=text, textposition="outside",
-                           hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig.update_layout(**base_layout(lang, height=420))
-    fig.update_xaxes(range=[0, MAX_SCORE + 0.6], title=t("scorecard.score_axis", lang), dtick=1)
-    fig.update_yaxes(autorange="reversed", automargin=True)
+                           cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_layout(**base_layout(lang, height=520))
+    fig.update_xaxes(range=[0, MAX_SCORE + 0.4], title=t("scorecard.score_axis", lang), dtick=1)
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=12))
     return fig
 
 
 def essentials_heatmap(matrix: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
-    """Cities x essentials; cells without published scores grey and labelled 'not assessed'."""
+    """Essentials (rows, 1 on top) x cities (columns); cells without published scores grey with
+    a dash (the page's legend and the hover say "not assessed")."""
     names = essential_names(lang)
-    short = [str(e) for e in ESSENTIALS]
-    cities = [city_names.get(c, c) for c in matrix.index]
-    z = matrix.to_numpy(dtype=float)
+    rows = [str(e) for e in ESSENTIALS]
+    cities = [wrap(city_names.get(c, c), 12) for c in matrix.index]
+    z = matrix.to_numpy(dtype=float).T                      # essentials x cities
     missing = pd.isna(z)
     label = t("scorecard.state.not_assessed", lang)
     text = [["—" if missing[i][j] else format_number(z[i][j], lang) for j in range(z.shape[1])]
             for i in range(z.shape[0])]
-    hover = [[f"{cities[i]} · {names[j]}: {label if missing[i][j] else text[i][j]}" for j in range(z.shape[1])]
-             for i in range(z.shape[0])]
+    hover = [[f"{city_names.get(matrix.index[j], matrix.index[j])} · {names[i]}: "
+              f"{label if missing[i][j] else text[i][j]}" for j in range(z.shape[1])] for i in range(z.shape[0])]
+    grey = [[0, NOT_ASSESSED_GREY], [1, NOT_ASSESSED_GREY]]
     fig = go.Figure()
-    fig.add_heatmap(z=[[1 if m else None for m in row] for row in missing], x=short, y=cities,
-                    colorscale=[[0, NOT_ASSESSED_GREY], [1, NOT_ASSESSED_GREY]], showscale=False,
-                    hoverinfo="skip", xgap=2, ygap=2)
-    fig.add_heatmap(z=z, x=short, y=cities, zmin=0, zmax=MAX_SCORE, colorscale=SCORE_SCALE,
+    fig.add_heatmap(z=[[1 if m else None for m in row] for row in missing], x=cities, y=rows, colorscale=grey,
+                    showscale=False, hoverinfo="skip", xgap=2, ygap=2)
+    fig.add_heatmap(z=z, x=cities, y=rows, zmin=0, zmax=MAX_SCORE, colorscale=SCORE_SCALE, showscale=False,
                     text=text, texttemplate="%{text}", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-                    xgap=2, ygap=2, colorbar=dict(title=dict(text="0–3"), thickness=12, len=0.8))
-    fig.add_heatmap(z=[[0 if m else None for m in row] for row in missing], x=short, y=cities,
-                    colorscale=[[0, NOT_ASSESSED_GREY], [1, NOT_ASSESSED_GREY]], showscale=False,
-                    text=text, texttemplate="%{text}", textfont=dict(size=14, color="#1f2933"),
+                    xgap=2, ygap=2)
+    fig.add_heatmap(z=[[0 if m else None for m in row] for row in missing], x=cities, y=rows, colorscale=grey,
+                    showscale=False, text=text, texttemplate="%{text}", textfont=dict(size=14, color="#1f2933"),
                     customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2)
-    fig.update_layout(**base_layout(lang, height=max(260, 60 * len(cities) + 120)))
-    fig.update_xaxes(title=t("scorecard.col.essential", lang), side="top", type="category")
-    fig.update_yaxes(autorange="reversed", automargin=True, type="category")
+    layout = base_layout(lang, height=540)
+    layout["margin"] = dict(layout["margin"], t=56)               # room for the toolbar above the city names
+    fig.update_layout(**layout)
+    fig.update_xaxes(side="top", type="category", automargin=True)
+    fig.update_yaxes(title=t("scorecard.col.essential", lang), autorange="reversed", type="category")
     return fig
 
 

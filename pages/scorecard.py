@@ -115,8 +115,8 @@ def city_section(city: str, name: str, state: str, data, matrix: pd.DataFrame, a
     demo = [status_badge(this["data_status"], lang)] if this["data_status"] != "sourced" else []
     return html.Section([
         head,
-        html.P([*demo, " ", t("scorecard.bar_help", lang, date=format_day(this["date"], lang)), " ",
-                getattr(this, f"participants_{lang}", "")], className="note"),
+        html.P([*demo, " ", t("scorecard.bar_help", lang, date=format_day(this["date"], lang),
+                              participants=this[f"participants_{lang}"])], className="note"),
         dcc.Graph(figure=essentials_bar(matrix.loc[city], lang), config=graph_config(lang)),
         html.H3(t("scorecard.weakest_heading", lang)),
         weakest_table(sc.weakest_questions(scores, questions, round_id), lang),

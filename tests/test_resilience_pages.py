@@ -64,14 +64,16 @@ def test_scorecard_views_from_fixture_rounds(fixture_build, dash_app):
     view = page.scorecard_view(data, data["actions"], all_ids, names, "en")
     graphs = [g for section in view for g in _find(section, lambda c: isinstance(c, dcc.Graph))]
     heatmap = graphs[0].figure
-    z = heatmap.data[1].z
-    assessed_rows = {all_ids.index(c) for c in cities[:2]}
-    for i, row in enumerate(z):
-        if i in assessed_rows:
-            assert all(v == v for v in row)                        # a score in every essential
+    z = heatmap.data[1].z                                          # essentials x cities
+    assert len(z) == 10 and all(len(row) == len(all_ids) for row in z)
+    assessed = {all_ids.index(c) for c in cities[:2]}
+    for j in range(len(all_ids)):
+        column = [row[j] for row in z]
+        if j in assessed:
+            assert all(v == v for v in column)                     # a score in every essential
         else:
-            assert all(v != v for v in row)                        # NaN: grey, "—", never 0
-            assert set(heatmap.data[2].text[i]) == {"—"}
+            assert all(v != v for v in column)                     # NaN: grey, "—", never 0
+            assert {row[j] for row in heatmap.data[2].text} == {"—"}
     text = _text(view)
     assert "Not assessed" in text and "Weakest questions" in text and "Demonstration data" not in text
     first = _find(view[2], lambda c: getattr(c, "id", None) == f"scorecard-city-{cities[0]}")

@@ -143,4 +143,5 @@ def test_both_pages_in_the_browser_in_both_languages(dash_duo, dash_app, built_d
     dash_duo.wait_for_text_to_equal("#page-title", titles["en"][1], timeout=20)
     assert len(dash_duo.find_elements(".losses-city")) == 1
     dash_duo.wait_for_element(f"#loss-{href.split('#loss-')[1]}")
+    dash_duo.wait_for_element("tr.loss-target")                    # scrolled to and marked
     assert dash_duo.get_logs() == []

@@ -1061,6 +1061,8 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
             parts.append(f'<p class="note">{esc(t("export.more_events", lang, count=format_int(len(ev) - inputs.max_events, lang)))}</p>')
     else:
         parts.append(f"<p>{esc(t('profile.no_events', lang))}</p>")
+    losses_html, scorecard_html = resilience_brief_html(tables, cid, lang, cite) if has_resilience(tables) else ("", "")
+    parts.append(losses_html)
     # climate and actions
     if inputs.climate_lines:
         parts.append(f'<div class="keep"><h2>{esc(t("profile.climate", lang))}</h2><ul>')
@@ -1069,8 +1071,7 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
                      f'{" ".join(cite(s) for s in inputs.climate_sources)}</p></div>')
     if inputs.outlook is not None:
         parts.append(outlook_brief_html(tables, inputs, lang, cite))
-    if has_resilience(tables):
-        parts.append(resilience_brief_html(tables, cid, lang, cite))
+    parts.append(scorecard_html)
     if inputs.actions_line:
         parts.append(f'<div class="keep"><h2>{esc(t("profile.actions", lang))}</h2><p>{esc(inputs.actions_line)}</p>'
                      f'<p class="small">{" ".join(badge(s, lang) for s in inputs.actions_statuses)} '
@@ -1222,7 +1223,9 @@ def resilience_slide(tables: Tables, city_id: str, lang: str) -> Slide:
     text = resilience_text(tables, city_id, lang)
     slide = Slide(SlideRef("resilience", city_id), t("scorecard.slide_title", lang, city=name),
                   subtitle=t("scorecard.slide_subtitle", lang),
-                  points=text.scorecard + text.losses,
+                  points=[f'{t("scorecard.brief.heading", lang)} {" ".join(text.scorecard)}',
+                          f'{t("losses.brief.heading", lang)} {text.losses[0]}', *text.losses[1:]],
+                  details=[t("scorecard.brief.note", lang)],
                   summary=t("scorecard.slide_summary", lang, city=name),
                   sources=source_list(text.sources, tables["sources"]),
                   status_counts=text.statuses, status_line=status_line(text.statuses, lang),
@@ -1230,15 +1233,17 @@ def resilience_slide(tables: Tables, city_id: str, lang: str) -> Slide:
     return slide
 
 
-def resilience_brief_html(tables: Tables, city_id: str, lang: str, cite) -> str:
-    """The brief's section: the scorecard's state and the Sendai loss lines, with statuses and sources."""
+def resilience_brief_html(tables: Tables, city_id: str, lang: str, cite) -> tuple[str, str]:
+    """Two short paragraphs for the brief (it must stay within four pages): the Sendai losses, placed
+    under the past disasters, and the scorecard's state, placed before the action plan."""
     text = resilience_text(tables, city_id, lang)
-    statuses = [s for s in STATUSES if text.statuses.get(s)]
-    items = "".join(f"<li>{esc(line)}</li>" for line in text.scorecard + text.losses)
-    return (f'<div class="keep"><h2>{esc(t("scorecard.brief.heading", lang))}</h2><ul>{items}</ul>'
-            f'<p class="small">{" ".join(badge(s, lang) for s in statuses)} '
-            f'{" ".join(cite(s) for s in text.sources)}</p>'
-            f'<p class="note">{esc(t("scorecard.brief.note", lang))}</p></div>')
+    loss_sources = [s for s in text.sources if s not in set(tables["scorecard_rounds"]["source_id"])]
+    card_sources = [s for s in text.sources if s not in loss_sources]
+    losses = (f'<p class="small"><strong>{esc(t("losses.brief.heading", lang))}</strong> '
+              f'{esc(" ".join(text.losses))} {" ".join(cite(s) for s in loss_sources)}</p>')
+    card = (f'<p><strong>{esc(t("scorecard.brief.heading", lang))}</strong> {esc(" ".join(text.scorecard))} '
+            f'{" ".join(cite(s) for s in card_sources)}</p>')
+    return losses, card
 
 
 def source_groups(ids: pd.Series, sources: pd.DataFrame) -> list[tuple[str, int]]:

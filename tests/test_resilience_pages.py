@@ -99,8 +99,8 @@ def test_a_city_with_no_assessment_and_no_losses_renders_cleanly(fixture_build, 
     for lang in ("ru", "en"):
         slide = dx.resilience_slide(data, NEW_CITY, lang)
         assert len(slide.points) == 2 and slide.sources == []
-        brief = dx.resilience_brief_html(data, NEW_CITY, lang, lambda s: "")
-        assert "<li>" in brief
+        losses_html, card_html = dx.resilience_brief_html(data, NEW_CITY, lang, lambda s: "")
+        assert losses_html.startswith("<p") and card_html.startswith("<p")
 
 
 def test_deck_offers_the_slide_and_the_brief_cites_its_sources(built_data):

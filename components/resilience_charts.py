@@ -89,7 +89,7 @@ def decade_bars(table: pd.DataFrame, city_names: dict[str, str], lang: str) -> g
                     marker_color=colour, text=[format_number(v, lang, digits=2) if pd.notna(v) else t("losses.no_data", lang)
                                                for v in values],
                     textposition="outside", cliponaxis=False)
-    fig.update_layout(**base_layout(lang, height=max(260, 48 * len(order) + 140)), barmode="group")
-    fig.update_xaxes(rangemode="tozero")
+    fig.update_layout(**base_layout(lang, height=max(260, 48 * len(order) + 160)), barmode="group")
+    fig.update_xaxes(rangemode="tozero", title=t("losses.chart_axis", lang))
     fig.update_yaxes(autorange="reversed", automargin=True)
     return fig

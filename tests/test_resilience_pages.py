@@ -145,3 +145,19 @@ def test_both_pages_in_the_browser_in_both_languages(dash_duo, dash_app, built_d
     dash_duo.wait_for_element(f"#loss-{href.split('#loss-')[1]}")
     dash_duo.wait_for_element("tr.loss-target")                    # scrolled to and marked
     assert dash_duo.get_logs() == []
+
+
+def test_overview_lines_count_cities_with_plural_forms(fixture_build, built_data, dash_app):
+    from components.resilience_lines import losses_line, scorecard_line
+    from domain import scorecard as sc
+    total = len(built_data["cities"])
+    assert scorecard_line(built_data, "en") == (
+        f"Resilience scorecard: no city has published scores ({total} cities not assessed).")
+    data, _, _ = fixture_build
+    matrix = sc.essential_matrix(list(data["cities"]["city_id"]), data["scorecard_rounds"], data["scorecard_scores"],
+                                 data["scorecard_questions"])
+    weakest = sc.summary(matrix).weakest_essential
+    line = scorecard_line(data, "ru")
+    assert line.startswith(f"Оценка устойчивости: оценку провели 2 города из {total + 1}; самый слабый принцип: {weakest}.")
+    assert "2 of" in scorecard_line(data, "en") and "cities assessed" in scorecard_line(data, "en")
+    assert "region or country totals kept apart" in losses_line(built_data, "en")

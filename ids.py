@@ -115,3 +115,12 @@ API_OPENAPI_LINK = "api-openapi-link"
 API_EXAMPLE_CURL = "api-example-curl"
 API_EXAMPLE_PANDAS = "api-example-pandas"
 API_ROUTE_COUNT = "api-route-count"
+
+SCORECARD_STATUS = "scorecard-status"
+SCORECARD_HEATMAP = "scorecard-heatmap"
+SCORECARD_CITY = "scorecard-city"          # prefix: scorecard-city-<city_id>
+SCORECARD_CATALOGUE = "scorecard-catalogue"
+LOSSES_INDICATORS = "losses-indicators"
+LOSSES_CHART = "losses-chart"
+LOSSES_CITY = "losses-city"                # prefix: losses-city-<city_id>
+CITY_CHOICE = "city-choice"

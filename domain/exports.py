@@ -21,6 +21,7 @@ Deck tokens (the `slides` query parameter of `/present`: comma-separated, in ord
 | `outlook:<city_id>` | one city's risk outlook: today and every scenario and horizon, and its main driver |
 | `actions` | action-plan progress (only when the build holds action plans) |
 | `infrastructure:<city_id>` | one city's critical facilities against its hazard zones (issue 19) |
+| `resilience:<city_id>` | one city's MCR2030 scorecard state and its Sendai loss figures (optional) |
 """
 from __future__ import annotations
 
@@ -36,13 +37,16 @@ import pandas as pd
 from domain import compare
 from domain.infrastructure import city_summary, facility_hazards
 from domain.infrastructure_words import capacity_text, summary_sentences, zone_text
+from domain import losses as loss
+from domain import scorecard as score
 from domain.risk_index import DIMENSION_ORDER
 from i18n import format_day, format_int, format_number, format_share, t
 
 Tables = Mapping[str, pd.DataFrame]
 
-KINDS = ("overview", "compare", "stability", "city", "hazards", "trends", "outlook", "actions", "infrastructure")
-CITY_KINDS = ("city", "hazards", "infrastructure")
+KINDS = ("overview", "compare", "stability", "city", "hazards", "trends", "outlook", "actions", "infrastructure",
+         "resilience")
+CITY_KINDS = ("city", "hazards", "infrastructure", "resilience")
 STATUSES = ("sourced", "estimated", "illustrative")
 TREND_HORIZON = 2050
 TREND_LATE = 2080
@@ -87,6 +91,13 @@ def has_outlook(tables: Tables) -> bool:
     return all(n in names and len(tables[n]) > 0 for n in OUTLOOK_TABLES)
 
 
+def has_resilience(tables: Tables) -> bool:
+    """Whether the build has the scorecard and loss tables (older builds do not)."""
+    names = tables.tables if hasattr(tables, "tables") else tables
+    return all(n in names for n in ("scorecard_rounds", "scorecard_questions", "scorecard_scores",
+                                    "event_figure_scopes", "losses"))
+
+
 def city_ids_by_rank(tables: Tables) -> list[str]:
     """Member cities, highest risk first (cities without a score last, in table order)."""
     risk = tables["risk"].set_index("city_id")
@@ -124,12 +135,16 @@ def optional_slides(tables: Tables) -> list[SlideRef]:
     refs += [SlideRef("trends", v) for v in trend_variables(tables) if v != DEFAULT_TREND_VARIABLE]
     if has_outlook(tables):
         refs += [SlideRef("outlook", c) for c in city_ids_by_rank(tables)]
+    if has_resilience(tables):
+        refs += [SlideRef("resilience", c) for c in city_ids_by_rank(tables)]
     return refs
 
 
 def is_valid(ref: SlideRef, tables: Tables) -> bool:
     if ref.kind in ("overview", "compare", "stability"):
         return ref.arg is None
+    if ref.kind == "resilience" and not has_resilience(tables):
+        return False
     if ref.kind in CITY_KINDS:
         return ref.arg in set(tables["cities"]["city_id"])
     if ref.kind == "trends":
@@ -1079,6 +1094,8 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
             parts.append(f'<p class="note">{esc(t("export.more_events", lang, count=format_int(len(ev) - inputs.max_events, lang)))}</p>')
     else:
         parts.append(f"<p>{esc(t('profile.no_events', lang))}</p>")
+    losses_html, scorecard_html = resilience_brief_html(tables, cid, lang, cite) if has_resilience(tables) else ("", "")
+    parts.append(losses_html)
     # climate and actions
     if inputs.climate_lines:
         parts.append(f'<div class="keep"><h2>{esc(t("profile.climate", lang))}</h2><ul>')
@@ -1087,6 +1104,7 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
                      f'{" ".join(cite(s) for s in inputs.climate_sources)}</p></div>')
     if inputs.outlook is not None:
         parts.append(outlook_brief_html(tables, inputs, lang, cite))
+    parts.append(scorecard_html)
     if inputs.actions_line:
         parts.append(f'<div class="keep"><h2>{esc(t("profile.actions", lang))}</h2><p>{esc(inputs.actions_line)}</p>'
                      f'<p class="small">{" ".join(badge(s, lang) for s in inputs.actions_statuses)} '
@@ -1161,6 +1179,105 @@ def outlook_brief_html(tables: Tables, inputs: BriefInputs, lang: str, cite) -> 
                  f'{esc(t("export.outlook_method", lang, draws=format_int(result.meta.get("draws", 0), lang)))}</p>')
     parts.append("</section>")
     return "".join(parts)
+
+
+# --- MCR2030 scorecard and Sendai losses -------------------------------------------------------
+
+@dataclass(frozen=True)
+class ResilienceText:
+    """A city's scorecard and loss lines for a slide or the brief, with their statuses and sources."""
+
+    scorecard: list[str]
+    losses: list[str]
+    statuses: dict[str, int]
+    sources: list[str]
+    assessed: bool
+    has_losses: bool
+
+
+def resilience_text(tables: Tables, city_id: str, lang: str) -> ResilienceText:
+    """The scorecard's state (round, mean, weakest essential, gaps without a plan) and the city's
+    Sendai losses (city-scope figures, B-1 and A-1 by decade, wider-area figures kept apart)."""
+    rounds, scores, questions = tables["scorecard_rounds"], tables["scorecard_scores"], tables["scorecard_questions"]
+    state = score.assessment_state([city_id], rounds)[city_id]
+    matrix = score.essential_matrix([city_id], rounds, scores, questions)
+    card: list[str] = []
+    statuses: list[str] = []
+    sources: list[str] = []
+    mine = rounds[rounds["city_id"] == city_id].sort_values("date")
+    if state == score.ASSESSED:
+        last = mine[mine["status"] == "scores_published"].iloc[-1]
+        row = matrix.loc[city_id].dropna()
+        weakest = int(row.idxmin())
+        card.append(t("scorecard.brief.assessed", lang, date=format_day(last["date"], lang),
+                      mean=num(row.mean(), lang), essential=t(f"scorecard.essential.{weakest}", lang),
+                      score=num(row[weakest], lang)))
+        gaps = score.gaps_without_plan(city_id, matrix, tables["actions"]) if has_actions(tables) else []
+        if gaps:
+            card.append(t("scorecard.brief.gaps", lang, essentials="; ".join(
+                t(f"scorecard.essential.{g.essential}", lang) for g in gaps)))
+        statuses.append(last["data_status"])
+        sources.append(last["source_id"])
+    elif state == score.HELD:
+        last = mine.iloc[-1]
+        card.append(t("scorecard.brief.held", lang, date=format_day(last["date"], lang)))
+        statuses.append(last["data_status"])
+        sources.append(last["source_id"])
+    else:
+        card.append(t("scorecard.brief.not_assessed", lang))
+    records = loss.loss_records(tables["events"], tables["event_figure_scopes"], tables["losses"])
+    records = records[records["city_id"] == city_id]
+    own = loss.city_events(tables["events"], records)
+    population = float(tables["cities"].set_index("city_id").at[city_id, "population"])
+    city_figs, wider = loss.city_scope(records), loss.withheld(records)
+    lines: list[str] = []
+    if len(city_figs):
+        lines.append(t("losses.brief.figures", lang, count=format_int(len(city_figs), lang),
+                       fields=", ".join(t(f"losses.field.{f}", lang).lower() for f in dict.fromkeys(city_figs["field"]))))
+        for ind in ("a1", "b1"):
+            for start, end in loss.DECADES:
+                v = loss.indicator(ind, city_id, start, end, records, own, population)
+                if v.value is not None:
+                    lines.append(t("losses.brief.indicator", lang, indicator=t(f"losses.ind.{ind}", lang),
+                                   start=start, end=end, value=num(v.value, lang, 2),
+                                   with_figure=v.events_with_figure, events=v.events))
+        statuses += list(city_figs["status"])
+        sources += list(city_figs["source_id"])
+    else:
+        lines.append(t("losses.brief.none", lang))
+    if len(wider):
+        lines.append(t("losses.brief.withheld", lang, count=format_int(len(wider), lang)))
+    return ResilienceText(card, lines, count_statuses(statuses), list(dict.fromkeys(sources)),
+                          state == score.ASSESSED, bool(len(city_figs)))
+
+
+def resilience_slide(tables: Tables, city_id: str, lang: str) -> Slide:
+    """One city's scorecard and losses on a slide (the chart: its essentials, or its B-1 by decade)."""
+    name = tables["cities"].set_index("city_id").at[city_id, f"name_{lang}"]
+    text = resilience_text(tables, city_id, lang)
+    slide = Slide(SlideRef("resilience", city_id), t("scorecard.slide_title", lang, city=name),
+                  subtitle=t("scorecard.slide_subtitle", lang),
+                  points=[f'{t("scorecard.brief.heading", lang)} {" ".join(text.scorecard)}',
+                          f'{t("losses.brief.heading", lang)} {text.losses[0]}', *text.losses[1:]],
+                  details=[t("scorecard.brief.note", lang)],
+                  summary=t("scorecard.slide_summary", lang, city=name),
+                  sources=source_list(text.sources, tables["sources"]),
+                  status_counts=text.statuses, status_line=status_line(text.statuses, lang),
+                  path=_link("/scorecard", lang, {"cities": city_id}))
+    return slide
+
+
+def resilience_brief_html(tables: Tables, city_id: str, lang: str, cite) -> tuple[str, str]:
+    """Two short paragraphs for the brief (it must stay within four pages): the Sendai losses, placed
+    under the past disasters, and the scorecard's state, placed before the action plan."""
+    text = resilience_text(tables, city_id, lang)
+    loss_sources = [s for s in text.sources if s not in set(tables["scorecard_rounds"]["source_id"])]
+    card_sources = [s for s in text.sources if s not in loss_sources]
+    losses = (f'<p class="small"><strong>{esc(t("losses.brief.heading", lang))}</strong> '
+              f'{esc(" ".join(text.losses))} {" ".join(cite(s) for s in loss_sources)}</p>')
+    card = (f'<p><strong>{esc(t("scorecard.brief.heading", lang))}</strong> {esc(" ".join(text.scorecard))} '
+            f'{" ".join(cite(s) for s in card_sources)}</p>')
+    return losses, card
 
 
 def source_groups(ids: pd.Series, sources: pd.DataFrame) -> list[tuple[str, int]]:

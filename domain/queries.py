@@ -22,7 +22,8 @@ DERIVED_GEO_LAYERS = ("hazard_zones", "facilities")  # made by the build from ta
 SOURCE_TABLES = ("cities", "sources", "dimensions", "categories", "indicators", "indicator_values",
                  "hazard_levels", "hazard_types", "hazards", "events", "risk_classes", "inform_country",
                  "actions", "action_updates", "climate_series",
-                 "projection_rules", "ssp_population", "hazard_thresholds", "facilities")
+                 "projection_rules", "ssp_population", "hazard_thresholds", "facilities",
+                 "scorecard_questions", "scorecard_rounds", "scorecard_scores", "event_figure_scopes", "losses")
 DERIVED_TABLES = ("indicator_scores", "category_scores", "dimension_scores", "risk", "scope_counts", "hazard_zones",
                   "facility_exposure")
 

@@ -18,6 +18,7 @@ from domain.infrastructure_schema import INFRA_REFERENCES, INFRA_SCHEMAS, check_
 from domain.outlook_schema import OUTLOOK_REFERENCES, OUTLOOK_SCHEMAS, check_outlook
 from domain.provenance import (NOT_ASSESSED, SCOPES, SOURCE_KINDS, hazard_basis_problems,
                                sourced_without_source)
+from domain.resilience_schema import RESILIENCE_REFERENCES, RESILIENCE_SCHEMAS, check_resilience
 
 STATUSES = ["sourced", "estimated", "illustrative"]
 DIMENSIONS = ["hazard_exposure", "vulnerability", "lack_of_coping_capacity"]
@@ -267,6 +268,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     **CLIMATE_SCHEMAS,
     **OUTLOOK_SCHEMAS,
     **INFRA_SCHEMAS,
+    **RESILIENCE_SCHEMAS,
 }
 
 # (table, column) -> (referenced table, referenced column)
@@ -295,6 +297,7 @@ REFERENCES: list[tuple[str, str, str, str]] = [
     *CLIMATE_REFERENCES,
     *OUTLOOK_REFERENCES,
     *INFRA_REFERENCES,
+    *RESILIENCE_REFERENCES,
 ]
 
 
@@ -391,6 +394,7 @@ def check_consistency(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     problems += sourced_without_source(tables, Problem, csv_line)
     problems += hazard_basis_problems(tables, Problem, csv_line)
     problems += check_facility_actions(tables, Problem, csv_line)
+    problems += check_resilience(tables, Problem, csv_line)
     values, inds = tables.get("indicator_values"), indicators
     if values is not None and inds is not None and "transform" in inds:
         log_ids = set(inds.loc[inds["transform"] == "log", "indicator_id"])

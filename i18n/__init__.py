@@ -50,12 +50,15 @@ def plural_form(count: float, lang: str) -> str:
     return Locale.parse(LOCALES.get(lang, LOCALES[DEFAULT_LANG])).plural_form(abs(count))
 
 
-def tn(key: str, n: float, lang: str, **values: object) -> str:
-    """The plural form of UI string `key` for the number `n` (`key.one`, `key.few`, ... then `key.other`)."""
-    form = plural_form(n, lang)
-    known = catalog(lang if lang in LANGUAGES else DEFAULT_LANG)
-    chosen = f"{key}.{form}" if f"{key}.{form}" in known else f"{key}.other"
-    return t(chosen, lang, **values)
+def tn(key: str, count: float, lang: str, **values: object) -> str:
+    """The plural form of UI string `key` for `count` in `lang` (CLDR categories via Babel: `key.one`,
+    `key.few`, `key.many`, then `key.other`); `{n}` is the count in the locale unless given."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANG
+    key_form = f"{key}.{plural_form(count, lang)}"
+    if key_form not in catalog(lang):
+        key_form = f"{key}.other"
+    values.setdefault("n", format_number(count, lang, digits=0))
+    return t(key_form, lang, **values)
 
 
 def resolve_lang(value: object) -> tuple[str, bool]:

@@ -310,6 +310,10 @@ def disasters_section(city_id: str, data, sources: dict, lang: str) -> html.Sect
             body.append(html.P([html.Strong("Note: "), e["damage_note"]], className="note"))
         body.append(html.P([status_badge(e["status"], lang), " ", t("profile.source", lang), " ",
                             source_link(e["source_id"], sources, lang)], className="tl-source"))
+        body.append(html.P(dcc.Link([t("losses.event_link", lang),
+                                     html.Span(f": {e[f'title_{lang}']}", className="visually-hidden")],
+                                    href=f"/losses?cities={city_id}&lang={lang}#loss-{e['event_id']}"),
+                           className="tl-losses"))
         items.append(html.Li(body, className=f"tl-item tl-{context}", **{"data-event": e["event_id"]}))
     content = html.Ol(items, className="timeline") if items else html.P(t("profile.no_events", lang))
     return html.Section([

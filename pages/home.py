@@ -11,6 +11,7 @@ from components.charts import DIMENSIONS, figure_height, graph_config, ranking_f
 from components.city_map import city_map
 from components.explain import data_details, data_table, definitions, described, info
 from components.page import page_context, page_header, page_title
+from components.resilience_lines import overview_lines
 from components.shell import link_with
 from i18n import format_int, format_number, format_share, t
 from services import data_access
@@ -173,6 +174,7 @@ def layout(**kwargs):
                      lang, term="risk_index", id="overview-help"),
             ], className="panel"),
         ], className="grid-2"),
+        overview_lines(data, lang),
         html.Section([
             html.H2(t("overview.cards_title", lang)),
             html.Div([city_card(r, dims, lang, sources, helps) for _, r in rows.iterrows()],

@@ -24,7 +24,11 @@ import plotly.graph_objects as go
 
 from components import slide_charts as sc
 from components.infrastructure_views import infrastructure_figure
+from components.charts import message_figure
+from components.resilience_charts import decade_bars, essentials_bar
 from domain import compare
+from domain import losses as ls
+from domain import scorecard as score
 from domain import exports as dx
 from i18n import format_day, format_number, t
 from services import data_access
@@ -162,6 +166,8 @@ def build_slide(ref: dx.SlideRef, lang: str, query: Mapping[str, str] | None = N
         return (dx.outlook_slide(data, result, lang),
                 sc.outlook_figure(ol.ranking_table(result, dx.OUTLOOK_HORIZON), _names(data, lang)["city"],
                                   data["risk_classes"], dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON, lang))
+    if ref.kind == "resilience":
+        return dx.resilience_slide(data, ref.arg, lang), resilience_figure(data, ref.arg, lang)
     if ref.kind == "actions":
         from domain import actions as act
         frame = current_actions(data)
@@ -169,6 +175,24 @@ def build_slide(ref: dx.SlideRef, lang: str, query: Mapping[str, str] | None = N
         by_city = act.city_summary(frame, today)
         return dx.actions_slide(data, frame, totals, lang), sc.actions_figure(by_city, _names(data, lang)["city"], lang)
     raise ValueError(f"unknown slide kind {ref.kind!r}")
+
+
+def resilience_figure(data, city_id: str, lang: str) -> go.Figure:
+    """The scorecard page's essentials bars when the city is assessed, else the loss page's B-1 by
+    decade when it has a figure, else a chart that says neither exists."""
+    matrix = score.essential_matrix([city_id], data["scorecard_rounds"], data["scorecard_scores"],
+                                    data["scorecard_questions"])
+    if matrix.loc[city_id].notna().any():
+        return essentials_bar(matrix.loc[city_id], lang)
+    records = ls.loss_records(data["events"], data["event_figure_scopes"], data["losses"])
+    own = ls.city_events(data["events"], records)
+    population = float(data["cities"].set_index("city_id").at[city_id, "population"])
+    rows = [{"city_id": city_id, "start": s, "end": e,
+             "value": ls.indicator("b1", city_id, s, e, records, own, population).value} for s, e in ls.DECADES]
+    table = pd.DataFrame(rows)
+    if table["value"].notna().any():
+        return decade_bars(table, {city_id: t("losses.ind.b1", lang).split(" ")[0]}, lang)
+    return message_figure(lang, t("scorecard.slide_empty", lang))
 
 
 def outlook_driver(data, result, city_id: str, lang: str) -> str:

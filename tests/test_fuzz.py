@@ -136,6 +136,7 @@ def assert_rendered_safely(response, context: str) -> None:
 
 
 PAGES = ["/", "/compare", "/city/<city_id>", "/map", "/trends", "/outlook", "/actions", "/data", "/glossary", "/api-docs",
+         "/scorecard", "/losses",
          "/present", "/login", "/admin", "/404", "<unknown path>"]
 
 

@@ -50,7 +50,7 @@ def plural_form(count: float, lang: str) -> str:
     return Locale.parse(LOCALES.get(lang, LOCALES[DEFAULT_LANG])).plural_form(abs(count))
 
 
-def tn(key: str, count: float, lang: str, **values: object) -> str:
+def tn(key: str, count: float, lang: str, /, **values: object) -> str:
     """The plural form of UI string `key` for `count` in `lang` (CLDR categories via Babel: `key.one`,
     `key.few`, `key.many`, then `key.other`); `{n}` is the count in the locale unless given."""
     lang = lang if lang in LANGUAGES else DEFAULT_LANG

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from components.charts import DIMENSION_COLOURS, base_layout, decomposition_figure, ranking_figure
 from domain.risk_index import DIMENSION_ORDER
+from domain.exports import text_colour
 from i18n import format_number, format_share, t
 
 # IPCC AR6 scenario colours, as on the trends page.
@@ -106,7 +107,7 @@ def hazards_figure(hazards: pd.DataFrame, levels: pd.DataFrame, lang: str) -> go
         text=df["level_name"], textposition="inside", insidetextanchor="start", textfont=dict(size=13),
         hovertemplate="%{y}: %{text}<extra></extra>"))
     for tr in fig.data:
-        tr.textfont.color = ["#1f2933" if c in ("#fdd0a2", "#fd8d3c") else "#ffffff" for c in df["colour"]]
+        tr.textfont.color = [text_colour(c) for c in df["colour"]]
     layout = base_layout(lang)
     ticks = levels.sort_values("rank")
     layout.update(xaxis=dict(range=[0, top + 1.05], tickvals=(ticks["rank"] + 1).tolist(), showticklabels=False,

@@ -15,6 +15,7 @@ import ids
 from components.badges import source_link, status_badge
 from components.charts import DIMENSION_COLOURS, decomposition_figure, graph_config
 from components.explain import data_details, data_table, described, glossary_link
+from components.confidence import confidence_block
 from components.outlook_panel import outlook_panel
 from components.page import _lang_of_request, json_attr, page_context
 from components.shell import link_with
@@ -415,6 +416,7 @@ def layout(city_id: str | None = None, **kwargs):
                      present=int(row["indicators_present"]), total=int(row["indicators_total"]))],
                   className="risk-rank", title=t("overview.coverage", lang)),
     ], className="risk-line")
+    risk_line = html.Div([risk_line, confidence_block(row, lang)])
     notices = [html.Div([html.P(n) for n in ctx.notices], className="notice", role="status")] if ctx.notices else []
     return html.Div([
         *notices,

@@ -9,6 +9,7 @@ import ids
 from components.badges import source_link, status_badge
 from components.charts import DIMENSIONS, figure_height, graph_config, ranking_figure
 from components.city_map import city_map
+from components.confidence import confidence_block, rank_range_text
 from components.explain import data_details, data_table, definitions, described, info
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
@@ -59,6 +60,7 @@ def city_card(row: pd.Series, dims: dict[str, str], lang: str, sources: dict,
             html.Span(t("overview.rank", lang, rank=int(row["rank"]), total=int(row["total"])),
                       className="risk-rank"),
         ], className="risk-line"),
+        confidence_block(row, lang),
         html.Ul(dim_items, className="dim-list"),
         html.Dl([
             html.Dt(t("city.population", lang)),
@@ -111,9 +113,11 @@ def ranking_table(ranked: pd.DataFrame, dims: dict[str, str], lang: str) -> html
         rows.append([r["name"], rank, format_number(r["risk"], lang),
                      r["class_name"] if isinstance(r["class_name"], str) else "—",
                      *[format_number(r[d], lang) for d in DIMENSIONS],
-                     format_share(r["coverage"], lang)])
+                     format_share(r["coverage"], lang), rank_range_text(r, lang) or "—",
+                     t(f"confidence.level.{r['confidence']}", lang) if isinstance(r.get("confidence"), str) else "—"])
     header = [t("overview.city", lang), t("overview.rank_col", lang), t("index.risk", lang),
-              t("overview.class_col", lang), *[dims[d] for d in DIMENSIONS], t("overview.coverage", lang)]
+              t("overview.class_col", lang), *[dims[d] for d in DIMENSIONS], t("overview.coverage", lang),
+              t("confidence.rank_column", lang), t("confidence.column", lang)]
     return data_table(t("overview.ranking_title", lang), header, rows)
 
 

@@ -13,7 +13,9 @@ import pandas as pd
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, ctx, dcc, html
 
 import ids
-from components.city_map import OSM_ATTRIBUTION, OSM_URL, layer_geojson, marker_radius, score_colour, view_for
+from components.city_map import (OSM_ATTRIBUTION, OSM_URL, city_bounds, city_label, label_sides, layer_geojson,
+                                 marker_radius, score_colour, view_for)
+from components.confidence import confidence_block
 from components.explain import data_details, data_table, described, glossary_link
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
@@ -79,7 +81,8 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
         ind = data["indicators"].set_index("indicator_id").loc[by[4:]]
         unit = ind[f"unit_{lang}"]
     markers = []
-    for _, row in values.iterrows():
+    sides = label_sides([cities.at[c, "lat"] for c in values["city_id"]], [cities.at[c, "lon"] for c in values["city_id"]])
+    for side, (_, row) in zip(sides, values.iterrows()):
         city = cities.loc[row["city_id"]]
         name = city[f"name_{lang}"]
         markers.append(dl.CircleMarker(
@@ -87,7 +90,8 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
             center=[city["lat"], city["lon"]], radius=marker_radius(city["population"]),
             color="#1f2933", weight=1.5, fillColor=score_colour(row["score"], classes), fillOpacity=0.95,
             dashArray="4 3" if row["score"] != row["score"] else None,
-            children=[dl.Tooltip(marker_tooltip(row, name, lang, unit, class_word(row["score"], classes, lang)))]))
+            children=[city_label(name, row["score"], lang, side),
+                      dl.Popup(marker_tooltip(row, name, lang, unit, class_word(row["score"], classes, lang)))]))
     # Legend: what is shown, the colour classes, and the unit, years and statuses behind it.
     statuses = sorted({s for s in values["status"].dropna()})
     status_text = ", ".join(t(f"status.{s}", lang) for s in statuses) or "—"
@@ -185,7 +189,11 @@ def layout(**kwargs):
     lat, lon, zoom = parse_float(query.get("lat"), -85, 85), parse_float(query.get("lon"), -180, 180), parse_float(query.get("z"), 1, 18)
     if any(query.get(k) not in (None, "") and v is None for k, v in (("lat", lat), ("lon", lon), ("z", zoom))):
         ctx_.notices.append(t("map.bad_view", lang))
-    center = [lat, lon] if lat is not None and lon is not None else default_center
+    from_link = lat is not None and lon is not None
+    center = [lat, lon] if from_link else default_center
+    view = (dict(center=center, zoom=zoom if zoom is not None else default_zoom) if from_link
+            else dict(bounds=city_bounds(data["cities"]["lat"].tolist(), data["cities"]["lon"].tolist()),
+                      boundsOptions={"padding": [30, 30]}))
     markers, legend = markers_for(by, lang)
     options = colour_options(data, lang)
     options[0]["label"] = t("index.risk", lang)
@@ -209,7 +217,7 @@ def layout(**kwargs):
                 dl.LayerGroup([dl.TileLayer(url=OSM_URL, attribution=OSM_ATTRIBUTION)] if tiles else [], id=ids.MAP_TILES),
                 *[dl.LayerGroup([layer_geojson(x)] if x in layers else [], id=f"group-{x}") for x in LAYERS],
                 dl.Pane(markers, name="cities", style={"zIndex": 650}, id=ids.MAP_CITIES),
-            ], id=ids.MAP, center=center, zoom=zoom if zoom is not None else default_zoom, zoomSnap=0.25,
+            ], id=ids.MAP, **view, zoomSnap=0.25,
                 style={"height": "70vh", "minHeight": "380px", "width": "100%"}, scrollWheelZoom=True),
                 className="map-frame", role="region", **{"aria-label": t("map.label", lang)}),
             html.Aside([
@@ -273,6 +281,7 @@ def city_panel(clicks: list, by: str, sync: dict):
             html.Dd(t("overview.coverage_value", lang, share=f"{row['coverage']:.0%}",
                       present=int(row["indicators_present"]), total=int(row["indicators_total"]))),
         ], className="facts"),
+        confidence_block(row, lang, compact=True),
         dcc.Link(t("map.open_profile", lang), href=link_with(f"/city/{city_id}", {"lang": lang}),
                  className="profile-link", id="map-profile-link"),
     ], className="city-panel")

@@ -244,11 +244,12 @@ HAZARD_TYPES = [
      "routes in advance."),
 ]
 
-HAZARD_LEVELS = [  # level, rank, name_ru, name_en, colour (sequential Oranges, colour-blind safe)
-    ("high", 3, "Высокий", "High", "#7f2704"),
-    ("medium", 2, "Средний", "Medium", "#d94801"),
-    ("low", 1, "Низкий", "Low", "#fd8d3c"),
-    ("very_low", 0, "Очень низкий", "Very low", "#fdd0a2"),
+HAZARD_LEVELS = [  # level, rank, name_ru, name_en, colour (sequential Purples: apart from the risk
+    # classes' yellow-red, also with colour-blindness; tests/test_palette.py checks it)
+    ("high", 3, "Высокий", "High", "#3f007d"),
+    ("medium", 2, "Средний", "Medium", "#6a51a3"),
+    ("low", 1, "Низкий", "Low", "#9e9ac8"),
+    ("very_low", 0, "Очень низкий", "Very low", "#dadaeb"),
 ]
 LEVEL_RANK = {lv[0]: lv[1] for lv in HAZARD_LEVELS}
 

@@ -11,7 +11,7 @@ import dash_leaflet as dl
 import pandas as pd
 from dash import html
 
-from components.confidence import confidence_summary
+from domain.confidence_words import confidence_summary
 from i18n import format_int, format_number, t
 
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -42,13 +42,16 @@ def layer_geojson(layer: str) -> dl.GeoJSON:
 
 
 def label_sides(lats: list[float], lons: list[float], near_deg: float = 2.5) -> list[str]:
-    """Which side of its circle each city's name goes: left when a neighbour lies just east of it,
-    so that two close cities' names point away from each other."""
+    """Which side of its circle each city's name goes: away from a close neighbour (left when the
+    neighbour lies just east, right when just west), else Leaflet's `auto` (away from the map's edge)."""
+    def near(i: int, j: int) -> bool:
+        return j != i and abs(lons[j] - lons[i]) <= near_deg and abs(lats[j] - lats[i]) <= near_deg
+
     sides = []
-    for i, (lat, lon) in enumerate(zip(lats, lons)):
-        crowded = any(j != i and 0 < lons[j] - lon <= near_deg and abs(lats[j] - lat) <= near_deg
-                      for j in range(len(lats)))
-        sides.append("left" if crowded else "right")
+    for i in range(len(lats)):
+        east = any(near(i, j) and lons[j] > lons[i] for j in range(len(lats)))
+        west = any(near(i, j) and lons[j] < lons[i] for j in range(len(lats)))
+        sides.append("left" if east and not west else "right" if west and not east else "auto")
     return sides
 
 
@@ -113,9 +116,10 @@ def city_map(rows: pd.DataFrame, lang: str, map_id: str, tiles: bool = True,
         dl.Overlay(dl.Pane(city_markers(rows, lang), name="cities", style={"zIndex": 650}),
                    name=t("map.cities", lang), checked=True),
     ]
-    bounds = city_bounds(rows["lat"].tolist(), rows["lon"].tolist())
+    center, zoom = view_for(rows["lat"].tolist(), rows["lon"].tolist())
+    viewport = {"bounds": city_bounds(rows["lat"].tolist(), rows["lon"].tolist()), "options": {"padding": [40, 40]}}
     return html.Div(
         dl.Map([dl.LayersControl(base_layers + overlays, collapsed=True)],
-               bounds=bounds, boundsOptions={"padding": [40, 40]}, zoomSnap=0.25, style={"height": height, "width": "100%"}, id=map_id,
+               center=center, zoom=zoom, viewport=viewport, zoomSnap=0.25, style={"height": height, "width": "100%"}, id=map_id,
                attributionControl=True, scrollWheelZoom=False),
         className="map-frame", role="region", **{"aria-label": t("map.label", lang)})

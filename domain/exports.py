@@ -33,6 +33,7 @@ from typing import Mapping
 import pandas as pd
 
 from domain import compare
+from domain.confidence_words import level_word, rank_range_text, scope_text
 from domain.risk_index import DIMENSION_ORDER
 from i18n import format_day, format_int, format_number, format_share, t
 
@@ -354,14 +355,17 @@ def overview_slide(tables: Tables, ranked: pd.DataFrame, lang: str) -> Slide:
                                           for _, r in classes.iterrows())))
     numbers.append((format_share(float(ranked["coverage"].mean()), lang), t("present.mean_coverage", lang)))
     counts, source_ids = _index_statuses(tables)
-    points.append(t("overview.ranking_note", lang))
+    sure = [" — ".join((r["name"], f"{level_word(r['confidence'], lang)} ({rank_range_text(r, lang)})"))
+            for _, r in scored.iterrows() if isinstance(r.get("confidence"), str)]
+    points.append(t("present.confidence.point", lang, items="; ".join(sure)) if sure else t("overview.ranking_note", lang))
     members = tables["cities"]["member_since"].dropna().astype(str)
     founded = format_day(members.min(), lang) if len(members) else "—"
     return Slide(
         ref=SlideRef("overview"), title=t("present.overview.title", lang),
         subtitle=t("present.overview.subtitle", lang, cities=format_int(len(ranked), lang), date=founded),
         numbers=numbers, points=points,
-        summary=t("present.overview.summary", lang, cities=format_int(len(scored), lang)),
+        summary=(t("present.overview.confidence_summary", lang) if "confidence" in ranked
+                 else t("present.overview.summary", lang, cities=format_int(len(scored), lang))),
         sources=source_list(source_ids + list(ranked["population_source_id"]), tables["sources"]),
         status_counts=counts, status_line=status_line(counts, lang), path=_link("/", lang))
 
@@ -518,7 +522,11 @@ def city_slide(tables: Tables, city_id: str, ranked: pd.DataFrame, decomp: pd.Da
         numbers.append((f"{int(row['rank'])} / {total}", t("present.city.rank", lang)))
     numbers.append((format_int(city["population"], lang),
                     t("present.city.population", lang, year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—")))
-    numbers.append((format_share(float(row["coverage"]), lang), t("overview.coverage", lang)))
+    if isinstance(row.get("confidence"), str):
+        detail = "; ".join(p for p in (rank_range_text(row, lang), scope_text(row, lang)) if p)
+        numbers.append((t(f"confidence.level.{row['confidence']}", lang), t("present.confidence.number", lang, detail=detail)))
+    else:
+        numbers.append((format_share(float(row["coverage"]), lang), t("overview.coverage", lang)))
     head, items = drivers_text(city[f"name_{lang}"], decomp, drivers, tables, lang, limit=2)
     points = [head + (" " + t("present.city.drivers", lang, items="; ".join(items)) if items else "")]
     hz = hazard_rows(tables, city_id, lang)

@@ -9,7 +9,8 @@ import ids
 from components.badges import source_link, status_badge
 from components.charts import DIMENSIONS, figure_height, graph_config, ranking_figure
 from components.city_map import city_map
-from components.confidence import confidence_block, rank_range_text
+from components.confidence import confidence_block
+from domain.confidence_words import rank_range_text
 from components.explain import data_details, data_table, definitions, described, info
 from components.page import page_context, page_header, page_title
 from components.shell import link_with

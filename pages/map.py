@@ -90,8 +90,7 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
             center=[city["lat"], city["lon"]], radius=marker_radius(city["population"]),
             color="#1f2933", weight=1.5, fillColor=score_colour(row["score"], classes), fillOpacity=0.95,
             dashArray="4 3" if row["score"] != row["score"] else None,
-            children=[city_label(name, row["score"], lang, side),
-                      dl.Popup(marker_tooltip(row, name, lang, unit, class_word(row["score"], classes, lang)))]))
+            children=[city_label(name, row["score"], lang, side)]))
     # Legend: what is shown, the colour classes, and the unit, years and statuses behind it.
     statuses = sorted({s for s in values["status"].dropna()})
     status_text = ", ".join(t(f"status.{s}", lang) for s in statuses) or "—"
@@ -191,9 +190,11 @@ def layout(**kwargs):
         ctx_.notices.append(t("map.bad_view", lang))
     from_link = lat is not None and lon is not None
     center = [lat, lon] if from_link else default_center
-    view = (dict(center=center, zoom=zoom if zoom is not None else default_zoom) if from_link
-            else dict(bounds=city_bounds(data["cities"]["lat"].tolist(), data["cities"]["lon"].tolist()),
-                      boundsOptions={"padding": [30, 30]}))
+    # Without a view in the link, Leaflet fits the map to the member cities (a viewport with bounds).
+    view = dict(center=center, zoom=zoom if zoom is not None else default_zoom)
+    if not from_link:
+        view["viewport"] = {"bounds": city_bounds(data["cities"]["lat"].tolist(), data["cities"]["lon"].tolist()),
+                            "options": {"padding": [30, 30]}}
     markers, legend = markers_for(by, lang)
     options = colour_options(data, lang)
     options[0]["label"] = t("index.risk", lang)

@@ -66,3 +66,11 @@ def test_every_scored_city_of_the_build_gets_a_range_and_a_level(built_data):
     assert (scored["scope_total"] == scored["indicators_present"]).all()
     assert (scored[[c for c in scored.columns if c.startswith("scope_") and c != "scope_total"]].sum(axis=1)
             == scored["scope_total"]).all()
+
+
+def test_map_labels_of_close_cities_point_away_from_each_other():
+    from components.city_map import city_bounds, label_sides
+    # Two cities a degree apart and one far away.
+    assert label_sides([41.0, 40.5, 55.0], [71.7, 72.8, 69.1]) == ["left", "right", "auto"]
+    assert city_bounds([40.0, 55.0], [58.0, 73.0], margin_deg=1) == [[39.0, 57.0], [56.0, 74.0]]
+    assert city_bounds([], []) is None

@@ -15,7 +15,8 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from babel.dates import format_date as _babel_date
-from babel.numbers import format_decimal, format_percent
+from babel import Locale
+from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
 LANGUAGES = ("ru", "en")
 DEFAULT_LANG = "ru"
@@ -85,6 +86,18 @@ def format_share(value: float | None, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return format_percent(value, locale=LOCALES.get(lang, LOCALES[DEFAULT_LANG]))
+
+
+def format_money(value: float | int | None, lang: str, currency: str = "USD") -> str:
+    """Money in whole units by the locale's currency pattern ('148 000 $', 'US$148,000'), through Babel;
+    from a million up in the locale's short form ('1,5 млн $', 'US$1.5m')."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    locale = LOCALES.get(lang, LOCALES[DEFAULT_LANG])
+    if abs(value) >= 1_000_000:
+        return format_compact_currency(value, currency, locale=locale, fraction_digits=1)
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+    return format_currency(value, currency, format=pattern, locale=locale, currency_digits=False)
 
 
 def format_day(value: date | str | None, lang: str, form: str = "long") -> str:

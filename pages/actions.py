@@ -134,12 +134,27 @@ def render_content(filters: dict, lang: str) -> list:
     funders = act.funder_summary(frame)
     fnames = funder_names(frame, lang)
     ordered = frame.sort_values(["city_id", "planned_start", "action_id"]).reset_index(drop=True)
-    labels = [f"{names.get(c, c)} · {short(title)}" for c, title in zip(ordered["city_id"], ordered[f"title_{lang}"])]
+    labels = [f"{names.get(c, c)} · {short(title, 34)}" for c, title in zip(ordered["city_id"], ordered[f"title_{lang}"])]
     worst = by_city.sort_values("weighted_progress").iloc[0]
     p_labels = {p: f"{p}. {t(f'actions.sendai.p{p}.short', lang)}" for p in act.SENDAI_PRIORITIES}
     t_labels = {x: f"{x.upper()}. {t(f'actions.sendai.t.{x}.short', lang)}" for x in act.SENDAI_TARGETS}
     return [
         stats(summary, lang),
+        # Funding first: a donor looks for the gaps per city before the plan's details.
+        html.Div([
+            html.Section([html.H2(t("actions.funding_city", lang)),
+                          html.P(t("actions.funding_summary", lang, budget=av.money(summary["budget"], lang),
+                                   funded=av.money(summary["funded"], lang), gap=av.money(summary["gap"], lang)),
+                                 className="chart-summary"),
+                          graph(av.funding_city_figure(by_city, names, lang), "actions-funding-city", lang, modebar=False),
+                          av.funding_table(by_city, names, lang, "actions-funding-table"),
+                          figcaption(lang)], className="panel", id="actions-funding"),
+            html.Section([html.H2(t("actions.funding_funder", lang)),
+                          html.P(t("actions.funder_help", lang), className="note"),
+                          graph(av.funder_figure(funders, fnames, lang), "actions-funding-funder", lang)
+                          if len(funders) else html.P(t("actions.none_funded", lang)),
+                          figcaption(lang)], className="panel"),
+        ], className="grid-2 act-grid"),
         html.Section([
             html.H2(t("actions.by_city", lang)),
             html.P(t("actions.by_city_summary", lang, progress=av.percent(summary["weighted_progress"], lang),
@@ -171,19 +186,6 @@ def render_content(filters: dict, lang: str) -> list:
                      **{"aria-label": t("actions.timeline", lang)}),
             figcaption(lang),
         ], className="panel"),
-        html.Div([
-            html.Section([html.H2(t("actions.funding_city", lang)),
-                          html.P(t("actions.funding_summary", lang, budget=av.money(summary["budget"], lang),
-                                   funded=av.money(summary["funded"], lang), gap=av.money(summary["gap"], lang)),
-                                 className="chart-summary"),
-                          graph(av.funding_city_figure(by_city, names, lang), "actions-funding-city", lang),
-                          figcaption(lang)], className="panel"),
-            html.Section([html.H2(t("actions.funding_funder", lang)),
-                          html.P(t("actions.funder_help", lang), className="note"),
-                          graph(av.funder_figure(funders, fnames, lang), "actions-funding-funder", lang)
-                          if len(funders) else html.P(t("actions.none_funded", lang)),
-                          figcaption(lang)], className="panel"),
-        ], className="grid-2 act-grid"),
     ]
 
 

@@ -33,9 +33,9 @@ from typing import Mapping
 import pandas as pd
 
 from domain import compare
-from domain.confidence_words import level_word, rank_range_text, scope_text
+from domain.confidence_words import confidence_summary, level_word, rank_range_text, scope_text
 from domain.risk_index import DIMENSION_ORDER
-from i18n import format_day, format_int, format_number, format_share, t
+from i18n import count_phrase, format_day, format_int, format_number, format_share, t
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -453,7 +453,8 @@ def stability_slide(tables: Tables, choice: compare.Comparison, shares: pd.DataF
                             t("present.stability.item", lang, city=nm["city"].get(city, city), rank=rank)))
     modal = {city: int(row.idxmax()) for city, row in shares.iterrows()}
     stable = sum(1 for k, city in enumerate(shares.index) if modal[city] == k + 1 and shares.loc[city, k + 1] >= 0.9)
-    points.append(t("present.stability.stable", lang, stable=format_int(stable, lang), total=format_int(len(shares), lang)))
+    points.append(t("present.stability.stable", lang, stable=format_int(stable, lang),
+                    of_total=count_phrase(len(shares), "of %(n)s city", "of %(n)s cities", lang)))
     points.append(t("present.stability.method", lang, draws=format_int(draws, lang)))
     points.append(weights_text(choice, tables, lang))
     counts, ids = _index_statuses(tables, choice.cities)
@@ -990,10 +991,14 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
     rank = t("overview.rank", lang, rank=int(row["rank"]), total=total) if pd.notna(row["rank"]) else ""
     nm = _names(tables, lang)
     dims = inputs.decomp[inputs.decomp["level"] == "dimension"].set_index("id")
+    coverage = t("overview.coverage_value", lang, share=format_share(float(row["coverage"]), lang),
+                 present=int(row["indicators_present"]),
+                 of_total=count_phrase(int(row["indicators_total"]), "of %(n)s indicator", "of %(n)s indicators", lang))
+    sure = confidence_summary(row, lang)
     strip = [f'<div class="risk-box main"><div class="small">{esc(t("index.risk", lang))}</div>'
              f'<span class="risk-value">{esc(num(row["risk"], lang))}</span> {class_chip}'
-             f'<div class="small">{esc(rank)} · {esc(t("overview.coverage", lang))} '
-             f'{esc(t("overview.coverage_value", lang, share=format_share(float(row["coverage"]), lang), present=int(row["indicators_present"]), total=int(row["indicators_total"])))}</div></div>']
+             f'<div class="small">{esc(rank)} · {esc(t("overview.coverage", lang))} {esc(coverage)}</div>'
+             + (f'<div class="small confidence">{esc(sure)}</div>' if sure else "") + '</div>']
     for d in DIMENSION_ORDER:
         if d in dims.index:
             strip.append(f'<div class="risk-box"><div class="small">{esc(nm["dimension"].get(d, d))}</div>'

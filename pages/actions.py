@@ -24,7 +24,7 @@ from components.ops_notice import updates_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import actions as act
-from i18n import format_day, format_int, t
+from i18n import format_day, format_int, grid_locale_text, t
 from services import data_access
 
 dash.register_page(__name__, path="/actions", order=50, nav_key="nav.actions",
@@ -223,7 +223,10 @@ def table_frame(filters: dict, lang: str) -> pd.DataFrame:
 def column_defs(lang: str) -> list[dict]:
     def col(field: str, key: str, **extra) -> dict:
         return {"field": field, "headerName": t(f"actions.col.{key}", lang), **extra}
-    money_fmt = {"function": "params.value == null ? '' : d3.format(',.0f')(params.value)"}
+    # The browser's Intl gives the same currency form as Babel on the server ('148 000 $', 'US$148,000').
+    tag = "ru-RU" if lang == "ru" else "en-GB"
+    money_fmt = {"function": f"params.value == null ? '' : new Intl.NumberFormat('{tag}', "
+                             "{style: 'currency', currency: 'USD', maximumFractionDigits: 0}).format(params.value)"}
     return [
         col("city", "city", maxWidth=150),
         col("title", "title", minWidth=260, flex=2, pinned="left"),
@@ -350,7 +353,7 @@ def layout(**kwargs):
                        getRowId="params.data.action_id",
                        defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True,
                                       "autoHeight": True, "minWidth": 100},
-                       dashGridOptions={"localeText": {} if lang == "en" else {"noRowsToShow": t("grid.no_rows", lang)},
+                       dashGridOptions={"localeText": grid_locale_text(lang),
                                         "enableCellTextSelection": True, "ensureDomOrder": True},
                        style={"height": "520px", "width": "100%"}, className="ag-theme-alpine"),
             dcc.Download(id=DOWNLOAD),

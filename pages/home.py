@@ -14,7 +14,7 @@ from domain.confidence_words import rank_range_text
 from components.explain import data_details, data_table, definitions, described, info
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
-from i18n import format_int, format_number, format_share, t
+from i18n import count_phrase, format_int, format_number, format_share, t
 from services import data_access
 from services.config import settings
 
@@ -70,7 +70,8 @@ def city_card(row: pd.Series, dims: dict[str, str], lang: str, sources: dict,
             html.Dt(t("overview.events", lang)), html.Dd(format_int(row["events"], lang)),
             html.Dt(t("overview.coverage", lang)),
             html.Dd(t("overview.coverage_value", lang, share=format_share(row["coverage"], lang),
-                      present=int(row["indicators_present"]), total=int(row["indicators_total"]))),
+                      present=int(row["indicators_present"]), total=int(row["indicators_total"]),
+                      of_total=count_phrase(int(row["indicators_total"]), "of %(n)s indicator", "of %(n)s indicators", lang))),
         ], className="facts"),
         html.P(prov, className="card-provenance"),
         html.P([t("overview.population_source", lang), " ", source_link(row["population_source_id"], sources, lang)],
@@ -101,7 +102,7 @@ def map_summary(top: pd.DataFrame, lang: str) -> str:
     if len(top) < 2:
         return t("overview.map_summary_short", lang, count=format_int(len(top), lang))
     first, last = top.iloc[0], top.iloc[-1]
-    return t("overview.map_summary", lang, count=format_int(len(top), lang), first=first["name"],
+    return t("overview.map_summary", lang, count=count_phrase(len(top), "%(n)s city", "%(n)s cities", lang), first=first["name"],
              score=format_number(first["risk"], lang), first_class=first["class_name"], last=last["name"],
              low=format_number(last["risk"], lang), last_class=last["class_name"])
 

@@ -20,7 +20,7 @@ from components.explain import data_details, data_table, described, glossary_lin
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain.map_layers import city_values, colour_options, is_known_choice
-from i18n import format_int, format_number, t
+from i18n import count_phrase, format_int, format_number, t
 from services import data_access
 from services.config import settings
 
@@ -102,10 +102,10 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
         facts.insert(0, html.Li(t("map.legend_unit", lang, unit=unit, years=year_text)))
         national = int((values["value_scope"] == "country").sum())
         if national:
-            facts.append(html.Li(t("map.legend_national", lang, count=national)))
+            facts.append(html.Li(t("map.legend_national", lang, cities=count_phrase(national, "%(n)s city", "%(n)s cities", lang))))
     missing = int(values["score"].isna().sum())
     if missing:
-        facts.append(html.Li(t("map.legend_missing", lang, count=missing)))
+        facts.append(html.Li(t("map.legend_missing", lang, cities=count_phrase(missing, "for %(n)s city", "for %(n)s cities", lang))))
     facts.append(html.Li(t("map.legend_size", lang)))
     legend = html.Div([
         html.H2(choice_label(data, by, lang), className="legend-title"),
@@ -140,7 +140,7 @@ def map_data(by: str, lang: str) -> list:
     shown = values.dropna(subset=["score"])
     if len(shown) >= 2:
         first, last = shown.iloc[0], shown.iloc[-1]
-        sentence = t("map.summary", lang, measure=label, count=format_int(len(values), lang), first=first["name"],
+        sentence = t("map.summary", lang, measure=label, count=count_phrase(len(values), "%(n)s city", "%(n)s cities", lang), first=first["name"],
                      score=format_number(first["score"], lang), first_class=class_word(first["score"], classes, lang),
                      last=last["name"], low=format_number(last["score"], lang),
                      last_class=class_word(last["score"], classes, lang))
@@ -148,7 +148,7 @@ def map_data(by: str, lang: str) -> list:
         sentence = t("map.summary_short", lang, measure=label, count=format_int(len(values), lang))
     missing = int(values["score"].isna().sum())
     if missing:
-        sentence += " " + t("map.legend_missing", lang, count=missing) + "."
+        sentence += " " + t("map.legend_missing", lang, cities=count_phrase(missing, "for %(n)s city", "for %(n)s cities", lang)) + "."
     header = [t("overview.city", lang), t("map.score_col", lang), t("overview.class_col", lang)]
     if unit:
         header += [t("compare.value", lang), t("compare.year", lang)]
@@ -280,7 +280,8 @@ def city_panel(clicks: list, by: str, sync: dict):
             html.Dt(t("overview.top_hazards", lang)), html.Dd(row["top_hazards"] or "—"),
             html.Dt(t("overview.coverage", lang)),
             html.Dd(t("overview.coverage_value", lang, share=f"{row['coverage']:.0%}",
-                      present=int(row["indicators_present"]), total=int(row["indicators_total"]))),
+                      present=int(row["indicators_present"]), total=int(row["indicators_total"]),
+                      of_total=count_phrase(int(row["indicators_total"]), "of %(n)s indicator", "of %(n)s indicators", lang))),
         ], className="facts"),
         confidence_block(row, lang, compact=True),
         dcc.Link(t("map.open_profile", lang), href=link_with(f"/city/{city_id}", {"lang": lang}),

@@ -297,6 +297,48 @@ def count_statuses(statuses, national: int = 0) -> dict[str, int]:
     return counts
 
 
+TRUST_SECTIONS = (  # (section key, table, status column): every kind of figure a city brief holds
+    ("index", "indicator_scores", "status"),
+    ("hazards", "hazards", "status"),
+    ("events", "events", "status"),
+    ("climate", "climate_series", "status"),
+    ("actions", "actions", "data_status"),
+)
+
+
+def section_status_counts(tables: Tables, city_id: str) -> list[tuple[str, dict[str, int]]]:
+    """Per section of a city's brief, how many of its figures are sourced, estimated, illustrative
+    (index values also count national stand-ins); sections the build lacks or the city has none of are left out."""
+    out = []
+    present = tables.tables if hasattr(tables, "tables") else tables
+    for key, table, column in TRUST_SECTIONS:
+        if table not in present or column not in tables[table] or "city_id" not in tables[table]:
+            continue
+        frame = tables[table][tables[table]["city_id"] == city_id]
+        if key == "index" and "value" in frame:
+            frame = frame.dropna(subset=["value"])
+        if frame.empty:
+            continue
+        national = int((frame["value_scope"] == "country").sum()) if "value_scope" in frame else 0
+        out.append((key, count_statuses(frame[column], national)))
+    return out
+
+
+def trust_table(tables: Tables, city_id: str, lang: str) -> str:
+    """The brief's trust section as a table: each section's figures by status (no grand total:
+    climate values and plan actions are not the same kind of thing)."""
+    rows = section_status_counts(tables, city_id)
+    head = "".join(f"<th>{html.escape(t(f'status.{s}', lang))}</th>" for s in STATUSES)
+    body = []
+    for key, counts in rows:
+        cells = "".join(f"<td>{format_int(counts.get(s, 0), lang)}</td>" for s in STATUSES)
+        label = t(f"export.trust.{key}", lang)
+        if counts.get("national"):
+            label += " " + t("export.trust.national", lang, count=format_int(counts["national"], lang))
+        body.append(f"<tr><th>{html.escape(label)}</th>{cells}</tr>")
+    return (f'<table class="trust"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+
+
 def status_line(counts: Mapping[str, int], lang: str) -> str:
     if not counts.get("national"):
         return t("export.status_line_plain", lang, sourced=format_int(counts.get("sourced", 0), lang),
@@ -882,10 +924,17 @@ thead th { background: #f0f4f8; font-size: 8.5pt; }
 .badge-national { color: #3e4c59; }
 .chart { width: 100%; margin: 1mm 0; }
 .warning { border-left: 3pt solid #6b2c91; padding: 1mm 3mm; background: #f7f0fa; margin: 2mm 0; }
-ol.sources { font-size: 7.2pt; padding-left: 6mm; margin: 0; columns: 2; column-gap: 6mm; }
-.index-sources { font-size: 7.2pt; color: #3e4c59; }
+ol.sources { font-size: 6.8pt; padding-left: 6mm; margin: 0; columns: 2; column-gap: 6mm; }
+.index-sources { font-size: 6.8pt; color: #3e4c59; }
 ol.sources li { margin-bottom: .6mm; overflow-wrap: anywhere; }
 .keep { break-inside: avoid; }
+p.confidence { margin: 2pt 0; font-size: 9pt; }
+.trust-row { display: flex; gap: 5mm; align-items: flex-start; }
+.trust-row table.trust { width: 58%; flex: 0 0 58%; }
+.trust-row p { margin: 1pt 0; flex: 1 1 0; min-width: 0; font-size: 7pt; }
+table.trust { border-collapse: collapse; margin: 1pt 0 2pt; font-size: 8pt; break-inside: avoid; }
+table.trust th, table.trust td { border: 0.5pt solid #d9e2ec; padding: .5pt 4pt; text-align: right; }
+table.trust th:first-child { text-align: left; }
 .ol-row { display: flex; gap: 4mm; align-items: flex-start; }
 .ol-table { flex: 1.05; } .ol-chart { flex: 1; }
 table.outlook th, table.outlook td { text-align: center; padding: .6mm 1mm; }
@@ -997,14 +1046,15 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
     sure = confidence_summary(row, lang)
     strip = [f'<div class="risk-box main"><div class="small">{esc(t("index.risk", lang))}</div>'
              f'<span class="risk-value">{esc(num(row["risk"], lang))}</span> {class_chip}'
-             f'<div class="small">{esc(rank)} · {esc(t("overview.coverage", lang))} {esc(coverage)}</div>'
-             + (f'<div class="small confidence">{esc(sure)}</div>' if sure else "") + '</div>']
+             f'<div class="small">{esc(rank)} · {esc(t("overview.coverage", lang))} {esc(coverage)}</div></div>']
     for d in DIMENSION_ORDER:
         if d in dims.index:
             strip.append(f'<div class="risk-box"><div class="small">{esc(nm["dimension"].get(d, d))}</div>'
                          f'<div class="dim-value">{esc(num(dims.at[d, "score"], lang))}</div>'
                          f'<div class="small">{esc(t("profile.vs_median", lang, median=num(dims.at[d, "median"], lang)))}</div></div>')
-    parts.append(f'<div class="risk">{"".join(strip)}</div><p class="small">{esc(t("export.scale_note", lang))}</p>')
+    parts.append(f'<div class="risk">{"".join(strip)}</div>'
+                 + (f'<p class="confidence"><strong>{esc(sure)}</strong></p>' if sure else "")
+                 + f'<p class="small">{esc(t("export.scale_note", lang))}</p>')
     # key facts
     facts = [
         (t("profile.country", lang), esc(city[f"country_{lang}"]), ""),
@@ -1077,10 +1127,10 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
     mine = scores[scores["city_id"] == cid]
     mine = mine.dropna(subset=["value"]) if "value" in mine else mine
     counts = count_statuses(mine["status"], int((mine["value_scope"] == "country").sum()) if "value_scope" in mine else 0)
-    parts.append(f'<div class="keep"><h2>{esc(t("export.data_status", lang))}</h2>'
-                 f"<p>{esc(status_line(counts, lang))}</p>")
-    parts.append("<p class=\"small\">" + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES) + "</p>")
-    if counts.get("illustrative"):
+    parts.append(f'<div><h2>{esc(t("export.data_status", lang))}</h2><div class="trust-row">' + trust_table(tables, cid, lang))
+    parts.append("<p class=\"small\">" + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES)
+                 + "</p></div>")
+    if any(c.get("illustrative") for _, c in section_status_counts(tables, cid)):
         parts.append(f'<p class="warning">{esc(t("present.illustrative_warning", lang))}</p>')
     parts.append("</div>")
     parts.append(f'<h2>{esc(t("export.sources", lang))}</h2><ol class="sources">')

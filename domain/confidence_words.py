@@ -73,3 +73,12 @@ def method_text(lang: str) -> str:
 def confidence_summary(row, lang: str) -> str:
     """All three in one line, for tooltips, slides and the PDF."""
     return " · ".join(p for p in (level_text(row, lang), rank_range_text(row, lang), scope_text(row, lang)) if p)
+
+
+def people_label(years, lang: str) -> str:
+    """'residents (2022, 2023 and 2025 counts added)' when the summed populations are of different years."""
+    distinct = sorted({int(y) for y in years if y == y})
+    if len(distinct) <= 1:
+        return t("overview.people_year", lang, year=distinct[0]) if distinct else t("overview.people", lang)
+    listed = ", ".join(str(y) for y in distinct[:-1])
+    return t("overview.people_years", lang, years=listed, last=distinct[-1])

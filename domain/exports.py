@@ -33,7 +33,7 @@ from typing import Mapping
 import pandas as pd
 
 from domain import compare
-from domain.confidence_words import confidence_summary, level_word, rank_range_text, scope_text
+from domain.confidence_words import confidence_summary, level_word, people_label, rank_range_text, scope_text
 from domain.risk_index import DIMENSION_ORDER
 from i18n import count_phrase, format_day, format_int, format_number, format_share, t
 
@@ -381,7 +381,7 @@ def overview_slide(tables: Tables, ranked: pd.DataFrame, lang: str) -> Slide:
     """The coalition at a glance: members, residents, highest risk, classes, coverage."""
     scored = ranked.dropna(subset=["risk"])
     numbers = [(format_int(len(ranked), lang), t("overview.cities", lang)),
-               (format_int(ranked["population"].sum(), lang), t("overview.people", lang))]
+               (format_int(ranked["population"].sum(), lang), people_label(ranked["population_year"], lang))]
     points = []
     if len(scored):
         top, low = scored.iloc[0], scored.iloc[-1]

@@ -10,7 +10,7 @@ from components.badges import source_link, status_badge
 from components.charts import DIMENSIONS, figure_height, graph_config, ranking_figure
 from components.city_map import city_map
 from components.confidence import confidence_block
-from domain.confidence_words import rank_range_text
+from domain.confidence_words import people_label, rank_range_text
 from components.explain import data_details, data_table, definitions, described, info
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
@@ -32,7 +32,7 @@ def headline_figures(rows: pd.DataFrame, lang: str) -> html.Div:
     top = rows.dropna(subset=["risk"]).iloc[0] if rows["risk"].notna().any() else None
     items = [
         (t("overview.cities", lang), format_int(len(rows), lang)),
-        (t("overview.people", lang), format_int(rows["population"].sum(), lang)),
+        (people_label(rows["population_year"], lang), format_int(rows["population"].sum(), lang)),
     ]
     if top is not None:
         items.append((t("overview.highest", lang), f"{top['name']} · {format_number(top['risk'], lang)}"))

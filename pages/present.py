@@ -56,9 +56,24 @@ def deck_href(lang: str, tokens: list[str], auto: int, extra: dict[str, str]) ->
 
 # --- the deck ------------------------------------------------------------------------------------
 
+def value_size(value: str) -> str:
+    """A smaller size for long key numbers, and smaller still when one word is long (a city name),
+    so that a word never has to break."""
+    longest = max((len(w) for w in value.split()), default=0)
+    if longest > 10 or len(value) > 16:
+        return " long xlong"
+    return " long" if len(value) > 9 else ""
+
+
+def points_density(slide: dx.Slide) -> str:
+    """Smaller type for the points when the slide says a lot, so that nothing is cut off."""
+    chars = sum(len(p) for p in slide.points[:3]) + sum(len(label) for _, label in slide.numbers[:4]) // 2
+    return " very-dense" if chars > 560 else " dense" if chars > 400 else ""
+
+
 def slide_section(number: int, total: int, slide: dx.Slide, figure, lang: str, current: bool) -> html.Section:
     """One full-screen slide: title, chart, key numbers, points, data status and sources."""
-    numbers = [html.Div([html.Div(value, className="slide-number-value" + (" long" if len(value) > 9 else "")),
+    numbers = [html.Div([html.Div(value, className="slide-number-value" + value_size(value)),
                          html.Div(label, className="slide-number-label")], className="slide-number")
                for value, label in slide.numbers[:4]]
     statuses = [s for s in dx.STATUSES if slide.status_counts.get(s)]
@@ -82,7 +97,7 @@ def slide_section(number: int, total: int, slide: dx.Slide, figure, lang: str, c
         html.Div([
             html.Figure([graph, html.Figcaption(slide.summary, className="visually-hidden")], className="slide-chart"),
             html.Aside([html.Div(numbers, className="slide-numbers"),
-                        html.Ul([html.Li(p) for p in slide.points[:3]], className="slide-points")],
+                        html.Ul([html.Li(p) for p in slide.points[:3]], className="slide-points" + points_density(slide))],
                        className="slide-side"),
         ], className="slide-body"),
         html.Footer(foot, className="slide-foot"),

@@ -74,3 +74,9 @@ def test_map_labels_of_close_cities_point_away_from_each_other():
     assert label_sides([41.0, 40.5, 55.0], [71.7, 72.8, 69.1]) == ["left", "right", "auto"]
     assert city_bounds([40.0, 55.0], [58.0, 73.0], margin_deg=1) == [[39.0, 57.0], [56.0, 74.0]]
     assert city_bounds([], []) is None
+
+
+def test_residents_sum_names_the_years_it_mixes():
+    from domain.confidence_words import people_label
+    assert "2022, 2023" in people_label([2023, 2022, 2025], "en") and "2025" in people_label([2023, 2022, 2025], "en")
+    assert "2022" in people_label([2022, 2022], "ru") and "разные" not in people_label([2022, 2022], "ru")

@@ -15,6 +15,7 @@ comparison's parameters when the address carries them (`cities`, `level`, `item`
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import dash
@@ -83,8 +84,9 @@ def slide_section(number: int, total: int, slide: dx.Slide, figure, lang: str, c
     if slide.illustrative:
         foot.append(html.Span(t("present.illustrative_warning", lang), className="slide-warning"))
     if slide.sources:
-        foot.append(html.Span(f"{t('export.sources', lang)}: {format_int(len(slide.sources), lang)} — "
-                              f"{slide.sources[0].split('. http')[0]}" + ("…" if len(slide.sources) > 1 else ""),
+        first = slide.sources[0].split(". http")[0] + ("…" if len(slide.sources) > 1 else "")
+        foot.append(html.Span([f"{t('export.sources', lang)}: {format_int(len(slide.sources), lang)} — ",
+                               html.Span(first, **({} if re.search("[А-Яа-яЁё]", first) else {"lang": "en"}))],
                               className="slide-sources", title="\n".join(slide.sources[:40])))
     graph = dcc.Graph(figure=sc.for_projector(figure), className="slide-graph", responsive=True,
                       config={"displayModeBar": False, "locale": lang, "responsive": True, "showLink": False,

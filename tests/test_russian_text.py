@@ -62,3 +62,22 @@ def test_russian_pages_show_no_english(dash_duo, dash_app, built_data):
         if words:
             found[path.split("?")[0]] = sorted(words)
     assert not found, found
+
+
+def test_phone_header_is_one_row_and_the_menu_button_opens_the_navigation(dash_duo, dash_app):
+    """At 390x844 the page's title starts near the top (the navigation sits behind a menu button)."""
+    dash_duo.start_server(dash_app)
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    driver.get(dash_duo.server_url + "/?lang=ru")
+    dash_duo.wait_for_element("#page-title", timeout=20)
+    top = driver.execute_script("return document.getElementById('page-title').getBoundingClientRect().top")
+    assert top < 844 * 0.15, top            # was 293 px with the navigation open on every page
+    assert driver.execute_script("return getComputedStyle(document.getElementById('main-nav')).display") == "none"
+    button = dash_duo.find_element("#menu-button")
+    assert button.get_attribute("aria-expanded") == "false"
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert driver.execute_script("return getComputedStyle(document.getElementById('main-nav')).display") != "none"
+    assert dash_duo.get_logs() == []

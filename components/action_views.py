@@ -227,7 +227,7 @@ def funding_table(summary: pd.DataFrame, city_names: dict[str, str], lang: str, 
                      html.Td(percent(100 * r["funded"] / r["budget"], lang) if r["budget"] else "—")])
             for _, r in df.iterrows()]
     return html.Table([html.Caption(t("actions.funding_table", lang)), html.Thead(head), html.Tbody(rows)],
-                      className="simple-table act-funding-table", id=table_id)
+                      className="simple-table act-funding-table", id=table_id, tabIndex="0")  # scrolls on a phone
 
 
 def funder_figure(funders: pd.DataFrame, funder_names: dict[str, str], lang: str) -> go.Figure:

@@ -92,3 +92,15 @@ window.ccca_revealHash = function () {
 };
 window.addEventListener("load", window.ccca_revealHash);
 window.addEventListener("hashchange", window.ccca_revealHash);
+
+/* Phones: the menu button opens and closes the navigation. The header is re-rendered on every
+   page change, so the navigation starts closed on each new page. */
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("#menu-button");
+  if (!button) { return; }
+  var nav = document.getElementById("main-nav");
+  if (!nav) { return; }
+  var open = !nav.classList.contains("open");
+  nav.classList.toggle("open", open);
+  button.setAttribute("aria-expanded", open ? "true" : "false");
+});

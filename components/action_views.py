@@ -13,7 +13,7 @@ from dash import html
 
 from components.charts import base_layout
 from domain.actions import ESSENTIALS, STATUSES
-from i18n import format_day, format_int, format_number, t
+from i18n import format_day, format_int, format_money, format_number, t
 
 # Okabe-Ito colours (colour-blind safe); the overdue mark uses vermillion and a symbol too.
 STATUS_COLOURS = {
@@ -35,12 +35,8 @@ def status_chip(status: str, lang: str) -> html.Span:
 
 
 def money(value: float | None, lang: str) -> str:
-    """US dollars: millions with one decimal from 1 million up, whole dollars below."""
-    if value is None or value != value:
-        return "—"
-    if abs(value) >= 1_000_000:
-        return t("actions.usd_m", lang, value=format_number(value / 1_000_000, lang, 1))
-    return t("actions.usd", lang, value=format_int(value, lang))
+    """US dollars through Babel: millions with one decimal from 1 million up, whole dollars below."""
+    return format_money(value, lang)
 
 
 def percent(value: float | None, lang: str) -> str:
@@ -60,11 +56,12 @@ def progress_bar(value: float, lang: str, label: str | None = None) -> html.Div:
     ], className="act-progress")
 
 
-def _status_traces(fig: go.Figure, frame: pd.DataFrame, category: list[str], lang: str) -> None:
+def _status_traces(fig: go.Figure, frame: pd.DataFrame, category: list[str], lang: str,
+                   width: float | None = None) -> None:
     for status in STATUSES:
         if status not in frame or not frame[status].any():
             continue
-        fig.add_bar(y=category, x=frame[status], orientation="h", name=status_name(status, lang),
+        fig.add_bar(y=category, x=frame[status], orientation="h", name=status_name(status, lang), width=width,
                     marker_color=STATUS_COLOURS[status], text=frame[status].where(frame[status] > 0, None),
                     textposition="inside", insidetextanchor="middle",
                     hovertemplate="%{y}: %{x}<extra>" + status_name(status, lang) + "</extra>")
@@ -77,7 +74,7 @@ def city_status_figure(summary: pd.DataFrame, city_names: dict[str, str], lang: 
     fig = go.Figure()
     _status_traces(fig, df, names, lang)
     layout = base_layout(lang, height=max(260, 48 * len(df) + 130))
-    layout.update(_count_axes(lang))
+    layout.update(_count_axes(lang), margin=dict(l=10, r=10, t=60, b=10))
     fig.update_layout(**layout)
     return fig
 
@@ -87,8 +84,7 @@ def _count_axes(lang: str) -> dict:
     return dict(barmode="stack", bargap=0.3,
                 xaxis=dict(gridcolor="#e4e7eb", fixedrange=True, dtick=5, rangemode="tozero"),
                 yaxis=dict(fixedrange=True, automargin=True),
-                legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, traceorder="normal",
-                            title_text=t("actions.legend_status", lang)))
+                legend={**LEGEND_ABOVE, "title_text": t("actions.legend_status", lang)})
 
 
 def group_status_figure(summary: pd.DataFrame, level: str, labels: dict, lang: str) -> go.Figure:
@@ -96,9 +92,10 @@ def group_status_figure(summary: pd.DataFrame, level: str, labels: dict, lang: s
     df = summary.sort_values(level, ascending=False)
     names = [labels.get(k, str(k)) for k in df[level]]
     fig = go.Figure()
-    _status_traces(fig, df, names, lang)
-    layout = base_layout(lang, height=max(240, 44 * len(df) + 130))
-    layout.update(_count_axes(lang))
+    _status_traces(fig, df, names, lang, width=0.45)
+    labels_above_bars(fig, names, names)
+    layout = base_layout(lang, height=max(240, 58 * len(df) + 150))
+    layout.update(_count_axes(lang), margin=dict(l=10, r=10, t=60, b=10))
     fig.update_layout(**layout)
     return fig
 
@@ -172,7 +169,7 @@ def timeline_figure(frame: pd.DataFrame, labels: list[str], lang: str, today: da
                         hovertemplate="%{y}<br>" + t("actions.overdue_days_hover", lang) + "<extra></extra>")
     layout = base_layout(lang, height=max(300, 26 * len(df) + 170))
     layout.update(barmode="overlay", bargap=0.2,
-                  xaxis=dict(type="date", gridcolor="#e4e7eb", title=None, side="top"),
+                  xaxis=dict(type="date", gridcolor="#e4e7eb", title=None, side="top", nticks=5),
                   yaxis=dict(autorange="reversed", automargin=True, tickfont=dict(size=11)),
                   legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, title_text=t("actions.legend_illustrative", lang)),
                   margin=dict(l=10, r=20, t=30, b=90),
@@ -182,22 +179,55 @@ def timeline_figure(frame: pd.DataFrame, labels: list[str], lang: str, today: da
     return fig
 
 
+LEGEND_ABOVE = dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal", title_side="top")
+
+
+def labels_above_bars(fig: go.Figure, categories: list[str], texts: list[str]) -> None:
+    """Write each bar's label inside the plot, above its bar and left-aligned, instead of as a
+    tick label: long names then take the chart's whole width, which fits a phone."""
+    fig.update_yaxes(showticklabels=False)
+    for category, text in zip(categories, texts):
+        fig.add_annotation(x=0, xref="paper", y=category, yref="y", yshift=15, xanchor="left", yanchor="bottom",
+                           text=text, showarrow=False, align="left", font=dict(size=12, color="#1f2933"))
+
+
 def funding_city_figure(summary: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
-    """Per city: funded and unfunded (gap) parts of the budget, in millions of USD."""
-    df = summary.sort_values("budget", ascending=True)
+    """Per city: funded and unfunded (gap) parts of the budget, in millions of USD, the amounts
+    written inside the bars; the largest gap on top, the legend above (fits a phone)."""
+    df = summary.sort_values("gap", ascending=True)
     names = [city_names.get(c, c) for c in df["city_id"]]
     fig = go.Figure()
     fig.add_bar(y=names, x=df["funded"] / 1e6, orientation="h", name=t("actions.funded", lang),
-                marker_color="#009E73", hovertemplate="%{y}: %{x:.2f}<extra>" + t("actions.funded", lang) + "</extra>")
+                marker_color="#009E73", text=[money(v, lang) if v else "" for v in df["funded"]],
+                textposition="inside", insidetextanchor="middle", textfont=dict(color="#ffffff"),
+                customdata=[money(v, lang) for v in df["funded"]],
+                hovertemplate="%{y}: %{customdata}<extra>" + t("actions.funded", lang) + "</extra>")
     fig.add_bar(y=names, x=df["gap"] / 1e6, orientation="h", name=t("actions.gap", lang),
-                marker_color="#E69F00", marker_pattern_shape="/",
-                hovertemplate="%{y}: %{x:.2f}<extra>" + t("actions.gap", lang) + "</extra>")
-    layout = base_layout(lang, height=max(260, 48 * len(df) + 150))
-    layout.update(barmode="stack", bargap=0.3,
-                  xaxis=dict(title=t("actions.axis_musd", lang), gridcolor="#e4e7eb", fixedrange=True),
-                  yaxis=dict(fixedrange=True, automargin=True), legend_title_text=t("actions.legend_illustrative", lang))
+                marker_color="#E69F00", text=[money(v, lang) if v else "" for v in df["gap"]],
+                textposition="inside", insidetextanchor="middle", textfont=dict(color="#1f2933"),
+                customdata=[money(v, lang) for v in df["gap"]],
+                hovertemplate="%{y}: %{customdata}<extra>" + t("actions.gap", lang) + "</extra>")
+    layout = base_layout(lang, height=max(240, 48 * len(df) + 110))
+    layout.update(barmode="stack", bargap=0.3, uniformtext=dict(minsize=10, mode="hide"),
+                  xaxis=dict(title=t("actions.axis_musd", lang), gridcolor="#e4e7eb", fixedrange=True, nticks=5),
+                  yaxis=dict(fixedrange=True, automargin=True),
+                  legend={**LEGEND_ABOVE, "title_text": t("actions.legend_illustrative", lang)},
+                  margin=dict(l=10, r=10, t=40, b=10))
     fig.update_layout(**layout)
     return fig
+
+
+def funding_table(summary: pd.DataFrame, city_names: dict[str, str], lang: str, table_id: str) -> html.Table:
+    """Per city, largest gap first: budget, funded, gap and the share of the budget funded."""
+    df = summary.sort_values("gap", ascending=False)
+    head = html.Tr([html.Th(t(k, lang), scope="col") for k in
+                    ("actions.city", "actions.gap", "actions.stat.budget", "actions.funded", "actions.funded_share")])
+    rows = [html.Tr([html.Th(city_names.get(r["city_id"], r["city_id"]), scope="row"), html.Td(html.Strong(money(r["gap"], lang))),
+                     html.Td(money(r["budget"], lang)), html.Td(money(r["funded"], lang)),
+                     html.Td(percent(100 * r["funded"] / r["budget"], lang) if r["budget"] else "—")])
+            for _, r in df.iterrows()]
+    return html.Table([html.Caption(t("actions.funding_table", lang)), html.Thead(head), html.Tbody(rows)],
+                      className="simple-table act-funding-table", id=table_id, tabIndex="0")  # scrolls on a phone
 
 
 def funder_figure(funders: pd.DataFrame, funder_names: dict[str, str], lang: str) -> go.Figure:
@@ -205,13 +235,15 @@ def funder_figure(funders: pd.DataFrame, funder_names: dict[str, str], lang: str
     df = funders.sort_values("funded", ascending=True)
     names = [f"{funder_names.get(f, f)} ({int(n)})" for f, n in zip(df["funder"], df["actions"])]
     fig = go.Figure()
-    fig.add_bar(y=names, x=df["funded"] / 1e6, orientation="h", name=t("actions.funded", lang),
+    labels_above_bars(fig, names, [f"{n}: {money(v, lang)}" for n, v in zip(names, df["funded"])])
+    fig.add_bar(y=names, x=df["funded"] / 1e6, orientation="h", name=t("actions.funded", lang), width=0.45,
                 marker_color="#0072B2", customdata=[t("actions.n_actions", lang, n=int(n)) for n in df["actions"]],
                 hovertemplate="%{y}: %{x:.2f} · %{customdata}<extra></extra>")
-    layout = base_layout(lang, height=max(260, 40 * len(df) + 150))
-    layout.update(xaxis=dict(title=t("actions.axis_musd", lang), gridcolor="#e4e7eb", fixedrange=True),
+    layout = base_layout(lang, height=max(260, 56 * len(df) + 150))
+    layout.update(xaxis=dict(title=t("actions.axis_musd", lang), gridcolor="#e4e7eb", fixedrange=True, nticks=5),
                   yaxis=dict(fixedrange=True, automargin=True), showlegend=True,
-                  legend_title_text=t("actions.legend_illustrative", lang))
+                  legend={**LEGEND_ABOVE, "title_text": t("actions.legend_illustrative", lang)},
+                  margin=dict(l=10, r=10, t=40, b=10))
     fig.update_layout(**layout)
     return fig
 

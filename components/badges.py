@@ -1,6 +1,8 @@
 """Small labels that say how far to trust a value: status badge and source link."""
 from __future__ import annotations
 
+import re
+
 from dash import html
 
 from i18n import t
@@ -27,7 +29,9 @@ def source_link(source_id: str, sources: dict[str, dict], lang: str) -> html.Spa
     year = src.get("year")
     label = f"{title}, {int(year)}" if isinstance(year, (int, float)) and year == year else title
     url = src.get("url")
+    # A source keeps its own name: say when it is not Russian, for screen readers and checks.
+    own = {} if re.search("[А-Яа-яЁё]", label) else {"lang": "en"}
     if isinstance(url, str) and url.startswith("http"):
         return html.Span(html.A(label, href=url, target="_blank", rel="noopener noreferrer",
-                                title=str(src.get("title", ""))), className="source")
-    return html.Span(label, className="source", title=str(src.get("title", "")))
+                                title=str(src.get("title", ""))), className="source", **own)
+    return html.Span(label, className="source", title=str(src.get("title", "")), **own)

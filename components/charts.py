@@ -51,15 +51,32 @@ def figure_height(rows: int) -> int:
     return max(300, 64 * rows + 170)
 
 
+def rank_range_labels(df: pd.DataFrame, lang: str) -> list[str]:
+    """Axis labels: the city name, and under it its rank range under random weightings when known."""
+    if "rank_low" not in df:
+        return df["name"].tolist()
+    labels = []
+    for name, low, high in zip(df["name"], df["rank_low"], df["rank_high"]):
+        if pd.isna(low):
+            labels.append(name)
+            continue
+        key = "confidence.chart_rank" if int(low) == int(high) else "confidence.chart_ranks"
+        short = t(key, lang, rank=int(low), low=int(low), high=int(high))
+        labels.append(f"{name}<br><span style='font-size:11px;color:#52606d'>{short}</span>")
+    return labels
+
+
 def ranking_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang: str) -> go.Figure:
-    """Horizontal bars: composite risk per city, with its three dimensions beside it."""
+    """Horizontal bars: composite risk per city, with its three dimensions beside it, and under each
+    name the range of ranks the city takes under random weightings (when the table has it)."""
     df = ranked.dropna(subset=["risk"]).sort_values("risk")
+    df = df.assign(label=rank_range_labels(df, lang))
     fig = go.Figure()
     for dim in DIMENSIONS:
-        fig.add_bar(y=df["name"], x=df[dim], orientation="h", name=dimension_names[dim],
+        fig.add_bar(y=df["label"], x=df[dim], orientation="h", name=dimension_names[dim],
                     marker_color=DIMENSION_COLOURS[dim], opacity=0.85,
                     hovertemplate="%{y}: %{x:.1f}<extra>" + dimension_names[dim] + "</extra>")
-    fig.add_scatter(y=df["name"], x=df["risk"], mode="markers+text", name=t("index.risk", lang),
+    fig.add_scatter(y=df["label"], x=df["risk"], mode="markers+text", name=t("index.risk", lang),
                     marker=dict(symbol="diamond", size=14, color="#1f2933", line=dict(color="white", width=1)),
                     text=[f"{v:.1f}".replace(".", ",") if lang == "ru" else f"{v:.1f}" for v in df["risk"]],
                     textposition="middle right", textfont=dict(size=13, color="#1f2933"),

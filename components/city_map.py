@@ -11,6 +11,7 @@ import dash_leaflet as dl
 import pandas as pd
 from dash import html
 
+from domain.confidence_words import confidence_summary
 from i18n import format_int, format_number, t
 
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -40,17 +41,52 @@ def layer_geojson(layer: str) -> dl.GeoJSON:
                       id=f"layer-{layer}")
 
 
+def label_sides(lats: list[float], lons: list[float], near_deg: float = 2.5) -> list[str]:
+    """Which side of its circle each city's name goes: away from a close neighbour (left when the
+    neighbour lies just east, right when just west), else Leaflet's `auto` (away from the map's edge)."""
+    def near(i: int, j: int) -> bool:
+        return j != i and abs(lons[j] - lons[i]) <= near_deg and abs(lats[j] - lats[i]) <= near_deg
+
+    sides = []
+    for i in range(len(lats)):
+        east = any(near(i, j) and lons[j] > lons[i] for j in range(len(lats)))
+        west = any(near(i, j) and lons[j] < lons[i] for j in range(len(lats)))
+        sides.append("left" if east and not west else "right" if west and not east else "auto")
+    return sides
+
+
+def city_label(name: str, score: float | None, lang: str, side: str) -> dl.Tooltip:
+    """The city's name and score, always shown beside its circle."""
+    text = name if score is None or score != score else f"{name} · {format_number(score, lang)}"
+    return dl.Tooltip(text, permanent=True, direction=side, className="city-label", opacity=0.95)
+
+
 def city_markers(rows: pd.DataFrame, lang: str) -> list:
-    """One circle per city, filled with its risk-class colour, with a worded tooltip."""
+    """One circle per city, filled with its risk-class colour, labelled with its name and score;
+    a click opens the figures in words with how sure the score is."""
     markers = []
-    for row in rows.itertuples():
-        label = (f"{row.name}: {t('index.risk', lang)} {format_number(row.risk, lang)} "
-                 f"({row.class_name}) · {t('city.population', lang)} {format_int(row.population, lang)}")
+    sides = label_sides(rows["lat"].tolist(), rows["lon"].tolist())
+    for side, (_, row) in zip(sides, rows.iterrows()):
+        details = [html.Strong(row["name"]), html.Br(),
+                   f"{t('index.risk', lang)} {format_number(row['risk'], lang)} ({row['class_name']})", html.Br(),
+                   f"{t('city.population', lang)} {format_int(row['population'], lang)}"]
+        sure = confidence_summary(row, lang)
+        if sure:
+            details += [html.Br(), sure]
         markers.append(dl.CircleMarker(
-            center=[row.lat, row.lon], radius=marker_radius(row.population),
-            color="#1f2933", weight=1.5, fillColor=row.colour or "#cbd2d9", fillOpacity=0.95,
-            children=[dl.Tooltip(label)], id=f"city-marker-{row.city_id}"))
+            center=[row["lat"], row["lon"]], radius=marker_radius(row["population"]),
+            color="#1f2933", weight=1.5, fillColor=row["colour"] if isinstance(row["colour"], str) else "#cbd2d9",
+            fillOpacity=0.95, children=[city_label(row["name"], row["risk"], lang, side),
+                                        dl.Popup(html.P(details, className="map-popup"))],
+            id=f"city-marker-{row['city_id']}"))
     return markers
+
+
+def city_bounds(lats: list[float], lons: list[float], margin_deg: float = 1.0) -> list[list[float]] | None:
+    """South-west and north-east corners around every city, with a margin (Leaflet fits the map to them)."""
+    if not lats:
+        return None
+    return [[min(lats) - margin_deg, min(lons) - margin_deg], [max(lats) + margin_deg, max(lons) + margin_deg]]
 
 
 def view_for(lats: list[float], lons: list[float]) -> tuple[list[float], float]:
@@ -81,8 +117,9 @@ def city_map(rows: pd.DataFrame, lang: str, map_id: str, tiles: bool = True,
                    name=t("map.cities", lang), checked=True),
     ]
     center, zoom = view_for(rows["lat"].tolist(), rows["lon"].tolist())
+    viewport = {"bounds": city_bounds(rows["lat"].tolist(), rows["lon"].tolist()), "options": {"padding": [40, 40]}}
     return html.Div(
         dl.Map([dl.LayersControl(base_layers + overlays, collapsed=True)],
-               center=center, zoom=zoom, zoomSnap=0.25, style={"height": height, "width": "100%"}, id=map_id,
+               center=center, zoom=zoom, viewport=viewport, zoomSnap=0.25, style={"height": height, "width": "100%"}, id=map_id,
                attributionControl=True, scrollWheelZoom=False),
         className="map-frame", role="region", **{"aria-label": t("map.label", lang)})

@@ -46,10 +46,17 @@ def header(lang: str, pathname: str, query: dict[str, str]) -> list:
             dcc.Link([html.Span("◆", className="brand-mark", **{"aria-hidden": "true"}),
                       html.Span(t("app.name", lang), className="brand-name")],
                      href=link_with("/", keep), className="brand"),
-            html.Div(switch, className="lang-switch", role="group",
-                     **{"aria-label": t("shell.language", lang)}),
+            html.Div([
+                html.Div(switch, className="lang-switch", role="group",
+                         **{"aria-label": t("shell.language", lang)}),
+                # Phones only (assets/style.css): opens and closes the navigation (assets/shell.js).
+                html.Button([html.Span("☰", className="menu-icon", **{"aria-hidden": "true"}),
+                             html.Span(t("shell.menu", lang), className="menu-label")],
+                            className="menu-button", type="button", id="menu-button",
+                            **{"aria-expanded": "false", "aria-controls": "main-nav"}),
+            ], className="header-tools"),
         ], className="header-top"),
-        html.Nav(links, className="main-nav", **{"aria-label": t("shell.navigation", lang)}),
+        html.Nav(links, className="main-nav", id="main-nav", **{"aria-label": t("shell.navigation", lang)}),
     ]
 
 

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from components.charts import DIMENSION_COLOURS, base_layout, decomposition_figure, ranking_figure
 from domain.risk_index import DIMENSION_ORDER
+from domain.exports import text_colour
 from i18n import format_number, format_share, t
 
 # IPCC AR6 scenario colours, as on the trends page.
@@ -47,10 +48,41 @@ def for_projector(fig: go.Figure, font: int = SCREEN_FONT, height: int | None = 
     return fig
 
 
+CONFIDENCE_COLOURS = {"high": "#1a6b3c", "medium": "#b36b00", "low": "#9b1c1c"}
+
+
 def overview_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang: str) -> go.Figure:
-    """The overview's ranking: composite risk with its three dimensions."""
-    fig = ranking_figure(ranked, dimension_names, lang)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.14, x=0))
+    """The overview: each city's rank (diamond) and the range of ranks it takes under random
+    weightings (bar), coloured by the confidence label, with its score and label written beside.
+    The comparison slide shows the scores with their dimensions; this one shows how sure they are."""
+    if "rank_low" not in ranked or ranked["rank_low"].isna().all():
+        fig = ranking_figure(ranked, dimension_names, lang)
+        fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.14, x=0))
+        return fig
+    df = ranked.dropna(subset=["risk", "rank_low"]).sort_values("rank", ascending=False)
+    n = int(df["rank_high"].max())
+    fig = go.Figure()
+    for level, colour in CONFIDENCE_COLOURS.items():
+        part = df[df["confidence"] == level]
+        if part.empty:
+            continue
+        fig.add_bar(y=part["name"], x=(part["rank_high"] - part["rank_low"] + 0.8).astype(float),
+                    base=(part["rank_low"] - 0.4).astype(float), orientation="h", marker_color=colour, opacity=0.35,
+                    name=t("confidence.label", lang, level=t(f"confidence.level.{level}", lang)),
+                    hoverinfo="skip")
+    fig.add_scatter(y=df["name"], x=df["rank"].astype(float), mode="markers+text", showlegend=False,
+                    marker=dict(symbol="diamond", size=14, color="#1f2933"),
+                    text=[f"{format_number(r, lang)} · {t(f'confidence.level.{c}', lang)}"
+                          for r, c in zip(df["risk"], df["confidence"])],
+                    textposition="middle right", textfont=dict(size=13, color="#1f2933"), cliponaxis=False,
+                    hovertemplate="%{y}: %{x}<extra></extra>")
+    layout = base_layout(lang, height=64 * len(df) + 170)
+    layout.update(barmode="overlay", bargap=0.45,
+                  xaxis=dict(range=[0.4, n + 1.9], tickvals=list(range(1, n + 1)), gridcolor="#e4e7eb",
+                             title=t("present.overview.rank_axis", lang), fixedrange=True),
+                  yaxis=dict(automargin=True, fixedrange=True),
+                  legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    fig.update_layout(**layout)
     return fig
 
 
@@ -108,7 +140,7 @@ def hazards_figure(hazards: pd.DataFrame, levels: pd.DataFrame, lang: str) -> go
         text=df["level_name"], textposition="inside", insidetextanchor="start", textfont=dict(size=13),
         hovertemplate="%{y}: %{text}<extra></extra>"))
     for tr in fig.data:
-        tr.textfont.color = ["#1f2933" if c in ("#fdd0a2", "#fd8d3c") else "#ffffff" for c in df["colour"]]
+        tr.textfont.color = [text_colour(c) for c in df["colour"]]
     layout = base_layout(lang)
     ticks = levels.sort_values("rank")
     layout.update(xaxis=dict(range=[0, top + 1.05], tickvals=(ticks["rank"] + 1).tolist(), showticklabels=False,

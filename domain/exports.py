@@ -39,8 +39,9 @@ from domain.infrastructure import city_summary, facility_hazards
 from domain.infrastructure_words import capacity_text, summary_sentences, zone_text
 from domain import losses as loss
 from domain import scorecard as score
+from domain.confidence_words import confidence_summary, level_word, people_label, rank_range_text, scope_text
 from domain.risk_index import DIMENSION_ORDER
-from i18n import format_day, format_int, format_number, format_share, t
+from i18n import count_phrase, format_day, format_int, format_number, format_share, t
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -319,6 +320,46 @@ def count_statuses(statuses, national: int = 0, regional: int = 0) -> dict[str, 
 def _scope_count(frame: pd.DataFrame, scope: str, column: str = "value_scope") -> int:
     """How many rows carry the given value scope (0 when the table has no scope column)."""
     return int((frame[column] == scope).sum()) if column in frame else 0
+TRUST_SECTIONS = (  # (section key, table, status column): every kind of figure a city brief holds
+    ("index", "indicator_scores", "status"),
+    ("hazards", "hazards", "status"),
+    ("events", "events", "status"),
+    ("climate", "climate_series", "status"),
+    ("actions", "actions", "data_status"),
+)
+
+
+def section_status_counts(tables: Tables, city_id: str) -> list[tuple[str, dict[str, int]]]:
+    """Per section of a city's brief, how many of its figures are sourced, estimated, illustrative
+    (index values also count national stand-ins); sections the build lacks or the city has none of are left out."""
+    out = []
+    present = tables.tables if hasattr(tables, "tables") else tables
+    for key, table, column in TRUST_SECTIONS:
+        if table not in present or column not in tables[table] or "city_id" not in tables[table]:
+            continue
+        frame = tables[table][tables[table]["city_id"] == city_id]
+        if key == "index" and "value" in frame:
+            frame = frame.dropna(subset=["value"])
+        if frame.empty:
+            continue
+        national = int((frame["value_scope"] == "country").sum()) if "value_scope" in frame else 0
+        out.append((key, count_statuses(frame[column], national)))
+    return out
+
+
+def trust_table(tables: Tables, city_id: str, lang: str) -> str:
+    """The brief's trust section as a table: each section's figures by status (no grand total:
+    climate values and plan actions are not the same kind of thing)."""
+    rows = section_status_counts(tables, city_id)
+    head = "".join(f"<th>{html.escape(t(f'status.{s}', lang))}</th>" for s in STATUSES)
+    body = []
+    for key, counts in rows:
+        cells = "".join(f"<td>{format_int(counts.get(s, 0), lang)}</td>" for s in STATUSES)
+        label = t(f"export.trust.{key}", lang)
+        if counts.get("national"):
+            label += " " + t("export.trust.national", lang, count=format_int(counts["national"], lang))
+        body.append(f"<tr><th>{html.escape(label)}</th>{cells}</tr>")
+    return (f'<table class="trust"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
 
 def status_line(counts: Mapping[str, int], lang: str) -> str:
@@ -365,7 +406,7 @@ def overview_slide(tables: Tables, ranked: pd.DataFrame, lang: str) -> Slide:
     """The coalition at a glance: members, residents, highest risk, classes, coverage."""
     scored = ranked.dropna(subset=["risk"])
     numbers = [(format_int(len(ranked), lang), t("overview.cities", lang)),
-               (format_int(ranked["population"].sum(), lang), t("overview.people", lang))]
+               (format_int(ranked["population"].sum(), lang), people_label(ranked["population_year"], lang))]
     points = []
     if len(scored):
         top, low = scored.iloc[0], scored.iloc[-1]
@@ -381,14 +422,17 @@ def overview_slide(tables: Tables, ranked: pd.DataFrame, lang: str) -> Slide:
                                           for _, r in classes.iterrows())))
     numbers.append((format_share(float(ranked["coverage"].mean()), lang), t("present.mean_coverage", lang)))
     counts, source_ids = _index_statuses(tables)
-    points.append(t("overview.ranking_note", lang))
+    sure = [" — ".join((r["name"], f"{level_word(r['confidence'], lang)} ({rank_range_text(r, lang)})"))
+            for _, r in scored.iterrows() if isinstance(r.get("confidence"), str)]
+    points.append(t("present.confidence.point", lang, items="; ".join(sure)) if sure else t("overview.ranking_note", lang))
     members = tables["cities"]["member_since"].dropna().astype(str)
     founded = format_day(members.min(), lang) if len(members) else "—"
     return Slide(
         ref=SlideRef("overview"), title=t("present.overview.title", lang),
         subtitle=t("present.overview.subtitle", lang, cities=format_int(len(ranked), lang), date=founded),
         numbers=numbers, points=points,
-        summary=t("present.overview.summary", lang, cities=format_int(len(scored), lang)),
+        summary=(t("present.overview.confidence_summary", lang) if "confidence" in ranked
+                 else t("present.overview.summary", lang, cities=format_int(len(scored), lang))),
         sources=source_list(source_ids + list(ranked["population_source_id"]), tables["sources"]),
         status_counts=counts, status_line=status_line(counts, lang), path=_link("/", lang))
 
@@ -476,7 +520,8 @@ def stability_slide(tables: Tables, choice: compare.Comparison, shares: pd.DataF
                             t("present.stability.item", lang, city=nm["city"].get(city, city), rank=rank)))
     modal = {city: int(row.idxmax()) for city, row in shares.iterrows()}
     stable = sum(1 for k, city in enumerate(shares.index) if modal[city] == k + 1 and shares.loc[city, k + 1] >= 0.9)
-    points.append(t("present.stability.stable", lang, stable=format_int(stable, lang), total=format_int(len(shares), lang)))
+    points.append(t("present.stability.stable", lang, stable=format_int(stable, lang),
+                    of_total=count_phrase(len(shares), "of %(n)s city", "of %(n)s cities", lang)))
     points.append(t("present.stability.method", lang, draws=format_int(draws, lang)))
     points.append(weights_text(choice, tables, lang))
     counts, ids = _index_statuses(tables, choice.cities)
@@ -561,7 +606,11 @@ def city_slide(tables: Tables, city_id: str, ranked: pd.DataFrame, decomp: pd.Da
         numbers.append((f"{int(row['rank'])} / {total}", t("present.city.rank", lang)))
     numbers.append((format_int(city["population"], lang),
                     t("present.city.population", lang, year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—")))
-    numbers.append((format_share(float(row["coverage"]), lang), t("overview.coverage", lang)))
+    if isinstance(row.get("confidence"), str):
+        detail = "; ".join(p for p in (rank_range_text(row, lang), scope_text(row, lang)) if p)
+        numbers.append((t(f"confidence.level.{row['confidence']}", lang), t("present.confidence.number", lang, detail=detail)))
+    else:
+        numbers.append((format_share(float(row["coverage"]), lang), t("overview.coverage", lang)))
     head, items = drivers_text(city[f"name_{lang}"], decomp, drivers, tables, lang, limit=2)
     points = [head + (" " + t("present.city.drivers", lang, items="; ".join(items)) if items else "")]
     hz = hazard_rows(tables, city_id, lang)
@@ -916,10 +965,17 @@ thead th { background: #f0f4f8; font-size: 8.5pt; }
 .badge-national { color: #3e4c59; }
 .chart { width: 100%; margin: 1mm 0; }
 .warning { border-left: 3pt solid #6b2c91; padding: 1mm 3mm; background: #f7f0fa; margin: 2mm 0; }
-ol.sources { font-size: 7.2pt; padding-left: 6mm; margin: 0; columns: 2; column-gap: 6mm; }
-.index-sources { font-size: 7.2pt; color: #3e4c59; }
+ol.sources { font-size: 6.8pt; padding-left: 6mm; margin: 0; columns: 2; column-gap: 6mm; }
+.index-sources { font-size: 6.8pt; color: #3e4c59; }
 ol.sources li { margin-bottom: .6mm; overflow-wrap: anywhere; }
 .keep { break-inside: avoid; }
+p.confidence { margin: 2pt 0; font-size: 9pt; }
+.trust-row { display: flex; gap: 5mm; align-items: flex-start; }
+.trust-row table.trust { width: 58%; flex: 0 0 58%; }
+.trust-row p { margin: 1pt 0; flex: 1 1 0; min-width: 0; font-size: 7pt; }
+table.trust { border-collapse: collapse; margin: 1pt 0 2pt; font-size: 8pt; break-inside: avoid; }
+table.trust th, table.trust td { border: 0.5pt solid #d9e2ec; padding: .5pt 4pt; text-align: right; }
+table.trust th:first-child { text-align: left; }
 .ol-row { display: flex; gap: 4mm; align-items: flex-start; }
 .ol-table { flex: 1.05; } .ol-chart { flex: 1; }
 table.outlook th, table.outlook td { text-align: center; padding: .6mm 1mm; }
@@ -1025,16 +1081,21 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
     rank = t("overview.rank", lang, rank=int(row["rank"]), total=total) if pd.notna(row["rank"]) else ""
     nm = _names(tables, lang)
     dims = inputs.decomp[inputs.decomp["level"] == "dimension"].set_index("id")
+    coverage = t("overview.coverage_value", lang, share=format_share(float(row["coverage"]), lang),
+                 present=int(row["indicators_present"]),
+                 of_total=count_phrase(int(row["indicators_total"]), "of %(n)s indicator", "of %(n)s indicators", lang))
+    sure = confidence_summary(row, lang)
     strip = [f'<div class="risk-box main"><div class="small">{esc(t("index.risk", lang))}</div>'
              f'<span class="risk-value">{esc(num(row["risk"], lang))}</span> {class_chip}'
-             f'<div class="small">{esc(rank)} · {esc(t("overview.coverage", lang))} '
-             f'{esc(t("overview.coverage_value", lang, share=format_share(float(row["coverage"]), lang), present=int(row["indicators_present"]), total=int(row["indicators_total"])))}</div></div>']
+             f'<div class="small">{esc(rank)} · {esc(t("overview.coverage", lang))} {esc(coverage)}</div></div>']
     for d in DIMENSION_ORDER:
         if d in dims.index:
             strip.append(f'<div class="risk-box"><div class="small">{esc(nm["dimension"].get(d, d))}</div>'
                          f'<div class="dim-value">{esc(num(dims.at[d, "score"], lang))}</div>'
                          f'<div class="small">{esc(t("profile.vs_median", lang, median=num(dims.at[d, "median"], lang)))}</div></div>')
-    parts.append(f'<div class="risk">{"".join(strip)}</div><p class="small">{esc(t("export.scale_note", lang))}</p>')
+    parts.append(f'<div class="risk">{"".join(strip)}</div>'
+                 + (f'<p class="confidence"><strong>{esc(sure)}</strong></p>' if sure else "")
+                 + f'<p class="small">{esc(t("export.scale_note", lang))}</p>')
     # key facts
     facts = [
         (t("profile.country", lang), esc(city[f"country_{lang}"]), ""),
@@ -1119,6 +1180,11 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
                  f"<p>{esc(status_line(counts, lang))}</p>")
     parts.append("<p class=\"small\">" + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES) + "</p>")
     if counts.get("illustrative"):
+    counts = count_statuses(mine["status"], int((mine["value_scope"] == "country").sum()) if "value_scope" in mine else 0)
+    parts.append(f'<div><h2>{esc(t("export.data_status", lang))}</h2><div class="trust-row">' + trust_table(tables, cid, lang))
+    parts.append("<p class=\"small\">" + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES)
+                 + "</p></div>")
+    if any(c.get("illustrative") for _, c in section_status_counts(tables, cid)):
         parts.append(f'<p class="warning">{esc(t("present.illustrative_warning", lang))}</p>')
     parts.append("</div>")
     parts.append(f'<h2>{esc(t("export.sources", lang))}</h2><ol class="sources">')

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from domain.provenance import SCOPES
+from domain.confidence import city_confidence
 from domain.risk_index import DIMENSION_ORDER, IndexWeights, compute_index
 
 GEO_LAYERS = ("countries", "admin1", "rivers")
@@ -108,7 +109,8 @@ def city_names(data: BuildData, lang: str) -> dict[str, str]:
 
 
 def ranking(data: BuildData, lang: str) -> pd.DataFrame:
-    """Cities ranked by composite risk, with the three dimensions, class and coverage."""
+    """Cities ranked by composite risk, with the three dimensions, class, coverage and confidence
+    (rank range under random weightings, inputs by scope, level: `domain/confidence.py`)."""
     cities = localized(data["cities"], lang, "name", "country")
     dims = data["dimension_scores"].pivot(index="city_id", columns="dimension", values="score")
     classes = localized(data["risk_classes"], lang, "name")[["class_id", "name", "colour"]]
@@ -116,7 +118,8 @@ def ranking(data: BuildData, lang: str) -> pd.DataFrame:
                                       "population_year", "population_source_id", "lat", "lon"]], on="city_id")
            .merge(dims.reset_index(), on="city_id", how="left")
            .merge(classes.rename(columns={"class_id": "risk_class", "name": "class_name"}),
-                  on="risk_class", how="left"))
+                  on="risk_class", how="left")
+           .merge(city_confidence(data), on="city_id", how="left"))
     return out.sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
 
 

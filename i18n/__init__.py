@@ -7,6 +7,7 @@ ThinkHazard!: UI strings, enumerations and place names are translated each their
 """
 from __future__ import annotations
 
+import io
 import json
 import math
 from datetime import date
@@ -16,7 +17,11 @@ from urllib.parse import parse_qs
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
-from babel.numbers import format_decimal, format_percent
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
 LANGUAGES = ("ru", "en")
 DEFAULT_LANG = "ru"
@@ -61,6 +66,42 @@ def tn(key: str, count: float, lang: str, /, **values: object) -> str:
     return t(key_form, lang, **values)
 
 
+@lru_cache(maxsize=None)
+def _grid_texts(lang: str) -> dict[str, str]:
+    path = _DIR / f"aggrid_{lang}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def grid_locale_text(lang: str) -> dict[str, str]:
+    """AG Grid's `localeText` for the language (menus, filters, paging); English is AG Grid's own."""
+    texts = dict(_grid_texts(lang))
+    if lang != "en":
+        texts["noRowsToShow"] = t("grid.no_rows", lang)
+    return texts
+
+
+@lru_cache(maxsize=None)
+def plural_catalogue(lang: str) -> NullTranslations:
+    """The language's plural forms (`messages/<lang>.po`, compiled in memory by Babel); English,
+    whose ids are the English forms, needs no catalogue."""
+    path = _DIR / "messages" / f"{lang}.po"
+    if not path.exists():
+        return NullTranslations()
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale=LOCALES.get(lang, lang))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return Translations(fp=compiled)
+
+
+def count_phrase(n: int, singular: str, plural: str, lang: str) -> str:
+    """A number with its word in the right form through Babel's ngettext: '52 индикатора',
+    'у 1 города'. `singular`/`plural` are the English ids in messages/<lang>.po, with %(n)s."""
+    text = plural_catalogue(lang if lang in LANGUAGES else DEFAULT_LANG).ngettext(singular, plural, int(n))
+    return text % {"n": format_int(n, lang)}
+
+
 def resolve_lang(value: object) -> tuple[str, bool]:
     """(language to use, whether the requested value was valid). Unknown values fall back to Russian."""
     if value is None or value == "":
@@ -102,6 +143,18 @@ def format_share(value: float | None, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return format_percent(value, locale=LOCALES.get(lang, LOCALES[DEFAULT_LANG]))
+
+
+def format_money(value: float | int | None, lang: str, currency: str = "USD") -> str:
+    """Money in whole units by the locale's currency pattern ('148 000 $', 'US$148,000'), through Babel;
+    from a million up in the locale's short form ('1,5 млн $', 'US$1.5m')."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    locale = LOCALES.get(lang, LOCALES[DEFAULT_LANG])
+    if abs(value) >= 1_000_000:
+        return format_compact_currency(value, currency, locale=locale, fraction_digits=1)
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+    return format_currency(value, currency, format=pattern, locale=locale, currency_digits=False)
 
 
 def format_day(value: date | str | None, lang: str, form: str = "long") -> str:

@@ -25,7 +25,7 @@ from components.ops_notice import updates_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import actions as act
-from i18n import format_day, format_int, t
+from i18n import format_day, format_int, grid_locale_text, t
 from services import data_access
 from services.callback_cache import public_answer
 
@@ -136,12 +136,27 @@ def render_content(filters: dict, lang: str) -> list:
     funders = act.funder_summary(frame)
     fnames = funder_names(frame, lang)
     ordered = frame.sort_values(["city_id", "planned_start", "action_id"]).reset_index(drop=True)
-    labels = [f"{names.get(c, c)} · {short(title)}" for c, title in zip(ordered["city_id"], ordered[f"title_{lang}"])]
+    labels = [f"{names.get(c, c)} · {short(title, 34)}" for c, title in zip(ordered["city_id"], ordered[f"title_{lang}"])]
     worst = by_city.sort_values("weighted_progress").iloc[0]
     p_labels = {p: f"{p}. {t(f'actions.sendai.p{p}.short', lang)}" for p in act.SENDAI_PRIORITIES}
     t_labels = {x: f"{x.upper()}. {t(f'actions.sendai.t.{x}.short', lang)}" for x in act.SENDAI_TARGETS}
     return [
         stats(summary, lang),
+        # Funding first: a donor looks for the gaps per city before the plan's details.
+        html.Div([
+            html.Section([html.H2(t("actions.funding_city", lang)),
+                          html.P(t("actions.funding_summary", lang, budget=av.money(summary["budget"], lang),
+                                   funded=av.money(summary["funded"], lang), gap=av.money(summary["gap"], lang)),
+                                 className="chart-summary"),
+                          graph(av.funding_city_figure(by_city, names, lang), "actions-funding-city", lang, modebar=False),
+                          av.funding_table(by_city, names, lang, "actions-funding-table"),
+                          figcaption(lang)], className="panel", id="actions-funding"),
+            html.Section([html.H2(t("actions.funding_funder", lang)),
+                          html.P(t("actions.funder_help", lang), className="note"),
+                          graph(av.funder_figure(funders, fnames, lang), "actions-funding-funder", lang)
+                          if len(funders) else html.P(t("actions.none_funded", lang)),
+                          figcaption(lang)], className="panel"),
+        ], className="grid-2 act-grid"),
         html.Section([
             html.H2(t("actions.by_city", lang)),
             html.P(t("actions.by_city_summary", lang, progress=av.percent(summary["weighted_progress"], lang),
@@ -173,19 +188,6 @@ def render_content(filters: dict, lang: str) -> list:
                      **{"aria-label": t("actions.timeline", lang)}),
             figcaption(lang),
         ], className="panel"),
-        html.Div([
-            html.Section([html.H2(t("actions.funding_city", lang)),
-                          html.P(t("actions.funding_summary", lang, budget=av.money(summary["budget"], lang),
-                                   funded=av.money(summary["funded"], lang), gap=av.money(summary["gap"], lang)),
-                                 className="chart-summary"),
-                          graph(av.funding_city_figure(by_city, names, lang), "actions-funding-city", lang),
-                          figcaption(lang)], className="panel"),
-            html.Section([html.H2(t("actions.funding_funder", lang)),
-                          html.P(t("actions.funder_help", lang), className="note"),
-                          graph(av.funder_figure(funders, fnames, lang), "actions-funding-funder", lang)
-                          if len(funders) else html.P(t("actions.none_funded", lang)),
-                          figcaption(lang)], className="panel"),
-        ], className="grid-2 act-grid"),
     ]
 
 
@@ -223,7 +225,10 @@ def table_frame(filters: dict, lang: str) -> pd.DataFrame:
 def column_defs(lang: str) -> list[dict]:
     def col(field: str, key: str, **extra) -> dict:
         return {"field": field, "headerName": t(f"actions.col.{key}", lang), **extra}
-    money_fmt = {"function": "params.value == null ? '' : d3.format(',.0f')(params.value)"}
+    # The browser's Intl gives the same currency form as Babel on the server ('148 000 $', 'US$148,000').
+    tag = "ru-RU" if lang == "ru" else "en-GB"
+    money_fmt = {"function": f"params.value == null ? '' : new Intl.NumberFormat('{tag}', "
+                             "{style: 'currency', currency: 'USD', maximumFractionDigits: 0}).format(params.value)"}
     return [
         col("city", "city", maxWidth=150),
         col("title", "title", minWidth=260, flex=2, pinned="left"),
@@ -350,7 +355,7 @@ def layout(**kwargs):
                        getRowId="params.data.action_id",
                        defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True,
                                       "autoHeight": True, "minWidth": 100},
-                       dashGridOptions={"localeText": {} if lang == "en" else {"noRowsToShow": t("grid.no_rows", lang)},
+                       dashGridOptions={"localeText": grid_locale_text(lang),
                                         "enableCellTextSelection": True, "ensureDomOrder": True},
                        style={"height": "520px", "width": "100%"}, className="ag-theme-alpine"),
             dcc.Download(id=DOWNLOAD),

@@ -20,7 +20,7 @@ from components.ops_notice import save_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import actions as act
-from i18n import format_day, t
+from i18n import format_day, grid_locale_text, t
 from pages.login import logout_form
 from services import auth, data_access, db
 
@@ -113,7 +113,7 @@ def audit_section(lang: str) -> html.Section:
         dag.AgGrid(id=AUDIT, rowData=audit_rows(lang), columnDefs=columns,
                    defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True,
                                   "autoHeight": True, "minWidth": 100, "flex": 1},
-                   dashGridOptions={"localeText": {} if lang == "en" else {"noRowsToShow": t("grid.no_rows", lang)},
+                   dashGridOptions={"localeText": grid_locale_text(lang),
                                     "enableCellTextSelection": True},
                    style={"height": "420px", "width": "100%"}, className="ag-theme-alpine"),
         html.H3(t("admin.users_title", lang)),

@@ -16,12 +16,13 @@ from components.badges import source_link, status_badge
 from components.charts import DIMENSION_COLOURS, decomposition_figure, graph_config
 from components.explain import data_details, data_table, described, glossary_link
 from components.infrastructure_views import city_section as infrastructure_section
+from components.confidence import confidence_block
 from components.outlook_panel import outlook_panel
 from components.page import _lang_of_request, json_attr, page_context
 from components.shell import link_with
 from domain.infrastructure import city_summary
 from domain.risk_index import DIMENSION_ORDER
-from i18n import format_day, format_int, format_number, format_share, t
+from i18n import count_phrase, format_day, format_int, format_number, format_share, t
 from services import data_access
 
 
@@ -444,9 +445,11 @@ def layout(city_id: str | None = None, **kwargs):
         if pd.notna(row["rank"]) else None,
         html.Span([t("overview.coverage", lang), ": ",
                    t("overview.coverage_value", lang, share=format_share(row["coverage"], lang),
-                     present=int(row["indicators_present"]), total=int(row["indicators_total"]))],
+                     present=int(row["indicators_present"]), total=int(row["indicators_total"]),
+                      of_total=count_phrase(int(row["indicators_total"]), "of %(n)s indicator", "of %(n)s indicators", lang))],
                   className="risk-rank", title=t("overview.coverage", lang)),
     ], className="risk-line")
+    risk_line = html.Div([risk_line, confidence_block(row, lang)])
     notices = [html.Div([html.P(n) for n in ctx.notices], className="notice", role="status")] if ctx.notices else []
     return html.Div([
         *notices,

@@ -32,7 +32,7 @@ from components.page import json_attr, page_context, page_header, page_title
 from components.shell import link_with
 from domain import compare
 from domain.risk_index import DIMENSION_ORDER, IndexWeights
-from i18n import format_int, format_number, format_share, t
+from i18n import format_int, format_number, format_share, grid_locale_text, t
 from services import data_access
 
 dash.register_page(__name__, path="/compare", order=10, nav_key="nav.compare",
@@ -771,7 +771,7 @@ def layout(**kwargs):
         id=ids.COMPARE_GRID, rowData=out["grid_rows"] or [], columnDefs=out["grid_cols"] or grid_columns(lang, False),
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True, "autoHeight": True,
                        "minWidth": 90},
-        dashGridOptions={"localeText": {} if lang == "en" else {"noRowsToShow": t("grid.no_rows", lang)},
+        dashGridOptions={"localeText": grid_locale_text(lang),
                          "enableCellTextSelection": True, "ensureDomOrder": True, "suppressColumnVirtualisation": True},
         csvExportParams=out["export"], style={"height": "560px", "width": "100%"}, className="ag-theme-alpine")
     return html.Div([

@@ -12,7 +12,7 @@ from components.explain import definitions, glossary_link, info
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain.queries import DERIVED_TABLES, SOURCE_TABLES, inform_reproduction
-from i18n import format_int, format_number, format_share, t
+from i18n import count_phrase, format_int, format_number, format_share, grid_locale_text, t
 from services import data_access
 
 dash.register_page(__name__, path="/data", order=90, nav_key="nav.data",
@@ -35,7 +35,7 @@ def grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], lang: str, heig
         id=grid_id, rowData=frame.to_dict("records"), columnDefs=columns,
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True,
                        "autoHeight": True, "minWidth": 110},
-        dashGridOptions={"localeText": {} if lang == "en" else {"noRowsToShow": t("grid.no_rows", lang)},
+        dashGridOptions={"localeText": grid_locale_text(lang),
                          "pagination": False, "enableCellTextSelection": True, "ensureDomOrder": True},
         style={"height": height, "width": "100%"}, className="ag-theme-alpine")
 
@@ -92,7 +92,7 @@ def catalogue_section(lang: str) -> list:
         {"field": "description", "headerName": t("catalogue.description", lang), "minWidth": 300},
     ]
     return [html.H2(t("data.tab.catalogue", lang)),
-            html.P([t("catalogue.lead", lang, count=format_int(len(cat), lang)), " ",
+            html.P([t("catalogue.lead", lang, count=count_phrase(len(cat), "%(n)s indicator", "%(n)s indicators", lang)), " ",
                     glossary_link("indicator", lang)]),
             grid(ids.DATA_CATALOGUE, cat, columns, lang)]
 
@@ -114,7 +114,7 @@ def sources_section(lang: str) -> list:
     ]
     src["url"] = src["url"].map(lambda u: f"[{u}]({u})" if isinstance(u, str) and u.startswith("http") else "")
     return [html.H2(t("data.tab.sources", lang)),
-            html.P(t("sources.lead", lang, count=format_int(len(src), lang))),
+            html.P(t("sources.lead", lang, count=count_phrase(len(src), "%(n)s source", "%(n)s sources", lang))),
             grid(ids.DATA_SOURCES, src, columns, lang)]
 
 

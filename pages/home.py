@@ -9,11 +9,13 @@ import ids
 from components.badges import source_link, status_badge
 from components.charts import DIMENSIONS, figure_height, graph_config, ranking_figure
 from components.city_map import city_map
+from components.confidence import confidence_block
+from domain.confidence_words import people_label, rank_range_text
 from components.explain import data_details, data_table, definitions, described, info
 from components.page import page_context, page_header, page_title
 from components.resilience_lines import overview_lines
 from components.shell import link_with
-from i18n import format_int, format_number, format_share, t
+from i18n import count_phrase, format_int, format_number, format_share, t
 from services import data_access
 from services.config import settings
 
@@ -31,7 +33,7 @@ def headline_figures(rows: pd.DataFrame, lang: str) -> html.Div:
     top = rows.dropna(subset=["risk"]).iloc[0] if rows["risk"].notna().any() else None
     items = [
         (t("overview.cities", lang), format_int(len(rows), lang)),
-        (t("overview.people", lang), format_int(rows["population"].sum(), lang)),
+        (people_label(rows["population_year"], lang), format_int(rows["population"].sum(), lang)),
     ]
     if top is not None:
         items.append((t("overview.highest", lang), f"{top['name']} · {format_number(top['risk'], lang)}"))
@@ -61,6 +63,7 @@ def city_card(row: pd.Series, dims: dict[str, str], lang: str, sources: dict,
             html.Span(t("overview.rank", lang, rank=int(row["rank"]), total=int(row["total"])),
                       className="risk-rank"),
         ], className="risk-line"),
+        confidence_block(row, lang),
         html.Ul(dim_items, className="dim-list"),
         html.Dl([
             html.Dt(t("city.population", lang)),
@@ -69,7 +72,8 @@ def city_card(row: pd.Series, dims: dict[str, str], lang: str, sources: dict,
             html.Dt(t("overview.events", lang)), html.Dd(format_int(row["events"], lang)),
             html.Dt(t("overview.coverage", lang)),
             html.Dd(t("overview.coverage_value", lang, share=format_share(row["coverage"], lang),
-                      present=int(row["indicators_present"]), total=int(row["indicators_total"]))),
+                      present=int(row["indicators_present"]), total=int(row["indicators_total"]),
+                      of_total=count_phrase(int(row["indicators_total"]), "of %(n)s indicator", "of %(n)s indicators", lang))),
         ], className="facts"),
         html.P(prov, className="card-provenance"),
         html.P([t("overview.population_source", lang), " ", source_link(row["population_source_id"], sources, lang)],
@@ -100,7 +104,7 @@ def map_summary(top: pd.DataFrame, lang: str) -> str:
     if len(top) < 2:
         return t("overview.map_summary_short", lang, count=format_int(len(top), lang))
     first, last = top.iloc[0], top.iloc[-1]
-    return t("overview.map_summary", lang, count=format_int(len(top), lang), first=first["name"],
+    return t("overview.map_summary", lang, count=count_phrase(len(top), "%(n)s city", "%(n)s cities", lang), first=first["name"],
              score=format_number(first["risk"], lang), first_class=first["class_name"], last=last["name"],
              low=format_number(last["risk"], lang), last_class=last["class_name"])
 
@@ -113,9 +117,11 @@ def ranking_table(ranked: pd.DataFrame, dims: dict[str, str], lang: str) -> html
         rows.append([r["name"], rank, format_number(r["risk"], lang),
                      r["class_name"] if isinstance(r["class_name"], str) else "—",
                      *[format_number(r[d], lang) for d in DIMENSIONS],
-                     format_share(r["coverage"], lang)])
+                     format_share(r["coverage"], lang), rank_range_text(r, lang) or "—",
+                     t(f"confidence.level.{r['confidence']}", lang) if isinstance(r.get("confidence"), str) else "—"])
     header = [t("overview.city", lang), t("overview.rank_col", lang), t("index.risk", lang),
-              t("overview.class_col", lang), *[dims[d] for d in DIMENSIONS], t("overview.coverage", lang)]
+              t("overview.class_col", lang), *[dims[d] for d in DIMENSIONS], t("overview.coverage", lang),
+              t("confidence.rank_column", lang), t("confidence.column", lang)]
     return data_table(t("overview.ranking_title", lang), header, rows)
 
 

@@ -13,14 +13,16 @@ import pandas as pd
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, ctx, dcc, html
 
 import ids
-from components.city_map import OSM_ATTRIBUTION, OSM_URL, layer_geojson, marker_radius, score_colour, view_for
+from components.city_map import (OSM_ATTRIBUTION, OSM_URL, city_bounds, city_label, label_sides, layer_geojson,
+                                 marker_radius, score_colour, view_for)
+from components.confidence import confidence_block
 from components.explain import data_details, data_table, described, glossary_link
 from components.infrastructure_views import facilities_layer, facility_features, infra_legend, zone_features, zones_layer
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain.map_layers import city_values, colour_options, is_known_choice
 from domain.queries import geo_layer
-from i18n import format_int, format_number, t
+from i18n import count_phrase, format_int, format_number, t
 from services import data_access
 from services.config import settings
 from services.callback_cache import public_answer
@@ -106,7 +108,8 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
         ind = data["indicators"].set_index("indicator_id").loc[by[4:]]
         unit = ind[f"unit_{lang}"]
     markers = []
-    for _, row in values.iterrows():
+    sides = label_sides([cities.at[c, "lat"] for c in values["city_id"]], [cities.at[c, "lon"] for c in values["city_id"]])
+    for side, (_, row) in zip(sides, values.iterrows()):
         city = cities.loc[row["city_id"]]
         name = city[f"name_{lang}"]
         markers.append(dl.CircleMarker(
@@ -114,7 +117,7 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
             center=[city["lat"], city["lon"]], radius=marker_radius(city["population"]),
             color="#1f2933", weight=1.5, fillColor=score_colour(row["score"], classes), fillOpacity=0.95,
             dashArray="4 3" if row["score"] != row["score"] else None,
-            children=[dl.Tooltip(marker_tooltip(row, name, lang, unit, class_word(row["score"], classes, lang)))]))
+            children=[city_label(name, row["score"], lang, side)]))
     # Legend: what is shown, the colour classes, and the unit, years and statuses behind it.
     statuses = sorted({s for s in values["status"].dropna()})
     status_text = ", ".join(t(f"status.{s}", lang) for s in statuses) or "—"
@@ -126,13 +129,13 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
         facts.insert(0, html.Li(t("map.legend_unit", lang, unit=unit, years=year_text)))
         national = int((values["value_scope"] == "country").sum())
         if national:
-            facts.append(html.Li(t("map.legend_national", lang, count=national)))
+            facts.append(html.Li(t("map.legend_national", lang, cities=count_phrase(national, "%(n)s city", "%(n)s cities", lang))))
         regional = int((values["value_scope"] == "region").sum())
         if regional:
-            facts.append(html.Li(t("map.legend_region", lang, count=regional)))
+            facts.append(html.Li(t("map.legend_region", lang, cities=count_phrase(regional, "%(n)s city", "%(n)s cities", lang))))
     missing = int(values["score"].isna().sum())
     if missing:
-        facts.append(html.Li(t("map.legend_missing", lang, count=missing)))
+        facts.append(html.Li(t("map.legend_missing", lang, cities=count_phrase(missing, "for %(n)s city", "for %(n)s cities", lang))))
     facts.append(html.Li(t("map.legend_size", lang)))
     legend = html.Div([
         html.H2(choice_label(data, by, lang), className="legend-title"),
@@ -167,7 +170,7 @@ def map_data(by: str, lang: str) -> list:
     shown = values.dropna(subset=["score"])
     if len(shown) >= 2:
         first, last = shown.iloc[0], shown.iloc[-1]
-        sentence = t("map.summary", lang, measure=label, count=format_int(len(values), lang), first=first["name"],
+        sentence = t("map.summary", lang, measure=label, count=count_phrase(len(values), "%(n)s city", "%(n)s cities", lang), first=first["name"],
                      score=format_number(first["score"], lang), first_class=class_word(first["score"], classes, lang),
                      last=last["name"], low=format_number(last["score"], lang),
                      last_class=class_word(last["score"], classes, lang))
@@ -175,7 +178,7 @@ def map_data(by: str, lang: str) -> list:
         sentence = t("map.summary_short", lang, measure=label, count=format_int(len(values), lang))
     missing = int(values["score"].isna().sum())
     if missing:
-        sentence += " " + t("map.legend_missing", lang, count=missing) + "."
+        sentence += " " + t("map.legend_missing", lang, cities=count_phrase(missing, "for %(n)s city", "for %(n)s cities", lang)) + "."
     header = [t("overview.city", lang), t("map.score_col", lang), t("overview.class_col", lang)]
     if unit:
         header += [t("compare.value", lang), t("compare.year", lang)]
@@ -215,7 +218,13 @@ def layout(**kwargs):
     lat, lon, zoom = parse_float(query.get("lat"), -85, 85), parse_float(query.get("lon"), -180, 180), parse_float(query.get("z"), 1, 18)
     if any(query.get(k) not in (None, "") and v is None for k, v in (("lat", lat), ("lon", lon), ("z", zoom))):
         ctx_.notices.append(t("map.bad_view", lang))
-    center = [lat, lon] if lat is not None and lon is not None else default_center
+    from_link = lat is not None and lon is not None
+    center = [lat, lon] if from_link else default_center
+    # Without a view in the link, Leaflet fits the map to the member cities (a viewport with bounds).
+    view = dict(center=center, zoom=zoom if zoom is not None else default_zoom)
+    if not from_link:
+        view["viewport"] = {"bounds": city_bounds(data["cities"]["lat"].tolist(), data["cities"]["lon"].tolist()),
+                            "options": {"padding": [30, 30]}}
     markers, legend = markers_for(by, lang)
     options = colour_options(data, lang)
     options[0]["label"] = t("index.risk", lang)
@@ -243,7 +252,7 @@ def layout(**kwargs):
                 *[dl.Pane(dl.LayerGroup([map_layer(x, lang)] if x in layers else [], id=f"group-{x}"),
                           name=f"infra-{x}", style={"zIndex": z}) for x, z in (("hazard_zones", 410), ("facilities", 640))],
                 dl.Pane(markers, name="cities", style={"zIndex": 650}, id=ids.MAP_CITIES),
-            ], id=ids.MAP, center=center, zoom=zoom if zoom is not None else default_zoom, zoomSnap=0.25,
+            ], id=ids.MAP, **view, zoomSnap=0.25,
                 style={"height": "70vh", "minHeight": "380px", "width": "100%"}, scrollWheelZoom=True),
                 className="map-frame", role="region", **{"aria-label": t("map.label", lang)}),
             html.Aside([
@@ -311,8 +320,10 @@ def city_panel(clicks: list, by: str, sync: dict):
             html.Dt(t("overview.top_hazards", lang)), html.Dd(row["top_hazards"] or "—"),
             html.Dt(t("overview.coverage", lang)),
             html.Dd(t("overview.coverage_value", lang, share=f"{row['coverage']:.0%}",
-                      present=int(row["indicators_present"]), total=int(row["indicators_total"]))),
+                      present=int(row["indicators_present"]), total=int(row["indicators_total"]),
+                      of_total=count_phrase(int(row["indicators_total"]), "of %(n)s indicator", "of %(n)s indicators", lang))),
         ], className="facts"),
+        confidence_block(row, lang, compact=True),
         dcc.Link(t("map.open_profile", lang), href=link_with(f"/city/{city_id}", {"lang": lang}),
                  className="profile-link", id="map-profile-link"),
     ], className="city-panel")

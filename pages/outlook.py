@@ -28,7 +28,8 @@ from components.outlook_panel import (city_fan_figure, driver_phrase, driver_sen
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import outlook as ol
-from i18n import format_number, format_share, t
+from domain.outlook_notes import headroom
+from i18n import count_phrase, format_number, format_share, t
 from services import data_access
 
 dash.register_page(__name__, path="/outlook", order=35, nav_key="nav.outlook",
@@ -145,11 +146,33 @@ def summary_sentence(data, result, state: OutlookState, lang: str) -> str:
         return t("outlook.no_score", lang)
     t0, p = today.iloc[0], point.iloc[0]
     class_names = names(data["risk_classes"], "class_id", lang)
-    return t("outlook.summary", lang, city=city, today=num(t0["risk"], lang),
-             today_class=class_names.get(t0["risk_class"], "—"), year=state.horizon,
-             scenario=scenario_name(state.scenario, lang), value=num(p["risk"], lang),
-             range=span(p["risk_p10"], p["risk_p90"], lang), change=signed(p["change"], lang, 2),
-             change_range=signed_span(p["change_p10"], p["change_p90"], lang))
+    sentence = t("outlook.summary", lang, city=city, today=num(t0["risk"], lang),
+                 today_class=class_names.get(t0["risk_class"], "—"), year=state.horizon,
+                 scenario=scenario_name(state.scenario, lang), value=num(p["risk"], lang),
+                 range=span(p["risk_p10"], p["risk_p90"], lang), change=signed(p["change"], lang, 2),
+                 change_range=signed_span(p["change_p10"], p["change_p90"], lang))
+    return " ".join(part for part in (sentence, headroom_sentence(data, result, state, lang)) if part)
+
+
+def headroom_sentence(data, result, state: OutlookState, lang: str, limit: int = 3) -> str:
+    """Beside the number: which pushed values are already at the top of their scale and cannot
+    rise, and which values moved (today -> the horizon, median climate)."""
+    room = headroom(result.projected, data["indicators"], state.city, state.scenario, state.horizon)
+    if not room.ruled:
+        return ""
+    ind = names(data["indicators"], "indicator_id", lang)
+    parts = []
+    if room.at_ceiling:
+        parts.append(t("outlook.headroom.ceiling", lang, items=", ".join(ind.get(i, i) for i in room.at_ceiling),
+                       of_ruled=count_phrase(len(room.ruled), "of %(n)s indicator", "of %(n)s indicators", lang)))
+    if len(room.moved):
+        items = [f"{ind.get(r['indicator_id'], r['indicator_id'])} {num(r['value_today'], lang, _digits(r['value_today']))}"
+                 f" → {num(r['value'], lang, _digits(r['value_today']))}" for _, r in room.moved.head(limit).iterrows()]
+        more = len(room.moved) - limit
+        parts.append(t("outlook.headroom.moved", lang, year=state.horizon, items="; ".join(items))
+                     + (" " + t("outlook.headroom.more", lang, more=count_phrase(more, "%(n)s indicator", "%(n)s indicators", lang))
+                        if more > 0 else ""))
+    return " ".join(parts)
 
 
 # --- sections -------------------------------------------------------------------------------------------
@@ -276,7 +299,8 @@ def indicator_table(data, result, state: OutlookState, lang: str) -> html.Div:
             html.Td(num(r["value_today"], lang, digits)),
             html.Td(projected),
             html.Td(driver_phrase(r.to_dict(), lang), className="outlook-text-cell"),
-            html.Td(html.Details([html.Summary(html.Code(r["rule_id"])), html.P(note)]), className="outlook-text-cell"),
+            html.Td(html.Details([html.Summary(t("outlook.ind.rule_words", lang)), html.P(note)]),
+                    className="outlook-text-cell", **{"data-rule": r["rule_id"]}),
             html.Td(status_badge(r["status"], lang)),
         ]))
     return html.Div([

@@ -15,6 +15,7 @@ comparison's parameters when the address carries them (`cities`, `level`, `item`
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import dash
@@ -57,9 +58,24 @@ def deck_href(lang: str, tokens: list[str], auto: int, extra: dict[str, str]) ->
 
 # --- the deck ------------------------------------------------------------------------------------
 
+def value_size(value: str) -> str:
+    """A smaller size for long key numbers, and smaller still when one word is long (a city name),
+    so that a word never has to break."""
+    longest = max((len(w) for w in value.split()), default=0)
+    if longest > 10 or len(value) > 16:
+        return " long xlong"
+    return " long" if len(value) > 9 else ""
+
+
+def points_density(slide: dx.Slide) -> str:
+    """Smaller type for the points when the slide says a lot, so that nothing is cut off."""
+    chars = sum(len(p) for p in slide.points[:3]) + sum(len(label) for _, label in slide.numbers[:4]) // 2
+    return " very-dense" if chars > 560 else " dense" if chars > 400 else ""
+
+
 def slide_section(number: int, total: int, slide: dx.Slide, figure, lang: str, current: bool) -> html.Section:
     """One full-screen slide: title, chart, key numbers, points, data status and sources."""
-    numbers = [html.Div([html.Div(value, className="slide-number-value" + (" long" if len(value) > 9 else "")),
+    numbers = [html.Div([html.Div(value, className="slide-number-value" + value_size(value)),
                          html.Div(label, className="slide-number-label")], className="slide-number")
                for value, label in slide.numbers[:4]]
     statuses = [s for s in dx.STATUSES if slide.status_counts.get(s)]
@@ -69,8 +85,9 @@ def slide_section(number: int, total: int, slide: dx.Slide, figure, lang: str, c
     if slide.illustrative:
         foot.append(html.Span(t("present.illustrative_warning", lang), className="slide-warning"))
     if slide.sources:
-        foot.append(html.Span(f"{t('export.sources', lang)}: {format_int(len(slide.sources), lang)} — "
-                              f"{slide.sources[0].split('. http')[0]}" + ("…" if len(slide.sources) > 1 else ""),
+        first = slide.sources[0].split(". http")[0] + ("…" if len(slide.sources) > 1 else "")
+        foot.append(html.Span([f"{t('export.sources', lang)}: {format_int(len(slide.sources), lang)} — ",
+                               html.Span(first, **({} if re.search("[А-Яа-яЁё]", first) else {"lang": "en"}))],
                               className="slide-sources", title="\n".join(slide.sources[:40])))
     graph = dcc.Graph(figure=sc.for_projector(figure), className="slide-graph", responsive=True,
                       config={"displayModeBar": False, "locale": lang, "responsive": True, "showLink": False,
@@ -83,7 +100,7 @@ def slide_section(number: int, total: int, slide: dx.Slide, figure, lang: str, c
         html.Div([
             html.Figure([graph, html.Figcaption(slide.summary, className="visually-hidden")], className="slide-chart"),
             html.Aside([html.Div(numbers, className="slide-numbers"),
-                        html.Ul([html.Li(p) for p in slide.points[:3]], className="slide-points")],
+                        html.Ul([html.Li(p) for p in slide.points[:3]], className="slide-points" + points_density(slide))],
                        className="slide-side"),
         ], className="slide-body"),
         html.Footer(foot, className="slide-foot"),

@@ -31,8 +31,7 @@ SCENARIOS = ("ssp126", "ssp245", "ssp585")
 SERIES_SOURCE = {
     "source_id": "coalition-climate-series",
     "title": "Constructed annual climate series per city (delta method on the city normals, country warming "
-             "trends and IPCC AR6 regional CMIP6 temperature change), made by scripts/make_climate_series.py "
-             "from data/src/climate_facts; method in data/README.md",
+             "trends and IPCC AR6 regional CMIP6 temperature change), made by the dashboard team",
     "publisher": "Coalition of Sustainable Cities of Central Asia (dashboard team)",
     "year": "2026", "url": "", "licence": "", "accessed": ACCESSED,
 }

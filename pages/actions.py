@@ -24,6 +24,7 @@ from components.ops_notice import updates_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import actions as act
+from domain import city_plans
 from i18n import format_day, format_int, t
 from services import data_access
 
@@ -319,12 +320,18 @@ def layout(**kwargs):
         "hazard": [{"value": h, "label": n} for h, n in hz.items() if h in used_hazards],
         "essential": [{"value": e, "label": f"{e}. {n}"} for e, n in essential_names(lang).items()],
     }
+    kind = city_plans.plan_kind(frame)
+    demo_cities = sorted({names.get(c, c) for c in frame.loc[frame["data_status"] == "illustrative", "city_id"]})
+    banner = [status_badge("illustrative", lang), html.Span(t("actions.illustrative_note", lang))]
+    if kind == "mixed":
+        banner.append(html.Span(" " + t("actions.demo_cities", lang, cities=", ".join(demo_cities)), id="actions-demo-cities"))
+    intro = {"demonstration": "actions.intro_demo", "mixed": "actions.intro_mixed"}.get(kind, "actions.intro")
     return html.Div([
-        *page_header("title.actions", "actions.intro", ctx),
+        *page_header("title.actions", intro, ctx),
         updates_unavailable(lang) if data_access.updates_unavailable() else None,
-        html.Div([status_badge("illustrative", lang), html.Span(t("actions.illustrative_note", lang)),
+        html.Div([*(banner if kind in ("demonstration", "mixed") else []),
                   dcc.Link(t("actions.editor_link", lang), href=link_with("/login", {"lang": lang}), id="actions-login-link")],
-                 className="act-banner", role="note"),
+                 className="act-banner", role="note", **{"data-plans": kind}),
         html.Div([
             filter_control(CITY, "city", options["city"], filters["city"], lang),
             filter_control(STATUS, "status", options["status"], filters["status"], lang),

@@ -20,6 +20,7 @@ from components.ops_notice import save_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import actions as act
+from domain import city_plans as cp
 from i18n import format_day, t
 from pages.login import logout_form
 from services import auth, data_access, db
@@ -31,6 +32,11 @@ STATUS, PROGRESS, START, END, NOTE = "admin-status", "admin-progress", "admin-st
 SAVE, MESSAGE, LOADED, TABLE = "admin-save", "admin-message", "admin-loaded", "admin-city-actions"
 AUDIT, AUDIT_REFRESH = "admin-audit", "admin-audit-refresh"
 FORM_OUTPUTS = (STATUS, PROGRESS, START, END, NOTE)
+# the city's own plan: write, change and (through the progress form) cancel its actions
+PLAN_PICK, PLAN_SAVE, PLAN_MESSAGE, PLAN_LOADED = "admin-plan-pick", "admin-plan-save", "admin-plan-message", "admin-plan-loaded"
+PLAN_REPLACE, PLAN_STATE, PLAN_TABLE = "admin-plan-replace", "admin-plan-state", "admin-plan-table"
+PLAN_INPUTS = {name: f"admin-plan-{name.replace('_', '-')}" for name in cp.PLAN_FIELDS}
+NEW_ACTION = "__new__"
 
 
 def today() -> date:
@@ -45,23 +51,26 @@ def refusal(reason: str, lang: str) -> html.Div:
 
 
 def city_of(action_id: str | None) -> str | None:
-    """The city an action belongs to, from the data build (the browser's word is never taken)."""
+    """The city an action belongs to, from the data build or the city's own plan in the database
+    (the browser's word is never taken)."""
     if not action_id:
         return None
     actions = data_access.get_data()["actions"]
     hit = actions.loc[actions["action_id"] == action_id, "city_id"]
-    return None if hit.empty else str(hit.iloc[0])
+    if not hit.empty:
+        return str(hit.iloc[0])
+    return db.plan_action_city(db.get_engine(), str(action_id))
 
 
 def baseline_state(action_id: str) -> act.ActionState:
+    """The state before any saved update: the build's row, or 'planned' for a city's own action."""
     actions = data_access.get_data()["actions"]
-    row = actions[actions["action_id"] == action_id].iloc[0]
-    return act.state_of(row)
+    rows = actions[actions["action_id"] == action_id]
+    return act.state_of(rows.iloc[0]) if len(rows) else act.ActionState("planned", 0)
 
 
 def city_actions(city_id: str) -> pd.DataFrame:
-    frame = data_access.actions_current()
-    return frame[frame["city_id"] == city_id].sort_values("action_id")
+    return data_access.city_plan_actions(city_id).sort_values("action_id")
 
 
 def action_options(city_id: str, lang: str) -> list[dict]:
@@ -183,6 +192,7 @@ def layout(**kwargs):
         ], className="panel"),
         html.Section([html.H2(t("admin.city_actions", lang)),
                       html.Div(actions_table(city, lang), id=TABLE)], className="panel"),
+        plan_section(city, lang),
         audit_section(lang) if account.is_admin else None,
         dcc.Store(id=LANG, data=lang),
         dcc.Store(id=LOADED),
@@ -190,15 +200,17 @@ def layout(**kwargs):
 
 
 @callback(Output(ACTION, "options"), Output(ACTION, "value"), Output(TABLE, "children"),
+          Output(PLAN_PICK, "options", allow_duplicate=True), Output(PLAN_STATE, "children", allow_duplicate=True),
           Input(CITY, "value"), State(LANG, "data"), prevent_initial_call=True)
 def choose_city(city_id, lang):
-    """The chosen city's actions (administrators switch city; editors only ever have their own)."""
+    """The chosen city's actions and own plan (administrators switch city; editors only ever have their own)."""
     lang = lang or "ru"
     try:
         auth.require_city(city_id)
     except auth.Refused as refused:
-        return [], None, refusal(refused.reason, lang)
-    return action_options(city_id, lang), None, actions_table(city_id, lang)
+        return [], None, refusal(refused.reason, lang), [], None
+    return (action_options(city_id, lang), None, actions_table(city_id, lang), plan_pick_options(city_id, lang),
+            plan_state(city_id, lang))
 
 
 NO_FORM = ([], None, None, None, None, "", None)
@@ -296,3 +308,184 @@ def refresh_audit(_n, lang):
     except auth.Refused:
         return []
     return audit_rows(lang or "ru")
+
+
+# --- the city's own plan ------------------------------------------------------------------------
+
+def plan_choices(lang: str) -> dict[str, list[dict]]:
+    """Options of the plan form's lists: hazards, Sendai priorities and targets, essentials, funders."""
+    data = data_access.get_data()
+    hazards = data["hazard_types"]
+    funders = cp.funder_names(data["actions"])
+    return {
+        "hazards": [{"value": h, "label": n} for h, n in zip(hazards["hazard_type"], hazards[f"name_{lang}"])],
+        "sendai_priority": [{"value": p, "label": f"{p}. {t(f'actions.sendai.p{p}.short', lang)}"}
+                            for p in act.SENDAI_PRIORITIES],
+        "sendai_target": [{"value": x, "label": f"{x.upper()}. {t(f'actions.sendai.t.{x}.short', lang)}"}
+                          for x in act.SENDAI_TARGETS],
+        "mcr2030_essential": [{"value": e, "label": f"{e}. {t(f'actions.essential.{e}', lang)}"} for e in act.ESSENTIALS],
+        "funder": [{"value": f, "label": names[0 if lang == "ru" else 1] or f} for f, names in sorted(funders.items())],
+    }
+
+
+def plan_pick_options(city_id: str, lang: str) -> list[dict]:
+    own = db.plan_actions_frame(db.get_engine(), city_id)
+    return [{"value": NEW_ACTION, "label": t("admin.plan.new", lang)},
+            *[{"value": r["action_id"], "label": r[f"title_{lang}"]} for _, r in own.iterrows()]]
+
+
+def plan_state(city_id: str, lang: str) -> html.Div:
+    """Which plan the public sees for the city now, and the one step that replaces the demonstration plan."""
+    engine = db.get_engine()
+    real = db.real_plan_cities(engine).get(city_id)
+    count = len(db.plan_actions_frame(engine, city_id))
+    if real is not None:
+        return html.Div(html.P(t("admin.plan.real", lang, when=real["since"].strftime("%Y-%m-%d"), user=real["by"],
+                                 count=count), className="form-ok"), id="admin-plan-state-text")
+    return html.Div([html.P([t("admin.plan.demo", lang), " ", t("admin.plan.drafts", lang, count=count)], className="note"),
+                     html.Button(t("admin.plan.replace", lang), id=PLAN_REPLACE, className="button button-primary",
+                                 n_clicks=0, disabled=count == 0)], id="admin-plan-state-text")
+
+
+def plan_field(name: str, lang: str, choices: dict) -> html.Div:
+    """One labelled input of the plan form."""
+    input_id = PLAN_INPUTS[name]
+    label = html.Label(t(f"admin.plan.field.{name}", lang), htmlFor=input_id, className="control-label")
+    if name in choices:
+        control = dcc.Dropdown(id=input_id, options=choices[name], multi=name == "hazards",
+                               clearable=name in ("funder", "hazards"))
+    elif name in ("planned_start", "planned_end"):
+        control = dcc.DatePickerSingle(id=input_id, clearable=True, display_format="YYYY-MM-DD", first_day_of_week=1,
+                                       placeholder="YYYY-MM-DD")
+    elif name in ("budget_usd", "funded_usd"):
+        control = dcc.Input(id=input_id, type="number", min=0, className="text-input")
+    else:
+        control = dcc.Input(id=input_id, type="text", maxLength=cp.TEXT_MAX, className="text-input")
+    return html.Div([label, control], className="control")
+
+
+def plan_section(city_id: str, lang: str) -> html.Section:
+    choices = plan_choices(lang)
+    return html.Section([
+        html.H2(t("admin.plan.title", lang)),
+        html.P(t("admin.plan.help", lang), className="note"),
+        html.Div(plan_state(city_id, lang), id=PLAN_STATE),
+        html.Div([html.Label(t("admin.plan.pick", lang), htmlFor=PLAN_PICK, className="control-label"),
+                  dcc.Dropdown(id=PLAN_PICK, options=plan_pick_options(city_id, lang), value=NEW_ACTION,
+                               clearable=False)], className="control"),
+        html.Div([plan_field(name, lang, choices) for name in cp.PLAN_FIELDS], className="admin-form", id="admin-plan-form"),
+        html.Div(html.Button(t("admin.plan.save", lang), id=PLAN_SAVE, className="button button-primary", n_clicks=0),
+                 className="admin-buttons"),
+        html.Div(id=PLAN_MESSAGE, **{"aria-live": "polite"}),
+        dcc.Store(id=PLAN_LOADED, data={"action_id": None, "version": 0}),
+    ], className="panel", id="admin-plan-section")
+
+
+def describe_plan_issues(issues: list[act.Issue], lang: str) -> html.Div:
+    items = []
+    for issue in issues:
+        where = t(f"admin.plan.field.{issue.field}", lang) + ": " if issue.field else ""
+        items.append(html.Li(where + t(f"actions.error.{issue.code}", lang, **issue.params)))
+    return html.Div([html.P(t("admin.refused_save", lang)), html.Ul(items)], className="notice form-error",
+                    role="alert", id="admin-plan-issues")
+
+
+def _plan_values(row: dict | None) -> list:
+    if row is None:
+        return [None] * len(cp.PLAN_FIELDS)
+    values = []
+    for name in cp.PLAN_FIELDS:
+        value = row.get(name)
+        if name == "hazards":
+            value = [h for h in str(value or "").split(";") if h]
+        elif isinstance(value, float) and value != value:
+            value = None
+        values.append(value)
+    return values
+
+
+@callback(*[Output(PLAN_INPUTS[n], "value" if n not in ("planned_start", "planned_end") else "date") for n in cp.PLAN_FIELDS],
+          Output(PLAN_LOADED, "data"), Output(PLAN_MESSAGE, "children"),
+          Input(PLAN_PICK, "value"), State(CITY, "value"), State(LANG, "data"), prevent_initial_call=True)
+def load_plan_action(action_id, city_id, lang):
+    """Fill the plan form with one of the city's own actions (or empty it for a new one)."""
+    lang = lang or "ru"
+    blank = (*_plan_values(None), {"action_id": None, "version": 0})
+    city = city_of(action_id) if action_id and action_id != NEW_ACTION else city_id
+    try:
+        auth.require_city(city)
+    except auth.Refused as refused:
+        return (*_plan_values(None), None, refusal(refused.reason, lang))
+    if not action_id or action_id == NEW_ACTION:
+        return (*blank, None)
+    own = db.plan_actions_frame(db.get_engine(), city)
+    rows = own[own["action_id"] == action_id]
+    if rows.empty:
+        return (*blank, None)
+    row = rows.iloc[0].to_dict()
+    return (*_plan_values(row), {"action_id": action_id, "version": int(row["version"])},
+            html.P(t("admin.loaded", lang, version=int(row["version"])), className="note"))
+
+
+@callback(Output(PLAN_MESSAGE, "children", allow_duplicate=True), Output(PLAN_LOADED, "data", allow_duplicate=True),
+          Output(PLAN_PICK, "options"), Output(PLAN_STATE, "children"),
+          Input(PLAN_SAVE, "n_clicks"), State(PLAN_LOADED, "data"), State(CITY, "value"),
+          *[State(PLAN_INPUTS[n], "value" if n not in ("planned_start", "planned_end") else "date") for n in cp.PLAN_FIELDS],
+          State(LANG, "data"), prevent_initial_call=True)
+def save_plan_action(n_clicks, loaded, city_id, *values_and_lang):
+    """Write a new action of the city's own plan, or change one (the city of an existing action is
+    taken from the database, never from the browser)."""
+    *values, lang = values_and_lang
+    lang = lang or "ru"
+    nothing = dash.no_update
+    if not n_clicks:
+        return nothing, nothing, nothing, nothing
+    loaded = loaded if isinstance(loaded, dict) else {}
+    action_id = loaded.get("action_id") or None
+    city = city_of(action_id) if action_id else city_id
+    try:
+        account = auth.require_city(city)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), nothing, nothing, nothing
+    if city not in set(data_access.get_data()["cities"]["city_id"]):
+        return describe_plan_issues([act.Issue("", "bad_request")], lang), nothing, nothing, nothing
+    data = data_access.get_data()
+    action, issues = cp.parse_plan_action(dict(zip(cp.PLAN_FIELDS, values)), set(data["hazard_types"]["hazard_type"]),
+                                          set(cp.funder_names(data["actions"])))
+    if issues:
+        return describe_plan_issues(issues, lang), nothing, nothing, nothing
+    try:
+        expected = int(loaded.get("version") or 0)
+        result = db.save_plan_action(db.get_engine(), city, action_id, expected, action, account.username)
+    except (TypeError, ValueError):
+        return describe_plan_issues([act.Issue("", "bad_request")], lang), nothing, nothing, nothing
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), nothing, nothing, nothing
+    if result.conflict is not None:
+        return describe_conflict(result.conflict, lang), nothing, nothing, nothing
+    if not result.ok:
+        return describe_plan_issues(result.issues, lang), nothing, nothing, nothing
+    message = html.P(t("admin.plan.saved", lang, version=result.version), className="form-ok", role="status",
+                     id="admin-plan-saved")
+    return (message, {"action_id": result.action_id, "version": result.version}, plan_pick_options(city, lang),
+            plan_state(city, lang))
+
+
+@callback(Output(PLAN_STATE, "children", allow_duplicate=True), Output(ACTION, "options", allow_duplicate=True),
+          Input(PLAN_REPLACE, "n_clicks"), State(CITY, "value"), State(LANG, "data"), prevent_initial_call=True)
+def replace_demo_plan(n_clicks, city_id, lang):
+    """One step: the city's own actions replace its demonstration plan on every public page."""
+    lang = lang or "ru"
+    if not n_clicks:
+        return dash.no_update, dash.no_update
+    try:
+        account = auth.require_city(city_id)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), dash.no_update
+    try:
+        result = db.replace_demo_plan(db.get_engine(), city_id, account.username)
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), dash.no_update
+    if not result.ok:
+        return html.Div([plan_state(city_id, lang), describe_plan_issues(result.issues, lang)]), dash.no_update
+    return plan_state(city_id, lang), action_options(city_id, lang)

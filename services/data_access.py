@@ -213,7 +213,36 @@ def _actions_current(build_id: str, stamp: str) -> pd.DataFrame:
     from domain.actions import current_actions
     from services import db
     data = get_data()
-    return current_actions(data["actions"], db.states_frame(db.get_engine()), data["action_updates"])
+    return current_actions(_public_plans(data), db.states_frame(db.get_engine()), data["action_updates"])
+
+
+def _public_plans(data: BuildData) -> pd.DataFrame:
+    """The build's demonstration plans, each replaced by its city's own plan once the city did so."""
+    from domain import city_plans
+    from services import db
+    engine = db.get_engine()
+    baseline = data["actions"]
+    return city_plans.public_plans(baseline, db.plan_actions_frame(engine), set(db.real_plan_cities(engine)),
+                                   city_plans.funder_names(baseline))
+
+
+def city_plan_actions(city_id: str) -> pd.DataFrame:
+    """Every action of a city that its editors may report on: the public ones and the city's own
+    drafts (written but not yet replacing the demonstration plan). Never cached: private."""
+    from domain import city_plans
+    from domain.actions import current_actions
+    from services import db
+    data = get_data()
+    engine = db.get_engine()
+    baseline = data["actions"]
+    real = set(db.real_plan_cities(engine))
+    authored = db.plan_actions_frame(engine, city_id)
+    public = city_plans.public_plans(baseline[baseline["city_id"] == city_id], authored, real,
+                                     city_plans.funder_names(baseline))
+    if city_id not in real and len(authored):
+        drafts = city_plans.authored_as_actions(authored, city_plans.funder_names(baseline))
+        public = pd.concat([public, drafts.reindex(columns=public.columns)], ignore_index=True)
+    return current_actions(public, db.states_frame(engine), data["action_updates"])
 
 
 @cache.memoize()

@@ -20,12 +20,13 @@ from pathlib import Path
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Engine, Integer, String, Text, create_engine,
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Engine, Float, Integer, String, Text, create_engine,
                         event, func, select, update)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from domain.actions import ActionState, Issue, changed_fields, validate_update
+from domain.city_plans import PLAN_FIELDS, PlanAction, next_action_id, plan_changes
 from services.config import ROOT, settings
 
 ROLES = ("admin", "editor")
@@ -94,6 +95,41 @@ class AuditLog(Base):
     field: Mapped[str] = mapped_column(String(32), nullable=False)
     old: Mapped[str | None] = mapped_column(Text, nullable=True)
     new: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class PlanActionRow(Base):
+    """An action of a city's own plan, written in the app by its focal point (or an administrator)."""
+
+    __tablename__ = "plan_actions"
+    action_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    city_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    title_ru: Mapped[str] = mapped_column(Text, nullable=False)
+    title_en: Mapped[str] = mapped_column(Text, nullable=False)
+    hazards: Mapped[str] = mapped_column(Text, nullable=False)
+    sendai_priority: Mapped[int] = mapped_column(Integer, nullable=False)
+    sendai_target: Mapped[str] = mapped_column(String(1), nullable=False)
+    mcr2030_essential: Mapped[int] = mapped_column(Integer, nullable=False)
+    responsible_body_ru: Mapped[str] = mapped_column(Text, nullable=False)
+    responsible_body_en: Mapped[str] = mapped_column(Text, nullable=False)
+    planned_start: Mapped[date] = mapped_column(Date, nullable=False)
+    planned_end: Mapped[date] = mapped_column(Date, nullable=False)
+    budget_usd: Mapped[float | None] = mapped_column(Float, nullable=True)
+    funded_usd: Mapped[float | None] = mapped_column(Float, nullable=True)
+    funder: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class CityPlanRow(Base):
+    """A city whose own plan replaced the demonstration plan: since when, and who did it."""
+
+    __tablename__ = "city_plans"
+    city_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    real_since: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    replaced_by: Mapped[str] = mapped_column(String(64), nullable=False)
 
 
 # --- engines and migrations ---------------------------------------------------------------------
@@ -318,6 +354,7 @@ class SaveResult:
     version: int | None = None
     issues: list[Issue] = field(default_factory=list)
     conflict: dict | None = None  # {"version", "by", "at", "changes": {field: (old, new)}}
+    action_id: str | None = None  # a new plan action's id
 
 
 def _state(row: ActionStateRow) -> ActionState:
@@ -436,8 +473,114 @@ def audit_frame(engine: Engine, limit: int = 500) -> pd.DataFrame:
 
 
 def stamp(engine: Engine) -> str:
-    """Changes whenever an update is saved: part of the public pages' cache key."""
+    """Changes whenever an update, a plan action or a city's plan is saved: part of the public
+    pages' cache key."""
     with Session(engine) as session:
         count, last, when = session.execute(select(func.count(ActionUpdateRow.id), func.max(ActionUpdateRow.id),
                                                    func.max(ActionUpdateRow.updated_at))).one()
-        return f"{count}:{last or 0}:{when or ''}"
+        plans, plan_when = session.execute(select(func.count(PlanActionRow.action_id),
+                                                  func.max(PlanActionRow.updated_at))).one()
+        cities, city_when = session.execute(select(func.count(CityPlanRow.city_id), func.max(CityPlanRow.real_since))).one()
+        return f"{count}:{last or 0}:{when or ''}:{plans}:{plan_when or ''}:{cities}:{city_when or ''}"
+
+
+# --- the cities' own plans --------------------------------------------------------------------
+
+def _plan_record(row: PlanActionRow) -> dict:
+    record = {name: getattr(row, name) for name in PLAN_FIELDS}
+    for name in ("planned_start", "planned_end"):
+        record[name] = record[name].isoformat() if record[name] else None
+    return record
+
+
+def save_plan_action(engine: Engine, city_id: str, action_id: str | None, expected_version: int,
+                     action: PlanAction, username: str, now: datetime | None = None) -> SaveResult:
+    """Create (action_id None) or change one action of a city's own plan, with optimistic locking
+    and one audit row per changed field, in one transaction. `SaveResult.version` is the new
+    version; the new action's id is in `SaveResult.conflict` only on a conflict."""
+    now = now or _now()
+    values = action.as_record()
+    values["planned_start"], values["planned_end"] = action.planned_start, action.planned_end
+    try:
+        with Session(engine) as session, session.begin():
+            if action_id is None:
+                existing = set(session.scalars(select(PlanActionRow.action_id).where(PlanActionRow.city_id == city_id)))
+                action_id = next_action_id(city_id, existing)
+                row = PlanActionRow(action_id=action_id, city_id=city_id, version=1, created_by=username,
+                                    created_at=now, updated_by=username, updated_at=now, **values)
+                session.add(row)
+                session.flush()
+                changes = plan_changes(None, action.as_record())
+                new_version = 1
+            else:
+                row = session.get(PlanActionRow, action_id)
+                if row is None or row.city_id != city_id:
+                    return SaveResult(False, issues=[Issue("", "bad_request")])
+                if row.version != expected_version:
+                    return SaveResult(False, conflict={"version": row.version, "by": row.updated_by,
+                                                       "at": _utc(row.updated_at), "changes": {}})
+                changes = plan_changes(_plan_record(row), action.as_record())
+                if not changes:
+                    return SaveResult(False, issues=[Issue("", "no_change")])
+                new_version = row.version + 1
+                done = session.execute(update(PlanActionRow)
+                                       .where(PlanActionRow.action_id == action_id,
+                                              PlanActionRow.version == expected_version)
+                                       .values(version=new_version, updated_by=username, updated_at=now, **values)
+                                       .execution_options(synchronize_session=False))
+                if done.rowcount != 1:
+                    raise _Stale()
+            session.add_all(AuditLog(at=now, username=username, action_id=action_id, version=new_version,
+                                     field=name, old=old, new=new) for name, (old, new) in changes.items())
+        return SaveResult(True, version=new_version, action_id=action_id)
+    except (IntegrityError, _Stale):
+        return SaveResult(False, conflict={"version": None, "by": None, "at": None, "changes": {}})
+
+
+PLAN_COLUMNS = ["action_id", "city_id", "version", *PLAN_FIELDS, "updated_by", "updated_at"]
+
+
+def plan_actions_frame(engine: Engine, city_id: str | None = None) -> pd.DataFrame:
+    """Actions the cities wrote in the app (of one city, or all), in id order."""
+    query = select(PlanActionRow).order_by(PlanActionRow.action_id)
+    if city_id is not None:
+        query = query.where(PlanActionRow.city_id == city_id)
+    with Session(engine) as session:
+        rows = session.scalars(query).all()
+        return pd.DataFrame([{"action_id": r.action_id, "city_id": r.city_id, "version": r.version,
+                              **_plan_record(r), "updated_by": r.updated_by, "updated_at": _utc(r.updated_at)}
+                             for r in rows], columns=PLAN_COLUMNS)
+
+
+def plan_action_city(engine: Engine, action_id: str) -> str | None:
+    """The city of an action of a city's own plan (None: no such action)."""
+    with Session(engine) as session:
+        row = session.get(PlanActionRow, action_id)
+        return row.city_id if row is not None else None
+
+
+def real_plan_cities(engine: Engine) -> dict[str, dict]:
+    """Cities whose own plan replaced the demonstration plan: city_id -> {"since", "by"}."""
+    with Session(engine) as session:
+        return {r.city_id: {"since": _utc(r.real_since), "by": r.replaced_by}
+                for r in session.scalars(select(CityPlanRow)).all()}
+
+
+def replace_demo_plan(engine: Engine, city_id: str, username: str, now: datetime | None = None) -> SaveResult:
+    """Show the city's own actions instead of its demonstration plan, from now on (one step;
+    refused when the city has written no action yet, or did it already)."""
+    now = now or _now()
+    try:
+        with Session(engine) as session, session.begin():
+            if session.get(CityPlanRow, city_id) is not None:
+                return SaveResult(False, issues=[Issue("", "plan_already_real")])
+            count = session.scalar(select(func.count(PlanActionRow.action_id)).where(PlanActionRow.city_id == city_id))
+            if not count:
+                return SaveResult(False, issues=[Issue("", "plan_empty")])
+            session.add(CityPlanRow(city_id=city_id, real_since=now, replaced_by=username))
+            session.flush()
+            session.add(AuditLog(at=now, username=username, action_id=f"plan:{city_id}", version=1,
+                                 field="plan", old="demonstration", new=f"real ({count})"))
+        return SaveResult(True, version=1)
+    except IntegrityError:
+        return SaveResult(False, issues=[Issue("", "plan_already_real")])

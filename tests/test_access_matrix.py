@@ -10,6 +10,8 @@ import json
 import uuid
 
 import pytest
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from domain.actions import state_of
 from services import auth, db
@@ -31,7 +33,10 @@ def world(dash_app, built_data):
     accounts = {"other_city": db.create_user(engine, f"mx-other-{tag}", h.PASSWORD, "editor", other),
                 "right_editor": db.create_user(engine, f"mx-right-{tag}", h.PASSWORD, "editor", mine),
                 "admin": db.create_user(engine, f"mx-admin-{tag}", h.PASSWORD, "admin")}
-    return {"city": mine, "action": action["action_id"], "state": state_of(action), "accounts": accounts}
+    yield {"city": mine, "action": action["action_id"], "state": state_of(action), "accounts": accounts}
+    with Session(engine) as session, session.begin():  # the city's own plan written here is removed
+        session.execute(delete(db.PlanActionRow).where(db.PlanActionRow.city_id == mine))
+        session.execute(delete(db.CityPlanRow).where(db.CityPlanRow.city_id == mine))
 
 
 def client_as(dash_app, world, role: str, n: int):
@@ -83,12 +88,41 @@ def call_admin_page(client, world):
     return "admin-form" in layout
 
 
+def call_plan_load(client, world):
+    key = h.callback_key(client, "admin-plan-title-ru.value")
+    body = h.dash_post(client, key, [("admin-plan-pick", "value", "__new__")],
+                       [("admin-city", "value", world["city"]), ("admin-lang", "data", "en")]).get_json()["response"]
+    return body["admin-plan-loaded"]["data"] is not None
+
+
+def call_plan_save(client, world):
+    from tests.test_city_plans import GOOD, plan_body
+
+    key = h.callback_key(client, "admin-plan-message.children@")
+    before = len(db.plan_actions_frame(db.get_engine(), world["city"]))
+    body = h.dash_post(client, key, [("admin-plan-save", "n_clicks", 1)], plan_body(GOOD, world["city"])).get_json()
+    saved = "admin-plan-saved" in json.dumps(body["response"])
+    assert saved == (len(db.plan_actions_frame(db.get_engine(), world["city"])) == before + 1)
+    return saved
+
+
+def call_plan_replace(client, world):
+    """Allowed means not refused (the second allowed caller finds the plan replaced already)."""
+    key = h.callback_key(client, "admin-plan-state.children@")
+    body = h.dash_post(client, key, [("admin-plan-replace", "n_clicks", 1)],
+                       [("admin-city", "value", world["city"]), ("admin-lang", "data", "en")]).get_json()
+    return "admin-refused" not in json.dumps(body["response"])
+
+
 MATRIX = {
     "admin-action.options (city's action list)": (call_city_list, ALLOWED),
     "admin-status.options (load an action)": (call_load, ALLOWED),
     "admin-message.children (save)": (call_save, ALLOWED),
     "admin-audit.rowData (audit log)": (call_audit, {**ALLOWED, "right_editor": False}),
     "/admin (page layout)": (call_admin_page, {**ALLOWED, "other_city": True}),
+    "admin-plan-title-ru.value (load a plan action)": (call_plan_load, ALLOWED),
+    "admin-plan-message.children@ (save a plan action)": (call_plan_save, ALLOWED),
+    "admin-plan-state.children@ (replace the demonstration plan)": (call_plan_replace, ALLOWED),
 }
 
 

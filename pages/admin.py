@@ -8,6 +8,8 @@ other change is shown (optimistic locking, `services.db.save_update`).
 """
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import date
 
 import dash
@@ -21,9 +23,10 @@ from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import actions as act
 from domain import city_plans as cp
-from i18n import format_day, t
+from domain import workbook as wb
+from i18n import format_day, format_int, t
 from pages.login import logout_form
-from services import auth, data_access, db
+from services import auth, data_access, db, publish, submissions
 
 dash.register_page(__name__, path="/admin", title=page_title("title.admin"), name="admin")
 
@@ -193,6 +196,8 @@ def layout(**kwargs):
         html.Section([html.H2(t("admin.city_actions", lang)),
                       html.Div(actions_table(city, lang), id=TABLE)], className="panel"),
         plan_section(city, lang),
+        figures_section(city, lang),
+        publish_section(lang) if account.is_admin else None,
         audit_section(lang) if account.is_admin else None,
         dcc.Store(id=LANG, data=lang),
         dcc.Store(id=LOADED),
@@ -489,3 +494,249 @@ def replace_demo_plan(n_clicks, city_id, lang):
     if not result.ok:
         return html.Div([plan_state(city_id, lang), describe_plan_issues(result.issues, lang)]), dash.no_update
     return plan_state(city_id, lang), action_options(city_id, lang)
+
+
+# --- figures from the cities: workbook template and upload --------------------------------------
+
+TEMPLATE_BUTTON, TEMPLATE_DOWNLOAD = "admin-template-button", "admin-template-download"
+UPLOAD, UPLOAD_MESSAGE, MY_SUBMISSIONS = "admin-upload", "admin-upload-message", "admin-my-submissions"
+REVIEW_PICK, REVIEW_DETAIL, REVIEW_COMMENT = "admin-review-pick", "admin-review-detail", "admin-review-comment"
+REVIEW_APPROVE, REVIEW_RETURN, REVIEW_MESSAGE = "admin-review-approve", "admin-review-return", "admin-review-message"
+PUBLISH, PUBLISH_TICKET, PUBLISH_PROGRESS = "admin-publish", "admin-publish-ticket", "admin-publish-progress"
+PUBLISH_TEXT, PUBLISH_MESSAGE = "admin-publish-text", "admin-publish-message"
+MAX_UPLOAD_CHARS = (wb.MAX_BYTES * 4) // 3 + 1024  # the base64 text of the largest accepted file
+
+
+def change_counts(changes: dict, lang: str) -> str:
+    return "; ".join(f"{t(f'upload.sheet.{table}', lang)}: {format_int(len(rows), lang)}"
+                     for table, rows in changes.items())
+
+
+def submissions_table(frame: pd.DataFrame, lang: str, table_id: str) -> html.Div:
+    """Submissions with their state, who sent and reviewed them, and the reviewer's comment."""
+    names = dict(zip(data_access.get_data()["cities"]["city_id"], data_access.get_data()["cities"][f"name_{lang}"]))
+    rows = [html.Tr([html.Td(f"#{r['id']}"), html.Td(names.get(r["city_id"], r["city_id"])),
+                     html.Td(change_counts(r["changes"], lang)), html.Td(t(f"review.status.{r['status']}", lang)),
+                     html.Td(f"{r['submitted_by']}, {r['submitted_at'].strftime('%Y-%m-%d %H:%M')}"),
+                     html.Td(f"{r['reviewed_by']}, {r['reviewed_at'].strftime('%Y-%m-%d %H:%M')}" if r["reviewed_by"] else "—"),
+                     html.Td(r["comment"] or "—")]) for _, r in frame.iterrows()]
+    head = html.Thead(html.Tr([html.Th(t(f"review.col.{k}", lang), scope="col")
+                               for k in ("id", "city", "changes", "status", "submitted", "reviewed", "comment")]))
+    if not rows:
+        return html.P(t("review.none", lang), className="note", id=table_id)
+    return html.Div(html.Table([head, html.Tbody(rows)], className="simple-table", id=table_id), className="table-scroll")
+
+
+def figures_section(city_id: str, lang: str) -> html.Section:
+    mine = db.submissions_frame(db.get_engine(), city_id=city_id).head(20)
+    return html.Section([
+        html.H2(t("upload.title", lang)),
+        html.P(t("upload.lead", lang), className="note"),
+        html.Div([html.Button(t("upload.template", lang), id=TEMPLATE_BUTTON, className="button", n_clicks=0),
+                  dcc.Download(id=TEMPLATE_DOWNLOAD)], className="admin-buttons"),
+        dcc.Upload(html.Div([t("upload.drop", lang)]), id=UPLOAD, accept=".xlsx", multiple=False,
+                   className="upload-box", style={"border": "2px dashed #52606d", "padding": "1rem", "textAlign": "center",
+                                                   "cursor": "pointer", "margin": "0.5rem 0"}),
+        dcc.Loading(html.Div(id=UPLOAD_MESSAGE, **{"aria-live": "polite"}), type="dot"),
+        html.H3(t("upload.mine", lang)),
+        html.Div(submissions_table(mine, lang, "admin-my-submissions-table"), id=MY_SUBMISSIONS),
+    ], className="panel", id="admin-figures-section")
+
+
+@callback(Output(TEMPLATE_DOWNLOAD, "data"), Output(UPLOAD_MESSAGE, "children", allow_duplicate=True),
+          Input(TEMPLATE_BUTTON, "n_clicks"), State(CITY, "value"), State(LANG, "data"), prevent_initial_call=True)
+def download_template(n_clicks, city_id, lang):
+    """The city's workbook, pre-filled, headers in the reader's language (own city only)."""
+    lang = lang or "ru"
+    if not n_clicks:
+        return dash.no_update, dash.no_update
+    try:
+        auth.require_city(city_id)
+    except auth.Refused as refused:
+        return None, refusal(refused.reason, lang)
+    data = data_access.get_data()
+    if city_id not in set(data["cities"]["city_id"]):
+        return None, refusal("forbidden", lang)
+    content = submissions.template_bytes(data, city_id, lang)
+    return dcc.send_bytes(content, f"{city_id}-{lang}.xlsx"), None
+
+
+def upload_refused(problems: list, lang: str) -> html.Div:
+    return html.Div([html.P(t("upload.refused", lang, count=len(problems))),
+                     html.Ul([html.Li(submissions.problem_text(p, lang)) for p in problems[:200]])],
+                    className="notice form-error", role="alert", id="admin-upload-problems")
+
+
+@callback(Output(UPLOAD_MESSAGE, "children"), Output(MY_SUBMISSIONS, "children"), Output(UPLOAD, "contents"),
+          Input(UPLOAD, "contents"), State(UPLOAD, "filename"), State(CITY, "value"), State(LANG, "data"),
+          prevent_initial_call=True)
+def upload_workbook(contents, filename, city_id, lang):
+    """Check an uploaded workbook against the build's schemas; store it for review only when every
+    row is right (nothing partial), for the signed-in editor's own city."""
+    lang = lang or "ru"
+    if not contents:
+        return dash.no_update, dash.no_update, dash.no_update
+    try:
+        account = auth.require_city(city_id)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), dash.no_update, None
+    data = data_access.get_data()
+    if city_id not in set(data["cities"]["city_id"]):
+        return refusal("forbidden", lang), dash.no_update, None
+    if not isinstance(contents, str) or len(contents) > MAX_UPLOAD_CHARS:
+        problem = wb.SheetProblem(None, None, None, "too_large", {"mb": wb.MAX_BYTES // (1024 * 1024)})
+        return upload_refused([problem], lang), dash.no_update, None
+    try:
+        content = base64.b64decode(contents.split(",", 1)[-1], validate=False)
+    except (ValueError, binascii.Error):
+        return upload_refused([wb.SheetProblem(None, None, None, "not_workbook")], lang), dash.no_update, None
+    changes, problems = submissions.check_upload(content, data, city_id)
+    if problems:
+        return upload_refused(problems, lang), dash.no_update, None
+    try:
+        number = db.create_submission(db.get_engine(), city_id, "workbook", changes, account.username)
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), dash.no_update, None
+    message = html.P(t("upload.sent", lang, id=number, changes=change_counts(changes, lang)), className="form-ok",
+                     role="status", id="admin-upload-sent")
+    mine = db.submissions_frame(db.get_engine(), city_id=city_id).head(20)
+    return message, submissions_table(mine, lang, "admin-my-submissions-table"), None
+
+
+# --- review and publish (administrators; never one's own submission) ----------------------------
+
+def review_options(lang: str) -> list[dict]:
+    pending = db.submissions_frame(db.get_engine(), statuses=("pending",))
+    names = dict(zip(data_access.get_data()["cities"]["city_id"], data_access.get_data()["cities"][f"name_{lang}"]))
+    return [{"value": int(r["id"]), "label": f"#{r['id']} · {names.get(r['city_id'], r['city_id'])} · {r['submitted_by']}"}
+            for _, r in pending.iterrows()]
+
+
+def review_detail(submission: dict, lang: str) -> html.Div:
+    """What a submission changes, row by row, next to what the dashboard holds now."""
+    parts = [html.P(t("review.detail", lang, id=submission["id"], user=submission["submitted_by"],
+                      when=submission["submitted_at"].strftime("%Y-%m-%d %H:%M UTC")))]
+    for table, rows in submission["changes"].items():
+        columns = list(rows[0].keys()) if rows else []
+        parts.append(html.H4(f"{t(f'upload.sheet.{table}', lang)} ({format_int(len(rows), lang)})"))
+        head = html.Thead(html.Tr([html.Th(submissions.column_label(c, lang), scope="col") for c in columns]))
+        body = html.Tbody([html.Tr([html.Td("—" if r.get(c) is None else str(r.get(c))) for c in columns])
+                           for r in rows[:100]])
+        parts.append(html.Div(html.Table([head, body], className="simple-table"), className="table-scroll"))
+    return html.Div(parts, id="admin-review-rows")
+
+
+def publish_section(lang: str) -> html.Section:
+    builds = db.published_builds_frame(db.get_engine())
+    last = builds.iloc[-1] if len(builds) else None
+    approved = db.submissions_frame(db.get_engine(), statuses=("approved",))
+    return html.Section([
+        html.H2(t("review.title", lang)),
+        html.P(t("review.lead", lang), className="note"),
+        html.Div([html.Label(t("review.pick", lang), htmlFor=REVIEW_PICK, className="control-label"),
+                  dcc.Dropdown(id=REVIEW_PICK, options=review_options(lang), value=None,
+                               placeholder=t("review.pick_placeholder", lang))], className="control"),
+        html.Div(id=REVIEW_DETAIL),
+        html.Div([html.Label(t("review.comment", lang), htmlFor=REVIEW_COMMENT, className="control-label"),
+                  dcc.Textarea(id=REVIEW_COMMENT, maxLength=2000, className="text-area")], className="control"),
+        html.Div([html.Button(t("review.approve", lang), id=REVIEW_APPROVE, className="button button-primary", n_clicks=0),
+                  html.Button(t("review.return", lang), id=REVIEW_RETURN, className="button", n_clicks=0)],
+                 className="admin-buttons"),
+        html.Div(id=REVIEW_MESSAGE, **{"aria-live": "polite"}),
+        html.H3(t("publish.title", lang)),
+        html.P([t("publish.lead", lang, approved=format_int(len(approved), lang)), " ",
+                t("publish.last", lang, build=last["build_id"], when=last["published_at"].strftime("%Y-%m-%d %H:%M UTC"))
+                if last is not None else t("publish.never", lang)], className="note", id="admin-publish-state"),
+        html.Div([html.Button(t("publish.button", lang), id=PUBLISH, className="button button-primary", n_clicks=0),
+                  html.Progress(id=PUBLISH_PROGRESS, max=4, value=0, hidden=True, className="export-progress",
+                                **{"aria-label": t("publish.title", lang)}),
+                  html.Span(id=PUBLISH_TEXT, hidden=True)], className="admin-buttons"),
+        html.Div(id=PUBLISH_MESSAGE, **{"aria-live": "polite"}),
+        dcc.Store(id=PUBLISH_TICKET),
+    ], className="panel", id="admin-review-section")
+
+
+@callback(Output(REVIEW_DETAIL, "children"), Input(REVIEW_PICK, "value"), State(LANG, "data"), prevent_initial_call=True)
+def show_submission(submission_id, lang):
+    """A pending submission's rows (administrators only)."""
+    lang = lang or "ru"
+    try:
+        auth.require_admin()
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang)
+    try:
+        submission = db.get_submission(db.get_engine(), int(submission_id)) if submission_id is not None else None
+    except (TypeError, ValueError):
+        submission = None
+    return review_detail(submission, lang) if submission else None
+
+
+@callback(Output(REVIEW_MESSAGE, "children"), Output(REVIEW_PICK, "options"), Output(REVIEW_PICK, "value"),
+          Input(REVIEW_APPROVE, "n_clicks"), Input(REVIEW_RETURN, "n_clicks"), State(REVIEW_PICK, "value"),
+          State(REVIEW_COMMENT, "value"), State(LANG, "data"), prevent_initial_call=True)
+def review(approve_clicks, return_clicks, submission_id, comment, lang):
+    """Approve a pending submission or return it with a comment: an administrator, never its submitter."""
+    lang = lang or "ru"
+    nothing = dash.no_update
+    if not (approve_clicks or return_clicks):
+        return nothing, nothing, nothing
+    try:
+        account = auth.require_admin()
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), nothing, nothing
+    try:
+        number = int(submission_id)
+    except (TypeError, ValueError):
+        return describe_plan_issues([act.Issue("", "review_not_pending")], lang), nothing, nothing
+    approve = dash.ctx.triggered_id == REVIEW_APPROVE
+    try:
+        result = db.review_submission(db.get_engine(), number, account.username, approve, str(comment or ""))
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), nothing, nothing
+    if not result.ok:
+        return describe_plan_issues(result.issues, lang), nothing, nothing
+    message = html.P(t("review.approved" if approve else "review.returned", lang, id=number), className="form-ok",
+                     role="status", id="admin-review-done")
+    return message, review_options(lang), None
+
+
+@callback(Output(PUBLISH_TICKET, "data"), Output(PUBLISH_MESSAGE, "children"),
+          Input(PUBLISH, "n_clicks"), State(LANG, "data"), prevent_initial_call=True)
+def request_publish(n_clicks, lang):
+    """An administrator asks for a new build: a signed, short-lived ticket starts the background job."""
+    lang = lang or "ru"
+    if not n_clicks:
+        return dash.no_update, dash.no_update
+    try:
+        account = auth.require_admin()
+    except auth.Refused as refused:
+        return None, refusal(refused.reason, lang)
+    return {**submissions.publish_ticket(account.username), "lang": lang}, html.P(t("publish.started", lang), className="note")
+
+
+@callback(Output(PUBLISH_MESSAGE, "children", allow_duplicate=True), Input(PUBLISH_TICKET, "data"),
+          background=True, running=[(Output(PUBLISH, "disabled"), True, False),
+                                    (Output(PUBLISH_PROGRESS, "hidden"), False, True),
+                                    (Output(PUBLISH_TEXT, "hidden"), False, True)],
+          progress=[Output(PUBLISH_PROGRESS, "value"), Output(PUBLISH_TEXT, "children")],
+          interval=500, prevent_initial_call=True)
+def run_publish(set_progress, ticket):
+    """Build and publish in the background (validated and atomic; a failed build leaves the served one)."""
+    lang = ticket.get("lang") if isinstance(ticket, dict) and ticket.get("lang") in ("ru", "en") else "ru"
+    username = submissions.ticket_user({k: v for k, v in ticket.items() if k != "lang"} if isinstance(ticket, dict) else None)
+    if username is None:
+        return refusal("signin", lang)
+    engine = db.get_engine()
+    engine.dispose(close=False)  # a forked job opens its own connections
+    admins = db.list_users(engine)
+    if not ((admins["username"] == username) & (admins["role"] == "admin") & admins["active"]).any():
+        return refusal("forbidden", lang)
+
+    def progress(done: int, total: int, step: str) -> None:
+        set_progress((done, t(f"publish.step.{step}", lang)))
+
+    result = publish.publish(engine, username, progress)
+    if not result["ok"]:
+        return html.Div([html.P(t("publish.failed", lang)), html.Ul([html.Li(p) for p in result["problems"]])],
+                        className="notice form-error", role="alert", id="admin-publish-failed")
+    return html.P(t("publish.done", lang, build=result["build_id"]), className="form-ok", role="status", id="admin-publish-done")

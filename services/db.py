@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -130,6 +131,38 @@ class CityPlanRow(Base):
     city_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     real_since: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     replaced_by: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class SubmissionRow(Base):
+    """Figures a city sent (rows of indicator values, hazards, events, sources, or a new city),
+    waiting for review by an administrator who is not the submitter, then published by a build."""
+
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    city_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # workbook, form, city
+    changes: Mapped[str] = mapped_column(Text, nullable=False)  # JSON {table: [row, ...]}
+    status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    submitted_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    build_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    __table_args__ = (CheckConstraint("status in ('pending', 'approved', 'returned', 'published')",
+                                      name="ck_submissions_status"),)
+
+
+class PublishedBuildRow(Base):
+    """A data build made from the source tables and the approved submissions, kept and addressable."""
+
+    __tablename__ = "published_builds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    build_id: Mapped[str] = mapped_column(String(120), nullable=False)  # the folder under data/builds/
+    published_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    submissions: Mapped[str] = mapped_column(Text, nullable=False)  # JSON list of submission ids
+    ranks: Mapped[str] = mapped_column(Text, nullable=False)  # JSON {city_id: [score, rank]}
 
 
 # --- engines and migrations ---------------------------------------------------------------------
@@ -584,3 +617,102 @@ def replace_demo_plan(engine: Engine, city_id: str, username: str, now: datetime
         return SaveResult(True, version=1)
     except IntegrityError:
         return SaveResult(False, issues=[Issue("", "plan_already_real")])
+
+
+# --- submissions, review and published builds ---------------------------------------------------
+
+SUBMISSION_COLUMNS = ["id", "city_id", "kind", "changes", "status", "submitted_by", "submitted_at", "reviewed_by",
+                      "reviewed_at", "comment", "build_id"]
+
+
+def create_submission(engine: Engine, city_id: str, kind: str, changes: dict[str, list[dict]], username: str,
+                      now: datetime | None = None) -> int:
+    """Store a checked submission as pending review (one transaction, with its audit row); its id."""
+    now = now or _now()
+    with Session(engine) as session, session.begin():
+        row = SubmissionRow(city_id=city_id, kind=kind, changes=json.dumps(changes, ensure_ascii=False),
+                            status="pending", submitted_by=username, submitted_at=now)
+        session.add(row)
+        session.flush()
+        counts = ", ".join(f"{table}: {len(rows)}" for table, rows in changes.items())
+        session.add(AuditLog(at=now, username=username, action_id=f"submission:{row.id}", version=1,
+                             field="submitted", old=None, new=f"{city_id} ({kind}; {counts})"))
+        return row.id
+
+
+def _submission(row: SubmissionRow) -> dict:
+    return {"id": row.id, "city_id": row.city_id, "kind": row.kind, "changes": json.loads(row.changes),
+            "status": row.status, "submitted_by": row.submitted_by, "submitted_at": _utc(row.submitted_at),
+            "reviewed_by": row.reviewed_by, "reviewed_at": _utc(row.reviewed_at), "comment": row.comment,
+            "build_id": row.build_id}
+
+
+def submissions_frame(engine: Engine, statuses: tuple[str, ...] | None = None, city_id: str | None = None) -> pd.DataFrame:
+    """Submissions, newest first (of some statuses, or of one city)."""
+    query = select(SubmissionRow).order_by(SubmissionRow.id.desc())
+    if statuses:
+        query = query.where(SubmissionRow.status.in_(statuses))
+    if city_id is not None:
+        query = query.where(SubmissionRow.city_id == city_id)
+    with Session(engine) as session:
+        return pd.DataFrame([_submission(r) for r in session.scalars(query).all()], columns=SUBMISSION_COLUMNS)
+
+
+def get_submission(engine: Engine, submission_id: int) -> dict | None:
+    with Session(engine) as session:
+        row = session.get(SubmissionRow, submission_id)
+        return _submission(row) if row is not None else None
+
+
+def review_submission(engine: Engine, submission_id: int, reviewer: str, approve: bool, comment: str = "",
+                      now: datetime | None = None) -> SaveResult:
+    """Approve a pending submission, or return it with a comment; never by its own submitter."""
+    now = now or _now()
+    comment = (comment or "").strip()[:2000]
+    with Session(engine) as session, session.begin():
+        row = session.get(SubmissionRow, submission_id, with_for_update=True)
+        if row is None or row.status != "pending":
+            return SaveResult(False, issues=[Issue("", "review_not_pending")])
+        if row.submitted_by == reviewer:
+            return SaveResult(False, issues=[Issue("", "review_own")])
+        if not approve and not comment:
+            return SaveResult(False, issues=[Issue("comment", "review_comment_needed")])
+        new = "approved" if approve else "returned"
+        session.add(AuditLog(at=now, username=reviewer, action_id=f"submission:{row.id}", version=2,
+                             field="review", old="pending", new=new + (f": {comment}" if comment else "")))
+        row.status, row.reviewed_by, row.reviewed_at, row.comment = new, reviewer, now, comment or None
+    return SaveResult(True, version=2)
+
+
+def approved_changes(engine: Engine) -> list[tuple[int, dict[str, list[dict]]]]:
+    """(id, changes) of every approved or published submission, in the order they were reviewed:
+    the overlay every new build lays over the source tables."""
+    query = (select(SubmissionRow).where(SubmissionRow.status.in_(("approved", "published")))
+             .order_by(SubmissionRow.reviewed_at, SubmissionRow.id))
+    with Session(engine) as session:
+        return [(r.id, json.loads(r.changes)) for r in session.scalars(query).all()]
+
+
+def record_published_build(engine: Engine, build_id: str, username: str, submission_ids: list[int],
+                           ranks: dict[str, list], now: datetime | None = None) -> None:
+    """Remember a published build and mark the approved submissions it holds as published."""
+    now = now or _now()
+    with Session(engine) as session, session.begin():
+        session.add(PublishedBuildRow(build_id=build_id, published_by=username, published_at=now,
+                                      submissions=json.dumps(submission_ids), ranks=json.dumps(ranks)))
+        newly = session.scalars(select(SubmissionRow).where(SubmissionRow.id.in_(submission_ids),
+                                                            SubmissionRow.status == "approved")).all()
+        for row in newly:
+            row.status, row.build_id = "published", build_id
+        session.add(AuditLog(at=now, username=username, action_id=f"build:{build_id}"[:80], version=1,
+                             field="published", old=None, new=", ".join(str(r.id) for r in newly) or "-"))
+
+
+def published_builds_frame(engine: Engine) -> pd.DataFrame:
+    """Every published build, oldest first, with the cities' index scores and ranks in it."""
+    with Session(engine) as session:
+        rows = session.scalars(select(PublishedBuildRow).order_by(PublishedBuildRow.id)).all()
+        return pd.DataFrame([{"build_id": r.build_id, "published_by": r.published_by,
+                              "published_at": _utc(r.published_at), "submissions": json.loads(r.submissions),
+                              "ranks": json.loads(r.ranks)} for r in rows],
+                            columns=["build_id", "published_by", "published_at", "submissions", "ranks"])

@@ -88,8 +88,8 @@ def city_ids_by_rank(tables: Tables) -> list[str]:
     """Member cities, highest risk first (cities without a score last, in table order)."""
     risk = tables["risk"].set_index("city_id")
     order = list(tables["cities"]["city_id"])
-    ranked = sorted(order, key=lambda c: (risk["rank"].get(c, math.inf) if c in risk.index else math.inf,
-                                          order.index(c)))
+    ranks = {c: float(r) for c, r in risk["rank"].items() if pd.notna(r)}  # a city without a score has no rank
+    ranked = sorted(order, key=lambda c: (ranks.get(c, math.inf), order.index(c)))
     return ranked
 
 

@@ -27,7 +27,7 @@ from domain.schemas import REFERENCES, SCHEMAS
 # The tables a city submits, in sheet order; `sources` holds the new sources its rows cite.
 TABLES = ("indicator_values", "hazards", "events", "sources")
 KEYS = {"indicator_values": ("city_id", "indicator_id", "year"), "hazards": ("city_id", "hazard_type"),
-        "events": ("event_id",), "sources": ("source_id",)}
+        "events": ("event_id",), "sources": ("source_id",), "cities": ("city_id",)}
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 DATE_COLUMNS = {"start_date", "end_date"}
@@ -334,7 +334,9 @@ def overlay(src: dict[str, pd.DataFrame], changes: list[dict[str, list[dict]]]) 
         for table, rows in change.items():
             frame = out[table]
             keys = list(KEYS[table])
-            new = pd.DataFrame(rows).reindex(columns=frame.columns)
+            columns = [*frame.columns, *(c for c in pd.DataFrame(rows).columns if c not in frame.columns)]
+            frame = frame.reindex(columns=columns)
+            new = pd.DataFrame(rows).reindex(columns=columns)
             new = new.astype(object).where(new.notna(), None)
             key_of = lambda f: f[keys].astype(str).agg("\x1f".join, axis=1)  # noqa: E731
             keep = frame[~key_of(frame).isin(set(key_of(new.fillna(""))))] if len(frame) else frame

@@ -36,7 +36,7 @@ CONTENT, GRID, SYNC = "actions-content", "actions-grid", "actions-url-sync"
 DETAIL, DETAIL_WRAP, DETAIL_CLOSE = "actions-detail", "actions-detail-wrap", "actions-detail-close"
 DL_CSV, DL_XLSX, DOWNLOAD, SHOWN = "actions-dl-csv", "actions-dl-xlsx", "actions-download", "actions-shown"
 URL_DONE = "actions-url-done"
-PARAMS = ("city", "status", "hazard", "essential", "action")
+PARAMS = ("city", "cities", "status", "hazard", "essential", "action")  # `cities=` (every page's name) means `city=`
 
 
 def today() -> date:
@@ -69,6 +69,8 @@ def split(text: str | None) -> list[str]:
 def read_filters(query: dict, lang: str, notices: list[str]) -> dict[str, list]:
     """The filters of the URL, keeping only known values; the rest become notices."""
     data = data_access.get_data()
+    if "city" not in query and "cities" in query:
+        query = {**query, "city": query["cities"]}
     known = {
         "city": set(data["cities"]["city_id"]),
         "status": set(act.STATUSES),
@@ -326,6 +328,9 @@ def layout(**kwargs):
     if kind == "mixed":
         banner.append(html.Span(" " + t("actions.demo_cities", lang, cities=", ".join(demo_cities)), id="actions-demo-cities"))
     intro = {"demonstration": "actions.intro_demo", "mixed": "actions.intro_mixed"}.get(kind, "actions.intro")
+    no_plan = [n for c, n in sorted(names.items(), key=lambda x: x[1]) if c not in present]
+    if no_plan:
+        ctx.notices.append(t("actions.no_plan_for", lang, cities=", ".join(no_plan)))
     return html.Div([
         *page_header("title.actions", intro, ctx),
         updates_unavailable(lang) if data_access.updates_unavailable() else None,

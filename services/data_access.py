@@ -332,3 +332,30 @@ def outlook(weights=None, climate_scale: float = 1.0, population_scale: float = 
     data = get_data()
     key = compare.weights_key(compare.full_weights(data, weights))
     return _outlook(data.build_id, key, float(climate_scale), float(population_scale))
+
+
+# --- published builds (the change log and the index history; public, never session-dependent) ---
+
+def published_builds() -> pd.DataFrame:
+    """Every build published from the app (oldest first); none while the database does not answer."""
+    from services import db
+    try:
+        return db.published_builds_frame(db.get_engine())
+    except DATABASE_ERRORS as err:
+        _database_down(err)
+        return pd.DataFrame(columns=["build_id", "published_by", "published_at", "submissions", "ranks"])
+
+
+def change_log() -> pd.DataFrame:
+    """The published submissions, newest first (domain/publications.py)."""
+    from domain import publications
+    from services import db
+    builds = published_builds()
+    if builds.empty:
+        return publications.change_log(builds, pd.DataFrame(columns=db.SUBMISSION_COLUMNS))
+    try:
+        published = db.submissions_frame(db.get_engine(), statuses=("published",))
+    except DATABASE_ERRORS as err:
+        _database_down(err)
+        published = pd.DataFrame(columns=db.SUBMISSION_COLUMNS)
+    return publications.change_log(builds, published)

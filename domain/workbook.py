@@ -342,3 +342,52 @@ def overlay(src: dict[str, pd.DataFrame], changes: list[dict[str, list[dict]]]) 
             keep = frame[~key_of(frame).isin(set(key_of(new.fillna(""))))] if len(frame) else frame
             out[table] = pd.concat([keep, new], ignore_index=True)
     return out
+
+
+CITY_FIELDS = ("city_id", "name_ru", "name_en", "country_iso3", "country_ru", "country_en", "admin1_ru", "admin1_en",
+               "lat", "lon", "membership", "member_since")
+
+
+def new_city_row(raw: dict) -> dict:
+    """The cities-table row of a city an administrator adds (text, as a CSV holds it; the figures
+    it has none of yet stay empty, never zero)."""
+    row = {}
+    for name in CITY_FIELDS:
+        value = raw.get(name)
+        text = " ".join(str(value).split()) if value is not None else ""
+        row[name] = text or None
+    if row["member_since"]:
+        row["member_since"] = row["member_since"][:10]
+    if row["country_iso3"]:
+        row["country_iso3"] = row["country_iso3"].upper()
+    return row
+
+
+def check_new_city(row: dict, current: dict[str, pd.DataFrame]) -> list[SheetProblem]:
+    """Every problem of a new city's row: the build's `cities` schema, the required names and
+    place, a known country code format, and an id no city has yet."""
+    problems: list[SheetProblem] = []
+    for name in ("city_id", "name_ru", "name_en", "country_iso3", "country_ru", "country_en", "admin1_ru", "admin1_en",
+                 "lat", "lon", "membership", "member_since"):
+        if not row.get(name):
+            problems.append(SheetProblem(None, None, name, "required"))
+    if row.get("city_id") and row["city_id"] in set(current["cities"]["city_id"]):
+        problems.append(SheetProblem(None, None, "city_id", "duplicate", {"value": row["city_id"]}))
+    if row.get("member_since") and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["member_since"]):
+        problems.append(SheetProblem(None, None, "member_since", "bad_date", {"value": row["member_since"]}))
+    frame = pd.DataFrame([row]).reindex(columns=[*current["cities"].columns,
+                                                 *(c for c in row if c not in current["cities"].columns)])
+    seen = {(p.column, p.code) for p in problems}
+    for problem in _schema_problems("cities", frame, "", [1]):
+        if problem.code == "required" and (problem.column, "required") not in seen and problem.column not in row:
+            continue  # figures a new city does not have yet
+        if (problem.column, "required") not in seen:
+            problems.append(SheetProblem(None, None, problem.column, problem.code, problem.params))
+    not_numbers = {p.column for p in problems if p.code == "not_number"}
+    kept, done = [], set()
+    for problem in problems:  # one reason per field and kind; no range check of what is not a number
+        if (problem.column, problem.code) in done or (problem.code == "out_of_range" and problem.column in not_numbers):
+            continue
+        done.add((problem.column, problem.code))
+        kept.append(problem)
+    return kept

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from datetime import date
 
 import dash
@@ -28,6 +29,7 @@ from i18n import format_day, format_int, t
 from pages.login import logout_form
 from services import auth, data_access, db, publish, submissions
 
+log = logging.getLogger(__name__)
 dash.register_page(__name__, path="/admin", title=page_title("title.admin"), name="admin")
 
 LANG, CITY, ACTION, RELOAD = "admin-lang", "admin-city", "admin-action", "admin-reload"
@@ -198,6 +200,7 @@ def layout(**kwargs):
         plan_section(city, lang),
         figures_section(city, lang),
         publish_section(lang) if account.is_admin else None,
+        new_city_section(lang) if account.is_admin else None,
         audit_section(lang) if account.is_admin else None,
         dcc.Store(id=LANG, data=lang),
         dcc.Store(id=LOADED),
@@ -344,11 +347,14 @@ def plan_state(city_id: str, lang: str) -> html.Div:
     engine = db.get_engine()
     real = db.real_plan_cities(engine).get(city_id)
     count = len(db.plan_actions_frame(engine, city_id))
+    actions = data_access.get_data()["actions"]
+    has_demo = bool((actions["city_id"] == city_id).any())
     if real is not None:
         return html.Div(html.P(t("admin.plan.real", lang, when=real["since"].strftime("%Y-%m-%d"), user=real["by"],
                                  count=count), className="form-ok"), id="admin-plan-state-text")
-    return html.Div([html.P([t("admin.plan.demo", lang), " ", t("admin.plan.drafts", lang, count=count)], className="note"),
-                     html.Button(t("admin.plan.replace", lang), id=PLAN_REPLACE, className="button button-primary",
+    return html.Div([html.P([t("admin.plan.demo" if has_demo else "admin.plan.none", lang), " ",
+                             t("admin.plan.drafts", lang, count=count)], className="note"),
+                     html.Button(t("admin.plan.replace" if has_demo else "admin.plan.publish_first", lang), id=PLAN_REPLACE, className="button button-primary",
                                  n_clicks=0, disabled=count == 0)], id="admin-plan-state-text")
 
 
@@ -518,8 +524,9 @@ def submissions_table(frame: pd.DataFrame, lang: str, table_id: str) -> html.Div
     rows = [html.Tr([html.Td(f"#{r['id']}"), html.Td(names.get(r["city_id"], r["city_id"])),
                      html.Td(change_counts(r["changes"], lang)), html.Td(t(f"review.status.{r['status']}", lang)),
                      html.Td(f"{r['submitted_by']}, {r['submitted_at'].strftime('%Y-%m-%d %H:%M')}"),
-                     html.Td(f"{r['reviewed_by']}, {r['reviewed_at'].strftime('%Y-%m-%d %H:%M')}" if r["reviewed_by"] else "—"),
-                     html.Td(r["comment"] or "—")]) for _, r in frame.iterrows()]
+                     html.Td(f"{r['reviewed_by']}, {r['reviewed_at'].strftime('%Y-%m-%d %H:%M')}"
+                             if isinstance(r["reviewed_by"], str) and pd.notna(r["reviewed_at"]) else "—"),
+                     html.Td(r["comment"] if isinstance(r["comment"], str) else "—")]) for _, r in frame.iterrows()]
     head = html.Thead(html.Tr([html.Th(t(f"review.col.{k}", lang), scope="col")
                                for k in ("id", "city", "changes", "status", "submitted", "reviewed", "comment")]))
     if not rows:
@@ -735,8 +742,98 @@ def run_publish(set_progress, ticket):
     def progress(done: int, total: int, step: str) -> None:
         set_progress((done, t(f"publish.step.{step}", lang)))
 
-    result = publish.publish(engine, username, progress)
+    try:
+        result = publish.publish(engine, username, progress)
+    except Exception as err:  # noqa: BLE001 - the administrator gets a message, the log the traceback
+        log.exception("publishing failed")
+        result = {"ok": False, "problems": [str(err).splitlines()[0][:200] if str(err) else type(err).__name__]}
     if not result["ok"]:
         return html.Div([html.P(t("publish.failed", lang)), html.Ul([html.Li(p) for p in result["problems"]])],
                         className="notice form-error", role="alert", id="admin-publish-failed")
     return html.P(t("publish.done", lang, build=result["build_id"]), className="form-ok", role="status", id="admin-publish-done")
+
+
+# --- a city joins (administrators) -------------------------------------------------------------------
+
+CITY_INPUTS = {name: f"admin-newcity-{name.replace('_', '-')}" for name in wb.CITY_FIELDS}
+FOCAL_USER, FOCAL_PASSWORD = "admin-newcity-focal-user", "admin-newcity-focal-password"
+ADD_CITY, ADD_CITY_MESSAGE = "admin-newcity-add", "admin-newcity-message"
+
+
+def new_city_section(lang: str) -> html.Section:
+    def field(name: str) -> html.Div:
+        input_id = CITY_INPUTS[name]
+        label = html.Label(t(f"newcity.field.{name}", lang), htmlFor=input_id, className="control-label")
+        if name == "membership":
+            control = dcc.Dropdown(id=input_id, options=[{"value": m, "label": t(f"newcity.membership.{m}", lang)}
+                                                         for m in ("candidate", "member")], value="candidate", clearable=False)
+        elif name == "member_since":
+            control = dcc.DatePickerSingle(id=input_id, display_format="YYYY-MM-DD", first_day_of_week=1,
+                                           placeholder="YYYY-MM-DD")
+        else:
+            control = dcc.Input(id=input_id, type="number" if name in ("lat", "lon") else "text",
+                                step="any" if name in ("lat", "lon") else None, className="text-input")
+        return html.Div([label, control], className="control")
+
+    return html.Section([
+        html.H2(t("newcity.title", lang)),
+        html.P(t("newcity.lead", lang), className="note"),
+        html.Div([field(name) for name in wb.CITY_FIELDS], className="admin-form", id="admin-newcity-form"),
+        html.H3(t("newcity.focal", lang)),
+        html.Div([html.Div([html.Label(t("auth.username", lang), htmlFor=FOCAL_USER, className="control-label"),
+                            dcc.Input(id=FOCAL_USER, type="text", className="text-input", autoComplete="off")],
+                           className="control"),
+                  html.Div([html.Label(t("newcity.focal_password", lang), htmlFor=FOCAL_PASSWORD, className="control-label"),
+                            dcc.Input(id=FOCAL_PASSWORD, type="password", className="text-input", autoComplete="new-password")],
+                           className="control")], className="admin-form"),
+        html.Div(html.Button(t("newcity.add", lang), id=ADD_CITY, className="button button-primary", n_clicks=0),
+                 className="admin-buttons"),
+        html.Div(id=ADD_CITY_MESSAGE, **{"aria-live": "polite"}),
+    ], className="panel", id="admin-newcity-section")
+
+
+def city_problems(problems: list, lang: str) -> html.Div:
+    return html.Div([html.P(t("admin.refused_save", lang)),
+                     html.Ul([html.Li(f"{t(f'newcity.field.{p.column}', lang) if p.column in CITY_INPUTS else p.column}: "
+                                      + t(f"upload.error.{p.code}", lang, **p.params)) for p in problems])],
+                    className="notice form-error", role="alert", id="admin-newcity-problems")
+
+
+@callback(Output(ADD_CITY_MESSAGE, "children"), Input(ADD_CITY, "n_clicks"),
+          *[State(CITY_INPUTS[n], "date" if n == "member_since" else "value") for n in wb.CITY_FIELDS],
+          State(FOCAL_USER, "value"), State(FOCAL_PASSWORD, "value"), State(LANG, "data"), prevent_initial_call=True)
+def add_city(n_clicks, *values):
+    """An administrator adds a city (candidate or member) and its focal point: the city row waits
+    for review by another administrator like any submission; the focal point can sign in at once."""
+    *fields, focal_user, focal_password, lang = values
+    lang = lang or "ru"
+    if not n_clicks:
+        return dash.no_update
+    try:
+        account = auth.require_admin()
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang)
+    row = wb.new_city_row(dict(zip(wb.CITY_FIELDS, fields)))
+    problems = wb.check_new_city(row, data_access.get_data().tables)
+    username = (focal_user or "").strip().lower()
+    engine = db.get_engine()
+    if username:
+        for problem in db.check_new_user(username, focal_password or "", "editor", row["city_id"] or "x"):
+            problems.append(wb.SheetProblem(None, None, "focal", "invalid", {"value": problem}))
+        if username in set(db.list_users(engine)["username"]):
+            problems.append(wb.SheetProblem(None, None, "focal", "duplicate", {"value": username}))
+    pending = db.submissions_frame(engine, statuses=("pending", "approved"))
+    if row["city_id"] and any(row["city_id"] in {r.get("city_id") for r in c.get("cities", [])} for c in pending["changes"]):
+        problems.append(wb.SheetProblem(None, None, "city_id", "duplicate", {"value": row["city_id"]}))
+    if problems:
+        return city_problems(problems, lang)
+    try:
+        number = db.create_submission(engine, row["city_id"], "city", {"cities": [row]}, account.username)
+        if username:
+            db.create_user(engine, username, focal_password, "editor", row["city_id"])
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang)
+    except ValueError as err:
+        return city_problems([wb.SheetProblem(None, None, "focal", "invalid", {"value": str(err)})], lang)
+    return html.P(t("newcity.sent", lang, id=number, city=row["name_" + lang] or row["city_id"]), className="form-ok",
+                  role="status", id="admin-newcity-sent")

@@ -426,7 +426,9 @@ def render(state: OutlookState, lang: str) -> dict:
         "status": status_panel(result, state, lang),
         "whatif": whatif_note(state, lang),
         "heading": fan_heading(data, state, lang),
-        "summary": summary_sentence(data, result, state, lang),
+        "summary": (t("outlook.no_climate_series", lang)  # never "no change" for a city without climate series
+                    if "climate_series" in data.tables and state.city not in set(data["climate_series"]["city_id"])
+                    else summary_sentence(data, result, state, lang)),
         "figure": fan_figure(result, state, data["risk_classes"], lang),
         "data": fan_data_table(data, result, state, lang),
         "drivers": drivers_section(data, result, state, lang),

@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+import pandas as pd
+
 from domain.build import DEFAULT_SRC, build, read_source_tables
 from domain.queries import load_build
 from domain.schemas import DataValidationError
@@ -35,8 +37,8 @@ def source_dir() -> Path:
 def ranks_of(build_dir: Path) -> dict[str, list]:
     """city_id -> [risk score, rank] of a build (cities without a score have None)."""
     risk = load_build(build_dir)["risk"]
-    return {str(r["city_id"]): [None if r["risk"] != r["risk"] else round(float(r["risk"]), 3),
-                                None if r["rank"] != r["rank"] else int(r["rank"])] for _, r in risk.iterrows()}
+    return {str(r["city_id"]): [None if pd.isna(r["risk"]) else round(float(r["risk"]), 3),
+                                None if pd.isna(r["rank"]) else int(r["rank"])] for _, r in risk.iterrows()}
 
 
 def merged_source(src: Path, changes: list[dict[str, list[dict]]], into: Path) -> Path:

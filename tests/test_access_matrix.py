@@ -180,6 +180,28 @@ def call_publish(client, world):
     raise AssertionError("the publish job did not finish")
 
 
+def call_add_city(client, world):
+    """A new city (a fresh code each call) sent for review: administrators only."""
+    from domain.workbook import CITY_FIELDS
+
+    code = f"mx-city-{uuid.uuid4().hex[:6]}"
+    values = dict(city_id=code, name_ru="Матрица", name_en="Matrix", country_iso3="TST", country_ru="Тест",
+                  country_en="Test", admin1_ru="Область", admin1_en="Region", lat=40, lon=70, membership="candidate",
+                  member_since="2026-12-01")
+    states = [(f"admin-newcity-{n.replace('_', '-')}", "date" if n == "member_since" else "value", values[n])
+              for n in CITY_FIELDS]
+    states += [("admin-newcity-focal-user", "value", ""), ("admin-newcity-focal-password", "value", ""),
+               ("admin-lang", "data", "en")]
+    key = h.callback_key(client, "admin-newcity-message.children")
+    body = h.dash_post(client, key, [("admin-newcity-add", "n_clicks", 1)], states).get_json()
+    sent = "admin-newcity-sent" in json.dumps(body["response"])
+    stored = db.submissions_frame(db.get_engine(), city_id=code)
+    assert sent == (len(stored) == 1)
+    with Session(db.get_engine()) as session, session.begin():
+        session.execute(delete(db.SubmissionRow).where(db.SubmissionRow.city_id == code))
+    return sent
+
+
 MATRIX = {
     "admin-action.options (city's action list)": (call_city_list, ALLOWED),
     "admin-status.options (load an action)": (call_load, ALLOWED),
@@ -195,6 +217,7 @@ MATRIX = {
     "admin-review-message.children (approve or return)": (call_review, {**ALLOWED, "right_editor": False}),
     "admin-publish-ticket.data+admin-publish-message.children@ (ask to publish, then the job)":
         (call_publish, {**ALLOWED, "right_editor": False}),
+    "admin-newcity-message.children (a city joins)": (call_add_city, {**ALLOWED, "right_editor": False}),
 }
 
 

@@ -396,7 +396,7 @@ def index_history_section(city_id: str, lang: str) -> html.Section | None:
         return None
 
     def moved(value, rank: bool) -> str:
-        if value is None or value != value:
+        if value is None or pd.isna(value):
             return "—"
         if rank:
             return t("history.rank_up", lang, n=int(value)) if value > 0 else (
@@ -404,9 +404,9 @@ def index_history_section(city_id: str, lang: str) -> html.Section | None:
         return ("+" if value > 0 else "") + format_number(value, lang, 2) if value else t("history.same", lang)
 
     rows = [html.Tr([html.Td(r["published_at"].strftime("%Y-%m-%d %H:%M UTC")),
-                     html.Td(format_number(r["score"], lang, 2) if r["score"] is not None else t("history.no_score", lang)),
+                     html.Td(format_number(r["score"], lang, 2) if pd.notna(r["score"]) else t("history.no_score", lang)),
                      html.Td(moved(r["score_change"], False)),
-                     html.Td(t("overview.rank", lang, rank=r["rank"], total=r["total"]) if r["rank"] is not None else "—"),
+                     html.Td(t("overview.rank", lang, rank=int(r["rank"]), total=int(r["total"])) if pd.notna(r["rank"]) else "—"),
                      html.Td(moved(r["rank_change"], True))]) for _, r in history.iloc[::-1].iterrows()]
     head = html.Thead(html.Tr([html.Th(t(f"history.col.{k}", lang), scope="col")
                                for k in ("published", "score", "score_change", "rank", "rank_change")]))

@@ -226,3 +226,18 @@ def test_publishing_builds_with_the_approved_rows_and_a_bad_build_changes_nothin
     assert serving.exists() and (serving / "PUBLISHED").exists() and first != serving
     db.dispose_all()
     shutil.rmtree(tmp_path / "data", ignore_errors=True)
+
+
+def test_the_index_history_names_a_missing_score_and_moves_of_rank():
+    import pandas as pd
+
+    from domain.publications import index_history
+
+    builds = pd.DataFrame([{"build_id": "b1", "published_at": pd.Timestamp("2026-12-01", tz="UTC"),
+                            "ranks": {"a": [5.0, 1], "b": [4.0, 2]}},
+                           {"build_id": "b2", "published_at": pd.Timestamp("2026-12-02", tz="UTC"),
+                            "ranks": {"a": [3.0, 3], "b": [4.0, 2], "new": [4.5, 1]}}])
+    new = index_history(builds, "new")
+    assert pd.isna(new.loc[0, "score"]) and pd.isna(new.loc[0, "rank"]) and new.loc[1, "score"] == 4.5
+    a = index_history(builds, "a")
+    assert a.loc[1, "score_change"] == -2.0 and a.loc[1, "rank_change"] == -2 and a.loc[1, "total"] == 3

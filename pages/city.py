@@ -462,7 +462,8 @@ def layout(city_id: str | None = None, **kwargs):
         *notices,
         html.P(dcc.Link(t("profile.back", lang), href=link_with("/compare", {"lang": lang})), className="crumbs"),
         html.H1(city[f"name_{lang}"], id="page-title"),
-        html.P(t("profile.intro", lang, country=city[f"country_{lang}"]), className="page-intro"),
+        html.P(t("profile.intro_candidate" if city.get("membership") == "candidate" else "profile.intro", lang,
+                 country=city[f"country_{lang}"]), className="page-intro"),
         html.Div([html.Span(t("index.risk", lang), className="risk-label"), risk_line], className="profile-risk"),
         __import__("components.export_button").export_button.export_group("city", lang, city_id=city_id, formats=("pptx", "pdf")),  # issue 7
         key_facts(city, sources, lang),

@@ -439,7 +439,7 @@ def load_plan_action(action_id, city_id, lang):
 
 
 @callback(Output(PLAN_MESSAGE, "children", allow_duplicate=True), Output(PLAN_LOADED, "data", allow_duplicate=True),
-          Output(PLAN_PICK, "options"), Output(PLAN_STATE, "children"),
+          Output(PLAN_PICK, "options"), Output(PLAN_STATE, "children"), Output(PLAN_PICK, "value"),
           Input(PLAN_SAVE, "n_clicks"), State(PLAN_LOADED, "data"), State(CITY, "value"),
           *[State(PLAN_INPUTS[n], "value" if n not in ("planned_start", "planned_end") else "date") for n in cp.PLAN_FIELDS],
           State(LANG, "data"), prevent_initial_call=True)
@@ -450,36 +450,36 @@ def save_plan_action(n_clicks, loaded, city_id, *values_and_lang):
     lang = lang or "ru"
     nothing = dash.no_update
     if not n_clicks:
-        return nothing, nothing, nothing, nothing
+        return nothing, nothing, nothing, nothing, nothing
     loaded = loaded if isinstance(loaded, dict) else {}
     action_id = loaded.get("action_id") or None
     city = city_of(action_id) if action_id else city_id
     try:
         account = auth.require_city(city)
     except auth.Refused as refused:
-        return refusal(refused.reason, lang), nothing, nothing, nothing
+        return refusal(refused.reason, lang), nothing, nothing, nothing, nothing
     if city not in set(data_access.get_data()["cities"]["city_id"]):
-        return describe_plan_issues([act.Issue("", "bad_request")], lang), nothing, nothing, nothing
+        return describe_plan_issues([act.Issue("", "bad_request")], lang), nothing, nothing, nothing, nothing
     data = data_access.get_data()
     action, issues = cp.parse_plan_action(dict(zip(cp.PLAN_FIELDS, values)), set(data["hazard_types"]["hazard_type"]),
                                           set(cp.funder_names(data["actions"])))
     if issues:
-        return describe_plan_issues(issues, lang), nothing, nothing, nothing
+        return describe_plan_issues(issues, lang), nothing, nothing, nothing, nothing
     try:
         expected = int(loaded.get("version") or 0)
         result = db.save_plan_action(db.get_engine(), city, action_id, expected, action, account.username)
     except (TypeError, ValueError):
-        return describe_plan_issues([act.Issue("", "bad_request")], lang), nothing, nothing, nothing
+        return describe_plan_issues([act.Issue("", "bad_request")], lang), nothing, nothing, nothing, nothing
     except data_access.DATABASE_ERRORS:
-        return save_unavailable(lang), nothing, nothing, nothing
+        return save_unavailable(lang), nothing, nothing, nothing, nothing
     if result.conflict is not None:
-        return describe_conflict(result.conflict, lang), nothing, nothing, nothing
+        return describe_conflict(result.conflict, lang), nothing, nothing, nothing, nothing
     if not result.ok:
-        return describe_plan_issues(result.issues, lang), nothing, nothing, nothing
+        return describe_plan_issues(result.issues, lang), nothing, nothing, nothing, nothing
     message = html.P(t("admin.plan.saved", lang, version=result.version), className="form-ok", role="status",
                      id="admin-plan-saved")
     return (message, {"action_id": result.action_id, "version": result.version}, plan_pick_options(city, lang),
-            plan_state(city, lang))
+            plan_state(city, lang), result.action_id)  # the picker names the action now being edited
 
 
 @callback(Output(PLAN_STATE, "children", allow_duplicate=True), Output(ACTION, "options", allow_duplicate=True),

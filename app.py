@@ -17,6 +17,7 @@ import ids
 from components import shell
 from components.page import ROUTING_STATE
 from i18n import parse_query, resolve_lang, t
+from services import background
 from services.compression import enable_compression
 from services.config import settings
 from services.data_access import cache, cache_config, get_data
@@ -41,6 +42,7 @@ app = dash.Dash(
     assets_ignore=PLOTLY_BUNDLE.replace(".", r"\."),
     suppress_callback_exceptions=True,
     routing_callback_inputs={ROUTING_STATE: State(ids.LANG_STORE, "data")},
+    background_callback_manager=background.manager(),  # the administrators' publishing job
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                {"name": "description", "content": "Climate and disaster risk of the coalition's cities"}],
 )

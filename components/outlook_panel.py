@@ -234,6 +234,13 @@ def outlook_panel(city_id: str, lang: str) -> html.Section | None:
     if today is None or pd.isna(today["risk"]):
         return html.Section([html.H2(t("outlook.panel.title", lang)), html.P(t("outlook.no_score", lang)), html.P(link)],
                             className="panel outlook-panel", id="city-outlook")
+    if "climate_series" in data.tables and city_id not in set(data["climate_series"]["city_id"]):
+        # nothing can move the index without a climate series: say so, never a change of 0.0
+        return html.Section([html.H2(t("outlook.panel.title", lang)),
+                             html.P(t("outlook.panel.today", lang, value=num(today["risk"], lang),
+                                      range=span(today["risk_p10"], today["risk_p90"], lang))),
+                             html.P(t("outlook.no_climate_series", lang), className="notice", id="city-outlook-no-climate"),
+                             html.P(link)], className="panel outlook-panel", id="city-outlook")
     statuses = statuses_of(result, city_id)
     return html.Section([
         html.H2(t("outlook.panel.title", lang)),

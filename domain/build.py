@@ -250,11 +250,12 @@ def _point_symlink(link: Path, target: Path) -> None:
 
 
 def _prune(builds_dir: Path, keep: int, current: Path) -> None:
-    """Remove older builds, keeping the newest `keep` (the current one always stays)."""
+    """Remove older builds, keeping the newest `keep` (the current one and every build published
+    from the app, marked by a `PUBLISHED` file, always stay)."""
     done = sorted((p for p in builds_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
                   key=lambda p: p.stat().st_mtime, reverse=True)
     for old in done[keep:]:
-        if old != current:
+        if old != current and not (old / "PUBLISHED").exists():  # published builds stay addressable
             shutil.rmtree(old, ignore_errors=True)
     for stale in builds_dir.glob(".*"):
         if stale.is_dir() and time.time() - stale.stat().st_mtime > 3600:

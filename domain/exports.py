@@ -103,8 +103,8 @@ def city_ids_by_rank(tables: Tables) -> list[str]:
     """Member cities, highest risk first (cities without a score last, in table order)."""
     risk = tables["risk"].set_index("city_id")
     order = list(tables["cities"]["city_id"])
-    ranked = sorted(order, key=lambda c: (risk["rank"].get(c, math.inf) if c in risk.index else math.inf,
-                                          order.index(c)))
+    ranks = {c: float(r) for c, r in risk["rank"].items() if pd.notna(r)}  # a city without a score has no rank
+    ranked = sorted(order, key=lambda c: (ranks.get(c, math.inf), order.index(c)))
     return ranked
 
 
@@ -1175,12 +1175,6 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
     scores = tables["indicator_scores"]
     mine = scores[scores["city_id"] == cid]
     mine = mine.dropna(subset=["value"]) if "value" in mine else mine
-    counts = count_statuses(mine["status"], _scope_count(mine, "country"), _scope_count(mine, "region"))
-    parts.append(f'<div class="keep"><h2>{esc(t("export.data_status", lang))}</h2>'
-                 f"<p>{esc(status_line(counts, lang))}</p>")
-    parts.append("<p class=\"small\">" + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES) + "</p>")
-    if counts.get("illustrative"):
-    counts = count_statuses(mine["status"], int((mine["value_scope"] == "country").sum()) if "value_scope" in mine else 0)
     parts.append(f'<div><h2>{esc(t("export.data_status", lang))}</h2><div class="trust-row">' + trust_table(tables, cid, lang))
     parts.append("<p class=\"small\">" + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES)
                  + "</p></div>")

@@ -25,6 +25,7 @@ from components.ops_notice import updates_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import actions as act
+from domain import city_plans
 from i18n import format_day, format_int, grid_locale_text, t
 from services import data_access
 from services.callback_cache import public_answer
@@ -37,7 +38,7 @@ CONTENT, GRID, SYNC = "actions-content", "actions-grid", "actions-url-sync"
 DETAIL, DETAIL_WRAP, DETAIL_CLOSE = "actions-detail", "actions-detail-wrap", "actions-detail-close"
 DL_CSV, DL_XLSX, DOWNLOAD, SHOWN = "actions-dl-csv", "actions-dl-xlsx", "actions-download", "actions-shown"
 URL_DONE = "actions-url-done"
-PARAMS = ("city", "status", "hazard", "essential", "action")
+PARAMS = ("city", "cities", "status", "hazard", "essential", "action")  # `cities=` (every page's name) means `city=`
 
 
 def today() -> date:
@@ -70,6 +71,8 @@ def split(text: str | None) -> list[str]:
 def read_filters(query: dict, lang: str, notices: list[str]) -> dict[str, list]:
     """The filters of the URL, keeping only known values; the rest become notices."""
     data = data_access.get_data()
+    if "city" not in query and "cities" in query:
+        query = {**query, "city": query["cities"]}
     known = {
         "city": set(data["cities"]["city_id"]),
         "status": set(act.STATUSES),
@@ -326,12 +329,21 @@ def layout(**kwargs):
         "hazard": [{"value": h, "label": n} for h, n in hz.items() if h in used_hazards],
         "essential": [{"value": e, "label": f"{e}. {n}"} for e, n in essential_names(lang).items()],
     }
+    kind = city_plans.plan_kind(frame)
+    demo_cities = sorted({names.get(c, c) for c in frame.loc[frame["data_status"] == "illustrative", "city_id"]})
+    banner = [status_badge("illustrative", lang), html.Span(t("actions.illustrative_note", lang))]
+    if kind == "mixed":
+        banner.append(html.Span(" " + t("actions.demo_cities", lang, cities=", ".join(demo_cities)), id="actions-demo-cities"))
+    intro = {"demonstration": "actions.intro_demo", "mixed": "actions.intro_mixed"}.get(kind, "actions.intro")
+    no_plan = [n for c, n in sorted(names.items(), key=lambda x: x[1]) if c not in present]
+    if no_plan:
+        ctx.notices.append(t("actions.no_plan_for", lang, cities=", ".join(no_plan)))
     return html.Div([
-        *page_header("title.actions", "actions.intro", ctx),
+        *page_header("title.actions", intro, ctx),
         updates_unavailable(lang) if data_access.updates_unavailable() else None,
-        html.Div([status_badge("illustrative", lang), html.Span(t("actions.illustrative_note", lang)),
+        html.Div([*(banner if kind in ("demonstration", "mixed") else []),
                   dcc.Link(t("actions.editor_link", lang), href=link_with("/login", {"lang": lang}), id="actions-login-link")],
-                 className="act-banner", role="note"),
+                 className="act-banner", role="note", **{"data-plans": kind}),
         html.Div([
             filter_control(CITY, "city", options["city"], filters["city"], lang),
             filter_control(STATUS, "status", options["status"], filters["status"], lang),

@@ -8,6 +8,9 @@ other change is shown (optimistic locking, `services.db.save_update`).
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import logging
 from datetime import date
 
 import dash
@@ -20,10 +23,13 @@ from components.ops_notice import save_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import actions as act
-from i18n import format_day, grid_locale_text, t
+from domain import city_plans as cp
+from domain import workbook as wb
+from i18n import format_day, format_int, grid_locale_text, t
 from pages.login import logout_form
-from services import auth, data_access, db
+from services import auth, data_access, db, publish, submissions
 
+log = logging.getLogger(__name__)
 dash.register_page(__name__, path="/admin", title=page_title("title.admin"), name="admin")
 
 LANG, CITY, ACTION, RELOAD = "admin-lang", "admin-city", "admin-action", "admin-reload"
@@ -31,6 +37,11 @@ STATUS, PROGRESS, START, END, NOTE = "admin-status", "admin-progress", "admin-st
 SAVE, MESSAGE, LOADED, TABLE = "admin-save", "admin-message", "admin-loaded", "admin-city-actions"
 AUDIT, AUDIT_REFRESH = "admin-audit", "admin-audit-refresh"
 FORM_OUTPUTS = (STATUS, PROGRESS, START, END, NOTE)
+# the city's own plan: write, change and (through the progress form) cancel its actions
+PLAN_PICK, PLAN_SAVE, PLAN_MESSAGE, PLAN_LOADED = "admin-plan-pick", "admin-plan-save", "admin-plan-message", "admin-plan-loaded"
+PLAN_REPLACE, PLAN_STATE, PLAN_TABLE = "admin-plan-replace", "admin-plan-state", "admin-plan-table"
+PLAN_INPUTS = {name: f"admin-plan-{name.replace('_', '-')}" for name in cp.PLAN_FIELDS}
+NEW_ACTION = "__new__"
 
 
 def today() -> date:
@@ -45,23 +56,26 @@ def refusal(reason: str, lang: str) -> html.Div:
 
 
 def city_of(action_id: str | None) -> str | None:
-    """The city an action belongs to, from the data build (the browser's word is never taken)."""
+    """The city an action belongs to, from the data build or the city's own plan in the database
+    (the browser's word is never taken)."""
     if not action_id:
         return None
     actions = data_access.get_data()["actions"]
     hit = actions.loc[actions["action_id"] == action_id, "city_id"]
-    return None if hit.empty else str(hit.iloc[0])
+    if not hit.empty:
+        return str(hit.iloc[0])
+    return db.plan_action_city(db.get_engine(), str(action_id))
 
 
 def baseline_state(action_id: str) -> act.ActionState:
+    """The state before any saved update: the build's row, or 'planned' for a city's own action."""
     actions = data_access.get_data()["actions"]
-    row = actions[actions["action_id"] == action_id].iloc[0]
-    return act.state_of(row)
+    rows = actions[actions["action_id"] == action_id]
+    return act.state_of(rows.iloc[0]) if len(rows) else act.ActionState("planned", 0)
 
 
 def city_actions(city_id: str) -> pd.DataFrame:
-    frame = data_access.actions_current()
-    return frame[frame["city_id"] == city_id].sort_values("action_id")
+    return data_access.city_plan_actions(city_id).sort_values("action_id")
 
 
 def action_options(city_id: str, lang: str) -> list[dict]:
@@ -183,6 +197,10 @@ def layout(**kwargs):
         ], className="panel"),
         html.Section([html.H2(t("admin.city_actions", lang)),
                       html.Div(actions_table(city, lang), id=TABLE)], className="panel"),
+        plan_section(city, lang),
+        figures_section(city, lang),
+        publish_section(lang) if account.is_admin else None,
+        new_city_section(lang) if account.is_admin else None,
         audit_section(lang) if account.is_admin else None,
         dcc.Store(id=LANG, data=lang),
         dcc.Store(id=LOADED),
@@ -190,15 +208,17 @@ def layout(**kwargs):
 
 
 @callback(Output(ACTION, "options"), Output(ACTION, "value"), Output(TABLE, "children"),
+          Output(PLAN_PICK, "options", allow_duplicate=True), Output(PLAN_STATE, "children", allow_duplicate=True),
           Input(CITY, "value"), State(LANG, "data"), prevent_initial_call=True)
 def choose_city(city_id, lang):
-    """The chosen city's actions (administrators switch city; editors only ever have their own)."""
+    """The chosen city's actions and own plan (administrators switch city; editors only ever have their own)."""
     lang = lang or "ru"
     try:
         auth.require_city(city_id)
     except auth.Refused as refused:
-        return [], None, refusal(refused.reason, lang)
-    return action_options(city_id, lang), None, actions_table(city_id, lang)
+        return [], None, refusal(refused.reason, lang), [], None
+    return (action_options(city_id, lang), None, actions_table(city_id, lang), plan_pick_options(city_id, lang),
+            plan_state(city_id, lang))
 
 
 NO_FORM = ([], None, None, None, None, "", None)
@@ -296,3 +316,524 @@ def refresh_audit(_n, lang):
     except auth.Refused:
         return []
     return audit_rows(lang or "ru")
+
+
+# --- the city's own plan ------------------------------------------------------------------------
+
+def plan_choices(lang: str) -> dict[str, list[dict]]:
+    """Options of the plan form's lists: hazards, Sendai priorities and targets, essentials, funders."""
+    data = data_access.get_data()
+    hazards = data["hazard_types"]
+    funders = cp.funder_names(data["actions"])
+    return {
+        "hazards": [{"value": h, "label": n} for h, n in zip(hazards["hazard_type"], hazards[f"name_{lang}"])],
+        "sendai_priority": [{"value": p, "label": f"{p}. {t(f'actions.sendai.p{p}.short', lang)}"}
+                            for p in act.SENDAI_PRIORITIES],
+        "sendai_target": [{"value": x, "label": f"{x.upper()}. {t(f'actions.sendai.t.{x}.short', lang)}"}
+                          for x in act.SENDAI_TARGETS],
+        "mcr2030_essential": [{"value": e, "label": f"{e}. {t(f'actions.essential.{e}', lang)}"} for e in act.ESSENTIALS],
+        "funder": [{"value": f, "label": names[0 if lang == "ru" else 1] or f} for f, names in sorted(funders.items())],
+    }
+
+
+def plan_pick_options(city_id: str, lang: str) -> list[dict]:
+    own = db.plan_actions_frame(db.get_engine(), city_id)
+    return [{"value": NEW_ACTION, "label": t("admin.plan.new", lang)},
+            *[{"value": r["action_id"], "label": r[f"title_{lang}"]} for _, r in own.iterrows()]]
+
+
+def plan_state(city_id: str, lang: str) -> html.Div:
+    """Which plan the public sees for the city now, and the one step that replaces the demonstration plan."""
+    engine = db.get_engine()
+    real = db.real_plan_cities(engine).get(city_id)
+    count = len(db.plan_actions_frame(engine, city_id))
+    actions = data_access.get_data()["actions"]
+    has_demo = bool((actions["city_id"] == city_id).any())
+    if real is not None:
+        return html.Div(html.P(t("admin.plan.real", lang, when=real["since"].strftime("%Y-%m-%d"), user=real["by"],
+                                 count=count), className="form-ok"), id="admin-plan-state-text")
+    return html.Div([html.P([t("admin.plan.demo" if has_demo else "admin.plan.none", lang), " ",
+                             t("admin.plan.drafts", lang, count=count)], className="note"),
+                     html.Button(t("admin.plan.replace" if has_demo else "admin.plan.publish_first", lang), id=PLAN_REPLACE, className="button button-primary",
+                                 n_clicks=0, disabled=count == 0)], id="admin-plan-state-text")
+
+
+def plan_field(name: str, lang: str, choices: dict) -> html.Div:
+    """One labelled input of the plan form."""
+    input_id = PLAN_INPUTS[name]
+    label = html.Label(t(f"admin.plan.field.{name}", lang), htmlFor=input_id, className="control-label")
+    if name in choices:
+        control = dcc.Dropdown(id=input_id, options=choices[name], multi=name == "hazards",
+                               clearable=name in ("funder", "hazards"))
+    elif name in ("planned_start", "planned_end"):
+        control = dcc.DatePickerSingle(id=input_id, clearable=True, display_format="YYYY-MM-DD", first_day_of_week=1,
+                                       placeholder="YYYY-MM-DD")
+    elif name in ("budget_usd", "funded_usd"):
+        control = dcc.Input(id=input_id, type="number", min=0, className="text-input")
+    else:
+        control = dcc.Input(id=input_id, type="text", maxLength=cp.TEXT_MAX, className="text-input")
+    return html.Div([label, control], className="control")
+
+
+def plan_section(city_id: str, lang: str) -> html.Section:
+    choices = plan_choices(lang)
+    return html.Section([
+        html.H2(t("admin.plan.title", lang)),
+        html.P(t("admin.plan.help", lang), className="note"),
+        html.Div(plan_state(city_id, lang), id=PLAN_STATE),
+        html.Div([html.Label(t("admin.plan.pick", lang), htmlFor=PLAN_PICK, className="control-label"),
+                  dcc.Dropdown(id=PLAN_PICK, options=plan_pick_options(city_id, lang), value=NEW_ACTION,
+                               clearable=False)], className="control"),
+        html.Div([plan_field(name, lang, choices) for name in cp.PLAN_FIELDS], className="admin-form", id="admin-plan-form"),
+        html.Div(html.Button(t("admin.plan.save", lang), id=PLAN_SAVE, className="button button-primary", n_clicks=0),
+                 className="admin-buttons"),
+        html.Div(id=PLAN_MESSAGE, **{"aria-live": "polite"}),
+        dcc.Store(id=PLAN_LOADED, data={"action_id": None, "version": 0}),
+    ], className="panel", id="admin-plan-section")
+
+
+def describe_plan_issues(issues: list[act.Issue], lang: str) -> html.Div:
+    items = []
+    for issue in issues:
+        where = t(f"admin.plan.field.{issue.field}", lang) + ": " if issue.field else ""
+        items.append(html.Li(where + t(f"actions.error.{issue.code}", lang, **issue.params)))
+    return html.Div([html.P(t("admin.refused_save", lang)), html.Ul(items)], className="notice form-error",
+                    role="alert", id="admin-plan-issues")
+
+
+def _plan_values(row: dict | None) -> list:
+    if row is None:
+        return [None] * len(cp.PLAN_FIELDS)
+    values = []
+    for name in cp.PLAN_FIELDS:
+        value = row.get(name)
+        if name == "hazards":
+            value = [h for h in str(value or "").split(";") if h]
+        elif isinstance(value, float) and value != value:
+            value = None
+        values.append(value)
+    return values
+
+
+@callback(*[Output(PLAN_INPUTS[n], "value" if n not in ("planned_start", "planned_end") else "date") for n in cp.PLAN_FIELDS],
+          Output(PLAN_LOADED, "data"), Output(PLAN_MESSAGE, "children"),
+          Input(PLAN_PICK, "value"), State(CITY, "value"), State(LANG, "data"), prevent_initial_call=True)
+def load_plan_action(action_id, city_id, lang):
+    """Fill the plan form with one of the city's own actions (or empty it for a new one)."""
+    lang = lang or "ru"
+    blank = (*_plan_values(None), {"action_id": None, "version": 0})
+    city = city_of(action_id) if action_id and action_id != NEW_ACTION else city_id
+    try:
+        auth.require_city(city)
+    except auth.Refused as refused:
+        return (*_plan_values(None), None, refusal(refused.reason, lang))
+    if not action_id or action_id == NEW_ACTION:
+        return (*blank, None)
+    own = db.plan_actions_frame(db.get_engine(), city)
+    rows = own[own["action_id"] == action_id]
+    if rows.empty:
+        return (*blank, None)
+    row = rows.iloc[0].to_dict()
+    return (*_plan_values(row), {"action_id": action_id, "version": int(row["version"])},
+            html.P(t("admin.loaded", lang, version=int(row["version"])), className="note"))
+
+
+@callback(Output(PLAN_MESSAGE, "children", allow_duplicate=True), Output(PLAN_LOADED, "data", allow_duplicate=True),
+          Output(PLAN_PICK, "options"), Output(PLAN_STATE, "children"), Output(PLAN_PICK, "value"),
+          Input(PLAN_SAVE, "n_clicks"), State(PLAN_LOADED, "data"), State(CITY, "value"),
+          *[State(PLAN_INPUTS[n], "value" if n not in ("planned_start", "planned_end") else "date") for n in cp.PLAN_FIELDS],
+          State(LANG, "data"), prevent_initial_call=True)
+def save_plan_action(n_clicks, loaded, city_id, *values_and_lang):
+    """Write a new action of the city's own plan, or change one (the city of an existing action is
+    taken from the database, never from the browser)."""
+    *values, lang = values_and_lang
+    lang = lang or "ru"
+    nothing = dash.no_update
+    if not n_clicks:
+        return nothing, nothing, nothing, nothing, nothing
+    loaded = loaded if isinstance(loaded, dict) else {}
+    action_id = loaded.get("action_id") or None
+    city = city_of(action_id) if action_id else city_id
+    try:
+        account = auth.require_city(city)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), nothing, nothing, nothing, nothing
+    if city not in set(data_access.get_data()["cities"]["city_id"]):
+        return describe_plan_issues([act.Issue("", "bad_request")], lang), nothing, nothing, nothing, nothing
+    data = data_access.get_data()
+    action, issues = cp.parse_plan_action(dict(zip(cp.PLAN_FIELDS, values)), set(data["hazard_types"]["hazard_type"]),
+                                          set(cp.funder_names(data["actions"])))
+    if issues:
+        return describe_plan_issues(issues, lang), nothing, nothing, nothing, nothing
+    try:
+        expected = int(loaded.get("version") or 0)
+        result = db.save_plan_action(db.get_engine(), city, action_id, expected, action, account.username)
+    except (TypeError, ValueError):
+        return describe_plan_issues([act.Issue("", "bad_request")], lang), nothing, nothing, nothing, nothing
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), nothing, nothing, nothing, nothing
+    if result.conflict is not None:
+        return describe_conflict(result.conflict, lang), nothing, nothing, nothing, nothing
+    if not result.ok:
+        return describe_plan_issues(result.issues, lang), nothing, nothing, nothing, nothing
+    message = html.P(t("admin.plan.saved", lang, version=result.version), className="form-ok", role="status",
+                     id="admin-plan-saved")
+    return (message, {"action_id": result.action_id, "version": result.version}, plan_pick_options(city, lang),
+            plan_state(city, lang), result.action_id)  # the picker names the action now being edited
+
+
+@callback(Output(PLAN_STATE, "children", allow_duplicate=True), Output(ACTION, "options", allow_duplicate=True),
+          Input(PLAN_REPLACE, "n_clicks"), State(CITY, "value"), State(LANG, "data"), prevent_initial_call=True)
+def replace_demo_plan(n_clicks, city_id, lang):
+    """One step: the city's own actions replace its demonstration plan on every public page."""
+    lang = lang or "ru"
+    if not n_clicks:
+        return dash.no_update, dash.no_update
+    try:
+        account = auth.require_city(city_id)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), dash.no_update
+    try:
+        result = db.replace_demo_plan(db.get_engine(), city_id, account.username)
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), dash.no_update
+    if not result.ok:
+        return html.Div([plan_state(city_id, lang), describe_plan_issues(result.issues, lang)]), dash.no_update
+    return plan_state(city_id, lang), action_options(city_id, lang)
+
+
+# --- figures from the cities: workbook template and upload --------------------------------------
+
+TEMPLATE_BUTTON, TEMPLATE_DOWNLOAD = "admin-template-button", "admin-template-download"
+UPLOAD, UPLOAD_MESSAGE, MY_SUBMISSIONS = "admin-upload", "admin-upload-message", "admin-my-submissions"
+REVIEW_PICK, REVIEW_DETAIL, REVIEW_COMMENT = "admin-review-pick", "admin-review-detail", "admin-review-comment"
+REVIEW_APPROVE, REVIEW_RETURN, REVIEW_MESSAGE = "admin-review-approve", "admin-review-return", "admin-review-message"
+PUBLISH, PUBLISH_TICKET, PUBLISH_PROGRESS = "admin-publish", "admin-publish-ticket", "admin-publish-progress"
+PUBLISH_TEXT, PUBLISH_MESSAGE = "admin-publish-text", "admin-publish-message"
+MAX_UPLOAD_CHARS = (wb.MAX_BYTES * 4) // 3 + 1024  # the base64 text of the largest accepted file
+
+
+def change_counts(changes: dict, lang: str) -> str:
+    return "; ".join(f"{t(f'upload.sheet.{table}', lang)}: {format_int(len(rows), lang)}"
+                     for table, rows in changes.items())
+
+
+def submissions_table(frame: pd.DataFrame, lang: str, table_id: str) -> html.Div:
+    """Submissions with their state, who sent and reviewed them, and the reviewer's comment."""
+    names = dict(zip(data_access.get_data()["cities"]["city_id"], data_access.get_data()["cities"][f"name_{lang}"]))
+    rows = [html.Tr([html.Td(f"#{r['id']}"), html.Td(names.get(r["city_id"], r["city_id"])),
+                     html.Td(change_counts(r["changes"], lang)), html.Td(t(f"review.status.{r['status']}", lang)),
+                     html.Td(f"{r['submitted_by']}, {r['submitted_at'].strftime('%Y-%m-%d %H:%M')}"),
+                     html.Td(f"{r['reviewed_by']}, {r['reviewed_at'].strftime('%Y-%m-%d %H:%M')}"
+                             if isinstance(r["reviewed_by"], str) and pd.notna(r["reviewed_at"]) else "—"),
+                     html.Td(r["comment"] if isinstance(r["comment"], str) else "—")]) for _, r in frame.iterrows()]
+    head = html.Thead(html.Tr([html.Th(t(f"review.col.{k}", lang), scope="col")
+                               for k in ("id", "city", "changes", "status", "submitted", "reviewed", "comment")]))
+    if not rows:
+        return html.P(t("review.none", lang), className="note", id=table_id)
+    return html.Div(html.Table([head, html.Tbody(rows)], className="simple-table", id=table_id), className="table-scroll")
+
+
+def figures_section(city_id: str, lang: str) -> html.Section:
+    mine = db.submissions_frame(db.get_engine(), city_id=city_id).head(20)
+    return html.Section([
+        html.H2(t("upload.title", lang)),
+        html.P(t("upload.lead", lang), className="note"),
+        html.Div([html.Button(t("upload.template", lang), id=TEMPLATE_BUTTON, className="button", n_clicks=0),
+                  dcc.Download(id=TEMPLATE_DOWNLOAD)], className="admin-buttons"),
+        dcc.Upload(html.Div([t("upload.drop", lang)]), id=UPLOAD, accept=".xlsx", multiple=False,
+                   className="upload-box", style={"border": "2px dashed #52606d", "padding": "1rem", "textAlign": "center",
+                                                   "cursor": "pointer", "margin": "0.5rem 0"}),
+        dcc.Loading(html.Div(id=UPLOAD_MESSAGE, **{"aria-live": "polite"}), type="dot"),
+        html.H3(t("upload.mine", lang)),
+        html.Div(submissions_table(mine, lang, "admin-my-submissions-table"), id=MY_SUBMISSIONS),
+    ], className="panel", id="admin-figures-section")
+
+
+@callback(Output(TEMPLATE_DOWNLOAD, "data"), Output(UPLOAD_MESSAGE, "children", allow_duplicate=True),
+          Input(TEMPLATE_BUTTON, "n_clicks"), State(CITY, "value"), State(LANG, "data"), prevent_initial_call=True)
+def download_template(n_clicks, city_id, lang):
+    """The city's workbook, pre-filled, headers in the reader's language (own city only)."""
+    lang = lang or "ru"
+    if not n_clicks:
+        return dash.no_update, dash.no_update
+    try:
+        auth.require_city(city_id)
+    except auth.Refused as refused:
+        return None, refusal(refused.reason, lang)
+    data = data_access.get_data()
+    if city_id not in set(data["cities"]["city_id"]):
+        return None, refusal("forbidden", lang)
+    content = submissions.template_bytes(data, city_id, lang)
+    return dcc.send_bytes(content, f"{city_id}-{lang}.xlsx"), None
+
+
+def upload_refused(problems: list, lang: str) -> html.Div:
+    return html.Div([html.P(t("upload.refused", lang, count=len(problems))),
+                     html.Ul([html.Li(submissions.problem_text(p, lang)) for p in problems[:200]])],
+                    className="notice form-error", role="alert", id="admin-upload-problems")
+
+
+@callback(Output(UPLOAD_MESSAGE, "children"), Output(MY_SUBMISSIONS, "children"), Output(UPLOAD, "contents"),
+          Input(UPLOAD, "contents"), State(UPLOAD, "filename"), State(CITY, "value"), State(LANG, "data"),
+          prevent_initial_call=True)
+def upload_workbook(contents, filename, city_id, lang):
+    """Check an uploaded workbook against the build's schemas; store it for review only when every
+    row is right (nothing partial), for the signed-in editor's own city."""
+    lang = lang or "ru"
+    if not contents:
+        return dash.no_update, dash.no_update, dash.no_update
+    try:
+        account = auth.require_city(city_id)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), dash.no_update, None
+    data = data_access.get_data()
+    if city_id not in set(data["cities"]["city_id"]):
+        return refusal("forbidden", lang), dash.no_update, None
+    if not isinstance(contents, str) or len(contents) > MAX_UPLOAD_CHARS:
+        problem = wb.SheetProblem(None, None, None, "too_large", {"mb": wb.MAX_BYTES // (1024 * 1024)})
+        return upload_refused([problem], lang), dash.no_update, None
+    try:
+        content = base64.b64decode(contents.split(",", 1)[-1], validate=False)
+    except (ValueError, binascii.Error):
+        return upload_refused([wb.SheetProblem(None, None, None, "not_workbook")], lang), dash.no_update, None
+    changes, problems = submissions.check_upload(content, data, city_id)
+    if problems:
+        return upload_refused(problems, lang), dash.no_update, None
+    try:
+        number = db.create_submission(db.get_engine(), city_id, "workbook", changes, account.username)
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), dash.no_update, None
+    message = html.P(t("upload.sent", lang, id=number, changes=change_counts(changes, lang)), className="form-ok",
+                     role="status", id="admin-upload-sent")
+    mine = db.submissions_frame(db.get_engine(), city_id=city_id).head(20)
+    return message, submissions_table(mine, lang, "admin-my-submissions-table"), None
+
+
+# --- review and publish (administrators; never one's own submission) ----------------------------
+
+def review_options(lang: str) -> list[dict]:
+    pending = db.submissions_frame(db.get_engine(), statuses=("pending",))
+    names = dict(zip(data_access.get_data()["cities"]["city_id"], data_access.get_data()["cities"][f"name_{lang}"]))
+    return [{"value": int(r["id"]), "label": f"#{r['id']} · {names.get(r['city_id'], r['city_id'])} · {r['submitted_by']}"}
+            for _, r in pending.iterrows()]
+
+
+def review_detail(submission: dict, lang: str) -> html.Div:
+    """What a submission changes, row by row, next to what the dashboard holds now."""
+    parts = [html.P(t("review.detail", lang, id=submission["id"], user=submission["submitted_by"],
+                      when=submission["submitted_at"].strftime("%Y-%m-%d %H:%M UTC")))]
+    for table, rows in submission["changes"].items():
+        columns = list(rows[0].keys()) if rows else []
+        parts.append(html.H4(f"{t(f'upload.sheet.{table}', lang)} ({format_int(len(rows), lang)})"))
+        head = html.Thead(html.Tr([html.Th(submissions.column_label(c, lang), scope="col") for c in columns]))
+        body = html.Tbody([html.Tr([html.Td("—" if r.get(c) is None else str(r.get(c))) for c in columns])
+                           for r in rows[:100]])
+        parts.append(html.Div(html.Table([head, body], className="simple-table"), className="table-scroll"))
+    return html.Div(parts, id="admin-review-rows")
+
+
+def publish_section(lang: str) -> html.Section:
+    builds = db.published_builds_frame(db.get_engine())
+    last = builds.iloc[-1] if len(builds) else None
+    approved = db.submissions_frame(db.get_engine(), statuses=("approved",))
+    return html.Section([
+        html.H2(t("review.title", lang)),
+        html.P(t("review.lead", lang), className="note"),
+        html.Div([html.Label(t("review.pick", lang), htmlFor=REVIEW_PICK, className="control-label"),
+                  dcc.Dropdown(id=REVIEW_PICK, options=review_options(lang), value=None,
+                               placeholder=t("review.pick_placeholder", lang))], className="control"),
+        html.Div(id=REVIEW_DETAIL),
+        html.Div([html.Label(t("review.comment", lang), htmlFor=REVIEW_COMMENT, className="control-label"),
+                  dcc.Textarea(id=REVIEW_COMMENT, maxLength=2000, className="text-area")], className="control"),
+        html.Div([html.Button(t("review.approve", lang), id=REVIEW_APPROVE, className="button button-primary", n_clicks=0),
+                  html.Button(t("review.return", lang), id=REVIEW_RETURN, className="button", n_clicks=0)],
+                 className="admin-buttons"),
+        html.Div(id=REVIEW_MESSAGE, **{"aria-live": "polite"}),
+        html.H3(t("publish.title", lang)),
+        html.P([t("publish.lead", lang, approved=format_int(len(approved), lang)), " ",
+                t("publish.last", lang, build=last["build_id"], when=last["published_at"].strftime("%Y-%m-%d %H:%M UTC"))
+                if last is not None else t("publish.never", lang)], className="note", id="admin-publish-state"),
+        html.Div([html.Button(t("publish.button", lang), id=PUBLISH, className="button button-primary", n_clicks=0),
+                  html.Progress(id=PUBLISH_PROGRESS, max=4, value=0, hidden=True, className="export-progress",
+                                **{"aria-label": t("publish.title", lang)}),
+                  html.Span(id=PUBLISH_TEXT, hidden=True)], className="admin-buttons"),
+        html.Div(id=PUBLISH_MESSAGE, **{"aria-live": "polite"}),
+        dcc.Store(id=PUBLISH_TICKET),
+    ], className="panel", id="admin-review-section")
+
+
+@callback(Output(REVIEW_DETAIL, "children"), Input(REVIEW_PICK, "value"), State(LANG, "data"), prevent_initial_call=True)
+def show_submission(submission_id, lang):
+    """A pending submission's rows (administrators only)."""
+    lang = lang or "ru"
+    try:
+        auth.require_admin()
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang)
+    try:
+        submission = db.get_submission(db.get_engine(), int(submission_id)) if submission_id is not None else None
+    except (TypeError, ValueError):
+        submission = None
+    return review_detail(submission, lang) if submission else None
+
+
+@callback(Output(REVIEW_MESSAGE, "children"), Output(REVIEW_PICK, "options"), Output(REVIEW_PICK, "value"),
+          Input(REVIEW_APPROVE, "n_clicks"), Input(REVIEW_RETURN, "n_clicks"), State(REVIEW_PICK, "value"),
+          State(REVIEW_COMMENT, "value"), State(LANG, "data"), prevent_initial_call=True)
+def review(approve_clicks, return_clicks, submission_id, comment, lang):
+    """Approve a pending submission or return it with a comment: an administrator, never its submitter."""
+    lang = lang or "ru"
+    nothing = dash.no_update
+    if not (approve_clicks or return_clicks):
+        return nothing, nothing, nothing
+    try:
+        account = auth.require_admin()
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), nothing, nothing
+    try:
+        number = int(submission_id)
+    except (TypeError, ValueError):
+        return describe_plan_issues([act.Issue("", "review_not_pending")], lang), nothing, nothing
+    approve = dash.ctx.triggered_id == REVIEW_APPROVE
+    try:
+        result = db.review_submission(db.get_engine(), number, account.username, approve, str(comment or ""))
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), nothing, nothing
+    if not result.ok:
+        return describe_plan_issues(result.issues, lang), nothing, nothing
+    message = html.P(t("review.approved" if approve else "review.returned", lang, id=number), className="form-ok",
+                     role="status", id="admin-review-done")
+    return message, review_options(lang), None
+
+
+@callback(Output(PUBLISH_TICKET, "data"), Output(PUBLISH_MESSAGE, "children"),
+          Input(PUBLISH, "n_clicks"), State(LANG, "data"), prevent_initial_call=True)
+def request_publish(n_clicks, lang):
+    """An administrator asks for a new build: a signed, short-lived ticket starts the background job."""
+    lang = lang or "ru"
+    if not n_clicks:
+        return dash.no_update, dash.no_update
+    try:
+        account = auth.require_admin()
+    except auth.Refused as refused:
+        return None, refusal(refused.reason, lang)
+    return {**submissions.publish_ticket(account.username), "lang": lang}, html.P(t("publish.started", lang), className="note")
+
+
+@callback(Output(PUBLISH_MESSAGE, "children", allow_duplicate=True), Input(PUBLISH_TICKET, "data"),
+          background=True, running=[(Output(PUBLISH, "disabled"), True, False),
+                                    (Output(PUBLISH_PROGRESS, "hidden"), False, True),
+                                    (Output(PUBLISH_TEXT, "hidden"), False, True)],
+          progress=[Output(PUBLISH_PROGRESS, "value"), Output(PUBLISH_TEXT, "children")],
+          interval=500, prevent_initial_call=True)
+def run_publish(set_progress, ticket):
+    """Build and publish in the background (validated and atomic; a failed build leaves the served one)."""
+    lang = ticket.get("lang") if isinstance(ticket, dict) and ticket.get("lang") in ("ru", "en") else "ru"
+    username = submissions.ticket_user({k: v for k, v in ticket.items() if k != "lang"} if isinstance(ticket, dict) else None)
+    if username is None:
+        return refusal("signin", lang)
+    engine = db.get_engine()
+    engine.dispose(close=False)  # a forked job opens its own connections
+    admins = db.list_users(engine)
+    if not ((admins["username"] == username) & (admins["role"] == "admin") & admins["active"]).any():
+        return refusal("forbidden", lang)
+
+    def progress(done: int, total: int, step: str) -> None:
+        set_progress((done, t(f"publish.step.{step}", lang)))
+
+    try:
+        result = publish.publish(engine, username, progress)
+    except Exception as err:  # noqa: BLE001 - the administrator gets a message, the log the traceback
+        log.exception("publishing failed")
+        result = {"ok": False, "problems": [str(err).splitlines()[0][:200] if str(err) else type(err).__name__]}
+    if not result["ok"]:
+        return html.Div([html.P(t("publish.failed", lang)), html.Ul([html.Li(p) for p in result["problems"]])],
+                        className="notice form-error", role="alert", id="admin-publish-failed")
+    return html.P(t("publish.done", lang, build=result["build_id"]), className="form-ok", role="status", id="admin-publish-done")
+
+
+# --- a city joins (administrators) -------------------------------------------------------------------
+
+CITY_INPUTS = {name: f"admin-newcity-{name.replace('_', '-')}" for name in wb.CITY_FIELDS}
+FOCAL_USER, FOCAL_PASSWORD = "admin-newcity-focal-user", "admin-newcity-focal-password"
+ADD_CITY, ADD_CITY_MESSAGE = "admin-newcity-add", "admin-newcity-message"
+
+
+def new_city_section(lang: str) -> html.Section:
+    def field(name: str) -> html.Div:
+        input_id = CITY_INPUTS[name]
+        label = html.Label(t(f"newcity.field.{name}", lang), htmlFor=input_id, className="control-label")
+        if name == "membership":
+            control = dcc.Dropdown(id=input_id, options=[{"value": m, "label": t(f"newcity.membership.{m}", lang)}
+                                                         for m in ("candidate", "member")], value="candidate", clearable=False)
+        elif name == "member_since":
+            control = dcc.DatePickerSingle(id=input_id, display_format="YYYY-MM-DD", first_day_of_week=1,
+                                           placeholder="YYYY-MM-DD")
+        else:
+            control = dcc.Input(id=input_id, type="number" if name in ("lat", "lon") else "text",
+                                step="any" if name in ("lat", "lon") else None, className="text-input")
+        return html.Div([label, control], className="control")
+
+    return html.Section([
+        html.H2(t("newcity.title", lang)),
+        html.P(t("newcity.lead", lang), className="note"),
+        html.Div([field(name) for name in wb.CITY_FIELDS], className="admin-form", id="admin-newcity-form"),
+        html.H3(t("newcity.focal", lang)),
+        html.Div([html.Div([html.Label(t("auth.username", lang), htmlFor=FOCAL_USER, className="control-label"),
+                            dcc.Input(id=FOCAL_USER, type="text", className="text-input", autoComplete="off")],
+                           className="control"),
+                  html.Div([html.Label(t("newcity.focal_password", lang), htmlFor=FOCAL_PASSWORD, className="control-label"),
+                            dcc.Input(id=FOCAL_PASSWORD, type="password", className="text-input", autoComplete="new-password")],
+                           className="control")], className="admin-form"),
+        html.Div(html.Button(t("newcity.add", lang), id=ADD_CITY, className="button button-primary", n_clicks=0),
+                 className="admin-buttons"),
+        html.Div(id=ADD_CITY_MESSAGE, **{"aria-live": "polite"}),
+    ], className="panel", id="admin-newcity-section")
+
+
+def city_problems(problems: list, lang: str) -> html.Div:
+    return html.Div([html.P(t("admin.refused_save", lang)),
+                     html.Ul([html.Li(f"{t(f'newcity.field.{p.column}', lang) if p.column in CITY_INPUTS else p.column}: "
+                                      + t(f"upload.error.{p.code}", lang, **p.params)) for p in problems])],
+                    className="notice form-error", role="alert", id="admin-newcity-problems")
+
+
+@callback(Output(ADD_CITY_MESSAGE, "children"), Input(ADD_CITY, "n_clicks"),
+          *[State(CITY_INPUTS[n], "date" if n == "member_since" else "value") for n in wb.CITY_FIELDS],
+          State(FOCAL_USER, "value"), State(FOCAL_PASSWORD, "value"), State(LANG, "data"), prevent_initial_call=True)
+def add_city(n_clicks, *values):
+    """An administrator adds a city (candidate or member) and its focal point: the city row waits
+    for review by another administrator like any submission; the focal point can sign in at once."""
+    *fields, focal_user, focal_password, lang = values
+    lang = lang or "ru"
+    if not n_clicks:
+        return dash.no_update
+    try:
+        account = auth.require_admin()
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang)
+    row = wb.new_city_row(dict(zip(wb.CITY_FIELDS, fields)))
+    problems = wb.check_new_city(row, data_access.get_data().tables)
+    username = (focal_user or "").strip().lower()
+    engine = db.get_engine()
+    if username:
+        for problem in db.check_new_user(username, focal_password or "", "editor", row["city_id"] or "x"):
+            problems.append(wb.SheetProblem(None, None, "focal", "invalid", {"value": problem}))
+        if username in set(db.list_users(engine)["username"]):
+            problems.append(wb.SheetProblem(None, None, "focal", "duplicate", {"value": username}))
+    pending = db.submissions_frame(engine, statuses=("pending", "approved"))
+    if row["city_id"] and any(row["city_id"] in {r.get("city_id") for r in c.get("cities", [])} for c in pending["changes"]):
+        problems.append(wb.SheetProblem(None, None, "city_id", "duplicate", {"value": row["city_id"]}))
+    if problems:
+        return city_problems(problems, lang)
+    try:
+        number = db.create_submission(engine, row["city_id"], "city", {"cities": [row]}, account.username)
+        if username:
+            db.create_user(engine, username, focal_password, "editor", row["city_id"])
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang)
+    except ValueError as err:
+        return city_problems([wb.SheetProblem(None, None, "focal", "invalid", {"value": str(err)})], lang)
+    return html.P(t("newcity.sent", lang, id=number, city=row["name_" + lang] or row["city_id"]), className="form-ok",
+                  role="status", id="admin-newcity-sent")

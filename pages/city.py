@@ -21,6 +21,7 @@ from components.outlook_panel import outlook_panel
 from components.page import _lang_of_request, json_attr, page_context
 from components.shell import link_with
 from domain.infrastructure import city_summary
+from domain.publications import index_history
 from domain.risk_index import DIMENSION_ORDER
 from i18n import count_phrase, format_day, format_int, format_number, format_share, t
 from services import data_access
@@ -76,17 +77,28 @@ def key_facts(city: pd.Series, sources: dict, lang: str) -> html.Section:
         sid = city.get(column)
         return [" ", source_link(sid, sources, lang)] if isinstance(sid, str) and sid else []
 
+    no_data = t("common.no_data_yet", lang)
+
+    def known(value, text: str) -> str:
+        return text if pd.notna(value) else no_data  # a city that has just joined: never a zero
+
+    membership = city.get("membership")
+    joined = [format_day(city["member_since"], lang)]
+    if membership == "candidate":
+        joined = [t("profile.candidate_since", lang, date=format_day(city["member_since"], lang))]
     items = [
         (t("profile.country", lang), [city[f"country_{lang}"]]),
-        (t("profile.admin1", lang), [city[f"admin1_{lang}"]]),
+        (t("profile.admin1", lang), [city[f"admin1_{lang}"] if isinstance(city[f"admin1_{lang}"], str) else no_data]),
         (t("city.population", lang),
-         [t("profile.population_value", lang, value=format_int(city["population"], lang),
-            year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—"),
+         [known(city["population"], t("profile.population_value", lang, value=format_int(city["population"], lang),
+                                      year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—")),
           *src("population_source_id")]),
-        (t("profile.area", lang), [t("profile.area_value", lang, value=num(city["area_km2"], lang)), *src("area_source_id")]),
-        (t("profile.elevation", lang), [t("profile.elevation_value", lang, value=format_int(city["elevation_m"], lang)),
+        (t("profile.area", lang), [known(city["area_km2"], t("profile.area_value", lang, value=num(city["area_km2"], lang))),
+                                   *src("area_source_id")]),
+        (t("profile.elevation", lang), [known(city["elevation_m"], t("profile.elevation_value", lang,
+                                                                     value=format_int(city["elevation_m"], lang))),
                                         *src("elevation_source_id")]),
-        (t("profile.member_since", lang), [format_day(city["member_since"], lang)]),
+        (t("profile.member_since", lang), joined),
     ]
     return html.Section([
         html.H2(t("profile.facts", lang)),
@@ -341,7 +353,7 @@ def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Sectio
     """
     series = data.tables.get("climate_series")
     mine = series[series["city_id"] == city_id] if series is not None else None
-    link = ([" ", dcc.Link(t("profile.climate_link", lang), href=link_with("/trends", {"lang": lang}, city=city_id))]
+    link = ([" ", dcc.Link(t("profile.climate_link", lang), href=link_with("/trends", {"lang": lang}, cities=city_id))]
             if _page_exists("/trends") else [])
     if mine is None or mine.empty or "tmean" not in set(mine["variable"]):
         return html.Section([html.H2(t("profile.climate", lang)),
@@ -410,6 +422,36 @@ def actions_section(city_id: str, data, lang: str) -> html.Section | None:
     ], className="panel", id="city-actions")
 
 
+def index_history_section(city_id: str, lang: str) -> html.Section | None:
+    """How the city's index and rank moved between the builds published from the app (None before any)."""
+    history = index_history(data_access.published_builds(), city_id)
+    if history.empty:
+        return None
+
+    def moved(value, rank: bool) -> str:
+        if value is None or pd.isna(value):
+            return "—"
+        if rank:
+            return t("history.rank_up", lang, n=int(value)) if value > 0 else (
+                t("history.rank_down", lang, n=-int(value)) if value < 0 else t("history.same", lang))
+        return ("+" if value > 0 else "") + format_number(value, lang, 2) if value else t("history.same", lang)
+
+    rows = [html.Tr([html.Td(r["published_at"].strftime("%Y-%m-%d %H:%M UTC")),
+                     html.Td(format_number(r["score"], lang, 2) if pd.notna(r["score"]) else t("history.no_score", lang)),
+                     html.Td(moved(r["score_change"], False)),
+                     html.Td(t("overview.rank", lang, rank=int(r["rank"]), total=int(r["total"])) if pd.notna(r["rank"]) else "—"),
+                     html.Td(moved(r["rank_change"], True))]) for _, r in history.iloc[::-1].iterrows()]
+    head = html.Thead(html.Tr([html.Th(t(f"history.col.{k}", lang), scope="col")
+                               for k in ("published", "score", "score_change", "rank", "rank_change")]))
+    return html.Section([
+        html.H2(t("history.title", lang)),
+        html.P([t("history.lead", lang), " ", dcc.Link(t("history.log_link", lang),
+                                                        href=link_with("/data", {"lang": lang}, tab="changes"))]),
+        html.Div(html.Table([head, html.Tbody(rows)], className="simple-table", id="city-index-history"),
+                 className="table-scroll", tabIndex="0", role="region", **{"aria-label": t("history.title", lang)}),
+    ], className="panel", id="city-history")
+
+
 def unknown_city(city_id: str | None, ctx, data) -> html.Div:
     """A clear 'no such city' message listing the member cities, in the current language."""
     lang = ctx.lang
@@ -438,7 +480,7 @@ def layout(city_id: str | None = None, **kwargs):
     row = ranked.loc[city_id]
     total = int(ranked["risk"].notna().sum())
     risk_line = html.Div([
-        html.Span(num(row["risk"], lang), className="risk-value"),
+        html.Span(num(row["risk"], lang) if pd.notna(row["risk"]) else t("common.no_data_yet", lang), className="risk-value"),
         html.Span(row["class_name"], className=f"risk-class class-{row['risk_class']}",
                   style={"--class-colour": row["colour"]}) if isinstance(row["class_name"], str) else None,
         html.Span(t("overview.rank", lang, rank=int(row["rank"]), total=total), className="risk-rank")
@@ -455,7 +497,8 @@ def layout(city_id: str | None = None, **kwargs):
         *notices,
         html.P(dcc.Link(t("profile.back", lang), href=link_with("/compare", {"lang": lang})), className="crumbs"),
         html.H1(city[f"name_{lang}"], id="page-title"),
-        html.P(t("profile.intro", lang, country=city[f"country_{lang}"]), className="page-intro"),
+        html.P(t("profile.intro_candidate" if city.get("membership") == "candidate" else "profile.intro", lang,
+                 country=city[f"country_{lang}"]), className="page-intro"),
         html.Div([html.Span(t("index.risk", lang), className="risk-label"), risk_line], className="profile-risk"),
         __import__("components.export_button").export_button.export_group("city", lang, city_id=city_id, formats=("pptx", "pdf")),  # issue 7
         key_facts(city, sources, lang),
@@ -466,6 +509,7 @@ def layout(city_id: str | None = None, **kwargs):
                                data["facilities"], data["facility_exposure"], data["sources"], city[f"name_{lang}"],
                                lang, "city-infrastructure"),  # issue 19
         outlook_panel(city_id, lang),
+        index_history_section(city_id, lang),
         html.Div([climate_section(city_id, data, sources, lang), actions_section(city_id, data, lang)],
                  className="grid-2 profile-bottom"),
     ], className="page page-city", **{"data-city": city_id})

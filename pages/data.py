@@ -18,7 +18,7 @@ from services import data_access
 dash.register_page(__name__, path="/data", order=90, nav_key="nav.data",
                    title=page_title("title.data"), name="data", public_answer=True)
 
-TABS = ("method", "catalogue", "sources", "status", "downloads")
+TABS = ("method", "catalogue", "sources", "status", "downloads", "changes")
 
 
 def tab_nav(current: str, lang: str) -> html.Nav:
@@ -175,8 +175,29 @@ def downloads_section(lang: str) -> list:
             html.Ul(items, className="downloads")]
 
 
+def changes_section(lang: str) -> list:
+    """The change log: every published submission, what it changed, who sent and who approved it, when."""
+    log = data_access.change_log()
+    names = dict(zip(data_access.get_data()["cities"]["city_id"], data_access.get_data()["cities"][f"name_{lang}"]))
+    lead = [html.H2(t("data.tab.changes", lang)), html.P(t("changes.lead", lang))]
+    if log.empty:
+        return [*lead, html.P(t("changes.none", lang), className="notice", id="data-changes-none")]
+    head = html.Thead(html.Tr([html.Th(t(f"changes.col.{k}", lang), scope="col")
+                               for k in ("published", "city", "what", "submitted", "approved", "build")]))
+    stamp = lambda v: v.strftime("%Y-%m-%d %H:%M UTC") if v is not None and v == v else "—"  # noqa: E731
+    body = [html.Tr([html.Td(stamp(r["published_at"])), html.Td(names.get(r["city_id"], r["city_id"])),
+                     html.Td("; ".join(t("changes.rows", lang, table=t(f"upload.sheet.{table}", lang), rows=format_int(n, lang))
+                                       for table, n in r["changes"].items())),
+                     html.Td(f"{r['submitted_by']}, {stamp(r['submitted_at'])}"),
+                     html.Td(f"{r['approved_by']}, {stamp(r['approved_at'])}"), html.Td(html.Code(r["build_id"]))])
+            for _, r in log.iterrows()]
+    return [*lead, html.Div(html.Table([head, html.Tbody(body)], className="simple-table", id="data-changes"),
+                            className="table-scroll", tabIndex="0", role="region",
+                            **{"aria-label": t("data.tab.changes", lang)})]
+
+
 SECTIONS = {"method": method_section, "catalogue": catalogue_section, "sources": sources_section,
-            "status": status_section, "downloads": downloads_section}
+            "status": status_section, "downloads": downloads_section, "changes": changes_section}
 
 
 def layout(**kwargs):

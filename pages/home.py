@@ -43,14 +43,20 @@ def headline_figures(rows: pd.DataFrame, lang: str) -> html.Div:
 
 def city_card(row: pd.Series, dims: dict[str, str], lang: str, sources: dict,
               helps: dict[str, str] | None = None) -> html.Article:
-    """Headline figures of one city with where they come from."""
+    """Headline figures of one city with where they come from ("no data yet" where a city that has
+    just joined has none: never a zero, never a blank card)."""
     helps = helps or {}
+    no_data = t("common.no_data_yet", lang)
+    scored = pd.notna(row["risk"])
     dim_items = [html.Li([html.Span(dims[d], className="dim-name", title=helps.get(d)),
-                          html.Span(format_number(row[d], lang), className=f"dim-value dim-{d}")])
+                          html.Span(format_number(row[d], lang) if pd.notna(row[d]) else no_data,
+                                    className=f"dim-value dim-{d}")])
                  for d in DIMENSIONS]
-    prov = t("overview.provenance", lang, sourced=int(row["sourced"]), estimated=int(row["estimated"]),
-             illustrative=int(row["illustrative"]), national=int(row["national"]),
-             regional=int(row["regional"]))
+    def count(name: str) -> int:  # a number of values: none yet is 0 values, not a missing figure
+        return int(row[name]) if name in row and pd.notna(row[name]) else 0
+
+    prov = t("overview.provenance", lang, sourced=count("sourced"), estimated=count("estimated"),
+             illustrative=count("illustrative"), national=count("national"), regional=count("regional"))
     return html.Article([
         html.Header([
             html.H3(row["name"]),
@@ -62,22 +68,24 @@ def city_card(row: pd.Series, dims: dict[str, str], lang: str, sources: dict,
                       style={"--class-colour": row["colour"]}),
             html.Span(t("overview.rank", lang, rank=int(row["rank"]), total=int(row["total"])),
                       className="risk-rank"),
-        ], className="risk-line"),
-        confidence_block(row, lang),
+        ] if scored else [html.Span(no_data, className="risk-value risk-missing")], className="risk-line"),
+        confidence_block(row, lang) if scored else None,
         html.Ul(dim_items, className="dim-list"),
         html.Dl([
             html.Dt(t("city.population", lang)),
-            html.Dd([format_int(row["population"], lang), f" ({int(row['population_year'])})"]),
+            html.Dd([format_int(row["population"], lang), f" ({int(row['population_year'])})"]
+                    if pd.notna(row["population"]) else no_data),
             html.Dt(t("overview.top_hazards", lang)), html.Dd(row["top_hazards"] or "—"),
-            html.Dt(t("overview.events", lang)), html.Dd(format_int(row["events"], lang)),
+            html.Dt(t("overview.events", lang)), html.Dd(format_int(count("events"), lang)),
             html.Dt(t("overview.coverage", lang)),
-            html.Dd(t("overview.coverage_value", lang, share=format_share(row["coverage"], lang),
-                      present=int(row["indicators_present"]), total=int(row["indicators_total"]),
-                      of_total=count_phrase(int(row["indicators_total"]), "of %(n)s indicator", "of %(n)s indicators", lang))),
+            html.Dd(t("overview.coverage_value", lang, share=format_share(count("indicators_present") / count("indicators_total")
+                                                                           if count("indicators_total") else 0, lang),
+                      present=count("indicators_present"), total=count("indicators_total"),
+                      of_total=count_phrase(count("indicators_total"), "of %(n)s indicator", "of %(n)s indicators", lang))),
         ], className="facts"),
         html.P(prov, className="card-provenance"),
-        html.P([t("overview.population_source", lang), " ", source_link(row["population_source_id"], sources, lang)],
-               className="card-source"),
+        html.P([t("overview.population_source", lang), " ", source_link(row["population_source_id"], sources, lang)]
+               if isinstance(row["population_source_id"], str) else [], className="card-source"),
     ], className="city-card", id=f"card-{row['city_id']}")
 
 
@@ -129,7 +137,8 @@ def map_table(rows: pd.DataFrame, lang: str) -> html.Table:
     """The map's data: each city with its country, risk and class in words, and population."""
     body = [[r["name"], r["country"], format_number(r["risk"], lang),
              r["class_name"] if isinstance(r["class_name"], str) else "—",
-             f"{format_int(r['population'], lang)} ({int(r['population_year'])})"]
+             f"{format_int(r['population'], lang)} ({int(r['population_year'])})" if pd.notna(r["population"])
+             else t("common.no_data_yet", lang)]
             for _, r in rows.sort_values("name").iterrows()]
     header = [t("overview.city", lang), t("overview.country", lang), t("index.risk", lang),
               t("overview.class_col", lang), t("city.population", lang)]

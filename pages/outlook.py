@@ -35,7 +35,7 @@ from services import data_access
 dash.register_page(__name__, path="/outlook", order=35, nav_key="nav.outlook",
                    title=page_title("title.outlook"), name="outlook", public_answer=True)
 
-PARAMS = ("city", "scen", "h", "view", "warm", "pop")
+PARAMS = ("city", "cities", "scen", "h", "view", "warm", "pop")  # `cities=` (as on every page) means `city=` here
 VIEWS = ("level", "change")
 WARM_CHOICES = ("0", "0.5", "1", "1.5")       # factor on the climate change (what if)
 POP_CHOICES = ("0", "1", "2")                 # factor on the population growth (what if)
@@ -66,6 +66,8 @@ def read_state(query: dict[str, str], data, lang: str) -> tuple[OutlookState, li
     notices: list[str] = []
     cities = data["cities"]["city_id"].tolist()
     state = OutlookState(city=default_city(data_access.outlook()) or (cities[0] if cities else ""))
+    if "city" not in query and query.get("cities"):  # the first of `cities=`, the parameter of every other page
+        query = {**query, "city": query["cities"].split(",")[0].strip()}
     if "city" in query:
         if query["city"] in cities:
             state.city = query["city"]
@@ -449,7 +451,9 @@ def render(state: OutlookState, lang: str) -> dict:
         "status": status_panel(result, state, lang),
         "whatif": whatif_note(state, lang),
         "heading": fan_heading(data, state, lang),
-        "summary": summary_sentence(data, result, state, lang),
+        "summary": (t("outlook.no_climate_series", lang)  # never "no change" for a city without climate series
+                    if "climate_series" in data.tables and state.city not in set(data["climate_series"]["city_id"])
+                    else summary_sentence(data, result, state, lang)),
         "figure": fan_figure(result, state, data["risk_classes"], lang),
         "data": fan_data_table(data, result, state, lang),
         "drivers": drivers_section(data, result, state, lang),

@@ -39,7 +39,7 @@ DATA = "trends-data"  # the chart's values as a table (text alternative)
 DL_SERIES, DL_TABLE, DOWNLOAD, DOWNLOAD_TABLE = ("trends-dl-series", "trends-dl-table", "trends-download",
                                                  "trends-download-table")
 
-PARAMS = ("cities", "var", "scen", "base", "mode")
+PARAMS = ("cities", "city", "var", "scen", "base", "mode")  # `city` is the old spelling of `cities`
 # IPCC AR6 scenario colours; a dash pattern per scenario as a second cue.
 SCENARIO_COLOURS = {"observed": "#1f2933", "ssp126": "#173c66", "ssp245": "#e07b00", "ssp585": "#951b1e"}
 SCENARIO_DASH = {"observed": "solid", "ssp126": "dot", "ssp245": "dash", "ssp585": "solid"}
@@ -74,13 +74,21 @@ def read_state(query: dict[str, str], data, lang: str) -> tuple[TrendState, list
     """The choices from the query string, and a notice for each value that was not understood."""
     notices: list[str] = []
     members = all_cities(data)
+    known = set(data["cities"]["city_id"])
     state = TrendState(cities=list(members))
+    if "cities" not in query and "city" in query:  # `city=` of older links means `cities=`
+        query = {**query, "cities": query["city"]}
     if "cities" in query:
         asked = _list(query["cities"])
-        bad = [c for c in asked if c not in members]
+        bad = [c for c in asked if c not in known]
+        without = [c for c in dict.fromkeys(asked) if c in known and c not in members]
         good = [c for c in dict.fromkeys(asked) if c in members]
         if bad:
             notices.append(t("trends.bad_cities", lang, names=", ".join(b[:30] for b in bad[:5])))
+        if without:
+            names = city_names(data, lang)
+            notices.append(t("trends.no_series_for", lang, names=", ".join(names.get(c, c) for c in without)))
+        bad = bad + without
         state.cities = good if good or not bad else list(members)
     variables = climate.available_variables(data)
     if "var" in query:
@@ -485,6 +493,9 @@ def layout(**kwargs):
     state, notices = read_state(ctx.query, data, lang)
     ctx.notices.extend(notices)
     names = city_names(data, lang)
+    missing = [c for c in data["cities"]["city_id"] if c not in set(all_cities(data))]
+    if missing and not any(names.get(c, c) in n for n in notices for c in missing):
+        ctx.notices.append(t("trends.no_series_for", lang, names=", ".join(names.get(c, c) for c in missing)))
     out = render(state, lang)
     return html.Div([
         *page_header("title.trends", "trends.intro", ctx),

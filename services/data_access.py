@@ -235,7 +235,36 @@ def _actions_current(build_id: str, stamp: str) -> pd.DataFrame:
     from domain.actions import current_actions
     from services import db
     data = get_data()
-    return current_actions(data["actions"], db.states_frame(db.get_engine()), data["action_updates"])
+    return current_actions(_public_plans(data), db.states_frame(db.get_engine()), data["action_updates"])
+
+
+def _public_plans(data: BuildData) -> pd.DataFrame:
+    """The build's demonstration plans, each replaced by its city's own plan once the city did so."""
+    from domain import city_plans
+    from services import db
+    engine = db.get_engine()
+    baseline = data["actions"]
+    return city_plans.public_plans(baseline, db.plan_actions_frame(engine), set(db.real_plan_cities(engine)),
+                                   city_plans.funder_names(baseline))
+
+
+def city_plan_actions(city_id: str) -> pd.DataFrame:
+    """Every action of a city that its editors may report on: the public ones and the city's own
+    drafts (written but not yet replacing the demonstration plan). Never cached: private."""
+    from domain import city_plans
+    from domain.actions import current_actions
+    from services import db
+    data = get_data()
+    engine = db.get_engine()
+    baseline = data["actions"]
+    real = set(db.real_plan_cities(engine))
+    authored = db.plan_actions_frame(engine, city_id)
+    public = city_plans.public_plans(baseline[baseline["city_id"] == city_id], authored, real,
+                                     city_plans.funder_names(baseline))
+    if city_id not in real and len(authored):
+        drafts = city_plans.authored_as_actions(authored, city_plans.funder_names(baseline))
+        public = pd.concat([public, drafts.reindex(columns=public.columns)], ignore_index=True)
+    return current_actions(public, db.states_frame(engine), data["action_updates"])
 
 
 @cache.memoize()
@@ -325,3 +354,30 @@ def outlook(weights=None, climate_scale: float = 1.0, population_scale: float = 
     data = get_data()
     key = compare.weights_key(compare.full_weights(data, weights))
     return _outlook(data.build_id, key, float(climate_scale), float(population_scale))
+
+
+# --- published builds (the change log and the index history; public, never session-dependent) ---
+
+def published_builds() -> pd.DataFrame:
+    """Every build published from the app (oldest first); none while the database does not answer."""
+    from services import db
+    try:
+        return db.published_builds_frame(db.get_engine())
+    except DATABASE_ERRORS as err:
+        _database_down(err)
+        return pd.DataFrame(columns=["build_id", "published_by", "published_at", "submissions", "ranks"])
+
+
+def change_log() -> pd.DataFrame:
+    """The published submissions, newest first (domain/publications.py)."""
+    from domain import publications
+    from services import db
+    builds = published_builds()
+    if builds.empty:
+        return publications.change_log(builds, pd.DataFrame(columns=db.SUBMISSION_COLUMNS))
+    try:
+        published = db.submissions_frame(db.get_engine(), statuses=("published",))
+    except DATABASE_ERRORS as err:
+        _database_down(err)
+        published = pd.DataFrame(columns=db.SUBMISSION_COLUMNS)
+    return publications.change_log(builds, published)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import re
 import secrets
 import threading
@@ -21,12 +22,13 @@ from pathlib import Path
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Engine, Integer, String, Text, create_engine,
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Engine, Float, Integer, String, Text, create_engine,
                         delete, event, func, select, update)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from domain.actions import ActionState, Issue, changed_fields, validate_update
+from domain.city_plans import PLAN_FIELDS, PlanAction, next_action_id, plan_changes
 from services.config import ROOT, settings
 
 ROLES = ("admin", "editor")
@@ -117,6 +119,73 @@ class SignInAttempt(Base):
     address: Mapped[str] = mapped_column(String(64), nullable=False)
     username: Mapped[str] = mapped_column(String(64), nullable=False)
     succeeded: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class PlanActionRow(Base):
+    """An action of a city's own plan, written in the app by its focal point (or an administrator)."""
+
+    __tablename__ = "plan_actions"
+    action_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    city_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    title_ru: Mapped[str] = mapped_column(Text, nullable=False)
+    title_en: Mapped[str] = mapped_column(Text, nullable=False)
+    hazards: Mapped[str] = mapped_column(Text, nullable=False)
+    sendai_priority: Mapped[int] = mapped_column(Integer, nullable=False)
+    sendai_target: Mapped[str] = mapped_column(String(1), nullable=False)
+    mcr2030_essential: Mapped[int] = mapped_column(Integer, nullable=False)
+    responsible_body_ru: Mapped[str] = mapped_column(Text, nullable=False)
+    responsible_body_en: Mapped[str] = mapped_column(Text, nullable=False)
+    planned_start: Mapped[date] = mapped_column(Date, nullable=False)
+    planned_end: Mapped[date] = mapped_column(Date, nullable=False)
+    budget_usd: Mapped[float | None] = mapped_column(Float, nullable=True)
+    funded_usd: Mapped[float | None] = mapped_column(Float, nullable=True)
+    funder: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class CityPlanRow(Base):
+    """A city whose own plan replaced the demonstration plan: since when, and who did it."""
+
+    __tablename__ = "city_plans"
+    city_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    real_since: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    replaced_by: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class SubmissionRow(Base):
+    """Figures a city sent (rows of indicator values, hazards, events, sources, or a new city),
+    waiting for review by an administrator who is not the submitter, then published by a build."""
+
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    city_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # workbook, form, city
+    changes: Mapped[str] = mapped_column(Text, nullable=False)  # JSON {table: [row, ...]}
+    status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    submitted_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    build_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    __table_args__ = (CheckConstraint("status in ('pending', 'approved', 'returned', 'published')",
+                                      name="ck_submissions_status"),)
+
+
+class PublishedBuildRow(Base):
+    """A data build made from the source tables and the approved submissions, kept and addressable."""
+
+    __tablename__ = "published_builds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    build_id: Mapped[str] = mapped_column(String(120), nullable=False)  # the folder under data/builds/
+    published_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    submissions: Mapped[str] = mapped_column(Text, nullable=False)  # JSON list of submission ids
+    ranks: Mapped[str] = mapped_column(Text, nullable=False)  # JSON {city_id: [score, rank]}
 
 
 # --- engines and migrations ---------------------------------------------------------------------
@@ -399,6 +468,7 @@ class SaveResult:
     version: int | None = None
     issues: list[Issue] = field(default_factory=list)
     conflict: dict | None = None  # {"version", "by", "at", "changes": {field: (old, new)}}
+    action_id: str | None = None  # a new plan action's id
 
 
 def _state(row: ActionStateRow) -> ActionState:
@@ -517,8 +587,213 @@ def audit_frame(engine: Engine, limit: int = 500) -> pd.DataFrame:
 
 
 def stamp(engine: Engine) -> str:
-    """Changes whenever an update is saved: part of the public pages' cache key."""
+    """Changes whenever an update, a plan action or a city's plan is saved: part of the public
+    pages' cache key."""
     with Session(engine) as session:
         count, last, when = session.execute(select(func.count(ActionUpdateRow.id), func.max(ActionUpdateRow.id),
                                                    func.max(ActionUpdateRow.updated_at))).one()
-        return f"{count}:{last or 0}:{when or ''}"
+        plans, plan_when = session.execute(select(func.count(PlanActionRow.action_id),
+                                                  func.max(PlanActionRow.updated_at))).one()
+        cities, city_when = session.execute(select(func.count(CityPlanRow.city_id), func.max(CityPlanRow.real_since))).one()
+        return f"{count}:{last or 0}:{when or ''}:{plans}:{plan_when or ''}:{cities}:{city_when or ''}"
+
+
+# --- the cities' own plans --------------------------------------------------------------------
+
+def _plan_record(row: PlanActionRow) -> dict:
+    record = {name: getattr(row, name) for name in PLAN_FIELDS}
+    for name in ("planned_start", "planned_end"):
+        record[name] = record[name].isoformat() if record[name] else None
+    return record
+
+
+def save_plan_action(engine: Engine, city_id: str, action_id: str | None, expected_version: int,
+                     action: PlanAction, username: str, now: datetime | None = None) -> SaveResult:
+    """Create (action_id None) or change one action of a city's own plan, with optimistic locking
+    and one audit row per changed field, in one transaction. `SaveResult.version` is the new
+    version; the new action's id is in `SaveResult.conflict` only on a conflict."""
+    now = now or _now()
+    values = action.as_record()
+    values["planned_start"], values["planned_end"] = action.planned_start, action.planned_end
+    try:
+        with Session(engine) as session, session.begin():
+            if action_id is None:
+                existing = set(session.scalars(select(PlanActionRow.action_id).where(PlanActionRow.city_id == city_id)))
+                action_id = next_action_id(city_id, existing)
+                row = PlanActionRow(action_id=action_id, city_id=city_id, version=1, created_by=username,
+                                    created_at=now, updated_by=username, updated_at=now, **values)
+                session.add(row)
+                session.flush()
+                changes = plan_changes(None, action.as_record())
+                new_version = 1
+            else:
+                row = session.get(PlanActionRow, action_id)
+                if row is None or row.city_id != city_id:
+                    return SaveResult(False, issues=[Issue("", "bad_request")])
+                if row.version != expected_version:
+                    return SaveResult(False, conflict={"version": row.version, "by": row.updated_by,
+                                                       "at": _utc(row.updated_at), "changes": {}})
+                changes = plan_changes(_plan_record(row), action.as_record())
+                if not changes:
+                    return SaveResult(False, issues=[Issue("", "no_change")])
+                new_version = row.version + 1
+                done = session.execute(update(PlanActionRow)
+                                       .where(PlanActionRow.action_id == action_id,
+                                              PlanActionRow.version == expected_version)
+                                       .values(version=new_version, updated_by=username, updated_at=now, **values)
+                                       .execution_options(synchronize_session=False))
+                if done.rowcount != 1:
+                    raise _Stale()
+            session.add_all(AuditLog(at=now, username=username, action_id=action_id, version=new_version,
+                                     field=name, old=old, new=new) for name, (old, new) in changes.items())
+        return SaveResult(True, version=new_version, action_id=action_id)
+    except (IntegrityError, _Stale):
+        return SaveResult(False, conflict={"version": None, "by": None, "at": None, "changes": {}})
+
+
+PLAN_COLUMNS = ["action_id", "city_id", "version", *PLAN_FIELDS, "updated_by", "updated_at"]
+
+
+def plan_actions_frame(engine: Engine, city_id: str | None = None) -> pd.DataFrame:
+    """Actions the cities wrote in the app (of one city, or all), in id order."""
+    query = select(PlanActionRow).order_by(PlanActionRow.action_id)
+    if city_id is not None:
+        query = query.where(PlanActionRow.city_id == city_id)
+    with Session(engine) as session:
+        rows = session.scalars(query).all()
+        return pd.DataFrame([{"action_id": r.action_id, "city_id": r.city_id, "version": r.version,
+                              **_plan_record(r), "updated_by": r.updated_by, "updated_at": _utc(r.updated_at)}
+                             for r in rows], columns=PLAN_COLUMNS)
+
+
+def plan_action_city(engine: Engine, action_id: str) -> str | None:
+    """The city of an action of a city's own plan (None: no such action)."""
+    with Session(engine) as session:
+        row = session.get(PlanActionRow, action_id)
+        return row.city_id if row is not None else None
+
+
+def real_plan_cities(engine: Engine) -> dict[str, dict]:
+    """Cities whose own plan replaced the demonstration plan: city_id -> {"since", "by"}."""
+    with Session(engine) as session:
+        return {r.city_id: {"since": _utc(r.real_since), "by": r.replaced_by}
+                for r in session.scalars(select(CityPlanRow)).all()}
+
+
+def replace_demo_plan(engine: Engine, city_id: str, username: str, now: datetime | None = None) -> SaveResult:
+    """Show the city's own actions instead of its demonstration plan, from now on (one step;
+    refused when the city has written no action yet, or did it already)."""
+    now = now or _now()
+    try:
+        with Session(engine) as session, session.begin():
+            if session.get(CityPlanRow, city_id) is not None:
+                return SaveResult(False, issues=[Issue("", "plan_already_real")])
+            count = session.scalar(select(func.count(PlanActionRow.action_id)).where(PlanActionRow.city_id == city_id))
+            if not count:
+                return SaveResult(False, issues=[Issue("", "plan_empty")])
+            session.add(CityPlanRow(city_id=city_id, real_since=now, replaced_by=username))
+            session.flush()
+            session.add(AuditLog(at=now, username=username, action_id=f"plan:{city_id}", version=1,
+                                 field="plan", old="demonstration", new=f"real ({count})"))
+        return SaveResult(True, version=1)
+    except IntegrityError:
+        return SaveResult(False, issues=[Issue("", "plan_already_real")])
+
+
+# --- submissions, review and published builds ---------------------------------------------------
+
+SUBMISSION_COLUMNS = ["id", "city_id", "kind", "changes", "status", "submitted_by", "submitted_at", "reviewed_by",
+                      "reviewed_at", "comment", "build_id"]
+
+
+def create_submission(engine: Engine, city_id: str, kind: str, changes: dict[str, list[dict]], username: str,
+                      now: datetime | None = None) -> int:
+    """Store a checked submission as pending review (one transaction, with its audit row); its id."""
+    now = now or _now()
+    with Session(engine) as session, session.begin():
+        row = SubmissionRow(city_id=city_id, kind=kind, changes=json.dumps(changes, ensure_ascii=False),
+                            status="pending", submitted_by=username, submitted_at=now)
+        session.add(row)
+        session.flush()
+        counts = ", ".join(f"{table}: {len(rows)}" for table, rows in changes.items())
+        session.add(AuditLog(at=now, username=username, action_id=f"submission:{row.id}", version=1,
+                             field="submitted", old=None, new=f"{city_id} ({kind}; {counts})"))
+        return row.id
+
+
+def _submission(row: SubmissionRow) -> dict:
+    return {"id": row.id, "city_id": row.city_id, "kind": row.kind, "changes": json.loads(row.changes),
+            "status": row.status, "submitted_by": row.submitted_by, "submitted_at": _utc(row.submitted_at),
+            "reviewed_by": row.reviewed_by, "reviewed_at": _utc(row.reviewed_at), "comment": row.comment,
+            "build_id": row.build_id}
+
+
+def submissions_frame(engine: Engine, statuses: tuple[str, ...] | None = None, city_id: str | None = None) -> pd.DataFrame:
+    """Submissions, newest first (of some statuses, or of one city)."""
+    query = select(SubmissionRow).order_by(SubmissionRow.id.desc())
+    if statuses:
+        query = query.where(SubmissionRow.status.in_(statuses))
+    if city_id is not None:
+        query = query.where(SubmissionRow.city_id == city_id)
+    with Session(engine) as session:
+        return pd.DataFrame([_submission(r) for r in session.scalars(query).all()], columns=SUBMISSION_COLUMNS)
+
+
+def get_submission(engine: Engine, submission_id: int) -> dict | None:
+    with Session(engine) as session:
+        row = session.get(SubmissionRow, submission_id)
+        return _submission(row) if row is not None else None
+
+
+def review_submission(engine: Engine, submission_id: int, reviewer: str, approve: bool, comment: str = "",
+                      now: datetime | None = None) -> SaveResult:
+    """Approve a pending submission, or return it with a comment; never by its own submitter."""
+    now = now or _now()
+    comment = (comment or "").strip()[:2000]
+    with Session(engine) as session, session.begin():
+        row = session.get(SubmissionRow, submission_id, with_for_update=True)
+        if row is None or row.status != "pending":
+            return SaveResult(False, issues=[Issue("", "review_not_pending")])
+        if row.submitted_by == reviewer:
+            return SaveResult(False, issues=[Issue("", "review_own")])
+        if not approve and not comment:
+            return SaveResult(False, issues=[Issue("comment", "review_comment_needed")])
+        new = "approved" if approve else "returned"
+        session.add(AuditLog(at=now, username=reviewer, action_id=f"submission:{row.id}", version=2,
+                             field="review", old="pending", new=new + (f": {comment}" if comment else "")))
+        row.status, row.reviewed_by, row.reviewed_at, row.comment = new, reviewer, now, comment or None
+    return SaveResult(True, version=2)
+
+
+def approved_changes(engine: Engine) -> list[tuple[int, dict[str, list[dict]]]]:
+    """(id, changes) of every approved or published submission, in the order they were reviewed:
+    the overlay every new build lays over the source tables."""
+    query = (select(SubmissionRow).where(SubmissionRow.status.in_(("approved", "published")))
+             .order_by(SubmissionRow.reviewed_at, SubmissionRow.id))
+    with Session(engine) as session:
+        return [(r.id, json.loads(r.changes)) for r in session.scalars(query).all()]
+
+
+def record_published_build(engine: Engine, build_id: str, username: str, submission_ids: list[int],
+                           ranks: dict[str, list], now: datetime | None = None) -> None:
+    """Remember a published build and mark the approved submissions it holds as published."""
+    now = now or _now()
+    with Session(engine) as session, session.begin():
+        session.add(PublishedBuildRow(build_id=build_id, published_by=username, published_at=now,
+                                      submissions=json.dumps(submission_ids), ranks=json.dumps(ranks)))
+        newly = session.scalars(select(SubmissionRow).where(SubmissionRow.id.in_(submission_ids),
+                                                            SubmissionRow.status == "approved")).all()
+        for row in newly:
+            row.status, row.build_id = "published", build_id
+        session.add(AuditLog(at=now, username=username, action_id=f"build:{build_id}"[:80], version=1,
+                             field="published", old=None, new=", ".join(str(r.id) for r in newly) or "-"))
+
+
+def published_builds_frame(engine: Engine) -> pd.DataFrame:
+    """Every published build, oldest first, with the cities' index scores and ranks in it."""
+    with Session(engine) as session:
+        rows = session.scalars(select(PublishedBuildRow).order_by(PublishedBuildRow.id)).all()
+        return pd.DataFrame([{"build_id": r.build_id, "published_by": r.published_by,
+                              "published_at": _utc(r.published_at), "submissions": json.loads(r.submissions),
+                              "ranks": json.loads(r.ranks)} for r in rows],
+                            columns=["build_id", "published_by", "published_at", "submissions", "ranks"])

@@ -22,6 +22,7 @@ os.environ["CACHE_DIR"] = str(_TMP / "cache")
 os.environ.pop("CACHE_REDIS_URL", None)
 os.environ["ENABLE_TILES"] = "0"  # tests never touch the network
 os.environ["EXPORT_DIR"] = str(_TMP / "exports")  # export queue and finished files, per worker
+os.environ["BACKGROUND_CACHE_DIR"] = str(_TMP / "background")  # the publishing job, per worker
 os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'app.db'}"  # editing database, per worker
 os.environ["SECRET_KEY_FILE"] = str(_TMP / "secret_key")  # the installation key, per worker
 

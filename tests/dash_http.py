@@ -76,3 +76,18 @@ def message_id(response) -> str | None:
     """The id of the admin message a save callback answered with (admin-saved, admin-conflict, ...)."""
     children = response.get_json()["response"]["admin-message"]["children"]
     return (children or {}).get("props", {}).get("id")
+
+
+PAGE_ASSETS = ("/_dash-", "/assets/", "/geo/", "/download/", "/api/")
+
+
+def console_errors(logs: list[dict]) -> list[dict]:
+    """Browser console entries, less the one a deliberate visit to an unknown page causes: the
+    document itself answered 404 (as it must); a missing script, style or data file still counts."""
+    def unknown_page(entry: dict) -> bool:
+        message = str(entry.get("message", ""))
+        url = message.split(" ", 1)[0]
+        path = "/" + url.split("//", 1)[-1].split("/", 1)[-1] if "//" in url else url
+        return (entry.get("source") == "network" and "status of 404" in message
+                and not path.startswith(PAGE_ASSETS))
+    return [entry for entry in logs if not unknown_page(entry)]

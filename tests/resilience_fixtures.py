@@ -36,7 +36,7 @@ def append_rows(path: Path, rows: list[dict]) -> None:
 def add_fixture_rounds(src: Path, city_ids: list[str], questions: pd.DataFrame) -> list[str]:
     """Two published rounds for the first city, one for the second; returns the round ids."""
     append_rows(src / "sources.csv", [{"source_id": FIXTURE_SOURCE, "title": "Test fixture scorecard",
-                                       "publisher": "tests", "year": "2026"}])
+                                       "publisher": "tests", "year": "2026", "kind": "institutional"}])
     specs = [(city_ids[0], "2024-03-01", 0), (city_ids[0], "2026-03-01", 1), (city_ids[1], "2025-06-01", 2)]
     rounds, scores = [], []
     for i, (city, day, shift) in enumerate(specs):

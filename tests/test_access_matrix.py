@@ -7,9 +7,12 @@ A guard test lists every callback the app registers: a new callback touching the
 from __future__ import annotations
 
 import json
+import time
 import uuid
 
 import pytest
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from domain.actions import state_of
 from services import auth, db
@@ -31,7 +34,11 @@ def world(dash_app, built_data):
     accounts = {"other_city": db.create_user(engine, f"mx-other-{tag}", h.PASSWORD, "editor", other),
                 "right_editor": db.create_user(engine, f"mx-right-{tag}", h.PASSWORD, "editor", mine),
                 "admin": db.create_user(engine, f"mx-admin-{tag}", h.PASSWORD, "admin")}
-    return {"city": mine, "action": action["action_id"], "state": state_of(action), "accounts": accounts}
+    yield {"city": mine, "data": built_data, "action": action["action_id"], "state": state_of(action), "accounts": accounts}
+    with Session(engine) as session, session.begin():  # the city's own plan written here is removed
+        session.execute(delete(db.PlanActionRow).where(db.PlanActionRow.city_id == mine))
+        session.execute(delete(db.CityPlanRow).where(db.CityPlanRow.city_id == mine))
+        session.execute(delete(db.SubmissionRow).where(db.SubmissionRow.city_id == mine))
 
 
 def client_as(dash_app, world, role: str, n: int):
@@ -83,12 +90,134 @@ def call_admin_page(client, world):
     return "admin-form" in layout
 
 
+def call_plan_load(client, world):
+    key = h.callback_key(client, "admin-plan-title-ru.value")
+    body = h.dash_post(client, key, [("admin-plan-pick", "value", "__new__")],
+                       [("admin-city", "value", world["city"]), ("admin-lang", "data", "en")]).get_json()["response"]
+    return body["admin-plan-loaded"]["data"] is not None
+
+
+def call_plan_save(client, world):
+    from tests.test_city_plans import GOOD, plan_body
+
+    key = h.callback_key(client, "admin-plan-message.children@")
+    before = len(db.plan_actions_frame(db.get_engine(), world["city"]))
+    body = h.dash_post(client, key, [("admin-plan-save", "n_clicks", 1)], plan_body(GOOD, world["city"])).get_json()
+    saved = "admin-plan-saved" in json.dumps(body["response"])
+    assert saved == (len(db.plan_actions_frame(db.get_engine(), world["city"])) == before + 1)
+    return saved
+
+
+def call_plan_replace(client, world):
+    """Allowed means not refused (the second allowed caller finds the plan replaced already)."""
+    key = h.callback_key(client, "admin-plan-state.children@")
+    body = h.dash_post(client, key, [("admin-plan-replace", "n_clicks", 1)],
+                       [("admin-city", "value", world["city"]), ("admin-lang", "data", "en")]).get_json()
+    return "admin-refused" not in json.dumps(body["response"])
+
+
+def call_template(client, world):
+    key = h.callback_key(client, "admin-template-download.data")
+    body = h.dash_post(client, key, [("admin-template-button", "n_clicks", 1)],
+                       [("admin-city", "value", world["city"]), ("admin-lang", "data", "en")]).get_json()
+    return bool((body["response"].get("admin-template-download") or {}).get("data"))
+
+
+def call_upload(client, world):
+    """A workbook with one changed value: stored for review only for the city's editor or an admin."""
+    from tests.test_submissions import as_bytes, column_of, workbook, xlsx_contents
+
+    book = workbook(world["data"], world["city"])
+    ws = book["Indicator values"]
+    ws.cell(2, column_of(ws, "value")).value = 4321.5
+    before = len(db.submissions_frame(db.get_engine()))
+    key = h.callback_key(client, "admin-my-submissions.children")
+    body = h.dash_post(client, key, [("admin-upload", "contents", xlsx_contents(as_bytes(book)))],
+                       [("admin-upload", "filename", "x.xlsx"), ("admin-city", "value", world["city"]),
+                        ("admin-lang", "data", "en")]).get_json()
+    sent = "admin-upload-sent" in json.dumps(body["response"])
+    assert sent == (len(db.submissions_frame(db.get_engine())) == before + 1)
+    return sent
+
+
+def pending_submission(world) -> int:
+    return db.create_submission(db.get_engine(), world["city"], "workbook", {"indicator_values": []}, "someone-else")
+
+
+def call_show_submission(client, world):
+    key = h.callback_key(client, "admin-review-detail.children")
+    body = h.dash_post(client, key, [("admin-review-pick", "value", pending_submission(world))],
+                       [("admin-lang", "data", "en")]).get_json()
+    return "admin-review-rows" in json.dumps(body["response"])
+
+
+def call_review(client, world):
+    number = pending_submission(world)
+    key = h.callback_key(client, "admin-review-message.children")
+    body = h.dash_post(client, key, [("admin-review-approve", "n_clicks", 1), ("admin-review-return", "n_clicks", 0)],
+                       [("admin-review-pick", "value", number), ("admin-review-comment", "value", ""),
+                        ("admin-lang", "data", "en")]).get_json()
+    approved = "admin-review-done" in json.dumps(body["response"])
+    assert approved == (db.get_submission(db.get_engine(), number)["status"] == "approved")
+    with Session(db.get_engine()) as session, session.begin():  # approved here, never published
+        session.execute(delete(db.SubmissionRow).where(db.SubmissionRow.id == number))
+    return approved
+
+
+def call_publish(client, world):
+    """Ask for a ticket (administrators only), then run the background job with whatever came back."""
+    key = h.callback_key(client, "admin-publish-ticket.data")
+    ticket = h.dash_post(client, key, [("admin-publish", "n_clicks", 1)], [("admin-lang", "data", "en")]).get_json()
+    ticket = ticket["response"]["admin-publish-ticket"]["data"] or {"by": "x", "issued": 0, "sig": "", "lang": "en"}
+    job_key = h.callback_key(client, "admin-publish-message.children@")
+    body = h.callback_body(job_key, [("admin-publish-ticket", "data", ticket)], [])
+    job = client.post("/_dash-update-component", json=body).get_json()
+    for _ in range(120):
+        answer = client.post(f"/_dash-update-component?cacheKey={job['cacheKey']}&job={job['job']}", json=body).get_json()
+        if answer and "response" in answer:
+            return "admin-publish-done" in json.dumps(answer["response"])
+        time.sleep(0.25)
+    raise AssertionError("the publish job did not finish")
+
+
+def call_add_city(client, world):
+    """A new city (a fresh code each call) sent for review: administrators only."""
+    from domain.workbook import CITY_FIELDS
+
+    code = f"mx-city-{uuid.uuid4().hex[:6]}"
+    values = dict(city_id=code, name_ru="Матрица", name_en="Matrix", country_iso3="TST", country_ru="Тест",
+                  country_en="Test", admin1_ru="Область", admin1_en="Region", lat=40, lon=70, membership="candidate",
+                  member_since="2026-12-01")
+    states = [(f"admin-newcity-{n.replace('_', '-')}", "date" if n == "member_since" else "value", values[n])
+              for n in CITY_FIELDS]
+    states += [("admin-newcity-focal-user", "value", ""), ("admin-newcity-focal-password", "value", ""),
+               ("admin-lang", "data", "en")]
+    key = h.callback_key(client, "admin-newcity-message.children")
+    body = h.dash_post(client, key, [("admin-newcity-add", "n_clicks", 1)], states).get_json()
+    sent = "admin-newcity-sent" in json.dumps(body["response"])
+    stored = db.submissions_frame(db.get_engine(), city_id=code)
+    assert sent == (len(stored) == 1)
+    with Session(db.get_engine()) as session, session.begin():
+        session.execute(delete(db.SubmissionRow).where(db.SubmissionRow.city_id == code))
+    return sent
+
+
 MATRIX = {
     "admin-action.options (city's action list)": (call_city_list, ALLOWED),
     "admin-status.options (load an action)": (call_load, ALLOWED),
     "admin-message.children (save)": (call_save, ALLOWED),
     "admin-audit.rowData (audit log)": (call_audit, {**ALLOWED, "right_editor": False}),
     "/admin (page layout)": (call_admin_page, {**ALLOWED, "other_city": True}),
+    "admin-plan-title-ru.value (load a plan action)": (call_plan_load, ALLOWED),
+    "admin-plan-message.children@ (save a plan action)": (call_plan_save, ALLOWED),
+    "admin-plan-state.children@ (replace the demonstration plan)": (call_plan_replace, ALLOWED),
+    "admin-template-download.data (the city's workbook)": (call_template, ALLOWED),
+    "admin-upload-message.children (upload a workbook)": (call_upload, ALLOWED),
+    "admin-review-detail.children (a submission's rows)": (call_show_submission, {**ALLOWED, "right_editor": False}),
+    "admin-review-message.children (approve or return)": (call_review, {**ALLOWED, "right_editor": False}),
+    "admin-publish-ticket.data+admin-publish-message.children@ (ask to publish, then the job)":
+        (call_publish, {**ALLOWED, "right_editor": False}),
+    "admin-newcity-message.children (a city joins)": (call_add_city, {**ALLOWED, "right_editor": False}),
 }
 
 
@@ -121,5 +250,6 @@ def test_every_editing_callback_is_in_the_matrix(dash_app):
     client = dash_app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
     editing = {d["output"] for d in deps if "admin-" in d["output"]}
-    covered = {h.callback_key(client, name.split(" ")[0]) for name in MATRIX if not name.startswith("/")}
+    covered = {h.callback_key(client, part) for name in MATRIX if not name.startswith("/")
+               for part in name.split(" ")[0].split("+")}
     assert editing == covered

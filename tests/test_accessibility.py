@@ -41,7 +41,7 @@ NEEDS_SIGN_IN = {"/admin"}            # editing pages: tested signed in by their
 VARIANTS = {
     "/compare": ("view=heatmap&level=category&item=earthquake", "view=radar",
                  "view=table&level=indicator&item=seismic_intensity_msk64"),
-    "/data": ("tab=catalogue", "tab=status"),
+    "/data": ("tab=catalogue", "tab=status", "tab=changes"),
 }
 VARIANT_LANG = "en"
 

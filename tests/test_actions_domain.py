@@ -37,13 +37,18 @@ def codes(issues: list[Issue]) -> set[str]:
 
 # --- the illustrative tables --------------------------------------------------------------------
 
-def test_generator_is_deterministic_and_matches_the_committed_tables():
+def test_generator_is_deterministic_and_its_tables_have_the_committed_shape():
+    """The committed demonstration plans were generated from the judgement-based hazard profile
+    that issue 16 replaced by published figures; they are kept as they were (illustrative) until
+    each city replaces its plan, so the generator is checked for determinism and shape only."""
     gen = load_generator()
     first = gen.generate(ROOT / "data" / "src")
     assert first == gen.generate(ROOT / "data" / "src")
     actions, updates = first
-    assert gen.to_csv(gen.ACTION_COLUMNS, actions) == (ROOT / "data/src/actions.csv").read_text(encoding="utf-8")
-    assert gen.to_csv(gen.UPDATE_COLUMNS, updates) == (ROOT / "data/src/action_updates.csv").read_text(encoding="utf-8")
+    header = (ROOT / "data/src/actions.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert gen.to_csv(gen.ACTION_COLUMNS, actions).splitlines()[0] == header
+    assert gen.to_csv(gen.UPDATE_COLUMNS, updates).splitlines()[0] == (
+        (ROOT / "data/src/action_updates.csv").read_text(encoding="utf-8").splitlines()[0])
 
 
 def test_every_city_has_a_plan_fitting_its_hazards(built_data):

@@ -65,7 +65,7 @@ def test_public_page_in_both_languages_with_filters_and_detail(dash_duo, dash_ap
     dash_duo.start_server(dash_app)
     dash_duo.driver.get(dash_duo.server_url + "/actions")
     dash_duo.wait_for_text_to_equal("#page-title", "Планы действий городов", timeout=15)
-    assert "условно" in dash_duo.find_element(".act-banner").text
+    assert "демонстрационные, не настоящие" in dash_duo.find_element(".act-banner").text
     until(lambda: len(dash_duo.find_elements("#actions-mcr tbody tr")) == built_data["actions"]["city_id"].nunique(), timeout=10)
     dash_duo.wait_for_element("#actions-timeline .main-svg")
     assert "мероприятий" in dash_duo.find_element("#actions-stats").text

@@ -14,6 +14,7 @@ from selenium.webdriver.common.keys import Keys
 
 from domain import compare
 from domain.risk_index import IndexWeights
+from tests import dash_http as h
 from tests.dmc_helpers import segment, segment_value
 
 
@@ -121,4 +122,4 @@ def test_city_profiles_in_both_languages_and_an_unknown_city(dash_duo, dash_app,
     assert hrefs == {f"/city/{c}" for c in built_data["cities"]["city_id"]}
     open_page(dash_duo, "/city/nowhere?lang=ru")
     dash_duo.wait_for_text_to_equal("#page-title", "Такого города нет")
-    assert dash_duo.get_logs() == []
+    assert h.console_errors(dash_duo.get_logs()) == []

@@ -149,3 +149,83 @@ def test_pages_render_the_new_city(grown, dash_app):
     assert city_page.actions_section(NEW["city_id"], data, "en") is None
     missing = city_page.unknown_city("nowhere", PageContext("en", {}), data)
     assert isinstance(missing, html.Div) and "/city/fixture-city?lang=en" in str(missing)
+
+
+# --- every page in the browser, with the sixth city that has only part of its data -----------------
+
+PAGES = [  # (path, query): every page of the app, pointed at the new city where the page takes one
+    ("/", ""), ("/compare", "cities={city}"), ("/city/{city}", ""), ("/map", ""), ("/trends", "cities={city}"),
+    ("/trends", "city={city}"), ("/outlook", "cities={city}"), ("/actions", "cities={city}"), ("/data", ""),
+    ("/data", "tab=changes"), ("/glossary", ""), ("/present", ""), ("/login", ""), ("/admin", ""),
+]
+NAMED = {"/", "/compare", "/city/{city}", "/map", "/trends", "/outlook", "/actions"}  # pages that must name the city
+
+
+@pytest.fixture(scope="module")
+def grown_server(grown, tmp_path_factory):
+    """The app in its own process, serving the grown build (its own database and caches)."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.servers import free_port, wait_for
+
+    data, _ = grown
+    folder = tmp_path_factory.mktemp("grown-server")
+    port = free_port()
+    env = {**os.environ, "DATA_BUILD_DIR": str(data.path), "DATABASE_URL": f"sqlite:///{folder / 'app.db'}",
+           "CACHE_DIR": str(folder / "cache"), "BACKGROUND_CACHE_DIR": str(folder / "bg"), "HOST": "127.0.0.1",
+           "PORT": str(port), "ENABLE_TILES": "0"}
+    root = Path(__file__).resolve().parents[1]
+    with open(folder / "server.log", "w") as log:
+        proc = subprocess.Popen([sys.executable, "app.py"], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(lambda: urllib.request.urlopen(url + "/login", timeout=2).status == 200, 90, "app server")
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+def test_every_page_renders_with_a_city_that_has_part_of_its_data(grown_server, grown):
+    """No blank page, no error, no console error; the city is named where a page shows cities, and
+    where it has no figures the page says so instead of showing a zero."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.common.by import By
+
+    from tests.servers import wait_for
+
+    data, _ = grown
+    options = Options()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,900", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options)
+    rendered = []
+    try:
+        for path, query in PAGES:
+            address = f"{grown_server}{path.format(city=NEW['city_id'])}?lang=en&{query.format(city=NEW['city_id'])}"
+            driver.get(address)
+            title = wait_for(lambda: driver.find_element(By.ID, "page-title").text.strip(), 30, address)
+            text = driver.find_element(By.TAG_NAME, "body").text
+            assert title and "Traceback" not in text and "Error" not in title, address
+            if path in NAMED:
+                wait_for(lambda: NEW["name_en"] in driver.find_element(By.TAG_NAME, "body").text, 15, address)
+            severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
+            assert severe == [], (address, severe[:3])
+            rendered.append(address)
+        # where the city has no values: said in words, never a zero
+        driver.get(f"{grown_server}/outlook?lang=en&cities={NEW['city_id']}")
+        wait_for(lambda: "No climate series" in driver.find_element(By.TAG_NAME, "body").text, 30, "outlook says so")
+        driver.get(f"{grown_server}/trends?lang=en&cities={NEW['city_id']}")
+        wait_for(lambda: "No climate series in the dashboard yet for: Testgrad" in driver.find_element(By.TAG_NAME, "body").text,
+                 30, "trends says so")
+        driver.get(f"{grown_server}/actions?lang=en")
+        wait_for(lambda: "No action plan in the dashboard yet for:" in driver.find_element(By.TAG_NAME, "body").text, 30,
+                 "actions says so")
+    finally:
+        driver.quit()
+    assert len(rendered) == len(PAGES)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
+from tests import dash_http as h
+
 
 def open_path(dash_duo, path: str) -> None:
     dash_duo.driver.get(dash_duo.server_url + path)
@@ -117,4 +119,4 @@ def test_bad_input_gives_clear_messages(dash_duo, dash_app):
     # A malformed query string: the page still opens (in the language chosen before: English).
     open_path(dash_duo, "/?%%%&&==")
     dash_duo.wait_for_text_to_equal("#page-title", "Coalition city risk overview", timeout=10)
-    assert dash_duo.get_logs() == []
+    assert h.console_errors(dash_duo.get_logs()) == []

@@ -1,8 +1,8 @@
 """Server-side sign-in sessions (sign-out and lifetimes enforced on the server) and sign-in
 attempts (throttling counted by every worker alike).
 
-Revision ID: 0002_sessions
-Revises: 0001_editing
+Revision ID: 0004_sessions
+Revises: 0003_submissions
 Create Date: 2026-12-06
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_sessions"
-down_revision = "0001_editing"
+revision = "0004_sessions"
+down_revision = "0003_submissions"
 branch_labels = None
 depends_on = None
 

@@ -35,7 +35,7 @@ def register_rows(facilities: pd.DataFrame, exposure: pd.DataFrame, sources: pd.
     rows = []
     for _, r in own.sort_values(["facility_type", f"name_{lang}"]).iterrows():
         url = urls.get(r["source_id"])
-        source = (html.A(r["source_id"], href=url, title=str(titles.get(r["source_id"], "")))
+        source = (html.A(r["source_id"], href=url, title=str(titles.get(r["source_id"], "")), lang="en")
                   if isinstance(url, str) and url else r["source_id"])
         rows.append([
             r[f"name_{lang}"], t(f"infra.type.{r['facility_type']}", lang),

@@ -1175,7 +1175,9 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
     scores = tables["indicator_scores"]
     mine = scores[scores["city_id"] == cid]
     mine = mine.dropna(subset=["value"]) if "value" in mine else mine
-    parts.append(f'<div><h2>{esc(t("export.data_status", lang))}</h2><div class="trust-row">' + trust_table(tables, cid, lang))
+    counts = count_statuses(mine["status"], _scope_count(mine, "country"), _scope_count(mine, "region"))
+    parts.append(f'<div><h2>{esc(t("export.data_status", lang))}</h2><p>{esc(status_line(counts, lang))}</p>'
+                 '<div class="trust-row">' + trust_table(tables, cid, lang))
     parts.append("<p class=\"small\">" + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES)
                  + "</p></div>")
     if any(c.get("illustrative") for _, c in section_status_counts(tables, cid)):

@@ -84,8 +84,9 @@ def app_db(dash_app, monkeypatch):
         return db.get_engine(url)
     auth.reset_sign_in_limits()
     yield use
-    auth.reset_sign_in_limits()
+    monkeypatch.undo()  # back to the test database before clearing its sign-in counters
     db.dispose_all()
+    auth.reset_sign_in_limits()
 
 
 def an_action(built_data) -> tuple[str, str, object]:

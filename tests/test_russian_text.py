@@ -16,6 +16,7 @@ ALLOWED = {
     "GDP", "HDI", "GHSL", "SFM", "MSK", "EMDAT", "EM", "DAT", "ISO", "Sendai", "Kaleido", "Plotly", "Dash", "Ctrl", "Esc",
     "PageDown", "PageUp", "Home", "End", "Space", "Tab", "CC", "BY", "SA", "ODbL", "WRI", "Aqueduct", "SPEI", "GPW",
     "RU", "EN", "PM", "Ms", "Transparency", "International", "OPHI", "ASI", "Risk", "Excel", "PowerPoint", "IIASA", "CMIP", "AR", "Shared", "Socioeconomic", "Pathways",
+    "II", "UTC", "UTAA", "UAFO", "UCFO", "UTDD", "UTNN", "UACP", "ICAO", "IATA", "MW", "SHDI", "GDL",  # codes: building code SNiP II-7-81, ICAO airport codes
 }
 LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_'’]*[A-Za-z_]")
 VISIBLE_TEXT = """

@@ -158,8 +158,13 @@ def test_an_upload_waits_for_review_by_an_administrator_who_did_not_send_it(dash
     for bad in ("data:text/plain;base64," + base64.b64encode(b"hello").decode(), "data:x;base64,!!!"):
         answer = json.dumps(upload_body(editor, bad, city))
         assert "admin-upload-problems" in answer and "not an Excel workbook" in answer
-    huge = "data:x;base64," + "A" * (70 * 1024 * 1024)
-    assert "larger than 5 MB" in json.dumps(upload_body(editor, huge, city))
+    big = "data:x;base64," + "A" * 7_400_000  # 5.5 MB once decoded: the upload's own limit
+    assert "larger than 5 MB" in json.dumps(upload_body(editor, big, city))
+    key = h.callback_key(editor, "admin-my-submissions.children")
+    huge = editor.post("/_dash-update-component", headers={"Accept-Language": "en"}, json=h.callback_body(
+        key, [("admin-upload", "contents", "data:x;base64," + "A" * (70 * 1024 * 1024))],
+        [("admin-upload", "filename", "figures.xlsx"), ("admin-city", "value", city), ("admin-lang", "data", "en")]))
+    assert huge.status_code == 413 and "larger than 8 MB" in huge.get_json()["detail"]  # refused before it is read
     book = workbook(built_data, city)
     ws = book["Indicator values"]
     ws.cell(2, column_of(ws, "value")).value = "n/a"

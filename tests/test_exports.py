@@ -103,11 +103,11 @@ def test_chosen_slides_in_russian(made):
         assert CYRILLIC.search(slide_texts(slide)) and len(pictures(slide)) == 1
         notes = slide.notes_slide.notes_text_frame.text
         assert "Источники:" in notes and "Статус" in notes
-    assert "условн" in prs.slides[2].notes_slide.notes_text_frame.text, "illustrative climate series are named"
+    assert "демонстрацион" in prs.slides[2].notes_slide.notes_text_frame.text, "illustrative climate series are named"
     outlook = prs.slides[3]
     hazard_names = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "src" / "categories.csv")
     hazard_names = hazard_names.loc[hazard_names["dimension"] == "hazard_exposure", "name_ru"]
-    assert any(n in slide_texts(outlook) for n in hazard_names) and "условных" in slide_texts(outlook), "driver and status"
+    assert any(n in slide_texts(outlook) for n in hazard_names) and "демонстрационных" in slide_texts(outlook), "driver and status"
     assert pictures(outlook)[0].name == "chart-outlook:osh"
     assert "/outlook?lang=ru&city=osh" in outlook.notes_slide.notes_text_frame.text
 

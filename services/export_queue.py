@@ -227,7 +227,7 @@ def work(export_dir: str) -> None:
     """A worker process: lower CPU priority, an application context for the cached queries, then
     one job after another from the queue."""
     try:
-        os.nice(10)
+        os.nice(19)  # the lowest priority: pages first
     except OSError:
         pass
     app = flask.Flask("exports")
@@ -256,18 +256,6 @@ def _stop_renderer() -> None:
 
 class Cancelled(Exception):
     """The job was cancelled while it ran."""
-
-
-def _start_worker() -> None:
-    """A pool process: lower CPU priority, and an application context for the cached queries."""
-    try:
-        os.nice(10)
-    except OSError:
-        pass
-    app = flask.Flask("exports")
-    app.config.update(data_access.cache_config())
-    data_access.cache.init_app(app)
-    app.app_context().push()  # the exports' queries are memoized through flask-caching
 
 
 def run_job(job_id: str, req: ExportRequest) -> str:

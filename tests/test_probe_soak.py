@@ -9,6 +9,7 @@ pool, the latency within twice). Every loop is bounded; all traffic goes to 127.
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 import threading
 import time
 import uuid
@@ -56,7 +57,7 @@ def chromium_browsers(roots: list[int]) -> int:
                 cmd = proc.cmdline()
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
-            if cmd and "chromium" in cmd[0] and not any(a.startswith("--type=") for a in cmd):
+            if cmd and Path(cmd[0]).name == "chromium" and not any(a.startswith("--type=") for a in cmd):
                 count += 1
     return count
 
@@ -180,23 +181,29 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
         body = export_body(export["output"], export["inputs"], export["state"], cities[n % len(cities)], lang)
         answer = tally.send(requests.Session(), "POST", (a, b)[n % 2] + "/_dash-update-component", json=body,
                             headers={"X-Forwarded-For": f"198.51.100.{n}"})
-        busy.append("status" in answer.text and ("Try again" in answer.text or "Попробуйте" in answer.text))
+        outputs = answer.json().get("response", {}) if answer.status_code == 200 else {}
+        job = (outputs.get("export-job") or {}).get("data")
+        status = str((outputs.get("export-status") or {}).get("children") or "")
+        busy.append("busy" if ("try again" in status or "Попробуйте" in status) else "queued" if job else "other")
     flood = [threading.Thread(target=ask, args=(n,)) for n in range(50)]
     for th in flood:
         th.start()
-    during = median_latency(tally, base, 4)
+    burst = median_latency(tally, base, 2)  # while the 50 requests are being answered
     for th in flood:
         th.join(120)
-    time.sleep(20)  # the queued jobs run meanwhile: the peak is watched through them
+    during = median_latency(tally, base, 6)  # while the queued exports run (niced, Chromium kept)
+    time.sleep(10)  # the peak is watched through the rest of the jobs
     stop.set()
     watcher.join(10)
     tracebacks = sum(log.read_text(errors="replace").count("Traceback") for log in stack.folder.glob("app-*.log"))
     line = (f"probe: {tally.tried} requests, {tally.server_errors} 5xx, {tracebacks} tracebacks logged, "
             f"{leaked} private bytes leaked, {lost} lost updates ({len(committed)} saves committed), "
-            f"{peak[0]} export Chromium processes at peak (pool {pool}), {sum(busy)} of 50 exports told to retry, "
-            f"public median {before * 1000:.0f} ms before, {during * 1000:.0f} ms during the flood")
+            f"{peak[0]} export Chromium processes at peak (pool {pool}), of 50 export requests {busy.count('queued')} "
+            f"queued or joined, {busy.count('busy')} told when to retry, {busy.count('other')} other, "
+            f"public median {before * 1000:.0f} ms before, {burst * 1000:.0f} ms while the 50 requests arrived, "
+            f"{during * 1000:.0f} ms while the exports ran")
     with capsys.disabled():
         print("\n" + line)
     assert tally.server_errors == 0 and tracebacks == 0 and leaked == 0 and lost == 0, line
-    assert 0 < peak[0] <= pool and sum(busy) >= 50 - 4, line
-    assert during <= 2 * before + 0.05, line
+    assert 0 < peak[0] <= pool and busy.count("busy") > 0 and busy.count("other") == 0, line
+    assert during <= 2 * before + 0.01, line  # 10 ms of slack: medians of a few ms on a shared machine

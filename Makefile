@@ -57,8 +57,9 @@ stack: $(STAMP) data/build/manifest.json
 stack-stop:
 	bash scripts/stack.sh stop
 
+# The soak tests run the stack against PostgreSQL (started, installed if missing, as in .ci/run).
 soak: system-deps $(STAMP) data/build/manifest.json
-	FUZZ_RANDOM=1 $(BIN)/python -m pytest -n 2 -m soak tests
+	TEST_DATABASE_URL="$$(bash scripts/start_services.sh | tail -1)" FUZZ_RANDOM=1 $(BIN)/python -m pytest -n 2 -m soak tests
 
 audit: $(STAMP)
 	$(BIN)/bandit -q -r app.py services domain components pages i18n -lll

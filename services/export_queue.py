@@ -16,12 +16,15 @@ client and in all, and finished files kept for identical requests.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import json
 import logging
 import math
 import multiprocessing
 import os
+import signal
 import sqlite3
 import threading
 import time
@@ -40,6 +43,7 @@ log = logging.getLogger(__name__)
 STALE_SECONDS = 600  # a job that neither finished nor moved for this long is no longer counted
 DEFAULT_SECONDS = 20.0  # expected duration of a job before any has been timed
 KEEP_FILES = 60  # finished files kept (the oldest go first)
+PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
 IDLE_POLL = 0.5  # seconds an idle worker waits before looking at the queue again
 _workers: list = []
 _workers_lock = threading.Lock()
@@ -230,6 +234,7 @@ def work(export_dir: str) -> None:
         os.nice(19)  # the lowest priority: pages first
     except OSError:
         pass
+    _end_with_parent()
     app = flask.Flask("exports")
     app.config.update(data_access.cache_config())
     data_access.cache.init_app(app)
@@ -247,6 +252,16 @@ def work(export_dir: str) -> None:
             continue
         run_job(*task)
     _stop_renderer()
+
+
+def _end_with_parent() -> None:
+    """Ask Linux to stop this process when its web process dies, even in the middle of a job (a
+    web worker killed by gunicorn must not leave its export worker and Chromium behind)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the loop's parent check still ends it
+        pass
 
 
 def _stop_renderer() -> None:

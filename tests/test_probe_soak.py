@@ -4,8 +4,9 @@ instances with two workers each, PostgreSQL when TEST_DATABASE_URL is set, Redis
 It prints one line of figures: requests tried, 5xx answers, tracebacks in the instances' logs,
 private bytes leaked to anonymous replays, lost updates among concurrent saves, Chromium
 processes at the peak of an export flood (against the pool size), and the public pages' median
-latency during that flood against before it. All but the tries must be zero (the peak within the
-pool, the latency within twice). Every loop is bounded; all traffic goes to 127.0.0.1."""
+latency during that flood against before it (printed, not asserted: a timing belongs to a report).
+All but the tries must be zero and the peak within the pool. Every loop is bounded; all traffic
+goes to 127.0.0.1."""
 from __future__ import annotations
 
 import statistics
@@ -44,9 +45,9 @@ class Tally:
         return answer
 
 
-def export_workers(roots: list[int]) -> int:
-    """Export worker processes (spawned by the web processes) under the given process trees."""
-    count = 0
+def descendants(roots: list[int]) -> list[list[str]]:
+    """The command lines of every process under the given process trees (gone ones left out)."""
+    found = []
     for root in roots:
         try:
             tree = psutil.Process(root).children(recursive=True)
@@ -54,28 +55,21 @@ def export_workers(roots: list[int]) -> int:
             continue
         for proc in tree:
             try:
-                count += any("spawn_main" in part for part in proc.cmdline())
+                found.append(proc.cmdline())
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
-    return count
+    return found
+
+
+def export_workers(roots: list[int]) -> int:
+    """Export worker processes (spawned by the web processes) under the given process trees."""
+    return sum(any("spawn_main" in part for part in cmd) for cmd in descendants(roots))
 
 
 def chromium_browsers(roots: list[int]) -> int:
     """Chromium browser processes (not their renderers and helpers) under the given process trees."""
-    count = 0
-    for root in roots:
-        try:
-            tree = psutil.Process(root).children(recursive=True)
-        except psutil.NoSuchProcess:
-            continue
-        for proc in tree:
-            try:
-                cmd = proc.cmdline()
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                continue
-            if cmd and Path(cmd[0]).name == "chromium" and not any(a.startswith("--type=") for a in cmd):
-                count += 1
-    return count
+    return sum(bool(cmd) and Path(cmd[0]).name == "chromium" and not any(a.startswith("--type=") for a in cmd)
+               for cmd in descendants(roots))
 
 
 def web_processes(masters: list[int]) -> int:
@@ -238,4 +232,4 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
     assert tally.server_errors == 0 and tracebacks == 0 and leaked == 0 and lost == 0, line
     assert 0 < workers_peak[0] <= pool and over[0] <= 0 and 0 < peak[0] <= pool + 1, line  # see the README
     assert busy.count("busy") > 0 and busy.count("other") == 0, line
-    assert during <= 2 * before + 0.01, line  # 10 ms of slack: medians of a few ms on a shared machine
+    # The latencies are printed, not asserted: wall-clock figures depend on what else the machine runs.

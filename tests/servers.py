@@ -15,6 +15,17 @@ from pathlib import Path
 import pytest
 
 
+def free_ports(count: int) -> list[int]:
+    """`count` different free ports (each chosen by `free_port`, which may repeat a port that is
+    still free because nothing has bound it yet)."""
+    chosen: list[int] = []
+    while len(chosen) < count:
+        port = free_port()
+        if port not in chosen:
+            chosen.append(port)
+    return chosen
+
+
 def free_port() -> int:
     """A free loopback port below the kernel's ephemeral range, so that no client connection (our
     own health checks, curl, requests) can take it between this choice and the server's bind."""

@@ -24,7 +24,7 @@ import requests
 
 from services import db
 from tests import dash_http as h
-from tests.servers import free_port, wait_for
+from tests.servers import free_ports, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -76,9 +76,9 @@ def stack(request, tmp_path, built_data):
     for tool in ("/usr/sbin/nginx", "/usr/bin/redis-server"):
         if not Path(tool).exists():
             pytest.skip(f"{tool} is not installed (scripts/install_system_deps.sh)")
-    apps = [free_port(), free_port()]
-    env = {**os.environ, "STACK_DIR": str(tmp_path / "stack"), "STACK_PORT": str(free_port()),
-           "STACK_APP_PORTS": " ".join(map(str, apps)), "STACK_REDIS_PORT": str(free_port()),
+    *apps, nginx_port, redis_port = free_ports(4)  # four different ports (two apps, nginx, Redis)
+    env = {**os.environ, "STACK_DIR": str(tmp_path / "stack"), "STACK_PORT": str(nginx_port),
+           "STACK_APP_PORTS": " ".join(map(str, apps)), "STACK_REDIS_PORT": str(redis_port),
            "DATABASE_URL": stack_database(tmp_path), "CACHE_DIR": str(tmp_path / "cache"),
            "WORKERS": str(getattr(request, "param", 2)),
            "DATA_BUILD_DIR": os.environ["DATA_BUILD_DIR"], "EXPORT_DIR": str(tmp_path / "exports")}

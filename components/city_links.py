@@ -17,6 +17,14 @@ def parse_cities(value: str | None, known: list[str]) -> tuple[list[str], list[s
     return (chosen or list(known)), unknown
 
 
+def chosen_cities(query: dict[str, str], names: dict[str, str], notices: list[str], lang: str) -> list[str]:
+    """The cities `?cities=` asks for (all when none); unknown ones become a notice on the page."""
+    chosen, unknown = parse_cities(query.get("cities"), list(names))
+    if unknown:
+        notices.append(t("scorecard.unknown_city", lang, value=", ".join(unknown[:5])))
+    return chosen
+
+
 def city_choice(path: str, query: dict[str, str], chosen: list[str], names: dict[str, str],
                 lang: str, label_key: str, all_key: str) -> html.Nav:
     """One link per city that adds or removes it from the choice, and one for all cities."""

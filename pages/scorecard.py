@@ -14,10 +14,11 @@ from dash import dcc, html
 import ids
 from components.badges import source_link, status_badge
 from components.charts import graph_config
-from components.city_links import city_choice, parse_cities
+from components.city_links import chosen_cities, city_choice
 from components.page import page_context, page_header, page_title
 from components.resilience_charts import essentials_bar, essentials_heatmap
 from components.tables import simple_table
+from domain.queries import city_names
 from domain import scorecard as sc
 from i18n import format_day, format_number, t, tn
 from services import data_access
@@ -156,11 +157,8 @@ def layout(**kwargs):
     ctx = page_context(kwargs, PARAMS)
     lang = ctx.lang
     data = data_access.get_data()
-    cities = data["cities"]
-    names = dict(zip(cities["city_id"], cities[f"name_{lang}"]))
-    chosen, unknown = parse_cities(ctx.query.get("cities"), list(names))
-    if unknown:
-        ctx.notices.append(t("scorecard.unknown_city", lang, value=", ".join(unknown[:5])))
+    names = city_names(data, lang)
+    chosen = chosen_cities(ctx.query, names, ctx.notices, lang)
     return html.Div([
         *page_header("title.scorecard", "scorecard.intro", ctx),
         city_choice("/scorecard", ctx.query, chosen, names, lang, "scorecard.choose", "scorecard.all"),

@@ -2,6 +2,15 @@
 file from the working directory). Request lines and header fields are let through up to gunicorn's
 hard maxima, so the app itself answers 414 and 431 with its security headers and a clear message
 (services/request_guard.py); only requests beyond these maxima are refused by gunicorn alone."""
+
+import os
+
 limit_request_line = 8190  # gunicorn's maximum; the app refuses addresses over 4 kB
 limit_request_field_size = 16380  # the app refuses header sets over 16 kB
 limit_request_fields = 100
+
+# Threaded workers: a burst of slow requests (fifty export submissions at once, say) no longer holds
+# every worker, so public pages keep answering while it is served (issue #17; `make soak` prints the
+# medians). The app's shared state is guarded by locks (data_access, export_queue, db engines).
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))

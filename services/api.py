@@ -125,9 +125,11 @@ def published() -> list[open_data.BuildRef]:
         stamp = folder.stat().st_mtime_ns
     except OSError:
         return []
-    if _listing.get("stamp") != stamp:
-        _listing.update(stamp=stamp, builds=open_data.published_builds(folder))
-    return _listing["builds"]
+    known = _listing.get("current")  # (stamp, builds) swapped in one step: threads never see a mix
+    if known is None or known[0] != stamp:
+        known = (stamp, open_data.published_builds(folder))
+        _listing["current"] = known
+    return known[1]
 
 
 def load_addressed(folder_name: str) -> BuildData:

@@ -1,7 +1,8 @@
 """Schemas of the MCR2030 scorecard and Sendai loss tables, merged into `domain.schemas`.
 
 - `scorecard_questions`: the preliminary-level question catalogue (essential 1-10, UNDRR's
-  reference code, short title and guidance in RU and EN written for this project).
+  reference code and topic heading, short title and guidance in RU and EN written for this
+  project). Each essential's codes run P<essential>.1, .2, ... without gaps, as in UNDRR's tool.
 - `scorecard_rounds`: one self-assessment per city and date; `scores_published` rounds have
   their scores in `scorecard_scores`, `scores_not_published` rounds record that a workshop was
   held without publishing scores.
@@ -47,8 +48,10 @@ RESILIENCE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "question_code": _slug(unique=True),
             "essential": pa.Column(int, pa.Check.in_range(1, 10), coerce=True),
             "undrr_ref": pa.Column(str, pa.Check.str_matches(r"^P\d{1,2}\.\d{1,2}$"), unique=True, coerce=True),
+            "undrr_topic_en": _text(),
             "title_ru": _text(), "title_en": _text(),
             "guidance_ru": _text(), "guidance_en": _text(),
+            "source_id": _slug(),
         },
         strict=False,
     ),
@@ -105,6 +108,7 @@ RESILIENCE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
 }
 
 RESILIENCE_REFERENCES: list[tuple[str, str, str, str]] = [
+    ("scorecard_questions", "source_id", "sources", "source_id"),
     ("scorecard_rounds", "city_id", "cities", "city_id"),
     ("scorecard_rounds", "source_id", "sources", "source_id"),
     ("scorecard_scores", "round_id", "scorecard_rounds", "round_id"),
@@ -117,11 +121,31 @@ RESILIENCE_REFERENCES: list[tuple[str, str, str, str]] = [
 ]
 
 
-def check_resilience(tables: dict[str, pd.DataFrame], problem: Callable, csv_line: Callable) -> list:
-    """Rules across rows: published rounds have scores and others none; a loss row names its
-    event's city, or has its own date when it names no event. (An event figure without a row in
-    event_figure_scopes is allowed: its scope is unknown and it never counts as the city's.)"""
+def _catalogue_problems(questions: pd.DataFrame, problem: Callable, csv_line: Callable) -> list:
+    """A question's UNDRR code names its own essential, and each essential's codes run 1..n."""
     out: list = []
+    parts = questions["undrr_ref"].str.extract(r"^P(\d+)\.(\d+)$").astype(int)
+    for index, row in questions.iterrows():
+        if parts.at[index, 0] != int(row["essential"]):
+            out.append(problem("scorecard_questions.csv", csv_line(index), "undrr_ref",
+                               f"'{row['undrr_ref']}' is not a question of essential {row['essential']}"))
+    for essential, numbers in parts.groupby(0)[1]:
+        if sorted(numbers) != list(range(1, len(numbers) + 1)):
+            out.append(problem("scorecard_questions.csv", csv_line(numbers.index[0]), "undrr_ref",
+                               f"the codes of essential {essential} do not run P{essential}.1 to "
+                               f"P{essential}.{len(numbers)} without gaps: {sorted(numbers)}"))
+    return out
+
+
+def check_resilience(tables: dict[str, pd.DataFrame], problem: Callable, csv_line: Callable) -> list:
+    """Rules across rows: the catalogue's codes are consistent; published rounds have scores and
+    others none; a loss row names its event's city, or has its own date when it names no event.
+    (An event figure without a row in event_figure_scopes is allowed: its scope is unknown and it
+    never counts as the city's.)"""
+    out: list = []
+    questions = tables.get("scorecard_questions")
+    if questions is not None:
+        out += _catalogue_problems(questions, problem, csv_line)
     rounds, scores = tables.get("scorecard_rounds"), tables.get("scorecard_scores")
     if rounds is not None and scores is not None:
         status = dict(zip(rounds["round_id"], rounds["status"]))

@@ -25,9 +25,11 @@ from pandera.errors import SchemaErrors
 from domain.schemas import REFERENCES, SCHEMAS
 
 # The tables a city submits, in sheet order; `sources` holds the new sources its rows cite.
-TABLES = ("indicator_values", "hazards", "events", "sources")
+TABLES = ("indicator_values", "hazards", "events", "losses", "scorecard_rounds", "scorecard_scores", "sources")
 KEYS = {"indicator_values": ("city_id", "indicator_id", "year"), "hazards": ("city_id", "hazard_type"),
-        "events": ("event_id",), "sources": ("source_id",), "cities": ("city_id",)}
+        "events": ("event_id",), "losses": ("loss_id",), "scorecard_rounds": ("round_id",),
+        "scorecard_scores": ("round_id", "question_code"), "sources": ("source_id",), "cities": ("city_id",)}
+CITED_BY = ("indicator_values", "hazards", "events", "losses", "scorecard_rounds")  # tables with a source_id
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 DATE_COLUMNS = {"start_date", "end_date"}
@@ -55,12 +57,20 @@ def city_rows(current: dict[str, pd.DataFrame], table: str, city_id: str) -> pd.
     """What the dashboard holds for the city in one table (for `sources`: the sources its rows cite)."""
     if table == "sources":
         used = set()
-        for name in ("indicator_values", "hazards", "events"):
+        for name in CITED_BY:
             frame = current[name]
             used |= set(frame.loc[frame["city_id"] == city_id, "source_id"].dropna())
         return current["sources"][current["sources"]["source_id"].isin(used)]
     frame = current[table]
+    if table == "scorecard_scores":  # scores belong to a city through their assessment round
+        return frame[frame["round_id"].isin(city_rounds(current, city_id))]
     return frame[frame["city_id"] == city_id]
+
+
+def city_rounds(tables: dict[str, pd.DataFrame], city_id: str) -> set[str]:
+    """The ids of the city's scorecard rounds."""
+    rounds = tables["scorecard_rounds"]
+    return set(rounds.loc[rounds["city_id"] == city_id, "round_id"].dropna().astype(str))
 
 
 def _cell(value: object) -> object:
@@ -228,6 +238,7 @@ def _check_tables(frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFra
                 if value != city_id:
                     problems.append(SheetProblem(sheet, rows[i], "city_id", "other_city", {"value": str(value)[:40]}))
         problems += _schema_problems(table, body, sheet, rows)
+    problems += _rows_of_other_cities(frames, current, city_id, sheet_of)
     known = {name: frame for name, frame in current.items()}
     for table, frame in frames.items():
         if table in known:  # the workbook's rows count as known (a new source cited by a new value)
@@ -241,6 +252,33 @@ def _check_tables(frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFra
             if isinstance(value, str) and value and value not in allowed:
                 problems.append(SheetProblem(frame.attrs.get("sheet") or sheet_of.get(table, table), row, column, "unknown_code",
                                              {"value": value[:40]}))
+    return problems
+
+
+def _rows_of_other_cities(frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], city_id: str,
+                          sheet_of: dict[str, str]) -> list[SheetProblem]:
+    """Rows whose key names another city's record (an event, a loss, a scorecard round), and
+    scores for a round that is not the city's: a workbook never changes another city's data."""
+    problems = []
+    for table, frame in frames.items():
+        keys = list(KEYS[table])
+        sheet = frame.attrs.get("sheet") or sheet_of.get(table, table)
+        if table == "scorecard_scores":
+            if "round_id" not in frame:
+                continue
+            rounds = pd.concat([current["scorecard_rounds"], frames.get("scorecard_rounds", pd.DataFrame())])
+            others = set(rounds.loc[rounds["city_id"] != city_id, "round_id"].dropna().astype(str))
+            taken = [(row, "round_id", value) for value, row in zip(frame["round_id"], frame["__row__"])
+                     if isinstance(value, str) and value in others]
+        elif "city_id" in keys or "city_id" not in current[table] or not all(k in frame for k in keys):
+            continue
+        else:
+            held = current[table]
+            owned = set(held.loc[held["city_id"] != city_id, keys].astype(str).agg("\x1f".join, axis=1))
+            mine = frame[keys].astype(str).agg("\x1f".join, axis=1)
+            taken = [(row, keys[0], value) for value, row in zip(mine, frame["__row__"]) if value in owned]
+        problems += [SheetProblem(sheet, row, column, "other_city", {"value": str(value)[:40]})
+                     for row, column, value in taken]
     return problems
 
 

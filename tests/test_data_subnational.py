@@ -5,6 +5,7 @@ These read the built tables; they name no city or country, so they hold when a c
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +40,12 @@ def test_every_regional_value_rests_on_official_institutional_or_model_data(buil
     assert len(regional), "no regional values"
     kinds = built_data["sources"].set_index("source_id")["kind"]
     assert kinds.loc[regional["source_id"]].isin(FACTS).all()
+
+
+def test_the_data_readme_lists_every_source_with_its_kind_licence_and_access_date(built_data):
+    readme = (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text(encoding="utf-8")
+    listed = {m[0]: m[1] for m in re.findall(r"^\| `([a-z0-9-]+)` \| ([a-z_]+) \|.*\| \d{4}-\d{2} \|$", readme, re.M)}
+    sources = built_data["sources"]
+    missing = sorted(set(sources["source_id"]) - set(listed))
+    assert not missing, f"sources not listed in data/README.md: {missing}"
+    assert all(listed[s] == k for s, k in zip(sources["source_id"], sources["kind"]))

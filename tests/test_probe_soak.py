@@ -15,11 +15,12 @@ import threading
 import time
 import uuid
 
+import diskcache
 import psutil
 import pytest
 import requests
 
-from services import db
+from services import db, export_queue
 from tests import dash_http as h
 from tests.test_stack import login_token, stack  # noqa: F401 - the stack fixture
 
@@ -216,7 +217,13 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
     for th in flood:
         th.join(120)
     during = median_latency(tally, base, 6)  # while the queued exports run (niced, Chromium kept)
-    time.sleep(10)  # the peak is watched through the rest of the jobs
+    jobs = diskcache.Cache(str(Path(stack.env["EXPORT_DIR"]) / "jobs"))
+    deadline = time.monotonic() + 240  # the peak is watched until the queued jobs are done (they run
+    while time.monotonic() < deadline:  # on idle CPU only, so a busy machine makes them slow)
+        if not export_queue.live_active(jobs.get("active", {}), time.time()):
+            break
+        time.sleep(1)
+    jobs.close()
     stop.set()
     watcher.join(10)
     tracebacks = sum(log.read_text(errors="replace").count("Traceback") for log in stack.folder.glob("app-*.log"))
@@ -226,7 +233,7 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
             f"{over[0] <= 0}) with {peak[0]} Chromium browser processes at peak, of 50 export requests {busy.count('queued')} "
             f"queued or joined, {busy.count('busy')} told when to retry, {busy.count('other')} other, "
             f"public median {before * 1000:.0f} ms before, {burst * 1000:.0f} ms while the 50 requests arrived, "
-            f"{during * 1000:.0f} ms while the exports ran")
+            f"{during * 1000:.0f} ms while the exports ran ({max(burst, during) / before:.1f}x at worst)")
     with capsys.disabled():
         print("\n" + line)
     assert tally.server_errors == 0 and tracebacks == 0 and leaked == 0 and lost == 0, line

@@ -19,6 +19,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components import action_views as av
+from components.forms import labelled_field
 from components.ops_notice import save_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
@@ -163,31 +164,28 @@ def layout(**kwargs):
         html.Section([
             html.H2(t("admin.edit_title", lang)),
             html.Div([
-                html.Div([html.Label(t("admin.city", lang), htmlFor=CITY, className="control-label"),
-                          dcc.Dropdown(id=CITY, options=city_choices, value=city, clearable=False,
-                                       disabled=not account.is_admin)], className="control"),
-                html.Div([html.Label(t("admin.action", lang), htmlFor=ACTION, className="control-label"),
-                          dcc.Dropdown(id=ACTION, options=action_options(city, lang), value=None,
-                                       placeholder=t("admin.choose_action", lang))], className="control"),
+                labelled_field(t("admin.city", lang), CITY,
+                               dcc.Dropdown(id=CITY, options=city_choices, value=city, clearable=False,
+                                            disabled=not account.is_admin)),
+                labelled_field(t("admin.action", lang), ACTION,
+                               dcc.Dropdown(id=ACTION, options=action_options(city, lang), value=None,
+                                            placeholder=t("admin.choose_action", lang))),
             ], className="controls admin-controls"),
             html.Div([
-                html.Div([html.Label(t("admin.status", lang), htmlFor=STATUS, className="control-label"),
-                          dcc.Dropdown(id=STATUS, options=status_options("planned", lang), clearable=False,
-                                       disabled=True)], className="control"),
-                html.Div([html.Label(t("admin.progress", lang), htmlFor=PROGRESS, className="control-label"),
-                          dcc.Input(id=PROGRESS, type="number", disabled=True, inputMode="numeric",
-                                    className="text-input")], className="control"),
-                html.Div([html.Label(t("admin.actual_start", lang), htmlFor=START, className="control-label"),
-                          dcc.DatePickerSingle(id=START, clearable=True, display_format="YYYY-MM-DD",
-                                               first_day_of_week=1, max_date_allowed=today().isoformat(),
-                                               disabled=True, placeholder="YYYY-MM-DD")], className="control"),
-                html.Div([html.Label(t("admin.actual_end", lang), htmlFor=END, className="control-label"),
-                          dcc.DatePickerSingle(id=END, clearable=True, display_format="YYYY-MM-DD",
-                                               first_day_of_week=1, max_date_allowed=today().isoformat(),
-                                               disabled=True, placeholder="YYYY-MM-DD")], className="control"),
-                html.Div([html.Label(t("admin.note", lang), htmlFor=NOTE, className="control-label"),
-                          dcc.Textarea(id=NOTE, maxLength=act.NOTE_MAX, disabled=True, className="text-area")],
-                         className="control admin-note"),
+                labelled_field(t("admin.status", lang), STATUS,
+                               dcc.Dropdown(id=STATUS, options=status_options("planned", lang), clearable=False,
+                                            disabled=True)),
+                labelled_field(t("admin.progress", lang), PROGRESS,
+                               dcc.Input(id=PROGRESS, type="number", disabled=True, inputMode="numeric",
+                                         className="text-input")),
+                *[labelled_field(t(key, lang), input_id,
+                                 dcc.DatePickerSingle(id=input_id, clearable=True, display_format="YYYY-MM-DD",
+                                                      first_day_of_week=1, max_date_allowed=today().isoformat(),
+                                                      disabled=True, placeholder="YYYY-MM-DD"))
+                  for key, input_id in (("admin.actual_start", START), ("admin.actual_end", END))],
+                labelled_field(t("admin.note", lang), NOTE,
+                               dcc.Textarea(id=NOTE, maxLength=act.NOTE_MAX, disabled=True, className="text-area"),
+                               class_name="admin-note"),
             ], className="admin-form", id="admin-form"),
             html.Div([html.Button(t("admin.save", lang), id=SAVE, className="button button-primary", n_clicks=0,
                                   disabled=True),
@@ -361,7 +359,6 @@ def plan_state(city_id: str, lang: str) -> html.Div:
 def plan_field(name: str, lang: str, choices: dict) -> html.Div:
     """One labelled input of the plan form."""
     input_id = PLAN_INPUTS[name]
-    label = html.Label(t(f"admin.plan.field.{name}", lang), htmlFor=input_id, className="control-label")
     if name in choices:
         control = dcc.Dropdown(id=input_id, options=choices[name], multi=name == "hazards",
                                clearable=name in ("funder", "hazards"))
@@ -372,7 +369,7 @@ def plan_field(name: str, lang: str, choices: dict) -> html.Div:
         control = dcc.Input(id=input_id, type="number", min=0, className="text-input")
     else:
         control = dcc.Input(id=input_id, type="text", maxLength=cp.TEXT_MAX, className="text-input")
-    return html.Div([label, control], className="control")
+    return labelled_field(t(f"admin.plan.field.{name}", lang), input_id, control)
 
 
 def plan_section(city_id: str, lang: str) -> html.Section:
@@ -381,9 +378,9 @@ def plan_section(city_id: str, lang: str) -> html.Section:
         html.H2(t("admin.plan.title", lang)),
         html.P(t("admin.plan.help", lang), className="note"),
         html.Div(plan_state(city_id, lang), id=PLAN_STATE),
-        html.Div([html.Label(t("admin.plan.pick", lang), htmlFor=PLAN_PICK, className="control-label"),
-                  dcc.Dropdown(id=PLAN_PICK, options=plan_pick_options(city_id, lang), value=NEW_ACTION,
-                               clearable=False)], className="control"),
+        labelled_field(t("admin.plan.pick", lang), PLAN_PICK,
+                       dcc.Dropdown(id=PLAN_PICK, options=plan_pick_options(city_id, lang), value=NEW_ACTION,
+                                    clearable=False)),
         html.Div([plan_field(name, lang, choices) for name in cp.PLAN_FIELDS], className="admin-form", id="admin-plan-form"),
         html.Div(html.Button(t("admin.plan.save", lang), id=PLAN_SAVE, className="button button-primary", n_clicks=0),
                  className="admin-buttons"),
@@ -640,12 +637,12 @@ def publish_section(lang: str) -> html.Section:
     return html.Section([
         html.H2(t("review.title", lang)),
         html.P(t("review.lead", lang), className="note"),
-        html.Div([html.Label(t("review.pick", lang), htmlFor=REVIEW_PICK, className="control-label"),
-                  dcc.Dropdown(id=REVIEW_PICK, options=review_options(lang), value=None,
-                               placeholder=t("review.pick_placeholder", lang))], className="control"),
+        labelled_field(t("review.pick", lang), REVIEW_PICK,
+                       dcc.Dropdown(id=REVIEW_PICK, options=review_options(lang), value=None,
+                                    placeholder=t("review.pick_placeholder", lang))),
         html.Div(id=REVIEW_DETAIL),
-        html.Div([html.Label(t("review.comment", lang), htmlFor=REVIEW_COMMENT, className="control-label"),
-                  dcc.Textarea(id=REVIEW_COMMENT, maxLength=2000, className="text-area")], className="control"),
+        labelled_field(t("review.comment", lang), REVIEW_COMMENT,
+                       dcc.Textarea(id=REVIEW_COMMENT, maxLength=2000, className="text-area")),
         html.Div([html.Button(t("review.approve", lang), id=REVIEW_APPROVE, className="button button-primary", n_clicks=0),
                   html.Button(t("review.return", lang), id=REVIEW_RETURN, className="button", n_clicks=0)],
                  className="admin-buttons"),
@@ -763,7 +760,6 @@ ADD_CITY, ADD_CITY_MESSAGE = "admin-newcity-add", "admin-newcity-message"
 def new_city_section(lang: str) -> html.Section:
     def field(name: str) -> html.Div:
         input_id = CITY_INPUTS[name]
-        label = html.Label(t(f"newcity.field.{name}", lang), htmlFor=input_id, className="control-label")
         if name == "membership":
             control = dcc.Dropdown(id=input_id, options=[{"value": m, "label": t(f"newcity.membership.{m}", lang)}
                                                          for m in ("candidate", "member")], value="candidate", clearable=False)
@@ -773,19 +769,18 @@ def new_city_section(lang: str) -> html.Section:
         else:
             control = dcc.Input(id=input_id, type="number" if name in ("lat", "lon") else "text",
                                 step="any" if name in ("lat", "lon") else None, className="text-input")
-        return html.Div([label, control], className="control")
+        return labelled_field(t(f"newcity.field.{name}", lang), input_id, control)
 
     return html.Section([
         html.H2(t("newcity.title", lang)),
         html.P(t("newcity.lead", lang), className="note"),
         html.Div([field(name) for name in wb.CITY_FIELDS], className="admin-form", id="admin-newcity-form"),
         html.H3(t("newcity.focal", lang)),
-        html.Div([html.Div([html.Label(t("auth.username", lang), htmlFor=FOCAL_USER, className="control-label"),
-                            dcc.Input(id=FOCAL_USER, type="text", className="text-input", autoComplete="off")],
-                           className="control"),
-                  html.Div([html.Label(t("newcity.focal_password", lang), htmlFor=FOCAL_PASSWORD, className="control-label"),
-                            dcc.Input(id=FOCAL_PASSWORD, type="password", className="text-input", autoComplete="new-password")],
-                           className="control")], className="admin-form"),
+        html.Div([labelled_field(t("auth.username", lang), FOCAL_USER,
+                                 dcc.Input(id=FOCAL_USER, type="text", className="text-input", autoComplete="off")),
+                  labelled_field(t("newcity.focal_password", lang), FOCAL_PASSWORD,
+                                 dcc.Input(id=FOCAL_PASSWORD, type="password", className="text-input",
+                                           autoComplete="new-password"))], className="admin-form"),
         html.Div(html.Button(t("newcity.add", lang), id=ADD_CITY, className="button button-primary", n_clicks=0),
                  className="admin-buttons"),
         html.Div(id=ADD_CITY_MESSAGE, **{"aria-live": "polite"}),

@@ -25,8 +25,9 @@ from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import actions as act
 from domain import city_plans as cp
+from domain import figure_form as ff
 from domain import workbook as wb
-from i18n import format_day, format_int, grid_locale_text, t
+from i18n import LANGUAGES, LOCALES, catalog, format_day, format_int, grid_locale_text, t
 from pages.login import logout_form
 from services import auth, data_access, db, publish, submissions
 
@@ -196,6 +197,7 @@ def layout(**kwargs):
         html.Section([html.H2(t("admin.city_actions", lang)),
                       html.Div(actions_table(city, lang), id=TABLE)], className="panel"),
         plan_section(city, lang),
+        figure_section(lang),
         figures_section(city, lang),
         publish_section(lang) if account.is_admin else None,
         new_city_section(lang) if account.is_admin else None,
@@ -832,3 +834,188 @@ def add_city(n_clicks, *values):
         return city_problems([wb.SheetProblem(None, None, "focal", "invalid", {"value": str(err)})], lang)
     return html.P(t("newcity.sent", lang, id=number, city=row["name_" + lang] or row["city_id"]), className="form-ok",
                   role="status", id="admin-newcity-sent")
+
+
+# --- one figure at a time (the same checks, review and publication as a workbook) -----------------
+
+FIGURE_INPUTS = {name: f"admin-figure-{name.replace('_', '-')}" for name in ff.FIELDS}
+FIGURE_ERRORS = {name: f"{input_id}-error" for name, input_id in FIGURE_INPUTS.items()}
+FIGURE_NOW, FIGURE_UNIT = "admin-figure-now", "admin-figure-unit"
+FIGURE_SEND, FIGURE_MESSAGE = "admin-figure-send", "admin-figure-message"
+FIGURE_PREFILLED = ("value", "status", "value_scope", "source_id", "note")
+
+
+def other_locales(lang: str) -> tuple[str, ...]:
+    return tuple(LOCALES[other] for other in LANGUAGES if other != lang)
+
+
+def indicator_options(lang: str) -> list[dict]:
+    """Every indicator of the catalogue by its name, with its category, in catalogue order."""
+    data = data_access.get_data()
+    categories = dict(zip(data["categories"]["category_id"], data["categories"][f"name_{lang}"]))
+    return [{"value": r["indicator_id"], "label": f"{r[f'name_{lang}']} — {categories.get(r['category_id'], '')}"}
+            for _, r in data["indicators"].iterrows()]
+
+
+def source_options(lang: str) -> list[dict]:
+    """The sources the dashboard knows, by title (publisher, year); first the choice of a new one."""
+    sources = data_access.get_data()["sources"].sort_values("title", key=lambda s: s.str.casefold())
+    options = [{"value": ff.NEW_SOURCE, "label": t("figure.new_source_option", lang)}]
+    for _, r in sources.iterrows():
+        extra = ", ".join(str(v) for v in (r["publisher"], format_int(r["year"], lang) if pd.notna(r["year"]) else None)
+                          if isinstance(v, str) and v and v != "—")
+        label = f"{r['title']} ({extra})" if extra else str(r["title"])
+        options.append({"value": r["source_id"], "label": label if len(label) <= 140 else label[:139] + "…"})
+    return options
+
+
+def choice_options(name: str, lang: str) -> list[dict]:
+    key = {"status": "status.{}", "value_scope": "figure.scope.{}", "source_kind": "kind.{}"}[name]
+    return [{"value": v, "label": t(key.format(v), lang)} for v in ff.CHOICES[name]]
+
+
+def figure_field(name: str, lang: str, control, class_name: str = "") -> html.Div:
+    return labelled_field(t(f"figure.field.{name}", lang), FIGURE_INPUTS[name], control, FIGURE_ERRORS[name], class_name)
+
+
+def figure_section(lang: str) -> html.Section:
+    ids = FIGURE_INPUTS
+
+    def dropdown(name: str, options: list[dict], placeholder: str | None = None) -> dcc.Dropdown:
+        return dcc.Dropdown(id=ids[name], options=options, value=None, placeholder=placeholder or "", clearable=False)
+
+    example = ff.shown_number(1234.5, LOCALES[lang])
+    return html.Section([
+        html.H2(t("figure.title", lang)),
+        html.P(t("figure.lead", lang), className="note"),
+        html.Div([
+            figure_field("indicator_id", lang, dropdown("indicator_id", indicator_options(lang), t("figure.pick_indicator", lang)),
+                         "control-wide"),
+            figure_field("year", lang, dcc.Input(id=ids["year"], type="text", inputMode="numeric", maxLength=4, debounce=True,
+                                                 placeholder=t("figure.year_hint", lang), className="text-input")),
+            figure_field("value", lang, html.Div([
+                dcc.Input(id=ids["value"], type="text", inputMode="decimal", maxLength=40, placeholder=example,
+                          className="text-input"),
+                html.Span(id=FIGURE_UNIT, className="figure-unit")], className="figure-value")),
+            html.Div(id=FIGURE_NOW, className="figure-now control-wide", **{"aria-live": "polite"}),
+            figure_field("status", lang, dropdown("status", choice_options("status", lang))),
+            figure_field("value_scope", lang, dropdown("value_scope", choice_options("value_scope", lang))),
+            figure_field("source_id", lang, dropdown("source_id", source_options(lang), t("figure.pick_source", lang)),
+                         "control-wide"),
+            figure_field("note", lang, dcc.Input(id=ids["note"], type="text", maxLength=ff.NOTE_MAX, className="text-input"),
+                         "control-wide"),
+        ], className="admin-form", id="admin-figure-form"),
+        html.Fieldset([
+            html.Legend(t("figure.new_source", lang)),
+            html.Div([
+                figure_field("source_title", lang, dcc.Input(id=ids["source_title"], type="text", maxLength=ff.TITLE_MAX,
+                                                             className="text-input"), "control-wide"),
+                figure_field("source_url", lang, dcc.Input(id=ids["source_url"], type="text", inputMode="url",
+                                                           maxLength=ff.URL_MAX, placeholder="https://",
+                                                           className="text-input")),
+                figure_field("source_kind", lang, dropdown("source_kind", choice_options("source_kind", lang))),
+            ], className="admin-form"),
+        ], className="figure-new-source"),
+        html.Div(html.Button(t("figure.send", lang), id=FIGURE_SEND, className="button button-primary", n_clicks=0),
+                 className="admin-buttons"),
+        html.Div(id=FIGURE_MESSAGE, **{"aria-live": "polite"}),
+    ], className="panel", id="admin-figure-section")
+
+
+def figure_now(row: dict | None, latest: dict | None, year: str | None, unit: str, lang: str) -> html.Div | None:
+    """What the dashboard holds for the chosen indicator and year, shown beside the new value."""
+    if row is None and latest is None:
+        return html.P(t("figure.none", lang), className="note", id="admin-figure-now-text")
+    if row is None:
+        value = f"{ff.shown_number(latest['value'], LOCALES[lang])} {unit}".strip()
+        return html.P(t("figure.none_for_year", lang, year=year or "—", value=value, latest=int(latest["year"])),
+                      className="note", id="admin-figure-now-text")
+    sources = data_access.get_data()["sources"].set_index("source_id")["title"]
+    value = f"{ff.shown_number(row['value'], LOCALES[lang])} {unit}".strip()
+    return html.P([html.Strong(t("figure.now", lang, year=int(row["year"]), value=value)), " (",
+                   t("figure.now_details", lang, status=t(f"status.{row['status']}", lang),
+                     scope=t(f"figure.scope.{row['value_scope']}", lang),
+                     source=sources.get(row["source_id"], row["source_id"])), ")"],
+                  className="note", id="admin-figure-now-text")
+
+
+@callback(Output(FIGURE_NOW, "children"), Output(FIGURE_UNIT, "children"),
+          Output(FIGURE_INPUTS["year"], "value"), *[Output(FIGURE_INPUTS[n], "value") for n in FIGURE_PREFILLED],
+          Input(FIGURE_INPUTS["indicator_id"], "value"), Input(FIGURE_INPUTS["year"], "value"), Input(CITY, "value"),
+          State(LANG, "data"), prevent_initial_call=True)
+def fill_figure(indicator_id, year, city_id, lang):
+    """Show (and put into the form) what the dashboard holds for the city, indicator and year; a
+    new indicator or city starts from its latest year."""
+    lang = lang or "ru"
+    keep = dash.no_update
+    try:
+        auth.require_city(city_id)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), "", keep, *[keep] * len(FIGURE_PREFILLED)
+    data = data_access.get_data()
+    indicators = data["indicators"].set_index("indicator_id")
+    if city_id not in set(data["cities"]["city_id"]) or indicator_id not in indicators.index:
+        return None, "", keep, *[keep] * len(FIGURE_PREFILLED)
+    unit = str(indicators.loc[indicator_id, f"unit_{lang}"])
+    values = data["indicator_values"]
+    latest = ff.current_figure(values, city_id, indicator_id, None)
+    fresh = dash.ctx.triggered_id != FIGURE_INPUTS["year"]
+    typed, _ = ff.read_year(year)
+    row = latest if fresh else ff.current_figure(values, city_id, indicator_id, int(typed)) if typed else None
+    year_out = int(row["year"]) if fresh and row is not None else keep
+    if row is not None:
+        fields = [ff.shown_number(row["value"], LOCALES[lang]), row["status"], row["value_scope"], row["source_id"],
+                  row.get("note")]
+    else:  # a figure not held yet: the value and note are new, status, scope and source often the same
+        fields = [None, keep, keep, keep, None] if fresh else [keep] * len(FIGURE_PREFILLED)
+    now = figure_now(row, latest, str(year_out if year_out is not keep else typed or ""), unit, lang)
+    return now, t("figure.unit", lang, unit=unit), year_out, *fields
+
+
+def figure_problem_text(problem: ff.FieldProblem, lang: str) -> str:
+    """One reason in the reader's language (the form's own wording first, then the workbook's)."""
+    key = f"figure.error.{problem.code}"
+    return t(key if key in catalog(lang) else f"upload.error.{problem.code}", lang, **problem.params)
+
+
+@callback(Output(FIGURE_MESSAGE, "children"), *[Output(FIGURE_ERRORS[n], "children") for n in ff.FIELDS],
+          Output(MY_SUBMISSIONS, "children", allow_duplicate=True),
+          Input(FIGURE_SEND, "n_clicks"), State(CITY, "value"), *[State(FIGURE_INPUTS[n], "value") for n in ff.FIELDS],
+          State(LANG, "data"), prevent_initial_call=True)
+def send_figure(n_clicks, city_id, *values_and_lang):
+    """Check one figure as a workbook row and store it for review, for the signed-in editor's own
+    city only (the session decides, never the form)."""
+    *values, lang = values_and_lang
+    lang = lang if lang in LANGUAGES else "ru"
+    nothing = dash.no_update
+    cleared = [None] * len(ff.FIELDS)
+    if not n_clicks:
+        return nothing, *[nothing] * len(ff.FIELDS), nothing
+    try:
+        account = auth.require_city(city_id)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), *cleared, nothing
+    data = data_access.get_data()
+    if city_id not in set(data["cities"]["city_id"]):
+        return refusal("forbidden", lang), *cleared, nothing
+    form = dict(zip(ff.FIELDS, values))
+    changes, problems = ff.check_figure(form, data.tables, city_id, LOCALES[lang], other_locales(lang),
+                                        today().strftime("%Y-%m"))
+    if problems:
+        by_field = {name: [figure_problem_text(p, lang) for p in problems if p.field == name] for name in ff.FIELDS}
+        summary = html.Div([html.P(t("figure.refused", lang)),
+                            html.Ul([html.Li(f"{t(f'figure.field.{p.field}', lang)}: {figure_problem_text(p, lang)}")
+                                     for p in problems])],
+                           className="notice form-error", role="alert", id="admin-figure-problems")
+        return summary, *[" ".join(by_field[n]) or None for n in ff.FIELDS], nothing
+    try:
+        number = db.create_submission(db.get_engine(), city_id, "form", changes, account.username)
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), *cleared, nothing
+    row = changes["indicator_values"][0]
+    names = data["indicators"].set_index("indicator_id")[f"name_{lang}"]
+    message = html.P(t("figure.sent", lang, id=number, indicator=names.get(row["indicator_id"], row["indicator_id"]),
+                       year=row["year"], value=ff.shown_number(row["value"], LOCALES[lang])),
+                     className="form-ok", role="status", id="admin-figure-sent")
+    mine = db.submissions_frame(db.get_engine(), city_id=city_id).head(20)
+    return message, *cleared, submissions_table(mine, lang, "admin-my-submissions-table")

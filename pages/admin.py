@@ -15,6 +15,7 @@ from datetime import date
 
 import dash
 import dash_ag_grid as dag
+import dash_mantine_components as dmc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
@@ -881,8 +882,10 @@ def figure_field(name: str, lang: str, control, class_name: str = "") -> html.Di
 def figure_section(lang: str) -> html.Section:
     ids = FIGURE_INPUTS
 
-    def dropdown(name: str, options: list[dict], placeholder: str | None = None) -> dcc.Dropdown:
-        return dcc.Dropdown(id=ids[name], options=options, value=None, placeholder=placeholder or "", clearable=False)
+    def dropdown(name: str, options: list[dict], placeholder: str | None = None) -> dmc.Select:
+        return dmc.Select(id=ids[name], data=options, value=None, placeholder=placeholder, searchable=True,
+                          allowDeselect=False, nothingFoundMessage=t("compare.dropdown.no_options_found", lang),
+                          maxDropdownHeight=320)
 
     example = ff.shown_number(1234.5, LOCALES[lang])
     return html.Section([

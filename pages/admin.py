@@ -949,7 +949,7 @@ def figure_now(row: dict | None, latest: dict | None, year: str | None, unit: st
 def fill_figure(indicator_id, year, city_id, lang):
     """Show (and put into the form) what the dashboard holds for the city, indicator and year; a
     new indicator or city starts from its latest year."""
-    lang = lang or "ru"
+    lang = lang if lang in LANGUAGES else "ru"
     keep = dash.no_update
     try:
         auth.require_city(city_id)
@@ -957,7 +957,8 @@ def fill_figure(indicator_id, year, city_id, lang):
         return refusal(refused.reason, lang), "", keep, *[keep] * len(FIGURE_PREFILLED)
     data = data_access.get_data()
     indicators = data["indicators"].set_index("indicator_id")
-    if city_id not in set(data["cities"]["city_id"]) or indicator_id not in indicators.index:
+    if not isinstance(city_id, str) or not isinstance(indicator_id, str) or city_id not in set(data["cities"]["city_id"]) \
+            or indicator_id not in indicators.index:
         return None, "", keep, *[keep] * len(FIGURE_PREFILLED)
     unit = str(indicators.loc[indicator_id, f"unit_{lang}"])
     values = data["indicator_values"]
@@ -999,7 +1000,7 @@ def send_figure(n_clicks, city_id, *values_and_lang):
     except auth.Refused as refused:
         return refusal(refused.reason, lang), *cleared, nothing
     data = data_access.get_data()
-    if city_id not in set(data["cities"]["city_id"]):
+    if not isinstance(city_id, str) or city_id not in set(data["cities"]["city_id"]):
         return refusal("forbidden", lang), *cleared, nothing
     form = dict(zip(ff.FIELDS, values))
     changes, problems = ff.check_figure(form, data.tables, city_id, LOCALES[lang], other_locales(lang),

@@ -247,3 +247,19 @@ def test_the_form_in_the_browser_names_the_problem_beside_the_field(dash_duo, da
     dash_duo.wait_for_contains_text("#admin-figure-value-error", "in English write 1,234.5", timeout=10)
     assert axe_violations(dash_duo, "#admin-figure-section") == []
     assert h.console_errors(dash_duo.get_logs()) == []
+
+
+@pytest.mark.parametrize("hostile", [["a", "b"], {"x": 1}, 10**30, "<b>1</b>", "9" * 5000, "", None, True])
+def test_hostile_values_get_a_message_never_a_failure(dash_app, figure, people, hostile):
+    admin = signed_in(dash_app, people["admin"], 8)
+    before = len(db.submissions_frame(db.get_engine()))
+    for city in (figure["city_id"], hostile):
+        form = {name: hostile for name in ff.FIELDS}
+        answer = json.dumps(send(admin, city, form))
+        assert "admin-figure-problems" in answer or "admin-refused" in answer
+        assert "Markdown" not in answer and "dangerously_allow_html" not in answer  # typed markup comes back as text
+        key = h.callback_key(admin, "admin-figure-now.children")
+        body = h.callback_body(key, [("admin-figure-indicator-id", "value", hostile), ("admin-figure-year", "value", hostile),
+                                     ("admin-city", "value", city)], [("admin-lang", "data", hostile)])
+        assert admin.post("/_dash-update-component", json=body).status_code in (200, 204)
+    assert len(db.submissions_frame(db.get_engine())) == before

@@ -208,3 +208,24 @@ def current_figure(values: pd.DataFrame, city_id: str, indicator_id: str | None,
     row = rows.sort_values("year").iloc[-1].to_dict()
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
 
+
+
+def held_value(values: pd.DataFrame, row: dict) -> float | None:
+    """The value the dashboard holds for a submitted row's city, indicator and year (None if new)."""
+    try:
+        year = int(float(str(row.get("year"))))
+    except ValueError:
+        return None
+    held = current_figure(values, str(row.get("city_id")), str(row.get("indicator_id")), year)
+    return None if held is None else held["value"]
+
+
+def sent_figures(submissions: list[dict], city_id: str, indicator_id: str, year: int) -> list[dict]:
+    """The rows for this city, indicator and year in submissions not yet published, oldest first:
+    {id, status, by, value}."""
+    found = []
+    for sub in sorted(submissions, key=lambda s: s["id"]):
+        for row in sub["changes"].get("indicator_values", []):
+            if (row.get("city_id"), row.get("indicator_id"), str(row.get("year"))) == (city_id, indicator_id, str(year)):
+                found.append({"id": sub["id"], "status": sub["status"], "by": sub["submitted_by"], "value": row.get("value")})
+    return found

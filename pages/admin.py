@@ -619,15 +619,23 @@ def review_options(lang: str) -> list[dict]:
             for _, r in pending.iterrows()]
 
 
+def held_text(value: float | None, lang: str) -> str:
+    return t("figure.held_none", lang) if value is None else ff.shown_number(value, LOCALES[lang])
+
+
 def review_detail(submission: dict, lang: str) -> html.Div:
     """What a submission changes, row by row, next to what the dashboard holds now."""
     parts = [html.P(t("review.detail", lang, id=submission["id"], user=submission["submitted_by"],
                       when=submission["submitted_at"].strftime("%Y-%m-%d %H:%M UTC")))]
+    values = data_access.get_data()["indicator_values"]
     for table, rows in submission["changes"].items():
         columns = list(rows[0].keys()) if rows else []
+        held = table == "indicator_values"  # the value each row replaces, beside it
         parts.append(html.H4(f"{t(f'upload.sheet.{table}', lang)} ({format_int(len(rows), lang)})"))
-        head = html.Thead(html.Tr([html.Th(submissions.column_label(c, lang), scope="col") for c in columns]))
-        body = html.Tbody([html.Tr([html.Td("—" if r.get(c) is None else str(r.get(c))) for c in columns])
+        head = html.Thead(html.Tr([html.Th(submissions.column_label(c, lang), scope="col") for c in columns]
+                                  + ([html.Th(t("figure.col.held", lang), scope="col")] if held else [])))
+        body = html.Tbody([html.Tr([html.Td("—" if r.get(c) is None else str(r.get(c))) for c in columns]
+                                   + ([html.Td(held_text(ff.held_value(values, r), lang))] if held else []))
                            for r in rows[:100]])
         parts.append(html.Div(html.Table([head, body], className="simple-table"), className="table-scroll"))
     return html.Div(parts, id="admin-review-rows")
@@ -972,7 +980,14 @@ def fill_figure(indicator_id, year, city_id, lang):
                   row.get("note")]
     else:  # a figure not held yet: the value and note are new, status, scope and source often the same
         fields = [None, keep, keep, keep, None] if fresh else [keep] * len(FIGURE_PREFILLED)
-    now = figure_now(row, latest, str(year_out if year_out is not keep else typed or ""), unit, lang)
+    shown_year = year_out if year_out is not keep else int(typed) if typed else None
+    now = figure_now(row, latest, str(shown_year or ""), unit, lang)
+    if shown_year is not None:
+        waiting = db.submissions_frame(db.get_engine(), statuses=("pending", "approved"), city_id=city_id)
+        sent = ff.sent_figures(waiting.to_dict("records"), city_id, indicator_id, shown_year)
+        now = html.Div([now, *[html.P(t(f"figure.sent_{s['status']}", lang, id=s["id"], user=s["by"],
+                                        value=f"{ff.shown_number(s['value'], LOCALES[lang])} {unit}".strip()),
+                                      className="note figure-waiting") for s in sent if s["value"] is not None]])
     return now, t("figure.unit", lang, unit=unit), year_out, *fields
 
 

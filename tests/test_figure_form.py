@@ -91,6 +91,18 @@ def test_the_form_row_gets_the_workbook_checks_and_the_builds_cross_checks(built
     assert [(p.field, p.code) for p in zero] == [("value", "not_log_scalable")]
 
 
+def test_a_submitted_row_is_shown_beside_the_value_it_replaces(built_data, figure):
+    values = built_data["indicator_values"]
+    row = {"city_id": figure["city_id"], "indicator_id": figure["indicator_id"], "year": str(int(figure["year"]))}
+    assert ff.held_value(values, row) == figure["value"]
+    assert ff.held_value(values, {**row, "year": "1901"}) is None and ff.held_value(values, {**row, "year": "x"}) is None
+    sent = [{"id": 2, "status": "approved", "submitted_by": "b", "changes": {"indicator_values": [{**row, "value": "2"}]}},
+            {"id": 1, "status": "pending", "submitted_by": "a", "changes": {"indicator_values": [{**row, "value": "1"}],
+                                                                              "sources": []}}]
+    assert [s["id"] for s in ff.sent_figures(sent, row["city_id"], row["indicator_id"], int(row["year"]))] == [1, 2]
+    assert ff.sent_figures(sent, row["city_id"], row["indicator_id"], 1901) == []
+
+
 def test_a_new_source_gets_a_free_code_and_needs_title_link_and_kind(built_data, figure):
     city, tables = figure["city_id"], built_data.tables
     url = "https://www.example.org/figures"
@@ -212,9 +224,16 @@ def test_one_figure_is_reviewed_by_another_administrator_and_published(dash_app,
     pending = db.submissions_frame(db.get_engine(), statuses=("pending",), city_id=figure["city_id"])
     sub = pending[pending["submitted_by"] == people["editor"].username].iloc[0]
     assert sub["kind"] == "form" and sub["changes"]["indicator_values"][0]["value"] == "12345.75"
+    # the form and the reviewer see it beside what the dashboard holds
+    waiting = json.dumps(fill(editor, figure["city_id"], figure["indicator_id"], year, trigger="admin-figure-year"))
+    assert f"Sent as #{sub['id']} by {people['editor'].username}, waiting for review: 12,345.75" in waiting
+    admin = signed_in(dash_app, people["admin"], 7)
+    key = h.callback_key(admin, "admin-review-detail.children")
+    detail = json.dumps(h.dash_post(admin, key, [("admin-review-pick", "value", int(sub["id"]))],
+                                    [("admin-lang", "data", "en")]).get_json())
+    assert "Now on the dashboard" in detail and "12345.75" in detail
     # the editor cannot approve their own figure; another administrator does
     assert "admin-refused" in json.dumps(review_body(editor, int(sub["id"]), True))
-    admin = signed_in(dash_app, people["admin"], 7)
     assert "admin-review-done" in json.dumps(review_body(admin, int(sub["id"]), True))
     out = tmp_path / "data" / "build"
     build(src_copy, out)

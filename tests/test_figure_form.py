@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select
@@ -18,9 +17,9 @@ from domain.queries import load_build
 from i18n import LANGUAGES, LOCALES
 from services import auth, db, publish
 from tests import dash_http as h
+from tests.dmc_helpers import choose
 from tests.test_actions_pages import PASSWORD as BROWSER_PASSWORD
 from tests.test_actions_pages import sign_in as browser_sign_in
-from tests.dmc_helpers import choose
 from tests.test_outlook_pages import axe_violations
 from tests.test_submissions import review_body
 
@@ -147,7 +146,7 @@ def fill(client, city: str, indicator_id: str, year, trigger: str = "admin-figur
 def people(dash_app, built_data, figure):
     engine = db.get_engine()
     tag = uuid.uuid4().hex[:6]
-    other = sorted(set(built_data["cities"]["city_id"]) - {figure["city_id"]})[0]
+    other = min(set(built_data["cities"]["city_id"]) - {figure["city_id"]})
     made = {"editor": db.create_user(engine, f"fig-ed-{tag}", h.PASSWORD, "editor", figure["city_id"]),
             "other": db.create_user(engine, f"fig-ot-{tag}", h.PASSWORD, "editor", other),
             "admin": db.create_user(engine, f"fig-ad-{tag}", h.PASSWORD, "admin"),

@@ -182,11 +182,13 @@ def _consistency(frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFram
 
 
 def check_figure(form: dict, current: dict[str, pd.DataFrame], city_id: str, locale: str,
-                 other_locales: tuple[str, ...], accessed: str) -> tuple[dict[str, list[dict]], list[FieldProblem]]:
+                 other_locales: tuple[str, ...], accessed: str,
+                 taken_source_ids: frozenset[str] = frozenset()) -> tuple[dict[str, list[dict]], list[FieldProblem]]:
     """(changed rows per table, problems by field): rows only when there is no problem and the
-    figure differs from what the dashboard holds."""
+    figure differs from what the dashboard holds. A new source's code is one neither the data nor
+    `taken_source_ids` (new sources of submissions not yet published) use."""
     rows, problems = figure_rows(form, city_id, locale, other_locales, accessed,
-                                 set(current["sources"]["source_id"].astype(str)))
+                                 set(current["sources"]["source_id"].astype(str)) | set(taken_source_ids))
     problems = check_rows(rows, current, city_id, problems)
     if problems:
         return {}, problems
@@ -229,3 +231,8 @@ def sent_figures(submissions: list[dict], city_id: str, indicator_id: str, year:
             if (row.get("city_id"), row.get("indicator_id"), str(row.get("year"))) == (city_id, indicator_id, str(year)):
                 found.append({"id": sub["id"], "status": sub["status"], "by": sub["submitted_by"], "value": row.get("value")})
     return found
+
+
+def sent_source_ids(submissions: list[dict]) -> frozenset[str]:
+    """The codes of the new sources in submissions (so a new one never takes a code already sent)."""
+    return frozenset(str(row.get("source_id")) for sub in submissions for row in sub["changes"].get("sources", []))

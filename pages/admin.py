@@ -983,7 +983,10 @@ def fill_figure(indicator_id, year, city_id, lang):
     shown_year = year_out if year_out is not keep else int(typed) if typed else None
     now = figure_now(row, latest, str(shown_year or ""), unit, lang)
     if shown_year is not None:
-        waiting = db.submissions_frame(db.get_engine(), statuses=("pending", "approved"), city_id=city_id)
+        try:
+            waiting = db.submissions_frame(db.get_engine(), statuses=("pending", "approved"), city_id=city_id)
+        except data_access.DATABASE_ERRORS:  # what the dashboard holds is still worth showing
+            waiting = pd.DataFrame(columns=db.SUBMISSION_COLUMNS)
         sent = ff.sent_figures(waiting.to_dict("records"), city_id, indicator_id, shown_year)
         now = html.Div([now, *[html.P(t(f"figure.sent_{s['status']}", lang, id=s["id"], user=s["by"],
                                         value=f"{ff.shown_number(s['value'], LOCALES[lang])} {unit}".strip()),
@@ -1018,8 +1021,12 @@ def send_figure(n_clicks, city_id, *values_and_lang):
     if not isinstance(city_id, str) or city_id not in set(data["cities"]["city_id"]):
         return refusal("forbidden", lang), *cleared, nothing
     form = dict(zip(ff.FIELDS, values))
+    try:
+        unpublished = db.submissions_frame(db.get_engine(), statuses=("pending", "approved")).to_dict("records")
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), *cleared, nothing
     changes, problems = ff.check_figure(form, data.tables, city_id, LOCALES[lang], other_locales(lang),
-                                        today().strftime("%Y-%m"))
+                                        today().strftime("%Y-%m"), ff.sent_source_ids(unpublished))
     if problems:
         by_field = {name: [figure_problem_text(p, lang) for p in problems if p.field == name] for name in ff.FIELDS}
         summary = html.Div([html.P(t("figure.refused", lang)),

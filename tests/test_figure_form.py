@@ -112,8 +112,12 @@ def test_a_new_source_gets_a_free_code_and_needs_title_link_and_kind(built_data,
     source = changes["sources"][0]
     assert source["source_id"] not in set(built_data["sources"]["source_id"]) and source["url"] == url
     assert changes["indicator_values"][0]["source_id"] == source["source_id"] and source["accessed"] == "2026-12"
-    taken = {source["source_id"]}
-    assert ff.new_source_id(url, "2026-12", taken) != source["source_id"]
+    # a code sent in a submission not yet published is not given again
+    sent = [{"changes": {"sources": [source], "indicator_values": []}}]
+    again = ff.check_figure(form_of(figure, source_id=ff.NEW_SOURCE, source_title="Another table", source_url=url,
+                                    source_kind="official_statistics", status="sourced", value="2"),
+                            tables, city, RU, (), "2026-12", ff.sent_source_ids(sent))[0]
+    assert again["sources"][0]["source_id"] not in {source["source_id"], *built_data["sources"]["source_id"]}
     missing = ff.check_figure(form_of(figure, source_id=ff.NEW_SOURCE, source_url="example.org"), tables, city, RU, (),
                               "2026-12")[1]
     assert {(p.field, p.code) for p in missing} == {("source_url", "bad_url"), ("source_title", "required"),

@@ -871,8 +871,8 @@ def source_options(lang: str) -> list[dict]:
     sources = data_access.get_data()["sources"].sort_values("title", key=lambda s: s.str.casefold())
     options = [{"value": ff.NEW_SOURCE, "label": t("figure.new_source_option", lang)}]
     for _, r in sources.iterrows():
-        extra = ", ".join(str(v) for v in (r["publisher"], format_int(r["year"], lang) if pd.notna(r["year"]) else None)
-                          if isinstance(v, str) and v and v != "—")
+        year = str(int(r["year"])) if pd.notna(r["year"]) else None
+        extra = ", ".join(v for v in (r["publisher"], year) if isinstance(v, str) and v)
         label = f"{r['title']} ({extra})" if extra else str(r["title"])
         options.append({"value": r["source_id"], "label": label if len(label) <= 140 else label[:139] + "…"})
     return options

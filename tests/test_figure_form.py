@@ -266,6 +266,10 @@ def test_the_form_in_the_browser_names_the_problem_beside_the_field(dash_duo, da
     dash_duo.find_element("#admin-figure-send").click()
     dash_duo.wait_for_contains_text("#admin-figure-value-error", "in English write 1,234.5", timeout=10)
     assert axe_violations(dash_duo, "#admin-figure-section") == []
+    dash_duo.driver.set_window_size(390, 844)  # on a phone: still no violation, nothing scrolls sideways
+    dash_duo.wait_for_contains_text("#admin-figure-value-error", "in English write 1,234.5", timeout=5)
+    assert axe_violations(dash_duo, "#admin-figure-section") == []
+    assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     assert h.console_errors(dash_duo.get_logs()) == []
 
 

@@ -15,17 +15,20 @@ from datetime import date
 
 import dash
 import dash_ag_grid as dag
+import dash_mantine_components as dmc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components import action_views as av
+from components.forms import labelled_field
 from components.ops_notice import save_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import actions as act
 from domain import city_plans as cp
+from domain import figure_form as ff
 from domain import workbook as wb
-from i18n import format_day, format_int, grid_locale_text, t
+from i18n import LANGUAGES, LOCALES, catalog, format_day, format_int, grid_locale_text, t
 from pages.login import logout_form
 from services import auth, data_access, db, publish, submissions
 
@@ -163,31 +166,28 @@ def layout(**kwargs):
         html.Section([
             html.H2(t("admin.edit_title", lang)),
             html.Div([
-                html.Div([html.Label(t("admin.city", lang), htmlFor=CITY, className="control-label"),
-                          dcc.Dropdown(id=CITY, options=city_choices, value=city, clearable=False,
-                                       disabled=not account.is_admin)], className="control"),
-                html.Div([html.Label(t("admin.action", lang), htmlFor=ACTION, className="control-label"),
-                          dcc.Dropdown(id=ACTION, options=action_options(city, lang), value=None,
-                                       placeholder=t("admin.choose_action", lang))], className="control"),
+                labelled_field(t("admin.city", lang), CITY,
+                               dcc.Dropdown(id=CITY, options=city_choices, value=city, clearable=False,
+                                            disabled=not account.is_admin)),
+                labelled_field(t("admin.action", lang), ACTION,
+                               dcc.Dropdown(id=ACTION, options=action_options(city, lang), value=None,
+                                            placeholder=t("admin.choose_action", lang))),
             ], className="controls admin-controls"),
             html.Div([
-                html.Div([html.Label(t("admin.status", lang), htmlFor=STATUS, className="control-label"),
-                          dcc.Dropdown(id=STATUS, options=status_options("planned", lang), clearable=False,
-                                       disabled=True)], className="control"),
-                html.Div([html.Label(t("admin.progress", lang), htmlFor=PROGRESS, className="control-label"),
-                          dcc.Input(id=PROGRESS, type="number", disabled=True, inputMode="numeric",
-                                    className="text-input")], className="control"),
-                html.Div([html.Label(t("admin.actual_start", lang), htmlFor=START, className="control-label"),
-                          dcc.DatePickerSingle(id=START, clearable=True, display_format="YYYY-MM-DD",
-                                               first_day_of_week=1, max_date_allowed=today().isoformat(),
-                                               disabled=True, placeholder="YYYY-MM-DD")], className="control"),
-                html.Div([html.Label(t("admin.actual_end", lang), htmlFor=END, className="control-label"),
-                          dcc.DatePickerSingle(id=END, clearable=True, display_format="YYYY-MM-DD",
-                                               first_day_of_week=1, max_date_allowed=today().isoformat(),
-                                               disabled=True, placeholder="YYYY-MM-DD")], className="control"),
-                html.Div([html.Label(t("admin.note", lang), htmlFor=NOTE, className="control-label"),
-                          dcc.Textarea(id=NOTE, maxLength=act.NOTE_MAX, disabled=True, className="text-area")],
-                         className="control admin-note"),
+                labelled_field(t("admin.status", lang), STATUS,
+                               dcc.Dropdown(id=STATUS, options=status_options("planned", lang), clearable=False,
+                                            disabled=True)),
+                labelled_field(t("admin.progress", lang), PROGRESS,
+                               dcc.Input(id=PROGRESS, type="number", disabled=True, inputMode="numeric",
+                                         className="text-input")),
+                *[labelled_field(t(key, lang), input_id,
+                                 dcc.DatePickerSingle(id=input_id, clearable=True, display_format="YYYY-MM-DD",
+                                                      first_day_of_week=1, max_date_allowed=today().isoformat(),
+                                                      disabled=True, placeholder="YYYY-MM-DD"))
+                  for key, input_id in (("admin.actual_start", START), ("admin.actual_end", END))],
+                labelled_field(t("admin.note", lang), NOTE,
+                               dcc.Textarea(id=NOTE, maxLength=act.NOTE_MAX, disabled=True, className="text-area"),
+                               class_name="admin-note"),
             ], className="admin-form", id="admin-form"),
             html.Div([html.Button(t("admin.save", lang), id=SAVE, className="button button-primary", n_clicks=0,
                                   disabled=True),
@@ -198,6 +198,7 @@ def layout(**kwargs):
         html.Section([html.H2(t("admin.city_actions", lang)),
                       html.Div(actions_table(city, lang), id=TABLE)], className="panel"),
         plan_section(city, lang),
+        figure_section(lang),
         figures_section(city, lang),
         publish_section(lang) if account.is_admin else None,
         new_city_section(lang) if account.is_admin else None,
@@ -361,7 +362,6 @@ def plan_state(city_id: str, lang: str) -> html.Div:
 def plan_field(name: str, lang: str, choices: dict) -> html.Div:
     """One labelled input of the plan form."""
     input_id = PLAN_INPUTS[name]
-    label = html.Label(t(f"admin.plan.field.{name}", lang), htmlFor=input_id, className="control-label")
     if name in choices:
         control = dcc.Dropdown(id=input_id, options=choices[name], multi=name == "hazards",
                                clearable=name in ("funder", "hazards"))
@@ -372,7 +372,7 @@ def plan_field(name: str, lang: str, choices: dict) -> html.Div:
         control = dcc.Input(id=input_id, type="number", min=0, className="text-input")
     else:
         control = dcc.Input(id=input_id, type="text", maxLength=cp.TEXT_MAX, className="text-input")
-    return html.Div([label, control], className="control")
+    return labelled_field(t(f"admin.plan.field.{name}", lang), input_id, control)
 
 
 def plan_section(city_id: str, lang: str) -> html.Section:
@@ -381,9 +381,9 @@ def plan_section(city_id: str, lang: str) -> html.Section:
         html.H2(t("admin.plan.title", lang)),
         html.P(t("admin.plan.help", lang), className="note"),
         html.Div(plan_state(city_id, lang), id=PLAN_STATE),
-        html.Div([html.Label(t("admin.plan.pick", lang), htmlFor=PLAN_PICK, className="control-label"),
-                  dcc.Dropdown(id=PLAN_PICK, options=plan_pick_options(city_id, lang), value=NEW_ACTION,
-                               clearable=False)], className="control"),
+        labelled_field(t("admin.plan.pick", lang), PLAN_PICK,
+                       dcc.Dropdown(id=PLAN_PICK, options=plan_pick_options(city_id, lang), value=NEW_ACTION,
+                                    clearable=False)),
         html.Div([plan_field(name, lang, choices) for name in cp.PLAN_FIELDS], className="admin-form", id="admin-plan-form"),
         html.Div(html.Button(t("admin.plan.save", lang), id=PLAN_SAVE, className="button button-primary", n_clicks=0),
                  className="admin-buttons"),
@@ -619,15 +619,23 @@ def review_options(lang: str) -> list[dict]:
             for _, r in pending.iterrows()]
 
 
+def held_text(value: float | None, lang: str) -> str:
+    return t("figure.held_none", lang) if value is None else ff.shown_number(value, LOCALES[lang])
+
+
 def review_detail(submission: dict, lang: str) -> html.Div:
     """What a submission changes, row by row, next to what the dashboard holds now."""
     parts = [html.P(t("review.detail", lang, id=submission["id"], user=submission["submitted_by"],
                       when=submission["submitted_at"].strftime("%Y-%m-%d %H:%M UTC")))]
+    values = data_access.get_data()["indicator_values"]
     for table, rows in submission["changes"].items():
         columns = list(rows[0].keys()) if rows else []
+        held = table == "indicator_values"  # the value each row replaces, beside it
         parts.append(html.H4(f"{t(f'upload.sheet.{table}', lang)} ({format_int(len(rows), lang)})"))
-        head = html.Thead(html.Tr([html.Th(submissions.column_label(c, lang), scope="col") for c in columns]))
-        body = html.Tbody([html.Tr([html.Td("—" if r.get(c) is None else str(r.get(c))) for c in columns])
+        head = html.Thead(html.Tr([html.Th(submissions.column_label(c, lang), scope="col") for c in columns]
+                                  + ([html.Th(t("figure.col.held", lang), scope="col")] if held else [])))
+        body = html.Tbody([html.Tr([html.Td("—" if r.get(c) is None else str(r.get(c))) for c in columns]
+                                   + ([html.Td(held_text(ff.held_value(values, r), lang))] if held else []))
                            for r in rows[:100]])
         parts.append(html.Div(html.Table([head, body], className="simple-table"), className="table-scroll"))
     return html.Div(parts, id="admin-review-rows")
@@ -640,12 +648,12 @@ def publish_section(lang: str) -> html.Section:
     return html.Section([
         html.H2(t("review.title", lang)),
         html.P(t("review.lead", lang), className="note"),
-        html.Div([html.Label(t("review.pick", lang), htmlFor=REVIEW_PICK, className="control-label"),
-                  dcc.Dropdown(id=REVIEW_PICK, options=review_options(lang), value=None,
-                               placeholder=t("review.pick_placeholder", lang))], className="control"),
+        labelled_field(t("review.pick", lang), REVIEW_PICK,
+                       dcc.Dropdown(id=REVIEW_PICK, options=review_options(lang), value=None,
+                                    placeholder=t("review.pick_placeholder", lang))),
         html.Div(id=REVIEW_DETAIL),
-        html.Div([html.Label(t("review.comment", lang), htmlFor=REVIEW_COMMENT, className="control-label"),
-                  dcc.Textarea(id=REVIEW_COMMENT, maxLength=2000, className="text-area")], className="control"),
+        labelled_field(t("review.comment", lang), REVIEW_COMMENT,
+                       dcc.Textarea(id=REVIEW_COMMENT, maxLength=2000, className="text-area")),
         html.Div([html.Button(t("review.approve", lang), id=REVIEW_APPROVE, className="button button-primary", n_clicks=0),
                   html.Button(t("review.return", lang), id=REVIEW_RETURN, className="button", n_clicks=0)],
                  className="admin-buttons"),
@@ -763,7 +771,6 @@ ADD_CITY, ADD_CITY_MESSAGE = "admin-newcity-add", "admin-newcity-message"
 def new_city_section(lang: str) -> html.Section:
     def field(name: str) -> html.Div:
         input_id = CITY_INPUTS[name]
-        label = html.Label(t(f"newcity.field.{name}", lang), htmlFor=input_id, className="control-label")
         if name == "membership":
             control = dcc.Dropdown(id=input_id, options=[{"value": m, "label": t(f"newcity.membership.{m}", lang)}
                                                          for m in ("candidate", "member")], value="candidate", clearable=False)
@@ -773,19 +780,18 @@ def new_city_section(lang: str) -> html.Section:
         else:
             control = dcc.Input(id=input_id, type="number" if name in ("lat", "lon") else "text",
                                 step="any" if name in ("lat", "lon") else None, className="text-input")
-        return html.Div([label, control], className="control")
+        return labelled_field(t(f"newcity.field.{name}", lang), input_id, control)
 
     return html.Section([
         html.H2(t("newcity.title", lang)),
         html.P(t("newcity.lead", lang), className="note"),
         html.Div([field(name) for name in wb.CITY_FIELDS], className="admin-form", id="admin-newcity-form"),
         html.H3(t("newcity.focal", lang)),
-        html.Div([html.Div([html.Label(t("auth.username", lang), htmlFor=FOCAL_USER, className="control-label"),
-                            dcc.Input(id=FOCAL_USER, type="text", className="text-input", autoComplete="off")],
-                           className="control"),
-                  html.Div([html.Label(t("newcity.focal_password", lang), htmlFor=FOCAL_PASSWORD, className="control-label"),
-                            dcc.Input(id=FOCAL_PASSWORD, type="password", className="text-input", autoComplete="new-password")],
-                           className="control")], className="admin-form"),
+        html.Div([labelled_field(t("auth.username", lang), FOCAL_USER,
+                                 dcc.Input(id=FOCAL_USER, type="text", className="text-input", autoComplete="off")),
+                  labelled_field(t("newcity.focal_password", lang), FOCAL_PASSWORD,
+                                 dcc.Input(id=FOCAL_PASSWORD, type="password", className="text-input",
+                                           autoComplete="new-password"))], className="admin-form"),
         html.Div(html.Button(t("newcity.add", lang), id=ADD_CITY, className="button button-primary", n_clicks=0),
                  className="admin-buttons"),
         html.Div(id=ADD_CITY_MESSAGE, **{"aria-live": "polite"}),
@@ -837,3 +843,205 @@ def add_city(n_clicks, *values):
         return city_problems([wb.SheetProblem(None, None, "focal", "invalid", {"value": str(err)})], lang)
     return html.P(t("newcity.sent", lang, id=number, city=row["name_" + lang] or row["city_id"]), className="form-ok",
                   role="status", id="admin-newcity-sent")
+
+
+# --- one figure at a time (the same checks, review and publication as a workbook) -----------------
+
+FIGURE_INPUTS = {name: f"admin-figure-{name.replace('_', '-')}" for name in ff.FIELDS}
+FIGURE_ERRORS = {name: f"{input_id}-error" for name, input_id in FIGURE_INPUTS.items()}
+FIGURE_NOW, FIGURE_UNIT = "admin-figure-now", "admin-figure-unit"
+FIGURE_SEND, FIGURE_MESSAGE = "admin-figure-send", "admin-figure-message"
+FIGURE_PREFILLED = ("value", "status", "value_scope", "source_id", "note")
+
+
+def other_locales(lang: str) -> tuple[str, ...]:
+    return tuple(LOCALES[other] for other in LANGUAGES if other != lang)
+
+
+def indicator_options(lang: str) -> list[dict]:
+    """Every indicator of the catalogue by its name, with its category, in catalogue order."""
+    data = data_access.get_data()
+    categories = dict(zip(data["categories"]["category_id"], data["categories"][f"name_{lang}"]))
+    return [{"value": r["indicator_id"], "label": f"{r[f'name_{lang}']} — {categories.get(r['category_id'], '')}"}
+            for _, r in data["indicators"].iterrows()]
+
+
+def source_options(lang: str) -> list[dict]:
+    """The sources the dashboard knows, by title (publisher, year); first the choice of a new one."""
+    sources = data_access.get_data()["sources"].sort_values("title", key=lambda s: s.str.casefold())
+    options = [{"value": ff.NEW_SOURCE, "label": t("figure.new_source_option", lang)}]
+    for _, r in sources.iterrows():
+        year = str(int(r["year"])) if pd.notna(r["year"]) else None
+        extra = ", ".join(v for v in (r["publisher"], year) if isinstance(v, str) and v)
+        label = f"{r['title']} ({extra})" if extra else str(r["title"])
+        options.append({"value": r["source_id"], "label": label if len(label) <= 140 else label[:139] + "…"})
+    return options
+
+
+def choice_options(name: str, lang: str) -> list[dict]:
+    key = {"status": "status.{}", "value_scope": "figure.scope.{}", "source_kind": "kind.{}"}[name]
+    return [{"value": v, "label": t(key.format(v), lang)} for v in ff.CHOICES[name]]
+
+
+def figure_field(name: str, lang: str, control, class_name: str = "") -> html.Div:
+    return labelled_field(t(f"figure.field.{name}", lang), FIGURE_INPUTS[name], control, FIGURE_ERRORS[name], class_name)
+
+
+def figure_section(lang: str) -> html.Section:
+    ids = FIGURE_INPUTS
+
+    def dropdown(name: str, options: list[dict], placeholder: str | None = None) -> dmc.Select:
+        return dmc.Select(id=ids[name], data=options, value=None, placeholder=placeholder, searchable=True,
+                          allowDeselect=False, nothingFoundMessage=t("compare.dropdown.no_options_found", lang),
+                          maxDropdownHeight=320)
+
+    example = ff.shown_number(1234.5, LOCALES[lang])
+    return html.Section([
+        html.H2(t("figure.title", lang)),
+        html.P(t("figure.lead", lang), className="note"),
+        html.Div([
+            figure_field("indicator_id", lang, dropdown("indicator_id", indicator_options(lang), t("figure.pick_indicator", lang)),
+                         "control-wide"),
+            figure_field("year", lang, dcc.Input(id=ids["year"], type="text", inputMode="numeric", maxLength=4, debounce=True,
+                                                 placeholder=t("figure.year_hint", lang), className="text-input")),
+            figure_field("value", lang, html.Div([
+                dcc.Input(id=ids["value"], type="text", inputMode="decimal", maxLength=40, placeholder=example,
+                          className="text-input"),
+                html.Span(id=FIGURE_UNIT, className="figure-unit")], className="figure-value")),
+            html.Div(id=FIGURE_NOW, className="figure-now control-wide", **{"aria-live": "polite"}),
+            figure_field("status", lang, dropdown("status", choice_options("status", lang))),
+            figure_field("value_scope", lang, dropdown("value_scope", choice_options("value_scope", lang))),
+            figure_field("source_id", lang, dropdown("source_id", source_options(lang), t("figure.pick_source", lang)),
+                         "control-wide"),
+            figure_field("note", lang, dcc.Input(id=ids["note"], type="text", maxLength=ff.NOTE_MAX, className="text-input"),
+                         "control-wide"),
+        ], className="admin-form", id="admin-figure-form"),
+        html.Fieldset([
+            html.Legend(t("figure.new_source", lang)),
+            html.Div([
+                figure_field("source_title", lang, dcc.Input(id=ids["source_title"], type="text", maxLength=ff.TITLE_MAX,
+                                                             className="text-input"), "control-wide"),
+                figure_field("source_url", lang, dcc.Input(id=ids["source_url"], type="text", inputMode="url",
+                                                           maxLength=ff.URL_MAX, placeholder="https://",
+                                                           className="text-input")),
+                figure_field("source_kind", lang, dropdown("source_kind", choice_options("source_kind", lang))),
+            ], className="admin-form"),
+        ], className="figure-new-source"),
+        html.Div(html.Button(t("figure.send", lang), id=FIGURE_SEND, className="button button-primary", n_clicks=0),
+                 className="admin-buttons"),
+        html.Div(id=FIGURE_MESSAGE, **{"aria-live": "polite"}),
+    ], className="panel", id="admin-figure-section")
+
+
+def figure_now(row: dict | None, latest: dict | None, year: str | None, unit: str, lang: str) -> html.Div | None:
+    """What the dashboard holds for the chosen indicator and year, shown beside the new value."""
+    if row is None and latest is None:
+        return html.P(t("figure.none", lang), className="note", id="admin-figure-now-text")
+    if row is None:
+        value = f"{ff.shown_number(latest['value'], LOCALES[lang])} {unit}".strip()
+        return html.P(t("figure.none_for_year", lang, year=year or "—", value=value, latest=int(latest["year"])),
+                      className="note", id="admin-figure-now-text")
+    sources = data_access.get_data()["sources"].set_index("source_id")["title"]
+    value = f"{ff.shown_number(row['value'], LOCALES[lang])} {unit}".strip()
+    return html.P([html.Strong(t("figure.now", lang, year=int(row["year"]), value=value)), " (",
+                   t("figure.now_details", lang, status=t(f"status.{row['status']}", lang),
+                     scope=t(f"figure.scope.{row['value_scope']}", lang),
+                     source=sources.get(row["source_id"], row["source_id"])), ")"],
+                  className="note", id="admin-figure-now-text")
+
+
+@callback(Output(FIGURE_NOW, "children"), Output(FIGURE_UNIT, "children"),
+          Output(FIGURE_INPUTS["year"], "value"), *[Output(FIGURE_INPUTS[n], "value") for n in FIGURE_PREFILLED],
+          Input(FIGURE_INPUTS["indicator_id"], "value"), Input(FIGURE_INPUTS["year"], "value"), Input(CITY, "value"),
+          State(LANG, "data"), prevent_initial_call=True)
+def fill_figure(indicator_id, year, city_id, lang):
+    """Show (and put into the form) what the dashboard holds for the city, indicator and year; a
+    new indicator or city starts from its latest year."""
+    lang = lang if lang in LANGUAGES else "ru"
+    keep = dash.no_update
+    try:
+        auth.require_city(city_id)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), "", keep, *[keep] * len(FIGURE_PREFILLED)
+    data = data_access.get_data()
+    indicators = data["indicators"].set_index("indicator_id")
+    if not isinstance(city_id, str) or not isinstance(indicator_id, str) or city_id not in set(data["cities"]["city_id"]) \
+            or indicator_id not in indicators.index:
+        return None, "", keep, *[keep] * len(FIGURE_PREFILLED)
+    unit = str(indicators.loc[indicator_id, f"unit_{lang}"])
+    values = data["indicator_values"]
+    latest = ff.current_figure(values, city_id, indicator_id, None)
+    fresh = dash.ctx.triggered_id != FIGURE_INPUTS["year"]
+    typed, _ = ff.read_year(year)
+    row = latest if fresh else ff.current_figure(values, city_id, indicator_id, int(typed)) if typed else None
+    year_out = int(row["year"]) if fresh and row is not None else keep
+    if row is not None:
+        fields = [ff.shown_number(row["value"], LOCALES[lang]), row["status"], row["value_scope"], row["source_id"],
+                  row.get("note")]
+    else:  # a figure not held yet: the value and note are new, status, scope and source often the same
+        fields = [None, keep, keep, keep, None] if fresh else [keep] * len(FIGURE_PREFILLED)
+    shown_year = year_out if year_out is not keep else int(typed) if typed else None
+    now = figure_now(row, latest, str(shown_year or ""), unit, lang)
+    if shown_year is not None:
+        try:
+            waiting = db.submissions_frame(db.get_engine(), statuses=("pending", "approved"), city_id=city_id)
+        except data_access.DATABASE_ERRORS:  # what the dashboard holds is still worth showing
+            waiting = pd.DataFrame(columns=db.SUBMISSION_COLUMNS)
+        sent = ff.sent_figures(waiting.to_dict("records"), city_id, indicator_id, shown_year)
+        now = html.Div([now, *[html.P(t(f"figure.sent_{s['status']}", lang, id=s["id"], user=s["by"],
+                                        value=f"{ff.shown_number(s['value'], LOCALES[lang])} {unit}".strip()),
+                                      className="note figure-waiting") for s in sent if s["value"] is not None]])
+    return now, t("figure.unit", lang, unit=unit), year_out, *fields
+
+
+def figure_problem_text(problem: ff.FieldProblem, lang: str) -> str:
+    """One reason in the reader's language (the form's own wording first, then the workbook's)."""
+    key = f"figure.error.{problem.code}"
+    return t(key if key in catalog(lang) else f"upload.error.{problem.code}", lang, **problem.params)
+
+
+@callback(Output(FIGURE_MESSAGE, "children"), *[Output(FIGURE_ERRORS[n], "children") for n in ff.FIELDS],
+          Output(MY_SUBMISSIONS, "children", allow_duplicate=True),
+          Input(FIGURE_SEND, "n_clicks"), State(CITY, "value"), *[State(FIGURE_INPUTS[n], "value") for n in ff.FIELDS],
+          State(LANG, "data"), prevent_initial_call=True)
+def send_figure(n_clicks, city_id, *values_and_lang):
+    """Check one figure as a workbook row and store it for review, for the signed-in editor's own
+    city only (the session decides, never the form)."""
+    *values, lang = values_and_lang
+    lang = lang if lang in LANGUAGES else "ru"
+    nothing = dash.no_update
+    cleared = [None] * len(ff.FIELDS)
+    if not n_clicks:
+        return nothing, *[nothing] * len(ff.FIELDS), nothing
+    try:
+        account = auth.require_city(city_id)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), *cleared, nothing
+    data = data_access.get_data()
+    if not isinstance(city_id, str) or city_id not in set(data["cities"]["city_id"]):
+        return refusal("forbidden", lang), *cleared, nothing
+    form = dict(zip(ff.FIELDS, values))
+    try:
+        unpublished = db.submissions_frame(db.get_engine(), statuses=("pending", "approved")).to_dict("records")
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), *cleared, nothing
+    changes, problems = ff.check_figure(form, data.tables, city_id, LOCALES[lang], other_locales(lang),
+                                        today().strftime("%Y-%m"), ff.sent_source_ids(unpublished))
+    if problems:
+        by_field = {name: [figure_problem_text(p, lang) for p in problems if p.field == name] for name in ff.FIELDS}
+        summary = html.Div([html.P(t("figure.refused", lang)),
+                            html.Ul([html.Li(f"{t(f'figure.field.{p.field}', lang)}: {figure_problem_text(p, lang)}")
+                                     for p in problems])],
+                           className="notice form-error", role="alert", id="admin-figure-problems")
+        return summary, *[" ".join(by_field[n]) or None for n in ff.FIELDS], nothing
+    try:
+        number = db.create_submission(db.get_engine(), city_id, "form", changes, account.username)
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), *cleared, nothing
+    row = changes["indicator_values"][0]
+    names = data["indicators"].set_index("indicator_id")[f"name_{lang}"]
+    message = html.P(t("figure.sent", lang, id=number, indicator=names.get(row["indicator_id"], row["indicator_id"]),
+                       year=row["year"], value=ff.shown_number(row["value"], LOCALES[lang])),
+                     className="form-ok", role="status", id="admin-figure-sent")
+    mine = db.submissions_frame(db.get_engine(), city_id=city_id).head(20)
+    return message, *cleared, submissions_table(mine, lang, "admin-my-submissions-table")

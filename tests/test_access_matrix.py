@@ -15,6 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from domain.actions import state_of
+from domain.figure_form import FIELDS as FIGURE_FIELDS
 from services import auth, db
 from tests import dash_http as h
 
@@ -202,6 +203,35 @@ def call_add_city(client, world):
     return sent
 
 
+def figure_form(world, **changes) -> list[tuple]:
+    values = world["data"]["indicator_values"]
+    row = values[values["city_id"] == world["city"]].sort_values(["indicator_id", "year"]).iloc[0]
+    form = {"indicator_id": row["indicator_id"], "year": str(int(row["year"])), "value": str(float(row["value"]) + 1),
+            "status": "estimated", "value_scope": "city", "source_id": row["source_id"], **changes}
+    return [(f"admin-figure-{n.replace('_', '-')}", "value", form.get(n)) for n in FIGURE_FIELDS]
+
+
+def call_figure_fill(client, world):
+    """What the dashboard holds for an indicator, put into the form: the city's editor or an admin."""
+    values = world["data"]["indicator_values"]
+    indicator = values.loc[values["city_id"] == world["city"], "indicator_id"].iloc[0]
+    key = h.callback_key(client, "admin-figure-now.children")
+    body = h.dash_post(client, key, [("admin-figure-indicator-id", "value", indicator), ("admin-figure-year", "value", None),
+                                     ("admin-city", "value", world["city"])], [("admin-lang", "data", "en")]).get_json()
+    return "admin-figure-value" in body["response"]
+
+
+def call_figure_send(client, world):
+    """One figure sent for review: stored only for the city's editor or an admin."""
+    before = len(db.submissions_frame(db.get_engine()))
+    key = h.callback_key(client, "admin-figure-message.children")
+    body = h.dash_post(client, key, [("admin-figure-send", "n_clicks", 1)],
+                       [("admin-city", "value", world["city"]), *figure_form(world), ("admin-lang", "data", "en")]).get_json()
+    sent = "admin-figure-sent" in json.dumps(body["response"])
+    assert sent == (len(db.submissions_frame(db.get_engine())) == before + 1)
+    return sent
+
+
 MATRIX = {
     "admin-action.options (city's action list)": (call_city_list, ALLOWED),
     "admin-status.options (load an action)": (call_load, ALLOWED),
@@ -218,6 +248,8 @@ MATRIX = {
     "admin-publish-ticket.data+admin-publish-message.children@ (ask to publish, then the job)":
         (call_publish, {**ALLOWED, "right_editor": False}),
     "admin-newcity-message.children (a city joins)": (call_add_city, {**ALLOWED, "right_editor": False}),
+    "admin-figure-now.children (the figure the dashboard holds)": (call_figure_fill, ALLOWED),
+    "admin-figure-message.children (send one figure)": (call_figure_send, ALLOWED),
 }
 
 

@@ -1,13 +1,18 @@
 """Slides and leave-behind files: the presenter deck, PowerPoint (python-pptx) and the PDF brief.
 
 Glue between the cached queries (`services/data_access.py`), the pure builders of what each slide
-and the brief say (`domain/exports.py`), the slide charts (`components/slide_charts.py`), Plotly's
-kaleido (charts to PNG with the system Chromium), python-pptx and WeasyPrint.
+and the brief say (`domain/exports.py`), the slide charts (`components/slide_charts.py` for the
+screen and the PDF, `components/native_charts.py` for PowerPoint), Plotly's kaleido (the PDF's
+charts to PNG with the system Chromium), python-pptx and WeasyPrint.
 
-Charts are drawn by one kaleido server per process (`ensure_renderer`): about 3 s to start
-Chromium, then a fraction of a second per chart. A Dash background job (DiskcacheManager) runs in
-a process of its own, so it starts the server and stops it when the file is written; a Celery
-worker keeps it between jobs. Nothing here reaches outside the machine: kaleido uses the
+PowerPoint charts are native chart objects a presenter can restyle; no slide kind needs a picture
+(none is a map). Every text box is sized for its text at 18 pt or more (`services/slide_text.py`
+measures the lines); points that do not fit beside the chart follow on a continuation slide.
+
+The PDF's charts are drawn by one kaleido server per process (`ensure_renderer`): about 3 s to
+start Chromium, then a fraction of a second per chart. A Dash background job (DiskcacheManager)
+runs in a process of its own, so it starts the server and stops it when the file is written; a
+Celery worker keeps it between jobs. Nothing here reaches outside the machine: kaleido uses the
 plotly.js bundled with plotly and no MathJax, WeasyPrint gets only inline data.
 """
 from __future__ import annotations

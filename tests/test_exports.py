@@ -37,8 +37,11 @@ def made(dash_app):
 
             out["deck_refs"], _ = exports.deck_refs(None)
             data = data_access.get_data()
-            every = [r for r in dx.available_slides(data) + dx.optional_slides(data)
-                     if r.kind != "actions" or exports.actions_available(data)]
+            offered = [r for r in dx.available_slides(data) + dx.optional_slides(data)
+                       if r.kind != "actions" or exports.actions_available(data)]
+            # one slide of each kind; every city's resilience slide (scorecard, losses or neither)
+            every = [r for i, r in enumerate(offered)
+                     if r.kind == "resilience" or r.kind not in {x.kind for x in offered[:i]}]
             out["every_refs"] = every
             timed("every_ru", exports.run_export, "deck", "pptx", "ru", {"slides": dx.slides_param(every)},
                   keep_renderer=True)
@@ -406,3 +409,47 @@ def test_native_charts_use_the_palette(made, dash_app):
     compare = chart_of(slides["compare"]).plots[0].series
     dimension_fills = {str(s.format.fill.fore_color.rgb) for s in compare}
     assert {c.lstrip("#").upper() for c in DIMENSION_COLOURS.values()} <= dimension_fills
+
+
+# --- PDF: each climate figure says what it is measured from (issue 22) ------------------------------
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("-\n", "-"))
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (scripts/install_system_deps.sh)")
+@pytest.mark.parametrize("key", ["pdf_ru", "pdf_en"])
+def test_brief_names_the_baseline_of_each_climate_figure(made, key, dash_app, tmp_path):
+    """The climate section's changes are from the baseline average, the outlook driver's from the
+    outlook's reference year: each figure says which, right beside it, from the data."""
+    from domain import climate
+    from domain import outlook as ol
+    from i18n import t
+    from services import data_access
+
+    lang = key[-2:]
+    text = flat(pdf_text(made[key][0], tmp_path)[0])
+    period = climate.DEFAULT_BASELINE.replace("-", "–")
+    hot = text.split(t("trends.var.hot_days_35", lang).split(" (")[0], 1)[1].split("SSP5-8.5")[0]
+    assert "35 °C" in hot and hot.count(period) == 2, "the definition, the average's period and the change's baseline"
+    city = "osh" if lang == "ru" else "dushanbe"
+    with dash_app.server.app_context():
+        result = data_access.outlook()
+        info = ol.main_driver(result, city, dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON)
+    reference = dx.driver_reference((info or {}).get("driver"), int(result.meta["reference_year"]), dx.OUTLOOK_HORIZON,
+                                    climate.DEFAULT_BASELINE, lang)
+    if info and info.get("driver"):
+        assert str(result.meta["reference_year"]) in reference and flat(reference) in text
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_driver_reference_names_the_reference_year_not_the_baseline(lang):
+    from i18n import t
+    heat = dx.driver_reference("hot_days_35", 2025, 2050, "1991-2020", lang)
+    assert "2025" in heat and "2050" in heat and "1991–2020" in heat and t("trends.var.hot_days_35", lang) in heat
+    assert t("profile.climate", lang) in heat, "points to the section whose baseline differs"
+    arid = dx.driver_reference("tmean+precip", 2025, 2080, "1991-2020", lang)
+    assert t("trends.var.tmean", lang) in arid and t("trends.var.precip", lang) in arid and "2080" in arid
+    people = dx.driver_reference("ssp_population", 2025, 2050, "1991-2020", lang)
+    assert "2025" in people and "SSP" in people and "1991" not in people
+    assert dx.driver_reference(None, 2025, 2050, "1991-2020", lang) == ""

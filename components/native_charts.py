@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from components.action_views import STATUS_COLOURS, percent, status_name
+from components.action_views import STATUS_COLOURS, status_name
 from components.charts import DIMENSION_COLOURS, DIMENSIONS
 from components.infrastructure_views import ZONE_COLOURS
 from components.resilience_charts import DECADE_COLOURS, essential_names
@@ -54,7 +54,7 @@ class ChartSpec:
     number_format: str = "0.0"
     legend: bool = True
     value_axis_visible: bool = True
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = field(default_factory=tuple)        # for the speaker notes
 
 
 def _values(column: pd.Series) -> tuple[float | None, ...]:
@@ -132,14 +132,19 @@ def stability_chart(shares: pd.DataFrame, city_names: dict[str, str], lang: str)
 
 
 def city_chart(decomp: pd.DataFrame, names: dict, lang: str) -> ChartSpec:
-    """Each category of the index: the city's score (bar in its dimension's colour) and the
-    coalition median (grey), the first category at the top."""
-    cats = decomp[decomp["level"] == "category"].iloc[::-1]
+    """Each category of the index the city has a score in: the city's score (bar in its
+    dimension's colour) and the coalition median (grey), the first category at the top. Categories
+    without a score are left out and named in the notes: with a dozen rows the labels no longer
+    fit the chart's height."""
+    every = decomp[decomp["level"] == "category"]
+    cats = every[every["score"].notna()].iloc[::-1]
+    missing = [names["category"].get(c, c) for c in every.loc[every["score"].isna(), "id"]]
+    notes = (t("present.chart.no_score", lang, names=", ".join(missing)),) if missing else ()
     labels = tuple(names["category"].get(c, c) for c in cats["id"])
     city = Series(t("profile.this_city", lang), _values(cats["score"]), INK,
                   tuple(DIMENSION_COLOURS.get(d, INK) for d in cats["dimension"]), _number_labels(cats["score"], lang))
     median = Series(t("profile.median", lang), _values(cats["median"]), MUTED)
-    return ChartSpec("bar", labels, (median, city), t("index.score_axis", lang), 0.0, 10.0)
+    return ChartSpec("bar", labels, (median, city), t("compare.axis", lang), 0.0, 10.0, notes=notes)
 
 
 def hazards_chart(hazards: pd.DataFrame, levels: pd.DataFrame, lang: str) -> ChartSpec | None:
@@ -250,9 +255,11 @@ def decade_chart(table: pd.DataFrame, city_names: dict[str, str], lang: str) -> 
 
 
 def actions_chart(by_city: pd.DataFrame, city_names: dict[str, str], lang: str) -> ChartSpec:
-    """Actions per city stacked by status, the budget-weighted progress beside the name."""
+    """Actions per city stacked by status, least progress (weighted by budget) at the bottom. The
+    city's progress is not written beside its name, as on the page: with it the labels wrap and
+    renderers skip every other one."""
     df = by_city.sort_values("weighted_progress")
-    cats = tuple(f"{city_names.get(c, c)} · {percent(p, lang)}" for c, p in zip(df["city_id"], df["weighted_progress"]))
+    cats = tuple(city_names.get(c, c) for c in df["city_id"])
     series = tuple(Series(status_name(s, lang), _values(df[s]), STATUS_COLOURS[s],
                           labels=tuple(str(int(v)) if v else "" for v in df[s]))
                    for s in ACTION_STATUSES if s in df and df[s].any())

@@ -332,6 +332,9 @@ SUBTITLE_PT = 20
 VALUE_PT = (28, 24, 20)                   # a key number: the largest that keeps its words whole
 BODY_PT = 18                              # every other text: labels, points, footer, slide number
 CHART_PT = 16                             # axis labels, legend and data labels inside a native chart
+CROWDED_CATEGORIES = 6                    # more rows than this: no value-axis title (LibreOffice then skips labels)
+MAX_BELOW = 1.0                           # inches of points that may go under the chart
+MIN_CHART_H = 3.3                         # the chart's least height when points go under it
 MIN_LABELLED_BAR = 0.3                    # inches of chart height per labelled bar, else no labels
 CHART_W = 6.6                             # the chart's width when key numbers and points stand beside it
 GAP = 0.15
@@ -411,14 +414,11 @@ def _fit_points(points: list[str], x: float, y: float, width: float, bottom: flo
     return ([Placed(x, y, width, _frame_height(kept, width), kept)] if kept else []), []
 
 
-def slide_layout(slide_text: dx.Slide, footer: str, page: str, warning: str | None) -> SlideLayout:
-    """Place title, subtitle, footer, chart, key numbers and points at their sizes (never shrunk):
-    the points that do not fit beside the chart go to a continuation slide."""
-    boxes, top, bottom = _frame(slide_text, slide_text.title, footer, page, warning)
-    side = bool(slide_text.numbers or slide_text.points)
-    chart = (EDGE - 0.1, top, CHART_W if side else SLIDE_W - 2 * EDGE, bottom - top)
+def _column(slide_text: dx.Slide, x: float, top: float, bottom: float) -> tuple[list[Placed], list[str], list[str]]:
+    """Key numbers two by two, then the points that fit, in the column beside the chart; with the
+    points that did not fit and the key numbers that did not fit."""
+    boxes: list[Placed] = []
     left_out: list[str] = []
-    x = EDGE - 0.1 + CHART_W + 0.2
     col_w = SLIDE_W - EDGE - x
     cell_w = (col_w - GAP) / 2
     y = top
@@ -438,7 +438,29 @@ def slide_layout(slide_text: dx.Slide, footer: str, page: str, warning: str | No
         y += row_h + GAP
     left_out += [f"{v} — {label}" for v, label in slide_text.numbers[4:]]
     placed, more = _fit_points(slide_text.points, x, y, col_w, bottom)
-    return SlideLayout(boxes + placed, chart, more, left_out)
+    return boxes + placed, more, left_out
+
+
+def slide_layout(slide_text: dx.Slide, footer: str, page: str, warning: str | None) -> SlideLayout:
+    """Place title, subtitle, footer, chart, key numbers and points at their sizes (never shrunk).
+    Points that do not fit beside the chart go under it across the slide when they are short
+    (the chart keeps MIN_CHART_H), else to a continuation slide."""
+    boxes, top, bottom = _frame(slide_text, slide_text.title, footer, page, warning)
+    width = SLIDE_W - 2 * EDGE
+    side = bool(slide_text.numbers or slide_text.points)
+    x = EDGE - 0.1 + CHART_W + 0.2
+    column, more, left_out = _column(slide_text, x, top, bottom)
+    chart_bottom = bottom
+    if more:
+        paragraphs = [(p, BODY_PT, False, INK) for p in more]
+        below = _frame_height(paragraphs, width)
+        if below <= MAX_BELOW and bottom - below - GAP - top >= MIN_CHART_H:
+            narrower, still_more, still_left_out = _column(slide_text, x, top, bottom - below - GAP)
+            if still_more == more and still_left_out == left_out:
+                column, more = narrower + [Placed(EDGE, bottom - below, width, below, paragraphs)], []
+                chart_bottom = bottom - below - GAP
+    chart = (EDGE - 0.1, top, CHART_W if side else width, chart_bottom - top)
+    return SlideLayout(boxes + column, chart, more, left_out)
 
 
 def continuation_layout(slide_text: dx.Slide, title: str, points: list[str], footer: str, page: str,
@@ -501,7 +523,7 @@ def add_native_chart(slide, spec: nc.ChartSpec, box: tuple[float, float, float, 
         axis.minimum_scale = spec.value_min
     if spec.value_max is not None:
         axis.maximum_scale = spec.value_max
-    if spec.axis_title and spec.value_axis_visible:
+    if spec.axis_title and spec.value_axis_visible and len(spec.categories) <= CROWDED_CATEGORIES:
         axis.has_title = True
         axis.axis_title.text_frame.text = spec.axis_title
         axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(CHART_PT)
@@ -609,7 +631,7 @@ def pptx_bytes(items: list[tuple[dx.Slide, nc.ChartSpec | None]], lang: str, tit
             x, y, w, _ = layout.chart
             message = [(empty_chart, SUBTITLE_PT, False, MUTED)]
             place(slide, Placed(x, y, w, _frame_height(message, w), message))
-        notes = slide_text.notes(lang)
+        notes = "\n".join((slide_text.notes(lang),) + (spec.notes if spec is not None else ()))
         if layout.left_out:
             notes += "\n" + t("export.left_out", lang) + "\n" + "\n".join(f"• {p}" for p in layout.left_out)
         slide.notes_slide.notes_text_frame.text = notes

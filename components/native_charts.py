@@ -216,13 +216,13 @@ def outlook_city_chart(scores: pd.DataFrame, today_scenario: str, reference_year
     horizons = sorted(set(projected["horizon"].astype(int)))
     cats = (str(reference_year),) + tuple(str(h) for h in horizons)      # the first point is today's index
     series = []
-    for scenario in scenario_names:
+    for scenario, name in scenario_names.items():
         rows = projected[projected["scenario"] == scenario].set_index("horizon").reindex(horizons)
         if rows["risk"].isna().all():
             continue
         values = (float(now["risk"]),) + _values(rows["risk"])
         colour = SCENARIO_COLOURS.get(scenario, INK)
-        series.append(Series(scenario_names[scenario], values, colour))
+        series.append(Series(name, values, colour))
         if scenario == chosen:
             for column, key in (("risk_p10", "present.chart.p10"), ("risk_p90", "present.chart.p90")):
                 series.append(Series(t(key, lang),

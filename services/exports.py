@@ -30,16 +30,16 @@ import plotly.graph_objects as go
 
 from components import native_charts as nc
 from components import slide_charts as sc
-from components.infrastructure_views import infrastructure_figure
 from components.charts import message_figure
+from components.infrastructure_views import infrastructure_figure
 from components.outlook_panel import scenario_name
 from components.resilience_charts import decade_bars, essentials_bar
 from domain import actions as act
 from domain import climate, compare
-from domain import losses as ls
-from domain import scorecard as score
 from domain import exports as dx
+from domain import losses as ls
 from domain import outlook as ol
+from domain import scorecard as score
 from i18n import format_day, format_number, t
 from services import data_access
 from services import slide_text as st
@@ -473,10 +473,10 @@ def continuation_layout(slide_text: dx.Slide, title: str, points: list[str], foo
 
 def show_every_category(axis) -> None:
     """Write every category label (`c:tickLblSkip` 1): PowerPoint and LibreOffice otherwise skip
-    every other city name when the labels are tall. python-pptx has no property for it."""
+    every other label when rows are tight. python-pptx has no property for it."""
     from pptx.oxml.ns import qn
 
-    element = axis._element  # noqa: SLF001 - python-pptx exposes no API for the label skip
+    element = axis._element  # python-pptx exposes no API for the label skip
     if element.find(qn("c:tickLblSkip")) is not None:
         return
     skip = element.makeelement(qn("c:tickLblSkip"), {"val": "1"})

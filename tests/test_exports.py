@@ -283,6 +283,7 @@ def test_text_fits_its_box_and_nothing_overlaps(made, key):
     on the slide and apart. An estimate of PowerPoint's layout, read back from the saved file; the
     decks were also rendered with LibreOffice and looked at (screenshots of issue 22)."""
     from pptx.util import Emu
+
     from services import slide_text as st
 
     prs = open_pptx(made[key][0])

@@ -339,6 +339,8 @@ MIN_LABELLED_BAR = 0.3                    # inches of chart height per labelled 
 CHART_W = 6.6                             # the chart's width when key numbers and points stand beside it
 GAP = 0.15
 FRAME_PAD = 0.1                           # a text frame's inner margins (0.05 in each side)
+EMPTY_CHART = {"resilience": "scorecard.slide_empty", "hazards": "profile.no_hazards",   # no chart: why, in words
+               "infrastructure": "infra.no_facilities", "outlook": "outlook.no_score"}
 NAVY, INK, MUTED, PURPLE = "102A43", "1F2933", "52606D", "6B2C91"
 
 
@@ -569,8 +571,7 @@ def add_native_chart(slide, spec: nc.ChartSpec, box: tuple[float, float, float, 
             data_label.position = inside
 
 
-def pptx_bytes(items: list[tuple[dx.Slide, nc.ChartSpec | None]], lang: str, title: str, version: str,
-               empty_chart: str = "") -> bytes:
+def pptx_bytes(items: list[tuple[dx.Slide, nc.ChartSpec | None]], lang: str, title: str, version: str) -> bytes:
     """A 16:9 presentation: per slide a title, a native chart, key numbers, points, footer and notes.
 
     Text is never shrunk to fit (no auto-fit): `slide_layout` sizes every box for its text at
@@ -627,9 +628,9 @@ def pptx_bytes(items: list[tuple[dx.Slide, nc.ChartSpec | None]], lang: str, tit
             place(slide, placed)
         if spec is not None:
             add_native_chart(slide, spec, layout.chart, f"chart-{slide_text.ref.token}")
-        elif empty_chart and not continued:
+        elif slide_text.ref.kind in EMPTY_CHART and not continued:
             x, y, w, _ = layout.chart
-            message = [(empty_chart, SUBTITLE_PT, False, MUTED)]
+            message = [(t(EMPTY_CHART[slide_text.ref.kind], lang), SUBTITLE_PT, False, MUTED)]
             place(slide, Placed(x, y, w, _frame_height(message, w), message))
         notes = "\n".join((slide_text.notes(lang),) + (spec.notes if spec is not None else ()))
         if layout.left_out:
@@ -657,8 +658,7 @@ def deck_pptx(refs: list[dx.SlideRef], lang: str, query: Mapping[str, str] | Non
         items.append((slide_text, spec))
     progress(total, total + 1, t("export.writing", lang))
     meta = _meta(lang)
-    return pptx_bytes(items, lang, title or t("present.overview.title", lang), meta["version"],
-                      t("scorecard.slide_empty", lang))
+    return pptx_bytes(items, lang, title or t("present.overview.title", lang), meta["version"])
 
 
 def compare_refs() -> list[dx.SlideRef]:

@@ -454,3 +454,16 @@ def test_driver_reference_names_the_reference_year_not_the_baseline(lang):
     people = dx.driver_reference("ssp_population", 2025, 2050, "1991-2020", lang)
     assert "2025" in people and "SSP" in people and "1991" not in people
     assert dx.driver_reference(None, 2025, 2050, "1991-2020", lang) == ""
+
+
+@pytest.mark.parametrize("kind", ["resilience", "hazards", "infrastructure"])
+def test_a_slide_with_nothing_to_chart_says_why_in_words(kind):
+    from i18n import t
+    from services import exports
+
+    slide = dx.Slide(dx.SlideRef(kind, "any"), "Title", numbers=[("1", "one")], points=["a point"],
+                     status_line="status")
+    prs = open_pptx(exports.pptx_bytes([(slide, None)], "en", "deck", "version"))
+    only = prs.slides[0]
+    assert charts(only) == [] and pictures(only) == []
+    assert t(exports.EMPTY_CHART[kind], "en") in slide_texts(only)

@@ -1040,7 +1040,22 @@ class BriefInputs:
     max_events: int = 6
     outlook: object | None = None           # domain.outlook.OutlookResult (None: no outlook section)
     outlook_driver: str = ""                # the outlook page's main-driver sentence
+    outlook_reference: str = ""             # what the driver's change is measured from (`driver_reference`)
     outlook_png: bytes | None = None        # the city's fan chart
+
+
+def driver_reference(driver: str | None, reference_year: int, year: int, baseline: str, lang: str) -> str:
+    """What the outlook driver's change is measured from, and what the driver is: the outlook's
+    reference year in the same climate member, not the climate section's baseline average (or the
+    SSP population path from the reference year); empty when the outlook names no driver."""
+    if not driver:
+        return ""
+    period = baseline.replace("-", "–")
+    if driver == "ssp_population":
+        return t("export.driver_reference.population", lang, ref=reference_year, year=year)
+    names = ", ".join(t(f"trends.var.{part}", lang) for part in driver.split("+"))
+    return t("export.driver_reference.climate", lang, variable=names, ref=reference_year, year=year,
+             baseline=period, section=t("profile.climate", lang))
 
 
 def _img(png: bytes | None, alt: str) -> str:
@@ -1229,7 +1244,8 @@ def outlook_brief_html(tables: Tables, inputs: BriefInputs, lang: str, cite) -> 
     if inputs.outlook_png:
         chart = (f'<div class="ol-chart">{_img(inputs.outlook_png, t("present.outlook.city_summary", lang, city=name))}'
                  f'<p class="note">{esc(t("export.outlook_chart_note", lang, scenario=scenario_short(OUTLOOK_SCENARIO, lang)))}</p></div>')
-    driver = f"<p><strong>{esc(inputs.outlook_driver)}</strong></p>" if inputs.outlook_driver else ""
+    reference = f' <span class="small reference">{esc(inputs.outlook_reference)}</span>' if inputs.outlook_reference else ""
+    driver = f"<p><strong>{esc(inputs.outlook_driver)}</strong>{reference}</p>" if inputs.outlook_driver else ""
     counts, ids = outlook_statuses(tables, result, [cid])
     statuses = [s for s in STATUSES if counts.get(s)]
     own = set(tables["indicator_scores"].loc[tables["indicator_scores"]["city_id"] == cid, "source_id"].dropna())

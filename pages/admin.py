@@ -744,7 +744,7 @@ def run_publish(set_progress, ticket):
 
     try:
         result = publish.publish(engine, username, progress)
-    except Exception as err:  # noqa: BLE001 - the administrator gets a message, the log the traceback
+    except Exception as err:  # the administrator gets a message, the log the traceback
         log.exception("publishing failed")
         result = {"ok": False, "problems": [str(err).splitlines()[0][:200] if str(err) else type(err).__name__]}
     if not result["ok"]:

@@ -16,6 +16,7 @@ client and in all, and finished files kept for identical requests.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import hashlib
@@ -230,10 +231,8 @@ def take_next(store: diskcache.Cache) -> tuple[str, ExportRequest] | None:
 def work(export_dir: str) -> None:
     """A worker process: lower CPU priority, an application context for the cached queries, then
     one job after another from the queue."""
-    try:
+    with contextlib.suppress(OSError):
         os.nice(19)  # the lowest priority: pages first
-    except OSError:
-        pass
     _end_with_parent()
     app = flask.Flask("exports")
     app.config.update(data_access.cache_config())
@@ -297,7 +296,7 @@ def run_job(job_id: str, req: ExportRequest) -> str:
                                                      progress=progress, keep_renderer=True)
         except Cancelled:
             return "cancelled"
-        except Exception as err:  # noqa: BLE001 - the user gets a message, the log the traceback
+        except Exception as err:  # the user gets a message, the log the traceback
             log.exception("export %s %s failed", req.kind, req.fmt)
             job.status, job.error = "failed", (str(err).splitlines()[0][:160] if str(err) else type(err).__name__)
             _save(store, job)

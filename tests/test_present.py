@@ -57,7 +57,7 @@ def test_outlook_slides_parse_validate_and_need_the_outlook_tables(built_data):
             tables = without
 
             def __getitem__(self, name):
-                return without[name]
+                return self.tables[name]
 
         assert not dx.has_outlook(Bare()), missing
         assert "outlook" not in [r.token for r in dx.available_slides(Bare())]
@@ -108,7 +108,7 @@ def test_every_slide_says_something_sourced_in_its_language(app_ctx, lang):
         if lang == "ru":
             assert CYRILLIC.search(text), ref
         else:
-            assert not CYRILLIC.search(slide.status_line + " ".join(l for _, l in slide.numbers)), ref
+            assert not CYRILLIC.search(slide.status_line + " ".join(label for _, label in slide.numbers)), ref
         words = [slide.title, slide.subtitle, *slide.points, *slide.details, slide.status_line, slide.summary,
                  *[f"{v} {label}" for v, label in slide.numbers]]
         assert not [w for w in words if KEY_MARKER.search(w)], f"{ref.token}: untranslated key"
@@ -294,8 +294,11 @@ def test_editor_orders_slides_and_starts_the_deck(dash_duo, dash_app):
     driver.get(dash_duo.server_url + "/present?lang=ru&edit=1&slides=overview,city:osh,trends&auto=20")
     dash_duo.wait_for_text_to_equal("#page-title", "Режим презентации", timeout=20)
     # read in one script: the list is re-rendered after each click, so element handles go stale
-    items = lambda: driver.execute_script(
-        "return [...document.querySelectorAll('#present-order li')].map(li => li.dataset.token)")
+
+    def items():
+        return driver.execute_script(
+            "return [...document.querySelectorAll('#present-order li')].map(li => li.dataset.token)")
+
     until(lambda: items() == ["overview", "city:osh", "trends"], timeout=5)
     assert driver.find_element(By.CSS_SELECTOR, ".site-header").is_displayed(), "the editor keeps the shell"
     driver.find_element(By.CSS_SELECTOR, "#present-order li:nth-child(3) button[title='Выше']").click()

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+import ids
 from components.badges import status_badge
 from components.charts import base_layout, message_figure
 from components.shell import link_with
@@ -233,14 +234,14 @@ def outlook_panel(city_id: str, lang: str) -> html.Section | None:
     link = dcc.Link(t("outlook.panel.link", lang), href=link_with("/outlook", {"lang": lang}, city=city_id))
     if today is None or pd.isna(today["risk"]):
         return html.Section([html.H2(t("outlook.panel.title", lang)), html.P(t("outlook.no_score", lang)), html.P(link)],
-                            className="panel outlook-panel", id="city-outlook")
+                            className="panel outlook-panel", id=ids.OUTLOOK_PANEL)
     if "climate_series" in data.tables and city_id not in set(data["climate_series"]["city_id"]):
         # nothing can move the index without a climate series: say so, never a change of 0.0
         return html.Section([html.H2(t("outlook.panel.title", lang)),
                              html.P(t("outlook.panel.today", lang, value=num(today["risk"], lang),
                                       range=span(today["risk_p10"], today["risk_p90"], lang))),
                              html.P(t("outlook.no_climate_series", lang), className="notice", id="city-outlook-no-climate"),
-                             html.P(link)], className="panel outlook-panel", id="city-outlook")
+                             html.P(link)], className="panel outlook-panel", id=ids.OUTLOOK_PANEL)
     statuses = statuses_of(result, city_id)
     return html.Section([
         html.H2(t("outlook.panel.title", lang)),
@@ -253,4 +254,4 @@ def outlook_panel(city_id: str, lang: str) -> html.Section | None:
                  role="region", **{"aria-label": t("outlook.panel.table_label", lang)}),
         html.P(t("outlook.panel.caveat", lang), className="note"),
         html.P(link),
-    ], className="panel outlook-panel", id="city-outlook")
+    ], className="panel outlook-panel", id=ids.OUTLOOK_PANEL)

@@ -175,8 +175,3 @@ def format_day(value: date | str | None, lang: str, form: str = "long") -> str:
 def plotly_separators(lang: str) -> str:
     """Plotly's `layout.separators` (decimal then thousands) for the locale."""
     return ", " if lang == "ru" else ".,"
-
-
-def localized_column(lang: str, column: str) -> str:
-    """Name of the data column holding `column` in `lang` (e.g. name_ru)."""
-    return f"{column}_{lang if lang in LANGUAGES else DEFAULT_LANG}"

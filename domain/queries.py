@@ -16,7 +16,7 @@ import pandas as pd
 
 from domain.provenance import SCOPES
 from domain.confidence import city_confidence
-from domain.risk_index import DIMENSION_ORDER
+from domain.risk_index import DIMENSION_ORDER, complement_geometric_mean, weighted_geometric_mean
 
 GEO_LAYERS = ("countries", "admin1", "rivers")
 DERIVED_GEO_LAYERS = ("hazard_zones", "facilities")  # made by the build from tables and GEO_LAYERS
@@ -242,7 +242,6 @@ def inform_reproduction(data: BuildData) -> pd.DataFrame:
     HE = A(natural, human), V = A(socio-economic, vulnerable groups), LCC = A(institutional,
     infrastructure), risk = (HE * V * LCC) ** (1/3), compared at INFORM's one decimal.
     """
-    from domain.risk_index import complement_geometric_mean, weighted_geometric_mean
 
     inf = data["inform_country"]
     inf = inf[inf["edition"].str.contains("2025")].copy()

@@ -19,6 +19,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components import action_views as av
+from components.auth_forms import logout_form
 from components.ops_notice import save_unavailable
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
@@ -26,7 +27,6 @@ from domain import actions as act
 from domain import city_plans as cp
 from domain import workbook as wb
 from i18n import format_day, format_int, grid_locale_text, t
-from pages.login import logout_form
 from services import auth, data_access, db, publish, submissions
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ def layout(**kwargs):
     return html.Div([
         *page_header("title.admin", "admin.intro", ctx),
         html.Div([html.P([t("auth.signed_in_as", lang, user=account.username), " · ", role_text], id="admin-who"),
-                  logout_form(lang)], className="admin-who"),
+                  logout_form(lang, auth.CSRF_FIELD, auth.csrf_token())], className="admin-who"),
         html.Section([
             html.H2(t("admin.edit_title", lang)),
             html.Div([

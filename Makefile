@@ -9,12 +9,13 @@ WORKERS ?= 2
 SOURCES := $(shell find data/src -type f \( -name '*.csv' -o -name '*.geojson' \) 2>/dev/null)
 DOMAIN  := $(wildcard domain/*.py)
 
-.PHONY: run test data serve venv system-deps clean help bench stack stack-stop soak audit
+.PHONY: run test lint data serve venv system-deps clean help bench stack stack-stop soak audit
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    - install, build the data if needed, serve on http://$(HOST):$(PORT)"
-	@echo "make test   - install (Chromium too), build, run the whole test suite"
+	@echo "make test   - install (Chromium too), build, lint, run the whole test suite"
+	@echo "make lint   - ruff check and ruff format --check (settings in pyproject.toml)"
 	@echo "make data   - validate the source tables and rebuild data/build"
 	@echo "make serve  - production-style server (gunicorn, $(WORKERS) workers)"
 	@echo "make bench  - page weight, render time, callback latency, scale, throughput (bench/README.md)"
@@ -47,7 +48,11 @@ serve: $(STAMP) data/build/manifest.json
 system-deps:
 	bash scripts/install_system_deps.sh
 
-test: system-deps $(STAMP) data/build/manifest.json
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: system-deps $(STAMP) data/build/manifest.json lint
 	$(BIN)/python -m pytest -n 2 tests
 
 # Scale-out topology on loopback (scripts/stack.sh; README "Scale-out and operations").

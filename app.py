@@ -29,6 +29,7 @@ from services.callback_cache import init_app as init_callback_cache
 from services.security import init_app as init_security
 from services.request_guard import init_app as init_request_guard
 from services.warmup import warm_worker
+from components.charts import preload_figure_code
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -120,7 +121,7 @@ app.clientside_callback(
     Input(ids.URL, "search"), State(ids.URL, "pathname"), State(ids.LANG_STORE, "data"),
 )
 
-warm_worker()  # the build's tables and plotly's code load now, not in a visitor's first request
+warm_worker(preload_figure_code)  # the build's tables and plotly's code load now, not in a visitor's first request
 
 if __name__ == "__main__":
     app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),

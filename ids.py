@@ -5,7 +5,6 @@ REDIRECT = "redirect"
 LANG_STORE = "lang-store"
 HEADER = "shell-header"
 FOOTER = "shell-footer"
-NOTICE = "shell-notice"
 HTML_LANG = "html-lang-dummy"
 
 # Overview
@@ -123,4 +122,3 @@ SCORECARD_CATALOGUE = "scorecard-catalogue"
 LOSSES_INDICATORS = "losses-indicators"
 LOSSES_CHART = "losses-chart"
 LOSSES_CITY = "losses-city"                # prefix: losses-city-<city_id>
-CITY_CHOICE = "city-choice"

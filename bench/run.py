@@ -250,7 +250,7 @@ def callback_figures(base: str, posts: dict[str, list[dict]], restart) -> dict:
     cold: dict[str, list[float]] = {}
     warm: dict[str, list[float]] = {}
     computed: dict[str, list[float]] = {}
-    for round_ in range(REPEATS):
+    for _ in range(REPEATS):
         base = restart()
         for key, ms, status in timed_calls(base, posts):
             if status not in (200, 204):
@@ -287,9 +287,8 @@ def wrk(url: str, lua: str | None = None) -> dict:
     cmd = ["wrk", "-t2", "-c16", f"-d{WRK_SECONDS}s", "--latency", url]
     script = None
     if lua:
-        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        script.write(lua)
-        script.close()
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(lua)
         cmd[1:1] = ["-s", script.name]
     text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     if script:

@@ -12,6 +12,7 @@ import statistics
 import tempfile
 import time
 import tracemalloc
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -92,15 +93,15 @@ def run_scale(sizes: tuple[int, ...] = SIZES, draws: int = 5000) -> list[dict]:
             synthetic_sources(ROOT / "data" / "src", work / "src", n)
             repeats = 3  # the median of three: the first call also pays for fresh memory pages
             row: dict = {"cities": n}
-            row["build"] = measure(lambda: build(work / "src", work / "out" / "build"), repeats)
+            row["build"] = measure(partial(build, work / "src", work / "out" / "build"), repeats)
             data = load_build(work / "out" / "build")
             args = (data["indicator_values"], data["indicators"], data["categories"], data["dimensions"],
                     data["cities"], data["risk_classes"])
-            row["index"] = measure(lambda: compute_index(*args, IndexWeights()), repeats)
+            row["index"] = measure(partial(compute_index, *args, IndexWeights()), repeats)
             result = compute_index(*args)
             cat_dim = dict(zip(data["categories"]["category_id"], data["categories"]["dimension"]))
             row["rank_stability"] = measure(
-                lambda: rank_stability(result.category_scores, cat_dim, {}, {}, draws=draws, seed=1), repeats)
+                partial(rank_stability, result.category_scores, cat_dim, {}, {}, draws=draws, seed=1), repeats)
             row["index_plus_stability"] = {
                 "seconds": round(row["index"]["seconds"] + row["rank_stability"]["seconds"], 4),
                 "peak_mb": max(row["index"]["peak_mb"], row["rank_stability"]["peak_mb"])}

@@ -12,9 +12,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+import ids
 from components.badges import status_badge
 from components.charts import base_layout, message_figure
 from components.shell import link_with
+from domain import outlook as ol
+from domain.outlook import HORIZONS, SCENARIOS, TODAY
 from domain.exports import num, signed, span  # the slides' and PDF's number formats: page and slide agree
 from i18n import t
 
@@ -52,9 +55,8 @@ def driver_phrase(info: dict, lang: str) -> str:
 
 def driver_sentence(data, result, city_id: str, scenario: str, horizon: int, lang: str) -> str:
     """'Extreme heat raises Osh's risk most by 2050 under SSP2-4.5: hot days +10.7 a year (+39 %).'"""
-    from domain import outlook
     city = names(data["cities"], "city_id", lang).get(city_id, city_id)
-    info = outlook.main_driver(result, city_id, scenario, horizon)
+    info = ol.main_driver(result, city_id, scenario, horizon)
     if info is None:
         return t("outlook.driver.none", lang, city=city, year=horizon, scenario=scenario_name(scenario, lang))
     category = names(data["categories"], "category_id", lang).get(info["category_id"], info["category_id"])
@@ -72,14 +74,12 @@ def score_row(result, city_id: str, scenario: str, horizon: int) -> pd.Series | 
 
 
 def today_row(result, city_id: str) -> pd.Series | None:
-    from domain.outlook import TODAY
     s = result.scores
     rows = s[(s["city_id"] == city_id) & (s["scenario"] == TODAY)]
     return rows.iloc[0] if len(rows) else None
 
 
 def statuses_of(result, city_id: str | None = None) -> list[str]:
-    from domain.outlook import TODAY
     s = result.scores[result.scores["scenario"] != TODAY]
     if city_id is not None:
         s = s[s["city_id"] == city_id]
@@ -106,7 +106,6 @@ def city_fan_figure(result, city: str, scenario: str, horizon: int, classes: pd.
     is drawn strongest; each scenario also has its own line style. In the 'change' view the chart
     shows the change from today with the same weights. The page, the presenter slide and the PDF
     brief draw the same chart (`mark_chosen=False` leaves "chosen" out of the legend)."""
-    from domain import outlook as ol
     rows = fan_rows(result, city)
     today = rows[rows["scenario"] == ol.TODAY]
     if today.empty or today["risk"].isna().all():
@@ -195,7 +194,6 @@ def horizon_table(result, city_id: str, lang: str, chosen: tuple[str, int] | Non
                   table_id: str | None = None) -> html.Table:
     """Scenarios x horizons: the point, below it the 10th-90th percentile range and the change from
     today (same weights); the chosen cell is marked in words, not by colour alone."""
-    from domain.outlook import HORIZONS, SCENARIOS
     horizons = result.meta.get("horizons", list(HORIZONS))
     head = html.Tr([html.Th(t("outlook.table.scenario", lang), scope="col"),
                     *[html.Th(str(h), scope="col") for h in horizons]])
@@ -222,25 +220,23 @@ def horizon_table(result, city_id: str, lang: str, chosen: tuple[str, int] | Non
     return html.Table([html.Thead(head), html.Tbody(body)], className="simple-table outlook-horizon-table", **kwargs)
 
 
-def outlook_panel(city_id: str, lang: str) -> html.Section | None:
-    """The outlook of one city for its profile page; None when the build has no outlook tables."""
-    from services import data_access
-    data = data_access.get_data()
-    if "projection_rules" not in data.tables or city_id not in set(data["cities"]["city_id"]):
+def outlook_panel(city_id: str, data, result, lang: str) -> html.Section | None:
+    """The outlook of one city for its profile page, from the build and its projection (`result`);
+    None when the build has no outlook (no result)."""
+    if result is None or city_id not in set(data["cities"]["city_id"]):
         return None
-    result = data_access.outlook()
     today = today_row(result, city_id)
     link = dcc.Link(t("outlook.panel.link", lang), href=link_with("/outlook", {"lang": lang}, city=city_id))
     if today is None or pd.isna(today["risk"]):
         return html.Section([html.H2(t("outlook.panel.title", lang)), html.P(t("outlook.no_score", lang)), html.P(link)],
-                            className="panel outlook-panel", id="city-outlook")
+                            className="panel outlook-panel", id=ids.OUTLOOK_PANEL)
     if "climate_series" in data.tables and city_id not in set(data["climate_series"]["city_id"]):
         # nothing can move the index without a climate series: say so, never a change of 0.0
         return html.Section([html.H2(t("outlook.panel.title", lang)),
                              html.P(t("outlook.panel.today", lang, value=num(today["risk"], lang),
                                       range=span(today["risk_p10"], today["risk_p90"], lang))),
                              html.P(t("outlook.no_climate_series", lang), className="notice", id="city-outlook-no-climate"),
-                             html.P(link)], className="panel outlook-panel", id="city-outlook")
+                             html.P(link)], className="panel outlook-panel", id=ids.OUTLOOK_PANEL)
     statuses = statuses_of(result, city_id)
     return html.Section([
         html.H2(t("outlook.panel.title", lang)),
@@ -253,4 +249,4 @@ def outlook_panel(city_id: str, lang: str) -> html.Section | None:
                  role="region", **{"aria-label": t("outlook.panel.table_label", lang)}),
         html.P(t("outlook.panel.caveat", lang), className="note"),
         html.P(link),
-    ], className="panel outlook-panel", id="city-outlook")
+    ], className="panel outlook-panel", id=ids.OUTLOOK_PANEL)

@@ -72,10 +72,3 @@ def footer(lang: str, manifest: dict | None) -> list:
         dcc.Link(t("shell.sources_link", lang), href=link_with("/data", {"lang": lang}, tab="sources")),
         html.Span(t("shell.licence", lang), className="footer-licence"),
     ]
-
-
-def notice(messages: list[str]) -> list:
-    """A clear message about bad input (unknown language or parameter), or nothing."""
-    if not messages:
-        return []
-    return [html.Div([html.P(m) for m in messages], className="notice", role="status")]

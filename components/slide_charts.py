@@ -12,7 +12,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.action_views import city_status_figure
 from components.charts import DIMENSION_COLOURS, base_layout, decomposition_figure, ranking_figure
+from components.outlook_panel import CLASS_FILL, rgba, scenario_name
 from domain.risk_index import DIMENSION_ORDER
 from domain.exports import text_colour
 from i18n import format_number, format_share, t
@@ -186,7 +188,6 @@ def outlook_figure(ranking: pd.DataFrame, city_names: dict[str, str], classes: p
 
     `ranking` is `domain.outlook.ranking_table(result, year)`.
     """
-    from components.outlook_panel import CLASS_FILL, rgba, scenario_name
     df = ranking.dropna(subset=["today_risk"]).reset_index(drop=True)
     colour = SCENARIO_COLOURS.get(scenario, "#1f2933")
     n = len(df)
@@ -246,7 +247,6 @@ def outlook_figure(ranking: pd.DataFrame, city_names: dict[str, str], classes: p
 
 def actions_figure(by_city: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
     """Action plans: the /actions page's chart (actions per city stacked by status)."""
-    from components.action_views import city_status_figure  # present only with action plans
     return city_status_figure(by_city, city_names, lang)
 
 

@@ -178,10 +178,6 @@ def state_of(row: dict | pd.Series) -> ActionState:
 
 # --- public view: baseline + saved updates -------------------------------------------------------
 
-STATE_COLUMNS = ["action_id", "version", "status", "progress_pct", "actual_start", "actual_end", "note",
-                 "updated_at"]
-
-
 def current_actions(baseline: pd.DataFrame, states: pd.DataFrame | None,
                     baseline_updates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The baseline actions with each action's latest saved state from the database laid over it.
@@ -247,11 +243,6 @@ def with_flags(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     out["days_overdue"] = np.where(out["overdue"], (pd.Timestamp(today) - end).dt.days, 0).astype(int)
     out["funding_gap"] = funding_gap(out)
     return out
-
-
-def is_overdue(frame: pd.DataFrame, today: date) -> pd.Series:
-    """Open actions (not completed or cancelled) whose planned end has passed."""
-    return with_flags(frame, today)["overdue"]
 
 
 def funding_gap(frame: pd.DataFrame) -> pd.Series:

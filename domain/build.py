@@ -24,6 +24,7 @@ import geopandas as gpd
 
 from domain.infrastructure import (ZONE_COLUMNS, city_units, facility_frame, outside_unit, overlay,
                                    published_zone_problems, river_band_zones, simplified_zones)
+from domain.queries import GEO_LAYERS
 from domain.risk_index import compute_index
 from domain.schemas import (SCHEMAS, DataValidationError, Problem, check_consistency,
                             check_references, validate_table)
@@ -31,7 +32,6 @@ from domain.schemas import (SCHEMAS, DataValidationError, Problem, check_consist
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SRC = ROOT / "data" / "src"
 DEFAULT_BUILD = ROOT / "data" / "build"
-from domain.queries import GEO_LAYERS
 BUILD_FORMAT = 2  # bump when the build's outputs change shape, to invalidate caches
 DEFAULT_BUILDS_KEPT = 50  # every published build stays addressable (/api/v1/builds/<id>/...) until pruned
 
@@ -146,8 +146,8 @@ def read_published_zones(src: Path, tables: dict[str, pd.DataFrame]) -> gpd.GeoD
         return None
     try:
         zones = gpd.read_file(path)
-    except Exception as err:  # noqa: BLE001 - any unreadable file is a build problem, not a traceback
-        raise DataValidationError([Problem("geo/hazard_zones.geojson", None, None, f"cannot be read: {err}")])
+    except Exception as err:  # any unreadable file is a build problem, not a traceback
+        raise DataValidationError([Problem("geo/hazard_zones.geojson", None, None, f"cannot be read: {err}")]) from err
     problems = published_zone_problems(zones, set(tables["cities"]["city_id"]), set(tables["sources"]["source_id"]),
                                        set(tables["hazard_types"]["hazard_type"]) | {"river_flood"})
     if problems:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 from frictionless import Package, Resource, Schema, fields
@@ -127,17 +126,6 @@ def build_package(data: BuildData) -> Package:
 def table_csv(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV (no byte-order mark: the package says utf-8), missing values as empty cells."""
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-
-
-def write_package(data: BuildData, folder: Path) -> Path:
-    """Write `datapackage.json` and `data/*.csv` into `folder`; return the descriptor's path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "data").mkdir(exist_ok=True)
-    for name, frame in package_tables(data).items():
-        (folder / "data" / f"{name}.csv").write_bytes(table_csv(frame))
-    path = folder / "datapackage.json"
-    build_package(data).to_json(str(path))
-    return path
 
 
 def package_zip(data: BuildData) -> bytes:

@@ -597,7 +597,6 @@ def drivers_text(city_name: str, decomp: pd.DataFrame, drivers: pd.DataFrame, ta
 def city_slide(tables: Tables, city_id: str, ranked: pd.DataFrame, decomp: pd.DataFrame, drivers: pd.DataFrame,
                lang: str) -> Slide:
     """One city: its risk and class, rank, what lifts it, main hazards and past disasters."""
-    nm = _names(tables, lang)
     city = tables["cities"].set_index("city_id").loc[city_id]
     row = ranked.set_index("city_id").loc[city_id]
     total = int(ranked["risk"].notna().sum())
@@ -923,7 +922,7 @@ def actions_slide(tables: Tables, frame: pd.DataFrame, totals: Mapping[str, floa
         ref=SlideRef("actions"), title=t("present.actions.title", lang),
         subtitle=t("present.actions.subtitle", lang, cities=format_int(frame["city_id"].nunique(), lang)),
         numbers=numbers, points=points, summary=t("present.actions.summary", lang),
-        sources=source_list(frame["source_id"] if "source_id" in frame else [], tables["sources"]),
+        sources=source_list(frame.get("source_id", []), tables["sources"]),
         status_counts=counts, status_line=status_line(counts, lang), path=_link("/actions", lang))
 
 

@@ -170,8 +170,8 @@ def read_any(path: Path) -> tuple[gpd.GeoDataFrame, str]:
             return read_vector(path), "vector"
     except FacilityImportError:
         raise
-    except Exception as err:  # noqa: BLE001 - any reader failure is a clear message, not a traceback
-        raise FacilityImportError([ImportIssue("unreadable", values={"file": path.name, "reason": str(err)[:200]})])
+    except Exception as err:  # any reader failure is a clear message, not a traceback
+        raise FacilityImportError([ImportIssue("unreadable", values={"file": path.name, "reason": str(err)[:200]})]) from err
     raise FacilityImportError([ImportIssue("unknown_format", values={"file": path.name})])
 
 
@@ -274,13 +274,13 @@ def validate_import(rows: gpd.GeoDataFrame, register: pd.DataFrame, cities: pd.D
     checked = INFRA_SCHEMAS["facilities"]
     try:
         checked.validate(table, lazy=True)
-    except Exception as err:  # noqa: BLE001 - pandera's SchemaErrors, reported per column
+    except Exception as err:  # pandera's SchemaErrors, reported per column
         cases = getattr(err, "failure_cases", None)
         found = [] if cases is None else [
             ImportIssue("schema", int(r["index"]) + 1 if r.get("index") == r.get("index") and r.get("index") is not None else None,
                         {"column": str(r.get("column")), "value": str(r.get("failure_case"))[:60]})
             for r in cases.to_dict("records")]
-        raise FacilityImportError(found or [ImportIssue("schema", None, {"column": "?", "value": str(err)[:60]})])
+        raise FacilityImportError(found or [ImportIssue("schema", None, {"column": "?", "value": str(err)[:60]})]) from err
     return table
 
 

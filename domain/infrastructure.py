@@ -237,12 +237,6 @@ def simplified_zones(zones: gpd.GeoDataFrame, tolerance_deg: float = ZONE_SIMPLI
     return out
 
 
-def zones_from_table(table: pd.DataFrame) -> gpd.GeoDataFrame:
-    """The built `hazard_zones` table (geometry as WKT) back as a GeoDataFrame."""
-    geometry = gpd.GeoSeries.from_wkt(table["geometry_wkt"], crs=WGS84) if len(table) else gpd.GeoSeries([], crs=WGS84)
-    return gpd.GeoDataFrame(table.drop(columns=["geometry_wkt"]), geometry=geometry, crs=WGS84)
-
-
 def actions_protecting(facilities: pd.DataFrame) -> pd.DataFrame:
     """Facilities linked to an action of their city's plan (the action that protects them)."""
     linked = facilities[facilities["action_id"].notna()] if "action_id" in facilities else facilities.iloc[0:0]

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Mapping
 
 import numpy as np
@@ -106,7 +107,7 @@ def climate_drivers(series: pd.DataFrame, scenarios=SCENARIOS, horizons=HORIZONS
     for member in MEMBERS:
         part = rows[["city_id", "variable", "scenario", "year", "status"]].copy()
         part["member"] = member
-        column = part["variable"].map(lambda v: member_column(v, member)).to_numpy(dtype=object)
+        column = part["variable"].map(partial(member_column, member=member)).to_numpy(dtype=object)
         values = np.full(len(part), np.nan)
         for name in ("value", "p10", "p90"):
             mask = column == name

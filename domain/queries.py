@@ -16,7 +16,7 @@ import pandas as pd
 
 from domain.provenance import SCOPES
 from domain.confidence import city_confidence
-from domain.risk_index import DIMENSION_ORDER, IndexWeights, compute_index
+from domain.risk_index import DIMENSION_ORDER, complement_geometric_mean, weighted_geometric_mean
 
 GEO_LAYERS = ("countries", "admin1", "rivers")
 DERIVED_GEO_LAYERS = ("hazard_zones", "facilities")  # made by the build from tables and GEO_LAYERS
@@ -176,14 +176,6 @@ def headline(data: BuildData, lang: str) -> pd.DataFrame:
     return out
 
 
-def inform_reference(data: BuildData) -> pd.DataFrame:
-    """INFORM 2025's published country scores, for context beside the city index."""
-    inf = data["inform_country"]
-    latest = inf[inf["edition"].str.contains("2025")]
-    return latest[["iso3", "inform_risk", "hazard_exposure", "vulnerability",
-                   "lack_of_coping_capacity", "risk_class", "source_id"]].reset_index(drop=True)
-
-
 def indicator_catalogue(data: BuildData, lang: str) -> pd.DataFrame:
     """The catalogue with category and dimension names and how many cities have each indicator."""
     ind = localized(data["indicators"], lang, "name", "description", "unit")
@@ -232,12 +224,6 @@ def downloadable_tables(data: BuildData) -> dict[str, pd.DataFrame]:
     return {name: data[name] for name in SOURCE_TABLES + DERIVED_TABLES}
 
 
-def recompute_index(data: BuildData, weights: IndexWeights):
-    """The index with user-chosen weights (the compare page's sliders)."""
-    return compute_index(data["indicator_values"], data["indicators"], data["categories"],
-                         data["dimensions"], data["cities"], data["risk_classes"], weights)
-
-
 @lru_cache(maxsize=16)
 def _geo_text(path: str, mtime: float) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
@@ -249,11 +235,6 @@ def geo_layer(data: BuildData, layer: str) -> dict:
     return _geo_text(str(path), path.stat().st_mtime)
 
 
-def finite_or_none(x: float) -> float | None:
-    """JSON-friendly number: NaN becomes None."""
-    return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
-
-
 def inform_reproduction(data: BuildData) -> pd.DataFrame:
     """Recompute INFORM 2025's published country risk from its published category scores.
 
@@ -261,7 +242,6 @@ def inform_reproduction(data: BuildData) -> pd.DataFrame:
     HE = A(natural, human), V = A(socio-economic, vulnerable groups), LCC = A(institutional,
     infrastructure), risk = (HE * V * LCC) ** (1/3), compared at INFORM's one decimal.
     """
-    from domain.risk_index import complement_geometric_mean, weighted_geometric_mean
 
     inf = data["inform_country"]
     inf = inf[inf["edition"].str.contains("2025")].copy()

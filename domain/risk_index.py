@@ -16,31 +16,6 @@ import pandas as pd
 DIMENSION_ORDER = ("hazard_exposure", "vulnerability", "lack_of_coping_capacity")
 
 
-def scale_indicator(values: np.ndarray | pd.Series | float, lower: float, upper: float,
-                    transform: str = "linear", direction: str = "risk_up") -> np.ndarray:
-    """Scale raw values to 0-10 with fixed bounds, so adding a city never moves another's score.
-
-    s = clip((f(x) - f(lo)) / (f(hi) - f(lo)), 0, 1) * 10 with f = identity or log10;
-    risk_down indicators are flipped to 10 - s. NaN stays NaN.
-    """
-    x = np.asarray(values, dtype=float)
-    if transform == "log":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            fx, flo, fhi = np.log10(x), np.log10(lower), np.log10(upper)
-    elif transform == "linear":
-        fx, flo, fhi = x, float(lower), float(upper)
-    else:
-        raise ValueError(f"unknown transform {transform!r}")
-    if not fhi > flo:
-        raise ValueError("upper bound must be above lower bound")
-    scaled = np.clip((fx - flo) / (fhi - flo), 0.0, 1.0) * 10.0
-    if direction == "risk_down":
-        scaled = 10.0 - scaled
-    elif direction != "risk_up":
-        raise ValueError(f"unknown direction {direction!r}")
-    return scaled
-
-
 def _normalised_weights(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Weights per row renormalised over the components that are present (not NaN)."""
     present = ~np.isnan(scores)
@@ -48,14 +23,6 @@ def _normalised_weights(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
     total = w.sum(axis=-1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, w / total, np.nan)
-
-
-def weighted_mean(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted arithmetic mean over the last axis, leaving out missing components."""
-    scores = np.asarray(scores, dtype=float)
-    w = _normalised_weights(scores, np.asarray(weights, dtype=float))
-    out = np.nansum(np.nan_to_num(scores) * w, axis=-1)
-    return np.where(np.isnan(w).all(axis=-1), np.nan, out)
 
 
 def complement_geometric_mean(scores: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -126,19 +93,45 @@ def latest_values(values: pd.DataFrame) -> pd.DataFrame:
     return ordered.groupby(["city_id", "indicator_id"], as_index=False).tail(1).reset_index(drop=True)
 
 
+TRANSFORMS = ("linear", "log")
+DIRECTIONS = ("risk_up", "risk_down")
+
+
 def scale_columns(values: np.ndarray, lower: np.ndarray, upper: np.ndarray,
                   transform: np.ndarray, direction: np.ndarray) -> np.ndarray:
-    """`scale_indicator` for many values at once, each with its own bounds, transform and direction."""
+    """Scale raw values to 0-10 with fixed bounds, each with its own bounds, transform and direction.
+
+    s = clip((f(x) - f(lo)) / (f(hi) - f(lo)), 0, 1) * 10 with f = identity or log10; risk_down is
+    flipped to 10 - s; NaN stays NaN. An unknown transform or direction, or bounds that are not
+    increasing, raise ValueError: adding a city never moves another's score, so nothing is guessed.
+    """
     x = np.asarray(values, dtype=float)
     lo, hi = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
-    is_log = np.asarray(transform) == "log"
+    transform, direction = np.asarray(transform, dtype=object), np.asarray(direction, dtype=object)
+    unknown = sorted({str(t) for t in transform.ravel() if t not in TRANSFORMS}
+                     | {str(d) for d in direction.ravel() if d not in DIRECTIONS})
+    if unknown:
+        raise ValueError(f"unknown transform or direction: {', '.join(unknown)}")
+    is_log = transform == "log"
     with np.errstate(divide="ignore", invalid="ignore"):
         fx = np.where(is_log, np.log10(np.where(is_log, x, 1.0)), x)
         flo = np.where(is_log, np.log10(np.where(is_log, lo, 1.0)), lo)
         fhi = np.where(is_log, np.log10(np.where(is_log, hi, 1.0)), hi)
+        if not np.all((fhi > flo) & (~is_log | (lo > 0))):
+            raise ValueError("every upper bound must be above its lower bound (and above 0 for log)")
         scaled = np.clip((fx - flo) / (fhi - flo), 0.0, 1.0) * 10.0
     scaled = np.where(np.isnan(x), np.nan, scaled)
-    return np.where(np.asarray(direction) == "risk_down", 10.0 - scaled, scaled)
+    return np.where(direction == "risk_down", 10.0 - scaled, scaled)
+
+
+def category_means(scored: pd.DataFrame) -> pd.Series:
+    """Weighted mean score of each city's indicators per category (city_id, category_id);
+    an indicator without a score is left out, not counted as zero."""
+    has_score = scored["score"].notna()
+    weight = scored["weight"].where(has_score, 0.0)
+    parts = scored.assign(w_score=scored["score"].fillna(0.0) * weight, w=weight)
+    grouped = parts.groupby(["city_id", "category_id"])
+    return (grouped["w_score"].sum() / grouped["w"].sum().replace(0.0, np.nan)).rename("score")
 
 
 def score_indicators(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -169,10 +162,7 @@ def compute_index(values: pd.DataFrame, indicators: pd.DataFrame, categories: pd
     city_ids = cities["city_id"].tolist()
     scored = score_indicators(values[values["city_id"].isin(city_ids)], indicators)
 
-    # Category: weighted arithmetic mean of its indicators (missing ones left out).
-    scored["w_score"] = scored["score"] * scored["weight"]
-    grouped = scored.groupby(["city_id", "category_id"])
-    cat_long = (grouped["w_score"].sum() / grouped["weight"].sum()).rename("score")
+    cat_long = category_means(scored)
     cat_ids = categories.sort_values(["dimension", "sort_order"] if "sort_order" in categories else ["dimension"])["category_id"].tolist()
     category_scores = cat_long.unstack("category_id").reindex(index=city_ids, columns=cat_ids)
 
@@ -201,7 +191,7 @@ def compute_index(values: pd.DataFrame, indicators: pd.DataFrame, categories: pd
     risk["rank"] = risk["risk"].rank(ascending=False, method="min").astype("Int64")
     risk["risk_class"] = risk_class(risk["risk"], classes)
     category_scores.index.name = "city_id"
-    return IndexResult(scored.drop(columns=["w_score"]), category_scores, dimension_scores, risk)
+    return IndexResult(scored, category_scores, dimension_scores, risk)
 
 
 def rank_stability(category_scores: pd.DataFrame, category_dimension: Mapping[str, str],

@@ -364,6 +364,11 @@ def _norm(value: object) -> str | None:
     return text or None
 
 
+def row_keys(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Each row's key columns joined into one text, to compare rows of two tables by key."""
+    return frame[keys].astype(str).agg("\x1f".join, axis=1)
+
+
 def overlay(src: dict[str, pd.DataFrame], changes: list[dict[str, list[dict]]]) -> dict[str, pd.DataFrame]:
     """The source tables (as text, as read from CSV) with approved changes laid over them in order:
     a row replaces the row with the same key, or is added."""
@@ -376,8 +381,7 @@ def overlay(src: dict[str, pd.DataFrame], changes: list[dict[str, list[dict]]]) 
             frame = frame.reindex(columns=columns)
             new = pd.DataFrame(rows).reindex(columns=columns)
             new = new.astype(object).where(new.notna(), None)
-            key_of = lambda f: f[keys].astype(str).agg("\x1f".join, axis=1)  # noqa: E731
-            keep = frame[~key_of(frame).isin(set(key_of(new.fillna(""))))] if len(frame) else frame
+            keep = frame[~row_keys(frame, keys).isin(set(row_keys(new.fillna(""), keys)))] if len(frame) else frame
             out[table] = pd.concat([keep, new], ignore_index=True)
     return out
 

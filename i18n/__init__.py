@@ -11,7 +11,7 @@ import io
 import json
 import math
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -29,7 +29,7 @@ LOCALES = {"ru": "ru_RU", "en": "en_GB"}
 _DIR = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     """The UI string catalogue of one language: every JSON file of its folder, merged."""
     merged: dict[str, str] = {}
@@ -66,7 +66,7 @@ def tn(key: str, count: float, lang: str, /, **values: object) -> str:
     return t(key_form, lang, **values)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _grid_texts(lang: str) -> dict[str, str]:
     path = _DIR / f"aggrid_{lang}.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
@@ -80,7 +80,7 @@ def grid_locale_text(lang: str) -> dict[str, str]:
     return texts
 
 
-@lru_cache(maxsize=None)
+@cache
 def plural_catalogue(lang: str) -> NullTranslations:
     """The language's plural forms (`messages/<lang>.po`, compiled in memory by Babel); English,
     whose ids are the English forms, needs no catalogue."""
@@ -175,8 +175,3 @@ def format_day(value: date | str | None, lang: str, form: str = "long") -> str:
 def plotly_separators(lang: str) -> str:
     """Plotly's `layout.separators` (decimal then thousands) for the locale."""
     return ", " if lang == "ru" else ".,"
-
-
-def localized_column(lang: str, column: str) -> str:
-    """Name of the data column holding `column` in `lang` (e.g. name_ru)."""
-    return f"{column}_{lang if lang in LANGUAGES else DEFAULT_LANG}"

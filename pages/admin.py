@@ -20,6 +20,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components import action_views as av
+from components.auth_forms import logout_form
 from components.forms import labelled_field
 from components.ops_notice import save_unavailable
 from components.page import page_context, page_header, page_title
@@ -29,7 +30,6 @@ from domain import city_plans as cp
 from domain import figure_form as ff
 from domain import workbook as wb
 from i18n import LANGUAGES, LOCALES, catalog, format_day, format_int, grid_locale_text, t
-from pages.login import logout_form
 from services import auth, data_access, db, publish, submissions
 
 log = logging.getLogger(__name__)
@@ -162,7 +162,7 @@ def layout(**kwargs):
     return html.Div([
         *page_header("title.admin", "admin.intro", ctx),
         html.Div([html.P([t("auth.signed_in_as", lang, user=account.username), " · ", role_text], id="admin-who"),
-                  logout_form(lang)], className="admin-who"),
+                  logout_form(lang, auth.CSRF_FIELD, auth.csrf_token())], className="admin-who"),
         html.Section([
             html.H2(t("admin.edit_title", lang)),
             html.Div([
@@ -752,7 +752,7 @@ def run_publish(set_progress, ticket):
 
     try:
         result = publish.publish(engine, username, progress)
-    except Exception as err:  # noqa: BLE001 - the administrator gets a message, the log the traceback
+    except Exception as err:  # the administrator gets a message, the log the traceback
         log.exception("publishing failed")
         result = {"ok": False, "problems": [str(err).splitlines()[0][:200] if str(err) else type(err).__name__]}
     if not result["ok"]:

@@ -6,6 +6,7 @@ them; an unknown id gives a clear message listing the member cities.
 """
 import logging
 import math
+from datetime import date
 
 import dash
 import pandas as pd
@@ -14,12 +15,16 @@ from dash import dcc, html
 import ids
 from components.badges import source_link, status_badge
 from components.charts import DIMENSION_COLOURS, decomposition_figure, graph_config
+from components.export_button import export_group
 from components.explain import data_details, data_table, described, glossary_link
 from components.infrastructure_views import city_section as infrastructure_section
 from components.confidence import confidence_block
+from components.ops_notice import updates_unavailable
 from components.outlook_panel import outlook_panel
 from components.page import _lang_of_request, json_attr, page_context
 from components.shell import link_with
+from domain import actions as act
+from domain import climate
 from domain.infrastructure import city_summary
 from domain.publications import index_history
 from domain.risk_index import DIMENSION_ORDER
@@ -358,8 +363,6 @@ def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Sectio
     if mine is None or mine.empty or "tmean" not in set(mine["variable"]):
         return html.Section([html.H2(t("profile.climate", lang)),
                              html.P([t("profile.climate_later", lang), *link])], className="panel", id="city-climate")
-    from domain import climate  # only needed, and only present, once the build has climate series
-
     scenarios = ["ssp245", "ssp585"]
     lines = []
     for variable, key in (("tmean", "profile.climate_tmean"), ("hot_days_35", "profile.climate_hot_days")):
@@ -390,10 +393,6 @@ def actions_section(city_id: str, data, lang: str) -> html.Section | None:
     """The city's action plan in one paragraph, linking to the actions page; None without actions."""
     if "actions" not in data.tables:
         return None
-    from datetime import date
-
-    from domain import actions as act  # only present once the build has action plans
-
     try:
         frame = data_access.actions_current()
     except Exception as err:  # noqa: BLE001 - the profile stays up if the update database is unreachable
@@ -413,7 +412,6 @@ def actions_section(city_id: str, data, lang: str) -> html.Section | None:
     statuses = [s for s in ("sourced", "estimated", "illustrative") if s in set(mine.get("data_status", []))]
     link = ([" ", dcc.Link(t("profile.actions_link", lang), href=link_with("/actions", {"lang": lang}, city=city_id))]
             if _page_exists("/actions") else [])
-    from components.ops_notice import updates_unavailable
     return html.Section([
         html.H2(t("profile.actions", lang)),
         updates_unavailable(lang, "city-updates-unavailable") if data_access.updates_unavailable() else None,
@@ -500,7 +498,7 @@ def layout(city_id: str | None = None, **kwargs):
         html.P(t("profile.intro_candidate" if city.get("membership") == "candidate" else "profile.intro", lang,
                  country=city[f"country_{lang}"]), className="page-intro"),
         html.Div([html.Span(t("index.risk", lang), className="risk-label"), risk_line], className="profile-risk"),
-        __import__("components.export_button").export_button.export_group("city", lang, city_id=city_id, formats=("pptx", "pdf")),  # issue 7
+        export_group("city", lang, city_id=city_id, formats=("pptx", "pdf")),  # issue 7
         key_facts(city, sources, lang),
         hazard_profile(city_id, data, sources, lang),
         decomposition_section(city, data, sources, lang),
@@ -508,7 +506,7 @@ def layout(city_id: str | None = None, **kwargs):
         infrastructure_section(city_summary(data["facilities"], data["facility_exposure"], data["hazard_zones"], city_id),
                                data["facilities"], data["facility_exposure"], data["sources"], city[f"name_{lang}"],
                                lang, "city-infrastructure"),  # issue 19
-        outlook_panel(city_id, lang),
+        outlook_panel(city_id, data, data_access.outlook() if "projection_rules" in data.tables else None, lang),
         index_history_section(city_id, lang),
         html.Div([climate_section(city_id, data, sources, lang), actions_section(city_id, data, lang)],
                  className="grid-2 profile-bottom"),

@@ -27,6 +27,7 @@ import ids
 from services.callback_cache import public_answer
 from components.badges import status_badge
 from components.charts import DIMENSION_COLOURS, base_layout, figure_height, graph_config, message_figure, ranking_figure
+from components.export_button import export_group
 from components.explain import data_details, data_table, definitions, described, glossary_link, info
 from components.page import json_attr, page_context, page_header, page_title
 from components.shell import link_with
@@ -803,7 +804,7 @@ def layout(**kwargs):
                    hidden=state.view != "heatmap"),
             html.P(notes, className="note"),
             html.P(out["links"], id=ids.COMPARE_LINKS, className="city-links"),
-            __import__("components.export_button").export_button.export_group("compare", lang),  # PPTX (issue 7)
+            export_group("compare", lang),  # PPTX (issue 7)
         ], className="panel compare-main"),
         html.Div([
             weights_panel(state, data, nm, lang),

@@ -175,6 +175,11 @@ def downloads_section(lang: str) -> list:
             html.Ul(items, className="downloads")]
 
 
+def stamp(moment) -> str:
+    """A change-log time in UTC, or a dash where there is none."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None and moment == moment else "—"
+
+
 def changes_section(lang: str) -> list:
     """The change log: every published submission, what it changed, who sent and who approved it, when."""
     log = data_access.change_log()
@@ -184,7 +189,6 @@ def changes_section(lang: str) -> list:
         return [*lead, html.P(t("changes.none", lang), className="notice", id="data-changes-none")]
     head = html.Thead(html.Tr([html.Th(t(f"changes.col.{k}", lang), scope="col")
                                for k in ("published", "city", "what", "submitted", "approved", "build")]))
-    stamp = lambda v: v.strftime("%Y-%m-%d %H:%M UTC") if v is not None and v == v else "—"  # noqa: E731
     body = [html.Tr([html.Td(stamp(r["published_at"])), html.Td(names.get(r["city_id"], r["city_id"])),
                      html.Td("; ".join(t("changes.rows", lang, table=t(f"upload.sheet.{table}", lang), rows=format_int(n, lang))
                                        for table, n in r["changes"].items())),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from components.auth_forms import logout_form
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from i18n import t
@@ -16,14 +17,6 @@ from services import auth
 dash.register_page(__name__, path="/login", title=page_title("title.login"), name="login")
 
 ERRORS = ("bad", "origin", "expired", "unavailable")
-
-
-def logout_form(lang: str) -> html.Form:
-    return html.Form([
-        dcc.Input(type="hidden", name="lang", value=lang),
-        dcc.Input(type="hidden", name=auth.CSRF_FIELD, value=auth.csrf_token()),
-        html.Button(t("auth.sign_out", lang), type="submit", className="button", id="logout-button"),
-    ], method="POST", action="/auth/logout", className="logout-form")
 
 
 def layout(**kwargs):
@@ -43,7 +36,7 @@ def layout(**kwargs):
     if account is not None:
         body = [html.P(t("auth.signed_in_as", lang, user=account.username), id="login-current"),
                 dcc.Link(t("auth.to_admin", lang), href=link_with("/admin", {"lang": lang}), className="button"),
-                logout_form(lang)]
+                logout_form(lang, auth.CSRF_FIELD, auth.csrf_token())]
     else:
         body = [html.Form([
             dcc.Input(type="hidden", name="lang", value=lang),

@@ -162,22 +162,25 @@ def auto_options(lang: str, auto: int = 0) -> list[dict]:
              "value": str(s)} for s in choices]
 
 
+def order_button(symbol: str, action: str, key: str, index: int, label: str, lang: str,
+                 disabled: bool = False) -> html.Button:
+    """One button that moves the slide at `index` up or down, or removes it."""
+    return html.Button(symbol, id={"type": ids.PRESENT_MOVE, "index": index, "action": action}, n_clicks=0,
+                       type="button", disabled=disabled, className="button order-button",
+                       title=t(key, lang), **{"aria-label": f"{t(key, lang)}: {label}"})
+
+
 def order_items(tokens: list[str], labels: dict[str, str], lang: str) -> list:
     """The deck in order, each slide with buttons to move it up or down or remove it."""
     items = []
     for i, token in enumerate(tokens):
         label = labels.get(token, token)
-
-        def button(symbol: str, action: str, key: str, disabled: bool = False):
-            return html.Button(symbol, id={"type": ids.PRESENT_MOVE, "index": i, "action": action}, n_clicks=0,
-                               type="button", disabled=disabled, className="button order-button",
-                               title=t(key, lang), **{"aria-label": f"{t(key, lang)}: {label}"})
-
         items.append(html.Li([
             html.Span(label, className="order-label"),
-            html.Span([button("↑", "up", "present.editor.up", i == 0),
-                       button("↓", "down", "present.editor.down", i == len(tokens) - 1),
-                       button("✕", "remove", "present.editor.remove")], className="order-buttons"),
+            html.Span([order_button("↑", "up", "present.editor.up", i, label, lang, i == 0),
+                       order_button("↓", "down", "present.editor.down", i, label, lang, i == len(tokens) - 1),
+                       order_button("✕", "remove", "present.editor.remove", i, label, lang)],
+                      className="order-buttons"),
         ], className="order-item", **{"data-token": token}))
     return items
 

@@ -414,7 +414,10 @@ def summary_sentence(data, shown: pd.DataFrame, state: TrendState, names: dict[s
     if facts:
         cunit = unit_text(facts["unit"], lang)
         digits = 0 if facts["unit"] == "%" else digits_for(state.variable)
-        fmt = lambda v: f"{signed(v, lang, digits)} {cunit}"  # noqa: E731
+
+        def fmt(value: float) -> str:
+            return f"{signed(value, lang, digits)} {cunit}"
+
         base = period_label(state.baseline)
         single = facts["cities"] == 1
         if facts["scenario"] == "observed":

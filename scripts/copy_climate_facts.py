@@ -156,7 +156,9 @@ def write(frame: pd.DataFrame, path: Path) -> None:
 def copy_facts(shared: Path, out: Path) -> dict[str, int]:
     data = shared / "data"
     book = SourceBook()
-    read = lambda name: pd.read_csv(data / name, dtype=str, keep_default_na=False)  # noqa: E731
+
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(data / name, dtype=str, keep_default_na=False)
 
     normals = read("climate_normals.csv")
     normals["source_ids"] = [book.ids_for(s, u) for s, u in zip(normals["source"], normals["source_url"])]

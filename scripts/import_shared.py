@@ -767,7 +767,6 @@ def build(shared: Path, out: Path) -> dict:
     inform_in = read(data / "inform_country.csv")
 
     src = Sources()
-    refs: dict[str, list] = {}  # table -> rows holding a pending (text, url) key
 
     # ---- cities ---------------------------------------------------------------------
     cities = []

@@ -335,10 +335,6 @@ def delta_curves(deltas: pd.DataFrame, region: str, scenario: str) -> dict[str, 
     return out
 
 
-def month_shift(curves: dict, q: str, i: int) -> np.ndarray:
-    return np.array([curves[s][q][i] for s in SEASON])
-
-
 # --- 2. observed years ---------------------------------------------------------------------------
 
 def city_rng(city_id: str) -> np.random.Generator:

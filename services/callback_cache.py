@@ -138,7 +138,7 @@ def _key_for_request(app: dash.Dash) -> str | None:
 def _session_was_read() -> bool:
     """Whether anything in this request touched the session (looked at without touching it: the
     `flask.session` proxy itself marks the session accessed)."""
-    opened = getattr(request_ctx._get_current_object(), "_session", None)  # noqa: SLF001 - see docstring
+    opened = getattr(request_ctx._get_current_object(), "_session", None)  # private: see the docstring
     return bool(opened is not None and (opened.accessed or opened.modified))
 
 

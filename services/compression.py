@@ -48,14 +48,14 @@ def brotli_static(data: bytes, key: str, shared_cache=None) -> bytes:
     if shared_cache is not None:
         try:
             body = shared_cache.get(key)
-        except Exception:  # the shared cache is down: make it here
+        except Exception:  # noqa: BLE001 - the shared cache is down: make it here
             body = None
     if body is None:
         body = brotli.compress(data, quality=BROTLI_QUALITY, mode=brotli.MODE_TEXT)
         if shared_cache is not None:
             try:
                 shared_cache.set(key, body, timeout=0)
-            except Exception as err:
+            except Exception as err:  # noqa: BLE001 - sharing is optional: any store failure is only logged
                 log.debug("static brotli not shared (%s)", type(err).__name__)
     with _lock:
         _compressed[key] = body

@@ -18,8 +18,11 @@ import pandas as pd
 from flask_caching import Cache
 from sqlalchemy.exc import SQLAlchemyError
 
-from domain import queries
+from domain import city_plans, climate, compare, publications, queries
+from domain import outlook as outlook_domain  # `outlook()` below is the cached projection
+from domain.actions import current_actions
 from domain.queries import BuildData, load_build
+from services import db
 from services.config import settings
 
 log = logging.getLogger(__name__)
@@ -175,14 +178,12 @@ def status_summary() -> pd.DataFrame:
 
 @cache.memoize()
 def _compare_index(build_id: str, weights_key: tuple):
-    from domain import compare
     return compare.index_for(get_data(), compare.weights_from_key(weights_key))
 
 
 @cache.memoize()
 def _rank_shares(build_id: str, city_ids: tuple, weights_key: tuple, draws: int,
                  concentration: float, seed: int) -> pd.DataFrame:
-    from domain import compare
     weights = compare.weights_from_key(weights_key)
     result = _compare_index(build_id, weights_key)
     return compare.rank_shares(get_data(), result, list(city_ids), weights, draws=draws,
@@ -191,7 +192,6 @@ def _rank_shares(build_id: str, city_ids: tuple, weights_key: tuple, draws: int,
 
 @cache.memoize()
 def _city_explained(build_id: str, city_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from domain import compare
     data = get_data()
     weights = compare.default_weights(data)
     result = _compare_index(build_id, compare.weights_key(weights))
@@ -202,7 +202,6 @@ def _city_explained(build_id: str, city_id: str) -> tuple[pd.DataFrame, pd.DataF
 
 def compare_index(weights):
     """The index recomputed with the compare page's weights (IndexWeights; cached per weights)."""
-    from domain import compare
     data = get_data()
     return _compare_index(data.build_id, compare.weights_key(compare.full_weights(data, weights)))
 
@@ -210,7 +209,6 @@ def compare_index(weights):
 def rank_shares(city_ids: list[str], weights, draws: int = 2000, concentration: float = 20.0,
                 seed: int = 0) -> pd.DataFrame:
     """Share of seeded random weightings in which each chosen city takes each rank (cached)."""
-    from domain import compare
     data = get_data()
     key = compare.weights_key(compare.full_weights(data, weights))
     return _rank_shares(data.build_id, tuple(city_ids), key, int(draws), float(concentration), int(seed))
@@ -226,22 +224,17 @@ def city_explained(city_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def actions_stamp() -> str:
     """Changes with every saved update (one cheap query)."""
-    from services import db
     return db.stamp(db.get_engine())
 
 
 @cache.memoize()
 def _actions_current(build_id: str, stamp: str) -> pd.DataFrame:
-    from domain.actions import current_actions
-    from services import db
     data = get_data()
     return current_actions(_public_plans(data), db.states_frame(db.get_engine()), data["action_updates"])
 
 
 def _public_plans(data: BuildData) -> pd.DataFrame:
     """The build's demonstration plans, each replaced by its city's own plan once the city did so."""
-    from domain import city_plans
-    from services import db
     engine = db.get_engine()
     baseline = data["actions"]
     return city_plans.public_plans(baseline, db.plan_actions_frame(engine), set(db.real_plan_cities(engine)),
@@ -251,9 +244,6 @@ def _public_plans(data: BuildData) -> pd.DataFrame:
 def city_plan_actions(city_id: str) -> pd.DataFrame:
     """Every action of a city that its editors may report on: the public ones and the city's own
     drafts (written but not yet replacing the demonstration plan). Never cached: private."""
-    from domain import city_plans
-    from domain.actions import current_actions
-    from services import db
     data = get_data()
     engine = db.get_engine()
     baseline = data["actions"]
@@ -269,7 +259,6 @@ def city_plan_actions(city_id: str) -> pd.DataFrame:
 
 @cache.memoize()
 def _actions_app_updates(build_id: str, stamp: str) -> pd.DataFrame:
-    from services import db
     return db.updates_frame(db.get_engine())
 
 
@@ -282,7 +271,6 @@ def actions_current() -> pd.DataFrame:
         return _actions_current(get_data().build_id, actions_stamp())
     except DATABASE_ERRORS as err:
         _database_down(err)
-        from domain.actions import current_actions
         data = get_data()
         return current_actions(data["actions"], None, data["action_updates"])
 
@@ -318,14 +306,12 @@ def _database_down(err: Exception) -> None:
 @cache.memoize()
 def _climate_shown(build_id: str, city_ids: tuple, variable: str, scenarios: tuple, baseline: str,
                    mode: str) -> pd.DataFrame:
-    from domain import climate
     return climate.shown_series(get_data(), list(city_ids), variable, list(scenarios), baseline, mode)
 
 
 @cache.memoize()
 def _climate_horizons(build_id: str, city_ids: tuple, variable: str, scenarios: tuple,
                       baseline: str) -> pd.DataFrame:
-    from domain import climate
     return climate.horizon_table(get_data(), list(city_ids), variable, list(scenarios), baseline)
 
 
@@ -343,14 +329,12 @@ def climate_horizons(city_ids: list[str], variable: str, scenarios: list[str], b
 
 @cache.memoize()
 def _outlook(build_id: str, weights_key: tuple, climate_scale: float, population_scale: float):
-    from domain import compare, outlook
-    return outlook.project(get_data(), compare.weights_from_key(weights_key), climate_scale=climate_scale,
+    return outlook_domain.project(get_data(), compare.weights_from_key(weights_key), climate_scale=climate_scale,
                            population_scale=population_scale)
 
 
 def outlook(weights=None, climate_scale: float = 1.0, population_scale: float = 1.0):
     """The risk index projected per scenario, horizon and climate member, with ranges (cached)."""
-    from domain import compare
     data = get_data()
     key = compare.weights_key(compare.full_weights(data, weights))
     return _outlook(data.build_id, key, float(climate_scale), float(population_scale))
@@ -360,7 +344,6 @@ def outlook(weights=None, climate_scale: float = 1.0, population_scale: float = 
 
 def published_builds() -> pd.DataFrame:
     """Every build published from the app (oldest first); none while the database does not answer."""
-    from services import db
     try:
         return db.published_builds_frame(db.get_engine())
     except DATABASE_ERRORS as err:
@@ -370,8 +353,6 @@ def published_builds() -> pd.DataFrame:
 
 def change_log() -> pd.DataFrame:
     """The published submissions, newest first (domain/publications.py)."""
-    from domain import publications
-    from services import db
     builds = published_builds()
     if builds.empty:
         return publications.change_log(builds, pd.DataFrame(columns=db.SUBMISSION_COLUMNS))

@@ -16,6 +16,7 @@ client and in all, and finished files kept for identical requests.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import hashlib
@@ -272,10 +273,8 @@ def yield_to_pages() -> None:
     try:
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     except (OSError, AttributeError):  # not Linux, or a sandbox that forbids it
-        try:
+        with contextlib.suppress(OSError):
             os.nice(19)
-        except OSError:
-            pass
 
 
 def _end_with_parent() -> None:
@@ -321,7 +320,7 @@ def run_job(job_id: str, req: ExportRequest) -> str:
                                                      progress=progress, keep_renderer=True)
         except Cancelled:
             return "cancelled"
-        except Exception as err:  # noqa: BLE001 - the user gets a message, the log the traceback
+        except Exception as err:  # the user gets a message, the log the traceback
             log.exception("export %s %s failed", req.kind, req.fmt)
             job.status, job.error = "failed", (str(err).splitlines()[0][:160] if str(err) else type(err).__name__)
             _save(store, job)

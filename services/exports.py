@@ -290,7 +290,7 @@ def ensure_renderer() -> bool:
     if server.is_running() and _renderer_pid == os.getpid():
         return False
     if server.is_running():
-        server._initialized = False  # noqa: SLF001 - inherited from the parent process
+        server._initialized = False  # inherited from the parent process
     kaleido.start_sync_server(mathjax=False, silence_warnings=True)
     _renderer_pid = os.getpid()
     return True

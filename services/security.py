@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from dash import _callback
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -76,8 +77,6 @@ def init_app(app) -> None:
 
     def policy() -> str:
         """The CSP, recomputed only when Dash has registered another inline script."""
-        from dash import _callback
-
         value = cached.get((len(app._inline_scripts), len(_callback.GLOBAL_INLINE_SCRIPTS)))
         if value is None:
             value = content_security_policy(app.csp_hashes(), settings.enable_tiles)

@@ -18,6 +18,7 @@ import csv
 import getpass
 import sys
 
+from domain.queries import load_build
 from services import db
 from services.config import ROOT, settings
 
@@ -25,7 +26,6 @@ from services.config import ROOT, settings
 def known_cities() -> set[str]:
     """City ids of the current data build (or of data/src when there is no build yet)."""
     try:
-        from domain.queries import load_build
         return set(load_build(settings.data_build_dir)["cities"]["city_id"])
     except Exception:  # noqa: BLE001 - no build yet: read the source table
         with (ROOT / "data" / "src" / "cities.csv").open(encoding="utf-8") as fh:

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+
+from services import data_access
 
 log = logging.getLogger(__name__)
 
 
-def warm_worker() -> dict[str, float]:
-    """Load the current data build and plotly's code; seconds per step. Never raises: a worker
-    without a build still starts and its pages say the data is missing."""
-    from components.charts import preload_figure_code
-    from services import data_access
-
+def warm_worker(preload_figure_code: Callable[[], object]) -> dict[str, float]:
+    """Load the current data build and plotly's code (the app passes the charts' preloader: services
+    do not import components); seconds per step. Never raises: a worker without a build still starts
+    and its pages say the data is missing."""
     seconds: dict[str, float] = {}
-    for name, step in (("data build", data_access.get_data), ("figure code", preload_figure_code)):
+    steps: tuple[tuple[str, Callable[[], object]], ...] = (("data build", data_access.get_data),
+                                                          ("figure code", preload_figure_code))
+    for name, step in steps:
         started = time.perf_counter()
         try:
             step()

@@ -26,8 +26,8 @@ os.environ["BACKGROUND_CACHE_DIR"] = str(_TMP / "background")  # the publishing 
 os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'app.db'}"  # editing database, per worker
 os.environ["SECRET_KEY_FILE"] = str(_TMP / "secret_key")  # the installation key, per worker
 
-from domain.build import build  # noqa: E402
-from domain.queries import load_build  # noqa: E402
+from domain.build import build  # noqa: E402 - after the per-worker environment above
+from domain.queries import load_build  # noqa: E402 - after the per-worker environment above
 
 build(SRC, _TMP / "data" / "build")
 

@@ -39,7 +39,7 @@ def add_fixture_rounds(src: Path, city_ids: list[str], questions: pd.DataFrame) 
                                        "publisher": "tests", "year": "2026", "kind": "institutional"}])
     specs = [(city_ids[0], "2024-03-01", 0), (city_ids[0], "2026-03-01", 1), (city_ids[1], "2025-06-01", 2)]
     rounds, scores = [], []
-    for i, (city, day, shift) in enumerate(specs):
+    for city, day, shift in specs:
         round_id = f"fixture-{city}-{day[:4]}"
         rounds.append({"round_id": round_id, "city_id": city, "date": day, "participants_ru": "Тестовая группа",
                        "participants_en": "Test group", "status": "scores_published", "data_status": "illustrative",

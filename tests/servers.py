@@ -3,6 +3,7 @@
 (`scripts/install_system_deps.sh` and `scripts/start_services.sh` install them)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -111,8 +112,6 @@ class PostgresCluster:
         self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-w", "-m", mode, "stop")
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -143,7 +143,7 @@ def test_sign_in_failures_are_throttled_by_address_and_lock_nobody_out(dash_app,
 
 def test_forged_sign_in_posts_count_for_nothing(dash_app, users):
     client = dash_app.server.test_client()
-    for n in range(25):  # no form token: refused before any counting or password check
+    for _ in range(25):  # no form token: refused before any counting or password check
         answer = client.post("/auth/login", data={"username": users["admin"].username, "password": "x", "lang": "en"})
         assert answer.headers["Location"].endswith("error=expired")
     assert db.failed_attempts(db.get_engine(), db._now() - timedelta(hours=1), username=users["admin"].username) == 0

@@ -67,7 +67,7 @@ def reads_session(func, seen: set[int] | None = None) -> bool:
 
 def _filled(cell) -> bool:
     try:
-        cell.cell_contents
+        _ = cell.cell_contents
     except ValueError:
         return False
     return True

@@ -57,7 +57,7 @@ def test_the_public_sees_the_demonstration_plan_until_the_city_replaces_it(built
     assert len(after) == len(others) + 1 and cp.plan_kind(after) == "mixed"
 
 
-def test_plan_actions_are_versioned_audited_and_replace_the_demonstration_plan(engine):  # noqa: F811
+def test_plan_actions_are_versioned_audited_and_replace_the_demonstration_plan(engine):  # noqa: F811 - the fixture imported above
     action, _ = cp.parse_plan_action(GOOD, HAZARDS, FUNDERS)
     assert db.replace_demo_plan(engine, "city-a", "focal-a").issues[0].code == "plan_empty"
     first = db.save_plan_action(engine, "city-a", None, 0, action, "focal-a")
@@ -110,13 +110,13 @@ def city_and_editor(dash_app, built_data):
 
     city = sorted(built_data["cities"]["city_id"])[-1]
     other = sorted(built_data["cities"]["city_id"])[0]
-    engine = db.get_engine()
+    database = db.get_engine()
     tag = uuid.uuid4().hex[:6]
-    editor = db.create_user(engine, f"plan-ed-{tag}", h.PASSWORD, "editor", city)
-    intruder = db.create_user(engine, f"plan-in-{tag}", h.PASSWORD, "editor", other)
+    editor = db.create_user(database, f"plan-ed-{tag}", h.PASSWORD, "editor", city)
+    intruder = db.create_user(database, f"plan-in-{tag}", h.PASSWORD, "editor", other)
     auth.reset_sign_in_limits()
     yield city, editor, intruder
-    with Session(engine) as session, session.begin():
+    with Session(database) as session, session.begin():
         session.execute(delete(db.PlanActionRow).where(db.PlanActionRow.city_id == city))
         session.execute(delete(db.CityPlanRow).where(db.CityPlanRow.city_id == city))
 

@@ -21,12 +21,34 @@ pytestmark = pytest.mark.skipif(shutil.which("chromium") is None and shutil.whic
                                 reason="kaleido needs the system Chromium (scripts/install_system_deps.sh)")
 
 
+def chosen_cities(data) -> dict[str, str]:
+    """Cities of the data for the exports under test, by role: `main` (most indicator values; ties by
+    id) in the city deck, Russian PDF and outlook slide, `other` in the deck and the English PDF,
+    `third` in the comparison and the browser test, `left_out` of the comparison."""
+    counts = data["indicator_values"].groupby("city_id").size()
+    ordered = sorted(counts.index, key=lambda c: (-counts[c], c))
+    return {"main": ordered[0], "other": ordered[1], "third": ordered[2], "left_out": ordered[-1]}
+
+
+def name_of(data, city_id: str, lang: str) -> str:
+    return data["cities"].set_index("city_id").at[city_id, f"name_{lang}"]
+
+
+def top_hazard_ru(data, city_id: str) -> str:
+    """The Russian name of the city's highest-rated hazard (as the hazard profile lists it)."""
+    levels = data["hazard_levels"].set_index("level")["rank"]
+    mine = data["hazards"][data["hazards"]["city_id"] == city_id].assign(rank=lambda f: f["level"].map(levels))
+    top = mine.sort_values("rank", ascending=False).iloc[0]["hazard_type"]
+    return data["hazard_types"].set_index("hazard_type").at[top, "name_ru"]
+
+
 @pytest.fixture(scope="module")
-def made(dash_app):
+def made(dash_app, built_data):
     """Every kind of file, made once with one chart renderer for the module (timings kept)."""
     from services import data_access, exports
 
-    out: dict = {"seconds": {}}
+    c = chosen_cities(built_data)
+    out: dict = {"seconds": {}, "cities": c}
     with dash_app.server.app_context():
         exports.ensure_renderer()
         try:
@@ -46,13 +68,14 @@ def made(dash_app):
             timed("every_ru", exports.run_export, "deck", "pptx", "ru", {"slides": dx.slides_param(every)},
                   keep_renderer=True)
             timed("deck_en", exports.run_export, "deck", "pptx", "en", {}, keep_renderer=True)
-            timed("deck_ru", exports.run_export, "deck", "pptx", "ru", {"slides": "overview,city:dushanbe,trends,outlook:osh"},
-                  keep_renderer=True)
+            timed("deck_ru", exports.run_export, "deck", "pptx", "ru",
+                  {"slides": f"overview,city:{c['other']},trends,outlook:{c['main']}"}, keep_renderer=True)
             timed("compare_en", exports.run_export, "compare", "pptx", "en",
-                  {"cities": "osh,namangan,dushanbe", "w_vulnerability": "2.5", "lang": "en"}, keep_renderer=True)
-            timed("city_ru", exports.run_export, "city", "pptx", "ru", {}, "osh", keep_renderer=True)
-            timed("pdf_ru", exports.run_export, "city", "pdf", "ru", {}, "osh", keep_renderer=True)
-            timed("pdf_en", exports.run_export, "city", "pdf", "en", {}, "dushanbe", keep_renderer=True)
+                  {"cities": f"{c['main']},{c['third']},{c['other']}", "w_vulnerability": "2.5", "lang": "en"},
+                  keep_renderer=True)
+            timed("city_ru", exports.run_export, "city", "pptx", "ru", {}, c["main"], keep_renderer=True)
+            timed("pdf_ru", exports.run_export, "city", "pdf", "ru", {}, c["main"], keep_renderer=True)
+            timed("pdf_en", exports.run_export, "city", "pdf", "en", {}, c["other"], keep_renderer=True)
         finally:
             exports.stop_renderer()
     print("export seconds:", {k: round(v, 2) for k, v in out["seconds"].items()},
@@ -85,7 +108,7 @@ def main_slides(prs, lang: str) -> list:
     return [s for s in prs.slides if not slide_texts(s).splitlines()[0].endswith(suffix)]
 
 
-def test_full_deck_in_english(made):
+def test_full_deck_in_english(made, built_data):
     content, name, mime = made["deck_en"]
     assert name.endswith(".pptx") and "-deck-en-" in name and mime.endswith("presentationml.presentation")
     prs = open_pptx(content)
@@ -95,7 +118,7 @@ def test_full_deck_in_english(made):
     assert prs.slide_width > prs.slide_height, "16:9"
     titles = [slide_texts(s).splitlines()[0] for s in slides]
     assert titles[0] == "Disaster risk of the coalition's cities" and titles[1] == "Comparing cities"
-    assert "Osh" in titles and "Dushanbe" in titles
+    assert set(built_data["cities"]["name_en"]) <= set(titles), "a slide for every city"
     assert [r.token for r in refs].index("outlook") == titles.index("Risk outlook of the cities by 2050")
     for slide, ref in zip(slides, refs):
         assert pictures(slide) == [], f"{ref.token}: a picture where a native chart can show it"
@@ -110,16 +133,17 @@ def test_full_deck_in_english(made):
     assert prs.core_properties.language == "en-GB"
 
 
-def test_chosen_slides_in_russian(made):
+def test_chosen_slides_in_russian(made, built_data):
+    main, other = made["cities"]["main"], made["cities"]["other"]
     content, name, _ = made["deck_ru"]
     prs = open_pptx(content)
     slides = main_slides(prs, "ru")
     assert len(slides) == 4 and "-deck-ru-" in name
     titles = [slide_texts(s).splitlines()[0] for s in slides]
     from i18n import t
-    assert titles == [t("present.overview.title", "ru"), "Душанбе",
+    assert titles == [t("present.overview.title", "ru"), name_of(built_data, other, "ru"),
                       t("present.trends.title", "ru", variable=t("trends.var.tmean", "ru")),
-                      t("outlook.fan_heading", "ru", city="Ош")]
+                      t("outlook.fan_heading", "ru", city=name_of(built_data, main, "ru"))]
     for slide in prs.slides:
         assert CYRILLIC.search(slide_texts(slide)) and pictures(slide) == []
         notes = slide.notes_slide.notes_text_frame.text
@@ -132,31 +156,34 @@ def test_chosen_slides_in_russian(made):
     hazard_names = hazard_names.loc[hazard_names["dimension"] == "hazard_exposure", "name_ru"]
     driver_and_more = slide_texts(outlook) + outlook.notes_slide.notes_text_frame.text
     assert any(n in driver_and_more for n in hazard_names) and "демонстрационных" in slide_texts(outlook), "driver and status"
-    assert [s.name for s in outlook.shapes if s.has_chart] == ["chart-outlook:osh"]
-    assert "/outlook?lang=ru&city=osh" in outlook.notes_slide.notes_text_frame.text
+    assert [s.name for s in outlook.shapes if s.has_chart] == [f"chart-outlook:{main}"]
+    assert f"/outlook?lang=ru&city={main}" in outlook.notes_slide.notes_text_frame.text
 
 
-def test_comparison_uses_the_chosen_cities_and_weights(made):
+def test_comparison_uses_the_chosen_cities_and_weights(made, built_data):
     content, name, _ = made["compare_en"]
     prs = open_pptx(content)
     slides = main_slides(prs, "en")
     assert len(slides) == 2 and "-compare-en-" in name
     first = slide_texts(slides[0])
     assert first.startswith("Comparing cities")
-    assert "Osh" in first and "Namangan" in first and "Dushanbe" in first and "Ashgabat" not in first
+    c = made["cities"]
+    assert all(name_of(built_data, c[role], "en") in first for role in ("main", "third", "other"))
+    assert name_of(built_data, c["left_out"], "en") not in first
     notes = slides[0].notes_slide.notes_text_frame.text
     assert "Vulnerability 2.5" in notes and "w_vulnerability=2.5" in notes
     assert slide_texts(slides[1]).startswith("How stable is the ranking?")
 
 
-def test_city_profile_deck(made):
+def test_city_profile_deck(made, built_data):
     content, name, _ = made["city_ru"]
+    main = made["cities"]["main"]
     prs = open_pptx(content)
     slides = main_slides(prs, "ru")
-    assert name.startswith("ccca-osh-city-ru-") and len(slides) == 2
-    assert slide_texts(slides[0]).startswith("Ош")
-    assert slide_texts(slides[1]).startswith("Ош: опасности и прошлые бедствия")
-    assert "Землетрясение" in slides[1].notes_slide.notes_text_frame.text
+    assert name.startswith(f"ccca-{main}-city-ru-") and len(slides) == 2
+    assert slide_texts(slides[0]).startswith(name_of(built_data, main, "ru"))
+    assert slide_texts(slides[1]).startswith(f"{name_of(built_data, main, 'ru')}: опасности и прошлые бедствия")
+    assert top_hazard_ru(built_data, main) in slides[1].notes_slide.notes_text_frame.text
 
 
 def pdf_text(content: bytes, tmp_path: Path) -> tuple[str, int]:
@@ -170,33 +197,35 @@ def pdf_text(content: bytes, tmp_path: Path) -> tuple[str, int]:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (scripts/install_system_deps.sh)")
-def test_city_brief_pdf_in_both_languages(made, tmp_path):
+def test_city_brief_pdf_in_both_languages(made, built_data, tmp_path):
+    main, other = made["cities"]["main"], made["cities"]["other"]
     content, name, mime = made["pdf_ru"]
-    assert mime == "application/pdf" and name.startswith("ccca-osh-brief-ru-") and content[:5] == b"%PDF-"
+    assert mime == "application/pdf" and name.startswith(f"ccca-{main}-brief-ru-") and content[:5] == b"%PDF-"
     text, pages, images = pdf_text(content, tmp_path)
     assert 2 <= pages <= 5, pages  # 4 before the critical-infrastructure section (issue 19) was added
     assert images >= 3, "decomposition, hazard and outlook charts"
-    for words in ("Ош", "Основные сведения", "Профиль опасностей", "Прошлые бедствия", "Источники",
-                  "Статус данных", "Землетрясение", "Версия данных", "Прогноз риска до 2080 года", "SSP5-8.5"):
+    for words in (name_of(built_data, main, "ru"), "Основные сведения", "Профиль опасностей", "Прошлые бедствия",
+                  "Источники", "Статус данных", top_hazard_ru(built_data, main), "Версия данных", "Прогноз риска до 2080 года", "SSP5-8.5"):
         assert words in text, words
     assert re.search(r"\n\s*1\.\s+\S", text), "numbered sources"
     content, name, _ = made["pdf_en"]
     text, pages, images = pdf_text(content, tmp_path)
     assert 2 <= pages <= 5 and images >= 3  # 4 before issue 19
-    for words in ("Dushanbe", "Key facts", "Hazard profile", "Past disasters", "Sources", "Data status",
+    for words in (name_of(built_data, other, "en"), "Key facts", "Hazard profile", "Past disasters", "Sources", "Data status",
                   "Risk outlook to 2080", "SSP2-4.5"):
         assert words in text, words
     assert not CYRILLIC.search(text.split("Sources")[0]), "English brief before the source titles"
 
 
-def test_request_parameters_are_checked():
+def test_request_parameters_are_checked(built_data):
     from components.export_button import request_params
 
+    member = built_data["cities"]["city_id"].iloc[0]
     kind, fmt, lang, query, city = request_params({
-        "fmt": "pptx", "search": "?lang=en&cities=osh&w_vulnerability=2",
+        "fmt": "pptx", "search": f"?lang=en&cities={member}&w_vulnerability=2",
         "context": {"kind": "deck", "lang": "ru", "city": None, "override": {"slides": "overview,trends"}}})
     assert (kind, fmt, lang, city) == ("deck", "pptx", "en", None)
-    assert query["slides"] == "overview,trends" and query["cities"] == "osh"
+    assert query["slides"] == "overview,trends" and query["cities"] == member
     for bad in (None, {}, {"fmt": "exe", "context": {"kind": "deck"}}, {"fmt": "pdf", "context": {"kind": "files"}}):
         with pytest.raises(ValueError):
             request_params(bad)
@@ -204,25 +233,26 @@ def test_request_parameters_are_checked():
 
 def test_file_names_are_ascii():
     from datetime import date
-    assert dx.file_name("brief", "ru", "pdf", "osh", date(2026, 3, 1)) == "ccca-osh-brief-ru-2026-03-01.pdf"
+    assert dx.file_name("brief", "ru", "pdf", "new-city", date(2026, 3, 1)) == "ccca-new-city-brief-ru-2026-03-01.pdf"
     assert dx.file_name("deck", "en", "pptx", None, date(2026, 3, 1)) == "ccca-deck-en-2026-03-01.pptx"
 
 
-def test_pdf_from_the_city_page_through_the_background_callback(dash_duo, dash_app):
+def test_pdf_from_the_city_page_through_the_background_callback(dash_duo, dash_app, built_data):
     """Click 'PDF brief' on a city profile: progress, then a file in the browser's download folder."""
+    city = chosen_cities(built_data)["third"]
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver
-    driver.get(dash_duo.server_url + "/city/namangan?lang=en")
-    dash_duo.wait_for_text_to_equal("#page-title", "Namangan", timeout=20)
+    driver.get(dash_duo.server_url + f"/city/{city}?lang=en")
+    dash_duo.wait_for_text_to_equal("#page-title", name_of(built_data, city, "en"), timeout=20)
     button = dash_duo.wait_for_element("#export-pdf", timeout=10)
     assert button.text == "PDF brief"
     button.click()
     until(lambda: driver.find_element(By.ID, "export-cancel").is_displayed(), timeout=10)
-    dash_duo.wait_for_contains_text("#export-status", "Ready: ccca-namangan-brief-en-", timeout=120)
+    dash_duo.wait_for_contains_text("#export-status", f"Ready: ccca-{city}-brief-en-", timeout=120)
     folder = Path(dash_duo.download_path)
     until(lambda: any(p.suffix == ".pdf" for p in folder.iterdir()), timeout=20)
     pdf = next(p for p in folder.iterdir() if p.suffix == ".pdf")
-    assert pdf.name.startswith("ccca-namangan-brief-en-") and pdf.read_bytes()[:5] == b"%PDF-"
+    assert pdf.name.startswith(f"ccca-{city}-brief-en-") and pdf.read_bytes()[:5] == b"%PDF-"
     assert not driver.find_element(By.ID, "export-cancel").is_displayed()
     assert driver.find_element(By.ID, "export-pdf").is_enabled()
     assert dash_duo.get_logs() == []
@@ -433,7 +463,7 @@ def test_brief_names_the_baseline_of_each_climate_figure(made, key, dash_app, tm
     period = climate.DEFAULT_BASELINE.replace("-", "–")
     hot = text.split(t("trends.var.hot_days_35", lang).split(" (")[0], 1)[1].split("SSP5-8.5")[0]
     assert "35 °C" in hot and hot.count(period) == 2, "the definition, the average's period and the change's baseline"
-    city = "osh" if lang == "ru" else "dushanbe"
+    city = made["cities"]["main"] if lang == "ru" else made["cities"]["other"]
     with dash_app.server.app_context():
         result = data_access.outlook()
         info = ol.main_driver(result, city, dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON)

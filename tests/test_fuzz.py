@@ -5,21 +5,27 @@ the browser renders), hostile values in every text field, oversized input, SQL f
 Never a 5xx, never a traceback, never a blank page: every rendered page has its heading, and
 text the visitor typed comes back only as text (never as a `javascript:` link or raw HTML).
 
-Cases per page: `FUZZ_GET_EXAMPLES` (default 200) through the layout route and
-`FUZZ_CALLBACK_EXAMPLES` (default 15; `make soak` runs 250 more per page) through the routing callback, which
-renders the whole page and costs up to a second on the heaviest pages.
+The query is read where it is parsed: `FUZZ_PARSER_EXAMPLES` (default 30, and every
+parameter at once set to each hand-picked hostile value) per page through each page's
+own query parser (`read_state`, pure) and `FUZZ_CALLBACK_EXAMPLES` (default 15; `make soak` runs
+250 more per page) through the routing callback, which renders the whole page and costs up to a second
+or two on the heaviest pages. The layout route answers the same shell whatever the query, so it gets
+only `FUZZ_GET_EXAMPLES` (default 20) per page, for the path and the request guard.
 """
 from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import uuid
+from inspect import signature
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
+from dash import page_registry
 from hypothesis import strategies as st
 from sqlalchemy import inspect
 
@@ -28,7 +34,8 @@ from services import auth, db
 from tests import dash_http as h
 
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="ccca-hypothesis-"))  # nothing written into the repository
-GET_EXAMPLES = int(os.environ.get("FUZZ_GET_EXAMPLES", "200"))
+GET_EXAMPLES = int(os.environ.get("FUZZ_GET_EXAMPLES", "20"))
+PARSER_EXAMPLES = int(os.environ.get("FUZZ_PARSER_EXAMPLES", "30"))
 CALLBACK_EXAMPLES = int(os.environ.get("FUZZ_CALLBACK_EXAMPLES", "15"))
 # `make test` draws the same cases every run (a CI run is repeatable); `make soak` sets FUZZ_RANDOM=1
 # and draws new ones each time.
@@ -42,7 +49,7 @@ HOSTILE = [
     "<script>alert(1)</script>", MARK, "<img src=x onerror=alert(1)>", "javascript:alert(1)", "\"'><svg onload=alert(1)>",
     "' OR '1'='1", "1; DROP TABLE users; --", "'); DELETE FROM audit_log; --", "admin'--", "UNION SELECT password_hash FROM users",
     "../../etc/passwd", "..%2f..%2fetc%2fpasswd", "\x00", "\r\nSet-Cookie: x=1", "\u202e\u0645\u0631\u062d\u0628\u0627",
-    "😀" * 50, "e\u0301" * 20, "\ufeff", "\u200b", "Ω≈ç√∫˜µ≤≥÷", "A" * 5000, "ДУШАНБЕ", "ош", "9" * 400,
+    "😀" * 50, "e\u0301" * 20, "\ufeff", "\u200b", "Ω≈ç√∫˜µ≤≥÷", "A" * 5000, "ГОРОД", "ёж", "9" * 400,
 ]
 TEXT = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=60),
                  st.text(alphabet=st.characters(codec="utf-8"), max_size=30), st.integers().map(str),
@@ -51,12 +58,13 @@ TEXT = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=60),
 
 def pages(data) -> dict[str, dict]:
     """Each page: its path strategy and the parameters it knows (plus noise)."""
-    from dash import page_registry
-
     cities = list(data["cities"]["city_id"])
+    names = list(data["cities"]["name_ru"])
     actions = list(data["actions"]["action_id"])[:20] if "actions" in data.tables else []
     known = {"lang": ["ru", "en"], "tab": ["method", "catalogue", "sources", "status", "downloads"],
-             "city": cities, "cities": [",".join(cities[:2]), ",".join(cities)], "action": actions,
+             # a city by id, or by its Russian name in the wrong case (not an id)
+             "city": [*cities, names[0].upper(), names[-1].lower()],
+             "cities": [",".join(cities[:2]), ",".join(cities)], "action": actions,
              "status": ["planned", "in_progress", "delayed"], "by": ["risk", "hazard_exposure"],
              "layers": ["countries,rivers", "admin1"], "z": ["5", "99"], "lat": ["40", "91"], "lon": ["70", "-200"],
              "scenario": ["ssp126", "ssp585"], "horizon": ["2030", "2050", "2080"], "variable": ["tmean", "precip"],
@@ -68,7 +76,7 @@ def pages(data) -> dict[str, dict]:
              "mode": ["change", "absolute"], "item": ["hazard_exposure", "vulnerability", "nope"],
              "scale": ["raw", "per_capita", "scaled"], "spread": ["narrow", "moderate", "wide"],
              "w_vulnerability": ["2", "0", "-3", "1e9"], "hazard": ["earthquake", "mudflow"], "essential": ["1", "10", "11"],
-             "slides": ["overview,compare", "outlook,outlook:osh", "city:nowhere,trends:tmean", "x" * 300],
+             "slides": ["overview,compare", f"outlook,outlook:{cities[-1]}", "city:nowhere,trends:tmean", "x" * 300],
              "slide": ["0", "3", "-1", "999"], "auto": ["0", "10", "abc"], "edit": ["1", "0"]}
     out = {}
     for page in page_registry.values():
@@ -142,6 +150,54 @@ PAGES = ["/", "/compare", "/city/<city_id>", "/map", "/trends", "/outlook", "/ac
 
 def page_param(name):
     return pytest.param(name, id=name.strip("/<>").replace("/", "_") or "home")
+
+
+def query_parsers() -> dict[str, object]:
+    """Each registered page's own query parser (`read_state`), by page path."""
+    modules = {page["path"]: sys.modules[page["module"]] for page in page_registry.values()}
+    return {path: module.read_state for path, module in sorted(modules.items()) if hasattr(module, "read_state")}
+
+
+@st.composite
+def query_dicts(draw, known: dict[str, list[str]]) -> dict[str, str]:
+    """A parsed query (first value per key): known keys with good or hostile values, unknown keys."""
+    keys = draw(st.lists(st.one_of(st.sampled_from(sorted(known)), TEXT), max_size=6))
+    return {key: draw(st.one_of(st.sampled_from(known.get(key) or HOSTILE), TEXT)) for key in keys}
+
+
+def read_with(parser, query: dict[str, str], data, lang: str):
+    """Call a page's parser with the arguments it names (the query, the build, the language)."""
+    given_args = {"query": query, "data": data, "tables": data, "lang": lang}
+    return parser(**{name: given_args[name] for name in signature(parser).parameters})
+
+
+def fuzz_parser(path: str, parser, data, known: dict[str, list[str]]) -> None:
+    """Any query gives the page's state and a list of what was not understood, never an exception;
+    keys the page does not know change nothing."""
+    plain, rejected = read_with(parser, {}, data, "en")
+    assert rejected == [], path
+    for value in [*HOSTILE, *EDGE_NUMBERS]:  # every parameter at once set to one hostile value
+        state, rejected = read_with(parser, dict.fromkeys(known, value), data, "ru")
+        assert type(state) is type(plain) and isinstance(rejected, list), (path, value[:20])
+
+    @settings(FUZZ, max_examples=PARSER_EXAMPLES)
+    @given(query=query_dicts(known), lang=st.sampled_from(["ru", "en"]))
+    def check(query, lang):
+        state, rejected = read_with(parser, query, data, lang)
+        assert type(state) is type(plain) and isinstance(rejected, list), (path, query)
+        noise = {f"zz-{key}": value for key, value in query.items()}
+        assert read_with(parser, noise, data, lang)[0] == plain, (path, "an unknown key changed the state", query)
+
+    check()
+
+
+def test_every_page_parser_reads_any_query(dash_app, built_data, page_cases):
+    """Where the query is parsed: each page's own parser, with many cases (it is pure and fast)."""
+    parsers = query_parsers()
+    assert parsers, "no page exposes its query parser (read_state)"
+    with dash_app.server.app_context():
+        for path, parser in parsers.items():
+            fuzz_parser(path, parser, built_data, page_cases["/"]["known"])
 
 
 @pytest.mark.parametrize("page", [page_param(p) for p in PAGES])
@@ -227,7 +283,7 @@ def current_version(action_id, base) -> int:
 
 @pytest.mark.parametrize("note", [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "'); DROP TABLE users; --", "' OR '1'='1",
-    "\u202eevil\u202c", "😀 Ω ДУШАНБЕ e\u0301 \u200b\ufeff", "line\nbreak\r\ttab", "N" * NOTE_MAX])
+    "\u202eevil\u202c", "😀 Ω ГОРОД e\u0301 \u200b\ufeff", "line\nbreak\r\ttab", "N" * NOTE_MAX])
 def test_hostile_notes_are_saved_verbatim_and_shown_as_text(client, editor_client, note):
     editor, action_id, base = editor_client
     version = current_version(action_id, base)

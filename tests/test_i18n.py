@@ -76,6 +76,10 @@ def test_language_resolution_and_bad_query_strings():
     assert resolve_lang("xx") == ("ru", False)
     assert resolve_lang(None) == ("ru", True)
     assert parse_query("?lang=en&tab=sources") == {"lang": "en", "tab": "sources"}
-    assert parse_query("%%%&&==") in ({}, {"": "="}) or isinstance(parse_query("%%%&&=="), dict)
+    # the first value of a repeated key; blank values kept; a broken escape stays as typed
+    assert parse_query("?a=1&a=2&b=") == {"a": "1", "b": ""}
+    assert parse_query("%%%&&==") == {"%%%": "", "": "="}
+    assert parse_query("?x=%ZZ&k=%D0%B0") == {"x": "%ZZ", "k": "а"}
+    assert parse_query("?") == {} and parse_query(None) == {}
     assert t("no.such.key", "en") == "no.such.key"
     assert t("overview.rank", "en", rank=1, total=5) == "rank 1 of 5"

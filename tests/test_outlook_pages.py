@@ -14,6 +14,7 @@ import pytest
 from dash.testing.wait import until
 
 from domain import outlook as ol
+from services import data_access
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
@@ -162,12 +163,14 @@ def test_city_panel_and_csv_downloads(outlook_page, dash_app, built_data):
     from components.outlook_panel import outlook_panel
     city = built_data["cities"]["city_id"].iloc[0]
     with dash_app.server.test_request_context("/"):
-        panel = outlook_panel(city, "ru")
+        data, result = data_access.get_data(), data_access.outlook()
+        panel = outlook_panel(city, data, result, "ru")
         assert panel is not None and panel.id == "city-outlook"
         text = json.dumps(panel.to_plotly_json(), default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o),
                           ensure_ascii=False)
         assert "SSP2-4.5" in text and f"/outlook?lang=ru&amp;city={city}" not in text and f"city={city}" in text
-        assert outlook_panel("atlantis", "en") is None
+        assert outlook_panel("atlantis", data, result, "en") is None
+        assert outlook_panel(city, data, None, "en") is None  # a build without an outlook
         state = outlook_page.OutlookState(city=city, scenario="ssp585", horizon=2080)
         scores = pd.read_csv(io.StringIO(outlook_page.scores_csv(state, "en")))
         values = pd.read_csv(io.StringIO(outlook_page.values_csv(state, "ru")))

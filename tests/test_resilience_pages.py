@@ -114,7 +114,7 @@ def test_deck_offers_the_slide_and_the_brief_cites_its_sources(built_data):
     with_figures = records.loc[records["scope"] == "city", "city_id"].unique()
     for city in with_figures:
         cited: list[str] = []
-        dx.resilience_brief_html(built_data, city, "ru", lambda s: cited.append(s) or "[1]")
+        dx.resilience_brief_html(built_data, city, "ru", lambda s, found=cited: found.append(s) or "[1]")
         mine = records[(records["city_id"] == city) & (records["scope"] == "city")]
         assert set(mine["source_id"]) <= set(cited)
 

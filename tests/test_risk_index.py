@@ -8,36 +8,62 @@ import pandas as pd
 import pytest
 
 from domain.queries import inform_reproduction
-from domain.risk_index import (IndexWeights, complement_geometric_mean, compute_index, rank_stability,
-                               risk_class, scale_indicator, weighted_geometric_mean, weighted_mean)
+from domain.risk_index import (IndexWeights, category_means, complement_geometric_mean, compute_index,
+                               rank_stability, risk_class, scale_columns, weighted_geometric_mean)
+
+
+def scale(values: list[float], lower: float, upper: float, transform: str = "linear",
+          direction: str = "risk_up") -> list[float]:
+    """`scale_columns` (what the index calls) with one indicator's bounds and codes for every value."""
+    n = len(values)
+    return scale_columns(np.array(values, dtype=float), np.full(n, lower), np.full(n, upper),
+                         np.array([transform] * n, dtype=object), np.array([direction] * n, dtype=object)).tolist()
 
 
 def test_linear_scaling_with_fixed_bounds_and_clipping():
-    assert scale_indicator([0, 5, 10, 15, -3], 0, 10).tolist() == [0, 5, 10, 10, 0]
-    assert scale_indicator([25], 0, 100).tolist() == [2.5]
+    assert scale([0, 5, 10, 15, -3], 0, 10) == [0, 5, 10, 10, 0]
+    assert scale([25], 0, 100) == [2.5]
 
 
 def test_risk_down_flips_the_scale():
     # HDI 0.65 in bounds 0.4..0.9 is half way: 5 on a risk-up scale, 5 flipped.
-    assert scale_indicator([0.9, 0.4, 0.775], 0.4, 0.9, direction="risk_down").tolist() == pytest.approx([0, 10, 2.5])
+    assert scale([0.9, 0.4, 0.775], 0.4, 0.9, direction="risk_down") == pytest.approx([0, 10, 2.5])
 
 
 def test_log_scaling():
     # log10: 1000 between 100 and 100000 is one third of the way.
-    assert scale_indicator([1000], 100, 100000, transform="log")[0] == pytest.approx(10 / 3)
+    assert scale([1000], 100, 100000, transform="log")[0] == pytest.approx(10 / 3)
+
+
+def test_each_row_keeps_its_own_bounds_transform_and_direction():
+    got = scale_columns(np.array([5.0, 1000.0, 0.775]), np.array([0.0, 100.0, 0.4]), np.array([10.0, 1e5, 0.9]),
+                        np.array(["linear", "log", "linear"], dtype=object),
+                        np.array(["risk_up", "risk_up", "risk_down"], dtype=object))
+    assert got.tolist() == pytest.approx([5.0, 10 / 3, 2.5])
 
 
 def test_missing_value_stays_missing():
-    assert math.isnan(scale_indicator([np.nan], 0, 1)[0])
+    assert math.isnan(scale([np.nan], 0, 1)[0])
 
 
 def test_bad_bounds_and_codes_are_rejected():
-    with pytest.raises(ValueError):
-        scale_indicator([1], 5, 5)
-    with pytest.raises(ValueError):
-        scale_indicator([1], 0, 5, transform="sqrt")
-    with pytest.raises(ValueError):
-        scale_indicator([1], 0, 5, direction="up")
+    with pytest.raises(ValueError, match="upper bound"):
+        scale([1], 5, 5)
+    with pytest.raises(ValueError, match="upper bound"):
+        scale([10], 0, 100, transform="log")  # log10(0) is no lower bound
+    # an unknown transform is an error, not silently linear
+    with pytest.raises(ValueError, match="sqrt"):
+        scale([1], 0, 5, transform="sqrt")
+    with pytest.raises(ValueError, match="up"):
+        scale([1], 0, 5, direction="up")
+
+
+def test_a_category_is_the_weighted_mean_of_the_indicators_that_have_a_score():
+    scored = pd.DataFrame({"city_id": ["a", "a", "a", "b", "b"], "category_id": ["k"] * 5,
+                           "score": [4.0, np.nan, 8.0, np.nan, np.nan], "weight": [1.0, 5.0, 1.0, 1.0, 1.0]})
+    means = category_means(scored)
+    assert means[("a", "k")] == pytest.approx(6.0)
+    assert math.isnan(means[("b", "k")])
 
 
 def test_complement_geometric_mean_matches_inform_example():
@@ -59,8 +85,6 @@ def test_weights_and_missing_components():
     assert float(complement_geometric_mean(np.array([8.0, 2.0]), np.array([3.0, 1.0]))) == pytest.approx(expected)
     # a missing component is left out, not counted as zero
     assert float(complement_geometric_mean(np.array([4.0, np.nan]))) == pytest.approx(4.0)
-    assert float(weighted_mean(np.array([4.0, np.nan, 8.0]), np.array([1.0, 5.0, 1.0]))) == pytest.approx(6.0)
-    assert math.isnan(float(weighted_mean(np.array([np.nan, np.nan]), np.array([1.0, 1.0]))))
 
 
 def test_weighted_geometric_mean_is_risk_formula():

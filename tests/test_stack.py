@@ -10,6 +10,7 @@ again once restarted; then `stack.sh stop` leaves nothing running. In `make test
 runs 1 worker (booting is most of the time); `make soak` runs 2 workers each and a longer load. All traffic goes to 127.0.0.1 and every loop is bounded in time."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -233,10 +234,8 @@ def scenario(stack: Stack, capsys, load_seconds: float, users: int, pages: int) 
         workers = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
         events["kill"] = time.monotonic()
         for pid in [master, *map(int, workers)]:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         events["dead"] = time.monotonic()  # its listening socket is closed from here on
         time.sleep(load_seconds * 0.15)
         events["restart"] = time.monotonic()

@@ -31,8 +31,6 @@ MAP_CITY = "map-city"  # pattern-matching type of the city markers
 MAP_URL_SYNC = "map-url-sync"
 
 # Compare (/compare) and city profile (/city/<city_id>)
-COMPARE_URL = "compare-url"
-COMPARE_LANG = "compare-lang"
 COMPARE_CITIES = "compare-cities"
 COMPARE_LEVEL = "compare-level"
 COMPARE_ITEM = "compare-item"
@@ -124,3 +122,8 @@ LOSSES_INDICATORS = "losses-indicators"
 LOSSES_CHART = "losses-chart"
 LOSSES_CITY = "losses-city"                # prefix: losses-city-<city_id>
 CITY_CHOICE = "city-choice"
+
+# Page state (components/page_state.py): one store per page with its canonical address, written to
+# the browser's address by one clientside callback; pattern-matching ids {"type": ..., "page": name}.
+PAGE_ADDRESS = "page-address"
+PAGE_ADDRESS_WRITTEN = "page-address-written"

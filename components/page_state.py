@@ -1,0 +1,82 @@
+"""A page's state in the browser: read from the address, notices in the user's language, one store
+per page holding the canonical address, and one clientside callback (registered here, once) that
+writes that address with `history.replaceState` (assets/page_state.js), so a reload or a shared
+link reopens the same view without the page re-rendering on each change.
+
+A page with state: declares its model with `domain.page_state`, calls `read_page` in `layout`,
+puts `address_stores(...)` in its layout, and returns `address(...)` to `address_output(page)`
+from the callback that redraws it. Callbacks take their language from the same store with
+`lang_of`.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import dash
+from dash import ALL, ClientsideFunction, Input, Output, State, dcc
+
+import ids
+from components.page import PageContext, page_context
+from domain import page_state
+from i18n import DEFAULT_LANG, resolve_lang, t
+
+
+def read_page(kwargs: dict, model: type, context: Any = None) -> tuple[PageContext, Any]:
+    """The page's language, its state from the address and the notices about what was not understood."""
+    ctx = page_context(kwargs, allowed=tuple(page_state.known_keys(model, kwargs)))
+    parsed = page_state.parse(model, ctx.query, context)
+    ctx.notices.extend(rejected_notices(parsed, ctx.lang))
+    return ctx, parsed.state
+
+
+def rejected_notices(parsed: page_state.Parsed, lang: str) -> list[str]:
+    """One sentence per rejected value: the page's own wording if it declares one, else the common one."""
+    return [t(key or "notice.bad_value", lang, name=name[:30], value=raw[:40], names=raw[:60])
+            for key, name, raw in parsed.notices]
+
+
+def search(state: Any, lang: str, context: Any = None) -> str:
+    """The canonical query string of a state, language first (no leading '?')."""
+    return urlencode({"lang": lang, **page_state.query_of(state, context)}, safe=",:")
+
+
+def href(path: str, state: Any, lang: str, context: Any = None) -> str:
+    """A link to `path` showing `state` (the page's links come from its model too)."""
+    return f"{path}?{search(state, lang, context)}"
+
+
+def address(path: str, state: Any, lang: str, context: Any = None) -> dict:
+    """What the page's address store holds: the path, the language and the canonical query."""
+    return {"path": path, "lang": lang, "search": search(state, lang, context)}
+
+
+def address_id(page: str) -> dict:
+    return {"type": ids.PAGE_ADDRESS, "page": page}
+
+
+def address_stores(page: str, path: str, state: Any, lang: str, context: Any = None) -> list:
+    """The page's address store (read by callbacks for the language) and its write receipt."""
+    return [dcc.Store(id=address_id(page), data=address(path, state, lang, context)),
+            dcc.Store(id={"type": ids.PAGE_ADDRESS_WRITTEN, "page": page})]
+
+
+def address_output(page: str) -> Output:
+    return Output(address_id(page), "data")
+
+
+def address_state(page: str) -> State:
+    return State(address_id(page), "data")
+
+
+def lang_of(stored: dict | None) -> str:
+    """The page's language, from its address store (the one default is `i18n.DEFAULT_LANG`)."""
+    return resolve_lang((stored or {}).get("lang", DEFAULT_LANG))[0]
+
+
+# One clientside callback for every page: whichever address store is on the page, write it.
+dash.clientside_callback(
+    ClientsideFunction(namespace="page_state", function_name="write"),
+    Output({"type": ids.PAGE_ADDRESS_WRITTEN, "page": ALL}, "data"),
+    Input({"type": ids.PAGE_ADDRESS, "page": ALL}, "data"),
+)

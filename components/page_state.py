@@ -32,8 +32,12 @@ def read_page(kwargs: dict, model: type, context: Any = None) -> tuple[PageConte
 
 def rejected_notices(parsed: page_state.Parsed, lang: str) -> list[str]:
     """One sentence per rejected value: the page's own wording if it declares one, else the common one."""
-    return [t(key or "notice.bad_value", lang, name=name[:30], value=raw[:40], names=raw[:60])
-            for key, name, raw in parsed.notices]
+    out = []
+    for r in parsed.rejections:
+        name = t(r.label, lang) if r.label else r.key[:30]
+        out.append(t(r.notice or "notice.bad_value", lang, name=name, value=r.asked[:40], names=r.asked[:60],
+                     values=r.asked[:60], default=r.used[:40]))
+    return out
 
 
 def search(state: Any, lang: str, context: Any = None) -> str:

@@ -67,6 +67,7 @@ class One:
     convert: Callable[[str], Any] = str       # the text of an option -> the state's value
     normalise: Callable[[str], str] = str.strip
     notice: str = ""                          # the page's i18n key for a rejected value, if any
+    label: str = ""                           # the i18n key of the control's name, for that notice
     first_of_list: bool = False               # `?cities=a,b` means `a` (a page showing one city)
     keep_default: bool = False                # written even when default (a default that depends on data order)
 
@@ -104,8 +105,10 @@ class Many:
     aliases: tuple[str, ...] = ()
     keep_order: bool = False                  # the order asked (else the options' order)
     empty_ok: bool = True
+    quiet: Options = ()                       # left out without a notice (known, but not offered here)
     convert: Callable[[str], Any] = str
     notice: str = ""
+    label: str = ""
 
     def claims(self, key: str) -> bool:
         return key == self.key or key in self.aliases
@@ -117,12 +120,13 @@ class Many:
             return default, []
         key, raw = asked
         options = list(_resolve(self.options, context, chosen))
+        quiet = set(_resolve(self.quiet, context, chosen))
         wanted = list(dict.fromkeys(_items(raw)))
-        bad = [w for w in wanted if w not in options]
+        bad = [w for w in wanted if w not in options and w not in quiet]
         good = wanted if self.keep_order else options
         good = [self.convert(o) for o in good if o in wanted and o in options]
-        if not good and (bad or not self.empty_ok):
-            return default, [(self.key, ",".join(bad) or raw)]
+        if not good and (bad or not self.empty_ok or len(wanted) > 0):
+            return default, [(self.key, ",".join(bad) or raw)] if bad or not self.empty_ok else []
         return good, [(self.key, ",".join(bad))] if bad else []
 
     def write(self, value, context, chosen):
@@ -148,6 +152,7 @@ class Number:
     default: float | None = None
     digits: int = 3
     notice: str = ""
+    label: str = ""
 
     def claims(self, key: str) -> bool:
         return key == self.key
@@ -207,30 +212,46 @@ def params(model: type) -> list[tuple[str, Param]]:
     return [(f.name, f.metadata[PARAM]) for f in dataclasses.fields(model) if PARAM in f.metadata]
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A value that was not understood: its parameter, the text asked for, the value used instead,
+    and the field's own wording for the notice (i18n keys; empty for the common one)."""
+
+    key: str
+    asked: str
+    used: str
+    notice: str = ""
+    label: str = ""
+
+
 @dataclass
 class Parsed:
-    """A state read from a query string, the (parameter, value) pairs rejected and the unknown names."""
+    """A state read from a query string, what was rejected and the unknown parameter names."""
 
     state: Any
-    rejected: list[tuple[str, str]]
+    rejections: list[Rejection]
     unknown: list[str]
-    notices: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)  # (i18n key or "", name, value)
+
+    @property
+    def rejected(self) -> list[tuple[str, str]]:
+        """(parameter, value) pairs rejected."""
+        return [(r.key, r.asked) for r in self.rejections]
 
 
 def parse(model: type[State], query: Mapping[str, Any], context: Any = None) -> Parsed:
     """The state a query string asks for; nothing here raises on user input."""
     text_query = {str(k): str(v) for k, v in query.items() if isinstance(v, (str, int, float))}
     chosen: dict[str, Any] = {}
-    rejected: list[tuple[str, str]] = []
-    notices: list[tuple[str, str, str]] = []
+    rejections: list[Rejection] = []
     fields = params(model)
     for name, param in fields:
         value, bad = param.read(text_query, context, chosen)
         chosen[name] = value
-        rejected.extend(bad)
-        notices.extend((getattr(param, "notice", ""), key, raw) for key, raw in bad)
+        used = param.text(value) or ""
+        rejections.extend(Rejection(key, raw, used, getattr(param, "notice", ""), getattr(param, "label", ""))
+                          for key, raw in bad)
     unknown = sorted(k for k in text_query if k != LANG and not any(p.claims(k) for _, p in fields))
-    return Parsed(model(**chosen), rejected, unknown, notices)
+    return Parsed(model(**chosen), rejections, unknown)
 
 
 def query_of(state: Any, context: Any = None) -> dict[str, str]:

@@ -230,7 +230,7 @@ def outlook_panel(city_id: str, lang: str) -> html.Section | None:
         return None
     result = data_access.outlook()
     today = today_row(result, city_id)
-    link = dcc.Link(t("outlook.panel.link", lang), href=link_with("/outlook", {"lang": lang}, city=city_id))
+    link = dcc.Link(t("outlook.panel.link", lang), href=link_with("/outlook", {"lang": lang}, cities=city_id))
     if today is None or pd.isna(today["risk"]):
         return html.Section([html.H2(t("outlook.panel.title", lang)), html.P(t("outlook.no_score", lang)), html.P(link)],
                             className="panel outlook-panel", id="city-outlook")

@@ -5,16 +5,16 @@ link reopens the same view without the page re-rendering on each change.
 
 A page with state: declares its model with `domain.page_state`, calls `read_page` in `layout`,
 puts `address_stores(...)` in its layout, and returns `address(...)` to `address_output(page)`
-from the callback that redraws it. Callbacks take their language from the same store with
-`lang_of`.
+from the callback that redraws it (or, when its state changes in several callbacks, registers
+`sync_address` once). Callbacks take their language from the same store with `lang_of`.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 import dash
-from dash import ALL, ClientsideFunction, Input, Output, State, dcc
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, dcc
 
 import ids
 from components.page import PageContext, page_context
@@ -71,6 +71,18 @@ def address_output(page: str) -> Output:
 
 def address_state(page: str) -> State:
     return State(address_id(page), "data")
+
+
+def sync_address(page: str, path: str, model: type, controls: dict[str, tuple[str, str]],
+                 context: Callable[[], Any]) -> None:
+    """For a page whose state changes in several callbacks: register the one callback that turns the
+    controls' values ({field: (component id, property)}) into the page's canonical address."""
+    @callback(output=address_output(page),
+              inputs=dict(values={name: Input(*dep) for name, dep in controls.items()}, stored=address_state(page)),
+              prevent_initial_call=True)
+    def write_address(values: dict, stored: dict | None) -> dict:
+        data = context()
+        return address(path, page_state.from_controls(model, values, data), lang_of(stored), data)
 
 
 def lang_of(stored: dict | None) -> str:

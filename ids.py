@@ -28,7 +28,6 @@ MAP_LEGEND = "map-legend"
 MAP_PANEL = "map-city-panel"
 MAP_TILES = "map-tiles"
 MAP_CITY = "map-city"  # pattern-matching type of the city markers
-MAP_URL_SYNC = "map-url-sync"
 
 # Compare (/compare) and city profile (/city/<city_id>)
 COMPARE_CITIES = "compare-cities"

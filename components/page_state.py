@@ -37,7 +37,7 @@ def rejected_notices(parsed: page_state.Parsed, lang: str) -> list[str]:
         name = t(r.label, lang) if r.label else r.key[:30]
         out.append(t(r.notice or "notice.bad_value", lang, name=name, value=r.asked[:40], names=r.asked[:60],
                      values=r.asked[:60], default=r.used[:40]))
-    return out
+    return list(dict.fromkeys(out))  # fields sharing one wording (a map's centre and zoom) say it once
 
 
 def search(state: Any, lang: str, context: Any = None) -> str:
@@ -74,15 +74,17 @@ def address_state(page: str) -> State:
 
 
 def sync_address(page: str, path: str, model: type, controls: dict[str, tuple[str, str]],
-                 context: Callable[[], Any]) -> None:
+                 context: Callable[[], Any], fields: Callable[[dict], dict] | None = None) -> None:
     """For a page whose state changes in several callbacks: register the one callback that turns the
-    controls' values ({field: (component id, property)}) into the page's canonical address."""
+    controls' values ({name: (component id, property)}) into the page's canonical address;
+    `fields` maps those values to the model's fields when they are not one to one."""
     @callback(output=address_output(page),
               inputs=dict(values={name: Input(*dep) for name, dep in controls.items()}, stored=address_state(page)),
               prevent_initial_call=True)
     def write_address(values: dict, stored: dict | None) -> dict:
         data = context()
-        return address(path, page_state.from_controls(model, values, data), lang_of(stored), data)
+        state = page_state.from_controls(model, fields(values) if fields else values, data)
+        return address(path, state, lang_of(stored), data)
 
 
 def lang_of(stored: dict | None) -> str:

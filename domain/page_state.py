@@ -143,14 +143,15 @@ class Many:
 
 @dataclass(frozen=True)
 class Number:
-    """A number within [low, high], written with `digits` decimals (`?z=6.5`); no default means
-    the parameter is optional (None)."""
+    """A number within [low, high], rounded to `digits` decimals (`?z=6.5`), written with all of
+    them when `fixed` (`?lat=40.000`); no default means the parameter is optional (None)."""
 
     key: str
     low: float
     high: float
     default: float | None = None
     digits: int = 3
+    fixed: bool = False
     notice: str = ""
     label: str = ""
 
@@ -172,7 +173,8 @@ class Number:
     def write(self, value, context, chosen):
         if value is None or value == self.default:
             return {}
-        return {self.key: f"{float(value):.{self.digits}f}".rstrip("0").rstrip(".")}
+        value = round(float(value), self.digits)
+        return {self.key: f"{value:.{self.digits}f}" if self.fixed else f"{value:g}"}
 
     def text(self, value):
         return None if value is None or value == "" else str(value)

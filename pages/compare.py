@@ -625,7 +625,7 @@ def city_links(city_ids: list[str], nm: Names, lang: str) -> list:
 
 # --- layout --------------------------------------------------------------------------------
 
-def weight_slider(kind: str, key: str, value: float, label: str, minimum: float, lang: str = "ru",
+def weight_slider(kind: str, key: str, value: float, label: str, minimum: float, lang: str,
                   help_text: str | None = None) -> html.Div:
     """A labelled weight slider (mouse, touch and arrow keys; Home/End for the ends)."""
     marks = [{"value": v, "label": str(v)} for v in (0, 1, 2, 3) if v >= minimum]

@@ -10,7 +10,8 @@ from the callback that redraws it (or, when its state changes in several callbac
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import dash
@@ -79,7 +80,7 @@ def sync_address(page: str, path: str, model: type, controls: dict[str, tuple[st
     controls' values ({name: (component id, property)}) into the page's canonical address;
     `fields` maps those values to the model's fields when they are not one to one."""
     @callback(output=address_output(page),
-              inputs=dict(values={name: Input(*dep) for name, dep in controls.items()}, stored=address_state(page)),
+              inputs={"values": {name: Input(*dep) for name, dep in controls.items()}, "stored": address_state(page)},
               prevent_initial_call=True)
     def write_address(values: dict, stored: dict | None) -> dict:
         data = context()

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Protocol, Sequence, TypeVar
+from typing import Any, Protocol, TypeVar
 
 PARAM = "page_param"          # the dataclass field metadata key holding the field's Param
 LANG = "lang"                 # read by the app shell, never an unknown parameter
@@ -48,11 +49,11 @@ def _items(text: str) -> list[str]:
     return [x.strip() for x in str(text).split(",") if x.strip()]
 
 
-def _asked(query: Mapping[str, str], keys: tuple[str, ...]) -> tuple[str, str] | None:
-    """(key, value) of the first of `keys` present in the query."""
+def _asked(query: Mapping[str, str], keys: tuple[str, ...]) -> str | None:
+    """The value of the first of `keys` present in the query (the current name before older ones)."""
     for key in keys:
         if key in query:
-            return key, str(query[key])
+            return str(query[key])
     return None
 
 
@@ -76,10 +77,9 @@ class One:
 
     def read(self, query, context, chosen):
         default = _resolve(self.default, context, chosen)
-        asked = _asked(query, (self.key, *self.aliases))
-        if asked is None:
+        raw = _asked(query, (self.key, *self.aliases))
+        if raw is None:
             return default, []
-        key, raw = asked
         text = self.normalise(_items(raw)[0] if self.first_of_list and _items(raw) else raw)
         if text in _resolve(self.options, context, chosen):
             return self.convert(text), []
@@ -115,10 +115,9 @@ class Many:
 
     def read(self, query, context, chosen):
         default = list(_resolve(self.default, context, chosen))
-        asked = _asked(query, (self.key, *self.aliases))
-        if asked is None:
+        raw = _asked(query, (self.key, *self.aliases))
+        if raw is None:
             return default, []
-        key, raw = asked
         options = list(_resolve(self.options, context, chosen))
         quiet = set(_resolve(self.quiet, context, chosen))
         wanted = list(dict.fromkeys(_items(raw)))

@@ -244,3 +244,19 @@ def test_map_measure_survives_a_reload(dash_duo, dash_app, built_data):
     reload_and_wait(dash_duo)
     dash_duo.wait_for_text_to_equal("#map-legend .legend-title", name, timeout=15)
     assert dash_duo.get_logs() == []
+
+
+def test_back_returns_to_the_changed_view(dash_duo, dash_app):
+    """The address is replaced in place, so the history entry of a page holds its last state."""
+    dash_duo.start_server(dash_app)
+    dash_duo.driver.get(dash_duo.server_url + "/compare?lang=en")
+    dash_duo.wait_for_element("#compare-view input", timeout=20)
+    click_segment(dash_duo, "compare-view", "heatmap")
+    until(lambda: address(dash_duo).get("view") == ["heatmap"], timeout=15)
+    dash_duo.find_element("a.nav-link[href^='/trends']").click()
+    dash_duo.wait_for_element("#trends-mode input", timeout=20)
+    dash_duo.driver.back()
+    until(lambda: segment_value(dash_duo, "compare-view") == "heatmap", timeout=20)
+    assert address(dash_duo)["view"] == ["heatmap"]
+    assert dash_duo.find_element("#compare-box-heatmap").is_displayed()
+    assert dash_duo.get_logs() == []

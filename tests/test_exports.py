@@ -109,7 +109,7 @@ def test_chosen_slides_in_russian(made):
     hazard_names = hazard_names.loc[hazard_names["dimension"] == "hazard_exposure", "name_ru"]
     assert any(n in slide_texts(outlook) for n in hazard_names) and "демонстрационных" in slide_texts(outlook), "driver and status"
     assert pictures(outlook)[0].name == "chart-outlook:osh"
-    assert "/outlook?lang=ru&city=osh" in outlook.notes_slide.notes_text_frame.text
+    assert "/outlook?lang=ru&cities=osh" in outlook.notes_slide.notes_text_frame.text
 
 
 def test_comparison_uses_the_chosen_cities_and_weights(made):

@@ -153,7 +153,7 @@ def test_outlook_slides_say_what_the_outlook_computes(app_ctx, built_data, lang)
         assert dx.span(row["risk_p10"], row["risk_p90"], lang) in label
     from components.outlook_panel import driver_sentence
     assert city.points[0] == driver_sentence(built_data, result, "osh", scen, year, lang), "the page's wording"
-    assert city.path == f"/outlook?lang={lang}&city=osh&scen={scen}&h={year}"
+    assert city.path == f"/outlook?lang={lang}&cities=osh&scen={scen}&h={year}"
     assert len(figure.data) > 0 and {tr.type for tr in figure.data} == {"scatter"}
     label = f"Прогноз риска: {names['osh']}" if lang == "ru" else f"Risk outlook: {names['osh']}"
     assert option_label_of(exports, "outlook:osh", lang) == label

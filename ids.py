@@ -27,11 +27,8 @@ MAP_LEGEND = "map-legend"
 MAP_PANEL = "map-city-panel"
 MAP_TILES = "map-tiles"
 MAP_CITY = "map-city"  # pattern-matching type of the city markers
-MAP_URL_SYNC = "map-url-sync"
 
 # Compare (/compare) and city profile (/city/<city_id>)
-COMPARE_URL = "compare-url"
-COMPARE_LANG = "compare-lang"
 COMPARE_CITIES = "compare-cities"
 COMPARE_LEVEL = "compare-level"
 COMPARE_ITEM = "compare-item"
@@ -94,7 +91,6 @@ OUTLOOK_HORIZON = "outlook-horizon"
 OUTLOOK_VIEW = "outlook-view"
 OUTLOOK_WARM = "outlook-warm"
 OUTLOOK_POP = "outlook-pop"
-OUTLOOK_SYNC = "outlook-sync"
 OUTLOOK_STATUS = "outlook-status"
 OUTLOOK_WHATIF_NOTE = "outlook-whatif-note"
 OUTLOOK_HEADING = "outlook-heading"
@@ -122,3 +118,7 @@ SCORECARD_CATALOGUE = "scorecard-catalogue"
 LOSSES_INDICATORS = "losses-indicators"
 LOSSES_CHART = "losses-chart"
 LOSSES_CITY = "losses-city"                # prefix: losses-city-<city_id>
+# Page state (components/page_state.py): one store per page with its canonical address, written to
+# the browser's address by one clientside callback; pattern-matching ids {"type": ..., "page": name}.
+PAGE_ADDRESS = "page-address"
+PAGE_ADDRESS_WRITTEN = "page-address-written"

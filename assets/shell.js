@@ -21,31 +21,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
   }
 });
 
-/* Map page: keep the address in step with the view without re-rendering the page. */
-window.dash_clientside.ccca.syncMapUrl = function (by, layers, center, zoom, sync) {
-  var params = new URLSearchParams(window.location.search);
-  var chosen = (layers || []).filter(function (x) { return x !== "osm"; });
-  params.set("by", by || "risk");
-  params.set("layers", chosen.join(","));
-  if ((layers || []).indexOf("osm") >= 0) { params.set("tiles", "osm"); } else { params.delete("tiles"); }
-  if (center) {
-    var lat = Array.isArray(center) ? center[0] : center.lat;
-    var lon = Array.isArray(center) ? center[1] : center.lng;
-    if (typeof lat === "number" && typeof lon === "number") {
-      params.set("lat", lat.toFixed(3));
-      params.set("lon", lon.toFixed(3));
-    }
-  }
-  if (typeof zoom === "number") { params.set("z", String(Math.round(zoom * 100) / 100)); }
-  var next = window.location.pathname + "?" + params.toString();
-  if (next !== window.location.pathname + window.location.search) {
-    window.history.replaceState(window.history.state, "", next);
-  }
-  return window.dash_clientside.no_update;
-};
-
 /* Language links: switch the language of the view as it is now. Pages keep their choices in the
-   address with history.replaceState, which the shell's links do not see, so build the target
+   address with history.replaceState (assets/page_state.js), which the shell's links do not see, so build the target
    from window.location at click time and navigate the way dcc.Link does. */
 document.addEventListener("click", function (event) {
   var link = event.target.closest && event.target.closest("a.lang-link");

@@ -1,7 +1,7 @@
 """The risk outlook in words, small tables and its fan chart: shared by `/outlook`, the city
 profile's panel, the presenter slides and the PDF brief (`services/exports.py`).
 
-`outlook_panel(city_id, lang)` is a self-contained section for `/city/<city_id>`: today's index,
+`outlook_panel(city_id, data, result, lang)` is a self-contained section for `/city/<city_id>`: today's index,
 the projected point and range per scenario and horizon, the main driver in one sentence, the data
 status, and a link to the full view. It takes plain arguments and reads the cached outlook, so a
 page embeds it with one line and needs no callbacks.
@@ -226,7 +226,7 @@ def outlook_panel(city_id: str, data, result, lang: str) -> html.Section | None:
     if result is None or city_id not in set(data["cities"]["city_id"]):
         return None
     today = today_row(result, city_id)
-    link = dcc.Link(t("outlook.panel.link", lang), href=link_with("/outlook", {"lang": lang}, city=city_id))
+    link = dcc.Link(t("outlook.panel.link", lang), href=link_with("/outlook", {"lang": lang}, cities=city_id))
     if today is None or pd.isna(today["risk"]):
         return html.Section([html.H2(t("outlook.panel.title", lang)), html.P(t("outlook.no_score", lang)), html.P(link)],
                             className="panel outlook-panel", id=ids.OUTLOOK_PANEL)

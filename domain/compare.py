@@ -16,12 +16,13 @@ them through the cache in `services/data_access.py`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
+from domain import page_state
 from domain.risk_index import (DIMENSION_ORDER, IndexResult, IndexWeights, complement_geometric_mean,
                                compute_index, rank_stability, weighted_geometric_mean)
 
@@ -252,67 +253,62 @@ def per_capita_applies(tables: Tables, level: str, item: str | None) -> bool:
 SCALES = ("scaled", "raw", "per_capita")
 
 
+class Weights:
+    """The `w_<dimension or category>=<number>` parameters as one field of a state model."""
+
+    def claims(self, key: str) -> bool:
+        return key.startswith(WEIGHT_PREFIX)
+
+    def read(self, query: Mapping[str, str], tables: Tables, chosen) -> tuple[IndexWeights, list[tuple[str, str]]]:
+        return parse_weights(query, tables)
+
+    def write(self, value: IndexWeights, tables: Tables, chosen) -> dict[str, str]:
+        return weights_to_query(value, tables)
+
+    def text(self, value) -> None:
+        return None  # the sliders are read by the page, not through the query
+
+
+def _members(tables: Tables, chosen) -> list[str]:
+    return tables["cities"]["city_id"].tolist()
+
+
+def _items_of_level(tables: Tables, chosen) -> list[str]:
+    return level_items(tables, chosen["level"])
+
+
+def _first_item(tables: Tables, chosen) -> str | None:
+    items = level_items(tables, chosen["level"])
+    return items[0] if items else None
+
+
+def _scales(tables: Tables, chosen) -> tuple[str, ...]:
+    return tuple(s for s in SCALES if s != "per_capita" or per_capita_applies(tables, chosen["level"], chosen["item"]))
+
+
 @dataclass
 class Comparison:
     """What a comparison shows: cities, level, item, scale and weights (`/compare`'s query string,
-    which the presenter deck and the exports read as well)."""
+    which the presenter deck and the exports read as well). Declared once: `read_comparison` and
+    `comparison_query` come from these fields (domain/page_state.py)."""
 
-    cities: list[str]
-    level: str = "risk"
-    item: str | None = None
-    scale: str = "scaled"
-    weights: IndexWeights = field(default_factory=IndexWeights)
+    cities: list[str] = page_state.many("cities", _members, _members, empty_ok=False)
+    level: str = page_state.one("level", LEVELS, "risk")
+    item: str | None = page_state.one("item", _items_of_level, _first_item, keep_default=True)
+    scale: str = page_state.one("scale", _scales, "scaled")
+    weights: IndexWeights = page_state.param_field(Weights(), IndexWeights)
 
 
 def read_comparison(query: Mapping[str, str], tables: Tables) -> tuple[Comparison, list[tuple[str, str]]]:
     """The comparison in `cities`, `level`, `item`, `scale` and `w_<key>`, and the (parameter,
     value) pairs rejected: each falls back to its default, so user input never raises."""
-    rejected: list[tuple[str, str]] = []
-    members = tables["cities"]["city_id"].tolist()
-    cities = members
-    if "cities" in query:
-        asked = [c.strip() for c in str(query["cities"]).split(",") if c.strip()]
-        good = [c for c in members if c in set(asked)]
-        bad = [c for c in asked if c not in members]
-        if bad or not good:
-            rejected.append(("cities", ",".join(bad) or str(query["cities"])))
-        cities = good or members
-    level = query.get("level", "risk")
-    if level not in LEVELS:
-        rejected.append(("level", level))
-        level = "risk"
-    items = level_items(tables, level)
-    item = query.get("item")
-    if level == "risk":
-        if item:
-            rejected.append(("item", item))
-        item = None
-    elif item not in items:
-        if item is not None:
-            rejected.append(("item", item))
-        item = items[0] if items else None
-    scale = query.get("scale", "scaled")
-    if scale not in SCALES or (scale == "per_capita" and not per_capita_applies(tables, level, item)):
-        rejected.append(("scale", scale))
-        scale = "scaled"
-    weights, bad_weights = parse_weights(query, tables)
-    rejected.extend(bad_weights)
-    return Comparison(cities, level, item, scale, weights), rejected
+    parsed = page_state.parse(Comparison, query, tables)
+    return parsed.state, parsed.rejected
 
 
 def comparison_query(comparison: Comparison, tables: Tables) -> dict[str, str]:
     """The query string of a comparison: only what differs from the defaults (short links)."""
-    query: dict[str, str] = {}
-    if comparison.cities and set(comparison.cities) != set(tables["cities"]["city_id"]):
-        query["cities"] = ",".join(comparison.cities)
-    if comparison.level != "risk":
-        query["level"] = comparison.level
-        if comparison.item:
-            query["item"] = comparison.item
-    if comparison.scale != "scaled":
-        query["scale"] = comparison.scale
-    query.update(weights_to_query(comparison.weights, tables))
-    return query
+    return page_state.query_of(comparison, tables)
 
 
 # --- comparison tables ---------------------------------------------------------------------

@@ -888,7 +888,7 @@ def outlook_city_slide(tables: Tables, result, city_id: str, driver: str, lang: 
         numbers=numbers, points=points, details=details,
         summary=t("present.outlook.city_summary", lang, city=name),
         sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
-        path=_link("/outlook", lang, {"city": city_id, "scen": scenario, "h": str(horizon)}))
+        path=_link("/outlook", lang, {"cities": city_id, "scen": scenario, "h": str(horizon)}))
 
 
 def money(value: float, lang: str) -> str:

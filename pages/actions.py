@@ -1,14 +1,15 @@
 """Action plans `/actions` (public): progress by city, Sendai and MCR2030 views, timeline with
 overdue actions, funding, a table with a detail view per action, and downloads of what is shown.
 
-Filters (city, status, hazard, essential) and the open action live in the query string; the
-address is kept in step with `history.replaceState` (assets/actions.js). The figures are the
+Filters (`cities`, `status`, `hazard`, `essential`) and the open `action` live in the query
+string, declared once by `ActionsState` (`city=` of older links is read as `cities=`); the
+common address sync (components/page_state.py) keeps the address in step. The figures are the
 baseline plans from the data build with the updates saved by the cities' focal points laid over
 them (`services.data_access.actions_current`, cached with the database's stamp in the key).
 """
-from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date
 
 import dash
@@ -22,23 +23,24 @@ from components.badges import status_badge
 from components.charts import graph_config
 from components.infrastructure_views import protection_section
 from components.ops_notice import updates_unavailable
-from components.page import page_context, page_header, page_title
+from components.page import page_header, page_title
+from components.page_state import address_state, address_stores, lang_of, read_page, sync_address
 from components.shell import link_with
 from domain import actions as act
-from domain import city_plans
+from domain import city_plans, page_state
 from i18n import format_day, format_int, grid_locale_text, t
 from services import data_access
 from services.callback_cache import public_answer
 
-dash.register_page(__name__, path="/actions", order=50, nav_key="nav.actions",
-                   title=page_title("title.actions"), name="actions", public_answer=True)
+NAME, PATH = "actions", "/actions"
+dash.register_page(__name__, path=PATH, order=50, nav_key="nav.actions",
+                   title=page_title("title.actions"), name=NAME, public_answer=True)
 
 CITY, STATUS, HAZARD, ESSENTIAL = "actions-city", "actions-status", "actions-hazard", "actions-essential"
-CONTENT, GRID, SYNC = "actions-content", "actions-grid", "actions-url-sync"
+CONTENT, GRID, OPEN = "actions-content", "actions-grid", "actions-open"
 DETAIL, DETAIL_WRAP, DETAIL_CLOSE = "actions-detail", "actions-detail-wrap", "actions-detail-close"
 DL_CSV, DL_XLSX, DOWNLOAD, SHOWN = "actions-dl-csv", "actions-dl-xlsx", "actions-download", "actions-shown"
-URL_DONE = "actions-url-done"
-PARAMS = ("city", "cities", "status", "hazard", "essential", "action")  # `cities=` (every page's name) means `city=`
+SCROLLED = "actions-scrolled"
 
 
 def today() -> date:
@@ -64,31 +66,37 @@ def funder_names(frame: pd.DataFrame, lang: str) -> dict[str, str]:
     return dict(zip(named["funder"], named[f"funder_{lang}"]))
 
 
-def split(text: str | None) -> list[str]:
-    return [x.strip() for x in (text or "").split(",") if x.strip()]
+def _cities(data, chosen) -> list[str]:
+    return data["cities"]["city_id"].tolist()
 
 
-def read_filters(query: dict, lang: str, notices: list[str]) -> dict[str, list]:
-    """The filters of the URL, keeping only known values; the rest become notices."""
-    data = data_access.get_data()
-    if "city" not in query and "cities" in query:
-        query = {**query, "city": query["cities"]}
-    known = {
-        "city": set(data["cities"]["city_id"]),
-        "status": set(act.STATUSES),
-        "hazard": set(data["hazard_types"]["hazard_type"]),
-        "essential": {str(e) for e in act.ESSENTIALS},
-    }
-    out: dict[str, list] = {}
-    for name, allowed in known.items():
-        values = split(query.get(name))
-        bad = [v for v in values if v not in allowed]
-        if bad:
-            notices.append(t("actions.bad_filter", lang, name=t(f"actions.filter.{name}", lang),
-                             values=", ".join(b[:30] for b in bad[:5])))
-        out[name] = [v for v in values if v in allowed]
-    out["essential"] = [int(e) for e in out["essential"]]
-    return out
+def _hazards(data, chosen) -> list[str]:
+    return data["hazard_types"]["hazard_type"].tolist()
+
+
+def _actions(data, chosen) -> list[str]:
+    return data_access.actions_current()["action_id"].tolist()
+
+
+def _filter(key: str, options, **rules) -> list:
+    return page_state.many(key, options, (), keep_order=True, notice="actions.bad_filter",
+                           label=f"actions.filter.{rules.pop('name', key)}", **rules)
+
+
+@dataclass
+class ActionsState:
+    """The filters and the open action, declared once (domain/page_state.py)."""
+
+    cities: list[str] = _filter("cities", _cities, name="city", aliases=("city",))
+    status: list[str] = _filter("status", act.STATUSES)
+    hazard: list[str] = _filter("hazard", _hazards)
+    essential: list[int] = _filter("essential", tuple(str(e) for e in act.ESSENTIALS), convert=int)
+    action: str | None = page_state.one("action", _actions, None, notice="actions.unknown_action")
+
+
+def filters_of(state: ActionsState) -> dict[str, list]:
+    """The filters as the views take them."""
+    return {"city": state.cities, "status": state.status, "hazard": state.hazard, "essential": state.essential}
 
 
 def shown_actions(filters: dict) -> pd.DataFrame:
@@ -311,14 +319,10 @@ def filter_control(control_id: str, name: str, options: list[dict], value: list,
 
 
 def layout(**kwargs):
-    ctx = page_context(kwargs, allowed=PARAMS)
-    lang, query = ctx.lang, ctx.query
-    filters = read_filters(query, lang, ctx.notices)
+    data = data_access.get_data()
+    ctx, state = read_page(kwargs, ActionsState, data)
+    lang, filters, action = ctx.lang, filters_of(state), state.action
     frame = data_access.actions_current()
-    action = query.get("action") or None
-    if action and action not in set(frame["action_id"]):
-        ctx.notices.append(t("actions.unknown_action", lang, value=action[:40]))
-        action = None
     names = city_names(lang)
     present = set(frame["city_id"])
     hz = hazard_names(lang)
@@ -373,53 +377,55 @@ def layout(**kwargs):
             dcc.Download(id=DOWNLOAD),
         ], className="panel"),
         protection_section(data_access.get_data()["facilities"], data_access.get_data()["actions"], names, lang),  # issue 19
-        dcc.Store(id=SYNC, data={"lang": lang, "action": action}),
-        dcc.Store(id=URL_DONE),
+        dcc.Store(id=OPEN, data=action),
+        dcc.Store(id=SCROLLED),
+        *address_stores(NAME, PATH, state, lang, data),
     ], className="page page-actions")
 
 
-def _filters(city, status, hazard, essential) -> dict:
-    return {"city": city or [], "status": status or [], "hazard": hazard or [],
-            "essential": [int(e) for e in (essential or []) if str(e).isdigit()]}
+FILTERS = dict(cities=(CITY, "value"), status=(STATUS, "value"), hazard=(HAZARD, "value"),
+               essential=(ESSENTIAL, "value"))
+
+
+def filters_from(controls: dict) -> dict[str, list]:
+    """The filters behind the controls' values (the address's parser, so the same rules)."""
+    return filters_of(page_state.from_controls(ActionsState, controls, data_access.get_data()))
 
 
 @callback(Output(CONTENT, "children"), Output(GRID, "rowData"),
-          Input(CITY, "value"), Input(STATUS, "value"), Input(HAZARD, "value"), Input(ESSENTIAL, "value"),
-          State(SYNC, "data"), prevent_initial_call=True)
+          inputs=dict(controls={k: Input(*c) for k, c in FILTERS.items()}, stored=address_state(NAME)),
+          prevent_initial_call=True)
 @public_answer
-def refilter(city, status, hazard, essential, sync):
+def refilter(controls, stored):
     """Redraw every view and the table for new filters."""
-    lang = (sync or {}).get("lang", "ru")
-    filters = _filters(city, status, hazard, essential)
+    lang = lang_of(stored)
+    filters = filters_from(controls)
     return render_content(filters, lang), table_frame(filters, lang).to_dict("records")
 
 
-@callback(Output(DETAIL, "children"), Output(DETAIL_WRAP, "hidden"), Output(SYNC, "data"),
-          Input(GRID, "cellClicked"), Input(DETAIL_CLOSE, "n_clicks"), State(SYNC, "data"),
+@callback(Output(DETAIL, "children"), Output(DETAIL_WRAP, "hidden"), Output(OPEN, "data"),
+          Input(GRID, "cellClicked"), Input(DETAIL_CLOSE, "n_clicks"), address_state(NAME),
           prevent_initial_call=True)
 @public_answer
-def open_detail(clicked, _close, sync):
-    """Open the clicked action's detail view (its id goes into the URL), or close it."""
-    sync = dict(sync or {})
-    lang = sync.get("lang", "ru")
+def open_detail(clicked, _close, stored):
+    """Open the clicked action's detail view (its id goes into the address), or close it."""
     if dash.ctx.triggered_id == DETAIL_CLOSE:
-        sync["action"] = None
-        return [], True, sync
+        return [], True, None
     action_id = (clicked or {}).get("rowId")
     if not action_id:
         return dash.no_update, dash.no_update, dash.no_update
-    sync["action"] = action_id
-    return detail(str(action_id), lang), False, sync
+    return detail(str(action_id), lang_of(stored)), False, str(action_id)
 
 
-@callback(Output(DOWNLOAD, "data"), Input(DL_CSV, "n_clicks"), Input(DL_XLSX, "n_clicks"),
-          State(CITY, "value"), State(STATUS, "value"), State(HAZARD, "value"), State(ESSENTIAL, "value"),
-          State(SYNC, "data"), prevent_initial_call=True)
+@callback(output=Output(DOWNLOAD, "data"),
+          inputs=dict(csv=Input(DL_CSV, "n_clicks"), xlsx=Input(DL_XLSX, "n_clicks"),
+                      controls={k: State(*c) for k, c in FILTERS.items()}, stored=address_state(NAME)),
+          prevent_initial_call=True)
 @public_answer
-def download(_csv, _xlsx, city, status, hazard, essential, sync):
+def download(csv, xlsx, controls, stored):
     """The table as shown (current filters, current language), as CSV or Excel."""
-    lang = (sync or {}).get("lang", "ru")
-    frame = table_frame(_filters(city, status, hazard, essential), lang)
+    lang = lang_of(stored)
+    frame = table_frame(filters_from(controls), lang)
     frame = frame.rename(columns={c: t(f"actions.export.{c}", lang) for c in frame.columns})
     stem = f"actions-{today().isoformat()}"
     if dash.ctx.triggered_id == DL_XLSX:
@@ -432,9 +438,10 @@ def download(_csv, _xlsx, city, status, hazard, essential, sync):
     return dcc.send_bytes(frame.to_csv(index=False).encode("utf-8-sig"), f"{stem}.csv", type="text/csv")
 
 
+sync_address(NAME, PATH, ActionsState, {**FILTERS, "action": (OPEN, "data")}, data_access.get_data)
+
+# An action opened from the table: bring its detail view into sight.
 dash.clientside_callback(
-    ClientsideFunction(namespace="ccca_actions", function_name="syncUrl"),
-    Output(URL_DONE, "data"),
-    Input(CITY, "value"), Input(STATUS, "value"), Input(HAZARD, "value"), Input(ESSENTIAL, "value"),
-    Input(SYNC, "data"),
+    ClientsideFunction(namespace="ccca_actions", function_name="showDetail"),
+    Output(SCROLLED, "data"), Input(OPEN, "data"), prevent_initial_call=True,
 )

@@ -410,7 +410,7 @@ def actions_section(city_id: str, data, lang: str) -> html.Section | None:
              funded=format_int(summary["funded"], lang), budget=format_int(summary["budget"], lang),
              gap=format_int(summary["gap"], lang))
     statuses = [s for s in ("sourced", "estimated", "illustrative") if s in set(mine.get("data_status", []))]
-    link = ([" ", dcc.Link(t("profile.actions_link", lang), href=link_with("/actions", {"lang": lang}, city=city_id))]
+    link = ([" ", dcc.Link(t("profile.actions_link", lang), href=link_with("/actions", {"lang": lang}, cities=city_id))]
             if _page_exists("/actions") else [])
     return html.Section([
         html.H2(t("profile.actions", lang)),

@@ -5,15 +5,14 @@ by indicators, a radar of the three dimensions and a table with raw values, unit
 and sources (CSV export). Weight sliders recompute the index at once; a rank-stability panel
 shows how often each city takes each rank when the weights vary around the chosen ones.
 
-Every choice lives in the query string (`cities`, `level`, `item`, `view`, `scale`, `spread`,
-`w_<dimension or category>`), read back by `layout`, so a link reopens the exact view. The page
-writes its choices to the address with its own `dcc.Location(refresh=False)`, which changes the
-address without re-rendering the page.
+Every choice lives in the query string (`cities`, `level`, `item`, `scale`, `w_<dimension or
+category>`, `view`, `spread`), declared once by `CompareState` (domain/page_state.py), read back by
+`layout`, so a link reopens the exact view; the update callback returns the canonical address,
+which components/page_state.py writes to the browser without re-rendering the page.
 """
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlencode
 
 import dash
 import dash_ag_grid as dag
@@ -29,73 +28,36 @@ from components.badges import status_badge
 from components.charts import DIMENSION_COLOURS, base_layout, figure_height, graph_config, message_figure, ranking_figure
 from components.export_button import export_group
 from components.explain import data_details, data_table, definitions, described, glossary_link, info
-from components.page import json_attr, page_context, page_header, page_title
+from components.page import json_attr, page_header, page_title
+from components.page_state import address, address_output, address_state, address_stores, lang_of, read_page
 from components.shell import link_with
-from domain import compare
+from domain import compare, page_state
 from domain.risk_index import DIMENSION_ORDER, IndexWeights
 from i18n import format_int, format_number, format_share, grid_locale_text, t
 from services import data_access
 
-dash.register_page(__name__, path="/compare", order=10, nav_key="nav.compare",
-                   title=page_title("title.compare"), name="compare", public_answer=True)
+PATH = "/compare"
+NAME = "compare"
+dash.register_page(__name__, path=PATH, order=10, nav_key="nav.compare",
+                   title=page_title("title.compare"), name=NAME, public_answer=True)
 
 VIEWS = ("bar", "heatmap", "radar", "table")
 SCALES = compare.SCALES
 SPREADS = {"wide": 5.0, "moderate": 20.0, "narrow": 80.0}
-PARAMS = ("cities", "level", "item", "view", "scale", "spread")
-DEFAULTS = {"level": "risk", "view": "bar", "scale": "scaled", "spread": "moderate"}
 # Okabe-Ito (colour-blind safe), for one line per city in the radar.
 CITY_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#F0E442")
 HEAT_SCALE = [[0.0, "#ffffb2"], [0.22, "#fecc5c"], [0.32, "#fd8d3c"], [0.51, "#f03b20"], [1.0, "#bd0026"]]
 
 
-# --- state: read from and written to the query string --------------------------------------
+# --- state: declared once, read from and written to the query string ---------------------------
 
 @dataclass
-class CompareState:
-    """Everything a user can choose on the page."""
+class CompareState(compare.Comparison):
+    """Everything a user can choose on the page: the comparison (shared with the deck and the
+    exports), the view and the spread of the rank-stability draws."""
 
-    cities: list[str]
-    level: str = "risk"
-    item: str | None = None
-    view: str = "bar"
-    scale: str = "scaled"
-    spread: str = "moderate"
-    weights: IndexWeights = field(default_factory=IndexWeights)
-
-
-def allowed_params(tables) -> tuple[str, ...]:
-    """Query parameters the page understands (the weights' names come from the data)."""
-    keys = list(tables["dimensions"]["dimension"]) + list(tables["categories"]["category_id"])
-    return PARAMS + tuple(compare.WEIGHT_PREFIX + k for k in keys)
-
-
-def read_state(query: dict[str, str], tables) -> tuple[CompareState, list[tuple[str, str]]]:
-    """The page's choices from the query string, and the (parameter, value) pairs rejected.
-
-    The comparison itself is read by `compare.read_comparison` (the deck and exports read it too);
-    the view and the weight spread are the page's own. Nothing here raises on user input.
-    """
-    chosen, rejected = compare.read_comparison(query, tables)
-    view = query.get("view", DEFAULTS["view"])
-    if view not in VIEWS:
-        rejected.append(("view", view))
-        view = DEFAULTS["view"]
-    spread = query.get("spread", DEFAULTS["spread"])
-    if spread not in SPREADS:
-        rejected.append(("spread", spread))
-        spread = DEFAULTS["spread"]
-    return CompareState(chosen.cities, chosen.level, chosen.item, view, chosen.scale, spread, chosen.weights), rejected
-
-
-def state_query(state: CompareState, tables, lang: str) -> dict[str, str]:
-    """The query string of a state: only what differs from the defaults, plus the language."""
-    chosen = compare.Comparison(state.cities, state.level, state.item, state.scale, state.weights)
-    query = {"lang": lang, **compare.comparison_query(chosen, tables)}
-    for key in ("view", "spread"):
-        if getattr(state, key) != DEFAULTS[key]:
-            query[key] = getattr(state, key)
-    return query
+    view: str = page_state.one("view", VIEWS, "bar")
+    spread: str = page_state.one("spread", tuple(SPREADS), "moderate")
 
 
 # --- names in the page's language ----------------------------------------------------------
@@ -652,7 +614,7 @@ def render(state: CompareState, lang: str) -> dict:
     out["links"] = city_links(state.cities, nm, lang)
     out["export"] = export_params(state, per_capita)
     out["bar_height"] = figure_height(int(table["score"].notna().sum()))
-    out["search"] = "?" + urlencode(state_query(state, data, lang))
+    out["address"] = address(PATH, state, lang, data)
     return out
 
 
@@ -664,7 +626,7 @@ def city_links(city_ids: list[str], nm: Names, lang: str) -> list:
 
 # --- layout --------------------------------------------------------------------------------
 
-def weight_slider(kind: str, key: str, value: float, label: str, minimum: float, lang: str = "ru",
+def weight_slider(kind: str, key: str, value: float, label: str, minimum: float, lang: str,
                   help_text: str | None = None) -> html.Div:
     """A labelled weight slider (mouse, touch and arrow keys; Home/End for the ends)."""
     marks = [{"value": v, "label": str(v)} for v in (0, 1, 2, 3) if v >= minimum]
@@ -728,11 +690,8 @@ def item_help(data, level: str, item: str | None, lang: str) -> list:
 
 def layout(**kwargs):
     data = data_access.get_data()
-    ctx = page_context(kwargs, allowed=allowed_params(data))
+    ctx, state = read_page(kwargs, CompareState, data)
     lang = ctx.lang
-    state, rejected = read_state(ctx.query, data)
-    for name, value in rejected:
-        ctx.notices.append(t("compare.notice.bad_param", lang, name=name[:30], value=str(value)[:40]))
     nm = names(data, lang)
     out = render(state, lang)
     members = data["cities"]["city_id"].tolist()
@@ -776,8 +735,7 @@ def layout(**kwargs):
                          "enableCellTextSelection": True, "ensureDomOrder": True, "suppressColumnVirtualisation": True},
         csvExportParams=out["export"], style={"height": "560px", "width": "100%"}, className="ag-theme-alpine")
     return html.Div([
-        dcc.Location(id=ids.COMPARE_URL, refresh=False),
-        dcc.Store(id=ids.COMPARE_LANG, data=lang),
+        *address_stores(NAME, PATH, state, lang, data),
         *page_header("title.compare", "compare.intro", ctx),
         controls,
         html.Div(id=ids.COMPARE_NOTICE, role="status"),
@@ -825,27 +783,28 @@ def layout(**kwargs):
 
 # --- callbacks -----------------------------------------------------------------------------
 
-@callback(Output(ids.COMPARE_ITEM, "data"), Output(ids.COMPARE_ITEM, "value"), Output(ids.COMPARE_ITEM, "disabled"),
-          Input(ids.COMPARE_LEVEL, "value"), State(ids.COMPARE_ITEM, "value"), State(ids.COMPARE_LANG, "data"),
+@callback(output=dict(options=Output(ids.COMPARE_ITEM, "data"), value=Output(ids.COMPARE_ITEM, "value"),
+                     disabled=Output(ids.COMPARE_ITEM, "disabled")),
+          inputs=dict(level=Input(ids.COMPARE_LEVEL, "value"), current=State(ids.COMPARE_ITEM, "value"),
+                      stored=address_state(NAME)),
           prevent_initial_call=True)
 @public_answer
-def update_items(level, current, lang):
+def update_items(level, current, stored):
     """Items of the chosen level; the current one is kept when it still fits."""
     data = data_access.get_data()
-    level = level if level in compare.LEVELS else "risk"
-    items = compare.level_items(data, level)
-    value = current if current in items else (items[0] if items else None)
-    return item_options(data, level, lang or "ru"), value, level == "risk"
+    state = page_state.from_controls(CompareState, {"level": level, "item": current}, data)
+    return dict(options=item_options(data, state.level, lang_of(stored)), value=state.item,
+                disabled=state.level == "risk")
 
 
 @callback(Output("compare-item-help", "children"), Input(ids.COMPARE_LEVEL, "value"), Input(ids.COMPARE_ITEM, "value"),
-          State(ids.COMPARE_LANG, "data"), prevent_initial_call=True)
+          address_state(NAME), prevent_initial_call=True)
 @public_answer
-def show_item_help(level, item, lang):
+def show_item_help(level, item, stored):
     """The plain-language description of the chosen item."""
     data = data_access.get_data()
-    level = level if level in compare.LEVELS else "risk"
-    return item_help(data, level, item if item in compare.level_items(data, level) else None, lang or "ru")
+    state = page_state.from_controls(CompareState, {"level": level, "item": item}, data)
+    return item_help(data, state.level, state.item, lang_of(stored))
 
 
 @callback(Output({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "value"),
@@ -868,70 +827,67 @@ def export_csv(_clicks):
     return True
 
 
+UPDATE_OUTPUTS = dict(
+    summary=Output(ids.COMPARE_SUMMARY, "children"), ranking=Output(ids.COMPARE_SUMMARY, "data-ranking"),
+    bar=Output(ids.COMPARE_BAR, "figure"), bar_style=Output(ids.COMPARE_BAR, "style"),
+    heatmap=Output(ids.COMPARE_HEATMAP, "figure"), radar=Output(ids.COMPARE_RADAR, "figure"),
+    grid_rows=Output(ids.COMPARE_GRID, "rowData"), grid_cols=Output(ids.COMPARE_GRID, "columnDefs"),
+    export=Output(ids.COMPARE_GRID, "csvExportParams"), summary_table=Output(ids.COMPARE_SUMMARY_TABLE, "children"),
+    hide_bar=Output("compare-box-bar", "hidden"), hide_heatmap=Output("compare-box-heatmap", "hidden"),
+    hide_radar=Output("compare-box-radar", "hidden"), hide_table=Output("compare-box-table", "hidden"),
+    hide_heatmap_note=Output("compare-heatmap-note", "hidden"),
+    provenance=Output(ids.COMPARE_PROVENANCE, "children"), stability=Output(ids.COMPARE_STABILITY, "children"),
+    links=Output(ids.COMPARE_LINKS, "children"), notice=Output(ids.COMPARE_NOTICE, "children"),
+    scale_options=Output(ids.COMPARE_SCALE, "data"), scale=Output(ids.COMPARE_SCALE, "value"),
+    address=address_output(NAME), chart_data=Output("compare-chart-data", "children"),
+)
+# Shown only when computed for the visible view; otherwise the browser keeps what it has.
+KEEP_UNLESS_SHOWN = ("bar", "heatmap", "radar", "grid_rows", "grid_cols", "summary_table")
+
+
 @callback(
-    Output(ids.COMPARE_SUMMARY, "children"), Output(ids.COMPARE_SUMMARY, "data-ranking"),
-    Output(ids.COMPARE_BAR, "figure"), Output(ids.COMPARE_BAR, "style"),
-    Output(ids.COMPARE_HEATMAP, "figure"), Output(ids.COMPARE_RADAR, "figure"),
-    Output(ids.COMPARE_GRID, "rowData"), Output(ids.COMPARE_GRID, "columnDefs"),
-    Output(ids.COMPARE_GRID, "csvExportParams"), Output(ids.COMPARE_SUMMARY_TABLE, "children"),
-    Output("compare-box-bar", "hidden"), Output("compare-box-heatmap", "hidden"),
-    Output("compare-box-radar", "hidden"), Output("compare-box-table", "hidden"),
-    Output("compare-heatmap-note", "hidden"),
-    Output(ids.COMPARE_PROVENANCE, "children"), Output(ids.COMPARE_STABILITY, "children"),
-    Output(ids.COMPARE_LINKS, "children"), Output(ids.COMPARE_NOTICE, "children"),
-    Output(ids.COMPARE_SCALE, "data"), Output(ids.COMPARE_SCALE, "value"),
-    Output(ids.COMPARE_URL, "search"), Output("compare-chart-data", "children"),
-    Input(ids.COMPARE_CITIES, "value"), Input(ids.COMPARE_LEVEL, "value"), Input(ids.COMPARE_ITEM, "value"),
-    Input(ids.COMPARE_VIEW, "value"), Input(ids.COMPARE_SCALE, "value"), Input(ids.COMPARE_SPREAD, "value"),
-    Input({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "value"),
-    Input({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "value"),
-    State({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "id"),
-    State({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "id"),
-    State(ids.COMPARE_LANG, "data"), State(ids.COMPARE_URL, "search"),
+    output=UPDATE_OUTPUTS,
+    inputs=dict(
+        cities=Input(ids.COMPARE_CITIES, "value"), level=Input(ids.COMPARE_LEVEL, "value"),
+        item=Input(ids.COMPARE_ITEM, "value"), view=Input(ids.COMPARE_VIEW, "value"),
+        scale=Input(ids.COMPARE_SCALE, "value"), spread=Input(ids.COMPARE_SPREAD, "value"),
+        dim_values=Input({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "value"),
+        cat_values=Input({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "value"),
+        dim_ids=State({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "id"),
+        cat_ids=State({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "id"),
+        stored=address_state(NAME),
+    ),
     prevent_initial_call=True,
 )
 @public_answer
-def update(cities, level, item, view, scale, spread, dim_values, cat_values, dim_ids, cat_ids, lang, search):
-    """Recompute the comparison for the controls' values and write them to the address."""
+def update(cities, level, item, view, scale, spread, dim_values, cat_values, dim_ids, cat_ids, stored):
+    """Recompute the comparison for the controls' values and return the canonical address."""
     data = data_access.get_data()
-    lang = lang if lang in ("ru", "en") else "ru"
-    members = data["cities"]["city_id"].tolist()
-    chosen = [c for c in members if c in set(cities or [])]
+    lang = lang_of(stored)
     messages: list[str] = []
-    if not chosen:
+    if not set(cities or []) & set(data["cities"]["city_id"]):
         messages.append(t("compare.notice.no_cities", lang))
-        chosen = members
-    level = level if level in compare.LEVELS else "risk"
-    items = compare.level_items(data, level)
-    item = None if level == "risk" else (item if item in items else items[0])
-    view = view if view in VIEWS else "bar"
-    spread = spread if spread in SPREADS else "moderate"
-    scale = scale if scale in SCALES else "scaled"
-    if scale == "per_capita" and not compare.per_capita_applies(data, level, item):
-        scale = "scaled"
+    state = page_state.from_controls(CompareState, dict(cities=cities, level=level, item=item, view=view,
+                                                        scale=scale, spread=spread), data)
     weights = IndexWeights(
         dimensions={i["id"]: _clip(v, compare.DIMENSION_WEIGHT_MIN) for i, v in zip(dim_ids, dim_values)},
         categories={i["id"]: _clip(v, compare.WEIGHT_MIN) for i, v in zip(cat_ids, cat_values)})
-    weights, reset = compare.ensure_dimension_weights(compare.full_weights(data, weights), data)
+    state.weights, reset = compare.ensure_dimension_weights(compare.full_weights(data, weights), data)
     if reset:
         nm = names(data, lang)
         dims = sorted({data["categories"].set_index("category_id").at[c, "dimension"] for c in reset})
         messages.append(t("compare.notice.all_zero", lang, dimension=", ".join(nm.dimensions[d] for d in dims)))
-    state = CompareState(chosen, level, item, view, scale, spread, weights)
     out = render(state, lang)
-    notice = [html.Div([html.P(m) for m in messages], className="notice")] if messages else []
-    keep = no_update
-    return (out["summary"], out["ranking"],
-            out["bar"] if out["bar"] is not None else keep, {"height": f"{out['bar_height']}px"},
-            out["heatmap"] if out["heatmap"] is not None else keep,
-            out["radar"] if out["radar"] is not None else keep,
-            out["grid_rows"] if out["grid_rows"] is not None else keep,
-            out["grid_cols"] if out["grid_cols"] is not None else keep,
-            out["export"], out["summary_table"] if out["summary_table"] is not None else keep,
-            view != "bar", view != "heatmap", view != "radar", view != "table", view != "heatmap",
-            out["provenance"], out["stability"], out["links"], notice,
-            scale_options(data, level, item, lang), scale,
-            out["search"] if out["search"] != (search or "") else keep, out["chart_data"])
+    shown = {key: no_update if out[key] is None else out[key] for key in KEEP_UNLESS_SHOWN}
+    return dict(
+        shown, summary=out["summary"], ranking=out["ranking"], bar_style={"height": f"{out['bar_height']}px"},
+        export=out["export"], provenance=out["provenance"], stability=out["stability"], links=out["links"],
+        notice=[html.Div([html.P(m) for m in messages], className="notice")] if messages else [],
+        hide_bar=state.view != "bar", hide_heatmap=state.view != "heatmap", hide_radar=state.view != "radar",
+        hide_table=state.view != "table", hide_heatmap_note=state.view != "heatmap",
+        scale_options=scale_options(data, state.level, state.item, lang), scale=state.scale,
+        address=out["address"], chart_data=out["chart_data"],
+    )
 
 
 def _clip(value, minimum: float) -> float:
@@ -947,10 +903,10 @@ def _clip(value, minimum: float) -> float:
 # The chosen weight as a number beside its name (the slider shows it only while in use).
 for _kind in (ids.COMPARE_DIM_WEIGHT, ids.COMPARE_CAT_WEIGHT):
     dash.clientside_callback(
-        """function (value, lang) {
+        """function (value, stored) {
             if (typeof value !== "number") { return window.dash_clientside.no_update; }
-            return value.toLocaleString(lang === "en" ? "en-GB" : "ru-RU",
+            return value.toLocaleString(stored && stored.lang === "en" ? "en-GB" : "ru-RU",
                                         {minimumFractionDigits: 1, maximumFractionDigits: 1});
         }""",
         Output({"type": f"{_kind}-value", "id": MATCH}, "children"),
-        Input({"type": _kind, "id": MATCH}, "value"), State(ids.COMPARE_LANG, "data"), prevent_initial_call=True)
+        Input({"type": _kind, "id": MATCH}, "value"), address_state(NAME), prevent_initial_call=True)

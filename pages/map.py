@@ -1,16 +1,16 @@
 """Map `/map`: outlines, rivers and cities coloured by any index level or indicator, offline.
 
-Choices (colour by, layers, tiles, centre and zoom) live in the query string; the browser's
-address is kept in step with `history.replaceState`, so the view can be shared without the page
-re-rendering on every pan.
+Choices (colour by, layers, tiles, centre and zoom) live in the query string, declared once by
+`MapState`; the common address sync (components/page_state.py) keeps the browser's address in
+step, so the view can be shared without the page re-rendering on every pan.
 """
-from __future__ import annotations
+from dataclasses import dataclass
 
 import dash
 import dash_leaflet as dl
 import dash_mantine_components as dmc
 import pandas as pd
-from dash import ALL, ClientsideFunction, Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 import ids
 from components.city_map import (OSM_ATTRIBUTION, OSM_URL, city_bounds, city_label, label_sides, layer_geojson,
@@ -18,8 +18,10 @@ from components.city_map import (OSM_ATTRIBUTION, OSM_URL, city_bounds, city_lab
 from components.confidence import confidence_block
 from components.explain import data_details, data_table, described, glossary_link
 from components.infrastructure_views import facilities_layer, facility_features, infra_legend, zone_features, zones_layer
-from components.page import page_context, page_header, page_title
+from components.page import page_header, page_title
+from components.page_state import address_state, address_stores, lang_of, read_page, sync_address
 from components.shell import link_with
+from domain import page_state
 from domain.map_layers import city_values, colour_options, is_known_choice
 from domain.queries import geo_layer
 from i18n import count_phrase, format_int, format_number, t
@@ -27,7 +29,9 @@ from services import data_access
 from services.config import settings
 from services.callback_cache import public_answer
 
-dash.register_page(__name__, path="/map", order=40, nav_key="nav.map", title=page_title("title.map"), name="map", public_answer=True)
+NAME, PATH = "map", "/map"
+dash.register_page(__name__, path=PATH, order=40, nav_key="nav.map", title=page_title("title.map"), name=NAME,
+                   public_answer=True)
 
 LAYERS = ("countries", "admin1", "rivers", "hazard_zones", "facilities")
 INFRA_LAYERS = ("hazard_zones", "facilities")  # critical infrastructure (issue 19), drawn from the build
@@ -58,13 +62,35 @@ def infra_legend_for(chosen: list[str], lang: str) -> list:
     return [infra_legend(types, [(r.zone_class, int(r.severity), r.status) for r in classes.itertuples()], lang)]
 
 
-def parse_float(text: str | None, low: float, high: float) -> float | None:
-    """A number from the URL within [low, high], or None when absent or malformed."""
-    try:
-        value = float(text) if text not in (None, "") else None
-    except ValueError:
-        return None
-    return value if value is not None and low <= value <= high else None
+def _choices(data, chosen) -> list[str]:
+    return [o["value"] for o in colour_options(data, "en")]
+
+
+def _tiles(data, chosen) -> tuple[str, ...]:
+    return ("osm",) if settings.enable_tiles else ()
+
+
+@dataclass
+class MapState:
+    """What the map shows, declared once (domain/page_state.py): the measure, the layers, web
+    tiles (when the deployment allows them), and the centre and zoom (absent: fit the cities)."""
+
+    by: str = page_state.one("by", _choices, "risk", notice="map.bad_choice")
+    layers: list[str] = page_state.many("layers", LAYERS, DEFAULT_LAYERS, notice="map.bad_layers")
+    tiles: str | None = page_state.one("tiles", _tiles, None)
+    lat: float | None = page_state.number("lat", -85, 85, digits=3, fixed=True, notice="map.bad_view")
+    lon: float | None = page_state.number("lon", -180, 180, digits=3, fixed=True, notice="map.bad_view")
+    z: float | None = page_state.number("z", 1, 18, digits=2, notice="map.bad_view")
+
+
+def fields_from(values: dict) -> dict:
+    """The model's fields from the controls: web tiles are a choice among the layers, the centre a pair."""
+    layers = values.get("layers") or []
+    center = values.get("center")
+    lat, lon = (center[0], center[1]) if isinstance(center, (list, tuple)) and len(center) == 2 else (
+        (center.get("lat"), center.get("lng")) if isinstance(center, dict) else (None, None))
+    return {"by": values.get("by"), "layers": [x for x in layers if x != "osm"],
+            "tiles": "osm" if "osm" in layers else None, "lat": lat, "lon": lon, "z": values.get("zoom")}
 
 
 def choice_label(data, by: str, lang: str) -> str:
@@ -201,23 +227,12 @@ def map_data(by: str, lang: str) -> list:
 
 
 def layout(**kwargs):
-    ctx_ = page_context(kwargs, allowed=("by", "layers", "tiles", "lat", "lon", "z"))
-    lang, query = ctx_.lang, ctx_.query
     data = data_access.get_data()
-    by = query.get("by", "risk")
-    if not is_known_choice(data, by):
-        ctx_.notices.append(t("map.bad_choice", lang, value=by[:40]))
-        by = "risk"
-    layers = [x for x in query.get("layers", ",".join(DEFAULT_LAYERS)).split(",") if x]
-    unknown_layers = [x for x in layers if x not in LAYERS]
-    if unknown_layers:
-        ctx_.notices.append(t("map.bad_layers", lang, names=", ".join(u[:20] for u in unknown_layers[:5])))
-    layers = [x for x in LAYERS if x in layers]
-    tiles = settings.enable_tiles and query.get("tiles") == "osm"
+    ctx_, state = read_page(kwargs, MapState, data)
+    lang = ctx_.lang
+    by, layers, tiles = state.by, state.layers, state.tiles == "osm"
     default_center, default_zoom = view_for(data["cities"]["lat"].tolist(), data["cities"]["lon"].tolist())
-    lat, lon, zoom = parse_float(query.get("lat"), -85, 85), parse_float(query.get("lon"), -180, 180), parse_float(query.get("z"), 1, 18)
-    if any(query.get(k) not in (None, "") and v is None for k, v in (("lat", lat), ("lon", lon), ("z", zoom))):
-        ctx_.notices.append(t("map.bad_view", lang))
+    lat, lon, zoom = state.lat, state.lon, state.z
     from_link = lat is not None and lon is not None
     center = [lat, lon] if from_link else default_center
     # Without a view in the link, Leaflet fits the map to the member cities (a viewport with bounds).
@@ -263,43 +278,50 @@ def layout(**kwargs):
             ], className="map-side"),
         ], className="map-layout"),
         html.Section(map_data(by, lang), id=MAP_DATA, className="panel map-data", **{"aria-live": "polite"}),
-        dcc.Store(id=ids.MAP_URL_SYNC, data={"lang": lang}),
+        *address_stores(NAME, PATH, state, lang, data),
     ], className="page page-map")
 
 
+CONTROLS = dict(by=(ids.MAP_BY, "value"), layers=(ids.MAP_LAYERS, "value"), center=(ids.MAP, "center"),
+                zoom=(ids.MAP, "zoom"))
+
+
+def state_from(values: dict) -> MapState:
+    """The state behind the controls' values (the address's parser, so the same rules)."""
+    return page_state.from_controls(MapState, fields_from(values), data_access.get_data())
+
+
 @callback(Output(ids.MAP_CITIES, "children"), Output(ids.MAP_LEGEND, "children"), Output(MAP_DATA, "children"),
-          Input(ids.MAP_BY, "value"), State(ids.MAP_URL_SYNC, "data"), prevent_initial_call=True)
+          Input(ids.MAP_BY, "value"), address_state(NAME), prevent_initial_call=True)
 @public_answer
-def recolour(by: str, sync: dict):
+def recolour(by: str, stored: dict):
     """Recolour the cities and rewrite the legend and the table for a new 'colour by' choice."""
-    lang = (sync or {}).get("lang", "ru")
-    data = data_access.get_data()
-    if not by or not is_known_choice(data, by):
-        by = "risk"
+    lang = lang_of(stored)
+    by = state_from({"by": by}).by
     return (*markers_for(by, lang), map_data(by, lang))
 
 
-@callback(*[Output(f"group-{x}", "children") for x in LAYERS], Output(ids.MAP_TILES, "children"),
-          Output(INFRA_LEGEND, "children"),
-          Input(ids.MAP_LAYERS, "value"), State(ids.MAP_URL_SYNC, "data"), prevent_initial_call=True)
+@callback(output=dict(groups=[Output(f"group-{x}", "children") for x in LAYERS], tiles=Output(ids.MAP_TILES, "children"),
+                      legend=Output(INFRA_LEGEND, "children")),
+          inputs=dict(chosen=Input(ids.MAP_LAYERS, "value"), stored=address_state(NAME)), prevent_initial_call=True)
 @public_answer
-def toggle_layers(chosen: list[str], sync: dict):
+def toggle_layers(chosen: list[str], stored: dict):
     """Show the chosen outline and infrastructure layers, and web tiles only when asked for."""
-    chosen = chosen or []
-    lang = (sync or {}).get("lang", "ru")
-    groups = [[map_layer(x, lang)] if x in chosen else [] for x in LAYERS]
-    tiles = [dl.TileLayer(url=OSM_URL, attribution=OSM_ATTRIBUTION)] if "osm" in chosen and settings.enable_tiles else []
-    return (*groups, tiles, infra_legend_for(chosen, lang))
+    state = state_from({"layers": chosen})
+    lang = lang_of(stored)
+    return dict(groups=[[map_layer(x, lang)] if x in state.layers else [] for x in LAYERS],
+                tiles=[dl.TileLayer(url=OSM_URL, attribution=OSM_ATTRIBUTION)] if state.tiles == "osm" else [],
+                legend=infra_legend_for(state.layers, lang))
 
 
 @callback(Output(ids.MAP_PANEL, "children"), Input({"type": ids.MAP_CITY, "index": ALL}, "n_clicks"),
-          State(ids.MAP_BY, "value"), State(ids.MAP_URL_SYNC, "data"), prevent_initial_call=True)
+          State(ids.MAP_BY, "value"), address_state(NAME), prevent_initial_call=True)
 @public_answer
-def city_panel(clicks: list, by: str, sync: dict):
+def city_panel(clicks: list, by: str, stored: dict):
     """Key figures of the clicked city, with a link to its profile."""
     if not ctx.triggered_id or not any(clicks):
         return dash.no_update
-    lang = (sync or {}).get("lang", "ru")
+    lang = lang_of(stored)
     city_id = ctx.triggered_id["index"]
     data = data_access.get_data()
     rows = data_access.headline(lang).set_index("city_id")
@@ -329,9 +351,4 @@ def city_panel(clicks: list, by: str, sync: dict):
     ], className="city-panel")
 
 
-dash.clientside_callback(
-    ClientsideFunction(namespace="ccca", function_name="syncMapUrl"),
-    Output(ids.MAP_URL_SYNC, "data"),
-    Input(ids.MAP_BY, "value"), Input(ids.MAP_LAYERS, "value"), Input(ids.MAP, "center"),
-    Input(ids.MAP, "zoom"), State(ids.MAP_URL_SYNC, "data"),
-)
+sync_address(NAME, PATH, MapState, CONTROLS, data_access.get_data, fields_from)

@@ -5,19 +5,20 @@ percentile range over climate members x weight draws), what drives the change (c
 hazard and the moved values with their rule and status), the ranking per scenario, and a matrix of
 cities by hazards. A "what if" control scales the climate change and the population growth.
 
-Choices live in the query string: `city`, `scen`, `h` (horizon), `view` (`level` or `change`),
-`warm` and `pop` (what-if factors). `layout` reads them (a value it does not know becomes a notice
-and falls back to the default), the callback redraws, and `assets/outlook.js` keeps the address in
-step with `history.replaceState`. The method is in `domain/outlook.py` and data/README.md.
+Choices live in the query string: `cities` (the city shown), `scen`, `h` (horizon), `view`
+(`level` or `change`), `warm` and `pop` (what-if factors), declared once by `OutlookState`.
+`layout` reads them (a value it does not know becomes a notice and falls back to the default), the
+callback redraws and returns the canonical address, which components/page_state.py writes to the
+browser. The method is in `domain/outlook.py` and data/README.md.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import dash
 import dash_mantine_components as dmc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import ClientsideFunction, Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 import ids
 from services.callback_cache import public_answer
@@ -26,33 +27,23 @@ from components.charts import base_layout, graph_config
 from components.outlook_panel import (city_fan_figure, driver_phrase, driver_sentence, fan_rows, horizon_table,
                                       names, num, scenario_name, signed, signed_span, span, statuses_of)
 from components.page import page_context, page_header, page_title
+from components.page_state import address, address_output, address_state, address_stores, href, lang_of, read_page
 from components.shell import link_with
 from domain import outlook as ol
+from domain import page_state
 from domain.outlook_notes import headroom
 from i18n import count_phrase, format_number, format_share, t
 from services import data_access
 
-dash.register_page(__name__, path="/outlook", order=35, nav_key="nav.outlook",
-                   title=page_title("title.outlook"), name="outlook", public_answer=True)
+NAME, PATH = "outlook", "/outlook"
+dash.register_page(__name__, path=PATH, order=35, nav_key="nav.outlook",
+                   title=page_title("title.outlook"), name=NAME, public_answer=True)
 
-PARAMS = ("city", "cities", "scen", "h", "view", "warm", "pop")  # `cities=` (as on every page) means `city=` here
 VIEWS = ("level", "change")
 WARM_CHOICES = ("0", "0.5", "1", "1.5")       # factor on the climate change (what if)
 POP_CHOICES = ("0", "1", "2")                 # factor on the population growth (what if)
 UP, DOWN = "#D55E00", "#0072B2"               # Okabe-Ito vermillion / blue, always with a sign in text
 MIN_CONTRIBUTION = 0.005                      # smaller effects are left out of the bar chart
-
-
-@dataclass
-class OutlookState:
-    """Everything a user can choose on the page."""
-
-    city: str
-    scenario: str = "ssp245"
-    horizon: int = 2050
-    view: str = "level"
-    warm: str = "1"
-    pop: str = "1"
 
 
 def default_city(result) -> str | None:
@@ -61,65 +52,37 @@ def default_city(result) -> str | None:
     return today["city_id"].iloc[0] if len(today) else None
 
 
-def read_state(query: dict[str, str], data, lang: str) -> tuple[OutlookState, list[str]]:
-    """The choices from the query string, and a notice for each value that was not understood."""
-    notices: list[str] = []
-    cities = data["cities"]["city_id"].tolist()
-    state = OutlookState(city=default_city(data_access.outlook()) or (cities[0] if cities else ""))
-    if "city" not in query and query.get("cities"):  # the first of `cities=`, the parameter of every other page
-        query = {**query, "city": query["cities"].split(",")[0].strip()}
-    if "city" in query:
-        if query["city"] in cities:
-            state.city = query["city"]
-        else:
-            notices.append(t("outlook.bad_city", lang, value=query["city"][:40]))
-    if "scen" in query:
-        if query["scen"] in ol.SCENARIOS:
-            state.scenario = query["scen"]
-        else:
-            notices.append(t("outlook.bad_scen", lang, value=query["scen"][:20]))
-    if "h" in query:
-        if query["h"] in {str(h) for h in ol.HORIZONS}:
-            state.horizon = int(query["h"])
-        else:
-            notices.append(t("outlook.bad_h", lang, value=query["h"][:20]))
-    if "view" in query:
-        if query["view"] in VIEWS:
-            state.view = query["view"]
-        else:
-            notices.append(t("outlook.bad_view", lang, value=query["view"][:20]))
-    for key, choices in (("warm", WARM_CHOICES), ("pop", POP_CHOICES)):
-        if key in query:
-            value = _factor_text(query[key])
-            if value in choices:
-                setattr(state, key, value)
-            else:
-                notices.append(t(f"outlook.bad_{key}", lang, value=query[key][:20]))
-    return state, notices
+def _cities(data, chosen) -> list[str]:
+    return data["cities"]["city_id"].tolist()
 
 
-def _factor_text(value) -> str:
+def _first_ranked(data, chosen) -> str:
+    cities = _cities(data, chosen)
+    return default_city(data_access.outlook()) or (cities[0] if cities else "")
+
+
+def _factor_text(value: str) -> str:
     """'1.0' -> '1', '0.50' -> '0.5' (the form the choices use)."""
     try:
-        number = float(str(value).replace(",", "."))
+        number = float(str(value).strip().replace(",", "."))
     except ValueError:
-        return str(value)
+        return str(value).strip()
     return f"{number:g}"
 
 
-def state_from(city, scenario, horizon, view, warm, pop) -> OutlookState:
-    """The state from the controls, with anything unexpected replaced by its default."""
-    data = data_access.get_data()
-    cities = data["cities"]["city_id"].tolist()
-    result = data_access.outlook()
-    return OutlookState(
-        city=city if city in cities else (default_city(result) or ""),
-        scenario=scenario if scenario in ol.SCENARIOS else "ssp245",
-        horizon=int(horizon) if str(horizon) in {str(h) for h in ol.HORIZONS} else 2050,
-        view=view if view in VIEWS else "level",
-        warm=_factor_text(warm) if _factor_text(warm) in WARM_CHOICES else "1",
-        pop=_factor_text(pop) if _factor_text(pop) in POP_CHOICES else "1",
-    )
+@dataclass
+class OutlookState:
+    """Everything a user can choose on the page, declared once (domain/page_state.py). The city is
+    `cities=` as on every page (the first one when several are given; `city=` of older links is
+    read too) and always written: the default city is the one ranked first, which the data decides."""
+
+    city: str = page_state.one("cities", _cities, _first_ranked, aliases=("city",), first_of_list=True,
+                               keep_default=True, notice="outlook.bad_city")
+    scenario: str = page_state.one("scen", ol.SCENARIOS, "ssp245", notice="outlook.bad_scen")
+    horizon: int = page_state.one("h", tuple(str(h) for h in ol.HORIZONS), 2050, convert=int, notice="outlook.bad_h")
+    view: str = page_state.one("view", VIEWS, "level", notice="outlook.bad_view")
+    warm: str = page_state.one("warm", WARM_CHOICES, "1", normalise=_factor_text, notice="outlook.bad_warm")
+    pop: str = page_state.one("pop", POP_CHOICES, "1", normalise=_factor_text, notice="outlook.bad_pop")
 
 
 def result_for(state: OutlookState):
@@ -369,8 +332,7 @@ def ranking_section(data, result, state: OutlookState, lang: str) -> list:
     body = []
     for _, r in tab.iterrows():
         cells = [html.Th(dcc.Link(city_names.get(r["city_id"], r["city_id"]),
-                                  href=link_with("/outlook", {"lang": lang}, city=r["city_id"], scen=state.scenario,
-                                                 h=str(state.horizon))), scope="row"),
+                                  href=href(PATH, replace(state, city=r["city_id"]), lang, data)), scope="row"),
                  html.Td([html.Span(num(r["today_risk"], lang), className="outlook-value"),
                           html.Small(t("outlook.rank.rank", lang, rank=_int(r["today_rank"])), className="outlook-range")])]
         for s in scenarios:
@@ -459,6 +421,7 @@ def render(state: OutlookState, lang: str) -> dict:
         "drivers": drivers_section(data, result, state, lang),
         "ranking": ranking_section(data, result, state, lang),
         "matrix": matrix_section(data, result, state, lang),
+        "address": address(PATH, state, lang, data),
     }
 
 
@@ -473,14 +436,13 @@ def segmented(control_id: str, label: str, options: list[tuple[str, str]], value
 
 
 def layout(**kwargs):
-    ctx = page_context(kwargs, allowed=PARAMS)
-    lang = ctx.lang
     data = data_access.get_data()
-    if "projection_rules" not in data.tables:
-        ctx.notices.append(t("outlook.no_data", lang))
+    if "projection_rules" not in data.tables:  # nothing to project: say so, read nothing else
+        ctx = page_context(kwargs, allowed=tuple(page_state.known_keys(OutlookState, kwargs)))
+        ctx.notices.append(t("outlook.no_data", ctx.lang))
         return html.Div(page_header("title.outlook", "outlook.intro", ctx), className="page page-outlook")
-    state, notices = read_state(ctx.query, data, lang)
-    ctx.notices.extend(notices)
+    ctx, state = read_page(kwargs, OutlookState, data)
+    lang = ctx.lang
     out = render(state, lang)
     city_names = names(data["cities"], "city_id", lang)
     horizons = [(str(h), str(h)) for h in ol.HORIZONS]
@@ -540,29 +502,34 @@ def layout(**kwargs):
             ], className="outlook-downloads"),
         ], className="panel outlook-method"),
         dcc.Download(id=ids.OUTLOOK_DOWNLOAD),
-        dcc.Store(id=ids.OUTLOOK_SYNC, data={"lang": lang}),
+        *address_stores(NAME, PATH, state, lang, data),
     ], className="page page-outlook")
 
 
 # --- callbacks ---------------------------------------------------------------------------------------------
 
-CONTROLS = (Input(ids.OUTLOOK_CITY, "value"), Input(ids.OUTLOOK_SCENARIO, "value"), Input(ids.OUTLOOK_HORIZON, "value"),
-            Input(ids.OUTLOOK_VIEW, "value"), Input(ids.OUTLOOK_WARM, "value"), Input(ids.OUTLOOK_POP, "value"))
+CONTROLS = dict(city=(ids.OUTLOOK_CITY, "value"), scenario=(ids.OUTLOOK_SCENARIO, "value"),
+                horizon=(ids.OUTLOOK_HORIZON, "value"), view=(ids.OUTLOOK_VIEW, "value"),
+                warm=(ids.OUTLOOK_WARM, "value"), pop=(ids.OUTLOOK_POP, "value"))
 
 
-@callback(Output(ids.OUTLOOK_STATUS, "children"), Output(ids.OUTLOOK_WHATIF_NOTE, "children"),
-          Output(ids.OUTLOOK_HEADING, "children"), Output(ids.OUTLOOK_SUMMARY, "children"),
-          Output(ids.OUTLOOK_FAN, "figure"), Output(ids.OUTLOOK_FAN_DATA, "children"),
-          Output(ids.OUTLOOK_DRIVERS, "children"), Output(ids.OUTLOOK_RANKING, "children"),
-          Output(ids.OUTLOOK_MATRIX, "children"),
-          *CONTROLS, State(ids.OUTLOOK_SYNC, "data"), prevent_initial_call=True)
+def state_from(controls: dict) -> OutlookState:
+    """The state behind the controls' values (the address's parser, so the same rules)."""
+    return page_state.from_controls(OutlookState, controls, data_access.get_data())
+
+
+@callback(
+    output=dict(status=Output(ids.OUTLOOK_STATUS, "children"), whatif=Output(ids.OUTLOOK_WHATIF_NOTE, "children"),
+                heading=Output(ids.OUTLOOK_HEADING, "children"), summary=Output(ids.OUTLOOK_SUMMARY, "children"),
+                figure=Output(ids.OUTLOOK_FAN, "figure"), data=Output(ids.OUTLOOK_FAN_DATA, "children"),
+                drivers=Output(ids.OUTLOOK_DRIVERS, "children"), ranking=Output(ids.OUTLOOK_RANKING, "children"),
+                matrix=Output(ids.OUTLOOK_MATRIX, "children"), address=address_output(NAME)),
+    inputs=dict(controls={k: Input(*c) for k, c in CONTROLS.items()}, stored=address_state(NAME)),
+    prevent_initial_call=True)
 @public_answer
-def update(city, scenario, horizon, view, warm, pop, sync):
-    """Redraw everything for new choices (the address is updated in the browser)."""
-    lang = (sync or {}).get("lang", "ru")
-    out = render(state_from(city, scenario, horizon, view, warm, pop), lang)
-    return (out["status"], out["whatif"], out["heading"], out["summary"], out["figure"], out["data"],
-            out["drivers"], out["ranking"], out["matrix"])
+def update(controls, stored):
+    """Redraw everything for new choices, and give the address that reopens them."""
+    return render(state_from(controls), lang_of(stored))
 
 
 def scores_csv(state: OutlookState, lang: str) -> str:
@@ -584,23 +551,18 @@ def values_csv(state: OutlookState, lang: str) -> str:
     return frame.round({c: 4 for c in numbers}).to_csv(index=False, lineterminator="\n")
 
 
-@callback(Output(ids.OUTLOOK_DOWNLOAD, "data"), Input(ids.OUTLOOK_DL_SCORES, "n_clicks"),
-          Input(ids.OUTLOOK_DL_VALUES, "n_clicks"), *[State(c.component_id, c.component_property) for c in CONTROLS],
-          State(ids.OUTLOOK_SYNC, "data"), prevent_initial_call=True)
+@callback(output=Output(ids.OUTLOOK_DOWNLOAD, "data"),
+          inputs=dict(scores_clicks=Input(ids.OUTLOOK_DL_SCORES, "n_clicks"),
+                      values_clicks=Input(ids.OUTLOOK_DL_VALUES, "n_clicks"),
+                      controls={k: State(*c) for k, c in CONTROLS.items()}, stored=address_state(NAME)),
+          prevent_initial_call=True)
 @public_answer
-def download(scores_clicks, values_clicks, city, scenario, horizon, view, warm, pop, sync):
+def download(scores_clicks, values_clicks, controls, stored):
     trigger = dash.ctx.triggered_id
     if trigger not in (ids.OUTLOOK_DL_SCORES, ids.OUTLOOK_DL_VALUES):
         return no_update
-    state = state_from(city, scenario, horizon, view, warm, pop)
-    lang = (sync or {}).get("lang", "ru")
+    state = state_from(controls)
+    lang = lang_of(stored)
     if trigger == ids.OUTLOOK_DL_SCORES:
         return dcc.send_string("\ufeff" + scores_csv(state, lang), "risk-outlook-scores.csv")
     return dcc.send_string("\ufeff" + values_csv(state, lang), "risk-outlook-projected-values.csv")
-
-
-dash.clientside_callback(
-    ClientsideFunction(namespace="outlook", function_name="syncUrl"),
-    Output(ids.OUTLOOK_SYNC, "data"),
-    *CONTROLS, State(ids.OUTLOOK_SYNC, "data"),
-)

@@ -29,7 +29,7 @@ from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import compare
 from domain import exports as dx
-from i18n import format_int, t
+from i18n import format_int, resolve_lang, t
 from services import data_access
 from services import exports as ex
 from services.callback_cache import public_answer
@@ -265,7 +265,7 @@ def edit_deck(_moves, _add, _default, adding, tokens, labels, default, lang):
     trigger = triggered[0] if triggered else {}
     if not trigger.get("value"):
         return no_update, no_update, no_update  # buttons appearing, not clicked
-    lang = lang if lang in ("ru", "en") else "ru"
+    lang = resolve_lang(lang)[0]
     tokens = [x for x in (tokens or []) if isinstance(x, str) and x in (labels or {})]
     which = callback_context.triggered_id
     clear = no_update
@@ -294,7 +294,7 @@ def edit_deck(_moves, _add, _default, adding, tokens, labels, default, lang):
 @public_answer
 def update_editor(tokens, auto, extra, lang, context):
     """The start link, the shareable address and the export's slides follow the choices."""
-    lang = lang if lang in ("ru", "en") else "ru"
+    lang = resolve_lang(lang)[0]
     tokens = [x for x in (tokens or []) if isinstance(x, str)]
     try:
         auto = int(auto or 0)

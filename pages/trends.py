@@ -1,45 +1,46 @@
 """Trends `/trends`: observed climate and projections to 2100 per city, by scenario.
 
 Choices live in the query string: `cities` (comma list, in the chosen order), `var`, `scen`
-(comma list), `base` (baseline period) and `mode` (`abs` or `change`). `layout` reads them (a
-value it does not know becomes a notice and falls back to the default), the callback redraws the
-chart, table and small multiples, and a clientside callback keeps the address in step with
-`history.replaceState`, so a view can be shared without re-rendering the page on each change.
+(comma list), `base` (baseline period) and `mode` (`abs` or `change`), declared once by
+`TrendState`. `layout` reads them (a value it does not know becomes a notice and falls back to the
+default), the callback redraws the chart, table and small multiples and returns the canonical
+address, which components/page_state.py writes to the browser without re-rendering the page.
 Every series is marked with its status: the page says next to the chart, in the chart's title
 and in the legend how the series were constructed.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import dash
 import dash_mantine_components as dmc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import ClientsideFunction, Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.badges import status_badge
 from components.charts import base_layout, graph_config, message_figure
 from components.explain import data_details, data_table, glossary_definitions, info, scroll_region
-from components.page import page_context, page_header, page_title
-from domain import climate
+from components.page import page_header, page_title
+from components.page_state import address, address_output, address_state, address_stores, lang_of, read_page
+from domain import climate, page_state
 from domain.exports import signed
 from i18n import format_number, t
 from services import data_access
 from services.callback_cache import public_answer
 
-dash.register_page(__name__, path="/trends", order=30, nav_key="nav.trends",
-                   title=page_title("title.trends"), name="trends", public_answer=True)
+NAME, PATH = "trends", "/trends"
+dash.register_page(__name__, path=PATH, order=30, nav_key="nav.trends",
+                   title=page_title("title.trends"), name=NAME, public_answer=True)
 
 # Component ids (page-local, prefixed).
 CITIES, VARIABLE, SCENARIOS, BASELINE, MODE = ("trends-cities", "trends-variable", "trends-scenarios",
                                                "trends-baseline", "trends-mode")
 CHART, SUMMARY, STATUS, MISSING = "trends-chart", "trends-summary", "trends-status", "trends-missing"
-TABLE, MULTIPLES, SYNC = "trends-table", "trends-multiples", "trends-sync"
+TABLE, MULTIPLES = "trends-table", "trends-multiples"
 DATA = "trends-data"  # the chart's values as a table (text alternative)
 DL_SERIES, DL_TABLE, DOWNLOAD, DOWNLOAD_TABLE = ("trends-dl-series", "trends-dl-table", "trends-download",
                                                  "trends-download-table")
 
-PARAMS = ("cities", "city", "var", "scen", "base", "mode")  # `city` is the old spelling of `cities`
 # IPCC AR6 scenario colours; a dash pattern per scenario as a second cue.
 SCENARIO_COLOURS = {"observed": "#1f2933", "ssp126": "#173c66", "ssp245": "#e07b00", "ssp585": "#951b1e"}
 SCENARIO_DASH = {"observed": "solid", "ssp126": "dot", "ssp245": "dash", "ssp585": "solid"}
@@ -49,72 +50,36 @@ UNIT_KEYS = {"°C": "c", "days/yr": "days", "mm/yr": "mm", "%": "pct"}
 HORIZON_YEARS = climate.HORIZONS
 
 
-@dataclass
-class TrendState:
-    """Everything a user can choose on the page."""
-
-    cities: list[str]
-    variable: str = "tmean"
-    scenarios: list[str] = field(default_factory=lambda: list(climate.PROJECTIONS))
-    baseline: str = climate.DEFAULT_BASELINE
-    mode: str = "abs"
-
-
-def _list(text: str) -> list[str]:
-    return [x.strip() for x in str(text).split(",") if x.strip()]
-
-
-def all_cities(data) -> list[str]:
+def all_cities(data, chosen=None) -> list[str]:
     """Cities with any climate series, in the order of the cities table."""
     have = set(climate.table(data)["city_id"])
     return [c for c in data["cities"]["city_id"] if c in have]
 
 
-def read_state(query: dict[str, str], data, lang: str) -> tuple[TrendState, list[str]]:
-    """The choices from the query string, and a notice for each value that was not understood."""
-    notices: list[str] = []
-    members = all_cities(data)
-    known = set(data["cities"]["city_id"])
-    state = TrendState(cities=list(members))
-    if "cities" not in query and "city" in query:  # `city=` of older links means `cities=`
-        query = {**query, "cities": query["city"]}
-    if "cities" in query:
-        asked = _list(query["cities"])
-        bad = [c for c in asked if c not in known]
-        without = [c for c in dict.fromkeys(asked) if c in known and c not in members]
-        good = [c for c in dict.fromkeys(asked) if c in members]
-        if bad:
-            notices.append(t("trends.bad_cities", lang, names=", ".join(b[:30] for b in bad[:5])))
-        if without:
-            names = city_names(data, lang)
-            notices.append(t("trends.no_series_for", lang, names=", ".join(names.get(c, c) for c in without)))
-        bad = bad + without
-        state.cities = good if good or not bad else list(members)
-    variables = climate.available_variables(data)
-    if "var" in query:
-        if query["var"] in variables:
-            state.variable = query["var"]
-        else:
-            notices.append(t("trends.bad_var", lang, value=query["var"][:40]))
-    if "scen" in query:
-        asked = _list(query["scen"])
-        bad = [s for s in asked if s not in climate.PROJECTIONS]
-        if bad:
-            notices.append(t("trends.bad_scen", lang, names=", ".join(b[:20] for b in bad[:5])))
-        good = [s for s in climate.PROJECTIONS if s in asked]
-        state.scenarios = good if good or not bad else list(climate.PROJECTIONS)
-    if "base" in query:
-        if query["base"] in climate.usable_baselines(data):
-            state.baseline = query["base"]
-        else:
-            notices.append(t("trends.bad_base", lang, value=query["base"][:20],
-                             default=period_label(climate.DEFAULT_BASELINE)))
-    if "mode" in query:
-        if query["mode"] in climate.MODES:
-            state.mode = query["mode"]
-        else:
-            notices.append(t("trends.bad_mode", lang, value=query["mode"][:20]))
-    return state, notices
+def _known_cities(data, chosen) -> list[str]:
+    return data["cities"]["city_id"].tolist()
+
+
+def _variables(data, chosen) -> list[str]:
+    return climate.available_variables(data)
+
+
+def _baselines(data, chosen) -> list[str]:
+    return climate.usable_baselines(data)
+
+
+@dataclass
+class TrendState:
+    """Everything a user can choose on the page, declared once (domain/page_state.py). `city=` of
+    older links means `cities=`; a known city without series is left out by the notice the page
+    gives about cities without series."""
+
+    cities: list[str] = page_state.many("cities", all_cities, all_cities, aliases=("city",), keep_order=True,
+                                        quiet=_known_cities, notice="trends.bad_cities")
+    variable: str = page_state.one("var", _variables, "tmean", notice="trends.bad_var")
+    scenarios: list[str] = page_state.many("scen", climate.PROJECTIONS, climate.PROJECTIONS, notice="trends.bad_scen")
+    baseline: str = page_state.one("base", _baselines, climate.DEFAULT_BASELINE, notice="trends.bad_base")
+    mode: str = page_state.one("mode", climate.MODES, "abs", notice="trends.bad_mode")
 
 
 # --- words and numbers ---------------------------------------------------------------------------
@@ -478,6 +443,7 @@ def render(state: TrendState, lang: str) -> dict:
         "heading": chart_heading(shown, state, lang),
         "chart_key": scenario_key(state, lang, neutral=True) if shown["city_id"].nunique() > 1 else [],
         "data": series_table(shown, state, names, lang),
+        "address": address(PATH, state, lang, data),
     }
 
 
@@ -487,17 +453,15 @@ def control(label: str, child):
 
 
 def layout(**kwargs):
-    ctx = page_context(kwargs, allowed=PARAMS)
-    lang = ctx.lang
     data = data_access.get_data()
+    ctx, state = read_page(kwargs, TrendState, data)
+    lang = ctx.lang
     if climate.table(data).empty:
         ctx.notices.append(t("trends.no_data", lang))
         return html.Div(page_header("title.trends", "trends.intro", ctx), className="page page-trends")
-    state, notices = read_state(ctx.query, data, lang)
-    ctx.notices.extend(notices)
     names = city_names(data, lang)
     missing = [c for c in data["cities"]["city_id"] if c not in set(all_cities(data))]
-    if missing and not any(names.get(c, c) in n for n in notices for c in missing):
+    if missing:
         ctx.notices.append(t("trends.no_series_for", lang, names=", ".join(names.get(c, c) for c in missing)))
     out = render(state, lang)
     return html.Div([
@@ -559,38 +523,33 @@ def layout(**kwargs):
         ], className="panel"),
         dcc.Download(id=DOWNLOAD),
         dcc.Download(id=DOWNLOAD_TABLE),
-        dcc.Store(id=SYNC, data={"lang": lang}),
+        *address_stores(NAME, PATH, state, lang, data),
     ], className="page page-trends")
 
 
 # --- callbacks -----------------------------------------------------------------------------------
 
-def state_from(cities, variable, scenarios, baseline, mode) -> TrendState:
-    """The state from the controls, with anything unexpected replaced by its default."""
-    data = data_access.get_data()
-    members = all_cities(data)
-    return TrendState(
-        cities=[c for c in (cities or []) if c in members],
-        variable=variable if variable in climate.available_variables(data) else "tmean",
-        scenarios=[s for s in climate.PROJECTIONS if s in (scenarios or [])],
-        baseline=baseline if baseline in climate.BASELINES else climate.DEFAULT_BASELINE,
-        mode=mode if mode in climate.MODES else "abs",
-    )
+CONTROLS = dict(cities=(CITIES, "value"), variable=(VARIABLE, "value"), scenarios=(SCENARIOS, "value"),
+                baseline=(BASELINE, "value"), mode=(MODE, "value"))
 
 
-@callback(Output(CHART, "figure"), Output(SUMMARY, "children"), Output(STATUS, "children"),
-          Output(MISSING, "children"), Output(TABLE, "children"), Output(MULTIPLES, "children"),
-          Output("trends-key", "children"), Output("trends-heading", "children"), Output("trends-chart-key", "children"),
-          Output(DATA, "children"),
-          Input(CITIES, "value"), Input(VARIABLE, "value"), Input(SCENARIOS, "value"),
-          Input(BASELINE, "value"), Input(MODE, "value"), State(SYNC, "data"), prevent_initial_call=True)
+def state_from(controls: dict) -> TrendState:
+    """The state behind the controls' values (the address's parser, so the same rules)."""
+    return page_state.from_controls(TrendState, controls, data_access.get_data())
+
+
+@callback(
+    output=dict(figure=Output(CHART, "figure"), summary=Output(SUMMARY, "children"), status=Output(STATUS, "children"),
+                missing=Output(MISSING, "children"), table=Output(TABLE, "children"),
+                multiples=Output(MULTIPLES, "children"), key=Output("trends-key", "children"),
+                heading=Output("trends-heading", "children"), chart_key=Output("trends-chart-key", "children"),
+                data=Output(DATA, "children"), address=address_output(NAME)),
+    inputs=dict(controls={k: Input(*c) for k, c in CONTROLS.items()}, stored=address_state(NAME)),
+    prevent_initial_call=True)
 @public_answer
-def update(cities, variable, scenarios, baseline, mode, sync):
-    """Redraw everything for new choices (the address is updated in the browser)."""
-    lang = (sync or {}).get("lang", "ru")
-    out = render(state_from(cities, variable, scenarios, baseline, mode), lang)
-    return (out["figure"], out["summary"], out["status"], out["missing"], out["table"], out["multiples"],
-            out["key"], out["heading"], out["chart_key"], out["data"])
+def update(controls, stored):
+    """Redraw everything for new choices, and give the address that reopens them."""
+    return render(state_from(controls), lang_of(stored))
 
 
 def series_csv(state: TrendState, lang: str) -> str:
@@ -616,33 +575,27 @@ def table_csv(state: TrendState, lang: str) -> str:
     return frame.round({c: 3 for c in numbers}).to_csv(index=False, lineterminator="\n")
 
 
-@callback(Output(DOWNLOAD, "data"), Input(DL_SERIES, "n_clicks"),
-          State(CITIES, "value"), State(VARIABLE, "value"), State(SCENARIOS, "value"),
-          State(BASELINE, "value"), State(MODE, "value"), State(SYNC, "data"), prevent_initial_call=True)
+@callback(output=Output(DOWNLOAD, "data"), inputs=dict(clicks=Input(DL_SERIES, "n_clicks"),
+                                               controls={k: State(*c) for k, c in CONTROLS.items()},
+                                               stored=address_state(NAME)),
+          prevent_initial_call=True)
 @public_answer
-def download_series(clicks, cities, variable, scenarios, baseline, mode, sync):
+def download_series(clicks, controls, stored):
     if not clicks:
         return no_update
-    state = state_from(cities, variable, scenarios, baseline, mode)
+    state = state_from(controls)
     name = f"climate-{state.variable}-{state.mode}-{state.baseline}.csv"
-    return dcc.send_string("\ufeff" + series_csv(state, (sync or {}).get("lang", "ru")), name)
+    return dcc.send_string("\ufeff" + series_csv(state, lang_of(stored)), name)
 
 
-@callback(Output(DOWNLOAD_TABLE, "data"), Input(DL_TABLE, "n_clicks"),
-          State(CITIES, "value"), State(VARIABLE, "value"), State(SCENARIOS, "value"),
-          State(BASELINE, "value"), State(MODE, "value"), State(SYNC, "data"), prevent_initial_call=True)
+@callback(output=Output(DOWNLOAD_TABLE, "data"), inputs=dict(clicks=Input(DL_TABLE, "n_clicks"),
+                                                     controls={k: State(*c) for k, c in CONTROLS.items()},
+                                                     stored=address_state(NAME)),
+          prevent_initial_call=True)
 @public_answer
-def download_table(clicks, cities, variable, scenarios, baseline, mode, sync):
+def download_table(clicks, controls, stored):
     if not clicks:
         return no_update
-    state = state_from(cities, variable, scenarios, baseline, mode)
+    state = state_from(controls)
     name = f"climate-{state.variable}-2030-2050-2080-{state.baseline}.csv"
-    return dcc.send_string("\ufeff" + table_csv(state, (sync or {}).get("lang", "ru")), name)
-
-
-dash.clientside_callback(
-    ClientsideFunction(namespace="trends", function_name="syncUrl"),
-    Output(SYNC, "data"),
-    Input(CITIES, "value"), Input(VARIABLE, "value"), Input(SCENARIOS, "value"),
-    Input(BASELINE, "value"), Input(MODE, "value"), State(SYNC, "data"),
-)
+    return dcc.send_string("\ufeff" + table_csv(state, lang_of(stored)), name)

@@ -69,7 +69,8 @@ def test_deep_link_restores_the_view_and_changes_keep_it(dash_duo, dash_app, bui
     # every choice is back: level, item, cities, view, weight; the bad value is named, not fatal
     assert segment_value(dash_duo, "compare-level") == "category"
     assert cat_name in dash_duo.find_element("#compare-item").get_attribute("value")
-    assert dash_duo.find_element("#compare-box-heatmap").is_displayed()
+    # the heatmap's box has no height until Plotly has drawn it
+    until(lambda: dash_duo.find_element("#compare-box-heatmap").is_displayed(), timeout=10)
     assert not dash_duo.find_element("#compare-box-bar").is_displayed()
     assert dash_duo.find_element(f'.weight[data-key="{category}"] [role=slider]').get_attribute("aria-valuenow") == "2"
     assert "spread=huge" in dash_duo.find_element(".notice").text

@@ -157,7 +157,7 @@ def test_chosen_slides_in_russian(made, built_data):
     driver_and_more = slide_texts(outlook) + outlook.notes_slide.notes_text_frame.text
     assert any(n in driver_and_more for n in hazard_names) and "демонстрационных" in slide_texts(outlook), "driver and status"
     assert [s.name for s in outlook.shapes if s.has_chart] == [f"chart-outlook:{main}"]
-    assert f"/outlook?lang=ru&city={main}" in outlook.notes_slide.notes_text_frame.text
+    assert f"/outlook?lang=ru&cities={main}" in outlook.notes_slide.notes_text_frame.text
 
 
 def test_comparison_uses_the_chosen_cities_and_weights(made, built_data):

@@ -7,13 +7,14 @@ text the visitor typed comes back only as text (never as a `javascript:` link or
 
 The query is read where it is parsed: `FUZZ_PARSER_EXAMPLES` (default 30, and every
 parameter at once set to each hand-picked hostile value) per page through each page's
-own query parser (`read_state`, pure) and `FUZZ_CALLBACK_EXAMPLES` (default 15; `make soak` runs
+declared state model (`domain.page_state`, pure) and `FUZZ_CALLBACK_EXAMPLES` (default 15; `make soak` runs
 250 more per page) through the routing callback, which renders the whole page and costs up to a second
 or two on the heaviest pages. The layout route answers the same shell whatever the query, so it gets
 only `FUZZ_GET_EXAMPLES` (default 20) per page, for the path and the request guard.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -29,6 +30,7 @@ from dash import page_registry
 from hypothesis import strategies as st
 from sqlalchemy import inspect
 
+from domain import page_state
 from domain.actions import NOTE_MAX, state_of
 from services import auth, db
 from tests import dash_http as h
@@ -152,10 +154,25 @@ def page_param(name):
     return pytest.param(name, id=name.strip("/<>").replace("/", "_") or "home")
 
 
+def state_models(module) -> list[type]:
+    """The page-state models a page module declares (dataclasses with `domain.page_state` fields)."""
+    return [obj for obj in vars(module).values()
+            if isinstance(obj, type) and dataclasses.is_dataclass(obj) and page_state.params(obj)]
+
+
+def model_parser(model: type):
+    """The page's query parser: its declared state model read by `domain.page_state.parse`."""
+    def read_state(query, data, lang):
+        parsed = page_state.parse(model, query, data)
+        return parsed.state, parsed.rejected
+    return read_state
+
+
 def query_parsers() -> dict[str, object]:
-    """Each registered page's own query parser (`read_state`), by page path."""
+    """Each registered page's query parser (its declared state model), by page path."""
     modules = {page["path"]: sys.modules[page["module"]] for page in page_registry.values()}
-    return {path: module.read_state for path, module in sorted(modules.items()) if hasattr(module, "read_state")}
+    return {f"{path} {model.__name__}": model_parser(model)
+            for path, module in sorted(modules.items()) for model in state_models(module)}
 
 
 @st.composite
@@ -194,7 +211,7 @@ def fuzz_parser(path: str, parser, data, known: dict[str, list[str]]) -> None:
 def test_every_page_parser_reads_any_query(dash_app, built_data, page_cases):
     """Where the query is parsed: each page's own parser, with many cases (it is pure and fast)."""
     parsers = query_parsers()
-    assert parsers, "no page exposes its query parser (read_state)"
+    assert parsers, "no page declares a state model (domain.page_state)"
     with dash_app.server.app_context():
         for path, parser in parsers.items():
             fuzz_parser(path, parser, built_data, page_cases["/"]["known"])

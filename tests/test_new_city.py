@@ -113,9 +113,11 @@ def test_pages_render_the_new_city(grown, dash_app):
     from components.page import PageContext
     from pages import city as city_page
     from pages import compare as compare_page
+    from domain import page_state
 
     data, _ = grown
-    state, rejected = compare_page.read_state({"cities": f"{NEW['city_id']},osh-not-a-city"}, data)
+    parsed = page_state.parse(compare_page.CompareState, {"cities": f"{NEW['city_id']},osh-not-a-city"}, data)
+    state, rejected = parsed.state, parsed.rejected
     assert state.cities == [NEW["city_id"]] and rejected == [("cities", "osh-not-a-city")]
     nm = compare_page.names(data, "en")
     result = compare.index_for(data)

@@ -108,7 +108,7 @@ def test_russian_page_redraws_for_scenario_horizon_and_city(dash_duo, dash_app, 
     assert options, [o.text for o in dash_duo.find_elements("[role=option]")]
     options[0].click()
     until(lambda: names[other] in dash_duo.find_element("#outlook-heading").text, timeout=10)
-    until(lambda: query(dash_duo).get("city") == [other], timeout=5)
+    until(lambda: query(dash_duo).get("cities") == [other], timeout=5)
     assert axe_violations(dash_duo, ".page-outlook") == []
     assert dash_duo.get_logs() == []
 
@@ -127,7 +127,7 @@ def test_english_deep_link_what_if_and_bad_values(dash_duo, dash_app, built_data
     assert checked(dash_duo, "outlook-view") == "change"
     until(lambda: fan(dash_duo)["ytitle"] == "Change from today", timeout=10)
     assert chosen_trace(dash_duo).startswith("SSP1-2.6")
-    until(lambda: query(dash_duo).get("city") == [city] and query(dash_duo).get("lang") == ["en"], timeout=5)
+    until(lambda: query(dash_duo).get("cities") == [city] and query(dash_duo).get("lang") == ["en"], timeout=5)
 
     # what if: the deep link opens the control, and a new choice redraws and lands in the address
     dash_duo.driver.get(dash_duo.server_url + f"/outlook?lang=en&city={city}&warm=1.5&pop=0")
@@ -168,7 +168,7 @@ def test_city_panel_and_csv_downloads(outlook_page, dash_app, built_data):
         assert panel is not None and panel.id == "city-outlook"
         text = json.dumps(panel.to_plotly_json(), default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o),
                           ensure_ascii=False)
-        assert "SSP2-4.5" in text and f"/outlook?lang=ru&amp;city={city}" not in text and f"city={city}" in text
+        assert "SSP2-4.5" in text and f"/outlook?lang=ru&amp;city={city}" not in text and f"cities={city}" in text
         assert outlook_panel("atlantis", data, result, "en") is None
         assert outlook_panel(city, data, None, "en") is None  # a build without an outlook
         state = outlook_page.OutlookState(city=city, scenario="ssp585", horizon=2080)

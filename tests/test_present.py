@@ -163,7 +163,7 @@ def test_outlook_slides_say_what_the_outlook_computes(app_ctx, built_data, city,
         assert dx.span(row["risk_p10"], row["risk_p90"], lang) in label
     from components.outlook_panel import driver_sentence
     assert one.points[0] == driver_sentence(built_data, result, city, scen, year, lang), "the page's wording"
-    assert one.path == f"/outlook?lang={lang}&city={city}&scen={scen}&h={year}"
+    assert one.path == f"/outlook?lang={lang}&cities={city}&scen={scen}&h={year}"
     assert len(figure.data) > 0 and {tr.type for tr in figure.data} == {"scatter"}
     label = f"Прогноз риска: {names[city]}" if lang == "ru" else f"Risk outlook: {names[city]}"
     assert option_label_of(exports, f"outlook:{city}", lang) == label

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from dash.testing.wait import until
 
-from domain import climate
+from components.page_state import rejected_notices
+from domain import climate, page_state
 from tests.dmc_helpers import choose
 
 
@@ -54,7 +55,8 @@ def test_page_in_russian_switches_variable_and_scenario(dash_duo, dash_app, buil
     rows = dash_duo.find_elements(".trends-table tbody tr")
     assert len(rows) == n_cities * 3
     assert len(dash_duo.find_elements(".trends-multiple")) == n_cities
-    until(lambda: query(dash_duo).get("var") == ["tmean"], timeout=5)   # the address holds the view
+    # the address holds the view in its canonical form: the language, defaults left out
+    until(lambda: query(dash_duo) == {"lang": ["ru"]}, timeout=5)
 
     choose(dash_duo, "#trends-variable", "Жаркие дни (максимум выше 35 °C)")
     until(lambda: y_title(dash_duo) == "дней в году", timeout=10)
@@ -128,11 +130,16 @@ def test_csv_download_is_exactly_what_is_shown(trends_page, dash_app, built_data
 
 def test_read_state_falls_back_and_reports(trends_page, built_data):
     page = trends_page
+
+    def read_state(query, lang):
+        parsed = page_state.parse(page.TrendState, query, built_data)
+        return parsed.state, rejected_notices(parsed, lang)
+
     every = page.all_cities(built_data)
-    state, notices = page.read_state({}, built_data, "ru")
+    state, notices = read_state({}, "ru")
     assert state.cities == every and state.variable == "tmean" and state.scenarios == list(climate.PROJECTIONS)
     assert notices == []
-    state, notices = page.read_state({"cities": f"nowhere,{every[-1]}", "scen": ""}, built_data, "en")
+    state, notices = read_state({"cities": f"nowhere,{every[-1]}", "scen": ""}, "en")
     assert state.cities == [every[-1]] and state.scenarios == [] and len(notices) == 1
-    state, notices = page.read_state({"cities": "nowhere"}, built_data, "en")
+    state, notices = read_state({"cities": "nowhere"}, "en")
     assert state.cities == every and "nowhere" in notices[0]

@@ -185,7 +185,7 @@ def submit(req: ExportRequest, client: str, build_id: str, code_version: str, to
         store.set(f"making:{key}", job.job_id, expire=STALE_SECONDS)
         _save(store, job)
         store.push({"job_id": job.job_id, "request": asdict(req)}, prefix="queue")
-    _start_workers()
+    start_workers()
     return job
 
 
@@ -212,10 +212,12 @@ def counts() -> dict[str, int]:
 
 # --- the workers ------------------------------------------------------------------------------------
 
-def _start_workers() -> None:
-    """Start this web process's worker processes unless they run (a dead one is replaced)."""
+def start_workers() -> None:
+    """Start this web process's export workers unless they run (a dead one is replaced): at its
+    first export, and again at an export after one died."""
     with _workers_lock:
         _workers[:] = [w for w in _workers if w.is_alive()]
+        settings.export_dir.mkdir(parents=True, exist_ok=True)  # a worker ends when its folder is gone
         context = multiprocessing.get_context("spawn")
         while len(_workers) < settings.export_workers:
             worker = context.Process(target=work, args=(str(settings.export_dir),), daemon=True, name="export-worker")

@@ -35,7 +35,7 @@ def queue(tmp_path, monkeypatch):
     monkeypatch.setattr(eq, "settings", replace(settings, export_dir=tmp_path / "exports", export_queue_limit=3,
                                                  export_client_limit=2, export_workers=1))
     pool = HeldPool()
-    monkeypatch.setattr(eq, "_start_workers", lambda: None)
+    monkeypatch.setattr(eq, "start_workers", lambda: None)
     made: list[tuple] = []
 
     def fake_export(kind, fmt, lang, query, city=None, progress=None, keep_renderer=False):

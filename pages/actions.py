@@ -22,7 +22,7 @@ from components.badges import status_badge
 from components.charts import graph_config
 from components.infrastructure_views import protection_section
 from components.ops_notice import updates_unavailable
-from components.page import page_context, page_header, page_title
+from components.page import page_context, page_header, page_title, with_mantine
 from components.shell import link_with
 from domain import actions as act
 from domain import city_plans
@@ -310,6 +310,7 @@ def filter_control(control_id: str, name: str, options: list[dict], value: list,
         comboboxProps={"withinPortal": False}), className="control")
 
 
+@with_mantine
 def layout(**kwargs):
     ctx = page_context(kwargs, allowed=PARAMS)
     lang, query = ctx.lang, ctx.query

@@ -28,7 +28,7 @@ from services.callback_cache import public_answer
 from components.badges import status_badge
 from components.charts import DIMENSION_COLOURS, base_layout, figure_height, graph_config, message_figure, ranking_figure
 from components.explain import data_details, data_table, definitions, described, glossary_link, info
-from components.page import json_attr, page_context, page_header, page_title
+from components.page import json_attr, page_context, page_header, page_title, with_mantine
 from components.shell import link_with
 from domain import compare
 from domain.risk_index import DIMENSION_ORDER, IndexWeights
@@ -725,6 +725,7 @@ def item_help(data, level: str, item: str | None, lang: str) -> list:
     return [html.Strong(names(data, lang).item(level, item, lang) + ": "), text, *extra]
 
 
+@with_mantine
 def layout(**kwargs):
     data = data_access.get_data()
     ctx = page_context(kwargs, allowed=allowed_params(data))

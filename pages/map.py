@@ -18,7 +18,7 @@ from components.city_map import (OSM_ATTRIBUTION, OSM_URL, city_bounds, city_lab
 from components.confidence import confidence_block
 from components.explain import data_details, data_table, described, glossary_link
 from components.infrastructure_views import facilities_layer, facility_features, infra_legend, zone_features, zones_layer
-from components.page import page_context, page_header, page_title
+from components.page import page_context, page_header, page_title, with_mantine
 from components.shell import link_with
 from domain.map_layers import city_values, colour_options, is_known_choice
 from domain.queries import geo_layer
@@ -200,6 +200,7 @@ def map_data(by: str, lang: str) -> list:
             data_details(data_table(label, header, rows), lang, label, id="map-data-details")]
 
 
+@with_mantine
 def layout(**kwargs):
     ctx_ = page_context(kwargs, allowed=("by", "layers", "tiles", "lat", "lon", "z"))
     lang, query = ctx_.lang, ctx_.query

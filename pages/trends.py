@@ -20,7 +20,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, dcc, html, 
 from components.badges import status_badge
 from components.charts import base_layout, graph_config, message_figure
 from components.explain import data_details, data_table, glossary_definitions, info, scroll_region
-from components.page import page_context, page_header, page_title
+from components.page import page_context, page_header, page_title, with_mantine
 from domain import climate
 from domain.exports import signed
 from i18n import format_number, t
@@ -483,6 +483,7 @@ def control(label: str, child):
     return html.Div([html.Div(label, className="control-label", **{"aria-hidden": "true"}), child], className="control")
 
 
+@with_mantine
 def layout(**kwargs):
     ctx = page_context(kwargs, allowed=PARAMS)
     lang = ctx.lang

@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 
 import dash
-import dash_mantine_components as dmc
+import dash_ag_grid
+import dash_mantine_components
 from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
 
 import ids
@@ -22,6 +23,7 @@ from services.compression import enable_compression
 from services.config import settings
 from services.data_access import cache, cache_config, get_data
 from services.auth import init_app as init_auth
+from services.lazy_libraries import defer_libraries, script_block
 from services.api import init_app as init_api
 from services.routes import register_routes, serve_plotly_bundle
 from services.ops import init_app as init_ops
@@ -51,6 +53,9 @@ server = app.server
 # A partial plotly.js bundle (only the traces the app draws, with the Russian locale; built by
 # scripts/build_plotly_bundle.sh) is served where dcc.Graph fetches Dash's full 4.6 MB one.
 serve_plotly_bundle(server, Path(__file__).parent / "assets" / PLOTLY_BUNDLE)
+# AG Grid and Mantine load only on the pages that show one of their components. Leaflet stays in
+# every page: its layers control finds its layers by their component type, which a stand-in hides.
+LAZY_LIBRARIES = defer_libraries([dash_ag_grid, dash_mantine_components], app.config.requests_pathname_prefix)
 # Dash's default page wraps its scripts in a second <footer> (a duplicate landmark) and has no
 # <html lang>; this one starts in Russian and the shell switches the attribute with the language.
 app.index_string = """<!DOCTYPE html>
@@ -64,12 +69,13 @@ app.index_string = """<!DOCTYPE html>
     <body>
         {%app_entry%}
         <div class="dash-scripts">
+            LAZY_LIBRARIES
             {%config%}
             {%scripts%}
             {%renderer%}
         </div>
     </body>
-</html>"""
+</html>""".replace("LAZY_LIBRARIES", script_block(LAZY_LIBRARIES))
 server.config["SECRET_KEY"] = settings.secret_key
 server.config.update(cache_config())
 enable_compression(server, cache)  # scripts: brotli made once, shared through the cache
@@ -83,9 +89,10 @@ init_ops(server)  # GET /healthz for the load balancer (services/ops.py)
 init_callback_cache(app)  # answers of callbacks declared public, from the cache (services/callback_cache.py)
 
 
-def serve_layout() -> dmc.MantineProvider:
-    """The shell around `dash.page_container`; its texts are filled by `render_shell`."""
-    return dmc.MantineProvider(html.Div([
+def serve_layout() -> html.Div:
+    """The shell around `dash.page_container`; its texts are filled by `render_shell`. Pages with
+    Mantine controls wrap themselves in its provider (the library loads only there)."""
+    return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Location(id=ids.REDIRECT, refresh="callback-nav"),
         dcc.Store(id=ids.LANG_STORE, storage_type="local"),
@@ -94,7 +101,7 @@ def serve_layout() -> dmc.MantineProvider:
         html.Main(dash.page_container, id="main", className="site-main", tabIndex="-1"),
         html.Footer(id=ids.FOOTER, className="site-footer"),
         html.Div(id=ids.HTML_LANG, hidden=True),
-    ], className="app-root"))
+    ], className="app-root")
 
 
 app.layout = serve_layout

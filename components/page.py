@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Callable
 
+import dash_mantine_components as dmc
 import flask
 from dash import html
 
@@ -73,3 +75,12 @@ def page_header(title_key: str, intro_key: str, ctx: PageContext) -> list:
 def json_attr(value: object) -> str:
     """Compact JSON for data attributes that tests and scripts can read."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def with_mantine(layout: Callable[..., object]) -> Callable[..., object]:
+    """A page layout inside Mantine's provider: only pages with Mantine controls load that library
+    (services/lazy_libraries.py), so the provider is theirs, not the shell's."""
+    @wraps(layout)
+    def wrapped(**kwargs: object) -> dmc.MantineProvider:
+        return dmc.MantineProvider(layout(**kwargs))
+    return wrapped

@@ -23,7 +23,7 @@ from components.badges import status_badge
 from components.charts import graph_config
 from components.infrastructure_views import protection_section
 from components.ops_notice import updates_unavailable
-from components.page import page_header, page_title
+from components.page import page_header, page_title, with_mantine
 from components.page_state import address_state, address_stores, lang_of, read_page, sync_address
 from components.shell import link_with
 from domain import actions as act
@@ -318,6 +318,7 @@ def filter_control(control_id: str, name: str, options: list[dict], value: list,
         comboboxProps={"withinPortal": False}), className="control")
 
 
+@with_mantine
 def layout(**kwargs):
     data = data_access.get_data()
     ctx, state = read_page(kwargs, ActionsState, data)

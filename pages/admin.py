@@ -23,7 +23,7 @@ from components import action_views as av
 from components.auth_forms import logout_form
 from components.forms import labelled_field
 from components.ops_notice import save_unavailable
-from components.page import page_context, page_header, page_title
+from components.page import page_context, page_header, page_title, with_mantine
 from components.shell import link_with
 from domain import actions as act
 from domain import city_plans as cp
@@ -141,6 +141,7 @@ def audit_section(lang: str) -> html.Section:
     ], className="panel", id="admin-audit-section")
 
 
+@with_mantine
 def layout(**kwargs):
     ctx = page_context(kwargs, allowed=("city",))
     lang = ctx.lang

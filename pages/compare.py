@@ -28,7 +28,7 @@ from components.badges import status_badge
 from components.charts import DIMENSION_COLOURS, base_layout, figure_height, graph_config, message_figure, ranking_figure
 from components.export_button import export_group
 from components.explain import data_details, data_table, definitions, described, glossary_link, info
-from components.page import json_attr, page_header, page_title
+from components.page import json_attr, page_header, page_title, with_mantine
 from components.page_state import address, address_output, address_state, address_stores, lang_of, read_page
 from components.shell import link_with
 from domain import compare, page_state
@@ -688,6 +688,7 @@ def item_help(data, level: str, item: str | None, lang: str) -> list:
     return [html.Strong(names(data, lang).item(level, item, lang) + ": "), text, *extra]
 
 
+@with_mantine
 def layout(**kwargs):
     data = data_access.get_data()
     ctx, state = read_page(kwargs, CompareState, data)

@@ -18,7 +18,7 @@ from components.city_map import (OSM_ATTRIBUTION, OSM_URL, city_bounds, city_lab
 from components.confidence import confidence_block
 from components.explain import data_details, data_table, described, glossary_link
 from components.infrastructure_views import facilities_layer, facility_features, infra_legend, zone_features, zones_layer
-from components.page import page_header, page_title
+from components.page import page_header, page_title, with_mantine
 from components.page_state import address_state, address_stores, lang_of, read_page, sync_address
 from components.shell import link_with
 from domain import page_state
@@ -226,6 +226,7 @@ def map_data(by: str, lang: str) -> list:
             data_details(data_table(label, header, rows), lang, label, id="map-data-details")]
 
 
+@with_mantine
 def layout(**kwargs):
     data = data_access.get_data()
     ctx_, state = read_page(kwargs, MapState, data)

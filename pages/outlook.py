@@ -26,7 +26,7 @@ from components.badges import status_badge
 from components.charts import base_layout, graph_config
 from components.outlook_panel import (city_fan_figure, driver_phrase, driver_sentence, fan_rows, horizon_table,
                                       names, num, scenario_name, signed, signed_span, span, statuses_of)
-from components.page import page_context, page_header, page_title
+from components.page import page_context, page_header, page_title, with_mantine
 from components.page_state import address, address_output, address_state, address_stores, href, lang_of, read_page
 from components.shell import link_with
 from domain import outlook as ol
@@ -435,6 +435,7 @@ def segmented(control_id: str, label: str, options: list[tuple[str, str]], value
     ], className="control outlook-control")
 
 
+@with_mantine
 def layout(**kwargs):
     data = data_access.get_data()
     if "projection_rules" not in data.tables:  # nothing to project: say so, read nothing else

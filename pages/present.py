@@ -25,7 +25,7 @@ from dash import ALL, Input, Output, State, callback, callback_context, dcc, htm
 import ids
 from components import slide_charts as sc
 from components.export_button import export_group
-from components.page import page_context, page_header, page_title
+from components.page import page_context, page_header, page_title, with_mantine
 from components.shell import link_with
 from domain import compare
 from domain import exports as dx
@@ -232,6 +232,7 @@ def editor_layout(ctx, refs: list[dx.SlideRef], auto: int) -> html.Div:
     ], className="page page-present-editor")
 
 
+@with_mantine
 def layout(**kwargs):
     data = data_access.get_data()
     ctx = page_context(kwargs, allowed=allowed_params(data))

@@ -20,7 +20,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from components.badges import status_badge
 from components.charts import base_layout, graph_config, message_figure
 from components.explain import data_details, data_table, glossary_definitions, info, scroll_region
-from components.page import page_header, page_title
+from components.page import page_header, page_title, with_mantine
 from components.page_state import address, address_output, address_state, address_stores, lang_of, read_page
 from domain import climate, page_state
 from domain.exports import signed
@@ -452,6 +452,7 @@ def control(label: str, child):
     return html.Div([html.Div(label, className="control-label", **{"aria-hidden": "true"}), child], className="control")
 
 
+@with_mantine
 def layout(**kwargs):
     data = data_access.get_data()
     ctx, state = read_page(kwargs, TrendState, data)

@@ -25,6 +25,7 @@ from components.shell import link_with
 from domain import actions as act
 from domain import city_plans as cp
 from domain import workbook as wb
+from domain.palette import MUTED
 from i18n import format_day, format_int, grid_locale_text, t
 from pages.login import logout_form
 from services import auth, data_access, db, publish, submissions
@@ -542,7 +543,7 @@ def figures_section(city_id: str, lang: str) -> html.Section:
         html.Div([html.Button(t("upload.template", lang), id=TEMPLATE_BUTTON, className="button", n_clicks=0),
                   dcc.Download(id=TEMPLATE_DOWNLOAD)], className="admin-buttons"),
         dcc.Upload(html.Div([t("upload.drop", lang)]), id=UPLOAD, accept=".xlsx", multiple=False,
-                   className="upload-box", style={"border": "2px dashed #52606d", "padding": "1rem", "textAlign": "center",
+                   className="upload-box", style={"border": f"2px dashed {MUTED}", "padding": "1rem", "textAlign": "center",
                                                    "cursor": "pointer", "margin": "0.5rem 0"}),
         dcc.Loading(html.Div(id=UPLOAD_MESSAGE, **{"aria-live": "polite"}), type="dot"),
         html.H3(t("upload.mine", lang)),

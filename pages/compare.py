@@ -31,6 +31,7 @@ from components.explain import data_details, data_table, definitions, described,
 from components.page import json_attr, page_context, page_header, page_title
 from components.shell import link_with
 from domain import compare
+from domain.palette import CITY_COLOURS, GRID, GUIDE, INK, LINE, MUTED, RISK_HEAT_SCALE, WHITE
 from domain.risk_index import DIMENSION_ORDER, IndexWeights
 from i18n import format_int, format_number, format_share, grid_locale_text, t
 from services import data_access
@@ -43,9 +44,6 @@ SCALES = compare.SCALES
 SPREADS = {"wide": 5.0, "moderate": 20.0, "narrow": 80.0}
 PARAMS = ("cities", "level", "item", "view", "scale", "spread")
 DEFAULTS = {"level": "risk", "view": "bar", "scale": "scaled", "spread": "moderate"}
-# Okabe-Ito (colour-blind safe), for one line per city in the radar.
-CITY_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#F0E442")
-HEAT_SCALE = [[0.0, "#ffffb2"], [0.22, "#fecc5c"], [0.32, "#fd8d3c"], [0.51, "#f03b20"], [1.0, "#bd0026"]]
 
 
 # --- state: read from and written to the query string --------------------------------------
@@ -205,7 +203,7 @@ def bar_figure(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang
     field_, unit = value_field(state, tables, nm)
     df = shown.dropna(subset=[field_]).sort_values(field_)
     dim = dimension_of(tables, state.level, state.item)
-    colour = DIMENSION_COLOURS.get(dim, "#52606d")
+    colour = DIMENSION_COLOURS.get(dim, MUTED)
     fig = go.Figure()
     groups = [("city", "")]
     if state.level == "indicator":
@@ -231,7 +229,7 @@ def bar_figure(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang
                     hovertemplate="%{customdata}<extra></extra>")
     layout = base_layout(lang, height=figure_height(len(df)) - 60)
     axis_title = t("compare.axis", lang) if field_ == "score" else unit
-    xaxis = dict(title=axis_title, gridcolor="#e4e7eb", fixedrange=True, zeroline=True, zerolinecolor="#9aa5b1")
+    xaxis = dict(title=axis_title, gridcolor=GRID, fixedrange=True, zeroline=True, zerolinecolor=GUIDE)
     if field_ == "score":
         xaxis["range"] = [0, 10.9]
     else:
@@ -330,7 +328,7 @@ def heatmap_figure(heat: dict[str, pd.DataFrame], state: CompareState, nm: Names
         hover.append(row_hover)
     fig = go.Figure(go.Heatmap(
         z=z, x=[nm.cities[c] for c in cities], y=[short(nm.indicators[i]) for i in inds],
-        zmin=0, zmax=10, colorscale=HEAT_SCALE, text=text, texttemplate="%{text}", textfont=dict(size=11),
+        zmin=0, zmax=10, colorscale=RISK_HEAT_SCALE, text=text, texttemplate="%{text}", textfont=dict(size=11),
         customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
         colorbar=dict(title=dict(text="0–10", side="top"), thickness=12, len=min(1.0, 300 / max(300, 24 * len(inds) + 90)),
                       y=1, yanchor="top"),
@@ -363,8 +361,8 @@ def radar_figure(table: pd.DataFrame, nm: Names, lang: str) -> go.Figure:
     layout = base_layout(lang, height=460)
     layout.update(margin=dict(l=60, r=60, t=30, b=10),
                   polar=dict(bgcolor="white", radialaxis=dict(range=[0, 10], tickvals=[0, 2, 4, 6, 8, 10], angle=90,
-                                             tickangle=90, gridcolor="#d9e2ec"),
-                             angularaxis=dict(gridcolor="#d9e2ec")),
+                                             tickangle=90, gridcolor=LINE),
+                             angularaxis=dict(gridcolor=LINE)),
                   legend=dict(orientation="h", yanchor="top", y=-0.05, x=0))
     fig.update_layout(**layout)
     return fig
@@ -484,7 +482,7 @@ def share_colours(share: float) -> tuple[str, str]:
     """
     share = min(max(share, 0.0), 1.0)
     alpha = share * 1.2 if share <= 0.5 else 0.8 + 0.4 * (share - 0.5)
-    return f"rgba(11, 83, 148, {alpha:.3f})", "#1f2933" if share <= 0.5 else "#ffffff"
+    return f"rgba(11, 83, 148, {alpha:.3f})", INK if share <= 0.5 else WHITE
 
 
 def stability_panel(shares: pd.DataFrame, nm: Names, state: CompareState, draws: int, lang: str) -> list:

@@ -17,10 +17,10 @@ from components.charts import base_layout, message_figure
 from components.shell import link_with
 from domain.exports import num, signed, span  # the slides' and PDF's number formats: page and slide agree
 from domain.palette import GRID, GUIDE, INK, MUTED, SCENARIO_COLOURS
+from domain.provenance import STATUSES
 from i18n import t
 
 SCENARIO_DASH = {"ssp126": "dot", "ssp245": "dash", "ssp585": "solid"}
-STATUSES = ("sourced", "estimated", "illustrative")
 CLASS_FILL = 0.08
 
 

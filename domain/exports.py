@@ -40,6 +40,7 @@ from domain.infrastructure_words import capacity_text, summary_sentences, zone_t
 from domain import losses as loss
 from domain import scorecard as score
 from domain.confidence_words import confidence_summary, level_word, people_label, rank_range_text, scope_text
+from domain.provenance import STATUSES
 from domain.risk_index import DIMENSION_ORDER
 from i18n import count_phrase, format_day, format_int, format_number, format_share, t
 
@@ -48,7 +49,6 @@ Tables = Mapping[str, pd.DataFrame]
 KINDS = ("overview", "compare", "stability", "city", "hazards", "trends", "outlook", "actions", "infrastructure",
          "resilience")
 CITY_KINDS = ("city", "hazards", "infrastructure", "resilience")
-STATUSES = ("sourced", "estimated", "illustrative")
 TREND_HORIZON = 2050
 TREND_LATE = 2080
 DEFAULT_TREND_VARIABLE = "tmean"

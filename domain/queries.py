@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from domain.provenance import SCOPES
+from domain.provenance import SCOPES, STATUSES
 from domain.confidence import city_confidence
 from domain.risk_index import DIMENSION_ORDER, IndexWeights, compute_index
 
@@ -131,13 +131,13 @@ def city_provenance(data: BuildData) -> pd.DataFrame:
     scores = data["indicator_scores"]
     counts = scores.pivot_table(index="city_id", columns="status", values="indicator_id",
                                 aggfunc="count", fill_value=0)
-    for status in ("sourced", "estimated", "illustrative"):
+    for status in STATUSES:
         if status not in counts:
             counts[status] = 0
     for scope, column in zip(SCOPES, ("city_scope", "regional", "national")):
         per = scores[scores["value_scope"] == scope].groupby("city_id")["indicator_id"].count()
         counts[column] = per.reindex(counts.index).fillna(0).astype(int)
-    return counts[["sourced", "estimated", "illustrative", "national", "regional", "city_scope"]].reset_index()
+    return counts[[*STATUSES, "national", "regional", "city_scope"]].reset_index()
 
 
 def scope_table(data: BuildData, lang: str) -> pd.DataFrame:
@@ -213,7 +213,7 @@ def status_summary(data: BuildData) -> pd.DataFrame:
     rows = []
     for table in ("indicator_values", "hazards", "events"):
         counts = data[table]["status"].value_counts()
-        for status in ("sourced", "estimated", "illustrative"):
+        for status in STATUSES:
             rows.append({"table": table, "status": status, "count": int(counts.get(status, 0))})
     return pd.DataFrame(rows)
 

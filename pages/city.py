@@ -21,6 +21,7 @@ from components.outlook_panel import outlook_panel
 from components.page import _lang_of_request, json_attr, page_context
 from components.shell import link_with
 from domain.infrastructure import city_summary
+from domain.provenance import STATUSES
 from domain.publications import index_history
 from domain.risk_index import DIMENSION_ORDER
 from i18n import count_phrase, format_day, format_int, format_number, format_share, t
@@ -376,7 +377,7 @@ def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Sectio
     if not lines:
         return html.Section([html.H2(t("profile.climate", lang)),
                              html.P([t("profile.climate_later", lang), *link])], className="panel", id="city-climate")
-    statuses = sorted(set(mine["status"]), key=["sourced", "estimated", "illustrative"].index)
+    statuses = sorted(set(mine["status"]), key=STATUSES.index)
     badges = [status_badge(st, lang) for st in statuses]
     src = [source_link(sid, sources, lang) for sid in sorted(set(mine["source_id"]))]
     return html.Section([
@@ -410,7 +411,7 @@ def actions_section(city_id: str, data, lang: str) -> html.Section | None:
              progress=format_share(progress / 100, lang) if progress == progress else "—",
              funded=format_int(summary["funded"], lang), budget=format_int(summary["budget"], lang),
              gap=format_int(summary["gap"], lang))
-    statuses = [s for s in ("sourced", "estimated", "illustrative") if s in set(mine.get("data_status", []))]
+    statuses = [s for s in STATUSES if s in set(mine.get("data_status", []))]
     link = ([" ", dcc.Link(t("profile.actions_link", lang), href=link_with("/actions", {"lang": lang}, city=city_id))]
             if _page_exists("/actions") else [])
     from components.ops_notice import updates_unavailable

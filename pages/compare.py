@@ -32,6 +32,7 @@ from components.page import json_attr, page_context, page_header, page_title
 from components.shell import link_with
 from domain import compare
 from domain.palette import CITY_COLOURS, GRID, GUIDE, INK, LINE, MUTED, RISK_HEAT_SCALE, WHITE
+from domain.provenance import STATUSES
 from domain.risk_index import DIMENSION_ORDER, IndexWeights
 from i18n import format_int, format_number, format_share, grid_locale_text, t
 from services import data_access
@@ -301,7 +302,7 @@ def heatmap_figure(heat: dict[str, pd.DataFrame], state: CompareState, nm: Names
     m = {k: heat[k].T.to_numpy(dtype=object) for k in ("value", "year", "status", "source_id", "value_scope")}
     words = {k: t(k, lang) for k in ("compare.missing", "compare.score", "compare.value", "compare.source",
                                       "status.national", "status.region")}
-    status_words = {s: t(f"status.{s}", lang) for s in ("sourced", "estimated", "illustrative")}
+    status_words = {s: t(f"status.{s}", lang) for s in STATUSES}
     text, hover = [], []
     for i, ind in enumerate(inds):
         row_text, row_hover = [], []

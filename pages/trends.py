@@ -24,6 +24,7 @@ from components.page import page_context, page_header, page_title
 from domain import climate
 from domain.exports import signed
 from domain.palette import CITY_COLOURS, GRID, GUIDE, INK, MUTED, SERIES_COLOURS
+from domain.provenance import STATUSES
 from i18n import format_number, t
 from services import data_access
 from services.callback_cache import public_answer
@@ -148,7 +149,7 @@ def scenario_name(scenario: str, lang: str, short: bool = False) -> str:
 
 
 def status_words(statuses, lang: str) -> str:
-    order = [s for s in ("sourced", "estimated", "illustrative") if s in set(statuses)]
+    order = [s for s in STATUSES if s in set(statuses)]
     return ", ".join(t(f"status.{s}", lang) for s in order)
 
 
@@ -248,7 +249,7 @@ def chart_title(state: TrendState, lang: str) -> str:
 def chart_heading(shown: pd.DataFrame, state: TrendState, lang: str) -> list:
     """The chart's title and the statuses on show, as badges."""
     text = chart_title(state, lang)
-    statuses = [s for s in ("sourced", "estimated", "illustrative") if s in set(shown["status"])]
+    statuses = [s for s in STATUSES if s in set(shown["status"])]
     return [html.Span(text), " ", *[status_badge(s, lang) for s in statuses]]
 
 
@@ -435,7 +436,7 @@ def summary_sentence(data, shown: pd.DataFrame, state: TrendState, names: dict[s
 
 def status_panel(shown: pd.DataFrame, lang: str) -> list:
     """Badges for the statuses on show, and how the series were constructed."""
-    statuses = [s for s in ("sourced", "estimated", "illustrative") if s in set(shown["status"])] or ["illustrative"]
+    statuses = [s for s in STATUSES if s in set(shown["status"])] or ["illustrative"]
     out = [html.Div([html.Span(t("trends.status_lead", lang), className="trends-status-lead"),
                      *[status_badge(s, lang) for s in statuses]], className="trends-status-badges"),
            html.P(t("trends.constructed", lang))]

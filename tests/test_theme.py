@@ -87,3 +87,12 @@ def test_every_palette_value_is_a_colour():
     for name in names:
         for colour in colours(getattr(palette, name)):
             assert re.fullmatch(r"#[0-9a-fA-F]{6}", colour), f"{name}: {colour!r}"
+
+
+def test_status_and_scope_lists_are_spelled_once():
+    lists = {"status": re.compile(r"""["']sourced["'],\s*["']estimated["'],\s*["']illustrative["']"""),
+             "scope": re.compile(r"""["']city["'],\s*["']region["'],\s*["']country["']""")}
+    found = [f"{path.relative_to(ROOT).as_posix()}: {kind}" for path in python_files()
+             if path.relative_to(ROOT).as_posix() != "domain/provenance.py"
+             for kind, pattern in lists.items() if pattern.search(path.read_text(encoding="utf-8"))]
+    assert not found, "import STATUSES / SCOPES from domain.provenance:\n" + "\n".join(found)

@@ -14,7 +14,7 @@ from dash import html
 from components.charts import base_layout
 from domain.actions import ESSENTIALS, STATUSES
 from domain.palette import ACTION_STATUS_COLOURS, GRID, GUIDE, INK, OKABE_ITO, OVERDUE_COLOUR, PLANNED_BAND, WHITE
-from i18n import format_day, format_int, format_money, format_number, t
+from i18n import format_day, format_int, format_money, format_number, format_share, t
 
 
 def status_name(status: str, lang: str) -> str:
@@ -31,9 +31,8 @@ def money(value: float | None, lang: str) -> str:
 
 
 def percent(value: float | None, lang: str) -> str:
-    if value is None or value != value:
-        return "—"
-    return f"{format_int(value, lang)}\u00a0%" if lang == "ru" else f"{format_int(value, lang)}%"
+    """A 0-100 percentage in the locale ('45 %', '45%')."""
+    return format_share(None if value is None else value / 100, lang)
 
 
 def progress_bar(value: float, lang: str, label: str | None = None) -> html.Div:

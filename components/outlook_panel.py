@@ -15,9 +15,9 @@ from dash import dcc, html
 from components.badges import status_badge
 from components.charts import base_layout, message_figure
 from components.shell import link_with
-from domain.exports import num, signed, span  # the slides' and PDF's number formats: page and slide agree
 from domain.palette import GRID, GUIDE, INK, MUTED, SCENARIO_COLOURS
 from domain.provenance import STATUSES
+from i18n import format_number as num, format_range as span, format_signed as signed  # as on the slides and in the PDF
 from i18n import t
 
 SCENARIO_DASH = {"ssp126": "dot", "ssp245": "dash", "ssp585": "solid"}

@@ -10,9 +10,7 @@ Every choice lives in the query string (`cities`, `level`, `item`, `view`, `scal
 writes its choices to the address with its own `dcc.Location(refresh=False)`, which changes the
 address without re-rendering the page.
 """
-import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from urllib.parse import urlencode
 
 import dash
@@ -35,6 +33,7 @@ from domain.palette import CITY_COLOURS, GRID, GUIDE, INK, LINE, MUTED, RISK_HEA
 from domain.provenance import STATUSES
 from domain.risk_index import DIMENSION_ORDER, IndexWeights
 from i18n import format_int, format_number, format_share, grid_locale_text, t
+from i18n import format_number as fmt, format_raw as fmt_raw  # the page's short names for the shared formatters
 from services import data_access
 
 dash.register_page(__name__, path="/compare", order=10, nav_key="nav.compare",
@@ -158,38 +157,6 @@ def scale_options(tables, level: str, item: str | None, lang: str) -> list[dict]
 
 
 # --- figures -------------------------------------------------------------------------------
-
-def fmt(value, lang: str, digits: int = 1) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return _fmt(float(value), lang, digits)
-
-
-@lru_cache(maxsize=4096)
-def _fmt(value: float, lang: str, digits: int) -> str:
-    return format_number(value, lang, digits)
-
-
-def fmt_raw(value, lang: str) -> str:
-    """A raw value with as many decimals as it needs (at most 4), in the locale."""
-    if value is None or pd.isna(value):
-        return "—"
-    return _fmt_raw(float(value), lang)
-
-
-@lru_cache(maxsize=4096)
-def _fmt_raw(v: float, lang: str) -> str:
-    """Three significant digits for small numbers (at most 4 decimals), whole numbers from 1000."""
-    if v == 0 or abs(v) >= 1000 or v == int(v):
-        digits = 0
-    else:
-        digits = min(4, max(0, 2 - int(math.floor(math.log10(abs(v))))))
-    text = format_number(v, lang, digits)
-    sep = "," if lang == "ru" else "."
-    if digits > 0 and sep in text:
-        text = text.rstrip("0").rstrip(sep)
-    return text
-
 
 def bar_figure(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang: str) -> go.Figure:
     """Ranked bars: the risk index with its three dimensions, or one score / raw value per city."""

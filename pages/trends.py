@@ -22,10 +22,10 @@ from components.charts import base_layout, graph_config, message_figure
 from components.explain import data_details, data_table, glossary_definitions, info, scroll_region
 from components.page import page_context, page_header, page_title
 from domain import climate
-from domain.exports import signed
 from domain.palette import CITY_COLOURS, GRID, GUIDE, INK, MUTED, SERIES_COLOURS
 from domain.provenance import STATUSES
 from i18n import format_number, t
+from i18n import format_signed as signed
 from services import data_access
 from services.callback_cache import public_answer
 

@@ -102,10 +102,21 @@ def localized(frame: pd.DataFrame, lang: str, *columns: str) -> pd.DataFrame:
     return out
 
 
-def city_names(data: BuildData, lang: str) -> dict[str, str]:
+# The id column of each data table that has names in both languages.
+ID_COLUMNS = {"cities": "city_id", "dimensions": "dimension", "categories": "category_id",
+              "indicators": "indicator_id", "hazard_types": "hazard_type", "risk_classes": "class_id"}
+
+
+def table_names(data: BuildData | dict[str, pd.DataFrame], table: str, lang: str,
+                column: str = "name") -> dict[str, str]:
+    """id -> `<column>_<lang>` (the name, or e.g. the unit) of each row of a data table."""
+    frame = data[table]
+    return dict(zip(frame[ID_COLUMNS[table]], frame[f"{column}_{lang}"]))
+
+
+def city_names(data: BuildData | dict[str, pd.DataFrame], lang: str) -> dict[str, str]:
     """city_id -> city name in the language."""
-    cities = data["cities"]
-    return dict(zip(cities["city_id"], cities[f"name_{lang}"]))
+    return table_names(data, "cities", lang)
 
 
 def ranking(data: BuildData, lang: str) -> pd.DataFrame:

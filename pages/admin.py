@@ -26,6 +26,7 @@ from domain import actions as act
 from domain import city_plans as cp
 from domain import workbook as wb
 from domain.palette import MUTED
+from domain.queries import city_names
 from i18n import format_day, format_int, grid_locale_text, t
 from pages.login import logout_form
 from services import auth, data_access, db, publish, submissions
@@ -147,8 +148,7 @@ def layout(**kwargs):
         reason = "unavailable" if auth.database_unavailable() else "signin"
         return html.Div([*page_header("title.admin", "admin.intro", ctx), refusal(reason, lang)],
                         className="page page-admin")
-    cities = data_access.get_data()["cities"]
-    names = dict(zip(cities["city_id"], cities[f"name_{lang}"]))
+    names = city_names(data_access.get_data(), lang)
     if account.is_admin:
         city = ctx.query.get("city") if ctx.query.get("city") in names else sorted(names, key=names.get)[0]
         city_choices = [{"value": c, "label": n} for c, n in sorted(names.items(), key=lambda x: x[1])]
@@ -521,7 +521,7 @@ def change_counts(changes: dict, lang: str) -> str:
 
 def submissions_table(frame: pd.DataFrame, lang: str, table_id: str) -> html.Div:
     """Submissions with their state, who sent and reviewed them, and the reviewer's comment."""
-    names = dict(zip(data_access.get_data()["cities"]["city_id"], data_access.get_data()["cities"][f"name_{lang}"]))
+    names = city_names(data_access.get_data(), lang)
     rows = [html.Tr([html.Td(f"#{r['id']}"), html.Td(names.get(r["city_id"], r["city_id"])),
                      html.Td(change_counts(r["changes"], lang)), html.Td(t(f"review.status.{r['status']}", lang)),
                      html.Td(f"{r['submitted_by']}, {r['submitted_at'].strftime('%Y-%m-%d %H:%M')}"),
@@ -615,7 +615,7 @@ def upload_workbook(contents, filename, city_id, lang):
 
 def review_options(lang: str) -> list[dict]:
     pending = db.submissions_frame(db.get_engine(), statuses=("pending",))
-    names = dict(zip(data_access.get_data()["cities"]["city_id"], data_access.get_data()["cities"][f"name_{lang}"]))
+    names = city_names(data_access.get_data(), lang)
     return [{"value": int(r["id"]), "label": f"#{r['id']} · {names.get(r['city_id'], r['city_id'])} · {r['submitted_by']}"}
             for _, r in pending.iterrows()]
 

@@ -22,6 +22,7 @@ from components.shell import link_with
 from domain.infrastructure import city_summary
 from domain.provenance import STATUSES
 from domain.publications import index_history
+from domain.queries import table_names
 from domain.risk_index import DIMENSION_ORDER
 from i18n import count_phrase, format_day, format_int, format_number, format_raw, format_share, format_signed, t
 from services import data_access
@@ -207,9 +208,9 @@ def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> ht
     decomp, drivers = data_access.city_explained(city["city_id"])
     ind = data["indicators"].set_index("indicator_id")
     names = {
-        "dimension": dict(zip(data["dimensions"]["dimension"], data["dimensions"][f"name_{lang}"])),
-        "category": dict(zip(data["categories"]["category_id"], data["categories"][f"name_{lang}"])),
-        "indicator": ind[f"name_{lang}"].to_dict(),
+        "dimension": table_names(data, "dimensions", lang),
+        "category": table_names(data, "categories", lang),
+        "indicator": table_names(data, "indicators", lang),
     }
     units = ind[f"unit_{lang}"].to_dict()
     helps = {level: described(data, level, lang) for level in ("dimension", "category", "indicator")}

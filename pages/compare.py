@@ -31,6 +31,7 @@ from components.shell import link_with
 from domain import compare
 from domain.palette import CITY_COLOURS, GRID, GUIDE, INK, LINE, MUTED, RISK_HEAT_SCALE, WHITE
 from domain.provenance import STATUSES
+from domain.queries import table_names
 from domain.risk_index import DIMENSION_ORDER, IndexWeights
 from i18n import format_int, format_number, format_share, grid_locale_text, t
 from i18n import format_number as fmt, format_raw as fmt_raw  # the page's short names for the shared formatters
@@ -122,14 +123,12 @@ class Names:
 
 
 def names(tables, lang: str) -> Names:
-    col = f"name_{lang}"
-    ind = tables["indicators"]
     return Names(
-        cities=dict(zip(tables["cities"]["city_id"], tables["cities"][col])),
-        dimensions=dict(zip(tables["dimensions"]["dimension"], tables["dimensions"][col])),
-        categories=dict(zip(tables["categories"]["category_id"], tables["categories"][col])),
-        indicators=dict(zip(ind["indicator_id"], ind[col])),
-        units=dict(zip(ind["indicator_id"], ind[f"unit_{lang}"])),
+        cities=table_names(tables, "cities", lang),
+        dimensions=table_names(tables, "dimensions", lang),
+        categories=table_names(tables, "categories", lang),
+        indicators=table_names(tables, "indicators", lang),
+        units=table_names(tables, "indicators", lang, column="unit"),
         sources=tables["sources"].set_index("source_id").to_dict("index"),
     )
 

@@ -12,7 +12,7 @@ from components.explain import definitions, glossary_link, info
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain.provenance import SCOPES, STATUSES
-from domain.queries import DERIVED_TABLES, SOURCE_TABLES, inform_reproduction
+from domain.queries import DERIVED_TABLES, SOURCE_TABLES, city_names, inform_reproduction
 from i18n import count_phrase, format_int, format_number, format_share, grid_locale_text, t
 from services import data_access
 
@@ -179,7 +179,7 @@ def downloads_section(lang: str) -> list:
 def changes_section(lang: str) -> list:
     """The change log: every published submission, what it changed, who sent and who approved it, when."""
     log = data_access.change_log()
-    names = dict(zip(data_access.get_data()["cities"]["city_id"], data_access.get_data()["cities"][f"name_{lang}"]))
+    names = city_names(data_access.get_data(), lang)
     lead = [html.H2(t("data.tab.changes", lang)), html.P(t("changes.lead", lang))]
     if log.empty:
         return [*lead, html.P(t("changes.none", lang), className="notice", id="data-changes-none")]

@@ -12,6 +12,7 @@ from components.city_map import city_map
 from components.confidence import confidence_block
 from domain.confidence_words import people_label, rank_range_text
 from domain.provenance import STATUSES
+from domain.queries import table_names
 from components.explain import data_details, data_table, definitions, described, info
 from components.page import page_context, page_header, page_title
 from components.resilience_lines import overview_lines
@@ -25,8 +26,7 @@ dash.register_page(__name__, path="/", order=0, nav_key="nav.overview",
 
 
 def dimension_names(lang: str) -> dict[str, str]:
-    dims = data_access.get_data()["dimensions"]
-    return dict(zip(dims["dimension"], dims[f"name_{lang}"]))
+    return table_names(data_access.get_data(), "dimensions", lang)
 
 
 def headline_figures(rows: pd.DataFrame, lang: str) -> html.Div:

@@ -24,6 +24,7 @@ from components.page import page_context, page_header, page_title
 from domain import climate
 from domain.palette import CITY_COLOURS, GRID, GUIDE, INK, MUTED, SERIES_COLOURS
 from domain.provenance import STATUSES
+from domain.queries import city_names
 from i18n import format_number, t
 from i18n import format_signed as signed
 from services import data_access
@@ -130,11 +131,6 @@ def unit_text(unit: str, lang: str) -> str:
 
 def digits_for(variable: str) -> int:
     return 1 if variable == "tmean" else 0
-
-
-def city_names(data, lang: str) -> dict[str, str]:
-    cities = data["cities"]
-    return dict(zip(cities["city_id"], cities[f"name_{lang}"]))
 
 
 def city_colours(data) -> dict[str, str]:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from domain.queries import ID_COLUMNS, city_names, table_names
 from i18n import (count_phrase, format_money, format_number, format_range, format_raw, format_share,
                   format_signed, is_missing)
 
@@ -73,3 +74,17 @@ def test_money_and_shares():
     assert format_money(1_500_000, "ru") == f"1,5{NBSP}млн{NBSP}$"
     assert format_share(0.45, "en") == "45%"
     assert format_share(0.45, "ru") == f"45{NBSP}%"
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_one_lookup_names_every_row_of_each_named_table(built_data, lang):
+    for table, key in ID_COLUMNS.items():
+        frame = built_data[table]
+        names = table_names(built_data, table, lang)
+        assert list(names) == list(frame[key]), table
+        assert all(isinstance(n, str) and n for n in names.values()), table
+        first = frame.iloc[0]
+        assert names[first[key]] == first[f"name_{lang}"]
+    assert city_names(built_data, lang) == table_names(built_data, "cities", lang)
+    units = table_names(built_data, "indicators", lang, column="unit")
+    assert set(units) == set(built_data["indicators"]["indicator_id"])

@@ -131,10 +131,8 @@ def is_missing(value: object) -> bool:
         return True
     try:
         return math.isnan(value)
-    except TypeError:
-        if type(value).__name__ in ("NAType", "NaTType"):
-            return True
-        raise
+    except TypeError:  # pandas' markers, or text that Babel reads as a number
+        return type(value).__name__ in ("NAType", "NaTType")
 
 
 def format_number(value: float | int | None, lang: str, digits: int = 1) -> str:

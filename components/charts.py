@@ -3,22 +3,33 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from domain.palette import BLACK, DIMENSION_COLOURS, GRID, GUIDE, INK, MUTED, WHITE
 from i18n import format_number, plotly_separators, t
 
 DIMENSIONS = tuple(DIMENSION_COLOURS)
+TEMPLATE = "coalition"
+FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
+
+
+def coalition_template() -> go.layout.Template:
+    """The charts' look from the palette: Plotly's default template with the app's type on white."""
+    template = go.layout.Template(pio.templates["plotly"])
+    template.layout.update(font=dict(family=FONT_FAMILY, size=13, color=INK), paper_bgcolor=WHITE, plot_bgcolor=WHITE)
+    return template
+
+
+pio.templates[TEMPLATE] = coalition_template()
 
 
 def base_layout(lang: str, height: int = 360) -> dict:
-    """Layout settings every figure shares: locale separators, fonts, margins."""
+    """Layout settings every figure shares: the coalition template, locale separators, margins."""
     return dict(
+        template=TEMPLATE,
         separators=plotly_separators(lang),
-        font=dict(family="DejaVu Sans, Verdana, sans-serif", size=13, color=INK),
         margin=dict(l=10, r=20, t=10, b=10),
         height=height,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
     )
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import plotly.graph_objects as go
+
+from components.charts import base_layout
 from domain import palette
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,3 +99,11 @@ def test_status_and_scope_lists_are_spelled_once():
              if path.relative_to(ROOT).as_posix() != "domain/provenance.py"
              for kind, pattern in lists.items() if pattern.search(path.read_text(encoding="utf-8"))]
     assert not found, "import STATUSES / SCOPES from domain.provenance:\n" + "\n".join(found)
+
+
+def test_every_figure_takes_its_type_and_ground_from_the_palette_template():
+    fig = go.Figure(layout=base_layout("ru"))
+    look = fig.to_plotly_json()["layout"]["template"]["layout"]
+    assert look["font"]["color"] == palette.INK
+    assert look["paper_bgcolor"] == look["plot_bgcolor"] == palette.WHITE
+    assert "font" not in fig.to_plotly_json()["layout"]   # styling lives in the template, not in each figure

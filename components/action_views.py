@@ -13,17 +13,8 @@ from dash import html
 
 from components.charts import base_layout
 from domain.actions import ESSENTIALS, STATUSES
-from i18n import format_day, format_int, format_money, format_number, t
-
-# Okabe-Ito colours (colour-blind safe); the overdue mark uses vermillion and a symbol too.
-STATUS_COLOURS = {
-    "planned": "#9AA5B1",
-    "in_progress": "#0072B2",
-    "delayed": "#E69F00",
-    "completed": "#009E73",
-    "cancelled": "#52606D",
-}
-OVERDUE_COLOUR = "#D55E00"
+from domain.palette import ACTION_STATUS_COLOURS, GRID, GUIDE, INK, OKABE_ITO, OVERDUE_COLOUR, PLANNED_BAND, WHITE
+from i18n import format_day, format_int, format_money, format_share, t
 
 
 def status_name(status: str, lang: str) -> str:
@@ -40,9 +31,8 @@ def money(value: float | None, lang: str) -> str:
 
 
 def percent(value: float | None, lang: str) -> str:
-    if value is None or value != value:
-        return "—"
-    return f"{format_int(value, lang)}\u00a0%" if lang == "ru" else f"{format_int(value, lang)}%"
+    """A 0-100 percentage in the locale ('45 %', '45%')."""
+    return format_share(None if value is None else value / 100, lang)
 
 
 def progress_bar(value: float, lang: str, label: str | None = None) -> html.Div:
@@ -62,7 +52,7 @@ def _status_traces(fig: go.Figure, frame: pd.DataFrame, category: list[str], lan
         if status not in frame or not frame[status].any():
             continue
         fig.add_bar(y=category, x=frame[status], orientation="h", name=status_name(status, lang), width=width,
-                    marker_color=STATUS_COLOURS[status], text=frame[status].where(frame[status] > 0, None),
+                    marker_color=ACTION_STATUS_COLOURS[status], text=frame[status].where(frame[status] > 0, None),
                     textposition="inside", insidetextanchor="middle",
                     hovertemplate="%{y}: %{x}<extra>" + status_name(status, lang) + "</extra>")
 
@@ -82,7 +72,7 @@ def city_status_figure(summary: pd.DataFrame, city_names: dict[str, str], lang: 
 def _count_axes(lang: str) -> dict:
     """Stacked status bars: counts on x, the legend (statuses, illustrative) below, in status order."""
     return dict(barmode="stack", bargap=0.3,
-                xaxis=dict(gridcolor="#e4e7eb", fixedrange=True, dtick=5, rangemode="tozero"),
+                xaxis=dict(gridcolor=GRID, fixedrange=True, dtick=5, rangemode="tozero"),
                 yaxis=dict(fixedrange=True, automargin=True),
                 legend={**LEGEND_ABOVE, "title_text": t("actions.legend_status", lang)})
 
@@ -138,7 +128,7 @@ def timeline_figure(frame: pd.DataFrame, labels: list[str], lang: str, today: da
     start = pd.to_datetime(df["planned_start"])
     end = pd.to_datetime(df["planned_end"]) + pd.Timedelta(days=1)
     fig.add_bar(y=ys, base=start, x=(end - start).dt.total_seconds() * 1000, orientation="h",
-                name=t("actions.planned_dates", lang), marker_color="#D9E2EC", marker_line_color="#9AA5B1",
+                name=t("actions.planned_dates", lang), marker_color=PLANNED_BAND, marker_line_color=GUIDE,
                 marker_line_width=1, width=0.8,
                 customdata=list(zip(df["planned_start"].map(lambda d: format_day(d, lang, "medium")),
                                     df["planned_end"].map(lambda d: format_day(d, lang, "medium")))),
@@ -153,7 +143,7 @@ def timeline_figure(frame: pd.DataFrame, labels: list[str], lang: str, today: da
         stop = pd.to_datetime(part["last_update"]) if status == "cancelled" and "last_update" in part else now
         a_end = pd.to_datetime(part["actual_end"]).fillna(stop).fillna(now) + pd.Timedelta(days=1)
         fig.add_bar(y=[ys[i] for i in part.index], base=a_start, x=(a_end - a_start).dt.total_seconds() * 1000,
-                    orientation="h", width=0.4, marker_color=STATUS_COLOURS[status],
+                    orientation="h", width=0.4, marker_color=ACTION_STATUS_COLOURS[status],
                     name=t("actions.actual_dates", lang) + ": " + status_name(status, lang),
                     customdata=list(zip(part["actual_start"].map(lambda d: format_day(d, lang, "medium")),
                                         part["actual_end"].map(lambda d: format_day(d, lang, "medium") if isinstance(d, str) else "…"),
@@ -169,12 +159,12 @@ def timeline_figure(frame: pd.DataFrame, labels: list[str], lang: str, today: da
                         hovertemplate="%{y}<br>" + t("actions.overdue_days_hover", lang) + "<extra></extra>")
     layout = base_layout(lang, height=max(300, 26 * len(df) + 170))
     layout.update(barmode="overlay", bargap=0.2,
-                  xaxis=dict(type="date", gridcolor="#e4e7eb", title=None, side="top", nticks=5),
+                  xaxis=dict(type="date", gridcolor=GRID, title=None, side="top", nticks=5),
                   yaxis=dict(autorange="reversed", automargin=True, tickfont=dict(size=11)),
                   legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, title_text=t("actions.legend_illustrative", lang)),
                   margin=dict(l=10, r=20, t=30, b=90),
                   shapes=[dict(type="line", xref="x", yref="paper", x0=now, x1=now, y0=0, y1=1,
-                               line=dict(color="#1f2933", width=1.5, dash="dot"))])
+                               line=dict(color=INK, width=1.5, dash="dot"))])
     fig.update_layout(**layout)
     return fig
 
@@ -188,7 +178,7 @@ def labels_above_bars(fig: go.Figure, categories: list[str], texts: list[str]) -
     fig.update_yaxes(showticklabels=False)
     for category, text in zip(categories, texts):
         fig.add_annotation(x=0, xref="paper", y=category, yref="y", yshift=15, xanchor="left", yanchor="bottom",
-                           text=text, showarrow=False, align="left", font=dict(size=12, color="#1f2933"))
+                           text=text, showarrow=False, align="left", font=dict(size=12, color=INK))
 
 
 def funding_city_figure(summary: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
@@ -198,18 +188,18 @@ def funding_city_figure(summary: pd.DataFrame, city_names: dict[str, str], lang:
     names = [city_names.get(c, c) for c in df["city_id"]]
     fig = go.Figure()
     fig.add_bar(y=names, x=df["funded"] / 1e6, orientation="h", name=t("actions.funded", lang),
-                marker_color="#009E73", text=[money(v, lang) if v else "" for v in df["funded"]],
-                textposition="inside", insidetextanchor="middle", textfont=dict(color="#ffffff"),
+                marker_color=OKABE_ITO["bluish_green"], text=[money(v, lang) if v else "" for v in df["funded"]],
+                textposition="inside", insidetextanchor="middle", textfont=dict(color=WHITE),
                 customdata=[money(v, lang) for v in df["funded"]],
                 hovertemplate="%{y}: %{customdata}<extra>" + t("actions.funded", lang) + "</extra>")
     fig.add_bar(y=names, x=df["gap"] / 1e6, orientation="h", name=t("actions.gap", lang),
-                marker_color="#E69F00", text=[money(v, lang) if v else "" for v in df["gap"]],
-                textposition="inside", insidetextanchor="middle", textfont=dict(color="#1f2933"),
+                marker_color=OKABE_ITO["orange"], text=[money(v, lang) if v else "" for v in df["gap"]],
+                textposition="inside", insidetextanchor="middle", textfont=dict(color=INK),
                 customdata=[money(v, lang) for v in df["gap"]],
                 hovertemplate="%{y}: %{customdata}<extra>" + t("actions.gap", lang) + "</extra>")
     layout = base_layout(lang, height=max(240, 48 * len(df) + 110))
     layout.update(barmode="stack", bargap=0.3, uniformtext=dict(minsize=10, mode="hide"),
-                  xaxis=dict(title=t("actions.axis_musd", lang), gridcolor="#e4e7eb", fixedrange=True, nticks=5),
+                  xaxis=dict(title=t("actions.axis_musd", lang), gridcolor=GRID, fixedrange=True, nticks=5),
                   yaxis=dict(fixedrange=True, automargin=True),
                   legend={**LEGEND_ABOVE, "title_text": t("actions.legend_illustrative", lang)},
                   margin=dict(l=10, r=10, t=40, b=10))
@@ -237,10 +227,10 @@ def funder_figure(funders: pd.DataFrame, funder_names: dict[str, str], lang: str
     fig = go.Figure()
     labels_above_bars(fig, names, [f"{n}: {money(v, lang)}" for n, v in zip(names, df["funded"])])
     fig.add_bar(y=names, x=df["funded"] / 1e6, orientation="h", name=t("actions.funded", lang), width=0.45,
-                marker_color="#0072B2", customdata=[t("actions.n_actions", lang, n=int(n)) for n in df["actions"]],
+                marker_color=OKABE_ITO["blue"], customdata=[t("actions.n_actions", lang, n=int(n)) for n in df["actions"]],
                 hovertemplate="%{y}: %{x:.2f} · %{customdata}<extra></extra>")
     layout = base_layout(lang, height=max(260, 56 * len(df) + 150))
-    layout.update(xaxis=dict(title=t("actions.axis_musd", lang), gridcolor="#e4e7eb", fixedrange=True, nticks=5),
+    layout.update(xaxis=dict(title=t("actions.axis_musd", lang), gridcolor=GRID, fixedrange=True, nticks=5),
                   yaxis=dict(fixedrange=True, automargin=True), showlegend=True,
                   legend={**LEGEND_ABOVE, "title_text": t("actions.legend_illustrative", lang)},
                   margin=dict(l=10, r=10, t=40, b=10))
@@ -252,16 +242,16 @@ def history_figure(history: pd.DataFrame, lang: str) -> go.Figure:
     """Progress over time as a step line; updates saved in the app drawn as filled markers."""
     fig = go.Figure()
     fig.add_scatter(x=pd.to_datetime(history["date"]), y=history["progress_pct"], mode="lines+markers",
-                    line_shape="hv", line=dict(color="#0072B2"), name=t("actions.progress", lang),
+                    line_shape="hv", line=dict(color=OKABE_ITO["blue"]), name=t("actions.progress", lang),
                     marker=dict(size=[11 if o == "app" else 7 for o in history["origin"]],
                                 symbol=["diamond" if o == "app" else "circle" for o in history["origin"]],
-                                color=[STATUS_COLOURS.get(s, "#0072B2") for s in history["status"]],
-                                line=dict(color="#1f2933", width=1)),
+                                color=[ACTION_STATUS_COLOURS.get(s, OKABE_ITO["blue"]) for s in history["status"]],
+                                line=dict(color=INK, width=1)),
                     customdata=list(zip(history["status"].map(lambda s: status_name(s, lang)),
                                         history["date"].map(lambda d: format_day(d, lang, "medium")))),
                     hovertemplate="%{customdata[1]}: %{y}% · %{customdata[0]}<extra></extra>")
     layout = base_layout(lang, height=260)
-    layout.update(xaxis=dict(type="date", gridcolor="#e4e7eb"), showlegend=False,
-                  yaxis=dict(range=[-3, 103], title=t("actions.progress_axis", lang), gridcolor="#e4e7eb", fixedrange=True))
+    layout.update(xaxis=dict(type="date", gridcolor=GRID), showlegend=False,
+                  yaxis=dict(range=[-3, 103], title=t("actions.progress_axis", lang), gridcolor=GRID, fixedrange=True))
     fig.update_layout(**layout)
     return fig

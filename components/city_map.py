@@ -12,6 +12,7 @@ import pandas as pd
 from dash import html
 
 from domain.confidence_words import confidence_summary
+from domain.palette import INK, NO_DATA
 from i18n import format_int, format_number, t
 
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -28,7 +29,7 @@ def marker_radius(population: float) -> float:
 def score_colour(score: float | None, classes: pd.DataFrame) -> str:
     """Fill colour of a 0-10 score: the colour of its risk class (grey when missing)."""
     if score is None or score != score:
-        return "#cbd2d9"
+        return NO_DATA
     ordered = classes.sort_values("lower")
     match = ordered[ordered["lower"] <= score]
     return str(match.iloc[-1]["colour"]) if len(match) else str(ordered.iloc[0]["colour"])
@@ -75,7 +76,7 @@ def city_markers(rows: pd.DataFrame, lang: str) -> list:
             details += [html.Br(), sure]
         markers.append(dl.CircleMarker(
             center=[row["lat"], row["lon"]], radius=marker_radius(row["population"]),
-            color="#1f2933", weight=1.5, fillColor=row["colour"] if isinstance(row["colour"], str) else "#cbd2d9",
+            color=INK, weight=1.5, fillColor=row["colour"] if isinstance(row["colour"], str) else NO_DATA,
             fillOpacity=0.95, children=[city_label(row["name"], row["risk"], lang, side),
                                         dl.Popup(html.P(details, className="map-popup"))],
             id=f"city-marker-{row['city_id']}"))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from dash import html
 
+from domain.queries import table_names
 from i18n import t
 
 GLOSSARY = Path(__file__).resolve().parents[1] / "i18n" / "glossary.csv"
@@ -52,8 +53,7 @@ def described(data, level: str, lang: str) -> dict[str, str]:
 
 
 def named(data, level: str, lang: str) -> dict[str, str]:
-    table, key = LEVEL_TABLES[level]
-    return dict(zip(data[table][key], data[table][f"name_{lang}"]))
+    return table_names(data, LEVEL_TABLES[level][0], lang)
 
 
 def definitions(data, level: str, lang: str, ids: list[str] | None = None) -> html.Dl:

@@ -13,15 +13,8 @@ from components.charts import base_layout
 from components.explain import data_details, data_table
 from domain.infrastructure import CitySummary, actions_protecting, facility_hazards
 from domain.infrastructure_words import capacity_text, summary_sentences, zone_text
+from domain.palette import FACILITY_COLOURS, GRID, GUIDE, OTHER_FACILITY, ZONE_COLOURS
 from i18n import t
-
-FACILITY_COLOURS = {  # by group, dark enough for a white outline and 3:1 against the map
-    "hospital": "#c92a2a", "clinic": "#c92a2a", "school": "#7048e8", "kindergarten": "#7048e8",
-    "fire_station": "#e8590c", "shelter": "#e8590c", "water_intake": "#0b7285", "water_treatment": "#0b7285",
-    "wastewater_plant": "#0b7285", "power_plant": "#5c940d", "substation": "#5c940d", "bridge": "#495057",
-    "dam": "#1864ab", "airport": "#343a40", "rail_station": "#a61e4d",
-}
-ZONE_COLOURS = {2: "#1c3d5a", 1: "#4c8cbf"}  # severity -> fill; unknown severities fall back to the lighter
 
 
 def register_rows(facilities: pd.DataFrame, exposure: pd.DataFrame, sources: pd.DataFrame,
@@ -79,7 +72,7 @@ def facility_features(facilities: pd.DataFrame, exposure: pd.DataFrame, lang: st
         tip += f" · {zone_text(r['zone_class'], lang)} · {t('status.' + r['status'], lang)}"
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(r["lon"]), float(r["lat"])]},
                          "properties": {"facility_id": r["facility_id"], "tooltip": tip,
-                                        "colour": FACILITY_COLOURS.get(r["facility_type"], "#343a40")}})
+                                        "colour": FACILITY_COLOURS.get(r["facility_type"], OTHER_FACILITY)}})
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -108,7 +101,7 @@ def zones_layer(geojson: dict) -> dl.GeoJSON:
 
 def infra_legend(facility_types: list[str], zone_classes: list[tuple[str, int, str]], lang: str) -> html.Div:
     """Legend of the facility and zone layers: the colours of the types in the register, zone classes and status."""
-    items = [html.Li([html.Span(className="swatch swatch-dot", style={"background": FACILITY_COLOURS.get(k, "#343a40")}),
+    items = [html.Li([html.Span(className="swatch swatch-dot", style={"background": FACILITY_COLOURS.get(k, OTHER_FACILITY)}),
                       t(f"infra.type.{k}", lang)]) for k in facility_types]
     zones = [html.Li([html.Span(className="swatch", style={"background": ZONE_COLOURS.get(sev, ZONE_COLOURS[1])}),
                       f"{zone_text(zc, lang)} ({t('status.' + status, lang)})"])
@@ -128,12 +121,12 @@ def infrastructure_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
               .reindex(columns=[True, False], fill_value=0))
     fig = go.Figure()
     for inside, colour, label in ((True, ZONE_COLOURS[2], t("present.infrastructure.in_zone", lang)),
-                                  (False, "#9aa5b1", t("present.infrastructure.outside", lang))):
+                                  (False, GUIDE, t("present.infrastructure.outside", lang))):
         fig.add_trace(go.Bar(y=counts.index.tolist(), x=counts[inside].tolist(), orientation="h", name=label,
                              marker_color=colour, hovertemplate="%{y}: %{x}<extra>" + label + "</extra>"))
     layout = base_layout(lang)
     layout.update(barmode="stack", xaxis=dict(title=t("present.infrastructure.count_axis", lang), dtick=1,
-                                              gridcolor="#e4e7eb", rangemode="tozero"),
+                                              gridcolor=GRID, rangemode="tozero"),
                   yaxis=dict(automargin=True), bargap=0.3, legend=dict(orientation="h", y=-0.2))
     fig.update_layout(**layout)
     return fig

@@ -18,12 +18,12 @@ from components.charts import base_layout, message_figure
 from components.shell import link_with
 from domain import outlook as ol
 from domain.outlook import HORIZONS, SCENARIOS, TODAY
-from domain.exports import num, signed, span  # the slides' and PDF's number formats: page and slide agree
+from domain.palette import GRID, GUIDE, INK, MUTED, SCENARIO_COLOURS
+from domain.provenance import STATUSES
+from i18n import format_number as num, format_range as span, format_signed as signed  # as on the slides and in the PDF
 from i18n import t
 
-SCENARIO_COLOURS = {"ssp126": "#173c66", "ssp245": "#e07b00", "ssp585": "#951b1e"}   # IPCC AR6
 SCENARIO_DASH = {"ssp126": "dot", "ssp245": "dash", "ssp585": "solid"}
-STATUSES = ("sourced", "estimated", "illustrative")
 CLASS_FILL = 0.08
 
 
@@ -123,7 +123,7 @@ def city_fan_figure(result, city: str, scenario: str, horizon: int, classes: pd.
         if part.empty:
             continue
         chosen = scen == scenario
-        colour = SCENARIO_COLOURS.get(scen, "#1f2933")
+        colour = SCENARIO_COLOURS.get(scen, INK)
         if change:
             mid = [0.0, *part["change"]]
             lo = [0.0, *part["change_p10"]]
@@ -149,9 +149,9 @@ def city_fan_figure(result, city: str, scenario: str, horizon: int, classes: pd.
                         hovertemplate=(f"{name}, %{{customdata[0]}}: %{{y:{'+' if change else ''}{digits}}} "
                                        f"(%{{customdata[1]:{digits}}} – %{{customdata[2]:{digits}}})<extra></extra>"))
     fig.add_scatter(x=[0], y=[0.0 if change else t0["risk"]], mode="markers", name=t("outlook.today", lang),
-                    marker=dict(symbol="diamond", size=13, color="#1f2933", line=dict(color="white", width=1)),
+                    marker=dict(symbol="diamond", size=13, color=INK, line=dict(color="white", width=1)),
                     error_y=None if change else dict(type="data", symmetric=False, array=[t0["risk_p90"] - t0["risk"]],
-                                                     arrayminus=[t0["risk"] - t0["risk_p10"]], color="#1f2933",
+                                                     arrayminus=[t0["risk"] - t0["risk_p10"]], color=INK,
                                                      thickness=1.5, width=6),
                     hovertemplate=(f"{t('outlook.today', lang)}: %{{y:.1f}}<extra></extra>"))
     lo_all, hi_all = min(v for v in lows if v == v), max(v for v in highs if v == v)
@@ -160,17 +160,17 @@ def city_fan_figure(result, city: str, scenario: str, horizon: int, classes: pd.
     if not change:
         add_class_bands(fig, classes, y_range, lang)
     else:
-        fig.add_hline(y=0, line=dict(color="#52606d", width=1))
+        fig.add_hline(y=0, line=dict(color=MUTED, width=1))
     if horizon in years:
-        fig.add_vline(x=years.index(horizon), line=dict(color="#9aa5b1", width=1, dash="dot"))
+        fig.add_vline(x=years.index(horizon), line=dict(color=GUIDE, width=1, dash="dot"))
     layout = base_layout(lang)
     layout.pop("height", None)
     layout.update(
         autosize=True, margin=dict(l=10, r=20, t=10, b=10), hovermode="closest",
         xaxis=dict(tickvals=xs, ticktext=[t("outlook.today_tick", lang, year=ref), *[str(h) for h in years[1:]]],
-                   range=[-0.25, xs[-1] + 0.25], gridcolor="#e4e7eb", tickangle=0, fixedrange=True,
+                   range=[-0.25, xs[-1] + 0.25], gridcolor=GRID, tickangle=0, fixedrange=True,
                    automargin=True),
-        yaxis=dict(range=y_range, gridcolor="#e4e7eb", automargin=True,
+        yaxis=dict(range=y_range, gridcolor=GRID, automargin=True,
                    title=t("outlook.axis_change" if change else "outlook.axis_risk", lang),
                    zeroline=False),
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
@@ -187,7 +187,7 @@ def add_class_bands(fig: go.Figure, classes: pd.DataFrame, y_range: list[float],
             continue
         fig.add_hrect(y0=lo, y1=hi, fillcolor=c["colour"], opacity=CLASS_FILL, line_width=0, layer="below")
         fig.add_annotation(x=1, xref="paper", xanchor="right", y=(lo + hi) / 2, yanchor="middle", showarrow=False,
-                           text=c[f"name_{lang}"], font=dict(size=11, color="#52606d"))
+                           text=c[f"name_{lang}"], font=dict(size=11, color=MUTED))
 
 
 def horizon_table(result, city_id: str, lang: str, chosen: tuple[str, int] | None = None,
@@ -200,7 +200,7 @@ def horizon_table(result, city_id: str, lang: str, chosen: tuple[str, int] | Non
     body = []
     for scen in result.meta.get("scenarios", list(SCENARIOS)):
         cells = [html.Th([html.Span(className=f"outlook-line outlook-line-{scen}",
-                                    style={"borderTopColor": SCENARIO_COLOURS.get(scen, "#1f2933")}),
+                                    style={"borderTopColor": SCENARIO_COLOURS.get(scen, INK)}),
                           scenario_name(scen, lang)], scope="row", className="outlook-scen-cell")]
         for h in horizons:
             row = score_row(result, city_id, scen, h)

@@ -5,12 +5,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import base_layout
+from domain.palette import DECADE_COLOURS, INK, NOT_ASSESSED, OKABE_ITO, SCORE_SCALE
 from domain.scorecard import ESSENTIALS, MAX_SCORE
 from i18n import format_number, t
-
-SCORE_SCALE = [[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]]
-NOT_ASSESSED_GREY = "#d9d9d9"
-DECADE_COLOURS = ("#E69F00", "#0072B2")  # Okabe-Ito orange / blue
 
 
 def essential_names(lang: str) -> list[str]:
@@ -36,7 +33,7 @@ def essentials_bar(scores: pd.Series, lang: str) -> go.Figure:
     text = [format_number(v, lang) if v is not None and pd.notna(v) else t("scorecard.state.not_assessed", lang)
             for v in values]
     fig = go.Figure(go.Bar(y=names, x=[v if v is not None and pd.notna(v) else 0 for v in values],
-                           orientation="h", marker_color="#0072B2", text=text, textposition="outside",
+                           orientation="h", marker_color=OKABE_ITO["blue"], text=text, textposition="outside",
                            cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_layout(**base_layout(lang, height=520))
     fig.update_xaxes(range=[0, MAX_SCORE + 0.4], title=t("scorecard.score_axis", lang), dtick=1)
@@ -57,7 +54,7 @@ def essentials_heatmap(matrix: pd.DataFrame, city_names: dict[str, str], lang: s
             for i in range(z.shape[0])]
     hover = [[f"{city_names.get(matrix.index[j], matrix.index[j])} · {names[i]}: "
               f"{label if missing[i][j] else text[i][j]}" for j in range(z.shape[1])] for i in range(z.shape[0])]
-    grey = [[0, NOT_ASSESSED_GREY], [1, NOT_ASSESSED_GREY]]
+    grey = [[0, NOT_ASSESSED], [1, NOT_ASSESSED]]
     fig = go.Figure()
     fig.add_heatmap(z=[[1 if m else None for m in row] for row in missing], x=cities, y=rows, colorscale=grey,
                     showscale=False, hoverinfo="skip", xgap=2, ygap=2)
@@ -65,7 +62,7 @@ def essentials_heatmap(matrix: pd.DataFrame, city_names: dict[str, str], lang: s
                     text=text, texttemplate="%{text}", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
                     xgap=2, ygap=2)
     fig.add_heatmap(z=[[0 if m else None for m in row] for row in missing], x=cities, y=rows, colorscale=grey,
-                    showscale=False, text=text, texttemplate="%{text}", textfont=dict(size=14, color="#1f2933"),
+                    showscale=False, text=text, texttemplate="%{text}", textfont=dict(size=14, color=INK),
                     customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2)
     layout = base_layout(lang, height=540)
     layout["margin"] = dict(layout["margin"], t=56)               # room for the toolbar above the city names

@@ -15,12 +15,12 @@ import plotly.graph_objects as go
 from components.action_views import city_status_figure
 from components.charts import DIMENSION_COLOURS, base_layout, decomposition_figure, ranking_figure
 from components.outlook_panel import CLASS_FILL, rgba, scenario_name
+from domain.palette import (CONFIDENCE_COLOURS, GRID, GUIDE, HEADING, INK, MUTED, SCENARIO_COLOURS, SHARE_SCALE, SLATE,
+                            TRACK, WHITE)
 from domain.risk_index import DIMENSION_ORDER
 from domain.exports import text_colour
 from i18n import format_number, format_share, t
 
-# IPCC AR6 scenario colours, as on the trends page.
-SCENARIO_COLOURS = {"ssp126": "#173c66", "ssp245": "#e07b00", "ssp585": "#951b1e"}
 SCREEN_FONT = 18
 IMAGE_FONT = 20
 
@@ -28,7 +28,7 @@ IMAGE_FONT = 20
 def for_projector(fig: go.Figure, font: int = SCREEN_FONT, height: int | None = None) -> go.Figure:
     """Larger type and markers, autosized to its box (or a fixed height for an image)."""
     scale = font / 13
-    fig.update_layout(font=dict(size=font, color="#102a43"), autosize=height is None,
+    fig.update_layout(font=dict(size=font, color=HEADING), autosize=height is None,
                       margin=dict(l=10, r=30, t=16, b=10))
     if height is not None:
         fig.update_layout(height=height)
@@ -48,9 +48,6 @@ def for_projector(fig: go.Figure, font: int = SCREEN_FONT, height: int | None = 
         if trace.type == "scatter" and trace.marker is not None and isinstance(trace.marker.size, (int, float)):
             trace.marker.size = round(trace.marker.size * scale)
     return fig
-
-
-CONFIDENCE_COLOURS = {"high": "#1a6b3c", "medium": "#b36b00", "low": "#9b1c1c"}
 
 
 def overview_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang: str) -> go.Figure:
@@ -73,14 +70,14 @@ def overview_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang:
                     name=t("confidence.label", lang, level=t(f"confidence.level.{level}", lang)),
                     hoverinfo="skip")
     fig.add_scatter(y=df["name"], x=df["rank"].astype(float), mode="markers+text", showlegend=False,
-                    marker=dict(symbol="diamond", size=14, color="#1f2933"),
+                    marker=dict(symbol="diamond", size=14, color=INK),
                     text=[f"{format_number(r, lang)} · {t(f'confidence.level.{c}', lang)}"
                           for r, c in zip(df["risk"], df["confidence"])],
-                    textposition="middle right", textfont=dict(size=13, color="#1f2933"), cliponaxis=False,
+                    textposition="middle right", textfont=dict(size=13, color=INK), cliponaxis=False,
                     hovertemplate="%{y}: %{x}<extra></extra>")
     layout = base_layout(lang, height=64 * len(df) + 170)
     layout.update(barmode="overlay", bargap=0.45,
-                  xaxis=dict(range=[0.4, n + 1.9], tickvals=list(range(1, n + 1)), gridcolor="#e4e7eb",
+                  xaxis=dict(range=[0.4, n + 1.9], tickvals=list(range(1, n + 1)), gridcolor=GRID,
                              title=t("present.overview.rank_axis", lang), fixedrange=True),
                   yaxis=dict(automargin=True, fixedrange=True),
                   legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
@@ -97,12 +94,12 @@ def compare_figure(table: pd.DataFrame, column: str, level: str, names: dict, di
         fig.update_layout(xaxis_title_text=t("compare.axis", lang))
         return fig
     df = table.dropna(subset=[column]).sort_values(column)
-    colour = DIMENSION_COLOURS.get(dimension or "", "#52606d")
+    colour = DIMENSION_COLOURS.get(dimension or "", MUTED)
     labels = [format_number(v, lang, 1 if column != "value" or abs(v) < 1000 else 0) for v in df[column]]
     fig = go.Figure(go.Bar(y=df["city_id"].map(names["city"]), x=df[column], orientation="h", marker_color=colour,
                            text=labels, textposition="outside", cliponaxis=False, textfont=dict(size=13)))
     layout = base_layout(lang)
-    xaxis = dict(title=axis_title, gridcolor="#e4e7eb", zeroline=True, zerolinecolor="#9aa5b1")
+    xaxis = dict(title=axis_title, gridcolor=GRID, zeroline=True, zerolinecolor=GUIDE)
     if column == "score":
         xaxis["range"] = [0, 10.9]
     layout.update(xaxis=xaxis, yaxis=dict(automargin=True), showlegend=False, bargap=0.3)
@@ -117,7 +114,7 @@ def stability_figure(shares: pd.DataFrame, city_names: dict[str, str], lang: str
     fig = go.Figure(go.Heatmap(
         z=z, x=[t("compare.stability.rank", lang, rank=int(r)) for r in shares.columns],
         y=[city_names.get(c, c) for c in shares.index], zmin=0, zmax=1, text=text, texttemplate="%{text}",
-        textfont=dict(size=14), colorscale=[[0, "#f5f7fa"], [1, "#0b5394"]], showscale=False, xgap=3, ygap=3))
+        textfont=dict(size=14), colorscale=SHARE_SCALE, showscale=False, xgap=3, ygap=3))
     layout = base_layout(lang)
     layout.update(xaxis=dict(side="top"), yaxis=dict(autorange="reversed", automargin=True))
     fig.update_layout(**layout)
@@ -146,7 +143,7 @@ def hazards_figure(hazards: pd.DataFrame, levels: pd.DataFrame, lang: str) -> go
     layout = base_layout(lang)
     ticks = levels.sort_values("rank")
     layout.update(xaxis=dict(range=[0, top + 1.05], tickvals=(ticks["rank"] + 1).tolist(), showticklabels=False,
-                             gridcolor="#e4e7eb", title=t("profile.hazard_level", lang)),
+                             gridcolor=GRID, title=t("profile.hazard_level", lang)),
                   yaxis=dict(automargin=True), showlegend=False, bargap=0.25)
     fig.update_layout(**layout)
     return fig
@@ -167,13 +164,13 @@ def trends_figure(horizons: pd.DataFrame, city_names: dict[str, str], axis_title
         fig.add_bar(y=[city_names.get(c, c) for c in order], x=part["change"], orientation="h",
                     name=t(f"trends.scen.{scen}", lang), marker_color=colour,
                     error_x=dict(type="data", symmetric=False, array=(part["change_p90"] - part["change"]).tolist(),
-                                 arrayminus=(part["change"] - part["change_p10"]).tolist(), color="#52606d",
+                                 arrayminus=(part["change"] - part["change_p10"]).tolist(), color=MUTED,
                                  thickness=1.5, width=4),
                     text=[format_number(v, lang, digits) if v == v else "" for v in part["change"]],
-                    textposition="inside", insidetextanchor="end", textfont=dict(size=12, color="#ffffff"))
+                    textposition="inside", insidetextanchor="end", textfont=dict(size=12, color=WHITE))
     layout = base_layout(lang)
-    layout.update(barmode="group", bargap=0.22, xaxis=dict(title=axis_title, gridcolor="#e4e7eb", zeroline=True,
-                                                           zerolinecolor="#52606d", rangemode="tozero"),
+    layout.update(barmode="group", bargap=0.22, xaxis=dict(title=axis_title, gridcolor=GRID, zeroline=True,
+                                                           zerolinecolor=MUTED, rangemode="tozero"),
                   yaxis=dict(automargin=True), legend=dict(orientation="h", yanchor="top", y=-0.16, x=0,
                                                            traceorder="normal"))
     fig.update_layout(**layout)
@@ -189,7 +186,7 @@ def outlook_figure(ranking: pd.DataFrame, city_names: dict[str, str], classes: p
     `ranking` is `domain.outlook.ranking_table(result, year)`.
     """
     df = ranking.dropna(subset=["today_risk"]).reset_index(drop=True)
-    colour = SCENARIO_COLOURS.get(scenario, "#1f2933")
+    colour = SCENARIO_COLOURS.get(scenario, INK)
     n = len(df)
     y_city = [n - 1 - i for i in range(n)]            # first row (highest today) at the top
     y_today = [y + 0.18 for y in y_city]
@@ -204,13 +201,13 @@ def outlook_figure(ranking: pd.DataFrame, city_names: dict[str, str], classes: p
 
     fig = go.Figure()
     xs, yy = segments(df["today_risk_p10"], df["today_risk_p90"], y_today)
-    fig.add_scatter(x=xs, y=yy, mode="lines", line=dict(color="#7b8794", width=3), hoverinfo="skip",
+    fig.add_scatter(x=xs, y=yy, mode="lines", line=dict(color=TRACK, width=3), hoverinfo="skip",
                     showlegend=False, legendgroup="today")
     fig.add_scatter(x=df["today_risk"], y=y_today, mode="markers+text", name=t("outlook.today", lang),
-                    legendgroup="today", marker=dict(symbol="diamond", size=12, color="#1f2933",
+                    legendgroup="today", marker=dict(symbol="diamond", size=12, color=INK,
                                                      line=dict(color="white", width=1)),
                     text=[format_number(v, lang, 1) for v in df["today_risk"]], textposition="top center",
-                    textfont=dict(size=12, color="#3e4c59"), cliponaxis=False,
+                    textfont=dict(size=12, color=SLATE), cliponaxis=False,
                     hovertemplate="%{y}: %{x:.1f}<extra></extra>")
     point, lo, hi = df[f"{scenario}_risk"], df[f"{scenario}_risk_p10"], df[f"{scenario}_risk_p90"]
     xs, yy = segments(lo, hi, y_then)
@@ -223,7 +220,7 @@ def outlook_figure(ranking: pd.DataFrame, city_names: dict[str, str], classes: p
     labels = [f"  {format_number(p, lang, 1)} ({format_number(a, lang, 1)}–{format_number(b, lang, 1)})"
               if p == p else "" for p, a, b in zip(point, lo, hi)]
     fig.add_scatter(x=hi, y=y_then, mode="text", text=labels, textposition="middle right",
-                    textfont=dict(size=12, color="#102a43"), showlegend=False, hoverinfo="skip", cliponaxis=False)
+                    textfont=dict(size=12, color=HEADING), showlegend=False, hoverinfo="skip", cliponaxis=False)
     lows = pd.concat([df["today_risk_p10"], lo]).dropna()
     highs = pd.concat([df["today_risk_p90"], hi]).dropna()
     x0 = max(0.0, float(lows.min()) - 0.3) if len(lows) else 0.0
@@ -235,9 +232,9 @@ def outlook_figure(ranking: pd.DataFrame, city_names: dict[str, str], classes: p
         fig.add_vrect(x0=a, x1=b, fillcolor=c["colour"], opacity=CLASS_FILL, line_width=0, layer="below")
         if (b - a) / (x1 - x0) >= 0.12:       # a sliver at the edge keeps its colour but not a label
             fig.add_annotation(x=(a + b) / 2, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
-                               text=c[f"name_{lang}"], font=dict(size=14, color="#52606d"))
+                               text=c[f"name_{lang}"], font=dict(size=14, color=MUTED))
     layout = base_layout(lang)
-    layout.update(xaxis=dict(range=[x0, x1], title=t("outlook.axis_risk", lang), gridcolor="#e4e7eb", zeroline=False),
+    layout.update(xaxis=dict(range=[x0, x1], title=t("outlook.axis_risk", lang), gridcolor=GRID, zeroline=False),
                   yaxis=dict(tickvals=y_city, ticktext=[city_names.get(c, c) for c in df["city_id"]],
                              range=[-0.6, n - 0.4], automargin=True, showgrid=False, zeroline=False),
                   legend=dict(orientation="h", yanchor="top", y=-0.16, x=0), hovermode="closest")

@@ -12,6 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from domain.actions import SENDAI_TARGETS, STATUSES
+from domain.provenance import STATUSES as DATA_STATUSES
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _SLUG = r"^[a-z0-9][a-z0-9_\-]*$"
@@ -70,7 +71,7 @@ ACTION_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "budget_usd": _number(True, pa.Check.ge(0)),
             "funded_usd": _number(True, pa.Check.ge(0)),
             "funder": _slug(nullable=True),
-            "data_status": pa.Column(str, pa.Check.isin(["sourced", "estimated", "illustrative"]), coerce=True),
+            "data_status": pa.Column(str, pa.Check.isin(list(DATA_STATUSES)), coerce=True),
             "source_id": _slug(),
         },
         strict=False,  # the date order is checked in check_action_hazards (reported at the later date's cell)
@@ -83,7 +84,7 @@ ACTION_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "status": pa.Column(str, pa.Check.isin(list(STATUSES)), coerce=True),
             "note_ru": _text(nullable=True),
             "note_en": _text(nullable=True),
-            "data_status": pa.Column(str, pa.Check.isin(["sourced", "estimated", "illustrative"]), coerce=True),
+            "data_status": pa.Column(str, pa.Check.isin(list(DATA_STATUSES)), coerce=True),
             "source_id": _slug(),
         },
         strict=False,

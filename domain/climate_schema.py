@@ -10,6 +10,8 @@ from typing import Callable
 import pandas as pd
 import pandera.pandas as pa
 
+from domain.provenance import STATUSES
+
 CLIMATE_VARIABLES = ("tmean", "hot_days_35", "frost_days", "cold_days_m20", "precip", "heavy_precip_days")
 CLIMATE_SCENARIOS = ("observed", "ssp126", "ssp245", "ssp585")
 CLIMATE_UNITS = {"tmean": "°C", "hot_days_35": "days/yr", "frost_days": "days/yr", "cold_days_m20": "days/yr",
@@ -30,7 +32,7 @@ CLIMATE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "p10": pa.Column(float, nullable=True, coerce=True),
             "p90": pa.Column(float, nullable=True, coerce=True),
             "unit": pa.Column(str, coerce=True),
-            "status": pa.Column(str, pa.Check.isin(["sourced", "estimated", "illustrative"]), coerce=True),
+            "status": pa.Column(str, pa.Check.isin(list(STATUSES)), coerce=True),
             "source_id": pa.Column(str, pa.Check.str_matches(_SLUG), coerce=True),
             "method": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9+\-]+$"), nullable=True, coerce=True),
         },

@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from domain import compare
+from domain.provenance import SCOPES
 
-SCOPE_ORDER = ("city", "region", "country")
+SCOPE_ORDER = SCOPES
 LOCAL_SCOPES = ("city", "region")        # narrower than the country: describe the place itself
 RANK_QUANTILES = (0.05, 0.95)            # the central 90 % of the random weightings
 

@@ -40,15 +40,16 @@ from domain.infrastructure_words import capacity_text, summary_sentences, zone_t
 from domain import losses as loss
 from domain import scorecard as score
 from domain.confidence_words import confidence_summary, level_word, people_label, rank_range_text, scope_text
+from domain.provenance import STATUSES
 from domain.risk_index import DIMENSION_ORDER
 from i18n import count_phrase, format_day, format_int, format_number, format_share, t
+from i18n import format_number as num, format_range as span, format_signed as signed  # short names used below
 
 Tables = Mapping[str, pd.DataFrame]
 
 KINDS = ("overview", "compare", "stability", "city", "hazards", "trends", "outlook", "actions", "infrastructure",
          "resilience")
 CITY_KINDS = ("city", "hazards", "infrastructure", "resilience")
-STATUSES = ("sourced", "estimated", "illustrative")
 TREND_HORIZON = 2050
 TREND_LATE = 2080
 DEFAULT_TREND_VARIABLE = "tmean"
@@ -262,20 +263,6 @@ class Slide:
             parts += [f"{i}. {s}" for i, s in enumerate(self.sources, 1)]
         parts.append(t("export.view", lang, path=self.path))
         return "\n".join(p for p in parts if p)
-
-
-def num(value, lang: str, digits: int = 1) -> str:
-    return format_number(None if value is None or pd.isna(value) else float(value), lang, digits)
-
-
-def signed(value, lang: str, digits: int = 1) -> str:
-    """+1.2 / −0.3 / 0.0 in the locale (a true minus sign; no sign on what rounds to zero)."""
-    if value is None or pd.isna(value):
-        return "—"
-    text = format_number(abs(float(value)), lang, digits)
-    if text.strip("0,. ") == "":
-        return text
-    return ("+" if value > 0 else "−") + text
 
 
 def source_label(source_id: str | None, sources: pd.DataFrame) -> str:
@@ -717,11 +704,6 @@ def trends_slide(tables: Tables, variable: str, horizons: pd.DataFrame, lang: st
 
 
 # --- the risk outlook (domain/outlook.py; `result` is its OutlookResult) ------------------------------
-
-def span(lo, hi, lang: str, digits: int = 1) -> str:
-    """'4,1–4,8': a range as the outlook page writes it."""
-    return f"{num(lo, lang, digits)}–{num(hi, lang, digits)}"
-
 
 def scenario_short(scenario: str, lang: str) -> str:
     return t(f"outlook.scen_short.{scenario}", lang)

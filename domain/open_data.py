@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,11 +25,10 @@ import pandas as pd
 from domain import actions as action_plans
 from domain import compare
 from domain.outlook import OutlookResult, download_frame, worst_of
+from domain.provenance import SCOPES, STATUSES
 from domain.queries import BuildData
 from domain.risk_index import DIMENSION_ORDER, IndexResult, IndexWeights
 
-STATUSES = ("sourced", "estimated", "illustrative")
-SCOPES = ("city", "region", "country")
 DERIVED_SOURCE = "coalition-analysis"
 EVENT_CONTEXT_SCOPE = {"city": "city", "regional": "region", "national": "country"}
 BUILD_FOLDER = re.compile(r"^[0-9a-f]{16}(-[0-9]{14}-[0-9a-f]{8})?$")

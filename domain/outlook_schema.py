@@ -18,6 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from domain.climate_schema import CLIMATE_VARIABLES
+from domain.provenance import STATUSES
 
 OUTLOOK_SCENARIOS = ("ssp126", "ssp245", "ssp585")
 SSP_OF_SCENARIO = {"ssp126": "SSP1", "ssp245": "SSP2", "ssp585": "SSP5"}
@@ -76,7 +77,7 @@ OUTLOOK_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "year": pa.Column(int, pa.Check.in_range(1950, 2100), coerce=True),
             "growth_factor": pa.Column(float, [pa.Check.gt(0), pa.Check.le(20)], coerce=True),
             "base_year": pa.Column(int, pa.Check.in_range(1950, 2100), coerce=True),
-            "status": pa.Column(str, pa.Check.isin(["sourced", "estimated", "illustrative"]), coerce=True),
+            "status": pa.Column(str, pa.Check.isin(list(STATUSES)), coerce=True),
             "source_id": pa.Column(str, pa.Check.str_matches(_SLUG), coerce=True),
             "note": pa.Column(str, nullable=True, coerce=True),
         },

@@ -1,4 +1,8 @@
-"""Colour checks for the palettes kept in the data (risk classes, hazard levels).
+"""The app's colours, as data, and the checks that its palettes can be told apart.
+
+Every chart, map, slide and table in Python takes its colours from here; the custom properties
+at the top of assets/style.css repeat the neutral, accent and status colours (a test keeps them
+equal). Risk-class and hazard-level colours stay with their tables in data/src.
 
 Colour-vision deficiency is simulated with the matrices of Machado, Oliveira and Fernandes (2009),
 severity 1.0, applied to linear RGB; colours are compared by CIE76 distance in CIELAB (D65).
@@ -9,6 +13,68 @@ from __future__ import annotations
 from itertools import combinations
 
 import numpy as np
+
+# Neutral ink and chart furniture; the names after `--` are the custom properties in assets/style.css.
+INK = "#1f2933"           # --ink: body text, markers for "today", outlines
+MUTED = "#52606d"         # --muted: secondary text, zero lines, neutral series
+LINE = "#d9e2ec"          # --line: borders, polar grids, empty bars
+BACKGROUND = "#f5f7fa"    # --bg
+PANEL = "#ffffff"         # --panel
+ACCENT = "#0b5394"        # --accent: headings' rule, the single-hue scale's dark end
+ACCENT_INK = "#ffffff"    # --accent-ink
+FOCUS = "#ffbf47"         # --focus
+HEADING = "#102a43"       # slide and PDF headings
+SLATE = "#3e4c59"         # small print on slides and in the PDF
+GRID = "#e4e7eb"          # chart grid lines
+GUIDE = "#9aa5b1"         # dotted guides, light outlines
+TRACK = "#7b8794"         # the line joining a range's ends
+NO_DATA = "#cbd2d9"       # a map area without a score
+WHITE = "#ffffff"
+BLACK = "#000000"
+CSS_PROPERTIES = {"ink": INK, "muted": MUTED, "line": LINE, "bg": BACKGROUND, "panel": PANEL,
+                  "accent": ACCENT, "accent-ink": ACCENT_INK, "focus": FOCUS}
+
+# Data status and scope badges (same names as the custom properties).
+STATUS_COLOURS = {"sourced": "#1a6b3c", "estimated": "#8a4b00", "illustrative": "#6b2c91"}
+SCOPE_COLOURS = {"national": SLATE, "region": "#1f4e79"}
+CONFIDENCE_COLOURS = {"high": "#1a6b3c", "medium": "#b36b00", "low": "#9b1c1c"}
+
+# Okabe-Ito, distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "blue": "#0072B2",
+             "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000", "yellow": "#F0E442"}
+CITY_COLOURS = tuple(OKABE_ITO.values())  # one per city when several share a chart
+DIMENSION_COLOURS = {"hazard_exposure": OKABE_ITO["vermillion"], "vulnerability": OKABE_ITO["blue"],
+                     "lack_of_coping_capacity": OKABE_ITO["bluish_green"]}
+INCREASE, DECREASE = OKABE_ITO["vermillion"], OKABE_ITO["blue"]  # always with a sign in the text
+
+# IPCC AR6 scenario colours; observed (or built) past years in ink.
+SCENARIO_COLOURS = {"ssp126": "#173c66", "ssp245": "#e07b00", "ssp585": "#951b1e"}
+OBSERVED_COLOUR = INK
+SERIES_COLOURS = {"observed": OBSERVED_COLOUR, **SCENARIO_COLOURS}
+
+# The 0-10 risk heat map: the risk classes' colours at their lower bounds (data/src/risk_classes.csv).
+RISK_HEAT_SCALE = [[0.0, "#ffffb2"], [0.22, "#fecc5c"], [0.32, "#fd8d3c"], [0.51, "#f03b20"], [1.0, "#bd0026"]]
+# Resilience scores (single-hue blues) and their decades.
+SCORE_SCALE = [[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]]
+NOT_ASSESSED = "#d9d9d9"
+DECADE_COLOURS = (OKABE_ITO["orange"], OKABE_ITO["blue"])
+SHARE_SCALE = [[0, BACKGROUND], [1, ACCENT]]  # a count or share in one hue
+
+# Action plans: one colour per status, a mark for overdue, planned dates in a pale band.
+ACTION_STATUS_COLOURS = {"planned": GUIDE, "in_progress": OKABE_ITO["blue"], "delayed": OKABE_ITO["orange"],
+                         "completed": OKABE_ITO["bluish_green"], "cancelled": MUTED}
+OVERDUE_COLOUR = OKABE_ITO["vermillion"]
+PLANNED_BAND = LINE
+
+# Infrastructure: facilities by group (dark enough for a white outline), flood zones by severity.
+FACILITY_COLOURS = {
+    "hospital": "#c92a2a", "clinic": "#c92a2a", "school": "#7048e8", "kindergarten": "#7048e8",
+    "fire_station": "#e8590c", "shelter": "#e8590c", "water_intake": "#0b7285", "water_treatment": "#0b7285",
+    "wastewater_plant": "#0b7285", "power_plant": "#5c940d", "substation": "#5c940d", "bridge": "#495057",
+    "dam": "#1864ab", "airport": "#343a40", "rail_station": "#a61e4d",
+}
+OTHER_FACILITY = "#343a40"
+ZONE_COLOURS = {2: "#1c3d5a", 1: "#4c8cbf"}  # severity -> fill; unknown severities fall back to the lighter
 
 # Machado et al. 2009, severity 1.0 (linear RGB).
 CVD_MATRICES = {

@@ -11,7 +11,8 @@ from typing import Callable
 
 import pandas as pd
 
-SCOPES = ("city", "region", "country")
+STATUSES = ("sourced", "estimated", "illustrative")  # a value's data status, most trusted first
+SCOPES = ("city", "region", "country")                # where a value was measured, narrowest first
 SOURCE_KINDS = ("official_statistics", "institutional", "model_output", "media", "web_reference", "derived")
 BASIS_KINDS = frozenset({"official_statistics", "institutional", "model_output"})
 NOT_ASSESSED = "not_assessed"

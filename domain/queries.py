@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from domain.provenance import SCOPES
+from domain.provenance import SCOPES, STATUSES
 from domain.confidence import city_confidence
 from domain.risk_index import DIMENSION_ORDER, complement_geometric_mean, weighted_geometric_mean
 
@@ -102,10 +102,21 @@ def localized(frame: pd.DataFrame, lang: str, *columns: str) -> pd.DataFrame:
     return out
 
 
-def city_names(data: BuildData, lang: str) -> dict[str, str]:
+# The id column of each data table that has names in both languages.
+ID_COLUMNS = {"cities": "city_id", "dimensions": "dimension", "categories": "category_id",
+              "indicators": "indicator_id", "hazard_types": "hazard_type", "risk_classes": "class_id"}
+
+
+def table_names(data: BuildData | dict[str, pd.DataFrame], table: str, lang: str,
+                column: str = "name") -> dict[str, str]:
+    """id -> `<column>_<lang>` (the name, or e.g. the unit) of each row of a data table."""
+    frame = data[table]
+    return dict(zip(frame[ID_COLUMNS[table]], frame[f"{column}_{lang}"]))
+
+
+def city_names(data: BuildData | dict[str, pd.DataFrame], lang: str) -> dict[str, str]:
     """city_id -> city name in the language."""
-    cities = data["cities"]
-    return dict(zip(cities["city_id"], cities[f"name_{lang}"]))
+    return table_names(data, "cities", lang)
 
 
 def ranking(data: BuildData, lang: str) -> pd.DataFrame:
@@ -131,13 +142,13 @@ def city_provenance(data: BuildData) -> pd.DataFrame:
     scores = data["indicator_scores"]
     counts = scores.pivot_table(index="city_id", columns="status", values="indicator_id",
                                 aggfunc="count", fill_value=0)
-    for status in ("sourced", "estimated", "illustrative"):
+    for status in STATUSES:
         if status not in counts:
             counts[status] = 0
     for scope, column in zip(SCOPES, ("city_scope", "regional", "national")):
         per = scores[scores["value_scope"] == scope].groupby("city_id")["indicator_id"].count()
         counts[column] = per.reindex(counts.index).fillna(0).astype(int)
-    return counts[["sourced", "estimated", "illustrative", "national", "regional", "city_scope"]].reset_index()
+    return counts[[*STATUSES, "national", "regional", "city_scope"]].reset_index()
 
 
 def scope_table(data: BuildData, lang: str) -> pd.DataFrame:
@@ -205,7 +216,7 @@ def status_summary(data: BuildData) -> pd.DataFrame:
     rows = []
     for table in ("indicator_values", "hazards", "events"):
         counts = data[table]["status"].value_counts()
-        for status in ("sourced", "estimated", "illustrative"):
+        for status in STATUSES:
             rows.append({"table": table, "status": status, "count": int(counts.get(status, 0))})
     return pd.DataFrame(rows)
 

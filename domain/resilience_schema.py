@@ -21,8 +21,9 @@ from typing import Callable
 import pandas as pd
 import pandera.pandas as pa
 
+from domain.provenance import SCOPES, STATUSES
+
 ROUND_STATUSES = ("scores_published", "scores_not_published")
-SCOPES = ("city", "region", "country")
 # figures of events.csv -> the loss field they fill
 EVENT_FIGURES = {"deaths": "deaths", "affected": "affected", "evacuated": "evacuated",
                  "damage_usd": "economic_loss_usd"}
@@ -31,7 +32,6 @@ LOSS_FIELDS = ("deaths", "missing", "injured", "affected", "evacuated", "houses_
                "services_disrupted")
 _SLUG = r"^[a-z0-9][a-z0-9_\-]*$"
 _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-_STATUS = ("sourced", "estimated", "illustrative")
 
 
 def _slug(unique: bool = False, nullable: bool = False) -> pa.Column:
@@ -62,7 +62,7 @@ RESILIENCE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "date": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), coerce=True),
             "participants_ru": _text(), "participants_en": _text(),
             "status": pa.Column(str, pa.Check.isin(list(ROUND_STATUSES)), coerce=True),
-            "data_status": pa.Column(str, pa.Check.isin(list(_STATUS)), coerce=True),
+            "data_status": pa.Column(str, pa.Check.isin(list(STATUSES)), coerce=True),
             "source_id": _slug(),
         },
         unique=["city_id", "date"],
@@ -99,7 +99,7 @@ RESILIENCE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "field": pa.Column(str, pa.Check.isin(list(LOSS_FIELDS)), coerce=True),
             "value": pa.Column(float, pa.Check.ge(0), coerce=True),
             "scope": pa.Column(str, pa.Check.isin(list(SCOPES)), coerce=True),
-            "status": pa.Column(str, pa.Check.isin(list(_STATUS)), coerce=True),
+            "status": pa.Column(str, pa.Check.isin(list(STATUSES)), coerce=True),
             "source_id": _slug(),
             "note_ru": _text(nullable=True), "note_en": _text(nullable=True),
         },

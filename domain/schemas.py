@@ -16,11 +16,10 @@ from domain.action_schemas import ACTION_REFERENCES, ACTION_SCHEMAS, check_actio
 from domain.climate_schema import CLIMATE_REFERENCES, CLIMATE_SCHEMAS, check_climate_series
 from domain.infrastructure_schema import INFRA_REFERENCES, INFRA_SCHEMAS, check_facility_actions
 from domain.outlook_schema import OUTLOOK_REFERENCES, OUTLOOK_SCHEMAS, check_outlook
-from domain.provenance import (NOT_ASSESSED, SCOPES, SOURCE_KINDS, hazard_basis_problems,
+from domain.provenance import (NOT_ASSESSED, SCOPES, SOURCE_KINDS, STATUSES, hazard_basis_problems,
                                sourced_without_source)
 from domain.resilience_schema import RESILIENCE_REFERENCES, RESILIENCE_SCHEMAS, check_resilience
 
-STATUSES = ["sourced", "estimated", "illustrative"]
 DIMENSIONS = ["hazard_exposure", "vulnerability", "lack_of_coping_capacity"]
 SLUG = r"^[a-z0-9][a-z0-9_\-]*$"
 PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -67,7 +66,7 @@ def _number(nullable: bool = False, *checks: pa.Check) -> pa.Column:
 
 
 def _status() -> pa.Column:
-    return pa.Column(str, pa.Check.isin(STATUSES), coerce=True)
+    return pa.Column(str, pa.Check.isin(list(STATUSES)), coerce=True)
 
 
 def _weight() -> pa.Column:

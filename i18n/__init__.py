@@ -11,13 +11,12 @@ import io
 import json
 import math
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
-from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -125,12 +124,53 @@ def parse_query(search: str | None) -> dict[str, str]:
     return {k: v[0] for k, v in parsed.items() if v}
 
 
+def is_missing(value: object) -> bool:
+    """None, NaN, or pandas' NA / NaT: a value written as an em dash."""
+    if value is None:
+        return True
+    try:
+        return math.isnan(value)
+    except TypeError:  # pandas' markers, or text that Babel reads as a number
+        return type(value).__name__ in ("NAType", "NaTType")
+
+
 def format_number(value: float | int | None, lang: str, digits: int = 1) -> str:
     """Locale number: Russian `1 234,5`, English `1,234.5`; an em dash for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale=LOCALES.get(lang, LOCALES[DEFAULT_LANG]))
+
+
+def format_raw(value: float | int | None, lang: str) -> str:
+    """A measured value with three significant digits (at most 4 decimals, no trailing zeros),
+    whole numbers from 1000 up: '0,0123', '4,56', '1 234'."""
+    return "—" if is_missing(value) else _raw(float(value), lang)
+
+
+@lru_cache(maxsize=4096)
+def _raw(value: float, lang: str) -> str:
+    if value == 0 or abs(value) >= 1000 or value == int(value):
+        return format_number(value, lang, 0)
+    digits = min(4, max(0, 2 - int(math.floor(math.log10(abs(value))))))
+    text = format_number(value, lang, digits)
+    decimal_sign = Locale.parse(LOCALES.get(lang, LOCALES[DEFAULT_LANG])).number_symbols["latn"]["decimal"]
+    return text.rstrip("0").rstrip(decimal_sign) if digits > 0 and decimal_sign in text else text
+
+
+def format_signed(value: float | int | None, lang: str, digits: int = 1) -> str:
+    """'+1,2' / '−0,3' / '0,0' in the locale: a true minus sign, no sign on what rounds to zero."""
+    if is_missing(value):
+        return "—"
+    text = format_number(abs(float(value)), lang, digits)
+    if text.strip("0,. ") == "":
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+def format_range(low: float | None, high: float | None, lang: str, digits: int = 1) -> str:
+    """'4,1–4,8': a range's two ends in the locale, joined by an en dash."""
+    return f"{format_number(low, lang, digits)}–{format_number(high, lang, digits)}"
 
 
 def format_int(value: float | int | None, lang: str) -> str:
@@ -140,7 +180,7 @@ def format_int(value: float | int | None, lang: str) -> str:
 
 def format_share(value: float | None, lang: str) -> str:
     """A 0-1 share as a locale percentage without decimals."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     return format_percent(value, locale=LOCALES.get(lang, LOCALES[DEFAULT_LANG]))
 
@@ -148,7 +188,7 @@ def format_share(value: float | None, lang: str) -> str:
 def format_money(value: float | int | None, lang: str, currency: str = "USD") -> str:
     """Money in whole units by the locale's currency pattern ('148 000 $', 'US$148,000'), through Babel;
     from a million up in the locale's short form ('1,5 млн $', 'US$1.5m')."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     locale = LOCALES.get(lang, LOCALES[DEFAULT_LANG])
     if abs(value) >= 1_000_000:

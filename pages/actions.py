@@ -28,6 +28,7 @@ from components.page_state import address_state, address_stores, lang_of, read_p
 from components.shell import link_with
 from domain import actions as act
 from domain import city_plans, page_state
+from domain.queries import table_names
 from i18n import format_day, format_int, grid_locale_text, t
 from services import data_access
 from services.callback_cache import public_answer
@@ -48,13 +49,11 @@ def today() -> date:
 
 
 def city_names(lang: str) -> dict[str, str]:
-    cities = data_access.get_data()["cities"]
-    return dict(zip(cities["city_id"], cities[f"name_{lang}"]))
+    return table_names(data_access.get_data(), "cities", lang)
 
 
 def hazard_names(lang: str) -> dict[str, str]:
-    types = data_access.get_data()["hazard_types"]
-    return dict(zip(types["hazard_type"], types[f"name_{lang}"]))
+    return table_names(data_access.get_data(), "hazard_types", lang)
 
 
 def essential_names(lang: str) -> dict[int, str]:

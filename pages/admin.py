@@ -29,6 +29,8 @@ from domain import actions as act
 from domain import city_plans as cp
 from domain import figure_form as ff
 from domain import workbook as wb
+from domain.palette import MUTED
+from domain.queries import city_names
 from i18n import LANGUAGES, LOCALES, catalog, format_day, format_int, grid_locale_text, t
 from services import auth, data_access, db, publish, submissions
 
@@ -150,8 +152,7 @@ def layout(**kwargs):
         reason = "unavailable" if auth.database_unavailable() else "signin"
         return html.Div([*page_header("title.admin", "admin.intro", ctx), refusal(reason, lang)],
                         className="page page-admin")
-    cities = data_access.get_data()["cities"]
-    names = dict(zip(cities["city_id"], cities[f"name_{lang}"]))
+    names = city_names(data_access.get_data(), lang)
     if account.is_admin:
         city = ctx.query.get("city") if ctx.query.get("city") in names else sorted(names, key=names.get)[0]
         city_choices = [{"value": c, "label": n} for c, n in sorted(names.items(), key=lambda x: x[1])]
@@ -521,7 +522,7 @@ def change_counts(changes: dict, lang: str) -> str:
 
 def submissions_table(frame: pd.DataFrame, lang: str, table_id: str) -> html.Div:
     """Submissions with their state, who sent and reviewed them, and the reviewer's comment."""
-    names = dict(zip(data_access.get_data()["cities"]["city_id"], data_access.get_data()["cities"][f"name_{lang}"]))
+    names = city_names(data_access.get_data(), lang)
     rows = [html.Tr([html.Td(f"#{r['id']}"), html.Td(names.get(r["city_id"], r["city_id"])),
                      html.Td(change_counts(r["changes"], lang)), html.Td(t(f"review.status.{r['status']}", lang)),
                      html.Td(f"{r['submitted_by']}, {r['submitted_at'].strftime('%Y-%m-%d %H:%M')}"),
@@ -543,7 +544,7 @@ def figures_section(city_id: str, lang: str) -> html.Section:
         html.Div([html.Button(t("upload.template", lang), id=TEMPLATE_BUTTON, className="button", n_clicks=0),
                   dcc.Download(id=TEMPLATE_DOWNLOAD)], className="admin-buttons"),
         dcc.Upload(html.Div([t("upload.drop", lang)]), id=UPLOAD, accept=".xlsx", multiple=False,
-                   className="upload-box", style={"border": "2px dashed #52606d", "padding": "1rem", "textAlign": "center",
+                   className="upload-box", style={"border": f"2px dashed {MUTED}", "padding": "1rem", "textAlign": "center",
                                                    "cursor": "pointer", "margin": "0.5rem 0"}),
         dcc.Loading(html.Div(id=UPLOAD_MESSAGE, **{"aria-live": "polite"}), type="dot"),
         html.H3(t("upload.mine", lang)),
@@ -615,7 +616,7 @@ def upload_workbook(contents, filename, city_id, lang):
 
 def review_options(lang: str) -> list[dict]:
     pending = db.submissions_frame(db.get_engine(), statuses=("pending",))
-    names = dict(zip(data_access.get_data()["cities"]["city_id"], data_access.get_data()["cities"][f"name_{lang}"]))
+    names = city_names(data_access.get_data(), lang)
     return [{"value": int(r["id"]), "label": f"#{r['id']} · {names.get(r['city_id'], r['city_id'])} · {r['submitted_by']}"}
             for _, r in pending.iterrows()]
 

@@ -5,7 +5,6 @@ adding its rows. A climate panel and an action-plan summary appear only when the
 them; an unknown id gives a clear message listing the member cities.
 """
 import logging
-import math
 from datetime import date
 
 import dash
@@ -26,9 +25,11 @@ from components.shell import link_with
 from domain import actions as act
 from domain import climate
 from domain.infrastructure import city_summary
+from domain.provenance import STATUSES
 from domain.publications import index_history
+from domain.queries import table_names
 from domain.risk_index import DIMENSION_ORDER
-from i18n import count_phrase, format_day, format_int, format_number, format_share, t
+from i18n import count_phrase, format_day, format_int, format_number, format_raw, format_share, format_signed, t
 from services import data_access
 
 
@@ -57,24 +58,6 @@ dash.register_page(__name__, path_template="/city/<city_id>", title=city_title, 
 EVENT_CONTEXTS = ("city", "regional", "national")
 
 
-def num(value, lang: str, digits: int = 1) -> str:
-    return format_number(value, lang, digits)
-
-
-def raw(value, lang: str) -> str:
-    """A raw indicator value with three significant digits (at most 4 decimals), in the locale."""
-    if value is None or pd.isna(value):
-        return "—"
-    v = float(value)
-    if v == 0 or abs(v) >= 1000 or v == int(v):
-        digits = 0
-    else:
-        digits = min(4, max(0, 2 - int(math.floor(math.log10(abs(v))))))
-    text = format_number(v, lang, digits)
-    sep = "," if lang == "ru" else "."
-    return text.rstrip("0").rstrip(sep) if digits > 0 and sep in text else text
-
-
 # --- sections ------------------------------------------------------------------------------
 
 def key_facts(city: pd.Series, sources: dict, lang: str) -> html.Section:
@@ -98,7 +81,7 @@ def key_facts(city: pd.Series, sources: dict, lang: str) -> html.Section:
          [known(city["population"], t("profile.population_value", lang, value=format_int(city["population"], lang),
                                       year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—")),
           *src("population_source_id")]),
-        (t("profile.area", lang), [known(city["area_km2"], t("profile.area_value", lang, value=num(city["area_km2"], lang))),
+        (t("profile.area", lang), [known(city["area_km2"], t("profile.area_value", lang, value=format_number(city["area_km2"], lang))),
                                    *src("area_source_id")]),
         (t("profile.elevation", lang), [known(city["elevation_m"], t("profile.elevation_value", lang,
                                                                      value=format_int(city["elevation_m"], lang))),
@@ -119,7 +102,7 @@ def hazard_basis(hazard: pd.Series, thresholds: pd.DataFrame, sources: dict, lan
     name = rule[f"name_{lang}"] if rule is not None else hazard["basis_metric"]
     unit = rule[f"unit_{lang}"] if rule is not None else ""
     parts = [html.Strong(t("profile.basis", lang) + " "),
-             f"{name}: {raw(hazard['basis_value'], lang)} {unit}".rstrip()]
+             f"{name}: {format_raw(hazard['basis_value'], lang)} {unit}".rstrip()]
     if pd.notna(hazard.get("basis_scope")) and hazard["basis_scope"] != "city":
         parts += [" ", status_badge("national" if hazard["basis_scope"] == "country" else "region", lang)]
     if rule is not None:
@@ -182,15 +165,15 @@ def hazard_profile(city_id: str, data, sources: dict, lang: str) -> html.Section
 def drivers_sentence(city_name: str, decomp: pd.DataFrame, drivers: pd.DataFrame, names: dict, lang: str) -> str:
     """The strongest drivers in words, with the numbers behind them."""
     risk = decomp[decomp["level"] == "risk"].iloc[0]
-    head = t("profile.drivers_head", lang, city=city_name, score=num(risk["score"], lang), median=num(risk["median"], lang))
+    head = t("profile.drivers_head", lang, city=city_name, score=format_number(risk["score"], lang), median=format_number(risk["median"], lang))
     cats = drivers[drivers["level"] == "category"]
     inds = drivers[drivers["level"] == "indicator"]
     if cats.empty and inds.empty:
         return head + " " + t("profile.drivers_none", lang)
 
     def item(r):
-        return t("profile.driver_item", lang, name=names[r["level"]][r["id"]], score=num(r["score"], lang),
-                 median=num(r["median"], lang), push=num(r["push"], lang, 2))
+        return t("profile.driver_item", lang, name=names[r["level"]][r["id"]], score=format_number(r["score"], lang),
+                 median=format_number(r["median"], lang), push=format_number(r["push"], lang, 2))
 
     parts = [head]
     if not cats.empty:
@@ -203,7 +186,7 @@ def drivers_sentence(city_name: str, decomp: pd.DataFrame, drivers: pd.DataFrame
 def _bold_first(sentence: str, name: str, decomp: pd.DataFrame, lang: str) -> list:
     """The drivers sentence with its first clause (score against median) in bold."""
     risk = decomp[decomp["level"] == "risk"].iloc[0]
-    head = t("profile.drivers_head", lang, city=name, score=num(risk["score"], lang), median=num(risk["median"], lang))
+    head = t("profile.drivers_head", lang, city=name, score=format_number(risk["score"], lang), median=format_number(risk["median"], lang))
     return [html.Strong(head), sentence[len(head):]] if sentence.startswith(head) else [sentence]
 
 
@@ -212,14 +195,14 @@ def _diff_text(diff, lang: str) -> str:
         return "—"
     arrow = "▲" if diff > 0.05 else "▼" if diff < -0.05 else "="
     sign = "+" if diff > 0 else ""
-    return f"{arrow} {sign}{num(diff, lang)}"
+    return f"{arrow} {sign}{format_number(diff, lang)}"
 
 
 def decomposition_table(decomp: pd.DataFrame, names: dict, lang: str):
     """The decomposition chart's numbers: each category's score against the coalition median."""
     cats = decomp[decomp["level"] == "category"]
-    rows = [[names["category"][c["id"]], names["dimension"].get(c["parent"], c["parent"]), num(c["score"], lang),
-             num(c["median"], lang), _diff_text(c["diff"], lang)] for _, c in cats.iterrows()]
+    rows = [[names["category"][c["id"]], names["dimension"].get(c["parent"], c["parent"]), format_number(c["score"], lang),
+             format_number(c["median"], lang), _diff_text(c["diff"], lang)] for _, c in cats.iterrows()]
     header = [t("compare.category", lang), t("compare.dimension", lang), t("profile.this_city", lang),
               t("profile.median", lang), t("profile.diff_col", lang)]
     return data_table(t("profile.decomposition_table", lang), header, rows, numeric_from=2)
@@ -230,9 +213,9 @@ def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> ht
     decomp, drivers = data_access.city_explained(city["city_id"])
     ind = data["indicators"].set_index("indicator_id")
     names = {
-        "dimension": dict(zip(data["dimensions"]["dimension"], data["dimensions"][f"name_{lang}"])),
-        "category": dict(zip(data["categories"]["category_id"], data["categories"][f"name_{lang}"])),
-        "indicator": ind[f"name_{lang}"].to_dict(),
+        "dimension": table_names(data, "dimensions", lang),
+        "category": table_names(data, "categories", lang),
+        "indicator": table_names(data, "indicators", lang),
     }
     units = ind[f"unit_{lang}"].to_dict()
     helps = {level: described(data, level, lang) for level in ("dimension", "category", "indicator")}
@@ -247,10 +230,10 @@ def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> ht
                 rows.append(html.Tr([
                     html.Th([names["indicator"][i["id"]],
                              html.Span(helps["indicator"].get(i["id"], ""), className="term-help")], scope="row"),
-                    html.Td(f"{raw(i['value'], lang)} {units.get(i['id'], '')}".strip() if has else "—"),
+                    html.Td(f"{format_raw(i['value'], lang)} {units.get(i['id'], '')}".strip() if has else "—"),
                     html.Td(str(int(i["year"])) if has and pd.notna(i["year"]) else "—"),
-                    html.Td(num(i["score"], lang)),
-                    html.Td(num(i["median"], lang)),
+                    html.Td(format_number(i["score"], lang)),
+                    html.Td(format_number(i["median"], lang)),
                     html.Td([status_badge(i["status"], lang, scope=i["value_scope"]), " ",
                              source_link(i["source_id"], sources, lang)] if has else t("profile.no_value", lang),
                             className="cell-source"),
@@ -261,8 +244,8 @@ def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> ht
             cats.append(html.Details([
                 html.Summary([html.Span(names["category"][c["id"]], className="dec-name",
                                         title=helps["category"].get(c["id"])),
-                              html.Span(num(c["score"], lang), className="dec-score"),
-                              html.Span(t("profile.vs_median", lang, median=num(c["median"], lang)), className="dec-median"),
+                              html.Span(format_number(c["score"], lang), className="dec-score"),
+                              html.Span(t("profile.vs_median", lang, median=format_number(c["median"], lang)), className="dec-median"),
                               html.Span(_diff_text(c["diff"], lang), className="dec-diff")]),
                 html.P(helps["category"].get(c["id"], ""), className="note"),
                 html.Table([html.Thead(head), html.Tbody(rows)], className="simple-table dec-table", tabIndex="0",
@@ -270,8 +253,8 @@ def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> ht
             ], className="dec-category", **{"data-category": c["id"]}))
         blocks.append(html.Div([
             html.H3([html.Span(names["dimension"][dim], className="dec-name"),
-                     html.Span(num(d["score"], lang), className=f"dec-score dim-{dim}"),
-                     html.Span(t("profile.vs_median", lang, median=num(d["median"], lang)), className="dec-median"),
+                     html.Span(format_number(d["score"], lang), className=f"dec-score dim-{dim}"),
+                     html.Span(t("profile.vs_median", lang, median=format_number(d["median"], lang)), className="dec-median"),
                      html.Span(_diff_text(d["diff"], lang), className="dec-diff")],
                     style={"borderLeftColor": DIMENSION_COLOURS[dim]}, className="dec-dimension",
                     title=helps["dimension"].get(dim)),
@@ -345,11 +328,6 @@ def _page_exists(path: str) -> bool:
     return any(p.get("path") == path for p in dash.page_registry.values())
 
 
-def _signed(value: float, lang: str) -> str:
-    text = num(abs(value), lang)
-    return ("+" if value > 0 else "−" if value < 0 else "") + text
-
-
 def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Section:
     """Mean temperature and hot days: baseline and projected change by 2050 (only from the data).
 
@@ -373,13 +351,13 @@ def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Sectio
         if pd.isna(base) or not set(scenarios) <= set(tab.index):
             continue
         mid, high = tab.loc["ssp245"], tab.loc["ssp585"]
-        lines.append(html.Li(t(key, lang, baseline=climate.DEFAULT_BASELINE.replace("-", "–"), base=num(base, lang),
-                               year=2050, mid=_signed(mid["change"], lang), mid_lo=_signed(mid["change_p10"], lang),
-                               mid_hi=_signed(mid["change_p90"], lang), high=_signed(high["change"], lang))))
+        lines.append(html.Li(t(key, lang, baseline=climate.DEFAULT_BASELINE.replace("-", "–"), base=format_number(base, lang),
+                               year=2050, mid=format_signed(mid["change"], lang), mid_lo=format_signed(mid["change_p10"], lang),
+                               mid_hi=format_signed(mid["change_p90"], lang), high=format_signed(high["change"], lang))))
     if not lines:
         return html.Section([html.H2(t("profile.climate", lang)),
                              html.P([t("profile.climate_later", lang), *link])], className="panel", id="city-climate")
-    statuses = sorted(set(mine["status"]), key=["sourced", "estimated", "illustrative"].index)
+    statuses = sorted(set(mine["status"]), key=STATUSES.index)
     badges = [status_badge(st, lang) for st in statuses]
     src = [source_link(sid, sources, lang) for sid in sorted(set(mine["source_id"]))]
     return html.Section([
@@ -409,7 +387,7 @@ def actions_section(city_id: str, data, lang: str) -> html.Section | None:
              progress=format_share(progress / 100, lang) if progress == progress else "—",
              funded=format_int(summary["funded"], lang), budget=format_int(summary["budget"], lang),
              gap=format_int(summary["gap"], lang))
-    statuses = [s for s in ("sourced", "estimated", "illustrative") if s in set(mine.get("data_status", []))]
+    statuses = [s for s in STATUSES if s in set(mine.get("data_status", []))]
     link = ([" ", dcc.Link(t("profile.actions_link", lang), href=link_with("/actions", {"lang": lang}, cities=city_id))]
             if _page_exists("/actions") else [])
     return html.Section([
@@ -478,7 +456,7 @@ def layout(city_id: str | None = None, **kwargs):
     row = ranked.loc[city_id]
     total = int(ranked["risk"].notna().sum())
     risk_line = html.Div([
-        html.Span(num(row["risk"], lang) if pd.notna(row["risk"]) else t("common.no_data_yet", lang), className="risk-value"),
+        html.Span(format_number(row["risk"], lang) if pd.notna(row["risk"]) else t("common.no_data_yet", lang), className="risk-value"),
         html.Span(row["class_name"], className=f"risk-class class-{row['risk_class']}",
                   style={"--class-colour": row["colour"]}) if isinstance(row["class_name"], str) else None,
         html.Span(t("overview.rank", lang, rank=int(row["rank"]), total=total), className="risk-rank")

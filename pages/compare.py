@@ -10,9 +10,7 @@ category>`, `view`, `spread`), declared once by `CompareState` (domain/page_stat
 `layout`, so a link reopens the exact view; the update callback returns the canonical address,
 which components/page_state.py writes to the browser without re-rendering the page.
 """
-import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import dash
 import dash_ag_grid as dag
@@ -32,8 +30,12 @@ from components.page import json_attr, page_header, page_title, with_mantine
 from components.page_state import address, address_output, address_state, address_stores, lang_of, read_page
 from components.shell import link_with
 from domain import compare, page_state
+from domain.palette import CITY_COLOURS, GRID, GUIDE, INK, LINE, MUTED, RISK_HEAT_SCALE, WHITE
+from domain.provenance import STATUSES
+from domain.queries import table_names
 from domain.risk_index import DIMENSION_ORDER, IndexWeights
 from i18n import format_int, format_number, format_share, grid_locale_text, t
+from i18n import format_number as fmt, format_raw as fmt_raw  # the page's short names for the shared formatters
 from services import data_access
 
 PATH = "/compare"
@@ -44,9 +46,6 @@ dash.register_page(__name__, path=PATH, order=10, nav_key="nav.compare",
 VIEWS = ("bar", "heatmap", "radar", "table")
 SCALES = compare.SCALES
 SPREADS = {"wide": 5.0, "moderate": 20.0, "narrow": 80.0}
-# Okabe-Ito (colour-blind safe), for one line per city in the radar.
-CITY_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#F0E442")
-HEAT_SCALE = [[0.0, "#ffffb2"], [0.22, "#fecc5c"], [0.32, "#fd8d3c"], [0.51, "#f03b20"], [1.0, "#bd0026"]]
 
 
 # --- state: declared once, read from and written to the query string ---------------------------
@@ -87,14 +86,12 @@ class Names:
 
 
 def names(tables, lang: str) -> Names:
-    col = f"name_{lang}"
-    ind = tables["indicators"]
     return Names(
-        cities=dict(zip(tables["cities"]["city_id"], tables["cities"][col])),
-        dimensions=dict(zip(tables["dimensions"]["dimension"], tables["dimensions"][col])),
-        categories=dict(zip(tables["categories"]["category_id"], tables["categories"][col])),
-        indicators=dict(zip(ind["indicator_id"], ind[col])),
-        units=dict(zip(ind["indicator_id"], ind[f"unit_{lang}"])),
+        cities=table_names(tables, "cities", lang),
+        dimensions=table_names(tables, "dimensions", lang),
+        categories=table_names(tables, "categories", lang),
+        indicators=table_names(tables, "indicators", lang),
+        units=table_names(tables, "indicators", lang, column="unit"),
         sources=tables["sources"].set_index("source_id").to_dict("index"),
     )
 
@@ -123,38 +120,6 @@ def scale_options(tables, level: str, item: str | None, lang: str) -> list[dict]
 
 # --- figures -------------------------------------------------------------------------------
 
-def fmt(value, lang: str, digits: int = 1) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return _fmt(float(value), lang, digits)
-
-
-@lru_cache(maxsize=4096)
-def _fmt(value: float, lang: str, digits: int) -> str:
-    return format_number(value, lang, digits)
-
-
-def fmt_raw(value, lang: str) -> str:
-    """A raw value with as many decimals as it needs (at most 4), in the locale."""
-    if value is None or pd.isna(value):
-        return "—"
-    return _fmt_raw(float(value), lang)
-
-
-@lru_cache(maxsize=4096)
-def _fmt_raw(v: float, lang: str) -> str:
-    """Three significant digits for small numbers (at most 4 decimals), whole numbers from 1000."""
-    if v == 0 or abs(v) >= 1000 or v == int(v):
-        digits = 0
-    else:
-        digits = min(4, max(0, 2 - int(math.floor(math.log10(abs(v))))))
-    text = format_number(v, lang, digits)
-    sep = "," if lang == "ru" else "."
-    if digits > 0 and sep in text:
-        text = text.rstrip("0").rstrip(sep)
-    return text
-
-
 def bar_figure(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang: str) -> go.Figure:
     """Ranked bars: the risk index with its three dimensions, or one score / raw value per city."""
     shown = table.dropna(subset=["score"])
@@ -168,7 +133,7 @@ def bar_figure(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang
     field_, unit = value_field(state, tables, nm)
     df = shown.dropna(subset=[field_]).sort_values(field_)
     dim = dimension_of(tables, state.level, state.item)
-    colour = DIMENSION_COLOURS.get(dim, "#52606d")
+    colour = DIMENSION_COLOURS.get(dim, MUTED)
     fig = go.Figure()
     groups = [("city", "")]
     if state.level == "indicator":
@@ -194,7 +159,7 @@ def bar_figure(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang
                     hovertemplate="%{customdata}<extra></extra>")
     layout = base_layout(lang, height=figure_height(len(df)) - 60)
     axis_title = t("compare.axis", lang) if field_ == "score" else unit
-    xaxis = dict(title=axis_title, gridcolor="#e4e7eb", fixedrange=True, zeroline=True, zerolinecolor="#9aa5b1")
+    xaxis = dict(title=axis_title, gridcolor=GRID, fixedrange=True, zeroline=True, zerolinecolor=GUIDE)
     if field_ == "score":
         xaxis["range"] = [0, 10.9]
     else:
@@ -266,7 +231,7 @@ def heatmap_figure(heat: dict[str, pd.DataFrame], state: CompareState, nm: Names
     m = {k: heat[k].T.to_numpy(dtype=object) for k in ("value", "year", "status", "source_id", "value_scope")}
     words = {k: t(k, lang) for k in ("compare.missing", "compare.score", "compare.value", "compare.source",
                                       "status.national", "status.region")}
-    status_words = {s: t(f"status.{s}", lang) for s in ("sourced", "estimated", "illustrative")}
+    status_words = {s: t(f"status.{s}", lang) for s in STATUSES}
     text, hover = [], []
     for i, ind in enumerate(inds):
         row_text, row_hover = [], []
@@ -293,7 +258,7 @@ def heatmap_figure(heat: dict[str, pd.DataFrame], state: CompareState, nm: Names
         hover.append(row_hover)
     fig = go.Figure(go.Heatmap(
         z=z, x=[nm.cities[c] for c in cities], y=[short(nm.indicators[i]) for i in inds],
-        zmin=0, zmax=10, colorscale=HEAT_SCALE, text=text, texttemplate="%{text}", textfont=dict(size=11),
+        zmin=0, zmax=10, colorscale=RISK_HEAT_SCALE, text=text, texttemplate="%{text}", textfont=dict(size=11),
         customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
         colorbar=dict(title=dict(text="0–10", side="top"), thickness=12, len=min(1.0, 300 / max(300, 24 * len(inds) + 90)),
                       y=1, yanchor="top"),
@@ -326,8 +291,8 @@ def radar_figure(table: pd.DataFrame, nm: Names, lang: str) -> go.Figure:
     layout = base_layout(lang, height=460)
     layout.update(margin=dict(l=60, r=60, t=30, b=10),
                   polar=dict(bgcolor="white", radialaxis=dict(range=[0, 10], tickvals=[0, 2, 4, 6, 8, 10], angle=90,
-                                             tickangle=90, gridcolor="#d9e2ec"),
-                             angularaxis=dict(gridcolor="#d9e2ec")),
+                                             tickangle=90, gridcolor=LINE),
+                             angularaxis=dict(gridcolor=LINE)),
                   legend=dict(orientation="h", yanchor="top", y=-0.05, x=0))
     fig.update_layout(**layout)
     return fig
@@ -447,7 +412,7 @@ def share_colours(share: float) -> tuple[str, str]:
     """
     share = min(max(share, 0.0), 1.0)
     alpha = share * 1.2 if share <= 0.5 else 0.8 + 0.4 * (share - 0.5)
-    return f"rgba(11, 83, 148, {alpha:.3f})", "#1f2933" if share <= 0.5 else "#ffffff"
+    return f"rgba(11, 83, 148, {alpha:.3f})", INK if share <= 0.5 else WHITE
 
 
 def stability_panel(shares: pd.DataFrame, nm: Names, state: CompareState, draws: int, lang: str) -> list:

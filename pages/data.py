@@ -11,7 +11,8 @@ from components.badges import status_badge
 from components.explain import definitions, glossary_link, info
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
-from domain.queries import DERIVED_TABLES, SOURCE_TABLES, inform_reproduction
+from domain.provenance import SCOPES, STATUSES
+from domain.queries import DERIVED_TABLES, SOURCE_TABLES, city_names, inform_reproduction
 from i18n import count_phrase, format_int, format_number, format_share, grid_locale_text, t
 from services import data_access
 
@@ -124,12 +125,12 @@ def status_section(lang: str) -> list:
                    "hazards": t("status.table.hazards", lang), "events": t("status.table.events", lang)}
     pivot = summary.pivot(index="table", columns="status", values="count").reindex(list(table_names))
     head = html.Tr([html.Th(t("status.table", lang), scope="col")]
-                   + [html.Th(status_badge(s, lang), scope="col") for s in ("sourced", "estimated", "illustrative")])
+                   + [html.Th(status_badge(s, lang), scope="col") for s in STATUSES])
     body = [html.Tr([html.Th(table_names[name], scope="row")]
-                    + [html.Td(format_int(pivot.loc[name, s], lang)) for s in ("sourced", "estimated", "illustrative")])
+                    + [html.Td(format_int(pivot.loc[name, s], lang)) for s in STATUSES])
             for name in pivot.index]
     return [html.H2(t("data.tab.status", lang)),
-            html.Dl([item for s in ("sourced", "estimated", "illustrative", "region", "national")
+            html.Dl([item for s in (*STATUSES, "region", "national")
                      for item in (html.Dt(status_badge(s, lang)),
                                   html.Dd(t(f"status.{s}.help", lang)))], className="status-defs"),
             html.Table([html.Thead(head), html.Tbody(body)], className="simple-table", id=ids.DATA_STATUS, tabIndex="0",
@@ -145,7 +146,7 @@ def scope_section(lang: str) -> list:
     head = html.Tr([html.Th(t("status.scope.city", lang), scope="col")]
                    + [html.Th(t(f"status.scope.{k}", lang), scope="col") for k in keys])
     body = [html.Tr([html.Th(r["name"], scope="row")]
-                    + [html.Td(format_int(r[c], lang)) for c in ("city", "region", "country", "total")]
+                    + [html.Td(format_int(r[c], lang)) for c in (*SCOPES, "total")]
                     + [html.Td("—" if pd.isna(r["national_share"]) else format_share(r["national_share"], lang))],
                     **{"data-city": r["city_id"]})
             for _, r in table.iterrows()]
@@ -183,7 +184,7 @@ def stamp(moment) -> str:
 def changes_section(lang: str) -> list:
     """The change log: every published submission, what it changed, who sent and who approved it, when."""
     log = data_access.change_log()
-    names = dict(zip(data_access.get_data()["cities"]["city_id"], data_access.get_data()["cities"][f"name_{lang}"]))
+    names = city_names(data_access.get_data(), lang)
     lead = [html.H2(t("data.tab.changes", lang)), html.P(t("changes.lead", lang))]
     if log.empty:
         return [*lead, html.P(t("changes.none", lang), className="notice", id="data-changes-none")]

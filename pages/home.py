@@ -11,6 +11,8 @@ from components.charts import DIMENSIONS, figure_height, graph_config, ranking_f
 from components.city_map import city_map
 from components.confidence import confidence_block
 from domain.confidence_words import people_label, rank_range_text
+from domain.provenance import STATUSES
+from domain.queries import table_names
 from components.explain import data_details, data_table, definitions, described, info
 from components.page import page_context, page_header, page_title
 from components.resilience_lines import overview_lines
@@ -24,8 +26,7 @@ dash.register_page(__name__, path="/", order=0, nav_key="nav.overview",
 
 
 def dimension_names(lang: str) -> dict[str, str]:
-    dims = data_access.get_data()["dimensions"]
-    return dict(zip(dims["dimension"], dims[f"name_{lang}"]))
+    return table_names(data_access.get_data(), "dimensions", lang)
 
 
 def headline_figures(rows: pd.DataFrame, lang: str) -> html.Div:
@@ -199,7 +200,7 @@ def layout(**kwargs):
             html.H2(t("overview.sources_title", lang)),
             html.P([t("overview.sources_text", lang), " ",
                     dcc.Link(t("overview.sources_link", lang), href=link_with("/data", {"lang": lang}, tab="method"))]),
-            html.Dl([item for s in ("sourced", "estimated", "illustrative", "national")
+            html.Dl([item for s in (*STATUSES, "national")
                      for item in (html.Dt(status_badge(s, lang)), html.Dd(t(f"status.{s}.help", lang)))],
                     className="status-defs"),
             inform_table(lang),

@@ -23,6 +23,7 @@ from components.page_state import address_state, address_stores, lang_of, read_p
 from components.shell import link_with
 from domain import page_state
 from domain.map_layers import city_values, colour_options, is_known_choice
+from domain.palette import INK
 from domain.queries import geo_layer
 from i18n import count_phrase, format_int, format_number, t
 from services import data_access
@@ -141,7 +142,7 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
         markers.append(dl.CircleMarker(
             id={"type": ids.MAP_CITY, "index": row["city_id"]},
             center=[city["lat"], city["lon"]], radius=marker_radius(city["population"]),
-            color="#1f2933", weight=1.5, fillColor=score_colour(row["score"], classes), fillOpacity=0.95,
+            color=INK, weight=1.5, fillColor=score_colour(row["score"], classes), fillOpacity=0.95,
             dashArray="4 3" if row["score"] != row["score"] else None,
             children=[city_label(name, row["score"], lang, side)]))
     # Legend: what is shown, the colour classes, and the unit, years and statuses behind it.

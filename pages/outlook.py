@@ -24,14 +24,14 @@ import ids
 from services.callback_cache import public_answer
 from components.badges import status_badge
 from components.charts import base_layout, graph_config
-from components.outlook_panel import (city_fan_figure, driver_phrase, driver_sentence, fan_rows, horizon_table,
-                                      names, num, scenario_name, signed, signed_span, span, statuses_of)
+from components.outlook_panel import (city_fan_figure, driver_phrase, driver_sentence, fan_rows, names, num, scenario_name, signed, signed_span, span, statuses_of)
 from components.page import page_context, page_header, page_title, with_mantine
 from components.page_state import address, address_output, address_state, address_stores, href, lang_of, read_page
 from components.shell import link_with
 from domain import outlook as ol
 from domain import page_state
 from domain.outlook_notes import headroom
+from domain.palette import DECREASE, GRID, INCREASE, MUTED
 from i18n import count_phrase, format_number, format_share, t
 from services import data_access
 
@@ -42,7 +42,6 @@ dash.register_page(__name__, path=PATH, order=35, nav_key="nav.outlook",
 VIEWS = ("level", "change")
 WARM_CHOICES = ("0", "0.5", "1", "1.5")       # factor on the climate change (what if)
 POP_CHOICES = ("0", "1", "2")                 # factor on the population growth (what if)
-UP, DOWN = "#D55E00", "#0072B2"               # Okabe-Ito vermillion / blue, always with a sign in text
 MIN_CONTRIBUTION = 0.005                      # smaller effects are left out of the bar chart
 
 
@@ -205,13 +204,13 @@ def contribution_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     df = frame.sort_values("change_risk")
     labels = [signed(v, lang, 2) for v in df["change_risk"]]
     fig = go.Figure(go.Bar(x=df["change_risk"], y=df["name"], orientation="h", text=labels, textposition="outside",
-                           marker_color=[UP if v > 0 else DOWN for v in df["change_risk"]], cliponaxis=False,
+                           marker_color=[INCREASE if v > 0 else DECREASE for v in df["change_risk"]], cliponaxis=False,
                            hovertemplate="%{y}: %{text}<extra></extra>"))
     span_ = max(0.05, float(df["change_risk"].abs().max()) * 1.45)
     layout = base_layout(lang, height=max(170, 46 * len(df) + 90))
     layout.update(showlegend=False, margin=dict(l=10, r=30, t=10, b=10),
                   xaxis=dict(range=[-span_, span_], title=t("outlook.contrib_axis", lang), zeroline=True,
-                             zerolinecolor="#52606d", gridcolor="#e4e7eb", fixedrange=True),
+                             zerolinecolor=MUTED, gridcolor=GRID, fixedrange=True),
                   yaxis=dict(automargin=True, fixedrange=True))
     fig.update_layout(**layout)
     return fig

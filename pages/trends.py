@@ -23,8 +23,11 @@ from components.explain import data_details, data_table, glossary_definitions, i
 from components.page import page_header, page_title, with_mantine
 from components.page_state import address, address_output, address_state, address_stores, lang_of, read_page
 from domain import climate, page_state
-from domain.exports import signed
+from domain.palette import CITY_COLOURS, GRID, GUIDE, INK, MUTED, SERIES_COLOURS
+from domain.provenance import STATUSES
+from domain.queries import city_names
 from i18n import format_number, t
+from i18n import format_signed as signed
 from services import data_access
 from services.callback_cache import public_answer
 
@@ -41,11 +44,8 @@ DATA = "trends-data"  # the chart's values as a table (text alternative)
 DL_SERIES, DL_TABLE, DOWNLOAD, DOWNLOAD_TABLE = ("trends-dl-series", "trends-dl-table", "trends-download",
                                                  "trends-download-table")
 
-# IPCC AR6 scenario colours; a dash pattern per scenario as a second cue.
-SCENARIO_COLOURS = {"observed": "#1f2933", "ssp126": "#173c66", "ssp245": "#e07b00", "ssp585": "#951b1e"}
+# A dash pattern per scenario as a second cue to its colour.
 SCENARIO_DASH = {"observed": "solid", "ssp126": "dot", "ssp245": "dash", "ssp585": "solid"}
-# Okabe-Ito (colour-blind safe), one per city when several cities share the chart.
-CITY_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#F0E442")
 UNIT_KEYS = {"°C": "c", "days/yr": "days", "mm/yr": "mm", "%": "pct"}
 HORIZON_YEARS = climate.HORIZONS
 
@@ -98,11 +98,6 @@ def digits_for(variable: str) -> int:
     return 1 if variable == "tmean" else 0
 
 
-def city_names(data, lang: str) -> dict[str, str]:
-    cities = data["cities"]
-    return dict(zip(cities["city_id"], cities[f"name_{lang}"]))
-
-
 def city_colours(data) -> dict[str, str]:
     """A stable colour per city (by its place in the cities table), whatever the selection."""
     return {c: CITY_COLOURS[i % len(CITY_COLOURS)] for i, c in enumerate(data["cities"]["city_id"])}
@@ -115,7 +110,7 @@ def scenario_name(scenario: str, lang: str, short: bool = False) -> str:
 
 
 def status_words(statuses, lang: str) -> str:
-    order = [s for s in ("sourced", "estimated", "illustrative") if s in set(statuses)]
+    order = [s for s in STATUSES if s in set(statuses)]
     return ", ".join(t(f"status.{s}", lang) for s in order)
 
 
@@ -177,10 +172,10 @@ def chart_figure(shown: pd.DataFrame, state: TrendState, names: dict[str, str], 
             label = (t("trends.observed_label", lang) if scenario == "observed"
                      else scenario_name(scenario, lang, short=True))
             if single:
-                add_series(fig, part, scenario, SCENARIO_COLOURS[scenario], scenario_name(scenario, lang),
+                add_series(fig, part, scenario, SERIES_COLOURS[scenario], scenario_name(scenario, lang),
                            f"{city}-{scenario}", hover_fmt, unit, True)
             else:
-                add_series(fig, part, scenario, colours.get(city, "#1f2933"), f"{names.get(city, city)} · {label}",
+                add_series(fig, part, scenario, colours.get(city, INK), f"{names.get(city, city)} · {label}",
                            city, hover_fmt, unit, False, showlegend=first, legend_name=names.get(city, city))
             first = False
     add_periods(fig, shown, state, lang)
@@ -191,10 +186,10 @@ def chart_figure(shown: pd.DataFrame, state: TrendState, names: dict[str, str], 
     layout.update(
         autosize=True,
         margin=dict(l=10, r=20, t=10, b=10),
-        xaxis=dict(title=t("trends.axis_year", lang), range=[1990, 2101], gridcolor="#e4e7eb", nticks=8,
+        xaxis=dict(title=t("trends.axis_year", lang), range=[1990, 2101], gridcolor=GRID, nticks=8,
                    tickformat="d"),
-        yaxis=dict(title=axis_title, gridcolor="#e4e7eb", zeroline=state.mode == "change",
-                   zerolinecolor="#52606d", automargin=True),
+        yaxis=dict(title=axis_title, gridcolor=GRID, zeroline=state.mode == "change",
+                   zerolinecolor=MUTED, automargin=True),
         legend=dict(orientation="h", yanchor="top", y=-0.16, x=0,
                     title=dict(text=f"{t('trends.status_lead', lang)} {status}", side="top")),
         hovermode="closest",
@@ -215,26 +210,26 @@ def chart_title(state: TrendState, lang: str) -> str:
 def chart_heading(shown: pd.DataFrame, state: TrendState, lang: str) -> list:
     """The chart's title and the statuses on show, as badges."""
     text = chart_title(state, lang)
-    statuses = [s for s in ("sourced", "estimated", "illustrative") if s in set(shown["status"])]
+    statuses = [s for s in STATUSES if s in set(shown["status"])]
     return [html.Span(text), " ", *[status_badge(s, lang) for s in statuses]]
 
 
 def add_periods(fig: go.Figure, shown: pd.DataFrame, state: TrendState, lang: str, labels: bool = True) -> None:
     """The baseline period as a shaded strip, and a dotted line where the projections begin."""
     first, last = climate.BASELINES[state.baseline]
-    fig.add_vrect(x0=first - 0.5, x1=last + 0.5, fillcolor="#52606d", opacity=0.07, line_width=0, layer="below")
+    fig.add_vrect(x0=first - 0.5, x1=last + 0.5, fillcolor=MUTED, opacity=0.07, line_width=0, layer="below")
     observed = shown.loc[shown["scenario"] == "observed", "year"]
     if labels:
         fig.add_annotation(x=(first + last) / 2, y=0, yref="paper", yanchor="bottom", showarrow=False,
                            text=t("trends.baseline_band", lang, period=period_label(state.baseline)),
-                           font=dict(size=11, color="#52606d"), bgcolor="rgba(255,255,255,0.7)")
+                           font=dict(size=11, color=MUTED), bgcolor="rgba(255,255,255,0.7)")
     if len(observed) and (shown["scenario"] != "observed").any():
         edge = int(observed.max()) + 0.5
-        fig.add_vline(x=edge, line=dict(color="#9aa5b1", width=1, dash="dot"))
+        fig.add_vline(x=edge, line=dict(color=GUIDE, width=1, dash="dot"))
         if labels:
             fig.add_annotation(x=edge, y=1, yref="paper", yanchor="top", xanchor="left", showarrow=False,
                                bgcolor="rgba(255,255,255,0.7)",
-                               text=t("trends.projections_label", lang), font=dict(size=11, color="#52606d"))
+                               text=t("trends.projections_label", lang), font=dict(size=11, color=MUTED))
 
 
 # --- small multiples -----------------------------------------------------------------------------
@@ -253,15 +248,15 @@ def multiples(shown: pd.DataFrame, state: TrendState, names: dict[str, str], lan
         for scenario in ["observed"] + [s for s in climate.PROJECTIONS if s in state.scenarios]:
             part = rows[rows["scenario"] == scenario]
             if not part.empty:
-                add_series(fig, part, scenario, SCENARIO_COLOURS[scenario], scenario_name(scenario, lang, short=True),
+                add_series(fig, part, scenario, SERIES_COLOURS[scenario], scenario_name(scenario, lang, short=True),
                            scenario, hover_fmt, unit, True, showlegend=False)
         add_periods(fig, rows, state, lang, labels=False)
         layout = base_layout(lang)
         layout.pop("height", None)     # the panel's CSS height
         layout.update(margin=dict(l=10, r=10, t=6, b=10), showlegend=False,
-                      xaxis=dict(range=[1990, 2101], gridcolor="#e4e7eb", nticks=6, tickformat="d", fixedrange=True),
-                      yaxis=dict(range=list(y_range) if y_range else None, gridcolor="#e4e7eb", fixedrange=True,
-                                 zeroline=state.mode == "change", zerolinecolor="#52606d", automargin=True))
+                      xaxis=dict(range=[1990, 2101], gridcolor=GRID, nticks=6, tickformat="d", fixedrange=True),
+                      yaxis=dict(range=list(y_range) if y_range else None, gridcolor=GRID, fixedrange=True,
+                                 zeroline=state.mode == "change", zerolinecolor=MUTED, automargin=True))
         fig.update_layout(**layout)
         panels.append(html.Figure([
             html.Figcaption(names.get(city, city), className="trends-multiple-title"),
@@ -275,12 +270,12 @@ def scenario_key(state: TrendState, lang: str, neutral: bool = False) -> html.Ul
     """What each line style (and, unless `neutral`, colour) stands for, and what the shading is."""
     items = []
     for scenario in ["observed"] + [s for s in climate.PROJECTIONS if s in state.scenarios]:
-        colour = "#52606d" if neutral else SCENARIO_COLOURS[scenario]
+        colour = MUTED if neutral else SERIES_COLOURS[scenario]
         items.append(html.Li([html.Span(className=f"trends-line trends-line-{scenario}",
                                         style={"borderTopColor": colour}),
                               scenario_name(scenario, lang)]))
     if state.scenarios:
-        items.append(html.Li([html.Span(className="trends-band", style={"background": rgba("#52606d", 0.2)}),
+        items.append(html.Li([html.Span(className="trends-band", style={"background": rgba(MUTED, 0.2)}),
                               t("trends.band_key", lang)]))
     return html.Ul(items, className="legend trends-key")
 
@@ -312,7 +307,7 @@ def horizon_table(tab: pd.DataFrame, state: TrendState, names: dict[str, str], l
             if i == 0:
                 cells.append(html.Th(names.get(city, city), scope="row", rowSpan=len(scenarios)))
             cells.append(html.Td([html.Span(className=f"trends-line trends-line-{scenario}",
-                                            style={"borderTopColor": SCENARIO_COLOURS[scenario]}),
+                                            style={"borderTopColor": SERIES_COLOURS[scenario]}),
                                   scenario_name(scenario, lang, short=True)], className="trends-scen-cell"))
             if i == 0:
                 cells.append(html.Td(format_number(rows['baseline_mean'].iloc[0], lang, digits),
@@ -405,7 +400,7 @@ def summary_sentence(data, shown: pd.DataFrame, state: TrendState, names: dict[s
 
 def status_panel(shown: pd.DataFrame, lang: str) -> list:
     """Badges for the statuses on show, and how the series were constructed."""
-    statuses = [s for s in ("sourced", "estimated", "illustrative") if s in set(shown["status"])] or ["illustrative"]
+    statuses = [s for s in STATUSES if s in set(shown["status"])] or ["illustrative"]
     out = [html.Div([html.Span(t("trends.status_lead", lang), className="trends-status-lead"),
                      *[status_badge(s, lang) for s in statuses]], className="trends-status-badges"),
            html.P(t("trends.constructed", lang))]

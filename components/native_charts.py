@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from components.action_views import STATUS_COLOURS, status_name
-from components.charts import DIMENSION_COLOURS, DIMENSIONS
-from components.infrastructure_views import ZONE_COLOURS
-from components.resilience_charts import DECADE_COLOURS, essential_names
-from components.slide_charts import CONFIDENCE_COLOURS, SCENARIO_COLOURS
+from components.action_views import status_name
+from components.charts import DIMENSIONS
+from components.resilience_charts import essential_names
 from domain.actions import STATUSES as ACTION_STATUSES
+from domain.palette import (ACTION_STATUS_COLOURS as STATUS_COLOURS, CONFIDENCE_COLOURS, DECADE_COLOURS,
+                            DIMENSION_COLOURS, SCENARIO_COLOURS, ZONE_COLOURS)
 from domain.scorecard import ESSENTIALS, MAX_SCORE
 from i18n import format_number, format_share, t
 

@@ -81,7 +81,7 @@
     }
 
     var proxy = new Proxy({}, {
-      get: function (_target, name) {
+      get: function (target, name) {
         if (typeof name !== "string") {
           return undefined;
         }
@@ -89,14 +89,17 @@
           wrappers[name] = wrappers[name] || component(name);
           return wrappers[name];
         }
-        return real ? real[name] : undefined;  // helpers (e.g. getApi) once the library has run
+        // helpers (e.g. getApi) once the library has run; what was set on the stand-in itself
+        return real && name in real ? real[name] : target[name];
       },
       has: function (_target, name) { return real ? name in real : /^[A-Z]/.test(String(name)); }
     });
     Object.defineProperty(window, namespace, {
       configurable: true,
       get: function () { return proxy; },
-      set: function (value) { real = value; }  // the library's own `window.<namespace> = ...`
+      // the library's own `window.<namespace> = ...`; AG Grid later assigns the global to itself
+      // again, which must not make the stand-in its own library (an endless lookup)
+      set: function (value) { if (value !== proxy) { real = value; } }
     });
   }
 

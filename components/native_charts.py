@@ -17,14 +17,13 @@ from components.action_views import status_name
 from components.charts import DIMENSIONS
 from components.resilience_charts import essential_names
 from domain.actions import STATUSES as ACTION_STATUSES
-from domain.palette import (ACTION_STATUS_COLOURS as STATUS_COLOURS, CONFIDENCE_COLOURS, DECADE_COLOURS,
-                            DIMENSION_COLOURS, SCENARIO_COLOURS, ZONE_COLOURS)
+from domain.palette import (ACCENT, ACCENT_PALE, CONFIDENCE_COLOURS, DECADE_COLOURS, DIMENSION_COLOURS, GUIDE, INK,
+                            MUTED, SCENARIO_COLOURS, ZONE_COLOURS)
+from domain.palette import ACTION_STATUS_COLOURS as STATUS_COLOURS
 from domain.scorecard import ESSENTIALS, MAX_SCORE
 from i18n import format_number, format_share, t
 
-MUTED = "#9AA5B1"
-INK = "#1F2933"
-STABILITY_DARK, STABILITY_LIGHT = "#0B5394", "#DCE6F2"   # rank 1 darkest, as the heatmap's high shares
+STABILITY_DARK, STABILITY_LIGHT = ACCENT, ACCENT_PALE   # rank 1 darkest, as the heatmap's high shares
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ def overview_chart(ranked: pd.DataFrame, lang: str) -> ChartSpec:
     has_ranks = "rank_low" in df
     names = tuple(_rank_label(n, lo, hi, lang) if has_ranks else n for n, lo, hi in
                   zip(df["name"], df.get("rank_low", df["name"]), df.get("rank_high", df["name"])))
-    colours = tuple(c if isinstance(c, str) else MUTED for c in df.get("colour", pd.Series([MUTED] * len(df))))
+    colours = tuple(c if isinstance(c, str) else GUIDE for c in df.get("colour", pd.Series([GUIDE] * len(df))))
     labels = []
     for risk, level in zip(df["risk"], df.get("confidence", pd.Series([None] * len(df)))):
         text = format_number(float(risk), lang, 1)
@@ -102,7 +101,7 @@ def compare_chart(table: pd.DataFrame, column: str, level: str, names: dict, dim
     df = table.dropna(subset=[column]).sort_values(column)
     digits = 1 if column != "value" or df[column].abs().max() < 1000 else 0
     cats = tuple(df["city_id"].map(names["city"]).fillna(df["city_id"]))
-    series = Series(axis_title, _values(df[column]), DIMENSION_COLOURS.get(dimension or "", "#52606D"),
+    series = Series(axis_title, _values(df[column]), DIMENSION_COLOURS.get(dimension or "", MUTED),
                     labels=_number_labels(df[column], lang, digits))
     top = 10.0 if column == "score" else None
     return ChartSpec("bar", cats, (series,), axis_title, 0.0 if column == "score" else None, top,
@@ -143,7 +142,7 @@ def city_chart(decomp: pd.DataFrame, names: dict, lang: str) -> ChartSpec:
     labels = tuple(names["category"].get(c, c) for c in cats["id"])
     city = Series(t("profile.this_city", lang), _values(cats["score"]), INK,
                   tuple(DIMENSION_COLOURS.get(d, INK) for d in cats["dimension"]), _number_labels(cats["score"], lang))
-    median = Series(t("profile.median", lang), _values(cats["median"]), MUTED)
+    median = Series(t("profile.median", lang), _values(cats["median"]), GUIDE)
     return ChartSpec("bar", labels, (median, city), t("compare.axis", lang), 0.0, 10.0, notes=notes)
 
 
@@ -166,7 +165,7 @@ def infrastructure_chart(rows: pd.DataFrame, lang: str) -> ChartSpec | None:
     counts = (rows.assign(inside=rows["zone_class"].notna()).groupby(["type_name", "inside"]).size()
               .unstack(fill_value=0).reindex(columns=[True, False], fill_value=0))
     series = (Series(t("present.infrastructure.in_zone", lang), _values(counts[True]), ZONE_COLOURS[2]),
-              Series(t("present.infrastructure.outside", lang), _values(counts[False]), MUTED))
+              Series(t("present.infrastructure.outside", lang), _values(counts[False]), GUIDE))
     return ChartSpec("stacked", tuple(counts.index), series, t("present.infrastructure.count_axis", lang),
                      0.0, number_format="0")
 
@@ -197,7 +196,7 @@ def outlook_chart(ranking: pd.DataFrame, city_names: dict[str, str], scenario: s
     cats = tuple(city_names.get(c, c) if pd.isna(a) else
                  f"{city_names.get(c, c)} ({format_number(a, lang, 1)}–{format_number(b, lang, 1)})"
                  for c, a, b in zip(df["city_id"], lo, hi))
-    series = (Series(t("outlook.today", lang), _values(df["today_risk"]), MUTED),
+    series = (Series(t("outlook.today", lang), _values(df["today_risk"]), GUIDE),
               Series(t("present.outlook.legend_point", lang, year=year, scenario=scenario_label), _values(point),
                      SCENARIO_COLOURS.get(scenario, INK), labels=_number_labels(point, lang)))
     return ChartSpec("bar", cats, series, t("outlook.axis_risk", lang), 0.0, 10.0)

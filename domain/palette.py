@@ -21,6 +21,7 @@ LINE = "#d9e2ec"          # --line: borders, polar grids, empty bars
 BACKGROUND = "#f5f7fa"    # --bg
 PANEL = "#ffffff"         # --panel
 ACCENT = "#0b5394"        # --accent: headings' rule, the single-hue scale's dark end
+ACCENT_PALE = "#dce6f2"   # the single-hue scale's light end on slides (rank stability)
 ACCENT_INK = "#ffffff"    # --accent-ink
 FOCUS = "#ffbf47"         # --focus
 HEADING = "#102a43"       # slide and PDF headings

@@ -1,0 +1,127 @@
+"""One hazard assessment or one past disaster at a time: a focal point enters or corrects it in the admin
+form; the row is checked like a workbook row plus the build's cross-table checks (an assessed level
+rests on a basis figure whose threshold rule gives it), stored as a submission for review, and
+another city's record is refused on the server, whatever the form says."""
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from domain import record_forms as rf
+from domain.provenance import BASIS_KINDS, HAZARD_LEVEL_PREFIX, NOT_ASSESSED
+from i18n import LANGUAGES, LOCALES
+from services import auth, db
+from tests import dash_http as h
+
+RU, EN = LOCALES["ru"], LOCALES["en"]
+
+
+def others(lang: str) -> tuple[str, ...]:
+    return tuple(LOCALES[o] for o in LANGUAGES if o != lang)
+
+
+def cell(value) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return str(int(value)) if isinstance(value, float) and value == int(value) else str(value)
+
+
+@pytest.fixture(scope="module")
+def hazard(built_data) -> dict:
+    """An assessed hazard whose basis metric has threshold rules and whose city has a coded index input."""
+    hazards, values = built_data["hazards"], built_data["indicator_values"]
+    coded = set(zip(values["city_id"], values["indicator_id"]))
+    rules = set(built_data["hazard_thresholds"]["metric"])
+    rows = hazards[(hazards["level"] != NOT_ASSESSED) & hazards["basis_metric"].isin(rules)]
+    rows = rows[[(c, f"{HAZARD_LEVEL_PREFIX}{t}") in coded for c, t in zip(rows["city_id"], rows["hazard_type"])]]
+    return rows.sort_values(["city_id", "hazard_type"]).iloc[0].to_dict()
+
+
+@pytest.fixture(scope="module")
+def event(built_data) -> dict:
+    return built_data["events"].sort_values("event_id").iloc[0].to_dict()
+
+
+def hazard_form(row: dict, **changes) -> dict:
+    return {**{name: cell(row.get(name)) for name in rf.HAZARD_FIELDS}, **changes}
+
+
+def event_form(row: dict, **changes) -> dict:
+    return {**{name: cell(row.get(name)) for name in rf.EVENT_FIELDS}, **changes}
+
+
+def other_level(built_data, hazard: dict) -> tuple[str, str]:
+    """Another assessed level of the same metric and a basis value inside its rule."""
+    rules = built_data["hazard_thresholds"]
+    rule = rules[(rules["metric"] == hazard["basis_metric"]) & (rules["level"] != hazard["level"])].iloc[0]
+    value = rule["lower"] if rule["lower"] == rule["lower"] else rule["upper"] - 1
+    return rule["level"], cell(float(value))
+
+
+def test_an_unchanged_hazard_is_nothing_to_send_and_a_new_level_needs_its_figure(built_data, hazard):
+    tables, city = built_data.tables, hazard["city_id"]
+    assert [p.code for p in rf.check_hazard(hazard_form(hazard), tables, city, EN, ())[1]] == ["nothing_changed"]
+    level, value = other_level(built_data, hazard)
+    # the level alone, with the old basis figure: the threshold rule gives another level
+    refused = rf.check_hazard(hazard_form(hazard, level=level), tables, city, EN, ())[1]
+    assert [(p.field, p.code) for p in refused] == [("level", "level_differs")]
+    changes, problems = rf.check_hazard(hazard_form(hazard, level=level, basis_value=value), tables, city, EN, ())
+    assert problems == [] and changes["hazards"][0]["level"] == level
+    # the coded index input of the hazard follows the level, so the build's cross-check holds
+    rank = built_data["hazard_levels"].set_index("level").loc[level, "rank"]
+    coded = changes["indicator_values"]
+    assert coded and {r["indicator_id"] for r in coded} == {f"{HAZARD_LEVEL_PREFIX}{hazard['hazard_type']}"}
+    assert {float(r["value"]) for r in coded} == {float(rank)} and {r["city_id"] for r in coded} == {city}
+    # the columns the form does not show are kept from the dashboard's row
+    assert changes["hazards"][0]["evidence_en"] == hazard["evidence_en"]
+
+
+def test_a_hazard_level_rests_on_an_official_basis_figure(built_data, hazard):
+    tables, city = built_data.tables, hazard["city_id"]
+    missing = rf.check_hazard(hazard_form(hazard, basis_metric=None, basis_value=" "), tables, city, EN, ())[1]
+    assert {(p.field, p.code) for p in missing} == {("basis_metric", "basis_needed"), ("basis_value", "basis_needed")}
+    sources = built_data["sources"]
+    media = sources.loc[~sources["kind"].isin(BASIS_KINDS), "source_id"].iloc[0]
+    refused = rf.check_hazard(hazard_form(hazard, basis_source_id=media, evidence_en="A news report."), tables, city, EN, ())[1]
+    assert [(p.field, p.code) for p in refused] == [("basis_source_id", "basis_not_official")]
+    # read as the reader writes it; schema and references on their fields
+    bad = hazard_form(hazard, basis_value="9,5", basis_year="1850", level="no-such-level", hazard_type="no-such-hazard")
+    found = {(p.field, p.code) for p in rf.check_hazard(bad, tables, city, EN, others("en"))[1]}
+    assert found == {("basis_value", "other_locale"), ("basis_year", "out_of_range"), ("level", "unknown_code"),
+                     ("hazard_type", "unknown_code")}
+
+
+def test_not_assessed_is_refused_while_the_risk_index_holds_the_level(built_data, hazard):
+    form = hazard_form(hazard, level=NOT_ASSESSED, basis_metric=None, basis_value=None, basis_source_id=None)
+    problems = rf.check_hazard(form, built_data.tables, hazard["city_id"], EN, ())[1]
+    assert [(p.field, p.code) for p in problems] == [("level", "index_input_held")]
+
+
+def test_a_past_disaster_new_or_corrected(built_data, event):
+    tables, city = built_data.tables, event["city_id"]
+    assert [p.code for p in rf.check_event(event_form(event), tables, city, EN, ())[1]] == ["nothing_changed"]
+    changes, problems = rf.check_event(event_form(event, affected="1 200"), tables, city, RU, others("ru"))
+    assert problems == [] and changes["events"][0]["affected"] == "1200"
+    assert changes["events"][0]["event_id"] == event["event_id"]
+    assert changes["events"][0]["description_en"] == event["description_en"]  # kept, though not on the form
+    new, problems = rf.check_event(event_form(event, event_id=rf.NEW_EVENT, start_date="2024-05"), tables, city, EN, ())
+    made = new["events"][0]["event_id"]
+    assert problems == [] and made not in set(built_data["events"]["event_id"]) and made.startswith(city)
+    assert made.startswith(f"{city}_2024")
+    again = rf.check_event(event_form(event, event_id=rf.NEW_EVENT, start_date="2024-05"), tables, city, EN, (),
+                           rf.sent_event_ids([{"changes": new}]))[0]
+    assert again["events"][0]["event_id"] not in {made, *built_data["events"]["event_id"]}
+    bad = event_form(event, start_date="May 2024", deaths="-3", context="planet", title_en=None, affected="1,5")
+    found = {(p.field, p.code) for p in rf.check_event(bad, tables, city, EN, others("en"))[1]}
+    assert {f for f, _ in found} == {"start_date", "deaths", "context", "title_en", "affected"}
+    assert ("affected", "other_locale") in found and ("title_en", "required") in found
+
+
+def test_another_citys_event_cannot_be_rewritten(built_data, event):
+    other = min(set(built_data["cities"]["city_id"]) - {event["city_id"]})
+    problems = rf.check_event(event_form(event, affected="5"), built_data.tables, other, EN, ())[1]
+    assert ("event_id", "unknown_code") in {(p.field, p.code) for p in problems}

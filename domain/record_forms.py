@@ -132,7 +132,7 @@ def event_rows(form: dict, current: dict[str, pd.DataFrame], city_id: str, local
     for name in EVENT_NUMBERS:
         numbers[name], found = _optional_number(form, name, locale, others)
         problems += found
-    row = {**{c: (held or {}).get(c) for c in wb.sheet_columns(current, "events")}, "event_id": chosen,
+    row = {**{c: (held or {}).get(c) for c in wb.sheet_columns(current, "events")}, "event_id": chosen or "",
            "city_id": city_id, "start_date": start, "end_date": _text(form.get("end_date"), 10),
            "hazard_type": hazard_type, "title_ru": _text(form.get("title_ru"), TITLE_MAX),
            "title_en": _text(form.get("title_en"), TITLE_MAX), **numbers, "context": _text(form.get("context"), 40),

@@ -125,3 +125,131 @@ def test_another_citys_event_cannot_be_rewritten(built_data, event):
     other = min(set(built_data["cities"]["city_id"]) - {event["city_id"]})
     problems = rf.check_event(event_form(event, affected="5"), built_data.tables, other, EN, ())[1]
     assert ("event_id", "unknown_code") in {(p.field, p.code) for p in problems}
+
+
+# --- through the app, as the browser posts it ----------------------------------------------------------
+
+def field_id(kind: str, name: str) -> str:
+    return f"admin-{kind}-{name.replace('_', '-')}"
+
+
+def send(client, kind: str, city: str, form: dict, lang: str = "en") -> dict:
+    fields = rf.HAZARD_FIELDS if kind == "hazard" else rf.EVENT_FIELDS
+    key = h.callback_key(client, f"admin-{kind}-message.children")
+    state = [("admin-city", "value", city), *[(field_id(kind, n), "value", form.get(n)) for n in fields],
+             ("admin-lang", "data", lang)]
+    response = h.dash_post(client, key, [(f"admin-{kind}-send", "n_clicks", 1)], state)
+    assert response.status_code == 200
+    return response.get_json()["response"]
+
+
+def fill(client, kind: str, city: str, chosen, lang: str = "en") -> dict:
+    first = "hazard_type" if kind == "hazard" else "event_id"
+    key = h.callback_key(client, f"admin-{kind}-now.children")
+    body = h.callback_body(key, [(field_id(kind, first), "value", chosen), ("admin-city", "value", city)],
+                           [("admin-lang", "data", lang)])
+    body["changedPropIds"] = [f"{field_id(kind, first)}.value"]
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    return response.get_json()["response"]
+
+
+@pytest.fixture(scope="module")
+def people(dash_app, built_data, hazard, event):
+    engine = db.get_engine()
+    tag = uuid.uuid4().hex[:6]
+    assert hazard["city_id"] == event["city_id"] or True
+    made = {}
+    for city in {hazard["city_id"], event["city_id"]}:
+        made[city] = db.create_user(engine, f"rec-ed-{city[:6]}-{tag}", h.PASSWORD, "editor", city)
+    made["stranger"] = db.create_user(engine, f"rec-ot-{tag}", h.PASSWORD, "editor",
+                                      min(set(built_data["cities"]["city_id"]) - {hazard["city_id"], event["city_id"]}))
+    auth.reset_sign_in_limits()
+    yield made
+    with Session(engine) as session, session.begin():
+        mine = session.scalars(select(db.SubmissionRow.id).where(db.SubmissionRow.submitted_by.like(f"rec-%-{tag}"))).all()
+        session.execute(delete(db.SubmissionRow).where(db.SubmissionRow.id.in_(mine)))
+
+
+def signed_in(dash_app, account, n: int):
+    client = dash_app.server.test_client()
+    assert h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"10.68.0.{n}"}).status_code == 303
+    return client
+
+
+def test_choosing_a_hazard_or_an_event_puts_its_record_into_the_form(dash_app, built_data, hazard, event, people):
+    editor = signed_in(dash_app, people[hazard["city_id"]], 1)
+    answer = fill(editor, "hazard", hazard["city_id"], hazard["hazard_type"])
+    assert answer["admin-hazard-level"]["value"] == hazard["level"]
+    assert answer["admin-hazard-basis-year"]["value"] == cell(hazard["basis_year"])
+    assert "Now on the dashboard" in json.dumps(answer["admin-hazard-now"])
+    editor = signed_in(dash_app, people[event["city_id"]], 2)
+    answer = fill(editor, "event", event["city_id"], event["event_id"], lang="ru")
+    assert answer["admin-event-title-ru"]["value"] == event["title_ru"]
+    mine = set(built_data["events"].loc[built_data["events"]["city_id"] == event["city_id"], "event_id"])
+    assert {o["value"] for o in answer["admin-event-event-id"]["data"]} == {rf.NEW_EVENT, *mine}
+    stranger = signed_in(dash_app, people["stranger"], 3)
+    refused = fill(stranger, "event", event["city_id"], event["event_id"])
+    assert "admin-refused" in json.dumps(refused["admin-event-now"]) and "admin-event-title-ru" not in refused
+
+
+def test_a_hazard_and_an_event_are_sent_for_review_with_the_right_rows(dash_app, built_data, hazard, event, people):
+    level, value = other_level(built_data, hazard)
+    editor = signed_in(dash_app, people[hazard["city_id"]], 4)
+    answer = send(editor, "hazard", hazard["city_id"], hazard_form(hazard, level=level, basis_value=value))
+    assert "admin-hazard-sent" in json.dumps(answer["admin-hazard-message"])
+    editor = signed_in(dash_app, people[event["city_id"]], 5)
+    answer = send(editor, "event", event["city_id"], event_form(event, event_id=rf.NEW_EVENT, start_date="2024-05-02",
+                                                                  title_en="Test flood", deaths="3"), "en")
+    assert "admin-event-sent" in json.dumps(answer["admin-event-message"])
+    pending = db.submissions_frame(db.get_engine(), statuses=("pending",))
+    mine = pending[pending["submitted_by"].isin({a.username for a in people.values()})]
+    changes = {t: rows for sub in mine["changes"] for t, rows in sub.items()}
+    assert set(mine["kind"]) == {"form"}
+    assert changes["hazards"][0]["level"] == level and changes["hazards"][0]["city_id"] == hazard["city_id"]
+    assert changes["events"][0]["deaths"] == "3" and changes["events"][0]["event_id"].startswith(f"{event['city_id']}_2024")
+
+
+def test_a_wrong_field_gets_its_message_beneath_it_and_nothing_is_saved(dash_app, hazard, event, people):
+    before = len(db.submissions_frame(db.get_engine()))
+    editor = signed_in(dash_app, people[hazard["city_id"]], 6)
+    en = send(editor, "hazard", hazard["city_id"], hazard_form(hazard, basis_value="9,5", basis_metric=None), "en")
+    assert en["admin-hazard-basis-value-error"]["children"] == "'9,5' is written the Russian way: in English write 9.5."
+    assert en["admin-hazard-basis-metric-error"]["children"].startswith("An assessed level rests on a published figure")
+    assert en["admin-hazard-level-error"]["children"] is None and "admin-hazard-problems" in json.dumps(en)
+    editor = signed_in(dash_app, people[event["city_id"]], 7)
+    ru = send(editor, "event", event["city_id"], event_form(event, deaths="много", title_ru=None), "ru")
+    assert ru["admin-event-deaths-error"]["children"].startswith("«много»")
+    assert ru["admin-event-title-ru-error"]["children"] and ru["admin-event-status-error"]["children"] is None
+    assert len(db.submissions_frame(db.get_engine())) == before
+
+
+def test_another_citys_record_is_refused_on_the_server(dash_app, built_data, hazard, event, people):
+    before = len(db.submissions_frame(db.get_engine()))
+    stranger = signed_in(dash_app, people["stranger"], 8)
+    own = people["stranger"].city_id
+    level, value = other_level(built_data, hazard)
+    for client, kind, city, form in (
+            (stranger, "hazard", hazard["city_id"], hazard_form(hazard, level=level, basis_value=value)),
+            (stranger, "event", event["city_id"], event_form(event, affected="7")),
+            (dash_app.server.test_client(), "event", event["city_id"], event_form(event, affected="7"))):
+        assert "admin-refused" in json.dumps(send(client, kind, city, form)[f"admin-{kind}-message"])
+    # the stranger's own city, naming the other city's event: refused on the event, never rewritten
+    answer = send(stranger, "event", own, event_form(event, affected="7"))
+    assert answer["admin-event-event-id-error"]["children"]
+    assert len(db.submissions_frame(db.get_engine())) == before
+
+
+HOSTILE = [["a", "b"], {"x": 1}, 10**30, "<b>1</b>", "9" * 5000, "", None, True]
+
+
+@pytest.mark.parametrize("kind", ["hazard", "event"])
+def test_hostile_values_get_a_message_never_a_failure(dash_app, hazard, people, kind):
+    editor = signed_in(dash_app, people[hazard["city_id"]], 9)
+    before = len(db.submissions_frame(db.get_engine()))
+    fields = rf.HAZARD_FIELDS if kind == "hazard" else rf.EVENT_FIELDS
+    for hostile in HOSTILE:
+        answer = json.dumps(send(editor, kind, hazard["city_id"], {n: hostile for n in fields}))
+        assert f"admin-{kind}-problems" in answer
+        fill(editor, kind, hazard["city_id"], hostile, lang=hostile)
+    assert len(db.submissions_frame(db.get_engine())) == before

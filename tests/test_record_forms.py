@@ -5,7 +5,9 @@ another city's record is refused on the server, whatever the form says."""
 from __future__ import annotations
 
 import json
+import os
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select
@@ -16,6 +18,10 @@ from domain.provenance import BASIS_KINDS, HAZARD_LEVEL_PREFIX, NOT_ASSESSED
 from i18n import LANGUAGES, LOCALES
 from services import auth, db
 from tests import dash_http as h
+from tests.dmc_helpers import choose
+from tests.test_actions_pages import PASSWORD as BROWSER_PASSWORD
+from tests.test_actions_pages import sign_in as browser_sign_in
+from tests.test_outlook_pages import axe_violations
 
 RU, EN = LOCALES["ru"], LOCALES["en"]
 
@@ -253,3 +259,38 @@ def test_hostile_values_get_a_message_never_a_failure(dash_app, hazard, people, 
         assert f"admin-{kind}-problems" in answer
         fill(editor, kind, hazard["city_id"], hostile, lang=hostile)
     assert len(db.submissions_frame(db.get_engine())) == before
+
+
+SHOTS = Path(os.environ.get("SHOTS_DIR", "")) if os.environ.get("SHOTS_DIR") else None
+
+
+def test_the_hazard_form_in_the_browser_names_the_problem_beside_the_field(dash_duo, dash_app, built_data, hazard):
+    account = db.create_user(db.get_engine(), f"rec-br-{uuid.uuid4().hex[:6]}", BROWSER_PASSWORD, "editor", hazard["city_id"])
+    dash_duo.start_server(dash_app)
+    browser_sign_in(dash_duo, account.username)
+    dash_duo.driver.set_window_size(1366, 768)
+    dash_duo.driver.get(dash_duo.server_url + "/admin?lang=en")
+    dash_duo.wait_for_element("#admin-records-section", timeout=15)
+    dash_duo.find_element("#admin-hazard-details summary").click()
+    name = built_data["hazard_types"].set_index("hazard_type").loc[hazard["hazard_type"], "name_en"]
+    choose(dash_duo, "#admin-hazard-hazard-type", name)
+    dash_duo.wait_for_contains_text("#admin-hazard-now", "Now on the dashboard", timeout=10)
+    box = dash_duo.find_element("#admin-hazard-basis-value")
+    dash_duo.driver.execute_script("arguments[0].select()", box)
+    box.send_keys("9,5")
+    dash_duo.find_element("#admin-hazard-send").click()
+    dash_duo.wait_for_contains_text("#admin-hazard-basis-value-error", "in English write 9.5", timeout=10)
+    dash_duo.find_element("#admin-event-details summary").click()
+    dash_duo.wait_for_element("#admin-event-event-id")
+    assert axe_violations(dash_duo, "#admin-records-section") == []
+    if SHOTS:
+        dash_duo.driver.execute_script("document.getElementById('admin-records-section').scrollIntoView()")
+        dash_duo.driver.save_screenshot(str(SHOTS / "records-desktop-en.png"))
+    dash_duo.driver.set_window_size(390, 844)  # on a phone: still no violation, nothing scrolls sideways
+    dash_duo.wait_for_contains_text("#admin-hazard-basis-value-error", "in English write 9.5", timeout=5)
+    assert axe_violations(dash_duo, "#admin-records-section") == []
+    assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    if SHOTS:
+        dash_duo.driver.execute_script("document.getElementById('admin-hazard-basis-value').scrollIntoView()")
+        dash_duo.driver.save_screenshot(str(SHOTS / "records-phone-en.png"))
+    assert h.console_errors(dash_duo.get_logs()) == []

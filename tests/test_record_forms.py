@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 from domain import record_forms as rf
 from domain.provenance import BASIS_KINDS, HAZARD_LEVEL_PREFIX, NOT_ASSESSED
 from i18n import LANGUAGES, LOCALES
-from services import auth, db
+from domain.queries import load_build
+from services import auth, db, publish
 from tests import dash_http as h
 from tests.dmc_helpers import choose
 from tests.test_actions_pages import PASSWORD as BROWSER_PASSWORD
 from tests.test_actions_pages import sign_in as browser_sign_in
 from tests.test_outlook_pages import axe_violations
+from tests.test_submissions import review_body
 
 RU, EN = LOCALES["ru"], LOCALES["en"]
 
@@ -170,10 +172,14 @@ def people(dash_app, built_data, hazard, event):
         made[city] = db.create_user(engine, f"rec-ed-{city[:6]}-{tag}", h.PASSWORD, "editor", city)
     made["stranger"] = db.create_user(engine, f"rec-ot-{tag}", h.PASSWORD, "editor",
                                       min(set(built_data["cities"]["city_id"]) - {hazard["city_id"], event["city_id"]}))
+    made["admin"] = db.create_user(engine, f"rec-ad-{tag}", h.PASSWORD, "admin")
     auth.reset_sign_in_limits()
     yield made
     with Session(engine) as session, session.begin():
         mine = session.scalars(select(db.SubmissionRow.id).where(db.SubmissionRow.submitted_by.like(f"rec-%-{tag}"))).all()
+        for build_row in session.scalars(select(db.PublishedBuildRow)).all():
+            if set(json.loads(build_row.submissions)) & set(mine):
+                session.delete(build_row)
         session.execute(delete(db.SubmissionRow).where(db.SubmissionRow.id.in_(mine)))
 
 
@@ -244,6 +250,37 @@ def test_another_citys_record_is_refused_on_the_server(dash_app, built_data, haz
     answer = send(stranger, "event", own, event_form(event, affected="7"))
     assert answer["admin-event-event-id-error"]["children"]
     assert len(db.submissions_frame(db.get_engine())) == before
+
+
+def test_a_hazard_and_an_event_are_reviewed_by_another_administrator_and_published(dash_app, built_data, hazard, event,
+                                                                                  people, src_copy, tmp_path):
+    level, value = other_level(built_data, hazard)
+    sent = []
+    for n, (kind, city, form) in enumerate((
+            ("hazard", hazard["city_id"], hazard_form(hazard, level=level, basis_value=value)),
+            ("event", event["city_id"], event_form(event, event_id=rf.NEW_EVENT, start_date="2023-07", title_en="Form flood",
+                                                   title_ru="Паводок из формы", deaths=None, affected="1 234"))), 10):
+        assert f"admin-{kind}-sent" in json.dumps(send(signed_in(dash_app, people[city], n), kind, city, form, "ru"))
+        pending = db.submissions_frame(db.get_engine(), statuses=("pending",), city_id=city)
+        sent.append(int(pending[pending["submitted_by"] == people[city].username]["id"].max()))
+    admin = signed_in(dash_app, people["admin"], 12)
+    for number in sent:
+        assert "admin-review-done" in json.dumps(review_body(admin, number, True))
+    out = tmp_path / "data" / "build"
+    result = publish.publish(db.get_engine(), people["admin"].username, src=src_copy, out=out)
+    assert result["ok"], result["problems"]
+    build = load_build(out)
+    hazards = build["hazards"].set_index(["city_id", "hazard_type"])
+    assert hazards.loc[(hazard["city_id"], hazard["hazard_type"]), "level"] == level
+    values = build["indicator_values"]
+    coded = values[(values["city_id"] == hazard["city_id"])
+                   & (values["indicator_id"] == f"{HAZARD_LEVEL_PREFIX}{hazard['hazard_type']}")]
+    rank = built_data["hazard_levels"].set_index("level").loc[level, "rank"]
+    assert not coded.empty and set(coded["value"]) == {float(rank)}
+    events = build["events"]
+    made = events[(events["city_id"] == event["city_id"]) & (events["title_en"] == "Form flood")]
+    assert made[["start_date", "affected", "status"]].values.tolist() == [["2023-07", 1234.0, event["status"]]]
+    assert all(db.get_submission(db.get_engine(), n)["status"] == "published" for n in sent)
 
 
 HOSTILE = [["a", "b"], {"x": 1}, 10**30, "<b>1</b>", "9" * 5000, "", None, True]

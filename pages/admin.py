@@ -28,6 +28,7 @@ from components.shell import link_with
 from domain import actions as act
 from domain import city_plans as cp
 from domain import figure_form as ff
+from domain import record_forms as rf
 from domain import workbook as wb
 from domain.palette import MUTED
 from domain.queries import city_names
@@ -201,6 +202,7 @@ def layout(**kwargs):
                       html.Div(actions_table(city, lang), id=TABLE)], className="panel"),
         plan_section(city, lang),
         figure_section(lang),
+        records_section(city, lang),
         figures_section(city, lang),
         publish_section(lang) if account.is_admin else None,
         new_city_section(lang) if account.is_admin else None,
@@ -1047,3 +1049,233 @@ def send_figure(n_clicks, city_id, *values_and_lang):
                      className="form-ok", role="status", id="admin-figure-sent")
     mine = db.submissions_frame(db.get_engine(), city_id=city_id).head(20)
     return message, *cleared, submissions_table(mine, lang, "admin-my-submissions-table")
+
+
+# --- one hazard assessment or one past disaster (the same checks, review and publication) -----------------
+
+RECORD_FIELDS = {"hazard": rf.HAZARD_FIELDS, "event": rf.EVENT_FIELDS}
+RECORD_INPUTS = {kind: {name: f"admin-{kind}-{name.replace('_', '-')}" for name in fields}
+                 for kind, fields in RECORD_FIELDS.items()}
+RECORD_ERRORS = {kind: {name: f"{input_id}-error" for name, input_id in ids.items()} for kind, ids in RECORD_INPUTS.items()}
+RECORD_NOW = {kind: f"admin-{kind}-now" for kind in RECORD_FIELDS}
+RECORD_SEND = {kind: f"admin-{kind}-send" for kind in RECORD_FIELDS}
+RECORD_MESSAGE = {kind: f"admin-{kind}-message" for kind in RECORD_FIELDS}
+RECORD_TEXTS = {"evidence_ru", "evidence_en"}
+RECORD_NUMBERS = {"basis_value", *rf.EVENT_NUMBERS}
+RECORD_WIDE = {"hazard_type", "level_basis", "basis_metric", "basis_source_id", "evidence_ru", "evidence_en", "source_id",
+               "event_id", "title_ru", "title_en"}
+
+
+def hazard_type_options(lang: str) -> list[dict]:
+    types = data_access.get_data()["hazard_types"].sort_values("sort_order")
+    return [{"value": r["hazard_type"], "label": r[f"name_{lang}"]} for _, r in types.iterrows()]
+
+
+def record_choices(name: str, lang: str) -> list[dict]:
+    """The named choices of a hazard or event field, from the data or the fixed lists."""
+    data = data_access.get_data()
+    if name == "hazard_type":
+        return hazard_type_options(lang)
+    if name == "level":
+        levels = data["hazard_levels"].sort_values("rank", ascending=False, na_position="last")
+        return [{"value": r["level"], "label": r[f"name_{lang}"]} for _, r in levels.iterrows()]
+    if name == "basis_metric":
+        rules = data["hazard_thresholds"].drop_duplicates("metric")
+        return [{"value": r["metric"], "label": f"{r[f'name_{lang}']} ({r[f'unit_{lang}']})"} for _, r in rules.iterrows()]
+    if name in ("source_id", "basis_source_id"):
+        return [o for o in source_options(lang) if o["value"] != ff.NEW_SOURCE]
+    key = {"status": "status.{}", "basis_scope": "figure.scope.{}", "context": "profile.context.{}"}[name]
+    return [{"value": v, "label": t(key.format(v), lang)} for v in rf.CHOICES[name]]
+
+
+def event_options(city_id: str | None, lang: str) -> list[dict]:
+    """A new event first, then the city's past disasters by title and date, newest first."""
+    events = data_access.get_data()["events"]
+    mine = events[events["city_id"] == city_id].sort_values("start_date", ascending=False)
+    return [{"value": rf.NEW_EVENT, "label": t("record.new_event", lang)},
+            *[{"value": r["event_id"], "label": f"{r[f'title_{lang}']} ({r['start_date']})"} for _, r in mine.iterrows()]]
+
+
+def record_control(kind: str, name: str, lang: str, city_id: str | None):
+    input_id = RECORD_INPUTS[kind][name]
+    if name == "event_id":
+        return dmc.Select(id=input_id, data=event_options(city_id, lang), value=None, searchable=True, allowDeselect=False,
+                          placeholder=t("record.pick_event", lang), maxDropdownHeight=320,
+                          nothingFoundMessage=t("compare.dropdown.no_options_found", lang))
+    if name in ("hazard_type", "level", "basis_metric", "source_id", "basis_source_id", "status", "basis_scope", "context"):
+        return dmc.Select(id=input_id, data=record_choices(name, lang), value=None, searchable=True, allowDeselect=False,
+                          placeholder=t("record.pick", lang) if name in ("hazard_type", "source_id") else None,
+                          nothingFoundMessage=t("compare.dropdown.no_options_found", lang), maxDropdownHeight=320)
+    if name in RECORD_TEXTS:
+        return dcc.Textarea(id=input_id, maxLength=rf.TEXT_MAX, className="text-area")
+    if name in RECORD_NUMBERS:
+        return dcc.Input(id=input_id, type="text", inputMode="decimal", maxLength=40,
+                         placeholder=ff.shown_number(1234.5, LOCALES[lang]), className="text-input")
+    if name in ("basis_year",):
+        return dcc.Input(id=input_id, type="text", inputMode="numeric", maxLength=4,
+                         placeholder=t("figure.year_hint", lang), className="text-input")
+    if name in ("start_date", "end_date"):
+        return dcc.Input(id=input_id, type="text", maxLength=10, placeholder=t("record.date_hint", lang),
+                         className="text-input")
+    return dcc.Input(id=input_id, type="text", maxLength=rf.TITLE_MAX, className="text-input")
+
+
+def record_form(kind: str, lang: str, city_id: str | None) -> html.Details:
+    """One form (a hazard assessment or a past disaster), folded under its title."""
+    fields = [labelled_field(t(f"record.field.{name}", lang), RECORD_INPUTS[kind][name],
+                             record_control(kind, name, lang, city_id), RECORD_ERRORS[kind][name],
+                             "control-wide" if name in RECORD_WIDE else "")
+              for name in RECORD_FIELDS[kind]]
+    first, rest = fields[0], fields[1:]
+    return html.Details([
+        html.Summary(t(f"record.{kind}.title", lang)),
+        html.P(t(f"record.{kind}.lead", lang), className="note"),
+        html.Div([first, html.Div(id=RECORD_NOW[kind], className="figure-now control-wide", **{"aria-live": "polite"}),
+                  *rest], className="admin-form", id=f"admin-{kind}-form"),
+        html.Div(html.Button(t("figure.send", lang), id=RECORD_SEND[kind], className="button button-primary", n_clicks=0),
+                 className="admin-buttons"),
+        html.Div(id=RECORD_MESSAGE[kind], **{"aria-live": "polite"}),
+    ], className="record-form", id=f"admin-{kind}-details")
+
+
+def records_section(city_id: str, lang: str) -> html.Section:
+    return html.Section([html.H2(t("record.title", lang)), html.P(t("record.lead", lang), className="note"),
+                         record_form("hazard", lang, city_id), record_form("event", lang, city_id)],
+                        className="panel", id="admin-records-section")
+
+
+def record_value(name: str, value: object, lang: str) -> object:
+    """A held value as the form shows it (numbers as the reader writes them, years whole)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if name in RECORD_NUMBERS:
+        return ff.shown_number(value, LOCALES[lang])
+    if name == "basis_year":
+        return str(int(float(value)))
+    return value
+
+
+@callback(Output(RECORD_NOW["hazard"], "children"),
+          *[Output(RECORD_INPUTS["hazard"][n], "value") for n in rf.HAZARD_FIELDS[1:]],
+          Input(RECORD_INPUTS["hazard"]["hazard_type"], "value"), Input(CITY, "value"), State(LANG, "data"),
+          prevent_initial_call=True)
+def fill_hazard(hazard_type, city_id, lang):
+    """Put the city's current assessment of the chosen hazard into the form (empty when none)."""
+    lang = lang if lang in LANGUAGES else "ru"
+    keep = [dash.no_update] * (len(rf.HAZARD_FIELDS) - 1)
+    try:
+        auth.require_city(city_id)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), *keep
+    data = data_access.get_data()
+    if not isinstance(city_id, str) or not isinstance(hazard_type, str) \
+            or hazard_type not in set(data["hazard_types"]["hazard_type"]):
+        return None, *keep
+    row = rf.current_hazard(data["hazards"], city_id, hazard_type)
+    if row is None:
+        return html.P(t("record.hazard.none", lang), className="note"), *[None] * len(keep)
+    level = data["hazard_levels"].set_index("level")[f"name_{lang}"].get(row["level"], row["level"])
+    now = html.P(t("record.hazard.now", lang, level=level, status=t(f"status.{row['status']}", lang)), className="note",
+                 id="admin-hazard-now-text")
+    return now, *[record_value(n, row.get(n), lang) for n in rf.HAZARD_FIELDS[1:]]
+
+
+@callback(Output(RECORD_INPUTS["event"]["event_id"], "data"), Output(RECORD_NOW["event"], "children"),
+          *[Output(RECORD_INPUTS["event"][n], "value") for n in rf.EVENT_FIELDS[1:]],
+          Input(RECORD_INPUTS["event"]["event_id"], "value"), Input(CITY, "value"), State(LANG, "data"),
+          prevent_initial_call=True)
+def fill_event(event_id, city_id, lang):
+    """The city's past disasters to choose from, and the chosen one's record in the form."""
+    lang = lang if lang in LANGUAGES else "ru"
+    keep = [dash.no_update] * (len(rf.EVENT_FIELDS) - 1)
+    try:
+        auth.require_city(city_id)
+    except auth.Refused as refused:
+        return [], refusal(refused.reason, lang), *keep
+    data = data_access.get_data()
+    if not isinstance(city_id, str) or city_id not in set(data["cities"]["city_id"]):
+        return [], None, *keep
+    options = event_options(city_id, lang)
+    if event_id == rf.NEW_EVENT:
+        return options, html.P(t("record.event.new", lang), className="note"), *[None] * len(keep)
+    row = rf.current_event(data["events"], city_id, event_id) if isinstance(event_id, str) else None
+    if row is None:
+        return options, None, *keep
+    now = html.P(t("record.event.now", lang, id=row["event_id"], status=t(f"status.{row['status']}", lang)),
+                 className="note", id="admin-event-now-text")
+    return options, now, *[record_value(n, row.get(n), lang) for n in rf.EVENT_FIELDS[1:]]
+
+
+def record_problem_text(problem: ff.FieldProblem, lang: str) -> str:
+    """One reason in the reader's language (these forms' wording, then the figure form's, then the workbook's)."""
+    for key in (f"record.error.{problem.code}", f"figure.error.{problem.code}"):
+        if key in catalog(lang):
+            return t(key, lang, **problem.params)
+    return t(f"upload.error.{problem.code}", lang, **problem.params)
+
+
+def send_record(kind: str, n_clicks, city_id, values: list, lang) -> tuple:
+    """Check one hazard assessment or past disaster as a workbook row and store it for review, for
+    the signed-in editor's own city only (the session decides, never the form)."""
+    fields = RECORD_FIELDS[kind]
+    lang = lang if lang in LANGUAGES else "ru"
+    nothing, cleared = dash.no_update, [None] * len(fields)
+    if not n_clicks:
+        return nothing, *[nothing] * len(fields), nothing
+    try:
+        account = auth.require_city(city_id)
+    except auth.Refused as refused:
+        return refusal(refused.reason, lang), *cleared, nothing
+    data = data_access.get_data()
+    if not isinstance(city_id, str) or city_id not in set(data["cities"]["city_id"]):
+        return refusal("forbidden", lang), *cleared, nothing
+    form = dict(zip(fields, values))
+    if kind == "hazard":
+        changes, problems = rf.check_hazard(form, data.tables, city_id, LOCALES[lang], other_locales(lang))
+    else:
+        try:
+            unpublished = db.submissions_frame(db.get_engine(), statuses=("pending", "approved")).to_dict("records")
+        except data_access.DATABASE_ERRORS:
+            return save_unavailable(lang), *cleared, nothing
+        changes, problems = rf.check_event(form, data.tables, city_id, LOCALES[lang], other_locales(lang),
+                                           rf.sent_event_ids(unpublished))
+    if problems:
+        by_field = {name: [record_problem_text(p, lang) for p in problems if p.field == name] for name in fields}
+        summary = html.Div([html.P(t("figure.refused", lang)),
+                            html.Ul([html.Li(f"{t(f'record.field.{p.field}', lang)}: {record_problem_text(p, lang)}")
+                                     for p in problems])],
+                           className="notice form-error", role="alert", id=f"admin-{kind}-problems")
+        return summary, *[" ".join(by_field[n]) or None for n in fields], nothing
+    try:
+        number = db.create_submission(db.get_engine(), city_id, "form", changes, account.username)
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), *cleared, nothing
+    row = changes["hazards" if kind == "hazard" else "events"][0]
+    what = dict(zip(data["hazard_types"]["hazard_type"], data["hazard_types"][f"name_{lang}"])).get(row["hazard_type"]) \
+        if kind == "hazard" else row[f"title_{lang}"]
+    message = html.P(t("record.sent", lang, id=number, what=what or ""), className="form-ok", role="status",
+                     id=f"admin-{kind}-sent")
+    mine = db.submissions_frame(db.get_engine(), city_id=city_id).head(20)
+    return message, *cleared, submissions_table(mine, lang, "admin-my-submissions-table")
+
+
+@callback(Output(RECORD_MESSAGE["hazard"], "children"), *[Output(RECORD_ERRORS["hazard"][n], "children") for n in rf.HAZARD_FIELDS],
+          Output(MY_SUBMISSIONS, "children", allow_duplicate=True),
+          Input(RECORD_SEND["hazard"], "n_clicks"), State(CITY, "value"),
+          *[State(RECORD_INPUTS["hazard"][n], "value") for n in rf.HAZARD_FIELDS], State(LANG, "data"),
+          prevent_initial_call=True)
+def send_hazard(n_clicks, city_id, *values_and_lang):
+    """One hazard assessment of the editor's own city, checked and stored for review."""
+    *values, lang = values_and_lang
+    return send_record("hazard", n_clicks, city_id, values, lang)
+
+
+@callback(Output(RECORD_MESSAGE["event"], "children"), *[Output(RECORD_ERRORS["event"][n], "children") for n in rf.EVENT_FIELDS],
+          Output(MY_SUBMISSIONS, "children", allow_duplicate=True),
+          Input(RECORD_SEND["event"], "n_clicks"), State(CITY, "value"),
+          *[State(RECORD_INPUTS["event"][n], "value") for n in rf.EVENT_FIELDS], State(LANG, "data"),
+          prevent_initial_call=True)
+def send_event(n_clicks, city_id, *values_and_lang):
+    """One past disaster of the editor's own city, new or corrected, checked and stored for review."""
+    *values, lang = values_and_lang
+    return send_record("event", n_clicks, city_id, values, lang)

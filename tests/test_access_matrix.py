@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from domain.actions import state_of
 from domain.figure_form import FIELDS as FIGURE_FIELDS
+from domain.record_forms import EVENT_FIELDS, HAZARD_FIELDS, NEW_EVENT
 from services import auth, db
 from tests import dash_http as h
 
@@ -232,6 +233,50 @@ def call_figure_send(client, world):
     return sent
 
 
+def record_state(kind: str, form: dict) -> list[tuple]:
+    fields = HAZARD_FIELDS if kind == "hazard" else EVENT_FIELDS
+    return [(f"admin-{kind}-{n.replace('_', '-')}", "value", form.get(n)) for n in fields]
+
+
+def city_hazard(world) -> dict:
+    hazards = world["data"]["hazards"]
+    row = hazards[hazards["city_id"] == world["city"]].sort_values("hazard_type").iloc[0].to_dict()
+    return {k: (None if isinstance(v, float) and v != v else str(int(v)) if isinstance(v, float) and v == int(v) else v)
+            for k, v in row.items()}
+
+
+def call_record_fill(kind: str):
+    def call(client, world):
+        """A hazard assessment or past disaster of the city put into the form: the city's editor or an admin."""
+        chosen = ("hazard_type", city_hazard(world)["hazard_type"]) if kind == "hazard" else ("event_id", NEW_EVENT)
+        key = h.callback_key(client, f"admin-{kind}-now.children")
+        body = h.dash_post(client, key, [(f"admin-{kind}-{chosen[0].replace('_', '-')}", "value", chosen[1]),
+                                         ("admin-city", "value", world["city"])], [("admin-lang", "data", "en")]).get_json()
+        return "admin-refused" not in json.dumps(body["response"]) and len(body["response"]) > 1
+    return call
+
+
+def call_record_send(kind: str):
+    def call(client, world):
+        """One hazard assessment or past disaster sent for review: stored only for the city's editor or an admin."""
+        hazard = city_hazard(world)
+        if kind == "hazard":
+            form = {**hazard, "evidence_en": f"{hazard['evidence_en']} (checked {uuid.uuid4().hex[:6]})"}
+        else:
+            form = {"event_id": NEW_EVENT, "start_date": "2024", "hazard_type": hazard["hazard_type"],
+                    "title_ru": "Проверка доступа", "title_en": "Access check", "context": "city", "status": "estimated",
+                    "source_id": hazard["source_id"]}
+        before = len(db.submissions_frame(db.get_engine()))
+        key = h.callback_key(client, f"admin-{kind}-message.children")
+        body = h.dash_post(client, key, [(f"admin-{kind}-send", "n_clicks", 1)],
+                           [("admin-city", "value", world["city"]), *record_state(kind, form),
+                            ("admin-lang", "data", "en")]).get_json()
+        sent = f"admin-{kind}-sent" in json.dumps(body["response"])
+        assert sent == (len(db.submissions_frame(db.get_engine())) == before + 1)
+        return sent
+    return call
+
+
 MATRIX = {
     "admin-action.options (city's action list)": (call_city_list, ALLOWED),
     "admin-status.options (load an action)": (call_load, ALLOWED),
@@ -250,6 +295,10 @@ MATRIX = {
     "admin-newcity-message.children (a city joins)": (call_add_city, {**ALLOWED, "right_editor": False}),
     "admin-figure-now.children (the figure the dashboard holds)": (call_figure_fill, ALLOWED),
     "admin-figure-message.children (send one figure)": (call_figure_send, ALLOWED),
+    "admin-hazard-now.children (the hazard assessment the dashboard holds)": (call_record_fill("hazard"), ALLOWED),
+    "admin-event-event-id.data+admin-event-now.children (the city's past disasters)": (call_record_fill("event"), ALLOWED),
+    "admin-hazard-message.children (send one hazard assessment)": (call_record_send("hazard"), ALLOWED),
+    "admin-event-message.children (send one past disaster)": (call_record_send("event"), ALLOWED),
 }
 
 

@@ -3,6 +3,7 @@
 `app:server` is the WSGI entry for gunicorn. Pages register themselves from `pages/`; the shell
 (header, navigation, language switch, footer) is built from `dash.page_registry`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,22 +17,22 @@ from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
 
 import ids
 from components import shell
+from components.charts import preload_figure_code
 from components.page import ROUTING_STATE
 from i18n import parse_query, resolve_lang, t
 from services import background
+from services.api import init_app as init_api
+from services.auth import init_app as init_auth
+from services.callback_cache import init_app as init_callback_cache
 from services.compression import enable_compression
 from services.config import settings
 from services.data_access import cache, cache_config, get_data
-from services.auth import init_app as init_auth
 from services.lazy_libraries import defer_libraries, script_block
-from services.api import init_app as init_api
-from services.routes import register_routes, serve_plotly_bundle
 from services.ops import init_app as init_ops
-from services.callback_cache import init_app as init_callback_cache
-from services.security import init_app as init_security
 from services.request_guard import init_app as init_request_guard
+from services.routes import register_routes, serve_plotly_bundle
+from services.security import init_app as init_security
 from services.warmup import warm_worker
-from components.charts import preload_figure_code
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -46,8 +47,10 @@ app = dash.Dash(
     suppress_callback_exceptions=True,
     routing_callback_inputs={ROUTING_STATE: State(ids.LANG_STORE, "data")},
     background_callback_manager=background.manager(),  # the administrators' publishing job
-    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
-               {"name": "description", "content": "Climate and disaster risk of the coalition's cities"}],
+    meta_tags=[
+        {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+        {"name": "description", "content": "Climate and disaster risk of the coalition's cities"},
+    ],
 )
 server = app.server
 # A partial plotly.js bundle (only the traces the app draws, with the Russian locale; built by
@@ -92,24 +95,32 @@ init_callback_cache(app)  # answers of callbacks declared public, from the cache
 def serve_layout() -> html.Div:
     """The shell around `dash.page_container`; its texts are filled by `render_shell`. Pages with
     Mantine controls wrap themselves in its provider (the library loads only there)."""
-    return html.Div([
-        dcc.Location(id=ids.URL, refresh=False),
-        dcc.Location(id=ids.REDIRECT, refresh="callback-nav"),
-        dcc.Store(id=ids.LANG_STORE, storage_type="local"),
-        html.A(id="skip-link", href="#main", className="skip-link", children="Перейти к содержанию"),
-        html.Header(id=ids.HEADER, className="site-header"),
-        html.Main(dash.page_container, id="main", className="site-main", tabIndex="-1"),
-        html.Footer(id=ids.FOOTER, className="site-footer"),
-        html.Div(id=ids.HTML_LANG, hidden=True),
-    ], className="app-root")
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Location(id=ids.REDIRECT, refresh="callback-nav"),
+            dcc.Store(id=ids.LANG_STORE, storage_type="local"),
+            html.A(id="skip-link", href="#main", className="skip-link", children="Перейти к содержанию"),
+            html.Header(id=ids.HEADER, className="site-header"),
+            html.Main(dash.page_container, id="main", className="site-main", tabIndex="-1"),
+            html.Footer(id=ids.FOOTER, className="site-footer"),
+            html.Div(id=ids.HTML_LANG, hidden=True),
+        ],
+        className="app-root",
+    )
 
 
 app.layout = serve_layout
 
 
-@callback(Output(ids.HEADER, "children"), Output(ids.FOOTER, "children"),
-          Output("skip-link", "children"),
-          Input(ids.URL, "pathname"), Input(ids.URL, "search"), State(ids.LANG_STORE, "data"))
+@callback(
+    Output(ids.HEADER, "children"),
+    Output(ids.FOOTER, "children"),
+    Output("skip-link", "children"),
+    Input(ids.URL, "pathname"),
+    Input(ids.URL, "search"),
+    State(ids.LANG_STORE, "data"),
+)
 def render_shell(pathname: str | None, search: str | None, stored: str | None):
     """Header and footer in the language of the URL (or the remembered one)."""
     query = parse_query(search)
@@ -118,18 +129,25 @@ def render_shell(pathname: str | None, search: str | None, stored: str | None):
         manifest = get_data().manifest
     except Exception:  # noqa: BLE001 - the footer says the data is missing instead of failing
         manifest = None
-    return (shell.header(lang, pathname or "/", query), shell.footer(lang, manifest),
-            t("shell.skip", lang))
+    return (shell.header(lang, pathname or "/", query), shell.footer(lang, manifest), t("shell.skip", lang))
 
 
 app.clientside_callback(
     ClientsideFunction(namespace="ccca", function_name="syncLanguage"),
-    Output(ids.LANG_STORE, "data"), Output(ids.REDIRECT, "href"),
-    Input(ids.URL, "search"), State(ids.URL, "pathname"), State(ids.LANG_STORE, "data"),
+    Output(ids.LANG_STORE, "data"),
+    Output(ids.REDIRECT, "href"),
+    Input(ids.URL, "search"),
+    State(ids.URL, "pathname"),
+    State(ids.LANG_STORE, "data"),
 )
 
-warm_worker(preload_figure_code)  # the build's tables and plotly's code load now, not in a visitor's first request
+warm_worker(
+    preload_figure_code
+)  # the build's tables and plotly's code load now, not in a visitor's first request
 
 if __name__ == "__main__":
-    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),
-            debug=os.environ.get("DASH_DEBUG", "0") == "1")
+    app.run(
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "8050")),
+        debug=os.environ.get("DASH_DEBUG", "0") == "1",
+    )

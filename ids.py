@@ -113,11 +113,11 @@ API_ROUTE_COUNT = "api-route-count"
 
 SCORECARD_STATUS = "scorecard-status"
 SCORECARD_HEATMAP = "scorecard-heatmap"
-SCORECARD_CITY = "scorecard-city"          # prefix: scorecard-city-<city_id>
+SCORECARD_CITY = "scorecard-city"  # prefix: scorecard-city-<city_id>
 SCORECARD_CATALOGUE = "scorecard-catalogue"
 LOSSES_INDICATORS = "losses-indicators"
 LOSSES_CHART = "losses-chart"
-LOSSES_CITY = "losses-city"                # prefix: losses-city-<city_id>
+LOSSES_CITY = "losses-city"  # prefix: losses-city-<city_id>
 # Page state (components/page_state.py): one store per page with its canonical address, written to
 # the browser's address by one clientside callback; pattern-matching ids {"type": ..., "page": name}.
 PAGE_ADDRESS = "page-address"

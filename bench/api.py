@@ -7,6 +7,7 @@ for `BENCH_API_SECONDS` (default 15) per route and reports requests/s and the p5
 latency (p95 from wrk's Lua `done` hook, which has the whole histogram). Results go to
 bench/results/api-<date>-<commit>.json and are printed as a Markdown table (kept in bench/README.md).
 """
+
 from __future__ import annotations
 
 import json
@@ -40,12 +41,14 @@ end
 def targets(base: str) -> dict[str, str]:
     """The routes measured: values (a page, one city's whole set) and the index (stored and re-weighted)."""
     city = requests.get(f"{base}/api/v1/cities", timeout=30).json()["data"][0]["city_id"]
-    return {"GET /healthz (reference: a plain Flask route of the same app)": "/healthz",
-            "GET /api/v1/values?limit=100": "/api/v1/values?limit=100",
-            f"GET /api/v1/values?city={city}&limit=1000": f"/api/v1/values?city={city}&limit=1000",
-            "GET /api/v1/index": "/api/v1/index",
-            "GET /api/v1/index?w_vulnerability=2": "/api/v1/index?w_vulnerability=2",
-            "GET /api/v1/index, If-None-Match (304)": "/api/v1/index#etag"}
+    return {
+        "GET /healthz (reference: a plain Flask route of the same app)": "/healthz",
+        "GET /api/v1/values?limit=100": "/api/v1/values?limit=100",
+        f"GET /api/v1/values?city={city}&limit=1000": f"/api/v1/values?city={city}&limit=1000",
+        "GET /api/v1/index": "/api/v1/index",
+        "GET /api/v1/index?w_vulnerability=2": "/api/v1/index?w_vulnerability=2",
+        "GET /api/v1/index, If-None-Match (304)": "/api/v1/index#etag",
+    }
 
 
 def run_wrk(url: str, headers: dict[str, str] | None = None) -> dict:
@@ -55,25 +58,40 @@ def run_wrk(url: str, headers: dict[str, str] | None = None) -> dict:
             script.write(f'wrk.headers["{name}"] = [[{value}]]\n')
         script.write(PERCENTILES)
     try:
-        text = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", script.name, url],
-                              capture_output=True, text=True, check=True, timeout=SECONDS + 60).stdout
+        text = subprocess.run(
+            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", script.name, url],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=SECONDS + 60,
+        ).stdout
     finally:
         os.unlink(script.name)
     found = dict(re.findall(r"^(P\d+|REQUESTS|ERRORS|NON2XX) (\d+)$", text, flags=re.M))
     # wrk counts every status above 399 in NON2XX; a 304 is an answer, not an error
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
-            **{f"p{p}_ms": round(int(found[f"P{p}"]) / 1000, 1) for p in (50, 95, 99)},
-            "requests": int(found["REQUESTS"]), "errors": int(found["ERRORS"]) + int(found["NON2XX"])}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+        **{f"p{p}_ms": round(int(found[f"P{p}"]) / 1000, 1) for p in (50, 95, 99)},
+        "requests": int(found["REQUESTS"]),
+        "errors": int(found["ERRORS"]) + int(found["NON2XX"]),
+    }
 
 
 def markdown(result: dict) -> str:
-    lines = [f"## API benchmark {result['date']} (commit {result['commit']})", "",
-             f"Machine: {result['machine']}. gunicorn workers: {WORKERS}. wrk: 2 threads, "
-             f"{CONNECTIONS} connections, {SECONDS} s per route, loopback. Load average when it started: "
-             f"{result['load_average']} (the machine is shared; compare with the reference route).", "",
-             "| route | requests/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"## API benchmark {result['date']} (commit {result['commit']})",
+        "",
+        f"Machine: {result['machine']}. gunicorn workers: {WORKERS}. wrk: 2 threads, "
+        f"{CONNECTIONS} connections, {SECONDS} s per route, loopback. Load average when it started: "
+        f"{result['load_average']} (the machine is shared; compare with the reference route).",
+        "",
+        "| route | requests/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for name, r in result["routes"].items():
-        lines.append(f"| `{name}` | {r['rps']:.0f} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} |")
+        lines.append(
+            f"| `{name}` | {r['rps']:.0f} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -92,12 +110,23 @@ def main() -> int:
             routes[name] = run_wrk(server.url + path, headers)
     finally:
         server.stop()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    result = {"date": time.strftime("%Y-%m-%d"), "commit": commit,
-              "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-              "load_average": load, "workers": WORKERS, "connections": CONNECTIONS, "seconds": SECONDS, "routes": routes}
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    result = {
+        "date": time.strftime("%Y-%m-%d"),
+        "commit": commit,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "load_average": load,
+        "workers": WORKERS,
+        "connections": CONNECTIONS,
+        "seconds": SECONDS,
+        "routes": routes,
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"api-{result['date']}-{commit}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    (RESULTS / f"api-{result['date']}-{commit}.json").write_text(
+        json.dumps(result, indent=2), encoding="utf-8"
+    )
     print(markdown(result))
     return 0
 

@@ -14,6 +14,7 @@ Writes bench/results/lighthouse-<date>-<commit>.json and .md and prints the tabl
 is shared: the 1-minute load average is recorded with every run, and the floor pages are
 measured in the same run so that pages can be compared with them rather than in absolute terms.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,11 +48,24 @@ def lighthouse(url: str, label: str, keep: Path | None = None) -> dict:
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="lh-") as tmp:
         report = Path(tmp) / "report.json"
-        cmd = [str(LIGHTHOUSE), url, "--quiet", "--only-categories=performance", "--output=json",
-               f"--output-path={report}", "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
-               "--disable-dev-shm-usage --no-first-run --disable-background-networking"]
-        done = subprocess.run(cmd, env={**os.environ, "CHROME_PATH": CHROME}, capture_output=True, text=True,
-                              timeout=300, check=False)
+        cmd = [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--only-categories=performance",
+            "--output=json",
+            f"--output-path={report}",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
+            "--disable-dev-shm-usage --no-first-run --disable-background-networking",
+        ]
+        done = subprocess.run(
+            cmd,
+            env={**os.environ, "CHROME_PATH": CHROME},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         if done.returncode or not report.exists():
             return {"label": label, "url": url, "error": (done.stderr or done.stdout)[-400:], "load": load}
         data = json.loads(report.read_text(encoding="utf-8"))
@@ -65,17 +79,30 @@ def lighthouse(url: str, label: str, keep: Path | None = None) -> dict:
 
     score = data["categories"]["performance"]["score"]
     error = data.get("runtimeError", {}).get("message")
-    return {"label": label, "url": url, "load": round(load, 2),
-            "score": round(score * 100) if score is not None else None,
-            "fcp_ms": value("first-contentful-paint"), "lcp_ms": value("largest-contentful-paint"),
-            "tbt_ms": value("total-blocking-time"), "cls": value("cumulative-layout-shift"),
-            "tti_ms": value("interactive"), "si_ms": value("speed-index"),
-            "transfer_kb": round((value("total-byte-weight") or 0) / 1024),
-            "requests": len(audits.get("network-requests", {}).get("details", {}).get("items", [])),
-            "lcp_element": ((audits.get("largest-contentful-paint-element", {}).get("details") or {})
-                            .get("items", [{}])[0].get("items", [{}])[0].get("node", {}).get("snippet", "")
-                            if audits.get("largest-contentful-paint-element", {}).get("details") else ""),
-            "error": error}
+    return {
+        "label": label,
+        "url": url,
+        "load": round(load, 2),
+        "score": round(score * 100) if score is not None else None,
+        "fcp_ms": value("first-contentful-paint"),
+        "lcp_ms": value("largest-contentful-paint"),
+        "tbt_ms": value("total-blocking-time"),
+        "cls": value("cumulative-layout-shift"),
+        "tti_ms": value("interactive"),
+        "si_ms": value("speed-index"),
+        "transfer_kb": round((value("total-byte-weight") or 0) / 1024),
+        "requests": len(audits.get("network-requests", {}).get("details", {}).get("items", [])),
+        "lcp_element": (
+            (audits.get("largest-contentful-paint-element", {}).get("details") or {})
+            .get("items", [{}])[0]
+            .get("items", [{}])[0]
+            .get("node", {})
+            .get("snippet", "")
+            if audits.get("largest-contentful-paint-element", {}).get("details")
+            else ""
+        ),
+        "error": error,
+    }
 
 
 def first_request_seconds(base: str) -> dict:
@@ -132,31 +159,47 @@ def meets(row: dict) -> str:
 
 def markdown(result: dict) -> str:
     """The issue's table for every run."""
-    lines = [f"## Lighthouse {result['lighthouse']} mobile, {result['date']} (commit {result['commit']})", "",
-             f"Machine: {result['machine']}. Simulated slow 4G and 4x CPU slowdown (Lighthouse's default "
-             "mobile profile), Debian's Chromium, gunicorn with 2 workers, cold browser cache. "
-             "Load: the machine's 1-minute load average just before the run (2 cores, shared).", "",
-             "| page | score | LCP | TBT | CLS | TTI | FCP | transfer kB | requests | load | targets |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        f"## Lighthouse {result['lighthouse']} mobile, {result['date']} (commit {result['commit']})",
+        "",
+        f"Machine: {result['machine']}. Simulated slow 4G and 4x CPU slowdown (Lighthouse's default "
+        "mobile profile), Debian's Chromium, gunicorn with 2 workers, cold browser cache. "
+        "Load: the machine's 1-minute load average just before the run (2 cores, shared).",
+        "",
+        "| page | score | LCP | TBT | CLS | TTI | FCP | transfer kB | requests | load | targets |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for row in result["runs"]:
         if row.get("score") is None:
-            lines.append(f"| {row['label']} | error: {str(row.get('error'))[:80]} | | | | | | | | {row['load']} | |")
+            lines.append(
+                f"| {row['label']} | error: {str(row.get('error'))[:80]} | | | | | | | | {row['load']} | |"
+            )
             continue
-        lines.append(f"| {row['label']} | {row['score']} | {fmt(row['lcp_ms'], 's')} | {fmt(row['tbt_ms'], 'ms')} | "
-                     f"{fmt(row['cls'], 'cls')} | {fmt(row['tti_ms'], 's')} | {fmt(row['fcp_ms'], 's')} | "
-                     f"{row['transfer_kb']:,} | {row['requests']} | {row['load']} | {meets(row)} |")
+        lines.append(
+            f"| {row['label']} | {row['score']} | {fmt(row['lcp_ms'], 's')} | {fmt(row['tbt_ms'], 'ms')} | "
+            f"{fmt(row['cls'], 'cls')} | {fmt(row['tti_ms'], 's')} | {fmt(row['fcp_ms'], 's')} | "
+            f"{row['transfer_kb']:,} | {row['requests']} | {row['load']} | {meets(row)} |"
+        )
     own = [r for r in result["runs"] if not r["label"].startswith("floor") and r.get("score") is not None]
     lines += ["", f"{len(own)} app runs; all targets met: {sum(meets(r) == 'all met' for r in own)}."]
     cold = result.get("cold_requests")
     if cold:
-        lines += ["", "Cold start (plain requests, first after the server started): "
-                  f"first HTML {cold['first_html_s']} s, first `/_dash-layout` {cold['first_layout_s']} s."]
+        lines += [
+            "",
+            "Cold start (plain requests, first after the server started): "
+            f"first HTML {cold['first_html_s']} s, first `/_dash-layout` {cold['first_layout_s']} s.",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def main() -> int:
-    commit = os.environ.get("BENCH_COMMIT") or subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip() or "unknown"
+    commit = (
+        os.environ.get("BENCH_COMMIT")
+        or subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        or "unknown"
+    )
     date = time.strftime("%Y-%m-%d")
     version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
     only = [p for p in os.environ.get("BENCH_PAGES", "").split(",") if p]
@@ -182,13 +225,19 @@ def main() -> int:
         for path in paths:
             for lang in LANGS:
                 sep = "&" if "?" in path else "?"
-                keep = RESULTS / f"lighthouse-{tag}" / f"{path.strip('/').replace('/', '_') or 'home'}-{lang}.json"
+                keep = (
+                    RESULTS
+                    / f"lighthouse-{tag}"
+                    / f"{path.strip('/').replace('/', '_') or 'home'}-{lang}.json"
+                )
                 row = lighthouse(f"{app.url}{path}{sep}lang={lang}", f"{path} ?lang={lang}", keep)
                 row["charts"] = chart_page(keep)
                 print(json.dumps(row, ensure_ascii=False), flush=True)
                 runs.append(row)
-        for name, target, port in (("floor: bare Dash", "bench.reference_apps:bare_server", PORT + 1),
-                                   ("floor: one-graph Dash", "bench.reference_apps:graph_server", PORT + 2)):
+        for name, target, port in (
+            ("floor: bare Dash", "bench.reference_apps:bare_server", PORT + 1),
+            ("floor: one-graph Dash", "bench.reference_apps:graph_server", PORT + 2),
+        ):
             ref = Server(target, port)
             servers.append(ref)
             row = lighthouse(ref.url + "/", name)
@@ -199,10 +248,18 @@ def main() -> int:
         for s in servers:
             s.stop()
         shutil.rmtree(cache_dir, ignore_errors=True)
-    result = {"date": date, "commit": commit, "lighthouse": version,
-              "machine": f"{os.cpu_count()} cores", "runs": runs, "cold_requests": cold_requests}
+    result = {
+        "date": date,
+        "commit": commit,
+        "lighthouse": version,
+        "machine": f"{os.cpu_count()} cores",
+        "runs": runs,
+        "cold_requests": cold_requests,
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"lighthouse-{tag}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+    (RESULTS / f"lighthouse-{tag}.json").write_text(
+        json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
     table = markdown(result)
     (RESULTS / f"lighthouse-{tag}.md").write_text(table, encoding="utf-8")
     print(table)
@@ -223,9 +280,22 @@ def unprobed_server(port: int, env: dict, servers: list[Server]) -> Server:
     server = Server.__new__(Server)
     server.url = f"http://127.0.0.1:{port}"
     server.proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "app:server", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--no-control-socket", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "app:server",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     servers.append(server)
     wait_listening(port)
     return server

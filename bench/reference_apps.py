@@ -4,6 +4,7 @@
 one Plotly graph. Run as `gunicorn bench.reference_apps:bare_server` (or `graph_server`).
 Both are compressed as the app is (`services.compression`), so that bytes and times compare.
 """
+
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -18,7 +19,8 @@ enable_compression(bare_server)
 
 graph = Dash(__name__ + "_graph", serve_locally=True, title="graph")
 figure = go.Figure(go.Bar(x=["A", "B", "C", "D", "E"], y=[5.3, 4.5, 4.4, 3.8, 3.2]))
-graph.layout = html.Div([html.H1("Stock Dash page with one graph", id="title"),
-                         dcc.Graph(id="graph", figure=figure)])
+graph.layout = html.Div(
+    [html.H1("Stock Dash page with one graph", id="title"), dcc.Graph(id="graph", figure=figure)]
+)
 graph_server = graph.server
 enable_compression(graph_server)

@@ -6,6 +6,7 @@ so the benchmark can tell the render time those libraries cost from what the app
 In its own module: importing the libraries here would also load them into `reference_apps`.
 Run as `gunicorn bench.reference_libraries:server`.
 """
+
 from __future__ import annotations
 
 import dash_ag_grid  # noqa: F401 - imported for its scripts, as the app does
@@ -16,6 +17,12 @@ from dash import Dash, dcc, html
 
 app = Dash(__name__, serve_locally=True, title="libraries")
 figure = go.Figure(go.Bar(x=["A", "B", "C", "D", "E"], y=[5.3, 4.5, 4.4, 3.8, 3.2]))
-app.layout = dmc.MantineProvider(html.Div([html.H1("Stock Dash page, the app's component libraries, one graph",
-                                                   id="title"), dcc.Graph(id="graph", figure=figure)]))
+app.layout = dmc.MantineProvider(
+    html.Div(
+        [
+            html.H1("Stock Dash page, the app's component libraries, one graph", id="title"),
+            dcc.Graph(id="graph", figure=figure),
+        ]
+    )
+)
 server = app.server

@@ -6,6 +6,7 @@ under the same settings, measures, and writes
 bench/results/<date>-<commit>.json and a Markdown table (printed and kept in bench/README.md).
 Runs are noisy: each figure is the median of repeats; compare ratios, not absolute times.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,9 +44,22 @@ class Server:
     def __init__(self, target: str, port: int, env: dict | None = None):
         self.url = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen(
-            [str(GUNICORN), target, "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-             "--no-control-socket", "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            [
+                str(GUNICORN),
+                target,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WORKERS),
+                "--no-control-socket",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         for _ in range(200):
             try:
                 if requests.get(self.url + "/", timeout=2).status_code == 200:
@@ -66,8 +80,17 @@ class Server:
 
 def browser() -> webdriver.Chrome:
     opts = Options()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+    ):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     return webdriver.Chrome(options=opts)
@@ -86,19 +109,48 @@ return pending;"""
 # Not here: /admin (sign-in; its callbacks are covered by tests/test_access_matrix.py), the
 # background export job (timed in the exports section of the README) and clientside callbacks.
 INTERACTIONS: dict[str, list[tuple[object, str]]] = {
-    "/compare": [("compare-level", "value"), ("compare-view", "value"), ("compare-scale", "value"),
-                 ("compare-spread", "value"), ("compare-cities", "value"),
-                 ({"type": "compare-dim-weight", "id": "vulnerability"}, "value"), ("compare-reset", "n_clicks"),
-                 ("compare-export", "n_clicks")],
-    "/map": [("map-colour-by", "value"), ("map-layers", "value"), ({"type": "map-city", "index": "osh"}, "n_clicks")],
-    "/trends": [("trends-variable", "value"), ("trends-scenarios", "value"), ("trends-mode", "value"),
-                ("trends-baseline", "value"), ("trends-cities", "value"), ("trends-dl-series", "n_clicks"),
-                ("trends-dl-table", "n_clicks")],
-    "/outlook": [("outlook-city", "value"), ("outlook-scenario", "value"), ("outlook-horizon", "value"),
-                 ("outlook-view", "value"), ("outlook-warm", "value"), ("outlook-pop", "value"),
-                 ("outlook-dl-scores", "n_clicks"), ("outlook-dl-values", "n_clicks")],
-    "/actions": [("actions-city", "value"), ("actions-status", "value"), ("actions-hazard", "value"),
-                 ("actions-essential", "value"), ("actions-dl-csv", "n_clicks"), ("actions-dl-xlsx", "n_clicks")],
+    "/compare": [
+        ("compare-level", "value"),
+        ("compare-view", "value"),
+        ("compare-scale", "value"),
+        ("compare-spread", "value"),
+        ("compare-cities", "value"),
+        ({"type": "compare-dim-weight", "id": "vulnerability"}, "value"),
+        ("compare-reset", "n_clicks"),
+        ("compare-export", "n_clicks"),
+    ],
+    "/map": [
+        ("map-colour-by", "value"),
+        ("map-layers", "value"),
+        ({"type": "map-city", "index": "osh"}, "n_clicks"),
+    ],
+    "/trends": [
+        ("trends-variable", "value"),
+        ("trends-scenarios", "value"),
+        ("trends-mode", "value"),
+        ("trends-baseline", "value"),
+        ("trends-cities", "value"),
+        ("trends-dl-series", "n_clicks"),
+        ("trends-dl-table", "n_clicks"),
+    ],
+    "/outlook": [
+        ("outlook-city", "value"),
+        ("outlook-scenario", "value"),
+        ("outlook-horizon", "value"),
+        ("outlook-view", "value"),
+        ("outlook-warm", "value"),
+        ("outlook-pop", "value"),
+        ("outlook-dl-scores", "n_clicks"),
+        ("outlook-dl-values", "n_clicks"),
+    ],
+    "/actions": [
+        ("actions-city", "value"),
+        ("actions-status", "value"),
+        ("actions-hazard", "value"),
+        ("actions-essential", "value"),
+        ("actions-dl-csv", "n_clicks"),
+        ("actions-dl-xlsx", "n_clicks"),
+    ],
     "/present": [("present-auto", "value"), ("present-default", "n_clicks")],
 }
 
@@ -138,7 +190,7 @@ def wait_rendered(driver: webdriver.Chrome, start: float, limit: float = 30) -> 
         pending = driver.execute_script(RENDERED_JS)
         if pending == 0:
             idle_since = idle_since or time.perf_counter()
-            if time.perf_counter() - idle_since > 0.3:   # still idle 300 ms later: finished
+            if time.perf_counter() - idle_since > 0.3:  # still idle 300 ms later: finished
                 break
         else:
             idle_since = None
@@ -157,7 +209,11 @@ def read_network_log(driver: webdriver.Chrome) -> tuple[dict[str, int], list[dic
             sizes[msg["params"]["requestId"]] = int(msg["params"].get("encodedDataLength", 0))
         elif msg["method"] == "Network.requestWillBeSent":
             req = msg["params"]["request"]
-            if req.get("method") == "POST" and "_dash-update-component" in req.get("url", "") and req.get("postData"):
+            if (
+                req.get("method") == "POST"
+                and "_dash-update-component" in req.get("url", "")
+                and req.get("postData")
+            ):
                 posts.append(json.loads(req["postData"]))
     return sizes, posts
 
@@ -199,8 +255,12 @@ def load_page(driver: webdriver.Chrome, url: str, size: tuple[int, int]) -> dict
     rendered_ms = (wait_rendered(driver, start) - start) * 1000
     time.sleep(0.5)
     sizes, posts = read_network_log(driver)
-    return {"bytes": sum(sizes.values()), "requests": len(sizes), "render_ms": round(rendered_ms, 1),
-            "callback_posts": posts}
+    return {
+        "bytes": sum(sizes.values()),
+        "requests": len(sizes),
+        "render_ms": round(rendered_ms, 1),
+        "callback_posts": posts,
+    }
 
 
 def page_figures(base: str, paths: list[str]) -> dict:
@@ -224,12 +284,16 @@ def page_figures(base: str, paths: list[str]) -> dict:
 
 def registered_paths() -> list[str]:
     """Every registered page, and /city/<id> for one city, as the app declares them."""
-    code = ("import json, dash, app; from domain.queries import load_build; from services.config import settings;"
-            "d = load_build(settings.data_build_dir);"
-            "print(json.dumps([p['path'] for p in dash.page_registry.values() if '<' not in (p.get('path_template') or '')] +"
-            "[p['path_template'].replace('<city_id>', d['cities']['city_id'].iloc[0]) for p in dash.page_registry.values()"
-            " if (p.get('path_template') or '').startswith('/city/')]))")
-    text = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    code = (
+        "import json, dash, app; from domain.queries import load_build; from services.config import settings;"
+        "d = load_build(settings.data_build_dir);"
+        "print(json.dumps([p['path'] for p in dash.page_registry.values() if '<' not in (p.get('path_template') or '')] +"
+        "[p['path_template'].replace('<city_id>', d['cities']['city_id'].iloc[0]) for p in dash.page_registry.values()"
+        " if (p.get('path_template') or '').startswith('/city/')]))"
+    )
+    text = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     paths = json.loads(text.strip().splitlines()[-1])
     return [p for p in paths if p != "/404"]
 
@@ -271,9 +335,17 @@ def callback_figures(base: str, posts: dict[str, list[dict]], restart) -> dict:
         ordered = sorted(values)
         return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 1)
 
-    return {k: {"cold_p50": pct(cold[k], .5), "cold_p95": pct(cold[k], .95),
-                "warm_p50": pct(warm[k], .5), "warm_p95": pct(warm[k], .95),
-                "computed_p50": pct(computed[k], .5), "computed_p95": pct(computed[k], .95)} for k in cold}
+    return {
+        k: {
+            "cold_p50": pct(cold[k], 0.5),
+            "cold_p95": pct(cold[k], 0.95),
+            "warm_p50": pct(warm[k], 0.5),
+            "warm_p95": pct(warm[k], 0.95),
+            "computed_p50": pct(computed[k], 0.5),
+            "computed_p95": pct(computed[k], 0.95),
+        }
+        for k in cold
+    }
 
 
 WRK_POST = """wrk.method = "POST"
@@ -313,61 +385,110 @@ def ratio(a: float, b: float) -> float:
 def markdown(result: dict) -> str:
     """The results as Markdown tables."""
     ref = result["references"]
-    lines = [f"## Benchmark {result['date']} (commit {result['commit']})", "",
-             f"Machine: {result['machine']}. gunicorn workers: {WORKERS}. Medians of {REPEATS} runs.", "",
-             "### Pages (cache disabled; bytes as sent, compressed)", "",
-             "Render vs same-libraries page: against the stock one-graph page with the app's component "
-             "libraries (Mantine, AG Grid, Leaflet) loaded, which Dash sends to every page.", "",
-             "| page | KB | requests | render ms | bytes vs one-graph page | render vs bare page | "
-             "render vs same-libraries page |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"## Benchmark {result['date']} (commit {result['commit']})",
+        "",
+        f"Machine: {result['machine']}. gunicorn workers: {WORKERS}. Medians of {REPEATS} runs.",
+        "",
+        "### Pages (cache disabled; bytes as sent, compressed)",
+        "",
+        "Render vs same-libraries page: against the stock one-graph page with the app's component "
+        "libraries (Mantine, AG Grid, Leaflet) loaded, which Dash sends to every page.",
+        "",
+        "| page | KB | requests | render ms | bytes vs one-graph page | render vs bare page | "
+        "render vs same-libraries page |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, fig in {**result["pages"], **ref}.items():
         size = name.rsplit("[", 1)[-1].rstrip("]")
         graph = ref[f"/ (stock one-graph) [{size}]"]
         bare = ref[f"/ (bare Dash) [{size}]"]
         same = ref.get(f"/ (same libraries) [{size}]")
-        lines.append(f"| {name} | {fig['bytes'] / 1024:.0f} | {fig['requests']} | {fig['render_ms']:.0f} | "
-                     f"{ratio(fig['bytes'], graph['bytes'])} | {ratio(fig['render_ms'], bare['render_ms'])} | "
-                     f"{ratio(fig['render_ms'], same['render_ms']) if same else '—'} |")
+        lines.append(
+            f"| {name} | {fig['bytes'] / 1024:.0f} | {fig['requests']} | {fig['render_ms']:.0f} | "
+            f"{ratio(fig['bytes'], graph['bytes'])} | {ratio(fig['render_ms'], bare['render_ms'])} | "
+            f"{ratio(fig['render_ms'], same['render_ms']) if same else '—'} |"
+        )
     own = list(result["pages"].items())
+
     def _ref(name, kind):
         return ref[f"/ ({kind}) [{name.rsplit('[', 1)[-1].rstrip(']')}]"]
-    lines += ["", f"{len(own)} page views; bytes < 0.6 x one-graph page: "
-              f"{sum(f['bytes'] < 0.6 * _ref(n, 'stock one-graph')['bytes'] for n, f in own)}, render <= 1.5 x bare page: "
-              f"{sum(f['render_ms'] <= 1.5 * _ref(n, 'bare Dash')['render_ms'] for n, f in own)}."]
-    lines += ["", "### Callbacks over HTTP (ms)", "",
-              "Cold: fresh workers (each loads the data build and plotly's code as it starts), empty cache, first call. Warm: repeated call (answered from the callback "
-              "cache). Computed: repeated call with `CALLBACK_CACHE=0` (the answer is built each time).", "",
-              "| callback | cold p50 | cold p95 | warm p50 | warm p95 | computed p50 | computed p95 |",
-              "|---|---:|---:|---:|---:|---:|---:|"]
+
+    lines += [
+        "",
+        f"{len(own)} page views; bytes < 0.6 x one-graph page: "
+        f"{sum(f['bytes'] < 0.6 * _ref(n, 'stock one-graph')['bytes'] for n, f in own)}, render <= 1.5 x bare page: "
+        f"{sum(f['render_ms'] <= 1.5 * _ref(n, 'bare Dash')['render_ms'] for n, f in own)}.",
+    ]
+    lines += [
+        "",
+        "### Callbacks over HTTP (ms)",
+        "",
+        "Cold: fresh workers (each loads the data build and plotly's code as it starts), empty cache, first call. Warm: repeated call (answered from the callback "
+        "cache). Computed: repeated call with `CALLBACK_CACHE=0` (the answer is built each time).",
+        "",
+        "| callback | cold p50 | cold p95 | warm p50 | warm p95 | computed p50 | computed p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, fig in result["callbacks"].items():
-        lines.append(f"| {name} | {fig['cold_p50']} | {fig['cold_p95']} | {fig['warm_p50']} | {fig['warm_p95']} | "
-                     f"{fig.get('computed_p50', '—')} | {fig.get('computed_p95', '—')} |")
+        lines.append(
+            f"| {name} | {fig['cold_p50']} | {fig['cold_p95']} | {fig['warm_p50']} | {fig['warm_p95']} | "
+            f"{fig.get('computed_p50', '—')} | {fig.get('computed_p95', '—')} |"
+        )
     calls = result["callbacks"].values()
-    lines += ["", f"{len(result['callbacks'])} callbacks; warm p95 <= 50 ms: "
-              f"{sum(f['warm_p95'] <= 50 for f in calls)}, cold p95 <= 300 ms: {sum(f['cold_p95'] <= 300 for f in calls)}."]
-    lines += ["", "### Scale (synthetic coalitions, real indicator catalogue)", "",
-              "| cities | build s | index s | rank stability (5,000 draws) s | index + stability s | peak MB | compare query s |",
-              "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        f"{len(result['callbacks'])} callbacks; warm p95 <= 50 ms: "
+        f"{sum(f['warm_p95'] <= 50 for f in calls)}, cold p95 <= 300 ms: {sum(f['cold_p95'] <= 300 for f in calls)}.",
+    ]
+    lines += [
+        "",
+        "### Scale (synthetic coalitions, real indicator catalogue)",
+        "",
+        "| cities | build s | index s | rank stability (5,000 draws) s | index + stability s | peak MB | compare query s |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for row in result["scale"]:
         cq = row.get("compare_query", {}).get("seconds", "—")
-        lines.append(f"| {row['cities']} | {row['build']['seconds']} | {row['index']['seconds']} | "
-                     f"{row['rank_stability']['seconds']} | {row['index_plus_stability']['seconds']} | "
-                     f"{row['index_plus_stability']['peak_mb']} | {cq} |")
-    lines += ["", "Growth exponent (time ∝ cities^b between the two largest sizes): " +
-              ", ".join(f"{k} {v}" for k, v in result["growth"].items()), "",
-              "### Critical infrastructure overlay (bench/infrastructure.py)", "",
-              (lambda f: f"{f['facilities']:,} facilities x {f['zones']:,} zone polygons: {f['seconds']} s "
-                         f"(target < {f['target_seconds']} s), {f['pairs']:,} facility-hazard pairs.")(
-                  result.get("infrastructure") or {"facilities": 0, "zones": 0, "seconds": "—", "target_seconds": 2, "pairs": 0}), "",
-              "### Throughput (wrk, loopback)", "", "| target | requests/s | p99 ms | errors |", "|---|---:|---:|---:|"]
+        lines.append(
+            f"| {row['cities']} | {row['build']['seconds']} | {row['index']['seconds']} | "
+            f"{row['rank_stability']['seconds']} | {row['index_plus_stability']['seconds']} | "
+            f"{row['index_plus_stability']['peak_mb']} | {cq} |"
+        )
+    lines += [
+        "",
+        "Growth exponent (time ∝ cities^b between the two largest sizes): "
+        + ", ".join(f"{k} {v}" for k, v in result["growth"].items()),
+        "",
+        "### Critical infrastructure overlay (bench/infrastructure.py)",
+        "",
+        (
+            lambda f: (
+                f"{f['facilities']:,} facilities x {f['zones']:,} zone polygons: {f['seconds']} s "
+                f"(target < {f['target_seconds']} s), {f['pairs']:,} facility-hazard pairs."
+            )
+        )(
+            result.get("infrastructure")
+            or {"facilities": 0, "zones": 0, "seconds": "—", "target_seconds": 2, "pairs": 0}
+        ),
+        "",
+        "### Throughput (wrk, loopback)",
+        "",
+        "| target | requests/s | p99 ms | errors |",
+        "|---|---:|---:|---:|",
+    ]
     for name, fig in result["throughput"].items():
         lines.append(f"| {name} | {fig['rps']:.0f} | {fig['p99_ms']} | {fig['errors']} |")
     return "\n".join(lines) + "\n"
 
 
 def main() -> int:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip() or "unknown"
+    commit = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        or "unknown"
+    )
     date = time.strftime("%Y-%m-%d")
     cache_dir = Path(tempfile.mkdtemp(prefix="bench-cache-"))
     env = {"CACHE_DIR": str(cache_dir), "ENABLE_TILES": "0"}
@@ -383,9 +504,18 @@ def main() -> int:
         print("pages:", paths, flush=True)
         pages = page_figures(app.url, paths)
         refs = {}
-        refs.update({k.replace("/ [", "/ (bare Dash) ["): v for k, v in page_figures(bare.url, ["/"]).items()})
-        refs.update({k.replace("/ [", "/ (stock one-graph) ["): v for k, v in page_figures(graph.url, ["/"]).items()})
-        refs.update({k.replace("/ [", "/ (same libraries) ["): v for k, v in page_figures(libraries.url, ["/"]).items()})
+        refs.update(
+            {k.replace("/ [", "/ (bare Dash) ["): v for k, v in page_figures(bare.url, ["/"]).items()}
+        )
+        refs.update(
+            {k.replace("/ [", "/ (stock one-graph) ["): v for k, v in page_figures(graph.url, ["/"]).items()}
+        )
+        refs.update(
+            {
+                k.replace("/ [", "/ (same libraries) ["): v
+                for k, v in page_figures(libraries.url, ["/"]).items()
+            }
+        )
         posts = {k.split(" [")[0]: v.pop("posts") for k, v in pages.items() if k.endswith("[desktop]")}
         for v in list(pages.values()) + list(refs.values()):
             v.pop("posts", None)
@@ -411,18 +541,25 @@ def main() -> int:
             "GET /_dash-layout": wrk(app.url + "/_dash-layout"),
         }
         if first_post:
-            throughput["POST cached callback"] = wrk(app.url + "/_dash-update-component",
-                                                     WRK_POST % json.dumps(first_post))
+            throughput["POST cached callback"] = wrk(
+                app.url + "/_dash-update-component", WRK_POST % json.dumps(first_post)
+            )
     finally:
         for s in servers:
             s.stop()
         shutil.rmtree(cache_dir, ignore_errors=True)
     result = {
-        "date": date, "commit": commit,
+        "date": date,
+        "commit": commit,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "pages": pages, "references": refs, "callbacks": callbacks, "interactions": interactions, "scale": scale,
+        "pages": pages,
+        "references": refs,
+        "callbacks": callbacks,
+        "interactions": interactions,
+        "scale": scale,
         "growth": {k: growth(scale, k) for k in ("build", "index", "rank_stability", "compare_query")},
-        "throughput": throughput, "infrastructure": infrastructure,
+        "throughput": throughput,
+        "infrastructure": infrastructure,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{date}-{commit}.json"

@@ -5,6 +5,7 @@ scaling bounds (log-uniform for log indicators) with a fixed seed; about 10 % ar
 exercise the missing-value paths. Times are the median of repeats; memory is the peak traced by
 tracemalloc (NumPy and pandas buffers included) during one call.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -12,9 +13,9 @@ import statistics
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -36,9 +37,14 @@ def synthetic_sources(src: Path, out: Path, cities: int, seed: int = 1) -> None:
     rows = []
     for i in range(cities):
         row = dict(template)
-        row.update(city_id=f"city-{i:05d}", name_ru=f"Город {i}", name_en=f"City {i}",
-                   lat=f"{rng.uniform(36, 55):.4f}", lon=f"{rng.uniform(50, 85):.4f}",
-                   population=str(int(rng.uniform(5e4, 3e6))))
+        row.update(
+            city_id=f"city-{i:05d}",
+            name_ru=f"Город {i}",
+            name_en=f"City {i}",
+            lat=f"{rng.uniform(36, 55):.4f}",
+            lon=f"{rng.uniform(50, 85):.4f}",
+            population=str(int(rng.uniform(5e4, 3e6))),
+        )
         rows.append(row)
     pd.DataFrame(rows).to_csv(out / "cities.csv", index=False)
     indicators = pd.read_csv(src / "indicators.csv")
@@ -52,10 +58,22 @@ def synthetic_sources(src: Path, out: Path, cities: int, seed: int = 1) -> None:
             draws = rng.uniform(lo, hi, cities)
         keep = rng.random(cities) > 0.1
         for i in np.flatnonzero(keep):
-            values.append((f"city-{i:05d}", ind.indicator_id, 2024, round(float(draws[i]), 4),
-                           "illustrative", source_id, "city", "synthetic"))
-    pd.DataFrame(values, columns=["city_id", "indicator_id", "year", "value", "status", "source_id",
-                                  "value_scope", "note"]).to_csv(out / "indicator_values.csv", index=False)
+            values.append(
+                (
+                    f"city-{i:05d}",
+                    ind.indicator_id,
+                    2024,
+                    round(float(draws[i]), 4),
+                    "illustrative",
+                    source_id,
+                    "city",
+                    "synthetic",
+                )
+            )
+    pd.DataFrame(
+        values,
+        columns=["city_id", "indicator_id", "year", "value", "status", "source_id", "value_scope", "note"],
+    ).to_csv(out / "indicator_values.csv", index=False)
     for table in ("hazards", "events"):
         frame = pd.read_csv(out / f"{table}.csv", dtype=str, keep_default_na=False)
         frame.iloc[0:0].to_csv(out / f"{table}.csv", index=False)
@@ -95,16 +113,24 @@ def run_scale(sizes: tuple[int, ...] = SIZES, draws: int = 5000) -> list[dict]:
             row: dict = {"cities": n}
             row["build"] = measure(partial(build, work / "src", work / "out" / "build"), repeats)
             data = load_build(work / "out" / "build")
-            args = (data["indicator_values"], data["indicators"], data["categories"], data["dimensions"],
-                    data["cities"], data["risk_classes"])
+            args = (
+                data["indicator_values"],
+                data["indicators"],
+                data["categories"],
+                data["dimensions"],
+                data["cities"],
+                data["risk_classes"],
+            )
             row["index"] = measure(partial(compute_index, *args, IndexWeights()), repeats)
             result = compute_index(*args)
             cat_dim = dict(zip(data["categories"]["category_id"], data["categories"]["dimension"]))
             row["rank_stability"] = measure(
-                partial(rank_stability, result.category_scores, cat_dim, {}, {}, draws=draws, seed=1), repeats)
+                partial(rank_stability, result.category_scores, cat_dim, {}, {}, draws=draws, seed=1), repeats
+            )
             row["index_plus_stability"] = {
                 "seconds": round(row["index"]["seconds"] + row["rank_stability"]["seconds"], 4),
-                "peak_mb": max(row["index"]["peak_mb"], row["rank_stability"]["peak_mb"])}
+                "peak_mb": max(row["index"]["peak_mb"], row["rank_stability"]["peak_mb"]),
+            }
             if compare_domain is not None and hasattr(compare_domain, "compare_table"):
                 query = _compare_query(compare_domain, data)
                 if query is not None:
@@ -118,11 +144,13 @@ def run_scale(sizes: tuple[int, ...] = SIZES, draws: int = 5000) -> list[dict]:
 def _compare_query(compare_domain, data):
     """The compare page's main query for every city with the default choices: the index for the
     weights, the ranked table and the indicator rows under it (what `render` in pages/compare.py asks for)."""
+
     def query():
         result = compare_domain.index_for(data, None)
         table = compare_domain.compare_table(data, None, "risk", None, result=result)
         compare_domain.indicator_rows(data, result, None, compare_domain.indicators_under(data, "risk", None))
         return table
+
     return query
 
 

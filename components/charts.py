@@ -1,4 +1,5 @@
 """Plotly figures built from plain DataFrames, labelled in the chosen language."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -16,7 +17,9 @@ FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
 def coalition_template() -> go.layout.Template:
     """The charts' look from the palette: Plotly's default template with the app's type on white."""
     template = go.layout.Template(pio.templates["plotly"])
-    template.layout.update(font=dict(family=FONT_FAMILY, size=13, color=INK), paper_bgcolor=WHITE, plot_bgcolor=WHITE)
+    template.layout.update(
+        font=dict(family=FONT_FAMILY, size=13, color=INK), paper_bgcolor=WHITE, plot_bgcolor=WHITE
+    )
     return template
 
 
@@ -47,9 +50,14 @@ def message_figure(lang: str, message: str, height: int = 320, font_size: int | 
 
 def graph_config(lang: str) -> dict:
     """dcc.Graph config: the locale, no plotly logo, no external links."""
-    return {"locale": lang, "displaylogo": False, "responsive": True,
-            "modeBarButtonsToRemove": ["lasso2d", "select2d"], "showLink": False,
-            "toImageButtonOptions": {"format": "png", "scale": 2}}
+    return {
+        "locale": lang,
+        "displaylogo": False,
+        "responsive": True,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "showLink": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2},
+    }
 
 
 def figure_height(rows: int) -> int:
@@ -79,19 +87,33 @@ def ranking_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang: 
     df = df.assign(label=rank_range_labels(df, lang))
     fig = go.Figure()
     for dim in DIMENSIONS:
-        fig.add_bar(y=df["label"], x=df[dim], orientation="h", name=dimension_names[dim],
-                    marker_color=DIMENSION_COLOURS[dim], opacity=0.85,
-                    hovertemplate="%{y}: %{x:.1f}<extra>" + dimension_names[dim] + "</extra>")
-    fig.add_scatter(y=df["label"], x=df["risk"], mode="markers+text", name=t("index.risk", lang),
-                    marker=dict(symbol="diamond", size=14, color=INK, line=dict(color="white", width=1)),
-                    text=[f"{v:.1f}".replace(".", ",") if lang == "ru" else f"{v:.1f}" for v in df["risk"]],
-                    textposition="middle right", textfont=dict(size=13, color=INK),
-                    hovertemplate="%{y}: %{x:.1f}<extra>" + t("index.risk", lang) + "</extra>")
+        fig.add_bar(
+            y=df["label"],
+            x=df[dim],
+            orientation="h",
+            name=dimension_names[dim],
+            marker_color=DIMENSION_COLOURS[dim],
+            opacity=0.85,
+            hovertemplate="%{y}: %{x:.1f}<extra>" + dimension_names[dim] + "</extra>",
+        )
+    fig.add_scatter(
+        y=df["label"],
+        x=df["risk"],
+        mode="markers+text",
+        name=t("index.risk", lang),
+        marker=dict(symbol="diamond", size=14, color=INK, line=dict(color="white", width=1)),
+        text=[f"{v:.1f}".replace(".", ",") if lang == "ru" else f"{v:.1f}" for v in df["risk"]],
+        textposition="middle right",
+        textfont=dict(size=13, color=INK),
+        hovertemplate="%{y}: %{x:.1f}<extra>" + t("index.risk", lang) + "</extra>",
+    )
     layout = base_layout(lang, height=figure_height(len(df)))
-    layout.update(barmode="group", bargap=0.25,
-                  xaxis=dict(range=[0, 10], title=t("index.score_axis", lang), gridcolor=GRID,
-                             fixedrange=True),
-                  yaxis=dict(fixedrange=True, automargin=True))
+    layout.update(
+        barmode="group",
+        bargap=0.25,
+        xaxis=dict(range=[0, 10], title=t("index.score_axis", lang), gridcolor=GRID, fixedrange=True),
+        yaxis=dict(fixedrange=True, automargin=True),
+    )
     fig.update_layout(**layout)
     return fig
 
@@ -109,22 +131,45 @@ def decomposition_figure(decomp: pd.DataFrame, names: dict, lang: str) -> go.Fig
         if pd.notna(r["score"]) and pd.notna(r["median"]):
             xs += [r["median"], r["score"], None]
             ys += [r["label"], r["label"], None]
-    fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color=GUIDE, width=3), hoverinfo="skip", showlegend=False)
-    fig.add_scatter(x=cats["median"], y=cats["label"], mode="markers", name=t("profile.median", lang),
-                    marker=dict(symbol="circle-open", size=11, color=MUTED, line=dict(width=2)),
-                    customdata=[format_number(v, lang) for v in cats["median"]],
-                    hovertemplate="%{y}: %{customdata}<extra>" + t("profile.median", lang) + "</extra>")
+    fig.add_scatter(
+        x=xs, y=ys, mode="lines", line=dict(color=GUIDE, width=3), hoverinfo="skip", showlegend=False
+    )
+    fig.add_scatter(
+        x=cats["median"],
+        y=cats["label"],
+        mode="markers",
+        name=t("profile.median", lang),
+        marker=dict(symbol="circle-open", size=11, color=MUTED, line=dict(width=2)),
+        customdata=[format_number(v, lang) for v in cats["median"]],
+        hovertemplate="%{y}: %{customdata}<extra>" + t("profile.median", lang) + "</extra>",
+    )
     shown = cats.dropna(subset=["score"])
-    fig.add_scatter(x=shown["score"], y=shown["label"], mode="markers", name=t("profile.this_city", lang),
-                    marker=dict(symbol="diamond", size=13, color=[DIMENSION_COLOURS[d] for d in shown["dimension"]],
-                                line=dict(color="white", width=1)),
-                    customdata=[format_number(v, lang) for v in shown["score"]],
-                    hovertemplate="%{y}: %{customdata}<extra>" + t("profile.this_city", lang) + "</extra>")
+    fig.add_scatter(
+        x=shown["score"],
+        y=shown["label"],
+        mode="markers",
+        name=t("profile.this_city", lang),
+        marker=dict(
+            symbol="diamond",
+            size=13,
+            color=[DIMENSION_COLOURS[d] for d in shown["dimension"]],
+            line=dict(color="white", width=1),
+        ),
+        customdata=[format_number(v, lang) for v in shown["score"]],
+        hovertemplate="%{y}: %{customdata}<extra>" + t("profile.this_city", lang) + "</extra>",
+    )
     layout = base_layout(lang, height=28 * len(cats) + 150)
-    layout.update(xaxis=dict(range=[-0.2, 10.2], title=t("index.score_axis", lang), gridcolor=GRID, fixedrange=True),
-                  yaxis=dict(autorange="reversed", automargin=True, fixedrange=True, categoryorder="array",
-                             categoryarray=cats["label"].tolist()),
-                  margin=dict(l=10, r=20, t=10, b=10))
+    layout.update(
+        xaxis=dict(range=[-0.2, 10.2], title=t("index.score_axis", lang), gridcolor=GRID, fixedrange=True),
+        yaxis=dict(
+            autorange="reversed",
+            automargin=True,
+            fixedrange=True,
+            categoryorder="array",
+            categoryarray=cats["label"].tolist(),
+        ),
+        margin=dict(l=10, r=20, t=10, b=10),
+    )
     fig.update_layout(**layout)
     return fig
 
@@ -134,21 +179,59 @@ def preload_figure_code() -> None:
 
     Plotly imports the validator of each trace type and property the first time it is set, which
     cost a worker's first visitor about 0.1–0.3 s; a worker calls this while it starts instead."""
-    fig = go.Figure([
-        go.Bar(x=[1], y=["a"], orientation="h", marker_color=BLACK, opacity=0.5, hovertemplate="%{x}", name="a",
-               text=["a"], textposition="outside", customdata=[[1]]),
-        go.Scatter(x=[1], y=[1], mode="lines+markers+text", fill="toself", line=dict(width=1, dash="dot"),
-                   marker=dict(size=3, symbol="diamond", line=dict(color=WHITE, width=1)), text=["a"],
-                   textposition="middle right", textfont=dict(size=3), hovertemplate="%{y}", customdata=[[1]],
-                   showlegend=False, legendgroup="a", fillcolor="rgba(0,0,0,0.1)"),
-        go.Heatmap(z=[[1]], x=["a"], y=["b"], colorscale="RdBu", zmid=0, colorbar=dict(title=dict(text="x")),
-                   texttemplate="%{z}", hovertemplate="%{z}"),
-        go.Scatterpolar(r=[1], theta=["a"], fill="toself", name="a"),
-    ])
-    fig.update_layout(**base_layout("en"), barmode="group", bargap=0.2, hovermode="x unified",
-                      xaxis=dict(range=[0, 1], title=dict(text="x"), gridcolor=GRID, fixedrange=True, tickformat=".1f"),
-                      yaxis=dict(automargin=True, zeroline=True, autorange="reversed"),
-                      polar=dict(radialaxis=dict(range=[0, 10])), title=dict(text="t"))
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=[1],
+                y=["a"],
+                orientation="h",
+                marker_color=BLACK,
+                opacity=0.5,
+                hovertemplate="%{x}",
+                name="a",
+                text=["a"],
+                textposition="outside",
+                customdata=[[1]],
+            ),
+            go.Scatter(
+                x=[1],
+                y=[1],
+                mode="lines+markers+text",
+                fill="toself",
+                line=dict(width=1, dash="dot"),
+                marker=dict(size=3, symbol="diamond", line=dict(color=WHITE, width=1)),
+                text=["a"],
+                textposition="middle right",
+                textfont=dict(size=3),
+                hovertemplate="%{y}",
+                customdata=[[1]],
+                showlegend=False,
+                legendgroup="a",
+                fillcolor="rgba(0,0,0,0.1)",
+            ),
+            go.Heatmap(
+                z=[[1]],
+                x=["a"],
+                y=["b"],
+                colorscale="RdBu",
+                zmid=0,
+                colorbar=dict(title=dict(text="x")),
+                texttemplate="%{z}",
+                hovertemplate="%{z}",
+            ),
+            go.Scatterpolar(r=[1], theta=["a"], fill="toself", name="a"),
+        ]
+    )
+    fig.update_layout(
+        **base_layout("en"),
+        barmode="group",
+        bargap=0.2,
+        hovermode="x unified",
+        xaxis=dict(range=[0, 1], title=dict(text="x"), gridcolor=GRID, fixedrange=True, tickformat=".1f"),
+        yaxis=dict(automargin=True, zeroline=True, autorange="reversed"),
+        polar=dict(radialaxis=dict(range=[0, 10])),
+        title=dict(text="t"),
+    )
     fig.add_annotation(text="a", x=0, y=0, showarrow=False, xref="paper", yref="paper", font=dict(size=3))
     fig.add_vrect(x0=0, x1=1, fillcolor=GRID, opacity=0.5, line_width=0, layer="below")
     fig.add_vline(x=0, line=dict(color=BLACK, dash="dot", width=1))

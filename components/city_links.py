@@ -1,4 +1,5 @@
 """Choosing cities with plain links that keep the choice in the address (`?cities=a,b`)."""
+
 from __future__ import annotations
 
 from dash import html
@@ -25,19 +26,44 @@ def chosen_cities(query: dict[str, str], names: dict[str, str], notices: list[st
     return chosen
 
 
-def city_choice(path: str, query: dict[str, str], chosen: list[str], names: dict[str, str],
-                lang: str, label_key: str, all_key: str) -> html.Nav:
+def city_choice(
+    path: str,
+    query: dict[str, str],
+    chosen: list[str],
+    names: dict[str, str],
+    lang: str,
+    label_key: str,
+    all_key: str,
+) -> html.Nav:
     """One link per city that adds or removes it from the choice, and one for all cities."""
-    links = [html.Li(html.A(t(all_key, lang), href=link_with(path, query, cities=""),
-                            className="chip" + (" chip-on" if len(chosen) == len(names) else "")))]
+    links = [
+        html.Li(
+            html.A(
+                t(all_key, lang),
+                href=link_with(path, query, cities=""),
+                className="chip" + (" chip-on" if len(chosen) == len(names) else ""),
+            )
+        )
+    ]
     for city_id, name in names.items():
         on = city_id in chosen and len(chosen) < len(names)
-        rest = [c for c in chosen if c != city_id] if on else [c for c in names if c in chosen or c == city_id]
+        rest = (
+            [c for c in chosen if c != city_id] if on else [c for c in names if c in chosen or c == city_id]
+        )
         if len(chosen) == len(names):
             rest = [city_id]
-        links.append(html.Li(html.A(name, href=link_with(path, query, cities=",".join(rest)),
-                                    className="chip" + (" chip-on" if on else ""),
-                                    **({"aria-current": "true"} if on else {}))))
-    return html.Nav([html.Span(t(label_key, lang), className="choice-label"),
-                     html.Ul(links, className="chip-list")],
-                    className="city-choice", **{"aria-label": t(label_key, lang)})
+        links.append(
+            html.Li(
+                html.A(
+                    name,
+                    href=link_with(path, query, cities=",".join(rest)),
+                    className="chip" + (" chip-on" if on else ""),
+                    **({"aria-current": "true"} if on else {}),
+                )
+            )
+        )
+    return html.Nav(
+        [html.Span(t(label_key, lang), className="choice-label"), html.Ul(links, className="chip-list")],
+        className="city-choice",
+        **{"aria-label": t(label_key, lang)},
+    )

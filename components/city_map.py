@@ -3,6 +3,7 @@
 Geometry comes from /geo/<layer>.geojson (sent once, cached by the browser); web tiles are an
 optional base layer that is off by default, so the map is complete with no internet.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,14 +38,18 @@ def score_colour(score: float | None, classes: pd.DataFrame) -> str:
 
 def layer_geojson(layer: str) -> dl.GeoJSON:
     """An outline layer served by the app (`countries`, `admin1` or `rivers`)."""
-    style = {"countries": "ccca.countryStyle", "admin1": "ccca.admin1Style", "rivers": "ccca.riverStyle"}[layer]
-    return dl.GeoJSON(url=f"/geo/{layer}.geojson", style={"variable": style}, interactive=False,
-                      id=f"layer-{layer}")
+    style = {"countries": "ccca.countryStyle", "admin1": "ccca.admin1Style", "rivers": "ccca.riverStyle"}[
+        layer
+    ]
+    return dl.GeoJSON(
+        url=f"/geo/{layer}.geojson", style={"variable": style}, interactive=False, id=f"layer-{layer}"
+    )
 
 
 def label_sides(lats: list[float], lons: list[float], near_deg: float = 2.5) -> list[str]:
     """Which side of its circle each city's name goes: away from a close neighbour (left when the
     neighbour lies just east, right when just west), else Leaflet's `auto` (away from the map's edge)."""
+
     def near(i: int, j: int) -> bool:
         return j != i and abs(lons[j] - lons[i]) <= near_deg and abs(lats[j] - lats[i]) <= near_deg
 
@@ -68,18 +73,31 @@ def city_markers(rows: pd.DataFrame, lang: str) -> list:
     markers = []
     sides = label_sides(rows["lat"].tolist(), rows["lon"].tolist())
     for side, (_, row) in zip(sides, rows.iterrows()):
-        details = [html.Strong(row["name"]), html.Br(),
-                   f"{t('index.risk', lang)} {format_number(row['risk'], lang)} ({row['class_name']})", html.Br(),
-                   f"{t('city.population', lang)} {format_int(row['population'], lang)}"]
+        details = [
+            html.Strong(row["name"]),
+            html.Br(),
+            f"{t('index.risk', lang)} {format_number(row['risk'], lang)} ({row['class_name']})",
+            html.Br(),
+            f"{t('city.population', lang)} {format_int(row['population'], lang)}",
+        ]
         sure = confidence_summary(row, lang)
         if sure:
             details += [html.Br(), sure]
-        markers.append(dl.CircleMarker(
-            center=[row["lat"], row["lon"]], radius=marker_radius(row["population"]),
-            color=INK, weight=1.5, fillColor=row["colour"] if isinstance(row["colour"], str) else NO_DATA,
-            fillOpacity=0.95, children=[city_label(row["name"], row["risk"], lang, side),
-                                        dl.Popup(html.P(details, className="map-popup"))],
-            id=f"city-marker-{row['city_id']}"))
+        markers.append(
+            dl.CircleMarker(
+                center=[row["lat"], row["lon"]],
+                radius=marker_radius(row["population"]),
+                color=INK,
+                weight=1.5,
+                fillColor=row["colour"] if isinstance(row["colour"], str) else NO_DATA,
+                fillOpacity=0.95,
+                children=[
+                    city_label(row["name"], row["risk"], lang, side),
+                    dl.Popup(html.P(details, className="map-popup")),
+                ],
+                id=f"city-marker-{row['city_id']}",
+            )
+        )
     return markers
 
 
@@ -87,7 +105,10 @@ def city_bounds(lats: list[float], lons: list[float], margin_deg: float = 1.0) -
     """South-west and north-east corners around every city, with a margin (Leaflet fits the map to them)."""
     if not lats:
         return None
-    return [[min(lats) - margin_deg, min(lons) - margin_deg], [max(lats) + margin_deg, max(lons) + margin_deg]]
+    return [
+        [min(lats) - margin_deg, min(lons) - margin_deg],
+        [max(lats) + margin_deg, max(lons) + margin_deg],
+    ]
 
 
 def view_for(lats: list[float], lons: list[float]) -> tuple[list[float], float]:
@@ -100,27 +121,61 @@ def view_for(lats: list[float], lons: list[float]) -> tuple[list[float], float]:
     return center, zoom
 
 
-def city_map(rows: pd.DataFrame, lang: str, map_id: str, tiles: bool = True,
-             height: str = "420px") -> html.Div:
+def city_map(
+    rows: pd.DataFrame, lang: str, map_id: str, tiles: bool = True, height: str = "420px"
+) -> html.Div:
     """The map with country and region outlines, rivers and lakes, and the member cities."""
     base_layers = [dl.BaseLayer(html.Div(), name=t("map.no_tiles", lang), checked=True)]
     if tiles:
-        base_layers.append(dl.BaseLayer(dl.TileLayer(url=OSM_URL, attribution=OSM_ATTRIBUTION),
-                                        name=t("map.osm_tiles", lang), checked=False))
+        base_layers.append(
+            dl.BaseLayer(
+                dl.TileLayer(url=OSM_URL, attribution=OSM_ATTRIBUTION),
+                name=t("map.osm_tiles", lang),
+                checked=False,
+            )
+        )
     overlays = [
-        dl.Overlay(dl.GeoJSON(url="/geo/countries.geojson", style={"variable": "ccca.countryStyle"},
-                              interactive=False), name=t("map.countries", lang), checked=True),
-        dl.Overlay(dl.GeoJSON(url="/geo/admin1.geojson", style={"variable": "ccca.admin1Style"},
-                              interactive=False), name=t("map.admin1", lang), checked=True),
-        dl.Overlay(dl.GeoJSON(url="/geo/rivers.geojson", style={"variable": "ccca.riverStyle"},
-                              interactive=False), name=t("map.rivers", lang), checked=True),
-        dl.Overlay(dl.Pane(city_markers(rows, lang), name="cities", style={"zIndex": 650}),
-                   name=t("map.cities", lang), checked=True),
+        dl.Overlay(
+            dl.GeoJSON(
+                url="/geo/countries.geojson", style={"variable": "ccca.countryStyle"}, interactive=False
+            ),
+            name=t("map.countries", lang),
+            checked=True,
+        ),
+        dl.Overlay(
+            dl.GeoJSON(url="/geo/admin1.geojson", style={"variable": "ccca.admin1Style"}, interactive=False),
+            name=t("map.admin1", lang),
+            checked=True,
+        ),
+        dl.Overlay(
+            dl.GeoJSON(url="/geo/rivers.geojson", style={"variable": "ccca.riverStyle"}, interactive=False),
+            name=t("map.rivers", lang),
+            checked=True,
+        ),
+        dl.Overlay(
+            dl.Pane(city_markers(rows, lang), name="cities", style={"zIndex": 650}),
+            name=t("map.cities", lang),
+            checked=True,
+        ),
     ]
     center, zoom = view_for(rows["lat"].tolist(), rows["lon"].tolist())
-    viewport = {"bounds": city_bounds(rows["lat"].tolist(), rows["lon"].tolist()), "options": {"padding": [40, 40]}}
+    viewport = {
+        "bounds": city_bounds(rows["lat"].tolist(), rows["lon"].tolist()),
+        "options": {"padding": [40, 40]},
+    }
     return html.Div(
-        dl.Map([dl.LayersControl(base_layers + overlays, collapsed=True)],
-               center=center, zoom=zoom, viewport=viewport, zoomSnap=0.25, style={"height": height, "width": "100%"}, id=map_id,
-               attributionControl=True, scrollWheelZoom=False),
-        className="map-frame", role="region", **{"aria-label": t("map.label", lang)})
+        dl.Map(
+            [dl.LayersControl(base_layers + overlays, collapsed=True)],
+            center=center,
+            zoom=zoom,
+            viewport=viewport,
+            zoomSnap=0.25,
+            style={"height": height, "width": "100%"},
+            id=map_id,
+            attributionControl=True,
+            scrollWheelZoom=False,
+        ),
+        className="map-frame",
+        role="region",
+        **{"aria-label": t("map.label", lang)},
+    )

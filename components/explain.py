@@ -8,6 +8,7 @@
   scroll region that keyboard users can reach.
 - `glossary_link`: a link to a term of the `/glossary` page.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,8 +21,11 @@ from domain.queries import table_names
 from i18n import t
 
 GLOSSARY = Path(__file__).resolve().parents[1] / "i18n" / "glossary.csv"
-LEVEL_TABLES = {"dimension": ("dimensions", "dimension"), "category": ("categories", "category_id"),
-                "indicator": ("indicators", "indicator_id")}
+LEVEL_TABLES = {
+    "dimension": ("dimensions", "dimension"),
+    "category": ("categories", "category_id"),
+    "indicator": ("indicators", "indicator_id"),
+}
 
 
 def glossary_href(term: str, lang: str) -> str:
@@ -30,7 +34,9 @@ def glossary_href(term: str, lang: str) -> str:
 
 def glossary_link(term: str, lang: str, text: str | None = None) -> html.A:
     """A link to one term of the glossary (a full page load, so the browser scrolls to it)."""
-    return html.A(text or t("a11y.glossary_link", lang), href=glossary_href(term, lang), className="glossary-link")
+    return html.A(
+        text or t("a11y.glossary_link", lang), href=glossary_href(term, lang), className="glossary-link"
+    )
 
 
 def info(summary: str, body: list | str, lang: str, term: str | None = None, **attrs) -> html.Details:
@@ -38,8 +44,14 @@ def info(summary: str, body: list | str, lang: str, term: str | None = None, **a
     children = body if isinstance(body, list) else [html.P(body)]
     if term:
         children = [*children, html.P(glossary_link(term, lang))]
-    return html.Details([html.Summary([html.Span("i", className="info-icon", **{"aria-hidden": "true"}), summary]),
-                         html.Div(children, className="info-body")], className="info", **attrs)
+    return html.Details(
+        [
+            html.Summary([html.Span("i", className="info-icon", **{"aria-hidden": "true"}), summary]),
+            html.Div(children, className="info-body"),
+        ],
+        className="info",
+        **attrs,
+    )
 
 
 def described(data, level: str, lang: str) -> dict[str, str]:
@@ -60,31 +72,46 @@ def definitions(data, level: str, lang: str, ids: list[str] | None = None) -> ht
     """Names and descriptions as a definition list (for an info panel)."""
     names, texts = named(data, level, lang), described(data, level, lang)
     keys = ids if ids is not None else list(names)
-    return html.Dl([part for k in keys if k in names
-                    for part in (html.Dt(names[k]), html.Dd(texts.get(k, "—")))], className="definitions")
+    return html.Dl(
+        [part for k in keys if k in names for part in (html.Dt(names[k]), html.Dd(texts.get(k, "—")))],
+        className="definitions",
+    )
 
 
-def data_table(caption: str, header: list[str], rows: list[list], numeric_from: int = 1,
-               table_id: str | None = None) -> html.Table:
+def data_table(
+    caption: str, header: list[str], rows: list[list], numeric_from: int = 1, table_id: str | None = None
+) -> html.Table:
     """A plain table: the first cell of each row is its header; cells from `numeric_from` align right."""
     head = html.Tr([html.Th(h, scope="col") for h in header])
-    body = [html.Tr([html.Th(r[0], scope="row")]
-                    + [html.Td(c, className="num" if i + 1 >= numeric_from else "text") for i, c in enumerate(r[1:])])
-            for r in rows]
+    body = [
+        html.Tr(
+            [html.Th(r[0], scope="row")]
+            + [html.Td(c, className="num" if i + 1 >= numeric_from else "text") for i, c in enumerate(r[1:])]
+        )
+        for r in rows
+    ]
     attrs = {"id": table_id} if table_id else {}
-    return html.Table([html.Caption(caption), html.Thead(head), html.Tbody(body)],
-                      className="simple-table data-table", **attrs)
+    return html.Table(
+        [html.Caption(caption), html.Thead(head), html.Tbody(body)],
+        className="simple-table data-table",
+        **attrs,
+    )
 
 
 def scroll_region(child, label: str, **attrs) -> html.Div:
     """A horizontally scrolling box that keyboard users can focus and scroll (WCAG 2.1.1, 1.4.10)."""
-    return html.Div(child, className="table-scroll", tabIndex="0", role="region", **{"aria-label": label}, **attrs)
+    return html.Div(
+        child, className="table-scroll", tabIndex="0", role="region", **{"aria-label": label}, **attrs
+    )
 
 
 def data_details(table, lang: str, label: str, summary: str | None = None, **attrs) -> html.Details:
     """'Show data': the numbers behind a chart or map, as a table."""
-    return html.Details([html.Summary(summary or t("a11y.show_data", lang)), scroll_region(table, label)],
-                        className="data-details", **attrs)
+    return html.Details(
+        [html.Summary(summary or t("a11y.show_data", lang)), scroll_region(table, label)],
+        className="data-details",
+        **attrs,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +128,8 @@ def glossary_definitions(term_ids: list[str], lang: str) -> html.Dl:
     for term in term_ids:
         e = entries.get(term)
         if e:
-            parts += [html.Dt(e[f"term_{lang}"]),
-                      html.Dd([e[f"definition_{lang}"], " ", glossary_link(term, lang)])]
+            parts += [
+                html.Dt(e[f"term_{lang}"]),
+                html.Dd([e[f"definition_{lang}"], " ", glossary_link(term, lang)]),
+            ]
     return html.Dl(parts, className="definitions")

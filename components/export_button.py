@@ -12,6 +12,7 @@ one page is on screen at a time, so the ids are fixed):
    progress every 0.7 s and sends the file when it is ready; the cancel button stops it. When the
    queue is full the visitor reads when to try again, in the page's language.
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,40 +33,85 @@ KINDS = ("deck", "compare", "city")
 FORMATS = ("pptx", "pdf")
 
 
-def export_group(kind: str, lang: str, city_id: str | None = None, formats: tuple[str, ...] = ("pptx",),
-                 override: dict | None = None, pptx_label: str | None = None, compact: bool = False) -> html.Div:
+def export_group(
+    kind: str,
+    lang: str,
+    city_id: str | None = None,
+    formats: tuple[str, ...] = ("pptx",),
+    override: dict | None = None,
+    pptx_label: str | None = None,
+    compact: bool = False,
+) -> html.Div:
     """The download group of a page. `override` holds query values that the address does not
     (yet) have, e.g. the deck editor's current slides."""
-    context = {"kind": kind, "lang": lang, "city": city_id, "override": override or {},
-               "cancelled": t("export.cancelled", lang), "preparing": t("export.preparing", lang)}
-    return html.Div([
-        dcc.Store(id=ids.EXPORT_CONTEXT, data=context),
-        dcc.Store(id=ids.EXPORT_REQUEST),
-        html.Span(t("export.group", lang), className="export-label"),
-        html.Button(pptx_label or t("export.pptx", lang), id=ids.EXPORT_PPTX, n_clicks=0,
-                    className="button export-button", type="button",
-                    title=t("export.help", lang), **{"data-format": "pptx"}),
-        html.Button(t("export.pdf", lang), id=ids.EXPORT_PDF, n_clicks=0, className="button export-button",
-                    type="button", hidden="pdf" not in formats, title=t("export.help", lang),
-                    **{"data-format": "pdf"}),
-        html.Progress(id=ids.EXPORT_PROGRESS, max=10, value=0, hidden=True, className="export-progress",
-                      **{"aria-label": t("export.preparing", lang)}),
-        html.Span(id=ids.EXPORT_PROGRESS_TEXT, hidden=True, className="export-progress-text"),
-        html.Button(t("export.cancel", lang), id=ids.EXPORT_CANCEL, n_clicks=0, hidden=True, type="button",
-                    className="button button-secondary export-cancel"),
-        html.Span(id=ids.EXPORT_STATUS, role="status", className="export-status"),
-        html.Span(id=ids.EXPORT_NOTE, role="status", className="export-status"),
-        dcc.Download(id=ids.EXPORT_DOWNLOAD),
-        dcc.Store(id=ids.EXPORT_JOB),
-        dcc.Interval(id=ids.EXPORT_POLL, interval=700, disabled=True),
-    ], className="export-group" + (" export-compact" if compact else ""), role="group",
-        **{"aria-label": t("export.group", lang), "data-kind": kind})
+    context = {
+        "kind": kind,
+        "lang": lang,
+        "city": city_id,
+        "override": override or {},
+        "cancelled": t("export.cancelled", lang),
+        "preparing": t("export.preparing", lang),
+    }
+    return html.Div(
+        [
+            dcc.Store(id=ids.EXPORT_CONTEXT, data=context),
+            dcc.Store(id=ids.EXPORT_REQUEST),
+            html.Span(t("export.group", lang), className="export-label"),
+            html.Button(
+                pptx_label or t("export.pptx", lang),
+                id=ids.EXPORT_PPTX,
+                n_clicks=0,
+                className="button export-button",
+                type="button",
+                title=t("export.help", lang),
+                **{"data-format": "pptx"},
+            ),
+            html.Button(
+                t("export.pdf", lang),
+                id=ids.EXPORT_PDF,
+                n_clicks=0,
+                className="button export-button",
+                type="button",
+                hidden="pdf" not in formats,
+                title=t("export.help", lang),
+                **{"data-format": "pdf"},
+            ),
+            html.Progress(
+                id=ids.EXPORT_PROGRESS,
+                max=10,
+                value=0,
+                hidden=True,
+                className="export-progress",
+                **{"aria-label": t("export.preparing", lang)},
+            ),
+            html.Span(id=ids.EXPORT_PROGRESS_TEXT, hidden=True, className="export-progress-text"),
+            html.Button(
+                t("export.cancel", lang),
+                id=ids.EXPORT_CANCEL,
+                n_clicks=0,
+                hidden=True,
+                type="button",
+                className="button button-secondary export-cancel",
+            ),
+            html.Span(id=ids.EXPORT_STATUS, role="status", className="export-status"),
+            html.Span(id=ids.EXPORT_NOTE, role="status", className="export-status"),
+            dcc.Download(id=ids.EXPORT_DOWNLOAD),
+            dcc.Store(id=ids.EXPORT_JOB),
+            dcc.Interval(id=ids.EXPORT_POLL, interval=700, disabled=True),
+        ],
+        className="export-group" + (" export-compact" if compact else ""),
+        role="group",
+        **{"aria-label": t("export.group", lang), "data-kind": kind},
+    )
 
 
 clientside_callback(
     ClientsideFunction(namespace="ccca_present", function_name="exportRequest"),
-    Output(ids.EXPORT_REQUEST, "data"), Output(ids.EXPORT_NOTE, "children"),
-    Input(ids.EXPORT_PPTX, "n_clicks"), Input(ids.EXPORT_PDF, "n_clicks"), Input(ids.EXPORT_CANCEL, "n_clicks"),
+    Output(ids.EXPORT_REQUEST, "data"),
+    Output(ids.EXPORT_NOTE, "children"),
+    Input(ids.EXPORT_PPTX, "n_clicks"),
+    Input(ids.EXPORT_PDF, "n_clicks"),
+    Input(ids.EXPORT_CANCEL, "n_clicks"),
     State(ids.EXPORT_CONTEXT, "data"),
     prevent_initial_call=True,
 )
@@ -88,25 +134,54 @@ def request_params(request: dict) -> tuple[str, str, str, dict, str | None]:
     return kind, fmt, lang, query, city
 
 
-def _view(job: dict | None, *, running: bool, status: str = "", done: int = 0, total: int = 10,
-          message: str = "", download=no_update) -> dict:
+def _view(
+    job: dict | None,
+    *,
+    running: bool,
+    status: str = "",
+    done: int = 0,
+    total: int = 10,
+    message: str = "",
+    download=no_update,
+) -> dict:
     """Every output of the export group for one state: waiting or running, or idle with a status."""
-    return {"job": job, "poll_off": not running, "pptx_off": running, "pdf_off": running,
-            "cancel_hidden": not running, "progress_hidden": not running, "progress_value": done,
-            "progress_max": total, "progress_text": message, "text_hidden": not running, "status": status,
-            "download": download}
+    return {
+        "job": job,
+        "poll_off": not running,
+        "pptx_off": running,
+        "pdf_off": running,
+        "cancel_hidden": not running,
+        "progress_hidden": not running,
+        "progress_value": done,
+        "progress_max": total,
+        "progress_text": message,
+        "text_hidden": not running,
+        "status": status,
+        "download": download,
+    }
 
 
 @callback(
-    output={"job": Output(ids.EXPORT_JOB, "data"), "poll_off": Output(ids.EXPORT_POLL, "disabled"),
-            "pptx_off": Output(ids.EXPORT_PPTX, "disabled"), "pdf_off": Output(ids.EXPORT_PDF, "disabled"),
-            "cancel_hidden": Output(ids.EXPORT_CANCEL, "hidden"), "progress_hidden": Output(ids.EXPORT_PROGRESS, "hidden"),
-            "progress_value": Output(ids.EXPORT_PROGRESS, "value"), "progress_max": Output(ids.EXPORT_PROGRESS, "max"),
-            "progress_text": Output(ids.EXPORT_PROGRESS_TEXT, "children"),
-            "text_hidden": Output(ids.EXPORT_PROGRESS_TEXT, "hidden"), "status": Output(ids.EXPORT_STATUS, "children"),
-            "download": Output(ids.EXPORT_DOWNLOAD, "data")},
-    inputs={"request": Input(ids.EXPORT_REQUEST, "data"), "tick": Input(ids.EXPORT_POLL, "n_intervals"),
-            "job": State(ids.EXPORT_JOB, "data"), "context": State(ids.EXPORT_CONTEXT, "data")},
+    output={
+        "job": Output(ids.EXPORT_JOB, "data"),
+        "poll_off": Output(ids.EXPORT_POLL, "disabled"),
+        "pptx_off": Output(ids.EXPORT_PPTX, "disabled"),
+        "pdf_off": Output(ids.EXPORT_PDF, "disabled"),
+        "cancel_hidden": Output(ids.EXPORT_CANCEL, "hidden"),
+        "progress_hidden": Output(ids.EXPORT_PROGRESS, "hidden"),
+        "progress_value": Output(ids.EXPORT_PROGRESS, "value"),
+        "progress_max": Output(ids.EXPORT_PROGRESS, "max"),
+        "progress_text": Output(ids.EXPORT_PROGRESS_TEXT, "children"),
+        "text_hidden": Output(ids.EXPORT_PROGRESS_TEXT, "hidden"),
+        "status": Output(ids.EXPORT_STATUS, "children"),
+        "download": Output(ids.EXPORT_DOWNLOAD, "data"),
+    },
+    inputs={
+        "request": Input(ids.EXPORT_REQUEST, "data"),
+        "tick": Input(ids.EXPORT_POLL, "n_intervals"),
+        "job": State(ids.EXPORT_JOB, "data"),
+        "context": State(ids.EXPORT_CONTEXT, "data"),
+    },
     prevent_initial_call=True,
 )
 def follow_export(request, tick, job, context):
@@ -122,11 +197,14 @@ def follow_export(request, tick, job, context):
             kind, fmt, lang, query, city = request_params(request)
         except ValueError as err:
             log.warning("export request refused: %s", err)
-            return _view(None, running=False, status=t("export.failed", lang, reason=t("export.bad_request", lang)))
+            return _view(
+                None, running=False, status=t("export.failed", lang, reason=t("export.bad_request", lang))
+            )
         wanted = export_queue.ExportRequest(kind, fmt, lang, tuple(sorted(query.items())), city)
         try:
-            queued = export_queue.submit(wanted, flask.request.remote_addr or "unknown",
-                                         data_access.get_data().build_id, CODE_VERSION)
+            queued = export_queue.submit(
+                wanted, flask.request.remote_addr or "unknown", data_access.get_data().build_id, CODE_VERSION
+            )
         except export_queue.Busy as busy:
             return _view(None, running=False, status=t("export.busy", lang, seconds=busy.retry_after))
         job_id, lang = queued.job_id, lang
@@ -139,11 +217,17 @@ def follow_export(request, tick, job, context):
             content = Path(current.path).read_bytes()
         except OSError:
             return _view(None, running=False, status=t("export.failed", lang, reason=t("export.gone", lang)))
-        return _view(None, running=False, status=t("export.done", lang, name=current.name),
-                     download=dcc.send_bytes(content, current.name, type=current.mime))
+        return _view(
+            None,
+            running=False,
+            status=t("export.done", lang, name=current.name),
+            download=dcc.send_bytes(content, current.name, type=current.mime),
+        )
     if current.status == "failed":
         return _view(None, running=False, status=t("export.failed", lang, reason=current.error))
     if current.status == "cancelled":
         return _view(None, running=False, status=t("export.cancelled", lang))
-    message = current.message or t("export.queued" if current.status == "queued" else "export.preparing", lang)
+    message = current.message or t(
+        "export.queued" if current.status == "queued" else "export.preparing", lang
+    )
     return _view(state, running=True, done=current.done, total=current.total, message=message)

@@ -1,13 +1,15 @@
 """The one shape of a form field on the editing pages: a label above its control, and (when asked)
 a slot under it where the field's own error message appears."""
+
 from __future__ import annotations
 
 from dash import html
 from dash.development.base_component import Component
 
 
-def labelled_field(label: str, input_id: str, control: Component, error_id: str | None = None,
-                   class_name: str = "") -> html.Div:
+def labelled_field(
+    label: str, input_id: str, control: Component, error_id: str | None = None, class_name: str = ""
+) -> html.Div:
     """`control` (whose id is `input_id`) under its label; an empty live region `error_id` below it."""
     children: list[Component] = [html.Label(label, htmlFor=input_id, className="control-label"), control]
     if error_id:

@@ -6,6 +6,7 @@ the projected point and range per scenario and horizon, the main driver in one s
 status, and a link to the full view. It takes plain arguments and reads the cached outlook, so a
 page embeds it with one line and needs no callbacks.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -20,7 +21,9 @@ from domain import outlook as ol
 from domain.outlook import HORIZONS, SCENARIOS, TODAY
 from domain.palette import GRID, GUIDE, INK, MUTED, SCENARIO_COLOURS
 from domain.provenance import STATUSES
-from i18n import format_number as num, format_range as span, format_signed as signed  # as on the slides and in the PDF
+from i18n import format_number as num  # as on the slides and in the PDF
+from i18n import format_range as span
+from i18n import format_signed as signed
 from i18n import t
 
 SCENARIO_DASH = {"ssp126": "dot", "ssp245": "dash", "ssp585": "solid"}
@@ -62,8 +65,15 @@ def driver_sentence(data, result, city_id: str, scenario: str, horizon: int, lan
     category = names(data["categories"], "category_id", lang).get(info["category_id"], info["category_id"])
     key = "outlook.driver.up" if info["change_risk"] > 0 else "outlook.driver.down"
     phrase = driver_phrase(info, lang)
-    text = t(key, lang, category=category, city=city, year=horizon, scenario=scenario_name(scenario, lang),
-             change=signed(info["change_risk"], lang, 2))
+    text = t(
+        key,
+        lang,
+        category=category,
+        city=city,
+        year=horizon,
+        scenario=scenario_name(scenario, lang),
+        change=signed(info["change_risk"], lang, 2),
+    )
     return f"{text}: {phrase}." if phrase else f"{text}."
 
 
@@ -89,6 +99,7 @@ def statuses_of(result, city_id: str | None = None) -> list[str]:
 
 # --- the fan chart (the page, the presenter slide and the PDF brief) --------------------------------
 
+
 def rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
     return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha})"
@@ -99,8 +110,16 @@ def fan_rows(result, city: str) -> pd.DataFrame:
     return s[s["city_id"] == city].copy()
 
 
-def city_fan_figure(result, city: str, scenario: str, horizon: int, classes: pd.DataFrame, lang: str,
-                    view: str = "level", mark_chosen: bool = True) -> go.Figure:
+def city_fan_figure(
+    result,
+    city: str,
+    scenario: str,
+    horizon: int,
+    classes: pd.DataFrame,
+    lang: str,
+    view: str = "level",
+    mark_chosen: bool = True,
+) -> go.Figure:
     """Today's index and, per scenario, the projected point (median climate, chosen weights) with a
     band from the 10th to the 90th percentile (climate members x weight draws). The chosen scenario
     is drawn strongest; each scenario also has its own line style. In the 'change' view the chart
@@ -115,7 +134,7 @@ def city_fan_figure(result, city: str, scenario: str, horizon: int, classes: pd.
     change = view == "change"
     fig = go.Figure()
     years = [ref, *result.meta["horizons"]]
-    xs = list(range(len(years)))        # horizons equally spaced: readable on a phone, years in the labels
+    xs = list(range(len(years)))  # horizons equally spaced: readable on a phone, years in the labels
     lows, highs = [], []
     order = [s for s in result.meta["scenarios"] if s != scenario] + [scenario]
     for scen in order:
@@ -135,25 +154,62 @@ def city_fan_figure(result, city: str, scenario: str, horizon: int, classes: pd.
         lows += lo
         highs += hi
         name = scenario_name(scen, lang)
-        if chosen:     # only the chosen scenario's band: three overlapping bands hide each other
-            fig.add_scatter(x=xs, y=hi, mode="lines", line=dict(width=0, color=colour), hoverinfo="skip",
-                            showlegend=False, legendgroup=scen)
-            fig.add_scatter(x=xs, y=lo, mode="lines", line=dict(width=0, color=colour), fill="tonexty",
-                            fillcolor=rgba(colour, 0.22), hoverinfo="skip", showlegend=False, legendgroup=scen)
+        if chosen:  # only the chosen scenario's band: three overlapping bands hide each other
+            fig.add_scatter(
+                x=xs,
+                y=hi,
+                mode="lines",
+                line=dict(width=0, color=colour),
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=scen,
+            )
+            fig.add_scatter(
+                x=xs,
+                y=lo,
+                mode="lines",
+                line=dict(width=0, color=colour),
+                fill="tonexty",
+                fillcolor=rgba(colour, 0.22),
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=scen,
+            )
         label = f"{name} — {t('outlook.chosen_short', lang)}" if chosen and mark_chosen else name
         digits = ".2f" if change else ".1f"
-        fig.add_scatter(x=xs, y=mid, mode="lines+markers", name=label, legendgroup=scen,
-                        line=dict(color=colour, width=3 if chosen else 1.6, dash=SCENARIO_DASH.get(scen, "solid")),
-                        marker=dict(size=9 if chosen else 6, color=colour),
-                        customdata=list(zip(years, lo, hi)),
-                        hovertemplate=(f"{name}, %{{customdata[0]}}: %{{y:{'+' if change else ''}{digits}}} "
-                                       f"(%{{customdata[1]:{digits}}} – %{{customdata[2]:{digits}}})<extra></extra>"))
-    fig.add_scatter(x=[0], y=[0.0 if change else t0["risk"]], mode="markers", name=t("outlook.today", lang),
-                    marker=dict(symbol="diamond", size=13, color=INK, line=dict(color="white", width=1)),
-                    error_y=None if change else dict(type="data", symmetric=False, array=[t0["risk_p90"] - t0["risk"]],
-                                                     arrayminus=[t0["risk"] - t0["risk_p10"]], color=INK,
-                                                     thickness=1.5, width=6),
-                    hovertemplate=(f"{t('outlook.today', lang)}: %{{y:.1f}}<extra></extra>"))
+        fig.add_scatter(
+            x=xs,
+            y=mid,
+            mode="lines+markers",
+            name=label,
+            legendgroup=scen,
+            line=dict(color=colour, width=3 if chosen else 1.6, dash=SCENARIO_DASH.get(scen, "solid")),
+            marker=dict(size=9 if chosen else 6, color=colour),
+            customdata=list(zip(years, lo, hi)),
+            hovertemplate=(
+                f"{name}, %{{customdata[0]}}: %{{y:{'+' if change else ''}{digits}}} "
+                f"(%{{customdata[1]:{digits}}} – %{{customdata[2]:{digits}}})<extra></extra>"
+            ),
+        )
+    fig.add_scatter(
+        x=[0],
+        y=[0.0 if change else t0["risk"]],
+        mode="markers",
+        name=t("outlook.today", lang),
+        marker=dict(symbol="diamond", size=13, color=INK, line=dict(color="white", width=1)),
+        error_y=None
+        if change
+        else dict(
+            type="data",
+            symmetric=False,
+            array=[t0["risk_p90"] - t0["risk"]],
+            arrayminus=[t0["risk"] - t0["risk_p10"]],
+            color=INK,
+            thickness=1.5,
+            width=6,
+        ),
+        hovertemplate=(f"{t('outlook.today', lang)}: %{{y:.1f}}<extra></extra>"),
+    )
     lo_all, hi_all = min(v for v in lows if v == v), max(v for v in highs if v == v)
     pad = max(0.15, (hi_all - lo_all) * 0.15)
     y_range = [lo_all - pad, hi_all + pad] if change else [max(0.0, lo_all - pad), min(10.0, hi_all + pad)]
@@ -166,13 +222,25 @@ def city_fan_figure(result, city: str, scenario: str, horizon: int, classes: pd.
     layout = base_layout(lang)
     layout.pop("height", None)
     layout.update(
-        autosize=True, margin=dict(l=10, r=20, t=10, b=10), hovermode="closest",
-        xaxis=dict(tickvals=xs, ticktext=[t("outlook.today_tick", lang, year=ref), *[str(h) for h in years[1:]]],
-                   range=[-0.25, xs[-1] + 0.25], gridcolor=GRID, tickangle=0, fixedrange=True,
-                   automargin=True),
-        yaxis=dict(range=y_range, gridcolor=GRID, automargin=True,
-                   title=t("outlook.axis_change" if change else "outlook.axis_risk", lang),
-                   zeroline=False),
+        autosize=True,
+        margin=dict(l=10, r=20, t=10, b=10),
+        hovermode="closest",
+        xaxis=dict(
+            tickvals=xs,
+            ticktext=[t("outlook.today_tick", lang, year=ref), *[str(h) for h in years[1:]]],
+            range=[-0.25, xs[-1] + 0.25],
+            gridcolor=GRID,
+            tickangle=0,
+            fixedrange=True,
+            automargin=True,
+        ),
+        yaxis=dict(
+            range=y_range,
+            gridcolor=GRID,
+            automargin=True,
+            title=t("outlook.axis_change" if change else "outlook.axis_risk", lang),
+            zeroline=False,
+        ),
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
     )
     fig.update_layout(**layout)
@@ -186,38 +254,76 @@ def add_class_bands(fig: go.Figure, classes: pd.DataFrame, y_range: list[float],
         if hi <= lo:
             continue
         fig.add_hrect(y0=lo, y1=hi, fillcolor=c["colour"], opacity=CLASS_FILL, line_width=0, layer="below")
-        fig.add_annotation(x=1, xref="paper", xanchor="right", y=(lo + hi) / 2, yanchor="middle", showarrow=False,
-                           text=c[f"name_{lang}"], font=dict(size=11, color=MUTED))
+        fig.add_annotation(
+            x=1,
+            xref="paper",
+            xanchor="right",
+            y=(lo + hi) / 2,
+            yanchor="middle",
+            showarrow=False,
+            text=c[f"name_{lang}"],
+            font=dict(size=11, color=MUTED),
+        )
 
 
-def horizon_table(result, city_id: str, lang: str, chosen: tuple[str, int] | None = None,
-                  table_id: str | None = None) -> html.Table:
+def horizon_table(
+    result, city_id: str, lang: str, chosen: tuple[str, int] | None = None, table_id: str | None = None
+) -> html.Table:
     """Scenarios x horizons: the point, below it the 10th-90th percentile range and the change from
     today (same weights); the chosen cell is marked in words, not by colour alone."""
     horizons = result.meta.get("horizons", list(HORIZONS))
-    head = html.Tr([html.Th(t("outlook.table.scenario", lang), scope="col"),
-                    *[html.Th(str(h), scope="col") for h in horizons]])
+    head = html.Tr(
+        [
+            html.Th(t("outlook.table.scenario", lang), scope="col"),
+            *[html.Th(str(h), scope="col") for h in horizons],
+        ]
+    )
     body = []
     for scen in result.meta.get("scenarios", list(SCENARIOS)):
-        cells = [html.Th([html.Span(className=f"outlook-line outlook-line-{scen}",
-                                    style={"borderTopColor": SCENARIO_COLOURS.get(scen, INK)}),
-                          scenario_name(scen, lang)], scope="row", className="outlook-scen-cell")]
+        cells = [
+            html.Th(
+                [
+                    html.Span(
+                        className=f"outlook-line outlook-line-{scen}",
+                        style={"borderTopColor": SCENARIO_COLOURS.get(scen, INK)},
+                    ),
+                    scenario_name(scen, lang),
+                ],
+                scope="row",
+                className="outlook-scen-cell",
+            )
+        ]
         for h in horizons:
             row = score_row(result, city_id, scen, h)
             if row is None or pd.isna(row["risk"]):
                 cells.append(html.Td("—"))
                 continue
             mark = chosen == (scen, h)
-            cells.append(html.Td([
-                html.Span(num(row["risk"], lang), className="outlook-value"),
-                html.Small(span(row["risk_p10"], row["risk_p90"], lang), className="outlook-range"),
-                html.Small(t("outlook.table.change", lang, change=signed_span(row["change_p10"], row["change_p90"], lang)),
-                           className="outlook-delta"),
-                html.Small(t("outlook.table.chosen", lang), className="outlook-chosen-mark") if mark else None,
-            ], className="outlook-chosen" if mark else None))
+            cells.append(
+                html.Td(
+                    [
+                        html.Span(num(row["risk"], lang), className="outlook-value"),
+                        html.Small(span(row["risk_p10"], row["risk_p90"], lang), className="outlook-range"),
+                        html.Small(
+                            t(
+                                "outlook.table.change",
+                                lang,
+                                change=signed_span(row["change_p10"], row["change_p90"], lang),
+                            ),
+                            className="outlook-delta",
+                        ),
+                        html.Small(t("outlook.table.chosen", lang), className="outlook-chosen-mark")
+                        if mark
+                        else None,
+                    ],
+                    className="outlook-chosen" if mark else None,
+                )
+            )
         body.append(html.Tr(cells))
     kwargs = {"id": table_id} if table_id else {}
-    return html.Table([html.Thead(head), html.Tbody(body)], className="simple-table outlook-horizon-table", **kwargs)
+    return html.Table(
+        [html.Thead(head), html.Tbody(body)], className="simple-table outlook-horizon-table", **kwargs
+    )
 
 
 def outlook_panel(city_id: str, data, result, lang: str) -> html.Section | None:
@@ -228,25 +334,64 @@ def outlook_panel(city_id: str, data, result, lang: str) -> html.Section | None:
     today = today_row(result, city_id)
     link = dcc.Link(t("outlook.panel.link", lang), href=link_with("/outlook", {"lang": lang}, cities=city_id))
     if today is None or pd.isna(today["risk"]):
-        return html.Section([html.H2(t("outlook.panel.title", lang)), html.P(t("outlook.no_score", lang)), html.P(link)],
-                            className="panel outlook-panel", id=ids.OUTLOOK_PANEL)
+        return html.Section(
+            [html.H2(t("outlook.panel.title", lang)), html.P(t("outlook.no_score", lang)), html.P(link)],
+            className="panel outlook-panel",
+            id=ids.OUTLOOK_PANEL,
+        )
     if "climate_series" in data.tables and city_id not in set(data["climate_series"]["city_id"]):
         # nothing can move the index without a climate series: say so, never a change of 0.0
-        return html.Section([html.H2(t("outlook.panel.title", lang)),
-                             html.P(t("outlook.panel.today", lang, value=num(today["risk"], lang),
-                                      range=span(today["risk_p10"], today["risk_p90"], lang))),
-                             html.P(t("outlook.no_climate_series", lang), className="notice", id="city-outlook-no-climate"),
-                             html.P(link)], className="panel outlook-panel", id=ids.OUTLOOK_PANEL)
+        return html.Section(
+            [
+                html.H2(t("outlook.panel.title", lang)),
+                html.P(
+                    t(
+                        "outlook.panel.today",
+                        lang,
+                        value=num(today["risk"], lang),
+                        range=span(today["risk_p10"], today["risk_p90"], lang),
+                    )
+                ),
+                html.P(
+                    t("outlook.no_climate_series", lang), className="notice", id="city-outlook-no-climate"
+                ),
+                html.P(link),
+            ],
+            className="panel outlook-panel",
+            id=ids.OUTLOOK_PANEL,
+        )
     statuses = statuses_of(result, city_id)
-    return html.Section([
-        html.H2(t("outlook.panel.title", lang)),
-        html.Div([html.Span(t("outlook.status_lead", lang), className="outlook-status-lead"),
-                  *[status_badge(s, lang) for s in statuses]], className="outlook-badges"),
-        html.P(t("outlook.panel.today", lang, value=num(today["risk"], lang),
-                 range=span(today["risk_p10"], today["risk_p90"], lang))),
-        html.P(driver_sentence(data, result, city_id, "ssp245", 2050, lang), className="outlook-panel-driver"),
-        html.Div(horizon_table(result, city_id, lang), className="outlook-table-wrap", tabIndex="0",
-                 role="region", **{"aria-label": t("outlook.panel.table_label", lang)}),
-        html.P(t("outlook.panel.caveat", lang), className="note"),
-        html.P(link),
-    ], className="panel outlook-panel", id=ids.OUTLOOK_PANEL)
+    return html.Section(
+        [
+            html.H2(t("outlook.panel.title", lang)),
+            html.Div(
+                [
+                    html.Span(t("outlook.status_lead", lang), className="outlook-status-lead"),
+                    *[status_badge(s, lang) for s in statuses],
+                ],
+                className="outlook-badges",
+            ),
+            html.P(
+                t(
+                    "outlook.panel.today",
+                    lang,
+                    value=num(today["risk"], lang),
+                    range=span(today["risk_p10"], today["risk_p90"], lang),
+                )
+            ),
+            html.P(
+                driver_sentence(data, result, city_id, "ssp245", 2050, lang), className="outlook-panel-driver"
+            ),
+            html.Div(
+                horizon_table(result, city_id, lang),
+                className="outlook-table-wrap",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": t("outlook.panel.table_label", lang)},
+            ),
+            html.P(t("outlook.panel.caveat", lang), className="note"),
+            html.P(link),
+        ],
+        className="panel outlook-panel",
+        id=ids.OUTLOOK_PANEL,
+    )

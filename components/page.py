@@ -1,10 +1,11 @@
 """What every page layout shares: language from the URL, bad-input notices, title and intro."""
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Callable
 
 import dash_mantine_components as dmc
 import flask
@@ -56,9 +57,11 @@ def _lang_of_request() -> str:
 
 def page_title(key: str) -> Callable[..., str]:
     """A title function for `register_page`: the page's name in the request's language."""
+
     def title(**_path_variables: object) -> str:
         lang = _lang_of_request()
         return f"{t(key, lang)} · {t('app.short_name', lang)}"
+
     return title
 
 
@@ -80,7 +83,9 @@ def json_attr(value: object) -> str:
 def with_mantine(layout: Callable[..., object]) -> Callable[..., object]:
     """A page layout inside Mantine's provider: only pages with Mantine controls load that library
     (services/lazy_libraries.py), so the provider is theirs, not the shell's."""
+
     @wraps(layout)
     def wrapped(**kwargs: object) -> dmc.MantineProvider:
         return dmc.MantineProvider(layout(**kwargs))
+
     return wrapped

@@ -8,6 +8,7 @@ puts `address_stores(...)` in its layout, and returns `address(...)` to `address
 from the callback that redraws it (or, when its state changes in several callbacks, registers
 `sync_address` once). Callbacks take their language from the same store with `lang_of`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -36,8 +37,17 @@ def rejected_notices(parsed: page_state.Parsed, lang: str) -> list[str]:
     out = []
     for r in parsed.rejections:
         name = t(r.label, lang) if r.label else r.key[:30]
-        out.append(t(r.notice or "notice.bad_value", lang, name=name, value=r.asked[:40], names=r.asked[:60],
-                     values=r.asked[:60], default=r.used[:40]))
+        out.append(
+            t(
+                r.notice or "notice.bad_value",
+                lang,
+                name=name,
+                value=r.asked[:40],
+                names=r.asked[:60],
+                values=r.asked[:60],
+                default=r.used[:40],
+            )
+        )
     return list(dict.fromkeys(out))  # fields sharing one wording (a map's centre and zoom) say it once
 
 
@@ -62,8 +72,10 @@ def address_id(page: str) -> dict:
 
 def address_stores(page: str, path: str, state: Any, lang: str, context: Any = None) -> list:
     """The page's address store (read by callbacks for the language) and its write receipt."""
-    return [dcc.Store(id=address_id(page), data=address(path, state, lang, context)),
-            dcc.Store(id={"type": ids.PAGE_ADDRESS_WRITTEN, "page": page})]
+    return [
+        dcc.Store(id=address_id(page), data=address(path, state, lang, context)),
+        dcc.Store(id={"type": ids.PAGE_ADDRESS_WRITTEN, "page": page}),
+    ]
 
 
 def address_output(page: str) -> Output:
@@ -74,14 +86,26 @@ def address_state(page: str) -> State:
     return State(address_id(page), "data")
 
 
-def sync_address(page: str, path: str, model: type, controls: dict[str, tuple[str, str]],
-                 context: Callable[[], Any], fields: Callable[[dict], dict] | None = None) -> None:
+def sync_address(
+    page: str,
+    path: str,
+    model: type,
+    controls: dict[str, tuple[str, str]],
+    context: Callable[[], Any],
+    fields: Callable[[dict], dict] | None = None,
+) -> None:
     """For a page whose state changes in several callbacks: register the one callback that turns the
     controls' values ({name: (component id, property)}) into the page's canonical address;
     `fields` maps those values to the model's fields when they are not one to one."""
-    @callback(output=address_output(page),
-              inputs={"values": {name: Input(*dep) for name, dep in controls.items()}, "stored": address_state(page)},
-              prevent_initial_call=True)
+
+    @callback(
+        output=address_output(page),
+        inputs={
+            "values": {name: Input(*dep) for name, dep in controls.items()},
+            "stored": address_state(page),
+        },
+        prevent_initial_call=True,
+    )
     def write_address(values: dict, stored: dict | None) -> dict:
         data = context()
         state = page_state.from_controls(model, fields(values) if fields else values, data)

@@ -1,4 +1,5 @@
 """The app shell: header with navigation and language switch, notices, footer."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -31,31 +32,63 @@ def header(lang: str, pathname: str, query: dict[str, str]) -> list:
         label = [t(page["nav_key"], lang)]
         if active:  # dcc.Link takes no aria-current: say it in words for screen readers
             label.append(html.Span(f" ({t('shell.current_page', lang)})", className="visually-hidden"))
-        links.append(dcc.Link(label, href=link_with(page["path"], keep),
-                              className="nav-link" + (" active" if active else "")))
+        links.append(
+            dcc.Link(
+                label,
+                href=link_with(page["path"], keep),
+                className="nav-link" + (" active" if active else ""),
+            )
+        )
     switch = []
     for code in LANGUAGES:
         label = code.upper()
         if code == lang:
             switch.append(html.Span(label, className="lang-current", **{"aria-current": "true"}))
         else:
-            switch.append(dcc.Link(label, href=link_with(pathname or "/", query, lang=code),
-                                   className="lang-link", title=t("shell.switch_to", code)))
+            switch.append(
+                dcc.Link(
+                    label,
+                    href=link_with(pathname or "/", query, lang=code),
+                    className="lang-link",
+                    title=t("shell.switch_to", code),
+                )
+            )
     return [
-        html.Div([
-            dcc.Link([html.Span("◆", className="brand-mark", **{"aria-hidden": "true"}),
-                      html.Span(t("app.name", lang), className="brand-name")],
-                     href=link_with("/", keep), className="brand"),
-            html.Div([
-                html.Div(switch, className="lang-switch", role="group",
-                         **{"aria-label": t("shell.language", lang)}),
-                # Phones only (assets/style.css): opens and closes the navigation (assets/shell.js).
-                html.Button([html.Span("☰", className="menu-icon", **{"aria-hidden": "true"}),
-                             html.Span(t("shell.menu", lang), className="menu-label")],
-                            className="menu-button", type="button", id="menu-button",
-                            **{"aria-expanded": "false", "aria-controls": "main-nav"}),
-            ], className="header-tools"),
-        ], className="header-top"),
+        html.Div(
+            [
+                dcc.Link(
+                    [
+                        html.Span("◆", className="brand-mark", **{"aria-hidden": "true"}),
+                        html.Span(t("app.name", lang), className="brand-name"),
+                    ],
+                    href=link_with("/", keep),
+                    className="brand",
+                ),
+                html.Div(
+                    [
+                        html.Div(
+                            switch,
+                            className="lang-switch",
+                            role="group",
+                            **{"aria-label": t("shell.language", lang)},
+                        ),
+                        # Phones only (assets/style.css): opens and closes the navigation (assets/shell.js).
+                        html.Button(
+                            [
+                                html.Span("☰", className="menu-icon", **{"aria-hidden": "true"}),
+                                html.Span(t("shell.menu", lang), className="menu-label"),
+                            ],
+                            className="menu-button",
+                            type="button",
+                            id="menu-button",
+                            **{"aria-expanded": "false", "aria-controls": "main-nav"},
+                        ),
+                    ],
+                    className="header-tools",
+                ),
+            ],
+            className="header-top",
+        ),
         html.Nav(links, className="main-nav", id="main-nav", **{"aria-label": t("shell.navigation", lang)}),
     ]
 

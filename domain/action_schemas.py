@@ -3,10 +3,11 @@
 Kept apart so the action-plan feature adds its tables to the build with a one-line change to
 `SCHEMAS`, `REFERENCES` and `check_consistency`.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 import pandas as pd
 import pandera.pandas as pa
@@ -37,9 +38,15 @@ def _calendar_day(value: object) -> bool:
 
 def _day(nullable: bool = False) -> pa.Column:
     """An ISO date that exists on the calendar (2024-02-30 is refused, not only 30.02.2024)."""
-    return pa.Column(str, [pa.Check.str_matches(ISO_DATE),
-                           pa.Check(_calendar_day, element_wise=True, error="not a calendar date (YYYY-MM-DD)")],
-                     nullable=nullable, coerce=True)
+    return pa.Column(
+        str,
+        [
+            pa.Check.str_matches(ISO_DATE),
+            pa.Check(_calendar_day, element_wise=True, error="not a calendar date (YYYY-MM-DD)"),
+        ],
+        nullable=nullable,
+        coerce=True,
+    )
 
 
 def _number(nullable: bool, *checks: pa.Check) -> pa.Column:
@@ -109,14 +116,26 @@ def check_action_hazards(tables: dict[str, pd.DataFrame], problem: Callable, csv
             continue
         for index, end, start in zip(actions.index, actions[later], actions[earlier]):
             if isinstance(end, str) and isinstance(start, str) and end < start:
-                out.append(problem("actions.csv", csv_line(index), later,
-                                   f"{later} must not be before {earlier} ({end} < {start})"))
+                out.append(
+                    problem(
+                        "actions.csv",
+                        csv_line(index),
+                        later,
+                        f"{later} must not be before {earlier} ({end} < {start})",
+                    )
+                )
     if actions is None or types is None or "hazards" not in actions:
         return out
     known = set(types["hazard_type"])
     for index, value in actions["hazards"].items():
         for hazard in str(value).split(";"):
             if hazard not in known:
-                out.append(problem("actions.csv", csv_line(index), "hazards",
-                                   f"'{hazard}' is not a known hazard_type in hazard_types.csv"))
+                out.append(
+                    problem(
+                        "actions.csv",
+                        csv_line(index),
+                        "hazards",
+                        f"'{hazard}' is not a known hazard_type in hazard_types.csv",
+                    )
+                )
     return out

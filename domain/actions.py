@@ -5,12 +5,13 @@ The public view of the plans is the baseline table from the data build (`actions
 `action_updates`) with the latest saved update of each action from the database laid over it
 (`current_actions`, `merged_history`).
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -112,7 +113,9 @@ def validate_update(current: ActionState, proposed: ActionState, today: date) ->
         return [Issue("status", "status_unknown", {"value": proposed.status})]
     if not 0 <= proposed.progress_pct <= 100:
         issues.append(Issue("progress_pct", "progress_range", {"value": proposed.progress_pct}))
-    if current.status in FINAL and replace(proposed, note=current.note) != replace(current, note=current.note):
+    if current.status in FINAL and replace(proposed, note=current.note) != replace(
+        current, note=current.note
+    ):
         issues.append(Issue("status", "final", {"status": current.status}))
     elif proposed.status not in TRANSITIONS.get(current.status, frozenset(STATUSES)):
         issues.append(Issue("status", "transition", {"old": current.status, "new": proposed.status}))
@@ -172,14 +175,21 @@ def _as_text(value: object) -> str | None:
 def state_of(row: dict | pd.Series) -> ActionState:
     """The editable state of an action row of `current_actions`."""
     note = row.get("note")
-    return ActionState(str(row["status"]), int(row["progress_pct"]), to_day(row.get("actual_start")),
-                       to_day(row.get("actual_end")), "" if note is None or note != note else str(note))
+    return ActionState(
+        str(row["status"]),
+        int(row["progress_pct"]),
+        to_day(row.get("actual_start")),
+        to_day(row.get("actual_end")),
+        "" if note is None or note != note else str(note),
+    )
 
 
 # --- public view: baseline + saved updates -------------------------------------------------------
 
-def current_actions(baseline: pd.DataFrame, states: pd.DataFrame | None,
-                    baseline_updates: pd.DataFrame | None = None) -> pd.DataFrame:
+
+def current_actions(
+    baseline: pd.DataFrame, states: pd.DataFrame | None, baseline_updates: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The baseline actions with each action's latest saved state from the database laid over it.
 
     Adds `version` (0 = untouched baseline), `note`, `last_update` (ISO date of the latest
@@ -206,33 +216,51 @@ def current_actions(baseline: pd.DataFrame, states: pd.DataFrame | None,
             out[col] = out[col].astype("object")
             out.loc[hit, col] = values.to_numpy(dtype=object)
         out.loc[hit, "updated_in_app"] = True
-        out.loc[hit, "last_update"] = ids.map(st["updated_at"]).map(lambda v: day_text(to_day(v))).to_numpy(dtype=object)
+        out.loc[hit, "last_update"] = (
+            ids.map(st["updated_at"]).map(lambda v: day_text(to_day(v))).to_numpy(dtype=object)
+        )
         out["progress_pct"] = out["progress_pct"].astype(float)
         out["version"] = out["version"].astype(int)
     return out
 
 
-def merged_history(baseline_updates: pd.DataFrame, app_updates: pd.DataFrame | None, action_id: str,
-                   lang: str) -> pd.DataFrame:
+def merged_history(
+    baseline_updates: pd.DataFrame, app_updates: pd.DataFrame | None, action_id: str, lang: str
+) -> pd.DataFrame:
     """An action's dated progress history: baseline updates, then updates saved in the app.
 
     Columns: date, progress_pct, status, note, origin (`baseline` or `app`).
     """
     base = baseline_updates[baseline_updates["action_id"] == action_id]
     note_col = f"note_{lang}" if f"note_{lang}" in base else "note_en"
-    rows = [{"date": r["date"], "progress_pct": float(r["progress_pct"]), "status": r["status"],
-             "note": r.get(note_col) if isinstance(r.get(note_col), str) else "", "origin": "baseline"}
-            for _, r in base.iterrows()]
+    rows = [
+        {
+            "date": r["date"],
+            "progress_pct": float(r["progress_pct"]),
+            "status": r["status"],
+            "note": r.get(note_col) if isinstance(r.get(note_col), str) else "",
+            "origin": "baseline",
+        }
+        for _, r in base.iterrows()
+    ]
     if app_updates is not None and len(app_updates):
         mine = app_updates[app_updates["action_id"] == action_id]
         for _, r in mine.iterrows():
-            rows.append({"date": day_text(to_day(r["updated_at"])), "progress_pct": float(r["progress_pct"]),
-                         "status": r["status"], "note": r.get("note") or "", "origin": "app"})
+            rows.append(
+                {
+                    "date": day_text(to_day(r["updated_at"])),
+                    "progress_pct": float(r["progress_pct"]),
+                    "status": r["status"],
+                    "note": r.get("note") or "",
+                    "origin": "app",
+                }
+            )
     out = pd.DataFrame(rows, columns=["date", "progress_pct", "status", "note", "origin"])
     return out.sort_values("date", kind="stable").reset_index(drop=True)
 
 
 # --- measures ----------------------------------------------------------------------------------
+
 
 def with_flags(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     """Add `overdue` (open and past its planned end), `days_overdue` and `funding_gap`."""
@@ -292,8 +320,17 @@ def _group_summary(frame: pd.DataFrame, by: str, today: date) -> pd.DataFrame:
         for status in STATUSES:
             row[status] = int((part["status"] == status).sum())
         rows.append(row)
-    columns = [by, "actions", *STATUSES, "weighted_progress", "overdue", "completed_share",
-               "budget", "funded", "gap"]
+    columns = [
+        by,
+        "actions",
+        *STATUSES,
+        "weighted_progress",
+        "overdue",
+        "completed_share",
+        "budget",
+        "funded",
+        "gap",
+    ]
     out = pd.DataFrame(rows)
     if out.empty:
         return pd.DataFrame(columns=columns)
@@ -334,17 +371,31 @@ def mcr_matrix(frame: pd.DataFrame, city_ids: Iterable[str]) -> tuple[pd.DataFra
 
 def funder_summary(frame: pd.DataFrame) -> pd.DataFrame:
     """Per funder: number of actions and amount funded (cancelled actions left out), largest first."""
-    live = frame[(frame["status"] != "cancelled") & frame["funder"].notna() & (frame["funded_usd"].fillna(0) > 0)]
+    live = frame[
+        (frame["status"] != "cancelled") & frame["funder"].notna() & (frame["funded_usd"].fillna(0) > 0)
+    ]
     if live.empty:
         return pd.DataFrame(columns=["funder", "actions", "funded"])
-    out = live.groupby("funder").agg(actions=("action_id", "count"), funded=("funded_usd", "sum")).reset_index()
+    out = (
+        live.groupby("funder").agg(actions=("action_id", "count"), funded=("funded_usd", "sum")).reset_index()
+    )
     return out.sort_values(["funded", "funder"], ascending=[False, True]).reset_index(drop=True)
 
 
-def filter_actions(frame: pd.DataFrame, cities: Iterable[str] = (), statuses: Iterable[str] = (),
-                   hazards: Iterable[str] = (), essentials: Iterable[int] = ()) -> pd.DataFrame:
+def filter_actions(
+    frame: pd.DataFrame,
+    cities: Iterable[str] = (),
+    statuses: Iterable[str] = (),
+    hazards: Iterable[str] = (),
+    essentials: Iterable[int] = (),
+) -> pd.DataFrame:
     """Actions matching every given filter (an empty filter keeps everything)."""
-    cities, statuses, hazards, essentials = set(cities), set(statuses), set(hazards), {int(e) for e in essentials}
+    cities, statuses, hazards, essentials = (
+        set(cities),
+        set(statuses),
+        set(hazards),
+        {int(e) for e in essentials},
+    )
     keep = pd.Series(True, index=frame.index)
     if cities:
         keep &= frame["city_id"].isin(cities)

@@ -4,6 +4,7 @@ The build writes into a fresh folder under data/builds/ and then atomically repo
 data/build symlink, so a build that fails (bad table, killed half-way) leaves the previous good
 build serving. Run it with `python -m domain.build`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,17 +18,30 @@ import time
 import uuid
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
+from domain.infrastructure import (
+    ZONE_COLUMNS,
+    city_units,
+    facility_frame,
+    outside_unit,
+    overlay,
+    published_zone_problems,
+    river_band_zones,
+    simplified_zones,
+)
 from domain.provenance import scope_counts, scope_table_text
-import geopandas as gpd
-
-from domain.infrastructure import (ZONE_COLUMNS, city_units, facility_frame, outside_unit, overlay,
-                                   published_zone_problems, river_band_zones, simplified_zones)
 from domain.queries import GEO_LAYERS
 from domain.risk_index import compute_index
-from domain.schemas import (SCHEMAS, DataValidationError, Problem, check_consistency,
-                            check_references, validate_table)
+from domain.schemas import (
+    SCHEMAS,
+    DataValidationError,
+    Problem,
+    check_consistency,
+    check_references,
+    validate_table,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SRC = ROOT / "data" / "src"
@@ -55,8 +69,9 @@ def read_source_tables(src: Path) -> dict[str, pd.DataFrame]:
             problems.append(Problem(f"{name}.csv", None, None, "file is missing"))
             continue
         try:
-            tables[name] = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                                       encoding="utf-8")
+            tables[name] = pd.read_csv(
+                path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
+            )
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
             problems.append(Problem(f"{name}.csv", None, None, f"cannot be read as CSV: {err}"))
     if problems:
@@ -124,12 +139,20 @@ def file_digest(path: Path) -> str:
 
 def derived_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The risk index at every level, computed with the data's default weights."""
-    result = compute_index(tables["indicator_values"], tables["indicators"], tables["categories"],
-                           tables["dimensions"], tables["cities"], tables["risk_classes"])
+    result = compute_index(
+        tables["indicator_values"],
+        tables["indicators"],
+        tables["categories"],
+        tables["dimensions"],
+        tables["cities"],
+        tables["risk_classes"],
+    )
     categories = result.category_scores.reset_index().melt(
-        id_vars="city_id", var_name="category_id", value_name="score")
+        id_vars="city_id", var_name="category_id", value_name="score"
+    )
     dimensions = result.dimension_scores.reset_index().melt(
-        id_vars="city_id", var_name="dimension", value_name="score")
+        id_vars="city_id", var_name="dimension", value_name="score"
+    )
     return {
         "indicator_scores": result.indicator_scores,
         "category_scores": categories,
@@ -147,20 +170,28 @@ def read_published_zones(src: Path, tables: dict[str, pd.DataFrame]) -> gpd.GeoD
     try:
         zones = gpd.read_file(path)
     except Exception as err:  # any unreadable file is a build problem, not a traceback
-        raise DataValidationError([Problem("geo/hazard_zones.geojson", None, None, f"cannot be read: {err}")]) from err
-    problems = published_zone_problems(zones, set(tables["cities"]["city_id"]), set(tables["sources"]["source_id"]),
-                                       set(tables["hazard_types"]["hazard_type"]) | {"river_flood"})
+        raise DataValidationError(
+            [Problem("geo/hazard_zones.geojson", None, None, f"cannot be read: {err}")]
+        ) from err
+    problems = published_zone_problems(
+        zones,
+        set(tables["cities"]["city_id"]),
+        set(tables["sources"]["source_id"]),
+        set(tables["hazard_types"]["hazard_type"]) | {"river_flood"},
+    )
     if problems:
-        raise DataValidationError([Problem("geo/hazard_zones.geojson", row, column, reason)
-                                   for row, column, reason in problems])
+        raise DataValidationError(
+            [Problem("geo/hazard_zones.geojson", row, column, reason) for row, column, reason in problems]
+        )
     for column in ("method", "return_period_years"):
         if column not in zones:
             zones[column] = None
     return zones.set_crs("EPSG:4326", allow_override=True)[ZONE_COLUMNS]
 
 
-def infrastructure_tables(tables: dict[str, pd.DataFrame], layers: dict[str, dict],
-                          published: gpd.GeoDataFrame | None = None) -> tuple[dict, dict]:
+def infrastructure_tables(
+    tables: dict[str, pd.DataFrame], layers: dict[str, dict], published: gpd.GeoDataFrame | None = None
+) -> tuple[dict, dict]:
     """Hazard zones and the facilities' exposure to them (tables), and their map layers (GeoJSON).
 
     Raises when a facility lies outside its city's first-level unit. Zones are the published ones
@@ -174,18 +205,31 @@ def infrastructure_tables(tables: dict[str, pd.DataFrame], layers: dict[str, dic
     units = city_units(tables["cities"], admin1)
     outside = outside_unit(frame, units)
     if outside.any():
-        raise DataValidationError([
-            Problem("facilities.csv", int(i) + 2, "lat", f"facility '{facilities.at[i, 'facility_id']}' lies "
-                    f"outside the first-level unit of {facilities.at[i, 'city_id']}")
-            for i in outside[outside].index])
+        raise DataValidationError(
+            [
+                Problem(
+                    "facilities.csv",
+                    int(i) + 2,
+                    "lat",
+                    f"facility '{facilities.at[i, 'facility_id']}' lies "
+                    f"outside the first-level unit of {facilities.at[i, 'city_id']}",
+                )
+                for i in outside[outside].index
+            ]
+        )
     zones = river_band_zones(rivers, tables["cities"])
     if published is not None and len(published):
-        zones = gpd.GeoDataFrame(pd.concat([published, zones], ignore_index=True), geometry="geometry", crs="EPSG:4326")
+        zones = gpd.GeoDataFrame(
+            pd.concat([published, zones], ignore_index=True), geometry="geometry", crs="EPSG:4326"
+        )
     exposure = overlay(frame, zones)
     zone_table = pd.DataFrame(zones.drop(columns="geometry")).assign(geometry_wkt=zones.geometry.to_wkt())
     shown = simplified_zones(zones)
     points = frame[["facility_id", "city_id", "facility_type", "geometry"]]
-    geo = {"hazard_zones": json.loads(shown.to_json(drop_id=True)), "facilities": json.loads(points.to_json(drop_id=True))}
+    geo = {
+        "hazard_zones": json.loads(shown.to_json(drop_id=True)),
+        "facilities": json.loads(points.to_json(drop_id=True)),
+    }
     return {"hazard_zones": zone_table, "facility_exposure": exposure}, geo
 
 
@@ -215,16 +259,20 @@ def build(src: Path = DEFAULT_SRC, out: Path = DEFAULT_BUILD, keep: int | None =
         for name, data in layers.items():
             path = tmp / "geo" / f"{name}.geojson"
             path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            files[f"geo/{name}"] = {"features": len(data["features"]), "bytes": path.stat().st_size,
-                                    "sha256": file_digest(path)}
+            files[f"geo/{name}"] = {
+                "features": len(data["features"]),
+                "bytes": path.stat().st_size,
+                "sha256": file_digest(path),
+            }
         manifest = {
             "build_id": build_id,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "seconds": round(time.perf_counter() - started, 3),
             "cities": int(len(tables["cities"])),
             "indicators": int(len(tables["indicators"])),
-            "scope_table": scope_table_text(derived["scope_counts"],
-                                            dict(zip(tables["cities"]["city_id"], tables["cities"]["name_en"]))),
+            "scope_table": scope_table_text(
+                derived["scope_counts"], dict(zip(tables["cities"]["city_id"], tables["cities"]["name_en"]))
+            ),
             "files": files,
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -252,8 +300,11 @@ def _point_symlink(link: Path, target: Path) -> None:
 def _prune(builds_dir: Path, keep: int, current: Path) -> None:
     """Remove older builds, keeping the newest `keep` (the current one and every build published
     from the app, marked by a `PUBLISHED` file, always stay)."""
-    done = sorted((p for p in builds_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                  key=lambda p: p.stat().st_mtime, reverse=True)
+    done = sorted(
+        (p for p in builds_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
     for old in done[keep:]:
         if old != current and not (old / "PUBLISHED").exists():  # published builds stay addressable
             shutil.rmtree(old, ignore_errors=True)
@@ -272,8 +323,10 @@ def main(argv: list[str] | None = None) -> int:
     except DataValidationError as err:
         print(f"Build failed; the previous build is left in place.\n{err}", file=sys.stderr)
         return 1
-    print(f"Built {manifest['build_id']}: {manifest['cities']} cities, {manifest['indicators']} "
-          f"indicators in {manifest['seconds']} s -> {args.out}")
+    print(
+        f"Built {manifest['build_id']}: {manifest['cities']} cities, {manifest['indicators']} "
+        f"indicators in {manifest['seconds']} s -> {args.out}"
+    )
     print("Latest index inputs per city, by scope (national = country values standing in):")
     print(manifest["scope_table"])
     return 0

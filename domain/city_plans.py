@@ -2,6 +2,7 @@
 here, and the public plan that results (the demonstration plan until the city replaces it with
 its own). Pure functions on plain values and DataFrames (no Dash, Flask or SQL).
 """
+
 from __future__ import annotations
 
 import math
@@ -13,9 +14,21 @@ import pandas as pd
 from domain.actions import ESSENTIALS, SENDAI_PRIORITIES, SENDAI_TARGETS, Issue, to_day
 
 # The fields of an action that its city writes (progress is reported separately, as before).
-PLAN_FIELDS = ("title_ru", "title_en", "hazards", "sendai_priority", "sendai_target", "mcr2030_essential",
-               "responsible_body_ru", "responsible_body_en", "planned_start", "planned_end", "budget_usd",
-               "funded_usd", "funder")
+PLAN_FIELDS = (
+    "title_ru",
+    "title_en",
+    "hazards",
+    "sendai_priority",
+    "sendai_target",
+    "mcr2030_essential",
+    "responsible_body_ru",
+    "responsible_body_en",
+    "planned_start",
+    "planned_end",
+    "budget_usd",
+    "funded_usd",
+    "funder",
+)
 TEXT_MAX = 300
 MONEY_MAX = 1e11
 EARLIEST_PLAN = date(2015, 1, 1)  # the Sendai Framework's first year
@@ -43,12 +56,21 @@ class PlanAction:
 
     def as_record(self) -> dict:
         """Plain values for storage and the audit log (dates as ISO text, hazards joined by ';')."""
-        return {"title_ru": self.title_ru, "title_en": self.title_en, "hazards": ";".join(self.hazards),
-                "sendai_priority": self.sendai_priority, "sendai_target": self.sendai_target,
-                "mcr2030_essential": self.mcr2030_essential, "responsible_body_ru": self.responsible_body_ru,
-                "responsible_body_en": self.responsible_body_en, "planned_start": self.planned_start.isoformat(),
-                "planned_end": self.planned_end.isoformat(), "budget_usd": self.budget_usd,
-                "funded_usd": self.funded_usd, "funder": self.funder}
+        return {
+            "title_ru": self.title_ru,
+            "title_en": self.title_en,
+            "hazards": ";".join(self.hazards),
+            "sendai_priority": self.sendai_priority,
+            "sendai_target": self.sendai_target,
+            "mcr2030_essential": self.mcr2030_essential,
+            "responsible_body_ru": self.responsible_body_ru,
+            "responsible_body_en": self.responsible_body_en,
+            "planned_start": self.planned_start.isoformat(),
+            "planned_end": self.planned_end.isoformat(),
+            "budget_usd": self.budget_usd,
+            "funded_usd": self.funded_usd,
+            "funder": self.funder,
+        }
 
 
 def _money(raw: object, name: str, issues: list[Issue]) -> float | None:
@@ -76,7 +98,9 @@ def _whole(raw: object, allowed: tuple[int, ...], name: str, issues: list[Issue]
     return 0
 
 
-def parse_plan_action(raw: dict, known_hazards: set[str], known_funders: set[str]) -> tuple[PlanAction | None, list[Issue]]:
+def parse_plan_action(
+    raw: dict, known_hazards: set[str], known_funders: set[str]
+) -> tuple[PlanAction | None, list[Issue]]:
     """Form values -> a PlanAction, or every problem found (all at once)."""
     issues: list[Issue] = []
     texts = {}
@@ -88,11 +112,21 @@ def parse_plan_action(raw: dict, known_hazards: set[str], known_funders: set[str
             issues.append(Issue(name, "plan_too_long", {"max": TEXT_MAX}))
         texts[name] = text
     hazards_raw = raw.get("hazards") or []
-    hazards = tuple(dict.fromkeys(str(h) for h in (hazards_raw if isinstance(hazards_raw, (list, tuple)) else [hazards_raw])))
+    hazards = tuple(
+        dict.fromkeys(
+            str(h) for h in (hazards_raw if isinstance(hazards_raw, (list, tuple)) else [hazards_raw])
+        )
+    )
     if not hazards:
         issues.append(Issue("hazards", "plan_required"))
     elif any(h not in known_hazards for h in hazards):
-        issues.append(Issue("hazards", "plan_choice", {"value": ", ".join(h for h in hazards if h not in known_hazards)[:30]}))
+        issues.append(
+            Issue(
+                "hazards",
+                "plan_choice",
+                {"value": ", ".join(h for h in hazards if h not in known_hazards)[:30]},
+            )
+        )
     priority = _whole(raw.get("sendai_priority"), SENDAI_PRIORITIES, "sendai_priority", issues)
     essential = _whole(raw.get("mcr2030_essential"), ESSENTIALS, "mcr2030_essential", issues)
     target = str(raw.get("sendai_target") or "").strip().lower()
@@ -122,9 +156,21 @@ def parse_plan_action(raw: dict, known_hazards: set[str], known_funders: set[str
         issues.append(Issue("funder", "plan_funder_needed"))
     if issues:
         return None, issues
-    return PlanAction(texts["title_ru"], texts["title_en"], hazards, priority, target, essential,
-                      texts["responsible_body_ru"], texts["responsible_body_en"], start, end, budget, funded,
-                      funder), []  # type: ignore[arg-type]
+    return PlanAction(
+        texts["title_ru"],
+        texts["title_en"],
+        hazards,
+        priority,
+        target,
+        essential,
+        texts["responsible_body_ru"],
+        texts["responsible_body_en"],
+        start,
+        end,
+        budget,
+        funded,
+        funder,
+    ), []  # type: ignore[arg-type]
 
 
 def plan_changes(old: dict | None, new: dict) -> dict[str, tuple[str | None, str | None]]:
@@ -162,15 +208,33 @@ def authored_as_actions(authored: pd.DataFrame, funders: dict[str, tuple[str, st
     for _, r in authored.iterrows():
         funder = r.get("funder") if isinstance(r.get("funder"), str) else None
         names = funders.get(funder, (None, None)) if funder else (None, None)
-        rows.append({"action_id": r["action_id"], "city_id": r["city_id"], "title_ru": r["title_ru"],
-                     "title_en": r["title_en"], "sendai_priority": float(r["sendai_priority"]),
-                     "sendai_target": r["sendai_target"], "mcr2030_essential": float(r["mcr2030_essential"]),
-                     "hazards": r["hazards"], "responsible_body_ru": r["responsible_body_ru"],
-                     "responsible_body_en": r["responsible_body_en"], "planned_start": r["planned_start"],
-                     "planned_end": r["planned_end"], "actual_start": None, "actual_end": None,
-                     "status": "planned", "progress_pct": 0.0, "budget_usd": _float(r.get("budget_usd")),
-                     "funded_usd": _float(r.get("funded_usd")), "funder": funder, "funder_ru": names[0],
-                     "funder_en": names[1], "data_status": CITY_PLAN_STATUS, "source_id": f"city-plan-{r['city_id']}"})
+        rows.append(
+            {
+                "action_id": r["action_id"],
+                "city_id": r["city_id"],
+                "title_ru": r["title_ru"],
+                "title_en": r["title_en"],
+                "sendai_priority": float(r["sendai_priority"]),
+                "sendai_target": r["sendai_target"],
+                "mcr2030_essential": float(r["mcr2030_essential"]),
+                "hazards": r["hazards"],
+                "responsible_body_ru": r["responsible_body_ru"],
+                "responsible_body_en": r["responsible_body_en"],
+                "planned_start": r["planned_start"],
+                "planned_end": r["planned_end"],
+                "actual_start": None,
+                "actual_end": None,
+                "status": "planned",
+                "progress_pct": 0.0,
+                "budget_usd": _float(r.get("budget_usd")),
+                "funded_usd": _float(r.get("funded_usd")),
+                "funder": funder,
+                "funder_ru": names[0],
+                "funder_en": names[1],
+                "data_status": CITY_PLAN_STATUS,
+                "source_id": f"city-plan-{r['city_id']}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -181,8 +245,12 @@ def _float(value: object) -> float:
         return float("nan")
 
 
-def public_plans(baseline: pd.DataFrame, authored: pd.DataFrame, real_plan_cities: set[str],
-                 funders: dict[str, tuple[str, str]]) -> pd.DataFrame:
+def public_plans(
+    baseline: pd.DataFrame,
+    authored: pd.DataFrame,
+    real_plan_cities: set[str],
+    funders: dict[str, tuple[str, str]],
+) -> pd.DataFrame:
     """What the public sees: the demonstration plan of a city until it replaced it, then only the
     city's own actions (its drafts before that stay private)."""
     keep = baseline[~baseline["city_id"].isin(real_plan_cities)]
@@ -190,9 +258,19 @@ def public_plans(baseline: pd.DataFrame, authored: pd.DataFrame, real_plan_citie
     if own is None or not len(own):
         return keep.reset_index(drop=True)
     extra = authored_as_actions(own, funders).reindex(columns=baseline.columns)
-    return pd.concat([keep, extra.astype({c: keep[c].dtype for c in ("progress_pct", "sendai_priority",
-                                                                      "mcr2030_essential") if c in keep})],
-                     ignore_index=True)
+    return pd.concat(
+        [
+            keep,
+            extra.astype(
+                {
+                    c: keep[c].dtype
+                    for c in ("progress_pct", "sendai_priority", "mcr2030_essential")
+                    if c in keep
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
 
 
 def funder_names(baseline: pd.DataFrame) -> dict[str, tuple[str, str]]:

@@ -11,6 +11,7 @@ download and tests use the same numbers.
   midpoints and carry no year-to-year noise, so the value in a year stands for the 20-year mean
   centred on it (exactly so at the midpoints 2030.5, 2050.5, 2070.5, 2090.5).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,13 +20,28 @@ import pandas as pd
 from domain.climate_schema import CLIMATE_SCENARIOS, CLIMATE_UNITS, CLIMATE_VARIABLES
 
 PROJECTIONS = tuple(s for s in CLIMATE_SCENARIOS if s != "observed")
-BASELINES: dict[str, tuple[int, int]] = {"1991-2020": (1991, 2020), "1995-2014": (1995, 2014),
-                                         "2001-2020": (2001, 2020)}
+BASELINES: dict[str, tuple[int, int]] = {
+    "1991-2020": (1991, 2020),
+    "1995-2014": (1995, 2014),
+    "2001-2020": (2001, 2020),
+}
 DEFAULT_BASELINE = "1991-2020"
 MODES = ("abs", "change")
 HORIZONS = (2030, 2050, 2080)
-RELATIVE_CHANGE = ("precip",)   # change in % of the baseline mean
-COLUMNS = ["city_id", "variable", "scenario", "year", "value", "p10", "p90", "unit", "status", "source_id", "method"]
+RELATIVE_CHANGE = ("precip",)  # change in % of the baseline mean
+COLUMNS = [
+    "city_id",
+    "variable",
+    "scenario",
+    "year",
+    "value",
+    "p10",
+    "p90",
+    "unit",
+    "status",
+    "source_id",
+    "method",
+]
 
 
 def table(data) -> pd.DataFrame:
@@ -68,8 +84,9 @@ def select(data, city_ids: list[str], variable: str, scenarios: list[str]) -> pd
     """Rows of the chosen cities and variable: the observed years and the chosen scenarios."""
     series = table(data)
     wanted = ["observed"] + [s for s in PROJECTIONS if s in scenarios]
-    rows = series[(series["variable"] == variable) & series["city_id"].isin(city_ids)
-                  & series["scenario"].isin(wanted)]
+    rows = series[
+        (series["variable"] == variable) & series["city_id"].isin(city_ids) & series["scenario"].isin(wanted)
+    ]
     order = {s: i for i, s in enumerate(CLIMATE_SCENARIOS)}
     city_order = {c: i for i, c in enumerate(city_ids)}
     rows = rows.assign(_c=rows["city_id"].map(city_order), _s=rows["scenario"].map(order))
@@ -80,8 +97,12 @@ def baseline_means(data, city_ids: list[str], variable: str, baseline: str = DEF
     """Mean of the observed years of the baseline period per city (NaN unless every year is there)."""
     first, last = BASELINES[baseline]
     series = table(data)
-    rows = series[(series["variable"] == variable) & (series["scenario"] == "observed")
-                  & series["year"].between(first, last) & series["city_id"].isin(city_ids)]
+    rows = series[
+        (series["variable"] == variable)
+        & (series["scenario"] == "observed")
+        & series["year"].between(first, last)
+        & series["city_id"].isin(city_ids)
+    ]
     stats = rows.groupby("city_id")["value"].agg(["mean", "count"])
     means = stats["mean"].where(stats["count"] == last - first + 1)
     return means.reindex(city_ids).rename("baseline_mean")
@@ -97,8 +118,14 @@ def as_change(values, base, variable: str):
     return values - base
 
 
-def shown_series(data, city_ids: list[str], variable: str, scenarios: list[str],
-                 baseline: str = DEFAULT_BASELINE, mode: str = "abs") -> pd.DataFrame:
+def shown_series(
+    data,
+    city_ids: list[str],
+    variable: str,
+    scenarios: list[str],
+    baseline: str = DEFAULT_BASELINE,
+    mode: str = "abs",
+) -> pd.DataFrame:
     """Exactly what the chart shows (and the CSV download holds): values or changes, with provenance."""
     rows = select(data, city_ids, variable, scenarios)
     means = baseline_means(data, city_ids, variable, baseline)
@@ -112,13 +139,23 @@ def shown_series(data, city_ids: list[str], variable: str, scenarios: list[str],
     return rows
 
 
-def horizon_table(data, city_ids: list[str], variable: str, scenarios: list[str],
-                  baseline: str = DEFAULT_BASELINE, horizons: tuple[int, ...] = HORIZONS) -> pd.DataFrame:
+def horizon_table(
+    data,
+    city_ids: list[str],
+    variable: str,
+    scenarios: list[str],
+    baseline: str = DEFAULT_BASELINE,
+    horizons: tuple[int, ...] = HORIZONS,
+) -> pd.DataFrame:
     """Per city, scenario and horizon year: the projected median with p10-p90 and its change from the baseline."""
     series = table(data)
     chosen = [s for s in PROJECTIONS if s in scenarios]
-    rows = series[(series["variable"] == variable) & series["city_id"].isin(city_ids)
-                  & series["scenario"].isin(chosen) & series["year"].isin(horizons)].copy()
+    rows = series[
+        (series["variable"] == variable)
+        & series["city_id"].isin(city_ids)
+        & series["scenario"].isin(chosen)
+        & series["year"].isin(horizons)
+    ].copy()
     means = baseline_means(data, city_ids, variable, baseline)
     rows["baseline_mean"] = rows["city_id"].map(means).astype(float)
     for col, out in (("value", "change"), ("p10", "change_p10"), ("p90", "change_p90")):
@@ -127,8 +164,21 @@ def horizon_table(data, city_ids: list[str], variable: str, scenarios: list[str]
     city_order = {c: i for i, c in enumerate(city_ids)}
     scen_order = {s: i for i, s in enumerate(PROJECTIONS)}
     rows = rows.assign(_c=rows["city_id"].map(city_order), _s=rows["scenario"].map(scen_order))
-    keep = ["city_id", "scenario", "year", "value", "p10", "p90", "unit", "baseline_mean", "change",
-            "change_p10", "change_p90", "change_unit", "status"]
+    keep = [
+        "city_id",
+        "scenario",
+        "year",
+        "value",
+        "p10",
+        "p90",
+        "unit",
+        "baseline_mean",
+        "change",
+        "change_p10",
+        "change_p90",
+        "change_unit",
+        "status",
+    ]
     return rows.sort_values(["_c", "_s", "year"])[keep].reset_index(drop=True)
 
 
@@ -145,13 +195,23 @@ def axis_range(frame: pd.DataFrame, pad: float = 0.05) -> tuple[float, float] | 
 def period_mean(data, city_ids: list[str], variable: str, scenario: str, first: int, last: int) -> pd.Series:
     """Mean value of a scenario (median) or the observed years over [first, last], per city."""
     series = table(data)
-    rows = series[(series["variable"] == variable) & (series["scenario"] == scenario)
-                  & series["year"].between(first, last) & series["city_id"].isin(city_ids)]
+    rows = series[
+        (series["variable"] == variable)
+        & (series["scenario"] == scenario)
+        & series["year"].between(first, last)
+        & series["city_id"].isin(city_ids)
+    ]
     return rows.groupby("city_id")["value"].mean().reindex(city_ids)
 
 
-def summary_facts(data, city_ids: list[str], variable: str, scenarios: list[str],
-                  baseline: str = DEFAULT_BASELINE, year: int = 2080) -> dict | None:
+def summary_facts(
+    data,
+    city_ids: list[str],
+    variable: str,
+    scenarios: list[str],
+    baseline: str = DEFAULT_BASELINE,
+    year: int = 2080,
+) -> dict | None:
     """Numbers for a one-sentence summary: at `year`, under the highest chosen scenario, the cities
     with the smallest and largest change from the baseline; without a scenario, the change of the
     last ten observed years instead."""
@@ -170,6 +230,11 @@ def summary_facts(data, city_ids: list[str], variable: str, scenarios: list[str]
         changes = pd.Series(as_change(recent, means, variable), index=recent.index).dropna()
     if changes.empty:
         return None
-    return {"scenario": scenario, "year": year, "unit": change_unit(variable),
-            "low": (str(changes.idxmin()), float(changes.min())),
-            "high": (str(changes.idxmax()), float(changes.max())), "cities": len(changes)}
+    return {
+        "scenario": scenario,
+        "year": year,
+        "unit": change_unit(variable),
+        "low": (str(changes.idxmin()), float(changes.min())),
+        "high": (str(changes.idxmax()), float(changes.max())),
+        "cities": len(changes),
+    }

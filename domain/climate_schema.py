@@ -3,9 +3,10 @@
 Kept apart so the climate feature adds its table to the build with one-line changes to
 `SCHEMAS`, `REFERENCES` and `check_consistency`.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import pandera.pandas as pa
@@ -14,8 +15,14 @@ from domain.provenance import STATUSES
 
 CLIMATE_VARIABLES = ("tmean", "hot_days_35", "frost_days", "cold_days_m20", "precip", "heavy_precip_days")
 CLIMATE_SCENARIOS = ("observed", "ssp126", "ssp245", "ssp585")
-CLIMATE_UNITS = {"tmean": "°C", "hot_days_35": "days/yr", "frost_days": "days/yr", "cold_days_m20": "days/yr",
-                 "precip": "mm/yr", "heavy_precip_days": "days/yr"}
+CLIMATE_UNITS = {
+    "tmean": "°C",
+    "hot_days_35": "days/yr",
+    "frost_days": "days/yr",
+    "cold_days_m20": "days/yr",
+    "precip": "mm/yr",
+    "heavy_precip_days": "days/yr",
+}
 COUNT_VARIABLES = ("hot_days_35", "frost_days", "cold_days_m20", "heavy_precip_days")
 YEAR_RANGE = (1950, 2100)
 _SLUG = r"^[a-z0-9][a-z0-9_\-]*$"
@@ -28,7 +35,9 @@ CLIMATE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "variable": pa.Column(str, pa.Check.isin(list(CLIMATE_VARIABLES)), coerce=True),
             "scenario": pa.Column(str, pa.Check.isin(list(CLIMATE_SCENARIOS)), coerce=True),
             "year": pa.Column(int, pa.Check.in_range(*YEAR_RANGE), coerce=True),
-            "value": pa.Column(float, pa.Check(lambda s: s.abs() < 1e5, error="value out of range"), coerce=True),
+            "value": pa.Column(
+                float, pa.Check(lambda s: s.abs() < 1e5, error="value out of range"), coerce=True
+            ),
             "p10": pa.Column(float, nullable=True, coerce=True),
             "p90": pa.Column(float, nullable=True, coerce=True),
             "unit": pa.Column(str, coerce=True),
@@ -63,10 +72,16 @@ def check_climate_series(tables: dict[str, pd.DataFrame], problem: Callable, csv
         ("p90", hi.notna() & (hi < value), "p90 {p90} is below the value {value}"),
         ("p10", observed & (lo.notna() | hi.notna()), "an observed year has no p10/p90 spread"),
         ("p10", ~observed & (lo.isna() | hi.isna()), "a projected year needs both p10 and p90"),
-        ("unit", frame["unit"] != frame["variable"].map(CLIMATE_UNITS),
-         "unit '{unit}' does not go with variable '{variable}'"),
-        ("value", frame["variable"].isin(COUNT_VARIABLES) & ~value.between(0, 366),
-         "a count of days must lie between 0 and 366, not {value}"),
+        (
+            "unit",
+            frame["unit"] != frame["variable"].map(CLIMATE_UNITS),
+            "unit '{unit}' does not go with variable '{variable}'",
+        ),
+        (
+            "value",
+            frame["variable"].isin(COUNT_VARIABLES) & ~value.between(0, 366),
+            "a count of days must lie between 0 and 366, not {value}",
+        ),
     ]
     for column, broken, reason in rules:
         for index in frame.index[broken.fillna(False).to_numpy(dtype=bool)]:

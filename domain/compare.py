@@ -13,18 +13,26 @@ them through the cache in `services/data_access.py`.
 - `city_decomposition` / `strongest_drivers`: dimension -> category -> indicator against the
   coalition median, and the items that lift the city's risk most above it.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
 from domain import page_state
-from domain.risk_index import (DIMENSION_ORDER, IndexResult, IndexWeights, complement_geometric_mean,
-                               compute_index, rank_stability, weighted_geometric_mean)
+from domain.risk_index import (
+    DIMENSION_ORDER,
+    IndexResult,
+    IndexWeights,
+    complement_geometric_mean,
+    compute_index,
+    rank_stability,
+    weighted_geometric_mean,
+)
 
 LEVELS = ("risk", "dimension", "category", "indicator")
 # Units of absolute counts of people: the only indicators for which "per resident" makes sense.
@@ -33,7 +41,7 @@ COUNT_UNITS = frozenset({"people"})
 # Indicators that are the denominator itself (per-capita population is 1 by construction).
 DENOMINATOR_INDICATORS = frozenset({"city_population"})
 PER_CAPITA_BASE = 100_000
-WEIGHT_MIN, WEIGHT_MAX = 0.0, 3.0          # the sliders' range; dimensions need a weight above 0
+WEIGHT_MIN, WEIGHT_MAX = 0.0, 3.0  # the sliders' range; dimensions need a weight above 0
 DIMENSION_WEIGHT_MIN = 0.1
 DEFAULT_DRAWS, DEFAULT_CONCENTRATION, DEFAULT_SEED = 2000, 20.0, 0
 WEIGHT_PREFIX = "w_"
@@ -43,12 +51,15 @@ Tables = Mapping[str, pd.DataFrame]
 
 # --- weights -------------------------------------------------------------------------------
 
+
 def default_weights(tables: Tables) -> IndexWeights:
     """The weights the data declares for the dimensions and the categories."""
     dims = tables["dimensions"]
     cats = tables["categories"]
-    return IndexWeights(dimensions={d: float(w) for d, w in zip(dims["dimension"], dims["weight"])},
-                        categories={c: float(w) for c, w in zip(cats["category_id"], cats["weight"])})
+    return IndexWeights(
+        dimensions={d: float(w) for d, w in zip(dims["dimension"], dims["weight"])},
+        categories={c: float(w) for c, w in zip(cats["category_id"], cats["weight"])},
+    )
 
 
 def full_weights(tables: Tables, weights: IndexWeights | None) -> IndexWeights:
@@ -57,13 +68,16 @@ def full_weights(tables: Tables, weights: IndexWeights | None) -> IndexWeights:
     weights = weights or IndexWeights()
     return IndexWeights(
         dimensions={d: float(weights.dimensions.get(d, w)) for d, w in base.dimensions.items()},
-        categories={c: float(weights.categories.get(c, w)) for c, w in base.categories.items()})
+        categories={c: float(weights.categories.get(c, w)) for c, w in base.categories.items()},
+    )
 
 
 def weights_key(weights: IndexWeights) -> tuple:
     """A hashable, order-free form of the weights for cache keys (3 decimals)."""
-    return (tuple(sorted((k, round(float(v), 3)) for k, v in weights.dimensions.items())),
-            tuple(sorted((k, round(float(v), 3)) for k, v in weights.categories.items())))
+    return (
+        tuple(sorted((k, round(float(v), 3)) for k, v in weights.dimensions.items())),
+        tuple(sorted((k, round(float(v), 3)) for k, v in weights.categories.items())),
+    )
 
 
 def weights_from_key(key: tuple) -> IndexWeights:
@@ -93,7 +107,7 @@ def parse_weights(query: Mapping[str, str], tables: Tables) -> tuple[IndexWeight
     for name, raw in query.items():
         if not name.startswith(WEIGHT_PREFIX):
             continue
-        key = name[len(WEIGHT_PREFIX):]
+        key = name[len(WEIGHT_PREFIX) :]
         value = _number(raw)
         if key in dims:
             if value is None or not DIMENSION_WEIGHT_MIN <= value <= WEIGHT_MAX:
@@ -145,12 +159,19 @@ def weights_to_query(weights: IndexWeights, tables: Tables) -> dict[str, str]:
 
 def index_for(tables: Tables, weights: IndexWeights | None = None) -> IndexResult:
     """The index at every level for all member cities, with the given weights."""
-    return compute_index(tables["indicator_values"], tables["indicators"], tables["categories"],
-                         tables["dimensions"], tables["cities"], tables["risk_classes"],
-                         full_weights(tables, weights))
+    return compute_index(
+        tables["indicator_values"],
+        tables["indicators"],
+        tables["categories"],
+        tables["dimensions"],
+        tables["cities"],
+        tables["risk_classes"],
+        full_weights(tables, weights),
+    )
 
 
 # --- what can be compared ------------------------------------------------------------------
+
 
 def level_items(tables: Tables, level: str) -> list[str]:
     """Valid `item` ids for a level, in display order (none for the composite risk)."""
@@ -184,6 +205,7 @@ def _ordered_indicators(tables: Tables) -> list[str]:
 @dataclass(frozen=True)
 class Hierarchy:
     """Each dimension's categories and each category's indicators, in reading order."""
+
     categories_of: dict[str, list[str]]
     indicators_of: dict[str, list[str]]
 
@@ -238,7 +260,11 @@ def per_capita_indicators(tables: Tables) -> list[str]:
     """Indicators that are absolute counts of people (unit in COUNT_UNITS), other than the
     population itself: only these are shown per 100,000 residents."""
     ind = tables["indicators"]
-    unit = ind["unit_en"].astype(str).str.strip().str.lower() if "unit_en" in ind else pd.Series("", index=ind.index)
+    unit = (
+        ind["unit_en"].astype(str).str.strip().str.lower()
+        if "unit_en" in ind
+        else pd.Series("", index=ind.index)
+    )
     mask = unit.isin(COUNT_UNITS) & ~ind["indicator_id"].isin(DENOMINATOR_INDICATORS)
     return ind.loc[mask, "indicator_id"].tolist()
 
@@ -259,7 +285,9 @@ class Weights:
     def claims(self, key: str) -> bool:
         return key.startswith(WEIGHT_PREFIX)
 
-    def read(self, query: Mapping[str, str], tables: Tables, chosen) -> tuple[IndexWeights, list[tuple[str, str]]]:
+    def read(
+        self, query: Mapping[str, str], tables: Tables, chosen
+    ) -> tuple[IndexWeights, list[tuple[str, str]]]:
         return parse_weights(query, tables)
 
     def write(self, value: IndexWeights, tables: Tables, chosen) -> dict[str, str]:
@@ -283,7 +311,9 @@ def _first_item(tables: Tables, chosen) -> str | None:
 
 
 def _scales(tables: Tables, chosen) -> tuple[str, ...]:
-    return tuple(s for s in SCALES if s != "per_capita" or per_capita_applies(tables, chosen["level"], chosen["item"]))
+    return tuple(
+        s for s in SCALES if s != "per_capita" or per_capita_applies(tables, chosen["level"], chosen["item"])
+    )
 
 
 @dataclass
@@ -313,6 +343,7 @@ def comparison_query(comparison: Comparison, tables: Tables) -> dict[str, str]:
 
 # --- comparison tables ---------------------------------------------------------------------
 
+
 def _chosen(city_ids: list[str] | None, tables: Tables) -> list[str]:
     members = tables["cities"]["city_id"].tolist()
     if not city_ids:
@@ -326,8 +357,15 @@ def _rank(scores: pd.Series) -> pd.Series:
     return scores.rank(ascending=False, method="min").astype("Int64")
 
 
-def compare_table(tables: Tables, city_ids: list[str] | None, level: str, item: str | None = None,
-                  weights: IndexWeights | None = None, *, result: IndexResult | None = None) -> pd.DataFrame:
+def compare_table(
+    tables: Tables,
+    city_ids: list[str] | None,
+    level: str,
+    item: str | None = None,
+    weights: IndexWeights | None = None,
+    *,
+    result: IndexResult | None = None,
+) -> pd.DataFrame:
     """One row per chosen city: `score` (0-10) on the level/item, `rank` among the chosen cities,
     coverage, the component scores (columns named by `components_of`) and, for an indicator,
     the raw `value`, `year`, `status`, `source_id`, `value_scope` and `per_capita` (per 100,000
@@ -368,7 +406,11 @@ def compare_table(tables: Tables, city_ids: list[str] | None, level: str, item: 
         for i in comps:
             out[i] = scores[i].to_numpy(dtype=float)
     else:
-        rows = result.indicator_scores[result.indicator_scores["indicator_id"] == item].set_index("city_id").reindex(chosen)
+        rows = (
+            result.indicator_scores[result.indicator_scores["indicator_id"] == item]
+            .set_index("city_id")
+            .reindex(chosen)
+        )
         out["score"] = rows["score"].to_numpy(dtype=float)
         out["value"] = rows["value"].to_numpy(dtype=float)
         out["year"] = rows["year"].to_numpy(dtype=float)
@@ -377,33 +419,48 @@ def compare_table(tables: Tables, city_ids: list[str] | None, level: str, item: 
         if item in per_capita_indicators(tables):
             pop = tables["cities"].set_index("city_id")["population"].reindex(chosen).to_numpy(dtype=float)
             with np.errstate(divide="ignore", invalid="ignore"):
-                out["per_capita"] = np.where(pop > 0, out["value"].to_numpy(dtype=float) / pop * PER_CAPITA_BASE, np.nan)
+                out["per_capita"] = np.where(
+                    pop > 0, out["value"].to_numpy(dtype=float) / pop * PER_CAPITA_BASE, np.nan
+                )
     out["rank"] = _rank(out["score"])
     return out.sort_values(["rank", "city_id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
-def indicator_rows(tables: Tables, result: IndexResult, city_ids: list[str] | None,
-                   indicator_ids: list[str]) -> pd.DataFrame:
+def indicator_rows(
+    tables: Tables, result: IndexResult, city_ids: list[str] | None, indicator_ids: list[str]
+) -> pd.DataFrame:
     """Long table, one row per chosen city and indicator (missing values kept as empty rows):
     raw value, units, year, status, source, scope, scaled score, per-capita where it applies."""
     chosen = _chosen(city_ids, tables)
     ind = tables["indicators"].set_index("indicator_id")
-    grid = pd.MultiIndex.from_product([chosen, indicator_ids], names=["city_id", "indicator_id"]).to_frame(index=False)
-    scores = result.indicator_scores[["city_id", "indicator_id", "value", "year", "status", "source_id",
-                                      "value_scope", "score"]]
+    grid = pd.MultiIndex.from_product([chosen, indicator_ids], names=["city_id", "indicator_id"]).to_frame(
+        index=False
+    )
+    scores = result.indicator_scores[
+        ["city_id", "indicator_id", "value", "year", "status", "source_id", "value_scope", "score"]
+    ]
     out = grid.merge(scores, on=["city_id", "indicator_id"], how="left")
     for col in ("category_id", "dimension", "unit_ru", "unit_en", "direction"):
         out[col] = out["indicator_id"].map(ind[col]) if col in ind else None
     count = set(per_capita_indicators(tables))
     pop = out["city_id"].map(tables["cities"].set_index("city_id")["population"]).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["per_capita"] = np.where(out["indicator_id"].isin(count) & (pop > 0),
-                                     out["value"].astype(float) / pop * PER_CAPITA_BASE, np.nan)
+        out["per_capita"] = np.where(
+            out["indicator_id"].isin(count) & (pop > 0),
+            out["value"].astype(float) / pop * PER_CAPITA_BASE,
+            np.nan,
+        )
     return out
 
 
-def heatmap_matrix(tables: Tables, result: IndexResult, city_ids: list[str] | None,
-                   indicator_ids: list[str], *, rows: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def heatmap_matrix(
+    tables: Tables,
+    result: IndexResult,
+    city_ids: list[str] | None,
+    indicator_ids: list[str],
+    *,
+    rows: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
     """Cities x indicators matrices for a heatmap: `score` (0-10) for colour, and `value`,
     `year`, `status`, `source_id`, `value_scope` for the hover; a missing value stays empty.
     `rows` may pass `indicator_rows(...)` of the same arguments when the caller has it already."""
@@ -417,9 +474,15 @@ def heatmap_matrix(tables: Tables, result: IndexResult, city_ids: list[str] | No
     return out
 
 
-def rank_shares(tables: Tables, result: IndexResult, city_ids: list[str] | None,
-                weights: IndexWeights | None = None, draws: int = DEFAULT_DRAWS,
-                concentration: float = DEFAULT_CONCENTRATION, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+def rank_shares(
+    tables: Tables,
+    result: IndexResult,
+    city_ids: list[str] | None,
+    weights: IndexWeights | None = None,
+    draws: int = DEFAULT_DRAWS,
+    concentration: float = DEFAULT_CONCENTRATION,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
     """Share of `draws` random weightings (Dirichlet around `weights`, seeded) in which each
     chosen city takes each rank among the chosen cities. Rows: cities in their current rank
     order; columns: ranks 1..n. Categories weighted 0 stay out of every draw."""
@@ -428,13 +491,25 @@ def rank_shares(tables: Tables, result: IndexResult, city_ids: list[str] | None,
     cats = result.category_scores.reindex(chosen)
     keep = [c for c in cats.columns if full.categories.get(c, 1.0) > 0]
     cat_dim = dict(zip(tables["categories"]["category_id"], tables["categories"]["dimension"]))
-    shares = rank_stability(cats[keep], cat_dim, full.categories, full.dimensions,
-                            draws=draws, concentration=concentration, seed=seed)
-    order = result.risk.set_index("city_id").reindex(chosen)["risk"].sort_values(ascending=False, na_position="last")
+    shares = rank_stability(
+        cats[keep],
+        cat_dim,
+        full.categories,
+        full.dimensions,
+        draws=draws,
+        concentration=concentration,
+        seed=seed,
+    )
+    order = (
+        result.risk.set_index("city_id")
+        .reindex(chosen)["risk"]
+        .sort_values(ascending=False, na_position="last")
+    )
     return shares.reindex(order.index)
 
 
 # --- one city against the coalition --------------------------------------------------------
+
 
 def _dimension_and_risk(cat_scores: pd.Series, tree: Hierarchy, weights: IndexWeights) -> tuple[dict, float]:
     """Dimension scores and risk of one city from its category scores (the index's formulas)."""
@@ -448,8 +523,9 @@ def _dimension_and_risk(cat_scores: pd.Series, tree: Hierarchy, weights: IndexWe
     return dims, risk
 
 
-def city_decomposition(tables: Tables, city_id: str, weights: IndexWeights | None = None, *,
-                       result: IndexResult | None = None) -> pd.DataFrame:
+def city_decomposition(
+    tables: Tables, city_id: str, weights: IndexWeights | None = None, *, result: IndexResult | None = None
+) -> pd.DataFrame:
     """The city's score at every level beside the coalition median (all member cities).
 
     Rows in reading order: risk; then each dimension followed by its categories, each followed
@@ -473,18 +549,28 @@ def city_decomposition(tables: Tables, city_id: str, weights: IndexWeights | Non
         values = series.dropna()
         score = series.get(city_id, np.nan)
         median = float(values.median()) if len(values) else np.nan
-        return {"level": level, "id": item, "parent": parent, "dimension": dim,
-                "score": float(score) if pd.notna(score) else np.nan, "median": median,
-                "diff": float(score) - median if pd.notna(score) and not np.isnan(median) else np.nan,
-                "n": int(len(values))}
+        return {
+            "level": level,
+            "id": item,
+            "parent": parent,
+            "dimension": dim,
+            "score": float(score) if pd.notna(score) else np.nan,
+            "median": median,
+            "diff": float(score) - median if pd.notna(score) and not np.isnan(median) else np.nan,
+            "n": int(len(values)),
+        }
 
     tree = hierarchy(tables)
     rows = [row("risk", "risk", None, None, risk)]
     for dim in DIMENSION_ORDER:
         rows.append(row("dimension", dim, "risk", dim, dims[dim]))
         for cat in components_of(tables, "dimension", dim, tree):
-            rows.append({**row("category", cat, dim, dim, cats[cat]),
-                         "weight": float(weights_used.categories.get(cat, cat_table.at[cat, "weight"]))})
+            rows.append(
+                {
+                    **row("category", cat, dim, dim, cats[cat]),
+                    "weight": float(weights_used.categories.get(cat, cat_table.at[cat, "weight"])),
+                }
+            )
             for ind in components_of(tables, "category", cat, tree):
                 series = ind_scores[ind] if ind in ind_scores else pd.Series(dtype=float)
                 r = row("indicator", ind, cat, dim, series)
@@ -502,9 +588,16 @@ def city_decomposition(tables: Tables, city_id: str, weights: IndexWeights | Non
     return out
 
 
-def strongest_drivers(tables: Tables, city_id: str, weights: IndexWeights | None = None, *,
-                      result: IndexResult | None = None, decomposition: pd.DataFrame | None = None,
-                      top: int = 3, min_push: float = 0.05) -> pd.DataFrame:
+def strongest_drivers(
+    tables: Tables,
+    city_id: str,
+    weights: IndexWeights | None = None,
+    *,
+    result: IndexResult | None = None,
+    decomposition: pd.DataFrame | None = None,
+    top: int = 3,
+    min_push: float = 0.05,
+) -> pd.DataFrame:
     """Categories and indicators that lift the city's risk most above the coalition median.
 
     `push` is the city's risk minus its risk if that one item were at the coalition median
@@ -516,7 +609,11 @@ def strongest_drivers(tables: Tables, city_id: str, weights: IndexWeights | None
     """
     full = full_weights(tables, weights)
     result = result if result is not None else index_for(tables, full)
-    decomp = decomposition if decomposition is not None else city_decomposition(tables, city_id, full, result=result)
+    decomp = (
+        decomposition
+        if decomposition is not None
+        else city_decomposition(tables, city_id, full, result=result)
+    )
     cat_scores = result.category_scores.loc[city_id]
     tree = hierarchy(tables)
     _, base_risk = _dimension_and_risk(cat_scores, tree, full)
@@ -527,8 +624,15 @@ def strongest_drivers(tables: Tables, city_id: str, weights: IndexWeights | None
         changed = cat_scores.copy()
         changed[r["id"]] = r["median"]
         _, risk = _dimension_and_risk(changed, tree, full)
-        out.append({"level": "category", "id": r["id"], "score": r["score"], "median": r["median"],
-                    "push": base_risk - risk})
+        out.append(
+            {
+                "level": "category",
+                "id": r["id"],
+                "score": r["score"],
+                "median": r["median"],
+                "push": base_risk - risk,
+            }
+        )
     mine = decomp[decomp["level"] == "indicator"].set_index("id")
     for ind, r in mine[mine["diff"] > 0].iterrows():
         siblings = mine[(mine["parent"] == r["parent"]) & mine["score"].notna()]
@@ -540,8 +644,15 @@ def strongest_drivers(tables: Tables, city_id: str, weights: IndexWeights | None
         changed = cat_scores.copy()
         changed[r["parent"]] = float((changed_scores * w).sum() / w.sum())
         _, risk = _dimension_and_risk(changed, tree, full)
-        out.append({"level": "indicator", "id": ind, "score": r["score"], "median": r["median"],
-                    "push": base_risk - risk})
+        out.append(
+            {
+                "level": "indicator",
+                "id": ind,
+                "score": r["score"],
+                "median": r["median"],
+                "push": base_risk - risk,
+            }
+        )
     frame = pd.DataFrame(out, columns=["level", "id", "score", "median", "push"])
     frame = frame[frame["push"] >= min_push].sort_values("push", ascending=False, kind="stable")
     return frame.groupby("level", sort=False).head(top).reset_index(drop=True)

@@ -10,10 +10,11 @@ and a plain-words confidence label derived from both.
 - Confidence: `high`, `medium` or `low`, the first level in `CONFIDENCE_LEVELS` whose rank-range
   width and local share (city + region inputs) the city meets; otherwise `low`.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -22,8 +23,8 @@ from domain import compare
 from domain.provenance import SCOPES
 
 SCOPE_ORDER = SCOPES
-LOCAL_SCOPES = ("city", "region")        # narrower than the country: describe the place itself
-RANK_QUANTILES = (0.05, 0.95)            # the central 90 % of the random weightings
+LOCAL_SCOPES = ("city", "region")  # narrower than the country: describe the place itself
+RANK_QUANTILES = (0.05, 0.95)  # the central 90 % of the random weightings
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,9 @@ def ordered_scopes(present: list[str] | pd.Index) -> list[str]:
 
 def scope_counts(indicator_scores: pd.DataFrame) -> pd.DataFrame:
     """Per city, how many index inputs have each scope (one column per scope) and their total."""
-    counts = indicator_scores.pivot_table(index="city_id", columns="value_scope", values="indicator_id",
-                                          aggfunc="count", fill_value=0)
+    counts = indicator_scores.pivot_table(
+        index="city_id", columns="value_scope", values="indicator_id", aggfunc="count", fill_value=0
+    )
     counts = counts.reindex(columns=ordered_scopes(counts.columns), fill_value=0).astype(int)
     counts.columns = [f"scope_{c}" for c in counts.columns]
     counts["scope_total"] = counts.sum(axis=1)
@@ -82,8 +84,9 @@ def local_share(counts: Mapping[str, int]) -> float:
     return sum(int(counts.get(f"scope_{s}", 0)) for s in LOCAL_SCOPES) / total
 
 
-def confidence_level(rank_low: int, rank_high: int, local: float,
-                     levels: tuple[ConfidenceLevel, ...] = CONFIDENCE_LEVELS) -> str:
+def confidence_level(
+    rank_low: int, rank_high: int, local: float, levels: tuple[ConfidenceLevel, ...] = CONFIDENCE_LEVELS
+) -> str:
     """`high`, `medium` or `low`: the first level whose rank spread and local share are met."""
     spread = int(rank_high) - int(rank_low)
     for lvl in levels:
@@ -124,6 +127,9 @@ def city_confidence(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     weights = compare.default_weights(tables)
     result = compare.index_for(tables, weights)
     scored = result.risk.dropna(subset=["risk"])["city_id"].tolist()
-    shares = (compare.rank_shares(tables, result, scored, weights) if len(scored) > 1
-              else pd.DataFrame({1: [1.0] * len(scored)}, index=pd.Index(scored, name="city_id")))
+    shares = (
+        compare.rank_shares(tables, result, scored, weights)
+        if len(scored) > 1
+        else pd.DataFrame({1: [1.0] * len(scored)}, index=pd.Index(scored, name="city_id"))
+    )
     return confidence_table(shares, tables["indicator_scores"])

@@ -3,6 +3,7 @@
 Reads one row of `domain.queries.ranking` (rank_low, rank_high, scope_<scope>, scope_total,
 confidence); used by the pages, the map, the slides and the PDF. Thresholds: `domain/confidence.py`.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -27,8 +28,11 @@ def rank_range_text(row, lang: str) -> str:
 
 def scope_parts(row) -> list[tuple[str, int]]:
     """(scope, count) for city and country always, other scopes when the city has any."""
-    scopes = [c[len("scope_"):] for c in row.index if c.startswith("scope_") and c != "scope_total"] \
-        if hasattr(row, "index") else list(SCOPE_ORDER)
+    scopes = (
+        [c[len("scope_") :] for c in row.index if c.startswith("scope_") and c != "scope_total"]
+        if hasattr(row, "index")
+        else list(SCOPE_ORDER)
+    )
     out = []
     for scope in scopes:
         count = int(row.get(f"scope_{scope}", 0) or 0)
@@ -42,8 +46,9 @@ def scope_text(row, lang: str) -> str:
     total = int(row.get("scope_total", 0) or 0)
     if not total:
         return ""
-    parts = [f"{t(f'confidence.scope.{s}', lang)} {format_share(c / total, lang)}"
-             for s, c in scope_parts(row)]
+    parts = [
+        f"{t(f'confidence.scope.{s}', lang)} {format_share(c / total, lang)}" for s, c in scope_parts(row)
+    ]
     return t("confidence.scopes", lang, parts=" · ".join(parts))
 
 
@@ -63,16 +68,22 @@ def level_text(row, lang: str) -> str:
 def method_text(lang: str) -> str:
     """The thresholds in words, read from the domain's constants."""
     levels = {lvl.level: lvl for lvl in CONFIDENCE_LEVELS}
-    return t("confidence.method", lang,
-             low_q=format_share(RANK_QUANTILES[0], lang), high_q=format_share(RANK_QUANTILES[1], lang),
-             high_share=format_share(levels["high"].min_local_share, lang),
-             medium_share=format_share(levels["medium"].min_local_share, lang),
-             medium_spread=format_int(levels["medium"].max_rank_spread + 1, lang))
+    return t(
+        "confidence.method",
+        lang,
+        low_q=format_share(RANK_QUANTILES[0], lang),
+        high_q=format_share(RANK_QUANTILES[1], lang),
+        high_share=format_share(levels["high"].min_local_share, lang),
+        medium_share=format_share(levels["medium"].min_local_share, lang),
+        medium_spread=format_int(levels["medium"].max_rank_spread + 1, lang),
+    )
 
 
 def confidence_summary(row, lang: str) -> str:
     """All three in one line, for tooltips, slides and the PDF."""
-    return " · ".join(p for p in (level_text(row, lang), rank_range_text(row, lang), scope_text(row, lang)) if p)
+    return " · ".join(
+        p for p in (level_text(row, lang), rank_range_text(row, lang), scope_text(row, lang)) if p
+    )
 
 
 def people_label(years, lang: str) -> str:

@@ -7,6 +7,7 @@ only where the table is unique on them); foreign keys tie every `city_id`, `sour
 licences are the licences its sources state; a source without one keeps its publisher's terms,
 which the package's description says.
 """
+
 from __future__ import annotations
 
 import io
@@ -19,33 +20,57 @@ from domain.queries import DERIVED_TABLES, SOURCE_TABLES, BuildData
 
 PACKAGE_NAME = "ccca-city-risk"
 KEYS: dict[str, tuple[str, ...]] = {
-    "cities": ("city_id",), "sources": ("source_id",), "dimensions": ("dimension",), "categories": ("category_id",),
-    "indicators": ("indicator_id",), "indicator_values": ("city_id", "indicator_id", "year"),
-    "hazard_levels": ("level",), "hazard_types": ("hazard_type",), "hazards": ("city_id", "hazard_type"),
-    "events": ("event_id",), "risk_classes": ("class_id",), "inform_country": ("iso3", "edition"),
-    "actions": ("action_id",), "climate_series": ("city_id", "variable", "scenario", "year"),
-    "projection_rules": ("rule_id",), "ssp_population": ("iso3", "scenario", "year"),
-    "indicator_scores": ("city_id", "indicator_id"), "category_scores": ("city_id", "category_id"),
-    "dimension_scores": ("city_id", "dimension"), "risk": ("city_id",),
+    "cities": ("city_id",),
+    "sources": ("source_id",),
+    "dimensions": ("dimension",),
+    "categories": ("category_id",),
+    "indicators": ("indicator_id",),
+    "indicator_values": ("city_id", "indicator_id", "year"),
+    "hazard_levels": ("level",),
+    "hazard_types": ("hazard_type",),
+    "hazards": ("city_id", "hazard_type"),
+    "events": ("event_id",),
+    "risk_classes": ("class_id",),
+    "inform_country": ("iso3", "edition"),
+    "actions": ("action_id",),
+    "climate_series": ("city_id", "variable", "scenario", "year"),
+    "projection_rules": ("rule_id",),
+    "ssp_population": ("iso3", "scenario", "year"),
+    "indicator_scores": ("city_id", "indicator_id"),
+    "category_scores": ("city_id", "category_id"),
+    "dimension_scores": ("city_id", "dimension"),
+    "risk": ("city_id",),
 }
 # column -> (table that defines it, its key column)
-REFERENCES = {"city_id": ("cities", "city_id"), "source_id": ("sources", "source_id"),
-              "indicator_id": ("indicators", "indicator_id"), "category_id": ("categories", "category_id"),
-              "hazard_type": ("hazard_types", "hazard_type")}
+REFERENCES = {
+    "city_id": ("cities", "city_id"),
+    "source_id": ("sources", "source_id"),
+    "indicator_id": ("indicators", "indicator_id"),
+    "category_id": ("categories", "category_id"),
+    "hazard_type": ("hazard_types", "hazard_type"),
+}
 # Columns named like a reference that hold something else: a projection rule's `*` means any indicator.
 NOT_REFERENCES = frozenset({("projection_rules", "indicator_id")})
 # Licence texts of sources.csv -> a Data Package licence (name is an Open Definition / SPDX id).
 KNOWN_LICENCES = {
-    "cc by 4.0": {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-                  "title": "Creative Commons Attribution 4.0"},
-    "public domain": {"name": "public-domain", "path": "https://www.naturalearthdata.com/about/terms-of-use/",
-                      "title": "Public domain (Natural Earth)"},
+    "cc by 4.0": {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0",
+    },
+    "public domain": {
+        "name": "public-domain",
+        "path": "https://www.naturalearthdata.com/about/terms-of-use/",
+        "title": "Public domain (Natural Earth)",
+    },
 }
-DESCRIPTION = ("Disaster and climate risk of the member cities of the Coalition of Sustainable Cities of Central "
-               "Asia: indicator values with status (sourced, estimated, illustrative), source and scope (city, "
-               "region, country), the INFORM-style risk index, hazard profile, past disasters, climate series, "
-               "projection rules and action plans. Licences: those listed apply to the sources that state them; "
-               "figures from the other sources keep their publishers' terms (see the sources table).")
+DESCRIPTION = (
+    "Disaster and climate risk of the member cities of the Coalition of Sustainable Cities of Central "
+    "Asia: indicator values with status (sourced, estimated, illustrative), source and scope (city, "
+    "region, country), the INFORM-style risk index, hazard profile, past disasters, climate series, "
+    "projection rules and action plans. Licences: those listed apply to the sources that state them; "
+    "figures from the other sources keep their publishers' terms (see the sources table)."
+)
 
 
 def package_tables(data: BuildData) -> dict[str, pd.DataFrame]:
@@ -66,8 +91,12 @@ def field_for(name: str, series: pd.Series) -> fields.Field:
 
 
 def _unique_on(frame: pd.DataFrame, keys: tuple[str, ...]) -> bool:
-    return bool(keys) and all(k in frame for k in keys) and not frame[list(keys)].isna().any().any() \
+    return (
+        bool(keys)
+        and all(k in frame for k in keys)
+        and not frame[list(keys)].isna().any().any()
         and not frame.duplicated(list(keys)).any()
+    )
 
 
 def table_schema(name: str, frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> Schema:
@@ -78,7 +107,13 @@ def table_schema(name: str, frame: pd.DataFrame, tables: dict[str, pd.DataFrame]
         schema.primary_key = list(keys)
     foreign = []
     for column, (target, target_key) in REFERENCES.items():
-        if column in frame and target != name and (name, column) not in NOT_REFERENCES and target in tables and _unique_on(tables[target], (target_key,)):
+        if (
+            column in frame
+            and target != name
+            and (name, column) not in NOT_REFERENCES
+            and target in tables
+            and _unique_on(tables[target], (target_key,))
+        ):
             foreign.append({"fields": [column], "reference": {"resource": target, "fields": [target_key]}})
     schema.foreign_keys = foreign
     return schema
@@ -107,19 +142,37 @@ def build_package(data: BuildData) -> Package:
     sources = tables["sources"]
     resources = []
     for name, frame in tables.items():
-        cited = {s for c in frame.columns if c == "source_id" or str(c).endswith("_source_id")
-                 for s in frame[c].dropna()}
-        resource = Resource(name=name, path=f"data/{name}.csv", format="csv", encoding="utf-8",
-                            mediatype="text/csv", schema=table_schema(name, frame, tables))
+        cited = {
+            s
+            for c in frame.columns
+            if c == "source_id" or str(c).endswith("_source_id")
+            for s in frame[c].dropna()
+        }
+        resource = Resource(
+            name=name,
+            path=f"data/{name}.csv",
+            format="csv",
+            encoding="utf-8",
+            mediatype="text/csv",
+            schema=table_schema(name, frame, tables),
+        )
         resource.sources = source_entries(cited, sources)
         resources.append(resource)
-    package = Package(name=PACKAGE_NAME, title="Coalition of Sustainable Cities of Central Asia: city risk data",
-                      description=DESCRIPTION, version=f"1.0.0+{data.build_id}",
-                      resources=resources)
+    package = Package(
+        name=PACKAGE_NAME,
+        title="Coalition of Sustainable Cities of Central Asia: city risk data",
+        description=DESCRIPTION,
+        version=f"1.0.0+{data.build_id}",
+        resources=resources,
+    )
     package.licenses = licences(sources)
     package.created = str(data.manifest.get("built_at", "")) or None
-    package.sources = [{"title": "Coalition of Sustainable Cities of Central Asia, climate and disaster risk "
-                                 f"dashboard, build {data.path.name}"}]
+    package.sources = [
+        {
+            "title": "Coalition of Sustainable Cities of Central Asia, climate and disaster risk "
+            f"dashboard, build {data.path.name}"
+        }
+    ]
     return package
 
 

@@ -23,37 +23,50 @@ Deck tokens (the `slides` query parameter of `/present`: comma-separated, in ord
 | `infrastructure:<city_id>` | one city's critical facilities against its hazard zones (issue 19) |
 | `resilience:<city_id>` | one city's MCR2030 scorecard state and its Sendai loss figures (optional) |
 """
+
 from __future__ import annotations
 
 import html
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Mapping
 
 import pandas as pd
 
 from domain import compare
-from domain.infrastructure import city_summary, facility_hazards
-from domain.infrastructure_words import capacity_text, summary_sentences, zone_text
 from domain import losses as loss
 from domain import scorecard as score
 from domain.confidence_words import confidence_summary, level_word, people_label, rank_range_text, scope_text
+from domain.infrastructure import city_summary, facility_hazards
+from domain.infrastructure_words import capacity_text, summary_sentences, zone_text
 from domain.provenance import STATUSES
 from domain.risk_index import DIMENSION_ORDER
 from i18n import count_phrase, format_day, format_int, format_number, format_share, t
-from i18n import format_number as num, format_range as span, format_signed as signed  # short names used below
+from i18n import format_number as num  # short names used below
+from i18n import format_range as span
+from i18n import format_signed as signed
 
 Tables = Mapping[str, pd.DataFrame]
 
-KINDS = ("overview", "compare", "stability", "city", "hazards", "trends", "outlook", "actions", "infrastructure",
-         "resilience")
+KINDS = (
+    "overview",
+    "compare",
+    "stability",
+    "city",
+    "hazards",
+    "trends",
+    "outlook",
+    "actions",
+    "infrastructure",
+    "resilience",
+)
 CITY_KINDS = ("city", "hazards", "infrastructure", "resilience")
 TREND_HORIZON = 2050
 TREND_LATE = 2080
 DEFAULT_TREND_VARIABLE = "tmean"
-OUTLOOK_SCENARIO = "ssp245"          # the /outlook page's defaults
+OUTLOOK_SCENARIO = "ssp245"  # the /outlook page's defaults
 OUTLOOK_HORIZON = 2050
 OUTLOOK_TABLES = ("projection_rules", "ssp_population", "climate_series")
 MAX_SLIDES = 60
@@ -63,6 +76,7 @@ _TOKEN = re.compile(r"^[a-z_]+(:[a-z0-9_\-]+)?$")
 
 
 # --- which slides -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SlideRef:
@@ -96,15 +110,25 @@ def has_outlook(tables: Tables) -> bool:
 def has_resilience(tables: Tables) -> bool:
     """Whether the build has the scorecard and loss tables (older builds do not)."""
     names = tables.tables if hasattr(tables, "tables") else tables
-    return all(n in names for n in ("scorecard_rounds", "scorecard_questions", "scorecard_scores",
-                                    "event_figure_scopes", "losses"))
+    return all(
+        n in names
+        for n in (
+            "scorecard_rounds",
+            "scorecard_questions",
+            "scorecard_scores",
+            "event_figure_scopes",
+            "losses",
+        )
+    )
 
 
 def city_ids_by_rank(tables: Tables) -> list[str]:
     """Member cities, highest risk first (cities without a score last, in table order)."""
     risk = tables["risk"].set_index("city_id")
     order = list(tables["cities"]["city_id"])
-    ranks = {c: float(r) for c, r in risk["rank"].items() if pd.notna(r)}  # a city without a score has no rank
+    ranks = {
+        c: float(r) for c, r in risk["rank"].items() if pd.notna(r)
+    }  # a city without a score has no rank
     ranked = sorted(order, key=lambda c: (ranks.get(c, math.inf), order.index(c)))
     return ranked
 
@@ -113,6 +137,7 @@ def trend_variables(tables: Tables) -> list[str]:
     if not has_climate(tables):
         return []
     from domain import climate  # present only with climate series
+
     return climate.available_variables(tables)
 
 
@@ -217,6 +242,7 @@ def parse_position(text: str | None, count: int) -> int:
 
 # --- compare choices (the comparison's query string) ---------------------------------------------
 
+
 def compare_choice(query: Mapping[str, str], tables: Tables) -> compare.Comparison:
     """The comparison in a `/compare` query string, as an export shows it: bad values quietly
     become defaults (the page itself reports them); the raw-value scale only at indicator level;
@@ -230,6 +256,7 @@ def compare_choice(query: Mapping[str, str], tables: Tables) -> compare.Comparis
 
 # --- what a slide says --------------------------------------------------------------------------
 
+
 @dataclass
 class Slide:
     """Words and numbers of one slide (the chart is built separately from the same data)."""
@@ -237,14 +264,14 @@ class Slide:
     ref: SlideRef
     title: str
     subtitle: str = ""
-    numbers: list[tuple[str, str]] = field(default_factory=list)   # (value, label)
+    numbers: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
     points: list[str] = field(default_factory=list)
-    details: list[str] = field(default_factory=list)                 # notes only
-    summary: str = ""                                                # the chart in one sentence
-    sources: list[str] = field(default_factory=list)                 # formatted, most used first
+    details: list[str] = field(default_factory=list)  # notes only
+    summary: str = ""  # the chart in one sentence
+    sources: list[str] = field(default_factory=list)  # formatted, most used first
     status_counts: dict[str, int] = field(default_factory=dict)
     status_line: str = ""
-    path: str = "/"                                                  # the dashboard view it shows
+    path: str = "/"  # the dashboard view it shows
 
     @property
     def illustrative(self) -> bool:
@@ -307,6 +334,8 @@ def count_statuses(statuses, national: int = 0, regional: int = 0) -> dict[str, 
 def _scope_count(frame: pd.DataFrame, scope: str, column: str = "value_scope") -> int:
     """How many rows carry the given value scope (0 when the table has no scope column)."""
     return int((frame[column] == scope).sum()) if column in frame else 0
+
+
 TRUST_SECTIONS = (  # (section key, table, status column): every kind of figure a city brief holds
     ("index", "indicator_scores", "status"),
     ("hazards", "hazards", "status"),
@@ -346,20 +375,30 @@ def trust_table(tables: Tables, city_id: str, lang: str) -> str:
         if counts.get("national"):
             label += " " + t("export.trust.national", lang, count=format_int(counts["national"], lang))
         body.append(f"<tr><th>{html.escape(label)}</th>{cells}</tr>")
-    return (f'<table class="trust"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+    return (
+        f'<table class="trust"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
 
 
 def status_line(counts: Mapping[str, int], lang: str) -> str:
     if not counts.get("national") and not counts.get("regional"):
-        return t("export.status_line_plain", lang, sourced=format_int(counts.get("sourced", 0), lang),
-                 estimated=format_int(counts.get("estimated", 0), lang),
-                 illustrative=format_int(counts.get("illustrative", 0), lang))
+        return t(
+            "export.status_line_plain",
+            lang,
+            sourced=format_int(counts.get("sourced", 0), lang),
+            estimated=format_int(counts.get("estimated", 0), lang),
+            illustrative=format_int(counts.get("illustrative", 0), lang),
+        )
     key = "export.status_line_regional" if counts.get("regional") else "export.status_line"
-    return t(key, lang, sourced=format_int(counts.get("sourced", 0), lang),
-             estimated=format_int(counts.get("estimated", 0), lang),
-             illustrative=format_int(counts.get("illustrative", 0), lang),
-             national=format_int(counts.get("national", 0), lang),
-             regional=format_int(counts.get("regional", 0), lang))
+    return t(
+        key,
+        lang,
+        sourced=format_int(counts.get("sourced", 0), lang),
+        estimated=format_int(counts.get("estimated", 0), lang),
+        illustrative=format_int(counts.get("illustrative", 0), lang),
+        national=format_int(counts.get("national", 0), lang),
+        regional=format_int(counts.get("regional", 0), lang),
+    )
 
 
 def _names(tables: Tables, lang: str) -> dict[str, dict]:
@@ -377,6 +416,7 @@ def _names(tables: Tables, lang: str) -> dict[str, dict]:
 
 def _link(path: str, lang: str, query: Mapping[str, str] | None = None) -> str:
     from urllib.parse import urlencode
+
     return f"{path}?{urlencode({'lang': lang, **(query or {})})}"
 
 
@@ -385,55 +425,99 @@ def _index_statuses(tables: Tables, city_ids: list[str] | None = None) -> tuple[
     if city_ids is not None:
         scores = scores[scores["city_id"].isin(city_ids)]
     present = scores.dropna(subset=["value"]) if "value" in scores else scores
-    return (count_statuses(present["status"], _scope_count(present, "country"), _scope_count(present, "region")),
-            list(present["source_id"]))
+    return (
+        count_statuses(present["status"], _scope_count(present, "country"), _scope_count(present, "region")),
+        list(present["source_id"]),
+    )
 
 
 def overview_slide(tables: Tables, ranked: pd.DataFrame, lang: str) -> Slide:
     """The coalition at a glance: members, residents, highest risk, classes, coverage."""
     scored = ranked.dropna(subset=["risk"])
-    numbers = [(format_int(len(ranked), lang), t("overview.cities", lang)),
-               (format_int(ranked["population"].sum(), lang), people_label(ranked["population_year"], lang))]
+    numbers = [
+        (format_int(len(ranked), lang), t("overview.cities", lang)),
+        (format_int(ranked["population"].sum(), lang), people_label(ranked["population_year"], lang)),
+    ]
     points = []
     if len(scored):
         top, low = scored.iloc[0], scored.iloc[-1]
         numbers.append((f"{top['name']} · {num(top['risk'], lang)}", t("overview.highest", lang)))
         if len(scored) >= 2:
-            points.append(t("overview.ranking_summary", lang, first=top["name"], score=num(top["risk"], lang),
-                            last=low["name"], low=num(low["risk"], lang)))
+            points.append(
+                t(
+                    "overview.ranking_summary",
+                    lang,
+                    first=top["name"],
+                    score=num(top["risk"], lang),
+                    last=low["name"],
+                    low=num(low["risk"], lang),
+                )
+            )
         classes = scored.groupby(["risk_class", "class_name"], sort=False).size().reset_index(name="n")
-        order = {c: i for i, c in enumerate(tables["risk_classes"].sort_values("lower", ascending=False)["class_id"])}
+        order = {
+            c: i
+            for i, c in enumerate(tables["risk_classes"].sort_values("lower", ascending=False)["class_id"])
+        }
         classes = classes.assign(_o=classes["risk_class"].map(order)).sort_values("_o")
-        points.append(t("present.overview.classes", lang,
-                        classes="; ".join(f"{r['class_name']}: {', '.join(scored.loc[scored['risk_class'] == r['risk_class'], 'name'])}"
-                                          for _, r in classes.iterrows())))
+        points.append(
+            t(
+                "present.overview.classes",
+                lang,
+                classes="; ".join(
+                    f"{r['class_name']}: {', '.join(scored.loc[scored['risk_class'] == r['risk_class'], 'name'])}"
+                    for _, r in classes.iterrows()
+                ),
+            )
+        )
     numbers.append((format_share(float(ranked["coverage"].mean()), lang), t("present.mean_coverage", lang)))
     counts, source_ids = _index_statuses(tables)
-    sure = [" — ".join((r["name"], f"{level_word(r['confidence'], lang)} ({rank_range_text(r, lang)})"))
-            for _, r in scored.iterrows() if isinstance(r.get("confidence"), str)]
-    points.append(t("present.confidence.point", lang, items="; ".join(sure)) if sure else t("overview.ranking_note", lang))
+    sure = [
+        " — ".join((r["name"], f"{level_word(r['confidence'], lang)} ({rank_range_text(r, lang)})"))
+        for _, r in scored.iterrows()
+        if isinstance(r.get("confidence"), str)
+    ]
+    points.append(
+        t("present.confidence.point", lang, items="; ".join(sure))
+        if sure
+        else t("overview.ranking_note", lang)
+    )
     members = tables["cities"]["member_since"].dropna().astype(str)
     founded = format_day(members.min(), lang) if len(members) else "—"
     return Slide(
-        ref=SlideRef("overview"), title=t("present.overview.title", lang),
+        ref=SlideRef("overview"),
+        title=t("present.overview.title", lang),
         subtitle=t("present.overview.subtitle", lang, cities=format_int(len(ranked), lang), date=founded),
-        numbers=numbers, points=points,
-        summary=(t("present.overview.confidence_summary", lang) if "confidence" in ranked
-                 else t("present.overview.summary", lang, cities=format_int(len(scored), lang))),
+        numbers=numbers,
+        points=points,
+        summary=(
+            t("present.overview.confidence_summary", lang)
+            if "confidence" in ranked
+            else t("present.overview.summary", lang, cities=format_int(len(scored), lang))
+        ),
         sources=source_list(source_ids + list(ranked["population_source_id"]), tables["sources"]),
-        status_counts=counts, status_line=status_line(counts, lang), path=_link("/", lang))
+        status_counts=counts,
+        status_line=status_line(counts, lang),
+        path=_link("/", lang),
+    )
 
 
 def weights_text(choice: compare.Comparison, tables: Tables, lang: str) -> str:
     """'Weights: Hazard & exposure 1 · Vulnerability 1 · …' plus changed category weights."""
     nm = _names(tables, lang)
     base = compare.default_weights(tables)
-    dims = " · ".join(f"{nm['dimension'][d]} {num(choice.weights.dimensions.get(d, 1.0), lang)}" for d in DIMENSION_ORDER)
+    dims = " · ".join(
+        f"{nm['dimension'][d]} {num(choice.weights.dimensions.get(d, 1.0), lang)}" for d in DIMENSION_ORDER
+    )
     changed = [c for c, w in choice.weights.categories.items() if abs(w - base.categories.get(c, 1.0)) > 1e-9]
     text = t("present.compare.weights", lang, weights=dims)
     if changed:
-        text += " " + t("present.compare.changed", lang, items=", ".join(
-            f"{nm['category'].get(c, c)} {num(choice.weights.categories[c], lang)}" for c in changed))
+        text += " " + t(
+            "present.compare.changed",
+            lang,
+            items=", ".join(
+                f"{nm['category'].get(c, c)} {num(choice.weights.categories[c], lang)}" for c in changed
+            ),
+        )
     return text
 
 
@@ -452,8 +536,14 @@ def compare_value_column(choice: compare.Comparison) -> str:
     return "score"
 
 
-def compare_slide(tables: Tables, choice: compare.Comparison, table: pd.DataFrame, shares: pd.DataFrame | None,
-                  rows: pd.DataFrame | None, lang: str) -> Slide:
+def compare_slide(
+    tables: Tables,
+    choice: compare.Comparison,
+    table: pd.DataFrame,
+    shares: pd.DataFrame | None,
+    rows: pd.DataFrame | None,
+    lang: str,
+) -> Slide:
     """The comparison on screen: the chosen cities on the chosen level with the chosen weights.
 
     `table` is `compare.compare_table(...)` for the choice, `shares` its rank shares (or None),
@@ -464,60 +554,102 @@ def compare_slide(tables: Tables, choice: compare.Comparison, table: pd.DataFram
     shown = table.dropna(subset=[col]).sort_values(col, ascending=False)
     what = item_name(choice, tables, lang)
     unit = nm["unit"].get(choice.item, "") if col == "value" else ""
-    fmt = (lambda v: f"{num(v, lang, 2 if abs(v) < 10 else 1 if abs(v) < 1000 else 0)} {unit}".strip()) \
-        if col == "value" else (lambda v: num(v, lang))
+    fmt = (
+        (lambda v: f"{num(v, lang, 2 if abs(v) < 10 else 1 if abs(v) < 1000 else 0)} {unit}".strip())
+        if col == "value"
+        else (lambda v: num(v, lang))
+    )
     numbers, points = [], []
     if len(shown):
         first = shown.iloc[0]
-        numbers.append((f"{nm['city'][first['city_id']]} · {fmt(first[col])}", t("present.compare.highest", lang, item=what)))
+        numbers.append(
+            (
+                f"{nm['city'][first['city_id']]} · {fmt(first[col])}",
+                t("present.compare.highest", lang, item=what),
+            )
+        )
         last = shown.iloc[-1]
         if len(shown) >= 2:
-            numbers.append((f"{nm['city'][last['city_id']]} · {fmt(last[col])}", t("present.compare.lowest", lang)))
+            numbers.append(
+                (f"{nm['city'][last['city_id']]} · {fmt(last[col])}", t("present.compare.lowest", lang))
+            )
             order = " > ".join(f"{nm['city'][r['city_id']]} ({fmt(r[col])})" for _, r in shown.iterrows())
             points.append(f"{what}: {order}.")
     if shares is not None and len(shares) >= 2:
         top = shares.index[0]
-        numbers.append((format_share(float(shares.iloc[0][1]), lang),
-                        t("present.compare.stable_top", lang, city=nm["city"].get(top, top))))
+        numbers.append(
+            (
+                format_share(float(shares.iloc[0][1]), lang),
+                t("present.compare.stable_top", lang, city=nm["city"].get(top, top)),
+            )
+        )
     numbers.append((format_int(len(choice.cities), lang), t("present.compare.cities", lang)))
     points.append(weights_text(choice, tables, lang))
     if rows is not None and len(rows):
         present = rows.dropna(subset=["value"])
-        counts = count_statuses(present["status"], _scope_count(present, "country"), _scope_count(present, "region"))
+        counts = count_statuses(
+            present["status"], _scope_count(present, "country"), _scope_count(present, "region")
+        )
         ids = list(present["source_id"])
     else:
         counts, ids = _index_statuses(tables, choice.cities)
     subtitle = f"{what}: " + ", ".join(nm["city"][c] for c in choice.cities)
     return Slide(
-        ref=SlideRef("compare"), title=t("present.compare.title", lang), subtitle=subtitle,
-        numbers=numbers, points=points,
+        ref=SlideRef("compare"),
+        title=t("present.compare.title", lang),
+        subtitle=subtitle,
+        numbers=numbers,
+        points=points,
         summary=t("present.compare.summary", lang, item=what, cities=format_int(len(shown), lang)),
-        sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
-        path=_link("/compare", lang, compare.comparison_query(choice, tables)))
+        sources=source_list(ids, tables["sources"]),
+        status_counts=counts,
+        status_line=status_line(counts, lang),
+        path=_link("/compare", lang, compare.comparison_query(choice, tables)),
+    )
 
 
-def stability_slide(tables: Tables, choice: compare.Comparison, shares: pd.DataFrame, draws: int, lang: str) -> Slide:
+def stability_slide(
+    tables: Tables, choice: compare.Comparison, shares: pd.DataFrame, draws: int, lang: str
+) -> Slide:
     """How often each city takes each rank when the weights vary around the chosen ones."""
     nm = _names(tables, lang)
     numbers, points = [], []
     if len(shares) >= 1:
         for city, row in list(shares.iterrows())[:3]:
             rank = int(row.idxmax())
-            numbers.append((format_share(float(row.max()), lang),
-                            t("present.stability.item", lang, city=nm["city"].get(city, city), rank=rank)))
+            numbers.append(
+                (
+                    format_share(float(row.max()), lang),
+                    t("present.stability.item", lang, city=nm["city"].get(city, city), rank=rank),
+                )
+            )
     modal = {city: int(row.idxmax()) for city, row in shares.iterrows()}
-    stable = sum(1 for k, city in enumerate(shares.index) if modal[city] == k + 1 and shares.loc[city, k + 1] >= 0.9)
-    points.append(t("present.stability.stable", lang, stable=format_int(stable, lang),
-                    of_total=count_phrase(len(shares), "of %(n)s city", "of %(n)s cities", lang)))
+    stable = sum(
+        1 for k, city in enumerate(shares.index) if modal[city] == k + 1 and shares.loc[city, k + 1] >= 0.9
+    )
+    points.append(
+        t(
+            "present.stability.stable",
+            lang,
+            stable=format_int(stable, lang),
+            of_total=count_phrase(len(shares), "of %(n)s city", "of %(n)s cities", lang),
+        )
+    )
     points.append(t("present.stability.method", lang, draws=format_int(draws, lang)))
     points.append(weights_text(choice, tables, lang))
     counts, ids = _index_statuses(tables, choice.cities)
     return Slide(
-        ref=SlideRef("stability"), title=t("present.stability.title", lang),
+        ref=SlideRef("stability"),
+        title=t("present.stability.title", lang),
         subtitle=t("present.stability.subtitle", lang, draws=format_int(draws, lang)),
-        numbers=numbers, points=points, summary=t("present.stability.summary", lang),
-        sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
-        path=_link("/compare", lang, compare.comparison_query(choice, tables)))
+        numbers=numbers,
+        points=points,
+        summary=t("present.stability.summary", lang),
+        sources=source_list(ids, tables["sources"]),
+        status_counts=counts,
+        status_line=status_line(counts, lang),
+        path=_link("/compare", lang, compare.comparison_query(choice, tables)),
+    )
 
 
 def hazard_rows(tables: Tables, city_id: str, lang: str) -> pd.DataFrame:
@@ -546,8 +678,10 @@ def basis_text(hazard: pd.Series, thresholds: pd.DataFrame, lang: str) -> str:
     if rule.empty:
         return f"{metric}: {shown}"
     r = rule.iloc[0]
-    return (f"{t('profile.basis', lang)} {r[f'name_{lang}']}: {shown} "
-            f"{r[f'unit_{lang}']}; {t('profile.rule', lang)} {r[f'rule_{lang}']}.")
+    return (
+        f"{t('profile.basis', lang)} {r[f'name_{lang}']}: {shown} "
+        f"{r[f'unit_{lang}']}; {t('profile.rule', lang)} {r[f'rule_{lang}']}."
+    )
 
 
 def event_rows(tables: Tables, city_id: str, lang: str) -> pd.DataFrame:
@@ -563,38 +697,76 @@ def event_rows(tables: Tables, city_id: str, lang: str) -> pd.DataFrame:
 
 def impacts_text(event: pd.Series, lang: str) -> str:
     parts = []
-    for col, key in (("deaths", "profile.deaths"), ("affected", "profile.affected"), ("damage_usd", "profile.damage")):
+    for col, key in (
+        ("deaths", "profile.deaths"),
+        ("affected", "profile.affected"),
+        ("damage_usd", "profile.damage"),
+    ):
         if pd.notna(event.get(col)):
             parts.append(t(key, lang, value=format_int(event[col], lang)))
     return " · ".join(parts)
 
 
-def drivers_text(city_name: str, decomp: pd.DataFrame, drivers: pd.DataFrame, tables: Tables, lang: str,
-                 limit: int = 3) -> tuple[str, list[str]]:
+def drivers_text(
+    city_name: str, decomp: pd.DataFrame, drivers: pd.DataFrame, tables: Tables, lang: str, limit: int = 3
+) -> tuple[str, list[str]]:
     """(head sentence, strongest drivers as short phrases) — the profile's wording."""
     nm = _names(tables, lang)
     risk = decomp[decomp["level"] == "risk"].iloc[0]
-    head = t("profile.drivers_head", lang, city=city_name, score=num(risk["score"], lang), median=num(risk["median"], lang))
-    items = [t("profile.driver_item", lang, name=nm[r["level"]].get(r["id"], r["id"]), score=num(r["score"], lang),
-               median=num(r["median"], lang), push=num(r["push"], lang, 2))
-             for _, r in drivers.head(limit).iterrows()]
+    head = t(
+        "profile.drivers_head",
+        lang,
+        city=city_name,
+        score=num(risk["score"], lang),
+        median=num(risk["median"], lang),
+    )
+    items = [
+        t(
+            "profile.driver_item",
+            lang,
+            name=nm[r["level"]].get(r["id"], r["id"]),
+            score=num(r["score"], lang),
+            median=num(r["median"], lang),
+            push=num(r["push"], lang, 2),
+        )
+        for _, r in drivers.head(limit).iterrows()
+    ]
     return head, items
 
 
-def city_slide(tables: Tables, city_id: str, ranked: pd.DataFrame, decomp: pd.DataFrame, drivers: pd.DataFrame,
-               lang: str) -> Slide:
+def city_slide(
+    tables: Tables, city_id: str, ranked: pd.DataFrame, decomp: pd.DataFrame, drivers: pd.DataFrame, lang: str
+) -> Slide:
     """One city: its risk and class, rank, what lifts it, main hazards and past disasters."""
     city = tables["cities"].set_index("city_id").loc[city_id]
     row = ranked.set_index("city_id").loc[city_id]
     total = int(ranked["risk"].notna().sum())
-    numbers = [(num(row["risk"], lang), t("index.risk", lang) + (f" · {row['class_name']}" if isinstance(row["class_name"], str) else ""))]
+    numbers = [
+        (
+            num(row["risk"], lang),
+            t("index.risk", lang) + (f" · {row['class_name']}" if isinstance(row["class_name"], str) else ""),
+        )
+    ]
     if pd.notna(row["rank"]):
         numbers.append((f"{int(row['rank'])} / {total}", t("present.city.rank", lang)))
-    numbers.append((format_int(city["population"], lang),
-                    t("present.city.population", lang, year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—")))
+    numbers.append(
+        (
+            format_int(city["population"], lang),
+            t(
+                "present.city.population",
+                lang,
+                year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—",
+            ),
+        )
+    )
     if isinstance(row.get("confidence"), str):
         detail = "; ".join(p for p in (rank_range_text(row, lang), scope_text(row, lang)) if p)
-        numbers.append((t(f"confidence.level.{row['confidence']}", lang), t("present.confidence.number", lang, detail=detail)))
+        numbers.append(
+            (
+                t(f"confidence.level.{row['confidence']}", lang),
+                t("present.confidence.number", lang, detail=detail),
+            )
+        )
     else:
         numbers.append((format_share(float(row["coverage"]), lang), t("overview.coverage", lang)))
     head, items = drivers_text(city[f"name_{lang}"], decomp, drivers, tables, lang, limit=2)
@@ -603,25 +775,39 @@ def city_slide(tables: Tables, city_id: str, ranked: pd.DataFrame, decomp: pd.Da
     high = hz[hz["level"] == "high"]["name"].tolist()
     medium = hz[hz["level"] == "medium"]["name"].tolist()
     if high or medium:
-        points.append(t("present.city.hazards", lang, high=", ".join(high) or "—", medium=", ".join(medium) or "—"))
+        points.append(
+            t("present.city.hazards", lang, high=", ".join(high) or "—", medium=", ".join(medium) or "—")
+        )
     ev = event_rows(tables, city_id, lang)
     own = ev[ev["context"] == "city"] if "context" in ev else ev
     if len(ev):
         latest = ev.iloc[0]
-        points.append(t("present.city.events", lang, count=format_int(len(own), lang), total=format_int(len(ev), lang),
-                        latest=f"{latest['title']} ({latest['when']})"))
+        points.append(
+            t(
+                "present.city.events",
+                lang,
+                count=format_int(len(own), lang),
+                total=format_int(len(ev), lang),
+                latest=f"{latest['title']} ({latest['when']})",
+            )
+        )
     counts, ids = _index_statuses(tables, [city_id])
     hz_counts = count_statuses(list(hz["status"]) + list(ev["status"]))
     for s in STATUSES:
         counts[s] += hz_counts[s]
     ids = ids + list(hz["source_id"]) + list(ev["source_id"]) + [city.get("population_source_id")]
     return Slide(
-        ref=SlideRef("city", city_id), title=city[f"name_{lang}"],
+        ref=SlideRef("city", city_id),
+        title=city[f"name_{lang}"],
         subtitle=f"{city[f'country_{lang}']} · {city[f'admin1_{lang}']}",
-        numbers=numbers, points=points,
+        numbers=numbers,
+        points=points,
         summary=t("present.city.summary", lang, city=city[f"name_{lang}"]),
-        sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
-        path=_link(f"/city/{city_id}", lang))
+        sources=source_list(ids, tables["sources"]),
+        status_counts=counts,
+        status_line=status_line(counts, lang),
+        path=_link(f"/city/{city_id}", lang),
+    )
 
 
 def hazards_slide(tables: Tables, city_id: str, lang: str) -> Slide:
@@ -630,8 +816,11 @@ def hazards_slide(tables: Tables, city_id: str, lang: str) -> Slide:
     hz = hazard_rows(tables, city_id, lang)
     ev = event_rows(tables, city_id, lang)
     levels_desc = tables["hazard_levels"].sort_values("rank", ascending=False)
-    numbers = [(format_int(int((hz["level"] == lvl).sum()), lang), t("present.hazards.count", lang, level=name))
-               for lvl, name in zip(levels_desc["level"], levels_desc[f"name_{lang}"]) if (hz["level"] == lvl).any()][:3]
+    numbers = [
+        (format_int(int((hz["level"] == lvl).sum()), lang), t("present.hazards.count", lang, level=name))
+        for lvl, name in zip(levels_desc["level"], levels_desc[f"name_{lang}"])
+        if (hz["level"] == lvl).any()
+    ][:3]
     own = ev[ev["context"] == "city"] if "context" in ev else ev
     numbers.append((format_int(len(own), lang), t("overview.events", lang)))
     points = []
@@ -644,15 +833,27 @@ def hazards_slide(tables: Tables, city_id: str, lang: str) -> Slide:
     details = [f"{r['name']} — {r['level_name']}: {r['evidence']}" for _, r in hz.iterrows()]
     counts = count_statuses(list(hz["status"]) + list(ev["status"]))
     return Slide(
-        ref=SlideRef("hazards", city_id), title=t("present.hazards.title", lang, city=city[f"name_{lang}"]),
-        subtitle=t("present.hazards.subtitle", lang), numbers=numbers, points=points, details=details,
+        ref=SlideRef("hazards", city_id),
+        title=t("present.hazards.title", lang, city=city[f"name_{lang}"]),
+        subtitle=t("present.hazards.subtitle", lang),
+        numbers=numbers,
+        points=points,
+        details=details,
         summary=t("present.hazards.summary", lang, city=city[f"name_{lang}"]),
         sources=source_list(list(hz["source_id"]) + list(ev["source_id"]), tables["sources"]),
-        status_counts=counts, status_line=status_line(counts, lang), path=_link(f"/city/{city_id}", lang))
+        status_counts=counts,
+        status_line=status_line(counts, lang),
+        path=_link(f"/city/{city_id}", lang),
+    )
 
 
 def unit_text(unit: str, lang: str) -> str:
-    keys = {"°C": "trends.unit.c", "days/yr": "trends.unit.days", "mm/yr": "trends.unit.mm", "%": "trends.unit.pct"}
+    keys = {
+        "°C": "trends.unit.c",
+        "days/yr": "trends.unit.days",
+        "mm/yr": "trends.unit.mm",
+        "%": "trends.unit.pct",
+    }
     return t(keys[unit], lang) if unit in keys else unit
 
 
@@ -662,6 +863,7 @@ def trends_slide(tables: Tables, variable: str, horizons: pd.DataFrame, lang: st
     `horizons` is `climate.horizon_table(data, cities, variable, scenarios, horizons=(2050, 2080))`.
     """
     from domain import climate
+
     nm = _names(tables, lang)
     digits = 1 if variable == "tmean" else 0
     unit = unit_text(climate.change_unit(variable), lang)
@@ -674,19 +876,49 @@ def trends_slide(tables: Tables, variable: str, horizons: pd.DataFrame, lang: st
         if part.empty:
             continue
         lo, hi = part["change"].min(), part["change"].max()
-        value = signed(lo, lang, digits) if abs(hi - lo) < 10 ** -digits else f"{signed(lo, lang, digits)}…{signed(hi, lang, digits)}"
-        numbers.append((f"{value} {unit}".strip(), t("present.trends.by", lang, year=TREND_HORIZON,
-                                                    scenario=t(f"trends.scen_short.{scen}", lang))))
-    late = horizons[(horizons["year"] == TREND_LATE) & (horizons["scenario"] == climate.PROJECTIONS[-1])].dropna(subset=["change"])
+        value = (
+            signed(lo, lang, digits)
+            if abs(hi - lo) < 10**-digits
+            else f"{signed(lo, lang, digits)}…{signed(hi, lang, digits)}"
+        )
+        numbers.append(
+            (
+                f"{value} {unit}".strip(),
+                t(
+                    "present.trends.by",
+                    lang,
+                    year=TREND_HORIZON,
+                    scenario=t(f"trends.scen_short.{scen}", lang),
+                ),
+            )
+        )
+    late = horizons[
+        (horizons["year"] == TREND_LATE) & (horizons["scenario"] == climate.PROJECTIONS[-1])
+    ].dropna(subset=["change"])
     if len(late):
         top = late.loc[late["change"].idxmax()]
-        points.append(t("present.trends.late", lang, year=TREND_LATE, scenario=t(f"trends.scen_short.{climate.PROJECTIONS[-1]}", lang),
-                        city=nm["city"].get(top["city_id"], top["city_id"]), change=f"{signed(top['change'], lang, digits)} {unit}".strip()))
+        points.append(
+            t(
+                "present.trends.late",
+                lang,
+                year=TREND_LATE,
+                scenario=t(f"trends.scen_short.{climate.PROJECTIONS[-1]}", lang),
+                city=nm["city"].get(top["city_id"], top["city_id"]),
+                change=f"{signed(top['change'], lang, digits)} {unit}".strip(),
+            )
+        )
     base_means = horizons.drop_duplicates("city_id").set_index("city_id")["baseline_mean"].dropna()
     if len(base_means):
-        points.append(t("present.trends.baseline", lang, base=base, low=f"{num(base_means.min(), lang, digits)}",
-                        high=f"{num(base_means.max(), lang, digits)}",
-                        unit=unit_text(climate.CLIMATE_UNITS.get(variable, ""), lang)))
+        points.append(
+            t(
+                "present.trends.baseline",
+                lang,
+                base=base,
+                low=f"{num(base_means.min(), lang, digits)}",
+                high=f"{num(base_means.max(), lang, digits)}",
+                unit=unit_text(climate.CLIMATE_UNITS.get(variable, ""), lang),
+            )
+        )
     points.append(t("present.trends.spread", lang))
     series = climate.table(tables)
     mine = series[series["variable"] == variable]
@@ -695,15 +927,24 @@ def trends_slide(tables: Tables, variable: str, horizons: pd.DataFrame, lang: st
         ref=SlideRef("trends", None if variable == DEFAULT_TREND_VARIABLE else variable),
         title=t("present.trends.title", lang, variable=variable_name),
         subtitle=t("present.trends.subtitle", lang, year=TREND_HORIZON, base=base, unit=unit),
-        numbers=numbers, points=points,
+        numbers=numbers,
+        points=points,
         summary=t("present.trends.summary", lang, variable=variable_name, year=TREND_HORIZON, base=base),
-        sources=source_list(mine.drop_duplicates(["city_id", "scenario", "source_id"])["source_id"], tables["sources"]),
-        status_counts=counts, status_line=t("export.status_series", lang,
-                                            statuses=", ".join(t(f"status.{s}", lang) for s in STATUSES if counts.get(s))),
-        path=_link("/trends", lang, {"var": variable} if variable != DEFAULT_TREND_VARIABLE else None))
+        sources=source_list(
+            mine.drop_duplicates(["city_id", "scenario", "source_id"])["source_id"], tables["sources"]
+        ),
+        status_counts=counts,
+        status_line=t(
+            "export.status_series",
+            lang,
+            statuses=", ".join(t(f"status.{s}", lang) for s in STATUSES if counts.get(s)),
+        ),
+        path=_link("/trends", lang, {"var": variable} if variable != DEFAULT_TREND_VARIABLE else None),
+    )
 
 
 # --- the risk outlook (domain/outlook.py; `result` is its OutlookResult) ------------------------------
+
 
 def scenario_short(scenario: str, lang: str) -> str:
     return t(f"outlook.scen_short.{scenario}", lang)
@@ -718,8 +959,13 @@ def outlook_score(result, city_id: str, scenario: str, horizon: int | None = Non
     return rows.iloc[0] if len(rows) else None
 
 
-def outlook_statuses(tables: Tables, result, city_ids: list[str] | None = None, scenario: str | None = None,
-                     horizon: int | None = None) -> tuple[dict[str, int], list[str]]:
+def outlook_statuses(
+    tables: Tables,
+    result,
+    city_ids: list[str] | None = None,
+    scenario: str | None = None,
+    horizon: int | None = None,
+) -> tuple[dict[str, int], list[str]]:
     """Status counts of the values behind projected scores, and their sources.
 
     One value per city and indicator (median climate member, its worst status over the scenarios
@@ -728,6 +974,7 @@ def outlook_statuses(tables: Tables, result, city_ids: list[str] | None = None, 
     (climate series, population paths).
     """
     from domain.outlook import worst_of
+
     p = result.projected
     p = p[p["member"] == "p50"]
     if city_ids is not None:
@@ -738,9 +985,12 @@ def outlook_statuses(tables: Tables, result, city_ids: list[str] | None = None, 
         p = p[p["horizon"] == horizon]
     if p.empty:
         return count_statuses([]), []
-    per = p.groupby(["city_id", "indicator_id"]).agg(status=("status", worst_of), scope=("value_scope", "first"),
-                                                     source_id=("source_id", "first"))
-    counts = count_statuses(per["status"], _scope_count(per, "country", "scope"), _scope_count(per, "region", "scope"))
+    per = p.groupby(["city_id", "indicator_id"]).agg(
+        status=("status", worst_of), scope=("value_scope", "first"), source_id=("source_id", "first")
+    )
+    counts = count_statuses(
+        per["status"], _scope_count(per, "country", "scope"), _scope_count(per, "region", "scope")
+    )
     moved = p[p["moved"]]
     rules = tables["projection_rules"].drop_duplicates("rule_id").set_index("rule_id")["source_id"]
     ids = list(per["source_id"]) + [rules.get(r) for r in moved["rule_id"].drop_duplicates()]
@@ -756,11 +1006,13 @@ def outlook_statuses(tables: Tables, result, city_ids: list[str] | None = None, 
     return counts, ids
 
 
-def outlook_slide(tables: Tables, result, lang: str, scenario: str = OUTLOOK_SCENARIO,
-                  horizon: int = OUTLOOK_HORIZON) -> Slide:
+def outlook_slide(
+    tables: Tables, result, lang: str, scenario: str = OUTLOOK_SCENARIO, horizon: int = OUTLOOK_HORIZON
+) -> Slide:
     """Every city's risk index today and projected to `horizon` under `scenario` (point and range),
     and how often the order of the cities changes between scenarios."""
     from domain import outlook as ol
+
     nm = _names(tables, lang)
     scen = scenario_short(scenario, lang)
     scenarios = list(result.meta["scenarios"])
@@ -769,54 +1021,118 @@ def outlook_slide(tables: Tables, result, lang: str, scenario: str = OUTLOOK_SCE
     numbers, points, details = [], [], []
     if len(scored):
         top = scored.loc[scored[f"{scenario}_risk"].idxmax()]
-        numbers.append((f"{nm['city'][top['city_id']]} · {num(top[f'{scenario}_risk'], lang)}",
-                        t("present.outlook.highest", lang, year=horizon, scenario=scen)))
+        numbers.append(
+            (
+                f"{nm['city'][top['city_id']]} · {num(top[f'{scenario}_risk'], lang)}",
+                t("present.outlook.highest", lang, year=horizon, scenario=scen),
+            )
+        )
         change = scored[f"{scenario}_risk"] - scored["today_risk"]
         big = change.abs().idxmax()
-        numbers.append((signed(change[big], lang, 2), t("present.outlook.largest_change", lang, year=horizon, scenario=scen,
-                                                        city=nm["city"][scored.at[big, "city_id"]])))
+        numbers.append(
+            (
+                signed(change[big], lang, 2),
+                t(
+                    "present.outlook.largest_change",
+                    lang,
+                    year=horizon,
+                    scenario=scen,
+                    city=nm["city"][scored.at[big, "city_id"]],
+                ),
+            )
+        )
     oc = result.order_change.set_index(["scenario", "horizon"])["share"]
     if (scenario, horizon) in oc.index:
-        numbers.append((format_share(float(oc[(scenario, horizon)]), lang),
-                        t("present.outlook.order_share", lang, year=horizon, scenario=scen)))
+        numbers.append(
+            (
+                format_share(float(oc[(scenario, horizon)]), lang),
+                t("present.outlook.order_share", lang, year=horizon, scenario=scen),
+            )
+        )
     rank_cols = [f"{s}_rank" for s in scenarios]
     moving = scored[scored[rank_cols].nunique(axis=1) > 1]
-    numbers.append((f"{format_int(len(moving), lang)} / {format_int(len(scored), lang)}",
-                    t("present.outlook.rank_moves", lang, year=horizon)))
-    shares = ", ".join(f"{scenario_short(s, lang)} — {format_share(float(oc[(s, horizon)]), lang)}"
-                       for s in scenarios if (s, horizon) in oc.index)
-    points.append(t("present.outlook.order", lang, year=horizon, shares=shares,
-                    draws=format_int(result.meta.get("draws", 0), lang)))
+    numbers.append(
+        (
+            f"{format_int(len(moving), lang)} / {format_int(len(scored), lang)}",
+            t("present.outlook.rank_moves", lang, year=horizon),
+        )
+    )
+    shares = ", ".join(
+        f"{scenario_short(s, lang)} — {format_share(float(oc[(s, horizon)]), lang)}"
+        for s in scenarios
+        if (s, horizon) in oc.index
+    )
+    points.append(
+        t(
+            "present.outlook.order",
+            lang,
+            year=horizon,
+            shares=shares,
+            draws=format_int(result.meta.get("draws", 0), lang),
+        )
+    )
     if len(moving):
-        items = "; ".join(f"{nm['city'][r['city_id']]} " + " / ".join(str(int(r[c])) for c in rank_cols)
-                          for _, r in moving.iterrows())
-        points.append(t("present.outlook.rank_differs", lang, year=horizon, items=items,
-                        scenarios=" / ".join(scenario_short(s, lang) for s in scenarios)))
+        items = "; ".join(
+            f"{nm['city'][r['city_id']]} " + " / ".join(str(int(r[c])) for c in rank_cols)
+            for _, r in moving.iterrows()
+        )
+        points.append(
+            t(
+                "present.outlook.rank_differs",
+                lang,
+                year=horizon,
+                items=items,
+                scenarios=" / ".join(scenario_short(s, lang) for s in scenarios),
+            )
+        )
     else:
         points.append(t("present.outlook.rank_same", lang, year=horizon))
     points.append(t("outlook.panel.caveat", lang))
     for _, r in scored.iterrows():
-        details.append(t("present.outlook.city_line", lang, city=nm["city"][r["city_id"]], today=num(r["today_risk"], lang),
-                         today_range=span(r["today_risk_p10"], r["today_risk_p90"], lang), year=horizon, scenario=scen,
-                         value=num(r[f"{scenario}_risk"], lang),
-                         range=span(r[f"{scenario}_risk_p10"], r[f"{scenario}_risk_p90"], lang),
-                         change=signed(r[f"{scenario}_risk"] - r["today_risk"], lang, 2)))
+        details.append(
+            t(
+                "present.outlook.city_line",
+                lang,
+                city=nm["city"][r["city_id"]],
+                today=num(r["today_risk"], lang),
+                today_range=span(r["today_risk_p10"], r["today_risk_p90"], lang),
+                year=horizon,
+                scenario=scen,
+                value=num(r[f"{scenario}_risk"], lang),
+                range=span(r[f"{scenario}_risk_p10"], r[f"{scenario}_risk_p90"], lang),
+                change=signed(r[f"{scenario}_risk"] - r["today_risk"], lang, 2),
+            )
+        )
     details.append(t("export.outlook_method", lang, draws=format_int(result.meta.get("draws", 0), lang)))
     counts, ids = outlook_statuses(tables, result, scenario=scenario, horizon=horizon)
     return Slide(
-        ref=SlideRef("outlook"), title=t("present.outlook.title", lang, year=horizon),
+        ref=SlideRef("outlook"),
+        title=t("present.outlook.title", lang, year=horizon),
         subtitle=t("present.outlook.subtitle", lang, year=horizon, scenario=scen),
-        numbers=numbers, points=points, details=details,
+        numbers=numbers,
+        points=points,
+        details=details,
         summary=t("present.outlook.summary", lang, year=horizon, scenario=scen),
-        sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
-        path=_link("/outlook", lang, {"scen": scenario, "h": str(horizon)}))
+        sources=source_list(ids, tables["sources"]),
+        status_counts=counts,
+        status_line=status_line(counts, lang),
+        path=_link("/outlook", lang, {"scen": scenario, "h": str(horizon)}),
+    )
 
 
-def outlook_city_slide(tables: Tables, result, city_id: str, driver: str, lang: str,
-                       scenario: str = OUTLOOK_SCENARIO, horizon: int = OUTLOOK_HORIZON) -> Slide:
+def outlook_city_slide(
+    tables: Tables,
+    result,
+    city_id: str,
+    driver: str,
+    lang: str,
+    scenario: str = OUTLOOK_SCENARIO,
+    horizon: int = OUTLOOK_HORIZON,
+) -> Slide:
     """One city's outlook: today and each scenario at `horizon` (point and range), its main driver
     (`driver`: the outlook page's sentence, `components.outlook_panel.driver_sentence`) and ranks."""
     from domain import outlook as ol
+
     city = tables["cities"].set_index("city_id").loc[city_id]
     name = city[f"name_{lang}"]
     scenarios = list(result.meta["scenarios"])
@@ -832,45 +1148,88 @@ def outlook_city_slide(tables: Tables, result, city_id: str, driver: str, lang: 
         for s in scenarios:
             row = projected.get((s, horizon))
             if row is not None and pd.notna(row["risk"]):
-                numbers.append((f"{num(row['risk'], lang)} ({signed(row['change'], lang, 2)})",
-                                t("present.outlook.by_range", lang, year=horizon, scenario=scenario_short(s, lang),
-                                  range=span(row["risk_p10"], row["risk_p90"], lang))))
+                numbers.append(
+                    (
+                        f"{num(row['risk'], lang)} ({signed(row['change'], lang, 2)})",
+                        t(
+                            "present.outlook.by_range",
+                            lang,
+                            year=horizon,
+                            scenario=scenario_short(s, lang),
+                            range=span(row["risk_p10"], row["risk_p90"], lang),
+                        ),
+                    )
+                )
         if driver:
             points.append(driver)
         chosen = projected.get((scenario, horizon))
         if chosen is not None and pd.notna(chosen["risk"]):
             classes = dict(zip(tables["risk_classes"]["class_id"], tables["risk_classes"][f"name_{lang}"]))
-            points.append(t("outlook.summary", lang, city=name, today=num(today["risk"], lang),
-                            today_class=classes.get(today["risk_class"], "—"), year=horizon,
-                            scenario=scenario_short(scenario, lang), value=num(chosen["risk"], lang),
-                            range=span(chosen["risk_p10"], chosen["risk_p90"], lang),
-                            change=signed(chosen["change"], lang, 2),
-                            change_range=f"{signed(chosen['change_p10'], lang, 2)} … {signed(chosen['change_p90'], lang, 2)}"))
+            points.append(
+                t(
+                    "outlook.summary",
+                    lang,
+                    city=name,
+                    today=num(today["risk"], lang),
+                    today_class=classes.get(today["risk_class"], "—"),
+                    year=horizon,
+                    scenario=scenario_short(scenario, lang),
+                    value=num(chosen["risk"], lang),
+                    range=span(chosen["risk_p10"], chosen["risk_p90"], lang),
+                    change=signed(chosen["change"], lang, 2),
+                    change_range=f"{signed(chosen['change_p10'], lang, 2)} … {signed(chosen['change_p90'], lang, 2)}",
+                )
+            )
         ranks = []
         for s in scenarios:
             row = projected.get((s, horizon))
             if row is not None and pd.notna(row["rank"]):
                 ranks.append(f"{scenario_short(s, lang)}: {int(row['rank'])}")
         if pd.notna(today["rank"]) and ranks:
-            points.append(t("present.outlook.rank", lang, today=int(today["rank"]), year=horizon, ranks=", ".join(ranks),
-                            total=format_int(int(result.scores.loc[result.scores["scenario"] == ol.TODAY, "risk"].notna().sum()), lang)))
+            points.append(
+                t(
+                    "present.outlook.rank",
+                    lang,
+                    today=int(today["rank"]),
+                    year=horizon,
+                    ranks=", ".join(ranks),
+                    total=format_int(
+                        int(result.scores.loc[result.scores["scenario"] == ol.TODAY, "risk"].notna().sum()),
+                        lang,
+                    ),
+                )
+            )
         for h in horizons:
             for s in scenarios:
                 row = projected[(s, h)]
                 if row is not None and pd.notna(row["risk"]):
-                    details.append(t("present.outlook.detail", lang, scenario=scenario_short(s, lang), year=h,
-                                     value=num(row["risk"], lang), range=span(row["risk_p10"], row["risk_p90"], lang),
-                                     change=signed(row["change"], lang, 2)))
+                    details.append(
+                        t(
+                            "present.outlook.detail",
+                            lang,
+                            scenario=scenario_short(s, lang),
+                            year=h,
+                            value=num(row["risk"], lang),
+                            range=span(row["risk_p10"], row["risk_p90"], lang),
+                            change=signed(row["change"], lang, 2),
+                        )
+                    )
     details.append(t("outlook.panel.caveat", lang))
     details.append(t("export.outlook_method", lang, draws=format_int(result.meta.get("draws", 0), lang)))
     counts, ids = outlook_statuses(tables, result, [city_id])
     return Slide(
-        ref=SlideRef("outlook", city_id), title=t("outlook.fan_heading", lang, city=name),
+        ref=SlideRef("outlook", city_id),
+        title=t("outlook.fan_heading", lang, city=name),
         subtitle=t("present.outlook.city_subtitle", lang, scenario=scenario_short(scenario, lang)),
-        numbers=numbers, points=points, details=details,
+        numbers=numbers,
+        points=points,
+        details=details,
         summary=t("present.outlook.city_summary", lang, city=name),
-        sources=source_list(ids, tables["sources"]), status_counts=counts, status_line=status_line(counts, lang),
-        path=_link("/outlook", lang, {"cities": city_id, "scen": scenario, "h": str(horizon)}))
+        sources=source_list(ids, tables["sources"]),
+        status_counts=counts,
+        status_line=status_line(counts, lang),
+        path=_link("/outlook", lang, {"cities": city_id, "scen": scenario, "h": str(horizon)}),
+    )
 
 
 def money(value: float, lang: str) -> str:
@@ -889,26 +1248,47 @@ def actions_slide(tables: Tables, frame: pd.DataFrame, totals: Mapping[str, floa
     """
     numbers = [
         (format_int(totals["actions"], lang), t("present.actions.count", lang)),
-        (format_share(totals["weighted_progress"] / 100, lang) if totals["weighted_progress"] == totals["weighted_progress"] else "—",
-         t("present.actions.progress", lang)),
+        (
+            format_share(totals["weighted_progress"] / 100, lang)
+            if totals["weighted_progress"] == totals["weighted_progress"]
+            else "—",
+            t("present.actions.progress", lang),
+        ),
         (format_int(totals["completed"], lang), t("present.actions.completed", lang)),
-        (f"{format_int(totals['delayed'], lang)} / {format_int(totals['overdue'], lang)}", t("present.actions.late", lang)),
+        (
+            f"{format_int(totals['delayed'], lang)} / {format_int(totals['overdue'], lang)}",
+            t("present.actions.late", lang),
+        ),
     ]
-    points = [t("present.actions.funding", lang, funded=money(totals["funded"], lang), budget=money(totals["budget"], lang),
-                gap=money(totals["gap"], lang),
-                share=format_share(totals["funded"] / totals["budget"], lang) if totals["budget"] else "—")]
+    points = [
+        t(
+            "present.actions.funding",
+            lang,
+            funded=money(totals["funded"], lang),
+            budget=money(totals["budget"], lang),
+            gap=money(totals["gap"], lang),
+            share=format_share(totals["funded"] / totals["budget"], lang) if totals["budget"] else "—",
+        )
+    ]
     points.append(t("present.actions.weighting", lang))
     status_col = "data_status" if "data_status" in frame else "status"
     counts = count_statuses(frame[status_col])
     return Slide(
-        ref=SlideRef("actions"), title=t("present.actions.title", lang),
+        ref=SlideRef("actions"),
+        title=t("present.actions.title", lang),
         subtitle=t("present.actions.subtitle", lang, cities=format_int(frame["city_id"].nunique(), lang)),
-        numbers=numbers, points=points, summary=t("present.actions.summary", lang),
+        numbers=numbers,
+        points=points,
+        summary=t("present.actions.summary", lang),
         sources=source_list(frame.get("source_id", []), tables["sources"]),
-        status_counts=counts, status_line=status_line(counts, lang), path=_link("/actions", lang))
+        status_counts=counts,
+        status_line=status_line(counts, lang),
+        path=_link("/actions", lang),
+    )
 
 
 # --- the PDF brief of a city ----------------------------------------------------------------------
+
 
 def esc(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -968,7 +1348,11 @@ table.outlook th:first-child, table.outlook td:first-child { text-align: left; w
 
 
 def badge(status: str, lang: str, national: bool = False) -> str:
-    out = f'<span class="badge badge-{esc(status)}">{esc(t(f"status.{status}", lang))}</span>' if status in STATUSES else ""
+    out = (
+        f'<span class="badge badge-{esc(status)}">{esc(t(f"status.{status}", lang))}</span>'
+        if status in STATUSES
+        else ""
+    )
     if national:
         out += f' <span class="badge badge-national">{esc(t("status.national", lang))}</span>'
     return out
@@ -977,7 +1361,7 @@ def badge(status: str, lang: str, national: bool = False) -> str:
 def relative_luminance(colour: str) -> float:
     """WCAG 2 relative luminance of a #rrggbb colour (sRGB channels linearised)."""
     h = str(colour).lstrip("#")
-    channels = [int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -1010,8 +1394,8 @@ class BriefInputs:
     build_id: str
     built_at: str
     today: date
-    chart_png: bytes | None = None          # decomposition chart
-    hazard_png: bytes | None = None         # hazard levels chart
+    chart_png: bytes | None = None  # decomposition chart
+    hazard_png: bytes | None = None  # hazard levels chart
     climate_lines: list[str] = field(default_factory=list)
     climate_statuses: list[str] = field(default_factory=list)
     climate_sources: list[str] = field(default_factory=list)
@@ -1019,10 +1403,10 @@ class BriefInputs:
     actions_statuses: list[str] = field(default_factory=list)
     actions_sources: list[str] = field(default_factory=list)
     max_events: int = 6
-    outlook: object | None = None           # domain.outlook.OutlookResult (None: no outlook section)
-    outlook_driver: str = ""                # the outlook page's main-driver sentence
-    outlook_reference: str = ""             # what the driver's change is measured from (`driver_reference`)
-    outlook_png: bytes | None = None        # the city's fan chart
+    outlook: object | None = None  # domain.outlook.OutlookResult (None: no outlook section)
+    outlook_driver: str = ""  # the outlook page's main-driver sentence
+    outlook_reference: str = ""  # what the driver's change is measured from (`driver_reference`)
+    outlook_png: bytes | None = None  # the city's fan chart
 
 
 def driver_reference(driver: str | None, reference_year: int, year: int, baseline: str, lang: str) -> str:
@@ -1035,15 +1419,25 @@ def driver_reference(driver: str | None, reference_year: int, year: int, baselin
     if driver == "ssp_population":
         return t("export.driver_reference.population", lang, ref=reference_year, year=year)
     names = ", ".join(t(f"trends.var.{part}", lang) for part in driver.split("+"))
-    return t("export.driver_reference.climate", lang, variable=names, ref=reference_year, year=year,
-             baseline=period, section=t("profile.climate", lang))
+    return t(
+        "export.driver_reference.climate",
+        lang,
+        variable=names,
+        ref=reference_year,
+        year=year,
+        baseline=period,
+        section=t("profile.climate", lang),
+    )
 
 
 def _img(png: bytes | None, alt: str) -> str:
     if not png:
         return ""
     import base64
-    return f'<img class="chart" alt="{esc(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+
+    return (
+        f'<img class="chart" alt="{esc(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+    )
 
 
 def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
@@ -1065,117 +1459,190 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
         return f"[{number[source_id]}]"
 
     colour = row.get("colour") if isinstance(row.get("colour"), str) else "#d9e2ec"
-    class_chip = (f'<span class="class-chip" style="background:{esc(colour)};color:{text_colour(colour)}">{esc(row["class_name"])}</span>'
-                  if isinstance(row.get("class_name"), str) else "")
+    class_chip = (
+        f'<span class="class-chip" style="background:{esc(colour)};color:{text_colour(colour)}">{esc(row["class_name"])}</span>'
+        if isinstance(row.get("class_name"), str)
+        else ""
+    )
     built = format_day(inputs.built_at[:10], lang, "medium") if inputs.built_at else "—"
-    parts = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{esc(name)} — {esc(t("export.brief", lang))}</title>',
-             f"<style>{BRIEF_CSS}</style></head><body>"]
+    parts = [
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{esc(name)} — {esc(t("export.brief", lang))}</title>',
+        f"<style>{BRIEF_CSS}</style></head><body>",
+    ]
     parts.append(f'<p class="coalition">{esc(t("app.name", lang))}</p>')
     parts.append(f"<h1>{esc(name)}</h1>")
-    parts.append(f'<p class="lead">{esc(t("export.brief_lead", lang, country=city[f"country_{lang}"], region=city[f"admin1_{lang}"], date=format_day(inputs.today.isoformat(), lang)))}</p>')
-    parts.append(f'<span class="version">{esc(t("export.version", lang, build=inputs.build_id[:8], date=built))}</span>')
+    parts.append(
+        f'<p class="lead">{esc(t("export.brief_lead", lang, country=city[f"country_{lang}"], region=city[f"admin1_{lang}"], date=format_day(inputs.today.isoformat(), lang)))}</p>'
+    )
+    parts.append(
+        f'<span class="version">{esc(t("export.version", lang, build=inputs.build_id[:8], date=built))}</span>'
+    )
     rank = t("overview.rank", lang, rank=int(row["rank"]), total=total) if pd.notna(row["rank"]) else ""
     nm = _names(tables, lang)
     dims = inputs.decomp[inputs.decomp["level"] == "dimension"].set_index("id")
-    coverage = t("overview.coverage_value", lang, share=format_share(float(row["coverage"]), lang),
-                 present=int(row["indicators_present"]),
-                 of_total=count_phrase(int(row["indicators_total"]), "of %(n)s indicator", "of %(n)s indicators", lang))
+    coverage = t(
+        "overview.coverage_value",
+        lang,
+        share=format_share(float(row["coverage"]), lang),
+        present=int(row["indicators_present"]),
+        of_total=count_phrase(
+            int(row["indicators_total"]), "of %(n)s indicator", "of %(n)s indicators", lang
+        ),
+    )
     sure = confidence_summary(row, lang)
-    strip = [f'<div class="risk-box main"><div class="small">{esc(t("index.risk", lang))}</div>'
-             f'<span class="risk-value">{esc(num(row["risk"], lang))}</span> {class_chip}'
-             f'<div class="small">{esc(rank)} · {esc(t("overview.coverage", lang))} {esc(coverage)}</div></div>']
+    strip = [
+        f'<div class="risk-box main"><div class="small">{esc(t("index.risk", lang))}</div>'
+        f'<span class="risk-value">{esc(num(row["risk"], lang))}</span> {class_chip}'
+        f'<div class="small">{esc(rank)} · {esc(t("overview.coverage", lang))} {esc(coverage)}</div></div>'
+    ]
     for d in DIMENSION_ORDER:
         if d in dims.index:
-            strip.append(f'<div class="risk-box"><div class="small">{esc(nm["dimension"].get(d, d))}</div>'
-                         f'<div class="dim-value">{esc(num(dims.at[d, "score"], lang))}</div>'
-                         f'<div class="small">{esc(t("profile.vs_median", lang, median=num(dims.at[d, "median"], lang)))}</div></div>')
-    parts.append(f'<div class="risk">{"".join(strip)}</div>'
-                 + (f'<p class="confidence"><strong>{esc(sure)}</strong></p>' if sure else "")
-                 + f'<p class="small">{esc(t("export.scale_note", lang))}</p>')
+            strip.append(
+                f'<div class="risk-box"><div class="small">{esc(nm["dimension"].get(d, d))}</div>'
+                f'<div class="dim-value">{esc(num(dims.at[d, "score"], lang))}</div>'
+                f'<div class="small">{esc(t("profile.vs_median", lang, median=num(dims.at[d, "median"], lang)))}</div></div>'
+            )
+    parts.append(
+        f'<div class="risk">{"".join(strip)}</div>'
+        + (f'<p class="confidence"><strong>{esc(sure)}</strong></p>' if sure else "")
+        + f'<p class="small">{esc(t("export.scale_note", lang))}</p>'
+    )
     # key facts
     facts = [
         (t("profile.country", lang), esc(city[f"country_{lang}"]), ""),
         (t("profile.admin1", lang), esc(city[f"admin1_{lang}"]), ""),
-        (t("city.population", lang), esc(t("profile.population_value", lang, value=format_int(city["population"], lang),
-                                            year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—")),
-         cite(city.get("population_source_id"))),
-        (t("profile.area", lang), esc(t("profile.area_value", lang, value=num(city["area_km2"], lang))), cite(city.get("area_source_id"))),
-        (t("profile.elevation", lang), esc(t("profile.elevation_value", lang, value=format_int(city["elevation_m"], lang))),
-         cite(city.get("elevation_source_id"))),
+        (
+            t("city.population", lang),
+            esc(
+                t(
+                    "profile.population_value",
+                    lang,
+                    value=format_int(city["population"], lang),
+                    year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—",
+                )
+            ),
+            cite(city.get("population_source_id")),
+        ),
+        (
+            t("profile.area", lang),
+            esc(t("profile.area_value", lang, value=num(city["area_km2"], lang))),
+            cite(city.get("area_source_id")),
+        ),
+        (
+            t("profile.elevation", lang),
+            esc(t("profile.elevation_value", lang, value=format_int(city["elevation_m"], lang))),
+            cite(city.get("elevation_source_id")),
+        ),
         (t("profile.member_since", lang), esc(format_day(city["member_since"], lang)), ""),
     ]
     parts.append(f'<h2>{esc(t("profile.facts", lang))}</h2><table class="facts">')
-    parts += [f"<tr><th>{esc(k)}</th><td>{v} <span class=\"small\">{c}</span></td></tr>" for k, v, c in facts]
+    parts += [f'<tr><th>{esc(k)}</th><td>{v} <span class="small">{c}</span></td></tr>' for k, v, c in facts]
     parts.append("</table>")
     # drivers and decomposition
     head, items = drivers_text(name, inputs.decomp, inputs.drivers, tables, lang, limit=4)
-    parts.append(f'<h2>{esc(t("profile.decomposition", lang))}</h2>')
-    parts.append(f"<p><strong>{esc(head)}</strong> " + (esc(t("present.city.drivers", lang, items="; ".join(items))) if items else
-                                                        esc(t("profile.drivers_none", lang))) + "</p>")
-    parts.append(f'<div class="keep">{_img(inputs.chart_png, t("present.city.summary", lang, city=name))}'
-                 f'<p class="note">{esc(t("export.decomposition_note", lang))}</p></div>')
+    parts.append(f"<h2>{esc(t('profile.decomposition', lang))}</h2>")
+    parts.append(
+        f"<p><strong>{esc(head)}</strong> "
+        + (
+            esc(t("present.city.drivers", lang, items="; ".join(items)))
+            if items
+            else esc(t("profile.drivers_none", lang))
+        )
+        + "</p>"
+    )
+    parts.append(
+        f'<div class="keep">{_img(inputs.chart_png, t("present.city.summary", lang, city=name))}'
+        f'<p class="note">{esc(t("export.decomposition_note", lang))}</p></div>'
+    )
     # hazards
     hz = hazard_rows(tables, cid, lang)
-    parts.append(f'<h2>{esc(t("profile.hazards", lang))}</h2>')
+    parts.append(f"<h2>{esc(t('profile.hazards', lang))}</h2>")
     parts.append(f'<p class="note">{esc(t("profile.hazards_intro", lang))}</p>')
     if inputs.hazard_png:
-        parts.append(f'<div class="keep">{_img(inputs.hazard_png, t("present.hazards.summary", lang, city=name))}</div>')
+        parts.append(
+            f'<div class="keep">{_img(inputs.hazard_png, t("present.hazards.summary", lang, city=name))}</div>'
+        )
     assessed = hz.dropna(subset=["rank"])
     if len(assessed):
-        parts.append(f'<table class="rows"><thead><tr><th>{esc(t("export.hazard", lang))}</th><th>{esc(t("profile.hazard_level", lang))}</th>'
-                     f'<th>{esc(t("export.evidence", lang))}</th><th>{esc(t("export.status", lang))}</th></tr></thead><tbody>')
+        parts.append(
+            f'<table class="rows"><thead><tr><th>{esc(t("export.hazard", lang))}</th><th>{esc(t("profile.hazard_level", lang))}</th>'
+            f"<th>{esc(t('export.evidence', lang))}</th><th>{esc(t('export.status', lang))}</th></tr></thead><tbody>"
+        )
         for _, h in assessed.iterrows():
             chip = f'<span class="level" style="background:{esc(h["colour"])};color:{text_colour(h["colour"])}">{esc(h["level_name"])}</span>'
-            parts.append(f"<tr class=\"keep\"><td>{esc(h['name'])}</td><td>{chip}</td><td>{esc(h['basis'])} {esc(h['evidence'])}</td>"
-                         f"<td>{badge(h['status'], lang)} <span class=\"small\">{cite(h['basis_source_id'])} "
-                         f"{cite(h['source_id'])}</span></td></tr>")
+            parts.append(
+                f'<tr class="keep"><td>{esc(h["name"])}</td><td>{chip}</td><td>{esc(h["basis"])} {esc(h["evidence"])}</td>'
+                f'<td>{badge(h["status"], lang)} <span class="small">{cite(h["basis_source_id"])} '
+                f"{cite(h['source_id'])}</span></td></tr>"
+            )
         parts.append("</tbody></table>")
     if len(assessed) < len(hz):
-        parts.append(f"<p>{esc(t('export.not_assessed', lang, names=', '.join(hz.loc[hz['rank'].isna(), 'name'])))}</p>")
+        parts.append(
+            f"<p>{esc(t('export.not_assessed', lang, names=', '.join(hz.loc[hz['rank'].isna(), 'name'])))}</p>"
+        )
     if not len(hz):
         parts.append(f"<p>{esc(t('profile.no_hazards', lang))}</p>")
     # past disasters
     ev = event_rows(tables, cid, lang)
-    parts.append(f'<h2>{esc(t("profile.disasters", lang))}</h2><p class="note">{esc(t("profile.disasters_help", lang))}</p>')
+    parts.append(
+        f'<h2>{esc(t("profile.disasters", lang))}</h2><p class="note">{esc(t("profile.disasters_help", lang))}</p>'
+    )
     if len(ev):
-        parts.append(f'<table class="rows"><thead><tr><th>{esc(t("export.date", lang))}</th><th>{esc(t("export.event", lang))}</th>'
-                     f'<th>{esc(t("export.impacts", lang))}</th><th>{esc(t("export.status", lang))}</th></tr></thead><tbody>')
+        parts.append(
+            f'<table class="rows"><thead><tr><th>{esc(t("export.date", lang))}</th><th>{esc(t("export.event", lang))}</th>'
+            f"<th>{esc(t('export.impacts', lang))}</th><th>{esc(t('export.status', lang))}</th></tr></thead><tbody>"
+        )
         for _, e in ev.head(inputs.max_events).iterrows():
             context = e.get("context") if e.get("context") in ("city", "regional", "national") else "city"
-            parts.append(f"<tr class=\"keep\"><td>{esc(e['when'])}</td><td><strong>{esc(e['title'])}</strong><br>"
-                         f"<span class=\"small\">{esc(e['hazard'])} · {esc(t(f'profile.context.{context}', lang))}</span></td>"
-                         f"<td>{esc(e['impacts'] or t('profile.no_impacts', lang))}</td>"
-                         f"<td>{badge(e['status'], lang)} <span class=\"small\">{cite(e['source_id'])}</span></td></tr>")
+            parts.append(
+                f'<tr class="keep"><td>{esc(e["when"])}</td><td><strong>{esc(e["title"])}</strong><br>'
+                f'<span class="small">{esc(e["hazard"])} · {esc(t(f"profile.context.{context}", lang))}</span></td>'
+                f"<td>{esc(e['impacts'] or t('profile.no_impacts', lang))}</td>"
+                f'<td>{badge(e["status"], lang)} <span class="small">{cite(e["source_id"])}</span></td></tr>'
+            )
         parts.append("</tbody></table>")
         if len(ev) > inputs.max_events:
-            parts.append(f'<p class="note">{esc(t("export.more_events", lang, count=format_int(len(ev) - inputs.max_events, lang)))}</p>')
+            parts.append(
+                f'<p class="note">{esc(t("export.more_events", lang, count=format_int(len(ev) - inputs.max_events, lang)))}</p>'
+            )
     else:
         parts.append(f"<p>{esc(t('profile.no_events', lang))}</p>")
-    losses_html, scorecard_html = resilience_brief_html(tables, cid, lang, cite) if has_resilience(tables) else ("", "")
+    losses_html, scorecard_html = (
+        resilience_brief_html(tables, cid, lang, cite) if has_resilience(tables) else ("", "")
+    )
     parts.append(losses_html)
     # climate and actions
     if inputs.climate_lines:
         parts.append(f'<div class="keep"><h2>{esc(t("profile.climate", lang))}</h2><ul>')
         parts += [f"<li>{esc(line)}</li>" for line in inputs.climate_lines]
-        parts.append(f'</ul><p class="small">{" ".join(badge(s, lang) for s in inputs.climate_statuses)} '
-                     f'{" ".join(cite(s) for s in inputs.climate_sources)}</p></div>')
+        parts.append(
+            f'</ul><p class="small">{" ".join(badge(s, lang) for s in inputs.climate_statuses)} '
+            f"{' '.join(cite(s) for s in inputs.climate_sources)}</p></div>"
+        )
     if inputs.outlook is not None:
         parts.append(outlook_brief_html(tables, inputs, lang, cite))
     parts.append(scorecard_html)
     if inputs.actions_line:
-        parts.append(f'<div class="keep"><h2>{esc(t("profile.actions", lang))}</h2><p>{esc(inputs.actions_line)}</p>'
-                     f'<p class="small">{" ".join(badge(s, lang) for s in inputs.actions_statuses)} '
-                     f'{" ".join(cite(s) for s in inputs.actions_sources)}</p></div>')
+        parts.append(
+            f'<div class="keep"><h2>{esc(t("profile.actions", lang))}</h2><p>{esc(inputs.actions_line)}</p>'
+            f'<p class="small">{" ".join(badge(s, lang) for s in inputs.actions_statuses)} '
+            f"{' '.join(cite(s) for s in inputs.actions_sources)}</p></div>"
+        )
     parts.append(infrastructure_brief_html(tables, cid, lang, cite))  # issue 19
     # index values' statuses and sources
     scores = tables["indicator_scores"]
     mine = scores[scores["city_id"] == cid]
     mine = mine.dropna(subset=["value"]) if "value" in mine else mine
     counts = count_statuses(mine["status"], _scope_count(mine, "country"), _scope_count(mine, "region"))
-    parts.append(f'<div><h2>{esc(t("export.data_status", lang))}</h2><p>{esc(status_line(counts, lang))}</p>'
-                 '<div class="trust-row">' + trust_table(tables, cid, lang))
-    parts.append("<p class=\"small\">" + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES)
-                 + "</p></div>")
+    parts.append(
+        f"<div><h2>{esc(t('export.data_status', lang))}</h2><p>{esc(status_line(counts, lang))}</p>"
+        '<div class="trust-row">' + trust_table(tables, cid, lang)
+    )
+    parts.append(
+        '<p class="small">'
+        + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES)
+        + "</p></div>"
+    )
     if any(c.get("illustrative") for _, c in section_status_counts(tables, cid)):
         parts.append(f'<p class="warning">{esc(t("present.illustrative_warning", lang))}</p>')
     parts.append("</div>")
@@ -1184,8 +1651,11 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
     parts.append("</ol>")
     groups = source_groups(mine["source_id"], tables["sources"])
     if groups:
-        parts.append(f'<p class="index-sources"><strong>{esc(t("export.index_sources", lang, count=format_int(len(mine), lang)))}</strong> '
-                     + esc("; ".join(f"{name} ({format_int(n, lang)})" for name, n in groups)) + "</p>")
+        parts.append(
+            f'<p class="index-sources"><strong>{esc(t("export.index_sources", lang, count=format_int(len(mine), lang)))}</strong> '
+            + esc("; ".join(f"{name} ({format_int(n, lang)})" for name, n in groups))
+            + "</p>"
+        )
     parts.append(f'<p class="note">{esc(t("export.method_note", lang))}</p>')
     parts.append("</body></html>")
     return "".join(parts)
@@ -1196,6 +1666,7 @@ def outlook_brief_html(tables: Tables, inputs: BriefInputs, lang: str, cite) -> 
     and its 10th-90th percentile range with the change from today, the main driver, the fan chart,
     the data status and what the projection is (the city panel's table and wording)."""
     from domain import outlook as ol
+
     result, cid = inputs.outlook, inputs.city_id
     name = tables["cities"].set_index("city_id").at[cid, f"name_{lang}"]
     parts = [f'<section class="outlook"><h2>{esc(t("outlook.panel.title", lang))}</h2>']
@@ -1203,7 +1674,9 @@ def outlook_brief_html(tables: Tables, inputs: BriefInputs, lang: str, cite) -> 
     if today is None or pd.isna(today["risk"]):
         parts.append(f"<p>{esc(t('outlook.no_score', lang))}</p></section>")
         return "".join(parts)
-    parts.append(f'<p>{esc(t("outlook.panel.today", lang, value=num(today["risk"], lang), range=span(today["risk_p10"], today["risk_p90"], lang)))}</p>')
+    parts.append(
+        f"<p>{esc(t('outlook.panel.today', lang, value=num(today['risk'], lang), range=span(today['risk_p10'], today['risk_p90'], lang)))}</p>"
+    )
     horizons = list(result.meta["horizons"])
     head = "".join(f"<th>{h}</th>" for h in horizons)
     rows = []
@@ -1215,32 +1688,53 @@ def outlook_brief_html(tables: Tables, inputs: BriefInputs, lang: str, cite) -> 
                 cells.append("<td>—</td>")
                 continue
             change = f"{signed(r['change_p10'], lang, 2)} … {signed(r['change_p90'], lang, 2)}"
-            cells.append(f'<td><span class="ol-value">{esc(num(r["risk"], lang))}</span>'
-                         f'<span class="ol-range">{esc(span(r["risk_p10"], r["risk_p90"], lang))}</span>'
-                         f'<span class="ol-range">{esc(change)}</span></td>')
+            cells.append(
+                f'<td><span class="ol-value">{esc(num(r["risk"], lang))}</span>'
+                f'<span class="ol-range">{esc(span(r["risk_p10"], r["risk_p90"], lang))}</span>'
+                f'<span class="ol-range">{esc(change)}</span></td>'
+            )
         rows.append(f"<tr><td>{esc(scenario_short(s, lang))}</td>{''.join(cells)}</tr>")
-    table = (f'<table class="outlook rows"><thead><tr><th>{esc(t("outlook.table.scenario", lang))}</th>{head}</tr></thead>'
-             f'<tbody>{"".join(rows)}</tbody></table>')
+    table = (
+        f'<table class="outlook rows"><thead><tr><th>{esc(t("outlook.table.scenario", lang))}</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
     chart = ""
     if inputs.outlook_png:
-        chart = (f'<div class="ol-chart">{_img(inputs.outlook_png, t("present.outlook.city_summary", lang, city=name))}'
-                 f'<p class="note">{esc(t("export.outlook_chart_note", lang, scenario=scenario_short(OUTLOOK_SCENARIO, lang)))}</p></div>')
-    reference = f' <span class="small reference">{esc(inputs.outlook_reference)}</span>' if inputs.outlook_reference else ""
-    driver = f"<p><strong>{esc(inputs.outlook_driver)}</strong>{reference}</p>" if inputs.outlook_driver else ""
+        chart = (
+            f'<div class="ol-chart">{_img(inputs.outlook_png, t("present.outlook.city_summary", lang, city=name))}'
+            f'<p class="note">{esc(t("export.outlook_chart_note", lang, scenario=scenario_short(OUTLOOK_SCENARIO, lang)))}</p></div>'
+        )
+    reference = (
+        f' <span class="small reference">{esc(inputs.outlook_reference)}</span>'
+        if inputs.outlook_reference
+        else ""
+    )
+    driver = (
+        f"<p><strong>{esc(inputs.outlook_driver)}</strong>{reference}</p>" if inputs.outlook_driver else ""
+    )
     counts, ids = outlook_statuses(tables, result, [cid])
     statuses = [s for s in STATUSES if counts.get(s)]
-    own = set(tables["indicator_scores"].loc[tables["indicator_scores"]["city_id"] == cid, "source_id"].dropna())
-    extra = [x for x in dict.fromkeys(ids) if isinstance(x, str) and x and x not in own]   # the index's own: listed at the end
-    status = (f'<p class="small">{" ".join(badge(s, lang) for s in statuses)} '
-              f'{esc(status_line(counts, lang))} {" ".join(cite(x) for x in extra)}</p>')
+    own = set(
+        tables["indicator_scores"].loc[tables["indicator_scores"]["city_id"] == cid, "source_id"].dropna()
+    )
+    extra = [
+        x for x in dict.fromkeys(ids) if isinstance(x, str) and x and x not in own
+    ]  # the index's own: listed at the end
+    status = (
+        f'<p class="small">{" ".join(badge(s, lang) for s in statuses)} '
+        f"{esc(status_line(counts, lang))} {' '.join(cite(x) for x in extra)}</p>"
+    )
     parts.append(f'<div class="ol-row keep"><div class="ol-table">{table}{driver}{status}</div>{chart}</div>')
-    parts.append(f'<p class="note">{esc(t("outlook.panel.caveat", lang))} '
-                 f'{esc(t("export.outlook_method", lang, draws=format_int(result.meta.get("draws", 0), lang)))}</p>')
+    parts.append(
+        f'<p class="note">{esc(t("outlook.panel.caveat", lang))} '
+        f"{esc(t('export.outlook_method', lang, draws=format_int(result.meta.get('draws', 0), lang)))}</p>"
+    )
     parts.append("</section>")
     return "".join(parts)
 
 
 # --- MCR2030 scorecard and Sendai losses -------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ResilienceText:
@@ -1257,7 +1751,11 @@ class ResilienceText:
 def resilience_text(tables: Tables, city_id: str, lang: str) -> ResilienceText:
     """The scorecard's state (round, mean, weakest essential, gaps without a plan) and the city's
     Sendai losses (city-scope figures, B-1 and A-1 by decade, wider-area figures kept apart)."""
-    rounds, scores, questions = tables["scorecard_rounds"], tables["scorecard_scores"], tables["scorecard_questions"]
+    rounds, scores, questions = (
+        tables["scorecard_rounds"],
+        tables["scorecard_scores"],
+        tables["scorecard_questions"],
+    )
     state = score.assessment_state([city_id], rounds)[city_id]
     matrix = score.essential_matrix([city_id], rounds, scores, questions)
     card: list[str] = []
@@ -1268,13 +1766,25 @@ def resilience_text(tables: Tables, city_id: str, lang: str) -> ResilienceText:
         last = mine[mine["status"] == "scores_published"].iloc[-1]
         row = matrix.loc[city_id].dropna()
         weakest = int(row.idxmin())
-        card.append(t("scorecard.brief.assessed", lang, date=format_day(last["date"], lang),
-                      mean=num(row.mean(), lang), essential=t(f"scorecard.essential.{weakest}", lang),
-                      score=num(row[weakest], lang)))
+        card.append(
+            t(
+                "scorecard.brief.assessed",
+                lang,
+                date=format_day(last["date"], lang),
+                mean=num(row.mean(), lang),
+                essential=t(f"scorecard.essential.{weakest}", lang),
+                score=num(row[weakest], lang),
+            )
+        )
         gaps = score.gaps_without_plan(city_id, matrix, tables["actions"]) if has_actions(tables) else []
         if gaps:
-            card.append(t("scorecard.brief.gaps", lang, essentials="; ".join(
-                t(f"scorecard.essential.{g.essential}", lang) for g in gaps)))
+            card.append(
+                t(
+                    "scorecard.brief.gaps",
+                    lang,
+                    essentials="; ".join(t(f"scorecard.essential.{g.essential}", lang) for g in gaps),
+                )
+            )
         statuses.append(last["data_status"])
         sources.append(last["source_id"])
     elif state == score.HELD:
@@ -1291,38 +1801,68 @@ def resilience_text(tables: Tables, city_id: str, lang: str) -> ResilienceText:
     city_figs, wider = loss.city_scope(records), loss.withheld(records)
     lines: list[str] = []
     if len(city_figs):
-        lines.append(t("losses.brief.figures", lang, count=format_int(len(city_figs), lang),
-                       fields=", ".join(t(f"losses.field.{f}", lang).lower() for f in dict.fromkeys(city_figs["field"]))))
+        lines.append(
+            t(
+                "losses.brief.figures",
+                lang,
+                count=format_int(len(city_figs), lang),
+                fields=", ".join(
+                    t(f"losses.field.{f}", lang).lower() for f in dict.fromkeys(city_figs["field"])
+                ),
+            )
+        )
         for ind in ("a1", "b1"):
             for start, end in loss.DECADES:
                 v = loss.indicator(ind, city_id, start, end, records, own, population)
                 if v.value is not None:
-                    lines.append(t("losses.brief.indicator", lang, indicator=t(f"losses.ind.{ind}", lang),
-                                   start=start, end=end, value=num(v.value, lang, 2),
-                                   with_figure=v.events_with_figure, events=v.events))
+                    lines.append(
+                        t(
+                            "losses.brief.indicator",
+                            lang,
+                            indicator=t(f"losses.ind.{ind}", lang),
+                            start=start,
+                            end=end,
+                            value=num(v.value, lang, 2),
+                            with_figure=v.events_with_figure,
+                            events=v.events,
+                        )
+                    )
         statuses += list(city_figs["status"])
         sources += list(city_figs["source_id"])
     else:
         lines.append(t("losses.brief.none", lang))
     if len(wider):
         lines.append(t("losses.brief.withheld", lang, count=format_int(len(wider), lang)))
-    return ResilienceText(card, lines, count_statuses(statuses), list(dict.fromkeys(sources)),
-                          state == score.ASSESSED, bool(len(city_figs)))
+    return ResilienceText(
+        card,
+        lines,
+        count_statuses(statuses),
+        list(dict.fromkeys(sources)),
+        state == score.ASSESSED,
+        bool(len(city_figs)),
+    )
 
 
 def resilience_slide(tables: Tables, city_id: str, lang: str) -> Slide:
     """One city's scorecard and losses on a slide (the chart: its essentials, or its B-1 by decade)."""
     name = tables["cities"].set_index("city_id").at[city_id, f"name_{lang}"]
     text = resilience_text(tables, city_id, lang)
-    slide = Slide(SlideRef("resilience", city_id), t("scorecard.slide_title", lang, city=name),
-                  subtitle=t("scorecard.slide_subtitle", lang),
-                  points=[f'{t("scorecard.brief.heading", lang)} {" ".join(text.scorecard)}',
-                          f'{t("losses.brief.heading", lang)} {text.losses[0]}', *text.losses[1:]],
-                  details=[t("scorecard.brief.note", lang)],
-                  summary=t("scorecard.slide_summary", lang, city=name),
-                  sources=source_list(text.sources, tables["sources"]),
-                  status_counts=text.statuses, status_line=status_line(text.statuses, lang),
-                  path=_link("/scorecard", lang, {"cities": city_id}))
+    slide = Slide(
+        SlideRef("resilience", city_id),
+        t("scorecard.slide_title", lang, city=name),
+        subtitle=t("scorecard.slide_subtitle", lang),
+        points=[
+            f"{t('scorecard.brief.heading', lang)} {' '.join(text.scorecard)}",
+            f"{t('losses.brief.heading', lang)} {text.losses[0]}",
+            *text.losses[1:],
+        ],
+        details=[t("scorecard.brief.note", lang)],
+        summary=t("scorecard.slide_summary", lang, city=name),
+        sources=source_list(text.sources, tables["sources"]),
+        status_counts=text.statuses,
+        status_line=status_line(text.statuses, lang),
+        path=_link("/scorecard", lang, {"cities": city_id}),
+    )
     return slide
 
 
@@ -1332,10 +1872,14 @@ def resilience_brief_html(tables: Tables, city_id: str, lang: str, cite) -> tupl
     text = resilience_text(tables, city_id, lang)
     loss_sources = [s for s in text.sources if s not in set(tables["scorecard_rounds"]["source_id"])]
     card_sources = [s for s in text.sources if s not in loss_sources]
-    losses = (f'<p class="small"><strong>{esc(t("losses.brief.heading", lang))}</strong> '
-              f'{esc(" ".join(text.losses))} {" ".join(cite(s) for s in loss_sources)}</p>')
-    card = (f'<p><strong>{esc(t("scorecard.brief.heading", lang))}</strong> {esc(" ".join(text.scorecard))} '
-            f'{" ".join(cite(s) for s in card_sources)}</p>')
+    losses = (
+        f'<p class="small"><strong>{esc(t("losses.brief.heading", lang))}</strong> '
+        f"{esc(' '.join(text.losses))} {' '.join(cite(s) for s in loss_sources)}</p>"
+    )
+    card = (
+        f"<p><strong>{esc(t('scorecard.brief.heading', lang))}</strong> {esc(' '.join(text.scorecard))} "
+        f"{' '.join(cite(s) for s in card_sources)}</p>"
+    )
     return losses, card
 
 
@@ -1348,7 +1892,9 @@ def source_groups(ids: pd.Series, sources: pd.DataFrame) -> list[tuple[str, int]
             row = table.loc[sid]
             label = str(row.get("publisher") or row.get("title") or sid)
             year = row.get("year")
-            labels.append(label + (f", {int(year)}" if isinstance(year, (int, float)) and year == year else ""))
+            labels.append(
+                label + (f", {int(year)}" if isinstance(year, (int, float)) and year == year else "")
+            )
         else:
             labels.append(str(sid))
     counts = pd.Series(labels, dtype="object").value_counts()
@@ -1364,15 +1910,23 @@ def file_name(kind: str, lang: str, ext: str, city_id: str | None = None, today:
 
 # --- critical infrastructure (issue 19) ---------------------------------------------------------
 
+
 def infrastructure_rows(tables: Tables, city_id: str, lang: str) -> pd.DataFrame:
     """A city's facilities with type, capacity and worst zone in words (brief and slide)."""
-    rows = facility_hazards(tables["facilities"][tables["facilities"]["city_id"] == city_id], tables["facility_exposure"])
+    rows = facility_hazards(
+        tables["facilities"][tables["facilities"]["city_id"] == city_id], tables["facility_exposure"]
+    )
     has_zones = bool((tables["hazard_zones"]["city_id"] == city_id).any())
     return rows.assign(
-        name=rows[f"name_{lang}"], type_name=[t(f"infra.type.{x}", lang) for x in rows["facility_type"]],
-        capacity_words=[capacity_text(c, u if isinstance(u, str) else None, lang) or "—"
-                        for c, u in zip(rows["capacity"], rows["capacity_unit"])],
-        zone_words=[zone_text(z, lang) if has_zones else t("infra.zone.not_mapped", lang) for z in rows["zone_class"]],
+        name=rows[f"name_{lang}"],
+        type_name=[t(f"infra.type.{x}", lang) for x in rows["facility_type"]],
+        capacity_words=[
+            capacity_text(c, u if isinstance(u, str) else None, lang) or "—"
+            for c, u in zip(rows["capacity"], rows["capacity_unit"])
+        ],
+        zone_words=[
+            zone_text(z, lang) if has_zones else t("infra.zone.not_mapped", lang) for z in rows["zone_class"]
+        ],
     ).sort_values(["facility_type", "name"])
 
 
@@ -1382,36 +1936,56 @@ def infrastructure_slide(tables: Tables, city_id: str, lang: str) -> Slide:
     summary = city_summary(tables["facilities"], tables["facility_exposure"], tables["hazard_zones"], city_id)
     rows = infrastructure_rows(tables, city_id, lang)
     zones = tables["hazard_zones"][tables["hazard_zones"]["city_id"] == city_id]
-    numbers = [(format_int(summary.facilities, lang), t("present.infrastructure.facilities", lang)),
-               (format_int(summary.zones, lang), t("present.infrastructure.zones", lang)),
-               (format_int(summary.exposed, lang), t("present.infrastructure.exposed", lang))]
-    details = [f"{r['name']} — {r['type_name']}, {r['capacity_words']}, {r['zone_words']}" for _, r in rows.iterrows()]
+    numbers = [
+        (format_int(summary.facilities, lang), t("present.infrastructure.facilities", lang)),
+        (format_int(summary.zones, lang), t("present.infrastructure.zones", lang)),
+        (format_int(summary.exposed, lang), t("present.infrastructure.exposed", lang)),
+    ]
+    details = [
+        f"{r['name']} — {r['type_name']}, {r['capacity_words']}, {r['zone_words']}"
+        for _, r in rows.iterrows()
+    ]
     if summary.zones:
         details.append(t("infra.zones_note", lang))
     counts = count_statuses(list(rows["status"]) + list(zones["status"]))
     return Slide(
-        ref=SlideRef("infrastructure", city_id), title=t("present.infrastructure.title", lang, city=city[f"name_{lang}"]),
-        subtitle=t("infra.intro", lang), numbers=numbers, points=summary_sentences(summary, lang), details=details,
+        ref=SlideRef("infrastructure", city_id),
+        title=t("present.infrastructure.title", lang, city=city[f"name_{lang}"]),
+        subtitle=t("infra.intro", lang),
+        numbers=numbers,
+        points=summary_sentences(summary, lang),
+        details=details,
         summary=t("present.infrastructure.summary", lang, city=city[f"name_{lang}"]),
         sources=source_list(list(rows["source_id"]) + list(zones["source_id"]), tables["sources"]),
-        status_counts=counts, status_line=status_line(counts, lang), path=_link(f"/city/{city_id}", lang))
+        status_counts=counts,
+        status_line=status_line(counts, lang),
+        path=_link(f"/city/{city_id}", lang),
+    )
 
 
 def infrastructure_brief_html(tables: Tables, city_id: str, lang: str, cite) -> str:
     """The brief's section, kept short (the full table is on the city page): the summary in words,
     then each facility with its type, capacity, zone, status and source in one running line."""
     summary = city_summary(tables["facilities"], tables["facility_exposure"], tables["hazard_zones"], city_id)
-    parts = [f'<div class="keep infrastructure"><h2>{esc(t("infra.title", lang))}</h2>',
-             f"<p>{esc(' '.join(summary_sentences(summary, lang)))}</p>"]
+    parts = [
+        f'<div class="keep infrastructure"><h2>{esc(t("infra.title", lang))}</h2>',
+        f"<p>{esc(' '.join(summary_sentences(summary, lang)))}</p>",
+    ]
     rows = infrastructure_rows(tables, city_id, lang)
     if len(rows):
-        items = [f"{esc(r['name'])} ({esc(r['type_name'])}"
-                 + (f", {esc(r['capacity_words'])}" if r["capacity_words"] != "—" else "")
-                 + f"; {esc(r['zone_words'])}; {esc(t('status.' + r['status'], lang))}) {cite(r['source_id'])}"
-                 for _, r in rows.iterrows()]
+        items = [
+            f"{esc(r['name'])} ({esc(r['type_name'])}"
+            + (f", {esc(r['capacity_words'])}" if r["capacity_words"] != "—" else "")
+            + f"; {esc(r['zone_words'])}; {esc(t('status.' + r['status'], lang))}) {cite(r['source_id'])}"
+            for _, r in rows.iterrows()
+        ]
         parts.append(f'<p class="small">{"; ".join(items)}.</p>')
     if summary.zones:
-        zone_sources = tables["hazard_zones"].loc[tables["hazard_zones"]["city_id"] == city_id, "source_id"].unique()
-        parts.append(f'<p class="note">{esc(t("infra.zones_note", lang))} {" ".join(cite(s) for s in zone_sources)}</p>')
+        zone_sources = (
+            tables["hazard_zones"].loc[tables["hazard_zones"]["city_id"] == city_id, "source_id"].unique()
+        )
+        parts.append(
+            f'<p class="note">{esc(t("infra.zones_note", lang))} {" ".join(cite(s) for s in zone_sources)}</p>'
+        )
     parts.append("</div>")
     return "".join(parts)

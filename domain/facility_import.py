@@ -6,6 +6,7 @@ location inside the city's first-level unit, duplicates, the register's schema) 
 `FacilityImportError` with every problem found. `append_to_register` writes all rows or none.
 Messages are in Russian and English (`issue_message`).
 """
+
 from __future__ import annotations
 
 import os
@@ -32,13 +33,22 @@ VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".shp")
 OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm")
 # OpenStreetMap tag (key, value) -> register facility type; value None matches any value but "no".
 OSM_TAGS: list[tuple[str, str | None, str]] = [
-    ("amenity", "hospital", "hospital"), ("amenity", "clinic", "clinic"), ("amenity", "school", "school"),
-    ("amenity", "kindergarten", "kindergarten"), ("amenity", "fire_station", "fire_station"),
-    ("emergency", "shelter", "shelter"), ("amenity", "shelter", "shelter"),
-    ("man_made", "water_works", "water_treatment"), ("man_made", "wastewater_plant", "wastewater_plant"),
-    ("power", "plant", "power_plant"), ("power", "substation", "substation"),
-    ("man_made", "bridge", "bridge"), ("bridge", None, "bridge"), ("waterway", "dam", "dam"),
-    ("aeroway", "aerodrome", "airport"), ("railway", "station", "rail_station"),
+    ("amenity", "hospital", "hospital"),
+    ("amenity", "clinic", "clinic"),
+    ("amenity", "school", "school"),
+    ("amenity", "kindergarten", "kindergarten"),
+    ("amenity", "fire_station", "fire_station"),
+    ("emergency", "shelter", "shelter"),
+    ("amenity", "shelter", "shelter"),
+    ("man_made", "water_works", "water_treatment"),
+    ("man_made", "wastewater_plant", "wastewater_plant"),
+    ("power", "plant", "power_plant"),
+    ("power", "substation", "substation"),
+    ("man_made", "bridge", "bridge"),
+    ("bridge", None, "bridge"),
+    ("waterway", "dam", "dam"),
+    ("aeroway", "aerodrome", "airport"),
+    ("railway", "station", "rail_station"),
 ]
 
 
@@ -77,7 +87,9 @@ def is_wgs84(crs: CRS | None) -> bool:
     if crs is None:
         return False
     crs = CRS.from_user_input(crs)
-    return crs.equals(CRS.from_epsg(4326), ignore_axis_order=True) or crs.equals(CRS.from_user_input("OGC:CRS84"))
+    return crs.equals(CRS.from_epsg(4326), ignore_axis_order=True) or crs.equals(
+        CRS.from_user_input("OGC:CRS84")
+    )
 
 
 def _point_of(geometry):
@@ -117,11 +129,19 @@ class _OsmCollector(osmium.SimpleHandler):
         ftype = osm_facility_type(dict(tags))
         if ftype is None or geometry is None:
             return
-        self.rows.append({"osm_id": f"{kind}{osm_id}", "facility_type": ftype, "name": tags.get("name"),
-                          "name_ru": tags.get("name:ru"), "name_en": tags.get("name:en"),
-                          "capacity": tags.get("beds") if ftype in ("hospital", "clinic") else None,
-                          "capacity_unit": "beds" if ftype in ("hospital", "clinic") and tags.get("beds") else None,
-                          "owner": tags.get("operator"), "geometry": geometry})
+        self.rows.append(
+            {
+                "osm_id": f"{kind}{osm_id}",
+                "facility_type": ftype,
+                "name": tags.get("name"),
+                "name_ru": tags.get("name:ru"),
+                "name_en": tags.get("name:en"),
+                "capacity": tags.get("beds") if ftype in ("hospital", "clinic") else None,
+                "capacity_unit": "beds" if ftype in ("hospital", "clinic") and tags.get("beds") else None,
+                "owner": tags.get("operator"),
+                "geometry": geometry,
+            }
+        )
 
     def node(self, n) -> None:
         if n.tags and n.location.valid():
@@ -151,8 +171,11 @@ def read_osm(path: Path) -> gpd.GeoDataFrame:
     collector = _OsmCollector()
     collector.apply_file(str(path), locations=True)
     rows = collector.rows
-    frame = gpd.GeoDataFrame(rows, geometry=[r["geometry"] for r in rows], crs=WGS84) if rows else \
-        gpd.GeoDataFrame({"osm_id": []}, geometry=[], crs=WGS84)
+    frame = (
+        gpd.GeoDataFrame(rows, geometry=[r["geometry"] for r in rows], crs=WGS84)
+        if rows
+        else gpd.GeoDataFrame({"osm_id": []}, geometry=[], crs=WGS84)
+    )
     if "geometry" in frame.columns and frame.geometry.name != "geometry":
         frame = frame.drop(columns="geometry")
     return frame
@@ -171,7 +194,9 @@ def read_any(path: Path) -> tuple[gpd.GeoDataFrame, str]:
     except FacilityImportError:
         raise
     except Exception as err:  # any reader failure is a clear message, not a traceback
-        raise FacilityImportError([ImportIssue("unreadable", values={"file": path.name, "reason": str(err)[:200]})]) from err
+        raise FacilityImportError(
+            [ImportIssue("unreadable", values={"file": path.name, "reason": str(err)[:200]})]
+        ) from err
     raise FacilityImportError([ImportIssue("unknown_format", values={"file": path.name})])
 
 
@@ -206,21 +231,30 @@ def _near_pairs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame, metres: float) -> list
     centre = a.geometry.union_all().centroid
     crs = local_crs(centre.y, centre.x)
     pa_, pb = a.to_crs(crs), b.to_crs(crs)
-    pairs = gpd.sjoin(pa_[["facility_type", "geometry"]], pb[["facility_type", "geometry"]].set_geometry(
-        pb.geometry.buffer(metres)), predicate="intersects", how="inner", lsuffix="a", rsuffix="b")
+    pairs = gpd.sjoin(
+        pa_[["facility_type", "geometry"]],
+        pb[["facility_type", "geometry"]].set_geometry(pb.geometry.buffer(metres)),
+        predicate="intersects",
+        how="inner",
+        lsuffix="a",
+        rsuffix="b",
+    )
     pairs = pairs[pairs["facility_type_a"] == pairs["facility_type_b"]]
     return list(zip(pairs.index, pairs["index_b"]))
 
 
-def validate_import(rows: gpd.GeoDataFrame, register: pd.DataFrame, cities: pd.DataFrame,
-                    admin1: gpd.GeoDataFrame) -> pd.DataFrame:
+def validate_import(
+    rows: gpd.GeoDataFrame, register: pd.DataFrame, cities: pd.DataFrame, admin1: gpd.GeoDataFrame
+) -> pd.DataFrame:
     """Check imported rows; return them as register rows (lat/lon, WKT polygons) or raise with every issue."""
     issues: list[ImportIssue] = []
     if rows.empty:
         raise FacilityImportError([ImportIssue("no_features")])
     if not is_wgs84(rows.crs):
         name = CRS.from_user_input(rows.crs).name if rows.crs is not None else None
-        raise FacilityImportError([ImportIssue("wrong_crs" if name else "no_crs", values={"crs": name or ""})])
+        raise FacilityImportError(
+            [ImportIssue("wrong_crs" if name else "no_crs", values={"crs": name or ""})]
+        )
     city_id = str(rows["city_id"].iloc[0])
     if city_id not in set(cities["city_id"]):
         raise FacilityImportError([ImportIssue("unknown_city", values={"city": city_id})])
@@ -236,14 +270,17 @@ def validate_import(rows: gpd.GeoDataFrame, register: pd.DataFrame, cities: pd.D
             issues.append(ImportIssue("invalid_geometry", row, {"reason": _validity(geom)}))
         else:
             bounds = geom.bounds
-            if not (-180 <= bounds[0] and bounds[2] <= 180 and -90 <= bounds[1] and bounds[3] <= 90):
+            if not (bounds[0] >= -180 and bounds[2] <= 180 and bounds[1] >= -90 and bounds[3] <= 90):
                 issues.append(ImportIssue("wrong_crs_values", row))
             else:
                 good.append(i)
     for i, ftype in enumerate(rows["facility_type"]):
         if ftype not in FACILITY_TYPES:
-            issues.append(ImportIssue("unknown_type", i + 1, {"value": str(ftype)[:40],
-                                                              "known": ", ".join(FACILITY_TYPES)}))
+            issues.append(
+                ImportIssue(
+                    "unknown_type", i + 1, {"value": str(ftype)[:40], "known": ", ".join(FACILITY_TYPES)}
+                )
+            )
     located = rows.loc[good]
     if not located.empty:
         units = city_units(cities, admin1)
@@ -264,10 +301,15 @@ def validate_import(rows: gpd.GeoDataFrame, register: pd.DataFrame, cities: pd.D
             issues.append(ImportIssue("duplicate_near_in_file", int(a) + 1, {"other": int(b) + 1}))
     own = register[register["city_id"] == city_id]
     if len(own):
-        existing = gpd.GeoDataFrame(own.reset_index(drop=True),
-                                    geometry=gpd.points_from_xy(own["lon"].astype(float), own["lat"].astype(float)), crs=WGS84)
+        existing = gpd.GeoDataFrame(
+            own.reset_index(drop=True),
+            geometry=gpd.points_from_xy(own["lon"].astype(float), own["lat"].astype(float)),
+            crs=WGS84,
+        )
         for a, b in _near_pairs(typed, existing, DUPLICATE_METRES):
-            issues.append(ImportIssue("duplicate_near_register", int(a) + 1, {"id": existing.at[b, "facility_id"]}))
+            issues.append(
+                ImportIssue("duplicate_near_register", int(a) + 1, {"id": existing.at[b, "facility_id"]})
+            )
     if issues:
         raise FacilityImportError(sorted(issues, key=lambda x: (x.row or 0, x.code)))
     table = register_table(rows)
@@ -276,11 +318,23 @@ def validate_import(rows: gpd.GeoDataFrame, register: pd.DataFrame, cities: pd.D
         checked.validate(table, lazy=True)
     except Exception as err:  # pandera's SchemaErrors, reported per column
         cases = getattr(err, "failure_cases", None)
-        found = [] if cases is None else [
-            ImportIssue("schema", int(r["index"]) + 1 if r.get("index") == r.get("index") and r.get("index") is not None else None,
-                        {"column": str(r.get("column")), "value": str(r.get("failure_case"))[:60]})
-            for r in cases.to_dict("records")]
-        raise FacilityImportError(found or [ImportIssue("schema", None, {"column": "?", "value": str(err)[:60]})]) from err
+        found = (
+            []
+            if cases is None
+            else [
+                ImportIssue(
+                    "schema",
+                    int(r["index"]) + 1
+                    if r.get("index") == r.get("index") and r.get("index") is not None
+                    else None,
+                    {"column": str(r.get("column")), "value": str(r.get("failure_case"))[:60]},
+                )
+                for r in cases.to_dict("records")
+            ]
+        )
+        raise FacilityImportError(
+            found or [ImportIssue("schema", None, {"column": "?", "value": str(err)[:60]})]
+        ) from err
     return table
 
 
@@ -301,8 +355,9 @@ def register_table(rows: gpd.GeoDataFrame) -> pd.DataFrame:
 def append_to_register(register_csv: Path, rows: pd.DataFrame) -> int:
     """Append validated rows to the register CSV in one atomic replace; returns the count written."""
     current = pd.read_csv(register_csv, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    combined = pd.concat([current, rows.astype(object).where(rows.notna(), None).astype("string")],
-                         ignore_index=True)[list(current.columns)]
+    combined = pd.concat(
+        [current, rows.astype(object).where(rows.notna(), None).astype("string")], ignore_index=True
+    )[list(current.columns)]
     fd, tmp = tempfile.mkstemp(prefix=".facilities-", suffix=".csv", dir=register_csv.parent)
     os.close(fd)
     try:
@@ -314,8 +369,14 @@ def append_to_register(register_csv: Path, rows: pd.DataFrame) -> int:
     return len(rows)
 
 
-def import_file(path: Path, city_id: str, source_id: str, register: pd.DataFrame, cities: pd.DataFrame,
-                admin1: gpd.GeoDataFrame) -> pd.DataFrame:
+def import_file(
+    path: Path,
+    city_id: str,
+    source_id: str,
+    register: pd.DataFrame,
+    cities: pd.DataFrame,
+    admin1: gpd.GeoDataFrame,
+) -> pd.DataFrame:
     """Read and validate one file for one city; the rows to append (or FacilityImportError)."""
     layer, _ = read_any(path)
     stem = path.name.split(".")[0]

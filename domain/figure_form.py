@@ -6,6 +6,7 @@ The rows are checked exactly as an uploaded workbook's (`domain.workbook.check_t
 build's pandera schemas and references) plus the build's cross-table checks on them
 (`domain.schemas.check_consistency`), so a figure that passes here cannot break a publication.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,12 +24,27 @@ from domain.schemas import STATUSES, check_consistency
 
 NEW_SOURCE = "__new__"
 CHOICES = {"status": tuple(STATUSES), "value_scope": SCOPES, "source_kind": SOURCE_KINDS}
-FIELDS = ("indicator_id", "year", "value", "status", "value_scope", "source_id", "note",
-          "source_title", "source_url", "source_kind")
+FIELDS = (
+    "indicator_id",
+    "year",
+    "value",
+    "status",
+    "value_scope",
+    "source_id",
+    "note",
+    "source_title",
+    "source_url",
+    "source_kind",
+)
 NOTE_MAX, TITLE_MAX, URL_MAX = 500, 300, 500
 SHEET = "form"  # the name the workbook checks give the single row; never shown
 # a problem of the new source's row -> the form field it belongs to
-SOURCE_FIELDS = {"title": "source_title", "url": "source_url", "kind": "source_kind", "source_id": "source_title"}
+SOURCE_FIELDS = {
+    "title": "source_title",
+    "url": "source_url",
+    "kind": "source_kind",
+    "source_id": "source_title",
+}
 # the build's cross-table checks name a column; on a form's single row each means one thing
 CONSISTENCY_CODES = {"status": "derived_not_sourced", "value": "not_log_scalable", "source_id": "required"}
 
@@ -65,7 +81,9 @@ def _strict(text: str, locale: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def read_number(text: object, locale: str, other_locales: tuple[str, ...] = ()) -> tuple[Decimal | None, FieldProblem | None]:
+def read_number(
+    text: object, locale: str, other_locales: tuple[str, ...] = ()
+) -> tuple[Decimal | None, FieldProblem | None]:
     """The number typed in `locale`; when it only reads in another locale, a problem that shows how
     to write it here (`1,234.5` typed in Russian: write `1 234,5`)."""
     typed = " ".join(str(text if text is not None else "").split())
@@ -77,9 +95,12 @@ def read_number(text: object, locale: str, other_locales: tuple[str, ...] = ()) 
     for other in other_locales:
         elsewhere = _strict(typed, other)
         if elsewhere is not None:
-            return None, FieldProblem("value", "other_locale", {"value": typed[:40],
-                                                                 "suggestion": shown_number(elsewhere, locale)})
-    return None, FieldProblem("value", "not_number_locale", {"value": typed[:40], "example": shown_number(1234.5, locale)})
+            return None, FieldProblem(
+                "value", "other_locale", {"value": typed[:40], "suggestion": shown_number(elsewhere, locale)}
+            )
+    return None, FieldProblem(
+        "value", "not_number_locale", {"value": typed[:40], "example": shown_number(1234.5, locale)}
+    )
 
 
 def read_year(text: object) -> tuple[str | None, FieldProblem | None]:
@@ -115,13 +136,27 @@ def source_row(form: dict, accessed: str, known: set[str]) -> tuple[dict, list[F
         problems.append(FieldProblem("source_url", "bad_url", {"value": url[:60]}))
     if not url:
         problems.append(FieldProblem("source_url", "required"))
-    row = {"source_id": new_source_id(url or "", accessed, known), "title": title, "publisher": None, "year": None,
-           "url": url, "licence": None, "accessed": accessed, "kind": _text(form.get("source_kind"), 40)}
+    row = {
+        "source_id": new_source_id(url or "", accessed, known),
+        "title": title,
+        "publisher": None,
+        "year": None,
+        "url": url,
+        "licence": None,
+        "accessed": accessed,
+        "kind": _text(form.get("source_kind"), 40),
+    }
     return row, problems
 
 
-def figure_rows(form: dict, city_id: str, locale: str, other_locales: tuple[str, ...], accessed: str,
-                known_sources: set[str]) -> tuple[dict[str, list[dict]], list[FieldProblem]]:
+def figure_rows(
+    form: dict,
+    city_id: str,
+    locale: str,
+    other_locales: tuple[str, ...],
+    accessed: str,
+    known_sources: set[str],
+) -> tuple[dict[str, list[dict]], list[FieldProblem]]:
     """The rows a filled-in form stands for (`indicator_values`, and `sources` for a new source),
     and the problems of reading it (a number or year that cannot be read, a link that is none)."""
     problems: list[FieldProblem] = []
@@ -136,11 +171,18 @@ def figure_rows(form: dict, city_id: str, locale: str, other_locales: tuple[str,
         problems += found
         rows["sources"] = [source]
         source_id = source["source_id"]
-    rows["indicator_values"] = [{
-        "city_id": city_id, "indicator_id": _text(form.get("indicator_id"), 120), "year": year,
-        "value": number_text(number) if number is not None else None, "status": _text(form.get("status"), 40),
-        "source_id": source_id, "value_scope": _text(form.get("value_scope"), 40),
-        "note": _text(form.get("note"), NOTE_MAX)}]
+    rows["indicator_values"] = [
+        {
+            "city_id": city_id,
+            "indicator_id": _text(form.get("indicator_id"), 120),
+            "year": year,
+            "value": number_text(number) if number is not None else None,
+            "status": _text(form.get("status"), 40),
+            "source_id": source_id,
+            "value_scope": _text(form.get("value_scope"), 40),
+            "note": _text(form.get("note"), NOTE_MAX),
+        }
+    ]
     return rows, problems
 
 
@@ -150,8 +192,12 @@ def _field_of(problem: wb.SheetProblem, table: str) -> str | None:
     return problem.column if problem.column in FIELDS else None
 
 
-def check_rows(rows: dict[str, list[dict]], current: dict[str, pd.DataFrame], city_id: str,
-               read_problems: list[FieldProblem]) -> list[FieldProblem]:
+def check_rows(
+    rows: dict[str, list[dict]],
+    current: dict[str, pd.DataFrame],
+    city_id: str,
+    read_problems: list[FieldProblem],
+) -> list[FieldProblem]:
     """The workbook's checks and the build's cross-table checks on the form's rows, by field; no
     second reason for a field that could not be read."""
     frames = {}
@@ -177,18 +223,33 @@ def _consistency(frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFram
     if "sources" in frames:
         sources = pd.concat([sources, frames["sources"].drop(columns="__row__")], ignore_index=True)
     tables = {"indicator_values": values, "indicators": current["indicators"], "sources": sources}
-    return [FieldProblem(p.column or "form", CONSISTENCY_CODES.get(p.column or "", "invalid"))
-            for p in check_consistency(tables) if p.file == "indicator_values.csv"]
+    return [
+        FieldProblem(p.column or "form", CONSISTENCY_CODES.get(p.column or "", "invalid"))
+        for p in check_consistency(tables)
+        if p.file == "indicator_values.csv"
+    ]
 
 
-def check_figure(form: dict, current: dict[str, pd.DataFrame], city_id: str, locale: str,
-                 other_locales: tuple[str, ...], accessed: str,
-                 taken_source_ids: frozenset[str] = frozenset()) -> tuple[dict[str, list[dict]], list[FieldProblem]]:
+def check_figure(
+    form: dict,
+    current: dict[str, pd.DataFrame],
+    city_id: str,
+    locale: str,
+    other_locales: tuple[str, ...],
+    accessed: str,
+    taken_source_ids: frozenset[str] = frozenset(),
+) -> tuple[dict[str, list[dict]], list[FieldProblem]]:
     """(changed rows per table, problems by field): rows only when there is no problem and the
     figure differs from what the dashboard holds. A new source's code is one neither the data nor
     `taken_source_ids` (new sources of submissions not yet published) use."""
-    rows, problems = figure_rows(form, city_id, locale, other_locales, accessed,
-                                 set(current["sources"]["source_id"].astype(str)) | set(taken_source_ids))
+    rows, problems = figure_rows(
+        form,
+        city_id,
+        locale,
+        other_locales,
+        accessed,
+        set(current["sources"]["source_id"].astype(str)) | set(taken_source_ids),
+    )
     problems = check_rows(rows, current, city_id, problems)
     if problems:
         return {}, problems
@@ -198,7 +259,9 @@ def check_figure(form: dict, current: dict[str, pd.DataFrame], city_id: str, loc
     return changes, []
 
 
-def current_figure(values: pd.DataFrame, city_id: str, indicator_id: str | None, year: int | None) -> dict | None:
+def current_figure(
+    values: pd.DataFrame, city_id: str, indicator_id: str | None, year: int | None
+) -> dict | None:
     """The dashboard's row for the city, indicator and year (the latest year when `year` is None)."""
     if not indicator_id:
         return None
@@ -209,7 +272,6 @@ def current_figure(values: pd.DataFrame, city_id: str, indicator_id: str | None,
         return None
     row = rows.sort_values("year").iloc[-1].to_dict()
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
-
 
 
 def held_value(values: pd.DataFrame, row: dict) -> float | None:
@@ -228,11 +290,24 @@ def sent_figures(submissions: list[dict], city_id: str, indicator_id: str, year:
     found = []
     for sub in sorted(submissions, key=lambda s: s["id"]):
         for row in sub["changes"].get("indicator_values", []):
-            if (row.get("city_id"), row.get("indicator_id"), str(row.get("year"))) == (city_id, indicator_id, str(year)):
-                found.append({"id": sub["id"], "status": sub["status"], "by": sub["submitted_by"], "value": row.get("value")})
+            if (row.get("city_id"), row.get("indicator_id"), str(row.get("year"))) == (
+                city_id,
+                indicator_id,
+                str(year),
+            ):
+                found.append(
+                    {
+                        "id": sub["id"],
+                        "status": sub["status"],
+                        "by": sub["submitted_by"],
+                        "value": row.get("value"),
+                    }
+                )
     return found
 
 
 def sent_source_ids(submissions: list[dict]) -> frozenset[str]:
     """The codes of the new sources in submissions (so a new one never takes a code already sent)."""
-    return frozenset(str(row.get("source_id")) for sub in submissions for row in sub["changes"].get("sources", []))
+    return frozenset(
+        str(row.get("source_id")) for sub in submissions for row in sub["changes"].get("sources", [])
+    )

@@ -5,6 +5,7 @@ a hazard type, a class and a severity (higher = worse). The overlay is a GeoPand
 (R-tree index) of facilities with the zones of their own city; each facility keeps, per hazard
 type, the most severe zone it touches. No Dash or Flask here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -49,18 +50,31 @@ def facility_frame(facilities: pd.DataFrame) -> gpd.GeoDataFrame:
 
 def city_units(cities: pd.DataFrame, admin1: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Each city's first-level unit: the admin-1 polygon that contains the city's point."""
-    points = gpd.GeoDataFrame(cities[["city_id"]].copy(),
-                              geometry=gpd.points_from_xy(cities["lon"], cities["lat"]), crs=WGS84)
-    joined = gpd.sjoin(points, admin1.to_crs(WGS84)[["admin1_code", "name_en", "name_ru", "geometry"]],
-                       predicate="within", how="inner").drop_duplicates("city_id")
+    points = gpd.GeoDataFrame(
+        cities[["city_id"]].copy(), geometry=gpd.points_from_xy(cities["lon"], cities["lat"]), crs=WGS84
+    )
+    joined = gpd.sjoin(
+        points,
+        admin1.to_crs(WGS84)[["admin1_code", "name_en", "name_ru", "geometry"]],
+        predicate="within",
+        how="inner",
+    ).drop_duplicates("city_id")
     units = admin1.to_crs(WGS84).set_index("admin1_code").loc[joined["admin1_code"]]
-    return gpd.GeoDataFrame({"city_id": joined["city_id"].to_numpy(), "admin1_code": joined["admin1_code"].to_numpy(),
-                             "unit_en": units["name_en"].to_numpy(), "unit_ru": units["name_ru"].to_numpy()},
-                            geometry=units.geometry.to_numpy(), crs=WGS84)
+    return gpd.GeoDataFrame(
+        {
+            "city_id": joined["city_id"].to_numpy(),
+            "admin1_code": joined["admin1_code"].to_numpy(),
+            "unit_en": units["name_en"].to_numpy(),
+            "unit_ru": units["name_ru"].to_numpy(),
+        },
+        geometry=units.geometry.to_numpy(),
+        crs=WGS84,
+    )
 
 
-def outside_unit(frame: gpd.GeoDataFrame, units: gpd.GeoDataFrame,
-                 tolerance_km: float = ADMIN1_TOLERANCE_KM) -> pd.Series:
+def outside_unit(
+    frame: gpd.GeoDataFrame, units: gpd.GeoDataFrame, tolerance_km: float = ADMIN1_TOLERANCE_KM
+) -> pd.Series:
     """True for each facility that lies outside its city's admin-1 unit (beyond the tolerance).
 
     A city with no unit found is treated as having none, so all its facilities are outside.
@@ -78,8 +92,12 @@ def outside_unit(frame: gpd.GeoDataFrame, units: gpd.GeoDataFrame,
     return result
 
 
-def river_band_zones(rivers: gpd.GeoDataFrame, cities: pd.DataFrame, bands_km: tuple[float, ...] = RIVER_BANDS_KM,
-                     window_km: float = ZONE_WINDOW_KM) -> gpd.GeoDataFrame:
+def river_band_zones(
+    rivers: gpd.GeoDataFrame,
+    cities: pd.DataFrame,
+    bands_km: tuple[float, ...] = RIVER_BANDS_KM,
+    window_km: float = ZONE_WINDOW_KM,
+) -> gpd.GeoDataFrame:
     """Estimated river-flood zones: bands 0-b1, b1-b2 ... km from mapped river centrelines.
 
     Only rivers within `window_km` of the city's centre count, and zones are cut to that disc.
@@ -103,32 +121,57 @@ def river_band_zones(rivers: gpd.GeoDataFrame, cities: pd.DataFrame, bands_km: t
             if ring.is_empty:
                 continue
             low = 0 if rank == 0 else bands_km[rank - 1]
-            rows.append({
-                "zone_id": f"{city.city_id}-river-{low:g}-{km:g}km",
-                "city_id": city.city_id,
-                "hazard_type": "river_flood",
-                "zone_class": f"river_{low:g}_{km:g}km",
-                "severity": len(bands_km) - rank,
-                "return_period_years": np.nan,
-                "status": "estimated",
-                "source_id": "natural-earth",
-                "method": f"{low:g}-{km:g} km from the centreline of {', '.join(sorted(near['name_en']))} "
-                          f"(Natural Earth 1:10m), within {window_km:g} km of the city centre",
-                "geometry": make_valid(gpd.GeoSeries([ring], crs=crs).to_crs(WGS84).iloc[0]),
-            })
-    columns = ["zone_id", "city_id", "hazard_type", "zone_class", "severity", "return_period_years",
-               "status", "source_id", "method", "geometry"]
+            rows.append(
+                {
+                    "zone_id": f"{city.city_id}-river-{low:g}-{km:g}km",
+                    "city_id": city.city_id,
+                    "hazard_type": "river_flood",
+                    "zone_class": f"river_{low:g}_{km:g}km",
+                    "severity": len(bands_km) - rank,
+                    "return_period_years": np.nan,
+                    "status": "estimated",
+                    "source_id": "natural-earth",
+                    "method": f"{low:g}-{km:g} km from the centreline of {', '.join(sorted(near['name_en']))} "
+                    f"(Natural Earth 1:10m), within {window_km:g} km of the city centre",
+                    "geometry": make_valid(gpd.GeoSeries([ring], crs=crs).to_crs(WGS84).iloc[0]),
+                }
+            )
+    columns = [
+        "zone_id",
+        "city_id",
+        "hazard_type",
+        "zone_class",
+        "severity",
+        "return_period_years",
+        "status",
+        "source_id",
+        "method",
+        "geometry",
+    ]
     return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=WGS84)
 
 
-ZONE_COLUMNS = ["zone_id", "city_id", "hazard_type", "zone_class", "severity", "return_period_years",
-                "status", "source_id", "method", "geometry"]
+ZONE_COLUMNS = [
+    "zone_id",
+    "city_id",
+    "hazard_type",
+    "zone_class",
+    "severity",
+    "return_period_years",
+    "status",
+    "source_id",
+    "method",
+    "geometry",
+]
 
 
-def published_zone_problems(zones: gpd.GeoDataFrame, city_ids: set[str], source_ids: set[str],
-                            hazard_types: set[str]) -> list[tuple[int | None, str, str]]:
+def published_zone_problems(
+    zones: gpd.GeoDataFrame, city_ids: set[str], source_ids: set[str], hazard_types: set[str]
+) -> list[tuple[int | None, str, str]]:
     """Why a published zone layer cannot be used: (feature number or None, column, reason)."""
-    missing = [c for c in ZONE_COLUMNS if c not in zones.columns and c not in ("method", "return_period_years")]
+    missing = [
+        c for c in ZONE_COLUMNS if c not in zones.columns and c not in ("method", "return_period_years")
+    ]
     if missing:
         return [(None, c, "required property is missing") for c in missing]
     if zones.crs is not None and not zones.crs.equals("EPSG:4326"):
@@ -137,14 +180,25 @@ def published_zone_problems(zones: gpd.GeoDataFrame, city_ids: set[str], source_
     seen: set[str] = set()
     for i, row in enumerate(zones.itertuples(), start=1):
         geom = row.geometry
-        if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon") or not geom.is_valid:
+        if (
+            geom is None
+            or geom.is_empty
+            or geom.geom_type not in ("Polygon", "MultiPolygon")
+            or not geom.is_valid
+        ):
             problems.append((i, "geometry", "needs a valid polygon"))
-        for column, known in (("city_id", city_ids), ("source_id", source_ids), ("hazard_type", hazard_types)):
+        for column, known in (
+            ("city_id", city_ids),
+            ("source_id", source_ids),
+            ("hazard_type", hazard_types),
+        ):
             if getattr(row, column) not in known:
                 problems.append((i, column, f"'{getattr(row, column)}' is not known"))
         if row.status not in ("sourced", "estimated"):
             problems.append((i, "status", "must be sourced or estimated"))
-        if not (isinstance(row.severity, (int, float)) and row.severity == row.severity and row.severity >= 1):
+        if not (
+            isinstance(row.severity, (int, float)) and row.severity == row.severity and row.severity >= 1
+        ):
             problems.append((i, "severity", "must be a number of at least 1"))
         if row.zone_id in seen:
             problems.append((i, "zone_id", f"duplicate '{row.zone_id}'"))
@@ -160,13 +214,20 @@ def overlay(facilities: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFra
     if facilities.empty or zones.empty:
         return pd.DataFrame(columns=EXPOSURE_COLUMNS)
     left = facilities[["facility_id", "city_id", "geometry"]]
-    right = zones[["zone_id", "city_id", "hazard_type", "zone_class", "severity", "geometry"]].to_crs(facilities.crs)
+    right = zones[["zone_id", "city_id", "hazard_type", "zone_class", "severity", "geometry"]].to_crs(
+        facilities.crs
+    )
     joined = gpd.sjoin(left, right, predicate="intersects", how="inner", lsuffix="f", rsuffix="z")
     joined = joined[joined["city_id_f"].to_numpy() == joined["city_id_z"].to_numpy()]
     joined = joined.rename(columns={"city_id_f": "city_id"})
-    worst = (joined.sort_values(["severity", "zone_id"], ascending=[False, True])
-             .drop_duplicates(["facility_id", "hazard_type"]))
-    return pd.DataFrame(worst[EXPOSURE_COLUMNS]).sort_values(["city_id", "facility_id", "hazard_type"]).reset_index(drop=True)
+    worst = joined.sort_values(["severity", "zone_id"], ascending=[False, True]).drop_duplicates(
+        ["facility_id", "hazard_type"]
+    )
+    return (
+        pd.DataFrame(worst[EXPOSURE_COLUMNS])
+        .sort_values(["city_id", "facility_id", "hazard_type"])
+        .reset_index(drop=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -197,25 +258,44 @@ class CitySummary:
     retrofit_needed: int = 0
 
 
-def city_summary(facilities: pd.DataFrame, exposure: pd.DataFrame, zones: pd.DataFrame, city_id: str) -> CitySummary:
+def city_summary(
+    facilities: pd.DataFrame, exposure: pd.DataFrame, zones: pd.DataFrame, city_id: str
+) -> CitySummary:
     """Counts per facility type and zone class, people served by exposed facilities, review backlog."""
     own = facilities[facilities["city_id"] == city_id]
     hits = exposure[exposure["city_id"] == city_id].merge(
-        own[["facility_id", "facility_type", "capacity", "capacity_unit"]], on="facility_id")
+        own[["facility_id", "facility_type", "capacity", "capacity_unit"]], on="facility_id"
+    )
     totals = own["facility_type"].value_counts()
     lines = []
-    for (ftype, hazard, zclass), part in hits.groupby(["facility_type", "hazard_type", "zone_class"], sort=True):
+    for (ftype, hazard, zclass), part in hits.groupby(
+        ["facility_type", "hazard_type", "zone_class"], sort=True
+    ):
         units = part["capacity_unit"].dropna().unique()
-        capacity = float(part["capacity"].sum()) if len(units) == 1 and part["capacity"].notna().any() else None
-        lines.append(ExposureLine(ftype, hazard, zclass, int(part["facility_id"].nunique()), int(totals[ftype]),
-                                  capacity, str(units[0]) if len(units) == 1 else None))
+        capacity = (
+            float(part["capacity"].sum()) if len(units) == 1 and part["capacity"].notna().any() else None
+        )
+        lines.append(
+            ExposureLine(
+                ftype,
+                hazard,
+                zclass,
+                int(part["facility_id"].nunique()),
+                int(totals[ftype]),
+                capacity,
+                str(units[0]) if len(units) == 1 else None,
+            )
+        )
     lines.sort(key=lambda x: (-x.exposed, x.facility_type, x.zone_class))
     exposed_ids = set(hits["facility_id"])
     exposed = own[own["facility_id"].isin(exposed_ids)]
     served = exposed["people_served"].dropna() if "people_served" in exposed else pd.Series(dtype=float)
     return CitySummary(
-        city_id=city_id, facilities=int(len(own)), zones=int((zones["city_id"] == city_id).sum()),
-        exposed=len(exposed_ids), lines=lines,
+        city_id=city_id,
+        facilities=int(len(own)),
+        zones=int((zones["city_id"] == city_id).sum()),
+        exposed=len(exposed_ids),
+        lines=lines,
         people_served_exposed=float(served.sum()) if len(served) else None,
         people_served_unknown=int(len(exposed) - len(served)),
         not_reviewed=int((own["review_state"] == "not_reviewed").sum()),
@@ -225,8 +305,9 @@ def city_summary(facilities: pd.DataFrame, exposure: pd.DataFrame, zones: pd.Dat
 
 def facility_hazards(facilities: pd.DataFrame, exposure: pd.DataFrame) -> pd.DataFrame:
     """The register with each facility's worst zone (class and severity), blank when in none."""
-    worst = (exposure.sort_values("severity", ascending=False).drop_duplicates("facility_id")
-             [["facility_id", "hazard_type", "zone_class", "severity"]])
+    worst = exposure.sort_values("severity", ascending=False).drop_duplicates("facility_id")[
+        ["facility_id", "hazard_type", "zone_class", "severity"]
+    ]
     return facilities.merge(worst, on="facility_id", how="left")
 
 
@@ -239,5 +320,9 @@ def simplified_zones(zones: gpd.GeoDataFrame, tolerance_deg: float = ZONE_SIMPLI
 
 def actions_protecting(facilities: pd.DataFrame) -> pd.DataFrame:
     """Facilities linked to an action of their city's plan (the action that protects them)."""
-    linked = facilities[facilities["action_id"].notna()] if "action_id" in facilities else facilities.iloc[0:0]
-    return linked[["action_id", "facility_id", "city_id", "facility_type", "name_ru", "name_en", "review_state"]]
+    linked = (
+        facilities[facilities["action_id"].notna()] if "action_id" in facilities else facilities.iloc[0:0]
+    )
+    return linked[
+        ["action_id", "facility_id", "city_id", "facility_type", "name_ru", "name_en", "review_state"]
+    ]

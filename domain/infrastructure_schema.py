@@ -6,16 +6,31 @@ review state with its date and note, and an optional link to an action of the sa
 Locations are checked against the city's first-level unit by `domain.infrastructure` once the
 geometry is loaded.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import pandera.pandas as pa
 
-FACILITY_TYPES = ("hospital", "clinic", "school", "kindergarten", "fire_station", "shelter",
-                  "water_intake", "water_treatment", "wastewater_plant", "power_plant", "substation",
-                  "bridge", "dam", "airport", "rail_station")
+FACILITY_TYPES = (
+    "hospital",
+    "clinic",
+    "school",
+    "kindergarten",
+    "fire_station",
+    "shelter",
+    "water_intake",
+    "water_treatment",
+    "wastewater_plant",
+    "power_plant",
+    "substation",
+    "bridge",
+    "dam",
+    "airport",
+    "rail_station",
+)
 CAPACITY_UNITS = ("beds", "pupils", "people", "MW", "m3_day", "million_m3")
 REVIEW_STATES = ("not_reviewed", "adequate", "retrofit_needed", "retrofitted")
 FACILITY_STATUSES = ("sourced", "estimated")
@@ -57,10 +72,16 @@ INFRA_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "action_id": pa.Column(str, pa.Check.str_matches(_SLUG), nullable=True, coerce=True),
         },
         checks=[
-            pa.Check(lambda d: d["capacity"].isna() == d["capacity_unit"].isna(), element_wise=False,
-                     error="capacity and capacity_unit go together: give both or neither"),
-            pa.Check(lambda d: (d["review_state"] == "not_reviewed") | d["review_date"].notna(),
-                     element_wise=False, error="a reviewed facility needs its review_date"),
+            pa.Check(
+                lambda d: d["capacity"].isna() == d["capacity_unit"].isna(),
+                element_wise=False,
+                error="capacity and capacity_unit go together: give both or neither",
+            ),
+            pa.Check(
+                lambda d: (d["review_state"] == "not_reviewed") | d["review_date"].notna(),
+                element_wise=False,
+                error="a reviewed facility needs its review_date",
+            ),
         ],
         strict=False,
     ),
@@ -83,6 +104,12 @@ def check_facility_actions(tables: dict[str, pd.DataFrame], problem: Callable, c
     for index, row in facilities[facilities["action_id"].notna()].iterrows():
         owner = city_of_action.get(row["action_id"])
         if owner is not None and owner != row["city_id"]:
-            problems.append(problem("facilities.csv", csv_line(index), "action_id",
-                                    f"action '{row['action_id']}' belongs to {owner}, not to {row['city_id']}"))
+            problems.append(
+                problem(
+                    "facilities.csv",
+                    csv_line(index),
+                    "action_id",
+                    f"action '{row['action_id']}' belongs to {owner}, not to {row['city_id']}",
+                )
+            )
     return problems

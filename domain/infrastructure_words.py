@@ -3,6 +3,7 @@
 `summary_sentences` turns a `CitySummary` into sentences with Babel's plural forms, for example
 "4 of 11 hospitals (1,240 beds) lie within 1 km of a river centreline".
 """
+
 from __future__ import annotations
 
 from domain.infrastructure import CitySummary
@@ -35,17 +36,37 @@ def summary_sentences(summary: CitySummary, lang: str) -> list[str]:
     if summary.zones == 0:
         out.append(t("infra.no_zones", lang))
     elif not summary.lines and summary.facilities == 1:
-        out.append(t("infra.none_exposed_single", lang,
-                     zones=tn("infra.zones_count", summary.zones, lang, count=format_int(summary.zones, lang))))
+        out.append(
+            t(
+                "infra.none_exposed_single",
+                lang,
+                zones=tn("infra.zones_count", summary.zones, lang, count=format_int(summary.zones, lang)),
+            )
+        )
     elif not summary.lines:
-        out.append(tn("infra.none_exposed", summary.facilities, lang, total=format_int(summary.facilities, lang),
-                      zones=tn("infra.zones_count", summary.zones, lang, count=format_int(summary.zones, lang))))
+        out.append(
+            tn(
+                "infra.none_exposed",
+                summary.facilities,
+                lang,
+                total=format_int(summary.facilities, lang),
+                zones=tn("infra.zones_count", summary.zones, lang, count=format_int(summary.zones, lang)),
+            )
+        )
     for line in summary.lines:
         capacity = capacity_text(line.capacity, line.capacity_unit, lang)
-        out.append(tn("infra.line", line.exposed, lang, exposed=format_int(line.exposed, lang),
-                      total=format_int(line.total, lang),
-                      noun=tn(f"infra.type_of.{line.facility_type}", line.total, lang),
-                      capacity=f" ({capacity})" if capacity else "", zone=zone_text(line.zone_class, lang)))
+        out.append(
+            tn(
+                "infra.line",
+                line.exposed,
+                lang,
+                exposed=format_int(line.exposed, lang),
+                total=format_int(line.total, lang),
+                noun=tn(f"infra.type_of.{line.facility_type}", line.total, lang),
+                capacity=f" ({capacity})" if capacity else "",
+                zone=zone_text(line.zone_class, lang),
+            )
+        )
     if summary.exposed:
         if summary.people_served_exposed is not None:
             people = capacity_text(summary.people_served_exposed, "people", lang)
@@ -53,8 +74,22 @@ def summary_sentences(summary: CitySummary, lang: str) -> list[str]:
         else:
             out.append(t("infra.people_unknown", lang))
     if summary.not_reviewed:
-        out.append(tn("infra.not_reviewed", summary.facilities, lang, count=format_int(summary.not_reviewed, lang),
-                      total=format_int(summary.facilities, lang)))
+        out.append(
+            tn(
+                "infra.not_reviewed",
+                summary.facilities,
+                lang,
+                count=format_int(summary.not_reviewed, lang),
+                total=format_int(summary.facilities, lang),
+            )
+        )
     if summary.retrofit_needed:
-        out.append(tn("infra.retrofit", summary.retrofit_needed, lang, count=format_int(summary.retrofit_needed, lang)))
+        out.append(
+            tn(
+                "infra.retrofit",
+                summary.retrofit_needed,
+                lang,
+                count=format_int(summary.retrofit_needed, lang),
+            )
+        )
     return out

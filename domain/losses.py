@@ -4,6 +4,7 @@ with its scope) and the cities' own loss table, and indicators A-1, B-1, C-1, D-
 Only figures whose scope is the city count towards a city's indicators; region or country totals
 are listed as withheld. A decade with no figure is "no data" (None), never zero.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,14 +25,32 @@ INDICATOR_FIELDS: dict[str, tuple[str, ...]] = {
     "d5": ("services_disrupted",),
 }
 PER_CAPITA = ("a1", "b1")
-RECORD_COLUMNS = ["event_id", "event_key", "city_id", "date", "year", "hazard_type", "field", "value", "scope",
-                  "status", "source_id", "note_ru", "note_en", "origin"]
+RECORD_COLUMNS = [
+    "event_id",
+    "event_key",
+    "city_id",
+    "date",
+    "year",
+    "hazard_type",
+    "field",
+    "value",
+    "scope",
+    "status",
+    "source_id",
+    "note_ru",
+    "note_en",
+    "origin",
+]
 
 
 def event_records(events: pd.DataFrame, scopes: pd.DataFrame) -> pd.DataFrame:
     """Every figure of the past-disaster table as a loss record with the scope given for it."""
-    scope_of = {(e, f): (s, ru, en) for e, f, s, ru, en in
-                scopes[["event_id", "figure", "scope", "note_ru", "note_en"]].itertuples(index=False)}
+    scope_of = {
+        (e, f): (s, ru, en)
+        for e, f, s, ru, en in scopes[["event_id", "figure", "scope", "note_ru", "note_en"]].itertuples(
+            index=False
+        )
+    }
     rows = []
     for ev in events.itertuples(index=False):
         for figure, field in EVENT_FIGURES.items():
@@ -39,10 +58,22 @@ def event_records(events: pd.DataFrame, scopes: pd.DataFrame) -> pd.DataFrame:
             if value is None or pd.isna(value) or str(value).strip() == "":
                 continue
             scope, note_ru, note_en = scope_of.get((ev.event_id, figure), (UNKNOWN_SCOPE, None, None))
-            rows.append({"event_id": ev.event_id, "city_id": ev.city_id, "date": ev.start_date,
-                         "hazard_type": ev.hazard_type, "field": field, "value": float(value),
-                         "scope": scope, "status": ev.status, "source_id": ev.source_id,
-                         "note_ru": note_ru, "note_en": note_en, "origin": "events"})
+            rows.append(
+                {
+                    "event_id": ev.event_id,
+                    "city_id": ev.city_id,
+                    "date": ev.start_date,
+                    "hazard_type": ev.hazard_type,
+                    "field": field,
+                    "value": float(value),
+                    "scope": scope,
+                    "status": ev.status,
+                    "source_id": ev.source_id,
+                    "note_ru": note_ru,
+                    "note_en": note_en,
+                    "origin": "events",
+                }
+            )
     frame = pd.DataFrame(rows, columns=[c for c in RECORD_COLUMNS if c not in ("year", "event_key")])
     return _with_year(frame.assign(event_key=frame["event_id"]))
 
@@ -63,8 +94,14 @@ def loss_records(events: pd.DataFrame, scopes: pd.DataFrame, losses: pd.DataFram
 
 def loose_key(frame: pd.DataFrame) -> pd.Series:
     """The key of a loss record that names no event: its city, date and hazard."""
-    return "loss:" + frame["city_id"].astype(str) + ":" + frame["date"].astype(str) + ":" \
+    return (
+        "loss:"
+        + frame["city_id"].astype(str)
+        + ":"
+        + frame["date"].astype(str)
+        + ":"
         + frame["hazard_type"].fillna("").astype(str)
+    )
 
 
 def _with_year(frame: pd.DataFrame) -> pd.DataFrame:
@@ -78,7 +115,9 @@ def city_events(events: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     own = events[events["context"] == "city"][["event_id", "city_id", "start_date", "hazard_type"]]
     own = own.assign(event_key=own["event_id"], year=own["start_date"].astype(str).str[:4].astype(int))
     loose = records[records["event_id"].isna()]
-    loose = loose[["event_id", "event_key", "city_id", "date", "hazard_type", "year"]].rename(columns={"date": "start_date"})
+    loose = loose[["event_id", "event_key", "city_id", "date", "hazard_type", "year"]].rename(
+        columns={"date": "start_date"}
+    )
     return pd.concat([own, loose.drop_duplicates("event_key")], ignore_index=True)
 
 
@@ -94,8 +133,9 @@ def withheld(records: pd.DataFrame) -> pd.DataFrame:
 
 def directly_affected(city_records: pd.DataFrame) -> pd.DataFrame:
     """Per event: `affected` when reported, otherwise injured plus evacuated (Sendai B-1's 'directly affected')."""
-    wide = city_records.pivot_table(index=["event_key", "city_id", "year"], columns="field",
-                                    values="value", aggfunc="sum")
+    wide = city_records.pivot_table(
+        index=["event_key", "city_id", "year"], columns="field", values="value", aggfunc="sum"
+    )
     if wide.empty:
         return pd.DataFrame(columns=["event_key", "city_id", "year", "value"])
     parts = [c for c in ("injured", "evacuated") if c in wide]
@@ -121,8 +161,16 @@ class IndicatorValue:
     relative_to_gdp: bool = False
 
 
-def indicator(indicator_id: str, city_id: str, start: int, end: int, records: pd.DataFrame,
-              own_events: pd.DataFrame, population: float, gdp_usd: float | None = None) -> IndicatorValue:
+def indicator(
+    indicator_id: str,
+    city_id: str,
+    start: int,
+    end: int,
+    records: pd.DataFrame,
+    own_events: pd.DataFrame,
+    population: float,
+    gdp_usd: float | None = None,
+) -> IndicatorValue:
     """Yearly average of a Sendai indicator over [start, end] from city-scope records of the city's
     own events only (an event elsewhere never counts, whatever its figures' scope).
 
@@ -139,8 +187,9 @@ def indicator(indicator_id: str, city_id: str, start: int, end: int, records: pd
         figures = mine[mine["field"].isin(INDICATOR_FIELDS[indicator_id])]
     with_figure = int(figures["event_key"].nunique()) if len(figures) else 0
     if with_figure == 0:
-        return IndicatorValue(indicator_id, city_id, start, end, None, None, 0, n_events,
-                              indicator_id in PER_CAPITA)
+        return IndicatorValue(
+            indicator_id, city_id, start, end, None, None, 0, n_events, indicator_id in PER_CAPITA
+        )
     total = float(figures["value"].sum())
     value = total / years
     relative = False
@@ -148,8 +197,18 @@ def indicator(indicator_id: str, city_id: str, start: int, end: int, records: pd
         value = value / population * PER
     elif indicator_id == "c1" and gdp_usd:
         value, relative = value / gdp_usd, True
-    return IndicatorValue(indicator_id, city_id, start, end, value, total, with_figure, n_events,
-                          indicator_id in PER_CAPITA, relative)
+    return IndicatorValue(
+        indicator_id,
+        city_id,
+        start,
+        end,
+        value,
+        total,
+        with_figure,
+        n_events,
+        indicator_id in PER_CAPITA,
+        relative,
+    )
 
 
 def trend(before: float | None, after: float | None) -> str | None:
@@ -163,25 +222,33 @@ def trend(before: float | None, after: float | None) -> str | None:
 
 def city_gdp_usd(indicator_values: pd.DataFrame, city_id: str, population: float) -> float | None:
     """The city's GDP from a sourced city-scope GDP per capita (latest year); None without one."""
-    rows = indicator_values[(indicator_values["city_id"] == city_id)
-                            & (indicator_values["indicator_id"] == "gdp_per_capita_usd")
-                            & (indicator_values["value_scope"] == "city")
-                            & (indicator_values["status"] == "sourced")]
+    rows = indicator_values[
+        (indicator_values["city_id"] == city_id)
+        & (indicator_values["indicator_id"] == "gdp_per_capita_usd")
+        & (indicator_values["value_scope"] == "city")
+        & (indicator_values["status"] == "sourced")
+    ]
     if rows.empty:
         return None
     return float(rows.sort_values("year")["value"].iloc[-1]) * population
 
 
-def missing_fields(city_id: str, records: pd.DataFrame, own_events: pd.DataFrame,
-                   start: int, end: int) -> pd.DataFrame:
+def missing_fields(
+    city_id: str, records: pd.DataFrame, own_events: pd.DataFrame, start: int, end: int
+) -> pd.DataFrame:
     """Per city event in [start, end], the Sendai fields with no city-scope figure."""
     mine = own_events[(own_events["city_id"] == city_id) & own_events["year"].between(start, end)]
     have = city_scope(records).groupby("event_key")["field"].agg(set)
     rows = []
     for ev in mine.sort_values("start_date").itertuples(index=False):
         present = have.get(ev.event_key, set())
-        rows.append({"event_id": ev.event_key, "year": ev.year,
-                     "missing": [f for f in LOSS_FIELDS if f not in present and f != "evacuated"]})
+        rows.append(
+            {
+                "event_id": ev.event_key,
+                "year": ev.year,
+                "missing": [f for f in LOSS_FIELDS if f not in present and f != "evacuated"],
+            }
+        )
     return pd.DataFrame(rows, columns=["event_id", "year", "missing"])
 
 

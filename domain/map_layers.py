@@ -3,6 +3,7 @@
 `by` is a compact code used in the URL: `risk`, `dim:<dimension>`, `cat:<category_id>` or
 `ind:<indicator_id>`. Colours always follow the 0-10 score, so one legend fits every choice.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,8 +19,10 @@ def colour_options(data: BuildData, lang: str) -> list[dict]:
     options = [{"value": "risk", "label": "★"}]
     options += [{"value": f"dim:{d}", "label": dims[d]} for d in DIMENSION_ORDER]
     cats = localized(data["categories"], lang, "name").sort_values(["dimension", "sort_order"])
-    options += [{"value": f"cat:{r.category_id}", "label": f"{dims[r.dimension]} › {r.name}"}
-                for r in cats.itertuples()]
+    options += [
+        {"value": f"cat:{r.category_id}", "label": f"{dims[r.dimension]} › {r.name}"}
+        for r in cats.itertuples()
+    ]
     inds = localized(data["indicators"], lang, "name").sort_values(["dimension", "category_id", "name"])
     options += [{"value": f"ind:{r.indicator_id}", "label": r.name} for r in inds.itertuples()]
     return options
@@ -57,7 +60,9 @@ def city_values(data: BuildData, by: str) -> pd.DataFrame:
         scores = c[c["category_id"] == key][["city_id", "score"]]
     elif kind == "ind":
         s = data["indicator_scores"]
-        part = s[s["indicator_id"] == key][["city_id", "score", "value", "year", "status", "value_scope", "source_id"]]
+        part = s[s["indicator_id"] == key][
+            ["city_id", "score", "value", "year", "status", "value_scope", "source_id"]
+        ]
         out = cities.merge(part, on="city_id", how="left")
         return out
     else:

@@ -9,15 +9,16 @@ analysis, `coalition-analysis`, and the worst status of what they are made of.
 
 Columns a table gains later (for example a hazard's basis figures) pass through unchanged.
 """
+
 from __future__ import annotations
 
 import json
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ BUILD_FOLDER = re.compile(r"^[0-9a-f]{16}(-[0-9]{14}-[0-9a-f]{8})?$")
 
 
 # --- provenance -----------------------------------------------------------------------------------
+
 
 def with_scope(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """The table with a `scope` column (see the module docstring for where it comes from)."""
@@ -61,25 +63,37 @@ def _in(frame: pd.DataFrame, column: str, wanted: Sequence | None) -> pd.Series:
 
 # --- cities, catalogue, sources -------------------------------------------------------------------
 
+
 def cities(data: BuildData) -> pd.DataFrame:
     """Member cities as in the build (names RU/EN, country, coordinates, population and its source)."""
     return data["cities"].sort_values("city_id").reset_index(drop=True)
 
 
-def indicator_catalogue(data: BuildData, dimensions: Sequence[str] = (), categories: Sequence[str] = ()) -> pd.DataFrame:
+def indicator_catalogue(
+    data: BuildData, dimensions: Sequence[str] = (), categories: Sequence[str] = ()
+) -> pd.DataFrame:
     """The indicator catalogue with category and dimension names in both languages and coverage."""
     ind = data["indicators"]
     cats = data["categories"][["category_id", "name_ru", "name_en"]].rename(
-        columns={"name_ru": "category_name_ru", "name_en": "category_name_en"})
+        columns={"name_ru": "category_name_ru", "name_en": "category_name_en"}
+    )
     dims = data["dimensions"][["dimension", "name_ru", "name_en"]].rename(
-        columns={"name_ru": "dimension_name_ru", "name_en": "dimension_name_en"})
-    present = data["indicator_values"].groupby("indicator_id")["city_id"].nunique().rename("cities_with_value")
+        columns={"name_ru": "dimension_name_ru", "name_en": "dimension_name_en"}
+    )
+    present = (
+        data["indicator_values"].groupby("indicator_id")["city_id"].nunique().rename("cities_with_value")
+    )
     out = ind.merge(cats, on="category_id", how="left").merge(dims, on="dimension", how="left")
     out = out.merge(present.reset_index(), on="indicator_id", how="left")
     out["cities_with_value"] = out["cities_with_value"].fillna(0).astype(int)
     out = out[_in(out, "dimension", dimensions) & _in(out, "category_id", categories)]
     order = {i: k for k, i in enumerate(compare.level_items(data, "indicator"))}
-    return out.assign(_o=out["indicator_id"].map(order)).sort_values("_o").drop(columns="_o").reset_index(drop=True)
+    return (
+        out.assign(_o=out["indicator_id"].map(order))
+        .sort_values("_o")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
 
 
 def sources(data: BuildData) -> pd.DataFrame:
@@ -89,23 +103,38 @@ def sources(data: BuildData) -> pd.DataFrame:
 
 # --- indicator values -----------------------------------------------------------------------------
 
-def values(data: BuildData, cities: Sequence[str] = (), indicators: Sequence[str] = (), years: Sequence[int] = (),
-           statuses: Sequence[str] = (), scopes: Sequence[str] = (), dimensions: Sequence[str] = (),
-           categories: Sequence[str] = ()) -> pd.DataFrame:
+
+def values(
+    data: BuildData,
+    cities: Sequence[str] = (),
+    indicators: Sequence[str] = (),
+    years: Sequence[int] = (),
+    statuses: Sequence[str] = (),
+    scopes: Sequence[str] = (),
+    dimensions: Sequence[str] = (),
+    categories: Sequence[str] = (),
+) -> pd.DataFrame:
     """Raw indicator values with their status, source and scope; `latest` marks the value the index uses."""
     out = with_scope(data["indicator_values"], "indicator_values")
     meta = data["indicators"][["indicator_id", "dimension", "category_id", "unit_en", "unit_ru"]]
     out = out.merge(meta, on="indicator_id", how="left")
     newest = out.groupby(["city_id", "indicator_id"])["year"].transform("max")
     out["latest"] = out["year"] == newest
-    keep = (_in(out, "city_id", cities) & _in(out, "indicator_id", indicators) & _in(out, "status", statuses)
-            & _in(out, "scope", scopes) & _in(out, "dimension", dimensions) & _in(out, "category_id", categories))
+    keep = (
+        _in(out, "city_id", cities)
+        & _in(out, "indicator_id", indicators)
+        & _in(out, "status", statuses)
+        & _in(out, "scope", scopes)
+        & _in(out, "dimension", dimensions)
+        & _in(out, "category_id", categories)
+    )
     if years:
         keep &= out["year"].isin([float(y) for y in years])
     return out[keep].sort_values(["city_id", "indicator_id", "year"]).reset_index(drop=True)
 
 
 # --- the index --------------------------------------------------------------------------------------
+
 
 def _counts(frame: pd.DataFrame, column: str, keys: Sequence[str]) -> dict[str, dict[str, int]]:
     """Per city, how many rows hold each of `keys` in `column` (zeros included)."""
@@ -133,17 +162,25 @@ def index_rows(data: BuildData, result: IndexResult, cities: Sequence[str] = ())
     rows = []
     for r in risk.to_dict("records"):
         city_id = r["city_id"]
-        rows.append({
-            "city_id": city_id, **names.get(city_id, {}),
-            "risk": r["risk"], "rank": None if pd.isna(r["rank"]) else int(r["rank"]), "risk_class": r["risk_class"],
-            "coverage": r["coverage"], "indicators_present": int(r["indicators_present"]),
-            "indicators_total": int(r["indicators_total"]),
-            "dimensions": {d: v for d, v in dims.get(city_id, {}).items() if d in DIMENSION_ORDER},
-            "categories": dict(cats.get(city_id, {})),
-            "inputs_by_status": by_status.get(city_id, zeros_status),
-            "inputs_by_scope": by_scope.get(city_id, zeros_scope),
-            "status": worst.get(city_id) or "estimated", "source_id": DERIVED_SOURCE, "scope": "city",
-        })
+        rows.append(
+            {
+                "city_id": city_id,
+                **names.get(city_id, {}),
+                "risk": r["risk"],
+                "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
+                "risk_class": r["risk_class"],
+                "coverage": r["coverage"],
+                "indicators_present": int(r["indicators_present"]),
+                "indicators_total": int(r["indicators_total"]),
+                "dimensions": {d: v for d, v in dims.get(city_id, {}).items() if d in DIMENSION_ORDER},
+                "categories": dict(cats.get(city_id, {})),
+                "inputs_by_status": by_status.get(city_id, zeros_status),
+                "inputs_by_scope": by_scope.get(city_id, zeros_scope),
+                "status": worst.get(city_id) or "estimated",
+                "source_id": DERIVED_SOURCE,
+                "scope": "city",
+            }
+        )
     return rows
 
 
@@ -158,40 +195,72 @@ def stability_rows(shares: pd.DataFrame) -> list[dict]:
     rows = []
     for city_id, row in shares.iterrows():
         values = row.to_numpy(dtype=float)
-        rows.append({"city_id": city_id, "shares": {str(k): float(v) for k, v in row.items()},
-                     "modal_rank": int(shares.columns[int(np.argmax(values))]) if len(values) else None,
-                     "modal_share": float(values.max()) if len(values) else None,
-                     "status": "estimated", "source_id": DERIVED_SOURCE, "scope": "city"})
+        rows.append(
+            {
+                "city_id": city_id,
+                "shares": {str(k): float(v) for k, v in row.items()},
+                "modal_rank": int(shares.columns[int(np.argmax(values))]) if len(values) else None,
+                "modal_share": float(values.max()) if len(values) else None,
+                "status": "estimated",
+                "source_id": DERIVED_SOURCE,
+                "scope": "city",
+            }
+        )
     return rows
 
 
 # --- hazards, events, losses -------------------------------------------------------------------------
 
-def hazards(data: BuildData, cities: Sequence[str] = (), hazard_types: Sequence[str] = (),
-            levels: Sequence[str] = (), statuses: Sequence[str] = ()) -> pd.DataFrame:
+
+def hazards(
+    data: BuildData,
+    cities: Sequence[str] = (),
+    hazard_types: Sequence[str] = (),
+    levels: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+) -> pd.DataFrame:
     """The hazard profile with the basis of each level, the level's rank and the hazard's names."""
     out = with_scope(data["hazards"], "hazards")
     types = data["hazard_types"][["hazard_type", "category_id", "name_ru", "name_en"]].rename(
-        columns={"name_ru": "hazard_name_ru", "name_en": "hazard_name_en"})
+        columns={"name_ru": "hazard_name_ru", "name_en": "hazard_name_en"}
+    )
     levels_t = data["hazard_levels"][["level", "rank"]].rename(columns={"rank": "level_rank"})
     out = out.merge(types, on="hazard_type", how="left").merge(levels_t, on="level", how="left")
-    keep = (_in(out, "city_id", cities) & _in(out, "hazard_type", hazard_types) & _in(out, "level", levels)
-            & _in(out, "status", statuses))
-    return out[keep].sort_values(["city_id", "level_rank", "hazard_type"], ascending=[True, False, True]).reset_index(drop=True)
+    keep = (
+        _in(out, "city_id", cities)
+        & _in(out, "hazard_type", hazard_types)
+        & _in(out, "level", levels)
+        & _in(out, "status", statuses)
+    )
+    return (
+        out[keep]
+        .sort_values(["city_id", "level_rank", "hazard_type"], ascending=[True, False, True])
+        .reset_index(drop=True)
+    )
 
 
 def _event_year(frame: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(frame["start_date"].astype(str).str[:4], errors="coerce")
 
 
-def events(data: BuildData, cities: Sequence[str] = (), hazard_types: Sequence[str] = (),
-           scopes: Sequence[str] = (), statuses: Sequence[str] = (), year_from: int | None = None,
-           year_to: int | None = None) -> pd.DataFrame:
+def events(
+    data: BuildData,
+    cities: Sequence[str] = (),
+    hazard_types: Sequence[str] = (),
+    scopes: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    year_from: int | None = None,
+    year_to: int | None = None,
+) -> pd.DataFrame:
     """Past disasters with their impacts, status, source and scope (`context` mapped to a scope)."""
     out = with_scope(data["events"], "events")
     year = _event_year(out)
-    keep = (_in(out, "city_id", cities) & _in(out, "hazard_type", hazard_types) & _in(out, "scope", scopes)
-            & _in(out, "status", statuses))
+    keep = (
+        _in(out, "city_id", cities)
+        & _in(out, "hazard_type", hazard_types)
+        & _in(out, "scope", scopes)
+        & _in(out, "status", statuses)
+    )
     if year_from is not None:
         keep &= year >= year_from
     if year_to is not None:
@@ -229,8 +298,15 @@ def losses(frame: pd.DataFrame, by_hazard: bool = False) -> pd.DataFrame:
 
 # --- climate, outlook, actions ---------------------------------------------------------------------
 
-def climate(data: BuildData, cities: Sequence[str] = (), variables: Sequence[str] = (), scenarios: Sequence[str] = (),
-            year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+
+def climate(
+    data: BuildData,
+    cities: Sequence[str] = (),
+    variables: Sequence[str] = (),
+    scenarios: Sequence[str] = (),
+    year_from: int | None = None,
+    year_to: int | None = None,
+) -> pd.DataFrame:
     """Climate series (observed and projected, with the 10-90 % spread) per city."""
     out = with_scope(data["climate_series"], "climate_series")
     keep = _in(out, "city_id", cities) & _in(out, "variable", variables) & _in(out, "scenario", scenarios)
@@ -241,8 +317,12 @@ def climate(data: BuildData, cities: Sequence[str] = (), variables: Sequence[str
     return out[keep].sort_values(["city_id", "variable", "scenario", "year"]).reset_index(drop=True)
 
 
-def outlook(result: OutlookResult, cities: Sequence[str] = (), scenarios: Sequence[str] = (),
-            horizons: Sequence[int] = ()) -> pd.DataFrame:
+def outlook(
+    result: OutlookResult,
+    cities: Sequence[str] = (),
+    scenarios: Sequence[str] = (),
+    horizons: Sequence[int] = (),
+) -> pd.DataFrame:
     """Projected index per city, scenario and horizon with its range, rank range, class and status."""
     out = download_frame(result).copy()
     out["source_id"] = DERIVED_SOURCE
@@ -253,8 +333,14 @@ def outlook(result: OutlookResult, cities: Sequence[str] = (), scenarios: Sequen
     return out[keep].reset_index(drop=True)
 
 
-def actions(current: pd.DataFrame, today: date, cities: Sequence[str] = (), statuses: Sequence[str] = (),
-            hazards: Sequence[str] = (), essentials: Sequence[int] = ()) -> pd.DataFrame:
+def actions(
+    current: pd.DataFrame,
+    today: date,
+    cities: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    hazards: Sequence[str] = (),
+    essentials: Sequence[int] = (),
+) -> pd.DataFrame:
     """Action plans as the public sees them, with overdue flags and funding gap. `status` is the
     action's progress state; `data_status` says how far to trust the row (sourced/estimated/illustrative)."""
     chosen = action_plans.filter_actions(current, cities, statuses, hazards, essentials)
@@ -266,7 +352,9 @@ def action_progress(current: pd.DataFrame, today: date, cities: Sequence[str] = 
     """Per city: actions by status, budget-weighted progress, overdue, budget, funded and gap."""
     chosen = action_plans.filter_actions(current, cities)
     out = action_plans.city_summary(chosen, today)
-    statuses = chosen.groupby("city_id")["data_status"].agg(worst_of) if len(chosen) else pd.Series(dtype=object)
+    statuses = (
+        chosen.groupby("city_id")["data_status"].agg(worst_of) if len(chosen) else pd.Series(dtype=object)
+    )
     out["status"] = out["city_id"].map(statuses) if len(out) else []
     out["source_id"] = DERIVED_SOURCE
     out["scope"] = "city"
@@ -274,6 +362,7 @@ def action_progress(current: pd.DataFrame, today: date, cities: Sequence[str] = 
 
 
 # --- builds ------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class BuildRef:
@@ -286,8 +375,14 @@ class BuildRef:
     indicators: int
 
     def as_dict(self, latest: str | None) -> dict:
-        return {"id": self.folder, "build_id": self.build_id, "built_at": self.built_at, "cities": self.cities,
-                "indicators": self.indicators, "latest": self.folder == latest}
+        return {
+            "id": self.folder,
+            "build_id": self.build_id,
+            "built_at": self.built_at,
+            "cities": self.cities,
+            "indicators": self.indicators,
+            "latest": self.folder == latest,
+        }
 
 
 def published_builds(builds_dir: Path) -> list[BuildRef]:
@@ -302,8 +397,15 @@ def published_builds(builds_dir: Path) -> list[BuildRef]:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        out.append(BuildRef(folder.name, str(manifest.get("build_id", "")), str(manifest.get("built_at", "")),
-                            int(manifest.get("cities", 0)), int(manifest.get("indicators", 0))))
+        out.append(
+            BuildRef(
+                folder.name,
+                str(manifest.get("build_id", "")),
+                str(manifest.get("built_at", "")),
+                int(manifest.get("cities", 0)),
+                int(manifest.get("indicators", 0)),
+            )
+        )
     return sorted(out, key=lambda b: (b.built_at, b.folder), reverse=True)
 
 
@@ -332,20 +434,46 @@ def finite(value: object) -> object:
     return value
 
 
-__all__ = ["with_scope", "cities", "indicator_catalogue", "sources", "values", "index_rows", "weights_used",
-           "stability_rows", "hazards", "events", "losses", "climate", "outlook", "actions", "action_progress",
-           "published_builds", "find_build", "BuildRef", "finite"]
+__all__ = [
+    "with_scope",
+    "cities",
+    "indicator_catalogue",
+    "sources",
+    "values",
+    "index_rows",
+    "weights_used",
+    "stability_rows",
+    "hazards",
+    "events",
+    "losses",
+    "climate",
+    "outlook",
+    "actions",
+    "action_progress",
+    "published_builds",
+    "find_build",
+    "BuildRef",
+    "finite",
+]
 
 
 def stored_index(data: BuildData) -> IndexResult:
     """The index with the data's default weights as the build stored it (no recomputation)."""
     city_ids = data["cities"]["city_id"].tolist()
     cats = data["categories"]
-    cat_ids = cats.sort_values(["dimension", "sort_order"] if "sort_order" in cats else ["dimension"])["category_id"].tolist()
-    category_scores = (data["category_scores"].pivot(index="city_id", columns="category_id", values="score")
-                       .reindex(index=city_ids, columns=cat_ids))
-    dimension_scores = (data["dimension_scores"].pivot(index="city_id", columns="dimension", values="score")
-                        .reindex(index=city_ids, columns=list(DIMENSION_ORDER)))
+    cat_ids = cats.sort_values(["dimension", "sort_order"] if "sort_order" in cats else ["dimension"])[
+        "category_id"
+    ].tolist()
+    category_scores = (
+        data["category_scores"]
+        .pivot(index="city_id", columns="category_id", values="score")
+        .reindex(index=city_ids, columns=cat_ids)
+    )
+    dimension_scores = (
+        data["dimension_scores"]
+        .pivot(index="city_id", columns="dimension", values="score")
+        .reindex(index=city_ids, columns=list(DIMENSION_ORDER))
+    )
     category_scores.index.name = dimension_scores.index.name = "city_id"
     category_scores.columns.name = dimension_scores.columns.name = None
     return IndexResult(data["indicator_scores"], category_scores, dimension_scores, data["risk"])

@@ -31,31 +31,38 @@ Method (data/README.md, "Risk outlook"; the page says the same in words):
    (sourced < estimated < illustrative); a projected score takes the worst status of the values
    the rules moved ("estimated" if nothing moved: everything held).
 """
+
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-from domain.outlook_schema import (ANY_INDICATOR, ARIDITY_DRIVER, NO_DRIVER, OUTLOOK_SCENARIOS, POPULATION_DRIVER,
-                                   parse_parameters)
+from domain.outlook_schema import (
+    ANY_INDICATOR,
+    ARIDITY_DRIVER,
+    NO_DRIVER,
+    OUTLOOK_SCENARIOS,
+    POPULATION_DRIVER,
+    parse_parameters,
+)
 from domain.risk_index import DIMENSION_ORDER, IndexWeights, compute_index, latest_values, risk_class
 
 SCENARIOS = OUTLOOK_SCENARIOS
 HORIZONS = (2030, 2050, 2080)
-MEMBERS = ("p10", "p50", "p90")      # percentile of the models' warming
-REFERENCE_YEAR = 2025                # "today": the hazard levels' year and the first projected year
+MEMBERS = ("p10", "p50", "p90")  # percentile of the models' warming
+REFERENCE_YEAR = 2025  # "today": the hazard levels' year and the first projected year
 TODAY = "today"
 STATUS_RANK = {"sourced": 0, "estimated": 1, "illustrative": 2}
 STATUS_OF_RANK = {v: k for k, v in STATUS_RANK.items()}
 # The series column of each member, per variable: counts that fall with warming swap ends.
 _SWAPPED = ("frost_days", "cold_days_m20")
 DEFAULT_DRAWS, DEFAULT_CONCENTRATION, DEFAULT_SEED = 400, 20.0, 0
-IMPLICIT_HOLD = "hold"               # rule id when the table has no `*` rule
+IMPLICIT_HOLD = "hold"  # rule id when the table has no `*` rule
 _SEP = "\x1f"
 
 Tables = Mapping[str, pd.DataFrame]
@@ -81,7 +88,9 @@ def member_column(variable: str, member: str) -> str:
 def worst_status(*statuses) -> np.ndarray:
     """Element-wise worst status across the given arrays (sourced < estimated < illustrative);
     missing entries are ignored, and a row with none is "estimated"."""
-    frame = pd.DataFrame({i: pd.Series(np.asarray(s, dtype=object)).map(STATUS_RANK) for i, s in enumerate(statuses)})
+    frame = pd.DataFrame(
+        {i: pd.Series(np.asarray(s, dtype=object)).map(STATUS_RANK) for i, s in enumerate(statuses)}
+    )
     worst = frame.max(axis=1, skipna=True)
     return np.array([STATUS_OF_RANK[int(r)] if r == r else "estimated" for r in worst], dtype=object)
 
@@ -94,12 +103,23 @@ def worst_of(values) -> str | None:
 
 # --- drivers ----------------------------------------------------------------------------------------
 
-def climate_drivers(series: pd.DataFrame, scenarios=SCENARIOS, horizons=HORIZONS,
-                    reference_year: int = REFERENCE_YEAR) -> pd.DataFrame:
+
+def climate_drivers(
+    series: pd.DataFrame, scenarios=SCENARIOS, horizons=HORIZONS, reference_year: int = REFERENCE_YEAR
+) -> pd.DataFrame:
     """Per city, variable, scenario, horizon and member: the driver's value, its reference (the same
     member's value in the reference year, so every member starts from today) and status. Rows only
     where both years exist."""
-    cols = ["city_id", "variable", "scenario", "horizon", "member", "driver_value", "driver_ref", "driver_status"]
+    cols = [
+        "city_id",
+        "variable",
+        "scenario",
+        "horizon",
+        "member",
+        "driver_value",
+        "driver_ref",
+        "driver_status",
+    ]
     if series is None or series.empty:
         return pd.DataFrame(columns=cols)
     rows = series[series["scenario"].isin(scenarios) & series["year"].isin(set(horizons) | {reference_year})]
@@ -117,8 +137,11 @@ def climate_drivers(series: pd.DataFrame, scenarios=SCENARIOS, horizons=HORIZONS
     both = pd.concat(parts, ignore_index=True)
     keys = ["city_id", "variable", "scenario", "member"]
     ref = both[both["year"] == reference_year][keys + ["driver_value", "status"]].rename(
-        columns={"driver_value": "driver_ref", "status": "ref_status"})
-    out = both[both["year"].isin(horizons)].rename(columns={"year": "horizon"}).merge(ref, on=keys, how="inner")
+        columns={"driver_value": "driver_ref", "status": "ref_status"}
+    )
+    out = (
+        both[both["year"].isin(horizons)].rename(columns={"year": "horizon"}).merge(ref, on=keys, how="inner")
+    )
     out["driver_status"] = worst_status(out["status"], out["ref_status"])
     return out[cols].dropna(subset=["driver_value", "driver_ref"]).reset_index(drop=True)
 
@@ -136,6 +159,7 @@ def population_factor(pop: pd.DataFrame, iso3: str, scenario: str, years) -> np.
 
 # --- rules ------------------------------------------------------------------------------------------
 
+
 def _available(tables: Tables, scenarios, horizons, reference_year: int) -> set[tuple[str, str]]:
     """(city_id, driver) pairs the city has in every scenario, at the reference year and every horizon."""
     out: set[tuple[str, str]] = set()
@@ -145,7 +169,8 @@ def _available(tables: Tables, scenarios, horizons, reference_year: int) -> set[
         need = set(horizons) | {reference_year}
         rows = series[series["scenario"].isin(scenarios) & series["year"].isin(need)]
         counts = rows.groupby(["city_id", "variable"]).apply(
-            lambda g: len(set(zip(g["scenario"], g["year"]))), include_groups=False)
+            lambda g: len(set(zip(g["scenario"], g["year"]))), include_groups=False
+        )
         full = len(scenarios) * len(need)
         have = {key for key, n in counts.items() if n == full}
         out |= have
@@ -176,27 +201,40 @@ def assign_rules(today: pd.DataFrame, rules: pd.DataFrame, available: set[tuple[
     own = rules[rules["indicator_id"] != ANY_INDICATOR]
     cand = today[["city_id", "indicator_id"]].reset_index().merge(own, on="indicator_id", how="inner")
     ok = np.array([(c, d) in available for c, d in zip(cand["city_id"], cand["driver"])], dtype=bool)
-    chosen = (cand[ok].sort_values(["index", "priority"]).drop_duplicates("index").set_index("index"))
+    chosen = cand[ok].sort_values(["index", "priority"]).drop_duplicates("index").set_index("index")
     had_rule = set(cand["index"])
     wildcard = rules[rules["indicator_id"] == ANY_INDICATOR].sort_values("priority")
     if len(wildcard):
         w = wildcard.iloc[0]
-        hold = {"rule_id": w["rule_id"], "driver": NO_DRIVER, "method": "hold", "parameters": "",
-                "rule_status": w["status"]}
+        hold = {
+            "rule_id": w["rule_id"],
+            "driver": NO_DRIVER,
+            "method": "hold",
+            "parameters": "",
+            "rule_status": w["status"],
+        }
     else:
-        hold = {"rule_id": IMPLICIT_HOLD, "driver": NO_DRIVER, "method": "hold", "parameters": "",
-                "rule_status": "estimated"}
+        hold = {
+            "rule_id": IMPLICIT_HOLD,
+            "driver": NO_DRIVER,
+            "method": "hold",
+            "parameters": "",
+            "rule_status": "estimated",
+        }
     out = today.copy()
     for column, default in hold.items():
         source = "status" if column == "rule_status" else column
         values = chosen[source] if source in chosen else pd.Series(dtype=object)
-        out[column] = pd.Series(out.index.map(values), index=out.index).where(out.index.isin(chosen.index), default)
+        out[column] = pd.Series(out.index.map(values), index=out.index).where(
+            out.index.isin(chosen.index), default
+        )
     out["fallback"] = out.index.isin(had_rule) & ~out.index.isin(chosen.index)
     return out
 
 
-def rule_gaps(tables: Tables, scenarios=SCENARIOS, horizons=HORIZONS,
-              reference_year: int = REFERENCE_YEAR) -> pd.DataFrame:
+def rule_gaps(
+    tables: Tables, scenarios=SCENARIOS, horizons=HORIZONS, reference_year: int = REFERENCE_YEAR
+) -> pd.DataFrame:
     """Indicators a rule would project for a city that has the rule's driver, but that have no value
     today: a hazard missing from today's profile is not added by the outlook (the page says so)."""
     cities = tables["cities"]["city_id"].tolist()
@@ -213,7 +251,14 @@ def rule_gaps(tables: Tables, scenarios=SCENARIOS, horizons=HORIZONS,
             usable = [r for _, r in group.iterrows() if (city, r["driver"]) in available]
             if usable:
                 r = usable[0]
-                rows.append({"city_id": city, "indicator_id": indicator, "rule_id": r["rule_id"], "driver": r["driver"]})
+                rows.append(
+                    {
+                        "city_id": city,
+                        "indicator_id": indicator,
+                        "rule_id": r["rule_id"],
+                        "driver": r["driver"],
+                    }
+                )
     out = pd.DataFrame(rows, columns=["city_id", "indicator_id", "rule_id", "driver"])
     cat = tables["indicators"].set_index("indicator_id")["category_id"]
     out["category_id"] = out["indicator_id"].map(cat)
@@ -222,27 +267,38 @@ def rule_gaps(tables: Tables, scenarios=SCENARIOS, horizons=HORIZONS,
 
 # --- projection ---------------------------------------------------------------------------------------
 
+
 def _param(params: pd.Series, key: str, default: float) -> np.ndarray:
     parsed = {text: float(parse_parameters(text).get(key, default)) for text in set(params)}
     return params.map(parsed).to_numpy(dtype=float)
 
 
-def project_values(tables: Tables, scenarios=SCENARIOS, horizons=HORIZONS, reference_year: int = REFERENCE_YEAR,
-                   climate_scale: float = 1.0, population_scale: float = 1.0) -> pd.DataFrame:
+def project_values(
+    tables: Tables,
+    scenarios=SCENARIOS,
+    horizons=HORIZONS,
+    reference_year: int = REFERENCE_YEAR,
+    climate_scale: float = 1.0,
+    population_scale: float = 1.0,
+) -> pd.DataFrame:
     """Every city's latest indicator values projected to each scenario, horizon and climate member,
     each with its rule, driver change, status and whether a bound capped it."""
     indicators = tables["indicators"]
     cities = tables["cities"]
     city_ids = cities["city_id"].tolist()
     today = latest_values(tables["indicator_values"][tables["indicator_values"]["city_id"].isin(city_ids)])
-    today = today.merge(indicators[["indicator_id", "category_id", "dimension", "lower_bound", "upper_bound"]],
-                        on="indicator_id", how="inner").reset_index(drop=True)
+    today = today.merge(
+        indicators[["indicator_id", "category_id", "dimension", "lower_bound", "upper_bound"]],
+        on="indicator_id",
+        how="inner",
+    ).reset_index(drop=True)
     available = _available(tables, scenarios, horizons, reference_year)
     ruled = assign_rules(today, tables["projection_rules"], available)
     ruled = ruled.rename(columns={"value": "value_today"})
 
-    grid = pd.MultiIndex.from_product([list(scenarios), list(horizons), list(MEMBERS)],
-                                      names=["scenario", "horizon", "member"]).to_frame(index=False)
+    grid = pd.MultiIndex.from_product(
+        [list(scenarios), list(horizons), list(MEMBERS)], names=["scenario", "horizon", "member"]
+    ).to_frame(index=False)
     long = ruled.merge(grid, how="cross")
     n = len(long)
     x = long["value_today"].to_numpy(dtype=float)
@@ -257,7 +313,8 @@ def project_values(tables: Tables, scenarios=SCENARIOS, horizons=HORIZONS, refer
     climate_rows = ~np.isin(driver, [NO_DRIVER, POPULATION_DRIVER, ARIDITY_DRIVER])
     if climate_rows.any():
         merged = long.loc[climate_rows, keys + ["driver"]].merge(
-            drivers.rename(columns={"variable": "driver"}), on=keys + ["driver"], how="left")
+            drivers.rename(columns={"variable": "driver"}), on=keys + ["driver"], how="left"
+        )
         d_value[climate_rows] = merged["driver_value"].to_numpy(dtype=float)
         d_ref[climate_rows] = merged["driver_ref"].to_numpy(dtype=float)
         d_status[climate_rows] = merged["driver_status"].to_numpy(dtype=object)
@@ -269,9 +326,13 @@ def project_values(tables: Tables, scenarios=SCENARIOS, horizons=HORIZONS, refer
         sub = long.loc[arid, keys]
         parts = {}
         for var in ARIDITY_DRIVER.split("+"):
-            parts[var] = sub.merge(drivers[drivers["variable"] == var].drop(columns="variable"), on=keys, how="left")
+            parts[var] = sub.merge(
+                drivers[drivers["variable"] == var].drop(columns="variable"), on=keys, how="left"
+            )
         t, p = parts["tmean"], parts["precip"]
-        t_delta[arid] = climate_scale * (t["driver_value"].to_numpy(dtype=float) - t["driver_ref"].to_numpy(dtype=float))
+        t_delta[arid] = climate_scale * (
+            t["driver_value"].to_numpy(dtype=float) - t["driver_ref"].to_numpy(dtype=float)
+        )
         p_ref = p["driver_ref"].to_numpy(dtype=float)
         p_new = p_ref + climate_scale * (p["driver_value"].to_numpy(dtype=float) - p_ref)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -321,7 +382,7 @@ def project_values(tables: Tables, scenarios=SCENARIOS, horizons=HORIZONS, refer
             factor = (1.0 + k * t_delta[arid]) / p_ratio[arid]
         new[arid] = x[arid] * np.power(np.clip(factor, 0.0, None), exponent)
     missing_driver = (method != "hold") & np.isnan(new)
-    new[missing_driver] = x[missing_driver]              # a driver row missing for one case: hold
+    new[missing_driver] = x[missing_driver]  # a driver row missing for one case: hold
 
     clip = np.array(["clip=bounds" in p.replace(" ", "") for p in params], dtype=bool)
     lo, hi = long["lower_bound"].to_numpy(dtype=float), long["upper_bound"].to_numpy(dtype=float)
@@ -336,17 +397,44 @@ def project_values(tables: Tables, scenarios=SCENARIOS, horizons=HORIZONS, refer
     long["driver_value"] = np.where(popm, d_value, d_eff)
     with np.errstate(divide="ignore", invalid="ignore"):
         long["driver_change"] = np.where(arid, t_delta, long["driver_value"] - d_ref)
-        long["driver_change_pct"] = np.where(arid, (p_ratio - 1.0) * 100.0,
-                                             np.where(d_ref > 0, (long["driver_value"] / d_ref - 1.0) * 100.0, np.nan))
+        long["driver_change_pct"] = np.where(
+            arid,
+            (p_ratio - 1.0) * 100.0,
+            np.where(d_ref > 0, (long["driver_value"] / d_ref - 1.0) * 100.0, np.nan),
+        )
     moved = (method != "hold") & ~missing_driver
     long["moved"] = moved
     long["status_today"] = long["status"]
     driver_part = np.where(moved, d_status, None)
     long["status"] = worst_status(long["status_today"], long["rule_status"], driver_part)
-    keep = ["city_id", "indicator_id", "category_id", "dimension", "scenario", "horizon", "member", "year",
-            "value_today", "value", "value_unclipped", "saturated", "moved", "fallback", "rule_id", "method",
-            "driver", "driver_ref", "driver_value", "driver_change", "driver_change_pct", "status", "status_today",
-            "rule_status", "source_id", "value_scope"]
+    keep = [
+        "city_id",
+        "indicator_id",
+        "category_id",
+        "dimension",
+        "scenario",
+        "horizon",
+        "member",
+        "year",
+        "value_today",
+        "value",
+        "value_unclipped",
+        "saturated",
+        "moved",
+        "fallback",
+        "rule_id",
+        "method",
+        "driver",
+        "driver_ref",
+        "driver_value",
+        "driver_change",
+        "driver_change_pct",
+        "status",
+        "status_today",
+        "rule_status",
+        "source_id",
+        "value_scope",
+    ]
     for column in ("value_scope",):
         if column not in long:
             long[column] = None
@@ -355,12 +443,20 @@ def project_values(tables: Tables, scenarios=SCENARIOS, horizons=HORIZONS, refer
 
 # --- index over all cases at once --------------------------------------------------------------------
 
+
 def _case_ids(scenarios, horizons) -> list[tuple[str, int, str]]:
-    return [(TODAY, REFERENCE_YEAR, "p50")] + [(s, h, m) for s in scenarios for h in horizons for m in MEMBERS]
+    return [(TODAY, REFERENCE_YEAR, "p50")] + [
+        (s, h, m) for s in scenarios for h in horizons for m in MEMBERS
+    ]
 
 
-def index_cases(tables: Tables, projected: pd.DataFrame, weights: IndexWeights | None,
-                scenarios=SCENARIOS, horizons=HORIZONS):
+def index_cases(
+    tables: Tables,
+    projected: pd.DataFrame,
+    weights: IndexWeights | None,
+    scenarios=SCENARIOS,
+    horizons=HORIZONS,
+):
     """`compute_index` once over today and every (scenario, horizon, member): each (city, case) is
     one row of the index, keyed `city<sep>case`. Returns (result, cases, city_ids)."""
     cities = tables["cities"]["city_id"].tolist()
@@ -369,21 +465,40 @@ def index_cases(tables: Tables, projected: pd.DataFrame, weights: IndexWeights |
     frames = [today.assign(key=today["city_id"] + _SEP + "0")]
     if len(projected):
         case_no = {c: i for i, c in enumerate(cases)}
-        numbers = [case_no[(s, int(h), m)] for s, h, m in zip(projected["scenario"], projected["horizon"], projected["member"])]
-        frames.append(pd.DataFrame({"key": projected["city_id"] + _SEP + pd.Series(numbers, dtype=str).to_numpy(),
-                                    "indicator_id": projected["indicator_id"].to_numpy(),
-                                    "year": projected["year"].to_numpy(), "value": projected["value"].to_numpy(),
-                                    "status": projected["status"].to_numpy(),
-                                    "source_id": projected["source_id"].to_numpy()}))
+        numbers = [
+            case_no[(s, int(h), m)]
+            for s, h, m in zip(projected["scenario"], projected["horizon"], projected["member"])
+        ]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "key": projected["city_id"] + _SEP + pd.Series(numbers, dtype=str).to_numpy(),
+                    "indicator_id": projected["indicator_id"].to_numpy(),
+                    "year": projected["year"].to_numpy(),
+                    "value": projected["value"].to_numpy(),
+                    "status": projected["status"].to_numpy(),
+                    "source_id": projected["source_id"].to_numpy(),
+                }
+            )
+        )
     values = pd.concat(frames, ignore_index=True)
     values["city_id"] = values["key"]
     keys = [f"{c}{_SEP}{i}" for i in range(len(cases)) for c in cities]
-    result = compute_index(values.drop(columns="key"), tables["indicators"], tables["categories"],
-                           tables["dimensions"], pd.DataFrame({"city_id": keys}), tables["risk_classes"], weights)
+    result = compute_index(
+        values.drop(columns="key"),
+        tables["indicators"],
+        tables["categories"],
+        tables["dimensions"],
+        pd.DataFrame({"city_id": keys}),
+        tables["risk_classes"],
+        weights,
+    )
     return result, cases, cities
 
 
-def _weights(tables: Tables, weights: IndexWeights | None, categories: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _weights(
+    tables: Tables, weights: IndexWeights | None, categories: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
     cats = tables["categories"].set_index("category_id")["weight"]
     dims = tables["dimensions"].set_index("dimension")["weight"]
     weights = weights or IndexWeights()
@@ -392,8 +507,14 @@ def _weights(tables: Tables, weights: IndexWeights | None, categories: list[str]
     return cw, dw
 
 
-def weight_draws(cat_weights: np.ndarray, dim_weights: np.ndarray, cat_dims: list[str], draws: int,
-                 concentration: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def weight_draws(
+    cat_weights: np.ndarray,
+    dim_weights: np.ndarray,
+    cat_dims: list[str],
+    draws: int,
+    concentration: float,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """Dirichlet draws centred on the chosen weights: (draws x categories, draws x 3). Categories
     of weight 0 stay 0; weights are normalised within each dimension."""
     rng = np.random.default_rng(seed)
@@ -412,8 +533,9 @@ def weight_draws(cat_weights: np.ndarray, dim_weights: np.ndarray, cat_dims: lis
     return cat_draws, dim_draws
 
 
-def risk_from_categories(cat_scores: np.ndarray, cat_dims: list[str], cat_weights: np.ndarray,
-                         dim_weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def risk_from_categories(
+    cat_scores: np.ndarray, cat_dims: list[str], cat_weights: np.ndarray, dim_weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The index's aggregation from category scores, for many weightings at once.
 
     `cat_scores` (..., K); `cat_weights` (W, K) and `dim_weights` (W, 3), one row per weighting.
@@ -438,7 +560,7 @@ def risk_from_categories(cat_scores: np.ndarray, cat_dims: list[str], cat_weight
         with np.errstate(invalid="ignore", divide="ignore"):
             geo = np.exp(num / den)
         dims.append(np.where(den > 0, (10.0 - geo) / 9.0 * 10.0, np.nan))
-    stacked = np.stack(dims, axis=-1)                                   # W, ..., 3
+    stacked = np.stack(dims, axis=-1)  # W, ..., 3
     share = dw / dw.sum(axis=1, keepdims=True)
     share = share.reshape((dw.shape[0],) + (1,) * (stacked.ndim - 2) + (3,))
     with np.errstate(divide="ignore"):
@@ -460,7 +582,9 @@ def _ranks(risk: np.ndarray) -> np.ndarray:
     filled = np.where(np.isnan(risk), -np.inf, risk)
     order = np.argsort(-filled, axis=-1, kind="stable")
     ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(1, risk.shape[-1] + 1).reshape((1,) * (risk.ndim - 1) + (-1,)), axis=-1)
+    np.put_along_axis(
+        ranks, order, np.arange(1, risk.shape[-1] + 1).reshape((1,) * (risk.ndim - 1) + (-1,)), axis=-1
+    )
     return ranks
 
 
@@ -468,20 +592,29 @@ def _ranks(risk: np.ndarray) -> np.ndarray:
 class OutlookResult:
     """The outlook at every level, as plain tables that pages, downloads and tests read."""
 
-    projected: pd.DataFrame        # every projected indicator value (city, indicator, scenario, horizon, member)
-    scores: pd.DataFrame           # city_id, scenario, horizon: risk point and range, dimensions, ranks, status
-    categories: pd.DataFrame       # city_id, scenario, horizon, category_id: today, point, member range, change
-    contributions: pd.DataFrame    # city_id, scenario, horizon, category_id: risk change if only it changed
-    order_change: pd.DataFrame     # scenario, horizon: share of draws whose city order differs from today's
+    projected: pd.DataFrame  # every projected indicator value (city, indicator, scenario, horizon, member)
+    scores: pd.DataFrame  # city_id, scenario, horizon: risk point and range, dimensions, ranks, status
+    categories: pd.DataFrame  # city_id, scenario, horizon, category_id: today, point, member range, change
+    contributions: pd.DataFrame  # city_id, scenario, horizon, category_id: risk change if only it changed
+    order_change: pd.DataFrame  # scenario, horizon: share of draws whose city order differs from today's
     meta: dict = field(default_factory=dict)
-    drivers: pd.DataFrame = field(default_factory=pd.DataFrame)   # climate drivers (see climate_drivers)
-    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)      # rules not applied: no value today
+    drivers: pd.DataFrame = field(default_factory=pd.DataFrame)  # climate drivers (see climate_drivers)
+    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)  # rules not applied: no value today
 
 
-def project(tables: Tables, weights: IndexWeights | None = None, *, scenarios=SCENARIOS, horizons=HORIZONS,
-            draws: int = DEFAULT_DRAWS, concentration: float = DEFAULT_CONCENTRATION, seed: int = DEFAULT_SEED,
-            climate_scale: float = 1.0, population_scale: float = 1.0,
-            reference_year: int = REFERENCE_YEAR) -> OutlookResult:
+def project(
+    tables: Tables,
+    weights: IndexWeights | None = None,
+    *,
+    scenarios=SCENARIOS,
+    horizons=HORIZONS,
+    draws: int = DEFAULT_DRAWS,
+    concentration: float = DEFAULT_CONCENTRATION,
+    seed: int = DEFAULT_SEED,
+    climate_scale: float = 1.0,
+    population_scale: float = 1.0,
+    reference_year: int = REFERENCE_YEAR,
+) -> OutlookResult:
     """The risk outlook: projected values, the index per scenario, horizon and member, and ranges
     over climate members x weight draws (see the module docstring)."""
     scenarios, horizons = tuple(scenarios), tuple(int(h) for h in horizons)
@@ -492,12 +625,14 @@ def project(tables: Tables, weights: IndexWeights | None = None, *, scenarios=SC
     cat_dim = dict(zip(tables["categories"]["category_id"], tables["categories"]["dimension"]))
     cat_dims = [cat_dim[c] for c in cat_ids]
     cat = result.category_scores.to_numpy(dtype=float).reshape(n_case, n_city, len(cat_ids))
-    dim_point = result.dimension_scores[list(DIMENSION_ORDER)].to_numpy(dtype=float).reshape(n_case, n_city, 3)
+    dim_point = (
+        result.dimension_scores[list(DIMENSION_ORDER)].to_numpy(dtype=float).reshape(n_case, n_city, 3)
+    )
     risk_point = result.risk["risk"].to_numpy(dtype=float).reshape(n_case, n_city)
 
     cw, dw = _weights(tables, weights, cat_ids)
     cat_draws, dim_draws = weight_draws(cw, dw, cat_dims, draws, concentration, seed)
-    today_draws, _ = risk_from_categories(cat[0], cat_dims, cat_draws, dim_draws)       # D x C
+    today_draws, _ = risk_from_categories(cat[0], cat_dims, cat_draws, dim_draws)  # D x C
     today_ranks = _ranks(today_draws)
     point_rank_today = _ranks(risk_point[0][None, :])[0]
     today_rank_lo, today_rank_hi = np.percentile(today_ranks, [10, 90], axis=0)
@@ -506,105 +641,199 @@ def project(tables: Tables, weights: IndexWeights | None = None, *, scenarios=SC
     rows, cat_rows, contrib_rows, order_rows = [], [], [], []
     moved = projected[projected["moved"]]
     status_by = moved.groupby(["city_id", "scenario", "horizon"])["status"].agg(worst_of)
-    saturated_by = projected[projected["member"] == "p50"].groupby(["city_id", "scenario", "horizon"])["saturated"].sum()
+    saturated_by = (
+        projected[projected["member"] == "p50"].groupby(["city_id", "scenario", "horizon"])["saturated"].sum()
+    )
     qs = [10, 50, 90]
 
     # today
     lo, mid, hi = _percentiles(today_draws, qs)
     for j, city in enumerate(cities):
-        rows.append({"city_id": city, "scenario": TODAY, "horizon": reference_year, "risk": risk_point[0, j],
-                     "risk_p10": lo[j], "risk_p50": mid[j], "risk_p90": hi[j],
-                     "risk_member_p10": risk_point[0, j], "risk_member_p90": risk_point[0, j],
-                     "change": 0.0, "change_p10": 0.0, "change_p50": 0.0, "change_p90": 0.0,
-                     **{d: dim_point[0, j, k] for k, d in enumerate(DIMENSION_ORDER)},
-                     "rank": int(point_rank_today[j]) if not np.isnan(risk_point[0, j]) else None,
-                     "rank_lo": float(today_rank_lo[j]), "rank_hi": float(today_rank_hi[j]),
-                     "rank_same_share": 1.0, "status": status_today, "saturated": 0})
+        rows.append(
+            {
+                "city_id": city,
+                "scenario": TODAY,
+                "horizon": reference_year,
+                "risk": risk_point[0, j],
+                "risk_p10": lo[j],
+                "risk_p50": mid[j],
+                "risk_p90": hi[j],
+                "risk_member_p10": risk_point[0, j],
+                "risk_member_p90": risk_point[0, j],
+                "change": 0.0,
+                "change_p10": 0.0,
+                "change_p50": 0.0,
+                "change_p90": 0.0,
+                **{d: dim_point[0, j, k] for k, d in enumerate(DIMENSION_ORDER)},
+                "rank": int(point_rank_today[j]) if not np.isnan(risk_point[0, j]) else None,
+                "rank_lo": float(today_rank_lo[j]),
+                "rank_hi": float(today_rank_hi[j]),
+                "rank_same_share": 1.0,
+                "status": status_today,
+                "saturated": 0,
+            }
+        )
         for k, c in enumerate(cat_ids):
-            cat_rows.append({"city_id": city, "scenario": TODAY, "horizon": reference_year, "category_id": c,
-                             "dimension": cat_dims[k], "today": cat[0, j, k], "score": cat[0, j, k],
-                             "score_lo": cat[0, j, k], "score_hi": cat[0, j, k], "change": 0.0})
+            cat_rows.append(
+                {
+                    "city_id": city,
+                    "scenario": TODAY,
+                    "horizon": reference_year,
+                    "category_id": c,
+                    "dimension": cat_dims[k],
+                    "today": cat[0, j, k],
+                    "score": cat[0, j, k],
+                    "score_lo": cat[0, j, k],
+                    "score_hi": cat[0, j, k],
+                    "change": 0.0,
+                }
+            )
 
     chosen_cw = (cw / np.where(cw.sum() > 0, cw.sum(), 1.0))[None, :]
     for s in scenarios:
         for h in horizons:
             idx = [cases.index((s, h, m)) for m in MEMBERS]
-            block = cat[idx]                                                   # 3 x C x K
-            draws_risk, _ = risk_from_categories(block, cat_dims, cat_draws, dim_draws)   # D x 3 x C
+            block = cat[idx]  # 3 x C x K
+            draws_risk, _ = risk_from_categories(block, cat_dims, cat_draws, dim_draws)  # D x 3 x C
             change = draws_risk - today_draws[:, None, :]
             flat = draws_risk.reshape(-1, n_city)
             ch_flat = change.reshape(-1, n_city)
-            ranks = _ranks(draws_risk)                                          # D x 3 x C
+            ranks = _ranks(draws_risk)  # D x 3 x C
             same_rank = ranks == today_ranks[:, None, :]
-            order_rows.append({"scenario": s, "horizon": h,
-                               "share": float((~same_rank.all(axis=-1)).mean()) if n_city else 0.0})
+            order_rows.append(
+                {
+                    "scenario": s,
+                    "horizon": h,
+                    "share": float((~same_rank.all(axis=-1)).mean()) if n_city else 0.0,
+                }
+            )
             rlo, rmid, rhi = _percentiles(flat, qs)
             clo, cmid, chi = _percentiles(ch_flat, qs)
             mid_case = cases.index((s, h, "p50"))
             point_rank = _ranks(risk_point[mid_case][None, :])[0]
             rank_flat = ranks.reshape(-1, n_city)
             rank_lo, rank_hi = np.percentile(rank_flat, [10, 90], axis=0)
-            members = risk_point[idx]                                           # 3 x C
+            members = risk_point[idx]  # 3 x C
             # contributions: today's categories with one category replaced by its projected (median) score
-            swap = np.repeat(cat[0][None, :, :], len(cat_ids), axis=0)          # K x C x K
+            swap = np.repeat(cat[0][None, :, :], len(cat_ids), axis=0)  # K x C x K
             for k in range(len(cat_ids)):
                 swap[k, :, k] = cat[mid_case, :, k]
-            swapped, _ = risk_from_categories(swap, cat_dims, chosen_cw, dw[None, :])      # 1 x K x C
+            swapped, _ = risk_from_categories(swap, cat_dims, chosen_cw, dw[None, :])  # 1 x K x C
             for j, city in enumerate(cities):
-                rows.append({"city_id": city, "scenario": s, "horizon": h, "risk": risk_point[mid_case, j],
-                             "risk_p10": rlo[j], "risk_p50": rmid[j], "risk_p90": rhi[j],
-                             "risk_member_p10": members[0, j], "risk_member_p90": members[2, j],
-                             "change": risk_point[mid_case, j] - risk_point[0, j],
-                             "change_p10": clo[j], "change_p50": cmid[j], "change_p90": chi[j],
-                             **{d: dim_point[mid_case, j, k] for k, d in enumerate(DIMENSION_ORDER)},
-                             "rank": int(point_rank[j]) if not np.isnan(risk_point[mid_case, j]) else None,
-                             "rank_lo": float(rank_lo[j]), "rank_hi": float(rank_hi[j]),
-                             "rank_same_share": float(same_rank[..., j].mean()),
-                             "status": status_by.get((city, s, h), "estimated"),
-                             "saturated": int(saturated_by.get((city, s, h), 0))})
+                rows.append(
+                    {
+                        "city_id": city,
+                        "scenario": s,
+                        "horizon": h,
+                        "risk": risk_point[mid_case, j],
+                        "risk_p10": rlo[j],
+                        "risk_p50": rmid[j],
+                        "risk_p90": rhi[j],
+                        "risk_member_p10": members[0, j],
+                        "risk_member_p90": members[2, j],
+                        "change": risk_point[mid_case, j] - risk_point[0, j],
+                        "change_p10": clo[j],
+                        "change_p50": cmid[j],
+                        "change_p90": chi[j],
+                        **{d: dim_point[mid_case, j, k] for k, d in enumerate(DIMENSION_ORDER)},
+                        "rank": int(point_rank[j]) if not np.isnan(risk_point[mid_case, j]) else None,
+                        "rank_lo": float(rank_lo[j]),
+                        "rank_hi": float(rank_hi[j]),
+                        "rank_same_share": float(same_rank[..., j].mean()),
+                        "status": status_by.get((city, s, h), "estimated"),
+                        "saturated": int(saturated_by.get((city, s, h), 0)),
+                    }
+                )
                 for k, c in enumerate(cat_ids):
                     vals = block[:, j, k]
-                    cat_rows.append({"city_id": city, "scenario": s, "horizon": h, "category_id": c,
-                                     "dimension": cat_dims[k], "today": cat[0, j, k], "score": cat[mid_case, j, k],
-                                     "score_lo": np.nan if np.isnan(vals).all() else np.nanmin(vals),
-                                     "score_hi": np.nan if np.isnan(vals).all() else np.nanmax(vals),
-                                     "change": cat[mid_case, j, k] - cat[0, j, k]})
-                    contrib_rows.append({"city_id": city, "scenario": s, "horizon": h, "category_id": c,
-                                         "dimension": cat_dims[k],
-                                         "change_risk": swapped[0, k, j] - risk_point[0, j]})
+                    cat_rows.append(
+                        {
+                            "city_id": city,
+                            "scenario": s,
+                            "horizon": h,
+                            "category_id": c,
+                            "dimension": cat_dims[k],
+                            "today": cat[0, j, k],
+                            "score": cat[mid_case, j, k],
+                            "score_lo": np.nan if np.isnan(vals).all() else np.nanmin(vals),
+                            "score_hi": np.nan if np.isnan(vals).all() else np.nanmax(vals),
+                            "change": cat[mid_case, j, k] - cat[0, j, k],
+                        }
+                    )
+                    contrib_rows.append(
+                        {
+                            "city_id": city,
+                            "scenario": s,
+                            "horizon": h,
+                            "category_id": c,
+                            "dimension": cat_dims[k],
+                            "change_risk": swapped[0, k, j] - risk_point[0, j],
+                        }
+                    )
     scores = pd.DataFrame(rows)
     scores["rank"] = scores["rank"].astype("Int64")
     scores["risk_class"] = risk_class(scores["risk"], tables["risk_classes"])
-    meta = {"draws": int(draws), "concentration": float(concentration), "seed": int(seed),
-            "reference_year": int(reference_year), "climate_scale": float(climate_scale),
-            "population_scale": float(population_scale), "members": list(MEMBERS),
-            "scenarios": list(scenarios), "horizons": list(horizons)}
-    return OutlookResult(projected, scores, pd.DataFrame(cat_rows), pd.DataFrame(contrib_rows),
-                         pd.DataFrame(order_rows), meta,
-                         climate_drivers(_get(tables, "climate_series"), scenarios, horizons, reference_year),
-                         rule_gaps(tables, scenarios, horizons, reference_year))
+    meta = {
+        "draws": int(draws),
+        "concentration": float(concentration),
+        "seed": int(seed),
+        "reference_year": int(reference_year),
+        "climate_scale": float(climate_scale),
+        "population_scale": float(population_scale),
+        "members": list(MEMBERS),
+        "scenarios": list(scenarios),
+        "horizons": list(horizons),
+    }
+    return OutlookResult(
+        projected,
+        scores,
+        pd.DataFrame(cat_rows),
+        pd.DataFrame(contrib_rows),
+        pd.DataFrame(order_rows),
+        meta,
+        climate_drivers(_get(tables, "climate_series"), scenarios, horizons, reference_year),
+        rule_gaps(tables, scenarios, horizons, reference_year),
+    )
 
 
 # --- what pages ask -----------------------------------------------------------------------------------
+
 
 def main_driver(result: OutlookResult, city_id: str, scenario: str, horizon: int) -> dict | None:
     """The category whose projected change moves the city's risk most (by its contribution), with
     the driver change of the value that moved most in it: what the page's sentence names."""
     c = result.contributions
-    c = c[(c["city_id"] == city_id) & (c["scenario"] == scenario) & (c["horizon"] == horizon)].dropna(subset=["change_risk"])
+    c = c[(c["city_id"] == city_id) & (c["scenario"] == scenario) & (c["horizon"] == horizon)].dropna(
+        subset=["change_risk"]
+    )
     if c.empty or np.isclose(c["change_risk"].abs().max(), 0.0, atol=5e-4):
         return None
     top = c.loc[c["change_risk"].abs().idxmax()]
     p = result.projected
-    p = p[(p["city_id"] == city_id) & (p["scenario"] == scenario) & (p["horizon"] == horizon)
-          & (p["member"] == "p50") & (p["category_id"] == top["category_id"]) & p["moved"]]
+    p = p[
+        (p["city_id"] == city_id)
+        & (p["scenario"] == scenario)
+        & (p["horizon"] == horizon)
+        & (p["member"] == "p50")
+        & (p["category_id"] == top["category_id"])
+        & p["moved"]
+    ]
     if p.empty:
         return {"category_id": top["category_id"], "change_risk": float(top["change_risk"])}
-    moved = p.assign(delta=(p["value"] - p["value_today"]).abs()).sort_values("delta", ascending=False).iloc[0]
-    return {"category_id": top["category_id"], "change_risk": float(top["change_risk"]),
-            "indicator_id": moved["indicator_id"], "driver": moved["driver"], "rule_id": moved["rule_id"],
-            "driver_change": float(moved["driver_change"]), "driver_change_pct": float(moved["driver_change_pct"]),
-            "value_today": float(moved["value_today"]), "value": float(moved["value"])}
+    moved = (
+        p.assign(delta=(p["value"] - p["value_today"]).abs()).sort_values("delta", ascending=False).iloc[0]
+    )
+    return {
+        "category_id": top["category_id"],
+        "change_risk": float(top["change_risk"]),
+        "indicator_id": moved["indicator_id"],
+        "driver": moved["driver"],
+        "rule_id": moved["rule_id"],
+        "driver_change": float(moved["driver_change"]),
+        "driver_change_pct": float(moved["driver_change_pct"]),
+        "value_today": float(moved["value_today"]),
+        "value": float(moved["value"]),
+    }
 
 
 def city_indicator_table(result: OutlookResult, city_id: str, scenario: str, horizon: int) -> pd.DataFrame:
@@ -613,13 +842,41 @@ def city_indicator_table(result: OutlookResult, city_id: str, scenario: str, hor
     p = result.projected
     p = p[(p["city_id"] == city_id) & (p["scenario"] == scenario) & (p["horizon"] == horizon) & p["moved"]]
     if p.empty:
-        return pd.DataFrame(columns=["indicator_id", "category_id", "value_today", "value", "value_lo", "value_hi",
-                                     "driver", "driver_ref", "driver_value", "driver_change", "driver_change_pct",
-                                     "rule_id", "status", "saturated"])
+        return pd.DataFrame(
+            columns=[
+                "indicator_id",
+                "category_id",
+                "value_today",
+                "value",
+                "value_lo",
+                "value_hi",
+                "driver",
+                "driver_ref",
+                "driver_value",
+                "driver_change",
+                "driver_change_pct",
+                "rule_id",
+                "status",
+                "saturated",
+            ]
+        )
     wide = p.pivot_table(index="indicator_id", columns="member", values="value", aggfunc="first")
     mid = p[p["member"] == "p50"].set_index("indicator_id")
-    out = mid[["category_id", "value_today", "value", "driver", "driver_ref", "driver_value", "driver_change",
-               "driver_change_pct", "rule_id", "status", "saturated"]].copy()
+    out = mid[
+        [
+            "category_id",
+            "value_today",
+            "value",
+            "driver",
+            "driver_ref",
+            "driver_value",
+            "driver_change",
+            "driver_change_pct",
+            "rule_id",
+            "status",
+            "saturated",
+        ]
+    ].copy()
     out["value_lo"] = wide.min(axis=1).reindex(out.index)
     out["value_hi"] = wide.max(axis=1).reindex(out.index)
     out["status"] = p.groupby("indicator_id")["status"].agg(worst_of).reindex(out.index)
@@ -634,15 +891,45 @@ def ranking_table(result: OutlookResult, horizon: int) -> pd.DataFrame:
     out = today.add_prefix("today_")
     for scen in result.meta["scenarios"]:
         part = s[(s["scenario"] == scen) & (s["horizon"] == horizon)].set_index("city_id")
-        cols = part[["risk", "risk_p10", "risk_p90", "change_p10", "change_p90", "rank", "rank_lo", "rank_hi",
-                     "rank_same_share", "status"]]
+        cols = part[
+            [
+                "risk",
+                "risk_p10",
+                "risk_p90",
+                "change_p10",
+                "change_p90",
+                "rank",
+                "rank_lo",
+                "rank_hi",
+                "rank_same_share",
+                "status",
+            ]
+        ]
         out = out.join(cols.add_prefix(f"{scen}_"))
     return out.reset_index().sort_values(["today_rank", "city_id"], na_position="last").reset_index(drop=True)
 
 
 def download_frame(result: OutlookResult) -> pd.DataFrame:
     """Projected scores per city, scenario and horizon with ranges and status (for the CSV)."""
-    cols = ["city_id", "scenario", "horizon", "risk", "risk_p10", "risk_p50", "risk_p90", "risk_member_p10",
-            "risk_member_p90", "change", "change_p10", "change_p90", *DIMENSION_ORDER, "rank", "rank_lo", "rank_hi",
-            "risk_class", "status", "saturated"]
+    cols = [
+        "city_id",
+        "scenario",
+        "horizon",
+        "risk",
+        "risk_p10",
+        "risk_p50",
+        "risk_p90",
+        "risk_member_p10",
+        "risk_member_p90",
+        "change",
+        "change_p10",
+        "change_p90",
+        *DIMENSION_ORDER,
+        "rank",
+        "rank_lo",
+        "rank_hi",
+        "risk_class",
+        "status",
+        "saturated",
+    ]
     return result.scores[cols]

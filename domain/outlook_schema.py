@@ -10,9 +10,10 @@
 Kept apart so the outlook adds its tables to the build with one-line changes to `SCHEMAS`,
 `REFERENCES` and `check_consistency`. The methods are applied by `domain/outlook.py`.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import pandera.pandas as pa
@@ -106,16 +107,28 @@ def check_outlook(tables: dict[str, pd.DataFrame], problem: Callable, csv_line: 
             line = csv_line(index)
             ind = row["indicator_id"]
             if known is not None and ind != ANY_INDICATOR and ind not in known:
-                out.append(problem(file, line, "indicator_id", f"'{ind}' is not a known indicator_id in indicators.csv"))
+                out.append(
+                    problem(
+                        file, line, "indicator_id", f"'{ind}' is not a known indicator_id in indicators.csv"
+                    )
+                )
             method = row["method"]
             if method not in METHODS:
                 continue
             needed, optional, drivers = METHODS[method]
             if row["driver"] not in drivers:
-                out.append(problem(file, line, "driver",
-                                   f"driver '{row['driver']}' does not suit method '{method}' (one of: {', '.join(drivers)})"))
+                out.append(
+                    problem(
+                        file,
+                        line,
+                        "driver",
+                        f"driver '{row['driver']}' does not suit method '{method}' (one of: {', '.join(drivers)})",
+                    )
+                )
             if ind == ANY_INDICATOR and method != "hold":
-                out.append(problem(file, line, "method", "the rule for every other indicator ('*') must be 'hold'"))
+                out.append(
+                    problem(file, line, "method", "the rule for every other indicator ('*') must be 'hold'")
+                )
             try:
                 params = parse_parameters(row.get("parameters"))
             except ValueError as err:
@@ -123,18 +136,33 @@ def check_outlook(tables: dict[str, pd.DataFrame], problem: Callable, csv_line: 
                 continue
             for key in needed:
                 if key not in params:
-                    out.append(problem(file, line, "parameters", f"method '{method}' needs parameter '{key}'"))
+                    out.append(
+                        problem(file, line, "parameters", f"method '{method}' needs parameter '{key}'")
+                    )
             for key, value in params.items():
                 if key not in needed + optional:
-                    out.append(problem(file, line, "parameters", f"unknown parameter '{key}' for method '{method}'"))
+                    out.append(
+                        problem(file, line, "parameters", f"unknown parameter '{key}' for method '{method}'")
+                    )
                 elif key == "clip":
                     if value not in CLIP_VALUES:
-                        out.append(problem(file, line, "parameters", f"clip must be one of {', '.join(CLIP_VALUES)}, not '{value}'"))
+                        out.append(
+                            problem(
+                                file,
+                                line,
+                                "parameters",
+                                f"clip must be one of {', '.join(CLIP_VALUES)}, not '{value}'",
+                            )
+                        )
                 else:
                     try:
                         number = float(value)
                     except ValueError:
-                        out.append(problem(file, line, "parameters", f"parameter '{key}' must be a number, not '{value}'"))
+                        out.append(
+                            problem(
+                                file, line, "parameters", f"parameter '{key}' must be a number, not '{value}'"
+                            )
+                        )
                         continue
                     if key == "units_per_level" and number == 0:
                         out.append(problem(file, line, "parameters", "units_per_level must not be 0"))
@@ -143,10 +171,18 @@ def check_outlook(tables: dict[str, pd.DataFrame], problem: Callable, csv_line: 
         file = "ssp_population.csv"
         wrong = pop["ssp"] != pop["scenario"].map(SSP_OF_SCENARIO)
         for index in pop.index[wrong.to_numpy(dtype=bool)]:
-            out.append(problem(file, csv_line(index), "ssp",
-                               f"'{pop.at[index, 'ssp']}' does not go with scenario '{pop.at[index, 'scenario']}' "
-                               f"({SSP_OF_SCENARIO.get(pop.at[index, 'scenario'])})"))
+            out.append(
+                problem(
+                    file,
+                    csv_line(index),
+                    "ssp",
+                    f"'{pop.at[index, 'ssp']}' does not go with scenario '{pop.at[index, 'scenario']}' "
+                    f"({SSP_OF_SCENARIO.get(pop.at[index, 'scenario'])})",
+                )
+            )
         at_base = (pop["year"] == pop["base_year"]) & ((pop["growth_factor"] - 1.0).abs() > 1e-9)
         for index in pop.index[at_base.to_numpy(dtype=bool)]:
-            out.append(problem(file, csv_line(index), "growth_factor", "the factor in the base year must be 1"))
+            out.append(
+                problem(file, csv_line(index), "growth_factor", "the factor in the base year must be 1")
+            )
     return out

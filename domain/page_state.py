@@ -10,6 +10,7 @@ A field's options and default may depend on the context (usually the data tables
 fields declared before it (e.g. the items of the chosen level), so cross-field rules live in the
 declaration too.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,9 +19,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-PARAM = "page_param"          # the dataclass field metadata key holding the field's Param
-LANG = "lang"                 # read by the app shell, never an unknown parameter
-Chosen = Mapping[str, Any]    # the fields parsed so far, by name
+PARAM = "page_param"  # the dataclass field metadata key holding the field's Param
+LANG = "lang"  # read by the app shell, never an unknown parameter
+Chosen = Mapping[str, Any]  # the fields parsed so far, by name
 Options = Sequence[str] | Callable[[Any, Chosen], Sequence[str]]
 State = TypeVar("State")
 
@@ -31,7 +32,9 @@ class Param(Protocol):
     def claims(self, key: str) -> bool:
         """Whether query parameter `key` belongs to this field (its name or an older alias)."""
 
-    def read(self, query: Mapping[str, str], context: Any, chosen: Chosen) -> tuple[Any, list[tuple[str, str]]]:
+    def read(
+        self, query: Mapping[str, str], context: Any, chosen: Chosen
+    ) -> tuple[Any, list[tuple[str, str]]]:
         """The field's value and the (parameter, value) pairs rejected (they fall back to the default)."""
 
     def write(self, value: Any, context: Any, chosen: Chosen) -> dict[str, str]:
@@ -65,12 +68,12 @@ class One:
     options: Options
     default: Any
     aliases: tuple[str, ...] = ()
-    convert: Callable[[str], Any] = str       # the text of an option -> the state's value
+    convert: Callable[[str], Any] = str  # the text of an option -> the state's value
     normalise: Callable[[str], str] = str.strip
-    notice: str = ""                          # the page's i18n key for a rejected value, if any
-    label: str = ""                           # the i18n key of the control's name, for that notice
-    first_of_list: bool = False               # `?cities=a,b` means `a` (a page showing one city)
-    keep_default: bool = False                # written even when default (a default that depends on data order)
+    notice: str = ""  # the page's i18n key for a rejected value, if any
+    label: str = ""  # the i18n key of the control's name, for that notice
+    first_of_list: bool = False  # `?cities=a,b` means `a` (a page showing one city)
+    keep_default: bool = False  # written even when default (a default that depends on data order)
 
     def claims(self, key: str) -> bool:
         return key == self.key or key in self.aliases
@@ -103,9 +106,9 @@ class Many:
     options: Options
     default: Any = ()
     aliases: tuple[str, ...] = ()
-    keep_order: bool = False                  # the order asked (else the options' order)
+    keep_order: bool = False  # the order asked (else the options' order)
     empty_ok: bool = True
-    quiet: Options = ()                       # left out without a notice (known, but not offered here)
+    quiet: Options = ()  # left out without a notice (known, but not offered here)
     convert: Callable[[str], Any] = str
     notice: str = ""
     label: str = ""
@@ -249,8 +252,10 @@ def parse(model: type[State], query: Mapping[str, Any], context: Any = None) -> 
         value, bad = param.read(text_query, context, chosen)
         chosen[name] = value
         used = param.text(value) or ""
-        rejections.extend(Rejection(key, raw, used, getattr(param, "notice", ""), getattr(param, "label", ""))
-                          for key, raw in bad)
+        rejections.extend(
+            Rejection(key, raw, used, getattr(param, "notice", ""), getattr(param, "label", ""))
+            for key, raw in bad
+        )
     unknown = sorted(k for k in text_query if k != LANG and not any(p.claims(k) for _, p in fields))
     return Parsed(model(**chosen), rejections, unknown)
 

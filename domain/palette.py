@@ -8,6 +8,7 @@ Colour-vision deficiency is simulated with the matrices of Machado, Oliveira and
 severity 1.0, applied to linear RGB; colours are compared by CIE76 distance in CIELAB (D65).
 A distance under about 10 is hard to tell apart on a map legend.
 """
+
 from __future__ import annotations
 
 from itertools import combinations
@@ -15,25 +16,33 @@ from itertools import combinations
 import numpy as np
 
 # Neutral ink and chart furniture; the names after `--` are the custom properties in assets/style.css.
-INK = "#1f2933"           # --ink: body text, markers for "today", outlines
-MUTED = "#52606d"         # --muted: secondary text, zero lines, neutral series
-LINE = "#d9e2ec"          # --line: borders, polar grids, empty bars
-BACKGROUND = "#f5f7fa"    # --bg
-PANEL = "#ffffff"         # --panel
-ACCENT = "#0b5394"        # --accent: headings' rule, the single-hue scale's dark end
-ACCENT_PALE = "#dce6f2"   # the single-hue scale's light end on slides (rank stability)
-ACCENT_INK = "#ffffff"    # --accent-ink
-FOCUS = "#ffbf47"         # --focus
-HEADING = "#102a43"       # slide and PDF headings
-SLATE = "#3e4c59"         # small print on slides and in the PDF
-GRID = "#e4e7eb"          # chart grid lines
-GUIDE = "#9aa5b1"         # dotted guides, light outlines
-TRACK = "#7b8794"         # the line joining a range's ends
-NO_DATA = "#cbd2d9"       # a map area without a score
+INK = "#1f2933"  # --ink: body text, markers for "today", outlines
+MUTED = "#52606d"  # --muted: secondary text, zero lines, neutral series
+LINE = "#d9e2ec"  # --line: borders, polar grids, empty bars
+BACKGROUND = "#f5f7fa"  # --bg
+PANEL = "#ffffff"  # --panel
+ACCENT = "#0b5394"  # --accent: headings' rule, the single-hue scale's dark end
+ACCENT_PALE = "#dce6f2"  # the single-hue scale's light end on slides (rank stability)
+ACCENT_INK = "#ffffff"  # --accent-ink
+FOCUS = "#ffbf47"  # --focus
+HEADING = "#102a43"  # slide and PDF headings
+SLATE = "#3e4c59"  # small print on slides and in the PDF
+GRID = "#e4e7eb"  # chart grid lines
+GUIDE = "#9aa5b1"  # dotted guides, light outlines
+TRACK = "#7b8794"  # the line joining a range's ends
+NO_DATA = "#cbd2d9"  # a map area without a score
 WHITE = "#ffffff"
 BLACK = "#000000"
-CSS_PROPERTIES = {"ink": INK, "muted": MUTED, "line": LINE, "bg": BACKGROUND, "panel": PANEL,
-                  "accent": ACCENT, "accent-ink": ACCENT_INK, "focus": FOCUS}
+CSS_PROPERTIES = {
+    "ink": INK,
+    "muted": MUTED,
+    "line": LINE,
+    "bg": BACKGROUND,
+    "panel": PANEL,
+    "accent": ACCENT,
+    "accent-ink": ACCENT_INK,
+    "focus": FOCUS,
+}
 
 # Data status and scope badges (same names as the custom properties).
 STATUS_COLOURS = {"sourced": "#1a6b3c", "estimated": "#8a4b00", "illustrative": "#6b2c91"}
@@ -41,11 +50,22 @@ SCOPE_COLOURS = {"national": SLATE, "region": "#1f4e79"}
 CONFIDENCE_COLOURS = {"high": "#1a6b3c", "medium": "#b36b00", "low": "#9b1c1c"}
 
 # Okabe-Ito, distinguishable with the common colour-vision deficiencies.
-OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "blue": "#0072B2",
-             "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000", "yellow": "#F0E442"}
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+    "yellow": "#F0E442",
+}
 CITY_COLOURS = tuple(OKABE_ITO.values())  # one per city when several share a chart
-DIMENSION_COLOURS = {"hazard_exposure": OKABE_ITO["vermillion"], "vulnerability": OKABE_ITO["blue"],
-                     "lack_of_coping_capacity": OKABE_ITO["bluish_green"]}
+DIMENSION_COLOURS = {
+    "hazard_exposure": OKABE_ITO["vermillion"],
+    "vulnerability": OKABE_ITO["blue"],
+    "lack_of_coping_capacity": OKABE_ITO["bluish_green"],
+}
 INCREASE, DECREASE = OKABE_ITO["vermillion"], OKABE_ITO["blue"]  # always with a sign in the text
 
 # IPCC AR6 scenario colours; observed (or built) past years in ink.
@@ -54,7 +74,13 @@ OBSERVED_COLOUR = INK
 SERIES_COLOURS = {"observed": OBSERVED_COLOUR, **SCENARIO_COLOURS}
 
 # The 0-10 risk heat map: the risk classes' colours at their lower bounds (data/src/risk_classes.csv).
-RISK_HEAT_SCALE = [[0.0, "#ffffb2"], [0.22, "#fecc5c"], [0.32, "#fd8d3c"], [0.51, "#f03b20"], [1.0, "#bd0026"]]
+RISK_HEAT_SCALE = [
+    [0.0, "#ffffb2"],
+    [0.22, "#fecc5c"],
+    [0.32, "#fd8d3c"],
+    [0.51, "#f03b20"],
+    [1.0, "#bd0026"],
+]
 # Resilience scores (single-hue blues) and their decades.
 SCORE_SCALE = [[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]]
 NOT_ASSESSED = "#d9d9d9"
@@ -62,17 +88,33 @@ DECADE_COLOURS = (OKABE_ITO["orange"], OKABE_ITO["blue"])
 SHARE_SCALE = [[0, BACKGROUND], [1, ACCENT]]  # a count or share in one hue
 
 # Action plans: one colour per status, a mark for overdue, planned dates in a pale band.
-ACTION_STATUS_COLOURS = {"planned": GUIDE, "in_progress": OKABE_ITO["blue"], "delayed": OKABE_ITO["orange"],
-                         "completed": OKABE_ITO["bluish_green"], "cancelled": MUTED}
+ACTION_STATUS_COLOURS = {
+    "planned": GUIDE,
+    "in_progress": OKABE_ITO["blue"],
+    "delayed": OKABE_ITO["orange"],
+    "completed": OKABE_ITO["bluish_green"],
+    "cancelled": MUTED,
+}
 OVERDUE_COLOUR = OKABE_ITO["vermillion"]
 PLANNED_BAND = LINE
 
 # Infrastructure: facilities by group (dark enough for a white outline), flood zones by severity.
 FACILITY_COLOURS = {
-    "hospital": "#c92a2a", "clinic": "#c92a2a", "school": "#7048e8", "kindergarten": "#7048e8",
-    "fire_station": "#e8590c", "shelter": "#e8590c", "water_intake": "#0b7285", "water_treatment": "#0b7285",
-    "wastewater_plant": "#0b7285", "power_plant": "#5c940d", "substation": "#5c940d", "bridge": "#495057",
-    "dam": "#1864ab", "airport": "#343a40", "rail_station": "#a61e4d",
+    "hospital": "#c92a2a",
+    "clinic": "#c92a2a",
+    "school": "#7048e8",
+    "kindergarten": "#7048e8",
+    "fire_station": "#e8590c",
+    "shelter": "#e8590c",
+    "water_intake": "#0b7285",
+    "water_treatment": "#0b7285",
+    "wastewater_plant": "#0b7285",
+    "power_plant": "#5c940d",
+    "substation": "#5c940d",
+    "bridge": "#495057",
+    "dam": "#1864ab",
+    "airport": "#343a40",
+    "rail_station": "#a61e4d",
 }
 OTHER_FACILITY = "#343a40"
 ZONE_COLOURS = {2: "#1c3d5a", 1: "#4c8cbf"}  # severity -> fill; unknown severities fall back to the lighter
@@ -80,25 +122,25 @@ ZONE_COLOURS = {2: "#1c3d5a", 1: "#4c8cbf"}  # severity -> fill; unknown severit
 # Machado et al. 2009, severity 1.0 (linear RGB).
 CVD_MATRICES = {
     "normal": np.eye(3),
-    "protanopia": np.array([[0.152286, 1.052583, -0.204868],
-                            [0.114503, 0.786281, 0.099216],
-                            [-0.003882, -0.048116, 1.051998]]),
-    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968],
-                              [0.280085, 0.672501, 0.047413],
-                              [-0.011820, 0.042940, 0.968881]]),
-    "tritanopia": np.array([[1.255528, -0.076749, -0.178779],
-                            [-0.078411, 0.930809, 0.147602],
-                            [0.004733, 0.691367, 0.303900]]),
+    "protanopia": np.array(
+        [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+    ),
+    "deuteranopia": np.array(
+        [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+    ),
+    "tritanopia": np.array(
+        [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]]
+    ),
 }
-_SRGB_TO_XYZ = np.array([[0.4124564, 0.3575761, 0.1804375],
-                         [0.2126729, 0.7151522, 0.0721750],
-                         [0.0193339, 0.1191920, 0.9503041]])
+_SRGB_TO_XYZ = np.array(
+    [[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]]
+)
 _WHITE = np.array([0.95047, 1.0, 1.08883])
 
 
 def hex_to_linear(colour: str) -> np.ndarray:
     """'#rrggbb' -> linear-light RGB in 0-1."""
-    c = np.array([int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)])
+    c = np.array([int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)])
     return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 
 

@@ -4,15 +4,16 @@ Pure functions on the source tables (no Dash, no Flask). The build uses them to 
 `sourced` value without a source and a hazard level without a basis figure, and to print how
 many of each city's latest index inputs are city, region or national values.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 
 STATUSES = ("sourced", "estimated", "illustrative")  # a value's data status, most trusted first
-SCOPES = ("city", "region", "country")                # where a value was measured, narrowest first
+SCOPES = ("city", "region", "country")  # where a value was measured, narrowest first
 SOURCE_KINDS = ("official_statistics", "institutional", "model_output", "media", "web_reference", "derived")
 BASIS_KINDS = frozenset({"official_statistics", "institutional", "model_output"})
 NOT_ASSESSED = "not_assessed"
@@ -29,8 +30,9 @@ def latest_values(values: pd.DataFrame) -> pd.DataFrame:
 def scope_counts(values: pd.DataFrame, city_ids: list[str] | None = None) -> pd.DataFrame:
     """Per city: how many latest index inputs are city, region and country values, and the national share."""
     latest = latest_values(values)
-    counts = latest.pivot_table(index="city_id", columns="value_scope", values="indicator_id",
-                                aggfunc="count", fill_value=0)
+    counts = latest.pivot_table(
+        index="city_id", columns="value_scope", values="indicator_id", aggfunc="count", fill_value=0
+    )
     counts = counts.reindex(columns=list(SCOPES), fill_value=0)
     if city_ids is not None:
         counts = counts.reindex(city_ids, fill_value=0)
@@ -69,12 +71,23 @@ def sourced_without_source(tables: dict[str, pd.DataFrame], problem: Callable, c
         for index, row in frame[frame["status"] == "sourced"].iterrows():
             source = row.get("source_id")
             if _blank(source):
-                problems.append(problem(f"{table}.csv", csv_line(index), "source_id",
-                                        "a value labelled 'sourced' has no source"))
+                problems.append(
+                    problem(
+                        f"{table}.csv",
+                        csv_line(index),
+                        "source_id",
+                        "a value labelled 'sourced' has no source",
+                    )
+                )
             elif kinds.get(str(source)) == "derived":
-                problems.append(problem(f"{table}.csv", csv_line(index), "status",
-                                        f"'{source}' is the team's own derivation: the value is 'estimated', "
-                                        "not 'sourced'"))
+                problems.append(
+                    problem(
+                        f"{table}.csv",
+                        csv_line(index),
+                        "status",
+                        f"'{source}' is the team's own derivation: the value is 'estimated', not 'sourced'",
+                    )
+                )
     return problems
 
 
@@ -98,30 +111,58 @@ def hazard_basis_problems(tables: dict[str, pd.DataFrame], problem: Callable, cs
             continue
         missing = [c for c in BASIS_COLUMNS if c not in row or _blank(row[c])]
         if missing:
-            problems.append(problem("hazards.csv", line, missing[0],
-                                    f"level '{row['level']}' has no basis figure ({', '.join(missing)} empty); "
-                                    f"use '{NOT_ASSESSED}'"))
+            problems.append(
+                problem(
+                    "hazards.csv",
+                    line,
+                    missing[0],
+                    f"level '{row['level']}' has no basis figure ({', '.join(missing)} empty); "
+                    f"use '{NOT_ASSESSED}'",
+                )
+            )
             continue
         kind = kinds.get(str(row["basis_source_id"]))
         if kind not in BASIS_KINDS:
-            problems.append(problem("hazards.csv", line, "basis_source_id",
-                                    f"'{row['basis_source_id']}' is a {kind or 'unknown'} source; a hazard level "
-                                    "rests on official, institutional or model data, never on media"))
+            problems.append(
+                problem(
+                    "hazards.csv",
+                    line,
+                    "basis_source_id",
+                    f"'{row['basis_source_id']}' is a {kind or 'unknown'} source; a hazard level "
+                    "rests on official, institutional or model data, never on media",
+                )
+            )
         derived = level_from_basis(str(row["basis_metric"]), float(row["basis_value"]), thresholds)
         if derived is None:
-            problems.append(problem("hazards.csv", line, "basis_metric",
-                                    f"no threshold rule in hazard_thresholds.csv covers "
-                                    f"{row['basis_metric']} = {row['basis_value']}"))
+            problems.append(
+                problem(
+                    "hazards.csv",
+                    line,
+                    "basis_metric",
+                    f"no threshold rule in hazard_thresholds.csv covers "
+                    f"{row['basis_metric']} = {row['basis_value']}",
+                )
+            )
         elif derived != row["level"]:
-            problems.append(problem("hazards.csv", line, "level",
-                                    f"'{row['level']}' differs from the rule: {row['basis_metric']} = "
-                                    f"{row['basis_value']} gives '{derived}'"))
+            problems.append(
+                problem(
+                    "hazards.csv",
+                    line,
+                    "level",
+                    f"'{row['level']}' differs from the rule: {row['basis_metric']} = "
+                    f"{row['basis_value']} gives '{derived}'",
+                )
+            )
     return problems + _hazard_values_problems(tables, problem, csv_line)
 
 
 def _hazard_values_problems(tables: dict[str, pd.DataFrame], problem: Callable, csv_line: Callable) -> list:
     """The coded hazard_level_* index inputs agree with the hazard profile; a level not assessed has none."""
-    hazards, values, levels = tables.get("hazards"), tables.get("indicator_values"), tables.get("hazard_levels")
+    hazards, values, levels = (
+        tables.get("hazards"),
+        tables.get("indicator_values"),
+        tables.get("hazard_levels"),
+    )
     if hazards is None or values is None or levels is None:
         return []
     rank = dict(zip(levels["level"], levels["rank"]))
@@ -129,15 +170,26 @@ def _hazard_values_problems(tables: dict[str, pd.DataFrame], problem: Callable, 
     problems = []
     coded = values[values["indicator_id"].str.startswith(HAZARD_LEVEL_PREFIX)]
     for index, row in coded.iterrows():
-        key = (row["city_id"], row["indicator_id"][len(HAZARD_LEVEL_PREFIX):])
+        key = (row["city_id"], row["indicator_id"][len(HAZARD_LEVEL_PREFIX) :])
         level = level_of.get(key)
         if level is None or level == NOT_ASSESSED:
-            problems.append(problem("indicator_values.csv", csv_line(index), "value",
-                                    f"{row['indicator_id']} has a value but the hazard profile has no assessed "
-                                    "level for it"))
+            problems.append(
+                problem(
+                    "indicator_values.csv",
+                    csv_line(index),
+                    "value",
+                    f"{row['indicator_id']} has a value but the hazard profile has no assessed level for it",
+                )
+            )
         elif level in rank and float(row["value"]) != float(rank[level]):
-            problems.append(problem("indicator_values.csv", csv_line(index), "value",
-                                    f"{row['value']} differs from the profile's level '{level}' ({rank[level]})"))
+            problems.append(
+                problem(
+                    "indicator_values.csv",
+                    csv_line(index),
+                    "value",
+                    f"{row['value']} differs from the profile's level '{level}' ({rank[level]})",
+                )
+            )
     return problems
 
 
@@ -147,6 +199,8 @@ def scope_table_text(counts: pd.DataFrame, names: dict[str, str] | None = None) 
     lines = [f"{'city':<28}{'city':>6}{'region':>8}{'country':>9}{'total':>7}{'national':>10}"]
     for row in counts.itertuples():
         share = "" if pd.isna(row.national_share) else f"{row.national_share:.0%}"
-        lines.append(f"{names.get(row.city_id, row.city_id):<28}{row.city:>6}{row.region:>8}{row.country:>9}"
-                     f"{row.total:>7}{share:>10}")
+        lines.append(
+            f"{names.get(row.city_id, row.city_id):<28}{row.city:>6}{row.region:>8}{row.country:>9}"
+            f"{row.total:>7}{share:>10}"
+        )
     return "\n".join(lines)

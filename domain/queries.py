@@ -3,6 +3,7 @@
 Pages call these through the app's cache (see `services/data_access.py`); the functions take a
 `BuildData` and simple arguments, so they are easy to test and to memoize by build id.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,19 +15,47 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from domain.provenance import SCOPES, STATUSES
 from domain.confidence import city_confidence
+from domain.provenance import SCOPES, STATUSES
 from domain.risk_index import DIMENSION_ORDER, complement_geometric_mean, weighted_geometric_mean
 
 GEO_LAYERS = ("countries", "admin1", "rivers")
 DERIVED_GEO_LAYERS = ("hazard_zones", "facilities")  # made by the build from tables and GEO_LAYERS
-SOURCE_TABLES = ("cities", "sources", "dimensions", "categories", "indicators", "indicator_values",
-                 "hazard_levels", "hazard_types", "hazards", "events", "risk_classes", "inform_country",
-                 "actions", "action_updates", "climate_series",
-                 "projection_rules", "ssp_population", "hazard_thresholds", "facilities",
-                 "scorecard_questions", "scorecard_rounds", "scorecard_scores", "event_figure_scopes", "losses")
-DERIVED_TABLES = ("indicator_scores", "category_scores", "dimension_scores", "risk", "scope_counts", "hazard_zones",
-                  "facility_exposure")
+SOURCE_TABLES = (
+    "cities",
+    "sources",
+    "dimensions",
+    "categories",
+    "indicators",
+    "indicator_values",
+    "hazard_levels",
+    "hazard_types",
+    "hazards",
+    "events",
+    "risk_classes",
+    "inform_country",
+    "actions",
+    "action_updates",
+    "climate_series",
+    "projection_rules",
+    "ssp_population",
+    "hazard_thresholds",
+    "facilities",
+    "scorecard_questions",
+    "scorecard_rounds",
+    "scorecard_scores",
+    "event_figure_scopes",
+    "losses",
+)
+DERIVED_TABLES = (
+    "indicator_scores",
+    "category_scores",
+    "dimension_scores",
+    "risk",
+    "scope_counts",
+    "hazard_zones",
+    "facility_exposure",
+)
 
 
 @dataclass
@@ -88,9 +117,12 @@ def load_build(build_dir: Path) -> BuildData:
         raise BuildMissingError(f"no data build at {build_dir}: run `make data`")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     verify_build(real, manifest)
-    tables = {name: pd.read_parquet(real / f"{name}.parquet")
-              for name in SOURCE_TABLES + DERIVED_TABLES}
-    geo = {name[4:]: (real / f"{name}.geojson").read_bytes() for name in manifest["files"] if name.startswith("geo/")}
+    tables = {name: pd.read_parquet(real / f"{name}.parquet") for name in SOURCE_TABLES + DERIVED_TABLES}
+    geo = {
+        name[4:]: (real / f"{name}.geojson").read_bytes()
+        for name in manifest["files"]
+        if name.startswith("geo/")
+    }
     return BuildData(real, manifest, tables, geo)
 
 
@@ -103,12 +135,19 @@ def localized(frame: pd.DataFrame, lang: str, *columns: str) -> pd.DataFrame:
 
 
 # The id column of each data table that has names in both languages.
-ID_COLUMNS = {"cities": "city_id", "dimensions": "dimension", "categories": "category_id",
-              "indicators": "indicator_id", "hazard_types": "hazard_type", "risk_classes": "class_id"}
+ID_COLUMNS = {
+    "cities": "city_id",
+    "dimensions": "dimension",
+    "categories": "category_id",
+    "indicators": "indicator_id",
+    "hazard_types": "hazard_type",
+    "risk_classes": "class_id",
+}
 
 
-def table_names(data: BuildData | dict[str, pd.DataFrame], table: str, lang: str,
-                column: str = "name") -> dict[str, str]:
+def table_names(
+    data: BuildData | dict[str, pd.DataFrame], table: str, lang: str, column: str = "name"
+) -> dict[str, str]:
     """id -> `<column>_<lang>` (the name, or e.g. the unit) of each row of a data table."""
     frame = data[table]
     return dict(zip(frame[ID_COLUMNS[table]], frame[f"{column}_{lang}"]))
@@ -125,12 +164,32 @@ def ranking(data: BuildData, lang: str) -> pd.DataFrame:
     cities = localized(data["cities"], lang, "name", "country")
     dims = data["dimension_scores"].pivot(index="city_id", columns="dimension", values="score")
     classes = localized(data["risk_classes"], lang, "name")[["class_id", "name", "colour"]]
-    out = (data["risk"].merge(cities[["city_id", "name", "country", "country_iso3", "population",
-                                      "population_year", "population_source_id", "lat", "lon"]], on="city_id")
-           .merge(dims.reset_index(), on="city_id", how="left")
-           .merge(classes.rename(columns={"class_id": "risk_class", "name": "class_name"}),
-                  on="risk_class", how="left")
-           .merge(city_confidence(data), on="city_id", how="left"))
+    out = (
+        data["risk"]
+        .merge(
+            cities[
+                [
+                    "city_id",
+                    "name",
+                    "country",
+                    "country_iso3",
+                    "population",
+                    "population_year",
+                    "population_source_id",
+                    "lat",
+                    "lon",
+                ]
+            ],
+            on="city_id",
+        )
+        .merge(dims.reset_index(), on="city_id", how="left")
+        .merge(
+            classes.rename(columns={"class_id": "risk_class", "name": "class_name"}),
+            on="risk_class",
+            how="left",
+        )
+        .merge(city_confidence(data), on="city_id", how="left")
+    )
     return out.sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
 
 
@@ -140,8 +199,9 @@ def city_provenance(data: BuildData) -> pd.DataFrame:
     `national` counts country values standing in for the city, `regional` values of the city's
     first-level unit (region, oblast), `city_scope` values for the city itself."""
     scores = data["indicator_scores"]
-    counts = scores.pivot_table(index="city_id", columns="status", values="indicator_id",
-                                aggfunc="count", fill_value=0)
+    counts = scores.pivot_table(
+        index="city_id", columns="status", values="indicator_id", aggfunc="count", fill_value=0
+    )
     for status in STATUSES:
         if status not in counts:
             counts[status] = 0
@@ -170,8 +230,7 @@ def event_totals(data: BuildData) -> pd.DataFrame:
     """Per city: recorded past disasters in the city itself, and deaths where known."""
     ev = data["events"]
     own = ev[ev["context"] == "city"]
-    return (own.groupby("city_id").agg(events=("event_id", "count"), deaths=("deaths", "sum"))
-            .reset_index())
+    return own.groupby("city_id").agg(events=("event_id", "count"), deaths=("deaths", "sum")).reset_index()
 
 
 def headline(data: BuildData, lang: str) -> pd.DataFrame:
@@ -180,9 +239,11 @@ def headline(data: BuildData, lang: str) -> pd.DataFrame:
     prov = city_provenance(data)
     hazards = top_hazards(data, lang)
     top = hazards.groupby("city_id")["name"].apply(lambda s: ", ".join(s)).rename("top_hazards")
-    out = (ranked.merge(prov, on="city_id", how="left")
-           .merge(top.reset_index(), on="city_id", how="left")
-           .merge(event_totals(data), on="city_id", how="left"))
+    out = (
+        ranked.merge(prov, on="city_id", how="left")
+        .merge(top.reset_index(), on="city_id", how="left")
+        .merge(event_totals(data), on="city_id", how="left")
+    )
     out["events"] = out["events"].fillna(0).astype(int)
     return out
 
@@ -191,20 +252,32 @@ def indicator_catalogue(data: BuildData, lang: str) -> pd.DataFrame:
     """The catalogue with category and dimension names and how many cities have each indicator."""
     ind = localized(data["indicators"], lang, "name", "description", "unit")
     cats = localized(data["categories"], lang, "name")[["category_id", "name"]].rename(
-        columns={"name": "category"})
+        columns={"name": "category"}
+    )
     dims = localized(data["dimensions"], lang, "name")[["dimension", "name"]].rename(
-        columns={"name": "dimension_name"})
+        columns={"name": "dimension_name"}
+    )
     values = data["indicator_values"]
     latest = values.sort_values("year").groupby(["city_id", "indicator_id"]).tail(1)
-    cover = latest.groupby("indicator_id").agg(
-        cities=("city_id", "nunique"),
-        statuses=("status", lambda s: ", ".join(sorted(set(s)))),
-        national=("value_scope", lambda s: int((s == "country").sum())),
-        regional=("value_scope", lambda s: int((s == "region").sum())),
-        years=("year", lambda y: f"{int(y.min())}" if y.min() == y.max() else f"{int(y.min())}–{int(y.max())}"),
-    ).reset_index()
-    out = (ind.merge(cats, on="category_id").merge(dims, on="dimension")
-           .merge(cover, on="indicator_id", how="left"))
+    cover = (
+        latest.groupby("indicator_id")
+        .agg(
+            cities=("city_id", "nunique"),
+            statuses=("status", lambda s: ", ".join(sorted(set(s)))),
+            national=("value_scope", lambda s: int((s == "country").sum())),
+            regional=("value_scope", lambda s: int((s == "region").sum())),
+            years=(
+                "year",
+                lambda y: f"{int(y.min())}" if y.min() == y.max() else f"{int(y.min())}–{int(y.max())}",
+            ),
+        )
+        .reset_index()
+    )
+    out = (
+        ind.merge(cats, on="category_id")
+        .merge(dims, on="dimension")
+        .merge(cover, on="indicator_id", how="left")
+    )
     out["cities"] = out["cities"].fillna(0).astype(int)
     order = {d: i for i, d in enumerate(DIMENSION_ORDER)}
     out["_d"] = out["dimension"].map(order)
@@ -224,8 +297,10 @@ def status_summary(data: BuildData) -> pd.DataFrame:
 def sources_table(data: BuildData) -> pd.DataFrame:
     """Sources with how many values, hazards and events cite each one."""
     src = data["sources"].copy()
-    uses = pd.concat([data[t]["source_id"] for t in ("indicator_values", "hazards", "events")]
-                     + [data["hazards"]["basis_source_id"].dropna()])
+    uses = pd.concat(
+        [data[t]["source_id"] for t in ("indicator_values", "hazards", "events")]
+        + [data["hazards"]["basis_source_id"].dropna()]
+    )
     src["uses"] = src["source_id"].map(uses.value_counts()).fillna(0).astype(int)
     return src.sort_values(["uses", "source_id"], ascending=[False, True]).reset_index(drop=True)
 
@@ -256,15 +331,22 @@ def inform_reproduction(data: BuildData) -> pd.DataFrame:
 
     inf = data["inform_country"]
     inf = inf[inf["edition"].str.contains("2025")].copy()
-    pairs = {"hazard_exposure": ("natural_hazard", "human_hazard"),
-             "vulnerability": ("socio_economic_vulnerability", "vulnerable_groups"),
-             "lack_of_coping_capacity": ("institutional", "infrastructure")}
+    pairs = {
+        "hazard_exposure": ("natural_hazard", "human_hazard"),
+        "vulnerability": ("socio_economic_vulnerability", "vulnerable_groups"),
+        "lack_of_coping_capacity": ("institutional", "infrastructure"),
+    }
     dims = {}
     for dim, (a, b) in pairs.items():
         dims[dim] = np.round(complement_geometric_mean(inf[[a, b]].astype(float).to_numpy()), 1)
     stacked = np.column_stack([dims[d] for d in DIMENSION_ORDER])
     recomputed = np.round(weighted_geometric_mean(stacked, np.ones(3)), 1)
-    out = pd.DataFrame({"iso3": inf["iso3"].to_numpy(), "published": inf["inform_risk"].astype(float).to_numpy(),
-                        "recomputed": recomputed})
+    out = pd.DataFrame(
+        {
+            "iso3": inf["iso3"].to_numpy(),
+            "published": inf["inform_risk"].astype(float).to_numpy(),
+            "recomputed": recomputed,
+        }
+    )
     out["matches"] = np.isclose(out["published"], out["recomputed"], atol=0.051)
     return out

@@ -6,6 +6,7 @@ The rows get the checks of an uploaded workbook (`domain.workbook.check_tables`)
 cross-table checks (`domain.schemas.check_consistency`), as `domain.figure_form` does for one
 indicator value, so a record that passes here cannot break a publication.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,26 +21,61 @@ from domain.provenance import BASIS_COLUMNS, HAZARD_LEVEL_PREFIX, NOT_ASSESSED, 
 from domain.schemas import STATUSES, check_consistency
 
 NEW_EVENT = "__new__"
-HAZARD_FIELDS = ("hazard_type", "level", "level_basis", "basis_metric", "basis_value", "basis_year", "basis_scope",
-                 "basis_source_id", "evidence_ru", "evidence_en", "status", "source_id")
-EVENT_FIELDS = ("event_id", "title_ru", "title_en", "start_date", "end_date", "hazard_type", "deaths", "affected",
-                "evacuated", "damage_usd", "context", "status", "source_id")
+HAZARD_FIELDS = (
+    "hazard_type",
+    "level",
+    "level_basis",
+    "basis_metric",
+    "basis_value",
+    "basis_year",
+    "basis_scope",
+    "basis_source_id",
+    "evidence_ru",
+    "evidence_en",
+    "status",
+    "source_id",
+)
+EVENT_FIELDS = (
+    "event_id",
+    "title_ru",
+    "title_en",
+    "start_date",
+    "end_date",
+    "hazard_type",
+    "deaths",
+    "affected",
+    "evacuated",
+    "damage_usd",
+    "context",
+    "status",
+    "source_id",
+)
 EVENT_NUMBERS = ("deaths", "affected", "evacuated", "damage_usd")
 CONTEXTS = ("city", "regional", "national")
 CHOICES = {"status": tuple(STATUSES), "basis_scope": SCOPES, "context": CONTEXTS}
 TEXT_MAX, TITLE_MAX = 2000, 300
 # the build's cross-table checks name a column; on a form's single row each means one thing
-CONSISTENCY_CODES = {"status": "derived_not_sourced", "basis_source_id": "basis_not_official",
-                     "basis_metric": "no_threshold", "level": "level_differs"}
+CONSISTENCY_CODES = {
+    "status": "derived_not_sourced",
+    "basis_source_id": "basis_not_official",
+    "basis_metric": "no_threshold",
+    "level": "level_differs",
+}
 
 
 def _text(value: object, limit: int) -> str | None:
-    typed = " ".join(str(value).split()) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+    typed = (
+        " ".join(str(value).split())
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        else ""
+    )
     return typed[:limit] or None
 
 
 def _clean(row: dict) -> dict:
-    return {k: (None if (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v) for k, v in row.items()}
+    return {
+        k: (None if (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v) for k, v in row.items()
+    }
 
 
 def _optional_number(form: dict, name: str, locale: str, others: tuple[str, ...]) -> tuple[str | None, list]:
@@ -67,15 +103,18 @@ def current_event(events: pd.DataFrame, city_id: str, event_id: str | None) -> d
 def new_event_id(city_id: str, start_date: str | None, hazard_type: str | None, known: set[str]) -> str:
     """A readable, unused code for a new event: city, year and hazard (`osh_2024_mudflow`)."""
     year = (start_date or "")[:4]
-    base = re.sub(r"[^a-z0-9]+", "_", "_".join(p for p in (city_id, year, hazard_type or "event") if p).lower()).strip("_")
+    base = re.sub(
+        r"[^a-z0-9]+", "_", "_".join(p for p in (city_id, year, hazard_type or "event") if p).lower()
+    ).strip("_")
     code, n = base, 2
     while code in known:
         code, n = f"{base}_{n}", n + 1
     return code
 
 
-def hazard_rows(form: dict, current: dict[str, pd.DataFrame], city_id: str, locale: str,
-                others: tuple[str, ...]) -> tuple[dict[str, list[dict]], list[ff.FieldProblem]]:
+def hazard_rows(
+    form: dict, current: dict[str, pd.DataFrame], city_id: str, locale: str, others: tuple[str, ...]
+) -> tuple[dict[str, list[dict]], list[ff.FieldProblem]]:
     """The hazards row the form stands for (over the dashboard's row, if any) and the problems of
     reading it; when the level changes, the coded index inputs of that hazard follow it."""
     problems: list[ff.FieldProblem] = []
@@ -87,13 +126,22 @@ def hazard_rows(form: dict, current: dict[str, pd.DataFrame], city_id: str, loca
     if _text(form.get("basis_year"), 10) is not None:
         year, problem = ff.read_year(form.get("basis_year"))
         problems += [replace(problem, field="basis_year")] if problem else []
-    row = {**{c: held.get(c) for c in wb.sheet_columns(current, "hazards")}, "city_id": city_id,
-           "hazard_type": hazard_type, "level": _text(form.get("level"), 40),
-           "level_basis": _text(form.get("level_basis"), TITLE_MAX),
-           "basis_metric": _text(form.get("basis_metric"), 120), "basis_value": value, "basis_year": year,
-           "basis_scope": _text(form.get("basis_scope"), 40), "basis_source_id": _text(form.get("basis_source_id"), 120),
-           "evidence_ru": _text(form.get("evidence_ru"), TEXT_MAX), "evidence_en": _text(form.get("evidence_en"), TEXT_MAX),
-           "status": _text(form.get("status"), 40), "source_id": _text(form.get("source_id"), 120)}
+    row = {
+        **{c: held.get(c) for c in wb.sheet_columns(current, "hazards")},
+        "city_id": city_id,
+        "hazard_type": hazard_type,
+        "level": _text(form.get("level"), 40),
+        "level_basis": _text(form.get("level_basis"), TITLE_MAX),
+        "basis_metric": _text(form.get("basis_metric"), 120),
+        "basis_value": value,
+        "basis_year": year,
+        "basis_scope": _text(form.get("basis_scope"), 40),
+        "basis_source_id": _text(form.get("basis_source_id"), 120),
+        "evidence_ru": _text(form.get("evidence_ru"), TEXT_MAX),
+        "evidence_en": _text(form.get("evidence_en"), TEXT_MAX),
+        "status": _text(form.get("status"), 40),
+        "source_id": _text(form.get("source_id"), 120),
+    }
     rows = {"hazards": [row]}
     coded = coded_inputs(current, city_id, row)
     if coded:
@@ -109,14 +157,30 @@ def coded_inputs(current: dict[str, pd.DataFrame], city_id: str, hazard: dict) -
     if rank is None or pd.isna(rank):
         return []
     values = current["indicator_values"]
-    held = values[(values["city_id"] == city_id) & (values["indicator_id"] == f"{HAZARD_LEVEL_PREFIX}{hazard['hazard_type']}")]
-    return [{**_clean(r), "year": ff.number_text(r["year"]), "value": ff.number_text(rank),
-             "source_id": hazard.get("basis_source_id") or r["source_id"],
-             "value_scope": hazard.get("basis_scope") or r["value_scope"]} for r in held.to_dict("records")]
+    held = values[
+        (values["city_id"] == city_id)
+        & (values["indicator_id"] == f"{HAZARD_LEVEL_PREFIX}{hazard['hazard_type']}")
+    ]
+    return [
+        {
+            **_clean(r),
+            "year": ff.number_text(r["year"]),
+            "value": ff.number_text(rank),
+            "source_id": hazard.get("basis_source_id") or r["source_id"],
+            "value_scope": hazard.get("basis_scope") or r["value_scope"],
+        }
+        for r in held.to_dict("records")
+    ]
 
 
-def event_rows(form: dict, current: dict[str, pd.DataFrame], city_id: str, locale: str, others: tuple[str, ...],
-               taken_ids: frozenset[str] = frozenset()) -> tuple[dict[str, list[dict]], list[ff.FieldProblem]]:
+def event_rows(
+    form: dict,
+    current: dict[str, pd.DataFrame],
+    city_id: str,
+    locale: str,
+    others: tuple[str, ...],
+    taken_ids: frozenset[str] = frozenset(),
+) -> tuple[dict[str, list[dict]], list[ff.FieldProblem]]:
     """The events row the form stands for (a new event gets a free code) and the problems of reading it."""
     problems: list[ff.FieldProblem] = []
     chosen = _text(form.get("event_id"), 120)
@@ -125,18 +189,29 @@ def event_rows(form: dict, current: dict[str, pd.DataFrame], city_id: str, local
     held = current_event(current["events"], city_id, chosen) if chosen != NEW_EVENT else None
     start, hazard_type = _text(form.get("start_date"), 10), _text(form.get("hazard_type"), 120)
     if chosen == NEW_EVENT:
-        chosen = new_event_id(city_id, start, hazard_type, set(current["events"]["event_id"].astype(str)) | set(taken_ids))
+        chosen = new_event_id(
+            city_id, start, hazard_type, set(current["events"]["event_id"].astype(str)) | set(taken_ids)
+        )
     elif chosen is not None and held is None:  # an event of another city, or none: never written from here
         problems.append(ff.FieldProblem("event_id", "unknown_code", {"value": chosen[:40]}))
     numbers = {}
     for name in EVENT_NUMBERS:
         numbers[name], found = _optional_number(form, name, locale, others)
         problems += found
-    row = {**{c: (held or {}).get(c) for c in wb.sheet_columns(current, "events")}, "event_id": chosen or "",
-           "city_id": city_id, "start_date": start, "end_date": _text(form.get("end_date"), 10),
-           "hazard_type": hazard_type, "title_ru": _text(form.get("title_ru"), TITLE_MAX),
-           "title_en": _text(form.get("title_en"), TITLE_MAX), **numbers, "context": _text(form.get("context"), 40),
-           "status": _text(form.get("status"), 40), "source_id": _text(form.get("source_id"), 120)}
+    row = {
+        **{c: (held or {}).get(c) for c in wb.sheet_columns(current, "events")},
+        "event_id": chosen or "",
+        "city_id": city_id,
+        "start_date": start,
+        "end_date": _text(form.get("end_date"), 10),
+        "hazard_type": hazard_type,
+        "title_ru": _text(form.get("title_ru"), TITLE_MAX),
+        "title_en": _text(form.get("title_en"), TITLE_MAX),
+        **numbers,
+        "context": _text(form.get("context"), 40),
+        "status": _text(form.get("status"), 40),
+        "source_id": _text(form.get("source_id"), 120),
+    }
     return {"events": [row]}, problems
 
 
@@ -146,8 +221,13 @@ def _field_of(problem: wb.SheetProblem, fields: tuple[str, ...], table: str) -> 
     return problem.column if problem.column in fields else "form"
 
 
-def check_rows(rows: dict[str, list[dict]], current: dict[str, pd.DataFrame], city_id: str, fields: tuple[str, ...],
-               read_problems: list[ff.FieldProblem]) -> list[ff.FieldProblem]:
+def check_rows(
+    rows: dict[str, list[dict]],
+    current: dict[str, pd.DataFrame],
+    city_id: str,
+    fields: tuple[str, ...],
+    read_problems: list[ff.FieldProblem],
+) -> list[ff.FieldProblem]:
     """The workbook's checks and the build's cross-table checks on the form's rows, by field; no
     second reason for a field that could not be read."""
     frames = {}
@@ -156,16 +236,19 @@ def check_rows(rows: dict[str, list[dict]], current: dict[str, pd.DataFrame], ci
         frame["__row__"] = 1
         frame.attrs["sheet"] = f"{ff.SHEET}:{table}"
         frames[table] = frame
-    found = [ff.FieldProblem(_field_of(p, fields, (p.sheet or "").split(":", 1)[-1]), p.code, p.params)
-             for p in wb.check_tables(frames, current, city_id, {})]
+    found = [
+        ff.FieldProblem(_field_of(p, fields, (p.sheet or "").split(":", 1)[-1]), p.code, p.params)
+        for p in wb.check_tables(frames, current, city_id, {})
+    ]
     if not found and not read_problems:
         found += _consistency(frames, current, fields)
     unreadable = {p.field for p in read_problems}
     return [*read_problems, *(p for p in found if p.field not in unreadable)]
 
 
-def _consistency(frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame],
-                 fields: tuple[str, ...]) -> list[ff.FieldProblem]:
+def _consistency(
+    frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], fields: tuple[str, ...]
+) -> list[ff.FieldProblem]:
     tables = {name: current[name] for name in ("hazard_thresholds", "hazard_levels", "sources")}
     for table, frame in frames.items():
         body = frame.drop(columns="__row__")
@@ -181,22 +264,35 @@ def _consistency(frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFram
     return problems
 
 
-def check_hazard(form: dict, current: dict[str, pd.DataFrame], city_id: str, locale: str,
-                 others: tuple[str, ...]) -> tuple[dict[str, list[dict]], list[ff.FieldProblem]]:
+def check_hazard(
+    form: dict, current: dict[str, pd.DataFrame], city_id: str, locale: str, others: tuple[str, ...]
+) -> tuple[dict[str, list[dict]], list[ff.FieldProblem]]:
     """(changed rows per table, problems by field) for one hazard assessment; rows only when there is
     no problem and the assessment differs from the dashboard's."""
     rows, problems = hazard_rows(form, current, city_id, locale, others)
     hazard, unreadable = rows["hazards"][0], {p.field for p in problems}
     if hazard["level"] == NOT_ASSESSED and _has_coded_input(current, city_id, hazard):
         problems.append(ff.FieldProblem("level", "index_input_held"))
-    elif hazard["level"] and hazard["level"] != NOT_ASSESSED:  # an assessed level rests on a figure, as the build requires
-        problems += [ff.FieldProblem(c, "basis_needed") for c in BASIS_COLUMNS if hazard[c] is None and c not in unreadable]
+    elif (
+        hazard["level"] and hazard["level"] != NOT_ASSESSED
+    ):  # an assessed level rests on a figure, as the build requires
+        problems += [
+            ff.FieldProblem(c, "basis_needed")
+            for c in BASIS_COLUMNS
+            if hazard[c] is None and c not in unreadable
+        ]
     problems = check_rows(rows, current, city_id, HAZARD_FIELDS, problems)
     return _changes(rows, current, "hazards", "level", problems)
 
 
-def check_event(form: dict, current: dict[str, pd.DataFrame], city_id: str, locale: str, others: tuple[str, ...],
-                taken_ids: frozenset[str] = frozenset()) -> tuple[dict[str, list[dict]], list[ff.FieldProblem]]:
+def check_event(
+    form: dict,
+    current: dict[str, pd.DataFrame],
+    city_id: str,
+    locale: str,
+    others: tuple[str, ...],
+    taken_ids: frozenset[str] = frozenset(),
+) -> tuple[dict[str, list[dict]], list[ff.FieldProblem]]:
     """(changed rows per table, problems by field) for one past disaster; rows only when there is no
     problem and the record is new or differs from the dashboard's."""
     rows, problems = event_rows(form, current, city_id, locale, others, taken_ids)
@@ -206,11 +302,17 @@ def check_event(form: dict, current: dict[str, pd.DataFrame], city_id: str, loca
 
 def _has_coded_input(current: dict[str, pd.DataFrame], city_id: str, hazard: dict) -> bool:
     values = current["indicator_values"]
-    return bool(((values["city_id"] == city_id)
-                 & (values["indicator_id"] == f"{HAZARD_LEVEL_PREFIX}{hazard.get('hazard_type')}")).any())
+    return bool(
+        (
+            (values["city_id"] == city_id)
+            & (values["indicator_id"] == f"{HAZARD_LEVEL_PREFIX}{hazard.get('hazard_type')}")
+        ).any()
+    )
 
 
-def _changes(rows, current, table: str, field: str, problems) -> tuple[dict[str, list[dict]], list[ff.FieldProblem]]:
+def _changes(
+    rows, current, table: str, field: str, problems
+) -> tuple[dict[str, list[dict]], list[ff.FieldProblem]]:
     if problems:
         return {}, problems
     changes = wb.changed_rows({t: pd.DataFrame(r).assign(__row__=1) for t, r in rows.items()}, current)
@@ -221,4 +323,6 @@ def _changes(rows, current, table: str, field: str, problems) -> tuple[dict[str,
 
 def sent_event_ids(submissions: list[dict]) -> frozenset[str]:
     """The codes of events in submissions not yet published (so a new one never takes a code already sent)."""
-    return frozenset(str(row.get("event_id")) for sub in submissions for row in sub["changes"].get("events", []))
+    return frozenset(
+        str(row.get("event_id")) for sub in submissions for row in sub["changes"].get("events", [])
+    )

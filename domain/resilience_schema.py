@@ -14,9 +14,10 @@
 Kept apart so the tables join the build with one-line changes to `SCHEMAS`, `REFERENCES` and
 `check_consistency`. The meaning is applied by `domain/scorecard.py` and `domain/losses.py`.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import pandera.pandas as pa
@@ -25,11 +26,24 @@ from domain.provenance import SCOPES, STATUSES
 
 ROUND_STATUSES = ("scores_published", "scores_not_published")
 # figures of events.csv -> the loss field they fill
-EVENT_FIGURES = {"deaths": "deaths", "affected": "affected", "evacuated": "evacuated",
-                 "damage_usd": "economic_loss_usd"}
-LOSS_FIELDS = ("deaths", "missing", "injured", "affected", "evacuated", "houses_damaged",
-               "houses_destroyed", "economic_loss_usd", "critical_facilities_damaged",
-               "services_disrupted")
+EVENT_FIGURES = {
+    "deaths": "deaths",
+    "affected": "affected",
+    "evacuated": "evacuated",
+    "damage_usd": "economic_loss_usd",
+}
+LOSS_FIELDS = (
+    "deaths",
+    "missing",
+    "injured",
+    "affected",
+    "evacuated",
+    "houses_damaged",
+    "houses_destroyed",
+    "economic_loss_usd",
+    "critical_facilities_damaged",
+    "services_disrupted",
+)
 _SLUG = r"^[a-z0-9][a-z0-9_\-]*$"
 _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
@@ -47,10 +61,14 @@ RESILIENCE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
         {
             "question_code": _slug(unique=True),
             "essential": pa.Column(int, pa.Check.in_range(1, 10), coerce=True),
-            "undrr_ref": pa.Column(str, pa.Check.str_matches(r"^P\d{1,2}\.\d{1,2}$"), unique=True, coerce=True),
+            "undrr_ref": pa.Column(
+                str, pa.Check.str_matches(r"^P\d{1,2}\.\d{1,2}$"), unique=True, coerce=True
+            ),
             "undrr_topic_en": _text(),
-            "title_ru": _text(), "title_en": _text(),
-            "guidance_ru": _text(), "guidance_en": _text(),
+            "title_ru": _text(),
+            "title_en": _text(),
+            "guidance_ru": _text(),
+            "guidance_en": _text(),
             "source_id": _slug(),
         },
         strict=False,
@@ -60,7 +78,8 @@ RESILIENCE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "round_id": _slug(unique=True),
             "city_id": _slug(),
             "date": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), coerce=True),
-            "participants_ru": _text(), "participants_en": _text(),
+            "participants_ru": _text(),
+            "participants_en": _text(),
             "status": pa.Column(str, pa.Check.isin(list(ROUND_STATUSES)), coerce=True),
             "data_status": pa.Column(str, pa.Check.isin(list(STATUSES)), coerce=True),
             "source_id": _slug(),
@@ -74,7 +93,9 @@ RESILIENCE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "question_code": _slug(),
             "score": pa.Column(int, pa.Check.isin([0, 1, 2, 3]), coerce=True),
             "comment": _text(nullable=True),
-            "evidence_url": pa.Column(str, pa.Check.str_matches(r"^https?://\S+$"), nullable=True, coerce=True),
+            "evidence_url": pa.Column(
+                str, pa.Check.str_matches(r"^https?://\S+$"), nullable=True, coerce=True
+            ),
         },
         unique=["round_id", "question_code"],
         strict=False,
@@ -84,7 +105,8 @@ RESILIENCE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "event_id": _slug(),
             "figure": pa.Column(str, pa.Check.isin(list(EVENT_FIGURES)), coerce=True),
             "scope": pa.Column(str, pa.Check.isin(list(SCOPES)), coerce=True),
-            "note_ru": _text(nullable=True), "note_en": _text(nullable=True),
+            "note_ru": _text(nullable=True),
+            "note_en": _text(nullable=True),
         },
         unique=["event_id", "figure"],
         strict=False,
@@ -101,7 +123,8 @@ RESILIENCE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "scope": pa.Column(str, pa.Check.isin(list(SCOPES)), coerce=True),
             "status": pa.Column(str, pa.Check.isin(list(STATUSES)), coerce=True),
             "source_id": _slug(),
-            "note_ru": _text(nullable=True), "note_en": _text(nullable=True),
+            "note_ru": _text(nullable=True),
+            "note_en": _text(nullable=True),
         },
         strict=False,
     ),
@@ -127,13 +150,25 @@ def _catalogue_problems(questions: pd.DataFrame, problem: Callable, csv_line: Ca
     parts = questions["undrr_ref"].str.extract(r"^P(\d+)\.(\d+)$").astype(int)
     for index, row in questions.iterrows():
         if parts.at[index, 0] != int(row["essential"]):
-            out.append(problem("scorecard_questions.csv", csv_line(index), "undrr_ref",
-                               f"'{row['undrr_ref']}' is not a question of essential {row['essential']}"))
+            out.append(
+                problem(
+                    "scorecard_questions.csv",
+                    csv_line(index),
+                    "undrr_ref",
+                    f"'{row['undrr_ref']}' is not a question of essential {row['essential']}",
+                )
+            )
     for essential, numbers in parts.groupby(0)[1]:
         if sorted(numbers) != list(range(1, len(numbers) + 1)):
-            out.append(problem("scorecard_questions.csv", csv_line(numbers.index[0]), "undrr_ref",
-                               f"the codes of essential {essential} do not run P{essential}.1 to "
-                               f"P{essential}.{len(numbers)} without gaps: {sorted(numbers)}"))
+            out.append(
+                problem(
+                    "scorecard_questions.csv",
+                    csv_line(numbers.index[0]),
+                    "undrr_ref",
+                    f"the codes of essential {essential} do not run P{essential}.1 to "
+                    f"P{essential}.{len(numbers)} without gaps: {sorted(numbers)}",
+                )
+            )
     return out
 
 
@@ -152,12 +187,24 @@ def check_resilience(tables: dict[str, pd.DataFrame], problem: Callable, csv_lin
         scored = set(scores["round_id"])
         for index, row in scores.iterrows():
             if status.get(row["round_id"]) == "scores_not_published":
-                out.append(problem("scorecard_scores.csv", csv_line(index), "round_id",
-                                   f"round '{row['round_id']}' is marked scores_not_published but has scores"))
+                out.append(
+                    problem(
+                        "scorecard_scores.csv",
+                        csv_line(index),
+                        "round_id",
+                        f"round '{row['round_id']}' is marked scores_not_published but has scores",
+                    )
+                )
         for index, row in rounds.iterrows():
             if row["status"] == "scores_published" and row["round_id"] not in scored:
-                out.append(problem("scorecard_rounds.csv", csv_line(index), "status",
-                                   f"round '{row['round_id']}' is scores_published but has no scores"))
+                out.append(
+                    problem(
+                        "scorecard_rounds.csv",
+                        csv_line(index),
+                        "status",
+                        f"round '{row['round_id']}' is scores_published but has no scores",
+                    )
+                )
     events = tables.get("events")
     losses = tables.get("losses")
     if losses is not None and events is not None:
@@ -166,9 +213,21 @@ def check_resilience(tables: dict[str, pd.DataFrame], problem: Callable, csv_lin
             event = row["event_id"]
             if pd.isna(event) or event == "":
                 if pd.isna(row["date"]) or row["date"] == "":
-                    out.append(problem("losses.csv", csv_line(index), "date",
-                                       "a loss that names no event needs its own date"))
+                    out.append(
+                        problem(
+                            "losses.csv",
+                            csv_line(index),
+                            "date",
+                            "a loss that names no event needs its own date",
+                        )
+                    )
             elif event in event_city and event_city[event] != row["city_id"]:
-                out.append(problem("losses.csv", csv_line(index), "city_id",
-                                   f"'{row['city_id']}' is not the city of event '{event}' ({event_city[event]})"))
+                out.append(
+                    problem(
+                        "losses.csv",
+                        csv_line(index),
+                        "city_id",
+                        f"'{row['city_id']}' is not the city of event '{event}' ({event_city[event]})",
+                    )
+                )
     return out

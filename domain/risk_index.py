@@ -5,10 +5,11 @@ a category is the weighted arithmetic mean of its scaled indicators; a dimension
 categories with INFORM's complement geometric mean; risk is the weighted geometric mean of the
 three dimensions. Missing values are left out and counted in the coverage, never set to zero.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -81,10 +82,12 @@ class IndexWeights:
 class IndexResult:
     """The index at every level, in long and wide forms that pages and tests read."""
 
-    indicator_scores: pd.DataFrame   # city_id, indicator_id, category_id, dimension, value, year, status, source_id, value_scope, score
-    category_scores: pd.DataFrame    # index city_id, columns category_id
-    dimension_scores: pd.DataFrame   # index city_id, columns dimension
-    risk: pd.DataFrame               # city_id, risk, rank, risk_class, coverage, indicators_present, indicators_total
+    indicator_scores: (
+        pd.DataFrame
+    )  # city_id, indicator_id, category_id, dimension, value, year, status, source_id, value_scope, score
+    category_scores: pd.DataFrame  # index city_id, columns category_id
+    dimension_scores: pd.DataFrame  # index city_id, columns dimension
+    risk: pd.DataFrame  # city_id, risk, rank, risk_class, coverage, indicators_present, indicators_total
 
 
 def latest_values(values: pd.DataFrame) -> pd.DataFrame:
@@ -97,8 +100,9 @@ TRANSFORMS = ("linear", "log")
 DIRECTIONS = ("risk_up", "risk_down")
 
 
-def scale_columns(values: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-                  transform: np.ndarray, direction: np.ndarray) -> np.ndarray:
+def scale_columns(
+    values: np.ndarray, lower: np.ndarray, upper: np.ndarray, transform: np.ndarray, direction: np.ndarray
+) -> np.ndarray:
     """Scale raw values to 0-10 with fixed bounds, each with its own bounds, transform and direction.
 
     s = clip((f(x) - f(lo)) / (f(hi) - f(lo)), 0, 1) * 10 with f = identity or log10; risk_down is
@@ -108,8 +112,10 @@ def scale_columns(values: np.ndarray, lower: np.ndarray, upper: np.ndarray,
     x = np.asarray(values, dtype=float)
     lo, hi = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
     transform, direction = np.asarray(transform, dtype=object), np.asarray(direction, dtype=object)
-    unknown = sorted({str(t) for t in transform.ravel() if t not in TRANSFORMS}
-                     | {str(d) for d in direction.ravel() if d not in DIRECTIONS})
+    unknown = sorted(
+        {str(t) for t in transform.ravel() if t not in TRANSFORMS}
+        | {str(d) for d in direction.ravel() if d not in DIRECTIONS}
+    )
     if unknown:
         raise ValueError(f"unknown transform or direction: {', '.join(unknown)}")
     is_log = transform == "log"
@@ -137,12 +143,26 @@ def category_means(scored: pd.DataFrame) -> pd.Series:
 def score_indicators(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Scaled 0-10 score of each city's latest value of each indicator, with its provenance."""
     latest = latest_values(values)
-    meta = indicators[["indicator_id", "category_id", "dimension", "lower_bound", "upper_bound",
-                       "transform", "direction", "weight"]]
+    meta = indicators[
+        [
+            "indicator_id",
+            "category_id",
+            "dimension",
+            "lower_bound",
+            "upper_bound",
+            "transform",
+            "direction",
+            "weight",
+        ]
+    ]
     merged = latest.merge(meta, on="indicator_id", how="inner")
-    merged["score"] = scale_columns(merged["value"].to_numpy(dtype=float), merged["lower_bound"].to_numpy(),
-                                    merged["upper_bound"].to_numpy(), merged["transform"].to_numpy(),
-                                    merged["direction"].to_numpy())
+    merged["score"] = scale_columns(
+        merged["value"].to_numpy(dtype=float),
+        merged["lower_bound"].to_numpy(),
+        merged["upper_bound"].to_numpy(),
+        merged["transform"].to_numpy(),
+        merged["direction"].to_numpy(),
+    )
     return merged
 
 
@@ -150,9 +170,15 @@ def _weights_for(ids: list[str], defaults: pd.Series, override: Mapping[str, flo
     return np.array([float(override.get(i, defaults.get(i, 1.0))) for i in ids])
 
 
-def compute_index(values: pd.DataFrame, indicators: pd.DataFrame, categories: pd.DataFrame,
-                  dimensions: pd.DataFrame, cities: pd.DataFrame, classes: pd.DataFrame,
-                  weights: IndexWeights | None = None) -> IndexResult:
+def compute_index(
+    values: pd.DataFrame,
+    indicators: pd.DataFrame,
+    categories: pd.DataFrame,
+    dimensions: pd.DataFrame,
+    cities: pd.DataFrame,
+    classes: pd.DataFrame,
+    weights: IndexWeights | None = None,
+) -> IndexResult:
     """Compute indicator, category, dimension and risk scores for every city.
 
     Rank 1 is the highest risk. Coverage is the share of catalogue indicators a city has a
@@ -163,7 +189,9 @@ def compute_index(values: pd.DataFrame, indicators: pd.DataFrame, categories: pd
     scored = score_indicators(values[values["city_id"].isin(city_ids)], indicators)
 
     cat_long = category_means(scored)
-    cat_ids = categories.sort_values(["dimension", "sort_order"] if "sort_order" in categories else ["dimension"])["category_id"].tolist()
+    cat_ids = categories.sort_values(
+        ["dimension", "sort_order"] if "sort_order" in categories else ["dimension"]
+    )["category_id"].tolist()
     category_scores = cat_long.unstack("category_id").reindex(index=city_ids, columns=cat_ids)
 
     cat_defaults = categories.set_index("category_id")["weight"]
@@ -181,12 +209,14 @@ def compute_index(values: pd.DataFrame, indicators: pd.DataFrame, categories: pd
 
     present = scored.groupby("city_id")["indicator_id"].nunique().reindex(city_ids).fillna(0).astype(int)
     total = len(indicators)
-    risk = pd.DataFrame({
-        "city_id": city_ids,
-        "risk": risk_values,
-        "indicators_present": present.to_numpy(),
-        "indicators_total": total,
-    })
+    risk = pd.DataFrame(
+        {
+            "city_id": city_ids,
+            "risk": risk_values,
+            "indicators_present": present.to_numpy(),
+            "indicators_total": total,
+        }
+    )
     risk["coverage"] = risk["indicators_present"] / total if total else np.nan
     risk["rank"] = risk["risk"].rank(ascending=False, method="min").astype("Int64")
     risk["risk_class"] = risk_class(risk["risk"], classes)
@@ -194,9 +224,15 @@ def compute_index(values: pd.DataFrame, indicators: pd.DataFrame, categories: pd
     return IndexResult(scored, category_scores, dimension_scores, risk)
 
 
-def rank_stability(category_scores: pd.DataFrame, category_dimension: Mapping[str, str],
-                   category_weights: Mapping[str, float], dimension_weights: Mapping[str, float],
-                   draws: int = 2000, concentration: float = 20.0, seed: int = 0) -> pd.DataFrame:
+def rank_stability(
+    category_scores: pd.DataFrame,
+    category_dimension: Mapping[str, str],
+    category_weights: Mapping[str, float],
+    dimension_weights: Mapping[str, float],
+    draws: int = 2000,
+    concentration: float = 20.0,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Share of random weightings in which each city takes each rank (1 = highest risk).
 
     Weights are drawn from Dirichlet distributions centred on the chosen ones (dimensions, and
@@ -206,7 +242,7 @@ def rank_stability(category_scores: pd.DataFrame, category_dimension: Mapping[st
     rng = np.random.default_rng(seed)
     cities = category_scores.index.tolist()
     n = len(cities)
-    scores = category_scores.to_numpy(dtype=float)            # cities x C
+    scores = category_scores.to_numpy(dtype=float)  # cities x C
     present = ~np.isnan(scores)
     # float32 throughout: ranks need no more precision, and it halves memory traffic.
     logs = np.where(present, np.log(0.9 * (10.0 - np.nan_to_num(scores)) + 1.0), 0.0).astype(np.float32)
@@ -227,9 +263,9 @@ def rank_stability(category_scores: pd.DataFrame, category_dimension: Mapping[st
         complete = bool(present[:, cols].all()) if cols else True
         cat_draws.append((cols, cw.astype(np.float32), complete))
 
-    index_type = np.int16 if n < 2 ** 15 else np.int32        # city indices: half the memory below 32,768 cities
-    orders = np.empty((n, draws), dtype=index_type)           # city index at each rank (row), per draw
-    chunk = max(1, min(draws, 262_144 // max(n, 1)))       # ~1 MB blocks: stays in cache, bounded memory
+    index_type = np.int16 if n < 2**15 else np.int32  # city indices: half the memory below 32,768 cities
+    orders = np.empty((n, draws), dtype=index_type)  # city index at each rank (row), per draw
+    chunk = max(1, min(draws, 262_144 // max(n, 1)))  # ~1 MB blocks: stays in cache, bounded memory
     dim_draws32 = dim_draws.astype(np.float32)
     for start in range(0, draws, chunk):
         stop = min(draws, start + chunk)
@@ -239,20 +275,19 @@ def rank_stability(category_scores: pd.DataFrame, category_dimension: Mapping[st
                 log_risk[:] = np.nan
                 continue
             w = cw[start:stop]
-            mean_log = w @ logs[:, cols].T                          # chunk x cities
-            if not complete:                                        # renormalise over present categories
+            mean_log = w @ logs[:, cols].T  # chunk x cities
+            if not complete:  # renormalise over present categories
                 with np.errstate(invalid="ignore", divide="ignore"):
                     mean_log /= w @ present32[:, cols].T
             with np.errstate(invalid="ignore", divide="ignore"):
                 dim_score = np.exp(mean_log)
-                np.subtract(10.0, dim_score, out=dim_score)        # (10 - geo) / 0.9; the /0.9 is a constant
-                np.maximum(dim_score, 1e-6, out=dim_score)         # factor and does not change ranks
+                np.subtract(10.0, dim_score, out=dim_score)  # (10 - geo) / 0.9; the /0.9 is a constant
+                np.maximum(dim_score, 1e-6, out=dim_score)  # factor and does not change ranks
                 log_risk += dim_draws32[start:stop, [k]] * np.log(dim_score)
-        np.nan_to_num(log_risk, copy=False, nan=-np.inf)            # a city missing a dimension ranks last
-        orders[:, start:stop] = np.argsort(-log_risk, axis=1).T     # city index by rank, for this chunk
-    counts = np.empty((n, n), dtype=np.int64)                      # city x rank
+        np.nan_to_num(log_risk, copy=False, nan=-np.inf)  # a city missing a dimension ranks last
+        orders[:, start:stop] = np.argsort(-log_risk, axis=1).T  # city index by rank, for this chunk
+    counts = np.empty((n, n), dtype=np.int64)  # city x rank
     for rank in range(n):  # one short bincount per rank: 4x faster than one over all n x draws pairs
         counts[:, rank] = np.bincount(orders[rank], minlength=n)
     shares = counts / draws
-    return pd.DataFrame(shares, index=pd.Index(cities, name="city_id"),
-                        columns=[r + 1 for r in range(n)])
+    return pd.DataFrame(shares, index=pd.Index(cities, name="city_id"), columns=[r + 1 for r in range(n)])

@@ -4,6 +4,7 @@ Each table is a pandera schema (types, ranges, allowed codes, unique keys); refe
 tables are checked afterwards. Every failure is reported as file, row, column and reason, where
 the row is the line number in the CSV file (header = line 1).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,8 +17,14 @@ from domain.action_schemas import ACTION_REFERENCES, ACTION_SCHEMAS, check_actio
 from domain.climate_schema import CLIMATE_REFERENCES, CLIMATE_SCHEMAS, check_climate_series
 from domain.infrastructure_schema import INFRA_REFERENCES, INFRA_SCHEMAS, check_facility_actions
 from domain.outlook_schema import OUTLOOK_REFERENCES, OUTLOOK_SCHEMAS, check_outlook
-from domain.provenance import (NOT_ASSESSED, SCOPES, SOURCE_KINDS, STATUSES, hazard_basis_problems,
-                               sourced_without_source)
+from domain.provenance import (
+    NOT_ASSESSED,
+    SCOPES,
+    SOURCE_KINDS,
+    STATUSES,
+    hazard_basis_problems,
+    sourced_without_source,
+)
 from domain.resilience_schema import RESILIENCE_REFERENCES, RESILIENCE_SCHEMAS, check_resilience
 
 DIMENSIONS = ["hazard_exposure", "vulnerability", "lack_of_coping_capacity"]
@@ -106,8 +113,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "population_year": _number(True, pa.Check.in_range(1900, 2100)),
             "member_since": pa.Column(str, pa.Check.str_matches(PARTIAL_DATE), coerce=True),
             # `candidate` (applied, not yet a member) or `member`; empty means member
-            "membership": pa.Column(str, pa.Check.isin(["candidate", "member"]), nullable=True, required=False,
-                                    coerce=True),
+            "membership": pa.Column(
+                str, pa.Check.isin(["candidate", "member"]), nullable=True, required=False, coerce=True
+            ),
             "population_source_id": _slug(nullable=True),
             "area_source_id": _slug(nullable=True),
             "elevation_source_id": _slug(nullable=True),
@@ -149,10 +157,16 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "weight": _weight(),
         },
         checks=[
-            pa.Check(lambda d: d["lower_bound"] < d["upper_bound"], element_wise=False,
-                     error="lower_bound must be below upper_bound"),
-            pa.Check(lambda d: (d["transform"] != "log") | (d["lower_bound"] > 0), element_wise=False,
-                     error="a log-scaled indicator needs bounds above zero"),
+            pa.Check(
+                lambda d: d["lower_bound"] < d["upper_bound"],
+                element_wise=False,
+                error="lower_bound must be below upper_bound",
+            ),
+            pa.Check(
+                lambda d: (d["transform"] != "log") | (d["lower_bound"] > 0),
+                element_wise=False,
+                error="a log-scaled indicator needs bounds above zero",
+            ),
         ],
         strict=False,
     ),
@@ -220,10 +234,18 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "rule_en": _text(),
             "source_id": _slug(),
         },
-        checks=[pa.Check(lambda d: d["lower"].isna() | d["upper"].isna() | (d["lower"] < d["upper"]),
-                         element_wise=False, error="lower must be below upper"),
-                pa.Check(lambda d: d["level"] != NOT_ASSESSED, element_wise=False,
-                         error="a threshold rule cannot give 'not assessed'")],
+        checks=[
+            pa.Check(
+                lambda d: d["lower"].isna() | d["upper"].isna() | (d["lower"] < d["upper"]),
+                element_wise=False,
+                error="lower must be below upper",
+            ),
+            pa.Check(
+                lambda d: d["level"] != NOT_ASSESSED,
+                element_wise=False,
+                error="a threshold rule cannot give 'not assessed'",
+            ),
+        ],
         unique=["metric", "level"],
         strict=False,
     ),
@@ -254,8 +276,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "name_en": _text(),
             "colour": pa.Column(str, pa.Check.str_matches(r"^#[0-9a-fA-F]{6}$"), coerce=True),
         },
-        checks=[pa.Check(lambda d: d["lower"] < d["upper"], element_wise=False,
-                         error="lower must be below upper")],
+        checks=[
+            pa.Check(lambda d: d["lower"] < d["upper"], element_wise=False, error="lower must be below upper")
+        ],
         strict=False,
     ),
     "inform_country": pa.DataFrameSchema(
@@ -332,11 +355,15 @@ def _problems_from_schema_errors(file: str, err: SchemaErrors) -> list[Problem]:
             reason = f"duplicate key {value!r}"
         else:
             reason = f"value {value!r} fails check {check}"
-        problems.append(Problem(file, row, None if column is None or pd.isna(column) else str(column), reason))
+        problems.append(
+            Problem(file, row, None if column is None or pd.isna(column) else str(column), reason)
+        )
     return problems
 
 
-def validate_table(name: str, frame: pd.DataFrame, file: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+def validate_table(
+    name: str, frame: pd.DataFrame, file: str | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Validate one table against its schema; return the coerced table and the problems found."""
     file = file or f"{name}.csv"
     schema = SCHEMAS[name]
@@ -359,8 +386,14 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         values = frame[column]
         unknown = values.notna() & (values.astype(str) != "") & ~values.astype(str).isin(known)
         for index, value in values[unknown].items():
-            problems.append(Problem(f"{table}.csv", csv_line(index), column,
-                                    f"'{value}' is not a known {target_column} in {target}.csv"))
+            problems.append(
+                Problem(
+                    f"{table}.csv",
+                    csv_line(index),
+                    column,
+                    f"'{value}' is not a known {target_column} in {target}.csv",
+                )
+            )
     return problems
 
 
@@ -374,9 +407,15 @@ def check_consistency(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         for index, row in indicators.iterrows():
             expected = cat_dim.get(row["category_id"])
             if expected is not None and expected != row["dimension"]:
-                problems.append(Problem("indicators.csv", csv_line(index), "dimension",
-                                        f"'{row['dimension']}' differs from the dimension of category "
-                                        f"'{row['category_id']}' ('{expected}')"))
+                problems.append(
+                    Problem(
+                        "indicators.csv",
+                        csv_line(index),
+                        "dimension",
+                        f"'{row['dimension']}' differs from the dimension of category "
+                        f"'{row['category_id']}' ('{expected}')",
+                    )
+                )
     if "dimensions" in tables:
         missing = set(DIMENSIONS) - set(tables["dimensions"]["dimension"])
         for dim in sorted(missing):
@@ -385,12 +424,19 @@ def check_consistency(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     if classes is not None and len(classes):
         ordered = classes.sort_values("lower")
         if ordered["lower"].iloc[0] != 0 or ordered["upper"].iloc[-1] != 10:
-            problems.append(Problem("risk_classes.csv", None, "lower",
-                                    "risk classes must cover the whole 0-10 range"))
+            problems.append(
+                Problem("risk_classes.csv", None, "lower", "risk classes must cover the whole 0-10 range")
+            )
         gaps = ordered["lower"].iloc[1:].to_numpy() != ordered["upper"].iloc[:-1].to_numpy()
         if gaps.any():
-            problems.append(Problem("risk_classes.csv", None, "upper",
-                                    "risk classes must follow each other without gaps or overlaps"))
+            problems.append(
+                Problem(
+                    "risk_classes.csv",
+                    None,
+                    "upper",
+                    "risk classes must follow each other without gaps or overlaps",
+                )
+            )
     problems += check_action_hazards(tables, Problem, csv_line)
     problems += check_climate_series(tables, Problem, csv_line)
     problems += check_outlook(tables, Problem, csv_line)
@@ -403,7 +449,13 @@ def check_consistency(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         log_ids = set(inds.loc[inds["transform"] == "log", "indicator_id"])
         bad = values["indicator_id"].isin(log_ids) & (values["value"] <= 0)
         for index, row in values[bad].iterrows():
-            problems.append(Problem("indicator_values.csv", csv_line(index), "value",
-                                    f"{row['value']} cannot be log-scaled (indicator "
-                                    f"'{row['indicator_id']}' needs values above zero)"))
+            problems.append(
+                Problem(
+                    "indicator_values.csv",
+                    csv_line(index),
+                    "value",
+                    f"{row['value']} cannot be log-scaled (indicator "
+                    f"'{row['indicator_id']}' needs values above zero)",
+                )
+            )
     return problems

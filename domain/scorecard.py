@@ -4,6 +4,7 @@ questions, change between rounds, and low-scoring essentials without an action i
 Pure functions on DataFrames. A city without a round whose scores are published is "not assessed":
 its values are missing (NaN / None), never zero.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,14 +49,19 @@ def essential_scores(scores: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFr
     if scores.empty:
         return pd.DataFrame(columns=["round_id", "essential", "score", "answered", "questions"])
     joined = scores.merge(questions[["question_code", "essential"]], on="question_code")
-    out = (joined.groupby(["round_id", "essential"])["score"].agg(["mean", "size"])
-           .rename(columns={"mean": "score", "size": "answered"}).reset_index())
+    out = (
+        joined.groupby(["round_id", "essential"])["score"]
+        .agg(["mean", "size"])
+        .rename(columns={"mean": "score", "size": "answered"})
+        .reset_index()
+    )
     out["essential"] = out["essential"].astype(int)
     return out.merge(asked, left_on="essential", right_index=True, how="left")
 
 
-def essential_matrix(city_ids: list[str], rounds: pd.DataFrame, scores: pd.DataFrame,
-                     questions: pd.DataFrame) -> pd.DataFrame:
+def essential_matrix(
+    city_ids: list[str], rounds: pd.DataFrame, scores: pd.DataFrame, questions: pd.DataFrame
+) -> pd.DataFrame:
     """Cities x essentials 1-10: the latest round's mean score; NaN where the city is not assessed."""
     latest = latest_round_ids(rounds)
     per_round = essential_scores(scores, questions)
@@ -68,8 +74,9 @@ def essential_matrix(city_ids: list[str], rounds: pd.DataFrame, scores: pd.DataF
     return matrix
 
 
-def weakest_questions(scores: pd.DataFrame, questions: pd.DataFrame, round_id: str,
-                      limit: int = 5) -> pd.DataFrame:
+def weakest_questions(
+    scores: pd.DataFrame, questions: pd.DataFrame, round_id: str, limit: int = 5
+) -> pd.DataFrame:
     """A round's lowest-scored questions (ties in catalogue order), with their essential and comment."""
     mine = scores[scores["round_id"] == round_id]
     ordered = question_order(questions).reset_index(drop=True).reset_index(names="order")
@@ -77,8 +84,9 @@ def weakest_questions(scores: pd.DataFrame, questions: pd.DataFrame, round_id: s
     return joined.sort_values(["score", "order"]).head(limit).drop(columns="order").reset_index(drop=True)
 
 
-def round_change(city_id: str, rounds: pd.DataFrame, scores: pd.DataFrame,
-                 questions: pd.DataFrame) -> pd.DataFrame:
+def round_change(
+    city_id: str, rounds: pd.DataFrame, scores: pd.DataFrame, questions: pd.DataFrame
+) -> pd.DataFrame:
     """Per essential, the score in the city's previous and latest published rounds and the change.
 
     Empty when the city has fewer than two published rounds."""
@@ -106,8 +114,9 @@ class Gap:
     actions: int
 
 
-def gaps_without_plan(city_id: str, matrix: pd.DataFrame, actions: pd.DataFrame,
-                      low: float = LOW_SCORE) -> list[Gap]:
+def gaps_without_plan(
+    city_id: str, matrix: pd.DataFrame, actions: pd.DataFrame, low: float = LOW_SCORE
+) -> list[Gap]:
     """Essentials scored below `low` in the city's latest round with no (non-cancelled) action in its plan."""
     if city_id not in matrix.index:
         return []

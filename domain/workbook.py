@@ -6,15 +6,16 @@ Every problem names the sheet, the row, the column and a reason code with its va
 (`SheetProblem`); the pages turn the code into plain words in the reader's language. All
 problems are found at once; a workbook with any problem gives no rows at all.
 """
+
 from __future__ import annotations
 
 import io
 import math
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
@@ -25,10 +26,25 @@ from pandera.errors import SchemaErrors
 from domain.schemas import REFERENCES, SCHEMAS
 
 # The tables a city submits, in sheet order; `sources` holds the new sources its rows cite.
-TABLES = ("indicator_values", "hazards", "events", "losses", "scorecard_rounds", "scorecard_scores", "sources")
-KEYS = {"indicator_values": ("city_id", "indicator_id", "year"), "hazards": ("city_id", "hazard_type"),
-        "events": ("event_id",), "losses": ("loss_id",), "scorecard_rounds": ("round_id",),
-        "scorecard_scores": ("round_id", "question_code"), "sources": ("source_id",), "cities": ("city_id",)}
+TABLES = (
+    "indicator_values",
+    "hazards",
+    "events",
+    "losses",
+    "scorecard_rounds",
+    "scorecard_scores",
+    "sources",
+)
+KEYS = {
+    "indicator_values": ("city_id", "indicator_id", "year"),
+    "hazards": ("city_id", "hazard_type"),
+    "events": ("event_id",),
+    "losses": ("loss_id",),
+    "scorecard_rounds": ("round_id",),
+    "scorecard_scores": ("round_id", "question_code"),
+    "sources": ("source_id",),
+    "cities": ("city_id",),
+}
 CITED_BY = ("indicator_values", "hazards", "events", "losses", "scorecard_rounds")  # tables with a source_id
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -81,8 +97,13 @@ def _cell(value: object) -> object:
     return value
 
 
-def template(current: dict[str, pd.DataFrame], city_id: str, sheet_name: Label, column_name: Label,
-             help_lines: list[str]) -> bytes:
+def template(
+    current: dict[str, pd.DataFrame],
+    city_id: str,
+    sheet_name: Label,
+    column_name: Label,
+    help_lines: list[str],
+) -> bytes:
     """An .xlsx for one city: a sheet per table with headers in one language, pre-filled with the
     city's rows, and a first sheet that says how to fill it in."""
     wb = Workbook()
@@ -101,7 +122,9 @@ def template(current: dict[str, pd.DataFrame], city_id: str, sheet_name: Label, 
         for record in city_rows(current, table, city_id).to_dict("records"):
             ws.append([_cell(record.get(c)) for c in columns])
         for i, name in enumerate(columns, start=1):
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, min(40, len(column_name(name)) + 4))
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(
+                12, min(40, len(column_name(name)) + 4)
+            )
         ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)
@@ -113,8 +136,12 @@ def _by_name(names: dict[str, list[str]]) -> dict[str, str]:
     return {" ".join(n.split()).casefold(): key for key, spellings in names.items() for n in spellings}
 
 
-def read_workbook(content: bytes, current: dict[str, pd.DataFrame], sheet_names: dict[str, list[str]],
-                  column_names: dict[str, list[str]]) -> tuple[dict[str, pd.DataFrame], list[SheetProblem]]:
+def read_workbook(
+    content: bytes,
+    current: dict[str, pd.DataFrame],
+    sheet_names: dict[str, list[str]],
+    column_names: dict[str, list[str]],
+) -> tuple[dict[str, pd.DataFrame], list[SheetProblem]]:
     """The workbook's tables as text columns (as the build reads CSV files), or every problem of form:
     not a workbook, too large, unknown or missing sheets and columns, formulas, dates written as
     text, too many rows. A sheet may be left out; then the city's rows of that table stay as they are."""
@@ -144,7 +171,9 @@ def read_workbook(content: bytes, current: dict[str, pd.DataFrame], sheet_names:
     return frames, problems
 
 
-def _read_sheet(ws, table: str, expected: list[str], columns: dict[str, str]) -> tuple[pd.DataFrame | None, list[SheetProblem]]:
+def _read_sheet(
+    ws, table: str, expected: list[str], columns: dict[str, str]
+) -> tuple[pd.DataFrame | None, list[SheetProblem]]:
     problems: list[SheetProblem] = []
     rows = list(ws.iter_rows())
     if not rows:
@@ -181,7 +210,9 @@ def _read_sheet(ws, table: str, expected: list[str], columns: dict[str, str]) ->
                 continue
             text, problem = _cell_text(cell, column)
             if problem:  # the cell counts as empty for the later checks, which skip it
-                problems.append(SheetProblem(ws.title, cell.row, column, problem, {"value": str(cell.value)[:40]}))
+                problems.append(
+                    SheetProblem(ws.title, cell.row, column, problem, {"value": str(cell.value)[:40]})
+                )
             values[column] = text
         if any(v not in (None, "") for k, v in values.items() if k != "__extra__"):
             values.pop("__extra__", None)
@@ -215,19 +246,28 @@ def _cell_text(cell, column: str) -> tuple[str | None, str | None]:
 
 # --- checking the rows against the schemas and the data -------------------------------------------
 
-def check_tables(frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], city_id: str,
-                 sheet_of: dict[str, str], known_problems: list[SheetProblem] = ()) -> list[SheetProblem]:
+
+def check_tables(
+    frames: dict[str, pd.DataFrame],
+    current: dict[str, pd.DataFrame],
+    city_id: str,
+    sheet_of: dict[str, str],
+    known_problems: list[SheetProblem] = (),
+) -> list[SheetProblem]:
     """Every problem of the rows: another city, the build's schema, duplicates, and references to
     codes neither the data nor the workbook knows; none again where reading found one already
     (`known_problems`: a cell read as a formula, a missing column)."""
     found = _check_tables(frames, current, city_id, sheet_of)
     cells = {(p.sheet, p.row, p.column) for p in known_problems}
     columns = {(p.sheet, p.column) for p in known_problems if p.code == "missing_column"}
-    return [p for p in found if (p.sheet, p.row, p.column) not in cells and (p.sheet, p.column) not in columns]
+    return [
+        p for p in found if (p.sheet, p.row, p.column) not in cells and (p.sheet, p.column) not in columns
+    ]
 
 
-def _check_tables(frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], city_id: str,
-                  sheet_of: dict[str, str]) -> list[SheetProblem]:
+def _check_tables(
+    frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], city_id: str, sheet_of: dict[str, str]
+) -> list[SheetProblem]:
     problems: list[SheetProblem] = []
     for table, frame in frames.items():
         sheet = frame.attrs.get("sheet") or sheet_of.get(table, table)
@@ -236,7 +276,9 @@ def _check_tables(frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFra
         if "city_id" in body:
             for i, value in body["city_id"].items():
                 if value != city_id:
-                    problems.append(SheetProblem(sheet, rows[i], "city_id", "other_city", {"value": str(value)[:40]}))
+                    problems.append(
+                        SheetProblem(sheet, rows[i], "city_id", "other_city", {"value": str(value)[:40]})
+                    )
         problems += _schema_problems(table, body, sheet, rows)
     problems += _rows_of_other_cities(frames, current, city_id, sheet_of)
     known = {name: frame for name, frame in current.items()}
@@ -250,13 +292,21 @@ def _check_tables(frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFra
         frame = frames[table]
         for value, row in zip(frame[column], frame["__row__"]):
             if isinstance(value, str) and value and value not in allowed:
-                problems.append(SheetProblem(frame.attrs.get("sheet") or sheet_of.get(table, table), row, column, "unknown_code",
-                                             {"value": value[:40]}))
+                problems.append(
+                    SheetProblem(
+                        frame.attrs.get("sheet") or sheet_of.get(table, table),
+                        row,
+                        column,
+                        "unknown_code",
+                        {"value": value[:40]},
+                    )
+                )
     return problems
 
 
-def _rows_of_other_cities(frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], city_id: str,
-                          sheet_of: dict[str, str]) -> list[SheetProblem]:
+def _rows_of_other_cities(
+    frames: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], city_id: str, sheet_of: dict[str, str]
+) -> list[SheetProblem]:
     """Rows whose key names another city's record (an event, a loss, a scorecard round), and
     scores for a round that is not the city's: a workbook never changes another city's data."""
     problems = []
@@ -268,8 +318,11 @@ def _rows_of_other_cities(frames: dict[str, pd.DataFrame], current: dict[str, pd
                 continue
             rounds = pd.concat([current["scorecard_rounds"], frames.get("scorecard_rounds", pd.DataFrame())])
             others = set(rounds.loc[rounds["city_id"] != city_id, "round_id"].dropna().astype(str))
-            taken = [(row, "round_id", value) for value, row in zip(frame["round_id"], frame["__row__"])
-                     if isinstance(value, str) and value in others]
+            taken = [
+                (row, "round_id", value)
+                for value, row in zip(frame["round_id"], frame["__row__"])
+                if isinstance(value, str) and value in others
+            ]
         elif "city_id" in keys or "city_id" not in current[table] or not all(k in frame for k in keys):
             continue
         else:
@@ -277,8 +330,10 @@ def _rows_of_other_cities(frames: dict[str, pd.DataFrame], current: dict[str, pd
             owned = set(held.loc[held["city_id"] != city_id, keys].astype(str).agg("\x1f".join, axis=1))
             mine = frame[keys].astype(str).agg("\x1f".join, axis=1)
             taken = [(row, keys[0], value) for value, row in zip(mine, frame["__row__"]) if value in owned]
-        problems += [SheetProblem(sheet, row, column, "other_city", {"value": str(value)[:40]})
-                     for row, column, value in taken]
+        problems += [
+            SheetProblem(sheet, row, column, "other_city", {"value": str(value)[:40]})
+            for row, column, value in taken
+        ]
     return problems
 
 
@@ -291,7 +346,9 @@ def _schema_problems(table: str, frame: pd.DataFrame, sheet: str, rows: list[int
     problems = []
     for rec in cases.to_dict("records"):
         index, column, check = rec.get("index"), rec.get("column"), str(rec.get("check"))
-        row = rows[int(index)] if index is not None and not pd.isna(index) and int(index) < len(rows) else None
+        row = (
+            rows[int(index)] if index is not None and not pd.isna(index) and int(index) < len(rows) else None
+        )
         column = None if column is None or pd.isna(column) else str(column)
         code, params = plain_reason(check, rec.get("failure_case"))
         if code == "missing_column":
@@ -312,7 +369,7 @@ def plain_reason(check: str, value: object) -> tuple[str, dict]:
     if check == "field_uniqueness" or check.startswith("multiple_fields_uniqueness"):
         return "duplicate", {"value": shown}
     if check.startswith("isin"):
-        allowed = re.findall(r"'([^']*)'|(\d+(?:\.\d+)?)", check[len("isin"):])
+        allowed = re.findall(r"'([^']*)'|(\d+(?:\.\d+)?)", check[len("isin") :])
         return "not_allowed", {"value": shown, "allowed": ", ".join(a or b for a, b in allowed)}
     if check.startswith("in_range"):
         low, high = re.findall(r"-?\d+(?:\.\d+)?", check)[:2]
@@ -381,13 +438,29 @@ def overlay(src: dict[str, pd.DataFrame], changes: list[dict[str, list[dict]]]) 
             frame = frame.reindex(columns=columns)
             new = pd.DataFrame(rows).reindex(columns=columns)
             new = new.astype(object).where(new.notna(), None)
-            keep = frame[~row_keys(frame, keys).isin(set(row_keys(new.fillna(""), keys)))] if len(frame) else frame
+            keep = (
+                frame[~row_keys(frame, keys).isin(set(row_keys(new.fillna(""), keys)))]
+                if len(frame)
+                else frame
+            )
             out[table] = pd.concat([keep, new], ignore_index=True)
     return out
 
 
-CITY_FIELDS = ("city_id", "name_ru", "name_en", "country_iso3", "country_ru", "country_en", "admin1_ru", "admin1_en",
-               "lat", "lon", "membership", "member_since")
+CITY_FIELDS = (
+    "city_id",
+    "name_ru",
+    "name_en",
+    "country_iso3",
+    "country_ru",
+    "country_en",
+    "admin1_ru",
+    "admin1_en",
+    "lat",
+    "lon",
+    "membership",
+    "member_since",
+)
 
 
 def new_city_row(raw: dict) -> dict:
@@ -409,26 +482,45 @@ def check_new_city(row: dict, current: dict[str, pd.DataFrame]) -> list[SheetPro
     """Every problem of a new city's row: the build's `cities` schema, the required names and
     place, a known country code format, and an id no city has yet."""
     problems: list[SheetProblem] = []
-    for name in ("city_id", "name_ru", "name_en", "country_iso3", "country_ru", "country_en", "admin1_ru", "admin1_en",
-                 "lat", "lon", "membership", "member_since"):
+    for name in (
+        "city_id",
+        "name_ru",
+        "name_en",
+        "country_iso3",
+        "country_ru",
+        "country_en",
+        "admin1_ru",
+        "admin1_en",
+        "lat",
+        "lon",
+        "membership",
+        "member_since",
+    ):
         if not row.get(name):
             problems.append(SheetProblem(None, None, name, "required"))
     if row.get("city_id") and row["city_id"] in set(current["cities"]["city_id"]):
         problems.append(SheetProblem(None, None, "city_id", "duplicate", {"value": row["city_id"]}))
     if row.get("member_since") and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["member_since"]):
         problems.append(SheetProblem(None, None, "member_since", "bad_date", {"value": row["member_since"]}))
-    frame = pd.DataFrame([row]).reindex(columns=[*current["cities"].columns,
-                                                 *(c for c in row if c not in current["cities"].columns)])
+    frame = pd.DataFrame([row]).reindex(
+        columns=[*current["cities"].columns, *(c for c in row if c not in current["cities"].columns)]
+    )
     seen = {(p.column, p.code) for p in problems}
     for problem in _schema_problems("cities", frame, "", [1]):
-        if problem.code == "required" and (problem.column, "required") not in seen and problem.column not in row:
+        if (
+            problem.code == "required"
+            and (problem.column, "required") not in seen
+            and problem.column not in row
+        ):
             continue  # figures a new city does not have yet
         if (problem.column, "required") not in seen:
             problems.append(SheetProblem(None, None, problem.column, problem.code, problem.params))
     not_numbers = {p.column for p in problems if p.code == "not_number"}
     kept, done = [], set()
     for problem in problems:  # one reason per field and kind; no range check of what is not a number
-        if (problem.column, problem.code) in done or (problem.code == "out_of_range" and problem.column in not_numbers):
+        if (problem.column, problem.code) in done or (
+            problem.code == "out_of_range" and problem.column in not_numbers
+        ):
             continue
         done.add((problem.column, problem.code))
         kept.append(problem)

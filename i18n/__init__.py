@@ -5,6 +5,7 @@ language, a test checks it). Data text (city,
 indicator and hazard names) comes from the data tables' `_ru`/`_en` columns instead, as in
 ThinkHazard!: UI strings, enumerations and place names are translated each their own way.
 """
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,8 @@ from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
+from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("ru", "en")
 DEFAULT_LANG = "ru"

@@ -3,6 +3,7 @@
 Called from the command line (`alembic upgrade head`) or from `services.db.upgrade()`, which
 passes its own connection (so it can hold a lock while migrating).
 """
+
 from __future__ import annotations
 
 from logging.config import fileConfig
@@ -23,8 +24,7 @@ def url() -> str:
 
 
 def run_offline() -> None:
-    context.configure(url=url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+    context.configure(url=url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -41,6 +41,7 @@ def run_online() -> None:
     target = url()
     if target.startswith("sqlite:///"):
         from services.db import sqlite_path
+
         sqlite_path(target).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(target, poolclass=NullPool)
     try:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import dash
-import dash_mantine_components as dmc
 import dash_ag_grid as dag
+import dash_mantine_components as dmc
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
 
@@ -34,8 +34,15 @@ from services import data_access
 from services.callback_cache import public_answer
 
 NAME, PATH = "actions", "/actions"
-dash.register_page(__name__, path=PATH, order=50, nav_key="nav.actions",
-                   title=page_title("title.actions"), name=NAME, public_answer=True)
+dash.register_page(
+    __name__,
+    path=PATH,
+    order=50,
+    nav_key="nav.actions",
+    title=page_title("title.actions"),
+    name=NAME,
+    public_answer=True,
+)
 
 CITY, STATUS, HAZARD, ESSENTIAL = "actions-city", "actions-status", "actions-hazard", "actions-essential"
 CONTENT, GRID, OPEN = "actions-content", "actions-grid", "actions-open"
@@ -78,8 +85,15 @@ def _actions(data, chosen) -> list[str]:
 
 
 def _filter(key: str, options, **rules) -> list:
-    return page_state.many(key, options, (), keep_order=True, notice="actions.bad_filter",
-                           label=f"actions.filter.{rules.pop('name', key)}", **rules)
+    return page_state.many(
+        key,
+        options,
+        (),
+        keep_order=True,
+        notice="actions.bad_filter",
+        label=f"actions.filter.{rules.pop('name', key)}",
+        **rules,
+    )
 
 
 @dataclass
@@ -95,13 +109,23 @@ class ActionsState:
 
 def filters_of(state: ActionsState) -> dict[str, list]:
     """The filters as the views take them."""
-    return {"city": state.cities, "status": state.status, "hazard": state.hazard, "essential": state.essential}
+    return {
+        "city": state.cities,
+        "status": state.status,
+        "hazard": state.hazard,
+        "essential": state.essential,
+    }
 
 
 def shown_actions(filters: dict) -> pd.DataFrame:
     frame = data_access.actions_current()
-    return act.filter_actions(frame, filters.get("city") or (), filters.get("status") or (),
-                              filters.get("hazard") or (), filters.get("essential") or ())
+    return act.filter_actions(
+        frame,
+        filters.get("city") or (),
+        filters.get("status") or (),
+        filters.get("hazard") or (),
+        filters.get("essential") or (),
+    )
 
 
 def short(text: str, limit: int = 48) -> str:
@@ -126,9 +150,18 @@ def stats(summary: dict, lang: str) -> html.Div:
         (t("actions.stat.funded", lang), av.money(summary["funded"], lang)),
         (t("actions.stat.gap", lang), av.money(summary["gap"], lang)),
     ]
-    return html.Div([html.Div([html.Div(v, className="stat-value"), html.Div(k, className="stat-label")],
-                              className="stat", id=f"actions-stat-{i}") for i, (k, v) in enumerate(items)],
-                    className="stats", id="actions-stats")
+    return html.Div(
+        [
+            html.Div(
+                [html.Div(v, className="stat-value"), html.Div(k, className="stat-label")],
+                className="stat",
+                id=f"actions-stat-{i}",
+            )
+            for i, (k, v) in enumerate(items)
+        ],
+        className="stats",
+        id="actions-stats",
+    )
 
 
 def render_content(filters: dict, lang: str) -> list:
@@ -146,58 +179,138 @@ def render_content(filters: dict, lang: str) -> list:
     funders = act.funder_summary(frame)
     fnames = funder_names(frame, lang)
     ordered = frame.sort_values(["city_id", "planned_start", "action_id"]).reset_index(drop=True)
-    labels = [f"{names.get(c, c)} · {short(title, 34)}" for c, title in zip(ordered["city_id"], ordered[f"title_{lang}"])]
+    labels = [
+        f"{names.get(c, c)} · {short(title, 34)}"
+        for c, title in zip(ordered["city_id"], ordered[f"title_{lang}"])
+    ]
     worst = by_city.sort_values("weighted_progress").iloc[0]
     p_labels = {p: f"{p}. {t(f'actions.sendai.p{p}.short', lang)}" for p in act.SENDAI_PRIORITIES}
     t_labels = {x: f"{x.upper()}. {t(f'actions.sendai.t.{x}.short', lang)}" for x in act.SENDAI_TARGETS}
     return [
         stats(summary, lang),
         # Funding first: a donor looks for the gaps per city before the plan's details.
-        html.Div([
-            html.Section([html.H2(t("actions.funding_city", lang)),
-                          html.P(t("actions.funding_summary", lang, budget=av.money(summary["budget"], lang),
-                                   funded=av.money(summary["funded"], lang), gap=av.money(summary["gap"], lang)),
-                                 className="chart-summary"),
-                          graph(av.funding_city_figure(by_city, names, lang), "actions-funding-city", lang, modebar=False),
-                          av.funding_table(by_city, names, lang, "actions-funding-table"),
-                          figcaption(lang)], className="panel", id="actions-funding"),
-            html.Section([html.H2(t("actions.funding_funder", lang)),
-                          html.P(t("actions.funder_help", lang), className="note"),
-                          graph(av.funder_figure(funders, fnames, lang), "actions-funding-funder", lang)
-                          if len(funders) else html.P(t("actions.none_funded", lang)),
-                          figcaption(lang)], className="panel"),
-        ], className="grid-2 act-grid"),
-        html.Section([
-            html.H2(t("actions.by_city", lang)),
-            html.P(t("actions.by_city_summary", lang, progress=av.percent(summary["weighted_progress"], lang),
-                     overdue=format_int(summary["overdue"], lang), city=names.get(worst["city_id"], worst["city_id"]),
-                     city_progress=av.percent(worst["weighted_progress"], lang)), className="chart-summary"),
-            html.P(t("actions.weighted_help", lang), className="note"),
-            graph(av.city_status_figure(by_city, names, lang), "actions-by-city", lang),
-            figcaption(lang),
-        ], className="panel"),
-        html.Div([
-            html.Section([html.H2(t("actions.by_priority", lang)),
-                          graph(av.group_status_figure(priorities, "sendai_priority", p_labels, lang), "actions-by-priority", lang),
-                          figcaption(lang)], className="panel"),
-            html.Section([html.H2(t("actions.by_target", lang)),
-                          graph(av.group_status_figure(targets, "sendai_target", t_labels, lang), "actions-by-target", lang),
-                          figcaption(lang)], className="panel"),
-        ], className="grid-2 act-grid"),
-        html.Section([
-            html.H2(t("actions.mcr_title", lang)),
-            html.P(t("actions.mcr_help", lang), className="note"),
-            av.mcr_table(counts, progress, names, essential_names(lang), lang, "actions-mcr"),
-            figcaption(lang),
-        ], className="panel"),
-        html.Section([
-            html.H2(t("actions.timeline", lang)),
-            html.P(t("actions.timeline_help", lang, overdue=format_int(summary["overdue"], lang)), className="note"),
-            html.Div(graph(av.timeline_figure(ordered, labels, lang, day), "actions-timeline", lang, modebar=False),
-                     className="timeline-scroll", tabIndex="0", role="region",
-                     **{"aria-label": t("actions.timeline", lang)}),
-            figcaption(lang),
-        ], className="panel"),
+        html.Div(
+            [
+                html.Section(
+                    [
+                        html.H2(t("actions.funding_city", lang)),
+                        html.P(
+                            t(
+                                "actions.funding_summary",
+                                lang,
+                                budget=av.money(summary["budget"], lang),
+                                funded=av.money(summary["funded"], lang),
+                                gap=av.money(summary["gap"], lang),
+                            ),
+                            className="chart-summary",
+                        ),
+                        graph(
+                            av.funding_city_figure(by_city, names, lang),
+                            "actions-funding-city",
+                            lang,
+                            modebar=False,
+                        ),
+                        av.funding_table(by_city, names, lang, "actions-funding-table"),
+                        figcaption(lang),
+                    ],
+                    className="panel",
+                    id="actions-funding",
+                ),
+                html.Section(
+                    [
+                        html.H2(t("actions.funding_funder", lang)),
+                        html.P(t("actions.funder_help", lang), className="note"),
+                        graph(av.funder_figure(funders, fnames, lang), "actions-funding-funder", lang)
+                        if len(funders)
+                        else html.P(t("actions.none_funded", lang)),
+                        figcaption(lang),
+                    ],
+                    className="panel",
+                ),
+            ],
+            className="grid-2 act-grid",
+        ),
+        html.Section(
+            [
+                html.H2(t("actions.by_city", lang)),
+                html.P(
+                    t(
+                        "actions.by_city_summary",
+                        lang,
+                        progress=av.percent(summary["weighted_progress"], lang),
+                        overdue=format_int(summary["overdue"], lang),
+                        city=names.get(worst["city_id"], worst["city_id"]),
+                        city_progress=av.percent(worst["weighted_progress"], lang),
+                    ),
+                    className="chart-summary",
+                ),
+                html.P(t("actions.weighted_help", lang), className="note"),
+                graph(av.city_status_figure(by_city, names, lang), "actions-by-city", lang),
+                figcaption(lang),
+            ],
+            className="panel",
+        ),
+        html.Div(
+            [
+                html.Section(
+                    [
+                        html.H2(t("actions.by_priority", lang)),
+                        graph(
+                            av.group_status_figure(priorities, "sendai_priority", p_labels, lang),
+                            "actions-by-priority",
+                            lang,
+                        ),
+                        figcaption(lang),
+                    ],
+                    className="panel",
+                ),
+                html.Section(
+                    [
+                        html.H2(t("actions.by_target", lang)),
+                        graph(
+                            av.group_status_figure(targets, "sendai_target", t_labels, lang),
+                            "actions-by-target",
+                            lang,
+                        ),
+                        figcaption(lang),
+                    ],
+                    className="panel",
+                ),
+            ],
+            className="grid-2 act-grid",
+        ),
+        html.Section(
+            [
+                html.H2(t("actions.mcr_title", lang)),
+                html.P(t("actions.mcr_help", lang), className="note"),
+                av.mcr_table(counts, progress, names, essential_names(lang), lang, "actions-mcr"),
+                figcaption(lang),
+            ],
+            className="panel",
+        ),
+        html.Section(
+            [
+                html.H2(t("actions.timeline", lang)),
+                html.P(
+                    t("actions.timeline_help", lang, overdue=format_int(summary["overdue"], lang)),
+                    className="note",
+                ),
+                html.Div(
+                    graph(
+                        av.timeline_figure(ordered, labels, lang, day),
+                        "actions-timeline",
+                        lang,
+                        modebar=False,
+                    ),
+                    className="timeline-scroll",
+                    tabIndex="0",
+                    role="region",
+                    **{"aria-label": t("actions.timeline", lang)},
+                ),
+                figcaption(lang),
+            ],
+            className="panel",
+        ),
     ]
 
 
@@ -206,39 +319,44 @@ def table_frame(filters: dict, lang: str) -> pd.DataFrame:
     day = today()
     frame = act.with_flags(shown_actions(filters), day)
     names, hz = city_names(lang), hazard_names(lang)
-    out = pd.DataFrame({
-        "action_id": frame["action_id"],
-        "city": frame["city_id"].map(names),
-        "title": frame[f"title_{lang}"],
-        "status": frame["status"].map(lambda s: av.status_name(s, lang)),
-        "progress_pct": frame["progress_pct"].astype(float).round(0),
-        "overdue": frame["overdue"].map(lambda o: t("actions.overdue", lang) if o else ""),
-        "planned_start": frame["planned_start"],
-        "planned_end": frame["planned_end"],
-        "actual_start": frame["actual_start"],
-        "actual_end": frame["actual_end"],
-        "sendai_priority": frame["sendai_priority"].astype(int),
-        "sendai_target": frame["sendai_target"].str.upper(),
-        "mcr2030_essential": frame["mcr2030_essential"].astype(int),
-        "hazards": frame["hazards"].map(lambda h: ", ".join(hz.get(x, x) for x in str(h).split(";"))),
-        "responsible_body": frame[f"responsible_body_{lang}"],
-        "budget_usd": frame["budget_usd"],
-        "funded_usd": frame["funded_usd"],
-        "funding_gap_usd": frame["funding_gap"],
-        "funder": frame[f"funder_{lang}"],
-        "last_update": frame["last_update"],
-        "data_status": frame["data_status"].map(lambda s: t(f"status.{s}", lang)),
-    })
+    out = pd.DataFrame(
+        {
+            "action_id": frame["action_id"],
+            "city": frame["city_id"].map(names),
+            "title": frame[f"title_{lang}"],
+            "status": frame["status"].map(lambda s: av.status_name(s, lang)),
+            "progress_pct": frame["progress_pct"].astype(float).round(0),
+            "overdue": frame["overdue"].map(lambda o: t("actions.overdue", lang) if o else ""),
+            "planned_start": frame["planned_start"],
+            "planned_end": frame["planned_end"],
+            "actual_start": frame["actual_start"],
+            "actual_end": frame["actual_end"],
+            "sendai_priority": frame["sendai_priority"].astype(int),
+            "sendai_target": frame["sendai_target"].str.upper(),
+            "mcr2030_essential": frame["mcr2030_essential"].astype(int),
+            "hazards": frame["hazards"].map(lambda h: ", ".join(hz.get(x, x) for x in str(h).split(";"))),
+            "responsible_body": frame[f"responsible_body_{lang}"],
+            "budget_usd": frame["budget_usd"],
+            "funded_usd": frame["funded_usd"],
+            "funding_gap_usd": frame["funding_gap"],
+            "funder": frame[f"funder_{lang}"],
+            "last_update": frame["last_update"],
+            "data_status": frame["data_status"].map(lambda s: t(f"status.{s}", lang)),
+        }
+    )
     return out.sort_values(["city", "planned_start", "action_id"]).reset_index(drop=True)
 
 
 def column_defs(lang: str) -> list[dict]:
     def col(field: str, key: str, **extra) -> dict:
         return {"field": field, "headerName": t(f"actions.col.{key}", lang), **extra}
+
     # The browser's Intl gives the same currency form as Babel on the server ('148 000 $', 'US$148,000').
     tag = "ru-RU" if lang == "ru" else "en-GB"
-    money_fmt = {"function": f"params.value == null ? '' : new Intl.NumberFormat('{tag}', "
-                             "{style: 'currency', currency: 'USD', maximumFractionDigits: 0}).format(params.value)"}
+    money_fmt = {
+        "function": f"params.value == null ? '' : new Intl.NumberFormat('{tag}', "
+        "{style: 'currency', currency: 'USD', maximumFractionDigits: 0}).format(params.value)"
+    }
     return [
         col("city", "city", maxWidth=150),
         col("title", "title", minWidth=260, flex=2, pinned="left"),
@@ -271,50 +389,102 @@ def detail(action_id: str, lang: str) -> list:
         (t("actions.city", lang), names.get(row["city_id"], row["city_id"])),
         (t("actions.col.status", lang), av.status_chip(row["status"], lang)),
         (t("actions.responsible", lang), row[f"responsible_body_{lang}"]),
-        (t("actions.planned_dates", lang), f"{format_day(row['planned_start'], lang, 'medium')} – {format_day(row['planned_end'], lang, 'medium')}"),
-        (t("actions.actual_dates", lang), f"{format_day(row['actual_start'], lang, 'medium') if isinstance(row['actual_start'], str) else '—'}"
-                                          f" – {format_day(row['actual_end'], lang, 'medium') if isinstance(row['actual_end'], str) else '…'}"),
+        (
+            t("actions.planned_dates", lang),
+            f"{format_day(row['planned_start'], lang, 'medium')} – {format_day(row['planned_end'], lang, 'medium')}",
+        ),
+        (
+            t("actions.actual_dates", lang),
+            f"{format_day(row['actual_start'], lang, 'medium') if isinstance(row['actual_start'], str) else '—'}"
+            f" – {format_day(row['actual_end'], lang, 'medium') if isinstance(row['actual_end'], str) else '…'}",
+        ),
         (t("actions.sendai_priority", lang), f"{p}. {t(f'actions.sendai.p{p}', lang)}"),
         (t("actions.sendai_target", lang), f"{tg.upper()}. {t(f'actions.sendai.t.{tg}', lang)}"),
         (t("actions.mcr_essential", lang), f"{ess}. {t(f'actions.essential.{ess}', lang)}"),
         (t("actions.hazards", lang), ", ".join(hz.get(x, x) for x in str(row["hazards"]).split(";"))),
         (t("actions.budget", lang), av.money(row["budget_usd"], lang)),
-        (t("actions.funded", lang), f"{av.money(row['funded_usd'], lang)}"
-                                    + (f" · {row[f'funder_{lang}']}" if isinstance(row[f"funder_{lang}"], str) else "")),
+        (
+            t("actions.funded", lang),
+            f"{av.money(row['funded_usd'], lang)}"
+            + (f" · {row[f'funder_{lang}']}" if isinstance(row[f"funder_{lang}"], str) else ""),
+        ),
         (t("actions.gap", lang), av.money(row["funding_gap"], lang)),
     ]
     items = []
     for label, value in facts:
         items += [html.Dt(label), html.Dd(value)]
-    updates = [html.Tr([html.Td(format_day(h["date"], lang, "medium")), html.Td(av.status_chip(h["status"], lang)),
-                        html.Td(av.percent(h["progress_pct"], lang)), html.Td(h["note"] or "—"),
-                        html.Td(t(f"actions.origin.{h['origin']}", lang))])
-               for _, h in history.iloc[::-1].iterrows()]
+    updates = [
+        html.Tr(
+            [
+                html.Td(format_day(h["date"], lang, "medium")),
+                html.Td(av.status_chip(h["status"], lang)),
+                html.Td(av.percent(h["progress_pct"], lang)),
+                html.Td(h["note"] or "—"),
+                html.Td(t(f"actions.origin.{h['origin']}", lang)),
+            ]
+        )
+        for _, h in history.iloc[::-1].iterrows()
+    ]
     return [
         html.H2(row[f"title_{lang}"], id="actions-detail-title"),
-        html.Div([status_badge(str(row["data_status"]), lang),
-                  html.Span(t("actions.overdue_days", lang, days=format_int(row["days_overdue"], lang)),
-                            className="act-overdue") if row["overdue"] else None], className="act-detail-badges"),
+        html.Div(
+            [
+                status_badge(str(row["data_status"]), lang),
+                html.Span(
+                    t("actions.overdue_days", lang, days=format_int(row["days_overdue"], lang)),
+                    className="act-overdue",
+                )
+                if row["overdue"]
+                else None,
+            ],
+            className="act-detail-badges",
+        ),
         av.progress_bar(row["progress_pct"], lang),
         html.Dl(items, className="facts act-facts"),
         html.H3(t("actions.history", lang)),
-        dcc.Graph(id="actions-history-chart", figure=av.history_figure(history, lang), config=graph_config(lang)),
-        html.Div(html.Table([
-            html.Thead(html.Tr([html.Th(t(f"actions.hist.{k}", lang), scope="col")
-                                for k in ("date", "status", "progress", "note", "origin")])),
-            html.Tbody(updates)], className="simple-table act-history", id="actions-history"), className="table-scroll",
-            tabIndex="0", role="region", **{"aria-label": t("actions.history", lang)}),
+        dcc.Graph(
+            id="actions-history-chart", figure=av.history_figure(history, lang), config=graph_config(lang)
+        ),
+        html.Div(
+            html.Table(
+                [
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(t(f"actions.hist.{k}", lang), scope="col")
+                                for k in ("date", "status", "progress", "note", "origin")
+                            ]
+                        )
+                    ),
+                    html.Tbody(updates),
+                ],
+                className="simple-table act-history",
+                id="actions-history",
+            ),
+            className="table-scroll",
+            tabIndex="0",
+            role="region",
+            **{"aria-label": t("actions.history", lang)},
+        ),
     ]
 
 
 def filter_control(control_id: str, name: str, options: list[dict], value: list, lang: str) -> html.Div:
     # dmc.MultiSelect: labelled and keyboard-accessible (Dash 4's dcc.Dropdown hides a focusable
     # input from screen readers, which axe reports as serious).
-    return html.Div(dmc.MultiSelect(
-        id=control_id, label=t(f"actions.filter.{name}", lang),
-        data=[{"value": str(o["value"]), "label": o["label"]} for o in options], value=[str(v) for v in value],
-        placeholder=t("actions.filter.all", lang) if not value else None, clearable=True, searchable=True,
-        comboboxProps={"withinPortal": False}), className="control")
+    return html.Div(
+        dmc.MultiSelect(
+            id=control_id,
+            label=t(f"actions.filter.{name}", lang),
+            data=[{"value": str(o["value"]), "label": o["label"]} for o in options],
+            value=[str(v) for v in value],
+            placeholder=t("actions.filter.all", lang) if not value else None,
+            clearable=True,
+            searchable=True,
+            comboboxProps={"withinPortal": False},
+        ),
+        className="control",
+    )
 
 
 @with_mantine
@@ -328,63 +498,131 @@ def layout(**kwargs):
     hz = hazard_names(lang)
     used_hazards = {h for value in frame["hazards"] for h in str(value).split(";")}
     options = {
-        "city": [{"value": c, "label": n} for c, n in sorted(names.items(), key=lambda x: x[1]) if c in present],
+        "city": [
+            {"value": c, "label": n} for c, n in sorted(names.items(), key=lambda x: x[1]) if c in present
+        ],
         "status": [{"value": s, "label": av.status_name(s, lang)} for s in act.STATUSES],
         "hazard": [{"value": h, "label": n} for h, n in hz.items() if h in used_hazards],
         "essential": [{"value": e, "label": f"{e}. {n}"} for e, n in essential_names(lang).items()],
     }
     kind = city_plans.plan_kind(frame)
-    demo_cities = sorted({names.get(c, c) for c in frame.loc[frame["data_status"] == "illustrative", "city_id"]})
+    demo_cities = sorted(
+        {names.get(c, c) for c in frame.loc[frame["data_status"] == "illustrative", "city_id"]}
+    )
     banner = [status_badge("illustrative", lang), html.Span(t("actions.illustrative_note", lang))]
     if kind == "mixed":
-        banner.append(html.Span(" " + t("actions.demo_cities", lang, cities=", ".join(demo_cities)), id="actions-demo-cities"))
+        banner.append(
+            html.Span(
+                " " + t("actions.demo_cities", lang, cities=", ".join(demo_cities)), id="actions-demo-cities"
+            )
+        )
     intro = {"demonstration": "actions.intro_demo", "mixed": "actions.intro_mixed"}.get(kind, "actions.intro")
     no_plan = [n for c, n in sorted(names.items(), key=lambda x: x[1]) if c not in present]
     if no_plan:
         ctx.notices.append(t("actions.no_plan_for", lang, cities=", ".join(no_plan)))
-    return html.Div([
-        *page_header("title.actions", intro, ctx),
-        updates_unavailable(lang) if data_access.updates_unavailable() else None,
-        html.Div([*(banner if kind in ("demonstration", "mixed") else []),
-                  dcc.Link(t("actions.editor_link", lang), href=link_with("/login", {"lang": lang}), id="actions-login-link")],
-                 className="act-banner", role="note", **{"data-plans": kind}),
-        html.Div([
-            filter_control(CITY, "city", options["city"], filters["city"], lang),
-            filter_control(STATUS, "status", options["status"], filters["status"], lang),
-            filter_control(HAZARD, "hazard", options["hazard"], filters["hazard"], lang),
-            filter_control(ESSENTIAL, "essential", options["essential"], filters["essential"], lang),
-        ], className="controls act-filters"),
-        html.Section([
-            html.Button(t("actions.close", lang), id=DETAIL_CLOSE, className="button act-close", n_clicks=0),
-            html.Div(detail(action, lang) if action else [], id=DETAIL, **{"aria-live": "polite"}),
-        ], id=DETAIL_WRAP, className="panel act-detail", hidden=not action),
-        dcc.Loading(html.Div(render_content(filters, lang), id=CONTENT), type="dot", delay_show=400),
-        html.Section([
-            html.Div([
-                html.H2(t("actions.table", lang)),
-                html.Div([html.Button(t("actions.download_csv", lang), id=DL_CSV, className="button", n_clicks=0),
-                          html.Button(t("actions.download_xlsx", lang), id=DL_XLSX, className="button", n_clicks=0)],
-                         className="act-downloads"),
-            ], className="panel-head"),
-            html.P(t("actions.table_help", lang), className="note"),
-            dag.AgGrid(id=GRID, rowData=table_frame(filters, lang).to_dict("records"), columnDefs=column_defs(lang),
-                       getRowId="params.data.action_id",
-                       defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True,
-                                      "autoHeight": True, "minWidth": 100},
-                       dashGridOptions={"localeText": grid_locale_text(lang),
-                                        "enableCellTextSelection": True, "ensureDomOrder": True},
-                       style={"height": "520px", "width": "100%"}, className="ag-theme-alpine"),
-            dcc.Download(id=DOWNLOAD),
-        ], className="panel"),
-        protection_section(data_access.get_data()["facilities"], data_access.get_data()["actions"], names, lang),  # issue 19
-        dcc.Store(id=OPEN, data=action),
-        dcc.Store(id=SCROLLED),
-        *address_stores(NAME, PATH, state, lang, data),
-    ], className="page page-actions")
+    return html.Div(
+        [
+            *page_header("title.actions", intro, ctx),
+            updates_unavailable(lang) if data_access.updates_unavailable() else None,
+            html.Div(
+                [
+                    *(banner if kind in ("demonstration", "mixed") else []),
+                    dcc.Link(
+                        t("actions.editor_link", lang),
+                        href=link_with("/login", {"lang": lang}),
+                        id="actions-login-link",
+                    ),
+                ],
+                className="act-banner",
+                role="note",
+                **{"data-plans": kind},
+            ),
+            html.Div(
+                [
+                    filter_control(CITY, "city", options["city"], filters["city"], lang),
+                    filter_control(STATUS, "status", options["status"], filters["status"], lang),
+                    filter_control(HAZARD, "hazard", options["hazard"], filters["hazard"], lang),
+                    filter_control(ESSENTIAL, "essential", options["essential"], filters["essential"], lang),
+                ],
+                className="controls act-filters",
+            ),
+            html.Section(
+                [
+                    html.Button(
+                        t("actions.close", lang), id=DETAIL_CLOSE, className="button act-close", n_clicks=0
+                    ),
+                    html.Div(detail(action, lang) if action else [], id=DETAIL, **{"aria-live": "polite"}),
+                ],
+                id=DETAIL_WRAP,
+                className="panel act-detail",
+                hidden=not action,
+            ),
+            dcc.Loading(html.Div(render_content(filters, lang), id=CONTENT), type="dot", delay_show=400),
+            html.Section(
+                [
+                    html.Div(
+                        [
+                            html.H2(t("actions.table", lang)),
+                            html.Div(
+                                [
+                                    html.Button(
+                                        t("actions.download_csv", lang),
+                                        id=DL_CSV,
+                                        className="button",
+                                        n_clicks=0,
+                                    ),
+                                    html.Button(
+                                        t("actions.download_xlsx", lang),
+                                        id=DL_XLSX,
+                                        className="button",
+                                        n_clicks=0,
+                                    ),
+                                ],
+                                className="act-downloads",
+                            ),
+                        ],
+                        className="panel-head",
+                    ),
+                    html.P(t("actions.table_help", lang), className="note"),
+                    dag.AgGrid(
+                        id=GRID,
+                        rowData=table_frame(filters, lang).to_dict("records"),
+                        columnDefs=column_defs(lang),
+                        getRowId="params.data.action_id",
+                        defaultColDef={
+                            "sortable": True,
+                            "filter": True,
+                            "resizable": True,
+                            "wrapText": True,
+                            "autoHeight": True,
+                            "minWidth": 100,
+                        },
+                        dashGridOptions={
+                            "localeText": grid_locale_text(lang),
+                            "enableCellTextSelection": True,
+                            "ensureDomOrder": True,
+                        },
+                        style={"height": "520px", "width": "100%"},
+                        className="ag-theme-alpine",
+                    ),
+                    dcc.Download(id=DOWNLOAD),
+                ],
+                className="panel",
+            ),
+            protection_section(
+                data_access.get_data()["facilities"], data_access.get_data()["actions"], names, lang
+            ),  # issue 19
+            dcc.Store(id=OPEN, data=action),
+            dcc.Store(id=SCROLLED),
+            *address_stores(NAME, PATH, state, lang, data),
+        ],
+        className="page page-actions",
+    )
 
 
-FILTERS = dict(cities=(CITY, "value"), status=(STATUS, "value"), hazard=(HAZARD, "value"),
-               essential=(ESSENTIAL, "value"))
+FILTERS = dict(
+    cities=(CITY, "value"), status=(STATUS, "value"), hazard=(HAZARD, "value"), essential=(ESSENTIAL, "value")
+)
 
 
 def filters_from(controls: dict) -> dict[str, list]:
@@ -392,9 +630,12 @@ def filters_from(controls: dict) -> dict[str, list]:
     return filters_of(page_state.from_controls(ActionsState, controls, data_access.get_data()))
 
 
-@callback(Output(CONTENT, "children"), Output(GRID, "rowData"),
-          inputs=dict(controls={k: Input(*c) for k, c in FILTERS.items()}, stored=address_state(NAME)),
-          prevent_initial_call=True)
+@callback(
+    Output(CONTENT, "children"),
+    Output(GRID, "rowData"),
+    inputs=dict(controls={k: Input(*c) for k, c in FILTERS.items()}, stored=address_state(NAME)),
+    prevent_initial_call=True,
+)
 @public_answer
 def refilter(controls, stored):
     """Redraw every view and the table for new filters."""
@@ -403,9 +644,15 @@ def refilter(controls, stored):
     return render_content(filters, lang), table_frame(filters, lang).to_dict("records")
 
 
-@callback(Output(DETAIL, "children"), Output(DETAIL_WRAP, "hidden"), Output(OPEN, "data"),
-          Input(GRID, "cellClicked"), Input(DETAIL_CLOSE, "n_clicks"), address_state(NAME),
-          prevent_initial_call=True)
+@callback(
+    Output(DETAIL, "children"),
+    Output(DETAIL_WRAP, "hidden"),
+    Output(OPEN, "data"),
+    Input(GRID, "cellClicked"),
+    Input(DETAIL_CLOSE, "n_clicks"),
+    address_state(NAME),
+    prevent_initial_call=True,
+)
 @public_answer
 def open_detail(clicked, _close, stored):
     """Open the clicked action's detail view (its id goes into the address), or close it."""
@@ -417,10 +664,16 @@ def open_detail(clicked, _close, stored):
     return detail(str(action_id), lang_of(stored)), False, str(action_id)
 
 
-@callback(output=Output(DOWNLOAD, "data"),
-          inputs=dict(csv=Input(DL_CSV, "n_clicks"), xlsx=Input(DL_XLSX, "n_clicks"),
-                      controls={k: State(*c) for k, c in FILTERS.items()}, stored=address_state(NAME)),
-          prevent_initial_call=True)
+@callback(
+    output=Output(DOWNLOAD, "data"),
+    inputs=dict(
+        csv=Input(DL_CSV, "n_clicks"),
+        xlsx=Input(DL_XLSX, "n_clicks"),
+        controls={k: State(*c) for k, c in FILTERS.items()},
+        stored=address_state(NAME),
+    ),
+    prevent_initial_call=True,
+)
 @public_answer
 def download(csv, xlsx, controls, stored):
     """The table as shown (current filters, current language), as CSV or Excel."""
@@ -433,7 +686,8 @@ def download(csv, xlsx, controls, stored):
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             frame.to_excel(writer, sheet_name="actions", index=False)
             pd.DataFrame({t("actions.export.about", lang): [t("actions.export.note", lang)]}).to_excel(
-                writer, sheet_name="about", index=False)
+                writer, sheet_name="about", index=False
+            )
         return dcc.send_bytes(buffer.getvalue(), f"{stem}.xlsx")
     return dcc.send_bytes(frame.to_csv(index=False).encode("utf-8-sig"), f"{stem}.csv", type="text/csv")
 
@@ -443,5 +697,7 @@ sync_address(NAME, PATH, ActionsState, {**FILTERS, "action": (OPEN, "data")}, da
 # An action opened from the table: bring its detail view into sight.
 dash.clientside_callback(
     ClientsideFunction(namespace="ccca_actions", function_name="showDetail"),
-    Output(SCROLLED, "data"), Input(OPEN, "data"), prevent_initial_call=True,
+    Output(SCROLLED, "data"),
+    Input(OPEN, "data"),
+    prevent_initial_call=True,
 )

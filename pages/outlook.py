@@ -21,12 +21,31 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 import ids
-from services.callback_cache import public_answer
 from components.badges import status_badge
 from components.charts import base_layout, graph_config
-from components.outlook_panel import (city_fan_figure, driver_phrase, driver_sentence, fan_rows, names, num, scenario_name, signed, signed_span, span, statuses_of)
+from components.outlook_panel import (
+    city_fan_figure,
+    driver_phrase,
+    driver_sentence,
+    fan_rows,
+    names,
+    num,
+    scenario_name,
+    signed,
+    signed_span,
+    span,
+    statuses_of,
+)
 from components.page import page_context, page_header, page_title, with_mantine
-from components.page_state import address, address_output, address_state, address_stores, href, lang_of, read_page
+from components.page_state import (
+    address,
+    address_output,
+    address_state,
+    address_stores,
+    href,
+    lang_of,
+    read_page,
+)
 from components.shell import link_with
 from domain import outlook as ol
 from domain import page_state
@@ -34,20 +53,30 @@ from domain.outlook_notes import headroom
 from domain.palette import DECREASE, GRID, INCREASE, MUTED
 from i18n import count_phrase, format_number, format_share, t
 from services import data_access
+from services.callback_cache import public_answer
 
 NAME, PATH = "outlook", "/outlook"
-dash.register_page(__name__, path=PATH, order=35, nav_key="nav.outlook",
-                   title=page_title("title.outlook"), name=NAME, public_answer=True)
+dash.register_page(
+    __name__,
+    path=PATH,
+    order=35,
+    nav_key="nav.outlook",
+    title=page_title("title.outlook"),
+    name=NAME,
+    public_answer=True,
+)
 
 VIEWS = ("level", "change")
-WARM_CHOICES = ("0", "0.5", "1", "1.5")       # factor on the climate change (what if)
-POP_CHOICES = ("0", "1", "2")                 # factor on the population growth (what if)
-MIN_CONTRIBUTION = 0.005                      # smaller effects are left out of the bar chart
+WARM_CHOICES = ("0", "0.5", "1", "1.5")  # factor on the climate change (what if)
+POP_CHOICES = ("0", "1", "2")  # factor on the population growth (what if)
+MIN_CONTRIBUTION = 0.005  # smaller effects are left out of the bar chart
 
 
 def default_city(result) -> str | None:
     """The city ranked first today (no city is named in code)."""
-    today = result.scores[result.scores["scenario"] == ol.TODAY].sort_values(["rank", "city_id"], na_position="last")
+    today = result.scores[result.scores["scenario"] == ol.TODAY].sort_values(
+        ["rank", "city_id"], na_position="last"
+    )
     return today["city_id"].iloc[0] if len(today) else None
 
 
@@ -75,10 +104,19 @@ class OutlookState:
     `cities=` as on every page (the first one when several are given; `city=` of older links is
     read too) and always written: the default city is the one ranked first, which the data decides."""
 
-    city: str = page_state.one("cities", _cities, _first_ranked, aliases=("city",), first_of_list=True,
-                               keep_default=True, notice="outlook.bad_city")
+    city: str = page_state.one(
+        "cities",
+        _cities,
+        _first_ranked,
+        aliases=("city",),
+        first_of_list=True,
+        keep_default=True,
+        notice="outlook.bad_city",
+    )
     scenario: str = page_state.one("scen", ol.SCENARIOS, "ssp245", notice="outlook.bad_scen")
-    horizon: int = page_state.one("h", tuple(str(h) for h in ol.HORIZONS), 2050, convert=int, notice="outlook.bad_h")
+    horizon: int = page_state.one(
+        "h", tuple(str(h) for h in ol.HORIZONS), 2050, convert=int, notice="outlook.bad_h"
+    )
     view: str = page_state.one("view", VIEWS, "level", notice="outlook.bad_view")
     warm: str = page_state.one("warm", WARM_CHOICES, "1", normalise=_factor_text, notice="outlook.bad_warm")
     pop: str = page_state.one("pop", POP_CHOICES, "1", normalise=_factor_text, notice="outlook.bad_pop")
@@ -90,6 +128,7 @@ def result_for(state: OutlookState):
 
 # --- the fan chart -----------------------------------------------------------------------------------
 
+
 def fan_figure(result, state: OutlookState, classes: pd.DataFrame, lang: str) -> go.Figure:
     """The page's fan chart for the chosen city, scenario, horizon and view (see `city_fan_figure`)."""
     return city_fan_figure(result, state.city, state.scenario, state.horizon, classes, lang, view=state.view)
@@ -97,7 +136,9 @@ def fan_figure(result, state: OutlookState, classes: pd.DataFrame, lang: str) ->
 
 def fan_heading(data, state: OutlookState, lang: str) -> str:
     city = names(data["cities"], "city_id", lang).get(state.city, state.city)
-    return t("outlook.fan_heading_change" if state.view == "change" else "outlook.fan_heading", lang, city=city)
+    return t(
+        "outlook.fan_heading_change" if state.view == "change" else "outlook.fan_heading", lang, city=city
+    )
 
 
 def summary_sentence(data, result, state: OutlookState, lang: str) -> str:
@@ -110,11 +151,19 @@ def summary_sentence(data, result, state: OutlookState, lang: str) -> str:
         return t("outlook.no_score", lang)
     t0, p = today.iloc[0], point.iloc[0]
     class_names = names(data["risk_classes"], "class_id", lang)
-    sentence = t("outlook.summary", lang, city=city, today=num(t0["risk"], lang),
-                 today_class=class_names.get(t0["risk_class"], "—"), year=state.horizon,
-                 scenario=scenario_name(state.scenario, lang), value=num(p["risk"], lang),
-                 range=span(p["risk_p10"], p["risk_p90"], lang), change=signed(p["change"], lang, 2),
-                 change_range=signed_span(p["change_p10"], p["change_p90"], lang))
+    sentence = t(
+        "outlook.summary",
+        lang,
+        city=city,
+        today=num(t0["risk"], lang),
+        today_class=class_names.get(t0["risk_class"], "—"),
+        year=state.horizon,
+        scenario=scenario_name(state.scenario, lang),
+        value=num(p["risk"], lang),
+        range=span(p["risk_p10"], p["risk_p90"], lang),
+        change=signed(p["change"], lang, 2),
+        change_range=signed_span(p["change_p10"], p["change_p90"], lang),
+    )
     return " ".join(part for part in (sentence, headroom_sentence(data, result, state, lang)) if part)
 
 
@@ -127,33 +176,70 @@ def headroom_sentence(data, result, state: OutlookState, lang: str, limit: int =
     ind = names(data["indicators"], "indicator_id", lang)
     parts = []
     if room.at_ceiling:
-        parts.append(t("outlook.headroom.ceiling", lang, items=", ".join(ind.get(i, i) for i in room.at_ceiling),
-                       of_ruled=count_phrase(len(room.ruled), "of %(n)s indicator", "of %(n)s indicators", lang)))
+        parts.append(
+            t(
+                "outlook.headroom.ceiling",
+                lang,
+                items=", ".join(ind.get(i, i) for i in room.at_ceiling),
+                of_ruled=count_phrase(len(room.ruled), "of %(n)s indicator", "of %(n)s indicators", lang),
+            )
+        )
     if len(room.moved):
-        items = [f"{ind.get(r['indicator_id'], r['indicator_id'])} {num(r['value_today'], lang, _digits(r['value_today']))}"
-                 f" → {num(r['value'], lang, _digits(r['value_today']))}" for _, r in room.moved.head(limit).iterrows()]
+        items = [
+            f"{ind.get(r['indicator_id'], r['indicator_id'])} {num(r['value_today'], lang, _digits(r['value_today']))}"
+            f" → {num(r['value'], lang, _digits(r['value_today']))}"
+            for _, r in room.moved.head(limit).iterrows()
+        ]
         more = len(room.moved) - limit
-        parts.append(t("outlook.headroom.moved", lang, year=state.horizon, items="; ".join(items))
-                     + (" " + t("outlook.headroom.more", lang, more=count_phrase(more, "%(n)s indicator", "%(n)s indicators", lang))
-                        if more > 0 else ""))
+        parts.append(
+            t("outlook.headroom.moved", lang, year=state.horizon, items="; ".join(items))
+            + (
+                " "
+                + t(
+                    "outlook.headroom.more",
+                    lang,
+                    more=count_phrase(more, "%(n)s indicator", "%(n)s indicators", lang),
+                )
+                if more > 0
+                else ""
+            )
+        )
     return " ".join(parts)
 
 
 # --- sections -------------------------------------------------------------------------------------------
 
+
 def status_panel(result, state: OutlookState, lang: str) -> list:
     statuses = statuses_of(result, state.city) or ["estimated"]
-    out = [html.Div([html.Span(t("outlook.status_lead", lang), className="outlook-status-lead"),
-                     *[status_badge(s, lang) for s in statuses]], className="outlook-badges"),
-           html.P(t("outlook.status_text", lang))]
+    out = [
+        html.Div(
+            [
+                html.Span(t("outlook.status_lead", lang), className="outlook-status-lead"),
+                *[status_badge(s, lang) for s in statuses],
+            ],
+            className="outlook-badges",
+        ),
+        html.P(t("outlook.status_text", lang)),
+    ]
     return out
 
 
 def whatif_note(state: OutlookState, lang: str) -> list:
     if state.warm == "1" and state.pop == "1":
         return []
-    return [html.P(t("outlook.whatif_active", lang, warm=format_number(float(state.warm), lang, 1),
-                     pop=format_number(float(state.pop), lang, 1)), className="notice", role="status")]
+    return [
+        html.P(
+            t(
+                "outlook.whatif_active",
+                lang,
+                warm=format_number(float(state.warm), lang, 1),
+                pop=format_number(float(state.pop), lang, 1),
+            ),
+            className="notice",
+            role="status",
+        )
+    ]
 
 
 def fan_data_table(data, result, state: OutlookState, lang: str) -> html.Div:
@@ -161,35 +247,74 @@ def fan_data_table(data, result, state: OutlookState, lang: str) -> html.Div:
     city = state.city
     rows = fan_rows(result, city)
     today = rows[rows["scenario"] == ol.TODAY]
-    head = html.Tr([html.Th(t("outlook.table.scenario", lang), scope="col"), html.Th(t("outlook.table.year", lang), scope="col"),
-                    html.Th(t("outlook.table.point", lang), scope="col"), html.Th(t("outlook.table.range", lang), scope="col"),
-                    html.Th(t("outlook.table.members", lang), scope="col"),
-                    html.Th(t("outlook.table.change_col", lang), scope="col"),
-                    html.Th(t("outlook.table.rank", lang), scope="col"), html.Th(t("outlook.table.status", lang), scope="col")])
+    head = html.Tr(
+        [
+            html.Th(t("outlook.table.scenario", lang), scope="col"),
+            html.Th(t("outlook.table.year", lang), scope="col"),
+            html.Th(t("outlook.table.point", lang), scope="col"),
+            html.Th(t("outlook.table.range", lang), scope="col"),
+            html.Th(t("outlook.table.members", lang), scope="col"),
+            html.Th(t("outlook.table.change_col", lang), scope="col"),
+            html.Th(t("outlook.table.rank", lang), scope="col"),
+            html.Th(t("outlook.table.status", lang), scope="col"),
+        ]
+    )
     body = []
     if len(today):
         r = today.iloc[0]
-        body.append(html.Tr([html.Th(t("outlook.today", lang), scope="row"), html.Td(str(int(r["horizon"]))),
-                             html.Td(num(r["risk"], lang)), html.Td(span(r["risk_p10"], r["risk_p90"], lang)),
-                             html.Td("—"), html.Td("—"), html.Td(_rank_text(r, lang)),
-                             html.Td(t("outlook.today_status", lang))]))
+        body.append(
+            html.Tr(
+                [
+                    html.Th(t("outlook.today", lang), scope="row"),
+                    html.Td(str(int(r["horizon"]))),
+                    html.Td(num(r["risk"], lang)),
+                    html.Td(span(r["risk_p10"], r["risk_p90"], lang)),
+                    html.Td("—"),
+                    html.Td("—"),
+                    html.Td(_rank_text(r, lang)),
+                    html.Td(t("outlook.today_status", lang)),
+                ]
+            )
+        )
     for scen in result.meta["scenarios"]:
         for h in result.meta["horizons"]:
             part = rows[(rows["scenario"] == scen) & (rows["horizon"] == h)]
             if part.empty:
                 continue
             r = part.iloc[0]
-            body.append(html.Tr([
-                html.Th(scenario_name(scen, lang), scope="row"), html.Td(str(h)), html.Td(num(r["risk"], lang)),
-                html.Td(span(r["risk_p10"], r["risk_p90"], lang)),
-                html.Td(span(min(r["risk_member_p10"], r["risk_member_p90"]), max(r["risk_member_p10"], r["risk_member_p90"]), lang)),
-                html.Td(signed_span(r["change_p10"], r["change_p90"], lang)),
-                html.Td(_rank_text(r, lang)), html.Td(status_badge(r["status"], lang)),
-            ], className="outlook-chosen-row" if (scen, h) == (state.scenario, state.horizon) else None))
-    return html.Div([html.P(t("outlook.data_caption", lang), className="note"),
-                     html.Div(html.Table([html.Thead(head), html.Tbody(body)], className="simple-table outlook-data-table"),
-                              className="outlook-table-wrap", tabIndex="0", role="region",
-                              **{"aria-label": t("outlook.show_data", lang)})])
+            body.append(
+                html.Tr(
+                    [
+                        html.Th(scenario_name(scen, lang), scope="row"),
+                        html.Td(str(h)),
+                        html.Td(num(r["risk"], lang)),
+                        html.Td(span(r["risk_p10"], r["risk_p90"], lang)),
+                        html.Td(
+                            span(
+                                min(r["risk_member_p10"], r["risk_member_p90"]),
+                                max(r["risk_member_p10"], r["risk_member_p90"]),
+                                lang,
+                            )
+                        ),
+                        html.Td(signed_span(r["change_p10"], r["change_p90"], lang)),
+                        html.Td(_rank_text(r, lang)),
+                        html.Td(status_badge(r["status"], lang)),
+                    ],
+                    className="outlook-chosen-row" if (scen, h) == (state.scenario, state.horizon) else None,
+                )
+            )
+    return html.Div(
+        [
+            html.P(t("outlook.data_caption", lang), className="note"),
+            html.Div(
+                html.Table([html.Thead(head), html.Tbody(body)], className="simple-table outlook-data-table"),
+                className="outlook-table-wrap",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": t("outlook.show_data", lang)},
+            ),
+        ]
+    )
 
 
 def _rank_text(row, lang: str) -> str:
@@ -203,15 +328,33 @@ def contribution_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Horizontal bars: the change of the risk index if only this hazard changed (sign in the text)."""
     df = frame.sort_values("change_risk")
     labels = [signed(v, lang, 2) for v in df["change_risk"]]
-    fig = go.Figure(go.Bar(x=df["change_risk"], y=df["name"], orientation="h", text=labels, textposition="outside",
-                           marker_color=[INCREASE if v > 0 else DECREASE for v in df["change_risk"]], cliponaxis=False,
-                           hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=df["change_risk"],
+            y=df["name"],
+            orientation="h",
+            text=labels,
+            textposition="outside",
+            marker_color=[INCREASE if v > 0 else DECREASE for v in df["change_risk"]],
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     span_ = max(0.05, float(df["change_risk"].abs().max()) * 1.45)
     layout = base_layout(lang, height=max(170, 46 * len(df) + 90))
-    layout.update(showlegend=False, margin=dict(l=10, r=30, t=10, b=10),
-                  xaxis=dict(range=[-span_, span_], title=t("outlook.contrib_axis", lang), zeroline=True,
-                             zerolinecolor=MUTED, gridcolor=GRID, fixedrange=True),
-                  yaxis=dict(automargin=True, fixedrange=True))
+    layout.update(
+        showlegend=False,
+        margin=dict(l=10, r=30, t=10, b=10),
+        xaxis=dict(
+            range=[-span_, span_],
+            title=t("outlook.contrib_axis", lang),
+            zeroline=True,
+            zerolinecolor=MUTED,
+            gridcolor=GRID,
+            fixedrange=True,
+        ),
+        yaxis=dict(automargin=True, fixedrange=True),
+    )
     fig.update_layout(**layout)
     return fig
 
@@ -224,13 +367,28 @@ def drivers_section(data, result, state: OutlookState, lang: str) -> list:
     cat_names = names(data["categories"], "category_id", lang)
     c = c.assign(name=c["category_id"].map(cat_names))
     moved = c[c["change_risk"].abs() >= MIN_CONTRIBUTION]
-    out: list = [html.P(driver_sentence(data, result, state.city, state.scenario, state.horizon, lang),
-                        className="chart-summary", id="outlook-driver-sentence")]
+    out: list = [
+        html.P(
+            driver_sentence(data, result, state.city, state.scenario, state.horizon, lang),
+            className="chart-summary",
+            id="outlook-driver-sentence",
+        )
+    ]
     if len(moved):
-        out.append(html.Div(dcc.Graph(id="outlook-contrib", figure=contribution_figure(moved, lang),
-                                      config={**graph_config(lang), "displayModeBar": False}),
-                            role="figure", **{"aria-label": t("outlook.contrib_label", lang),
-                                              "aria-describedby": "outlook-driver-sentence"}))
+        out.append(
+            html.Div(
+                dcc.Graph(
+                    id="outlook-contrib",
+                    figure=contribution_figure(moved, lang),
+                    config={**graph_config(lang), "displayModeBar": False},
+                ),
+                role="figure",
+                **{
+                    "aria-label": t("outlook.contrib_label", lang),
+                    "aria-describedby": "outlook-driver-sentence",
+                },
+            )
+        )
         out.append(html.P(t("outlook.contrib_note", lang), className="note"))
     out.append(indicator_table(data, result, state, lang))
     out.extend(held_and_gaps(data, result, state, lang))
@@ -243,8 +401,12 @@ def indicator_table(data, result, state: OutlookState, lang: str) -> html.Div:
         return html.P(t("outlook.nothing_moved", lang))
     ind = data["indicators"].set_index("indicator_id")
     rules = data["projection_rules"].set_index("rule_id")
-    head = html.Tr([html.Th(t(f"outlook.ind.{k}", lang), scope="col")
-                    for k in ("indicator", "today", "projected", "driver", "rule", "status")])
+    head = html.Tr(
+        [
+            html.Th(t(f"outlook.ind.{k}", lang), scope="col")
+            for k in ("indicator", "today", "projected", "driver", "rule", "status")
+        ]
+    )
     body = []
     for _, r in tab.iterrows():
         meta = ind.loc[r["indicator_id"]] if r["indicator_id"] in ind.index else None
@@ -254,25 +416,45 @@ def indicator_table(data, result, state: OutlookState, lang: str) -> html.Div:
         note = rules.loc[r["rule_id"], f"note_{lang}"] if r["rule_id"] in rules.index else ""
         projected = [html.Span(num(r["value"], lang, digits), className="outlook-value")]
         if num(r["value_lo"], lang, digits) != num(r["value_hi"], lang, digits):
-            projected.append(html.Small(t("outlook.ind.range", lang, range=span(r["value_lo"], r["value_hi"], lang, digits)),
-                                        className="outlook-range"))
+            projected.append(
+                html.Small(
+                    t("outlook.ind.range", lang, range=span(r["value_lo"], r["value_hi"], lang, digits)),
+                    className="outlook-range",
+                )
+            )
         if bool(r["saturated"]):
             projected.append(html.Small(t("outlook.ind.capped", lang), className="outlook-capped"))
-        body.append(html.Tr([
-            html.Th([name, html.Small(f" ({unit})", className="outlook-unit") if unit else None], scope="row"),
-            html.Td(num(r["value_today"], lang, digits)),
-            html.Td(projected),
-            html.Td(driver_phrase(r.to_dict(), lang), className="outlook-text-cell"),
-            html.Td(html.Details([html.Summary(t("outlook.ind.rule_words", lang)), html.P(note)]),
-                    className="outlook-text-cell", **{"data-rule": r["rule_id"]}),
-            html.Td(status_badge(r["status"], lang)),
-        ]))
-    return html.Div([
-        html.H3(t("outlook.ind.title", lang)),
-        html.Div(html.Table([html.Thead(head), html.Tbody(body)], className="simple-table outlook-ind-table"),
-                 className="outlook-table-wrap", tabIndex="0", role="region",
-                 **{"aria-label": t("outlook.ind.title", lang)}),
-    ])
+        body.append(
+            html.Tr(
+                [
+                    html.Th(
+                        [name, html.Small(f" ({unit})", className="outlook-unit") if unit else None],
+                        scope="row",
+                    ),
+                    html.Td(num(r["value_today"], lang, digits)),
+                    html.Td(projected),
+                    html.Td(driver_phrase(r.to_dict(), lang), className="outlook-text-cell"),
+                    html.Td(
+                        html.Details([html.Summary(t("outlook.ind.rule_words", lang)), html.P(note)]),
+                        className="outlook-text-cell",
+                        **{"data-rule": r["rule_id"]},
+                    ),
+                    html.Td(status_badge(r["status"], lang)),
+                ]
+            )
+        )
+    return html.Div(
+        [
+            html.H3(t("outlook.ind.title", lang)),
+            html.Div(
+                html.Table([html.Thead(head), html.Tbody(body)], className="simple-table outlook-ind-table"),
+                className="outlook-table-wrap",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": t("outlook.ind.title", lang)},
+            ),
+        ]
+    )
 
 
 def _digits(value) -> int:
@@ -286,33 +468,69 @@ def _digits(value) -> int:
 
 def held_and_gaps(data, result, state: OutlookState, lang: str) -> list:
     p = result.projected
-    mine = p[(p["city_id"] == state.city) & (p["scenario"] == state.scenario) & (p["horizon"] == state.horizon)
-             & (p["member"] == "p50")]
+    mine = p[
+        (p["city_id"] == state.city)
+        & (p["scenario"] == state.scenario)
+        & (p["horizon"] == state.horizon)
+        & (p["member"] == "p50")
+    ]
     held = mine[~mine["moved"]]
     dims = held.groupby("dimension")["indicator_id"].nunique()
     dim_names = names(data["dimensions"], "dimension", lang)
-    parts = [t("outlook.held_dim", lang, dimension=dim_names.get(d, d), count=int(n)) for d, n in dims.items()]
-    out = [html.P([html.Strong(t("outlook.held_lead", lang) + " "), "; ".join(parts) + ". ", t("outlook.held_why", lang)],
-                  className="note")] if parts else []
+    parts = [
+        t("outlook.held_dim", lang, dimension=dim_names.get(d, d), count=int(n)) for d, n in dims.items()
+    ]
+    out = (
+        [
+            html.P(
+                [
+                    html.Strong(t("outlook.held_lead", lang) + " "),
+                    "; ".join(parts) + ". ",
+                    t("outlook.held_why", lang),
+                ],
+                className="note",
+            )
+        ]
+        if parts
+        else []
+    )
     gaps = result.gaps[result.gaps["city_id"] == state.city]
     if len(gaps):
         cat_names = names(data["categories"], "category_id", lang)
         drivers = result.drivers
         items = []
         for _, g in gaps.iterrows():
-            d = drivers[(drivers["city_id"] == state.city) & (drivers["variable"] == g["driver"])
-                        & (drivers["scenario"] == state.scenario) & (drivers["horizon"] == state.horizon)
-                        & (drivers["member"] == "p50")]
+            d = drivers[
+                (drivers["city_id"] == state.city)
+                & (drivers["variable"] == g["driver"])
+                & (drivers["scenario"] == state.scenario)
+                & (drivers["horizon"] == state.horizon)
+                & (drivers["member"] == "p50")
+            ]
             phrase = ""
             if len(d):
                 row = d.iloc[0]
                 change = row["driver_value"] - row["driver_ref"]
-                pct = (row["driver_value"] / row["driver_ref"] - 1) * 100 if row["driver_ref"] > 0 else float("nan")
-                phrase = driver_phrase({"driver": g["driver"], "driver_change": change, "driver_change_pct": pct}, lang)
+                pct = (
+                    (row["driver_value"] / row["driver_ref"] - 1) * 100
+                    if row["driver_ref"] > 0
+                    else float("nan")
+                )
+                phrase = driver_phrase(
+                    {"driver": g["driver"], "driver_change": change, "driver_change_pct": pct}, lang
+                )
             name = cat_names.get(g["category_id"], g["category_id"])
             items.append(f"{name} ({phrase})" if phrase else name)
-        out.append(html.P([html.Strong(t("outlook.gap_lead", lang) + " "), "; ".join(items) + ". ",
-                           t("outlook.gap_why", lang)], className="note"))
+        out.append(
+            html.P(
+                [
+                    html.Strong(t("outlook.gap_lead", lang) + " "),
+                    "; ".join(items) + ". ",
+                    t("outlook.gap_why", lang),
+                ],
+                className="note",
+            )
+        )
     return out
 
 
@@ -321,42 +539,93 @@ def ranking_section(data, result, state: OutlookState, lang: str) -> list:
     tab = ol.ranking_table(result, state.horizon)
     city_names = names(data["cities"], "city_id", lang)
     scenarios = result.meta["scenarios"]
-    head = html.Tr([html.Th(t("outlook.rank.city", lang), scope="col"),
-                    html.Th(t("outlook.rank.today", lang), scope="col"),
-                    *[html.Th([scenario_name(s, lang),
-                               html.Small(" " + t("outlook.chosen_short", lang), className="outlook-chosen-mark")
-                               if s == state.scenario else None],
-                              scope="col", className="outlook-chosen" if s == state.scenario else None)
-                      for s in scenarios]])
+    head = html.Tr(
+        [
+            html.Th(t("outlook.rank.city", lang), scope="col"),
+            html.Th(t("outlook.rank.today", lang), scope="col"),
+            *[
+                html.Th(
+                    [
+                        scenario_name(s, lang),
+                        html.Small(" " + t("outlook.chosen_short", lang), className="outlook-chosen-mark")
+                        if s == state.scenario
+                        else None,
+                    ],
+                    scope="col",
+                    className="outlook-chosen" if s == state.scenario else None,
+                )
+                for s in scenarios
+            ],
+        ]
+    )
     body = []
     for _, r in tab.iterrows():
-        cells = [html.Th(dcc.Link(city_names.get(r["city_id"], r["city_id"]),
-                                  href=href(PATH, replace(state, city=r["city_id"]), lang, data)), scope="row"),
-                 html.Td([html.Span(num(r["today_risk"], lang), className="outlook-value"),
-                          html.Small(t("outlook.rank.rank", lang, rank=_int(r["today_rank"])), className="outlook-range")])]
+        cells = [
+            html.Th(
+                dcc.Link(
+                    city_names.get(r["city_id"], r["city_id"]),
+                    href=href(PATH, replace(state, city=r["city_id"]), lang, data),
+                ),
+                scope="row",
+            ),
+            html.Td(
+                [
+                    html.Span(num(r["today_risk"], lang), className="outlook-value"),
+                    html.Small(
+                        t("outlook.rank.rank", lang, rank=_int(r["today_rank"])), className="outlook-range"
+                    ),
+                ]
+            ),
+        ]
         for s in scenarios:
             if pd.isna(r.get(f"{s}_risk")):
                 cells.append(html.Td("—"))
                 continue
             move = _rank_move(r["today_rank"], r[f"{s}_rank"], lang)
-            cells.append(html.Td([
-                html.Span(num(r[f"{s}_risk"], lang), className="outlook-value"),
-                html.Small(span(r[f"{s}_risk_p10"], r[f"{s}_risk_p90"], lang), className="outlook-range"),
-                html.Small(t("outlook.rank.rank_range", lang, rank=_int(r[f"{s}_rank"]),
-                             lo=int(round(r[f"{s}_rank_lo"])), hi=int(round(r[f"{s}_rank_hi"]))) + move,
-                           className="outlook-range"),
-            ], className="outlook-chosen" if s == state.scenario else None))
+            cells.append(
+                html.Td(
+                    [
+                        html.Span(num(r[f"{s}_risk"], lang), className="outlook-value"),
+                        html.Small(
+                            span(r[f"{s}_risk_p10"], r[f"{s}_risk_p90"], lang), className="outlook-range"
+                        ),
+                        html.Small(
+                            t(
+                                "outlook.rank.rank_range",
+                                lang,
+                                rank=_int(r[f"{s}_rank"]),
+                                lo=int(round(r[f"{s}_rank_lo"])),
+                                hi=int(round(r[f"{s}_rank_hi"])),
+                            )
+                            + move,
+                            className="outlook-range",
+                        ),
+                    ],
+                    className="outlook-chosen" if s == state.scenario else None,
+                )
+            )
         body.append(html.Tr(cells))
     oc = result.order_change
     share = oc[(oc["scenario"] == state.scenario) & (oc["horizon"] == state.horizon)]["share"]
-    sentence = t("outlook.rank.sentence", lang, year=state.horizon, scenario=scenario_name(state.scenario, lang),
-                 share=format_share(float(share.iloc[0]), lang) if len(share) else "—",
-                 draws=result.meta["draws"])
-    return [html.P(sentence, className="chart-summary"),
-            html.Div(html.Table([html.Thead(head), html.Tbody(body)], className="simple-table outlook-rank-table"),
-                     className="outlook-table-wrap", tabIndex="0", role="region",
-                     **{"aria-label": t("outlook.rank.title", lang)}),
-            html.P(t("outlook.rank.note", lang), className="note")]
+    sentence = t(
+        "outlook.rank.sentence",
+        lang,
+        year=state.horizon,
+        scenario=scenario_name(state.scenario, lang),
+        share=format_share(float(share.iloc[0]), lang) if len(share) else "—",
+        draws=result.meta["draws"],
+    )
+    return [
+        html.P(sentence, className="chart-summary"),
+        html.Div(
+            html.Table([html.Thead(head), html.Tbody(body)], className="simple-table outlook-rank-table"),
+            className="outlook-table-wrap",
+            tabIndex="0",
+            role="region",
+            **{"aria-label": t("outlook.rank.title", lang)},
+        ),
+        html.P(t("outlook.rank.note", lang), className="note"),
+    ]
 
 
 def _int(value) -> str:
@@ -366,44 +635,73 @@ def _int(value) -> str:
 def _rank_move(today, then, lang: str) -> str:
     if pd.isna(today) or pd.isna(then) or int(today) == int(then):
         return ""
-    return " " + t("outlook.rank.up" if int(then) < int(today) else "outlook.rank.down", lang,
-                   n=abs(int(today) - int(then)))
+    return " " + t(
+        "outlook.rank.up" if int(then) < int(today) else "outlook.rank.down",
+        lang,
+        n=abs(int(today) - int(then)),
+    )
 
 
 def matrix_section(data, result, state: OutlookState, lang: str) -> list:
     """Cities x hazards: the change of each hazard's 0-10 score (median climate), with ▲/▼ and sign."""
     cats = data["categories"]
-    hazard_cats = cats[cats["dimension"] == "hazard_exposure"].sort_values("sort_order" if "sort_order" in cats else "category_id")
+    hazard_cats = cats[cats["dimension"] == "hazard_exposure"].sort_values(
+        "sort_order" if "sort_order" in cats else "category_id"
+    )
     c = result.categories
     c = c[(c["scenario"] == state.scenario) & (c["horizon"] == state.horizon)]
     city_names = names(data["cities"], "city_id", lang)
     cities = [x for x in data["cities"]["city_id"] if x in set(c["city_id"])]
-    head = html.Tr([html.Th(t("outlook.rank.city", lang), scope="col"),
-                    *[html.Th(r[f"name_{lang}"], scope="col") for _, r in hazard_cats.iterrows()]])
+    head = html.Tr(
+        [
+            html.Th(t("outlook.rank.city", lang), scope="col"),
+            *[html.Th(r[f"name_{lang}"], scope="col") for _, r in hazard_cats.iterrows()],
+        ]
+    )
     body = []
     for city in cities:
         mine = c[c["city_id"] == city].set_index("category_id")
         cells = [html.Th(city_names.get(city, city), scope="row")]
         for cat in hazard_cats["category_id"]:
             if cat not in mine.index or pd.isna(mine.at[cat, "today"]):
-                cells.append(html.Td("—", className="outlook-cell-none", title=t("outlook.matrix.none", lang)))
+                cells.append(
+                    html.Td("—", className="outlook-cell-none", title=t("outlook.matrix.none", lang))
+                )
                 continue
             d = float(mine.at[cat, "change"])
             if abs(d) < 0.05:
                 cells.append(html.Td(num(0, lang), className="outlook-cell-zero"))
                 continue
             arrow = "▲" if d > 0 else "▼"
-            cells.append(html.Td(f"{arrow} {signed(d, lang, 1)}",
-                                 className="outlook-cell-up" if d > 0 else "outlook-cell-down"))
+            cells.append(
+                html.Td(
+                    f"{arrow} {signed(d, lang, 1)}",
+                    className="outlook-cell-up" if d > 0 else "outlook-cell-down",
+                )
+            )
         body.append(html.Tr(cells))
-    return [html.P(t("outlook.matrix.caption", lang, year=state.horizon, scenario=scenario_name(state.scenario, lang)),
-                   className="note"),
-            html.Div(html.Table([html.Thead(head), html.Tbody(body)], className="simple-table outlook-matrix"),
-                     className="outlook-table-wrap", tabIndex="0", role="region",
-                     **{"aria-label": t("outlook.matrix.title", lang)})]
+    return [
+        html.P(
+            t(
+                "outlook.matrix.caption",
+                lang,
+                year=state.horizon,
+                scenario=scenario_name(state.scenario, lang),
+            ),
+            className="note",
+        ),
+        html.Div(
+            html.Table([html.Thead(head), html.Tbody(body)], className="simple-table outlook-matrix"),
+            className="outlook-table-wrap",
+            tabIndex="0",
+            role="region",
+            **{"aria-label": t("outlook.matrix.title", lang)},
+        ),
+    ]
 
 
 # --- render (layout and callback share it) ------------------------------------------------------------
+
 
 def render(state: OutlookState, lang: str) -> dict:
     data = data_access.get_data()
@@ -412,9 +710,11 @@ def render(state: OutlookState, lang: str) -> dict:
         "status": status_panel(result, state, lang),
         "whatif": whatif_note(state, lang),
         "heading": fan_heading(data, state, lang),
-        "summary": (t("outlook.no_climate_series", lang)  # never "no change" for a city without climate series
-                    if "climate_series" in data.tables and state.city not in set(data["climate_series"]["city_id"])
-                    else summary_sentence(data, result, state, lang)),
+        "summary": (
+            t("outlook.no_climate_series", lang)  # never "no change" for a city without climate series
+            if "climate_series" in data.tables and state.city not in set(data["climate_series"]["city_id"])
+            else summary_sentence(data, result, state, lang)
+        ),
         "figure": fan_figure(result, state, data["risk_classes"], lang),
         "data": fan_data_table(data, result, state, lang),
         "drivers": drivers_section(data, result, state, lang),
@@ -427,11 +727,20 @@ def render(state: OutlookState, lang: str) -> dict:
 def segmented(control_id: str, label: str, options: list[tuple[str, str]], value: str) -> html.Fieldset:
     """A labelled group of exclusive choices (Mantine SegmentedControl inside a fieldset/legend)."""
     legend_id = f"{control_id}-legend"
-    return html.Fieldset([
-        html.Legend(label, className="control-label", id=legend_id),
-        dmc.SegmentedControl(id=control_id, data=[{"value": v, "label": text} for v, text in options], value=value,
-                             fullWidth=True, size="sm", **{"aria-labelledby": legend_id}),
-    ], className="control outlook-control")
+    return html.Fieldset(
+        [
+            html.Legend(label, className="control-label", id=legend_id),
+            dmc.SegmentedControl(
+                id=control_id,
+                data=[{"value": v, "label": text} for v, text in options],
+                value=value,
+                fullWidth=True,
+                size="sm",
+                **{"aria-labelledby": legend_id},
+            ),
+        ],
+        className="control outlook-control",
+    )
 
 
 @with_mantine
@@ -446,71 +755,168 @@ def layout(**kwargs):
     out = render(state, lang)
     city_names = names(data["cities"], "city_id", lang)
     horizons = [(str(h), str(h)) for h in ol.HORIZONS]
-    return html.Div([
-        *page_header("title.outlook", "outlook.intro", ctx),
-        html.Div(out["status"], id=ids.OUTLOOK_STATUS, className="outlook-status", role="note"),
-        html.Div([
-            html.Div(dmc.Select(id=ids.OUTLOOK_CITY, label=t("outlook.city", lang), value=state.city,
-                                data=[{"value": c, "label": city_names[c]} for c in data["cities"]["city_id"]],
-                                allowDeselect=False, searchable=False, checkIconPosition="right"),
-                     className="control outlook-control"),
-            segmented(ids.OUTLOOK_SCENARIO, t("outlook.scenario", lang),
-                      [(s, scenario_name(s, lang)) for s in ol.SCENARIOS], state.scenario),
-            segmented(ids.OUTLOOK_HORIZON, t("outlook.horizon", lang), horizons, str(state.horizon)),
-        ], className="controls"),
-        html.Details([
-            html.Summary(t("outlook.whatif.title", lang)),
-            html.P(t("outlook.whatif.text", lang), className="note"),
-            html.Div([
-                segmented(ids.OUTLOOK_WARM, t("outlook.whatif.warm", lang),
-                          [(v, t(f"outlook.whatif.warm.{v}", lang)) for v in WARM_CHOICES], state.warm),
-                segmented(ids.OUTLOOK_POP, t("outlook.whatif.pop", lang),
-                          [(v, t(f"outlook.whatif.pop.{v}", lang)) for v in POP_CHOICES], state.pop),
-            ], className="controls"),
-        ], className="outlook-whatif", open=state.warm != "1" or state.pop != "1"),
-        html.Div(out["whatif"], id=ids.OUTLOOK_WHATIF_NOTE, **{"aria-live": "polite"}),
-        html.Section([
-            html.Div([html.H2(out["heading"], id=ids.OUTLOOK_HEADING, className="outlook-heading"),
-                      segmented(ids.OUTLOOK_VIEW, t("outlook.view", lang),
-                                [(v, t(f"outlook.view.{v}", lang)) for v in VIEWS], state.view)],
-                     className="outlook-fan-head"),
-            html.P(out["summary"], id=ids.OUTLOOK_SUMMARY, className="chart-summary outlook-summary",
-                   **{"aria-live": "polite"}),
-            html.Div(dcc.Graph(id=ids.OUTLOOK_FAN, figure=out["figure"], config=graph_config(lang)),
-                     className="outlook-chart", role="figure",
-                     **{"aria-label": t("outlook.fan_label", lang), "aria-describedby": ids.OUTLOOK_SUMMARY}),
-            html.P(t("outlook.fan_note", lang), className="note"),
-            html.Details([html.Summary(t("outlook.show_data", lang)),
-                          html.Div(out["data"], id=ids.OUTLOOK_FAN_DATA)], className="outlook-details"),
-        ], className="panel"),
-        html.Section([html.H2(t("outlook.drivers_title", lang)),
-                      html.Div(out["drivers"], id=ids.OUTLOOK_DRIVERS)], className="panel"),
-        html.Section([html.H2(t("outlook.rank.title", lang)),
-                      html.Div(out["ranking"], id=ids.OUTLOOK_RANKING)], className="panel"),
-        html.Section([html.H2(t("outlook.matrix.title", lang)),
-                      html.Div(out["matrix"], id=ids.OUTLOOK_MATRIX)], className="panel"),
-        html.Section([
-            html.H2(t("outlook.method.title", lang)),
-            html.Ol([html.Li(t(f"outlook.method.{i}", lang)) for i in range(1, 8)], className="method-steps"),
-            html.P([dcc.Link(t("outlook.method.trends_link", lang), href=link_with("/trends", {"lang": lang})), " · ",
-                    dcc.Link(t("outlook.method.data_link", lang), href=link_with("/data", {"lang": lang}))]),
-            html.Div([
-                html.Button(t("outlook.download_scores", lang), id=ids.OUTLOOK_DL_SCORES, n_clicks=0,
-                            className="outlook-button"),
-                html.Button(t("outlook.download_values", lang), id=ids.OUTLOOK_DL_VALUES, n_clicks=0,
-                            className="outlook-button"),
-            ], className="outlook-downloads"),
-        ], className="panel outlook-method"),
-        dcc.Download(id=ids.OUTLOOK_DOWNLOAD),
-        *address_stores(NAME, PATH, state, lang, data),
-    ], className="page page-outlook")
+    return html.Div(
+        [
+            *page_header("title.outlook", "outlook.intro", ctx),
+            html.Div(out["status"], id=ids.OUTLOOK_STATUS, className="outlook-status", role="note"),
+            html.Div(
+                [
+                    html.Div(
+                        dmc.Select(
+                            id=ids.OUTLOOK_CITY,
+                            label=t("outlook.city", lang),
+                            value=state.city,
+                            data=[{"value": c, "label": city_names[c]} for c in data["cities"]["city_id"]],
+                            allowDeselect=False,
+                            searchable=False,
+                            checkIconPosition="right",
+                        ),
+                        className="control outlook-control",
+                    ),
+                    segmented(
+                        ids.OUTLOOK_SCENARIO,
+                        t("outlook.scenario", lang),
+                        [(s, scenario_name(s, lang)) for s in ol.SCENARIOS],
+                        state.scenario,
+                    ),
+                    segmented(ids.OUTLOOK_HORIZON, t("outlook.horizon", lang), horizons, str(state.horizon)),
+                ],
+                className="controls",
+            ),
+            html.Details(
+                [
+                    html.Summary(t("outlook.whatif.title", lang)),
+                    html.P(t("outlook.whatif.text", lang), className="note"),
+                    html.Div(
+                        [
+                            segmented(
+                                ids.OUTLOOK_WARM,
+                                t("outlook.whatif.warm", lang),
+                                [(v, t(f"outlook.whatif.warm.{v}", lang)) for v in WARM_CHOICES],
+                                state.warm,
+                            ),
+                            segmented(
+                                ids.OUTLOOK_POP,
+                                t("outlook.whatif.pop", lang),
+                                [(v, t(f"outlook.whatif.pop.{v}", lang)) for v in POP_CHOICES],
+                                state.pop,
+                            ),
+                        ],
+                        className="controls",
+                    ),
+                ],
+                className="outlook-whatif",
+                open=state.warm != "1" or state.pop != "1",
+            ),
+            html.Div(out["whatif"], id=ids.OUTLOOK_WHATIF_NOTE, **{"aria-live": "polite"}),
+            html.Section(
+                [
+                    html.Div(
+                        [
+                            html.H2(out["heading"], id=ids.OUTLOOK_HEADING, className="outlook-heading"),
+                            segmented(
+                                ids.OUTLOOK_VIEW,
+                                t("outlook.view", lang),
+                                [(v, t(f"outlook.view.{v}", lang)) for v in VIEWS],
+                                state.view,
+                            ),
+                        ],
+                        className="outlook-fan-head",
+                    ),
+                    html.P(
+                        out["summary"],
+                        id=ids.OUTLOOK_SUMMARY,
+                        className="chart-summary outlook-summary",
+                        **{"aria-live": "polite"},
+                    ),
+                    html.Div(
+                        dcc.Graph(id=ids.OUTLOOK_FAN, figure=out["figure"], config=graph_config(lang)),
+                        className="outlook-chart",
+                        role="figure",
+                        **{
+                            "aria-label": t("outlook.fan_label", lang),
+                            "aria-describedby": ids.OUTLOOK_SUMMARY,
+                        },
+                    ),
+                    html.P(t("outlook.fan_note", lang), className="note"),
+                    html.Details(
+                        [
+                            html.Summary(t("outlook.show_data", lang)),
+                            html.Div(out["data"], id=ids.OUTLOOK_FAN_DATA),
+                        ],
+                        className="outlook-details",
+                    ),
+                ],
+                className="panel",
+            ),
+            html.Section(
+                [html.H2(t("outlook.drivers_title", lang)), html.Div(out["drivers"], id=ids.OUTLOOK_DRIVERS)],
+                className="panel",
+            ),
+            html.Section(
+                [html.H2(t("outlook.rank.title", lang)), html.Div(out["ranking"], id=ids.OUTLOOK_RANKING)],
+                className="panel",
+            ),
+            html.Section(
+                [html.H2(t("outlook.matrix.title", lang)), html.Div(out["matrix"], id=ids.OUTLOOK_MATRIX)],
+                className="panel",
+            ),
+            html.Section(
+                [
+                    html.H2(t("outlook.method.title", lang)),
+                    html.Ol(
+                        [html.Li(t(f"outlook.method.{i}", lang)) for i in range(1, 8)],
+                        className="method-steps",
+                    ),
+                    html.P(
+                        [
+                            dcc.Link(
+                                t("outlook.method.trends_link", lang),
+                                href=link_with("/trends", {"lang": lang}),
+                            ),
+                            " · ",
+                            dcc.Link(
+                                t("outlook.method.data_link", lang), href=link_with("/data", {"lang": lang})
+                            ),
+                        ]
+                    ),
+                    html.Div(
+                        [
+                            html.Button(
+                                t("outlook.download_scores", lang),
+                                id=ids.OUTLOOK_DL_SCORES,
+                                n_clicks=0,
+                                className="outlook-button",
+                            ),
+                            html.Button(
+                                t("outlook.download_values", lang),
+                                id=ids.OUTLOOK_DL_VALUES,
+                                n_clicks=0,
+                                className="outlook-button",
+                            ),
+                        ],
+                        className="outlook-downloads",
+                    ),
+                ],
+                className="panel outlook-method",
+            ),
+            dcc.Download(id=ids.OUTLOOK_DOWNLOAD),
+            *address_stores(NAME, PATH, state, lang, data),
+        ],
+        className="page page-outlook",
+    )
 
 
 # --- callbacks ---------------------------------------------------------------------------------------------
 
-CONTROLS = dict(city=(ids.OUTLOOK_CITY, "value"), scenario=(ids.OUTLOOK_SCENARIO, "value"),
-                horizon=(ids.OUTLOOK_HORIZON, "value"), view=(ids.OUTLOOK_VIEW, "value"),
-                warm=(ids.OUTLOOK_WARM, "value"), pop=(ids.OUTLOOK_POP, "value"))
+CONTROLS = dict(
+    city=(ids.OUTLOOK_CITY, "value"),
+    scenario=(ids.OUTLOOK_SCENARIO, "value"),
+    horizon=(ids.OUTLOOK_HORIZON, "value"),
+    view=(ids.OUTLOOK_VIEW, "value"),
+    warm=(ids.OUTLOOK_WARM, "value"),
+    pop=(ids.OUTLOOK_POP, "value"),
+)
 
 
 def state_from(controls: dict) -> OutlookState:
@@ -519,13 +925,21 @@ def state_from(controls: dict) -> OutlookState:
 
 
 @callback(
-    output=dict(status=Output(ids.OUTLOOK_STATUS, "children"), whatif=Output(ids.OUTLOOK_WHATIF_NOTE, "children"),
-                heading=Output(ids.OUTLOOK_HEADING, "children"), summary=Output(ids.OUTLOOK_SUMMARY, "children"),
-                figure=Output(ids.OUTLOOK_FAN, "figure"), data=Output(ids.OUTLOOK_FAN_DATA, "children"),
-                drivers=Output(ids.OUTLOOK_DRIVERS, "children"), ranking=Output(ids.OUTLOOK_RANKING, "children"),
-                matrix=Output(ids.OUTLOOK_MATRIX, "children"), address=address_output(NAME)),
+    output=dict(
+        status=Output(ids.OUTLOOK_STATUS, "children"),
+        whatif=Output(ids.OUTLOOK_WHATIF_NOTE, "children"),
+        heading=Output(ids.OUTLOOK_HEADING, "children"),
+        summary=Output(ids.OUTLOOK_SUMMARY, "children"),
+        figure=Output(ids.OUTLOOK_FAN, "figure"),
+        data=Output(ids.OUTLOOK_FAN_DATA, "children"),
+        drivers=Output(ids.OUTLOOK_DRIVERS, "children"),
+        ranking=Output(ids.OUTLOOK_RANKING, "children"),
+        matrix=Output(ids.OUTLOOK_MATRIX, "children"),
+        address=address_output(NAME),
+    ),
     inputs=dict(controls={k: Input(*c) for k, c in CONTROLS.items()}, stored=address_state(NAME)),
-    prevent_initial_call=True)
+    prevent_initial_call=True,
+)
 @public_answer
 def update(controls, stored):
     """Redraw everything for new choices, and give the address that reopens them."""
@@ -551,11 +965,16 @@ def values_csv(state: OutlookState, lang: str) -> str:
     return frame.round({c: 4 for c in numbers}).to_csv(index=False, lineterminator="\n")
 
 
-@callback(output=Output(ids.OUTLOOK_DOWNLOAD, "data"),
-          inputs=dict(scores_clicks=Input(ids.OUTLOOK_DL_SCORES, "n_clicks"),
-                      values_clicks=Input(ids.OUTLOOK_DL_VALUES, "n_clicks"),
-                      controls={k: State(*c) for k, c in CONTROLS.items()}, stored=address_state(NAME)),
-          prevent_initial_call=True)
+@callback(
+    output=Output(ids.OUTLOOK_DOWNLOAD, "data"),
+    inputs=dict(
+        scores_clicks=Input(ids.OUTLOOK_DL_SCORES, "n_clicks"),
+        values_clicks=Input(ids.OUTLOOK_DL_VALUES, "n_clicks"),
+        controls={k: State(*c) for k, c in CONTROLS.items()},
+        stored=address_state(NAME),
+    ),
+    prevent_initial_call=True,
+)
 @public_answer
 def download(scores_clicks, values_clicks, controls, stored):
     trigger = dash.ctx.triggered_id

@@ -13,6 +13,7 @@ choose and order the slides, an auto-advance interval, then start. The compariso
 comparison's parameters when the address carries them (`cities`, `level`, `item`, `scale`,
 `spread`, `w_<key>`), so a deck can show the weights chosen on `/compare`.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,15 @@ from services import data_access
 from services import exports as ex
 from services.callback_cache import public_answer
 
-dash.register_page(__name__, path="/present", order=90, nav_key="nav.present",
-                   title=page_title("title.present"), name="present", public_answer=True)
+dash.register_page(
+    __name__,
+    path="/present",
+    order=90,
+    nav_key="nav.present",
+    title=page_title("title.present"),
+    name="present",
+    public_answer=True,
+)
 
 DECK_PARAMS = ("slides", "auto", "slide", "edit")
 COMPARE_PARAMS = ("cities", "level", "item", "scale", "spread")
@@ -58,6 +66,7 @@ def deck_href(lang: str, tokens: list[str], auto: int, extra: dict[str, str]) ->
 
 # --- the deck ------------------------------------------------------------------------------------
 
+
 def value_size(value: str) -> str:
     """A smaller size for long key numbers, and smaller still when one word is long (a city name),
     so that a word never has to break."""
@@ -75,38 +84,90 @@ def points_density(slide: dx.Slide) -> str:
 
 def slide_section(number: int, total: int, slide: dx.Slide, figure, lang: str, current: bool) -> html.Section:
     """One full-screen slide: title, chart, key numbers, points, data status and sources."""
-    numbers = [html.Div([html.Div(value, className="slide-number-value" + value_size(value)),
-                         html.Div(label, className="slide-number-label")], className="slide-number")
-               for value, label in slide.numbers[:4]]
+    numbers = [
+        html.Div(
+            [
+                html.Div(value, className="slide-number-value" + value_size(value)),
+                html.Div(label, className="slide-number-label"),
+            ],
+            className="slide-number",
+        )
+        for value, label in slide.numbers[:4]
+    ]
     statuses = [s for s in dx.STATUSES if slide.status_counts.get(s)]
-    foot = [html.Span([html.Span(t(f"status.{s}", lang), className=f"badge badge-{s}") for s in statuses],
-                      className="slide-badges"),
-            html.Span(slide.status_line, className="slide-status")]
+    foot = [
+        html.Span(
+            [html.Span(t(f"status.{s}", lang), className=f"badge badge-{s}") for s in statuses],
+            className="slide-badges",
+        ),
+        html.Span(slide.status_line, className="slide-status"),
+    ]
     if slide.illustrative:
         foot.append(html.Span(t("present.illustrative_warning", lang), className="slide-warning"))
     if slide.sources:
         first = slide.sources[0].split(". http")[0] + ("…" if len(slide.sources) > 1 else "")
-        foot.append(html.Span([f"{t('export.sources', lang)}: {format_int(len(slide.sources), lang)} — ",
-                               html.Span(first, **({} if re.search("[А-Яа-яЁё]", first) else {"lang": "en"}))],
-                              className="slide-sources", title="\n".join(slide.sources[:40])))
-    graph = dcc.Graph(figure=sc.for_projector(figure), className="slide-graph", responsive=True,
-                      config={"displayModeBar": False, "locale": lang, "responsive": True, "showLink": False,
-                              "scrollZoom": False},
-                      style={"height": "100%", "width": "100%"})
-    return html.Section([
-        html.Header([html.H2(slide.title, className="slide-title"),
-                     html.P(slide.subtitle, className="slide-subtitle") if slide.subtitle else None],
-                    className="slide-head"),
-        html.Div([
-            html.Figure([graph, html.Figcaption(slide.summary, className="visually-hidden")], className="slide-chart"),
-            html.Aside([html.Div(numbers, className="slide-numbers"),
-                        html.Ul([html.Li(p) for p in slide.points[:3]], className="slide-points" + points_density(slide))],
-                       className="slide-side"),
-        ], className="slide-body"),
-        html.Footer(foot, className="slide-foot"),
-    ], className="slide" + (" is-current" if current else ""), id=f"slide-{number}",
-        **{"data-token": slide.ref.token, "aria-hidden": "false" if current else "true",
-           "aria-roledescription": "slide", "aria-label": f"{number} / {total}: {slide.title}"})
+        foot.append(
+            html.Span(
+                [
+                    f"{t('export.sources', lang)}: {format_int(len(slide.sources), lang)} — ",
+                    html.Span(first, **({} if re.search("[А-Яа-яЁё]", first) else {"lang": "en"})),
+                ],
+                className="slide-sources",
+                title="\n".join(slide.sources[:40]),
+            )
+        )
+    graph = dcc.Graph(
+        figure=sc.for_projector(figure),
+        className="slide-graph",
+        responsive=True,
+        config={
+            "displayModeBar": False,
+            "locale": lang,
+            "responsive": True,
+            "showLink": False,
+            "scrollZoom": False,
+        },
+        style={"height": "100%", "width": "100%"},
+    )
+    return html.Section(
+        [
+            html.Header(
+                [
+                    html.H2(slide.title, className="slide-title"),
+                    html.P(slide.subtitle, className="slide-subtitle") if slide.subtitle else None,
+                ],
+                className="slide-head",
+            ),
+            html.Div(
+                [
+                    html.Figure(
+                        [graph, html.Figcaption(slide.summary, className="visually-hidden")],
+                        className="slide-chart",
+                    ),
+                    html.Aside(
+                        [
+                            html.Div(numbers, className="slide-numbers"),
+                            html.Ul(
+                                [html.Li(p) for p in slide.points[:3]],
+                                className="slide-points" + points_density(slide),
+                            ),
+                        ],
+                        className="slide-side",
+                    ),
+                ],
+                className="slide-body",
+            ),
+            html.Footer(foot, className="slide-foot"),
+        ],
+        className="slide" + (" is-current" if current else ""),
+        id=f"slide-{number}",
+        **{
+            "data-token": slide.ref.token,
+            "aria-hidden": "false" if current else "true",
+            "aria-roledescription": "slide",
+            "aria-label": f"{number} / {total}: {slide.title}",
+        },
+    )
 
 
 def icon(symbol: str, label: str) -> list:
@@ -124,50 +185,121 @@ def deck_layout(ctx, refs: list[dx.SlideRef], auto: int, notices: list[str]) -> 
         slide, figure = ex.build_slide(ref, lang, extra)
         sections.append(slide_section(i, total, slide, figure, lang, i == position))
     tokens = [r.token for r in refs]
-    edit_href = "/present?" + urlencode({"edit": "1", "slides": ",".join(tokens), "lang": lang,
-                                         **({"auto": str(auto)} if auto else {}), **extra}, safe=",:")
-    controls = html.Nav([
-        html.Button("←", className="deck-button deck-prev", title=t("present.prev", lang), type="button",
-                    **{"aria-label": t("present.prev", lang)}),
-        html.Span(f"{position} / {total}", id=ids.PRESENT_COUNTER, className="deck-counter",
-                  **{"aria-live": "polite", "aria-label": t("present.counter", lang)}),
-        html.Button("→", className="deck-button deck-next", title=t("present.next", lang), type="button",
-                    **{"aria-label": t("present.next", lang)}),
-        html.Span(t("present.auto_on", lang, seconds=auto), className="deck-auto") if auto else None,
-        html.Button("⬚", className="deck-button deck-full", title=t("present.fullscreen", lang), type="button",
-                    **{"aria-label": t("present.fullscreen", lang)}),
-        dcc.Link(icon("✎", t("present.edit", lang)), href=edit_href, className="deck-button deck-edit",
-                 title=t("present.edit", lang)),
-        dcc.Link(icon("×", t("present.exit", lang)), href=link_with("/", {"lang": lang}), className="deck-button deck-exit",
-                 title=t("present.exit", lang)),
-        export_group("deck", lang, override={"slides": ",".join(tokens)}, pptx_label="PPTX", compact=True),
-    ], className="deck-controls", **{"aria-label": t("present.deck_label", lang)})
-    notice = ([html.Div([html.P(n) for n in notices], className="deck-notice", role="status")] if notices else [])
-    return html.Div([
-        html.H1(t("title.present", lang), id="page-title", className="visually-hidden"),
-        *notice,
-        html.Div(sections, className="deck-slides"),
-        controls,
-    ], id=ids.PRESENT_DECK, className="page page-present", lang=lang,
-        **{"data-count": str(total), "data-index": str(position), "data-auto": str(auto), "data-lang": lang,
-           "data-exit": link_with("/", {"lang": lang}), "role": "region",
-           "aria-roledescription": "carousel", "aria-label": t("present.deck_label", lang)})
+    edit_href = "/present?" + urlencode(
+        {
+            "edit": "1",
+            "slides": ",".join(tokens),
+            "lang": lang,
+            **({"auto": str(auto)} if auto else {}),
+            **extra,
+        },
+        safe=",:",
+    )
+    controls = html.Nav(
+        [
+            html.Button(
+                "←",
+                className="deck-button deck-prev",
+                title=t("present.prev", lang),
+                type="button",
+                **{"aria-label": t("present.prev", lang)},
+            ),
+            html.Span(
+                f"{position} / {total}",
+                id=ids.PRESENT_COUNTER,
+                className="deck-counter",
+                **{"aria-live": "polite", "aria-label": t("present.counter", lang)},
+            ),
+            html.Button(
+                "→",
+                className="deck-button deck-next",
+                title=t("present.next", lang),
+                type="button",
+                **{"aria-label": t("present.next", lang)},
+            ),
+            html.Span(t("present.auto_on", lang, seconds=auto), className="deck-auto") if auto else None,
+            html.Button(
+                "⬚",
+                className="deck-button deck-full",
+                title=t("present.fullscreen", lang),
+                type="button",
+                **{"aria-label": t("present.fullscreen", lang)},
+            ),
+            dcc.Link(
+                icon("✎", t("present.edit", lang)),
+                href=edit_href,
+                className="deck-button deck-edit",
+                title=t("present.edit", lang),
+            ),
+            dcc.Link(
+                icon("×", t("present.exit", lang)),
+                href=link_with("/", {"lang": lang}),
+                className="deck-button deck-exit",
+                title=t("present.exit", lang),
+            ),
+            export_group(
+                "deck", lang, override={"slides": ",".join(tokens)}, pptx_label="PPTX", compact=True
+            ),
+        ],
+        className="deck-controls",
+        **{"aria-label": t("present.deck_label", lang)},
+    )
+    notice = (
+        [html.Div([html.P(n) for n in notices], className="deck-notice", role="status")] if notices else []
+    )
+    return html.Div(
+        [
+            html.H1(t("title.present", lang), id="page-title", className="visually-hidden"),
+            *notice,
+            html.Div(sections, className="deck-slides"),
+            controls,
+        ],
+        id=ids.PRESENT_DECK,
+        className="page page-present",
+        lang=lang,
+        **{
+            "data-count": str(total),
+            "data-index": str(position),
+            "data-auto": str(auto),
+            "data-lang": lang,
+            "data-exit": link_with("/", {"lang": lang}),
+            "role": "region",
+            "aria-roledescription": "carousel",
+            "aria-label": t("present.deck_label", lang),
+        },
+    )
 
 
 # --- the deck editor ---------------------------------------------------------------------------------
 
+
 def auto_options(lang: str, auto: int = 0) -> list[dict]:
     choices = list(dx.AUTO_CHOICES) + ([] if auto in dx.AUTO_CHOICES else [auto])
-    return [{"label": t("present.editor.auto_off", lang) if s == 0 else t("present.editor.auto_seconds", lang, seconds=s),
-             "value": str(s)} for s in choices]
+    return [
+        {
+            "label": t("present.editor.auto_off", lang)
+            if s == 0
+            else t("present.editor.auto_seconds", lang, seconds=s),
+            "value": str(s),
+        }
+        for s in choices
+    ]
 
 
-def order_button(symbol: str, action: str, key: str, index: int, label: str, lang: str,
-                 disabled: bool = False) -> html.Button:
+def order_button(
+    symbol: str, action: str, key: str, index: int, label: str, lang: str, disabled: bool = False
+) -> html.Button:
     """One button that moves the slide at `index` up or down, or removes it."""
-    return html.Button(symbol, id={"type": ids.PRESENT_MOVE, "index": index, "action": action}, n_clicks=0,
-                       type="button", disabled=disabled, className="button order-button",
-                       title=t(key, lang), **{"aria-label": f"{t(key, lang)}: {label}"})
+    return html.Button(
+        symbol,
+        id={"type": ids.PRESENT_MOVE, "index": index, "action": action},
+        n_clicks=0,
+        type="button",
+        disabled=disabled,
+        className="button order-button",
+        title=t(key, lang),
+        **{"aria-label": f"{t(key, lang)}: {label}"},
+    )
 
 
 def order_items(tokens: list[str], labels: dict[str, str], lang: str) -> list:
@@ -175,13 +307,25 @@ def order_items(tokens: list[str], labels: dict[str, str], lang: str) -> list:
     items = []
     for i, token in enumerate(tokens):
         label = labels.get(token, token)
-        items.append(html.Li([
-            html.Span(label, className="order-label"),
-            html.Span([order_button("↑", "up", "present.editor.up", i, label, lang, i == 0),
-                       order_button("↓", "down", "present.editor.down", i, label, lang, i == len(tokens) - 1),
-                       order_button("✕", "remove", "present.editor.remove", i, label, lang)],
-                      className="order-buttons"),
-        ], className="order-item", **{"data-token": token}))
+        items.append(
+            html.Li(
+                [
+                    html.Span(label, className="order-label"),
+                    html.Span(
+                        [
+                            order_button("↑", "up", "present.editor.up", i, label, lang, i == 0),
+                            order_button(
+                                "↓", "down", "present.editor.down", i, label, lang, i == len(tokens) - 1
+                            ),
+                            order_button("✕", "remove", "present.editor.remove", i, label, lang),
+                        ],
+                        className="order-buttons",
+                    ),
+                ],
+                className="order-item",
+                **{"data-token": token},
+            )
+        )
     return items
 
 
@@ -194,42 +338,100 @@ def editor_layout(ctx, refs: list[dx.SlideRef], auto: int) -> html.Div:
     tokens = [x for x in tokens if x in labels]
     default = [r.token for r in ex.deck_refs(None)[0]]
     href = deck_href(lang, tokens, auto, extra)
-    return html.Div([
-        *page_header("title.present", "present.intro", ctx),
-        dcc.Store(id="present-extra", data=extra),
-        dcc.Store(id="present-lang", data=lang),
-        dcc.Store(id="present-labels", data=labels),
-        dcc.Store(id="present-default-tokens", data=default),
-        dcc.Store(id=ids.PRESENT_SLIDES, data=tokens),
-        html.Section([
-            html.H2(t("present.editor.title", lang)),
-            html.H3(t("present.editor.slides", lang), className="control-label"),
-            html.Ol(order_items(tokens, labels, lang), id=ids.PRESENT_ORDER, className="present-order"),
-            html.Div([
-                dmc.Select(id=ids.PRESENT_ADD, data=options, label=t("present.editor.add", lang),
-                           placeholder=t("present.editor.placeholder", lang), clearable=True, searchable=True,
-                           nothingFoundMessage="—", className="present-add"),
-                html.Button(t("present.editor.add", lang), id=ids.PRESENT_ADD_BUTTON, n_clicks=0, type="button",
-                            className="button"),
-                html.Button(t("present.editor.default", lang), id=ids.PRESENT_DEFAULT, n_clicks=0, type="button",
-                            className="button button-secondary"),
-            ], className="present-row"),
-            dmc.Select(id=ids.PRESENT_AUTO, value=str(auto), allowDeselect=False, label=t("present.editor.auto", lang),
-                       data=auto_options(lang, auto), className="present-auto"),
-            html.Div([
-                dcc.Link(t("present.editor.start", lang), href=href, id=ids.PRESENT_START, className="button present-start"),
-                html.Span(t("present.editor.count", lang, count=len(tokens)), id="present-count", className="note",
-                          role="status"),
-            ], className="present-row"),
-            html.P([t("present.editor.link", lang), " ", html.Code(href, id=ids.PRESENT_LINK)], className="note present-link"),
-            html.P(t("present.editor.keys", lang), className="note"),
-        ], className="panel", id=ids.PRESENT_EDITOR),
-        html.Section([
-            html.H2(t("present.editor.downloads", lang)),
-            export_group("deck", lang, override={"slides": ",".join(tokens)}, pptx_label=t("export.pptx_deck", lang)),
-            html.P(t("export.help", lang), className="note"),
-        ], className="panel"),
-    ], className="page page-present-editor")
+    return html.Div(
+        [
+            *page_header("title.present", "present.intro", ctx),
+            dcc.Store(id="present-extra", data=extra),
+            dcc.Store(id="present-lang", data=lang),
+            dcc.Store(id="present-labels", data=labels),
+            dcc.Store(id="present-default-tokens", data=default),
+            dcc.Store(id=ids.PRESENT_SLIDES, data=tokens),
+            html.Section(
+                [
+                    html.H2(t("present.editor.title", lang)),
+                    html.H3(t("present.editor.slides", lang), className="control-label"),
+                    html.Ol(
+                        order_items(tokens, labels, lang), id=ids.PRESENT_ORDER, className="present-order"
+                    ),
+                    html.Div(
+                        [
+                            dmc.Select(
+                                id=ids.PRESENT_ADD,
+                                data=options,
+                                label=t("present.editor.add", lang),
+                                placeholder=t("present.editor.placeholder", lang),
+                                clearable=True,
+                                searchable=True,
+                                nothingFoundMessage="—",
+                                className="present-add",
+                            ),
+                            html.Button(
+                                t("present.editor.add", lang),
+                                id=ids.PRESENT_ADD_BUTTON,
+                                n_clicks=0,
+                                type="button",
+                                className="button",
+                            ),
+                            html.Button(
+                                t("present.editor.default", lang),
+                                id=ids.PRESENT_DEFAULT,
+                                n_clicks=0,
+                                type="button",
+                                className="button button-secondary",
+                            ),
+                        ],
+                        className="present-row",
+                    ),
+                    dmc.Select(
+                        id=ids.PRESENT_AUTO,
+                        value=str(auto),
+                        allowDeselect=False,
+                        label=t("present.editor.auto", lang),
+                        data=auto_options(lang, auto),
+                        className="present-auto",
+                    ),
+                    html.Div(
+                        [
+                            dcc.Link(
+                                t("present.editor.start", lang),
+                                href=href,
+                                id=ids.PRESENT_START,
+                                className="button present-start",
+                            ),
+                            html.Span(
+                                t("present.editor.count", lang, count=len(tokens)),
+                                id="present-count",
+                                className="note",
+                                role="status",
+                            ),
+                        ],
+                        className="present-row",
+                    ),
+                    html.P(
+                        [t("present.editor.link", lang), " ", html.Code(href, id=ids.PRESENT_LINK)],
+                        className="note present-link",
+                    ),
+                    html.P(t("present.editor.keys", lang), className="note"),
+                ],
+                className="panel",
+                id=ids.PRESENT_EDITOR,
+            ),
+            html.Section(
+                [
+                    html.H2(t("present.editor.downloads", lang)),
+                    export_group(
+                        "deck",
+                        lang,
+                        override={"slides": ",".join(tokens)},
+                        pptx_label=t("export.pptx_deck", lang),
+                    ),
+                    html.P(t("export.help", lang), className="note"),
+                ],
+                className="panel",
+            ),
+        ],
+        className="page page-present-editor",
+    )
 
 
 @with_mantine
@@ -253,12 +455,20 @@ def layout(**kwargs):
     return deck_layout(ctx, refs, auto, notices)
 
 
-@callback(Output(ids.PRESENT_SLIDES, "data"), Output(ids.PRESENT_ORDER, "children"), Output(ids.PRESENT_ADD, "value"),
-          Input({"type": ids.PRESENT_MOVE, "index": ALL, "action": ALL}, "n_clicks"),
-          Input(ids.PRESENT_ADD_BUTTON, "n_clicks"), Input(ids.PRESENT_DEFAULT, "n_clicks"),
-          State(ids.PRESENT_ADD, "value"), State(ids.PRESENT_SLIDES, "data"), State("present-labels", "data"),
-          State("present-default-tokens", "data"), State("present-lang", "data"),
-          prevent_initial_call=True)
+@callback(
+    Output(ids.PRESENT_SLIDES, "data"),
+    Output(ids.PRESENT_ORDER, "children"),
+    Output(ids.PRESENT_ADD, "value"),
+    Input({"type": ids.PRESENT_MOVE, "index": ALL, "action": ALL}, "n_clicks"),
+    Input(ids.PRESENT_ADD_BUTTON, "n_clicks"),
+    Input(ids.PRESENT_DEFAULT, "n_clicks"),
+    State(ids.PRESENT_ADD, "value"),
+    State(ids.PRESENT_SLIDES, "data"),
+    State("present-labels", "data"),
+    State("present-default-tokens", "data"),
+    State("present-lang", "data"),
+    prevent_initial_call=True,
+)
 @public_answer
 def edit_deck(_moves, _add, _default, adding, tokens, labels, default, lang):
     """Move a slide up or down, remove it, add one, or go back to the standard deck."""
@@ -276,7 +486,9 @@ def edit_deck(_moves, _add, _default, adding, tokens, labels, default, lang):
         if adding in (labels or {}) and len(tokens) < dx.MAX_SLIDES:
             tokens.append(adding)
             clear = None
-    elif isinstance(which, dict) and isinstance(which.get("index"), int) and 0 <= which["index"] < len(tokens):
+    elif (
+        isinstance(which, dict) and isinstance(which.get("index"), int) and 0 <= which["index"] < len(tokens)
+    ):
         i, action = which["index"], which.get("action")
         if action == "up" and i > 0:
             tokens[i - 1], tokens[i] = tokens[i], tokens[i - 1]
@@ -287,11 +499,18 @@ def edit_deck(_moves, _add, _default, adding, tokens, labels, default, lang):
     return tokens, order_items(tokens, labels or {}, lang), clear
 
 
-@callback(Output(ids.PRESENT_START, "href"), Output(ids.PRESENT_LINK, "children"), Output("present-count", "children"),
-          Output(ids.EXPORT_CONTEXT, "data"),
-          Input(ids.PRESENT_SLIDES, "data"), Input(ids.PRESENT_AUTO, "value"),
-          State("present-extra", "data"), State("present-lang", "data"), State(ids.EXPORT_CONTEXT, "data"),
-          prevent_initial_call=True)
+@callback(
+    Output(ids.PRESENT_START, "href"),
+    Output(ids.PRESENT_LINK, "children"),
+    Output("present-count", "children"),
+    Output(ids.EXPORT_CONTEXT, "data"),
+    Input(ids.PRESENT_SLIDES, "data"),
+    Input(ids.PRESENT_AUTO, "value"),
+    State("present-extra", "data"),
+    State("present-lang", "data"),
+    State(ids.EXPORT_CONTEXT, "data"),
+    prevent_initial_call=True,
+)
 @public_answer
 def update_editor(tokens, auto, extra, lang, context):
     """The start link, the shareable address and the export's slides follow the choices."""

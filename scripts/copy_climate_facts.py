@@ -16,6 +16,7 @@ already there). Like `import_shared.py`, this is the only kind of code that read
 
     python scripts/copy_climate_facts.py [--shared ../shared] [--out data/src]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,30 +32,68 @@ SCENARIOS = ("ssp126", "ssp245", "ssp585")
 SERIES_SOURCE = {
     "source_id": "coalition-climate-series",
     "title": "Constructed annual climate series per city (delta method on the city normals, country warming "
-             "trends and IPCC AR6 regional CMIP6 temperature change), made by the dashboard team",
+    "trends and IPCC AR6 regional CMIP6 temperature change), made by the dashboard team",
     "publisher": "Coalition of Sustainable Cities of Central Asia (dashboard team)",
-    "year": "2026", "url": "", "licence": "", "accessed": ACCESSED,
+    "year": "2026",
+    "url": "",
+    "licence": "",
+    "accessed": ACCESSED,
 }
 
 # Annual figures that the research notes give in prose only (shared/data/_notes_climate.md).
 NOTES_FACTS = [
-    {"city_id": "ashgabat", "variable": "tmean", "value": "16.8", "unit": "°C", "period": "not stated",
-     "source": "US Library of Congress country study (Turkmenistan), as recorded in the research notes "
-               "(shared/data/_notes_climate.md)", "source_url": "",
-     "note": "annual mean temperature of Ashgabat; period not stated (the country study dates from the 1990s)"},
-    {"city_id": "ashgabat", "variable": "precip", "value": "225", "unit": "mm", "period": "not stated",
-     "source": "US Library of Congress country study (Turkmenistan), as recorded in the research notes "
-               "(shared/data/_notes_climate.md)", "source_url": "",
-     "note": "annual rainfall about 225 mm; period not stated"},
-    {"city_id": "ashgabat", "variable": "precip_mam", "value": "97.8", "unit": "mm", "period": "not stated",
-     "source": "Meteojurnal via turkmenportal.com, as recorded in the research notes (shared/data/_notes_climate.md)",
-     "source_url": "", "note": "March-May precipitation norm; used only as a check"},
-    {"city_id": "namangan", "variable": "precip", "value": "185", "unit": "mm", "period": "not stated",
-     "source": "Climi e viaggi, \"Clima - Fergana\"", "source_url": "https://www.climieviaggi.it/clima/uzbekistan/fergana",
-     "note": "annual precipitation of FERGANA (substitute station for Namangan, as in normals.csv); period not stated"},
-    {"city_id": "osh", "variable": "precip", "value": "400", "unit": "mm", "period": "not stated",
-     "source": "Wikipedia (Spanish edition), article \"Osh\" (2019 revision)", "source_url": "https://es.wikipedia.org/wiki/Osh",
-     "note": "about 400 mm per year; used only as a check of the monthly sum (about 419 mm)"},
+    {
+        "city_id": "ashgabat",
+        "variable": "tmean",
+        "value": "16.8",
+        "unit": "°C",
+        "period": "not stated",
+        "source": "US Library of Congress country study (Turkmenistan), as recorded in the research notes "
+        "(shared/data/_notes_climate.md)",
+        "source_url": "",
+        "note": "annual mean temperature of Ashgabat; period not stated (the country study dates from the 1990s)",
+    },
+    {
+        "city_id": "ashgabat",
+        "variable": "precip",
+        "value": "225",
+        "unit": "mm",
+        "period": "not stated",
+        "source": "US Library of Congress country study (Turkmenistan), as recorded in the research notes "
+        "(shared/data/_notes_climate.md)",
+        "source_url": "",
+        "note": "annual rainfall about 225 mm; period not stated",
+    },
+    {
+        "city_id": "ashgabat",
+        "variable": "precip_mam",
+        "value": "97.8",
+        "unit": "mm",
+        "period": "not stated",
+        "source": "Meteojurnal via turkmenportal.com, as recorded in the research notes (shared/data/_notes_climate.md)",
+        "source_url": "",
+        "note": "March-May precipitation norm; used only as a check",
+    },
+    {
+        "city_id": "namangan",
+        "variable": "precip",
+        "value": "185",
+        "unit": "mm",
+        "period": "not stated",
+        "source": 'Climi e viaggi, "Clima - Fergana"',
+        "source_url": "https://www.climieviaggi.it/clima/uzbekistan/fergana",
+        "note": "annual precipitation of FERGANA (substitute station for Namangan, as in normals.csv); period not stated",
+    },
+    {
+        "city_id": "osh",
+        "variable": "precip",
+        "value": "400",
+        "unit": "mm",
+        "period": "not stated",
+        "source": 'Wikipedia (Spanish edition), article "Osh" (2019 revision)',
+        "source_url": "https://es.wikipedia.org/wiki/Osh",
+        "note": "about 400 mm per year; used only as a check of the monthly sum (about 419 mm)",
+    },
 ]
 
 
@@ -86,13 +125,29 @@ SOURCE_IDS = [
     ('World Bank (2013) "Turkmenistan', "clim-world-bank-tkm-2013", "2013"),
     ("Central Asia Climate Portal, CRVA Turkmenistan Climate Summary", "clim-crva-tkm", ""),
     ("Kholmatjanov et al. 2020", "clim-kholmatjanov-2020-2", "2020"),
-    ("Kholmatjanov et al. 2020, Climate 8(9):101, doi:10.3390/cli8090101 (Uzhydromet", "clim-kholmatjanov-2020", "2020"),
+    (
+        "Kholmatjanov et al. 2020, Climate 8(9):101, doi:10.3390/cli8090101 (Uzhydromet",
+        "clim-kholmatjanov-2020",
+        "2020",
+    ),
     ("USAID Climate Risk Profile: Uzbekistan", "clim-usaid-uzb-2018", "2018"),
-    ("World Bank Climate Change Knowledge Portal, Uzbekistan climate data projections page", "clim-cckp-uzb", ""),
-    ("World Bank Climate Change Knowledge Portal, Uzbekistan climate data projections (CMIP5)", "clim-cckp-uzb-cmip5", ""),
+    (
+        "World Bank Climate Change Knowledge Portal, Uzbekistan climate data projections page",
+        "clim-cckp-uzb",
+        "",
+    ),
+    (
+        "World Bank Climate Change Knowledge Portal, Uzbekistan climate data projections (CMIP5)",
+        "clim-cckp-uzb-cmip5",
+        "",
+    ),
     ("Uzhydromet via Kun.uz", "clim-uzhydromet-kun-2020", "2020"),
     ("DERIVED from IPCC AR6 WGI Atlas", "clim-ipcc-ar6-atlas-cmip6", "2021"),
-    ("World Bank Group & ADB (2021) Climate Risk Country Profile: Uzbekistan (Figure 9)", "clim-crcp-uzb-2021", "2021"),
+    (
+        "World Bank Group & ADB (2021) Climate Risk Country Profile: Uzbekistan (Figure 9)",
+        "clim-crcp-uzb-2021",
+        "2021",
+    ),
     ("Huang et al. 2014", "clim-huang-2014", "2014"),
     ("World Bank report on heat in Europe & Central Asia cities", "clim-world-bank-eca-heat", ""),
     ("US Library of Congress country study (Turkmenistan)", "clim-loc-turkmenistan", ""),
@@ -136,8 +191,15 @@ class SourceBook:
                 n += 1
                 sid = f"{base}-{n}"
             self.used_ids.add(sid)
-            self.rows[key] = {"source_id": sid, "title": key[0], "publisher": publisher_of(text),
-                              "year": year, "url": key[1], "licence": "", "accessed": ACCESSED}
+            self.rows[key] = {
+                "source_id": sid,
+                "title": key[0],
+                "publisher": publisher_of(text),
+                "year": year,
+                "url": key[1],
+                "licence": "",
+                "accessed": ACCESSED,
+            }
         return self.rows[key]["source_id"]
 
     def ids_for(self, sources: str, urls: str) -> str:
@@ -166,12 +228,17 @@ def copy_facts(shared: Path, out: Path) -> dict[str, int]:
     trends["source_ids"] = [book.ids_for(s, u) for s, u in zip(trends["source"], trends["source_url"])]
 
     proj = read("climate_projections.csv")
-    regional = proj[(proj["scope"] == "region") & proj["id"].isin(["WCA", "WSB"])
-                    & (proj["baseline_period"] == "1991-2020") & proj["scenario"].isin(SCENARIOS)
-                    & proj["variable"].isin(["tmean", "tmean_djf", "tmean_jja"])].copy()
+    regional = proj[
+        (proj["scope"] == "region")
+        & proj["id"].isin(["WCA", "WSB"])
+        & (proj["baseline_period"] == "1991-2020")
+        & proj["scenario"].isin(SCENARIOS)
+        & proj["variable"].isin(["tmean", "tmean_djf", "tmean_jja"])
+    ].copy()
     regional["source_ids"] = [book.ids_for(s, u) for s, u in zip(regional["source"], regional["source_url"])]
-    context_mask = (proj["variable"].isin(["hot_days", "days_tmax_gt_35", "precip"])
-                    & (proj["value_median"] + proj["value_p10"] + proj["value_p90"] != ""))
+    context_mask = proj["variable"].isin(["hot_days", "days_tmax_gt_35", "precip"]) & (
+        proj["value_median"] + proj["value_p10"] + proj["value_p90"] != ""
+    )
     context = proj[context_mask].copy()
     context["source_ids"] = [book.ids_for(s, u) for s, u in zip(context["source"], context["source_url"])]
 
@@ -185,8 +252,14 @@ def copy_facts(shared: Path, out: Path) -> dict[str, int]:
     write(context.reset_index(drop=True), facts / "projection_context.csv")
     write(annual, facts / "annual_facts.csv")
     added = append_sources(out / "sources.csv", list(book.rows.values()) + [SERIES_SOURCE])
-    return {"normals": len(normals), "observed_trends": len(trends), "projection_deltas": len(regional),
-            "projection_context": len(context), "annual_facts": len(annual), "sources_added": added}
+    return {
+        "normals": len(normals),
+        "observed_trends": len(trends),
+        "projection_deltas": len(regional),
+        "projection_context": len(context),
+        "annual_facts": len(annual),
+        "sources_added": added,
+    }
 
 
 def append_sources(path: Path, rows: list[dict]) -> int:

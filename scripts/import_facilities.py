@@ -7,6 +7,7 @@ FILE: GeoJSON, a zipped Shapefile, a GeoPackage, CSV with lat/lon, or an OpenStr
 unit, duplicates, the register's schema); on any problem every message is printed and nothing is
 written. Afterwards run `make data` to rebuild.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -30,6 +30,7 @@ city does not change the others. The method, its assumptions and its weakest poi
 
     python scripts/make_climate_series.py [--src data/src] [--out data/src/climate_series.csv]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,22 +52,28 @@ BASE = (1991, 2020)
 SCENARIOS = ("ssp126", "ssp245", "ssp585")
 PERIOD_MIDPOINTS = {"2021-2040": 2030.5, "2041-2060": 2050.5, "2061-2080": 2070.5, "2081-2100": 2090.5}
 BASE_MID = 2005.5
-IN_BASE = (OBS_YEARS >= BASE[0]) & (OBS_YEARS <= BASE[1])
+IN_BASE = (BASE[0] <= OBS_YEARS) & (BASE[1] >= OBS_YEARS)
 DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=float)
 MONTHS = np.arange(1, 13)
 SEASON = np.array(["djf", "djf", "ann", "ann", "ann", "jja", "jja", "jja", "ann", "ann", "ann", "djf"])
 
 HOT_C, FROST_C, COLD_C, HEAVY_MM = 35.0, 0.0, -20.0, 20.0
-COLD_MIN_DAYS = 5.0              # cold_days_m20 only where the baseline has at least this many a year
+COLD_MIN_DAYS = 5.0  # cold_days_m20 only where the baseline has at least this many a year
 DAILY_SD = {"djf": 0.20, "jja": 0.12, "ann": 0.16}  # sd of daily Tmax/Tmin, per °C of annual range
-NOISE_SD = 0.025                 # sd of the annual-mean anomaly, per °C of annual range
-PRECIP_CV = 0.25                 # interannual coefficient of variation of annual precipitation
-WET_DAY_MM = 6.0                 # mean wet-day amount where wet-day counts are unknown
+NOISE_SD = 0.025  # sd of the annual-mean anomaly, per °C of annual range
+PRECIP_CV = 0.25  # interannual coefficient of variation of annual precipitation
+WET_DAY_MM = 6.0  # mean wet-day amount where wet-day counts are unknown
 PRECIP_PCT_PER_C = {"median": 2.0, "low": -4.0, "high": 7.0}
 
 VARIABLES = ("tmean", "hot_days_35", "frost_days", "cold_days_m20", "precip", "heavy_precip_days")
-UNITS = {"tmean": "°C", "hot_days_35": "days/yr", "frost_days": "days/yr", "cold_days_m20": "days/yr",
-         "precip": "mm/yr", "heavy_precip_days": "days/yr"}
+UNITS = {
+    "tmean": "°C",
+    "hot_days_35": "days/yr",
+    "frost_days": "days/yr",
+    "cold_days_m20": "days/yr",
+    "precip": "mm/yr",
+    "heavy_precip_days": "days/yr",
+}
 
 
 @dataclass
@@ -92,6 +99,7 @@ class Baseline:
 
 
 # --- reading the facts -------------------------------------------------------------------------
+
 
 def read_facts(src: Path) -> dict[str, pd.DataFrame]:
     folder = src / "climate_facts"
@@ -149,10 +157,13 @@ def annual_fact(facts: dict, city_id: str, variable: str) -> float | None:
 
 # --- 1. baseline climatology ---------------------------------------------------------------------
 
+
 def shifted_temperatures(facts: dict, city_id: str, rate: float) -> tuple[dict[str, np.ndarray], bool]:
     """Monthly Tmean/Tmax/Tmin from the normals, moved to 1991-2020 where the normal's period differs."""
     normals = facts["normals"]
-    rows = normals[normals["city_id"] == city_id].set_index(normals[normals["city_id"] == city_id]["month"].astype(int))
+    rows = normals[normals["city_id"] == city_id].set_index(
+        normals[normals["city_id"] == city_id]["month"].astype(int)
+    )
     temps = {c: monthly(normals, city_id, f"{c}_c") for c in ("tmean", "tmax", "tmin")}
     shifted = False
     for month, r in rows.iterrows():
@@ -213,8 +224,12 @@ def baseline_for(city: pd.Series, facts: dict, rates: dict[str, float], refs: di
         if not refs:
             return None
         coords = facts["cities"].set_index("city_id")[["lat", "lon"]].astype(float)
-        nearest = min(refs, key=lambda k: haversine_km(float(city["lat"]), float(city["lon"]),
-                                                       coords.at[k, "lat"], coords.at[k, "lon"]))
+        nearest = min(
+            refs,
+            key=lambda k: haversine_km(
+                float(city["lat"]), float(city["lon"]), coords.at[k, "lat"], coords.at[k, "lon"]
+            ),
+        )
         ref = refs[nearest]
         basis.append(f"diurnal offsets (Tmax-Tmean, Tmean-Tmin) of the nearest complete city, {nearest}")
     up, down = ref["tmax"] - ref["tmean"], ref["tmean"] - ref["tmin"]
@@ -232,7 +247,9 @@ def baseline_for(city: pd.Series, facts: dict, rates: dict[str, float], refs: di
             if len(anchors) < 3:
                 return None
             tmean = np.where(missing, sine_fit(anchors), tmean)
-            basis.append(f"Tmean: annual sine wave through {len(anchors)} anchors (months, annual mean, assumptions)")
+            basis.append(
+                f"Tmean: annual sine wave through {len(anchors)} anchors (months, annual mean, assumptions)"
+            )
     tmax = np.where(np.isfinite(tmax), tmax, tmean + up)
     tmin = np.where(np.isfinite(tmin), tmin, tmean - down)
 
@@ -250,11 +267,24 @@ def baseline_for(city: pd.Series, facts: dict, rates: dict[str, float], refs: di
     elif assumption(facts, city_id, "precip"):
         precip = assumption(facts, city_id, "precip")[0][1]
         basis.append("precipitation: ASSUMED annual total")
-    return Baseline(city_id, iso3, regions[city_id], tmean, tmax, tmin, precip, precip_month, wet_days,
-                    sourced_tmean, rate, basis)
+    return Baseline(
+        city_id,
+        iso3,
+        regions[city_id],
+        tmean,
+        tmax,
+        tmin,
+        precip,
+        precip_month,
+        wet_days,
+        sourced_tmean,
+        rate,
+        basis,
+    )
 
 
 # --- statistical relations -----------------------------------------------------------------------
+
 
 def _erf(x: np.ndarray) -> np.ndarray:
     """Error function (Abramowitz & Stegun 7.1.26, error below 1.5e-7), vectorised without SciPy."""
@@ -285,9 +315,11 @@ def days_below(means: np.ndarray, sd: np.ndarray, threshold: float) -> np.ndarra
 def day_counts(b: Baseline, shift: np.ndarray) -> dict[str, np.ndarray]:
     """Hot, frost and cold days with every month's Tmax/Tmin moved by `shift` (°C; last axis = months)."""
     sd = daily_sd(b)
-    return {"hot_days_35": days_above(b.tmax + shift, sd, HOT_C),
-            "frost_days": days_below(b.tmin + shift, sd, FROST_C),
-            "cold_days_m20": days_below(b.tmin + shift, sd, COLD_C)}
+    return {
+        "hot_days_35": days_above(b.tmax + shift, sd, HOT_C),
+        "frost_days": days_below(b.tmin + shift, sd, FROST_C),
+        "cold_days_m20": days_below(b.tmin + shift, sd, COLD_C),
+    }
 
 
 def climate_counts(b: Baseline, shifts: np.ndarray, variability: np.ndarray) -> dict[str, np.ndarray]:
@@ -311,12 +343,15 @@ def heavy_days(b: Baseline, factor) -> np.ndarray:
 
 # --- 3. projected change -------------------------------------------------------------------------
 
+
 def delta_curves(deltas: pd.DataFrame, region: str, scenario: str) -> dict[str, dict[str, np.ndarray]]:
     """Per season ('ann', 'djf', 'jja') and percentile ('p10', 'p50', 'p90'): change for PROJ_YEARS."""
     names = {"tmean": "ann", "tmean_djf": "djf", "tmean_jja": "jja"}
     out: dict[str, dict[str, np.ndarray]] = {}
     for variable, season in names.items():
-        rows = deltas[(deltas["id"] == region) & (deltas["scenario"] == scenario) & (deltas["variable"] == variable)]
+        rows = deltas[
+            (deltas["id"] == region) & (deltas["scenario"] == scenario) & (deltas["variable"] == variable)
+        ]
         rows = rows.assign(mid=rows["period"].map(PERIOD_MIDPOINTS)).dropna(subset=["mid"]).sort_values("mid")
         if len(rows) != 4:
             raise ValueError(f"{region} {scenario} {variable}: expected 4 periods, found {len(rows)}")
@@ -325,7 +360,7 @@ def delta_curves(deltas: pd.DataFrame, region: str, scenario: str) -> dict[str, 
         for col, q in (("value_p10", "p10"), ("value_median", "p50"), ("value_p90", "p90")):
             y = np.concatenate([[0.0], rows[col].astype(float).to_numpy()])
             curve = np.interp(PROJ_YEARS, x, y)
-            late = PROJ_YEARS > x[-1]
+            late = x[-1] < PROJ_YEARS
             slope = (y[-1] - y[-2]) / (x[-1] - x[-2])
             curve[late] = y[-1] + slope * (PROJ_YEARS[late] - x[-1])
             out[season][q] = curve
@@ -337,6 +372,7 @@ def delta_curves(deltas: pd.DataFrame, region: str, scenario: str) -> dict[str, 
 
 # --- 2. observed years ---------------------------------------------------------------------------
 
+
 def city_rng(city_id: str) -> np.random.Generator:
     return np.random.default_rng([SEED, zlib.crc32(city_id.encode("utf-8"))])
 
@@ -346,18 +382,19 @@ def anomalies(b: Baseline, rng: np.random.Generator) -> tuple[np.ndarray, np.nda
     of the 1991-2020 years (the year-to-year variability the projected counts average over)."""
     noise = rng.normal(0.0, NOISE_SD * b.annual_range, len(OBS_YEARS))
     slope, intercept = np.polyfit(OBS_YEARS, noise, 1)
-    noise = noise - (slope * OBS_YEARS + intercept)           # no trend of its own
-    noise = noise - noise[IN_BASE].mean()                     # 1991-2020 mean is the baseline
+    noise = noise - (slope * OBS_YEARS + intercept)  # no trend of its own
+    noise = noise - noise[IN_BASE].mean()  # 1991-2020 mean is the baseline
     return b.trend * (OBS_YEARS - BASE_MID) / 10.0 + noise, noise[IN_BASE]
 
 
 def precip_factors(rng: np.random.Generator) -> np.ndarray:
-    sigma = math.sqrt(math.log(1 + PRECIP_CV ** 2))
-    g = rng.lognormal(-sigma ** 2 / 2, sigma, len(OBS_YEARS))
+    sigma = math.sqrt(math.log(1 + PRECIP_CV**2))
+    g = rng.lognormal(-(sigma**2) / 2, sigma, len(OBS_YEARS))
     return g / g[IN_BASE].mean()
 
 
 # --- the table -----------------------------------------------------------------------------------
+
 
 def rows_for(b: Baseline, deltas: pd.DataFrame) -> list[dict]:
     rng = city_rng(b.city_id)
@@ -366,14 +403,26 @@ def rows_for(b: Baseline, deltas: pd.DataFrame) -> list[dict]:
     factors = precip_factors(rng) if b.precip is not None else None
     base_counts = climate_counts(b, np.zeros((1, 12)), variability)
     counts_vars = ["hot_days_35", "frost_days"] + (
-        ["cold_days_m20"] if base_counts["cold_days_m20"][0] >= COLD_MIN_DAYS else [])
+        ["cold_days_m20"] if base_counts["cold_days_m20"][0] >= COLD_MIN_DAYS else []
+    )
     tmean_status = "estimated" if b.tmean_sourced else "illustrative"
 
     def add(variable, scenario, year, value, p10=None, p90=None, status="illustrative", method=""):
-        rows.append({"city_id": b.city_id, "variable": variable, "scenario": scenario, "year": int(year),
-                     "value": float(value), "p10": None if p10 is None else float(p10),
-                     "p90": None if p90 is None else float(p90), "unit": UNITS[variable], "status": status,
-                     "source_id": SOURCE_ID, "method": method})
+        rows.append(
+            {
+                "city_id": b.city_id,
+                "variable": variable,
+                "scenario": scenario,
+                "year": int(year),
+                "value": float(value),
+                "p10": None if p10 is None else float(p10),
+                "p90": None if p90 is None else float(p90),
+                "unit": UNITS[variable],
+                "status": status,
+                "source_id": SOURCE_ID,
+                "method": method,
+            }
+        )
 
     # observed (synthetic) years: expected counts of each year's anomaly, precipitation with noise
     base_t = float(b.tmean.mean())
@@ -395,21 +444,47 @@ def rows_for(b: Baseline, deltas: pd.DataFrame) -> list[dict]:
         shifts = {q: np.stack([curves[s][q] for s in SEASON], axis=1) for q in ("p10", "p50", "p90")}
         by_q = {q: climate_counts(b, shifts[q], variability) for q in shifts}
         if b.precip is not None:
-            f = {"mid": 1 + PRECIP_PCT_PER_C["median"] / 100 * ann["p50"],
-                 "lo": 1 + PRECIP_PCT_PER_C["low"] / 100 * ann["p90"],
-                 "hi": 1 + PRECIP_PCT_PER_C["high"] / 100 * ann["p90"]}
-            heavy = {k: heavy_days(b, v[:, None] * factors[IN_BASE][None, :]).mean(axis=1) for k, v in f.items()}
+            f = {
+                "mid": 1 + PRECIP_PCT_PER_C["median"] / 100 * ann["p50"],
+                "lo": 1 + PRECIP_PCT_PER_C["low"] / 100 * ann["p90"],
+                "hi": 1 + PRECIP_PCT_PER_C["high"] / 100 * ann["p90"],
+            }
+            heavy = {
+                k: heavy_days(b, v[:, None] * factors[IN_BASE][None, :]).mean(axis=1) for k, v in f.items()
+            }
         for i, year in enumerate(PROJ_YEARS):
-            add("tmean", scenario, year, base_t + ann["p50"][i], base_t + ann["p10"][i], base_t + ann["p90"][i],
-                status=tmean_status, method="delta-cmip6")
+            add(
+                "tmean",
+                scenario,
+                year,
+                base_t + ann["p50"][i],
+                base_t + ann["p10"][i],
+                base_t + ann["p90"][i],
+                status=tmean_status,
+                method="delta-cmip6",
+            )
             for v in counts_vars:
                 lo, mid, hi = by_q["p10"][v][i], by_q["p50"][v][i], by_q["p90"][v][i]
                 add(v, scenario, year, mid, min(lo, hi), max(lo, hi), method="delta-cmip6+daily-gauss")
             if b.precip is not None:
-                add("precip", scenario, year, b.precip * f["mid"][i], b.precip * f["lo"][i],
-                    b.precip * f["hi"][i], method="precip-scaling")
-                add("heavy_precip_days", scenario, year, heavy["mid"][i], heavy["lo"][i], heavy["hi"][i],
-                    method="precip-scaling+wetday-exp")
+                add(
+                    "precip",
+                    scenario,
+                    year,
+                    b.precip * f["mid"][i],
+                    b.precip * f["lo"][i],
+                    b.precip * f["hi"][i],
+                    method="precip-scaling",
+                )
+                add(
+                    "heavy_precip_days",
+                    scenario,
+                    year,
+                    heavy["mid"][i],
+                    heavy["lo"][i],
+                    heavy["hi"][i],
+                    method="precip-scaling+wetday-exp",
+                )
     return rows
 
 
@@ -428,7 +503,9 @@ def build_series(src: Path) -> tuple[pd.DataFrame, list[Baseline]]:
     order = {v: i for i, v in enumerate(VARIABLES)}
     scen = {s: i for i, s in enumerate(("observed",) + SCENARIOS)}
     frame = frame.assign(_v=frame["variable"].map(order), _s=frame["scenario"].map(scen))
-    frame = frame.sort_values(["city_id", "_v", "_s", "year"]).drop(columns=["_v", "_s"]).reset_index(drop=True)
+    frame = (
+        frame.sort_values(["city_id", "_v", "_s", "year"]).drop(columns=["_v", "_s"]).reset_index(drop=True)
+    )
     return frame, baselines
 
 
@@ -437,8 +514,14 @@ def formatted(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in ("value", "p10", "p90"):
         digits = np.where(out["variable"] == "tmean", 2, 1)
-        out[col] = [("" if v is None or (isinstance(v, float) and math.isnan(v))
-                     else f"{round(float(v), int(d)) + 0.0:.{int(d)}f}") for v, d in zip(out[col], digits)]
+        out[col] = [
+            (
+                ""
+                if v is None or (isinstance(v, float) and math.isnan(v))
+                else f"{round(float(v), int(d)) + 0.0:.{int(d)}f}"
+            )
+            for v, d in zip(out[col], digits)
+        ]
     return out
 
 
@@ -452,10 +535,14 @@ def check(frame: pd.DataFrame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Construct data/src/climate_series.csv from data/src/climate_facts.")
+    parser = argparse.ArgumentParser(
+        description="Construct data/src/climate_series.csv from data/src/climate_facts."
+    )
     parser.add_argument("--src", type=Path, default=ROOT / "data" / "src")
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--explain", action="store_true", help="print each city's baseline and what it rests on")
+    parser.add_argument(
+        "--explain", action="store_true", help="print each city's baseline and what it rests on"
+    )
     args = parser.parse_args(argv)
     frame, baselines = build_series(args.src)
     check(frame)
@@ -465,10 +552,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.explain:
         for b in baselines:
             counts = {k: float(v) for k, v in day_counts(b, np.zeros(12)).items()}
-            print(f"\n{b.city_id} ({b.iso3}, {b.region}, trend {b.trend} °C/decade): "
-                  f"Tmean {b.tmean.mean():.2f} °C, range {b.annual_range:.1f} °C, precip {b.precip} mm, "
-                  f"hot {counts['hot_days_35']:.1f}, frost {counts['frost_days']:.1f}, "
-                  f"cold {counts['cold_days_m20']:.1f}, heavy {float(heavy_days(b, 1.0)) if b.precip else float('nan'):.1f}")
+            print(
+                f"\n{b.city_id} ({b.iso3}, {b.region}, trend {b.trend} °C/decade): "
+                f"Tmean {b.tmean.mean():.2f} °C, range {b.annual_range:.1f} °C, precip {b.precip} mm, "
+                f"hot {counts['hot_days_35']:.1f}, frost {counts['frost_days']:.1f}, "
+                f"cold {counts['cold_days_m20']:.1f}, heavy {float(heavy_days(b, 1.0)) if b.precip else float('nan'):.1f}"
+            )
             print("  Tmean " + " ".join(f"{v:.1f}" for v in b.tmean))
             print("  Tmax  " + " ".join(f"{v:.1f}" for v in b.tmax))
             print("  Tmin  " + " ".join(f"{v:.1f}" for v in b.tmin))

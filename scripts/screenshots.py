@@ -3,6 +3,7 @@
 Usage: python scripts/screenshots.py http://127.0.0.1:8050 OUT_DIR /path?lang=en ...
 Each path is taken at desktop (1366x768) and phone (390x844) size.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,9 +19,18 @@ SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
 
 def browser() -> webdriver.Chrome:
     opts = Options()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-quic", "--hide-scrollbars"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--hide-scrollbars",
+    ):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(options=opts)
@@ -33,7 +43,8 @@ def wait_rendered(driver: webdriver.Chrome, timeout: float = 15) -> None:
     while time.time() < end:
         pending = driver.execute_script(
             "var s=window.store&&window.store.getState&&window.store.getState();"
-            "return s ? (s.isLoading || (s.pendingCallbacks||[]).length) : true;")
+            "return s ? (s.isLoading || (s.pendingCallbacks||[]).length) : true;"
+        )
         if not pending:
             break
         time.sleep(0.2)

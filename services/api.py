@@ -17,6 +17,7 @@ from that list, so they cannot drift apart.
   no server-side response cache; repeated computations of a build (prepared tables, the index for
   a set of weights) are kept per process, keyed by the build folder.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,10 +26,11 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import numpy as np
@@ -38,7 +40,8 @@ from werkzeug.exceptions import HTTPException
 
 from domain import compare, open_data
 from domain import outlook as outlook_domain
-from domain.actions import ESSENTIALS, STATUSES as ACTION_STATUSES, current_actions
+from domain.actions import ESSENTIALS, current_actions
+from domain.actions import STATUSES as ACTION_STATUSES
 from domain.climate_schema import CLIMATE_SCENARIOS, CLIMATE_VARIABLES
 from domain.datapackage import package_zip
 from domain.queries import BuildData
@@ -52,11 +55,11 @@ log = logging.getLogger(__name__)
 PREFIX = "/api/v1"
 API_VERSION = "1.0.0"
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
-MAX_QUERY = 4096            # bytes of query string; a longer one is refused (414)
-MAX_ITEMS = 200             # values in one list parameter
+MAX_QUERY = 4096  # bytes of query string; a longer one is refused (414)
+MAX_ITEMS = 200  # values in one list parameter
 MAX_DRAWS = 5000
-BUILDS_IN_MEMORY = 3        # older builds kept loaded per process (least recently used goes first)
-MEMO_SIZE = 64              # prepared tables and indexes per process
+BUILDS_IN_MEMORY = 3  # older builds kept loaded per process (least recently used goes first)
+MEMO_SIZE = 64  # prepared tables and indexes per process
 PROBLEM = "application/problem+json"
 DOCS_PAGE = "/api-docs"
 CACHE_LATEST = "public, max-age=300"
@@ -75,6 +78,7 @@ class ApiError(Exception):
 
 
 # --- which language a problem is written in -------------------------------------------------------
+
 
 def problem_lang() -> str:
     """Russian when `?lang=ru` or the client prefers Russian (`Accept-Language`), English otherwise."""
@@ -96,9 +100,14 @@ def problem(status: int, code: str, **values: object) -> Response:
     """An RFC 9457 problem document in the client's language."""
     lang = problem_lang()
     clean = {k: (str(v)[:80] if not isinstance(v, (int, float)) else v) for k, v in values.items()}
-    body = {"type": f"{DOCS_PAGE}#problem-{code}", "title": t(f"api.problem.{code}", lang),
-            "status": status, "detail": t(f"api.error.{code}", lang).format_map(_Blank(clean)), "code": code,
-            "instance": request.path[:200]}
+    body = {
+        "type": f"{DOCS_PAGE}#problem-{code}",
+        "title": t(f"api.problem.{code}", lang),
+        "status": status,
+        "detail": t(f"api.error.{code}", lang).format_map(_Blank(clean)),
+        "code": code,
+        "instance": request.path[:200],
+    }
     body.update({k: v for k, v in clean.items() if k in ("parameter", "value", "allowed", "maximum")})
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM)
     response.headers["Cache-Control"] = "no-store"
@@ -107,6 +116,7 @@ def problem(status: int, code: str, **values: object) -> Response:
 
 
 # --- builds: which one a request means, loaded once per process ------------------------------------
+
 
 def builds_dir() -> Path:
     return settings.data_build_dir.parent / "builds"
@@ -227,10 +237,14 @@ ACTION_STATUS = Param("status", choices=tuple(ACTION_STATUSES))
 ESSENTIAL = Param("essential", choices=tuple(str(e) for e in ESSENTIALS))
 GROUP = Param("group", choices=("city", "hazard"), default="city")
 DRAWS = Param("draws", kind="int", minimum=100, maximum=MAX_DRAWS, default=compare.DEFAULT_DRAWS)
-CONCENTRATION = Param("concentration", kind="number", minimum=1, maximum=1000, default=compare.DEFAULT_CONCENTRATION)
-SEED = Param("seed", kind="int", minimum=0, maximum=2 ** 31 - 1, default=compare.DEFAULT_SEED)
-PAGING = (Param("limit", kind="int", minimum=1, maximum=MAX_LIMIT, default=DEFAULT_LIMIT),
-          Param("offset", kind="int", minimum=0, maximum=10 ** 9, default=0))
+CONCENTRATION = Param(
+    "concentration", kind="number", minimum=1, maximum=1000, default=compare.DEFAULT_CONCENTRATION
+)
+SEED = Param("seed", kind="int", minimum=0, maximum=2**31 - 1, default=compare.DEFAULT_SEED)
+PAGING = (
+    Param("limit", kind="int", minimum=1, maximum=MAX_LIMIT, default=DEFAULT_LIMIT),
+    Param("offset", kind="int", minimum=0, maximum=10**9, default=0),
+)
 INT_TEXT = re.compile(r"^[+-]?[0-9]{1,12}$")
 
 
@@ -239,10 +253,21 @@ def _as_int(param: Param, raw: str) -> int:
     if not INT_TEXT.match(text):
         raise ApiError(400, "not_integer", parameter=param.name, value=raw)
     value = int(text)
-    if param.minimum is not None and value < param.minimum or param.maximum is not None and value > param.maximum:
+    if (
+        param.minimum is not None
+        and value < param.minimum
+        or param.maximum is not None
+        and value > param.maximum
+    ):
         code = "too_large" if param.maximum is not None and value > param.maximum else "out_of_range"
-        raise ApiError(400, code, parameter=param.name, value=raw, minimum=_num(param.minimum),
-                       maximum=_num(param.maximum))
+        raise ApiError(
+            400,
+            code,
+            parameter=param.name,
+            value=raw,
+            minimum=_num(param.minimum),
+            maximum=_num(param.maximum),
+        )
     return value
 
 
@@ -259,10 +284,19 @@ def parse_param(param: Param, raw: str, data: BuildData) -> Any:
             value = float(raw.strip())
         except ValueError:
             raise ApiError(400, "not_number", parameter=param.name, value=raw) from None
-        if not (value == value and abs(value) != float("inf")) or \
-                (param.minimum is not None and value < param.minimum) or (param.maximum is not None and value > param.maximum):
-            raise ApiError(400, "out_of_range", parameter=param.name, value=raw, minimum=_num(param.minimum),
-                           maximum=_num(param.maximum))
+        if (
+            not (value == value and abs(value) != float("inf"))
+            or (param.minimum is not None and value < param.minimum)
+            or (param.maximum is not None and value > param.maximum)
+        ):
+            raise ApiError(
+                400,
+                "out_of_range",
+                parameter=param.name,
+                value=raw,
+                minimum=_num(param.minimum),
+                maximum=_num(param.maximum),
+            )
         return value
     items = list(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip()))
     if not items:
@@ -275,11 +309,14 @@ def parse_param(param: Param, raw: str, data: BuildData) -> Any:
     unknown = [i for i in items if i not in set(allowed)]
     if unknown:
         shown = ", ".join(allowed[:25]) + (" …" if len(allowed) > 25 else "")
-        raise ApiError(400, "unknown_value", parameter=param.name, value=", ".join(unknown[:5]), allowed=shown)
+        raise ApiError(
+            400, "unknown_value", parameter=param.name, value=", ".join(unknown[:5]), allowed=shown
+        )
     return items
 
 
 # --- endpoints ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class Ask:
@@ -303,16 +340,16 @@ class Endpoint:
     (plain JSON, no envelope) or `file` (a download)."""
 
     name: str
-    path: str                    # OpenAPI form, relative to /api/v1, e.g. "/cities/{city_id}"
+    path: str  # OpenAPI form, relative to /api/v1, e.g. "/cities/{city_id}"
     tag: str
     handler: Callable[[Ask], Any]
     params: tuple[Param, ...] = ()
     kind: str = "list"
     per_build: bool = True
     weights: bool = False
-    live: bool = False           # latest-build answer changes with saved action updates
-    daily: bool = False          # the answer depends on today's date (overdue flags)
-    provenance: str = "Provenance"   # schema of the rows' status, source_id and scope ("" for none)
+    live: bool = False  # latest-build answer changes with saved action updates
+    daily: bool = False  # the answer depends on today's date (overdue flags)
+    provenance: str = "Provenance"  # schema of the rows' status, source_id and scope ("" for none)
 
     @property
     def path_names(self) -> list[str]:
@@ -328,9 +365,18 @@ def plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-FILTERS = {"city": "city_id", "indicator": "indicator_id", "status": "status", "scope": "scope",
-           "dimension": "dimension", "category": "category_id", "hazard": "hazard_type", "level": "level",
-           "variable": "variable", "scenario": "scenario"}
+FILTERS = {
+    "city": "city_id",
+    "indicator": "indicator_id",
+    "status": "status",
+    "scope": "scope",
+    "dimension": "dimension",
+    "category": "category_id",
+    "hazard": "hazard_type",
+    "level": "level",
+    "variable": "variable",
+    "scenario": "scenario",
+}
 
 
 def select(ask: Ask, frame: pd.DataFrame, year: pd.Series | None = None) -> pd.DataFrame:
@@ -374,9 +420,13 @@ def _index(ask: Ask):
 
 def ep_root(ask: Ask) -> dict:
     base = request.url_root.rstrip("/") + PREFIX
-    return {"documentation": request.url_root.rstrip("/") + DOCS_PAGE, "openapi": f"{base}/openapi.json",
-            "builds": f"{base}/builds", "datapackage": f"{base}/datapackage.zip",
-            "resources": {e.name: base + e.path for e in ENDPOINTS if e.per_build and "{" not in e.path}}
+    return {
+        "documentation": request.url_root.rstrip("/") + DOCS_PAGE,
+        "openapi": f"{base}/openapi.json",
+        "builds": f"{base}/builds",
+        "datapackage": f"{base}/datapackage.zip",
+        "resources": {e.name: base + e.path for e in ENDPOINTS if e.per_build and "{" not in e.path},
+    }
 
 
 def ep_openapi(ask: Ask) -> dict:
@@ -391,9 +441,12 @@ def ep_builds(ask: Ask) -> pd.DataFrame:
 
 def ep_build(ask: Ask) -> dict:
     base = request.url_root.rstrip("/") + f"{PREFIX}/builds/{ask.data.path.name}"
-    return {"id": ask.data.path.name, "manifest": ask.data.manifest,
-            "latest": ask.data.path.name == data_access.get_data().path.name,
-            "resources": {e.name: base + e.path for e in ENDPOINTS if e.per_build and "{" not in e.path}}
+    return {
+        "id": ask.data.path.name,
+        "manifest": ask.data.manifest,
+        "latest": ask.data.path.name == data_access.get_data().path.name,
+        "resources": {e.name: base + e.path for e in ENDPOINTS if e.per_build and "{" not in e.path},
+    }
 
 
 def ep_cities(ask: Ask) -> pd.DataFrame:
@@ -435,8 +488,12 @@ def ep_values(ask: Ask) -> pd.DataFrame:
 def ep_index(ask: Ask) -> list[dict]:
     weights = compare.full_weights(ask.data, ask.weights)
     ask.meta["weights"] = open_data.weights_used(ask.data, weights)
-    rows = memo(ask.data, "index_rows", compare.weights_key(weights),
-                lambda: open_data.finite(open_data.index_rows(ask.data, _index(ask))))
+    rows = memo(
+        ask.data,
+        "index_rows",
+        compare.weights_key(weights),
+        lambda: open_data.finite(open_data.index_rows(ask.data, _index(ask))),
+    )
     cities = set(ask.get("city"))
     return [r for r in rows if r["city_id"] in cities] if cities else rows
 
@@ -445,10 +502,18 @@ def ep_stability(ask: Ask) -> list[dict]:
     cities = ask.get("city") or ask.data["cities"]["city_id"].tolist()
     weights = compare.full_weights(ask.data, ask.weights)
     draws, concentration, seed = ask.get("draws"), ask.get("concentration"), ask.get("seed")
-    ask.meta.update(weights=open_data.weights_used(ask.data, weights), draws=draws, concentration=concentration, seed=seed)
+    ask.meta.update(
+        weights=open_data.weights_used(ask.data, weights), draws=draws, concentration=concentration, seed=seed
+    )
     key = (tuple(cities), compare.weights_key(weights), draws, concentration, seed)
-    shares = memo(ask.data, "stability", key, lambda: compare.rank_shares(
-        ask.data, _index(ask), cities, weights, draws=draws, concentration=concentration, seed=seed))
+    shares = memo(
+        ask.data,
+        "stability",
+        key,
+        lambda: compare.rank_shares(
+            ask.data, _index(ask), cities, weights, draws=draws, concentration=concentration, seed=seed
+        ),
+    )
     return open_data.finite(open_data.stability_rows(shares))
 
 
@@ -475,9 +540,18 @@ def ep_outlook(ask: Ask) -> pd.DataFrame:
     if not ask.addressed:
         result = data_access.outlook(ask.weights)
     else:
-        result = memo(ask.data, "outlook", compare.weights_key(weights), lambda: outlook_domain.project(ask.data, weights))
-    ask.meta["method"] = {k: result.meta[k] for k in ("draws", "concentration", "seed", "reference_year", "members")}
-    frame = memo(ask.data, "outlook_rows", compare.weights_key(weights), lambda: plain(open_data.outlook(result)))
+        result = memo(
+            ask.data,
+            "outlook",
+            compare.weights_key(weights),
+            lambda: outlook_domain.project(ask.data, weights),
+        )
+    ask.meta["method"] = {
+        k: result.meta[k] for k in ("draws", "concentration", "seed", "reference_year", "members")
+    }
+    frame = memo(
+        ask.data, "outlook_rows", compare.weights_key(weights), lambda: plain(open_data.outlook(result))
+    )
     frame = select(ask, frame)
     if ask.get("horizon"):
         frame = frame[frame["horizon"].isin([int(h) for h in ask.get("horizon")])]
@@ -493,13 +567,16 @@ def _current_actions(ask: Ask) -> pd.DataFrame:
         ask.meta["includes_saved_updates"] = not data_access.updates_unavailable()
         return frame
     ask.meta["includes_saved_updates"] = False
-    return _table(ask, "actions", lambda: current_actions(ask.data["actions"], None, ask.data["action_updates"]))
+    return _table(
+        ask, "actions", lambda: current_actions(ask.data["actions"], None, ask.data["action_updates"])
+    )
 
 
 def ep_actions(ask: Ask) -> pd.DataFrame:
     essentials = [int(e) for e in ask.get("essential")]
-    return open_data.actions(_current_actions(ask), date.today(), ask.get("city"), ask.get("status"),
-                             ask.get("hazard"), essentials)
+    return open_data.actions(
+        _current_actions(ask), date.today(), ask.get("city"), ask.get("status"), ask.get("hazard"), essentials
+    )
 
 
 def ep_progress(ask: Ask) -> pd.DataFrame:
@@ -524,25 +601,69 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("root", "/", "meta", ep_root, kind="object", per_build=False, provenance=""),
     Endpoint("openapi", "/openapi.json", "meta", ep_openapi, kind="document", per_build=False, provenance=""),
     Endpoint("builds", "/builds", "builds", ep_builds, PAGING, per_build=False, provenance=""),
-    Endpoint("build", "/builds/{build_id}", "builds", ep_build, kind="object", per_build=False, provenance=""),
+    Endpoint(
+        "build", "/builds/{build_id}", "builds", ep_build, kind="object", per_build=False, provenance=""
+    ),
     Endpoint("cities", "/cities", "places", ep_cities, (CITY,) + PAGING, provenance=""),
     Endpoint("city", "/cities/{city_id}", "places", ep_city, kind="object", provenance=""),
-    Endpoint("indicators", "/indicators", "catalogue", ep_indicators, (DIMENSION, CATEGORY) + PAGING, provenance=""),
-    Endpoint("indicator", "/indicators/{indicator_id}", "catalogue", ep_indicator, kind="object", provenance=""),
+    Endpoint(
+        "indicators", "/indicators", "catalogue", ep_indicators, (DIMENSION, CATEGORY) + PAGING, provenance=""
+    ),
+    Endpoint(
+        "indicator", "/indicators/{indicator_id}", "catalogue", ep_indicator, kind="object", provenance=""
+    ),
     Endpoint("sources", "/sources", "catalogue", ep_sources, PAGING, provenance=""),
-    Endpoint("values", "/values", "figures", ep_values,
-             (CITY, INDICATOR, YEAR, STATUS, SCOPE, DIMENSION, CATEGORY) + PAGING),
+    Endpoint(
+        "values",
+        "/values",
+        "figures",
+        ep_values,
+        (CITY, INDICATOR, YEAR, STATUS, SCOPE, DIMENSION, CATEGORY) + PAGING,
+    ),
     Endpoint("index", "/index", "index", ep_index, (CITY,), kind="rows", weights=True),
-    Endpoint("stability", "/index/stability", "index", ep_stability, (CITY, DRAWS, CONCENTRATION, SEED),
-             kind="rows", weights=True),
+    Endpoint(
+        "stability",
+        "/index/stability",
+        "index",
+        ep_stability,
+        (CITY, DRAWS, CONCENTRATION, SEED),
+        kind="rows",
+        weights=True,
+    ),
     Endpoint("hazards", "/hazards", "hazards", ep_hazards, (CITY, HAZARD, LEVEL, STATUS) + PAGING),
-    Endpoint("events", "/events", "hazards", ep_events, (CITY, HAZARD, SCOPE, STATUS, YEAR_FROM, YEAR_TO) + PAGING),
-    Endpoint("losses", "/losses", "hazards", ep_losses, (CITY, HAZARD, SCOPE, STATUS, YEAR_FROM, YEAR_TO, GROUP) + PAGING),
-    Endpoint("climate", "/climate", "climate", ep_climate, (CITY, VARIABLE, CLIMATE_SCENARIO, YEAR_FROM, YEAR_TO) + PAGING),
-    Endpoint("outlook", "/outlook", "climate", ep_outlook, (CITY, OUTLOOK_SCENARIO, HORIZON) + PAGING, weights=True),
-    Endpoint("actions", "/actions", "actions", ep_actions, (CITY, ACTION_STATUS, HAZARD, ESSENTIAL) + PAGING,
-             live=True, daily=True, provenance="ActionProvenance"),
-    Endpoint("progress", "/actions/progress", "actions", ep_progress, (CITY,) + PAGING, live=True, daily=True),
+    Endpoint(
+        "events", "/events", "hazards", ep_events, (CITY, HAZARD, SCOPE, STATUS, YEAR_FROM, YEAR_TO) + PAGING
+    ),
+    Endpoint(
+        "losses",
+        "/losses",
+        "hazards",
+        ep_losses,
+        (CITY, HAZARD, SCOPE, STATUS, YEAR_FROM, YEAR_TO, GROUP) + PAGING,
+    ),
+    Endpoint(
+        "climate",
+        "/climate",
+        "climate",
+        ep_climate,
+        (CITY, VARIABLE, CLIMATE_SCENARIO, YEAR_FROM, YEAR_TO) + PAGING,
+    ),
+    Endpoint(
+        "outlook", "/outlook", "climate", ep_outlook, (CITY, OUTLOOK_SCENARIO, HORIZON) + PAGING, weights=True
+    ),
+    Endpoint(
+        "actions",
+        "/actions",
+        "actions",
+        ep_actions,
+        (CITY, ACTION_STATUS, HAZARD, ESSENTIAL) + PAGING,
+        live=True,
+        daily=True,
+        provenance="ActionProvenance",
+    ),
+    Endpoint(
+        "progress", "/actions/progress", "actions", ep_progress, (CITY,) + PAGING, live=True, daily=True
+    ),
     Endpoint("datapackage", "/datapackage.zip", "builds", ep_datapackage, kind="file", provenance=""),
 )
 PATH_LOOKUP = {"city_id": 64, "indicator_id": 128, "build_id": 64}
@@ -550,10 +671,16 @@ PATH_LOOKUP = {"city_id": 64, "indicator_id": 128, "build_id": 64}
 
 # --- answering ---------------------------------------------------------------------------------------
 
+
 def _etag(endpoint: Endpoint, data: BuildData, addressed: bool) -> str:
     """Weak validator of an answer: code version, build folder, path and query, plus the editing
     database's stamp (live answers) and the day (answers with overdue flags)."""
-    parts = [_CODE, data.path.name, request.path, "&".join(sorted(f"{k}={v}" for k, v in request.args.items(multi=True)))]
+    parts = [
+        _CODE,
+        data.path.name,
+        request.path,
+        "&".join(sorted(f"{k}={v}" for k, v in request.args.items(multi=True))),
+    ]
     if endpoint.live and not addressed:
         try:
             parts.append(data_access.actions_stamp())
@@ -594,12 +721,22 @@ def parse_query(endpoint: Endpoint, data: BuildData) -> tuple[dict[str, Any], In
         params[name] = parse_param(param, raw, data)
     weights = None
     if weight_args:
-        weights, rejected = memo(data, "weights", tuple(sorted(weight_args.items())),
-                                 lambda: compare.parse_weights(weight_args, data))
+        weights, rejected = memo(
+            data,
+            "weights",
+            tuple(sorted(weight_args.items())),
+            lambda: compare.parse_weights(weight_args, data),
+        )
         if rejected:
             name, value = rejected[0]
-            raise ApiError(400, "bad_weight", parameter=name, value=value, minimum=_num(compare.WEIGHT_MIN),
-                           maximum=_num(compare.WEIGHT_MAX))
+            raise ApiError(
+                400,
+                "bad_weight",
+                parameter=name,
+                value=value,
+                minimum=_num(compare.WEIGHT_MIN),
+                maximum=_num(compare.WEIGHT_MAX),
+            )
     return params, weights
 
 
@@ -609,13 +746,21 @@ def _links(total: int, limit: int, offset: int) -> dict[str, str | None]:
 
     def at(start: int) -> str:
         return f"{base}?{urlencode(args + [('limit', limit), ('offset', start)])}"
-    return {"self": at(offset), "next": at(offset + limit) if offset + limit < total else None,
-            "prev": at(max(0, offset - limit)) if offset > 0 else None}
+
+    return {
+        "self": at(offset),
+        "next": at(offset + limit) if offset + limit < total else None,
+        "prev": at(max(0, offset - limit)) if offset > 0 else None,
+    }
 
 
 def _build_info(data: BuildData, addressed: bool) -> dict:
-    return {"id": data.path.name, "build_id": data.build_id, "built_at": data.manifest.get("built_at"),
-            "addressed": addressed}
+    return {
+        "id": data.path.name,
+        "build_id": data.build_id,
+        "built_at": data.manifest.get("built_at"),
+        "addressed": addressed,
+    }
 
 
 def envelope(endpoint: Endpoint, ask: Ask, result: Any) -> str:
@@ -626,15 +771,25 @@ def envelope(endpoint: Endpoint, ask: Ask, result: Any) -> str:
     if endpoint.kind == "list":
         frame: pd.DataFrame = result
         limit, offset = ask.params.get("limit", DEFAULT_LIMIT), ask.params.get("offset", 0)
-        page = frame.iloc[offset:offset + limit]
-        head["meta"] = {"total": int(len(frame)), "count": int(len(page)), "limit": limit, "offset": offset, **ask.meta}
+        page = frame.iloc[offset : offset + limit]
+        head["meta"] = {
+            "total": int(len(frame)),
+            "count": int(len(page)),
+            "limit": limit,
+            "offset": offset,
+            **ask.meta,
+        }
         head["links"] = _links(len(frame), limit, offset)
         rows = page.to_json(orient="records", force_ascii=False, double_precision=15, date_format="iso")
         return json.dumps(open_data.finite(head), ensure_ascii=False)[:-1] + ',"data":' + rows + "}"
     if endpoint.kind == "rows":  # rows made JSON-safe when they were computed
         head["meta"] = {"total": len(result), "count": len(result), **ask.meta}
-        return (json.dumps(open_data.finite(head), ensure_ascii=False)[:-1] + ',"data":'
-                + json.dumps(result, ensure_ascii=False, default=str) + "}")
+        return (
+            json.dumps(open_data.finite(head), ensure_ascii=False)[:-1]
+            + ',"data":'
+            + json.dumps(result, ensure_ascii=False, default=str)
+            + "}"
+        )
     if ask.meta:
         head["meta"] = ask.meta
     head["data"] = result
@@ -663,8 +818,13 @@ def answer(endpoint: Endpoint, path_values: dict[str, str]) -> Response:
         if endpoint.kind == "document":  # the OpenAPI document itself, as tools expect it
             response = Response(json.dumps(result, ensure_ascii=False), mimetype="application/json")
         elif endpoint.kind == "file":
-            response = Response(result, mimetype="application/zip", headers={
-                "Content-Disposition": f'attachment; filename="ccca-datapackage-{data.path.name}.zip"'})
+            response = Response(
+                result,
+                mimetype="application/zip",
+                headers={
+                    "Content-Disposition": f'attachment; filename="ccca-datapackage-{data.path.name}.zip"'
+                },
+            )
         else:
             response = Response(envelope(endpoint, ask, result), mimetype="application/json")
     response.set_etag(etag, weak=True)
@@ -677,8 +837,10 @@ def _cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Accept, Accept-Language, If-None-Match"
-    response.headers["Access-Control-Expose-Headers"] = ("ETag, Cache-Control, Content-Language, Retry-After, "
-                                                        "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset")
+    response.headers["Access-Control-Expose-Headers"] = (
+        "ETag, Cache-Control, Content-Language, Retry-After, "
+        "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
+    )
     response.headers["Access-Control-Max-Age"] = "86400"
     return response
 
@@ -686,6 +848,7 @@ def _cors(response: Response) -> Response:
 def _view(endpoint: Endpoint) -> Callable[..., Response]:
     def view(**path_values: str) -> Response:
         return answer(endpoint, dict(path_values))
+
     view.__name__ = f"api_{endpoint.name}"
     return view
 
@@ -712,6 +875,7 @@ def make_blueprint() -> Blueprint:
 
     def download_latest() -> Response:
         return answer(next(e for e in ENDPOINTS if e.name == "datapackage"), {})
+
     bp.add_url_rule("/download/datapackage.zip", "download_datapackage", download_latest, methods=["GET"])
 
     def elsewhere(rest: str = "") -> Response:
@@ -720,6 +884,7 @@ def make_blueprint() -> Blueprint:
             response.headers["Allow"] = "GET, HEAD, OPTIONS"
             return response
         return problem(404, "no_route", value=request.path)
+
     every = ["GET", "POST", "PUT", "PATCH", "DELETE"]
     bp.add_url_rule("/api/", "elsewhere_root", elsewhere, methods=every)
     bp.add_url_rule("/api/<path:rest>", "elsewhere", elsewhere, methods=every)
@@ -746,6 +911,7 @@ def make_blueprint() -> Blueprint:
 
 # --- the OpenAPI 3.1 document, made from ENDPOINTS ------------------------------------------------------
 
+
 def _schema(param: Param) -> dict:
     if param.kind == "int":
         schema: dict = {"type": "integer"}
@@ -768,13 +934,23 @@ def _schema(param: Param) -> dict:
 
 
 def _parameter(param: Param, lang: str) -> dict:
-    return {"name": param.name, "in": "query", "required": False,
-            "description": t(f"api.param.{param.name}", lang), "schema": _schema(param)}
+    return {
+        "name": param.name,
+        "in": "query",
+        "required": False,
+        "description": t(f"api.param.{param.name}", lang),
+        "schema": _schema(param),
+    }
 
 
 def _path_parameter(name: str, lang: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "description": t(f"api.param.{name}", lang),
-            "schema": {"type": "string", "maxLength": PATH_LOOKUP.get(name, 64)}}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": t(f"api.param.{name}", lang),
+        "schema": {"type": "string", "maxLength": PATH_LOOKUP.get(name, 64)},
+    }
 
 
 def _operation(endpoint: Endpoint, in_build: bool, lang: str) -> dict:
@@ -786,30 +962,59 @@ def _operation(endpoint: Endpoint, in_build: bool, lang: str) -> dict:
         parameters.append({"$ref": "#/components/parameters/weights"})
     problems = {"400": "BadRequest", "404": "NotFound", "414": "TooLong", "429": "TooMany"}
     if endpoint.kind == "document":
-        ok = {"description": t("api.response.document", lang),
-              "content": {"application/json": {"schema": {"type": "object"}}}}
+        ok = {
+            "description": t("api.response.document", lang),
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
     elif endpoint.kind == "file":
-        ok = {"description": t("api.response.file", lang),
-              "content": {"application/zip": {"schema": {"type": "string", "contentMediaType": "application/zip"}}}}
+        ok = {
+            "description": t("api.response.file", lang),
+            "content": {
+                "application/zip": {"schema": {"type": "string", "contentMediaType": "application/zip"}}
+            },
+        }
     else:
         data_schema: dict = {}
         if endpoint.kind in ("list", "rows"):
-            item = {"$ref": f"#/components/schemas/{endpoint.provenance}"} if endpoint.provenance else {"type": "object"}
+            item = (
+                {"$ref": f"#/components/schemas/{endpoint.provenance}"}
+                if endpoint.provenance
+                else {"type": "object"}
+            )
             data_schema = {"type": "array", "items": item}
         else:
             data_schema = {"type": "object"}
-        ok = {"description": t("api.response.ok", lang), "headers": {
-                  "ETag": {"$ref": "#/components/headers/ETag"},
-                  "Cache-Control": {"$ref": "#/components/headers/CacheControl"}},
-              "content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/Envelope"},
-                                                                    {"properties": {"data": data_schema}}]}}}}
+        ok = {
+            "description": t("api.response.ok", lang),
+            "headers": {
+                "ETag": {"$ref": "#/components/headers/ETag"},
+                "Cache-Control": {"$ref": "#/components/headers/CacheControl"},
+            },
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "allOf": [
+                            {"$ref": "#/components/schemas/Envelope"},
+                            {"properties": {"data": data_schema}},
+                        ]
+                    }
+                }
+            },
+        }
     op_id = endpoint.name + ("InBuild" if in_build else "")
-    return {"operationId": op_id, "tags": [endpoint.tag],
-            "summary": t(f"api.ep.{endpoint.name}", lang),
-            "description": t(f"api.ep.{endpoint.name}.text", lang) + (" " + t("api.in_build", lang) if in_build else ""),
-            "parameters": parameters,
-            "responses": {"200": ok, "304": {"description": t("api.response.not_modified", lang)},
-                          **{code: {"$ref": f"#/components/responses/{name}"} for code, name in problems.items()}}}
+    return {
+        "operationId": op_id,
+        "tags": [endpoint.tag],
+        "summary": t(f"api.ep.{endpoint.name}", lang),
+        "description": t(f"api.ep.{endpoint.name}.text", lang)
+        + (" " + t("api.in_build", lang) if in_build else ""),
+        "parameters": parameters,
+        "responses": {
+            "200": ok,
+            "304": {"description": t("api.response.not_modified", lang)},
+            **{code: {"$ref": f"#/components/responses/{name}"} for code, name in problems.items()},
+        },
+    }
 
 
 def openapi_document(lang: str = "en") -> dict:
@@ -822,23 +1027,48 @@ def openapi_document(lang: str = "en") -> dict:
     problem_response = {"content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
     return {
         "openapi": "3.1.0",
-        "info": {"title": t("api.title", lang), "version": API_VERSION, "description": t("api.description", lang)},
+        "info": {
+            "title": t("api.title", lang),
+            "version": API_VERSION,
+            "description": t("api.description", lang),
+        },
         "servers": [{"url": "/"}],
-        "tags": [{"name": tag, "description": t(f"api.tag.{tag}", lang)}
-                 for tag in dict.fromkeys(e.tag for e in ENDPOINTS)],
+        "tags": [
+            {"name": tag, "description": t(f"api.tag.{tag}", lang)}
+            for tag in dict.fromkeys(e.tag for e in ENDPOINTS)
+        ],
         "paths": paths,
         "components": {
             "parameters": {
-                "lang": {"name": "lang", "in": "query", "required": False, "description": t("api.param.lang", lang),
-                         "schema": {"type": "string", "enum": ["ru", "en"]}},
-                "weights": {"name": "weights", "in": "query", "required": False, "style": "form", "explode": True,
-                            "description": t("api.param.weights", lang),
-                            "schema": {"type": "object", "propertyNames": {"pattern": "^w_[a-z_]+$"},
-                                       "additionalProperties": {"type": "number", "minimum": compare.WEIGHT_MIN,
-                                                                "maximum": compare.WEIGHT_MAX}}},
+                "lang": {
+                    "name": "lang",
+                    "in": "query",
+                    "required": False,
+                    "description": t("api.param.lang", lang),
+                    "schema": {"type": "string", "enum": ["ru", "en"]},
+                },
+                "weights": {
+                    "name": "weights",
+                    "in": "query",
+                    "required": False,
+                    "style": "form",
+                    "explode": True,
+                    "description": t("api.param.weights", lang),
+                    "schema": {
+                        "type": "object",
+                        "propertyNames": {"pattern": "^w_[a-z_]+$"},
+                        "additionalProperties": {
+                            "type": "number",
+                            "minimum": compare.WEIGHT_MIN,
+                            "maximum": compare.WEIGHT_MAX,
+                        },
+                    },
+                },
             },
-            "headers": {"ETag": {"description": t("api.header.etag", lang), "schema": {"type": "string"}},
-                        "CacheControl": {"description": t("api.header.cache", lang), "schema": {"type": "string"}}},
+            "headers": {
+                "ETag": {"description": t("api.header.etag", lang), "schema": {"type": "string"}},
+                "CacheControl": {"description": t("api.header.cache", lang), "schema": {"type": "string"}},
+            },
             "responses": {
                 "BadRequest": {"description": t("api.response.bad", lang), **problem_response},
                 "NotFound": {"description": t("api.response.not_found", lang), **problem_response},
@@ -846,35 +1076,79 @@ def openapi_document(lang: str = "en") -> dict:
                 "TooMany": {"description": t("api.response.too_many", lang), **problem_response},
             },
             "schemas": {
-                "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
-                    "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                    "detail": {"type": "string"}, "code": {"type": "string"}, "instance": {"type": "string"},
-                    "parameter": {"type": "string"}, "value": {"type": "string"}, "allowed": {"type": "string"}}},
-                "Envelope": {"type": "object", "required": ["api_version", "build", "data"], "properties": {
-                    "api_version": {"type": "string"},
-                    "build": {"type": "object", "properties": {"id": {"type": "string"}, "build_id": {"type": "string"},
-                                                               "built_at": {"type": "string"},
-                                                               "addressed": {"type": "boolean"}}},
-                    "query": {"type": "object"},
-                    "meta": {"type": "object", "properties": {"total": {"type": "integer"}, "count": {"type": "integer"},
-                                                              "limit": {"type": "integer"}, "offset": {"type": "integer"}}},
-                    "links": {"type": "object", "properties": {"self": {"type": "string"},
-                                                               "next": {"type": ["string", "null"]},
-                                                               "prev": {"type": ["string", "null"]}}},
-                    "data": {}}},
-                "Provenance": {"type": "object", "required": ["status", "source_id", "scope"],
-                               "description": t("api.provenance", lang), "properties": {
-                                   "status": {"type": ["string", "null"], "enum": [*open_data.STATUSES, None]},
-                                   "source_id": {"type": ["string", "null"]},
-                                   "scope": {"type": ["string", "null"], "enum": [*open_data.SCOPES, None]}},
-                               "additionalProperties": True},
-                "ActionProvenance": {"type": "object", "required": ["status", "data_status", "source_id", "scope"],
-                                     "description": t("api.action_provenance", lang), "properties": {
-                                         "status": {"type": "string"},
-                                         "data_status": {"type": ["string", "null"], "enum": [*open_data.STATUSES, None]},
-                                         "source_id": {"type": ["string", "null"]},
-                                         "scope": {"type": ["string", "null"], "enum": [*open_data.SCOPES, None]}},
-                                     "additionalProperties": True},
+                "Problem": {
+                    "type": "object",
+                    "required": ["type", "title", "status", "detail"],
+                    "properties": {
+                        "type": {"type": "string"},
+                        "title": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "detail": {"type": "string"},
+                        "code": {"type": "string"},
+                        "instance": {"type": "string"},
+                        "parameter": {"type": "string"},
+                        "value": {"type": "string"},
+                        "allowed": {"type": "string"},
+                    },
+                },
+                "Envelope": {
+                    "type": "object",
+                    "required": ["api_version", "build", "data"],
+                    "properties": {
+                        "api_version": {"type": "string"},
+                        "build": {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "string"},
+                                "build_id": {"type": "string"},
+                                "built_at": {"type": "string"},
+                                "addressed": {"type": "boolean"},
+                            },
+                        },
+                        "query": {"type": "object"},
+                        "meta": {
+                            "type": "object",
+                            "properties": {
+                                "total": {"type": "integer"},
+                                "count": {"type": "integer"},
+                                "limit": {"type": "integer"},
+                                "offset": {"type": "integer"},
+                            },
+                        },
+                        "links": {
+                            "type": "object",
+                            "properties": {
+                                "self": {"type": "string"},
+                                "next": {"type": ["string", "null"]},
+                                "prev": {"type": ["string", "null"]},
+                            },
+                        },
+                        "data": {},
+                    },
+                },
+                "Provenance": {
+                    "type": "object",
+                    "required": ["status", "source_id", "scope"],
+                    "description": t("api.provenance", lang),
+                    "properties": {
+                        "status": {"type": ["string", "null"], "enum": [*open_data.STATUSES, None]},
+                        "source_id": {"type": ["string", "null"]},
+                        "scope": {"type": ["string", "null"], "enum": [*open_data.SCOPES, None]},
+                    },
+                    "additionalProperties": True,
+                },
+                "ActionProvenance": {
+                    "type": "object",
+                    "required": ["status", "data_status", "source_id", "scope"],
+                    "description": t("api.action_provenance", lang),
+                    "properties": {
+                        "status": {"type": "string"},
+                        "data_status": {"type": ["string", "null"], "enum": [*open_data.STATUSES, None]},
+                        "source_id": {"type": ["string", "null"]},
+                        "scope": {"type": ["string", "null"], "enum": [*open_data.SCOPES, None]},
+                    },
+                    "additionalProperties": True,
+                },
             },
         },
     }

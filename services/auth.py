@@ -17,13 +17,14 @@ callback and route that reads or writes private data.
   or a changed password ends access at once; `require_city()` raises `Refused` unless the user
   may edit that city. Callbacks call these themselves: hiding a control is never the check.
 """
+
 from __future__ import annotations
 
 import hmac
 import logging
 import secrets
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html import escape
 from urllib.parse import urlencode, urlsplit
 
@@ -75,8 +76,13 @@ def current_user() -> Account | None:
     uid, token, sid = session.get("uid"), session.get("tok"), session.get("sid")
     if isinstance(uid, int) and isinstance(token, str) and isinstance(sid, str) and _still_fresh():
         try:
-            live = db.session_is_live(engine(), sid, uid, timedelta(minutes=settings.session_idle_minutes),
-                                      timedelta(hours=settings.session_hours))
+            live = db.session_is_live(
+                engine(),
+                sid,
+                uid,
+                timedelta(minutes=settings.session_idle_minutes),
+                timedelta(hours=settings.session_hours),
+            )
             found = db.get_account(engine(), uid) if live else None
         except DATABASE_ERRORS as err:
             g.database_unavailable = True
@@ -181,12 +187,17 @@ def reset_sign_in_limits() -> None:
 
 
 def _address_windows(address: str) -> list[tuple[int, int, int]]:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     windows = []
     for item in parse_many(settings.login_rate_limit):
         seconds = int(item.get_expiry())
-        windows.append((db.failed_attempts(engine(), now - timedelta(seconds=seconds), address=address),
-                        seconds, int(item.amount)))
+        windows.append(
+            (
+                db.failed_attempts(engine(), now - timedelta(seconds=seconds), address=address),
+                seconds,
+                int(item.amount),
+            )
+        )
     return windows
 
 
@@ -203,7 +214,11 @@ def login() -> Response:
         if wait is not None:
             log.warning("sign-in refused: too many failures from %s", address)
             return _too_many(wait)
-        time.sleep(sign_in_delay(db.failed_attempts(engine(), datetime.now(timezone.utc) - timedelta(hours=1), username=username)))
+        time.sleep(
+            sign_in_delay(
+                db.failed_attempts(engine(), datetime.now(UTC) - timedelta(hours=1), username=username)
+            )
+        )
         account = db.authenticate(engine(), username, request.form.get("password", ""))
         db.record_attempt(engine(), address, username, account is not None)
         sid = db.start_session(engine(), account.id) if account is not None else None
@@ -243,12 +258,14 @@ def logout() -> Response:
 def _too_many(retry_after: int) -> Response:
     """The 429 page: what happened and when to try again, in the form's language."""
     lang = _lang()
-    body = (f"<!doctype html><html lang='{lang}'><meta charset='utf-8'>"
-            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{escape(t('auth.limited_title', lang))}</title>"
-            f"<body style='font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem'>"
-            f"<h1>{escape(t('auth.limited_title', lang))}</h1><p>{escape(t('auth.limited', lang))}</p>"
-            f"<p><a href='/login?lang={lang}'>{escape(t('auth.back_to_login', lang))}</a></p></body></html>")
+    body = (
+        f"<!doctype html><html lang='{lang}'><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(t('auth.limited_title', lang))}</title>"
+        f"<body style='font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem'>"
+        f"<h1>{escape(t('auth.limited_title', lang))}</h1><p>{escape(t('auth.limited', lang))}</p>"
+        f"<p><a href='/login?lang={lang}'>{escape(t('auth.back_to_login', lang))}</a></p></body></html>"
+    )
     return Response(body, status=429, mimetype="text/html", headers={"Retry-After": str(retry_after)})
 
 
@@ -265,8 +282,11 @@ def _migrate_now_or_later(server: Flask) -> None:
         db.upgrade()
         return
     except DATABASE_ERRORS as err:
-        log.error("database unavailable at start (%s); public pages serve the baseline plans, "
-                  "migrations run when it answers", str(err).splitlines()[0][:200])
+        log.error(
+            "database unavailable at start (%s); public pages serve the baseline plans, "
+            "migrations run when it answers",
+            str(err).splitlines()[0][:200],
+        )
     state = {"next": time.monotonic() + 10}
 
     @server.before_request
@@ -294,8 +314,11 @@ def init_app(server: Flask) -> None:
         RATELIMIT_HEADERS_ENABLED=True,
         # Redis down: count in process memory meanwhile, and go back to Redis when it answers.
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
-        RATELIMIT_STORAGE_OPTIONS=({"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
-                                   if settings.ratelimit_storage_uri.startswith(("redis://", "rediss://")) else {}),
+        RATELIMIT_STORAGE_OPTIONS=(
+            {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
+            if settings.ratelimit_storage_uri.startswith(("redis://", "rediss://"))
+            else {}
+        ),
     )
     _migrate_now_or_later(server)
     limiter.init_app(server)

@@ -6,6 +6,7 @@ that every gunicorn worker of the machine shares, so any worker answers the brow
 Only signed-in administrators start these jobs, one at a time per publication; the public
 exports go through the bounded queue of services/export_queue.py instead.
 """
+
 from __future__ import annotations
 
 import os

@@ -14,14 +14,16 @@ a new build, a saved update or new code never serves an old answer. Requests ove
 answers made while the database was down are computed and not stored. `CALLBACK_CACHE=0` turns
 the cache off.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import dash
 import flask
@@ -58,8 +60,11 @@ def code_version(root: Path = ROOT) -> str:
     digest = hashlib.sha256()
     for part in CODE_PARTS:
         base = root / part
-        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()
-                                                      and "__pycache__" not in p.parts)
+        files = (
+            [base]
+            if base.is_file()
+            else sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        )
         for path in files:
             stat = path.stat()
             digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
@@ -94,7 +99,9 @@ def page_is_public(app: dash.Dash, pathname: str) -> bool:
 
 def public_outputs(callback_map: dict) -> frozenset[str]:
     """The output keys of the callbacks declared with `@public_answer`."""
-    return frozenset(key for key, entry in callback_map.items() if getattr(entry.get("callback"), MARK, False))
+    return frozenset(
+        key for key, entry in callback_map.items() if getattr(entry.get("callback"), MARK, False)
+    )
 
 
 def is_cacheable(body: object, app: dash.Dash) -> bool:
@@ -112,7 +119,9 @@ def cache_key(body: dict, build_id: str, stamp: str, day: date | None = None) ->
     the day (plans are late or due relative to today, and file names carry the date)."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     day = day or date.today()
-    digest = hashlib.sha256(f"{CODE_VERSION}\n{build_id}\n{stamp}\n{day.isoformat()}\n{canonical}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(
+        f"{CODE_VERSION}\n{build_id}\n{stamp}\n{day.isoformat()}\n{canonical}".encode()
+    ).hexdigest()
     return f"callback:{digest}"
 
 
@@ -122,8 +131,12 @@ def carries_session(server: Flask) -> bool:
 
 
 def _key_for_request(app: dash.Dash) -> str | None:
-    if (request.method != "POST" or request.path != CALLBACK_PATH or (request.content_length or 0) > MAX_BODY
-            or carries_session(app.server)):
+    if (
+        request.method != "POST"
+        or request.path != CALLBACK_PATH
+        or (request.content_length or 0) > MAX_BODY
+        or carries_session(app.server)
+    ):
         return None
     body = request.get_json(silent=True)
     if not is_cacheable(body, app):
@@ -172,12 +185,18 @@ def init_app(app: dash.Dash) -> None:
         if key is None or flask.g.get("callback_cache_hit"):
             return response
         if _session_was_read():
-            log.error("a callback declared public read the session; its answer is not cached (%s)",
-                      str((request.get_json(silent=True) or {}).get("output", ""))[:120])
+            log.error(
+                "a callback declared public read the session; its answer is not cached (%s)",
+                str((request.get_json(silent=True) or {}).get("output", ""))[:120],
+            )
             return response
-        if (response.status_code == 200 and response.mimetype == "application/json"
-                and not response.direct_passthrough and "Set-Cookie" not in response.headers
-                and not data_access.updates_unavailable()):
+        if (
+            response.status_code == 200
+            and response.mimetype == "application/json"
+            and not response.direct_passthrough
+            and "Set-Cookie" not in response.headers
+            and not data_access.updates_unavailable()
+        ):
             try:
                 data_access.cache.set(key, response.get_data())
                 response.headers[HEADER] = "miss"

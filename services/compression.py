@@ -10,6 +10,7 @@ flask-compress buffers a streamed file response (Dash's scripts, our geometry) t
 and the file it read is never closed; the hook below buffers the body itself and closes the file,
 so nothing leaks under load.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,8 +22,15 @@ from flask import Flask, Response, request
 from flask_compress import Compress
 
 log = logging.getLogger(__name__)
-COMPRESSED_TYPES = ["text/html", "text/css", "application/javascript", "text/javascript",
-                    "application/json", "application/geo+json", "text/csv"]
+COMPRESSED_TYPES = [
+    "text/html",
+    "text/css",
+    "application/javascript",
+    "text/javascript",
+    "application/json",
+    "application/geo+json",
+    "text/csv",
+]
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 STATIC_TYPES = {"application/javascript", "text/javascript", "text/css"}
 BROTLI_QUALITY = 10  # 11 is ~1 % smaller and 3x slower to make; 10 takes ~1 s for the largest bundle
@@ -72,13 +80,18 @@ def enable_compression(server: Flask, shared_cache=None) -> None:
         if response.direct_passthrough and response.mimetype in server.config["COMPRESS_MIMETYPES"]:
             source = response.response
             response.direct_passthrough = False
-            response.get_data()          # reads the file into memory
+            response.get_data()  # reads the file into memory
             close = getattr(source, "close", None)
             if close is not None:
                 close()
-        if (request.method == "GET" and response.status_code == 200 and request.path.startswith(STATIC_PREFIXES)
-                and response.mimetype in STATIC_TYPES and "Content-Encoding" not in response.headers
-                and accepts_brotli(request.headers.get("Accept-Encoding", ""))):
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and request.path.startswith(STATIC_PREFIXES)
+            and response.mimetype in STATIC_TYPES
+            and "Content-Encoding" not in response.headers
+            and accepts_brotli(request.headers.get("Accept-Encoding", ""))
+        ):
             data = response.get_data()
             key = f"static-br{BROTLI_QUALITY}:{request.path}:{len(data)}:{zlib.crc32(data)}"  # by content: bounded
             response.set_data(brotli_static(data, key, shared_cache))

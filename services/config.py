@@ -1,4 +1,5 @@
 """Configuration from environment variables with safe defaults (documented in the README)."""
+
 from __future__ import annotations
 
 import os

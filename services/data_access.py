@@ -5,6 +5,7 @@ Query results are memoized by flask-caching with the build id in the key, so a n
 invalidates them. Backend: file system by default (shared by gunicorn workers), Redis when
 CACHE_REDIS_URL is set.
 """
+
 from __future__ import annotations
 
 import logging
@@ -43,12 +44,23 @@ def cache_config() -> dict:
         settings.cache_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         log.warning("cannot make the cache folder %s (%s)", settings.cache_dir, err)
-    if settings.cache_redis_url:  # Redis, with the file cache while Redis is down (services/resilient_cache.py)
-        return {"CACHE_TYPE": "services.resilient_cache.ResilientRedisCache", "CACHE_REDIS_URL": settings.cache_redis_url,
-                "CACHE_DIR": str(settings.cache_dir), "CACHE_THRESHOLD": 2000,
-                "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_KEY_PREFIX": "ccca:"}
-    return {"CACHE_TYPE": "services.resilient_cache.GuardedFileSystemCache", "CACHE_DIR": str(settings.cache_dir),
-            "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_THRESHOLD": 2000}
+    if (
+        settings.cache_redis_url
+    ):  # Redis, with the file cache while Redis is down (services/resilient_cache.py)
+        return {
+            "CACHE_TYPE": "services.resilient_cache.ResilientRedisCache",
+            "CACHE_REDIS_URL": settings.cache_redis_url,
+            "CACHE_DIR": str(settings.cache_dir),
+            "CACHE_THRESHOLD": 2000,
+            "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout,
+            "CACHE_KEY_PREFIX": "ccca:",
+        }
+    return {
+        "CACHE_TYPE": "services.resilient_cache.GuardedFileSystemCache",
+        "CACHE_DIR": str(settings.cache_dir),
+        "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout,
+        "CACHE_THRESHOLD": 2000,
+    }
 
 
 def current_build_key() -> str:
@@ -94,8 +106,11 @@ def build_health() -> dict:
     data = get_data()
     key = current_build_key()
     reason = _unreadable_reason.get(key)
-    return {"build": data.build_id, "fallback": reason is not None,
-            **({"unreadable": Path(key).name, "reason": reason} if reason else {})}
+    return {
+        "build": data.build_id,
+        "fallback": reason is not None,
+        **({"unreadable": Path(key).name, "reason": reason} if reason else {}),
+    }
 
 
 def _previous_good_build(key: str, err: Exception) -> BuildData:
@@ -107,8 +122,15 @@ def _previous_good_build(key: str, err: Exception) -> BuildData:
         return _serving[0]
     builds = settings.data_build_dir.parent / "builds"
     current = settings.data_build_dir.resolve()
-    candidates = sorted((p for p in builds.glob("*") if p.is_dir() and not p.name.startswith(".") and p != current),
-                        key=lambda p: p.stat().st_mtime, reverse=True) if builds.is_dir() else []
+    candidates = (
+        sorted(
+            (p for p in builds.glob("*") if p.is_dir() and not p.name.startswith(".") and p != current),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        if builds.is_dir()
+        else []
+    )
     for candidate in candidates:
         try:
             data = load_build(candidate)
@@ -176,18 +198,21 @@ def status_summary() -> pd.DataFrame:
 
 # --- compare page and city profiles (domain/compare.py), keyed by build id and weights ---
 
+
 @cache.memoize()
 def _compare_index(build_id: str, weights_key: tuple):
     return compare.index_for(get_data(), compare.weights_from_key(weights_key))
 
 
 @cache.memoize()
-def _rank_shares(build_id: str, city_ids: tuple, weights_key: tuple, draws: int,
-                 concentration: float, seed: int) -> pd.DataFrame:
+def _rank_shares(
+    build_id: str, city_ids: tuple, weights_key: tuple, draws: int, concentration: float, seed: int
+) -> pd.DataFrame:
     weights = compare.weights_from_key(weights_key)
     result = _compare_index(build_id, weights_key)
-    return compare.rank_shares(get_data(), result, list(city_ids), weights, draws=draws,
-                               concentration=concentration, seed=seed)
+    return compare.rank_shares(
+        get_data(), result, list(city_ids), weights, draws=draws, concentration=concentration, seed=seed
+    )
 
 
 @cache.memoize()
@@ -196,8 +221,9 @@ def _city_explained(build_id: str, city_id: str) -> tuple[pd.DataFrame, pd.DataF
     weights = compare.default_weights(data)
     result = _compare_index(build_id, compare.weights_key(weights))
     decomposition = compare.city_decomposition(data, city_id, weights, result=result)
-    return decomposition, compare.strongest_drivers(data, city_id, weights, result=result,
-                                                    decomposition=decomposition)
+    return decomposition, compare.strongest_drivers(
+        data, city_id, weights, result=result, decomposition=decomposition
+    )
 
 
 def compare_index(weights):
@@ -206,8 +232,9 @@ def compare_index(weights):
     return _compare_index(data.build_id, compare.weights_key(compare.full_weights(data, weights)))
 
 
-def rank_shares(city_ids: list[str], weights, draws: int = 2000, concentration: float = 20.0,
-                seed: int = 0) -> pd.DataFrame:
+def rank_shares(
+    city_ids: list[str], weights, draws: int = 2000, concentration: float = 20.0, seed: int = 0
+) -> pd.DataFrame:
     """Share of seeded random weightings in which each chosen city takes each rank (cached)."""
     data = get_data()
     key = compare.weights_key(compare.full_weights(data, weights))
@@ -221,6 +248,7 @@ def city_explained(city_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # --- action plans (domain/actions.py): baseline from the build + updates saved in the database ---
 # The key holds the database's stamp (count and last id of saved updates), so a save shows at once.
+
 
 def actions_stamp() -> str:
     """Changes with every saved update (one cheap query)."""
@@ -237,8 +265,12 @@ def _public_plans(data: BuildData) -> pd.DataFrame:
     """The build's demonstration plans, each replaced by its city's own plan once the city did so."""
     engine = db.get_engine()
     baseline = data["actions"]
-    return city_plans.public_plans(baseline, db.plan_actions_frame(engine), set(db.real_plan_cities(engine)),
-                                   city_plans.funder_names(baseline))
+    return city_plans.public_plans(
+        baseline,
+        db.plan_actions_frame(engine),
+        set(db.real_plan_cities(engine)),
+        city_plans.funder_names(baseline),
+    )
 
 
 def city_plan_actions(city_id: str) -> pd.DataFrame:
@@ -249,8 +281,9 @@ def city_plan_actions(city_id: str) -> pd.DataFrame:
     baseline = data["actions"]
     real = set(db.real_plan_cities(engine))
     authored = db.plan_actions_frame(engine, city_id)
-    public = city_plans.public_plans(baseline[baseline["city_id"] == city_id], authored, real,
-                                     city_plans.funder_names(baseline))
+    public = city_plans.public_plans(
+        baseline[baseline["city_id"] == city_id], authored, real, city_plans.funder_names(baseline)
+    )
     if city_id not in real and len(authored):
         drafts = city_plans.authored_as_actions(authored, city_plans.funder_names(baseline))
         public = pd.concat([public, drafts.reindex(columns=public.columns)], ignore_index=True)
@@ -297,25 +330,32 @@ def _database_down(err: Exception) -> None:
     now = time.monotonic()
     if now - _db_warned_at > 60:
         _db_warned_at = now
-        log.warning("editing database unavailable (%s); public pages show the baseline plans",
-                    str(err).splitlines()[0][:200] if str(err) else type(err).__name__)
+        log.warning(
+            "editing database unavailable (%s); public pages show the baseline plans",
+            str(err).splitlines()[0][:200] if str(err) else type(err).__name__,
+        )
 
 
 # --- climate trends (/trends; domain/climate.py), keyed by build id and the page's choices ---
 
+
 @cache.memoize()
-def _climate_shown(build_id: str, city_ids: tuple, variable: str, scenarios: tuple, baseline: str,
-                   mode: str) -> pd.DataFrame:
+def _climate_shown(
+    build_id: str, city_ids: tuple, variable: str, scenarios: tuple, baseline: str, mode: str
+) -> pd.DataFrame:
     return climate.shown_series(get_data(), list(city_ids), variable, list(scenarios), baseline, mode)
 
 
 @cache.memoize()
-def _climate_horizons(build_id: str, city_ids: tuple, variable: str, scenarios: tuple,
-                      baseline: str) -> pd.DataFrame:
+def _climate_horizons(
+    build_id: str, city_ids: tuple, variable: str, scenarios: tuple, baseline: str
+) -> pd.DataFrame:
     return climate.horizon_table(get_data(), list(city_ids), variable, list(scenarios), baseline)
 
 
-def climate_shown(city_ids: list[str], variable: str, scenarios: list[str], baseline: str, mode: str) -> pd.DataFrame:
+def climate_shown(
+    city_ids: list[str], variable: str, scenarios: list[str], baseline: str, mode: str
+) -> pd.DataFrame:
     """The series the trends chart shows: values or change from the baseline (cached)."""
     return _climate_shown(get_data().build_id, tuple(city_ids), variable, tuple(scenarios), baseline, mode)
 
@@ -327,10 +367,15 @@ def climate_horizons(city_ids: list[str], variable: str, scenarios: list[str], b
 
 # --- risk outlook (/outlook and the city panel; domain/outlook.py), keyed by build id, weights and what-if ---
 
+
 @cache.memoize()
 def _outlook(build_id: str, weights_key: tuple, climate_scale: float, population_scale: float):
-    return outlook_domain.project(get_data(), compare.weights_from_key(weights_key), climate_scale=climate_scale,
-                           population_scale=population_scale)
+    return outlook_domain.project(
+        get_data(),
+        compare.weights_from_key(weights_key),
+        climate_scale=climate_scale,
+        population_scale=population_scale,
+    )
 
 
 def outlook(weights=None, climate_scale: float = 1.0, population_scale: float = 1.0):
@@ -341,6 +386,7 @@ def outlook(weights=None, climate_scale: float = 1.0, population_scale: float = 
 
 
 # --- published builds (the change log and the index history; public, never session-dependent) ---
+
 
 def published_builds() -> pd.DataFrame:
     """Every build published from the app (oldest first); none while the database does not answer."""

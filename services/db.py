@@ -6,6 +6,7 @@ a lock, so several gunicorn workers can start together). Saves use optimistic lo
 names the version it was based on and is refused, with the other change described, when the
 action has moved on since.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -16,14 +17,30 @@ import re
 import secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Engine, Float, Integer, String, Text, create_engine,
-                        delete, event, func, select, text, update)
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -172,8 +189,11 @@ class SubmissionRow(Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     build_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    __table_args__ = (CheckConstraint("status in ('pending', 'approved', 'returned', 'published')",
-                                      name="ck_submissions_status"),)
+    __table_args__ = (
+        CheckConstraint(
+            "status in ('pending', 'approved', 'returned', 'published')", name="ck_submissions_status"
+        ),
+    )
 
 
 class PublishedBuildRow(Base):
@@ -198,7 +218,7 @@ def normalize_url(url: str) -> str:
     """Accept the usual spellings of a PostgreSQL URL and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -206,7 +226,7 @@ def sqlite_path(url: str) -> Path | None:
     """The file of an SQLite URL (None for other databases or in-memory SQLite)."""
     if not url.startswith("sqlite:///") or url in ("sqlite://", "sqlite:///:memory:"):
         return None
-    return Path(url[len("sqlite:///"):])
+    return Path(url[len("sqlite:///") :])
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -284,6 +304,7 @@ def upgrade(url: str | None = None) -> None:
 
 # --- users --------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Account:
     """A signed-in person as the app sees them (never the password hash)."""
@@ -304,13 +325,13 @@ class Account:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _account(user: User) -> Account:
@@ -334,13 +355,21 @@ def check_new_user(username: str, password: str, role: str, city_id: str | None)
     return problems
 
 
-def create_user(engine: Engine, username: str, password: str, role: str, city_id: str | None = None) -> Account:
+def create_user(
+    engine: Engine, username: str, password: str, role: str, city_id: str | None = None
+) -> Account:
     problems = check_new_user(username, password, role, city_id)
     if problems:
         raise ValueError("; ".join(problems))
     with Session(engine) as session, session.begin():
-        user = User(username=username, password_hash=_hasher.hash(password), role=role,
-                    city_id=city_id or None, active=True, created_at=_now())
+        user = User(
+            username=username,
+            password_hash=_hasher.hash(password),
+            role=role,
+            city_id=city_id or None,
+            active=True,
+            created_at=_now(),
+        )
         session.add(user)
         try:
             session.flush()
@@ -370,9 +399,19 @@ def set_active(engine: Engine, username: str, active: bool) -> None:
 def list_users(engine: Engine) -> pd.DataFrame:
     with Session(engine) as session:
         rows = session.scalars(select(User).order_by(User.username)).all()
-        return pd.DataFrame([{"username": u.username, "role": u.role, "city_id": u.city_id,
-                              "active": u.active, "created_at": _utc(u.created_at)} for u in rows],
-                            columns=["username", "role", "city_id", "active", "created_at"])
+        return pd.DataFrame(
+            [
+                {
+                    "username": u.username,
+                    "role": u.role,
+                    "city_id": u.city_id,
+                    "active": u.active,
+                    "created_at": _utc(u.created_at),
+                }
+                for u in rows
+            ],
+            columns=["username", "role", "city_id", "active", "created_at"],
+        )
 
 
 def authenticate(engine: Engine, username: str, password: str) -> Account | None:
@@ -402,6 +441,7 @@ def get_account(engine: Engine, user_id: int) -> Account | None:
 
 # --- sign-in sessions and attempts -------------------------------------------------------------------
 
+
 def start_session(engine: Engine, user_id: int) -> str:
     """A new server-side session for the user; its id goes into the signed cookie."""
     sid = secrets.token_urlsafe(32)
@@ -411,8 +451,9 @@ def start_session(engine: Engine, user_id: int) -> str:
     return sid
 
 
-def session_is_live(engine: Engine, sid: str, user_id: int, idle: timedelta, lifetime: timedelta,
-                    now: datetime | None = None) -> bool:
+def session_is_live(
+    engine: Engine, sid: str, user_id: int, idle: timedelta, lifetime: timedelta, now: datetime | None = None
+) -> bool:
     """Whether the session exists for this user, was not ended, was used within `idle` and began
     within `lifetime`; a live session's last use is noted (at most once a minute)."""
     now = now or _now()
@@ -431,13 +472,18 @@ def session_is_live(engine: Engine, sid: str, user_id: int, idle: timedelta, lif
 def end_session(engine: Engine, sid: str) -> None:
     """End a session (sign-out): its cookie, even if copied, no longer signs anyone in."""
     with Session(engine) as session, session.begin():
-        session.execute(update(SignInSession).where(SignInSession.sid == sid, SignInSession.ended_at.is_(None))
-                        .values(ended_at=_now()))
+        session.execute(
+            update(SignInSession)
+            .where(SignInSession.sid == sid, SignInSession.ended_at.is_(None))
+            .values(ended_at=_now())
+        )
 
 
 def record_attempt(engine: Engine, address: str, username: str, succeeded: bool) -> None:
     with Session(engine) as session, session.begin():
-        session.add(SignInAttempt(at=_now(), address=address[:64], username=username[:64], succeeded=succeeded))
+        session.add(
+            SignInAttempt(at=_now(), address=address[:64], username=username[:64], succeeded=succeeded)
+        )
 
 
 def clear_attempts(engine: Engine) -> None:
@@ -446,10 +492,15 @@ def clear_attempts(engine: Engine) -> None:
         session.execute(delete(SignInAttempt))
 
 
-def failed_attempts(engine: Engine, since: datetime, address: str | None = None, username: str | None = None) -> int:
+def failed_attempts(
+    engine: Engine, since: datetime, address: str | None = None, username: str | None = None
+) -> int:
     """Failed sign-in attempts since `since`, from one address or for one user name."""
-    query = select(func.count()).select_from(SignInAttempt).where(SignInAttempt.at >= since,
-                                                                 SignInAttempt.succeeded.is_(False))
+    query = (
+        select(func.count())
+        .select_from(SignInAttempt)
+        .where(SignInAttempt.at >= since, SignInAttempt.succeeded.is_(False))
+    )
     if address is not None:
         query = query.where(SignInAttempt.address == address[:64])
     if username is not None:
@@ -459,6 +510,7 @@ def failed_attempts(engine: Engine, since: datetime, address: str | None = None,
 
 
 # --- action states, saves and the audit log -----------------------------------------------------
+
 
 @dataclass
 class SaveResult:
@@ -486,11 +538,16 @@ def current_state(engine: Engine, action_id: str, baseline: ActionState) -> tupl
 
 def _conflict(session: Session, action_id: str, since_version: int) -> dict:
     """What changed after `since_version`: the latest saver, when, and each field's old and new value."""
-    saves = session.scalars(select(ActionUpdateRow).where(ActionUpdateRow.action_id == action_id,
-                                                          ActionUpdateRow.version > since_version)
-                            .order_by(ActionUpdateRow.version)).all()
-    audit = session.scalars(select(AuditLog).where(AuditLog.action_id == action_id, AuditLog.version > since_version)
-                            .order_by(AuditLog.version, AuditLog.id)).all()
+    saves = session.scalars(
+        select(ActionUpdateRow)
+        .where(ActionUpdateRow.action_id == action_id, ActionUpdateRow.version > since_version)
+        .order_by(ActionUpdateRow.version)
+    ).all()
+    audit = session.scalars(
+        select(AuditLog)
+        .where(AuditLog.action_id == action_id, AuditLog.version > since_version)
+        .order_by(AuditLog.version, AuditLog.id)
+    ).all()
     changes: dict[str, list] = {}
     for entry in audit:
         if entry.field in changes:
@@ -498,13 +555,24 @@ def _conflict(session: Session, action_id: str, since_version: int) -> dict:
         else:
             changes[entry.field] = [entry.old, entry.new]
     latest = saves[-1] if saves else None
-    return {"version": latest.version if latest else None, "by": latest.updated_by if latest else None,
-            "at": _utc(latest.updated_at) if latest else None,
-            "changes": {k: tuple(v) for k, v in changes.items()}}
+    return {
+        "version": latest.version if latest else None,
+        "by": latest.updated_by if latest else None,
+        "at": _utc(latest.updated_at) if latest else None,
+        "changes": {k: tuple(v) for k, v in changes.items()},
+    }
 
 
-def save_update(engine: Engine, action_id: str, expected_version: int, baseline: ActionState,
-                proposed: ActionState, username: str, today: date, now: datetime | None = None) -> SaveResult:
+def save_update(
+    engine: Engine,
+    action_id: str,
+    expected_version: int,
+    baseline: ActionState,
+    proposed: ActionState,
+    username: str,
+    today: date,
+    now: datetime | None = None,
+) -> SaveResult:
     """Validate and save an update if the action is still at `expected_version`.
 
     Writes the new state (version + 1), the update (public history) and one audit row per changed
@@ -524,23 +592,40 @@ def save_update(engine: Engine, action_id: str, expected_version: int, baseline:
                 return SaveResult(False, issues=issues)
             changes = changed_fields(current, proposed)
             new_version = version + 1
-            values = dict(status=proposed.status, progress_pct=proposed.progress_pct,
-                          actual_start=proposed.actual_start, actual_end=proposed.actual_end,
-                          note=proposed.note or None, updated_by=username, updated_at=now)
+            values = dict(
+                status=proposed.status,
+                progress_pct=proposed.progress_pct,
+                actual_start=proposed.actual_start,
+                actual_end=proposed.actual_end,
+                note=proposed.note or None,
+                updated_by=username,
+                updated_at=now,
+            )
             if row is None:
                 session.add(ActionStateRow(action_id=action_id, version=new_version, **values))
                 session.flush()  # a concurrent first save of the same action fails here (primary key)
             else:
-                done = session.execute(update(ActionStateRow)
-                                       .where(ActionStateRow.action_id == action_id,
-                                              ActionStateRow.version == expected_version)
-                                       .values(version=new_version, **values)
-                                       .execution_options(synchronize_session=False))
+                done = session.execute(
+                    update(ActionStateRow)
+                    .where(ActionStateRow.action_id == action_id, ActionStateRow.version == expected_version)
+                    .values(version=new_version, **values)
+                    .execution_options(synchronize_session=False)
+                )
                 if done.rowcount != 1:
                     raise _Stale()
             session.add(ActionUpdateRow(action_id=action_id, version=new_version, **values))
-            session.add_all(AuditLog(at=now, username=username, action_id=action_id, version=new_version,
-                                     field=name, old=old, new=new) for name, (old, new) in changes.items())
+            session.add_all(
+                AuditLog(
+                    at=now,
+                    username=username,
+                    action_id=action_id,
+                    version=new_version,
+                    field=name,
+                    old=old,
+                    new=new,
+                )
+                for name, (old, new) in changes.items()
+            )
             result = SaveResult(True, version=new_version)
         return result
     except (IntegrityError, _Stale):
@@ -556,12 +641,33 @@ def states_frame(engine: Engine) -> pd.DataFrame:
     """Latest saved state of every edited action."""
     with Session(engine) as session:
         rows = session.scalars(select(ActionStateRow)).all()
-        return pd.DataFrame([{"action_id": r.action_id, "version": r.version, "status": r.status,
-                              "progress_pct": r.progress_pct, "actual_start": r.actual_start,
-                              "actual_end": r.actual_end, "note": r.note, "updated_by": r.updated_by,
-                              "updated_at": _utc(r.updated_at)} for r in rows],
-                            columns=["action_id", "version", "status", "progress_pct", "actual_start",
-                                     "actual_end", "note", "updated_by", "updated_at"])
+        return pd.DataFrame(
+            [
+                {
+                    "action_id": r.action_id,
+                    "version": r.version,
+                    "status": r.status,
+                    "progress_pct": r.progress_pct,
+                    "actual_start": r.actual_start,
+                    "actual_end": r.actual_end,
+                    "note": r.note,
+                    "updated_by": r.updated_by,
+                    "updated_at": _utc(r.updated_at),
+                }
+                for r in rows
+            ],
+            columns=[
+                "action_id",
+                "version",
+                "status",
+                "progress_pct",
+                "actual_start",
+                "actual_end",
+                "note",
+                "updated_by",
+                "updated_at",
+            ],
+        )
 
 
 def updates_frame(engine: Engine, action_id: str | None = None) -> pd.DataFrame:
@@ -571,34 +677,65 @@ def updates_frame(engine: Engine, action_id: str | None = None) -> pd.DataFrame:
         query = query.where(ActionUpdateRow.action_id == action_id)
     with Session(engine) as session:
         rows = session.scalars(query).all()
-        return pd.DataFrame([{"action_id": r.action_id, "version": r.version, "status": r.status,
-                              "progress_pct": r.progress_pct, "note": r.note,
-                              "updated_at": _utc(r.updated_at)} for r in rows],
-                            columns=["action_id", "version", "status", "progress_pct", "note", "updated_at"])
+        return pd.DataFrame(
+            [
+                {
+                    "action_id": r.action_id,
+                    "version": r.version,
+                    "status": r.status,
+                    "progress_pct": r.progress_pct,
+                    "note": r.note,
+                    "updated_at": _utc(r.updated_at),
+                }
+                for r in rows
+            ],
+            columns=["action_id", "version", "status", "progress_pct", "note", "updated_at"],
+        )
 
 
 def audit_frame(engine: Engine, limit: int = 500) -> pd.DataFrame:
     """The newest audit entries (private: administrators only)."""
     with Session(engine) as session:
         rows = session.scalars(select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)).all()
-        return pd.DataFrame([{"at": _utc(r.at), "username": r.username, "action_id": r.action_id,
-                              "version": r.version, "field": r.field, "old": r.old, "new": r.new} for r in rows],
-                            columns=["at", "username", "action_id", "version", "field", "old", "new"])
+        return pd.DataFrame(
+            [
+                {
+                    "at": _utc(r.at),
+                    "username": r.username,
+                    "action_id": r.action_id,
+                    "version": r.version,
+                    "field": r.field,
+                    "old": r.old,
+                    "new": r.new,
+                }
+                for r in rows
+            ],
+            columns=["at", "username", "action_id", "version", "field", "old", "new"],
+        )
 
 
 def stamp(engine: Engine) -> str:
     """Changes whenever an update, a plan action or a city's plan is saved: part of the public
     pages' cache key."""
     with Session(engine) as session:
-        count, last, when = session.execute(select(func.count(ActionUpdateRow.id), func.max(ActionUpdateRow.id),
-                                                   func.max(ActionUpdateRow.updated_at))).one()
-        plans, plan_when = session.execute(select(func.count(PlanActionRow.action_id),
-                                                  func.max(PlanActionRow.updated_at))).one()
-        cities, city_when = session.execute(select(func.count(CityPlanRow.city_id), func.max(CityPlanRow.real_since))).one()
+        count, last, when = session.execute(
+            select(
+                func.count(ActionUpdateRow.id),
+                func.max(ActionUpdateRow.id),
+                func.max(ActionUpdateRow.updated_at),
+            )
+        ).one()
+        plans, plan_when = session.execute(
+            select(func.count(PlanActionRow.action_id), func.max(PlanActionRow.updated_at))
+        ).one()
+        cities, city_when = session.execute(
+            select(func.count(CityPlanRow.city_id), func.max(CityPlanRow.real_since))
+        ).one()
         return f"{count}:{last or 0}:{when or ''}:{plans}:{plan_when or ''}:{cities}:{city_when or ''}"
 
 
 # --- the cities' own plans --------------------------------------------------------------------
+
 
 def _plan_record(row: PlanActionRow) -> dict:
     record = {name: getattr(row, name) for name in PLAN_FIELDS}
@@ -607,8 +744,15 @@ def _plan_record(row: PlanActionRow) -> dict:
     return record
 
 
-def save_plan_action(engine: Engine, city_id: str, action_id: str | None, expected_version: int,
-                     action: PlanAction, username: str, now: datetime | None = None) -> SaveResult:
+def save_plan_action(
+    engine: Engine,
+    city_id: str,
+    action_id: str | None,
+    expected_version: int,
+    action: PlanAction,
+    username: str,
+    now: datetime | None = None,
+) -> SaveResult:
     """Create (action_id None) or change one action of a city's own plan, with optimistic locking
     and one audit row per changed field, in one transaction. `SaveResult.version` is the new
     version; the new action's id is in `SaveResult.conflict` only on a conflict."""
@@ -618,10 +762,20 @@ def save_plan_action(engine: Engine, city_id: str, action_id: str | None, expect
     try:
         with Session(engine) as session, session.begin():
             if action_id is None:
-                existing = set(session.scalars(select(PlanActionRow.action_id).where(PlanActionRow.city_id == city_id)))
+                existing = set(
+                    session.scalars(select(PlanActionRow.action_id).where(PlanActionRow.city_id == city_id))
+                )
                 action_id = next_action_id(city_id, existing)
-                row = PlanActionRow(action_id=action_id, city_id=city_id, version=1, created_by=username,
-                                    created_at=now, updated_by=username, updated_at=now, **values)
+                row = PlanActionRow(
+                    action_id=action_id,
+                    city_id=city_id,
+                    version=1,
+                    created_by=username,
+                    created_at=now,
+                    updated_by=username,
+                    updated_at=now,
+                    **values,
+                )
                 session.add(row)
                 session.flush()
                 changes = plan_changes(None, action.as_record())
@@ -631,21 +785,39 @@ def save_plan_action(engine: Engine, city_id: str, action_id: str | None, expect
                 if row is None or row.city_id != city_id:
                     return SaveResult(False, issues=[Issue("", "bad_request")])
                 if row.version != expected_version:
-                    return SaveResult(False, conflict={"version": row.version, "by": row.updated_by,
-                                                       "at": _utc(row.updated_at), "changes": {}})
+                    return SaveResult(
+                        False,
+                        conflict={
+                            "version": row.version,
+                            "by": row.updated_by,
+                            "at": _utc(row.updated_at),
+                            "changes": {},
+                        },
+                    )
                 changes = plan_changes(_plan_record(row), action.as_record())
                 if not changes:
                     return SaveResult(False, issues=[Issue("", "no_change")])
                 new_version = row.version + 1
-                done = session.execute(update(PlanActionRow)
-                                       .where(PlanActionRow.action_id == action_id,
-                                              PlanActionRow.version == expected_version)
-                                       .values(version=new_version, updated_by=username, updated_at=now, **values)
-                                       .execution_options(synchronize_session=False))
+                done = session.execute(
+                    update(PlanActionRow)
+                    .where(PlanActionRow.action_id == action_id, PlanActionRow.version == expected_version)
+                    .values(version=new_version, updated_by=username, updated_at=now, **values)
+                    .execution_options(synchronize_session=False)
+                )
                 if done.rowcount != 1:
                     raise _Stale()
-            session.add_all(AuditLog(at=now, username=username, action_id=action_id, version=new_version,
-                                     field=name, old=old, new=new) for name, (old, new) in changes.items())
+            session.add_all(
+                AuditLog(
+                    at=now,
+                    username=username,
+                    action_id=action_id,
+                    version=new_version,
+                    field=name,
+                    old=old,
+                    new=new,
+                )
+                for name, (old, new) in changes.items()
+            )
         return SaveResult(True, version=new_version, action_id=action_id)
     except (IntegrityError, _Stale):
         return SaveResult(False, conflict={"version": None, "by": None, "at": None, "changes": {}})
@@ -661,9 +833,20 @@ def plan_actions_frame(engine: Engine, city_id: str | None = None) -> pd.DataFra
         query = query.where(PlanActionRow.city_id == city_id)
     with Session(engine) as session:
         rows = session.scalars(query).all()
-        return pd.DataFrame([{"action_id": r.action_id, "city_id": r.city_id, "version": r.version,
-                              **_plan_record(r), "updated_by": r.updated_by, "updated_at": _utc(r.updated_at)}
-                             for r in rows], columns=PLAN_COLUMNS)
+        return pd.DataFrame(
+            [
+                {
+                    "action_id": r.action_id,
+                    "city_id": r.city_id,
+                    "version": r.version,
+                    **_plan_record(r),
+                    "updated_by": r.updated_by,
+                    "updated_at": _utc(r.updated_at),
+                }
+                for r in rows
+            ],
+            columns=PLAN_COLUMNS,
+        )
 
 
 def plan_action_city(engine: Engine, action_id: str) -> str | None:
@@ -676,8 +859,10 @@ def plan_action_city(engine: Engine, action_id: str) -> str | None:
 def real_plan_cities(engine: Engine) -> dict[str, dict]:
     """Cities whose own plan replaced the demonstration plan: city_id -> {"since", "by"}."""
     with Session(engine) as session:
-        return {r.city_id: {"since": _utc(r.real_since), "by": r.replaced_by}
-                for r in session.scalars(select(CityPlanRow)).all()}
+        return {
+            r.city_id: {"since": _utc(r.real_since), "by": r.replaced_by}
+            for r in session.scalars(select(CityPlanRow)).all()
+        }
 
 
 def replace_demo_plan(engine: Engine, city_id: str, username: str, now: datetime | None = None) -> SaveResult:
@@ -688,13 +873,24 @@ def replace_demo_plan(engine: Engine, city_id: str, username: str, now: datetime
         with Session(engine) as session, session.begin():
             if session.get(CityPlanRow, city_id) is not None:
                 return SaveResult(False, issues=[Issue("", "plan_already_real")])
-            count = session.scalar(select(func.count(PlanActionRow.action_id)).where(PlanActionRow.city_id == city_id))
+            count = session.scalar(
+                select(func.count(PlanActionRow.action_id)).where(PlanActionRow.city_id == city_id)
+            )
             if not count:
                 return SaveResult(False, issues=[Issue("", "plan_empty")])
             session.add(CityPlanRow(city_id=city_id, real_since=now, replaced_by=username))
             session.flush()
-            session.add(AuditLog(at=now, username=username, action_id=f"plan:{city_id}", version=1,
-                                 field="plan", old="demonstration", new=f"real ({count})"))
+            session.add(
+                AuditLog(
+                    at=now,
+                    username=username,
+                    action_id=f"plan:{city_id}",
+                    version=1,
+                    field="plan",
+                    old="demonstration",
+                    new=f"real ({count})",
+                )
+            )
         return SaveResult(True, version=1)
     except IntegrityError:
         return SaveResult(False, issues=[Issue("", "plan_already_real")])
@@ -702,33 +898,76 @@ def replace_demo_plan(engine: Engine, city_id: str, username: str, now: datetime
 
 # --- submissions, review and published builds ---------------------------------------------------
 
-SUBMISSION_COLUMNS = ["id", "city_id", "kind", "changes", "status", "submitted_by", "submitted_at", "reviewed_by",
-                      "reviewed_at", "comment", "build_id"]
+SUBMISSION_COLUMNS = [
+    "id",
+    "city_id",
+    "kind",
+    "changes",
+    "status",
+    "submitted_by",
+    "submitted_at",
+    "reviewed_by",
+    "reviewed_at",
+    "comment",
+    "build_id",
+]
 
 
-def create_submission(engine: Engine, city_id: str, kind: str, changes: dict[str, list[dict]], username: str,
-                      now: datetime | None = None) -> int:
+def create_submission(
+    engine: Engine,
+    city_id: str,
+    kind: str,
+    changes: dict[str, list[dict]],
+    username: str,
+    now: datetime | None = None,
+) -> int:
     """Store a checked submission as pending review (one transaction, with its audit row); its id."""
     now = now or _now()
     with Session(engine) as session, session.begin():
-        row = SubmissionRow(city_id=city_id, kind=kind, changes=json.dumps(changes, ensure_ascii=False),
-                            status="pending", submitted_by=username, submitted_at=now)
+        row = SubmissionRow(
+            city_id=city_id,
+            kind=kind,
+            changes=json.dumps(changes, ensure_ascii=False),
+            status="pending",
+            submitted_by=username,
+            submitted_at=now,
+        )
         session.add(row)
         session.flush()
         counts = ", ".join(f"{table}: {len(rows)}" for table, rows in changes.items())
-        session.add(AuditLog(at=now, username=username, action_id=f"submission:{row.id}", version=1,
-                             field="submitted", old=None, new=f"{city_id} ({kind}; {counts})"))
+        session.add(
+            AuditLog(
+                at=now,
+                username=username,
+                action_id=f"submission:{row.id}",
+                version=1,
+                field="submitted",
+                old=None,
+                new=f"{city_id} ({kind}; {counts})",
+            )
+        )
         return row.id
 
 
 def _submission(row: SubmissionRow) -> dict:
-    return {"id": row.id, "city_id": row.city_id, "kind": row.kind, "changes": json.loads(row.changes),
-            "status": row.status, "submitted_by": row.submitted_by, "submitted_at": _utc(row.submitted_at),
-            "reviewed_by": row.reviewed_by, "reviewed_at": _utc(row.reviewed_at), "comment": row.comment,
-            "build_id": row.build_id}
+    return {
+        "id": row.id,
+        "city_id": row.city_id,
+        "kind": row.kind,
+        "changes": json.loads(row.changes),
+        "status": row.status,
+        "submitted_by": row.submitted_by,
+        "submitted_at": _utc(row.submitted_at),
+        "reviewed_by": row.reviewed_by,
+        "reviewed_at": _utc(row.reviewed_at),
+        "comment": row.comment,
+        "build_id": row.build_id,
+    }
 
 
-def submissions_frame(engine: Engine, statuses: tuple[str, ...] | None = None, city_id: str | None = None) -> pd.DataFrame:
+def submissions_frame(
+    engine: Engine, statuses: tuple[str, ...] | None = None, city_id: str | None = None
+) -> pd.DataFrame:
     """Submissions, newest first (of some statuses, or of one city)."""
     query = select(SubmissionRow).order_by(SubmissionRow.id.desc())
     if statuses:
@@ -736,7 +975,9 @@ def submissions_frame(engine: Engine, statuses: tuple[str, ...] | None = None, c
     if city_id is not None:
         query = query.where(SubmissionRow.city_id == city_id)
     with Session(engine) as session:
-        return pd.DataFrame([_submission(r) for r in session.scalars(query).all()], columns=SUBMISSION_COLUMNS)
+        return pd.DataFrame(
+            [_submission(r) for r in session.scalars(query).all()], columns=SUBMISSION_COLUMNS
+        )
 
 
 def get_submission(engine: Engine, submission_id: int) -> dict | None:
@@ -745,8 +986,14 @@ def get_submission(engine: Engine, submission_id: int) -> dict | None:
         return _submission(row) if row is not None else None
 
 
-def review_submission(engine: Engine, submission_id: int, reviewer: str, approve: bool, comment: str = "",
-                      now: datetime | None = None) -> SaveResult:
+def review_submission(
+    engine: Engine,
+    submission_id: int,
+    reviewer: str,
+    approve: bool,
+    comment: str = "",
+    now: datetime | None = None,
+) -> SaveResult:
     """Approve a pending submission, or return it with a comment; never by its own submitter."""
     now = now or _now()
     comment = (comment or "").strip()[:2000]
@@ -759,8 +1006,17 @@ def review_submission(engine: Engine, submission_id: int, reviewer: str, approve
         if not approve and not comment:
             return SaveResult(False, issues=[Issue("comment", "review_comment_needed")])
         new = "approved" if approve else "returned"
-        session.add(AuditLog(at=now, username=reviewer, action_id=f"submission:{row.id}", version=2,
-                             field="review", old="pending", new=new + (f": {comment}" if comment else "")))
+        session.add(
+            AuditLog(
+                at=now,
+                username=reviewer,
+                action_id=f"submission:{row.id}",
+                version=2,
+                field="review",
+                old="pending",
+                new=new + (f": {comment}" if comment else ""),
+            )
+        )
         row.status, row.reviewed_by, row.reviewed_at, row.comment = new, reviewer, now, comment or None
     return SaveResult(True, version=2)
 
@@ -768,32 +1024,69 @@ def review_submission(engine: Engine, submission_id: int, reviewer: str, approve
 def approved_changes(engine: Engine) -> list[tuple[int, dict[str, list[dict]]]]:
     """(id, changes) of every approved or published submission, in the order they were reviewed:
     the overlay every new build lays over the source tables."""
-    query = (select(SubmissionRow).where(SubmissionRow.status.in_(("approved", "published")))
-             .order_by(SubmissionRow.reviewed_at, SubmissionRow.id))
+    query = (
+        select(SubmissionRow)
+        .where(SubmissionRow.status.in_(("approved", "published")))
+        .order_by(SubmissionRow.reviewed_at, SubmissionRow.id)
+    )
     with Session(engine) as session:
         return [(r.id, json.loads(r.changes)) for r in session.scalars(query).all()]
 
 
-def record_published_build(engine: Engine, build_id: str, username: str, submission_ids: list[int],
-                           ranks: dict[str, list], now: datetime | None = None) -> None:
+def record_published_build(
+    engine: Engine,
+    build_id: str,
+    username: str,
+    submission_ids: list[int],
+    ranks: dict[str, list],
+    now: datetime | None = None,
+) -> None:
     """Remember a published build and mark the approved submissions it holds as published."""
     now = now or _now()
     with Session(engine) as session, session.begin():
-        session.add(PublishedBuildRow(build_id=build_id, published_by=username, published_at=now,
-                                      submissions=json.dumps(submission_ids), ranks=json.dumps(ranks)))
-        newly = session.scalars(select(SubmissionRow).where(SubmissionRow.id.in_(submission_ids),
-                                                            SubmissionRow.status == "approved")).all()
+        session.add(
+            PublishedBuildRow(
+                build_id=build_id,
+                published_by=username,
+                published_at=now,
+                submissions=json.dumps(submission_ids),
+                ranks=json.dumps(ranks),
+            )
+        )
+        newly = session.scalars(
+            select(SubmissionRow).where(
+                SubmissionRow.id.in_(submission_ids), SubmissionRow.status == "approved"
+            )
+        ).all()
         for row in newly:
             row.status, row.build_id = "published", build_id
-        session.add(AuditLog(at=now, username=username, action_id=f"build:{build_id}"[:80], version=1,
-                             field="published", old=None, new=", ".join(str(r.id) for r in newly) or "-"))
+        session.add(
+            AuditLog(
+                at=now,
+                username=username,
+                action_id=f"build:{build_id}"[:80],
+                version=1,
+                field="published",
+                old=None,
+                new=", ".join(str(r.id) for r in newly) or "-",
+            )
+        )
 
 
 def published_builds_frame(engine: Engine) -> pd.DataFrame:
     """Every published build, oldest first, with the cities' index scores and ranks in it."""
     with Session(engine) as session:
         rows = session.scalars(select(PublishedBuildRow).order_by(PublishedBuildRow.id)).all()
-        return pd.DataFrame([{"build_id": r.build_id, "published_by": r.published_by,
-                              "published_at": _utc(r.published_at), "submissions": json.loads(r.submissions),
-                              "ranks": json.loads(r.ranks)} for r in rows],
-                            columns=["build_id", "published_by", "published_at", "submissions", "ranks"])
+        return pd.DataFrame(
+            [
+                {
+                    "build_id": r.build_id,
+                    "published_by": r.published_by,
+                    "published_at": _utc(r.published_at),
+                    "submissions": json.loads(r.submissions),
+                    "ranks": json.loads(r.ranks),
+                }
+                for r in rows
+            ],
+            columns=["build_id", "published_by", "published_at", "submissions", "ranks"],
+        )

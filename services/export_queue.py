@@ -14,6 +14,7 @@ client and in all, and finished files kept for identical requests.
 - A request identical to one already made for the same data build, code and day gets the finished
   file, and one identical to a job under way joins that job: neither costs new work.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -98,7 +99,9 @@ class Job:
 
 def export_key(req: ExportRequest, build_id: str, code_version: str, day: date) -> str:
     """Identity of the file a request makes: the same key gives the same bytes."""
-    text = json.dumps([asdict(req), build_id, code_version, day.isoformat()], sort_keys=True, ensure_ascii=False)
+    text = json.dumps(
+        [asdict(req), build_id, code_version, day.isoformat()], sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -159,7 +162,9 @@ def _save(store: diskcache.Cache, job: Job) -> None:
             store.set("active", active)
 
 
-def submit(req: ExportRequest, client: str, build_id: str, code_version: str, today: date | None = None) -> Job:
+def submit(
+    req: ExportRequest, client: str, build_id: str, code_version: str, today: date | None = None
+) -> Job:
     """Queue an export (or join an identical one, or answer from a finished file); `Busy` when full."""
     key = export_key(req, build_id, code_version, today or date.today())
     with _store() as store, store.transact():
@@ -212,6 +217,7 @@ def counts() -> dict[str, int]:
 
 # --- the workers ------------------------------------------------------------------------------------
 
+
 def start_workers() -> None:
     """Start this web process's export workers unless they run (a dead one is replaced): at its
     first export, and again at an export after one died."""
@@ -220,7 +226,9 @@ def start_workers() -> None:
         settings.export_dir.mkdir(parents=True, exist_ok=True)  # a worker ends when its folder is gone
         context = multiprocessing.get_context("spawn")
         while len(_workers) < settings.export_workers:
-            worker = context.Process(target=work, args=(str(settings.export_dir),), daemon=True, name="export-worker")
+            worker = context.Process(
+                target=work, args=(str(settings.export_dir),), daemon=True, name="export-worker"
+            )
             worker.start()
             _workers.append(worker)
 
@@ -241,8 +249,9 @@ def take_next(store: diskcache.Cache) -> tuple[str, ExportRequest] | None:
     if not isinstance(item, dict):
         return None
     req = item["request"]
-    return item["job_id"], ExportRequest(req["kind"], req["fmt"], req["lang"],
-                                         tuple(tuple(pair) for pair in req["query"]), req["city"])
+    return item["job_id"], ExportRequest(
+        req["kind"], req["fmt"], req["lang"], tuple(tuple(pair) for pair in req["query"]), req["city"]
+    )
 
 
 def work(export_dir: str) -> None:
@@ -291,6 +300,7 @@ def _end_with_parent() -> None:
 
 def _stop_renderer() -> None:
     from services import exports  # loaded already once a job ran
+
     exports.stop_renderer()
 
 
@@ -318,13 +328,17 @@ def run_job(job_id: str, req: ExportRequest) -> str:
             _save(store, job)
 
         try:
-            content, name, mime = exports.run_export(req.kind, req.fmt, req.lang, dict(req.query), req.city,
-                                                     progress=progress, keep_renderer=True)
+            content, name, mime = exports.run_export(
+                req.kind, req.fmt, req.lang, dict(req.query), req.city, progress=progress, keep_renderer=True
+            )
         except Cancelled:
             return "cancelled"
         except Exception as err:  # the user gets a message, the log the traceback
             log.exception("export %s %s failed", req.kind, req.fmt)
-            job.status, job.error = "failed", (str(err).splitlines()[0][:160] if str(err) else type(err).__name__)
+            job.status, job.error = (
+                "failed",
+                (str(err).splitlines()[0][:160] if str(err) else type(err).__name__),
+            )
             _save(store, job)
             store.delete(f"making:{job.key}")
             return job.status
@@ -333,7 +347,14 @@ def run_job(job_id: str, req: ExportRequest) -> str:
         partial.write_bytes(content)
         partial.replace(path)
         with store.transact():
-            job.status, job.name, job.mime, job.path, job.done, job.total = "done", name, mime, str(path), job.total, job.total
+            job.status, job.name, job.mime, job.path, job.done, job.total = (
+                "done",
+                name,
+                mime,
+                str(path),
+                job.total,
+                job.total,
+            )
             if store.get(f"job:{job_id}", {}).get("status") == "cancelled":
                 job.status = "cancelled"
             _save(store, job)
@@ -342,8 +363,15 @@ def run_job(job_id: str, req: ExportRequest) -> str:
             seconds = time.perf_counter() - started
             store.set("mean_seconds", 0.7 * float(store.get("mean_seconds", seconds)) + 0.3 * seconds)
         _prune_files()
-        log.info("export %s %s %s ready: %s, %d bytes, %.1f s", req.kind, req.fmt, req.lang, name, len(content),
-                 time.perf_counter() - started)
+        log.info(
+            "export %s %s %s ready: %s, %d bytes, %.1f s",
+            req.kind,
+            req.fmt,
+            req.lang,
+            name,
+            len(content),
+            time.perf_counter() - started,
+        )
         return job.status
 
 

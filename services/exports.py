@@ -15,15 +15,16 @@ runs in a process of its own, so it starts the server and stops it when the file
 Celery worker keeps it between jobs. Nothing here reaches outside the machine: kaleido uses the
 plotly.js bundled with plotly and no MathJax, WeasyPrint gets only inline data.
 """
+
 from __future__ import annotations
 
 import io
 import logging
 import os
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -47,8 +48,8 @@ from services import slide_text as st
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
-SPREADS = {"wide": 5.0, "moderate": 20.0, "narrow": 80.0}   # as on /compare
-IMAGE_SIZE = (900, 560)      # CSS pixels of a slide chart; drawn at IMAGE_SCALE for sharpness
+SPREADS = {"wide": 5.0, "moderate": 20.0, "narrow": 80.0}  # as on /compare
+IMAGE_SIZE = (900, 560)  # CSS pixels of a slide chart; drawn at IMAGE_SCALE for sharpness
 IMAGE_SCALE = 2.5
 BRIEF_SIZE = (900, 400)
 BRIEF_FONT = 16
@@ -63,9 +64,11 @@ def _no_progress(done: int, total: int, message: str) -> None:
 
 # --- slides: words and chart for each deck token --------------------------------------------------
 
+
 def actions_available(data) -> bool:
     """The action-progress slide needs the build's action plans and the actions domain module."""
     import importlib.util
+
     return dx.has_actions(data) and importlib.util.find_spec("domain.actions") is not None
 
 
@@ -83,8 +86,11 @@ def editor_options(lang: str) -> list[dict]:
     """Every slide the deck editor offers: label and token, standard ones first."""
     data = data_access.get_data()
     names = dict(zip(data["cities"]["city_id"], data["cities"][f"name_{lang}"]))
-    refs = [r for r in dx.available_slides(data) + dx.optional_slides(data)
-            if r.kind != "actions" or actions_available(data)]
+    refs = [
+        r
+        for r in dx.available_slides(data) + dx.optional_slides(data)
+        if r.kind != "actions" or actions_available(data)
+    ]
     return [{"label": option_label(r, names, lang), "value": r.token} for r in refs]
 
 
@@ -94,7 +100,11 @@ def option_label(ref: dx.SlideRef, city_names: dict[str, str], lang: str) -> str
     if ref.kind in dx.CITY_KINDS:
         return t(f"present.option.{ref.kind}", lang, city=city_names.get(ref.arg, ref.arg))
     if ref.kind == "trends":
-        return t("present.option.trends", lang, variable=t(f"trends.var.{ref.arg or dx.DEFAULT_TREND_VARIABLE}", lang))
+        return t(
+            "present.option.trends",
+            lang,
+            variable=t(f"trends.var.{ref.arg or dx.DEFAULT_TREND_VARIABLE}", lang),
+        )
     return t(f"present.option.{ref.kind}", lang)
 
 
@@ -112,20 +122,26 @@ def _compare_parts(choice: compare.Comparison, spread: float):
     data = data_access.get_data()
     result = data_access.compare_index(choice.weights)
     table = compare.compare_table(data, choice.cities, choice.level, choice.item, result=result)
-    rows = compare.indicator_rows(data, result, choice.cities, compare.indicators_under(data, choice.level, choice.item))
-    shares = data_access.rank_shares(choice.cities, choice.weights, compare.DEFAULT_DRAWS, spread, compare.DEFAULT_SEED)
+    rows = compare.indicator_rows(
+        data, result, choice.cities, compare.indicators_under(data, choice.level, choice.item)
+    )
+    shares = data_access.rank_shares(
+        choice.cities, choice.weights, compare.DEFAULT_DRAWS, spread, compare.DEFAULT_SEED
+    )
     return table, rows, shares
 
 
-def build_slide(ref: dx.SlideRef, lang: str, query: Mapping[str, str] | None = None,
-                today: date | None = None) -> tuple[dx.Slide, go.Figure]:
+def build_slide(
+    ref: dx.SlideRef, lang: str, query: Mapping[str, str] | None = None, today: date | None = None
+) -> tuple[dx.Slide, go.Figure]:
     """What one slide says, and its chart (not yet styled for screen or image)."""
     slide, figure, _ = slide_parts(ref, lang, query, today)
     return slide, figure
 
 
-def slide_parts(ref: dx.SlideRef, lang: str, query: Mapping[str, str] | None = None,
-                today: date | None = None) -> tuple[dx.Slide, go.Figure, nc.ChartSpec | None]:
+def slide_parts(
+    ref: dx.SlideRef, lang: str, query: Mapping[str, str] | None = None, today: date | None = None
+) -> tuple[dx.Slide, go.Figure, nc.ChartSpec | None]:
     """What one slide says, its Plotly chart (screen) and the same chart as native chart data
     (PowerPoint); None when the chart has nothing to draw."""
     data = data_access.get_data()
@@ -133,16 +149,22 @@ def slide_parts(ref: dx.SlideRef, lang: str, query: Mapping[str, str] | None = N
     today = today or date.today()
     if ref.kind == "overview":
         ranked = data_access.ranking(lang)
-        return (dx.overview_slide(data, ranked, lang), sc.overview_figure(ranked, sc.dimension_names(data, lang), lang),
-                nc.overview_chart(ranked, lang))
+        return (
+            dx.overview_slide(data, ranked, lang),
+            sc.overview_figure(ranked, sc.dimension_names(data, lang), lang),
+            nc.overview_chart(ranked, lang),
+        )
     if ref.kind in ("compare", "stability"):
         choice = dx.compare_choice(query, data)
         spread = SPREADS.get(query.get("spread", "moderate"), SPREADS["moderate"])
         table, rows, shares = _compare_parts(choice, spread)
         names = _names(data, lang)
         if ref.kind == "stability":
-            return (dx.stability_slide(data, choice, shares, compare.DEFAULT_DRAWS, lang),
-                    sc.stability_figure(shares, names["city"], lang), nc.stability_chart(shares, names["city"], lang))
+            return (
+                dx.stability_slide(data, choice, shares, compare.DEFAULT_DRAWS, lang),
+                sc.stability_figure(shares, names["city"], lang),
+                nc.stability_chart(shares, names["city"], lang),
+            )
         column = dx.compare_value_column(choice)
         units = dict(zip(data["indicators"]["indicator_id"], data["indicators"][f"unit_{lang}"]))
         axis = units.get(choice.item, "") if column == "value" else t("compare.axis", lang)
@@ -156,73 +178,119 @@ def slide_parts(ref: dx.SlideRef, lang: str, query: Mapping[str, str] | None = N
         elif choice.level == "indicator":
             dimension = data["indicators"].set_index("indicator_id")["dimension"].get(choice.item)
         figure = sc.compare_figure(table, column, choice.level, names, dimension, axis, lang)
-        return (dx.compare_slide(data, choice, table, shares, rows, lang), figure,
-                nc.compare_chart(table, column, choice.level, names, dimension, axis, lang))
+        return (
+            dx.compare_slide(data, choice, table, shares, rows, lang),
+            figure,
+            nc.compare_chart(table, column, choice.level, names, dimension, axis, lang),
+        )
     if ref.kind == "city":
         decomp, drivers = data_access.city_explained(ref.arg)
         ranked = data_access.ranking(lang)
         names = _names(data, lang)
-        return (dx.city_slide(data, ref.arg, ranked, decomp, drivers, lang), sc.city_figure(decomp, names, lang),
-                nc.city_chart(decomp, names, lang))
+        return (
+            dx.city_slide(data, ref.arg, ranked, decomp, drivers, lang),
+            sc.city_figure(decomp, names, lang),
+            nc.city_chart(decomp, names, lang),
+        )
     if ref.kind == "hazards":
         hz = dx.hazard_rows(data, ref.arg, lang)
-        return (dx.hazards_slide(data, ref.arg, lang), sc.hazards_figure(hz, data["hazard_levels"], lang),
-                nc.hazards_chart(hz, data["hazard_levels"], lang))
+        return (
+            dx.hazards_slide(data, ref.arg, lang),
+            sc.hazards_figure(hz, data["hazard_levels"], lang),
+            nc.hazards_chart(hz, data["hazard_levels"], lang),
+        )
     if ref.kind == "infrastructure":
         rows = dx.infrastructure_rows(data, ref.arg, lang)
-        return (dx.infrastructure_slide(data, ref.arg, lang), infrastructure_figure(rows, lang),
-                nc.infrastructure_chart(rows, lang))
+        return (
+            dx.infrastructure_slide(data, ref.arg, lang),
+            infrastructure_figure(rows, lang),
+            nc.infrastructure_chart(rows, lang),
+        )
     if ref.kind == "trends":
         variable = ref.arg or dx.DEFAULT_TREND_VARIABLE
         cities = [c for c in data["cities"]["city_id"] if c in set(climate.cities_with(data, variable))]
-        horizons = data_access.climate_horizons(cities, variable, list(climate.PROJECTIONS), climate.DEFAULT_BASELINE)
+        horizons = data_access.climate_horizons(
+            cities, variable, list(climate.PROJECTIONS), climate.DEFAULT_BASELINE
+        )
         unit = dx.unit_text(climate.change_unit(variable), lang)
         axis = t("trends.change_axis", lang, unit=unit)
         digits = 1 if variable == "tmean" else 0
         city_names = _names(data, lang)["city"]
         figure = sc.trends_figure(horizons, city_names, axis, dx.TREND_HORIZON, lang, digits=digits)
-        return (dx.trends_slide(data, variable, horizons, lang), figure,
-                nc.trends_chart(horizons, city_names, axis, dx.TREND_HORIZON, lang, digits=digits))
+        return (
+            dx.trends_slide(data, variable, horizons, lang),
+            figure,
+            nc.trends_chart(horizons, city_names, axis, dx.TREND_HORIZON, lang, digits=digits),
+        )
     if ref.kind == "outlook":
         result = data_access.outlook()
         if ref.arg:
             scores = result.scores[result.scores["city_id"] == ref.arg]
             scenarios = {s: scenario_name(s, lang) for s in result.meta["scenarios"]}
-            return (dx.outlook_city_slide(data, result, ref.arg, outlook_driver(data, result, ref.arg, lang), lang),
-                    outlook_city_figure(data, result, ref.arg, lang),
-                    nc.outlook_city_chart(scores, ol.TODAY, int(result.meta["reference_year"]),
-                                          dx.OUTLOOK_SCENARIO, scenarios, lang))
+            return (
+                dx.outlook_city_slide(
+                    data, result, ref.arg, outlook_driver(data, result, ref.arg, lang), lang
+                ),
+                outlook_city_figure(data, result, ref.arg, lang),
+                nc.outlook_city_chart(
+                    scores, ol.TODAY, int(result.meta["reference_year"]), dx.OUTLOOK_SCENARIO, scenarios, lang
+                ),
+            )
         table = ol.ranking_table(result, dx.OUTLOOK_HORIZON)
         city_names = _names(data, lang)["city"]
-        return (dx.outlook_slide(data, result, lang),
-                sc.outlook_figure(table, city_names, data["risk_classes"], dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON, lang),
-                nc.outlook_chart(table, city_names, dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON,
-                                 scenario_name(dx.OUTLOOK_SCENARIO, lang), lang))
+        return (
+            dx.outlook_slide(data, result, lang),
+            sc.outlook_figure(
+                table, city_names, data["risk_classes"], dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON, lang
+            ),
+            nc.outlook_chart(
+                table,
+                city_names,
+                dx.OUTLOOK_SCENARIO,
+                dx.OUTLOOK_HORIZON,
+                scenario_name(dx.OUTLOOK_SCENARIO, lang),
+                lang,
+            ),
+        )
     if ref.kind == "resilience":
-        return dx.resilience_slide(data, ref.arg, lang), resilience_figure(data, ref.arg, lang), \
-            resilience_chart(data, ref.arg, lang)
+        return (
+            dx.resilience_slide(data, ref.arg, lang),
+            resilience_figure(data, ref.arg, lang),
+            resilience_chart(data, ref.arg, lang),
+        )
     if ref.kind == "actions":
         frame = current_actions(data)
         totals = act.summary(frame, today)
         by_city = act.city_summary(frame, today)
         city_names = _names(data, lang)["city"]
-        return (dx.actions_slide(data, frame, totals, lang), sc.actions_figure(by_city, city_names, lang),
-                nc.actions_chart(by_city, city_names, lang))
+        return (
+            dx.actions_slide(data, frame, totals, lang),
+            sc.actions_figure(by_city, city_names, lang),
+            nc.actions_chart(by_city, city_names, lang),
+        )
     raise ValueError(f"unknown slide kind {ref.kind!r}")
 
 
 def resilience_values(data, city_id: str) -> tuple[pd.Series | None, pd.DataFrame | None]:
     """The city's scorecard means per essential when it is assessed, else its loss indicator B-1
     per decade when it has a figure, else neither."""
-    matrix = score.essential_matrix([city_id], data["scorecard_rounds"], data["scorecard_scores"],
-                                    data["scorecard_questions"])
+    matrix = score.essential_matrix(
+        [city_id], data["scorecard_rounds"], data["scorecard_scores"], data["scorecard_questions"]
+    )
     if matrix.loc[city_id].notna().any():
         return matrix.loc[city_id], None
     records = ls.loss_records(data["events"], data["event_figure_scopes"], data["losses"])
     own = ls.city_events(data["events"], records)
     population = float(data["cities"].set_index("city_id").at[city_id, "population"])
-    rows = [{"city_id": city_id, "start": s, "end": e,
-             "value": ls.indicator("b1", city_id, s, e, records, own, population).value} for s, e in ls.DECADES]
+    rows = [
+        {
+            "city_id": city_id,
+            "start": s,
+            "end": e,
+            "value": ls.indicator("b1", city_id, s, e, records, own, population).value,
+        }
+        for s, e in ls.DECADES
+    ]
     table = pd.DataFrame(rows)
     return None, table if table["value"].notna().any() else None
 
@@ -255,14 +323,23 @@ def resilience_chart(data, city_id: str, lang: str) -> nc.ChartSpec | None:
 def outlook_driver(data, result, city_id: str, lang: str) -> str:
     """The outlook page's sentence on what moves the city's risk most (default scenario and year)."""
     from components.outlook_panel import driver_sentence
+
     return driver_sentence(data, result, city_id, dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON, lang)
 
 
 def outlook_city_figure(data, result, city_id: str, lang: str) -> go.Figure:
     """The `/outlook` page's fan chart of one city with the page's default scenario and year."""
     from components.outlook_panel import city_fan_figure
-    return city_fan_figure(result, city_id, dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON, data["risk_classes"], lang,
-                           mark_chosen=False)
+
+    return city_fan_figure(
+        result,
+        city_id,
+        dx.OUTLOOK_SCENARIO,
+        dx.OUTLOOK_HORIZON,
+        data["risk_classes"],
+        lang,
+        mark_chosen=False,
+    )
 
 
 def current_actions(data) -> pd.DataFrame:
@@ -270,11 +347,14 @@ def current_actions(data) -> pd.DataFrame:
     try:
         return data_access.actions_current()
     except Exception as err:  # noqa: BLE001 - a deck must not fail because the database is down
-        log.warning("saved action updates unavailable (%s); using the baseline plan", str(err).splitlines()[0][:200])
+        log.warning(
+            "saved action updates unavailable (%s); using the baseline plan", str(err).splitlines()[0][:200]
+        )
         return data["actions"]
 
 
 # --- charts to PNG (kaleido) ------------------------------------------------------------------------
+
 
 def ensure_renderer() -> bool:
     """Start this process's kaleido server unless it runs already; True when started now.
@@ -299,6 +379,7 @@ def ensure_renderer() -> bool:
 def stop_renderer() -> None:
     global _renderer_pid
     import kaleido
+
     if _renderer_pid == os.getpid():
         kaleido.stop_sync_server(silence_warnings=True)
         _renderer_pid = None
@@ -307,9 +388,11 @@ def stop_renderer() -> None:
 def render_png(fig: go.Figure, width: int, height: int, scale: float = IMAGE_SCALE) -> bytes:
     """The figure as PNG bytes (kaleido server of this process; started when needed)."""
     import kaleido
+
     ensure_renderer()
-    return kaleido.calc_fig_sync(fig.to_plotly_json(), opts=dict(format="png", width=width, height=height,
-                                                                 scale=scale))
+    return kaleido.calc_fig_sync(
+        fig.to_plotly_json(), opts=dict(format="png", width=width, height=height, scale=scale)
+    )
 
 
 def image_figure(fig: go.Figure, height: int, font: int = sc.IMAGE_FONT) -> go.Figure:
@@ -318,29 +401,41 @@ def image_figure(fig: go.Figure, height: int, font: int = sc.IMAGE_FONT) -> go.F
 
 # --- PowerPoint ---------------------------------------------------------------------------------------
 
+
 def _meta(lang: str) -> dict:
     data = data_access.get_data()
     built = data.manifest.get("built_at", "")[:10]
-    return {"build": data.build_id, "version": t("export.version", lang, build=data.build_id[:8],
-                                                   date=format_day(built, lang, "medium") if built else "—")}
+    return {
+        "build": data.build_id,
+        "version": t(
+            "export.version",
+            lang,
+            build=data.build_id[:8],
+            date=format_day(built, lang, "medium") if built else "—",
+        ),
+    }
 
 
-SLIDE_W, SLIDE_H = 13.333, 7.5            # inches, 16:9
-EDGE = 0.45                               # left and right margin
-TITLE_PT, TITLE_SMALL_PT = 32, 28         # the title, and when it needs two lines
+SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
+EDGE = 0.45  # left and right margin
+TITLE_PT, TITLE_SMALL_PT = 32, 28  # the title, and when it needs two lines
 SUBTITLE_PT = 20
-VALUE_PT = (28, 24, 20)                   # a key number: the largest that keeps its words whole
-BODY_PT = 18                              # every other text: labels, points, footer, slide number
-CHART_PT = 16                             # axis labels, legend and data labels inside a native chart
-CROWDED_CATEGORIES = 6                    # more rows than this: no value-axis title (LibreOffice then skips labels)
-MAX_BELOW = 1.0                           # inches of points that may go under the chart
-MIN_CHART_H = 3.3                         # the chart's least height when points go under it
-MIN_LABELLED_BAR = 0.3                    # inches of chart height per labelled bar, else no labels
-CHART_W = 6.6                             # the chart's width when key numbers and points stand beside it
+VALUE_PT = (28, 24, 20)  # a key number: the largest that keeps its words whole
+BODY_PT = 18  # every other text: labels, points, footer, slide number
+CHART_PT = 16  # axis labels, legend and data labels inside a native chart
+CROWDED_CATEGORIES = 6  # more rows than this: no value-axis title (LibreOffice then skips labels)
+MAX_BELOW = 1.0  # inches of points that may go under the chart
+MIN_CHART_H = 3.3  # the chart's least height when points go under it
+MIN_LABELLED_BAR = 0.3  # inches of chart height per labelled bar, else no labels
+CHART_W = 6.6  # the chart's width when key numbers and points stand beside it
 GAP = 0.15
-FRAME_PAD = 0.1                           # a text frame's inner margins (0.05 in each side)
-EMPTY_CHART = {"resilience": "scorecard.slide_empty", "hazards": "profile.no_hazards",   # no chart: why, in words
-               "infrastructure": "infra.no_facilities", "outlook": "outlook.no_score"}
+FRAME_PAD = 0.1  # a text frame's inner margins (0.05 in each side)
+EMPTY_CHART = {
+    "resilience": "scorecard.slide_empty",
+    "hazards": "profile.no_hazards",  # no chart: why, in words
+    "infrastructure": "infra.no_facilities",
+    "outlook": "outlook.no_score",
+}
 NAVY, INK, MUTED, PURPLE = "102A43", "1F2933", "52606D", "6B2C91"
 
 
@@ -374,14 +469,17 @@ def _frame_height(paragraphs: list[tuple[str, float, bool, str]], width: float) 
 def _value_size(value: str, width: float) -> float:
     """The largest key-number size at which the number keeps its words whole in two lines at most."""
     for size in VALUE_PT:
-        if st.longest_word_fits(value, size, width - FRAME_PAD, True) and \
-                len(st.wrap(value, size, width - FRAME_PAD, True)) <= 2:
+        if (
+            st.longest_word_fits(value, size, width - FRAME_PAD, True)
+            and len(st.wrap(value, size, width - FRAME_PAD, True)) <= 2
+        ):
             return size
     return VALUE_PT[-1]
 
 
-def _frame(slide_text: dx.Slide, title: str, footer: str, page: str,
-           warning: str | None) -> tuple[list[Placed], float, float]:
+def _frame(
+    slide_text: dx.Slide, title: str, footer: str, page: str, warning: str | None
+) -> tuple[list[Placed], float, float]:
     """Title, subtitle, footer and slide number; with the top and bottom of the room left between."""
     width = SLIDE_W - 2 * EDGE
     size = TITLE_PT if len(st.wrap(title, TITLE_PT, width - FRAME_PAD, True)) == 1 else TITLE_SMALL_PT
@@ -400,23 +498,32 @@ def _frame(slide_text: dx.Slide, title: str, footer: str, page: str,
     boxes.append(Placed(EDGE, foot_y, foot_w, foot_h, foot, bottom_anchor=True))
     number = [(page, BODY_PT, False, MUTED)]
     number_h = _frame_height(number, page_w)
-    boxes.append(Placed(SLIDE_W - EDGE - page_w, SLIDE_H - 0.12 - number_h, page_w, number_h, number,
-                        bottom_anchor=True))
+    boxes.append(
+        Placed(
+            SLIDE_W - EDGE - page_w, SLIDE_H - 0.12 - number_h, page_w, number_h, number, bottom_anchor=True
+        )
+    )
     return boxes, y + GAP, foot_y - GAP
 
 
-def _fit_points(points: list[str], x: float, y: float, width: float, bottom: float) -> tuple[list[Placed], list[str]]:
+def _fit_points(
+    points: list[str], x: float, y: float, width: float, bottom: float
+) -> tuple[list[Placed], list[str]]:
     """The points, in order, that fit in one text box from `y` down to `bottom`; and the rest."""
     kept: list[tuple[str, float, bool, str]] = []
     for k, point in enumerate(points):
         trial = kept + [(point, BODY_PT, False, INK)]
-        if y + _frame_height(trial, width) > bottom or not st.longest_word_fits(point, BODY_PT, width - FRAME_PAD):
+        if y + _frame_height(trial, width) > bottom or not st.longest_word_fits(
+            point, BODY_PT, width - FRAME_PAD
+        ):
             return ([Placed(x, y, width, _frame_height(kept, width), kept)] if kept else []), points[k:]
         kept = trial
     return ([Placed(x, y, width, _frame_height(kept, width), kept)] if kept else []), []
 
 
-def _column(slide_text: dx.Slide, x: float, top: float, bottom: float) -> tuple[list[Placed], list[str], list[str]]:
+def _column(
+    slide_text: dx.Slide, x: float, top: float, bottom: float
+) -> tuple[list[Placed], list[str], list[str]]:
     """Key numbers two by two, then the points that fit, in the column beside the chart; with the
     points that did not fit and the key numbers that did not fit."""
     boxes: list[Placed] = []
@@ -427,12 +534,14 @@ def _column(slide_text: dx.Slide, x: float, top: float, bottom: float) -> tuple[
     numbers = slide_text.numbers[:4]
     for row in range(0, len(numbers), 2):
         cells = []
-        for k, (value, label) in enumerate(numbers[row:row + 2]):
+        for k, (value, label) in enumerate(numbers[row : row + 2]):
             paragraphs = [(value, _value_size(value, cell_w), True, NAVY), (label, BODY_PT, False, MUTED)]
-            cells.append(Placed(x + k * (cell_w + GAP), y, cell_w, _frame_height(paragraphs, cell_w), paragraphs))
+            cells.append(
+                Placed(x + k * (cell_w + GAP), y, cell_w, _frame_height(paragraphs, cell_w), paragraphs)
+            )
         row_h = max(c.h for c in cells)
         if y + row_h > bottom:
-            left_out += [f"{v} — {label}" for v, label in numbers[row:row + 2]]
+            left_out += [f"{v} — {label}" for v, label in numbers[row : row + 2]]
             continue
         for cell in cells:
             cell.h = row_h
@@ -465,8 +574,9 @@ def slide_layout(slide_text: dx.Slide, footer: str, page: str, warning: str | No
     return SlideLayout(boxes + column, chart, more, left_out)
 
 
-def continuation_layout(slide_text: dx.Slide, title: str, points: list[str], footer: str, page: str,
-                        warning: str | None) -> SlideLayout:
+def continuation_layout(
+    slide_text: dx.Slide, title: str, points: list[str], footer: str, page: str, warning: str | None
+) -> SlideLayout:
     """A slide of the points that did not fit beside the chart, across the whole width."""
     boxes, top, bottom = _frame(slide_text, title, footer, page, warning)
     placed, rest = _fit_points(points, EDGE, top, SLIDE_W - 2 * EDGE, bottom)
@@ -497,8 +607,12 @@ def add_native_chart(slide, spec: nc.ChartSpec, box: tuple[float, float, float, 
     from pptx.enum.dml import MSO_LINE_DASH_STYLE
     from pptx.util import Inches, Pt
 
-    kinds = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "stacked": XL_CHART_TYPE.BAR_STACKED,
-             "stacked100": XL_CHART_TYPE.BAR_STACKED_100, "line": XL_CHART_TYPE.LINE_MARKERS}
+    kinds = {
+        "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+        "stacked": XL_CHART_TYPE.BAR_STACKED,
+        "stacked100": XL_CHART_TYPE.BAR_STACKED_100,
+        "line": XL_CHART_TYPE.LINE_MARKERS,
+    }
     data = CategoryChartData(number_format=spec.number_format)
     data.categories = list(spec.categories)
     for series in spec.series:
@@ -538,7 +652,7 @@ def add_native_chart(slide, spec: nc.ChartSpec, box: tuple[float, float, float, 
         plot.overlap = 100 if spec.kind.startswith("stacked") else -10
     inside = XL_LABEL_POSITION.CENTER if spec.kind.startswith("stacked") else XL_LABEL_POSITION.OUTSIDE_END
     rows = len(spec.categories) * (sum(1 for x in spec.series if x.labels) if spec.kind == "bar" else 1)
-    labelled = rows * MIN_LABELLED_BAR <= h    # labels of bars too thin to hold them would overlap
+    labelled = rows * MIN_LABELLED_BAR <= h  # labels of bars too thin to hold them would overlap
     for series, drawn in zip(spec.series, plot.series):
         colour = RGBColor.from_string(series.colour.lstrip("#").upper())
         if spec.kind == "line":
@@ -566,12 +680,14 @@ def add_native_chart(slide, spec: nc.ChartSpec, box: tuple[float, float, float, 
             data_label.text_frame.text = label
             font = data_label.text_frame.paragraphs[0].runs[0].font
             font.size = Pt(CHART_PT)
-            if spec.kind.startswith("stacked"):   # written on the bar: dark or white, whichever reads better
+            if spec.kind.startswith("stacked"):  # written on the bar: dark or white, whichever reads better
                 font.color.rgb = RGBColor.from_string(dx.text_colour(series.colour).lstrip("#").upper())
             data_label.position = inside
 
 
-def pptx_bytes(items: list[tuple[dx.Slide, nc.ChartSpec | None]], lang: str, title: str, version: str) -> bytes:
+def pptx_bytes(
+    items: list[tuple[dx.Slide, nc.ChartSpec | None]], lang: str, title: str, version: str
+) -> bytes:
     """A 16:9 presentation: per slide a title, a native chart, key numbers, points, footer and notes.
 
     Text is never shrunk to fit (no auto-fit): `slide_layout` sizes every box for its text at
@@ -590,7 +706,9 @@ def pptx_bytes(items: list[tuple[dx.Slide, nc.ChartSpec | None]], lang: str, tit
     blank = prs.slide_layouts[6]
 
     def place(slide, placed: Placed):
-        shape = slide.shapes.add_textbox(Inches(placed.x), Inches(placed.y), Inches(placed.w), Inches(placed.h))
+        shape = slide.shapes.add_textbox(
+            Inches(placed.x), Inches(placed.y), Inches(placed.w), Inches(placed.h)
+        )
         tf = shape.text_frame
         tf.word_wrap = True
         tf.auto_size = MSO_AUTO_SIZE.NONE
@@ -610,7 +728,7 @@ def pptx_bytes(items: list[tuple[dx.Slide, nc.ChartSpec | None]], lang: str, tit
                 para.space_after = Pt(size * 0.3)
         return shape
 
-    planned = []            # (slide text, spec, layout, is continuation)
+    planned = []  # (slide text, spec, layout, is continuation)
     for slide_text, spec in items:
         footer = f"{version} · {slide_text.status_line}"
         warning = t("present.illustrative_warning", lang) if slide_text.illustrative else None
@@ -620,7 +738,7 @@ def pptx_bytes(items: list[tuple[dx.Slide, nc.ChartSpec | None]], lang: str, tit
             title = t("export.continued", lang, title=slide_text.title)
             more = continuation_layout(slide_text, title, layout.more_points, footer, "{page}", warning)
             planned.append((slide_text, None, footer, warning, more, True))
-    for number, (slide_text, spec, footer, warning, layout, continued) in enumerate(planned, 1):
+    for number, (slide_text, spec, _footer, _warning, layout, continued) in enumerate(planned, 1):
         slide = prs.slides.add_slide(blank)
         for placed in layout.boxes:
             if placed.paragraphs[0][0] == "{page}":
@@ -647,8 +765,13 @@ def pptx_bytes(items: list[tuple[dx.Slide, nc.ChartSpec | None]], lang: str, tit
     return out.getvalue()
 
 
-def deck_pptx(refs: list[dx.SlideRef], lang: str, query: Mapping[str, str] | None = None,
-              progress: Progress = _no_progress, title: str | None = None) -> bytes:
+def deck_pptx(
+    refs: list[dx.SlideRef],
+    lang: str,
+    query: Mapping[str, str] | None = None,
+    progress: Progress = _no_progress,
+    title: str | None = None,
+) -> bytes:
     """A PowerPoint file of the given slides: one per slide, each chart a native PowerPoint chart."""
     total = len(refs)
     items = []
@@ -671,10 +794,12 @@ def city_refs(city_id: str) -> list[dx.SlideRef]:
 
 # --- PDF brief ------------------------------------------------------------------------------------------
 
+
 def html_to_pdf(document: str) -> bytes:
     """WeasyPrint with inline data only: no network, no file system."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
+
     return HTML(string=document, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
 
 
@@ -691,14 +816,26 @@ def climate_lines(data, city_id: str, lang: str) -> tuple[list[str], list[str], 
         if variable not in set(mine["variable"]):
             continue
         base = climate.baseline_means(data, [city_id], variable).iloc[0]
-        tab = climate.horizon_table(data, [city_id], variable, ["ssp245", "ssp585"], horizons=(dx.TREND_HORIZON,))
+        tab = climate.horizon_table(
+            data, [city_id], variable, ["ssp245", "ssp585"], horizons=(dx.TREND_HORIZON,)
+        )
         tab = tab.set_index("scenario")
         if pd.isna(base) or not {"ssp245", "ssp585"} <= set(tab.index):
             continue
         mid, high = tab.loc["ssp245"], tab.loc["ssp585"]
-        lines.append(t(key, lang, baseline=climate.DEFAULT_BASELINE.replace("-", "–"), base=format_number(base, lang),
-                       year=dx.TREND_HORIZON, mid=dx.signed(mid["change"], lang), mid_lo=dx.signed(mid["change_p10"], lang),
-                       mid_hi=dx.signed(mid["change_p90"], lang), high=dx.signed(high["change"], lang)))
+        lines.append(
+            t(
+                key,
+                lang,
+                baseline=climate.DEFAULT_BASELINE.replace("-", "–"),
+                base=format_number(base, lang),
+                year=dx.TREND_HORIZON,
+                mid=dx.signed(mid["change"], lang),
+                mid_lo=dx.signed(mid["change_p10"], lang),
+                mid_hi=dx.signed(mid["change_p90"], lang),
+                high=dx.signed(high["change"], lang),
+            )
+        )
     statuses = [s for s in dx.STATUSES if s in set(mine["status"])]
     return lines, statuses, sorted(set(mine["source_id"].dropna()))
 
@@ -708,58 +845,98 @@ def actions_line(data, city_id: str, lang: str, today: date) -> tuple[str | None
         return None, [], []
     from domain import actions as act
     from i18n import format_int, format_share
+
     frame = current_actions(data)
     mine = frame[frame["city_id"] == city_id]
     if mine.empty:
         return None, [], []
     s = act.summary(mine, today)
     progress = s["weighted_progress"]
-    text = t("profile.actions_summary", lang, actions=format_int(s["actions"], lang), completed=format_int(s["completed"], lang),
-             delayed=format_int(s["delayed"], lang), overdue=format_int(s["overdue"], lang),
-             progress=format_share(progress / 100, lang) if progress == progress else "—",
-             funded=format_int(s["funded"], lang), budget=format_int(s["budget"], lang), gap=format_int(s["gap"], lang))
+    text = t(
+        "profile.actions_summary",
+        lang,
+        actions=format_int(s["actions"], lang),
+        completed=format_int(s["completed"], lang),
+        delayed=format_int(s["delayed"], lang),
+        overdue=format_int(s["overdue"], lang),
+        progress=format_share(progress / 100, lang) if progress == progress else "—",
+        funded=format_int(s["funded"], lang),
+        budget=format_int(s["budget"], lang),
+        gap=format_int(s["gap"], lang),
+    )
     statuses = [x for x in dx.STATUSES if x in set(mine.get("data_status", []))]
     return text, statuses, sorted(set(mine["source_id"].dropna())) if "source_id" in mine else []
 
 
-def city_brief_pdf(city_id: str, lang: str, progress: Progress = _no_progress, today: date | None = None) -> bytes:
+def city_brief_pdf(
+    city_id: str, lang: str, progress: Progress = _no_progress, today: date | None = None
+) -> bytes:
     """The PDF brief of a city: key facts, risk and its drivers, hazards, past disasters, climate,
     risk outlook, action plan, data status and numbered sources (A4, 2–4 pages)."""
     data = data_access.get_data()
     today = today or date.today()
     progress(0, 5, t("export.rendering", lang, done=0, total=3))
     decomp, drivers = data_access.city_explained(city_id)
-    chart = render_png(image_figure(sc.city_figure(decomp, _names(data, lang), lang), BRIEF_SIZE[1], BRIEF_FONT),
-                       *BRIEF_SIZE, scale=2)
+    chart = render_png(
+        image_figure(sc.city_figure(decomp, _names(data, lang), lang), BRIEF_SIZE[1], BRIEF_FONT),
+        *BRIEF_SIZE,
+        scale=2,
+    )
     progress(1, 5, t("export.rendering", lang, done=1, total=3))
     hz = dx.hazard_rows(data, city_id, lang)
     hazard_png = None
     if len(hz):
         height = max(170, 30 * len(hz) + 60)
-        hazard_png = render_png(image_figure(sc.hazards_figure(hz, data["hazard_levels"], lang), height, BRIEF_FONT),
-                                BRIEF_SIZE[0], height, scale=2)
+        hazard_png = render_png(
+            image_figure(sc.hazards_figure(hz, data["hazard_levels"], lang), height, BRIEF_FONT),
+            BRIEF_SIZE[0],
+            height,
+            scale=2,
+        )
     outlook, outlook_png, driver, reference = None, None, "", ""
     if dx.has_outlook(data):
         progress(2, 5, t("export.rendering", lang, done=2, total=3))
         outlook = data_access.outlook()
         driver = outlook_driver(data, outlook, city_id, lang)
         info = ol.main_driver(outlook, city_id, dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON)
-        reference = dx.driver_reference((info or {}).get("driver"), int(outlook.meta["reference_year"]),
-                                        dx.OUTLOOK_HORIZON, climate.DEFAULT_BASELINE, lang)
+        reference = dx.driver_reference(
+            (info or {}).get("driver"),
+            int(outlook.meta["reference_year"]),
+            dx.OUTLOOK_HORIZON,
+            climate.DEFAULT_BASELINE,
+            lang,
+        )
         now = dx.outlook_score(outlook, city_id, ol.TODAY)
         if now is not None and pd.notna(now["risk"]):
-            fan = image_figure(outlook_city_figure(data, outlook, city_id, lang), BRIEF_FAN_SIZE[1], BRIEF_FAN_FONT)
-            fan.update_layout(legend=dict(y=-0.2))        # below the two-line "today" tick
+            fan = image_figure(
+                outlook_city_figure(data, outlook, city_id, lang), BRIEF_FAN_SIZE[1], BRIEF_FAN_FONT
+            )
+            fan.update_layout(legend=dict(y=-0.2))  # below the two-line "today" tick
             outlook_png = render_png(fan, *BRIEF_FAN_SIZE, scale=2.5)
     progress(3, 5, t("export.writing", lang))
     lines, c_status, c_sources = climate_lines(data, city_id, lang)
     a_line, a_status, a_sources = actions_line(data, city_id, lang, today)
-    inputs = dx.BriefInputs(city_id=city_id, ranked=data_access.ranking(lang), decomp=decomp, drivers=drivers,
-                            build_id=data.build_id, built_at=data.manifest.get("built_at", ""), today=today,
-                            chart_png=chart, hazard_png=hazard_png, climate_lines=lines, climate_statuses=c_status,
-                            climate_sources=c_sources, actions_line=a_line, actions_statuses=a_status,
-                            actions_sources=a_sources, outlook=outlook, outlook_driver=driver,
-                            outlook_reference=reference, outlook_png=outlook_png)
+    inputs = dx.BriefInputs(
+        city_id=city_id,
+        ranked=data_access.ranking(lang),
+        decomp=decomp,
+        drivers=drivers,
+        build_id=data.build_id,
+        built_at=data.manifest.get("built_at", ""),
+        today=today,
+        chart_png=chart,
+        hazard_png=hazard_png,
+        climate_lines=lines,
+        climate_statuses=c_status,
+        climate_sources=c_sources,
+        actions_line=a_line,
+        actions_statuses=a_status,
+        actions_sources=a_sources,
+        outlook=outlook,
+        outlook_driver=driver,
+        outlook_reference=reference,
+        outlook_png=outlook_png,
+    )
     document = dx.brief_html(data, inputs, lang)
     progress(4, 5, t("export.writing", lang))
     return html_to_pdf(document)
@@ -767,8 +944,16 @@ def city_brief_pdf(city_id: str, lang: str, progress: Progress = _no_progress, t
 
 # --- one entry point for the download buttons --------------------------------------------------------
 
-def run_export(kind: str, fmt: str, lang: str, query: Mapping[str, str], city_id: str | None = None,
-               progress: Progress = _no_progress, keep_renderer: bool = False) -> tuple[bytes, str, str]:
+
+def run_export(
+    kind: str,
+    fmt: str,
+    lang: str,
+    query: Mapping[str, str],
+    city_id: str | None = None,
+    progress: Progress = _no_progress,
+    keep_renderer: bool = False,
+) -> tuple[bytes, str, str]:
     """Make the file a download button asks for: (content, file name, MIME type).
 
     kind: `deck` (the slides in `query['slides']`), `compare` (the comparison in `query`) or
@@ -803,5 +988,7 @@ def run_export(kind: str, fmt: str, lang: str, query: Mapping[str, str], city_id
     finally:
         if not keep_renderer:
             stop_renderer()
-    log.info("export %s %s %s: %d bytes in %.1f s", kind, fmt, lang, len(content), time.perf_counter() - started)
+    log.info(
+        "export %s %s %s: %d bytes in %.1f s", kind, fmt, lang, len(content), time.perf_counter() - started
+    )
     return content, name, mime

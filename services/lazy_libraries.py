@@ -6,6 +6,7 @@ bundles are marked dynamic here: Dash still serves them at the same fingerprinte
 leaves them out of the page; the page lists their addresses in a JSON block, and
 assets/lazy_libraries.js loads a library when the renderer first needs one of its components.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,9 +21,13 @@ SCRIPT_ID = "lazy-libraries"
 
 def main_bundles(module: ModuleType) -> list[dict]:
     """The entries of a library's `_js_dist` that Dash would write into every page."""
-    return [entry for entry in module._js_dist
-            if not entry.get("dynamic") and not entry.get("async")
-            and not str(entry.get("relative_package_path", "")).endswith(".map")]
+    return [
+        entry
+        for entry in module._js_dist
+        if not entry.get("dynamic")
+        and not entry.get("async")
+        and not str(entry.get("relative_package_path", "")).endswith(".map")
+    ]
 
 
 def defer_main_bundles(module: ModuleType) -> list[str]:
@@ -45,8 +50,10 @@ def bundle_url(prefix: str, namespace: str, relative_path: str) -> str:
 
 def defer_libraries(modules: list[ModuleType], prefix: str) -> dict[str, list[str]]:
     """Take the libraries' main bundles out of every page; {namespace: [addresses, in order]}."""
-    return {module.__name__: [bundle_url(prefix, module.__name__, path) for path in defer_main_bundles(module)]
-            for module in modules}
+    return {
+        module.__name__: [bundle_url(prefix, module.__name__, path) for path in defer_main_bundles(module)]
+        for module in modules
+    }
 
 
 def script_block(urls: dict[str, list[str]]) -> str:

@@ -4,6 +4,7 @@ The body says what is degraded without failing the check: the public pages keep 
 the editing database or Redis down (they fall back to the baseline plans and the file cache), so
 a load balancer must not take an instance out for that. 503 only when no data build can be read.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,7 +35,8 @@ def health() -> tuple[dict, int]:
     fallback = getattr(backend, "fallback", None)
     if getattr(backend, "primary", None) is not None:
         body["cache"] = ("file (redis unavailable)" if backend.degraded else "redis") + (
-            ", file cache off (folder unusable)" if getattr(fallback, "degraded", False) else "")
+            ", file cache off (folder unusable)" if getattr(fallback, "degraded", False) else ""
+        )
     else:
         body["cache"] = "off (folder unusable)" if getattr(backend, "degraded", False) else "file"
     return body, 200

@@ -7,14 +7,15 @@ The app's workers see the new build at their next request (`services.data_access
 folder keeps it from being pruned) and recorded with the cities' index scores and ranks, for the
 Data page's change log and the city page's "how the index moved".
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -37,8 +38,13 @@ def source_dir() -> Path:
 def ranks_of(build_dir: Path) -> dict[str, list]:
     """city_id -> [risk score, rank] of a build (cities without a score have None)."""
     risk = load_build(build_dir)["risk"]
-    return {str(r["city_id"]): [None if pd.isna(r["risk"]) else round(float(r["risk"]), 3),
-                                None if pd.isna(r["rank"]) else int(r["rank"])] for _, r in risk.iterrows()}
+    return {
+        str(r["city_id"]): [
+            None if pd.isna(r["risk"]) else round(float(r["risk"]), 3),
+            None if pd.isna(r["rank"]) else int(r["rank"]),
+        ]
+        for _, r in risk.iterrows()
+    }
 
 
 def merged_source(src: Path, changes: list[dict[str, list[dict]]], into: Path) -> Path:
@@ -51,8 +57,9 @@ def merged_source(src: Path, changes: list[dict[str, list[dict]]], into: Path) -
     return into
 
 
-def publish(engine, username: str, progress: Progress | None = None, src: Path | None = None,
-            out: Path | None = None) -> dict:
+def publish(
+    engine, username: str, progress: Progress | None = None, src: Path | None = None, out: Path | None = None
+) -> dict:
     """Build and publish; return {"ok", "build_id", "problems"}. A failed build changes nothing."""
     progress = progress or (lambda *_: None)
     src, out = src or source_dir(), out or settings.data_build_dir
@@ -68,7 +75,10 @@ def publish(engine, username: str, progress: Progress | None = None, src: Path |
         try:
             build(merged, out, keep=2)
         except DataValidationError as err:
-            log.warning("publishing refused: the build failed (%d problems); the served build stays", len(err.problems))
+            log.warning(
+                "publishing refused: the build failed (%d problems); the served build stays",
+                len(err.problems),
+            )
             return {"ok": False, "build_id": None, "problems": [str(p) for p in err.problems[:50]]}
         folder = Path(os.path.realpath(out))
         (folder / "PUBLISHED").write_text(username, encoding="utf-8")

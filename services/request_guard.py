@@ -11,6 +11,7 @@
 - Unknown files under `/_dash-component-suites/`: 404. Unknown pages: the friendly not-found page
   with status 404 (Dash answers every address with its page shell and status 200).
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,15 @@ CALLBACK_PATH = "/_dash-update-component"
 MAX_URL_BYTES = 4096
 MAX_HEADER_BYTES = 16384
 # Errors a callback raises when it is sent values of types its controls never send.
-INPUT_ERRORS = (TypeError, ValueError, LookupError, AttributeError, NotImplementedError, ArithmeticError,
-                UnsupportedRelativePath)
+INPUT_ERRORS = (
+    TypeError,
+    ValueError,
+    LookupError,
+    AttributeError,
+    NotImplementedError,
+    ArithmeticError,
+    UnsupportedRelativePath,
+)
 
 
 def visitor_lang() -> str:
@@ -45,7 +53,11 @@ def problem(status: int, key: str, **values) -> Response:
     lang = visitor_lang()
     if "reason" in values:
         values["reason"] = t(f"errors.reason.{values['reason']}", lang)
-    body = {"status": status, "title": t(f"errors.{key}.title", lang), "detail": t(f"errors.{key}", lang, **values)}
+    body = {
+        "status": status,
+        "title": t(f"errors.{key}.title", lang),
+        "detail": t(f"errors.{key}", lang, **values),
+    }
     return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
 
 
@@ -62,7 +74,9 @@ def callback_request_problem(body: object, known_outputs: set[str]) -> str | Non
             return "not_a_list"
         for item in items:
             entries = item if isinstance(item, list) else [item]  # pattern-matching inputs come as lists
-            if not all(isinstance(e, dict) and "id" in e and isinstance(e.get("property"), str) for e in entries):
+            if not all(
+                isinstance(e, dict) and "id" in e and isinstance(e.get("property"), str) for e in entries
+            ):
                 return "not_an_input"
     outputs = body.get("outputs")
     wanted = output.strip(".").count("...") + 1 if output.startswith("..") else None
@@ -124,8 +138,12 @@ def init_app(app: dash.Dash) -> None:
             while where is not None and where.tb_next is not None:
                 where = where.tb_next
             place = f"{where.tb_frame.f_code.co_filename}:{where.tb_lineno}" if where else "?"
-            log.warning("callback refused input it cannot use: %s: %s (at %s)", type(error).__name__,
-                        str(error)[:160], place)
+            log.warning(
+                "callback refused input it cannot use: %s: %s (at %s)",
+                type(error).__name__,
+                str(error)[:160],
+                place,
+            )
             return problem(400, "bad_callback", reason="wrong_types")
         log.exception("unexpected error on %s %s", request.method, request.path)
         return problem(500, "internal")
@@ -133,7 +151,12 @@ def init_app(app: dash.Dash) -> None:
     @server.after_request
     def not_found_status(response: Response) -> Response:
         rule = request.url_rule.rule if request.url_rule is not None else None
-        if (request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
-                and rule in ("/", "/<path:path>") and not page_exists(app, request.path)):
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and response.mimetype == "text/html"
+            and rule in ("/", "/<path:path>")
+            and not page_exists(app, request.path)
+        ):
             response.status_code = 404
         return response

@@ -8,6 +8,7 @@ for `retry_seconds` before the next try. As soon as a try succeeds, caching in R
 info line says so): no restart. Results are keyed by build id (and the database stamp), so
 whichever store answers, nobody sees a stale result.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,9 @@ FAILURES = (redis_errors.RedisError, OSError)
 class ResilientRedisCache(BaseCache):
     """Redis first; the file cache while Redis is unreachable (see the module docstring)."""
 
-    def __init__(self, primary: BaseCache, fallback: BaseCache, retry_seconds: float = 5.0,
-                 default_timeout: int = 300):
+    def __init__(
+        self, primary: BaseCache, fallback: BaseCache, retry_seconds: float = 5.0, default_timeout: int = 300
+    ):
         super().__init__(default_timeout=default_timeout)
         self.primary, self.fallback, self.retry_seconds = primary, fallback, retry_seconds
         self._down_since: float | None = None
@@ -38,14 +40,15 @@ class ResilientRedisCache(BaseCache):
         self._lock = threading.Lock()
 
     @classmethod
-    def factory(cls, app, config: dict, args: list, kwargs: dict[str, Any]) -> "ResilientRedisCache":
+    def factory(cls, app, config: dict, args: list, kwargs: dict[str, Any]) -> ResilientRedisCache:
         import redis  # about 0.6 s to import (python -X importtime), paid only where Redis is configured
 
         timeout = kwargs.get("default_timeout", config.get("CACHE_DEFAULT_TIMEOUT", 300))
         client = redis.from_url(config["CACHE_REDIS_URL"], socket_connect_timeout=0.5, socket_timeout=1.0)
         primary = RedisCache(host=client, default_timeout=timeout, key_prefix=config.get("CACHE_KEY_PREFIX"))
-        fallback = GuardedFileSystemCache(config["CACHE_DIR"], threshold=config.get("CACHE_THRESHOLD", 2000),
-                                          default_timeout=timeout)
+        fallback = GuardedFileSystemCache(
+            config["CACHE_DIR"], threshold=config.get("CACHE_THRESHOLD", 2000), default_timeout=timeout
+        )
         return cls(primary, fallback, float(config.get("CACHE_REDIS_RETRY_SECONDS", 5.0)), timeout)
 
     @property
@@ -62,15 +65,19 @@ class ResilientRedisCache(BaseCache):
             with self._lock:
                 if self._down_since is None:
                     self._down_since = time.monotonic()
-                    log.warning("Redis cache unavailable (%s); using the file cache until it answers again",
-                                str(err).splitlines()[0][:200] if str(err) else type(err).__name__)
+                    log.warning(
+                        "Redis cache unavailable (%s); using the file cache until it answers again",
+                        str(err).splitlines()[0][:200] if str(err) else type(err).__name__,
+                    )
                 self._next_try = time.monotonic() + self.retry_seconds
             return getattr(self.fallback, name)(*args, **kwargs)
         if self._down_since is not None:
             with self._lock:
                 if self._down_since is not None:
-                    log.info("Redis cache answers again after %.0f s; caching in Redis resumed",
-                             time.monotonic() - self._down_since)
+                    log.info(
+                        "Redis cache answers again after %.0f s; caching in Redis resumed",
+                        time.monotonic() - self._down_since,
+                    )
                     self._down_since = None
         return result
 
@@ -133,9 +140,13 @@ class GuardedFileSystemCache(FileSystemCache):
             self._note_unusable(err)
 
     @classmethod
-    def factory(cls, app, config: dict, args: list, kwargs: dict[str, Any]) -> "GuardedFileSystemCache":
-        kwargs.update({"threshold": config.get("CACHE_THRESHOLD", 500),
-                       "default_timeout": config.get("CACHE_DEFAULT_TIMEOUT", 300)})
+    def factory(cls, app, config: dict, args: list, kwargs: dict[str, Any]) -> GuardedFileSystemCache:
+        kwargs.update(
+            {
+                "threshold": config.get("CACHE_THRESHOLD", 500),
+                "default_timeout": config.get("CACHE_DEFAULT_TIMEOUT", 300),
+            }
+        )
         return cls(config["CACHE_DIR"], **kwargs)
 
     @property
@@ -147,8 +158,11 @@ class GuardedFileSystemCache(FileSystemCache):
         with self._guard_lock:
             if self._unusable_since is None:
                 self._unusable_since = time.monotonic()
-                log.warning("cache folder %s unusable (%s); caching is off until it is usable again",
-                            self._folder, err)
+                log.warning(
+                    "cache folder %s unusable (%s); caching is off until it is usable again",
+                    self._folder,
+                    err,
+                )
 
     def usable(self) -> bool:
         """Whether the folder can be read and written now (notes an outage and its end)."""
@@ -158,8 +172,11 @@ class GuardedFileSystemCache(FileSystemCache):
         elif self._unusable_since is not None:
             with self._guard_lock:
                 if self._unusable_since is not None:
-                    log.info("cache folder %s usable again after %.0f s; caching resumed", self._folder,
-                             time.monotonic() - self._unusable_since)
+                    log.info(
+                        "cache folder %s usable again after %.0f s; caching resumed",
+                        self._folder,
+                        time.monotonic() - self._unusable_since,
+                    )
                     self._unusable_since = None
         return ok
 

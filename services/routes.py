@@ -1,11 +1,11 @@
 """Plain Flask routes: map geometry (sent once, cached by the browser) and table downloads."""
+
 from __future__ import annotations
 
 import io
-
-import pandas as pd
 from pathlib import Path
 
+import pandas as pd
 from flask import Flask, Response, abort, request
 
 from domain.queries import DERIVED_GEO_LAYERS, GEO_LAYERS, downloadable_tables
@@ -59,9 +59,14 @@ def register_routes(server: Flask) -> None:
             body, mime = tables_as_excel(chosen), EXCEL_MIME
         else:
             abort(404)
-        return Response(body, mimetype=mime, headers={
-            "Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
-            "Cache-Control": "public, max-age=3600"})
+        return Response(
+            body,
+            mimetype=mime,
+            headers={
+                "Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
+                "Cache-Control": "public, max-age=3600",
+            },
+        )
 
 
 def serve_plotly_bundle(server: Flask, bundle: Path) -> None:
@@ -74,8 +79,9 @@ def serve_plotly_bundle(server: Flask, bundle: Path) -> None:
 
     @server.before_request
     def partial_plotly():
-        if request.path.startswith("/_dash-component-suites/plotly/package_data/plotly") and \
-                request.path.endswith(".js"):
+        if request.path.startswith(
+            "/_dash-component-suites/plotly/package_data/plotly"
+        ) and request.path.endswith(".js"):
             response = Response(body, mimetype="application/javascript")
             response.cache_control.public = True
             response.cache_control.max_age = 31536000

@@ -17,6 +17,7 @@
   scheme come from `X-Forwarded-For` / `X-Forwarded-Proto` (Werkzeug's ProxyFix), so the sign-in
   rate limit counts real clients and HSTS / Secure cookies know the request was https.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

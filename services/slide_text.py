@@ -6,6 +6,7 @@ estimate errs on the safe side). A line is 1.2 times the font size, as PowerPoin
 spacing for this font; paragraphs add their space after. This is an estimate of PowerPoint's
 layout, not a rendering: kerning and PowerPoint's own line breaking can differ by a word.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -14,11 +15,14 @@ from pathlib import Path
 from PIL import ImageFont
 
 FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
-             Path("/usr/local/share/fonts"))
-LINE_HEIGHT = 1.2          # lines per font size (single spacing)
-FALLBACK_EM = 0.62         # average character width when the font file is missing
-MEASURE_PX = 100           # font size the widths are measured at (scaled linearly)
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/local/share/fonts"),
+)
+LINE_HEIGHT = 1.2  # lines per font size (single spacing)
+FALLBACK_EM = 0.62  # average character width when the font file is missing
+MEASURE_PX = 100  # font size the widths are measured at (scaled linearly)
 
 
 @lru_cache(maxsize=2)
@@ -60,13 +64,16 @@ def longest_word_fits(text: str, size_pt: float, width_in: float, bold: bool = F
     return all(text_width(w, size_pt, bold) <= width_in for w in text.split())
 
 
-def paragraph_height(text: str, size_pt: float, width_in: float, bold: bool = False,
-                     space_after: float = 0.0) -> float:
+def paragraph_height(
+    text: str, size_pt: float, width_in: float, bold: bool = False, space_after: float = 0.0
+) -> float:
     """Height in inches of one paragraph: its wrapped lines times the line height, plus the space after."""
     return len(wrap(text, size_pt, width_in, bold)) * size_pt * LINE_HEIGHT / 72 + space_after / 72
 
 
-def block_height(paragraphs: list[tuple[str, float, bool]], width_in: float, space_ratio: float = 0.3) -> float:
+def block_height(
+    paragraphs: list[tuple[str, float, bool]], width_in: float, space_ratio: float = 0.3
+) -> float:
     """Height in inches of paragraphs (text, size, bold) stacked in one text frame; each paragraph
     but the last adds `space_ratio` of its size after it."""
     total = 0.0

@@ -1,6 +1,7 @@
 """Figures from the cities: the workbook template of a city, the checking of an uploaded workbook
 (in the reader's language), and the signed ticket that lets the background publish job act for
 the administrator who asked for it (the job runs outside the request, without its session)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,10 @@ TICKET_SECONDS = 120
 
 def sheet_names() -> dict[str, list[str]]:
     """table -> the sheet's name in every language, and the table id itself."""
-    return {table: [*(t(f"upload.sheet.{table}", lang) for lang in LANGUAGES), table]
-            for table in ("about", *wb.TABLES)}
+    return {
+        table: [*(t(f"upload.sheet.{table}", lang) for lang in LANGUAGES), table]
+        for table in ("about", *wb.TABLES)
+    }
 
 
 def column_label(column: str, lang: str) -> str:
@@ -37,15 +40,20 @@ def template_bytes(data: BuildData, city_id: str, lang: str) -> bytes:
     """The city's workbook, pre-filled with what the dashboard holds, headers in `lang`."""
     city = data["cities"].set_index("city_id").loc[city_id, f"name_{lang}"]
     lines = [t("upload.help.1", lang, city=city), *(t(f"upload.help.{i}", lang) for i in range(2, 6))]
-    return wb.template(data.tables, city_id, lambda s: t(f"upload.sheet.{s}", lang),
-                       lambda c: column_label(c, lang), lines)
+    return wb.template(
+        data.tables, city_id, lambda s: t(f"upload.sheet.{s}", lang), lambda c: column_label(c, lang), lines
+    )
 
 
-def check_upload(content: bytes, data: BuildData, city_id: str) -> tuple[dict[str, list[dict]], list[wb.SheetProblem]]:
+def check_upload(
+    content: bytes, data: BuildData, city_id: str
+) -> tuple[dict[str, list[dict]], list[wb.SheetProblem]]:
     """(changed rows per table, problems): every problem at once; rows only when there is none."""
     frames, problems = wb.read_workbook(content, data.tables, sheet_names(), column_names(data))
     sheet_of = {table: names[0] for table, names in sheet_names().items()}
-    problems = list(dict.fromkeys(problems + wb.check_tables(frames, data.tables, city_id, sheet_of, problems)))
+    problems = list(
+        dict.fromkeys(problems + wb.check_tables(frames, data.tables, city_id, sheet_of, problems))
+    )
     if problems:
         return {}, problems
     changes = wb.changed_rows(frames, data.tables)
@@ -73,8 +81,11 @@ def problem_text(problem: wb.SheetProblem, lang: str, data: BuildData | None = N
 
 # --- the publish job's ticket ------------------------------------------------------------------------
 
+
 def _signature(username: str, issued: int) -> str:
-    return hmac.new(settings.secret_key.encode(), f"publish|{username}|{issued}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.secret_key.encode(), f"publish|{username}|{issued}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def publish_ticket(username: str, now: float | None = None) -> dict:

@@ -11,6 +11,7 @@ The password is asked for twice at a prompt, or read from the first line of stan
 It is stored only as an argon2id hash. The database is DATABASE_URL (default: SQLite
 `.data/app.db`); it is created or migrated first.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,8 +68,13 @@ def main(argv: list[str] | None = None) -> int:
             problems = db.check_new_user(username, "x" * db.PASSWORD_MIN, args.role, args.city)
             if problems:
                 raise ValueError("; ".join(problems))
-            account = db.create_user(engine, username, read_password(args.password_stdin), args.role, args.city)
-            print(f"created {account.role} '{account.username}'" + (f" for {account.city_id}" if account.city_id else ""))
+            account = db.create_user(
+                engine, username, read_password(args.password_stdin), args.role, args.city
+            )
+            print(
+                f"created {account.role} '{account.username}'"
+                + (f" for {account.city_id}" if account.city_id else "")
+            )
         elif args.command == "set-password":
             db.set_password(engine, args.username.strip().lower(), read_password(args.password_stdin))
             print(f"password changed for '{args.username}'")

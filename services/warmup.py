@@ -4,6 +4,7 @@ Both are one-time costs of a process (reading the build's Parquet tables, about 
 lazily imported validators, 0.1–0.3 s) that the first visitor of each worker paid before. The
 query and callback caches stay empty: what a request computes is still computed on demand.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,10 @@ def warm_worker(preload_figure_code: Callable[[], object]) -> dict[str, float]:
     do not import components); seconds per step. Never raises: a worker without a build still starts
     and its pages say the data is missing."""
     seconds: dict[str, float] = {}
-    steps: tuple[tuple[str, Callable[[], object]], ...] = (("data build", data_access.get_data),
-                                                          ("figure code", preload_figure_code))
+    steps: tuple[tuple[str, Callable[[], object]], ...] = (
+        ("data build", data_access.get_data),
+        ("figure code", preload_figure_code),
+    )
     for name, step in steps:
         started = time.perf_counter()
         try:

@@ -4,6 +4,7 @@ Each pytest-xdist worker builds the repo's source tables once into its own tempo
 (about a second) and points DATA_BUILD_DIR and CACHE_DIR there, so tests never depend on a
 developer's data/build and never share a cache.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,14 +36,22 @@ build(SRC, _TMP / "data" / "build")
 def pytest_setup_options():
     """Extra Chromium flags for dash_duo: no background traffic to outside hosts."""
     options = Options()
-    for arg in ("--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-quic", "--window-size=1366,900", "--lang=ru-RU"):
+    for arg in (
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--window-size=1366,900",
+        "--lang=ru-RU",
+    ):
         options.add_argument(arg)
     return options
 
 
 def pytest_sessionfinish(session, exitstatus):
     from services import export_queue
+
     export_queue.shutdown()  # export workers started by a browser test, before their folder goes
     shutil.rmtree(_TMP, ignore_errors=True)
 

@@ -1,6 +1,7 @@
 """Talking to the app over HTTP as a browser would, with Flask's test client (or `requests`):
 sign in through the form post, call a callback by a direct POST to `/_dash-update-component`,
 and render a page through Dash's routing callback (`_pages_content`)."""
+
 from __future__ import annotations
 
 import secrets
@@ -18,8 +19,11 @@ def csrf(client) -> str:
 
 
 def sign_in(client, username: str, password: str = PASSWORD, **kw):
-    return client.post("/auth/login", data={"username": username, "password": password, "lang": "en",
-                                            auth.CSRF_FIELD: csrf(client)}, **kw)
+    return client.post(
+        "/auth/login",
+        data={"username": username, "password": password, "lang": "en", auth.CSRF_FIELD: csrf(client)},
+        **kw,
+    )
 
 
 _KEYS: dict[str, str] = {}
@@ -40,10 +44,13 @@ def callback_body(key: str, inputs: list[tuple], state: list[tuple]) -> dict:
     for part in key.strip(".").split("..."):
         ident, prop = part.rsplit(".", 1)
         outputs.append({"id": ident, "property": prop.split("@")[0]})
-    return {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
-            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-            "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"],
-            "state": [{"id": i, "property": p, "value": v} for i, p, v in state]}
+    return {
+        "output": key,
+        "outputs": outputs if key.startswith("..") else outputs[0],
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+    }
 
 
 def dash_post(client, key: str, inputs: list[tuple], state: list[tuple], **kw):
@@ -54,8 +61,11 @@ ROUTE_KEY = ".._pages_content.children..._pages_store.data.."
 
 
 def route_body(pathname, search, stored_lang=None) -> dict:
-    return callback_body(ROUTE_KEY, [("_pages_location", "pathname", pathname), ("_pages_location", "search", search)],
-                         [("lang-store", "data", stored_lang)])
+    return callback_body(
+        ROUTE_KEY,
+        [("_pages_location", "pathname", pathname), ("_pages_location", "search", search)],
+        [("lang-store", "data", stored_lang)],
+    )
 
 
 def route(client, pathname, search="", stored_lang=None, **kw):
@@ -63,13 +73,23 @@ def route(client, pathname, search="", stored_lang=None, **kw):
     return client.post("/_dash-update-component", json=route_body(pathname, search, stored_lang), **kw)
 
 
-def save_body(client, action_id: str, version: int, status: str, progress, start, end, note, lang="en") -> dict:
+def save_body(
+    client, action_id: str, version: int, status: str, progress, start, end, note, lang="en"
+) -> dict:
     key = callback_key(client, "admin-message.children@")
-    return callback_body(key, [("admin-save", "n_clicks", 1)], [
-        ("admin-loaded", "data", {"action_id": action_id, "version": version}),
-        ("admin-status", "value", status), ("admin-progress", "value", progress),
-        ("admin-start", "date", start), ("admin-end", "date", end), ("admin-note", "value", note),
-        ("admin-lang", "data", lang)])
+    return callback_body(
+        key,
+        [("admin-save", "n_clicks", 1)],
+        [
+            ("admin-loaded", "data", {"action_id": action_id, "version": version}),
+            ("admin-status", "value", status),
+            ("admin-progress", "value", progress),
+            ("admin-start", "date", start),
+            ("admin-end", "date", end),
+            ("admin-note", "value", note),
+            ("admin-lang", "data", lang),
+        ],
+    )
 
 
 def message_id(response) -> str | None:
@@ -84,10 +104,15 @@ PAGE_ASSETS = ("/_dash-", "/assets/", "/geo/", "/download/", "/api/")
 def console_errors(logs: list[dict]) -> list[dict]:
     """Browser console entries, less the one a deliberate visit to an unknown page causes: the
     document itself answered 404 (as it must); a missing script, style or data file still counts."""
+
     def unknown_page(entry: dict) -> bool:
         message = str(entry.get("message", ""))
         url = message.split(" ", 1)[0]
         path = "/" + url.split("//", 1)[-1].split("/", 1)[-1] if "//" in url else url
-        return (entry.get("source") == "network" and "status of 404" in message
-                and not path.startswith(PAGE_ASSETS))
+        return (
+            entry.get("source") == "network"
+            and "status of 404" in message
+            and not path.startswith(PAGE_ASSETS)
+        )
+
     return [entry for entry in logs if not unknown_page(entry)]

@@ -1,5 +1,6 @@
 """Browser-test helpers for the dash-mantine-components controls (used instead of dcc ones for
 accessibility): pick an option the way a user does, read a segmented control or a slider."""
+
 from __future__ import annotations
 
 from dash.testing.wait import until
@@ -29,7 +30,8 @@ def choose(dash_duo, input_selector: str, label: str, timeout: float = 10) -> No
 def segment(dash_duo, control_id: str, label: str):
     """The label of one choice of a dmc.SegmentedControl (click it to choose)."""
     return dash_duo.driver.find_element(
-        By.XPATH, f"//*[@id='{control_id}']//label[normalize-space()='{label}']")
+        By.XPATH, f"//*[@id='{control_id}']//label[normalize-space()='{label}']"
+    )
 
 
 def segment_value(dash_duo, control_id: str) -> str | None:

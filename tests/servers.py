@@ -1,6 +1,7 @@
 """Real servers on loopback for the fault tests: a private Redis, a throwaway PostgreSQL cluster
 (never the shared one other tests use) and free ports. Tests skip when a server is not installed
 (`scripts/install_system_deps.sh` and `scripts/start_services.sh` install them)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -30,8 +31,11 @@ def free_ports(count: int) -> list[int]:
 def free_port() -> int:
     """A free loopback port below the kernel's ephemeral range, so that no client connection (our
     own health checks, curl, requests) can take it between this choice and the server's bind."""
-    low, _high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()) \
-        if Path("/proc/sys/net/ipv4/ip_local_port_range").exists() else (32768, 60999)
+    low, _high = (
+        map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+        if Path("/proc/sys/net/ipv4/ip_local_port_range").exists()
+        else (32768, 60999)
+    )
     for _ in range(200):
         port = random.randrange(max(1024, low - 12000), low)
         with socket.socket() as s:
@@ -66,12 +70,28 @@ class RedisServer:
         self.folder, self.port, self.proc = folder, free_port(), None
         self.url = f"redis://127.0.0.1:{self.port}"
 
-    def start(self) -> "RedisServer":
+    def start(self) -> RedisServer:
         self.proc = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder), "--logfile", str(self.folder / f"redis-{self.port}.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+                "--logfile",
+                str(self.folder / f"redis-{self.port}.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         import redis
+
         wait_for(lambda: redis.Redis(port=self.port, socket_connect_timeout=0.2).ping(), 10, "redis")
         return self
 
@@ -94,18 +114,43 @@ class PostgresCluster:
         shutil.chown(self.dir, "postgres", "postgres")
         self.port = free_port()
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
-        self._as_postgres(str(self.bin / "initdb"), "-D", str(self.dir / "data"), "-A", "trust", "-U", "postgres",
-                          "--no-sync", "-E", "UTF8")
+        self._as_postgres(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.dir / "data"),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
 
     def _as_postgres(self, *args: str) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
-    def start(self) -> "PostgresCluster":
-        options = (f"-p {self.port} -k {self.dir} -c fsync=off -c full_page_writes=off "
-                   f"-c listen_addresses=127.0.0.1 -c max_connections=60")
-        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-l", str(self.dir / "log"),
-                          "-w", "-o", options, "start")
+    def start(self) -> PostgresCluster:
+        options = (
+            f"-p {self.port} -k {self.dir} -c fsync=off -c full_page_writes=off "
+            f"-c listen_addresses=127.0.0.1 -c max_connections=60"
+        )
+        self._as_postgres(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.dir / "data"),
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        )
         return self
 
     def stop(self, mode: str = "fast") -> None:

@@ -13,6 +13,7 @@
 
 One browser per test process: the app and Chromium start once per module, not once per page.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,14 +34,17 @@ from domain.risk_index import IndexWeights
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 LANGS = ("ru", "en")
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
-REFLOW = (683, 320)   # 1366 px at 200 % zoom, and the WCAG 1.4.10 width
+REFLOW = (683, 320)  # 1366 px at 200 % zoom, and the WCAG 1.4.10 width
 BLOCKING = ("serious", "critical")
-SKIP_PATHS = {"/404"}                 # the not-found page is reached through unknown paths
-NEEDS_SIGN_IN = {"/admin"}            # editing pages: tested signed in by their own tests
+SKIP_PATHS = {"/404"}  # the not-found page is reached through unknown paths
+NEEDS_SIGN_IN = {"/admin"}  # editing pages: tested signed in by their own tests
 # Views of a page that render different components (checked as well as the page's default view).
 VARIANTS = {
-    "/compare": ("view=heatmap&level=category&item=earthquake", "view=radar",
-                 "view=table&level=indicator&item=seismic_intensity_msk64"),
+    "/compare": (
+        "view=heatmap&level=category&item=earthquake",
+        "view=radar",
+        "view=table&level=indicator&item=seismic_intensity_msk64",
+    ),
     "/data": ("tab=catalogue", "tab=status", "tab=changes"),
 }
 VARIANT_LANG = "en"
@@ -56,17 +60,18 @@ def public_paths() -> list[tuple[str, str]]:
 
     city = load_build(Path(os.environ["DATA_BUILD_DIR"]))["cities"]["city_id"].iloc[0]
     paths = []
-    for page in sorted(dash.page_registry.values(), key=lambda p: (p.get("order") is None, p.get("order") or 0,
-                                                                   p["path"])):
+    for page in sorted(
+        dash.page_registry.values(), key=lambda p: (p.get("order") is None, p.get("order") or 0, p["path"])
+    ):
         path = page.get("path_template") or page["path"]
         if path in SKIP_PATHS or path in NEEDS_SIGN_IN:
             continue
         path = re.sub(r"<city_id>", city, path)
         if "<" in path:
-            continue                   # a template this test does not know how to fill
+            continue  # a template this test does not know how to fill
         paths += [(path, lang) for lang in LANGS]
         paths += [(f"{path}?{variant}", VARIANT_LANG) for variant in VARIANTS.get(path, ())]
-    return paths + [("/no/such/page", VARIANT_LANG)]   # what an unknown address shows (the /404 page)
+    return paths + [("/no/such/page", VARIANT_LANG)]  # what an unknown address shows (the /404 page)
 
 
 def pytest_generate_tests(metafunc):
@@ -81,14 +86,21 @@ def browser(request, tmp_path_factory, dash_app):
     from dash.testing.application_runners import ThreadedRunner
     from dash.testing.composite import DashComposite
 
-    with ThreadedRunner() as server:
-        with DashComposite(server=server, browser="Chrome", headless=True,
-                           options=request.config.hook.pytest_setup_options(),
-                           download_path=str(tmp_path_factory.mktemp("download")),
-                           percy_run=False, percy_finalize=False) as duo:
-            duo.start_server(dash_app)
-            duo.driver.set_script_timeout(60)
-            yield duo
+    with (
+        ThreadedRunner() as server,
+        DashComposite(
+            server=server,
+            browser="Chrome",
+            headless=True,
+            options=request.config.hook.pytest_setup_options(),
+            download_path=str(tmp_path_factory.mktemp("download")),
+            percy_run=False,
+            percy_finalize=False,
+        ) as duo,
+    ):
+        duo.start_server(dash_app)
+        duo.driver.set_script_timeout(60)
+        yield duo
 
 
 def wait_rendered(driver, timeout: float = 20) -> None:
@@ -98,11 +110,12 @@ def wait_rendered(driver, timeout: float = 20) -> None:
         busy = driver.execute_script(
             "var s = window.store && window.store.getState && window.store.getState();"
             "if (!s) { return true; }"
-            "return !!(s.isLoading || (s.pendingCallbacks || []).length) || !document.querySelector('h1');")
+            "return !!(s.isLoading || (s.pendingCallbacks || []).length) || !document.querySelector('h1');"
+        )
         if not busy:
             break
         time.sleep(0.2)
-    time.sleep(0.6)   # charts and maps draw after the last callback
+    time.sleep(0.6)  # charts and maps draw after the last callback
 
 
 def with_lang(path: str, lang: str) -> str:
@@ -121,14 +134,17 @@ def run_axe(driver) -> list[dict]:
         "    nodes: v.nodes.slice(0, 5).map(function (n) {"
         "      return n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 220); })"
         "  }; })); })"
-        "  .catch(function (e) { done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]); });")
+        "  .catch(function (e) { done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]); });"
+    )
     return [v for v in result if v["impact"] in BLOCKING]
 
 
 def set_width(driver, width: int, height: int) -> None:
     """A viewport of exactly `width` CSS pixels (Chrome's windows cannot be narrower than ~500 px)."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
     time.sleep(0.3)
 
 
@@ -166,8 +182,10 @@ def horizontal_overflow(driver) -> dict:
 
 
 def describe(violations: list[dict]) -> str:
-    return "\n".join(f"  [{v['impact']}] {v['id']}: {v['help']}\n" + "\n".join(f"      {n}" for n in v["nodes"])
-                     for v in violations)
+    return "\n".join(
+        f"  [{v['impact']}] {v['id']}: {v['help']}\n" + "\n".join(f"      {n}" for n in v["nodes"])
+        for v in violations
+    )
 
 
 def test_axe_finds_no_serious_violations(browser, page_path, lang):
@@ -189,9 +207,13 @@ def test_axe_finds_no_serious_violations(browser, page_path, lang):
         set_width(driver, width, 700)
         overflow = horizontal_overflow(driver)
         if overflow["page"] > 1 or overflow["wide"]:
-            problems.append(f"{width}px: the page scrolls sideways by {overflow['page']} px; too wide: {overflow['wide']}")
+            problems.append(
+                f"{width}px: the page scrolls sideways by {overflow['page']} px; too wide: {overflow['wide']}"
+            )
         if overflow["unnamed"]:
-            problems.append(f"{width}px: scroll regions without a name or keyboard access: {overflow['unnamed']}")
+            problems.append(
+                f"{width}px: scroll regions without a name or keyboard access: {overflow['unnamed']}"
+            )
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert not problems, f"{with_lang(page_path, lang)}:\n" + "\n".join(problems)
 
@@ -250,7 +272,9 @@ class Keyboard:
                 self.unringed.append(stop)
             if wanted(stop):
                 return stop
-        raise AssertionError("not reached with Tab; stops: " + json.dumps(self.stops[-limit:], ensure_ascii=False)[:3000])
+        raise AssertionError(
+            "not reached with Tab; stops: " + json.dumps(self.stops[-limit:], ensure_ascii=False)[:3000]
+        )
 
 
 def query(driver) -> dict[str, list[str]]:
@@ -269,26 +293,28 @@ def test_keyboard_only_compare_cities_change_a_weight_and_open_a_profile(browser
     kept_back = members[-1]
     chosen = members[:-2] + [kept_back]
     before = compare.compare_table(built_data, chosen, "risk")["city_id"].tolist()
-    heavy = compare.compare_table(built_data, chosen, "risk",
-                                  weights=IndexWeights(dimensions={"vulnerability": 3.0}))["city_id"].tolist()
+    heavy = compare.compare_table(
+        built_data, chosen, "risk", weights=IndexWeights(dimensions={"vulnerability": 3.0})
+    )["city_id"].tolist()
 
     driver = dash_duo.driver
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.set_window_size(*SIZES["desktop"])
-    dash_duo.get_logs()   # only this test's console messages count
+    dash_duo.get_logs()  # only this test's console messages count
     driver.get(dash_duo.server_url + "/compare?lang=en")
     dash_duo.wait_for_text_to_equal("#page-title", "Compare cities", timeout=30)
     wait_rendered(driver)
     assert not driver.execute_script(
-        "return Array.prototype.some.call(document.querySelectorAll('[tabindex]'), function (e) { return e.tabIndex > 0; })"), \
-        "a positive tabindex breaks the reading order"
+        "return Array.prototype.some.call(document.querySelectorAll('[tabindex]'), function (e) { return e.tabIndex > 0; })"
+    ), "a positive tabindex breaks the reading order"
     keys = Keyboard(dash_duo)
 
     # 1. The first Tab reaches the skip link, which is then visible; Enter moves the focus to <main>.
     first = keys.tab_to(lambda s: True, limit=1)
     assert "skip-link" in first["cls"], first
-    box = driver.execute_script("var r = document.activeElement.getBoundingClientRect();"
-                                "return [r.left, r.top, r.width, r.height];")
+    box = driver.execute_script(
+        "var r = document.activeElement.getBoundingClientRect();return [r.left, r.top, r.width, r.height];"
+    )
     assert box[0] >= 0 and box[1] >= 0 and box[2] > 10, f"skip link not visible when focused: {box}"
     assert keys.press(Keys.ENTER)["id"] == "main"
 
@@ -299,9 +325,14 @@ def test_keyboard_only_compare_cities_change_a_weight_and_open_a_profile(browser
     until(lambda: set(query(driver).get("cities", [""])[0].split(",")) == set(members[:-2]), timeout=30)
     name = cities.at[kept_back, "name_en"]
     ActionChains(driver).send_keys(name).perform()
-    until(lambda: driver.execute_script(   # the matching option is offered and preselected
-        "var o = document.querySelector('[role=option][data-combobox-selected]');"
-        "return o && o.innerText.trim() === arguments[0];", name), timeout=30)
+    until(
+        lambda: driver.execute_script(  # the matching option is offered and preselected
+            "var o = document.querySelector('[role=option][data-combobox-selected]');"
+            "return o && o.innerText.trim() === arguments[0];",
+            name,
+        ),
+        timeout=30,
+    )
     keys.press(Keys.ENTER)
     keys.press(Keys.ESCAPE)
     until(lambda: query(driver).get("cities") == [",".join(chosen)], timeout=30)
@@ -314,8 +345,14 @@ def test_keyboard_only_compare_cities_change_a_weight_and_open_a_profile(browser
     until(lambda: ranking(dash_duo) == heavy, timeout=30)
 
     # 4. Open a city profile: Tab on to the first city link of the rank-stability table, Enter.
-    stop = keys.tab_to(lambda s: s["tag"] == "a" and s["href"].startswith("/city/") and s["inMain"]
-                       and s["name"] in set(cities.loc[chosen, "name_en"]))
+    stop = keys.tab_to(
+        lambda s: (
+            s["tag"] == "a"
+            and s["href"].startswith("/city/")
+            and s["inMain"]
+            and s["name"] in set(cities.loc[chosen, "name_en"])
+        )
+    )
     target = urlparse(stop["href"]).path.split("/")[-1]
     keys.press(Keys.ENTER)
     dash_duo.wait_for_text_to_equal("#page-title", cities.at[target, "name_en"], timeout=30)

@@ -1,6 +1,7 @@
 """Action plans in headless Chromium: the public page in both languages (filters in the URL, the
 detail view), signing in and editing one action so that the public page changes, and a save
 refused because someone else saved first."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,12 +9,11 @@ from datetime import date
 
 import pytest
 from dash.testing.wait import until
-
-from tests.dmc_helpers import choose
 from selenium.webdriver.common.keys import Keys
 
 from domain.actions import state_of
 from services import auth, db
+from tests.dmc_helpers import choose
 
 PASSWORD = "browser test password"
 
@@ -27,7 +27,9 @@ def fresh_limits(dash_app):
 def pick(built_data, city: str, n: int = 0) -> dict:
     """An in-progress action of the city with room to progress, that no other test here edits."""
     actions = built_data["actions"]
-    rows = actions[(actions["city_id"] == city) & (actions["status"] == "in_progress") & (actions["progress_pct"] < 85)]
+    rows = actions[
+        (actions["city_id"] == city) & (actions["status"] == "in_progress") & (actions["progress_pct"] < 85)
+    ]
     return rows.iloc[n].to_dict()
 
 
@@ -66,7 +68,12 @@ def test_public_page_in_both_languages_with_filters_and_detail(dash_duo, dash_ap
     dash_duo.driver.get(dash_duo.server_url + "/actions")
     dash_duo.wait_for_text_to_equal("#page-title", "Планы действий городов", timeout=15)
     assert "демонстрационные, не настоящие" in dash_duo.find_element(".act-banner").text
-    until(lambda: len(dash_duo.find_elements("#actions-mcr tbody tr")) == built_data["actions"]["city_id"].nunique(), timeout=10)
+    until(
+        lambda: (
+            len(dash_duo.find_elements("#actions-mcr tbody tr")) == built_data["actions"]["city_id"].nunique()
+        ),
+        timeout=10,
+    )
     dash_duo.wait_for_element("#actions-timeline .main-svg")
     assert "мероприятий" in dash_duo.find_element("#actions-stats").text
     assert "Выполнение по городам" in dash_duo.find_element("#actions-content").text
@@ -80,7 +87,12 @@ def test_public_page_in_both_languages_with_filters_and_detail(dash_duo, dash_ap
     assert "ignored: 99" in dash_duo.find_element(".notice").text  # a bad value is named, not fatal
     until(lambda: len(dash_duo.find_elements("#actions-mcr tbody tr")) == 1, timeout=10)
     assert dash_duo.find_element("#actions-stat-0 .stat-value").text == str(len(delayed))
-    until(lambda: len(dash_duo.find_elements("#actions-grid .ag-center-cols-container .ag-row")) == len(delayed), timeout=10)
+    until(
+        lambda: (
+            len(dash_duo.find_elements("#actions-grid .ag-center-cols-container .ag-row")) == len(delayed)
+        ),
+        timeout=10,
+    )
     # A new filter choice redraws the views and goes into the address.
     choose(dash_duo, "#actions-status", "in progress")
     both = actions[(actions["city_id"] == city) & actions["status"].isin(["delayed", "in_progress"])]
@@ -141,8 +153,12 @@ def test_a_stale_save_is_refused_and_shows_the_other_change(dash_duo, dash_app, 
     # Meanwhile a colleague saves the same action.
     baseline = state_of(row)
     version, current, _ = db.current_state(db.get_engine(), row["action_id"], baseline)
-    other = current.__class__(current.status, current.progress_pct + 3, current.actual_start, None, "colleague")
-    assert db.save_update(db.get_engine(), row["action_id"], version, baseline, other, "colleague-x", date.today()).ok
+    other = current.__class__(
+        current.status, current.progress_pct + 3, current.actual_start, None, "colleague"
+    )
+    assert db.save_update(
+        db.get_engine(), row["action_id"], version, baseline, other, "colleague-x", date.today()
+    ).ok
     type_progress(dash_duo, current.progress_pct + 10)
     dash_duo.find_element("#admin-save").click()
     dash_duo.wait_for_element("#admin-conflict", timeout=10)

@@ -1,12 +1,13 @@
 """Storage of the editing feature: migrations, users and password hashes, optimistic locking, the
 audit log. Runs against SQLite always, and against PostgreSQL when TEST_DATABASE_URL is set
 (`scripts/start_services.sh` prints one); each PostgreSQL test gets its own schema."""
+
 from __future__ import annotations
 
 import os
 import threading
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import inspect, text
@@ -38,6 +39,7 @@ def engine(request, tmp_path):
         def cleanup():
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
     db.upgrade(url)
     yield db.get_engine(url)
     if cleanup:
@@ -54,7 +56,12 @@ def test_migrations_make_the_tables_and_run_twice(engine):
 
 def test_users_passwords_are_argon2_hashes(engine):
     account = db.create_user(engine, "focal-a", "correct horse battery", "editor", "city-a")
-    assert account.city_id == "city-a" and not account.is_admin and account.may_edit("city-a") and not account.may_edit("city-b")
+    assert (
+        account.city_id == "city-a"
+        and not account.is_admin
+        and account.may_edit("city-a")
+        and not account.may_edit("city-b")
+    )
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT password_hash FROM users")).scalar_one()
     assert stored.startswith("$argon2id$") and "correct horse" not in stored
@@ -64,9 +71,13 @@ def test_users_passwords_are_argon2_hashes(engine):
     assert db.authenticate(engine, "nobody", "correct horse battery") is None
     with pytest.raises(ValueError, match="exists"):
         db.create_user(engine, "focal-a", "another long password", "editor", "city-a")
-    for args in (("x", "long enough pass", "editor", "city-a"), ("ok-name", "short", "editor", "city-a"),
-                 ("ok-name", "long enough pass", "editor", None), ("ok-name", "long enough pass", "admin", "city-a"),
-                 ("ok-name", "long enough pass", "owner", None)):
+    for args in (
+        ("x", "long enough pass", "editor", "city-a"),
+        ("ok-name", "short", "editor", "city-a"),
+        ("ok-name", "long enough pass", "editor", None),
+        ("ok-name", "long enough pass", "admin", "city-a"),
+        ("ok-name", "long enough pass", "owner", None),
+    ):
         with pytest.raises(ValueError):
             db.create_user(engine, *args)
     admin = db.create_user(engine, "admin", "another long password", "admin")
@@ -84,17 +95,22 @@ def test_users_passwords_are_argon2_hashes(engine):
 
 def test_save_writes_state_history_and_audit(engine):
     proposed = ActionState("delayed", 45, date(2026, 1, 10), None, "rain")
-    now = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
     result = db.save_update(engine, "c1-a01", 0, BASE, proposed, "focal-a", TODAY, now=now)
     assert result.ok and result.version == 1
     version, state, meta = db.current_state(engine, "c1-a01", BASE)
     assert (version, state) == (1, proposed) and meta["by"] == "focal-a" and meta["at"] == now
     audit = db.audit_frame(engine).sort_values("field")
     assert [[r.field, r.old if isinstance(r.old, str) else None, r.new] for r in audit.itertuples()] == [
-        ["note", None, "rain"], ["progress_pct", "40", "45"], ["status", "in_progress", "delayed"]]
+        ["note", None, "rain"],
+        ["progress_pct", "40", "45"],
+        ["status", "in_progress", "delayed"],
+    ]
     assert set(audit["username"]) == {"focal-a"} and set(audit["version"]) == {1}
     updates = db.updates_frame(engine, "c1-a01")
-    assert updates[["version", "status", "progress_pct", "note"]].values.tolist() == [[1, "delayed", 45, "rain"]]
+    assert updates[["version", "status", "progress_pct", "note"]].values.tolist() == [
+        [1, "delayed", 45, "rain"]
+    ]
     assert "updated_by" not in updates  # the public history does not name the user
     states = db.states_frame(engine)
     assert states.loc[0, "actual_start"] == date(2026, 1, 10) and states.loc[0, "version"] == 1
@@ -115,8 +131,15 @@ def test_stale_version_is_refused_with_the_other_change(engine):
     # Based on the current version, the same change goes through.
     assert db.save_update(engine, "c1-a01", 1, BASE, mine, "bob", TODAY).version == 2
     # Two saves after the version the editor loaded: both are described, old to newest value.
-    db.save_update(engine, "c1-a01", 2, BASE, ActionState("in_progress", 70, date(2026, 1, 10), None, "my note"),
-                   "alice", TODAY)
+    db.save_update(
+        engine,
+        "c1-a01",
+        2,
+        BASE,
+        ActionState("in_progress", 70, date(2026, 1, 10), None, "my note"),
+        "alice",
+        TODAY,
+    )
     stale = db.save_update(engine, "c1-a01", 0, BASE, mine, "carol", TODAY).conflict
     assert stale["version"] == 3 and stale["changes"]["progress_pct"] == ("40", "70")
 

@@ -1,6 +1,7 @@
 """The open-data API (/api/v1/) with Flask's test client: documentation matches the routes,
 provenance on every figure, filters, weights, paging, ETag/304, CORS, the rate limit, problem
 documents in both languages, addressable builds, and generated bad input on every route."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,7 +12,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from domain import compare
@@ -21,9 +24,14 @@ from services import api
 from services.config import settings
 
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="ccca-hypothesis-"))
-FUZZ = hsettings(deadline=None, database=None, derandomize=os.environ.get("FUZZ_RANDOM", "0") != "1",
-                 max_examples=int(os.environ.get("FUZZ_API_EXAMPLES", "15")), print_blob=True,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = hsettings(
+    deadline=None,
+    database=None,
+    derandomize=os.environ.get("FUZZ_RANDOM", "0") != "1",
+    max_examples=int(os.environ.get("FUZZ_API_EXAMPLES", "15")),
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -46,6 +54,7 @@ def get(client, path: str, **kwargs):
 
 # --- the OpenAPI document is the routes ------------------------------------------------------------
 
+
 def test_openapi_lists_exactly_the_registered_routes(dash_app, client, unlimited):
     document = get(client, "/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
@@ -67,16 +76,24 @@ def test_openapi_texts_follow_the_language(client, unlimited):
     ru = get(client, "/api/v1/openapi.json?lang=ru").get_json()
     en = get(client, "/api/v1/openapi.json?lang=en").get_json()
     assert ru["paths"].keys() == en["paths"].keys()
-    assert ru["info"]["title"] != en["info"]["title"] and any("а" <= c <= "я" for c in ru["info"]["title"].lower())
+    assert ru["info"]["title"] != en["info"]["title"] and any(
+        "а" <= c <= "я" for c in ru["info"]["title"].lower()
+    )
 
 
 # --- every figure says how far to trust it ---------------------------------------------------------
 
-@pytest.mark.parametrize("endpoint", [e for e in api.ENDPOINTS if e.provenance and "{" not in e.path],
-                         ids=lambda e: e.name)
+
+@pytest.mark.parametrize(
+    "endpoint", [e for e in api.ENDPOINTS if e.provenance and "{" not in e.path], ids=lambda e: e.name
+)
 def test_every_row_carries_status_source_and_scope(client, unlimited, endpoint):
-    body = get(client, f"{api.PREFIX}{endpoint.path}?limit=1000" if endpoint.kind == "list"
-               else f"{api.PREFIX}{endpoint.path}").get_json()
+    body = get(
+        client,
+        f"{api.PREFIX}{endpoint.path}?limit=1000"
+        if endpoint.kind == "list"
+        else f"{api.PREFIX}{endpoint.path}",
+    ).get_json()
     rows = body["data"]
     assert rows, endpoint.name
     status = "data_status" if endpoint.provenance == "ActionProvenance" else "status"
@@ -94,6 +111,7 @@ def test_source_ids_resolve_in_sources(client, built_data, unlimited):
 
 
 # --- filters, weights, paging ---------------------------------------------------------------------
+
 
 def test_values_filters_match_the_table(client, built_data, unlimited):
     values = built_data["indicator_values"]
@@ -115,7 +133,7 @@ def test_paging_walks_every_row_once(client, built_data, unlimited):
         body = get(client, url).get_json()
         seen += [(r["city_id"], r["indicator_id"], r["year"]) for r in body["data"]]
         url = body["links"]["next"]
-        url = url[url.index("/api/"):] if url else None
+        url = url[url.index("/api/") :] if url else None
     assert len(seen) == total == len(set(seen))
 
 
@@ -169,23 +187,27 @@ def test_city_and_indicator_by_id(client, built_data, unlimited):
 
 # --- problems ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query, status, code", [
-    ("/api/v1/values?limit=1000000", 400, "too_large"),
-    ("/api/v1/values?limit=abc", 400, "not_integer"),
-    ("/api/v1/values?offset=-1", 400, "out_of_range"),
-    ("/api/v1/values?city=", 400, "empty_value"),
-    ("/api/v1/values?colour=red", 400, "unknown_parameter"),
-    ("/api/v1/values?status=rumour", 400, "unknown_value"),
-    ("/api/v1/index?w_vulnerability=9", 400, "bad_weight"),
-    ("/api/v1/index?w_nothing=1", 400, "bad_weight"),
-    ("/api/v1/index/stability?draws=1000000000", 400, "too_large"),
-    ("/api/v1/index/stability?concentration=nan", 400, "out_of_range"),
-    ("/api/v1/builds/ffffffffffffffff/values", 404, "unknown_build"),
-    ("/api/v1/builds/..%2F..%2Fetc/values", 404, "no_route"),
-    ("/api/v1/builds/x%00y/values", 404, "unknown_build"),
-    ("/api/v1/nothing/here", 404, "no_route"),
-    ("/api/v2/cities", 404, "no_route"),
-])
+
+@pytest.mark.parametrize(
+    "query, status, code",
+    [
+        ("/api/v1/values?limit=1000000", 400, "too_large"),
+        ("/api/v1/values?limit=abc", 400, "not_integer"),
+        ("/api/v1/values?offset=-1", 400, "out_of_range"),
+        ("/api/v1/values?city=", 400, "empty_value"),
+        ("/api/v1/values?colour=red", 400, "unknown_parameter"),
+        ("/api/v1/values?status=rumour", 400, "unknown_value"),
+        ("/api/v1/index?w_vulnerability=9", 400, "bad_weight"),
+        ("/api/v1/index?w_nothing=1", 400, "bad_weight"),
+        ("/api/v1/index/stability?draws=1000000000", 400, "too_large"),
+        ("/api/v1/index/stability?concentration=nan", 400, "out_of_range"),
+        ("/api/v1/builds/ffffffffffffffff/values", 404, "unknown_build"),
+        ("/api/v1/builds/..%2F..%2Fetc/values", 404, "no_route"),
+        ("/api/v1/builds/x%00y/values", 404, "unknown_build"),
+        ("/api/v1/nothing/here", 404, "no_route"),
+        ("/api/v2/cities", 404, "no_route"),
+    ],
+)
 def test_bad_input_is_a_problem_document(client, unlimited, query, status, code):
     response = get(client, query)
     assert response.status_code == status, response.data[:300]
@@ -197,10 +219,15 @@ def test_bad_input_is_a_problem_document(client, unlimited, query, status, code)
 
 def test_problem_language_follows_lang_or_accept_language(client, unlimited):
     english = get(client, "/api/v1/values?limit=0").get_json()["detail"]
-    russian = get(client, "/api/v1/values?limit=0", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}).get_json()["detail"]
+    russian = get(
+        client, "/api/v1/values?limit=0", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
+    ).get_json()["detail"]
     assert english.isascii() and not russian.isascii()
     assert get(client, "/api/v1/values?limit=0&lang=ru").get_json()["detail"] == russian
-    assert get(client, "/api/v1/values?limit=0&lang=en", headers={"Accept-Language": "ru"}).get_json()["detail"] == english
+    assert (
+        get(client, "/api/v1/values?limit=0&lang=en", headers={"Accept-Language": "ru"}).get_json()["detail"]
+        == english
+    )
 
 
 def test_query_of_100_kb_and_writes_are_refused(client, unlimited):
@@ -212,13 +239,16 @@ def test_query_of_100_kb_and_writes_are_refused(client, unlimited):
 
 # --- caching, CORS, sessions, rate limit -----------------------------------------------------------
 
+
 def test_etag_gives_304_and_cache_headers(client, unlimited):
     first = get(client, "/api/v1/values?limit=5")
     etag = first.headers["ETag"]
     assert etag.startswith('W/"') and "max-age" in first.headers["Cache-Control"]
     again = get(client, "/api/v1/values?limit=5", headers={"If-None-Match": etag})
     assert again.status_code == 304 and not again.data and again.headers["ETag"] == etag
-    gzipped = get(client, "/api/v1/values?limit=5", headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    gzipped = get(
+        client, "/api/v1/values?limit=5", headers={"Accept-Encoding": "gzip", "If-None-Match": etag}
+    )
     assert gzipped.status_code == 304
     assert get(client, "/api/v1/values?limit=6", headers={"If-None-Match": etag}).status_code == 200
 
@@ -227,8 +257,9 @@ def test_cors_for_get_and_preflight(client, unlimited):
     response = get(client, "/api/v1/cities", headers={"Origin": "https://example.org"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "ETag" in response.headers["Access-Control-Expose-Headers"]
-    preflight = client.options("/api/v1/cities", headers={"Origin": "https://example.org",
-                                                          "Access-Control-Request-Method": "GET"})
+    preflight = client.options(
+        "/api/v1/cities", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"}
+    )
     assert preflight.status_code < 300 and "GET" in preflight.headers["Access-Control-Allow-Methods"]
     assert "Access-Control-Allow-Credentials" not in preflight.headers
 
@@ -237,7 +268,7 @@ def test_answers_do_not_depend_on_the_session(dash_app, unlimited):
     anonymous = dash_app.server.test_client()
     signed = dash_app.server.test_client()
     with signed.session_transaction() as session:
-        session.update(uid=1, tok="x", seen=10 ** 10, csrf="y" * 40)
+        session.update(uid=1, tok="x", seen=10**10, csrf="y" * 40)
     for path in ("/api/v1/index", "/api/v1/actions?limit=5", "/api/v1/values?limit=3"):
         a, b = anonymous.get(path), signed.get(path)
         assert a.status_code == b.status_code == 200
@@ -257,6 +288,7 @@ def test_rate_limit_answers_429_problem(dash_app, monkeypatch):
 
 # --- every published build is addressable ------------------------------------------------------------
 
+
 @pytest.fixture()
 def older_build(src_copy, tmp_path):
     """A second published build beside the current one, with one value changed (the current build
@@ -271,9 +303,14 @@ def older_build(src_copy, tmp_path):
     made = (tmp_path / "out" / "build").resolve()
     target = api.builds_dir() / made.name
     shutil.copytree(made, target)
-    yield {"folder": made.name, "build_id": manifest["build_id"], "city": first[header.index("city_id")],
-           "indicator": first[header.index("indicator_id")], "year": first[header.index("year")],
-           "value": float(first[header.index("value")])}
+    yield {
+        "folder": made.name,
+        "build_id": manifest["build_id"],
+        "city": first[header.index("city_id")],
+        "indicator": first[header.index("indicator_id")],
+        "year": first[header.index("year")],
+        "value": float(first[header.index("value")]),
+    }
     shutil.rmtree(target, ignore_errors=True)
 
 
@@ -281,7 +318,9 @@ def test_an_older_build_answers_with_its_own_data(client, built_data, unlimited,
     listed = get(client, "/api/v1/builds").get_json()["data"]
     assert older_build["folder"] in {b["id"] for b in listed}
     assert sum(b["latest"] for b in listed) == 1
-    query = f"/values?city={older_build['city']}&indicator={older_build['indicator']}&year={older_build['year']}"
+    query = (
+        f"/values?city={older_build['city']}&indicator={older_build['indicator']}&year={older_build['year']}"
+    )
     for address in (older_build["folder"], older_build["build_id"]):
         body = get(client, f"/api/v1/builds/{address}{query}").get_json()
         assert body["build"]["id"] == older_build["folder"] and body["build"]["addressed"]
@@ -304,8 +343,10 @@ def test_builds_to_keep_is_configurable():
 
 # --- the worked example on the API page runs ----------------------------------------------------------
 
+
 def test_the_pandas_example_runs_against_the_api(client, built_data, unlimited, monkeypatch):
     import requests
+
     from pages import api as api_page
 
     indicator = built_data["indicators"]["indicator_id"].iloc[0]
@@ -318,12 +359,14 @@ def test_the_pandas_example_runs_against_the_api(client, built_data, unlimited, 
             return self.response.get_json()
 
     def fake_get(url, timeout=None):
-        return Answer(get(client, url[url.index("/api/"):]))
+        return Answer(get(client, url[url.index("/api/") :]))
 
     monkeypatch.setattr(requests, "get", fake_get)
     code = api_page.pandas_example("http://localhost/api/v1", built_data.path.name, indicator)
     scope: dict = {}
-    exec(compile(code.replace("print(", "_ = ("), "example", "exec"), scope)  # our own example text, not input
+    exec(
+        compile(code.replace("print(", "_ = ("), "example", "exec"), scope
+    )  # our own example text, not input
     values = scope["values"]
     expected = built_data["indicator_values"]
     assert len(values) == int((expected["indicator_id"] == indicator).sum())
@@ -332,8 +375,31 @@ def test_the_pandas_example_runs_against_the_api(client, built_data, unlimited, 
 
 # --- generated bad input on every route ----------------------------------------------------------------
 
-HOSTILE = ["", " ", "0", "-1", "1e309", "nan", "inf", "9" * 400, "0x10", "١٢", "null", "[]", "%", "%zz", "<script>",
-           "' OR '1'='1", "../../etc/passwd", "\x00", "😀" * 20, "A" * 3000, "2", "1000", "1000000"]
+HOSTILE = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "1e309",
+    "nan",
+    "inf",
+    "9" * 400,
+    "0x10",
+    "١٢",
+    "null",
+    "[]",
+    "%",
+    "%zz",
+    "<script>",
+    "' OR '1'='1",
+    "../../etc/passwd",
+    "\x00",
+    "😀" * 20,
+    "A" * 3000,
+    "2",
+    "1000",
+    "1000000",
+]
 TEXT = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40))
 
 
@@ -341,11 +407,17 @@ def route_cases(data):
     """Each API rule with strategies for its path values and its parameters' names and values."""
     cities = data["cities"]["city_id"].tolist()
     indicators = data["indicators"]["indicator_id"].tolist()[:5]
-    real = {"city_id": cities, "indicator_id": indicators, "build_id": [data.path.name, data.build_id, "0" * 16]}
+    real = {
+        "city_id": cities,
+        "indicator_id": indicators,
+        "build_id": [data.path.name, data.build_id, "0" * 16],
+    }
     cases = {}
     for rule, endpoint in api.rules():
         names = {p.name: p for p in endpoint.params}
-        good = {n: (p.allowed(data)[:3] if p.kind == "list" else ["1", "100", "2030"]) for n, p in names.items()}
+        good = {
+            n: (p.allowed(data)[:3] if p.kind == "list" else ["1", "100", "2030"]) for n, p in names.items()
+        }
         good["lang"] = ["ru", "en", "xx"]
         if endpoint.weights:
             good.update({"w_vulnerability": ["2", "0", "-3", "1e9", "x"], "w_earthquake": ["0", "3", "7"]})
@@ -394,13 +466,20 @@ def test_fuzz_every_route_never_fails(client, cases, rule, unlimited):
 
 def test_answers_are_strict_json(client, unlimited):
     """Answers are strict JSON: no NaN or Infinity tokens (pandas and numpy produce them)."""
-    for path in ("/api/v1/index", "/api/v1/outlook?limit=1000", "/api/v1/losses", "/api/v1/actions/progress",
-                 "/api/v1/climate?limit=1000", "/api/v1/hazards?limit=1000"):
+    for path in (
+        "/api/v1/index",
+        "/api/v1/outlook?limit=1000",
+        "/api/v1/losses",
+        "/api/v1/actions/progress",
+        "/api/v1/climate?limit=1000",
+        "/api/v1/hazards?limit=1000",
+    ):
         text = get(client, path).get_data(as_text=True)
         assert "NaN" not in text and "Infinity" not in text, path
 
 
 # --- the API page is the document ---------------------------------------------------------------------
+
 
 def _texts(node, out: list) -> list:
     """Every string in a Dash component tree."""
@@ -464,5 +543,7 @@ def test_a_build_with_another_city_answers_with_it(client, built_data, unlimited
     index = {r["city_id"]: r for r in get(client, f"{base}/index").get_json()["data"]}
     assert index["fixture-api-city"]["risk"] == pytest.approx(index[grown_build["copied"]]["risk"])
     values = get(client, f"{base}/values?city=fixture-api-city&limit=1000").get_json()
-    assert values["meta"]["total"] == int((built_data["indicator_values"]["city_id"] == grown_build["copied"]).sum())
+    assert values["meta"]["total"] == int(
+        (built_data["indicator_values"]["city_id"] == grown_build["copied"]).sum()
+    )
     assert get(client, "/api/v1/values?city=fixture-api-city").status_code == 400  # not in the latest build

@@ -1,6 +1,7 @@
 """Sign-in and authorization: cookie flags, wrong passwords, the rate limit, and the editing
 callbacks called directly and over HTTP (a direct POST to Dash's callback endpoint) as an
 anonymous visitor, as another city's editor, as the right editor and as an administrator."""
+
 from __future__ import annotations
 
 import json
@@ -13,11 +14,10 @@ from datetime import date, timedelta
 import flask
 import pytest
 
-from tests.dash_http import route as dash_route
-
 from domain.actions import ActionState
 from services import auth, db
 from services.config import settings
+from tests.dash_http import route as dash_route
 
 PASSWORD = "a long test password"
 
@@ -34,8 +34,9 @@ def users(dash_app, built_data):
     """One admin and editors "a" and "b" of two cities that have actions in progress and delayed
     (unique names: the database is shared with other tests)."""
     actions = built_data["actions"]
-    both = sorted(c for c, part in actions.groupby("city_id")
-                  if {"in_progress", "delayed"} <= set(part["status"]))
+    both = sorted(
+        c for c, part in actions.groupby("city_id") if {"in_progress", "delayed"} <= set(part["status"])
+    )
     tag = uuid.uuid4().hex[:6]
     engine = db.get_engine()
     return {
@@ -63,8 +64,16 @@ def csrf(client) -> str:
 
 
 def sign_in(client, account, password=PASSWORD, **kw):
-    return client.post("/auth/login", data={"username": account.username, "password": password, "lang": "en",
-                                            auth.CSRF_FIELD: csrf(client)}, **kw)
+    return client.post(
+        "/auth/login",
+        data={
+            "username": account.username,
+            "password": password,
+            "lang": "en",
+            auth.CSRF_FIELD: csrf(client),
+        },
+        **kw,
+    )
 
 
 def open_action(built_data, city: str, status: str = "in_progress") -> str:
@@ -76,6 +85,7 @@ def open_action(built_data, city: str, status: str = "in_progress") -> str:
 
 def state_and_version(built_data, action_id: str) -> tuple[int, ActionState]:
     from domain.actions import state_of
+
     row = built_data["actions"].set_index("action_id").loc[action_id].to_dict()
     version, state, _ = db.current_state(db.get_engine(), action_id, state_of(row))
     return version, state
@@ -83,10 +93,13 @@ def state_and_version(built_data, action_id: str) -> tuple[int, ActionState]:
 
 # --- sign-in -------------------------------------------------------------------------------------
 
+
 def test_sign_in_sets_a_httponly_samesite_session(client, users):
     response = sign_in(client, users["a"])
     assert response.status_code == 303 and response.headers["Location"].startswith("/admin?lang=en")
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(auth.SESSION_COOKIE + "="))
+    cookie = next(
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith(auth.SESSION_COOKIE + "=")
+    )
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie  # not in development
     assert "Expires=" in cookie  # a limited lifetime
     with client.session_transaction() as session:
@@ -98,12 +111,16 @@ def test_secure_cookie_in_production(monkeypatch, dash_app):
     other = flask.Flask("production-check")
     auth.init_app(other)
     assert other.config["SESSION_COOKIE_SECURE"] is True
-    assert other.config["SESSION_COOKIE_HTTPONLY"] is True and other.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert (
+        other.config["SESSION_COOKIE_HTTPONLY"] is True and other.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    )
 
 
 def test_wrong_password_and_unknown_user_are_refused_alike(client, users):
-    for data in ({"username": users["a"].username, "password": "not the password"},
-                 {"username": "nobody-here", "password": PASSWORD}):
+    for data in (
+        {"username": users["a"].username, "password": "not the password"},
+        {"username": "nobody-here", "password": PASSWORD},
+    ):
         response = client.post("/auth/login", data={**data, "lang": "ru", auth.CSRF_FIELD: csrf(client)})
         assert response.status_code == 303 and response.headers["Location"] == "/login?lang=ru&error=bad"
         assert not any(c.startswith(auth.SESSION_COOKIE) for c in response.headers.getlist("Set-Cookie"))
@@ -129,7 +146,11 @@ def test_sign_in_failures_are_throttled_by_address_and_lock_nobody_out(dash_app,
     assert int(blocked.headers["Retry-After"]) >= 60
     # The account is not locked: from another address the right password works (after a delay).
     other = dash_app.server.test_client()
-    assert sign_in(other, users["b"], environ_base={"REMOTE_ADDR": "10.1.2.3"}).headers["Location"].startswith("/admin")
+    assert (
+        sign_in(other, users["b"], environ_base={"REMOTE_ADDR": "10.1.2.3"})
+        .headers["Location"]
+        .startswith("/admin")
+    )
     assert slept[-1] == auth.sign_in_delay(5) > 0
     # One user name attacked from many addresses slows down, and still is not locked.
     auth.reset_sign_in_limits()
@@ -137,16 +158,24 @@ def test_sign_in_failures_are_throttled_by_address_and_lock_nobody_out(dash_app,
     for n in range(12):
         sign_in(other, users["a"], password="wrong password!", environ_base={"REMOTE_ADDR": f"10.9.0.{n}"})
     assert slept[:3] == [0.0, 0.0, 0.0] and slept[3] == 0.5 and max(slept) == 4.0
-    assert sign_in(dash_app.server.test_client(), users["a"],
-                   environ_base={"REMOTE_ADDR": "10.9.1.1"}).headers["Location"].startswith("/admin")
+    assert (
+        sign_in(dash_app.server.test_client(), users["a"], environ_base={"REMOTE_ADDR": "10.9.1.1"})
+        .headers["Location"]
+        .startswith("/admin")
+    )
 
 
 def test_forged_sign_in_posts_count_for_nothing(dash_app, users):
     client = dash_app.server.test_client()
     for _ in range(25):  # no form token: refused before any counting or password check
-        answer = client.post("/auth/login", data={"username": users["admin"].username, "password": "x", "lang": "en"})
+        answer = client.post(
+            "/auth/login", data={"username": users["admin"].username, "password": "x", "lang": "en"}
+        )
         assert answer.headers["Location"].endswith("error=expired")
-    assert db.failed_attempts(db.get_engine(), db._now() - timedelta(hours=1), username=users["admin"].username) == 0
+    assert (
+        db.failed_attempts(db.get_engine(), db._now() - timedelta(hours=1), username=users["admin"].username)
+        == 0
+    )
     assert sign_in(dash_app.server.test_client(), users["admin"]).headers["Location"].startswith("/admin")
 
 
@@ -181,8 +210,12 @@ def test_a_session_ends_after_its_lifetime_however_often_it_is_used(dash_app, us
     start = db._now()
     for minutes in range(0, settings.session_hours * 60, 25):  # used every 25 minutes
         assert db.session_is_live(engine, sid, users["a"].id, idle, hours, start + timedelta(minutes=minutes))
-    assert not db.session_is_live(engine, sid, users["a"].id, idle, hours, start + hours + timedelta(minutes=1))
-    assert not db.session_is_live(engine, sid, users["a"].id, idle, hours, start + timedelta(minutes=5))  # ended for good
+    assert not db.session_is_live(
+        engine, sid, users["a"].id, idle, hours, start + hours + timedelta(minutes=1)
+    )
+    assert not db.session_is_live(
+        engine, sid, users["a"].id, idle, hours, start + timedelta(minutes=5)
+    )  # ended for good
 
 
 def test_sign_out_ends_the_session(client, users):
@@ -195,6 +228,7 @@ def test_sign_out_ends_the_session(client, users):
 
 # --- callbacks over HTTP --------------------------------------------------------------------------
 
+
 def callback_key(client, output: str) -> str:
     deps = client.get("/_dash-dependencies").get_json()
     return next(d["output"] for d in deps if output in d["output"])
@@ -205,20 +239,32 @@ def dash_post(client, key: str, inputs: list[tuple], state: list[tuple]):
     for part in key.strip(".").split("..."):
         ident, prop = part.rsplit(".", 1)
         outputs.append({"id": ident, "property": prop.split("@")[0]})
-    body = {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
-            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-            "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"],
-            "state": [{"id": i, "property": p, "value": v} for i, p, v in state]}
+    body = {
+        "output": key,
+        "outputs": outputs if key.startswith("..") else outputs[0],
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+    }
     return client.post("/_dash-update-component", json=body)
 
 
 def save_over_http(client, action_id: str, version: int, progress: int, start: str | None):
     key = callback_key(client, "admin-message.children@")
-    return dash_post(client, key, [("admin-save", "n_clicks", 1)], [
-        ("admin-loaded", "data", {"action_id": action_id, "version": version}),
-        ("admin-status", "value", "in_progress"), ("admin-progress", "value", progress),
-        ("admin-start", "date", start), ("admin-end", "date", None), ("admin-note", "value", "over http"),
-        ("admin-lang", "data", "en")])
+    return dash_post(
+        client,
+        key,
+        [("admin-save", "n_clicks", 1)],
+        [
+            ("admin-loaded", "data", {"action_id": action_id, "version": version}),
+            ("admin-status", "value", "in_progress"),
+            ("admin-progress", "value", progress),
+            ("admin-start", "date", start),
+            ("admin-end", "date", None),
+            ("admin-note", "value", "over http"),
+            ("admin-lang", "data", "en"),
+        ],
+    )
 
 
 def test_direct_post_to_the_save_callback_is_checked_on_the_server(dash_app, users, built_data):
@@ -236,7 +282,9 @@ def test_direct_post_to_the_save_callback_is_checked_on_the_server(dash_app, use
 
     other_city = dash_app.server.test_client()
     sign_in(other_city, users["b"])
-    message = save_over_http(other_city, action_id, version, new_progress, start).get_json()["response"]["admin-message"]["children"]
+    message = save_over_http(other_city, action_id, version, new_progress, start).get_json()["response"][
+        "admin-message"
+    ]["children"]
     assert message["props"]["id"] == "admin-refused" and "your own city" in str(message)
     assert state_and_version(built_data, action_id)[0] == version
 
@@ -245,12 +293,15 @@ def test_direct_post_to_the_save_callback_is_checked_on_the_server(dash_app, use
     body = save_over_http(right, action_id, version, new_progress, start).get_json()["response"]
     assert body["admin-message"]["children"]["props"]["id"] == "admin-saved"
     assert body["admin-loaded"]["data"] == {"action_id": action_id, "version": version + 1}
-    assert state_and_version(built_data, action_id) == (version + 1, replace(state, progress_pct=new_progress,
-                                                                              note="over http"))
+    assert state_and_version(built_data, action_id) == (
+        version + 1,
+        replace(state, progress_pct=new_progress, note="over http"),
+    )
     audit = db.audit_frame(db.get_engine())
     assert ((audit["action_id"] == action_id) & (audit["username"] == users["a"].username)).any()
     # The public view shows it at once (the cache key holds the database stamp).
     from services import data_access
+
     with dash_app.server.app_context():
         shown = data_access.actions_current().set_index("action_id").loc[action_id]
     assert shown["progress_pct"] == new_progress and shown["version"] == version + 1
@@ -263,16 +314,26 @@ def test_loading_another_citys_action_reveals_nothing(dash_app, users, built_dat
         client = dash_app.server.test_client()
         if who:
             sign_in(client, users[who])
-        body = dash_post(client, key, [("admin-action", "value", action_id), ("admin-reload", "n_clicks", 0)],
-                         [("admin-lang", "data", "en")]).get_json()["response"]
+        body = dash_post(
+            client,
+            key,
+            [("admin-action", "value", action_id), ("admin-reload", "n_clicks", 0)],
+            [("admin-lang", "data", "en")],
+        ).get_json()["response"]
         assert body["admin-loaded"]["data"] is None and body["admin-progress"]["value"] is None
         assert body["admin-message"]["children"]["props"]["id"] == "admin-refused"
         assert body["admin-save"]["disabled"] is True
     client = dash_app.server.test_client()
     sign_in(client, users["a"])
-    body = dash_post(client, key, [("admin-action", "value", action_id), ("admin-reload", "n_clicks", 0)],
-                     [("admin-lang", "data", "en")]).get_json()["response"]
-    assert body["admin-loaded"]["data"]["action_id"] == action_id and body["admin-status"]["value"] == "delayed"
+    body = dash_post(
+        client,
+        key,
+        [("admin-action", "value", action_id), ("admin-reload", "n_clicks", 0)],
+        [("admin-lang", "data", "en")],
+    ).get_json()["response"]
+    assert (
+        body["admin-loaded"]["data"]["action_id"] == action_id and body["admin-status"]["value"] == "delayed"
+    )
 
 
 def test_city_list_and_audit_log_need_the_right_role(dash_app, users, built_data):
@@ -281,24 +342,45 @@ def test_city_list_and_audit_log_need_the_right_role(dash_app, users, built_data
     editor = dash_app.server.test_client()
     sign_in(editor, users["a"])
     city_a, city_b = users["a"].city_id, users["b"].city_id
-    body = dash_post(editor, list_key, [("admin-city", "value", city_b)], [("admin-lang", "data", "en")]).get_json()["response"]
-    assert body["admin-action"]["options"] == [] and "your own city" in str(body["admin-city-actions"]["children"])
-    body = dash_post(editor, list_key, [("admin-city", "value", city_a)], [("admin-lang", "data", "en")]).get_json()["response"]
+    body = dash_post(
+        editor, list_key, [("admin-city", "value", city_b)], [("admin-lang", "data", "en")]
+    ).get_json()["response"]
+    assert body["admin-action"]["options"] == [] and "your own city" in str(
+        body["admin-city-actions"]["children"]
+    )
+    body = dash_post(
+        editor, list_key, [("admin-city", "value", city_a)], [("admin-lang", "data", "en")]
+    ).get_json()["response"]
     assert {o["value"] for o in body["admin-action"]["options"]} == city_action_ids(built_data, city_a)
-    assert dash_post(editor, audit_key, [("admin-audit-refresh", "n_clicks", 1)],
-                     [("admin-lang", "data", "en")]).get_json()["response"]["admin-audit"]["rowData"] == []
+    assert (
+        dash_post(
+            editor, audit_key, [("admin-audit-refresh", "n_clicks", 1)], [("admin-lang", "data", "en")]
+        ).get_json()["response"]["admin-audit"]["rowData"]
+        == []
+    )
     admin = dash_app.server.test_client()
     sign_in(admin, users["admin"])
-    body = dash_post(admin, list_key, [("admin-city", "value", city_b)], [("admin-lang", "data", "en")]).get_json()["response"]
+    body = dash_post(
+        admin, list_key, [("admin-city", "value", city_b)], [("admin-lang", "data", "en")]
+    ).get_json()["response"]
     assert {o["value"] for o in body["admin-action"]["options"]} == city_action_ids(built_data, city_b)
-    db.save_update(db.get_engine(), f"audit-probe-{uuid.uuid4().hex[:6]}", 0, ActionState("planned", 0),
-                   ActionState("delayed", 0), "probe", date.today())
-    rows = dash_post(admin, audit_key, [("admin-audit-refresh", "n_clicks", 1)],
-                     [("admin-lang", "data", "en")]).get_json()["response"]["admin-audit"]["rowData"]
+    db.save_update(
+        db.get_engine(),
+        f"audit-probe-{uuid.uuid4().hex[:6]}",
+        0,
+        ActionState("planned", 0),
+        ActionState("delayed", 0),
+        "probe",
+        date.today(),
+    )
+    rows = dash_post(
+        admin, audit_key, [("admin-audit-refresh", "n_clicks", 1)], [("admin-lang", "data", "en")]
+    ).get_json()["response"]["admin-audit"]["rowData"]
     assert any(r["action_id"].startswith("audit-probe") and r["new"] == "delayed" for r in rows)
 
 
 # --- callbacks and layouts called directly -----------------------------------------------------------
+
 
 def as_user(dash_app, account):
     """A request context in which `account` is signed in (None: anonymous)."""
@@ -321,9 +403,16 @@ def test_callbacks_called_directly(dash_app, users, built_data):
             version, state = state_and_version(built_data, action_id)
             loaded = admin_page.load_action(action_id, 0, "ru")
             assert (loaded[6] is not None) == allowed, who
-            result = admin_page.save(1, {"action_id": action_id, "version": version}, state.status,
-                                     min(state.progress_pct + 1, 95), state.actual_start.isoformat(), None,
-                                     f"by {who}", "ru")
+            result = admin_page.save(
+                1,
+                {"action_id": action_id, "version": version},
+                state.status,
+                min(state.progress_pct + 1, 95),
+                state.actual_start.isoformat(),
+                None,
+                f"by {who}",
+                "ru",
+            )
             saved = getattr(result[0], "id", None) == "admin-saved"
             assert saved == allowed, who
             assert (state_and_version(built_data, action_id)[0] == version + 1) == allowed
@@ -361,7 +450,12 @@ def test_session_ends_when_the_password_changes_or_the_user_is_disabled(dash_app
     def who():
         """The account the client's session cookie stands for, as the server sees it."""
         with client.session_transaction() as session:
-            uid, tok, seen, sid = session.get("uid"), session.get("tok"), session.get("seen"), session.get("sid")
+            uid, tok, seen, sid = (
+                session.get("uid"),
+                session.get("tok"),
+                session.get("seen"),
+                session.get("sid"),
+            )
         context = dash_app.server.test_request_context()
         context.push()
         try:

@@ -1,4 +1,5 @@
 """The build: manifest and content hash, reproducibility, and fixed-bound scaling across cities."""
+
 from __future__ import annotations
 
 import csv

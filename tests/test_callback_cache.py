@@ -1,5 +1,6 @@
 """Whole callback answers cached only where declared public (services/callback_cache.py): what may be
 cached, the key, and that nothing private ever reaches an anonymous visitor through the cache."""
+
 from __future__ import annotations
 
 import dis
@@ -19,13 +20,21 @@ from tests import dash_http as h
 PRIVATE_PATHS = ("/admin", "//admin", "/admin/", "//admin/", "/%61dmin", "/ADMIN", "///admin", "/login")
 PROJECT = ("pages", "components", "services", "domain", "i18n", "app", "ids")
 # What reads the visitor's session: Flask's session proxy and the sign-in functions built on it.
-SESSION_READERS = {id(flask.session), id(auth.current_user), id(auth.require_user), id(auth.require_admin),
-                   id(auth.require_city), id(auth.csrf_token)}
+SESSION_READERS = {
+    id(flask.session),
+    id(auth.current_user),
+    id(auth.require_user),
+    id(auth.require_admin),
+    id(auth.require_city),
+    id(auth.csrf_token),
+}
 
 
 @pytest.fixture(scope="module")
 def callback_map(dash_app):
-    dash_app.server.test_client().get("/")  # Dash fills its callback map (and the router) at the first request
+    dash_app.server.test_client().get(
+        "/"
+    )  # Dash fills its callback map (and the router) at the first request
     return dash_app.callback_map
 
 
@@ -46,12 +55,16 @@ def reads_session(func, seen: set[int] | None = None) -> bool:
     seen.add(id(func))
     if id(func) in SESSION_READERS:
         return True
-    if not (func.__module__ or "").split(".")[0] in PROJECT:
+    if (func.__module__ or "").split(".")[0] not in PROJECT:
         return False
     names: set[str] = set()
     for code in _code_objects(func.__code__):
         names.update(code.co_names)
-        names.update(i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_ATTR", "LOAD_METHOD"))
+        names.update(
+            i.argval
+            for i in dis.get_instructions(code)
+            if i.opname in ("LOAD_GLOBAL", "LOAD_ATTR", "LOAD_METHOD")
+        )
     found: list[object] = [func.__globals__[n] for n in names if n in func.__globals__]
     found += [c.cell_contents for c in (func.__closure__ or ()) if _filled(c)]
     for obj in list(found):
@@ -74,10 +87,15 @@ def _filled(cell) -> bool:
 
 
 def test_every_callback_that_reads_the_session_is_uncacheable(dash_app, callback_map):
-    readers = {key for key, entry in callback_map.items()
-               if callable(entry.get("callback")) and reads_session(entry["callback"])}
+    readers = {
+        key
+        for key, entry in callback_map.items()
+        if callable(entry.get("callback")) and reads_session(entry["callback"])
+    }
     public = cc.public_outputs(callback_map)
-    assert any("admin-" in key for key in readers), "the admin callbacks read the session: the check must see them"
+    assert any("admin-" in key for key in readers), (
+        "the admin callbacks read the session: the check must see them"
+    )
     assert public, "some public callbacks are declared"
     assert not readers & public, sorted(readers & public)
     for key in readers:
@@ -89,9 +107,13 @@ def test_only_declared_pages_and_callbacks_are_cacheable(dash_app, callback_map)
     assert cc.is_cacheable(h.route_body("/no-such-page", ""), dash_app)  # the friendly 404 page is public
     for path in ("/admin", "//admin", "/admin/", "//admin/", "///admin", "/login", "/login/"):
         assert not cc.is_cacheable(h.route_body(path, "?lang=en"), dash_app), path
-    for output in ("..admin-message.children@abc..", "..export-download.data...export-status.children..",
-                   "..shell-header.children...shell-footer.children...skip-link.children..",
-                   "..lang-store.data...redirect.href..", "made-up.children"):
+    for output in (
+        "..admin-message.children@abc..",
+        "..export-download.data...export-status.children..",
+        "..shell-header.children...shell-footer.children...skip-link.children..",
+        "..lang-store.data...redirect.href..",
+        "made-up.children",
+    ):
         assert not cc.is_cacheable({"output": output, "inputs": []}, dash_app), output
     for junk in (None, [], "x", {"output": 3}, {}):
         assert not cc.is_cacheable(junk, dash_app)
@@ -104,7 +126,9 @@ def test_key_changes_with_the_request_the_build_and_the_database():
     assert key != cc.cache_key(h.route_body("/compare", "?lang=ru"), "build-a", "0:0:")
     assert key != cc.cache_key(body, "build-b", "0:0:")
     assert key != cc.cache_key(body, "build-a", "1:7:2026-11-26")
-    assert cc.cache_key(body, "build-a", "0:0:", date(2026, 11, 26)) != cc.cache_key(body, "build-a", "0:0:", date(2026, 11, 27))
+    assert cc.cache_key(body, "build-a", "0:0:", date(2026, 11, 26)) != cc.cache_key(
+        body, "build-a", "0:0:", date(2026, 11, 27)
+    )
 
 
 def test_oversized_requests_are_computed_and_never_stored(dash_app):
@@ -148,8 +172,13 @@ def test_the_sign_in_page_is_rendered_for_each_visitor(dash_app):
 def signed_in_admin(dash_app):
     engine = db.get_engine()
     account = db.create_user(engine, f"admin-leak-{uuid.uuid4().hex[:6]}", h.PASSWORD, "admin")
-    editor = db.create_user(engine, f"editor-leak-{uuid.uuid4().hex[:6]}", h.PASSWORD, "editor",
-                            str(data_access.get_data()["cities"]["city_id"].iloc[0]))
+    editor = db.create_user(
+        engine,
+        f"editor-leak-{uuid.uuid4().hex[:6]}",
+        h.PASSWORD,
+        "editor",
+        str(data_access.get_data()["cities"]["city_id"].iloc[0]),
+    )
     client = dash_app.server.test_client()
     auth.reset_sign_in_limits()
     assert h.sign_in(client, account.username).status_code == 303
@@ -164,7 +193,9 @@ def _secrets_of(client, account, editor) -> list[str]:
 
 @pytest.mark.parametrize("path", PRIVATE_PATHS)
 @pytest.mark.parametrize("search", ["?lang=en", "?lang=en&x=1", "?x=1&lang=en", ""])
-def test_an_anonymous_replay_of_an_admin_request_gets_nothing_private(dash_app, signed_in_admin, path, search):
+def test_an_anonymous_replay_of_an_admin_request_gets_nothing_private(
+    dash_app, signed_in_admin, path, search
+):
     client, account, editor = signed_in_admin
     body = h.route_body(path, search)
     seen = client.post(cc.CALLBACK_PATH, json=body).get_data(as_text=True)
@@ -180,17 +211,23 @@ def test_an_anonymous_replay_of_an_admin_request_gets_nothing_private(dash_app, 
         assert not [s for s in private if s and s in text], (path, search)
 
 
-def test_an_anonymous_replay_of_the_admin_callbacks_gets_nothing_private(dash_app, signed_in_admin, callback_map):
+def test_an_anonymous_replay_of_the_admin_callbacks_gets_nothing_private(
+    dash_app, signed_in_admin, callback_map
+):
     client, account, editor = signed_in_admin
     private = _secrets_of(client, account, editor)
     audit_key = h.callback_key(client, "admin-audit.rowData")
     list_key = h.callback_key(client, "admin-city-actions.children")
-    requests = [(audit_key, [("admin-audit-refresh", "n_clicks", 1)], [("admin-lang", "data", "en")]),
-                (list_key, [("admin-city", "value", editor.city_id)], [("admin-lang", "data", "en")])]
+    requests = [
+        (audit_key, [("admin-audit-refresh", "n_clicks", 1)], [("admin-lang", "data", "en")]),
+        (list_key, [("admin-city", "value", editor.city_id)], [("admin-lang", "data", "en")]),
+    ]
     for key, inputs, state in requests:
         assert client.post(cc.CALLBACK_PATH, json=h.callback_body(key, inputs, state)).status_code == 200
         for _ in range(2):
-            replay = dash_app.server.test_client().post(cc.CALLBACK_PATH, json=h.callback_body(key, inputs, state))
+            replay = dash_app.server.test_client().post(
+                cc.CALLBACK_PATH, json=h.callback_body(key, inputs, state)
+            )
             assert cc.HEADER not in replay.headers
             assert not [s for s in private if s and s in replay.get_data(as_text=True)], key
 
@@ -202,6 +239,7 @@ def test_a_public_callback_that_reads_the_session_is_not_stored(dash_app, monkey
     def reads_the_session(**kwargs):  # stands in for a public page that wrongly reads the session
         flask.session.get("uid")
         return layout(**kwargs)
+
     monkeypatch.setitem(page, "layout", reads_the_session)
     client = dash_app.server.test_client()
     body = h.route_body("/glossary", "?lang=en&probe=" + uuid.uuid4().hex)
@@ -223,6 +261,7 @@ def test_a_saved_update_or_a_database_outage_is_never_answered_from_an_older_ans
 
     def down():
         raise data_access.DATABASE_ERRORS[1]("database down")
+
     monkeypatch.setattr(data_access, "actions_stamp", down)
     answer = client.post(cc.CALLBACK_PATH, json=body)
     assert answer.status_code == 200 and cc.HEADER not in answer.headers

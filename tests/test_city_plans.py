@@ -2,11 +2,11 @@
 city's plan, then replaces the demonstration plan with it in one step. Domain checks, storage on
 SQLite (and PostgreSQL when TEST_DATABASE_URL is set), and the whole flow through the app's
 callbacks by HTTP, as the browser sends them."""
+
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
 
 import pandas as pd
 import pytest
@@ -20,32 +20,65 @@ from tests.test_actions_storage import engine  # noqa: F401 - the migrated SQLit
 
 HAZARDS = {"earthquake", "river_flood"}
 FUNDERS = {"city_budget"}
-GOOD = {"title_ru": "Укрепление школ", "title_en": "Retrofitting schools", "hazards": ["earthquake"],
-        "sendai_priority": 3, "sendai_target": "d", "mcr2030_essential": 8,
-        "responsible_body_ru": "Управление образования", "responsible_body_en": "Education department",
-        "planned_start": "2027-01-01", "planned_end": "2029-12-31", "budget_usd": "1 200 000",
-        "funded_usd": 300000, "funder": "city_budget"}
+GOOD = {
+    "title_ru": "Укрепление школ",
+    "title_en": "Retrofitting schools",
+    "hazards": ["earthquake"],
+    "sendai_priority": 3,
+    "sendai_target": "d",
+    "mcr2030_essential": 8,
+    "responsible_body_ru": "Управление образования",
+    "responsible_body_en": "Education department",
+    "planned_start": "2027-01-01",
+    "planned_end": "2029-12-31",
+    "budget_usd": "1 200 000",
+    "funded_usd": 300000,
+    "funder": "city_budget",
+}
 
 
 def test_a_good_action_is_read_and_every_problem_is_named_at_once():
     action, issues = cp.parse_plan_action(GOOD, HAZARDS, FUNDERS)
     assert issues == [] and action.budget_usd == 1_200_000 and action.hazards == ("earthquake",)
     assert action.as_record()["planned_end"] == "2029-12-31"
-    bad = {**GOOD, "title_en": "  ", "hazards": ["tsunami"], "sendai_priority": 5, "sendai_target": "z",
-           "planned_start": "2030-01-01", "planned_end": "2029-12-31", "budget_usd": "lots", "funder": None}
+    bad = {
+        **GOOD,
+        "title_en": "  ",
+        "hazards": ["tsunami"],
+        "sendai_priority": 5,
+        "sendai_target": "z",
+        "planned_start": "2030-01-01",
+        "planned_end": "2029-12-31",
+        "budget_usd": "lots",
+        "funder": None,
+    }
     action, issues = cp.parse_plan_action(bad, HAZARDS, FUNDERS)
     assert action is None
     assert {(i.field, i.code) for i in issues} == {
-        ("title_en", "plan_required"), ("hazards", "plan_choice"), ("sendai_priority", "plan_choice"),
-        ("sendai_target", "plan_choice"), ("planned_end", "end_before_start"), ("budget_usd", "plan_number"),
-        ("funder", "plan_funder_needed")}
+        ("title_en", "plan_required"),
+        ("hazards", "plan_choice"),
+        ("sendai_priority", "plan_choice"),
+        ("sendai_target", "plan_choice"),
+        ("planned_end", "end_before_start"),
+        ("budget_usd", "plan_number"),
+        ("funder", "plan_funder_needed"),
+    }
 
 
 def test_the_public_sees_the_demonstration_plan_until_the_city_replaces_it(built_data):
     baseline = built_data["actions"]
     city = sorted(baseline["city_id"].unique())[0]
-    authored = pd.DataFrame([{"action_id": f"{city}-c01", "city_id": city, **cp.parse_plan_action(
-        GOOD, set(built_data["hazard_types"]["hazard_type"]), set(cp.funder_names(baseline)))[0].as_record()}])
+    authored = pd.DataFrame(
+        [
+            {
+                "action_id": f"{city}-c01",
+                "city_id": city,
+                **cp.parse_plan_action(
+                    GOOD, set(built_data["hazard_types"]["hazard_type"]), set(cp.funder_names(baseline))
+                )[0].as_record(),
+            }
+        ]
+    )
     funders = cp.funder_names(baseline)
     before = cp.public_plans(baseline, authored, set(), funders)
     assert len(before) == len(baseline) and cp.plan_kind(before, city) == "demonstration"
@@ -68,39 +101,62 @@ def test_plan_actions_are_versioned_audited_and_replace_the_demonstration_plan(e
     assert db.save_plan_action(engine, "city-a", "city-a-c01", 1, changed, "focal-b").version == 2
     stale = db.save_plan_action(engine, "city-a", "city-a-c01", 1, action, "focal-a")
     assert not stale.ok and stale.conflict["by"] == "focal-b"
-    assert db.save_plan_action(engine, "city-a", "city-a-c01", 2, changed, "focal-a").issues[0].code == "no_change"
+    assert (
+        db.save_plan_action(engine, "city-a", "city-a-c01", 2, changed, "focal-a").issues[0].code
+        == "no_change"
+    )
     # an action is changed only as its own city's: another city id is refused
     assert db.save_plan_action(engine, "city-b", "city-a-c01", 2, action, "x").issues[0].code == "bad_request"
     frame = db.plan_actions_frame(engine, "city-a")
-    assert frame["action_id"].tolist() == ["city-a-c01", "city-a-c02"] and frame["funded_usd"].tolist() == [600000, 300000]
+    assert frame["action_id"].tolist() == ["city-a-c01", "city-a-c02"] and frame["funded_usd"].tolist() == [
+        600000,
+        300000,
+    ]
     audit = db.audit_frame(engine)
-    assert ((audit["action_id"] == "city-a-c01") & (audit["field"] == "funded_usd") & (audit["new"] == "600000")).sum() == 1
+    assert (
+        (audit["action_id"] == "city-a-c01") & (audit["field"] == "funded_usd") & (audit["new"] == "600000")
+    ).sum() == 1
     stamp = db.stamp(engine)
     assert db.replace_demo_plan(engine, "city-a", "focal-a").ok
     assert db.replace_demo_plan(engine, "city-a", "focal-a").issues[0].code == "plan_already_real"
     assert set(db.real_plan_cities(engine)) == {"city-a"} and db.stamp(engine) != stamp
-    assert db.plan_action_city(engine, "city-a-c02") == "city-a" and db.plan_action_city(engine, "nope") is None
+    assert (
+        db.plan_action_city(engine, "city-a-c02") == "city-a" and db.plan_action_city(engine, "nope") is None
+    )
 
 
 # --- through the app, by HTTP ---------------------------------------------------------------------
 
-PLAN_STATES = [(f"admin-plan-{name.replace('_', '-')}", "value" if "planned" not in name else "date") for name in cp.PLAN_FIELDS]
+PLAN_STATES = [
+    (f"admin-plan-{name.replace('_', '-')}", "value" if "planned" not in name else "date")
+    for name in cp.PLAN_FIELDS
+]
 
 
 def plan_body(values: dict, city: str, loaded: dict | None = None) -> list[tuple]:
-    return [("admin-plan-loaded", "data", loaded or {"action_id": None, "version": 0}), ("admin-city", "value", city),
-            *[(i, p, values.get(name)) for (i, p), name in zip(PLAN_STATES, cp.PLAN_FIELDS)], ("admin-lang", "data", "en")]
+    return [
+        ("admin-plan-loaded", "data", loaded or {"action_id": None, "version": 0}),
+        ("admin-city", "value", city),
+        *[(i, p, values.get(name)) for (i, p), name in zip(PLAN_STATES, cp.PLAN_FIELDS)],
+        ("admin-lang", "data", "en"),
+    ]
 
 
 def post_plan(client, values: dict, city: str, loaded: dict | None = None) -> dict:
     key = h.callback_key(client, "admin-plan-message.children@")
-    return h.dash_post(client, key, [("admin-plan-save", "n_clicks", 1)], plan_body(values, city, loaded)).get_json()
+    return h.dash_post(
+        client, key, [("admin-plan-save", "n_clicks", 1)], plan_body(values, city, loaded)
+    ).get_json()
 
 
 def post_replace(client, city: str) -> dict:
     key = h.callback_key(client, "admin-plan-state.children@")
-    return h.dash_post(client, key, [("admin-plan-replace", "n_clicks", 1)],
-                       [("admin-city", "value", city), ("admin-lang", "data", "en")]).get_json()
+    return h.dash_post(
+        client,
+        key,
+        [("admin-plan-replace", "n_clicks", 1)],
+        [("admin-city", "value", city), ("admin-lang", "data", "en")],
+    ).get_json()
 
 
 @pytest.fixture()
@@ -123,7 +179,9 @@ def city_and_editor(dash_app, built_data):
 
 def signed_in(dash_app, account, n: int):
     client = dash_app.server.test_client()
-    assert h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"10.55.0.{n}"}).status_code == 303
+    assert (
+        h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"10.55.0.{n}"}).status_code == 303
+    )
     return client
 
 
@@ -145,13 +203,21 @@ def test_an_editor_writes_the_plan_and_replaces_the_demonstration_plan_in_one_st
     public = data_access.actions_current()
     assert action_id not in set(public["action_id"])
     # another city's editor cannot change it, whatever city the browser names
-    refused = post_plan(signed_in(dash_app, intruder, 2), {**GOOD, "title_en": "Hijacked"}, city,
-                        {"action_id": action_id, "version": 1})["response"]
-    assert "admin-refused" in json.dumps(refused) and db.plan_actions_frame(db.get_engine(), city)["title_en"].tolist() == [GOOD["title_en"]]
+    refused = post_plan(
+        signed_in(dash_app, intruder, 2),
+        {**GOOD, "title_en": "Hijacked"},
+        city,
+        {"action_id": action_id, "version": 1},
+    )["response"]
+    assert "admin-refused" in json.dumps(refused) and db.plan_actions_frame(db.get_engine(), city)[
+        "title_en"
+    ].tolist() == [GOOD["title_en"]]
     assert "admin-refused" in json.dumps(post_replace(signed_in(dash_app, intruder, 3), city))
     # one step: the city now shows only its own actions
     replaced = post_replace(client, city)["response"]
-    assert "admin-plan-state-text" in json.dumps(replaced) and action_id in json.dumps(replaced["admin-action"])
+    assert "admin-plan-state-text" in json.dumps(replaced) and action_id in json.dumps(
+        replaced["admin-action"]
+    )
     public = data_access.actions_current()
     mine = public[public["city_id"] == city]
     assert mine["action_id"].tolist() == [action_id] and set(mine["data_status"]) == {"sourced"}
@@ -170,6 +236,11 @@ def test_the_actions_page_says_plainly_when_every_plan_is_a_demonstration(dash_a
 
     if set(data_access.actions_current()["data_status"]) != {"illustrative"}:
         pytest.skip("a city of the data has its real plan")
-    for lang, words in (("ru", "демонстрационные, не настоящие"), ("en", "demonstration plan (made up, not real)")):
-        page = json.dumps(h.route(dash_app.server.test_client(), "/actions", f"?lang={lang}").get_json(), ensure_ascii=False)
+    for lang, words in (
+        ("ru", "демонстрационные, не настоящие"),
+        ("en", "demonstration plan (made up, not real)"),
+    ):
+        page = json.dumps(
+            h.route(dash_app.server.test_client(), "/actions", f"?lang={lang}").get_json(), ensure_ascii=False
+        )
         assert words in page and "условно" not in page

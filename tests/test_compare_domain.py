@@ -1,4 +1,5 @@
 """domain/compare.py against cases computed by hand, and on the real build."""
+
 from __future__ import annotations
 
 import math
@@ -25,24 +26,56 @@ def tables() -> dict[str, pd.DataFrame]:
     `x1`, a count of people exposed to floods (0-100,000 people -> 0-10).
     """
     cities = pd.DataFrame({"city_id": ["a", "b", "c"], "population": [1_000_000.0, 250_000.0, 500_000.0]})
-    dimensions = pd.DataFrame({"dimension": ["hazard_exposure", "vulnerability", "lack_of_coping_capacity"],
-                               "weight": [1.0, 1.0, 1.0]})
-    categories = pd.DataFrame({"category_id": ["quake", "flood", "socio", "inst"],
-                               "dimension": ["hazard_exposure", "hazard_exposure", "vulnerability",
-                                             "lack_of_coping_capacity"],
-                               "weight": [1.0, 1.0, 1.0, 1.0], "sort_order": [1, 2, 3, 4]})
-    indicators = pd.DataFrame({
-        "indicator_id": ["q1", "f1", "x1", "s1", "i1"],
-        "category_id": ["quake", "flood", "flood", "socio", "inst"],
-        "dimension": ["hazard_exposure", "hazard_exposure", "hazard_exposure", "vulnerability",
-                      "lack_of_coping_capacity"],
-        "unit_ru": ["балл", "балл", "чел.", "балл", "балл"],
-        "unit_en": ["points", "points", "people", "points", "points"],
-        "lower_bound": [0.0, 0, 0, 0, 0], "upper_bound": [10.0, 10, 100_000, 10, 10],
-        "transform": ["linear"] * 5, "direction": ["risk_up"] * 5, "weight": [1.0] * 5})
-    rows = [("a", "q1", 8), ("a", "f1", 2), ("a", "x1", 50_000), ("a", "s1", 4), ("a", "i1", 5),
-            ("b", "q1", 2), ("b", "f1", 6), ("b", "x1", 10_000), ("b", "s1", 6), ("b", "i1", 4),
-            ("c", "q1", 5), ("c", "f1", 4), ("c", "s1", 2), ("c", "i1", 6)]
+    dimensions = pd.DataFrame(
+        {
+            "dimension": ["hazard_exposure", "vulnerability", "lack_of_coping_capacity"],
+            "weight": [1.0, 1.0, 1.0],
+        }
+    )
+    categories = pd.DataFrame(
+        {
+            "category_id": ["quake", "flood", "socio", "inst"],
+            "dimension": ["hazard_exposure", "hazard_exposure", "vulnerability", "lack_of_coping_capacity"],
+            "weight": [1.0, 1.0, 1.0, 1.0],
+            "sort_order": [1, 2, 3, 4],
+        }
+    )
+    indicators = pd.DataFrame(
+        {
+            "indicator_id": ["q1", "f1", "x1", "s1", "i1"],
+            "category_id": ["quake", "flood", "flood", "socio", "inst"],
+            "dimension": [
+                "hazard_exposure",
+                "hazard_exposure",
+                "hazard_exposure",
+                "vulnerability",
+                "lack_of_coping_capacity",
+            ],
+            "unit_ru": ["балл", "балл", "чел.", "балл", "балл"],
+            "unit_en": ["points", "points", "people", "points", "points"],
+            "lower_bound": [0.0, 0, 0, 0, 0],
+            "upper_bound": [10.0, 10, 100_000, 10, 10],
+            "transform": ["linear"] * 5,
+            "direction": ["risk_up"] * 5,
+            "weight": [1.0] * 5,
+        }
+    )
+    rows = [
+        ("a", "q1", 8),
+        ("a", "f1", 2),
+        ("a", "x1", 50_000),
+        ("a", "s1", 4),
+        ("a", "i1", 5),
+        ("b", "q1", 2),
+        ("b", "f1", 6),
+        ("b", "x1", 10_000),
+        ("b", "s1", 6),
+        ("b", "i1", 4),
+        ("c", "q1", 5),
+        ("c", "f1", 4),
+        ("c", "s1", 2),
+        ("c", "i1", 6),
+    ]
     values = pd.DataFrame(rows, columns=["city_id", "indicator_id", "value"])
     values["value"] = values["value"].astype(float)
     values["year"] = 2024.0
@@ -50,8 +83,14 @@ def tables() -> dict[str, pd.DataFrame]:
     values["source_id"] = "src"
     values["value_scope"] = "city"
     classes = pd.DataFrame({"class_id": ["low", "high"], "lower": [0.0, 5.0], "upper": [5.0, 10.0]})
-    return {"cities": cities, "dimensions": dimensions, "categories": categories, "indicators": indicators,
-            "indicator_values": values, "risk_classes": classes}
+    return {
+        "cities": cities,
+        "dimensions": dimensions,
+        "categories": categories,
+        "indicators": indicators,
+        "indicator_values": values,
+        "risk_classes": classes,
+    }
 
 
 HE = {"a": cgm(8, 3.5), "b": cgm(2, 3.5), "c": cgm(5, 4)}
@@ -62,7 +101,7 @@ RISK = {c: (HE[c] * V[c] * LCC[c]) ** (1 / 3) for c in "abc"}
 
 def test_risk_level_by_hand(tables):
     out = compare.compare_table(tables, None, "risk")
-    assert out["city_id"].tolist() == ["a", "b", "c"]           # 5.00 > 4.06 > 3.79
+    assert out["city_id"].tolist() == ["a", "b", "c"]  # 5.00 > 4.06 > 3.79
     assert out["score"].tolist() == pytest.approx([RISK["a"], RISK["b"], RISK["c"]])
     assert out["rank"].tolist() == [1, 2, 3]
     assert out["hazard_exposure"].tolist() == pytest.approx([HE["a"], HE["b"], HE["c"]])
@@ -98,7 +137,9 @@ def test_indicator_level_raw_values_and_per_capita(tables):
     out = compare.compare_table(tables, None, "indicator", "x1").set_index("city_id")
     assert out.loc["a", "value"] == 50_000 and out.loc["a", "score"] == pytest.approx(5.0)
     # per 100,000 residents: 50,000 / 1,000,000 * 100,000 = 5,000; 10,000 / 250,000 * 1e5 = 4,000
-    assert out.loc["a", "per_capita"] == pytest.approx(5000) and out.loc["b", "per_capita"] == pytest.approx(4000)
+    assert out.loc["a", "per_capita"] == pytest.approx(5000) and out.loc["b", "per_capita"] == pytest.approx(
+        4000
+    )
     assert math.isnan(out.loc["c", "value"]) and pd.isna(out.loc["c", "rank"])
     assert out.loc["a", "status"] == "sourced" and out.loc["a", "source_id"] == "src"
     # only the count indicator gets a per-capita value
@@ -130,7 +171,9 @@ def test_unknown_level_or_item_is_refused(tables):
 def test_changing_a_weight_changes_the_ranking(tables):
     assert compare.compare_table(tables, None, "risk")["city_id"].iloc[0] == "a"
     # b is the most vulnerable (6 against 4 and 2): weigh vulnerability heavily and b leads.
-    heavy = IndexWeights(dimensions={"vulnerability": 3.0, "hazard_exposure": 0.1, "lack_of_coping_capacity": 0.1})
+    heavy = IndexWeights(
+        dimensions={"vulnerability": 3.0, "hazard_exposure": 0.1, "lack_of_coping_capacity": 0.1}
+    )
     out = compare.compare_table(tables, None, "risk", weights=heavy)
     assert out["city_id"].tolist() == ["b", "a", "c"]
     # Category weights too: flood alone decides hazard -> c (4) above a and b (3.5)
@@ -175,8 +218,17 @@ def test_rank_shares_leave_out_zero_weight_categories(tables):
 
 
 def test_parse_weights_from_the_url(tables):
-    weights, bad = compare.parse_weights({"w_vulnerability": "1.5", "w_flood": "0", "w_quake": "abc",
-                                         "w_inst": "7", "w_nothing": "1", "lang": "en"}, tables)
+    weights, bad = compare.parse_weights(
+        {
+            "w_vulnerability": "1.5",
+            "w_flood": "0",
+            "w_quake": "abc",
+            "w_inst": "7",
+            "w_nothing": "1",
+            "lang": "en",
+        },
+        tables,
+    )
     assert weights.dimensions["vulnerability"] == 1.5 and weights.categories["flood"] == 0.0
     assert weights.categories["quake"] == 1.0 and weights.categories["inst"] == 1.0
     assert sorted(name for name, _ in bad) == ["w_inst", "w_nothing", "w_quake"]
@@ -203,13 +255,27 @@ def test_weights_round_trip_through_the_url(tables):
 
 def test_city_decomposition_against_the_median(tables):
     dec = compare.city_decomposition(tables, "a")
-    assert dec["level"].tolist() == ["risk", "dimension", "category", "indicator", "category", "indicator",
-                                     "indicator", "dimension", "category", "indicator", "dimension",
-                                     "category", "indicator"]
+    assert dec["level"].tolist() == [
+        "risk",
+        "dimension",
+        "category",
+        "indicator",
+        "category",
+        "indicator",
+        "indicator",
+        "dimension",
+        "category",
+        "indicator",
+        "dimension",
+        "category",
+        "indicator",
+    ]
     rows = dec.set_index("id")
     assert rows.loc["risk", "score"] == pytest.approx(RISK["a"])
-    assert rows.loc["risk", "median"] == pytest.approx(RISK["b"])       # median of three
-    assert rows.loc["quake", "median"] == pytest.approx(5.0) and rows.loc["quake", "diff"] == pytest.approx(3.0)
+    assert rows.loc["risk", "median"] == pytest.approx(RISK["b"])  # median of three
+    assert rows.loc["quake", "median"] == pytest.approx(5.0) and rows.loc["quake", "diff"] == pytest.approx(
+        3.0
+    )
     assert rows.loc["x1", "median"] == pytest.approx(3.0) and rows.loc["x1", "n"] == 2
     assert rows.loc["x1", "value"] == 50_000 and rows.loc["x1", "status"] == "sourced"
     c = compare.city_decomposition(tables, "c").set_index("id")
@@ -245,7 +311,9 @@ def test_on_the_real_build(built_data):
             assert len(out) == len(built_data["cities"])
     # default weights reproduce the build's stored risk
     stored = built_data["risk"].set_index("city_id")["risk"]
-    assert compare.compare_table(built_data, None, "risk", result=result).set_index("city_id")["score"].to_dict() == pytest.approx(stored.to_dict())
+    assert compare.compare_table(built_data, None, "risk", result=result).set_index("city_id")[
+        "score"
+    ].to_dict() == pytest.approx(stored.to_dict())
     for city in built_data["cities"]["city_id"]:
         dec = compare.city_decomposition(built_data, city, result=result)
         assert (dec["level"] == "indicator").sum() == len(built_data["indicators"])
@@ -259,9 +327,15 @@ def test_read_comparison_rejects_what_it_cannot_use_and_round_trips(built_data):
     cities = list(built_data["cities"]["city_id"])
     indicator = compare.level_items(built_data, "indicator")[0]
     chosen, rejected = compare.read_comparison(
-        {"cities": f"{cities[1]},atlantis,{cities[0]}", "level": "indicator", "item": indicator,
-         "scale": "per_capita" if indicator not in compare.per_capita_indicators(built_data) else "raw",
-         "w_vulnerability": "abc"}, built_data)
+        {
+            "cities": f"{cities[1]},atlantis,{cities[0]}",
+            "level": "indicator",
+            "item": indicator,
+            "scale": "per_capita" if indicator not in compare.per_capita_indicators(built_data) else "raw",
+            "w_vulnerability": "abc",
+        },
+        built_data,
+    )
     assert chosen.cities == cities[:2] and chosen.level == "indicator" and chosen.item == indicator
     assert ("cities", "atlantis") in rejected and ("w_vulnerability", "abc") in rejected
     again, none = compare.read_comparison(compare.comparison_query(chosen, built_data), built_data)

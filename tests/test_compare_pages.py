@@ -3,12 +3,12 @@
 Expected orders are computed with the domain functions from the same build, so the tests name no
 member city and follow the data.
 """
+
 from __future__ import annotations
 
 import json
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
@@ -16,7 +16,6 @@ from domain import compare
 from domain.risk_index import IndexWeights
 from tests import dash_http as h
 from tests.dmc_helpers import segment, segment_value
-
 
 
 def ranking(dash_duo) -> list[str]:
@@ -34,15 +33,16 @@ def open_page(dash_duo, path: str) -> None:
 
 def test_changing_a_weight_reranks_and_is_written_to_the_address(dash_duo, dash_app, built_data):
     default = compare.compare_table(built_data, None, "risk")["city_id"].tolist()
-    heavy = compare.compare_table(built_data, None, "risk",
-                                  weights=IndexWeights(dimensions={"vulnerability": 3.0}))["city_id"].tolist()
+    heavy = compare.compare_table(
+        built_data, None, "risk", weights=IndexWeights(dimensions={"vulnerability": 3.0})
+    )["city_id"].tolist()
     assert heavy != default, "the data no longer make this weight change matter; pick another"
     dash_duo.start_server(dash_app)
     open_page(dash_duo, "/compare?lang=ru")
     dash_duo.wait_for_text_to_equal("#page-title", "Сравнение городов")
     assert ranking(dash_duo) == default
     thumb = dash_duo.find_element('.weight[data-key="vulnerability"] [role=slider]')
-    thumb.send_keys(Keys.END)   # the slider's maximum, 3
+    thumb.send_keys(Keys.END)  # the slider's maximum, 3
     until(lambda: ranking(dash_duo) == heavy, timeout=15)
     assert query(dash_duo)["w_vulnerability"] == ["3"] and query(dash_duo)["lang"] == ["ru"]
     shares = json.loads(dash_duo.find_element(".stability-table").get_attribute("data-shares"))
@@ -63,8 +63,11 @@ def test_deep_link_restores_the_view_and_changes_keep_it(dash_duo, dash_app, bui
     expected = compare.compare_table(built_data, chosen, "category", category, weights)
     expected = expected.dropna(subset=["score"])["city_id"].tolist()
     dash_duo.start_server(dash_app)
-    open_page(dash_duo, f"/compare?lang=en&cities={','.join(chosen)}&level=category&item={category}"
-                        f"&view=heatmap&w_{category}=2&spread=huge")
+    open_page(
+        dash_duo,
+        f"/compare?lang=en&cities={','.join(chosen)}&level=category&item={category}"
+        f"&view=heatmap&w_{category}=2&spread=huge",
+    )
     dash_duo.wait_for_text_to_equal("#page-title", "Compare cities")
     # every choice is back: level, item, cities, view, weight; the bad value is named, not fatal
     assert segment_value(dash_duo, "compare-level") == "category"
@@ -72,11 +75,15 @@ def test_deep_link_restores_the_view_and_changes_keep_it(dash_duo, dash_app, bui
     # the heatmap's box has no height until Plotly has drawn it
     until(lambda: dash_duo.find_element("#compare-box-heatmap").is_displayed(), timeout=10)
     assert not dash_duo.find_element("#compare-box-bar").is_displayed()
-    assert dash_duo.find_element(f'.weight[data-key="{category}"] [role=slider]').get_attribute("aria-valuenow") == "2"
+    assert (
+        dash_duo.find_element(f'.weight[data-key="{category}"] [role=slider]').get_attribute("aria-valuenow")
+        == "2"
+    )
     assert "spread=huge" in dash_duo.find_element(".notice").text
     assert ranking(dash_duo) == expected
     rows = dash_duo.driver.execute_script(
-        "return document.querySelector('#compare-heatmap .js-plotly-plot').data[0].y.length")
+        "return document.querySelector('#compare-heatmap .js-plotly-plot').data[0].y.length"
+    )
     assert rows == len(indicators)
     # switching the view keeps the rest of the address
     segment(dash_duo, "compare-view", "Table").click()
@@ -84,9 +91,15 @@ def test_deep_link_restores_the_view_and_changes_keep_it(dash_duo, dash_app, bui
     q = query(dash_duo)
     assert q["level"] == ["category"] and q["item"] == [category] and q["cities"] == [",".join(chosen)]
     assert q[f"w_{category}"] == ["2"] and "spread" not in q
-    until(lambda: dash_duo.driver.execute_script(
-        "var api = dash_ag_grid.getApi('compare-grid'); return api ? api.getDisplayedRowCount() : -1")
-        == len(chosen) * len(indicators), timeout=15)
+    until(
+        lambda: (
+            dash_duo.driver.execute_script(
+                "var api = dash_ag_grid.getApi('compare-grid'); return api ? api.getDisplayedRowCount() : -1"
+            )
+            == len(chosen) * len(indicators)
+        ),
+        timeout=15,
+    )
     # city names link to their profiles in the same language
     link = dash_duo.find_element("#compare-links a")
     assert urlparse(link.get_attribute("href")).path == f"/city/{chosen[0]}"
@@ -119,7 +132,9 @@ def test_city_profiles_in_both_languages_and_an_unknown_city(dash_duo, dash_app,
 
     open_page(dash_duo, "/city/nowhere?lang=en")
     dash_duo.wait_for_text_to_equal("#page-title", "No such city")
-    hrefs = {urlparse(a.get_attribute("href")).path for a in dash_duo.find_elements("#city-unknown .link-list a")}
+    hrefs = {
+        urlparse(a.get_attribute("href")).path for a in dash_duo.find_elements("#city-unknown .link-list a")
+    }
     assert hrefs == {f"/city/{c}" for c in built_data["cities"]["city_id"]}
     open_page(dash_duo, "/city/nowhere?lang=ru")
     dash_duo.wait_for_text_to_equal("#page-title", "Такого города нет")

@@ -1,4 +1,5 @@
 """Compression: brotli made once for the fingerprinted scripts, flask-compress for the rest."""
+
 from __future__ import annotations
 
 import re

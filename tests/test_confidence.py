@@ -1,4 +1,5 @@
 """Confidence beside a score: rank range, inputs by scope, and the level derived from both."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,35 +24,55 @@ def test_rank_range_reads_the_central_ninety_percent():
 
 
 def test_scope_counts_count_every_scope_present_region_included():
-    scores = pd.DataFrame({"city_id": ["a", "a", "a", "a", "b"],
-                           "indicator_id": ["i1", "i2", "i3", "i4", "i1"],
-                           "value_scope": ["city", "region", "country", "country", "basin"]})
+    scores = pd.DataFrame(
+        {
+            "city_id": ["a", "a", "a", "a", "b"],
+            "indicator_id": ["i1", "i2", "i3", "i4", "i1"],
+            "value_scope": ["city", "region", "country", "country", "basin"],
+        }
+    )
     counts = cf.scope_counts(scores)
-    assert list(counts.columns) == ["scope_city", "scope_region", "scope_country", "scope_basin", "scope_total"]
-    assert counts.loc["a"].to_dict() == {"scope_city": 1, "scope_region": 1, "scope_country": 2, "scope_basin": 0,
-                                         "scope_total": 4}
+    assert list(counts.columns) == [
+        "scope_city",
+        "scope_region",
+        "scope_country",
+        "scope_basin",
+        "scope_total",
+    ]
+    assert counts.loc["a"].to_dict() == {
+        "scope_city": 1,
+        "scope_region": 1,
+        "scope_country": 2,
+        "scope_basin": 0,
+        "scope_total": 4,
+    }
     assert cf.local_share(counts.loc["a"].to_dict()) == pytest.approx(0.5)
     assert cf.local_share(counts.loc["b"].to_dict()) == 0.0
     assert cf.local_share({"scope_total": 0}) != cf.local_share({"scope_total": 0})  # NaN
 
 
-@pytest.mark.parametrize("low, high, local, expected", [
-    (1, 1, 0.5, "high"),
-    (1, 1, 0.49, "medium"),
-    (2, 3, 0.9, "medium"),
-    (2, 3, 0.25, "medium"),
-    (2, 3, 0.24, "low"),
-    (2, 4, 1.0, "low"),
-    (1, 1, float("nan"), "low"),
-])
+@pytest.mark.parametrize(
+    "low, high, local, expected",
+    [
+        (1, 1, 0.5, "high"),
+        (1, 1, 0.49, "medium"),
+        (2, 3, 0.9, "medium"),
+        (2, 3, 0.25, "medium"),
+        (2, 3, 0.24, "low"),
+        (2, 4, 1.0, "low"),
+        (1, 1, float("nan"), "low"),
+    ],
+)
 def test_level_follows_the_documented_thresholds(low, high, local, expected):
     assert cf.confidence_level(low, high, local) == expected
 
 
 def test_thresholds_are_ordered_strictest_first():
     levels = cf.CONFIDENCE_LEVELS
-    assert all(a.max_rank_spread <= b.max_rank_spread and a.min_local_share >= b.min_local_share
-               for a, b in zip(levels, levels[1:]))
+    assert all(
+        a.max_rank_spread <= b.max_rank_spread and a.min_local_share >= b.min_local_share
+        for a, b in zip(levels, levels[1:])
+    )
     assert cf.LEVELS[-1] == cf.FALLBACK_LEVEL
 
 
@@ -64,12 +85,15 @@ def test_every_scored_city_of_the_build_gets_a_range_and_a_level(built_data):
     assert scored["rank_low"].between(1, n).all() and scored["rank_high"].between(1, n).all()
     # Scope counts add up to the inputs behind the score.
     assert (scored["scope_total"] == scored["indicators_present"]).all()
-    assert (scored[[c for c in scored.columns if c.startswith("scope_") and c != "scope_total"]].sum(axis=1)
-            == scored["scope_total"]).all()
+    assert (
+        scored[[c for c in scored.columns if c.startswith("scope_") and c != "scope_total"]].sum(axis=1)
+        == scored["scope_total"]
+    ).all()
 
 
 def test_map_labels_of_close_cities_point_away_from_each_other():
     from components.city_map import city_bounds, label_sides
+
     # Two cities a degree apart and one far away.
     assert label_sides([41.0, 40.5, 55.0], [71.7, 72.8, 69.1]) == ["left", "right", "auto"]
     assert city_bounds([40.0, 55.0], [58.0, 73.0], margin_deg=1) == [[39.0, 57.0], [56.0, 74.0]]
@@ -78,5 +102,8 @@ def test_map_labels_of_close_cities_point_away_from_each_other():
 
 def test_residents_sum_names_the_years_it_mixes():
     from domain.confidence_words import people_label
-    assert "2022, 2023" in people_label([2023, 2022, 2025], "en") and "2025" in people_label([2023, 2022, 2025], "en")
+
+    assert "2022, 2023" in people_label([2023, 2022, 2025], "en") and "2025" in people_label(
+        [2023, 2022, 2025], "en"
+    )
     assert "2022" in people_label([2022, 2022], "ru") and "разные" not in people_label([2022, 2022], "ru")

@@ -1,4 +1,5 @@
 """Configuration from the environment (services/config.py): the signing key of an installation."""
+
 from __future__ import annotations
 
 import stat

@@ -2,6 +2,7 @@
 
 These read the built tables; they name no city or country, so they hold when a city is added.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,10 @@ def test_every_regional_value_rests_on_official_institutional_or_model_data(buil
 
 def test_the_data_readme_lists_every_source_with_its_kind_licence_and_access_date(built_data):
     readme = (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text(encoding="utf-8")
-    listed = {m[0]: m[1] for m in re.findall(r"^\| `([a-z0-9-]+)` \| ([a-z_]+) \|.*\| \d{4}-\d{2} \|$", readme, re.M)}
+    listed = {
+        m[0]: m[1]
+        for m in re.findall(r"^\| `([a-z0-9-]+)` \| ([a-z_]+) \|.*\| \d{4}-\d{2} \|$", readme, re.M)
+    }
     sources = built_data["sources"]
     missing = sorted(set(sources["source_id"]) - set(listed))
     assert not missing, f"sources not listed in data/README.md: {missing}"

@@ -1,6 +1,7 @@
 """The Frictionless Data Package of a build: downloaded from the app, it validates with
 frictionless (the same check as `frictionless validate datapackage.json`), holds every table with
 its schema, licences and sources, and a broken table is caught."""
+
 from __future__ import annotations
 
 import io
@@ -41,8 +42,10 @@ def test_the_package_holds_every_table_with_schema_licences_and_sources(unpacked
         assert [f["name"] for f in schema["fields"]] == [str(c) for c in frame.columns], name
         assert (unpacked / resources[name]["path"]).exists()
     assert resources["indicator_values"]["schema"]["primaryKey"] == ["city_id", "indicator_id", "year"]
-    assert {"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}} in \
-        resources["indicator_values"]["schema"]["foreignKeys"]
+    assert {
+        "fields": ["source_id"],
+        "reference": {"resource": "sources", "fields": ["source_id"]},
+    } in resources["indicator_values"]["schema"]["foreignKeys"]
     cited = set(built_data["indicator_values"]["source_id"])
     titles = " ".join(s["title"] for s in resources["indicator_values"]["sources"])
     assert all(source in titles for source in cited)

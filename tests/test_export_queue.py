@@ -1,5 +1,6 @@
 """The export queue (services/export_queue.py): limits per client and in all, identical requests
 joined or answered from the finished file, cancelling, and the page's 'busy' message."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -32,8 +33,17 @@ class HeldPool:
 @pytest.fixture()
 def queue(tmp_path, monkeypatch):
     """An empty queue in its own folder, limits 3 in all and 2 per client, no real processes."""
-    monkeypatch.setattr(eq, "settings", replace(settings, export_dir=tmp_path / "exports", export_queue_limit=3,
-                                                 export_client_limit=2, export_workers=1))
+    monkeypatch.setattr(
+        eq,
+        "settings",
+        replace(
+            settings,
+            export_dir=tmp_path / "exports",
+            export_queue_limit=3,
+            export_client_limit=2,
+            export_workers=1,
+        ),
+    )
     pool = HeldPool()
     monkeypatch.setattr(eq, "start_workers", lambda: None)
     made: list[tuple] = []
@@ -42,6 +52,7 @@ def queue(tmp_path, monkeypatch):
         made.append((kind, fmt, lang, city))
         progress(1, 2, "half")
         return b"%PDF-fake", f"ccca-{city}-brief-{lang}.pdf", "application/pdf"
+
     monkeypatch.setattr(exports, "run_export", fake_export)
     return pool, made
 
@@ -96,6 +107,7 @@ def test_a_failed_export_reports_its_reason(queue, monkeypatch):
 
     def broken(*args, **kwargs):
         raise ValueError("a PDF brief needs a member city")
+
     monkeypatch.setattr(exports, "run_export", broken)
     job = eq.submit(request("zz"), "10.0.0.1", "b1", "c1")
     pool.run_all()
@@ -113,7 +125,9 @@ def test_retry_estimate_grows_with_the_queue():
     assert eq.retry_seconds(0, 1, 3.0) == 5
     assert eq.retry_seconds(3, 1, 20.0) == 80
     assert eq.retry_seconds(3, 2, 20.0) == 40
-    assert eq.export_key(request("a"), "b", "c", date(2026, 1, 1)) != eq.export_key(request("a"), "b", "c", date(2026, 1, 2))
+    assert eq.export_key(request("a"), "b", "c", date(2026, 1, 1)) != eq.export_key(
+        request("a"), "b", "c", date(2026, 1, 2)
+    )
 
 
 def test_the_page_says_when_to_try_again_in_its_language(dash_app, queue, monkeypatch):
@@ -121,6 +135,7 @@ def test_the_page_says_when_to_try_again_in_its_language(dash_app, queue, monkey
 
     def full(*args, **kwargs):
         raise eq.Busy(35, "queue full")
+
     monkeypatch.setattr(eq, "submit", full)
     context = {"kind": "city", "lang": "ru", "city": "a", "override": {}}
     with dash_app.server.test_request_context("/_dash-update-component", method="POST"):

@@ -1,4 +1,5 @@
 """Importing facilities: every format built here as a tiny file, every refusal, all-or-nothing writes."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,7 +14,7 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 from domain.build import read_source_tables, validate_tables
-from domain.facility_import import (FacilityImportError, import_file, osm_facility_type, read_any)
+from domain.facility_import import FacilityImportError, import_file, osm_facility_type, read_any
 from domain.infrastructure import city_units
 from scripts import import_facilities
 
@@ -33,14 +34,24 @@ def context():
     other = admin1[(admin1["admin1_code"] != unit_code)].iloc[0].geometry.representative_point()
     # a point inside the city's unit, ~1 km from the city centre and from every registered facility
     inside = Point(float(city["lon"]) + 0.013, float(city["lat"]) + 0.004)
-    return {"city": city["city_id"], "cities": cities, "admin1": admin1, "register": register,
-            "inside": inside, "outside": other}
+    return {
+        "city": city["city_id"],
+        "cities": cities,
+        "admin1": admin1,
+        "register": register,
+        "inside": inside,
+        "outside": other,
+    }
 
 
 def layer(ctx, n: int = 2, **extra) -> gpd.GeoDataFrame:
     points = [Point(ctx["inside"].x + i * 0.01, ctx["inside"].y) for i in range(n)]
-    data = {"facility_type": ["hospital", "school", "dam", "airport"][:n], "name_ru": [f"Объект {i}" for i in range(n)],
-            "name_en": [f"Facility {i}" for i in range(n)], **extra}
+    data = {
+        "facility_type": ["hospital", "school", "dam", "airport"][:n],
+        "name_ru": [f"Объект {i}" for i in range(n)],
+        "name_en": [f"Facility {i}" for i in range(n)],
+        **extra,
+    }
     return gpd.GeoDataFrame(data, geometry=points, crs="EPSG:4326")
 
 
@@ -73,7 +84,9 @@ def test_geojson_gpkg_zip_and_csv_give_the_same_rows(context, tmp_path):
     shp = write_shapefile_zip(gdf, tmp_path / "shp")
     csv = pd.DataFrame(gdf.drop(columns="geometry")).assign(lat=gdf.geometry.y, lon=gdf.geometry.x)
     csv.to_csv(tmp_path / "f.csv", index=False)
-    results = [run_import(context, p) for p in (tmp_path / "f.geojson", tmp_path / "f.gpkg", shp, tmp_path / "f.csv")]
+    results = [
+        run_import(context, p) for p in (tmp_path / "f.geojson", tmp_path / "f.gpkg", shp, tmp_path / "f.csv")
+    ]
     for rows in results:
         assert list(rows["facility_type"]) == ["hospital", "school"]
         assert list(rows["name_en"]) == ["Facility 0", "Facility 1"]
@@ -84,8 +97,11 @@ def test_geojson_gpkg_zip_and_csv_give_the_same_rows(context, tmp_path):
 
 def test_polygon_facility_keeps_its_shape(context, tmp_path):
     x, y = context["inside"].x, context["inside"].y
-    gdf = gpd.GeoDataFrame({"facility_type": ["water_treatment"], "name_en": ["Works"]},
-                           geometry=[Polygon([(x, y), (x + 0.002, y), (x + 0.002, y + 0.002), (x, y)])], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"facility_type": ["water_treatment"], "name_en": ["Works"]},
+        geometry=[Polygon([(x, y), (x + 0.002, y), (x + 0.002, y + 0.002), (x, y)])],
+        crs="EPSG:4326",
+    )
     gdf.to_file(tmp_path / "p.geojson", driver="GeoJSON")
     rows = run_import(context, tmp_path / "p.geojson")
     assert rows.at[0, "geometry_wkt"].startswith("POLYGON") and rows.at[0, "name_ru"] == "Works"
@@ -95,24 +111,39 @@ def test_osm_extract_maps_tags_to_types(context, tmp_path):
     x, y = context["inside"].x, context["inside"].y
     path = tmp_path / "city.osm.pbf"
     writer = osmium.SimpleWriter(str(path))
-    tagged = [({"amenity": "hospital", "name": "Больница", "name:en": "Hospital", "beds": "250"}, "hospital"),
-              ({"amenity": "kindergarten", "name": "Сад"}, "kindergarten"),
-              ({"power": "substation", "name": "ПС"}, "substation"),
-              ({"railway": "station", "name": "Вокзал"}, "rail_station"),
-              ({"amenity": "cafe", "name": "Кафе"}, None)]
+    tagged = [
+        ({"amenity": "hospital", "name": "Больница", "name:en": "Hospital", "beds": "250"}, "hospital"),
+        ({"amenity": "kindergarten", "name": "Сад"}, "kindergarten"),
+        ({"power": "substation", "name": "ПС"}, "substation"),
+        ({"railway": "station", "name": "Вокзал"}, "rail_station"),
+        ({"amenity": "cafe", "name": "Кафе"}, None),
+    ]
     for i, (tags, _) in enumerate(tagged, start=1):
         writer.add_node(osmium.osm.mutable.Node(id=i, version=1, location=(x + i * 0.003, y), tags=tags))
     writer.add_node(osmium.osm.mutable.Node(id=50, version=1, location=(x, y + 0.01), tags={}))
     writer.add_node(osmium.osm.mutable.Node(id=51, version=1, location=(x + 0.004, y + 0.01), tags={}))
-    writer.add_way(osmium.osm.mutable.Way(id=7, version=1, nodes=[50, 51], tags={"highway": "primary", "bridge": "yes", "name": "Мост"}))
+    writer.add_way(
+        osmium.osm.mutable.Way(
+            id=7, version=1, nodes=[50, 51], tags={"highway": "primary", "bridge": "yes", "name": "Мост"}
+        )
+    )
     writer.close()
     rows = run_import(context, path)
     got = dict(zip(rows["facility_id"], rows["facility_type"]))
     city = context["city"]
-    assert got == {f"{city}-osm-n1": "hospital", f"{city}-osm-n2": "kindergarten", f"{city}-osm-n3": "substation",
-                   f"{city}-osm-n4": "rail_station", f"{city}-osm-w7": "bridge"}
+    assert got == {
+        f"{city}-osm-n1": "hospital",
+        f"{city}-osm-n2": "kindergarten",
+        f"{city}-osm-n3": "substation",
+        f"{city}-osm-n4": "rail_station",
+        f"{city}-osm-w7": "bridge",
+    }
     hospital = rows.set_index("facility_id").loc[f"{city}-osm-n1"]
-    assert hospital["name_en"] == "Hospital" and hospital["name_ru"] == "Больница" and float(hospital["capacity"]) == 250
+    assert (
+        hospital["name_en"] == "Hospital"
+        and hospital["name_ru"] == "Больница"
+        and float(hospital["capacity"]) == 250
+    )
     assert osm_facility_type({"bridge": "no"}) is None and osm_facility_type({"waterway": "dam"}) == "dam"
 
 
@@ -125,8 +156,9 @@ def test_wrong_crs_is_refused(context, tmp_path):
 
 
 def test_projected_numbers_in_a_csv_are_refused(context, tmp_path):
-    pd.DataFrame({"facility_type": ["school"], "name_en": ["S"], "lat": [4_500_000.0], "lon": [7_600_000.0]}).to_csv(
-        tmp_path / "m.csv", index=False)
+    pd.DataFrame(
+        {"facility_type": ["school"], "name_en": ["S"], "lat": [4_500_000.0], "lon": [7_600_000.0]}
+    ).to_csv(tmp_path / "m.csv", index=False)
     with pytest.raises(FacilityImportError) as err:
         run_import(context, tmp_path / "m.csv")
     assert codes(err) == ["wrong_crs_values"]
@@ -136,8 +168,9 @@ def test_projected_numbers_in_a_csv_are_refused(context, tmp_path):
 def test_invalid_geometry_is_refused(context, tmp_path):
     x, y = context["inside"].x, context["inside"].y
     bowtie = Polygon([(x, y), (x + 0.01, y + 0.01), (x + 0.01, y), (x, y + 0.01), (x, y)])
-    gpd.GeoDataFrame({"facility_type": ["school"], "name_en": ["S"]}, geometry=[bowtie], crs="EPSG:4326").to_file(
-        tmp_path / "bad.geojson", driver="GeoJSON")
+    gpd.GeoDataFrame(
+        {"facility_type": ["school"], "name_en": ["S"]}, geometry=[bowtie], crs="EPSG:4326"
+    ).to_file(tmp_path / "bad.geojson", driver="GeoJSON")
     with pytest.raises(FacilityImportError) as err:
         run_import(context, tmp_path / "bad.geojson")
     assert codes(err) == ["invalid_geometry"] and "Self-intersection" in err.value.messages("en")[0]
@@ -156,14 +189,24 @@ def test_point_outside_the_citys_unit_is_refused(context, tmp_path):
 def test_duplicates_in_the_file_and_against_the_register_are_refused(context, tmp_path):
     gdf = layer(context, n=2)
     gdf["facility_type"] = ["school", "school"]
-    gdf.geometry = [context["inside"], Point(context["inside"].x + 0.0002, context["inside"].y)]  # ~20 m apart
+    gdf.geometry = [
+        context["inside"],
+        Point(context["inside"].x + 0.0002, context["inside"].y),
+    ]  # ~20 m apart
     gdf.to_file(tmp_path / "dup.geojson", driver="GeoJSON")
     with pytest.raises(FacilityImportError) as err:
         run_import(context, tmp_path / "dup.geojson")
     assert codes(err) == ["duplicate_near_in_file"]
     existing = context["register"][context["register"]["city_id"] == context["city"]].iloc[0]
-    again = gpd.GeoDataFrame({"facility_type": [existing["facility_type"]], "name_en": ["Again"], "facility_id": [existing["facility_id"]]},
-                             geometry=[Point(float(existing["lon"]), float(existing["lat"]))], crs="EPSG:4326")
+    again = gpd.GeoDataFrame(
+        {
+            "facility_type": [existing["facility_type"]],
+            "name_en": ["Again"],
+            "facility_id": [existing["facility_id"]],
+        },
+        geometry=[Point(float(existing["lon"]), float(existing["lat"]))],
+        crs="EPSG:4326",
+    )
     again.to_file(tmp_path / "again.geojson", driver="GeoJSON")
     with pytest.raises(FacilityImportError) as err:
         run_import(context, tmp_path / "again.geojson")
@@ -197,8 +240,20 @@ def test_command_line_appends_all_or_nothing(context, tmp_path):
     argv = ["--city", context["city"], "--source", "coalition-analysis", "--src", str(src), "--lang", "en"]
     assert import_facilities.main([str(tmp_path / "bad.geojson"), *argv]) == 1
     assert (src / "facilities.csv").read_text(encoding="utf-8") == before
-    assert import_facilities.main([str(tmp_path / "bad.geojson"), "--city", context["city"], "--source", "no-such-source",
-                                   "--src", str(src)]) == 1
+    assert (
+        import_facilities.main(
+            [
+                str(tmp_path / "bad.geojson"),
+                "--city",
+                context["city"],
+                "--source",
+                "no-such-source",
+                "--src",
+                str(src),
+            ]
+        )
+        == 1
+    )
     layer(context, n=2).to_file(tmp_path / "good.geojson", driver="GeoJSON")
     assert import_facilities.main([str(tmp_path / "good.geojson"), *argv]) == 0
     after = pd.read_csv(src / "facilities.csv", **READ)

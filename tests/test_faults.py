@@ -3,6 +3,7 @@ a throwaway PostgreSQL cluster stopped and started under the app (never the shar
 data build killed half-way or a table corrupted on disk, and 100 concurrent conflicting saves
 against SQLite and PostgreSQL. The scale-out stack (nginx, two instances, an instance killed under
 load) is in tests/test_stack.py."""
+
 from __future__ import annotations
 
 import json
@@ -34,14 +35,23 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 # --- Redis -----------------------------------------------------------------------------------------
 
+
 def test_redis_outage_falls_back_to_the_file_cache_and_recovers(tmp_path, caplog):
     import redis
 
     server = RedisServer(tmp_path).start()
     app = flask.Flask("redis-outage")
-    cache = Cache(app, config={"CACHE_TYPE": "services.resilient_cache.ResilientRedisCache",
-                               "CACHE_REDIS_URL": server.url + "/0", "CACHE_DIR": str(tmp_path / "files"),
-                               "CACHE_DEFAULT_TIMEOUT": 60, "CACHE_KEY_PREFIX": "t:", "CACHE_REDIS_RETRY_SECONDS": 0.5})
+    cache = Cache(
+        app,
+        config={
+            "CACHE_TYPE": "services.resilient_cache.ResilientRedisCache",
+            "CACHE_REDIS_URL": server.url + "/0",
+            "CACHE_DIR": str(tmp_path / "files"),
+            "CACHE_DEFAULT_TIMEOUT": 60,
+            "CACHE_KEY_PREFIX": "t:",
+            "CACHE_REDIS_RETRY_SECONDS": 0.5,
+        },
+    )
     calls = []
 
     @cache.memoize()
@@ -75,13 +85,16 @@ def test_redis_outage_falls_back_to_the_file_cache_and_recovers(tmp_path, caplog
 
 # --- PostgreSQL ------------------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def app_db(dash_app, monkeypatch):
     """Point the app's editing database at another URL for one test (migrated)."""
+
     def use(url: str):
         monkeypatch.setattr(db, "settings", replace(db.settings, database_url=url))
         db.upgrade(url)
         return db.get_engine(url)
+
     auth.reset_sign_in_limits()
     yield use
     monkeypatch.undo()  # back to the test database before clearing its sign-in counters
@@ -92,7 +105,9 @@ def app_db(dash_app, monkeypatch):
 def an_action(built_data) -> tuple[str, str, object]:
     """An in-progress action with an actual start (saves that change only the note are valid)."""
     actions = built_data["actions"]
-    rows = actions[(actions["status"] == "in_progress") & actions["actual_start"].notna()].sort_values("action_id")
+    rows = actions[(actions["status"] == "in_progress") & actions["actual_start"].notna()].sort_values(
+        "action_id"
+    )
     row = rows.iloc[len(rows) // 3].to_dict()
     return row["action_id"], row["city_id"], state_of(row)
 
@@ -101,7 +116,9 @@ def shown(response) -> str:
     return json.dumps(response.get_json(), ensure_ascii=False)
 
 
-def test_database_outage_public_pages_serve_the_baseline_and_saves_fail_cleanly(dash_app, built_data, app_db, capsys):
+def test_database_outage_public_pages_serve_the_baseline_and_saves_fail_cleanly(
+    dash_app, built_data, app_db, capsys
+):
     cluster = PostgresCluster().start()
     try:
         engine = app_db(cluster.url)
@@ -111,8 +128,16 @@ def test_database_outage_public_pages_serve_the_baseline_and_saves_fail_cleanly(
         assert h.sign_in(client, editor.username).headers["Location"].startswith("/admin")
 
         def save(version, note):
-            body = h.save_body(client, action, version, base.status, base.progress_pct,
-                               base.actual_start.isoformat(), None, note)
+            body = h.save_body(
+                client,
+                action,
+                version,
+                base.status,
+                base.progress_pct,
+                base.actual_start.isoformat(),
+                None,
+                note,
+            )
             return client.post("/_dash-update-component", json=body)
 
         assert "updates-unavailable" not in shown(h.route(anon, "/actions", "?lang=en"))
@@ -142,18 +167,33 @@ def test_database_outage_public_pages_serve_the_baseline_and_saves_fail_cleanly(
         assert t("auth.refused.unavailable", "en") in shown(h.route(client, "/admin", "?lang=en"))
 
         cluster.start()
-        wait_for(lambda: "updates-unavailable" not in shown(h.route(anon, "/actions", "?lang=en")), 20, "recovery")
+        wait_for(
+            lambda: "updates-unavailable" not in shown(h.route(anon, "/actions", "?lang=en")), 20, "recovery"
+        )
         again = save(1, "after the outage")
         assert h.message_id(again) == "admin-saved"
         assert "after the outage" in shown(h.route(anon, "/actions", f"?lang=en&action={action}"))
         with engine.connect() as conn:  # two saves, whole: state, history and audit agree
-            assert conn.execute(text("SELECT version, note FROM action_state WHERE action_id=:a"),
-                                {"a": action}).one() == (2, "after the outage")
-            assert conn.execute(text("SELECT count(*) FROM action_updates WHERE action_id=:a"), {"a": action}).scalar() == 2
-            assert conn.execute(text("SELECT count(*) FROM audit_log WHERE action_id=:a"), {"a": action}).scalar() == 2
+            assert conn.execute(
+                text("SELECT version, note FROM action_state WHERE action_id=:a"), {"a": action}
+            ).one() == (2, "after the outage")
+            assert (
+                conn.execute(
+                    text("SELECT count(*) FROM action_updates WHERE action_id=:a"), {"a": action}
+                ).scalar()
+                == 2
+            )
+            assert (
+                conn.execute(
+                    text("SELECT count(*) FROM audit_log WHERE action_id=:a"), {"a": action}
+                ).scalar()
+                == 2
+            )
         with capsys.disabled():
-            print(f"\nPostgreSQL stopped: {len(public)} public requests served, 0 failed (notice shown); "
-                  "1 save refused in the user's language, nothing written; after restart the next save committed")
+            print(
+                f"\nPostgreSQL stopped: {len(public)} public requests served, 0 failed (notice shown); "
+                "1 save refused in the user's language, nothing written; after restart the next save committed"
+            )
     finally:
         db.dispose_all()
         cluster.destroy()
@@ -177,9 +217,15 @@ def test_database_killed_during_saves_leaves_no_half_written_save(app_db):
             version = 0
             while not stop.is_set():
                 try:
-                    result = db.save_update(engine, action_id, version, base,
-                                            replace(base, note=f"n{version + 1}", progress_pct=10 + (version % 80)),
-                                            "writer", date(2026, 11, 20))
+                    result = db.save_update(
+                        engine,
+                        action_id,
+                        version,
+                        base,
+                        replace(base, note=f"n{version + 1}", progress_pct=10 + (version % 80)),
+                        "writer",
+                        date(2026, 11, 20),
+                    )
                     if result.ok:
                         version, saved[0] = result.version, saved[0] + 1
                 except data_access.DATABASE_ERRORS as err:
@@ -199,12 +245,23 @@ def test_database_killed_during_saves_leaves_no_half_written_save(app_db):
         engine = db.get_engine(cluster.url)
         with engine.connect() as conn:
             for action_id in actions:
-                version = conn.execute(text("SELECT coalesce(max(version), 0) FROM action_state WHERE action_id=:a"),
-                                       {"a": action_id}).scalar()
-                updates = conn.execute(text("SELECT version FROM action_updates WHERE action_id=:a ORDER BY version"),
-                                       {"a": action_id}).scalars().all()
-                audited = set(conn.execute(text("SELECT DISTINCT version FROM audit_log WHERE action_id=:a"),
-                                           {"a": action_id}).scalars())
+                version = conn.execute(
+                    text("SELECT coalesce(max(version), 0) FROM action_state WHERE action_id=:a"),
+                    {"a": action_id},
+                ).scalar()
+                updates = (
+                    conn.execute(
+                        text("SELECT version FROM action_updates WHERE action_id=:a ORDER BY version"),
+                        {"a": action_id},
+                    )
+                    .scalars()
+                    .all()
+                )
+                audited = set(
+                    conn.execute(
+                        text("SELECT DISTINCT version FROM audit_log WHERE action_id=:a"), {"a": action_id}
+                    ).scalars()
+                )
                 assert updates == list(range(1, version + 1)), action_id
                 assert audited == set(updates), action_id
         assert errors, "the shutdown interrupted the writers"
@@ -214,6 +271,7 @@ def test_database_killed_during_saves_leaves_no_half_written_save(app_db):
 
 
 # --- 100 concurrent conflicting saves -------------------------------------------------------------
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def save_db_url(request, tmp_path):
@@ -245,7 +303,10 @@ def test_100_concurrent_conflicting_saves_from_10_editors(dash_app, built_data, 
     for i in range(10):
         editor = db.create_user(engine, f"conc-{i}-{tag}", h.PASSWORD, "editor", city)
         client = dash_app.server.test_client()
-        assert h.sign_in(client, editor.username, environ_base={"REMOTE_ADDR": f"10.66.0.{i}"}).status_code == 303
+        assert (
+            h.sign_in(client, editor.username, environ_base={"REMOTE_ADDR": f"10.66.0.{i}"}).status_code
+            == 303
+        )
         clients.append((editor.username, client))
     load_key = h.callback_key(clients[0][1], "admin-status.options")
     barrier = threading.Barrier(10)
@@ -254,17 +315,42 @@ def test_100_concurrent_conflicting_saves_from_10_editors(dash_app, built_data, 
     def editor_run(i, client):
         barrier.wait()
         for j in range(10):
-            loaded = h.dash_post(client, load_key, [("admin-action", "value", action), ("admin-reload", "n_clicks", j)],
-                                 [("admin-lang", "data", "en")]).get_json()["response"]
+            loaded = h.dash_post(
+                client,
+                load_key,
+                [("admin-action", "value", action), ("admin-reload", "n_clicks", j)],
+                [("admin-lang", "data", "en")],
+            ).get_json()["response"]
             version = loaded["admin-loaded"]["data"]["version"]
             note = f"save {i}-{j}"
-            response = client.post("/_dash-update-component", json=h.save_body(
-                client, action, version, base.status, base.progress_pct, base.actual_start.isoformat(), None, note))
+            response = client.post(
+                "/_dash-update-component",
+                json=h.save_body(
+                    client,
+                    action,
+                    version,
+                    base.status,
+                    base.progress_pct,
+                    base.actual_start.isoformat(),
+                    None,
+                    note,
+                ),
+            )
             outcome = h.message_id(response)
-            after = response.get_json()["response"].get("admin-loaded", {}).get("data") if outcome == "admin-saved" else None
+            after = (
+                response.get_json()["response"].get("admin-loaded", {}).get("data")
+                if outcome == "admin-saved"
+                else None
+            )
             with lock:
-                results.append({"note": note, "sent": version, "outcome": outcome,
-                                "version": after["version"] if after else None})
+                results.append(
+                    {
+                        "note": note,
+                        "sent": version,
+                        "outcome": outcome,
+                        "version": after["version"] if after else None,
+                    }
+                )
 
     threads = [threading.Thread(target=editor_run, args=(i, c)) for i, (_, c) in enumerate(clients)]
     for th in threads:
@@ -274,18 +360,28 @@ def test_100_concurrent_conflicting_saves_from_10_editors(dash_app, built_data, 
     committed = [r for r in results if r["outcome"] == "admin-saved"]
     stale = [r for r in results if r["outcome"] == "admin-conflict"]
     with capsys.disabled():
-        print(f"\n[{engine.dialect.name}] 100 saves from 10 editors: {len(committed)} committed, "
-              f"{len(stale)} refused as stale, {100 - len(committed) - len(stale)} other")
+        print(
+            f"\n[{engine.dialect.name}] 100 saves from 10 editors: {len(committed)} committed, "
+            f"{len(stale)} refused as stale, {100 - len(committed) - len(stale)} other"
+        )
     assert len(results) == 100 and len(committed) + len(stale) == 100
     assert committed and sorted(r["version"] for r in committed) == list(range(1, len(committed) + 1))
     version, state, _ = db.current_state(engine, action, base)
     last = max(committed, key=lambda r: r["version"])
     assert version == len(committed) and state.note == last["note"]
-    assert (state.status, state.progress_pct, state.actual_start) == (base.status, base.progress_pct, base.actual_start)
+    assert (state.status, state.progress_pct, state.actual_start) == (
+        base.status,
+        base.progress_pct,
+        base.actual_start,
+    )
     with engine.connect() as conn:
-        audit = conn.execute(text("SELECT version, field, new FROM audit_log WHERE action_id=:a ORDER BY version"),
-                             {"a": action}).all()
-        updates = conn.execute(text("SELECT count(*) FROM action_updates WHERE action_id=:a"), {"a": action}).scalar()
+        audit = conn.execute(
+            text("SELECT version, field, new FROM audit_log WHERE action_id=:a ORDER BY version"),
+            {"a": action},
+        ).all()
+        updates = conn.execute(
+            text("SELECT count(*) FROM action_updates WHERE action_id=:a"), {"a": action}
+        ).scalar()
     assert len(audit) == len(committed) == updates  # exactly one audit entry per committed save
     by_version = {r["version"]: r["note"] for r in committed}
     assert all(field == "note" and new == by_version[v] for v, field, new in audit)
@@ -293,15 +389,18 @@ def test_100_concurrent_conflicting_saves_from_10_editors(dash_app, built_data, 
 
 # --- data builds -----------------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def fresh_loader(monkeypatch):
     """data_access with its own build folder and nothing loaded yet (as in a new process)."""
+
     def use(build_dir: Path):
         monkeypatch.setattr(data_access, "settings", replace(data_access.settings, data_build_dir=build_dir))
         monkeypatch.setattr(data_access, "_loaded", {})
         monkeypatch.setattr(data_access, "_serving", [])
         monkeypatch.setattr(data_access, "_unreadable", {})
         monkeypatch.setattr(data_access, "_unreadable_reason", {})
+
     return use
 
 
@@ -324,7 +423,8 @@ def test_build_killed_half_way_leaves_the_previous_build_serving(src_copy, tmp_p
         "    if n[0] == 4:\n"
         "        Path(sys.argv[3]).write_text('4 tables written'); time.sleep(120)\n"
         "pd.DataFrame.to_parquet = slow\n"
-        "b.build(Path(sys.argv[1]), Path(sys.argv[2]))\n")
+        "b.build(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+    )
     proc = subprocess.Popen([sys.executable, "-c", script, str(src_copy), str(out), str(marker)], cwd=ROOT)
     try:
         wait_for(marker.exists, 90, "the build to be half-way")
@@ -340,7 +440,9 @@ def test_build_killed_half_way_leaves_the_previous_build_serving(src_copy, tmp_p
     assert newer["build_id"] != good["build_id"] and data_access.get_data().build_id == newer["build_id"]
 
 
-def test_a_table_corrupted_on_disk_keeps_the_previous_build_serving(src_copy, tmp_path, fresh_loader, dash_app, caplog):
+def test_a_table_corrupted_on_disk_keeps_the_previous_build_serving(
+    src_copy, tmp_path, fresh_loader, dash_app, caplog
+):
     out = tmp_path / "data" / "build"
     first = build(src_copy, out)
     fresh_loader(out)
@@ -361,7 +463,9 @@ def test_a_table_corrupted_on_disk_keeps_the_previous_build_serving(src_copy, tm
     assert data_access.get_data().build_id == first["build_id"]
 
 
-def test_a_damaged_build_is_recognised_by_its_checksums_and_healthz_says_so(src_copy, tmp_path, fresh_loader, dash_app):
+def test_a_damaged_build_is_recognised_by_its_checksums_and_healthz_says_so(
+    src_copy, tmp_path, fresh_loader, dash_app
+):
     out = tmp_path / "data" / "build"
     first = build(src_copy, out)
     change_a_source(src_copy)
@@ -376,9 +480,19 @@ def test_a_damaged_build_is_recognised_by_its_checksums_and_healthz_says_so(src_
     assert "countries.geojson" in health["reason"] and health["unreadable"] == out.resolve().name
     served = client.get("/geo/countries.geojson")
     assert served.status_code == 200 and json.loads(served.data)["features"]  # whole, from the good build
-    assert served.data == (tmp_path / "data" / "builds").joinpath(
-        next(p.name for p in (tmp_path / "data" / "builds").iterdir() if p.name.startswith(first["build_id"]))
-    ).joinpath("geo", "countries.geojson").read_bytes()
+    assert (
+        served.data
+        == (tmp_path / "data" / "builds")
+        .joinpath(
+            next(
+                p.name
+                for p in (tmp_path / "data" / "builds").iterdir()
+                if p.name.startswith(first["build_id"])
+            )
+        )
+        .joinpath("geo", "countries.geojson")
+        .read_bytes()
+    )
     assert second["build_id"] != first["build_id"]
 
 

@@ -1,4 +1,5 @@
 """The shared number formatters of i18n (Babel): what pages, components, slides and the PDF write."""
+
 from __future__ import annotations
 
 import math
@@ -8,8 +9,16 @@ import pandas as pd
 import pytest
 
 from domain.queries import ID_COLUMNS, city_names, table_names
-from i18n import (count_phrase, format_money, format_number, format_range, format_raw, format_share,
-                  format_signed, is_missing)
+from i18n import (
+    count_phrase,
+    format_money,
+    format_number,
+    format_range,
+    format_raw,
+    format_share,
+    format_signed,
+    is_missing,
+)
 
 NBSP = "\xa0"
 
@@ -30,11 +39,20 @@ def test_missing_values_are_an_em_dash(missing):
 
 def test_zero_infinity_and_numeric_text_are_not_missing():
     assert not is_missing(0) and not is_missing(math.inf) and not is_missing("12")
-    assert format_number("1234.5", "en") == "1,234.5"   # as before: Babel reads numeric text
+    assert format_number("1234.5", "en") == "1,234.5"  # as before: Babel reads numeric text
 
 
-@pytest.mark.parametrize("n, russian", [(1, "1 город"), (2, "2 города"), (5, "5 городов"), (21, "21 город"),
-                                        (11, "11 городов"), (22, "22 города")])
+@pytest.mark.parametrize(
+    "n, russian",
+    [
+        (1, "1 город"),
+        (2, "2 города"),
+        (5, "5 городов"),
+        (21, "21 город"),
+        (11, "11 городов"),
+        (22, "22 города"),
+    ],
+)
 def test_russian_plurals_through_babel_ngettext(n, russian):
     assert count_phrase(n, "%(n)s city", "%(n)s cities", "ru") == russian
     assert count_phrase(n, "%(n)s city", "%(n)s cities", "en") == (f"{n} city" if n == 1 else f"{n} cities")
@@ -44,14 +62,17 @@ def test_counted_numbers_are_grouped_in_the_locale():
     assert count_phrase(1234, "%(n)s city", "%(n)s cities", "ru") == f"1{NBSP}234 города"
 
 
-@pytest.mark.parametrize("value, ru, en", [
-    (0.012345, "0,0123", "0.0123"),      # three significant digits
-    (4.5678, "4,57", "4.57"),
-    (0.10004, "0,1", "0.1"),             # no trailing zeros
-    (12.0, "12", "12"),                  # whole numbers stay whole
-    (1234.56, f"1{NBSP}235", "1,235"),   # from 1000 up, no decimals
-    (0, "0", "0"),
-])
+@pytest.mark.parametrize(
+    "value, ru, en",
+    [
+        (0.012345, "0,0123", "0.0123"),  # three significant digits
+        (4.5678, "4,57", "4.57"),
+        (0.10004, "0,1", "0.1"),  # no trailing zeros
+        (12.0, "12", "12"),  # whole numbers stay whole
+        (1234.56, f"1{NBSP}235", "1,235"),  # from 1000 up, no decimals
+        (0, "0", "0"),
+    ],
+)
 def test_raw_values_keep_three_significant_digits(value, ru, en):
     assert format_raw(value, "ru") == ru
     assert format_raw(value, "en") == en
@@ -60,7 +81,7 @@ def test_raw_values_keep_three_significant_digits(value, ru, en):
 def test_signed_changes_use_a_true_minus_and_no_sign_on_zero():
     assert format_signed(1.25, "ru") == "+1,2"
     assert format_signed(-0.3, "en") == "−0.3"
-    assert format_signed(-0.04, "en") == "0.0"       # rounds to zero: no sign
+    assert format_signed(-0.04, "en") == "0.0"  # rounds to zero: no sign
 
 
 def test_ranges_join_two_ends_with_an_en_dash():

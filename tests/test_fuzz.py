@@ -12,6 +12,7 @@ declared state model (`domain.page_state`, pure) and `FUZZ_CALLBACK_EXAMPLES` (d
 or two on the heaviest pages. The layout route answers the same shell whatever the query, so it gets
 only `FUZZ_GET_EXAMPLES` (default 20) per page, for the path and the request guard.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,10 +25,10 @@ from inspect import signature
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis.configuration import set_hypothesis_home_dir
 from dash import page_registry
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import inspect
 
 from domain import page_state
@@ -42,20 +43,70 @@ CALLBACK_EXAMPLES = int(os.environ.get("FUZZ_CALLBACK_EXAMPLES", "15"))
 # `make test` draws the same cases every run (a CI run is repeatable); `make soak` sets FUZZ_RANDOM=1
 # and draws new ones each time.
 RANDOM = os.environ.get("FUZZ_RANDOM", "0") == "1"
-FUZZ = settings(deadline=None, database=None, derandomize=not RANDOM, print_blob=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    deadline=None,
+    database=None,
+    derandomize=not RANDOM,
+    print_blob=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
+)
 MARK = "zq<script>window.__x=1</script>"
 HOSTILE = [
-    "", " ", "en", "ru", "EN", "xx", "0", "-1", "1e309", "NaN", "null", "true", "[]", "{}", "%", "%%", "%zz", "&&&", "==",
-    "<script>alert(1)</script>", MARK, "<img src=x onerror=alert(1)>", "javascript:alert(1)", "\"'><svg onload=alert(1)>",
-    "' OR '1'='1", "1; DROP TABLE users; --", "'); DELETE FROM audit_log; --", "admin'--", "UNION SELECT password_hash FROM users",
-    "../../etc/passwd", "..%2f..%2fetc%2fpasswd", "\x00", "\r\nSet-Cookie: x=1", "\u202e\u0645\u0631\u062d\u0628\u0627",
-    "😀" * 50, "e\u0301" * 20, "\ufeff", "\u200b", "Ω≈ç√∫˜µ≤≥÷", "A" * 5000, "ГОРОД", "ёж", "9" * 400,
+    "",
+    " ",
+    "en",
+    "ru",
+    "EN",
+    "xx",
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "%",
+    "%%",
+    "%zz",
+    "&&&",
+    "==",
+    "<script>alert(1)</script>",
+    MARK,
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "\"'><svg onload=alert(1)>",
+    "' OR '1'='1",
+    "1; DROP TABLE users; --",
+    "'); DELETE FROM audit_log; --",
+    "admin'--",
+    "UNION SELECT password_hash FROM users",
+    "../../etc/passwd",
+    "..%2f..%2fetc%2fpasswd",
+    "\x00",
+    "\r\nSet-Cookie: x=1",
+    "\u202e\u0645\u0631\u062d\u0628\u0627",
+    "😀" * 50,
+    "e\u0301" * 20,
+    "\ufeff",
+    "\u200b",
+    "Ω≈ç√∫˜µ≤≥÷",
+    "A" * 5000,
+    "ГОРОД",
+    "ёж",
+    "9" * 400,
 ]
-TEXT = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=60),
-                 st.text(alphabet=st.characters(codec="utf-8"), max_size=30), st.integers().map(str),
-                 st.floats(allow_nan=True, allow_infinity=True).map(str))
+TEXT = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.text(max_size=60),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=30),
+    st.integers().map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+)
 
 
 def pages(data) -> dict[str, dict]:
@@ -63,28 +114,57 @@ def pages(data) -> dict[str, dict]:
     cities = list(data["cities"]["city_id"])
     names = list(data["cities"]["name_ru"])
     actions = list(data["actions"]["action_id"])[:20] if "actions" in data.tables else []
-    known = {"lang": ["ru", "en"], "tab": ["method", "catalogue", "sources", "status", "downloads"],
-             # a city by id, or by its Russian name in the wrong case (not an id)
-             "city": [*cities, names[0].upper(), names[-1].lower()],
-             "cities": [",".join(cities[:2]), ",".join(cities)], "action": actions,
-             "status": ["planned", "in_progress", "delayed"], "by": ["risk", "hazard_exposure"],
-             "layers": ["countries,rivers", "admin1"], "z": ["5", "99"], "lat": ["40", "91"], "lon": ["70", "-200"],
-             "scenario": ["ssp126", "ssp585"], "horizon": ["2030", "2050", "2080"], "variable": ["tmean", "precip"],
-             "level": ["risk", "vulnerability"], "weights": ["1,1,1", "0,0,0"], "error": ["bad", "origin", "nope"],
-             # each page's own parameter names (outlook, trends, compare, actions, presenter)
-             "scen": ["ssp126", "ssp245", "ssp585", "ssp126,ssp585"], "h": ["2030", "2050", "2080", "2100"],
-             "view": ["level", "change", "heatmap", "radar"], "warm": ["0", "0.5", "1.5", "9"], "pop": ["0", "2", "-1"],
-             "var": ["tmean", "hot_days_35", "precip"], "base": ["1991-2020", "1995-2014", "1800-1801"],
-             "mode": ["change", "absolute"], "item": ["hazard_exposure", "vulnerability", "nope"],
-             "scale": ["raw", "per_capita", "scaled"], "spread": ["narrow", "moderate", "wide"],
-             "w_vulnerability": ["2", "0", "-3", "1e9"], "hazard": ["earthquake", "mudflow"], "essential": ["1", "10", "11"],
-             "slides": ["overview,compare", f"outlook,outlook:{cities[-1]}", "city:nowhere,trends:tmean", "x" * 300],
-             "slide": ["0", "3", "-1", "999"], "auto": ["0", "10", "abc"], "edit": ["1", "0"]}
+    known = {
+        "lang": ["ru", "en"],
+        "tab": ["method", "catalogue", "sources", "status", "downloads"],
+        # a city by id, or by its Russian name in the wrong case (not an id)
+        "city": [*cities, names[0].upper(), names[-1].lower()],
+        "cities": [",".join(cities[:2]), ",".join(cities)],
+        "action": actions,
+        "status": ["planned", "in_progress", "delayed"],
+        "by": ["risk", "hazard_exposure"],
+        "layers": ["countries,rivers", "admin1"],
+        "z": ["5", "99"],
+        "lat": ["40", "91"],
+        "lon": ["70", "-200"],
+        "scenario": ["ssp126", "ssp585"],
+        "horizon": ["2030", "2050", "2080"],
+        "variable": ["tmean", "precip"],
+        "level": ["risk", "vulnerability"],
+        "weights": ["1,1,1", "0,0,0"],
+        "error": ["bad", "origin", "nope"],
+        # each page's own parameter names (outlook, trends, compare, actions, presenter)
+        "scen": ["ssp126", "ssp245", "ssp585", "ssp126,ssp585"],
+        "h": ["2030", "2050", "2080", "2100"],
+        "view": ["level", "change", "heatmap", "radar"],
+        "warm": ["0", "0.5", "1.5", "9"],
+        "pop": ["0", "2", "-1"],
+        "var": ["tmean", "hot_days_35", "precip"],
+        "base": ["1991-2020", "1995-2014", "1800-1801"],
+        "mode": ["change", "absolute"],
+        "item": ["hazard_exposure", "vulnerability", "nope"],
+        "scale": ["raw", "per_capita", "scaled"],
+        "spread": ["narrow", "moderate", "wide"],
+        "w_vulnerability": ["2", "0", "-3", "1e9"],
+        "hazard": ["earthquake", "mudflow"],
+        "essential": ["1", "10", "11"],
+        "slides": [
+            "overview,compare",
+            f"outlook,outlook:{cities[-1]}",
+            "city:nowhere,trends:tmean",
+            "x" * 300,
+        ],
+        "slide": ["0", "3", "-1", "999"],
+        "auto": ["0", "10", "abc"],
+        "edit": ["1", "0"],
+    }
     out = {}
     for page in page_registry.values():
         template = page.get("path_template")
         if template and "<city_id>" in template:
-            path = st.one_of(st.sampled_from(cities), TEXT.map(lambda v: quote(v, safe=""))).map(lambda c: f"/city/{c}")
+            path = st.one_of(st.sampled_from(cities), TEXT.map(lambda v: quote(v, safe=""))).map(
+                lambda c: f"/city/{c}"
+            )
         else:
             path = st.just(page["path"])
         out[page.get("path_template") or page["path"]] = {"path": path, "known": known}
@@ -140,14 +220,34 @@ def assert_rendered_safely(response, context: str) -> None:
         for attr in ("href", "src"):
             value = props.get(attr)
             if isinstance(value, str):
-                assert not value.strip().lower().startswith(("javascript:", "data:text/html")), (context, attr, value)
+                assert not value.strip().lower().startswith(("javascript:", "data:text/html")), (
+                    context,
+                    attr,
+                    value,
+                )
         if props.get("dangerously_allow_html"):
             assert "<script" not in json.dumps(props.get("children"), ensure_ascii=False).lower(), context
 
 
-PAGES = ["/", "/compare", "/city/<city_id>", "/map", "/trends", "/outlook", "/actions", "/data", "/glossary", "/api-docs",
-         "/scorecard", "/losses",
-         "/present", "/login", "/admin", "/404", "<unknown path>"]
+PAGES = [
+    "/",
+    "/compare",
+    "/city/<city_id>",
+    "/map",
+    "/trends",
+    "/outlook",
+    "/actions",
+    "/data",
+    "/glossary",
+    "/api-docs",
+    "/scorecard",
+    "/losses",
+    "/present",
+    "/login",
+    "/admin",
+    "/404",
+    "<unknown path>",
+]
 
 
 def page_param(name):
@@ -156,23 +256,31 @@ def page_param(name):
 
 def state_models(module) -> list[type]:
     """The page-state models a page module declares (dataclasses with `domain.page_state` fields)."""
-    return [obj for obj in vars(module).values()
-            if isinstance(obj, type) and dataclasses.is_dataclass(obj) and page_state.params(obj)]
+    return [
+        obj
+        for obj in vars(module).values()
+        if isinstance(obj, type) and dataclasses.is_dataclass(obj) and page_state.params(obj)
+    ]
 
 
 def model_parser(model: type):
     """The page's query parser: its declared state model read by `domain.page_state.parse`."""
+
     def read_state(query, data, lang):
         parsed = page_state.parse(model, query, data)
         return parsed.state, parsed.rejected
+
     return read_state
 
 
 def query_parsers() -> dict[str, object]:
     """Each registered page's query parser (its declared state model), by page path."""
     modules = {page["path"]: sys.modules[page["module"]] for page in page_registry.values()}
-    return {f"{path} {model.__name__}": model_parser(model)
-            for path, module in sorted(modules.items()) for model in state_models(module)}
+    return {
+        f"{path} {model.__name__}": model_parser(model)
+        for path, module in sorted(modules.items())
+        for model in state_models(module)
+    }
 
 
 @st.composite
@@ -203,7 +311,11 @@ def fuzz_parser(path: str, parser, data, known: dict[str, list[str]]) -> None:
         state, rejected = read_with(parser, query, data, lang)
         assert type(state) is type(plain) and isinstance(rejected, list), (path, query)
         noise = {f"zz-{key}": value for key, value in query.items()}
-        assert read_with(parser, noise, data, lang)[0] == plain, (path, "an unknown key changed the state", query)
+        assert read_with(parser, noise, data, lang)[0] == plain, (
+            path,
+            "an unknown key changed the state",
+            query,
+        )
 
     check()
 
@@ -243,7 +355,11 @@ def test_routing_callback_never_fails(client, page_cases, page):
     case = page_cases[page]
 
     @settings(FUZZ, max_examples=CALLBACK_EXAMPLES)
-    @given(path=case["path"], search=queries(case["known"]), stored=st.sampled_from([None, "ru", "en", "xx", 7, ["en"]]))
+    @given(
+        path=case["path"],
+        search=queries(case["known"]),
+        stored=st.sampled_from([None, "ru", "en", "xx", 7, ["en"]]),
+    )
     def check(path, search, stored):
         assert_rendered_safely(h.route(client, path, search, stored), f"{path}{search} stored={stored!r}")
 
@@ -252,7 +368,20 @@ def test_routing_callback_never_fails(client, page_cases, page):
 
 # --- hand-picked hostile input -------------------------------------------------------------------
 
-EDGE_NUMBERS = ["inf", "-inf", "nan", "1e309", "-1e309", "9" * 400, "9" * 5000, "-0", "0x10", "1_000", "1,5", "١٢"]
+EDGE_NUMBERS = [
+    "inf",
+    "-inf",
+    "nan",
+    "1e309",
+    "-1e309",
+    "9" * 400,
+    "9" * 5000,
+    "-0",
+    "0x10",
+    "1_000",
+    "1,5",
+    "١٢",
+]
 
 
 @pytest.mark.parametrize("page", [page_param(p) for p in PAGES])
@@ -261,11 +390,15 @@ def test_every_parameter_takes_edge_numbers(client, page_cases, built_data, page
     found `?auto=99…9` overflowing to a 500): each page still renders with its heading."""
     if page not in page_cases:
         pytest.skip(f"{page} is not a page of this build")
-    path = {"/city/<city_id>": f"/city/{built_data['cities']['city_id'].iloc[0]}", "<unknown path>": "/nowhere"}.get(page, page)
+    path = {
+        "/city/<city_id>": f"/city/{built_data['cities']['city_id'].iloc[0]}",
+        "<unknown path>": "/nowhere",
+    }.get(page, page)
     keys = sorted(set(page_cases[page]["known"]) - {"lang"})
     for value in EDGE_NUMBERS:
         search = "?lang=en&" + "&".join(f"{k}={quote(value, safe='')}" for k in keys)
         assert_rendered_safely(h.route(client, path, search), f"{path} with every parameter = {value[:12]}")
+
 
 def test_oversized_and_malformed_requests(client):
     huge = "?lang=en&city=" + "x" * (1 << 20)  # a 1 MB query string
@@ -273,9 +406,15 @@ def test_oversized_and_malformed_requests(client):
     assert response.status_code == 414 and "Traceback" not in response.get_data(as_text=True)
     assert_rendered_safely(h.route(client, "/actions", huge), "1 MB query")
     assert_rendered_safely(h.route(client, "/" + "a" * 100_000, ""), "100 kB path")
-    bad_bodies = [b"", b"{", b"[]", b"null", json.dumps({"output": "x"}).encode(),
-                  json.dumps({**h.route_body("/", ""), "inputs": "nope"}).encode(),
-                  json.dumps({**h.route_body("/", ""), "output": "no-such.children"}).encode()]
+    bad_bodies = [
+        b"",
+        b"{",
+        b"[]",
+        b"null",
+        json.dumps({"output": "x"}).encode(),
+        json.dumps({**h.route_body("/", ""), "inputs": "nope"}).encode(),
+        json.dumps({**h.route_body("/", ""), "output": "no-such.children"}).encode(),
+    ]
     for body in bad_bodies:
         response = client.post("/_dash-update-component", data=body, content_type="application/json")
         assert 400 <= response.status_code < 500, (body[:60], response.status_code)
@@ -285,9 +424,13 @@ def test_oversized_and_malformed_requests(client):
 @pytest.fixture(scope="module")
 def editor_client(dash_app, built_data):
     actions = built_data["actions"]
-    rows = actions[(actions["status"] == "in_progress") & actions["actual_start"].notna()].sort_values("action_id")
+    rows = actions[(actions["status"] == "in_progress") & actions["actual_start"].notna()].sort_values(
+        "action_id"
+    )
     row = rows.iloc[1].to_dict()
-    account = db.create_user(db.get_engine(), f"fuzz-{uuid.uuid4().hex[:6]}", h.PASSWORD, "editor", row["city_id"])
+    account = db.create_user(
+        db.get_engine(), f"fuzz-{uuid.uuid4().hex[:6]}", h.PASSWORD, "editor", row["city_id"]
+    )
     auth.reset_sign_in_limits()
     client = dash_app.server.test_client()
     assert h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": "10.33.0.1"}).status_code == 303
@@ -298,14 +441,35 @@ def current_version(action_id, base) -> int:
     return db.current_state(db.get_engine(), action_id, base)[0]
 
 
-@pytest.mark.parametrize("note", [
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "'); DROP TABLE users; --", "' OR '1'='1",
-    "\u202eevil\u202c", "😀 Ω ГОРОД e\u0301 \u200b\ufeff", "line\nbreak\r\ttab", "N" * NOTE_MAX])
+@pytest.mark.parametrize(
+    "note",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "'); DROP TABLE users; --",
+        "' OR '1'='1",
+        "\u202eevil\u202c",
+        "😀 Ω ГОРОД e\u0301 \u200b\ufeff",
+        "line\nbreak\r\ttab",
+        "N" * NOTE_MAX,
+    ],
+)
 def test_hostile_notes_are_saved_verbatim_and_shown_as_text(client, editor_client, note):
     editor, action_id, base = editor_client
     version = current_version(action_id, base)
-    response = editor.post("/_dash-update-component", json=h.save_body(
-        editor, action_id, version, base.status, base.progress_pct, base.actual_start.isoformat(), None, note))
+    response = editor.post(
+        "/_dash-update-component",
+        json=h.save_body(
+            editor,
+            action_id,
+            version,
+            base.status,
+            base.progress_pct,
+            base.actual_start.isoformat(),
+            None,
+            note,
+        ),
+    )
     assert response.status_code == 200 and h.message_id(response) == "admin-saved"
     assert db.current_state(db.get_engine(), action_id, base)[1].note == note.strip()
     page = h.route(client, "/actions", f"?lang=en&action={action_id}")
@@ -317,22 +481,51 @@ def test_hostile_notes_are_saved_verbatim_and_shown_as_text(client, editor_clien
     assert {"users", "audit_log", "action_state"} <= set(inspect(db.get_engine()).get_table_names())
 
 
-@pytest.mark.parametrize("fields", [
-    {"note": "x" * 100_000},  # a 100 kB note
-    {"progress": "1; DROP TABLE action_state"}, {"progress": "<script>"}, {"progress": 10**30}, {"progress": -5},
-    {"progress": float("nan")}, {"status": "<script>alert(1)</script>"}, {"status": "' OR 1=1 --"},
-    {"start": "2026-13-45"}, {"start": "'; DROP TABLE users; --"}, {"start": "9999-12-31"}, {"end": "<img src=x>"},
-    {"note": None}, {"note": 12345}, {"note": ["a", "b"]}, {"note": {"$gt": ""}},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"note": "x" * 100_000},  # a 100 kB note
+        {"progress": "1; DROP TABLE action_state"},
+        {"progress": "<script>"},
+        {"progress": 10**30},
+        {"progress": -5},
+        {"progress": float("nan")},
+        {"status": "<script>alert(1)</script>"},
+        {"status": "' OR 1=1 --"},
+        {"start": "2026-13-45"},
+        {"start": "'; DROP TABLE users; --"},
+        {"start": "9999-12-31"},
+        {"end": "<img src=x>"},
+        {"note": None},
+        {"note": 12345},
+        {"note": ["a", "b"]},
+        {"note": {"$gt": ""}},
+    ],
+)
 def test_hostile_form_values_are_refused_cleanly(editor_client, fields):
     editor, action_id, base = editor_client
     version = current_version(action_id, base)
-    values = {"status": base.status, "progress": base.progress_pct, "start": base.actual_start.isoformat(),
-              "end": None, "note": f"fine {uuid.uuid4().hex[:4]}", **fields}
-    body = h.save_body(editor, action_id, version, values["status"], values["progress"], values["start"],
-                       values["end"], values["note"])
-    response = editor.post("/_dash-update-component", data=json.dumps(body, allow_nan=True),
-                           content_type="application/json")
+    values = {
+        "status": base.status,
+        "progress": base.progress_pct,
+        "start": base.actual_start.isoformat(),
+        "end": None,
+        "note": f"fine {uuid.uuid4().hex[:4]}",
+        **fields,
+    }
+    body = h.save_body(
+        editor,
+        action_id,
+        version,
+        values["status"],
+        values["progress"],
+        values["start"],
+        values["end"],
+        values["note"],
+    )
+    response = editor.post(
+        "/_dash-update-component", data=json.dumps(body, allow_nan=True), content_type="application/json"
+    )
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     outcome = h.message_id(response)
     if "note" in fields and not isinstance(fields["note"], str):
@@ -343,12 +536,21 @@ def test_hostile_form_values_are_refused_cleanly(editor_client, fields):
 
 
 def test_sql_fragments_in_the_sign_in_form_are_just_wrong_credentials(dash_app):
-    for n, (username, password) in enumerate([("admin' OR '1'='1", "' OR '1'='1"), ("admin'--", "x"),
-                                              ("'; DROP TABLE users; --", "x" * 300), ("<script>", "\x00")]):
+    for n, (username, password) in enumerate(
+        [
+            ("admin' OR '1'='1", "' OR '1'='1"),
+            ("admin'--", "x"),
+            ("'; DROP TABLE users; --", "x" * 300),
+            ("<script>", "\x00"),
+        ]
+    ):
         auth.reset_sign_in_limits()
         c = dash_app.server.test_client()
-        response = c.post("/auth/login", data={"username": username, "password": password, "csrf_token": h.csrf(c)},
-                          environ_base={"REMOTE_ADDR": f"10.34.0.{n}"})
+        response = c.post(
+            "/auth/login",
+            data={"username": username, "password": password, "csrf_token": h.csrf(c)},
+            environ_base={"REMOTE_ADDR": f"10.34.0.{n}"},
+        )
         assert response.status_code == 303 and response.headers["Location"].endswith("error=bad")
     assert db.list_users(db.get_engine()).shape[0] > 0  # the users table is still there
 

@@ -1,17 +1,29 @@
 """Translation catalogue completeness and locale formatting."""
+
 from __future__ import annotations
 
 import re
 from datetime import date
 from pathlib import Path
 
-from i18n import (LANGUAGES, catalog, format_day, format_int, format_number, format_share, parse_query,
-                  resolve_lang, t)
+from i18n import (
+    LANGUAGES,
+    catalog,
+    format_day,
+    format_int,
+    format_number,
+    format_share,
+    parse_query,
+    resolve_lang,
+    t,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE_DIRS = ("pages", "components", "services", "app.py")
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
-KEY_ARG = re.compile(r"""(?:nav_key|page_title|page_header)\(?=?\s*["']([a-z0-9_.]+)["'](?:,\s*["']([a-z0-9_.]+)["'])?""")
+KEY_ARG = re.compile(
+    r"""(?:nav_key|page_title|page_header)\(?=?\s*["']([a-z0-9_.]+)["'](?:,\s*["']([a-z0-9_.]+)["'])?"""
+)
 
 
 def code_files():
@@ -32,7 +44,9 @@ def test_no_empty_or_untranslated_strings():
         empty = [k for k, v in catalog(lang).items() if not v.strip()]
         assert not empty, f"{lang}: empty strings {empty}"
     cyrillic = re.compile("[а-яА-ЯёЁ]")
-    assert all(cyrillic.search(v) for k, v in catalog("ru").items() if len(v) > 12), "Russian text without Cyrillic"
+    assert all(cyrillic.search(v) for k, v in catalog("ru").items() if len(v) > 12), (
+        "Russian text without Cyrillic"
+    )
     assert not [k for k, v in catalog("en").items() if cyrillic.search(v)], "Cyrillic in English catalogue"
 
 

@@ -1,4 +1,5 @@
 """Plural forms through Babel's ngettext and the .po catalogue, money through Babel, grid texts."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,8 +7,18 @@ import pytest
 from i18n import LANGUAGES, count_phrase, format_money, grid_locale_text, plural_catalogue
 
 
-@pytest.mark.parametrize("n, ru", [(1, "1 индикатор"), (2, "2 индикатора"), (4, "4 индикатора"), (5, "5 индикаторов"),
-                                   (11, "11 индикаторов"), (21, "21 индикатор"), (52, "52 индикатора")])
+@pytest.mark.parametrize(
+    "n, ru",
+    [
+        (1, "1 индикатор"),
+        (2, "2 индикатора"),
+        (4, "4 индикатора"),
+        (5, "5 индикаторов"),
+        (11, "11 индикаторов"),
+        (21, "21 индикатор"),
+        (52, "52 индикатора"),
+    ],
+)
 def test_russian_counts_take_the_right_form(n, ru):
     assert count_phrase(n, "%(n)s indicator", "%(n)s indicators", "ru") == ru
 
@@ -36,6 +47,8 @@ def test_money_by_locale():
 def test_grid_menus_in_russian():
     ru = grid_locale_text("ru")
     assert ru["contains"] == "Содержит" and ru["filterOoo"].startswith("Фильтр")
-    assert all(any("а" <= ch.lower() <= "я" or ch == "ё" for ch in v) or v in ("Ctrl+C",) for v in ru.values())
+    assert all(
+        any("а" <= ch.lower() <= "я" or ch == "ё" for ch in v) or v in ("Ctrl+C",) for v in ru.values()
+    )
     assert grid_locale_text("en") == {}
     assert set(LANGUAGES) == {"ru", "en"}

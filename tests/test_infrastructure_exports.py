@@ -1,4 +1,5 @@
 """Critical infrastructure in the deck and the PDF brief: the same sentences as the city page."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,7 +18,9 @@ def busiest_city(built_data):
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_slide_says_what_the_city_page_says(built_data, busiest_city, lang):
     slide = dx.infrastructure_slide(built_data, busiest_city, lang)
-    summary = city_summary(built_data["facilities"], built_data["facility_exposure"], built_data["hazard_zones"], busiest_city)
+    summary = city_summary(
+        built_data["facilities"], built_data["facility_exposure"], built_data["hazard_zones"], busiest_city
+    )
     assert slide.points == summary_sentences(summary, lang)
     own = built_data["facilities"][built_data["facilities"]["city_id"] == busiest_city]
     assert slide.numbers[0][0] == str(len(own))
@@ -28,7 +31,9 @@ def test_slide_says_what_the_city_page_says(built_data, busiest_city, lang):
 
 def test_deck_accepts_infrastructure_slides_of_known_cities_only(built_data, busiest_city):
     refs, bad = dx.parse_slides(f"infrastructure:{busiest_city},infrastructure:atlantis", built_data)
-    assert [r.token for r in refs] == [f"infrastructure:{busiest_city}"] and bad == ["infrastructure:atlantis"]
+    assert [r.token for r in refs] == [f"infrastructure:{busiest_city}"] and bad == [
+        "infrastructure:atlantis"
+    ]
     assert dx.SlideRef("infrastructure", busiest_city) in dx.optional_slides(built_data)
 
 
@@ -49,7 +54,9 @@ def test_brief_section_lists_the_register_with_citations(built_data, busiest_cit
 
     html = dx.infrastructure_brief_html(built_data, busiest_city, lang, cite)
     own = built_data["facilities"][built_data["facilities"]["city_id"] == busiest_city]
-    summary = city_summary(built_data["facilities"], built_data["facility_exposure"], built_data["hazard_zones"], busiest_city)
+    summary = city_summary(
+        built_data["facilities"], built_data["facility_exposure"], built_data["hazard_zones"], busiest_city
+    )
     for sentence in summary_sentences(summary, lang):
         assert dx.esc(sentence) in html
     for name in own[f"name_{lang}"]:

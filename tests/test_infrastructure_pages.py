@@ -1,12 +1,13 @@
 """Critical infrastructure in the browser: the map's facility and zone layers, the city page's section."""
+
 from __future__ import annotations
 
 import pytest
 from dash.testing.wait import until
 from selenium.common.exceptions import StaleElementReferenceException
 
-from domain.infrastructure_words import summary_sentences
 from domain.infrastructure import city_summary
+from domain.infrastructure_words import summary_sentences
 from domain.queries import geo_layer
 
 
@@ -16,21 +17,30 @@ def busiest_city(built_data):
     return built_data["facilities"]["city_id"].value_counts().index[0]
 
 
-@pytest.mark.parametrize("lang,title", [("en", "Facilities and hazard zones"), ("ru", "Объекты и зоны опасности")])
+@pytest.mark.parametrize(
+    "lang,title", [("en", "Facilities and hazard zones"), ("ru", "Объекты и зоны опасности")]
+)
 def test_map_draws_facilities_and_zones_with_a_legend(dash_duo, dash_app, built_data, lang, title):
     dash_duo.start_server(dash_app)
     dash_duo.driver.get(dash_duo.server_url + f"/map?lang={lang}")
     dash_duo.wait_for_text_to_equal("#map-infra-legend .legend-title", title, timeout=15)
     zones = [f for f in geo_layer(built_data, "hazard_zones")["features"] if f["geometry"]]
     # Every zone polygon is drawn in its own pane, above the outlines.
-    until(lambda: len(dash_duo.find_elements(".leaflet-infra-hazard_zones-pane path")) == len(zones), timeout=10)
+    until(
+        lambda: len(dash_duo.find_elements(".leaflet-infra-hazard_zones-pane path")) == len(zones), timeout=10
+    )
+
     # Facilities: clustered at the coalition's zoom; each cluster counts its facilities.
     def drawn() -> int:
         try:
-            clustered = sum(int(e.text) for e in dash_duo.find_elements(".leaflet-infra-facilities-pane .facility-cluster"))
+            clustered = sum(
+                int(e.text)
+                for e in dash_duo.find_elements(".leaflet-infra-facilities-pane .facility-cluster")
+            )
             return clustered + len(dash_duo.find_elements(".leaflet-infra-facilities-pane path"))
         except (StaleElementReferenceException, ValueError):  # redrawn while being read
             return -1
+
     until(lambda: drawn() == len(built_data["facilities"]), timeout=10)
     # Turning the zone layer off removes the polygons and keeps the facilities and their legend.
     dash_duo.find_element("input[value='hazard_zones']").click()
@@ -53,7 +63,9 @@ def test_city_page_has_the_register_and_its_summary(dash_duo, dash_app, built_da
     assert len(rows) == len(own)
     names = {r.find_element("css selector", "th").text for r in rows}
     assert names == set(own[f"name_{lang}"])
-    summary = city_summary(facilities, built_data["facility_exposure"], built_data["hazard_zones"], busiest_city)
+    summary = city_summary(
+        facilities, built_data["facility_exposure"], built_data["hazard_zones"], busiest_city
+    )
     shown = [li.text for li in section.find_elements("css selector", ".infra-summary li")]
     assert shown == summary_sentences(summary, lang)
     assert dash_duo.get_logs() == []

@@ -26,10 +26,15 @@ MAY_IMPORT = {
 }
 # Known, to be removed when the exports move out of domain/ and services/ into a presentation package
 # (issue 23, point 3; not while the slides are being reworked). strict: the test fails once fixed.
-EXPORTS_MOVE = ("the exports (slides, PDF, their charts and the download button's callback) move to a "
-                "presentation package after the slides work; until then they cross layers")
-WAITING = {"services/exports.py": EXPORTS_MOVE, "domain/exports.py": EXPORTS_MOVE,
-           "components/export_button.py": EXPORTS_MOVE}
+EXPORTS_MOVE = (
+    "the exports (slides, PDF, their charts and the download button's callback) move to a "
+    "presentation package after the slides work; until then they cross layers"
+)
+WAITING = {
+    "services/exports.py": EXPORTS_MOVE,
+    "domain/exports.py": EXPORTS_MOVE,
+    "components/export_button.py": EXPORTS_MOVE,
+}
 
 
 def layer_of(module: str) -> str | None:
@@ -39,8 +44,15 @@ def layer_of(module: str) -> str | None:
 
 
 def layered_files() -> list[Path]:
-    return [ROOT / "app.py", ROOT / "ids.py",
-            *sorted(p for name in ("pages", "components", "services", "domain", "i18n") for p in (ROOT / name).rglob("*.py"))]
+    return [
+        ROOT / "app.py",
+        ROOT / "ids.py",
+        *sorted(
+            p
+            for name in ("pages", "components", "services", "domain", "i18n")
+            for p in (ROOT / name).rglob("*.py")
+        ),
+    ]
 
 
 def imported_modules(node: ast.AST) -> list[str]:
@@ -83,25 +95,32 @@ def test_the_checker_sees_each_kind_of_problem(tmp_path, monkeypatch):
     monkeypatch.setattr("tests.test_layers.ROOT", tmp_path)
     (tmp_path / "services").mkdir()
     bad = tmp_path / "services" / "bad.py"
-    bad.write_text("from components.charts import base_layout\n"
-                   "def f():\n    import pages.home\n    return __import__('pages.city')\n"
-                   "def g():\n    from domain import risk_index  # measured: 0.4 s at start-up\n")
+    bad.write_text(
+        "from components.charts import base_layout\n"
+        "def f():\n    import pages.home\n    return __import__('pages.city')\n"
+        "def g():\n    from domain import risk_index  # measured: 0.4 s at start-up\n"
+    )
     problems = problems_in(bad)
     assert any("services imports components.charts" in p for p in problems)
     assert any("services imports pages.home" in p for p in problems)
     (tmp_path / "components").mkdir()
-    (tmp_path / "components" / "panel.py").write_text("from services import data_access\nimport domain.outlook\n")
+    (tmp_path / "components" / "panel.py").write_text(
+        "from services import data_access\nimport domain.outlook\n"
+    )
     assert problems_in(tmp_path / "components" / "panel.py") == [
         "components/panel.py:1 components imports services (not a layer below)",
-        "components/panel.py:1 components imports services.data_access (not a layer below)"]
+        "components/panel.py:1 components imports services.data_access (not a layer below)",
+    ]
     assert any(":4 calls __import__" in p for p in problems)
     assert any(":3 imports inside a function" in p for p in problems)
     assert not any(":6 " in p for p in problems), "a commented import inside a function is allowed"
     (tmp_path / "pages").mkdir()
     page = tmp_path / "pages" / "one.py"
     page.write_text("from pages.two import layout\nimport components.shell\n")
-    assert problems_in(page) == ["pages/one.py:1 pages imports pages.two (not a layer below)",
-                                 "pages/one.py:1 pages imports pages.two.layout (not a layer below)"]
+    assert problems_in(page) == [
+        "pages/one.py:1 pages imports pages.two (not a layer below)",
+        "pages/one.py:1 pages imports pages.two.layout (not a layer below)",
+    ]
 
 
 def cases() -> list:

@@ -1,6 +1,7 @@
 """Component libraries load only where a page shows one of their components (issue 21):
 AG Grid and Mantine are out of every page's script list, listed for
 assets/lazy_libraries.js instead, served as before, and loaded by the browser on demand."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,10 @@ from dash.testing.wait import until
 from services.lazy_libraries import SCRIPT_ID
 
 LAZY = ("dash_ag_grid", "dash_mantine_components")
-LOADED_JS = ("return Array.from(document.scripts).map(s => s.src)"
-             ".filter(s => s.includes('/_dash-component-suites/')).map(s => s.split('/')[4])")
+LOADED_JS = (
+    "return Array.from(document.scripts).map(s => s.src)"
+    ".filter(s => s.includes('/_dash-component-suites/')).map(s => s.split('/')[4])"
+)
 
 
 def lazy_block(html: str) -> dict[str, list[str]]:
@@ -46,7 +49,9 @@ def test_pages_load_only_the_libraries_they_show(dash_duo, dash_app):
     dash_duo.wait_for_element(".leaflet-container", timeout=60)
     until(lambda: len(dash_duo.find_elements(".leaflet-overlay-pane path")) > 0, timeout=60)
     loaded = set(driver.execute_script(LOADED_JS))
-    assert "dash_leaflet" in loaded and "dash_ag_grid" not in loaded and "dash_mantine_components" not in loaded
+    assert (
+        "dash_leaflet" in loaded and "dash_ag_grid" not in loaded and "dash_mantine_components" not in loaded
+    )
 
     # A text page: none of the three.
     driver.get(dash_duo.server_url + "/glossary?lang=en")

@@ -1,9 +1,9 @@
 """Map page and its geometry: offline outlines and cities, recolouring, legend, click panel, URL."""
+
 from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
@@ -31,14 +31,18 @@ def inside_ring(lon: float, lat: float, ring: list) -> bool:
 
 
 def inside_feature(lon: float, lat: float, feature: dict) -> bool:
-    return any(inside_ring(lon, lat, poly[0]) and not any(inside_ring(lon, lat, hole) for hole in poly[1:])
-               for poly in rings(feature["geometry"]))
+    return any(
+        inside_ring(lon, lat, poly[0]) and not any(inside_ring(lon, lat, hole) for hole in poly[1:])
+        for poly in rings(feature["geometry"])
+    )
 
 
 @pytest.fixture(scope="module")
 def layers(built_data):
-    return {name: json.loads(built_data.geometry_path(name).read_text(encoding="utf-8"))
-            for name in ("countries", "admin1", "rivers")}
+    return {
+        name: json.loads(built_data.geometry_path(name).read_text(encoding="utf-8"))
+        for name in ("countries", "admin1", "rivers")
+    }
 
 
 def test_geometry_is_small_valid_and_in_the_box(layers, built_data):
@@ -57,10 +61,16 @@ def test_geometry_is_small_valid_and_in_the_box(layers, built_data):
 
 
 def test_every_city_lies_in_its_country(layers, built_data):
-    countries = {f["properties"]["iso3"]: f for f in layers["countries"]["features"] if f["properties"]["iso3"]}
+    countries = {
+        f["properties"]["iso3"]: f for f in layers["countries"]["features"] if f["properties"]["iso3"]
+    }
     for city in built_data["cities"].itertuples():
         assert inside_feature(city.lon, city.lat, countries[city.country_iso3]), city.city_id
-        others = [iso for iso, f in countries.items() if iso != city.country_iso3 and inside_feature(city.lon, city.lat, f)]
+        others = [
+            iso
+            for iso, f in countries.items()
+            if iso != city.country_iso3 and inside_feature(city.lon, city.lat, f)
+        ]
         assert not others, f"{city.city_id} also inside {others}"
 
 
@@ -88,8 +98,17 @@ def test_map_page_recolours_and_opens_a_city_panel(dash_duo, dash_app, built_dat
     choose(dash_duo, "#map-colour-by", "Seismic intensity from zoning")
     dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Seismic intensity from zoning", timeout=10)
     assert "MSK-64" in dash_duo.find_element("#map-legend").text
-    until(lambda: [p.get_attribute("fill") for p in dash_duo.find_elements(".leaflet-cities-pane path")] != fills_before, timeout=5)
-    assert "by=ind%3Aseismic_intensity_msk64" in dash_duo.driver.current_url or "by=ind:seismic_intensity_msk64" in dash_duo.driver.current_url
+    until(
+        lambda: (
+            [p.get_attribute("fill") for p in dash_duo.find_elements(".leaflet-cities-pane path")]
+            != fills_before
+        ),
+        timeout=5,
+    )
+    assert (
+        "by=ind%3Aseismic_intensity_msk64" in dash_duo.driver.current_url
+        or "by=ind:seismic_intensity_msk64" in dash_duo.driver.current_url
+    )
     # Click a city: its panel with key figures and a link to its profile.
     dash_duo.find_elements(".leaflet-cities-pane path")[0].click()
     dash_duo.wait_for_element("#map-profile-link")
@@ -104,9 +123,16 @@ def test_map_deep_link_and_bad_parameters(dash_duo, dash_app):
     dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Уязвимость", timeout=15)
     until(lambda: len(dash_duo.find_elements(".leaflet-overlay-pane path")) > 5, timeout=10)
     # Only the country layer is on: no river lines (rivers have the blue stroke).
-    assert not [p for p in dash_duo.find_elements(".leaflet-overlay-pane path") if p.get_attribute("stroke") == "#1c7ed6"]
+    assert not [
+        p
+        for p in dash_duo.find_elements(".leaflet-overlay-pane path")
+        if p.get_attribute("stroke") == "#1c7ed6"
+    ]
     # The view from the link is kept: the address still holds the same centre and zoom.
-    until(lambda: "z=6" in dash_duo.driver.current_url and "lat=40.000" in dash_duo.driver.current_url, timeout=5)
+    until(
+        lambda: "z=6" in dash_duo.driver.current_url and "lat=40.000" in dash_duo.driver.current_url,
+        timeout=5,
+    )
     dash_duo.driver.get(dash_duo.server_url + "/map?by=ind:nothing&layers=moon&z=abc&lang=en")
     dash_duo.wait_for_element(".notice")
     text = dash_duo.find_element(".notice").text
@@ -123,5 +149,8 @@ def test_language_switch_keeps_the_map_view(dash_duo, dash_app):
     dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Уязвимость", timeout=10)
     dash_duo.find_element(".lang-link").click()
     dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Vulnerability", timeout=10)
-    assert "by=dim%3Avulnerability" in dash_duo.driver.current_url or "by=dim:vulnerability" in dash_duo.driver.current_url
+    assert (
+        "by=dim%3Avulnerability" in dash_duo.driver.current_url
+        or "by=dim:vulnerability" in dash_duo.driver.current_url
+    )
     assert dash_duo.get_logs() == []

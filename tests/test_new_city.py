@@ -5,6 +5,7 @@ and a new source), rebuilds, and finds the city in the domain queries both pages
 pages' own rendering helpers, which take the data as an argument. (The pages' `layout` reads the
 app's configured build, which cannot be repointed inside one test process.)
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,17 +23,36 @@ from domain.build import build
 from domain.queries import load_build
 
 NEW = {
-    "city_id": "fixture-city", "name_ru": "Тестоград", "name_en": "Testgrad", "country_iso3": "TST",
-    "country_ru": "Тестовая Республика", "country_en": "Test Republic", "admin1_ru": "Тестовая область",
-    "admin1_en": "Test Region", "lat": "41.0", "lon": "70.0", "elevation_m": "500", "area_km2": "120",
-    "population": "400000", "population_year": "2024", "member_since": "2027-03-01",
-    "population_source_id": "fixture-source-2026", "area_source_id": "fixture-source-2026",
-    "elevation_source_id": "fixture-source-2026", "notes_en": "Test fixture, not a real city.",
+    "city_id": "fixture-city",
+    "name_ru": "Тестоград",
+    "name_en": "Testgrad",
+    "country_iso3": "TST",
+    "country_ru": "Тестовая Республика",
+    "country_en": "Test Republic",
+    "admin1_ru": "Тестовая область",
+    "admin1_en": "Test Region",
+    "lat": "41.0",
+    "lon": "70.0",
+    "elevation_m": "500",
+    "area_km2": "120",
+    "population": "400000",
+    "population_year": "2024",
+    "member_since": "2027-03-01",
+    "population_source_id": "fixture-source-2026",
+    "area_source_id": "fixture-source-2026",
+    "elevation_source_id": "fixture-source-2026",
+    "notes_en": "Test fixture, not a real city.",
 }
 VALUES = [  # indicator, value: enough for every dimension to have a score
-    ("seismic_intensity_msk64", 9), ("hazard_level_earthquake", 3), ("pm25_exposure", 30),
-    ("city_population", 400000), ("hdi", 0.62), ("under5_mortality", 40),
-    ("govt_effectiveness", -0.9), ("access_electricity", 97), ("hospital_beds_per_1000", 3.5),
+    ("seismic_intensity_msk64", 9),
+    ("hazard_level_earthquake", 3),
+    ("pm25_exposure", 30),
+    ("city_population", 400000),
+    ("hdi", 0.62),
+    ("under5_mortality", 40),
+    ("govt_effectiveness", -0.9),
+    ("access_electricity", 97),
+    ("hospital_beds_per_1000", 3.5),
 ]
 
 
@@ -51,23 +71,75 @@ def grown(tmp_path_factory) -> tuple:
     """The repo's data plus a sixth city, built into a temporary folder: (new build, old build)."""
     src = tmp_path_factory.mktemp("grown") / "src"
     shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "src", src)
-    append_rows(src / "sources.csv", [{"source_id": "fixture-source-2026", "title": "Test fixture for a new member",
-                                       "publisher": "Fixture", "year": "2026", "accessed": "2026-11",
-                                       "kind": "institutional"}])
+    append_rows(
+        src / "sources.csv",
+        [
+            {
+                "source_id": "fixture-source-2026",
+                "title": "Test fixture for a new member",
+                "publisher": "Fixture",
+                "year": "2026",
+                "accessed": "2026-11",
+                "kind": "institutional",
+            }
+        ],
+    )
     append_rows(src / "cities.csv", [NEW])
-    append_rows(src / "indicator_values.csv", [
-        {"city_id": NEW["city_id"], "indicator_id": i, "year": "2024", "value": str(v), "status": "illustrative",
-         "source_id": "fixture-source-2026", "value_scope": "city", "note": "test fixture"} for i, v in VALUES])
-    append_rows(src / "hazards.csv", [{
-        "city_id": NEW["city_id"], "hazard_type": "earthquake", "level": "high", "level_basis": "fixture",
-        "evidence_ru": "Тестовое свидетельство.", "evidence_en": "Test evidence.", "status": "illustrative",
-        "source_id": "fixture-source-2026", "basis_metric": "msk64_zoning_intensity", "basis_value": "9",
-        "basis_year": "2024", "basis_scope": "city", "basis_source_id": "fixture-source-2026"}])
-    append_rows(src / "events.csv", [{
-        "event_id": "fixture-city-2020-earthquake", "city_id": NEW["city_id"], "start_date": "2020-05-01",
-        "hazard_type": "earthquake", "title_ru": "Тестовое землетрясение", "title_en": "Test earthquake",
-        "deaths": "3", "description_ru": "Описание.", "description_en": "Description.", "context": "city",
-        "status": "illustrative", "source_id": "fixture-source-2026"}])
+    append_rows(
+        src / "indicator_values.csv",
+        [
+            {
+                "city_id": NEW["city_id"],
+                "indicator_id": i,
+                "year": "2024",
+                "value": str(v),
+                "status": "illustrative",
+                "source_id": "fixture-source-2026",
+                "value_scope": "city",
+                "note": "test fixture",
+            }
+            for i, v in VALUES
+        ],
+    )
+    append_rows(
+        src / "hazards.csv",
+        [
+            {
+                "city_id": NEW["city_id"],
+                "hazard_type": "earthquake",
+                "level": "high",
+                "level_basis": "fixture",
+                "evidence_ru": "Тестовое свидетельство.",
+                "evidence_en": "Test evidence.",
+                "status": "illustrative",
+                "source_id": "fixture-source-2026",
+                "basis_metric": "msk64_zoning_intensity",
+                "basis_value": "9",
+                "basis_year": "2024",
+                "basis_scope": "city",
+                "basis_source_id": "fixture-source-2026",
+            }
+        ],
+    )
+    append_rows(
+        src / "events.csv",
+        [
+            {
+                "event_id": "fixture-city-2020-earthquake",
+                "city_id": NEW["city_id"],
+                "start_date": "2020-05-01",
+                "hazard_type": "earthquake",
+                "title_ru": "Тестовое землетрясение",
+                "title_en": "Test earthquake",
+                "deaths": "3",
+                "description_ru": "Описание.",
+                "description_en": "Description.",
+                "context": "city",
+                "status": "illustrative",
+                "source_id": "fixture-source-2026",
+            }
+        ],
+    )
     out = src.parent / "data" / "build"
     manifest = build(src, out)
     assert manifest["cities"] == 6
@@ -101,7 +173,9 @@ def test_new_city_is_decomposed_and_explained(grown):
     data, _ = grown
     dec = compare.city_decomposition(data, NEW["city_id"])
     rows = dec.set_index("id")
-    assert rows.loc["earthquake", "score"] == pytest.approx(np.mean([8.0, 10.0]))  # MSK 9 on 5-10, level 3 of 3
+    assert rows.loc["earthquake", "score"] == pytest.approx(
+        np.mean([8.0, 10.0])
+    )  # MSK 9 on 5-10, level 3 of 3
     assert rows.loc["hdi", "status"] == "illustrative" and rows.loc["risk", "n"] == 6
     drivers = compare.strongest_drivers(data, NEW["city_id"])
     assert (drivers["push"] > 0).all()
@@ -111,9 +185,9 @@ def test_pages_render_the_new_city(grown, dash_app):
     from dash import html
 
     from components.page import PageContext
+    from domain import page_state
     from pages import city as city_page
     from pages import compare as compare_page
-    from domain import page_state
 
     data, _ = grown
     parsed = page_state.parse(compare_page.CompareState, {"cities": f"{NEW['city_id']},osh-not-a-city"}, data)
@@ -126,7 +200,9 @@ def test_pages_render_the_new_city(grown, dash_app):
     fig = compare_page.bar_figure(table, full, nm, data, "en")
     assert "Testgrad" in list(fig.data[0].y)
     top = nm.cities[table["city_id"].iloc[0]]
-    assert compare_page.summary_sentence(table, full, nm, data, "en").startswith(f"Risk index: {top} ranks highest")
+    assert compare_page.summary_sentence(table, full, nm, data, "en").startswith(
+        f"Risk index: {top} ranks highest"
+    )
     rows = compare.indicator_rows(data, result, None, compare.indicators_under(data, "risk", None))
     grid = compare_page.grid_rows(rows, nm, data, "en")
     assert any(r["city"] == "Testgrad" and r["status"] == "illustrative" for r in grid)
@@ -142,10 +218,14 @@ def test_pages_render_the_new_city(grown, dash_app):
     assert "Test earthquake" in str(timeline)
     dec = compare.city_decomposition(data, NEW["city_id"])
     drivers = compare.strongest_drivers(data, NEW["city_id"])
-    names = {"category": dict(zip(data["categories"]["category_id"], data["categories"]["name_en"])),
-             "indicator": dict(zip(data["indicators"]["indicator_id"], data["indicators"]["name_en"])),
-             "dimension": {}}
-    assert city_page.drivers_sentence("Testgrad", dec, drivers, names, "en").startswith("Testgrad's risk index is")
+    names = {
+        "category": dict(zip(data["categories"]["category_id"], data["categories"]["name_en"])),
+        "indicator": dict(zip(data["indicators"]["indicator_id"], data["indicators"]["name_en"])),
+        "dimension": {},
+    }
+    assert city_page.drivers_sentence("Testgrad", dec, drivers, names, "en").startswith(
+        "Testgrad's risk index is"
+    )
     # no climate series and no action plan yet: the panel says so, the plan summary is left out
     assert "not in the dashboard yet" in str(city_page.climate_section(NEW["city_id"], data, sources, "en"))
     assert city_page.actions_section(NEW["city_id"], data, "en") is None
@@ -156,11 +236,30 @@ def test_pages_render_the_new_city(grown, dash_app):
 # --- every page in the browser, with the sixth city that has only part of its data -----------------
 
 PAGES = [  # (path, query): every page of the app, pointed at the new city where the page takes one
-    ("/", ""), ("/compare", "cities={city}"), ("/city/{city}", ""), ("/map", ""), ("/trends", "cities={city}"),
-    ("/trends", "city={city}"), ("/outlook", "cities={city}"), ("/actions", "cities={city}"), ("/data", ""),
-    ("/data", "tab=changes"), ("/glossary", ""), ("/present", ""), ("/login", ""), ("/admin", ""),
+    ("/", ""),
+    ("/compare", "cities={city}"),
+    ("/city/{city}", ""),
+    ("/map", ""),
+    ("/trends", "cities={city}"),
+    ("/trends", "city={city}"),
+    ("/outlook", "cities={city}"),
+    ("/actions", "cities={city}"),
+    ("/data", ""),
+    ("/data", "tab=changes"),
+    ("/glossary", ""),
+    ("/present", ""),
+    ("/login", ""),
+    ("/admin", ""),
 ]
-NAMED = {"/", "/compare", "/city/{city}", "/map", "/trends", "/outlook", "/actions"}  # pages that must name the city
+NAMED = {
+    "/",
+    "/compare",
+    "/city/{city}",
+    "/map",
+    "/trends",
+    "/outlook",
+    "/actions",
+}  # pages that must name the city
 
 
 @pytest.fixture(scope="module")
@@ -175,15 +274,26 @@ def grown_server(grown, tmp_path_factory):
     data, _ = grown
     folder = tmp_path_factory.mktemp("grown-server")
     port = free_port()
-    env = {**os.environ, "DATA_BUILD_DIR": str(data.path), "DATABASE_URL": f"sqlite:///{folder / 'app.db'}",
-           "CACHE_DIR": str(folder / "cache"), "BACKGROUND_CACHE_DIR": str(folder / "bg"), "HOST": "127.0.0.1",
-           "PORT": str(port), "ENABLE_TILES": "0"}
+    env = {
+        **os.environ,
+        "DATA_BUILD_DIR": str(data.path),
+        "DATABASE_URL": f"sqlite:///{folder / 'app.db'}",
+        "CACHE_DIR": str(folder / "cache"),
+        "BACKGROUND_CACHE_DIR": str(folder / "bg"),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "ENABLE_TILES": "0",
+    }
     root = Path(__file__).resolve().parents[1]
     with open(folder / "server.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        proc = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log
+        )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_for(lambda: urllib.request.urlopen(url + "/login", timeout=2).status == 200, 90, "app server")
+            wait_for(
+                lambda: urllib.request.urlopen(url + "/login", timeout=2).status == 200, 90, "app server"
+            )
             yield url
         finally:
             proc.terminate()
@@ -201,8 +311,15 @@ def test_every_page_renders_with_a_city_that_has_part_of_its_data(grown_server, 
 
     data, _ = grown
     options = Options()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,900", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--window-size=1366,900",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options)
@@ -216,18 +333,37 @@ def test_every_page_renders_with_a_city_that_has_part_of_its_data(grown_server, 
             assert title and "Traceback" not in text and "Error" not in title, address
             if path in NAMED:
                 wait_for(lambda: NEW["name_en"] in driver.find_element(By.TAG_NAME, "body").text, 15, address)
-            severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
+            severe = [
+                e
+                for e in driver.get_log("browser")
+                if e["level"] == "SEVERE" and "favicon" not in e["message"]
+            ]
             assert severe == [], (address, severe[:3])
             rendered.append(address)
         # where the city has no values: said in words, never a zero
         driver.get(f"{grown_server}/outlook?lang=en&cities={NEW['city_id']}")
-        wait_for(lambda: "No climate series" in driver.find_element(By.TAG_NAME, "body").text, 30, "outlook says so")
+        wait_for(
+            lambda: "No climate series" in driver.find_element(By.TAG_NAME, "body").text,
+            30,
+            "outlook says so",
+        )
         driver.get(f"{grown_server}/trends?lang=en&cities={NEW['city_id']}")
-        wait_for(lambda: "No climate series in the dashboard yet for: Testgrad" in driver.find_element(By.TAG_NAME, "body").text,
-                 30, "trends says so")
+        wait_for(
+            lambda: (
+                "No climate series in the dashboard yet for: Testgrad"
+                in driver.find_element(By.TAG_NAME, "body").text
+            ),
+            30,
+            "trends says so",
+        )
         driver.get(f"{grown_server}/actions?lang=en")
-        wait_for(lambda: "No action plan in the dashboard yet for:" in driver.find_element(By.TAG_NAME, "body").text, 30,
-                 "actions says so")
+        wait_for(
+            lambda: (
+                "No action plan in the dashboard yet for:" in driver.find_element(By.TAG_NAME, "body").text
+            ),
+            30,
+            "actions says so",
+        )
     finally:
         driver.quit()
     assert len(rendered) == len(PAGES)

@@ -1,6 +1,7 @@
 """/outlook: the page in both languages, changing scenario, horizon and city redraws the fan chart
 and the tables, the deep link (with the what-if control), bad parameters, accessibility (axe), the
 city panel and the CSV downloads. Expected values come from the same build, so no city is named."""
+
 from __future__ import annotations
 
 import io
@@ -31,7 +32,8 @@ def fan(dash_duo) -> dict:
         "var shapes = (p.layout.shapes || []).filter(function (s) { return s.type === 'line' && s.x0 === s.x1; });"
         "return {traces: p.data.map(function (d) { return {name: d.name || '', fill: d.fill || ''}; }),"
         "        vline: shapes.length ? shapes[0].x0 : null,"
-        "        ytitle: p.layout.yaxis.title ? p.layout.yaxis.title.text : ''};")
+        "        ytitle: p.layout.yaxis.title ? p.layout.yaxis.title.text : ''};"
+    )
 
 
 def chosen_trace(dash_duo) -> str:
@@ -44,12 +46,17 @@ def click_segment(dash_duo, control_id: str, value: str) -> None:
     dash_duo.driver.execute_script(
         "var root = document.getElementById(arguments[0]);"
         "var input = root.querySelector('input[value=\"' + arguments[1] + '\"]');"
-        "root.querySelector('label[for=\"' + input.id + '\"]').click();", control_id, value)
+        "root.querySelector('label[for=\"' + input.id + '\"]').click();",
+        control_id,
+        value,
+    )
 
 
 def checked(dash_duo, control_id: str) -> str:
     return dash_duo.driver.execute_script(
-        "var i = document.querySelector('#' + arguments[0] + ' input:checked'); return i ? i.value : null;", control_id)
+        "var i = document.querySelector('#' + arguments[0] + ' input:checked'); return i ? i.value : null;",
+        control_id,
+    )
 
 
 def axe_violations(dash_duo, selector: str) -> list[dict]:
@@ -60,9 +67,13 @@ def axe_violations(dash_duo, selector: str) -> list[dict]:
         "axe.run(document.querySelector(arguments[0]), {resultTypes: ['violations']})"
         ".then(function (r) { done(JSON.stringify(r.violations)); })"
         ".catch(function (e) { done(JSON.stringify([{id: 'axe-error', impact: 'critical', help: String(e)}])); });",
-        selector)
-    return [{"id": v["id"], "help": v["help"], "nodes": [n.get("target") for n in v.get("nodes", [])][:3]}
-            for v in json.loads(result) if v.get("impact") in ("serious", "critical")]
+        selector,
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n.get("target") for n in v.get("nodes", [])][:3]}
+        for v in json.loads(result)
+        if v.get("impact") in ("serious", "critical")
+    ]
 
 
 def test_russian_page_redraws_for_scenario_horizon_and_city(dash_duo, dash_app, built_data):
@@ -72,14 +83,18 @@ def test_russian_page_redraws_for_scenario_horizon_and_city(dash_duo, dash_app, 
     names = built_data["cities"].set_index("city_id")["name_ru"]
     dash_duo.start_server(dash_app)
     dash_duo.driver.get(dash_duo.server_url + "/outlook")
-    dash_duo.wait_for_text_to_equal("#page-title", "Прогноз риска: индекс в 2030, 2050 и 2080 годах", timeout=20)
+    dash_duo.wait_for_text_to_equal(
+        "#page-title", "Прогноз риска: индекс в 2030, 2050 и 2080 годах", timeout=20
+    )
     dash_duo.wait_for_element("#outlook-status .badge-illustrative")
-    assert names[first] in dash_duo.find_element("#outlook-heading").text       # the highest risk today
-    until(lambda: len(fan(dash_duo)["traces"]) == 3 + 2 + 1, timeout=10)      # 3 lines, 1 band (2), today
+    assert names[first] in dash_duo.find_element("#outlook-heading").text  # the highest risk today
+    until(lambda: len(fan(dash_duo)["traces"]) == 3 + 2 + 1, timeout=10)  # 3 lines, 1 band (2), today
     assert chosen_trace(dash_duo).startswith("SSP2-4.5")
     assert sum(1 for tr in fan(dash_duo)["traces"] if tr["fill"] == "tonexty") == 1
     assert "2050" in dash_duo.find_element("#outlook-summary").text
-    assert checked(dash_duo, "outlook-scenario") == "ssp245" and checked(dash_duo, "outlook-horizon") == "2050"
+    assert (
+        checked(dash_duo, "outlook-scenario") == "ssp245" and checked(dash_duo, "outlook-horizon") == "2050"
+    )
     n_cities = built_data["cities"]["city_id"].nunique()
     assert len(dash_duo.find_elements(".outlook-rank-table tbody tr")) == n_cities
     assert len(dash_duo.find_elements(".outlook-matrix tbody tr")) == n_cities
@@ -88,7 +103,9 @@ def test_russian_page_redraws_for_scenario_horizon_and_city(dash_duo, dash_app, 
 
     click_segment(dash_duo, "outlook-scenario", "ssp585")
     until(lambda: chosen_trace(dash_duo).startswith("SSP5-8.5"), timeout=10)
-    until(lambda: "SSP5-8.5" in dash_duo.find_element(".outlook-rank-table th.outlook-chosen").text, timeout=10)
+    until(
+        lambda: "SSP5-8.5" in dash_duo.find_element(".outlook-rank-table th.outlook-chosen").text, timeout=10
+    )
     until(lambda: query(dash_duo).get("scen") == ["ssp585"], timeout=5)
     assert "SSP5-8.5" in dash_duo.find_element("#outlook-summary").text
 
@@ -97,8 +114,11 @@ def test_russian_page_redraws_for_scenario_horizon_and_city(dash_duo, dash_app, 
     until(lambda: fan(dash_duo)["vline"] is not None and fan(dash_duo)["vline"] > vline_2050, timeout=10)
     assert "2080" in dash_duo.find_element("#outlook-matrix .note").text
     until(lambda: query(dash_duo).get("h") == ["2080"], timeout=5)
-    expected = result.scores[(result.scores["city_id"] == first) & (result.scores["scenario"] == "ssp585")
-                             & (result.scores["horizon"] == 2080)].iloc[0]
+    expected = result.scores[
+        (result.scores["city_id"] == first)
+        & (result.scores["scenario"] == "ssp585")
+        & (result.scores["horizon"] == 2080)
+    ].iloc[0]
     shown = f"{expected['risk']:.1f}".replace(".", ",")
     assert shown in dash_duo.find_element("#outlook-summary").text
 
@@ -119,15 +139,21 @@ def test_english_deep_link_what_if_and_bad_values(dash_duo, dash_app, built_data
     names = built_data["cities"].set_index("city_id")["name_en"]
     dash_duo.start_server(dash_app)
     dash_duo.driver.get(dash_duo.server_url + f"/outlook?lang=en&city={city}&scen=ssp126&h=2030&view=change")
-    dash_duo.wait_for_text_to_equal("#page-title", "Risk outlook: the index in 2030, 2050 and 2080", timeout=20)
+    dash_duo.wait_for_text_to_equal(
+        "#page-title", "Risk outlook: the index in 2030, 2050 and 2080", timeout=20
+    )
     assert not dash_duo.find_elements(".notice")
     heading = dash_duo.find_element("#outlook-heading").text
     assert names[city] in heading and "change from today" in heading
-    assert checked(dash_duo, "outlook-scenario") == "ssp126" and checked(dash_duo, "outlook-horizon") == "2030"
+    assert (
+        checked(dash_duo, "outlook-scenario") == "ssp126" and checked(dash_duo, "outlook-horizon") == "2030"
+    )
     assert checked(dash_duo, "outlook-view") == "change"
     until(lambda: fan(dash_duo)["ytitle"] == "Change from today", timeout=10)
     assert chosen_trace(dash_duo).startswith("SSP1-2.6")
-    until(lambda: query(dash_duo).get("cities") == [city] and query(dash_duo).get("lang") == ["en"], timeout=5)
+    until(
+        lambda: query(dash_duo).get("cities") == [city] and query(dash_duo).get("lang") == ["en"], timeout=5
+    )
 
     # what if: the deep link opens the control, and a new choice redraws and lands in the address
     dash_duo.driver.get(dash_duo.server_url + f"/outlook?lang=en&city={city}&warm=1.5&pop=0")
@@ -144,8 +170,9 @@ def test_english_deep_link_what_if_and_bad_values(dash_duo, dash_app, built_data
     until(lambda: "warm" not in query(dash_duo) and "pop" not in query(dash_duo), timeout=10)
     until(lambda: dash_duo.find_element("#outlook-whatif-note").text == "", timeout=10)
 
-    dash_duo.driver.get(dash_duo.server_url + "/outlook?lang=en&city=atlantis&scen=ssp999&h=2100&view=x"
-                        "&warm=7&pop=-1&foo=1")
+    dash_duo.driver.get(
+        dash_duo.server_url + "/outlook?lang=en&city=atlantis&scen=ssp999&h=2100&view=x&warm=7&pop=-1&foo=1"
+    )
     dash_duo.wait_for_element(".notice")
     text = dash_duo.find_element(".notice").text
     for word in ("atlantis", "ssp999", "2100", "“x”", "7", "-1", "foo"):
@@ -161,14 +188,22 @@ def outlook_page(dash_app):
 
 def test_city_panel_and_csv_downloads(outlook_page, dash_app, built_data):
     from components.outlook_panel import outlook_panel
+
     city = built_data["cities"]["city_id"].iloc[0]
     with dash_app.server.test_request_context("/"):
         data, result = data_access.get_data(), data_access.outlook()
         panel = outlook_panel(city, data, result, "ru")
         assert panel is not None and panel.id == "city-outlook"
-        text = json.dumps(panel.to_plotly_json(), default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o),
-                          ensure_ascii=False)
-        assert "SSP2-4.5" in text and f"/outlook?lang=ru&amp;city={city}" not in text and f"cities={city}" in text
+        text = json.dumps(
+            panel.to_plotly_json(),
+            default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o),
+            ensure_ascii=False,
+        )
+        assert (
+            "SSP2-4.5" in text
+            and f"/outlook?lang=ru&amp;city={city}" not in text
+            and f"cities={city}" in text
+        )
         assert outlook_panel("atlantis", data, result, "en") is None
         assert outlook_panel(city, data, None, "en") is None  # a build without an outlook
         state = outlook_page.OutlookState(city=city, scenario="ssp585", horizon=2080)

@@ -6,6 +6,7 @@ string parses without raising, and its canonical address reads back as the same 
 nothing rejected); and in the browser, a changed control survives a reload on every page that
 keeps state. Expected values come from the build, never from city names.
 """
+
 from __future__ import annotations
 
 import sys
@@ -58,21 +59,33 @@ def test_no_query_gives_the_defaults_and_an_empty_canonical_query():
 def test_values_round_trip_in_declared_order_without_defaults():
     parsed = parse({"z": "6.5", "size": "m", "shape": "round", "colours": "blue,red", "lang": "en"})
     state = parsed.state
-    assert state.colours == ["blue", "red"] and state.shape == "round" and state.size == "m" and state.zoom == 6.5
-    assert parsed.rejected == [] and parsed.unknown == []            # `lang` belongs to the shell
+    assert (
+        state.colours == ["blue", "red"]
+        and state.shape == "round"
+        and state.size == "m"
+        and state.zoom == 6.5
+    )
+    assert parsed.rejected == [] and parsed.unknown == []  # `lang` belongs to the shell
     query = page_state.query_of(state)
-    assert list(query) == ["colours", "size", "z"]                   # declared order; the default shape left out
+    assert list(query) == ["colours", "size", "z"]  # declared order; the default shape left out
     assert query == {"colours": "blue,red", "size": "m", "z": "6.5"}
     assert parse(query).state == state
 
 
 def test_bad_values_fall_back_and_are_reported_unknown_names_listed():
-    parsed = parse({"colours": "red,purple", "shape": "hexagon", "size": "xl", "z": "99", "picks": "7", "foo": "1"})
+    parsed = parse(
+        {"colours": "red,purple", "shape": "hexagon", "size": "xl", "z": "99", "picks": "7", "foo": "1"}
+    )
     state = parsed.state
     assert state.colours == ["red"] and state.shape == "round" and state.size == "s" and state.zoom is None
     assert state.picks == []
-    assert parsed.rejected == [("colours", "purple"), ("shape", "hexagon"), ("size", "xl"), ("z", "99"),
-                               ("picks", "7")]
+    assert parsed.rejected == [
+        ("colours", "purple"),
+        ("shape", "hexagon"),
+        ("size", "xl"),
+        ("z", "99"),
+        ("picks", "7"),
+    ]
     assert parsed.unknown == ["foo"]
     # the notices name what was asked for, in the user's language
     for lang, word in (("ru", "Значение"), ("en", "The address value")):
@@ -82,38 +95,72 @@ def test_bad_values_fall_back_and_are_reported_unknown_names_listed():
 
 
 def test_a_field_depends_on_the_fields_before_it():
-    assert parse({"shape": "square"}).state.size == "l"              # the first option of the shape
-    parsed = parse({"shape": "square", "size": "s"})                 # `s` is only for round shapes
+    assert parse({"shape": "square"}).state.size == "l"  # the first option of the shape
+    parsed = parse({"shape": "square", "size": "s"})  # `s` is only for round shapes
     assert parsed.state.size == "l" and parsed.rejected == [("size", "s")]
 
 
 def test_lists_empty_and_older_names():
     assert parse({"colours": ""}).state.colours == [] and parse({"colours": ""}).rejected == []
-    assert page_state.query_of(parse({"colours": ""}).state) == {"colours": ""}   # none chosen is not the default
-    empty = parse({"picks": ""})                                       # picks may not be empty
+    assert page_state.query_of(parse({"colours": ""}).state) == {
+        "colours": ""
+    }  # none chosen is not the default
+    empty = parse({"picks": ""})  # picks may not be empty
     assert empty.state.picks == [] and empty.rejected == [("picks", "")]
-    assert parse({"picks": "3,1,3"}).state.picks == [1, 3]             # options' order, no repeats, converted
-    old = parse({"colour": "green"})                                   # an older name is read ...
+    assert parse({"picks": "3,1,3"}).state.picks == [1, 3]  # options' order, no repeats, converted
+    old = parse({"colour": "green"})  # an older name is read ...
     assert old.state.colours == ["green"] and old.rejected == [] and old.unknown == []
-    assert page_state.query_of(old.state) == {"colours": "green"}      # ... and written under the current one
+    assert page_state.query_of(old.state) == {"colours": "green"}  # ... and written under the current one
 
 
 def test_controls_go_through_the_same_parser():
-    state = page_state.from_controls(Toy, {"colours": ["green", "nope"], "shape": "square", "size": "s",
-                                           "zoom": 3.14159, "picks": None})
+    state = page_state.from_controls(
+        Toy, {"colours": ["green", "nope"], "shape": "square", "size": "s", "zoom": 3.14159, "picks": None}
+    )
     assert state.colours == ["green"] and state.shape == "square" and state.size == "l"
     assert state.zoom == 3.14 and state.picks == []
-    assert page_state.from_controls(Toy, {"colours": None}).colours == []   # a cleared multi-select
+    assert page_state.from_controls(Toy, {"colours": None}).colours == []  # a cleared multi-select
 
 
-HOSTILE = st.sampled_from(["", " ", ",", ",,", "0", "-1", "1e309", "NaN", "nan", "inf", "%", "<script>", "' OR 1=1",
-                           "ДУШАНБЕ", "😀" * 5, "A" * 300, "\x00", "1,2,3", "risk", "ssp245", "2050", "table"])
+HOSTILE = st.sampled_from(
+    [
+        "",
+        " ",
+        ",",
+        ",,",
+        "0",
+        "-1",
+        "1e309",
+        "NaN",
+        "nan",
+        "inf",
+        "%",
+        "<script>",
+        "' OR 1=1",
+        "ДУШАНБЕ",
+        "😀" * 5,
+        "A" * 300,
+        "\x00",
+        "1,2,3",
+        "risk",
+        "ssp245",
+        "2050",
+        "table",
+    ]
+)
 TEXT = st.one_of(HOSTILE, st.text(max_size=40))
-FUZZ = settings(max_examples=40, deadline=None, database=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
-@given(query=st.dictionaries(st.sampled_from(["colours", "colour", "shape", "size", "z", "picks", "x"]), TEXT))
+@given(
+    query=st.dictionaries(st.sampled_from(["colours", "colour", "shape", "size", "z", "picks", "x"]), TEXT)
+)
 @FUZZ
 def test_the_toy_parser_never_raises_and_its_canonical_query_is_stable(query):
     state = parse(query).state
@@ -124,22 +171,45 @@ def test_the_toy_parser_never_raises_and_its_canonical_query_is_stable(query):
 
 # --- every page's model ------------------------------------------------------------------------------
 
-PAGES = {"compare": "CompareState", "trends": "TrendState", "outlook": "OutlookState", "actions": "ActionsState",
-         "map": "MapState"}
+PAGES = {
+    "compare": "CompareState",
+    "trends": "TrendState",
+    "outlook": "OutlookState",
+    "actions": "ActionsState",
+    "map": "MapState",
+}
 
 
 def known_values(data) -> dict[str, list[str]]:
     """Good values for the pages' parameters, from the build (no city named here)."""
     cities = data["cities"]["city_id"].tolist()
-    return {"cities": [cities[0], ",".join(cities[::-1]), ",".join(cities[:2])], "city": cities[-1:],
-            "level": ["dimension", "category", "indicator"], "item": data["indicators"]["indicator_id"].tolist()[:3],
-            "scale": ["raw", "per_capita"], "view": ["table", "change", "heatmap"], "spread": ["wide"],
-            "w_vulnerability": ["2", "0"], "var": ["precip", "frost_days"], "scen": ["ssp126,ssp585"],
-            "base": ["2001-2020"], "mode": ["change"], "h": ["2030", "2080"], "warm": ["1.5", "0.50"],
-            "pop": ["2"], "status": ["delayed,planned"], "hazard": ["flood"], "essential": ["1,3"],
-            "action": data["actions"]["action_id"].tolist()[:2], "by": ["dim:vulnerability", "ind:nothing"],
-            "layers": ["countries,rivers", ""], "tiles": ["osm"], "lat": ["40", "91"], "lon": ["70.1234"],
-            "z": ["6", "abc"]}
+    return {
+        "cities": [cities[0], ",".join(cities[::-1]), ",".join(cities[:2])],
+        "city": cities[-1:],
+        "level": ["dimension", "category", "indicator"],
+        "item": data["indicators"]["indicator_id"].tolist()[:3],
+        "scale": ["raw", "per_capita"],
+        "view": ["table", "change", "heatmap"],
+        "spread": ["wide"],
+        "w_vulnerability": ["2", "0"],
+        "var": ["precip", "frost_days"],
+        "scen": ["ssp126,ssp585"],
+        "base": ["2001-2020"],
+        "mode": ["change"],
+        "h": ["2030", "2080"],
+        "warm": ["1.5", "0.50"],
+        "pop": ["2"],
+        "status": ["delayed,planned"],
+        "hazard": ["flood"],
+        "essential": ["1,3"],
+        "action": data["actions"]["action_id"].tolist()[:2],
+        "by": ["dim:vulnerability", "ind:nothing"],
+        "layers": ["countries,rivers", ""],
+        "tiles": ["osm"],
+        "lat": ["40", "91"],
+        "lon": ["70.1234"],
+        "z": ["6", "abc"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +219,9 @@ def models(dash_app):
 
 def queries(data):
     """Query strings mixing good values, hostile text and unknown names."""
-    pairs = [st.tuples(st.just(k), st.one_of(st.sampled_from(v), TEXT)) for k, v in known_values(data).items()]
+    pairs = [
+        st.tuples(st.just(k), st.one_of(st.sampled_from(v), TEXT)) for k, v in known_values(data).items()
+    ]
     noise = st.tuples(st.sampled_from(["foo", "lang", "w_nothing"]), TEXT)
     return st.lists(st.one_of(*pairs, noise), max_size=8).map(dict)
 
@@ -185,6 +257,7 @@ def test_outlook_and_actions_write_cities_and_read_the_older_city(models, dash_a
 
 # --- in the browser: a changed control survives a reload ------------------------------------------------
 
+
 def address(dash_duo) -> dict[str, list[str]]:
     return parse_qs(urlparse(dash_duo.driver.current_url).query, keep_blank_values=True)
 
@@ -193,7 +266,10 @@ def click_segment(dash_duo, control_id: str, value: str) -> None:
     dash_duo.driver.execute_script(
         "var root = document.getElementById(arguments[0]);"
         "var input = root.querySelector('input[value=\"' + arguments[1] + '\"]');"
-        "root.querySelector('label[for=\"' + input.id + '\"]').click();", control_id, value)
+        "root.querySelector('label[for=\"' + input.id + '\"]').click();",
+        control_id,
+        value,
+    )
 
 
 def reload_and_wait(dash_duo) -> None:
@@ -203,8 +279,11 @@ def reload_and_wait(dash_duo) -> None:
     assert dash_duo.driver.current_url == before
 
 
-SEGMENTS = [("/compare", "compare-view", "radar", "view"), ("/trends", "trends-mode", "change", "mode"),
-            ("/outlook", "outlook-horizon", "2080", "h")]
+SEGMENTS = [
+    ("/compare", "compare-view", "radar", "view"),
+    ("/trends", "trends-mode", "change", "mode"),
+    ("/outlook", "outlook-horizon", "2080", "h"),
+]
 
 
 @pytest.mark.parametrize("path,control,value,key", SEGMENTS)
@@ -229,8 +308,10 @@ def test_actions_filter_survives_a_reload(dash_duo, dash_app, built_data):
     choose(dash_duo, "#actions-status", label)
     until(lambda: address(dash_duo).get("status") == ["delayed"], timeout=15)
     reload_and_wait(dash_duo)
-    until(lambda: [p.text for p in dash_duo.find_elements(".act-filters .mantine-MultiSelect-pill")] == [label],
-          timeout=15)
+    until(
+        lambda: [p.text for p in dash_duo.find_elements(".act-filters .mantine-MultiSelect-pill")] == [label],
+        timeout=15,
+    )
     assert dash_duo.get_logs() == []
 
 

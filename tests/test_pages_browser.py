@@ -1,5 +1,6 @@
 """Overview and Data pages in headless Chromium: both languages, language switch, deep links,
 bad input, and a clean browser console. No network: the map's geometry comes from the app."""
+
 from __future__ import annotations
 
 from dash.testing.wait import until
@@ -27,7 +28,10 @@ def test_overview_in_russian(dash_duo, dash_app, built_data):
     until(lambda: len(dash_duo.find_elements(".leaflet-overlay-pane path")) > 20, timeout=10)
     until(lambda: len(dash_duo.find_elements(".leaflet-cities-pane path")) == len(cards), timeout=10)
     dash_duo.wait_for_element("#overview-ranking .main-svg")
-    assert "Риск" in dash_duo.find_element("#overview-ranking").text or "Индекс" in dash_duo.find_element("#overview-ranking").text
+    assert (
+        "Риск" in dash_duo.find_element("#overview-ranking").text
+        or "Индекс" in dash_duo.find_element("#overview-ranking").text
+    )
     top = built_data["risk"].sort_values("risk", ascending=False).iloc[0]["city_id"]
     top_name = built_data["cities"].set_index("city_id").loc[top, "name_ru"]
     assert top_name in dash_duo.find_element(".chart-summary").text

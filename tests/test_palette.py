@@ -1,4 +1,5 @@
 """The risk-class and hazard-level palettes (kept in the data) are told apart, also with colour-blindness."""
+
 from __future__ import annotations
 
 import pytest

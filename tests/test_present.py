@@ -1,5 +1,6 @@
 """Presenter mode: deck tokens, slide contents in both languages, and the page in a browser
 (keyboard, counter, URL, no chrome, no scrollbars, nothing from outside hosts, Escape, editor)."""
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,9 @@ from domain import compare
 from domain import exports as dx
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
-KEY_MARKER = re.compile(r"\b(?:app|present|export|outlook|trends|profile|status|index|overview|compare)\.[a-z_]+")
+KEY_MARKER = re.compile(
+    r"\b(?:app|present|export|outlook|trends|profile|status|index|overview|compare)\.[a-z_]+"
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +29,7 @@ def city(built_data) -> str:
 
 # --- deck tokens (pure) ---------------------------------------------------------------------------
 
+
 def test_default_deck_has_every_view(built_data):
     refs, bad = dx.parse_slides(None, built_data)
     tokens = [r.token for r in refs]
@@ -36,13 +40,17 @@ def test_default_deck_has_every_view(built_data):
     ranked = built_data["risk"].sort_values("rank")["city_id"].tolist()
     assert cities == [f"city:{c}" for c in ranked], "cities ordered by risk, highest first"
     assert "trends" in tokens
-    assert dx.has_outlook(built_data) and tokens.index("outlook") == tokens.index("trends") + 1, "outlook after trends"
+    assert dx.has_outlook(built_data) and tokens.index("outlook") == tokens.index("trends") + 1, (
+        "outlook after trends"
+    )
     assert not [x for x in tokens if x.startswith("outlook:")], "a city's outlook is optional"
     assert ("actions" in tokens) == dx.has_actions(built_data)
 
 
 def test_slides_parameter_keeps_order_and_reports_bad_tokens(built_data, city):
-    refs, bad = dx.parse_slides(f"city:{city}, Overview,trends:tmean,city:atlantis,<script>,trends:precip,", built_data)
+    refs, bad = dx.parse_slides(
+        f"city:{city}, Overview,trends:tmean,city:atlantis,<script>,trends:precip,", built_data
+    )
     assert [r.token for r in refs] == [f"city:{city}", "overview", "trends", "trends:precip"]
     assert bad == ["city:atlantis", "<script>"]
     assert dx.slides_param(refs) == f"city:{city},overview,trends,trends:precip"
@@ -51,12 +59,18 @@ def test_slides_parameter_keeps_order_and_reports_bad_tokens(built_data, city):
 
 
 def test_outlook_slides_parse_validate_and_need_the_outlook_tables(built_data, city):
-    refs, bad = dx.parse_slides(f"outlook,outlook:{city}, Outlook:{city.upper()},outlook:nowhere,outlook:", built_data)
+    refs, bad = dx.parse_slides(
+        f"outlook,outlook:{city}, Outlook:{city.upper()},outlook:nowhere,outlook:", built_data
+    )
     assert [r.token for r in refs] == ["outlook", f"outlook:{city}", f"outlook:{city}"]
     assert bad == ["outlook:nowhere", "outlook:"]
-    assert dx.is_valid(dx.SlideRef("outlook"), built_data) and not dx.is_valid(dx.SlideRef("outlook", "atlantis"), built_data)
+    assert dx.is_valid(dx.SlideRef("outlook"), built_data) and not dx.is_valid(
+        dx.SlideRef("outlook", "atlantis"), built_data
+    )
     optional = [r.token for r in dx.optional_slides(built_data)]
-    assert [x for x in optional if x.startswith("outlook:")] == [f"outlook:{c}" for c in dx.city_ids_by_rank(built_data)]
+    assert [x for x in optional if x.startswith("outlook:")] == [
+        f"outlook:{c}" for c in dx.city_ids_by_rank(built_data)
+    ]
     for missing in dx.OUTLOOK_TABLES:
         without = {k: v for k, v in built_data.tables.items() if k != missing}
 
@@ -69,8 +83,10 @@ def test_outlook_slides_parse_validate_and_need_the_outlook_tables(built_data, c
         assert not dx.has_outlook(Bare()), missing
         assert "outlook" not in [r.token for r in dx.available_slides(Bare())]
         assert not [r for r in dx.optional_slides(Bare()) if r.kind == "outlook"]
-        assert dx.parse_slides(f"overview,outlook,outlook:{city}", Bare()) == ([dx.SlideRef("overview")],
-                                                                            ["outlook", f"outlook:{city}"])
+        assert dx.parse_slides(f"overview,outlook,outlook:{city}", Bare()) == (
+            [dx.SlideRef("overview")],
+            ["outlook", f"outlook:{city}"],
+        )
 
 
 def test_auto_and_position_are_clipped():
@@ -79,13 +95,18 @@ def test_auto_and_position_are_clipped():
     for huge in ("inf", "-inf", "nan", "1e400", "9" * 400):  # once a 500 from int(float("inf"))
         assert dx.parse_auto(huge) == (0, False), huge
     assert dx.parse_position("9" * 5000, 9) == 1 and dx.parse_position("9" * 400, 9) == 9
-    assert dx.parse_position("3", 9) == 3 and dx.parse_position("42", 9) == 9 and dx.parse_position("x", 9) == 1
+    assert (
+        dx.parse_position("3", 9) == 3 and dx.parse_position("42", 9) == 9 and dx.parse_position("x", 9) == 1
+    )
 
 
 def test_compare_choice_reads_the_comparison_query(built_data):
-    two = sorted(built_data["cities"]["city_id"])[-2:][::-1]  # asked out of order: the answer is in the data's order
-    choice = dx.compare_choice({"cities": f"{two[0]},{two[1]},nowhere", "w_vulnerability": "2", "level": "bogus"},
-                               built_data)
+    two = sorted(built_data["cities"]["city_id"])[-2:][
+        ::-1
+    ]  # asked out of order: the answer is in the data's order
+    choice = dx.compare_choice(
+        {"cities": f"{two[0]},{two[1]},nowhere", "w_vulnerability": "2", "level": "bogus"}, built_data
+    )
     assert choice.cities == [c for c in built_data["cities"]["city_id"] if c in two]
     assert choice.level == "risk" and choice.weights.dimensions["vulnerability"] == 2.0
     query = compare.comparison_query(choice, built_data)
@@ -93,6 +114,7 @@ def test_compare_choice_reads_the_comparison_query(built_data):
 
 
 # --- slide contents (cached queries, so inside the app) ---------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def app_ctx(dash_app):
@@ -105,8 +127,12 @@ def test_every_slide_says_something_sourced_in_its_language(app_ctx, built_data,
     from services import exports
 
     refs, _ = exports.deck_refs(None)
-    refs += [dx.SlideRef("stability"), dx.SlideRef("hazards", city), dx.SlideRef("trends", "hot_days_35"),
-             dx.SlideRef("outlook", city)]
+    refs += [
+        dx.SlideRef("stability"),
+        dx.SlideRef("hazards", city),
+        dx.SlideRef("trends", "hot_days_35"),
+        dx.SlideRef("outlook", city),
+    ]
     assert {"outlook", f"outlook:{city}"} <= {r.token for r in refs}
     for ref in refs:
         slide, figure = exports.build_slide(ref, lang)
@@ -119,8 +145,15 @@ def test_every_slide_says_something_sourced_in_its_language(app_ctx, built_data,
             assert CYRILLIC.search(text), ref
         else:
             assert not CYRILLIC.search(slide.status_line + " ".join(label for _, label in slide.numbers)), ref
-        words = [slide.title, slide.subtitle, *slide.points, *slide.details, slide.status_line, slide.summary,
-                 *[f"{v} {label}" for v, label in slide.numbers]]
+        words = [
+            slide.title,
+            slide.subtitle,
+            *slide.points,
+            *slide.details,
+            slide.status_line,
+            slide.summary,
+            *[f"{v} {label}" for v, label in slide.numbers],
+        ]
         assert not [w for w in words if KEY_MARKER.search(w)], f"{ref.token}: untranslated key"
     profile, _ = exports.build_slide(dx.SlideRef("city", city), lang)
     assert profile.title == built_data["cities"].set_index("city_id").at[city, f"name_{lang}"]
@@ -134,7 +167,7 @@ def test_outlook_slides_say_what_the_outlook_computes(app_ctx, built_data, city,
     from i18n import format_share
     from services import exports
 
-    result = ol.project(built_data)          # computed here, not the cached one the slides use
+    result = ol.project(built_data)  # computed here, not the cached one the slides use
     scen, year = dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON
     assert (scen, year) == ("ssp245", 2050), "the /outlook page's defaults"
     slide, figure = exports.build_slide(dx.SlideRef("outlook"), lang)
@@ -145,7 +178,7 @@ def test_outlook_slides_say_what_the_outlook_computes(app_ctx, built_data, city,
     assert slide.numbers[0][0] == f"{names[top['city_id']]} · {dx.num(top[f'{scen}_risk'], lang)}"
     share = result.order_change.set_index(["scenario", "horizon"]).at[(scen, year), "share"]
     assert slide.numbers[2][0] == format_share(float(share), lang)
-    for _, r in tab.iterrows():            # every city in the notes: today and the projected range
+    for _, r in tab.iterrows():  # every city in the notes: today and the projected range
         line = next(d for d in slide.details if d.startswith(names[r["city_id"]] + ":"))
         assert dx.span(r[f"{scen}_risk_p10"], r[f"{scen}_risk_p90"], lang) in line
         assert dx.num(r["today_risk"], lang) in line
@@ -162,6 +195,7 @@ def test_outlook_slides_say_what_the_outlook_computes(app_ctx, built_data, city,
         assert value == f"{dx.num(row['risk'], lang)} ({dx.signed(row['change'], lang, 2)})"
         assert dx.span(row["risk_p10"], row["risk_p90"], lang) in label
     from components.outlook_panel import driver_sentence
+
     assert one.points[0] == driver_sentence(built_data, result, city, scen, year, lang), "the page's wording"
     assert one.path == f"/outlook?lang={lang}&cities={city}&scen={scen}&h={year}"
     assert len(figure.data) > 0 and {tr.type for tr in figure.data} == {"scatter"}
@@ -183,33 +217,61 @@ def test_brief_html_has_the_outlook_with_the_outlook_numbers(app_ctx, built_data
 
     result = ol.project(built_data)
     decomp, drivers = data_access.city_explained(city)
-    common = dict(city_id=city, ranked=data_access.ranking(lang), decomp=decomp, drivers=drivers, build_id="abcdef12",
-                  built_at="2026-01-01", today=date(2026, 1, 2))
+    common = dict(
+        city_id=city,
+        ranked=data_access.ranking(lang),
+        decomp=decomp,
+        drivers=drivers,
+        build_id="abcdef12",
+        built_at="2026-01-01",
+        today=date(2026, 1, 2),
+    )
     driver = driver_sentence(built_data, result, city, "ssp245", 2050, lang)
     html = dx.brief_html(built_data, dx.BriefInputs(**common, outlook=result, outlook_driver=driver), lang)
     section = re.search(r'<section class="outlook">(.*?)</section>', html, re.S).group(1)
     from i18n import t
+
     assert t("outlook.panel.title", lang) in section
     today = dx.outlook_score(result, city, ol.TODAY)
-    assert dx.esc(t("outlook.panel.today", lang, value=dx.num(today["risk"], lang),
-                    range=dx.span(today["risk_p10"], today["risk_p90"], lang))) in section
-    cells = re.findall(r'<td><span class="ol-value">([^<]*)</span><span class="ol-range">([^<]*)</span>'
-                       r'<span class="ol-range">([^<]*)</span></td>', section)
+    assert (
+        dx.esc(
+            t(
+                "outlook.panel.today",
+                lang,
+                value=dx.num(today["risk"], lang),
+                range=dx.span(today["risk_p10"], today["risk_p90"], lang),
+            )
+        )
+        in section
+    )
+    cells = re.findall(
+        r'<td><span class="ol-value">([^<]*)</span><span class="ol-range">([^<]*)</span>'
+        r'<span class="ol-range">([^<]*)</span></td>',
+        section,
+    )
     expected = []
     for s in result.meta["scenarios"]:
         for h in result.meta["horizons"]:
             r = dx.outlook_score(result, city, s, h)
-            expected.append((dx.num(r["risk"], lang), dx.span(r["risk_p10"], r["risk_p90"], lang),
-                             f"{dx.signed(r['change_p10'], lang, 2)} … {dx.signed(r['change_p90'], lang, 2)}"))
+            expected.append(
+                (
+                    dx.num(r["risk"], lang),
+                    dx.span(r["risk_p10"], r["risk_p90"], lang),
+                    f"{dx.signed(r['change_p10'], lang, 2)} … {dx.signed(r['change_p90'], lang, 2)}",
+                )
+            )
     assert [tuple(map(unescape, c)) for c in cells] == expected
     assert dx.esc(driver) in section and dx.esc(t("outlook.panel.caveat", lang)) in section
-    assert dx.esc(t("status.illustrative", lang)) in section and not KEY_MARKER.search(re.sub(r"<[^>]+>", " ", section))
+    assert dx.esc(t("status.illustrative", lang)) in section and not KEY_MARKER.search(
+        re.sub(r"<[^>]+>", " ", section)
+    )
     without = dx.brief_html(built_data, dx.BriefInputs(**common), lang)
     assert '<section class="outlook">' not in without
 
 
 def unescape(text: str) -> str:
     import html
+
     return html.unescape(text)
 
 
@@ -233,6 +295,7 @@ def test_actions_slide_only_when_the_build_has_plans(app_ctx, built_data, monkey
 
 # --- the page in a browser --------------------------------------------------------------------------
 
+
 def _state(driver) -> dict:
     return driver.execute_script("""
         var d = document.getElementById('present-deck');
@@ -252,7 +315,9 @@ def test_deck_keyboard_counter_url_offline_and_escape(dash_duo, dash_app, city):
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver
     driver.set_window_size(1280, 720)
-    driver.get(dash_duo.server_url + f"/present?slides=overview,city:{city},trends,hazards:{city}&lang=en&auto=0")
+    driver.get(
+        dash_duo.server_url + f"/present?slides=overview,city:{city},trends,hazards:{city}&lang=en&auto=0"
+    )
     dash_duo.wait_for_text_to_equal("#present-counter", "1 / 4", timeout=20)
     until(lambda: len(driver.find_elements(By.CSS_SELECTOR, ".slide.is-current .main-svg")) > 0, timeout=15)
     state = _state(driver)
@@ -271,7 +336,7 @@ def test_deck_keyboard_counter_url_offline_and_escape(dash_duo, dash_app, city):
     press(Keys.ARROW_RIGHT, "2 / 4", f"city:{city}")
     press(Keys.PAGE_DOWN, "3 / 4", "trends")
     press(Keys.SPACE, "4 / 4", f"hazards:{city}")
-    press(Keys.ARROW_RIGHT, "4 / 4", f"hazards:{city}")      # stays on the last slide without auto-advance
+    press(Keys.ARROW_RIGHT, "4 / 4", f"hazards:{city}")  # stays on the last slide without auto-advance
     press(Keys.ARROW_LEFT, "3 / 4", "trends")
     press(Keys.PAGE_UP, "2 / 4", f"city:{city}")
     press(Keys.HOME, "1 / 4", "overview")
@@ -290,8 +355,13 @@ def test_deck_keyboard_counter_url_offline_and_escape(dash_duo, dash_app, city):
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
     until(lambda: driver.execute_script("return window.location.pathname") == "/", timeout=10)
     assert "lang=en" in driver.execute_script("return window.location.search")
-    until(lambda: driver.find_elements(By.CSS_SELECTOR, ".page-overview")
-          and not driver.find_elements(By.ID, "present-deck"), timeout=20)
+    until(
+        lambda: (
+            driver.find_elements(By.CSS_SELECTOR, ".page-overview")
+            and not driver.find_elements(By.ID, "present-deck")
+        ),
+        timeout=20,
+    )
     until(lambda: driver.find_element(By.CSS_SELECTOR, ".site-header").is_displayed(), timeout=5)
     assert dash_duo.get_logs() == []
 
@@ -306,7 +376,8 @@ def test_editor_orders_slides_and_starts_the_deck(dash_duo, dash_app, city):
 
     def items():
         return driver.execute_script(
-            "return [...document.querySelectorAll('#present-order li')].map(li => li.dataset.token)")
+            "return [...document.querySelectorAll('#present-order li')].map(li => li.dataset.token)"
+        )
 
     until(lambda: items() == ["overview", f"city:{city}", "trends"], timeout=5)
     assert driver.find_element(By.CSS_SELECTOR, ".site-header").is_displayed(), "the editor keeps the shell"
@@ -314,12 +385,19 @@ def test_editor_orders_slides_and_starts_the_deck(dash_duo, dash_app, city):
     until(lambda: items() == ["overview", "trends", f"city:{city}"], timeout=5)
     driver.find_element(By.CSS_SELECTOR, "#present-order li:nth-child(1) button[title='Убрать']").click()
     until(lambda: items() == ["trends", f"city:{city}"], timeout=5)
-    until(lambda: f"slides=trends,city:{city}" in driver.find_element(By.ID, "present-start").get_attribute("href"), timeout=5)
+    until(
+        lambda: (
+            f"slides=trends,city:{city}" in driver.find_element(By.ID, "present-start").get_attribute("href")
+        ),
+        timeout=5,
+    )
     href = driver.find_element(By.ID, "present-start").get_attribute("href")
     assert "auto=20" in href and "lang=ru" in href
     driver.find_element(By.ID, "present-start").click()
     dash_duo.wait_for_text_to_equal("#present-counter", "1 / 2", timeout=20)
-    assert driver.execute_script("return document.querySelector('.slide.is-current').dataset.token") == "trends"
+    assert (
+        driver.execute_script("return document.querySelector('.slide.is-current').dataset.token") == "trends"
+    )
     assert driver.execute_script("return document.getElementById('present-deck').dataset.auto") == "20"
     title = driver.find_element(By.CSS_SELECTOR, ".slide.is-current .slide-title").text
     assert CYRILLIC.search(title), title

@@ -7,13 +7,14 @@ processes at the peak of an export flood (against the pool size), and the public
 latency during that flood against before it (printed, not asserted: a timing belongs to a report).
 All but the tries must be zero and the peak within the pool. Every loop is bounded; all traffic
 goes to 127.0.0.1."""
+
 from __future__ import annotations
 
 import statistics
-from pathlib import Path
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import diskcache
 import psutil
@@ -25,9 +26,13 @@ from tests import dash_http as h
 from tests.test_stack import login_token, stack  # noqa: F401 - the stack fixture
 
 PRIVATE_PATHS = ["/admin", "//admin", "/admin/", "/%61dmin", "///admin"]
-PUBLIC_MIX = [("GET", "/?lang=en", None), ("GET", "/glossary", None), ("GET", "/healthz", None),
-              ("POST", "/_dash-update-component", h.route_body("/compare", "?lang=en")),
-              ("POST", "/_dash-update-component", h.route_body("/data", "?lang=ru"))]
+PUBLIC_MIX = [
+    ("GET", "/?lang=en", None),
+    ("GET", "/glossary", None),
+    ("GET", "/healthz", None),
+    ("POST", "/_dash-update-component", h.route_body("/compare", "?lang=en")),
+    ("POST", "/_dash-update-component", h.route_body("/data", "?lang=ru")),
+]
 MALFORMED = ["[]", "null", '{"output":1}', "{", '{"output":"compare-item-help.children","inputs":5}']
 
 
@@ -69,8 +74,10 @@ def export_workers(roots: list[int]) -> int:
 
 def chromium_browsers(roots: list[int]) -> int:
     """Chromium browser processes (not their renderers and helpers) under the given process trees."""
-    return sum(bool(cmd) and Path(cmd[0]).name == "chromium" and not any(a.startswith("--type=") for a in cmd)
-               for cmd in descendants(roots))
+    return sum(
+        bool(cmd) and Path(cmd[0]).name == "chromium" and not any(a.startswith("--type=") for a in cmd)
+        for cmd in descendants(roots)
+    )
 
 
 def web_processes(masters: list[int]) -> int:
@@ -96,13 +103,19 @@ def median_latency(tally: Tally, base: str, rounds: int) -> float:
 
 def export_body(key: str, inputs: list[dict], state: list[dict], city: str, lang: str) -> dict:
     context = {"kind": "city", "lang": lang, "city": city, "override": {}}
-    values = {"export-request.data": {"fmt": "pdf", "search": f"?lang={lang}", "context": context, "at": 1},
-              "export-context.data": context}
-    return {"output": key, "outputs": [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]}
-                                       for p in key.strip(".").split("...")],
-            "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in inputs],
-            "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in state],
-            "changedPropIds": ["export-request.data"]}
+    values = {
+        "export-request.data": {"fmt": "pdf", "search": f"?lang={lang}", "context": context, "at": 1},
+        "export-context.data": context,
+    }
+    return {
+        "output": key,
+        "outputs": [
+            {"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in key.strip(".").split("...")
+        ],
+        "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in inputs],
+        "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in state],
+        "changedPropIds": ["export-request.data"],
+    }
 
 
 @pytest.mark.soak
@@ -114,15 +127,25 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
     engine = db.get_engine(stack.env["DATABASE_URL"])
     city = str(built_data["cities"]["city_id"].iloc[0])
     admin = db.create_user(engine, f"probe-admin-{uuid.uuid4().hex[:6]}", h.PASSWORD, "admin")
-    editors = [db.create_user(engine, f"probe-ed-{i}-{uuid.uuid4().hex[:6]}", h.PASSWORD, "editor", city) for i in range(5)]
+    editors = [
+        db.create_user(engine, f"probe-ed-{i}-{uuid.uuid4().hex[:6]}", h.PASSWORD, "editor", city)
+        for i in range(5)
+    ]
     db.dispose_all()
 
     # 1. private pages replayed without a cookie, path variants and query orders, through nginx
     browser = requests.Session()
     token = login_token(browser, base)
-    assert tally.send(browser, "POST", base + "/auth/login", data={"username": admin.username, "password": h.PASSWORD,
-                                                                "lang": "en", "csrf_token": token},
-                      allow_redirects=False).status_code == 303
+    assert (
+        tally.send(
+            browser,
+            "POST",
+            base + "/auth/login",
+            data={"username": admin.username, "password": h.PASSWORD, "lang": "en", "csrf_token": token},
+            allow_redirects=False,
+        ).status_code
+        == 303
+    )
     private = [admin.username, *(e.username for e in editors), browser.cookies.get("ccca_session") or "\x00"]
     leaked = 0
     for path in PRIVATE_PATHS:
@@ -130,15 +153,27 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
             body = h.route_body(path, search)
             tally.send(browser, "POST", base + "/_dash-update-component", json=body)
             for _ in range(2):
-                text = tally.send(requests.Session(), "POST", base + "/_dash-update-component", json=body).text
+                text = tally.send(
+                    requests.Session(), "POST", base + "/_dash-update-component", json=body
+                ).text
                 leaked += sum(len(s.encode()) for s in private if s in text)
 
     # 2. malformed and oversized requests straight at the app
     for body in MALFORMED:
-        tally.send(requests.Session(), "POST", a + "/_dash-update-component", data=body,
-                   headers={"Content-Type": "application/json"})
-    tally.send(requests.Session(), "POST", a + "/_dash-update-component", data=b"{" + b" " * (9 << 20),
-               headers={"Content-Type": "application/json"})
+        tally.send(
+            requests.Session(),
+            "POST",
+            a + "/_dash-update-component",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+    tally.send(
+        requests.Session(),
+        "POST",
+        a + "/_dash-update-component",
+        data=b"{" + b" " * (9 << 20),
+        headers={"Content-Type": "application/json"},
+    )
     for path in ("/_dash-component-suites/dash/nope.js", "/no-such-page", "/?q=" + "x" * 5000):
         tally.send(requests.Session(), "GET", a + path)
 
@@ -148,8 +183,17 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
     for n, editor in enumerate(editors):
         session = requests.Session()
         tok = login_token(session, b)
-        assert tally.send(session, "POST", b + "/auth/login", allow_redirects=False, headers={"X-Forwarded-For": f"192.0.2.{n}"},
-                          data={"username": editor.username, "password": h.PASSWORD, "csrf_token": tok}).status_code == 303
+        assert (
+            tally.send(
+                session,
+                "POST",
+                b + "/auth/login",
+                allow_redirects=False,
+                headers={"X-Forwarded-For": f"192.0.2.{n}"},
+                data={"username": editor.username, "password": h.PASSWORD, "csrf_token": tok},
+            ).status_code
+            == 303
+        )
         clients.append(session)
     deps = requests.get(a + "/_dash-dependencies", timeout=30).json()
     load_key = next(d["output"] for d in deps if "admin-status.options" in d["output"])
@@ -158,20 +202,37 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
 
     def save_rounds(session: requests.Session, n: int):
         for j in range(10):
-            loaded = tally.send(session, "POST", base + "/_dash-update-component", json=h.callback_body(
-                load_key, [("admin-action", "value", action), ("admin-reload", "n_clicks", j)],
-                [("admin-lang", "data", "en")])).json()["response"]
+            loaded = tally.send(
+                session,
+                "POST",
+                base + "/_dash-update-component",
+                json=h.callback_body(
+                    load_key,
+                    [("admin-action", "value", action), ("admin-reload", "n_clicks", j)],
+                    [("admin-lang", "data", "en")],
+                ),
+            ).json()["response"]
             version = loaded["admin-loaded"]["data"]["version"]
             state = loaded
-            body = h.callback_body(save_key, [("admin-save", "n_clicks", 1)], [
-                ("admin-loaded", "data", {"action_id": action, "version": version}),
-                ("admin-status", "value", state["admin-status"]["value"]),
-                ("admin-progress", "value", state["admin-progress"]["value"]),
-                ("admin-start", "date", state["admin-start"]["date"]), ("admin-end", "date", state["admin-end"]["date"]),
-                ("admin-note", "value", f"probe {n}-{j}"), ("admin-lang", "data", "en")])
-            answer = tally.send(session, "POST", base + "/_dash-update-component", json=body).json()["response"]
+            body = h.callback_body(
+                save_key,
+                [("admin-save", "n_clicks", 1)],
+                [
+                    ("admin-loaded", "data", {"action_id": action, "version": version}),
+                    ("admin-status", "value", state["admin-status"]["value"]),
+                    ("admin-progress", "value", state["admin-progress"]["value"]),
+                    ("admin-start", "date", state["admin-start"]["date"]),
+                    ("admin-end", "date", state["admin-end"]["date"]),
+                    ("admin-note", "value", f"probe {n}-{j}"),
+                    ("admin-lang", "data", "en"),
+                ],
+            )
+            answer = tally.send(session, "POST", base + "/_dash-update-component", json=body).json()[
+                "response"
+            ]
             if (answer["admin-message"]["children"] or {}).get("props", {}).get("id") == "admin-saved":
                 committed.append(answer["admin-loaded"]["data"]["version"])
+
     threads = [threading.Thread(target=save_rounds, args=(s, n)) for n, s in enumerate(clients)]
     for th in threads:
         th.start()
@@ -179,7 +240,10 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
         th.join(300)
     with engine.connect() as conn:
         from sqlalchemy import text
-        stored = conn.execute(text("SELECT count(*) FROM action_updates WHERE action_id=:a"), {"a": action}).scalar()
+
+        stored = conn.execute(
+            text("SELECT count(*) FROM action_updates WHERE action_id=:a"), {"a": action}
+        ).scalar()
     lost = len(committed) - int(stored) + (len(set(committed)) != len(committed))
 
     # 4. an export flood: 50 requests from 50 addresses at once, public pages measured meanwhile
@@ -196,6 +260,7 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
             workers_peak[0] = max(workers_peak[0], workers)
             over[0] = max(over[0], workers - web)
             time.sleep(0.2)
+
     watcher = threading.Thread(target=watch)
     watcher.start()
     busy = []
@@ -204,12 +269,20 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
         lang = "ru" if n % 2 else "en"
         cities = list(built_data["cities"]["city_id"])
         body = export_body(export["output"], export["inputs"], export["state"], cities[n % len(cities)], lang)
-        answer = tally.send(requests.Session(), "POST", (a, b)[n % 2] + "/_dash-update-component", json=body,
-                            headers={"X-Forwarded-For": f"198.51.100.{n}"})
+        answer = tally.send(
+            requests.Session(),
+            "POST",
+            (a, b)[n % 2] + "/_dash-update-component",
+            json=body,
+            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+        )
         outputs = answer.json().get("response", {}) if answer.status_code == 200 else {}
         job = (outputs.get("export-job") or {}).get("data")
         status = str((outputs.get("export-status") or {}).get("children") or "")
-        busy.append("busy" if ("try again" in status or "Попробуйте" in status) else "queued" if job else "other")
+        busy.append(
+            "busy" if ("try again" in status or "Попробуйте" in status) else "queued" if job else "other"
+        )
+
     flood = [threading.Thread(target=ask, args=(n,)) for n in range(50)]
     for th in flood:
         th.start()
@@ -226,14 +299,18 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
     jobs.close()
     stop.set()
     watcher.join(10)
-    tracebacks = sum(log.read_text(errors="replace").count("Traceback") for log in stack.folder.glob("app-*.log"))
-    line = (f"probe: {tally.tried} requests, {tally.server_errors} 5xx, {tracebacks} tracebacks logged, "
-            f"{leaked} private bytes leaked, {lost} lost updates ({len(committed)} saves committed), "
-            f"{workers_peak[0]} export workers at peak (pool {pool}; never more than one per live web process: "
-            f"{over[0] <= 0}) with {peak[0]} Chromium browser processes at peak, of 50 export requests {busy.count('queued')} "
-            f"queued or joined, {busy.count('busy')} told when to retry, {busy.count('other')} other, "
-            f"public median {before * 1000:.0f} ms before, {burst * 1000:.0f} ms while the 50 requests arrived, "
-            f"{during * 1000:.0f} ms while the exports ran ({max(burst, during) / before:.1f}x at worst)")
+    tracebacks = sum(
+        log.read_text(errors="replace").count("Traceback") for log in stack.folder.glob("app-*.log")
+    )
+    line = (
+        f"probe: {tally.tried} requests, {tally.server_errors} 5xx, {tracebacks} tracebacks logged, "
+        f"{leaked} private bytes leaked, {lost} lost updates ({len(committed)} saves committed), "
+        f"{workers_peak[0]} export workers at peak (pool {pool}; never more than one per live web process: "
+        f"{over[0] <= 0}) with {peak[0]} Chromium browser processes at peak, of 50 export requests {busy.count('queued')} "
+        f"queued or joined, {busy.count('busy')} told when to retry, {busy.count('other')} other, "
+        f"public median {before * 1000:.0f} ms before, {burst * 1000:.0f} ms while the 50 requests arrived, "
+        f"{during * 1000:.0f} ms while the exports ran ({max(burst, during) / before:.1f}x at worst)"
+    )
     with capsys.disabled():
         print("\n" + line)
     assert tally.server_errors == 0 and tracebacks == 0 and leaked == 0 and lost == 0, line

@@ -1,4 +1,5 @@
 """Value scopes, source kinds and hazard levels from published figures (domain/provenance.py, the build)."""
+
 from __future__ import annotations
 
 import shutil
@@ -16,22 +17,35 @@ SRC = Path(__file__).resolve().parents[1] / "data" / "src"
 
 
 def test_scope_counts_count_city_region_and_country_apart_on_latest_values():
-    values = pd.DataFrame({
-        "city_id": ["a", "a", "a", "a", "b"],
-        "indicator_id": ["hdi", "hdi", "gini", "pop", "hdi"],
-        "year": [2020, 2022, 2021, 2021, 2022],
-        "value_scope": ["country", "region", "country", "city", "country"],
-    })
+    values = pd.DataFrame(
+        {
+            "city_id": ["a", "a", "a", "a", "b"],
+            "indicator_id": ["hdi", "hdi", "gini", "pop", "hdi"],
+            "year": [2020, 2022, 2021, 2021, 2022],
+            "value_scope": ["country", "region", "country", "city", "country"],
+        }
+    )
     counts = scope_counts(values, ["a", "b", "c"]).set_index("city_id")
-    assert counts.loc["a", ["city", "region", "country", "total"]].tolist() == [1, 1, 1, 3]  # hdi 2022 replaces 2020
+    assert counts.loc["a", ["city", "region", "country", "total"]].tolist() == [
+        1,
+        1,
+        1,
+        3,
+    ]  # hdi 2022 replaces 2020
     assert counts.loc["a", "national_share"] == pytest.approx(1 / 3)
     assert counts.loc["b", "national_share"] == 1.0
     assert counts.loc["c", "total"] == 0 and pd.isna(counts.loc["c", "national_share"])
 
 
 def test_threshold_rule_turns_a_basis_figure_into_a_level():
-    rules = pd.DataFrame({"metric": ["m"] * 4, "level": ["high", "medium", "low", "very_low"],
-                          "lower": [8, 7, 6, None], "upper": [None, 8, 7, 6]})
+    rules = pd.DataFrame(
+        {
+            "metric": ["m"] * 4,
+            "level": ["high", "medium", "low", "very_low"],
+            "lower": [8, 7, 6, None],
+            "upper": [None, 8, 7, 6],
+        }
+    )
     assert level_from_basis("m", 9, rules) == "high"
     assert level_from_basis("m", 8, rules) == "high"  # lower bound inclusive
     assert level_from_basis("m", 7.5, rules) == "medium"
@@ -46,7 +60,10 @@ def test_the_data_rules_give_every_assessed_level_of_the_data():
     assessed = hz[hz["level"] != NOT_ASSESSED]
     assert len(assessed) > 0
     for _, row in assessed.iterrows():
-        assert level_from_basis(row["basis_metric"], row["basis_value"], tables["hazard_thresholds"]) == row["level"]
+        assert (
+            level_from_basis(row["basis_metric"], row["basis_value"], tables["hazard_thresholds"])
+            == row["level"]
+        )
     kinds = dict(zip(tables["sources"]["source_id"], tables["sources"]["kind"]))
     assert not {kinds[s] for s in assessed["basis_source_id"]} & {"media", "web_reference"}
 
@@ -70,11 +87,13 @@ def test_build_fails_on_a_sourced_value_without_a_source(tmp_path):
         v.loc[v.index[0], "status"] = "sourced"
         v.loc[v.index[0], "source_id"] = "coalition-analysis"  # the team's own derivation
         return v
+
     assert "not 'sourced'" in _problems(_edited_copy(tmp_path, "indicator_values", edit), tmp_path)
 
     def blank(v):
         v.loc[v.index[0], ["status", "source_id"]] = ["sourced", ""]
         return v
+
     assert "source_id" in _problems(_edited_copy(tmp_path / "b", "indicator_values", blank), tmp_path / "b")
 
 
@@ -83,6 +102,7 @@ def test_build_fails_on_a_hazard_level_without_a_basis_figure(tmp_path):
         row = h.index[h["level"] != NOT_ASSESSED][0]
         h.loc[row, ["basis_metric", "basis_value", "basis_source_id"]] = ["", "", ""]
         return h
+
     assert "has no basis figure" in _problems(_edited_copy(tmp_path, "hazards", edit), tmp_path)
 
 
@@ -91,12 +111,14 @@ def test_build_fails_when_a_level_disagrees_with_its_rule_or_rests_on_media(tmp_
         row = h.index[h["level"] == "high"][0]
         h.loc[row, "level"] = "low"
         return h
+
     assert "differs from the rule" in _problems(_edited_copy(tmp_path, "hazards", wrong_level), tmp_path)
 
     def media(h):
         row = h.index[h["level"] != NOT_ASSESSED][0]
         h.loc[row, "basis_source_id"] = "daryo-2022"
         return h
+
     assert "never on media" in _problems(_edited_copy(tmp_path / "m", "hazards", media), tmp_path / "m")
 
 
@@ -106,7 +128,9 @@ def test_build_writes_the_scope_table_it_prints(tmp_path):
     cities = pd.read_csv(SRC / "cities.csv")
     assert set(counts["city_id"]) == set(cities["city_id"])
     assert (counts["city"] + counts["region"] + counts["country"] == counts["total"]).all()
-    assert "region" in manifest["scope_table"] and len(manifest["scope_table"].splitlines()) == len(cities) + 1
+    assert (
+        "region" in manifest["scope_table"] and len(manifest["scope_table"].splitlines()) == len(cities) + 1
+    )
 
 
 def test_a_regional_value_gets_its_own_badge_apart_from_a_national_one():

@@ -30,8 +30,10 @@ def named_paths(text: str) -> tuple[set[str], set[str]]:
 
 
 def test_the_pattern_finds_paths_and_leaves_web_routes_out():
-    nested, bare = named_paths("see `assets/x.js`, (docs/a.jpg) and `cities.csv`; not /download/all.xlsx "
-                               "nor https://example.org/a/b.json nor /api/v1/openapi.json")
+    nested, bare = named_paths(
+        "see `assets/x.js`, (docs/a.jpg) and `cities.csv`; not /download/all.xlsx "
+        "nor https://example.org/a/b.json nor /api/v1/openapi.json"
+    )
     assert nested == {"assets/x.js", "docs/a.jpg"} and bare == {"cities.csv"}
 
 
@@ -41,7 +43,8 @@ def test_every_path_the_readmes_name_exists():
     for readme in READMES:
         folder = (ROOT / readme).parent
         nested, bare = named_paths((ROOT / readme).read_text(encoding="utf-8"))
-        missing += [f"{readme}: {p}" for p in sorted(nested)
-                    if not (ROOT / p).exists() and not (folder / p).exists()]
+        missing += [
+            f"{readme}: {p}" for p in sorted(nested) if not (ROOT / p).exists() and not (folder / p).exists()
+        ]
         missing += [f"{readme}: {n}" for n in sorted(bare) if n not in names]
     assert not missing, missing

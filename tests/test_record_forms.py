@@ -2,6 +2,7 @@
 form; the row is checked like a workbook row plus the build's cross-table checks (an assessed level
 rests on a basis figure whose threshold rule gives it), stored as a submission for review, and
 another city's record is refused on the server, whatever the form says."""
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,9 @@ def hazard(built_data) -> dict:
     coded = set(zip(values["city_id"], values["indicator_id"]))
     rules = set(built_data["hazard_thresholds"]["metric"])
     rows = hazards[(hazards["level"] != NOT_ASSESSED) & hazards["basis_metric"].isin(rules)]
-    rows = rows[[(c, f"{HAZARD_LEVEL_PREFIX}{t}") in coded for c, t in zip(rows["city_id"], rows["hazard_type"])]]
+    rows = rows[
+        [(c, f"{HAZARD_LEVEL_PREFIX}{t}") in coded for c, t in zip(rows["city_id"], rows["hazard_type"])]
+    ]
     return rows.sort_values(["city_id", "hazard_type"]).iloc[0].to_dict()
 
 
@@ -72,12 +75,16 @@ def other_level(built_data, hazard: dict) -> tuple[str, str]:
 
 def test_an_unchanged_hazard_is_nothing_to_send_and_a_new_level_needs_its_figure(built_data, hazard):
     tables, city = built_data.tables, hazard["city_id"]
-    assert [p.code for p in rf.check_hazard(hazard_form(hazard), tables, city, EN, ())[1]] == ["nothing_changed"]
+    assert [p.code for p in rf.check_hazard(hazard_form(hazard), tables, city, EN, ())[1]] == [
+        "nothing_changed"
+    ]
     level, value = other_level(built_data, hazard)
     # the level alone, with the old basis figure: the threshold rule gives another level
     refused = rf.check_hazard(hazard_form(hazard, level=level), tables, city, EN, ())[1]
     assert [(p.field, p.code) for p in refused] == [("level", "level_differs")]
-    changes, problems = rf.check_hazard(hazard_form(hazard, level=level, basis_value=value), tables, city, EN, ())
+    changes, problems = rf.check_hazard(
+        hazard_form(hazard, level=level, basis_value=value), tables, city, EN, ()
+    )
     assert problems == [] and changes["hazards"][0]["level"] == level
     # the coded index input of the hazard follows the level, so the build's cross-check holds
     rank = built_data["hazard_levels"].set_index("level").loc[level, "rank"]
@@ -90,17 +97,30 @@ def test_an_unchanged_hazard_is_nothing_to_send_and_a_new_level_needs_its_figure
 
 def test_a_hazard_level_rests_on_an_official_basis_figure(built_data, hazard):
     tables, city = built_data.tables, hazard["city_id"]
-    missing = rf.check_hazard(hazard_form(hazard, basis_metric=None, basis_value=" "), tables, city, EN, ())[1]
-    assert {(p.field, p.code) for p in missing} == {("basis_metric", "basis_needed"), ("basis_value", "basis_needed")}
+    missing = rf.check_hazard(hazard_form(hazard, basis_metric=None, basis_value=" "), tables, city, EN, ())[
+        1
+    ]
+    assert {(p.field, p.code) for p in missing} == {
+        ("basis_metric", "basis_needed"),
+        ("basis_value", "basis_needed"),
+    }
     sources = built_data["sources"]
     media = sources.loc[~sources["kind"].isin(BASIS_KINDS), "source_id"].iloc[0]
-    refused = rf.check_hazard(hazard_form(hazard, basis_source_id=media, evidence_en="A news report."), tables, city, EN, ())[1]
+    refused = rf.check_hazard(
+        hazard_form(hazard, basis_source_id=media, evidence_en="A news report."), tables, city, EN, ()
+    )[1]
     assert [(p.field, p.code) for p in refused] == [("basis_source_id", "basis_not_official")]
     # read as the reader writes it; schema and references on their fields
-    bad = hazard_form(hazard, basis_value="9,5", basis_year="1850", level="no-such-level", hazard_type="no-such-hazard")
+    bad = hazard_form(
+        hazard, basis_value="9,5", basis_year="1850", level="no-such-level", hazard_type="no-such-hazard"
+    )
     found = {(p.field, p.code) for p in rf.check_hazard(bad, tables, city, EN, others("en"))[1]}
-    assert found == {("basis_value", "other_locale"), ("basis_year", "out_of_range"), ("level", "unknown_code"),
-                     ("hazard_type", "unknown_code")}
+    assert found == {
+        ("basis_value", "other_locale"),
+        ("basis_year", "out_of_range"),
+        ("level", "unknown_code"),
+        ("hazard_type", "unknown_code"),
+    }
 
 
 def test_not_assessed_is_refused_while_the_risk_index_holds_the_level(built_data, hazard):
@@ -116,14 +136,24 @@ def test_a_past_disaster_new_or_corrected(built_data, event):
     assert problems == [] and changes["events"][0]["affected"] == "1200"
     assert changes["events"][0]["event_id"] == event["event_id"]
     assert changes["events"][0]["description_en"] == event["description_en"]  # kept, though not on the form
-    new, problems = rf.check_event(event_form(event, event_id=rf.NEW_EVENT, start_date="2024-05"), tables, city, EN, ())
+    new, problems = rf.check_event(
+        event_form(event, event_id=rf.NEW_EVENT, start_date="2024-05"), tables, city, EN, ()
+    )
     made = new["events"][0]["event_id"]
     assert problems == [] and made not in set(built_data["events"]["event_id"]) and made.startswith(city)
     assert made.startswith(f"{city}_2024")
-    again = rf.check_event(event_form(event, event_id=rf.NEW_EVENT, start_date="2024-05"), tables, city, EN, (),
-                           rf.sent_event_ids([{"changes": new}]))[0]
+    again = rf.check_event(
+        event_form(event, event_id=rf.NEW_EVENT, start_date="2024-05"),
+        tables,
+        city,
+        EN,
+        (),
+        rf.sent_event_ids([{"changes": new}]),
+    )[0]
     assert again["events"][0]["event_id"] not in {made, *built_data["events"]["event_id"]}
-    bad = event_form(event, start_date="May 2024", deaths="-3", context="planet", title_en=None, affected="1,5")
+    bad = event_form(
+        event, start_date="May 2024", deaths="-3", context="planet", title_en=None, affected="1,5"
+    )
     found = {(p.field, p.code) for p in rf.check_event(bad, tables, city, EN, others("en"))[1]}
     assert {f for f, _ in found} == {"start_date", "deaths", "context", "title_en", "affected"}
     assert ("affected", "other_locale") in found and ("title_en", "required") in found
@@ -137,6 +167,7 @@ def test_another_citys_event_cannot_be_rewritten(built_data, event):
 
 # --- through the app, as the browser posts it ----------------------------------------------------------
 
+
 def field_id(kind: str, name: str) -> str:
     return f"admin-{kind}-{name.replace('_', '-')}"
 
@@ -144,8 +175,11 @@ def field_id(kind: str, name: str) -> str:
 def send(client, kind: str, city: str, form: dict, lang: str = "en") -> dict:
     fields = rf.HAZARD_FIELDS if kind == "hazard" else rf.EVENT_FIELDS
     key = h.callback_key(client, f"admin-{kind}-message.children")
-    state = [("admin-city", "value", city), *[(field_id(kind, n), "value", form.get(n)) for n in fields],
-             ("admin-lang", "data", lang)]
+    state = [
+        ("admin-city", "value", city),
+        *[(field_id(kind, n), "value", form.get(n)) for n in fields],
+        ("admin-lang", "data", lang),
+    ]
     response = h.dash_post(client, key, [(f"admin-{kind}-send", "n_clicks", 1)], state)
     assert response.status_code == 200
     return response.get_json()["response"]
@@ -154,8 +188,11 @@ def send(client, kind: str, city: str, form: dict, lang: str = "en") -> dict:
 def fill(client, kind: str, city: str, chosen, lang: str = "en") -> dict:
     first = "hazard_type" if kind == "hazard" else "event_id"
     key = h.callback_key(client, f"admin-{kind}-now.children")
-    body = h.callback_body(key, [(field_id(kind, first), "value", chosen), ("admin-city", "value", city)],
-                           [("admin-lang", "data", lang)])
+    body = h.callback_body(
+        key,
+        [(field_id(kind, first), "value", chosen), ("admin-city", "value", city)],
+        [("admin-lang", "data", lang)],
+    )
     body["changedPropIds"] = [f"{field_id(kind, first)}.value"]
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
@@ -169,13 +206,20 @@ def people(dash_app, built_data, hazard, event):
     made = {}
     for city in {hazard["city_id"], event["city_id"]}:
         made[city] = db.create_user(engine, f"rec-ed-{city[:6]}-{tag}", h.PASSWORD, "editor", city)
-    made["stranger"] = db.create_user(engine, f"rec-ot-{tag}", h.PASSWORD, "editor",
-                                      min(set(built_data["cities"]["city_id"]) - {hazard["city_id"], event["city_id"]}))
+    made["stranger"] = db.create_user(
+        engine,
+        f"rec-ot-{tag}",
+        h.PASSWORD,
+        "editor",
+        min(set(built_data["cities"]["city_id"]) - {hazard["city_id"], event["city_id"]}),
+    )
     made["admin"] = db.create_user(engine, f"rec-ad-{tag}", h.PASSWORD, "admin")
     auth.reset_sign_in_limits()
     yield made
     with Session(engine) as session, session.begin():
-        mine = session.scalars(select(db.SubmissionRow.id).where(db.SubmissionRow.submitted_by.like(f"rec-%-{tag}"))).all()
+        mine = session.scalars(
+            select(db.SubmissionRow.id).where(db.SubmissionRow.submitted_by.like(f"rec-%-{tag}"))
+        ).all()
         for build_row in session.scalars(select(db.PublishedBuildRow)).all():
             if set(json.loads(build_row.submissions)) & set(mine):
                 session.delete(build_row)
@@ -184,11 +228,15 @@ def people(dash_app, built_data, hazard, event):
 
 def signed_in(dash_app, account, n: int):
     client = dash_app.server.test_client()
-    assert h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"10.68.0.{n}"}).status_code == 303
+    assert (
+        h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"10.68.0.{n}"}).status_code == 303
+    )
     return client
 
 
-def test_choosing_a_hazard_or_an_event_puts_its_record_into_the_form(dash_app, built_data, hazard, event, people):
+def test_choosing_a_hazard_or_an_event_puts_its_record_into_the_form(
+    dash_app, built_data, hazard, event, people
+):
     editor = signed_in(dash_app, people[hazard["city_id"]], 1)
     answer = fill(editor, "hazard", hazard["city_id"], hazard["hazard_type"])
     assert answer["admin-hazard-level"]["value"] == hazard["level"]
@@ -204,29 +252,45 @@ def test_choosing_a_hazard_or_an_event_puts_its_record_into_the_form(dash_app, b
     assert "admin-refused" in json.dumps(refused["admin-event-now"]) and "admin-event-title-ru" not in refused
 
 
-def test_a_hazard_and_an_event_are_sent_for_review_with_the_right_rows(dash_app, built_data, hazard, event, people):
+def test_a_hazard_and_an_event_are_sent_for_review_with_the_right_rows(
+    dash_app, built_data, hazard, event, people
+):
     level, value = other_level(built_data, hazard)
     editor = signed_in(dash_app, people[hazard["city_id"]], 4)
     answer = send(editor, "hazard", hazard["city_id"], hazard_form(hazard, level=level, basis_value=value))
     assert "admin-hazard-sent" in json.dumps(answer["admin-hazard-message"])
     editor = signed_in(dash_app, people[event["city_id"]], 5)
-    answer = send(editor, "event", event["city_id"], event_form(event, event_id=rf.NEW_EVENT, start_date="2024-05-02",
-                                                                  title_en="Test flood", deaths="3"), "en")
+    answer = send(
+        editor,
+        "event",
+        event["city_id"],
+        event_form(event, event_id=rf.NEW_EVENT, start_date="2024-05-02", title_en="Test flood", deaths="3"),
+        "en",
+    )
     assert "admin-event-sent" in json.dumps(answer["admin-event-message"])
     pending = db.submissions_frame(db.get_engine(), statuses=("pending",))
     mine = pending[pending["submitted_by"].isin({a.username for a in people.values()})]
     changes = {t: rows for sub in mine["changes"] for t, rows in sub.items()}
     assert set(mine["kind"]) == {"form"}
     assert changes["hazards"][0]["level"] == level and changes["hazards"][0]["city_id"] == hazard["city_id"]
-    assert changes["events"][0]["deaths"] == "3" and changes["events"][0]["event_id"].startswith(f"{event['city_id']}_2024")
+    assert changes["events"][0]["deaths"] == "3" and changes["events"][0]["event_id"].startswith(
+        f"{event['city_id']}_2024"
+    )
 
 
 def test_a_wrong_field_gets_its_message_beneath_it_and_nothing_is_saved(dash_app, hazard, event, people):
     before = len(db.submissions_frame(db.get_engine()))
     editor = signed_in(dash_app, people[hazard["city_id"]], 6)
-    en = send(editor, "hazard", hazard["city_id"], hazard_form(hazard, basis_value="9,5", basis_metric=None), "en")
-    assert en["admin-hazard-basis-value-error"]["children"] == "'9,5' is written the Russian way: in English write 9.5."
-    assert en["admin-hazard-basis-metric-error"]["children"].startswith("An assessed level rests on a published figure")
+    en = send(
+        editor, "hazard", hazard["city_id"], hazard_form(hazard, basis_value="9,5", basis_metric=None), "en"
+    )
+    assert (
+        en["admin-hazard-basis-value-error"]["children"]
+        == "'9,5' is written the Russian way: in English write 9.5."
+    )
+    assert en["admin-hazard-basis-metric-error"]["children"].startswith(
+        "An assessed level rests on a published figure"
+    )
     assert en["admin-hazard-level-error"]["children"] is None and "admin-hazard-problems" in json.dumps(en)
     editor = signed_in(dash_app, people[event["city_id"]], 7)
     ru = send(editor, "event", event["city_id"], event_form(event, deaths="много", title_ru=None), "ru")
@@ -241,9 +305,10 @@ def test_another_citys_record_is_refused_on_the_server(dash_app, built_data, haz
     own = people["stranger"].city_id
     level, value = other_level(built_data, hazard)
     for client, kind, city, form in (
-            (stranger, "hazard", hazard["city_id"], hazard_form(hazard, level=level, basis_value=value)),
-            (stranger, "event", event["city_id"], event_form(event, affected="7")),
-            (dash_app.server.test_client(), "event", event["city_id"], event_form(event, affected="7"))):
+        (stranger, "hazard", hazard["city_id"], hazard_form(hazard, level=level, basis_value=value)),
+        (stranger, "event", event["city_id"], event_form(event, affected="7")),
+        (dash_app.server.test_client(), "event", event["city_id"], event_form(event, affected="7")),
+    ):
         assert "admin-refused" in json.dumps(send(client, kind, city, form)[f"admin-{kind}-message"])
     # the stranger's own city, naming the other city's event: refused on the event, never rewritten
     answer = send(stranger, "event", own, event_form(event, affected="7"))
@@ -251,15 +316,33 @@ def test_another_citys_record_is_refused_on_the_server(dash_app, built_data, haz
     assert len(db.submissions_frame(db.get_engine())) == before
 
 
-def test_a_hazard_and_an_event_are_reviewed_by_another_administrator_and_published(dash_app, built_data, hazard, event,
-                                                                                  people, src_copy, tmp_path):
+def test_a_hazard_and_an_event_are_reviewed_by_another_administrator_and_published(
+    dash_app, built_data, hazard, event, people, src_copy, tmp_path
+):
     level, value = other_level(built_data, hazard)
     sent = []
-    for n, (kind, city, form) in enumerate((
+    for n, (kind, city, form) in enumerate(
+        (
             ("hazard", hazard["city_id"], hazard_form(hazard, level=level, basis_value=value)),
-            ("event", event["city_id"], event_form(event, event_id=rf.NEW_EVENT, start_date="2023-07", title_en="Form flood",
-                                                   title_ru="Паводок из формы", deaths=None, affected="1 234"))), 10):
-        assert f"admin-{kind}-sent" in json.dumps(send(signed_in(dash_app, people[city], n), kind, city, form, "ru"))
+            (
+                "event",
+                event["city_id"],
+                event_form(
+                    event,
+                    event_id=rf.NEW_EVENT,
+                    start_date="2023-07",
+                    title_en="Form flood",
+                    title_ru="Паводок из формы",
+                    deaths=None,
+                    affected="1 234",
+                ),
+            ),
+        ),
+        10,
+    ):
+        assert f"admin-{kind}-sent" in json.dumps(
+            send(signed_in(dash_app, people[city], n), kind, city, form, "ru")
+        )
         pending = db.submissions_frame(db.get_engine(), statuses=("pending",), city_id=city)
         sent.append(int(pending[pending["submitted_by"] == people[city].username]["id"].max()))
     admin = signed_in(dash_app, people["admin"], 12)
@@ -272,13 +355,17 @@ def test_a_hazard_and_an_event_are_reviewed_by_another_administrator_and_publish
     hazards = build["hazards"].set_index(["city_id", "hazard_type"])
     assert hazards.loc[(hazard["city_id"], hazard["hazard_type"]), "level"] == level
     values = build["indicator_values"]
-    coded = values[(values["city_id"] == hazard["city_id"])
-                   & (values["indicator_id"] == f"{HAZARD_LEVEL_PREFIX}{hazard['hazard_type']}")]
+    coded = values[
+        (values["city_id"] == hazard["city_id"])
+        & (values["indicator_id"] == f"{HAZARD_LEVEL_PREFIX}{hazard['hazard_type']}")
+    ]
     rank = built_data["hazard_levels"].set_index("level").loc[level, "rank"]
     assert not coded.empty and set(coded["value"]) == {float(rank)}
     events = build["events"]
     made = events[(events["city_id"] == event["city_id"]) & (events["title_en"] == "Form flood")]
-    assert made[["start_date", "affected", "status"]].values.tolist() == [["2023-07", 1234.0, event["status"]]]
+    assert made[["start_date", "affected", "status"]].values.tolist() == [
+        ["2023-07", 1234.0, event["status"]]
+    ]
     assert all(db.get_submission(db.get_engine(), n)["status"] == "published" for n in sent)
 
 
@@ -300,8 +387,12 @@ def test_hostile_values_get_a_message_never_a_failure(dash_app, hazard, people, 
 SHOTS = Path(os.environ.get("SHOTS_DIR", "")) if os.environ.get("SHOTS_DIR") else None
 
 
-def test_the_hazard_form_in_the_browser_names_the_problem_beside_the_field(dash_duo, dash_app, built_data, hazard):
-    account = db.create_user(db.get_engine(), f"rec-br-{uuid.uuid4().hex[:6]}", BROWSER_PASSWORD, "editor", hazard["city_id"])
+def test_the_hazard_form_in_the_browser_names_the_problem_beside_the_field(
+    dash_duo, dash_app, built_data, hazard
+):
+    account = db.create_user(
+        db.get_engine(), f"rec-br-{uuid.uuid4().hex[:6]}", BROWSER_PASSWORD, "editor", hazard["city_id"]
+    )
     dash_duo.start_server(dash_app)
     browser_sign_in(dash_duo, account.username)
     dash_duo.driver.set_window_size(1366, 768)

@@ -1,4 +1,5 @@
 """HTTP routes with Flask's test client: pages, geometry, downloads, bad input."""
+
 from __future__ import annotations
 
 import io
@@ -13,11 +14,24 @@ def client(dash_app):
     return dash_app.server.test_client()
 
 
-@pytest.mark.parametrize("path", ["/", "/?lang=en", "/data", "/data?lang=en&tab=sources", "/?lang=xx",
-                                  "/?%%%&&==", "/no/such/page", "/data?tab=<script>"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?lang=en",
+        "/data",
+        "/data?lang=en&tab=sources",
+        "/?lang=xx",
+        "/?%%%&&==",
+        "/no/such/page",
+        "/data?tab=<script>",
+    ],
+)
 def test_pages_answer_with_the_app_shell(client, path):
     response = client.get(path)
-    assert response.status_code == (404 if path == "/no/such/page" else 200)  # the shell shows the not-found page
+    assert response.status_code == (
+        404 if path == "/no/such/page" else 200
+    )  # the shell shows the not-found page
     assert b"_dash-config" in response.data and b"Traceback" not in response.data
 
 
@@ -34,7 +48,9 @@ def test_geometry_is_served_with_cache_headers(client):
     response.close()
     assert data["type"] == "FeatureCollection" and len(data["features"]) > 5
     assert client.get("/geo/nothing.geojson").status_code == 404
-    again = client.get("/geo/countries.geojson", headers={"If-None-Match": response.headers["ETag"].strip('"')})
+    again = client.get(
+        "/geo/countries.geojson", headers={"If-None-Match": response.headers["ETag"].strip('"')}
+    )
     assert again.status_code == 304
     zipped = client.get("/geo/admin1.geojson", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers.get("Content-Encoding") == "gzip"
@@ -79,10 +95,24 @@ def test_partial_plotly_bundle_is_served_and_covers_every_trace_the_app_draws(cl
         for path in (root / folder).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             used |= {m.lower() for m in re.findall(r"\bgo\.([A-Z][a-z]+(?:polar)?)\(", text) if m != "Figure"}
-            used |= set(re.findall(r"\.add_(scatter|bar|heatmap|scatterpolar|pie|box|histogram|violin|"
-                                   r"scattergeo|choropleth|scattermap|choroplethmap|sankey|treemap|sunburst|"
-                                   r"parcoords|table|indicator|funnel|waterfall|contour|image)\(", text))
-            express = {"bar": "bar", "line": "scatter", "scatter": "scatter", "timeline": "bar",
-                       "density_heatmap": "heatmap", "line_polar": "scatterpolar", "scatter_polar": "scatterpolar"}
+            used |= set(
+                re.findall(
+                    r"\.add_(scatter|bar|heatmap|scatterpolar|pie|box|histogram|violin|"
+                    r"scattergeo|choropleth|scattermap|choroplethmap|sankey|treemap|sunburst|"
+                    r"parcoords|table|indicator|funnel|waterfall|contour|image)\(",
+                    text,
+                )
+            )
+            express = {
+                "bar": "bar",
+                "line": "scatter",
+                "scatter": "scatter",
+                "timeline": "bar",
+                "density_heatmap": "heatmap",
+                "line_polar": "scatterpolar",
+                "scatter_polar": "scatterpolar",
+            }
             used |= {express.get(m, f"px.{m}") for m in re.findall(r"\bpx\.([a-z_]+)\(", text)}
-    assert used <= TRACES_IN_BUNDLE, f"traces missing from assets/plotly-partial.min.js: {used - TRACES_IN_BUNDLE}"
+    assert used <= TRACES_IN_BUNDLE, (
+        f"traces missing from assets/plotly-partial.min.js: {used - TRACES_IN_BUNDLE}"
+    )

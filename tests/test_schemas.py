@@ -1,5 +1,6 @@
 """Malformed source tables are rejected with the file, row, column and reason, and the
 previous good build keeps serving."""
+
 from __future__ import annotations
 
 import csv
@@ -80,7 +81,9 @@ def test_duplicate_key(src_copy, tmp_path):
 
 def test_value_names_an_unknown_city(src_copy, tmp_path):
     set_cell(src_copy, "indicator_values", 4, "city_id", "atlantis")
-    assert_problem(problems_of(src_copy, tmp_path), "indicator_values.csv", 6, "city_id", "atlantis", "cities.csv")
+    assert_problem(
+        problems_of(src_copy, tmp_path), "indicator_values.csv", 6, "city_id", "atlantis", "cities.csv"
+    )
 
 
 def test_value_names_an_unknown_indicator(src_copy, tmp_path):
@@ -96,7 +99,9 @@ def test_hazard_with_unknown_level(src_copy, tmp_path):
 def test_scaling_bounds_reversed(src_copy, tmp_path):
     set_cell(src_copy, "indicators", 0, "lower_bound", "50")
     problems = problems_of(src_copy, tmp_path)
-    assert any(p.file == "indicators.csv" and "lower_bound must be below upper_bound" in p.reason for p in problems)
+    assert any(
+        p.file == "indicators.csv" and "lower_bound must be below upper_bound" in p.reason for p in problems
+    )
 
 
 def test_log_indicator_with_zero_bound(src_copy, tmp_path):
@@ -193,10 +198,14 @@ ADDED_TABLE_CASES = [  # (table, data row, column, bad value, CSV line reported,
 ]
 
 
-@pytest.mark.parametrize("table,row,column,value,line,words", ADDED_TABLE_CASES,
-                         ids=[f"{c[0]}-{c[2]}-{c[3]}" for c in ADDED_TABLE_CASES])
-def test_added_tables_reject_malformed_values_with_file_row_column_and_reason(src_copy, tmp_path, table, row,
-                                                                            column, value, line, words):
+@pytest.mark.parametrize(
+    "table,row,column,value,line,words",
+    ADDED_TABLE_CASES,
+    ids=[f"{c[0]}-{c[2]}-{c[3]}" for c in ADDED_TABLE_CASES],
+)
+def test_added_tables_reject_malformed_values_with_file_row_column_and_reason(
+    src_copy, tmp_path, table, row, column, value, line, words
+):
     if not (src_copy / f"{table}.csv").exists():
         pytest.skip(f"{table}.csv is not in this build")
     if value == "__first__":  # a duplicate key: copy the first row's key

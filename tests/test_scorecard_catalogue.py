@@ -5,6 +5,7 @@ The expected structure is a fact of the source (source `undrr-scorecard-prelim-t
 Disaster Resilience Scorecard for Cities, Preliminary Level Assessment Tool v.1.0, sheets E01-E10
 and its Results sheet), not of the cities, so it is written out here.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,10 +17,14 @@ from domain.schemas import DataValidationError
 
 QUESTIONS_PER_ESSENTIAL = {1: 3, 2: 5, 3: 4, 4: 4, 5: 3, 6: 6, 7: 4, 8: 9, 9: 7, 10: 2}
 # each question's topic heading in the tool, for the questions most easily confused
-TOPICS = {"P3.1": "Knowledge of approaches for attracting new investment to the city",
-          "P3.2": "Financial plan and budget for resilience, including contingency funds",
-          "P8.5": "Transport", "P8.6": "Communications",
-          "P9.6": "Interoperability and inter-agency working", "P9.7": "Drills"}
+TOPICS = {
+    "P3.1": "Knowledge of approaches for attracting new investment to the city",
+    "P3.2": "Financial plan and budget for resilience, including contingency funds",
+    "P8.5": "Transport",
+    "P8.6": "Communications",
+    "P9.6": "Interoperability and inter-agency working",
+    "P9.7": "Drills",
+}
 SOURCE_ID = "undrr-scorecard-prelim-tool-2017"
 MAX_SCORE_PER_QUESTION = 3
 TOOL_MAXIMUM = 141  # "The overall score for this assessment is 0 / 141" in the tool's Results sheet

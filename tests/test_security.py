@@ -1,13 +1,13 @@
 """Security controls (OWASP ASVS level 1 as the reference): headers on every kind of response,
 cross-site request forgery, session rotation and idle expiry, no user enumeration, the trusted
 proxy, `bandit` on the code and the offline check of the pinned dependencies."""
+
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
 import re
-import statistics
 import subprocess
 import sys
 import time
@@ -26,8 +26,14 @@ from services.config import settings
 from tests import dash_http as h
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
-           "Permissions-Policy", "Cross-Origin-Opener-Policy")
+HEADERS = (
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
+)
 
 
 @pytest.fixture()
@@ -68,14 +74,21 @@ def test_every_kind_of_response_carries_the_security_headers(client, dash_app, c
         response.close()
     page = responses["page"]
     csp = directives(page.headers["Content-Security-Policy"])
-    assert csp["default-src"] == ["'self'"] and csp["frame-ancestors"] == ["'none'"] and csp["object-src"] == ["'none'"]
+    assert (
+        csp["default-src"] == ["'self'"]
+        and csp["frame-ancestors"] == ["'none'"]
+        and csp["object-src"] == ["'none'"]
+    )
     assert "'unsafe-inline'" not in csp["script-src"] and "'unsafe-eval'" not in csp["script-src"]
     assert all(v == "'self'" or v.startswith("'sha256-") for v in csp["script-src"])
     assert set(csp["script-src"]) - {"'self'"} == set(dash_app.csp_hashes())
     # Every inline script the page really contains is allowed by its hash (and nothing else inline).
     html = page.get_data(as_text=True)
-    inline = [m.group(2) for m in re.finditer(r"<script([^>]*)>(.*?)</script>", html, re.S)
-              if "src=" not in m.group(1) and "application/json" not in m.group(1)]
+    inline = [
+        m.group(2)
+        for m in re.finditer(r"<script([^>]*)>(.*?)</script>", html, re.S)
+        if "src=" not in m.group(1) and "application/json" not in m.group(1)
+    ]
     assert inline
     for script in inline:
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
@@ -88,7 +101,9 @@ def test_every_kind_of_response_carries_the_security_headers(client, dash_app, c
     with capsys.disabled():
         print("\nheader check, GET /?lang=en:")
         for name in (*HEADERS, "Strict-Transport-Security"):
-            print(f"  {name}: {page.headers.get(name, '(absent over http; sent over https: ' + secure.headers.get(name, '') + ')')}")
+            print(
+                f"  {name}: {page.headers.get(name, '(absent over http; sent over https: ' + secure.headers.get(name, '') + ')')}"
+            )
 
 
 def test_hsts_in_production_and_client_address_only_from_a_trusted_proxy(monkeypatch):
@@ -104,47 +119,78 @@ def test_hsts_in_production_and_client_address_only_from_a_trusted_proxy(monkeyp
 
     forwarded = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"}
     direct = make_app(trusted_proxies=0)
-    assert direct.get("/ip", headers=forwarded).get_data(as_text=True) == "127.0.0.1 http"  # spoofed headers ignored
+    assert (
+        direct.get("/ip", headers=forwarded).get_data(as_text=True) == "127.0.0.1 http"
+    )  # spoofed headers ignored
     assert "Strict-Transport-Security" not in direct.get("/ip", headers=forwarded).headers
     proxied = make_app(trusted_proxies=1)
     response = proxied.get("/ip", headers=forwarded)
-    assert response.get_data(as_text=True) == "198.51.100.7 https" and "Strict-Transport-Security" in response.headers
+    assert (
+        response.get_data(as_text=True) == "198.51.100.7 https"
+        and "Strict-Transport-Security" in response.headers
+    )
     production = make_app(app_env="production", secret_key="x" * 32)
     assert "Strict-Transport-Security" in production.get("/ip").headers
 
 
 # --- cross-site request forgery -------------------------------------------------------------------
 
+
 def test_cross_site_callback_posts_are_refused(client):
     body = h.route_body("/data", "?lang=en")
     assert client.post("/_dash-update-component", json=body).status_code == 200
-    assert client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"}).status_code == 200
+    assert (
+        client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"}).status_code
+        == 200
+    )
     for origin in ("https://evil.example", "null", "http://localhost.evil.example"):
         refused = client.post("/_dash-update-component", json=body, headers={"Origin": origin})
         assert refused.status_code == 403, origin
-    assert client.post("/_dash-update-component", json=body,
-                       headers={"Referer": "https://evil.example/page"}).status_code == 403
+    assert (
+        client.post(
+            "/_dash-update-component", json=body, headers={"Referer": "https://evil.example/page"}
+        ).status_code
+        == 403
+    )
     # An HTML form from another site can only send form or text bodies: not accepted.
-    for content_type in ("application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x"):
+    for content_type in (
+        "application/x-www-form-urlencoded",
+        "text/plain",
+        "multipart/form-data; boundary=x",
+    ):
         response = client.post("/_dash-update-component", data=json.dumps(body), content_type=content_type)
         assert response.status_code == 415, content_type
 
 
 def test_sign_in_and_sign_out_need_the_form_token(client, editor):
     def post(path, **data):
-        return client.post(path, data={"username": editor.username, "password": h.PASSWORD, "lang": "en", **data})
+        return client.post(
+            path, data={"username": editor.username, "password": h.PASSWORD, "lang": "en", **data}
+        )
 
     assert post("/auth/login").headers["Location"].endswith("error=expired")  # no token
     h.csrf(client)
     assert post("/auth/login", csrf_token="forged" * 8).headers["Location"].endswith("error=expired")
-    assert client.post("/auth/login", data={"username": editor.username, "password": h.PASSWORD,
-                                            "csrf_token": h.csrf(client)},
-                       headers={"Origin": "null"}).headers["Location"].endswith("error=origin")
+    assert (
+        client.post(
+            "/auth/login",
+            data={"username": editor.username, "password": h.PASSWORD, "csrf_token": h.csrf(client)},
+            headers={"Origin": "null"},
+        )
+        .headers["Location"]
+        .endswith("error=origin")
+    )
     assert h.sign_in(client, editor.username).headers["Location"].startswith("/admin")
-    assert post("/auth/logout").headers["Location"].endswith("error=expired")  # a forged sign-out does nothing
+    assert (
+        post("/auth/logout").headers["Location"].endswith("error=expired")
+    )  # a forged sign-out does nothing
     with client.session_transaction() as session:
         assert session["uid"] == editor.id
-    assert client.post("/auth/logout", data={"lang": "en", "csrf_token": h.csrf(client)}).headers["Location"].endswith("signed_out=1")
+    assert (
+        client.post("/auth/logout", data={"lang": "en", "csrf_token": h.csrf(client)})
+        .headers["Location"]
+        .endswith("signed_out=1")
+    )
     # The sign-in page hands out the token in a hidden field.
     layout = json.dumps(h.route(client, "/login", "").get_json())
     assert '"name": "csrf_token"' in layout
@@ -152,8 +198,11 @@ def test_sign_in_and_sign_out_need_the_form_token(client, editor):
 
 # --- sessions -------------------------------------------------------------------------------------
 
+
 def session_cookie(response) -> str:
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(auth.SESSION_COOKIE + "="))
+    cookie = next(
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith(auth.SESSION_COOKIE + "=")
+    )
     return cookie.split(";")[0]
 
 
@@ -187,16 +236,25 @@ def test_idle_session_expires(client, editor):
 
 # --- no user enumeration --------------------------------------------------------------------------
 
+
 def test_unknown_user_and_wrong_password_look_and_take_the_same(client, editor, monkeypatch):
     engine = db.get_engine()
     disabled = db.create_user(engine, f"sec-off-{uuid.uuid4().hex[:6]}", h.PASSWORD, "editor", editor.city_id)
     db.set_active(engine, disabled.username, False)
     answers = []
-    for n, (name, password) in enumerate([(editor.username, "wrong password!!"), ("nobody-at-all", h.PASSWORD),
-                                          (disabled.username, h.PASSWORD)]):
+    for n, (name, password) in enumerate(
+        [
+            (editor.username, "wrong password!!"),
+            ("nobody-at-all", h.PASSWORD),
+            (disabled.username, h.PASSWORD),
+        ]
+    ):
         c = client.application.test_client()
-        r = c.post("/auth/login", data={"username": name, "password": password, "lang": "en", "csrf_token": h.csrf(c)},
-                   environ_base={"REMOTE_ADDR": f"10.55.0.{n}"})
+        r = c.post(
+            "/auth/login",
+            data={"username": name, "password": password, "lang": "en", "csrf_token": h.csrf(c)},
+            environ_base={"REMOTE_ADDR": f"10.55.0.{n}"},
+        )
         answers.append((r.status_code, r.headers["Location"], r.get_data()))
     assert len(set(answers)) == 1 and answers[0][1].endswith("error=bad")
 
@@ -212,30 +270,49 @@ def test_unknown_user_and_wrong_password_look_and_take_the_same(client, editor, 
 
         def __getattr__(self, name):
             return getattr(self.real, name)
+
     monkeypatch.setattr(db, "_hasher", CountingHasher(db._hasher))
-    cases = {"wrong password": (editor.username, "wrong password!!"), "unknown user": ("nobody-at-all", "pw"),
-             "disabled user": (disabled.username, h.PASSWORD), "empty name": ("", "pw"), "right password": (editor.username, h.PASSWORD)}
+    cases = {
+        "wrong password": (editor.username, "wrong password!!"),
+        "unknown user": ("nobody-at-all", "pw"),
+        "disabled user": (disabled.username, h.PASSWORD),
+        "empty name": ("", "pw"),
+        "right password": (editor.username, h.PASSWORD),
+    }
     for key, (name, password) in cases.items():
         verified.clear()
         result = db.authenticate(engine, name, password)
         assert (result is not None) == (key == "right password"), key
-        assert len(verified) == 1, f"{key}: {len(verified)} argon2 verifications"  # the same work on every path
+        assert len(verified) == 1, (
+            f"{key}: {len(verified)} argon2 verifications"
+        )  # the same work on every path
 
 
 # --- static analysis and dependencies ------------------------------------------------------------
 
+
 def test_bandit_finds_no_high_severity_issue(capsys):
     targets = ["app.py", "services", "domain", "components", "pages", "i18n", "scripts"]
-    done = subprocess.run([sys.executable, "-m", "bandit", "-q", "-r", *targets, "-f", "json"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "bandit", "-q", "-r", *targets, "-f", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = json.loads(done.stdout)
     by_severity: dict[str, int] = {}
     for issue in report["results"]:
         by_severity[issue["issue_severity"]] = by_severity.get(issue["issue_severity"], 0) + 1
-    high = [f"{i['filename']}:{i['line_number']} {i['test_id']} {i['issue_text']}" for i in report["results"]
-            if i["issue_severity"] == "HIGH"]
+    high = [
+        f"{i['filename']}:{i['line_number']} {i['test_id']} {i['issue_text']}"
+        for i in report["results"]
+        if i["issue_severity"] == "HIGH"
+    ]
     with capsys.disabled():
-        print(f"\nbandit: {report['metrics']['_totals']['loc']} lines scanned, issues by severity {by_severity}")
+        print(
+            f"\nbandit: {report['metrics']['_totals']['loc']} lines scanned, issues by severity {by_severity}"
+        )
     assert not high, high
 
 
@@ -276,8 +353,12 @@ def test_dependencies_are_pinned_consistent_and_above_known_fixes(capsys):
     clean, and no package below the first version that fixed a published advisory."""
     pinned = {**pins(ROOT / "requirements.txt"), **pins(ROOT / "requirements-dev.txt")}
     for name, version in pinned.items():
-        assert metadata.version(name) == version, f"{name}: installed {metadata.version(name)}, pinned {version}"
-    check = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True, timeout=120)
+        assert metadata.version(name) == version, (
+            f"{name}: installed {metadata.version(name)}, pinned {version}"
+        )
+    check = subprocess.run(
+        [sys.executable, "-m", "pip", "check"], capture_output=True, text=True, timeout=120
+    )
     assert check.returncode == 0, check.stdout
     floors = {}
     for line in (ROOT / "deploy" / "advisories.txt").read_text().splitlines():
@@ -286,8 +367,12 @@ def test_dependencies_are_pinned_consistent_and_above_known_fixes(capsys):
             req = Requirement(spec)
             floors[req.name.lower()] = next(iter(req.specifier)).version
     installed = closure(set(pinned))
-    below = {n: (v, floors[n]) for n, v in installed.items() if n in floors and Version(v) < Version(floors[n])}
+    below = {
+        n: (v, floors[n]) for n, v in installed.items() if n in floors and Version(v) < Version(floors[n])
+    }
     with capsys.disabled():
-        print(f"\ndependencies: {len(pinned)} pinned, {len(installed)} installed in their closure, "
-              f"{len(set(installed) & set(floors))} checked against {len(floors)} advisory floors, {len(below)} below")
+        print(
+            f"\ndependencies: {len(pinned)} pinned, {len(installed)} installed in their closure, "
+            f"{len(set(installed) & set(floors))} checked against {len(floors)} advisory floors, {len(below)} below"
+        )
     assert not below, below

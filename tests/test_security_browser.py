@@ -5,6 +5,7 @@ policy is enforced (an inline script injected into the page does not execute).
 `make test` walks a few pages with the heaviest client side (the other browser tests load every
 page under the same policy and also assert an empty console); `make soak` walks every page in
 both languages."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,20 @@ import pytest
 from tests import dash_http as h
 
 QUICK = ["/", "/actions", "/present", "/login"]
-ALL = ["/", "/compare", "/map", "/trends", "/outlook", "/actions", "/data", "/glossary", "/present",
-       "/login", "/admin", "/no-such-page"]
+ALL = [
+    "/",
+    "/compare",
+    "/map",
+    "/trends",
+    "/outlook",
+    "/actions",
+    "/data",
+    "/glossary",
+    "/present",
+    "/login",
+    "/admin",
+    "/no-such-page",
+]
 
 
 def walk(dash_duo, paths: list[str]) -> dict:
@@ -37,7 +50,8 @@ def known_paths(paths: list[str]) -> list[str]:
 def assert_enforced(dash_duo) -> None:
     executed = dash_duo.driver.execute_script(
         "const s = document.createElement('script'); s.text = 'window.__csp_probe = 1';"
-        "document.body.appendChild(s); return window.__csp_probe === 1;")
+        "document.body.appendChild(s); return window.__csp_probe === 1;"
+    )
     assert executed is False
     refusals = [e for e in dash_duo.get_logs() if "Content Security Policy" in e.get("message", "")]
     assert refusals, "the refused probe is reported on the console"
@@ -51,13 +65,25 @@ def test_pages_run_under_the_csp(dash_duo, dash_app, built_data):
 
     # A note with markup, saved as a city editor could: the public page shows it as text only.
     actions = built_data["actions"]
-    row = actions[(actions["status"] == "in_progress") & actions["actual_start"].notna()].sort_values("action_id").iloc[2]
+    row = (
+        actions[(actions["status"] == "in_progress") & actions["actual_start"].notna()]
+        .sort_values("action_id")
+        .iloc[2]
+    )
     base = state_of(row.to_dict())
     version = db.current_state(db.get_engine(), row["action_id"], base)[0]
-    note = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\"> ' OR 1=1 --"
+    note = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> \' OR 1=1 --'
     from dataclasses import replace
-    assert db.save_update(db.get_engine(), row["action_id"], version, base, replace(base, note=note),
-                          "browser-check", date.today()).ok
+
+    assert db.save_update(
+        db.get_engine(),
+        row["action_id"],
+        version,
+        base,
+        replace(base, note=note),
+        "browser-check",
+        date.today(),
+    ).ok
     dash_duo.start_server(dash_app)
     assert walk(dash_duo, known_paths(QUICK)) == {}
     dash_duo.driver.get(f"{dash_duo.server_url}/actions?lang=en&action={row['action_id']}")

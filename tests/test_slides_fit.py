@@ -1,4 +1,5 @@
 """Every slide's text fits its box at projector sizes: nothing cut off, no word broken mid-word."""
+
 from __future__ import annotations
 
 import time
@@ -56,8 +57,10 @@ def test_slide_text_fits_at_projector_sizes(dash_duo, dash_app, built_data, size
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver
     # The exact viewport of a projector (a window's size would include the browser's own frame).
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False},
+    )
     problems = {}
     for lang in ("ru", "en"):
         driver.get(f"{dash_duo.server_url}/present?slides={tokens}&lang={lang}&slide=1")

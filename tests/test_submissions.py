@@ -2,6 +2,7 @@
 named by sheet, row, column and reason in the reader's language; nothing partial saved), review by
 another administrator, and publishing as a new validated build that never replaces a good one
 with a bad one."""
+
 from __future__ import annotations
 
 import base64
@@ -18,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from domain.build import build
 from domain.queries import load_build
-from services import db, publish, submissions as sb
+from services import db, publish
+from services import submissions as sb
 from tests import dash_http as h
 
 
@@ -69,10 +71,14 @@ def test_every_problem_is_named_at_once_in_plain_words(built_data, city):
     changes, problems = sb.check_upload(as_bytes(book), built_data, city)
     assert changes == {}
     found = {(p.sheet, p.row, p.column, p.code) for p in problems}
-    assert found == {("Indicator values", 2, "value", "not_number"), ("Indicator values", 3, "value", "formula"),
-                     ("Indicator values", 4, "city_id", "other_city"),
-                     ("Indicator values", 1, "My extra column", "unknown_column"),
-                     ("Past disasters", 2, "start_date", "date_as_text"), ("Past disasters", 2, "status", "not_allowed")}
+    assert found == {
+        ("Indicator values", 2, "value", "not_number"),
+        ("Indicator values", 3, "value", "formula"),
+        ("Indicator values", 4, "city_id", "other_city"),
+        ("Indicator values", 1, "My extra column", "unknown_column"),
+        ("Past disasters", 2, "start_date", "date_as_text"),
+        ("Past disasters", 2, "status", "not_allowed"),
+    }
     texts = [sb.problem_text(p, "en") for p in problems] + [sb.problem_text(p, "ru") for p in problems]
     assert "Sheet 'Indicator values', row 2, column 'Value': 'many' is not a number." in texts
     assert any(t.startswith("Лист «Past disasters», строка 2, столбец «Статус") for t in texts)
@@ -84,8 +90,12 @@ def test_a_missing_column_or_a_file_that_is_no_workbook_is_refused(built_data, c
     book["Hazard assessments"].delete_cols(column_of(book["Hazard assessments"], "level"))
     problems = sb.check_upload(as_bytes(book), built_data, city)[1]
     assert [(p.column, p.code) for p in problems] == [("level", "missing_column")]
-    assert [p.code for p in sb.check_upload(b"%PDF-1.4 not a workbook", built_data, city)[1]] == ["not_workbook"]
-    assert [p.code for p in sb.check_upload(b"PK" + b"0" * (50 * 1024 * 1024), built_data, city)[1]] == ["too_large"]
+    assert [p.code for p in sb.check_upload(b"%PDF-1.4 not a workbook", built_data, city)[1]] == [
+        "not_workbook"
+    ]
+    assert [p.code for p in sb.check_upload(b"PK" + b"0" * (50 * 1024 * 1024), built_data, city)[1]] == [
+        "too_large"
+    ]
 
 
 def test_a_change_is_read_as_the_rows_that_differ(built_data, city):
@@ -109,24 +119,45 @@ def test_a_publish_ticket_is_signed_and_short_lived():
 
 # --- through the app: upload, review, publish ------------------------------------------------------
 
+
 def upload_body(client, contents: str, city: str) -> dict:
     key = h.callback_key(client, "admin-my-submissions.children")
-    return h.dash_post(client, key, [("admin-upload", "contents", contents)],
-                       [("admin-upload", "filename", "figures.xlsx"), ("admin-city", "value", city),
-                        ("admin-lang", "data", "en")]).get_json()
+    return h.dash_post(
+        client,
+        key,
+        [("admin-upload", "contents", contents)],
+        [
+            ("admin-upload", "filename", "figures.xlsx"),
+            ("admin-city", "value", city),
+            ("admin-lang", "data", "en"),
+        ],
+    ).get_json()
 
 
 def review_body(client, submission_id, approve: bool, comment: str = "") -> dict:
     key = h.callback_key(client, "admin-review-message.children")
-    inputs = [("admin-review-approve", "n_clicks", int(approve)), ("admin-review-return", "n_clicks", int(not approve))]
-    body = h.callback_body(key, inputs, [("admin-review-pick", "value", submission_id),
-                                         ("admin-review-comment", "value", comment), ("admin-lang", "data", "en")])
+    inputs = [
+        ("admin-review-approve", "n_clicks", int(approve)),
+        ("admin-review-return", "n_clicks", int(not approve)),
+    ]
+    body = h.callback_body(
+        key,
+        inputs,
+        [
+            ("admin-review-pick", "value", submission_id),
+            ("admin-review-comment", "value", comment),
+            ("admin-lang", "data", "en"),
+        ],
+    )
     body["changedPropIds"] = ["admin-review-approve.n_clicks" if approve else "admin-review-return.n_clicks"]
     return client.post("/_dash-update-component", json=body).get_json()
 
 
 def xlsx_contents(data: bytes) -> str:
-    return "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + base64.b64encode(data).decode()
+    return (
+        "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+        + base64.b64encode(data).decode()
+    )
 
 
 @pytest.fixture()
@@ -136,9 +167,11 @@ def people(dash_app, city, built_data):
     engine = db.get_engine()
     tag = uuid.uuid4().hex[:6]
     other = sorted(set(built_data["cities"]["city_id"]) - {city})[0]
-    made = {"editor": db.create_user(engine, f"sub-ed-{tag}", h.PASSWORD, "editor", city),
-            "other": db.create_user(engine, f"sub-ot-{tag}", h.PASSWORD, "editor", other),
-            "admin": db.create_user(engine, f"sub-ad-{tag}", h.PASSWORD, "admin")}
+    made = {
+        "editor": db.create_user(engine, f"sub-ed-{tag}", h.PASSWORD, "editor", city),
+        "other": db.create_user(engine, f"sub-ot-{tag}", h.PASSWORD, "editor", other),
+        "admin": db.create_user(engine, f"sub-ad-{tag}", h.PASSWORD, "admin"),
+    }
     auth.reset_sign_in_limits()
     yield made
     with Session(engine) as session, session.begin():
@@ -147,11 +180,15 @@ def people(dash_app, city, built_data):
 
 def client_of(dash_app, account, n: int):
     client = dash_app.server.test_client()
-    assert h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"10.66.0.{n}"}).status_code == 303
+    assert (
+        h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"10.66.0.{n}"}).status_code == 303
+    )
     return client
 
 
-def test_an_upload_waits_for_review_by_an_administrator_who_did_not_send_it(dash_app, built_data, city, people):
+def test_an_upload_waits_for_review_by_an_administrator_who_did_not_send_it(
+    dash_app, built_data, city, people
+):
     editor = client_of(dash_app, people["editor"], 1)
     count = len(db.submissions_frame(db.get_engine()))
     # bad uploads: a clear message, nothing saved
@@ -161,10 +198,22 @@ def test_an_upload_waits_for_review_by_an_administrator_who_did_not_send_it(dash
     big = "data:x;base64," + "A" * 7_400_000  # 5.5 MB once decoded: the upload's own limit
     assert "larger than 5 MB" in json.dumps(upload_body(editor, big, city))
     key = h.callback_key(editor, "admin-my-submissions.children")
-    huge = editor.post("/_dash-update-component", headers={"Accept-Language": "en"}, json=h.callback_body(
-        key, [("admin-upload", "contents", "data:x;base64," + "A" * (70 * 1024 * 1024))],
-        [("admin-upload", "filename", "figures.xlsx"), ("admin-city", "value", city), ("admin-lang", "data", "en")]))
-    assert huge.status_code == 413 and "larger than 8 MB" in huge.get_json()["detail"]  # refused before it is read
+    huge = editor.post(
+        "/_dash-update-component",
+        headers={"Accept-Language": "en"},
+        json=h.callback_body(
+            key,
+            [("admin-upload", "contents", "data:x;base64," + "A" * (70 * 1024 * 1024))],
+            [
+                ("admin-upload", "filename", "figures.xlsx"),
+                ("admin-city", "value", city),
+                ("admin-lang", "data", "en"),
+            ],
+        ),
+    )
+    assert (
+        huge.status_code == 413 and "larger than 8 MB" in huge.get_json()["detail"]
+    )  # refused before it is read
     book = workbook(built_data, city)
     ws = book["Indicator values"]
     ws.cell(2, column_of(ws, "value")).value = "n/a"
@@ -188,15 +237,21 @@ def test_an_upload_waits_for_review_by_an_administrator_who_did_not_send_it(dash
     assert "admin-review-done" in json.dumps(review_body(admin, int(submission["id"]), True))
     assert db.get_submission(db.get_engine(), int(submission["id"]))["status"] == "approved"
     audit = db.audit_frame(db.get_engine())
-    assert {"submitted", "review"} <= set(audit.loc[audit["action_id"] == f"submission:{submission['id']}", "field"])
+    assert {"submitted", "review"} <= set(
+        audit.loc[audit["action_id"] == f"submission:{submission['id']}", "field"]
+    )
     # an administrator never reviews their own submission
-    own = db.create_submission(db.get_engine(), city, "workbook", {"indicator_values": []}, people["admin"].username)
+    own = db.create_submission(
+        db.get_engine(), city, "workbook", {"indicator_values": []}, people["admin"].username
+    )
     assert "another administrator must review it" in json.dumps(review_body(admin, own, True))
     with Session(db.get_engine()) as session, session.begin():  # approved here, published by no one
         session.execute(delete(db.SubmissionRow).where(db.SubmissionRow.id.in_([own, int(submission["id"])])))
 
 
-def test_publishing_builds_with_the_approved_rows_and_a_bad_build_changes_nothing(tmp_path, built_data, city, src_copy):
+def test_publishing_builds_with_the_approved_rows_and_a_bad_build_changes_nothing(
+    tmp_path, built_data, city, src_copy
+):
     url = f"sqlite:///{tmp_path / 'pub.db'}"
     db.upgrade(url)
     engine = db.get_engine(url)
@@ -204,12 +259,22 @@ def test_publishing_builds_with_the_approved_rows_and_a_bad_build_changes_nothin
     build(src_copy, out)
     first = Path(out).resolve()
     indicator = built_data["indicator_values"][built_data["indicator_values"]["city_id"] == city].iloc[0]
-    row = {"city_id": city, "indicator_id": indicator["indicator_id"], "year": "2026", "value": "1",
-           "status": "sourced", "source_id": indicator["source_id"], "value_scope": "city", "note": "test"}
+    row = {
+        "city_id": city,
+        "indicator_id": indicator["indicator_id"],
+        "year": "2026",
+        "value": "1",
+        "status": "sourced",
+        "source_id": indicator["source_id"],
+        "value_scope": "city",
+        "note": "test",
+    }
     sid = db.create_submission(engine, city, "workbook", {"indicator_values": [row]}, "focal")
     assert db.review_submission(engine, sid, "chief", True).ok
     steps = []
-    result = publish.publish(engine, "chief", lambda done, total, step: steps.append(step), src=src_copy, out=out)
+    result = publish.publish(
+        engine, "chief", lambda done, total, step: steps.append(step), src=src_copy, out=out
+    )
     assert result["ok"] and [s for s in steps] == ["collect", "build", "record", "done"]
     published = load_build(out)
     hit = published["indicator_values"]
@@ -238,10 +303,20 @@ def test_the_index_history_names_a_missing_score_and_moves_of_rank():
 
     from domain.publications import index_history
 
-    builds = pd.DataFrame([{"build_id": "b1", "published_at": pd.Timestamp("2026-12-01", tz="UTC"),
-                            "ranks": {"a": [5.0, 1], "b": [4.0, 2]}},
-                           {"build_id": "b2", "published_at": pd.Timestamp("2026-12-02", tz="UTC"),
-                            "ranks": {"a": [3.0, 3], "b": [4.0, 2], "new": [4.5, 1]}}])
+    builds = pd.DataFrame(
+        [
+            {
+                "build_id": "b1",
+                "published_at": pd.Timestamp("2026-12-01", tz="UTC"),
+                "ranks": {"a": [5.0, 1], "b": [4.0, 2]},
+            },
+            {
+                "build_id": "b2",
+                "published_at": pd.Timestamp("2026-12-02", tz="UTC"),
+                "ranks": {"a": [3.0, 3], "b": [4.0, 2], "new": [4.5, 1]},
+            },
+        ]
+    )
     new = index_history(builds, "new")
     assert pd.isna(new.loc[0, "score"]) and pd.isna(new.loc[0, "rank"]) and new.loc[1, "score"] == 4.5
     a = index_history(builds, "a")

@@ -1,5 +1,6 @@
 """Scorecard rounds, scores and Sendai loss records arrive through the city's workbook, with the
 same checks, review and publication as its other figures; a workbook never changes another city's."""
+
 from __future__ import annotations
 
 import io
@@ -9,7 +10,8 @@ from openpyxl import load_workbook
 
 from domain.build import build
 from domain.queries import load_build
-from services import db, publish, submissions as sb
+from services import db, publish
+from services import submissions as sb
 
 
 def book_of(data, city: str, lang: str = "en"):
@@ -40,8 +42,16 @@ def first_question(data) -> str:
 
 def new_round(data, city: str) -> dict:
     source = str(data["sources"]["source_id"].iloc[0])
-    return {"round_id": f"{city}-2026-test", "city_id": city, "date": "2026-11-20", "participants_ru": "Рабочая группа",
-            "participants_en": "Working group", "status": "scores_published", "data_status": "sourced", "source_id": source}
+    return {
+        "round_id": f"{city}-2026-test",
+        "city_id": city,
+        "date": "2026-11-20",
+        "participants_ru": "Рабочая группа",
+        "participants_en": "Working group",
+        "status": "scores_published",
+        "data_status": "sourced",
+        "source_id": source,
+    }
 
 
 def test_the_template_has_the_scorecard_and_loss_sheets_with_the_citys_rows(built_data):
@@ -62,8 +72,16 @@ def test_a_city_sends_a_scorecard_round_that_is_reviewed_and_published(tmp_path,
     city = str(built_data["cities"]["city_id"].iloc[-1])
     book = book_of(built_data, city)
     append_row(sheet(book, "scorecard_rounds"), new_round(built_data, city))
-    append_row(sheet(book, "scorecard_scores"), {"round_id": f"{city}-2026-test", "question_code": first_question(built_data),
-                                                 "score": 2, "comment": "plan adopted", "evidence_url": "https://example.org/plan"})
+    append_row(
+        sheet(book, "scorecard_scores"),
+        {
+            "round_id": f"{city}-2026-test",
+            "question_code": first_question(built_data),
+            "score": 2,
+            "comment": "plan adopted",
+            "evidence_url": "https://example.org/plan",
+        },
+    )
     changes, problems = sb.check_upload(as_bytes(book), built_data, city)
     assert problems == [] and set(changes) == {"scorecard_rounds", "scorecard_scores"}
 
@@ -91,9 +109,12 @@ def test_bad_scores_and_rows_of_another_city_are_named(built_data):
     row_theirs = append_row(rounds, theirs)
     row_mine = append_row(rounds, new_round(built_data, city))
     scores = sheet(book, "scorecard_scores")
-    row_high = append_row(scores, {"round_id": f"{city}-2026-test", "question_code": first_question(built_data), "score": 5})
-    row_for_them = append_row(scores, {"round_id": f"{other}-2026-theirs", "question_code": first_question(built_data),
-                                       "score": 1})
+    row_high = append_row(
+        scores, {"round_id": f"{city}-2026-test", "question_code": first_question(built_data), "score": 5}
+    )
+    row_for_them = append_row(
+        scores, {"round_id": f"{other}-2026-theirs", "question_code": first_question(built_data), "score": 1}
+    )
     _, problems = sb.check_upload(as_bytes(book), built_data, city)
     found = {(p.sheet, p.row, p.column, p.code) for p in problems}
     assert (rounds.title, row_theirs, "city_id", "other_city") in found
@@ -110,7 +131,10 @@ def test_a_workbook_cannot_take_over_another_citys_event_or_loss_by_its_code(bui
     theirs = events[events["city_id"] != city].iloc[0]
     book = book_of(built_data, city)
     ws = sheet(book, "events")
-    record = {c: theirs[c] for c in ("event_id", "start_date", "hazard_type", "title_ru", "title_en", "status", "source_id")}
+    record = {
+        c: theirs[c]
+        for c in ("event_id", "start_date", "hazard_type", "title_ru", "title_en", "status", "source_id")
+    }
     row = append_row(ws, {**record, "city_id": city, "start_date": str(theirs["start_date"])})
     _, problems = sb.check_upload(as_bytes(book), built_data, city)
     assert (row, "event_id", "other_city") in {(p.row, p.column, p.code) for p in problems}

@@ -1,4 +1,5 @@
 """One home for colours: domain/palette.py, mirrored by the custom properties of assets/style.css."""
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,13 @@ HEX_ALLOWED = {
     "domain/exports.py": "the PDF stylesheet, a CSS string due to move into a template file with the PDF brief",
     "scripts/import_shared.py": "writes data/src/risk_classes.csv and hazard_levels.csv, whose colours are data",
 }
-SKIPPED_DIRS = {".venv", ".git", "tests", "node_modules", "data"}  # tests feed known colours to the colour maths
+SKIPPED_DIRS = {
+    ".venv",
+    ".git",
+    "tests",
+    "node_modules",
+    "data",
+}  # tests feed known colours to the colour maths
 
 
 def python_files() -> list[Path]:
@@ -51,14 +58,19 @@ def test_allowed_files_exist_and_still_need_the_exception():
     for rel in HEX_ALLOWED:
         path = ROOT / rel
         assert path.exists(), f"{rel} is gone: drop it from HEX_ALLOWED"
-        assert HEX.search(path.read_text(encoding="utf-8")), f"{rel} has no colour left: drop it from HEX_ALLOWED"
+        assert HEX.search(path.read_text(encoding="utf-8")), (
+            f"{rel} has no colour left: drop it from HEX_ALLOWED"
+        )
 
 
 def test_stylesheet_custom_properties_match_the_palette():
     props = css_properties((ROOT / "assets" / "style.css").read_text(encoding="utf-8"))
     expected = {**palette.CSS_PROPERTIES, **palette.STATUS_COLOURS, **palette.SCOPE_COLOURS}
-    mismatched = {name: (props.get(name), colour.lower()) for name, colour in expected.items()
-                  if props.get(name) != colour.lower()}
+    mismatched = {
+        name: (props.get(name), colour.lower())
+        for name, colour in expected.items()
+        if props.get(name) != colour.lower()
+    }
     assert not mismatched, f"style.css (left) differs from domain/palette.py (right): {mismatched}"
 
 
@@ -67,7 +79,9 @@ def test_risk_heat_scale_follows_the_risk_classes(built_data):
     stops = [float(x) for x in classes["lower"].iloc[1:] / 10]
     positions = [0.0] + stops[:-1] + [float(classes["upper"].max()) / 10]
     expected = [[p, c.lower()] for p, c in zip(positions, classes["colour"])]
-    assert [[round(p, 6), c.lower()] for p, c in palette.RISK_HEAT_SCALE] == [[round(p, 6), c] for p, c in expected]
+    assert [[round(p, 6), c.lower()] for p, c in palette.RISK_HEAT_SCALE] == [
+        [round(p, 6), c] for p, c in expected
+    ]
 
 
 def test_scenario_and_series_colours_agree():
@@ -86,6 +100,7 @@ def test_every_palette_value_is_a_colour():
         elif isinstance(value, (list, tuple)):
             for v in value:
                 yield from colours(v)
+
     names = [n for n in dir(palette) if n.isupper() and n not in ("CVD_MATRICES",)]
     for name in names:
         for colour in colours(getattr(palette, name)):
@@ -93,11 +108,17 @@ def test_every_palette_value_is_a_colour():
 
 
 def test_status_and_scope_lists_are_spelled_once():
-    lists = {"status": re.compile(r"""["']sourced["'],\s*["']estimated["'],\s*["']illustrative["']"""),
-             "scope": re.compile(r"""["']city["'],\s*["']region["'],\s*["']country["']""")}
-    found = [f"{path.relative_to(ROOT).as_posix()}: {kind}" for path in python_files()
-             if path.relative_to(ROOT).as_posix() != "domain/provenance.py"
-             for kind, pattern in lists.items() if pattern.search(path.read_text(encoding="utf-8"))]
+    lists = {
+        "status": re.compile(r"""["']sourced["'],\s*["']estimated["'],\s*["']illustrative["']"""),
+        "scope": re.compile(r"""["']city["'],\s*["']region["'],\s*["']country["']"""),
+    }
+    found = [
+        f"{path.relative_to(ROOT).as_posix()}: {kind}"
+        for path in python_files()
+        if path.relative_to(ROOT).as_posix() != "domain/provenance.py"
+        for kind, pattern in lists.items()
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
     assert not found, "import STATUSES / SCOPES from domain.provenance:\n" + "\n".join(found)
 
 
@@ -106,4 +127,4 @@ def test_every_figure_takes_its_type_and_ground_from_the_palette_template():
     look = fig.to_plotly_json()["layout"]["template"]["layout"]
     assert look["font"]["color"] == palette.INK
     assert look["paper_bgcolor"] == look["plot_bgcolor"] == palette.WHITE
-    assert "font" not in fig.to_plotly_json()["layout"]   # styling lives in the template, not in each figure
+    assert "font" not in fig.to_plotly_json()["layout"]  # styling lives in the template, not in each figure

@@ -1,5 +1,6 @@
 """Climate series: the construction (baseline reproduces the normals, spread and scenario order,
 trend, seeded reproducibility) and the domain functions the /trends page uses (hand-computed cases)."""
+
 from __future__ import annotations
 
 import csv
@@ -50,6 +51,7 @@ def rate_of(city_id: str) -> float:
 
 # --- the construction ------------------------------------------------------------------------
 
+
 def test_observed_baseline_reproduces_the_normals(series, normals):
     obs = series[(series["scenario"] == "observed") & series["year"].between(1991, 2020)]
     tmean = obs[obs["variable"] == "tmean"].groupby("city_id")["value"].mean()
@@ -57,7 +59,7 @@ def test_observed_baseline_reproduces_the_normals(series, normals):
     for city, (values, period) in full_months(normals, "tmean_c").items():
         expected = values.mean()
         mid = gen.period_mid(period.split(" | ")[0])
-        if mid is not None and mid != 2005.5:   # a normal of another period, moved with the country trend
+        if mid is not None and mid != 2005.5:  # a normal of another period, moved with the country trend
             expected += rate_of(city) * (2005.5 - mid) / 10
         assert tmean[city] == pytest.approx(expected, abs=0.01), city
         checked += 1
@@ -67,8 +69,10 @@ def test_observed_baseline_reproduces_the_normals(series, normals):
         assert precip[city] == pytest.approx(values.sum(), rel=0.002), city
     annual = pd.read_csv(FACTS / "annual_facts.csv", dtype=str)
     for _, fact in annual[annual["variable"].isin(["tmean", "precip"])].iterrows():
-        if fact["city_id"] in full_months(normals, "precip_mm" if fact["variable"] == "precip" else "tmean_c"):
-            continue   # a check figure only: the monthly normals win
+        if fact["city_id"] in full_months(
+            normals, "precip_mm" if fact["variable"] == "precip" else "tmean_c"
+        ):
+            continue  # a check figure only: the monthly normals win
         got = (tmean if fact["variable"] == "tmean" else precip)[fact["city_id"]]
         assert got == pytest.approx(float(fact["value"]), rel=0.002), (fact["city_id"], fact["variable"])
 
@@ -76,7 +80,7 @@ def test_observed_baseline_reproduces_the_normals(series, normals):
 def test_projection_spread_is_ordered_and_observed_has_none(series):
     proj = series[series["scenario"] != "observed"]
     assert (proj["p10"] <= proj["value"]).all() and (proj["value"] <= proj["p90"]).all()
-    assert (proj["p90"] - proj["p10"] > 0).mean() > 0.95   # a real band almost everywhere
+    assert (proj["p90"] - proj["p10"] > 0).mean() > 0.95  # a real band almost everywhere
     obs = series[series["scenario"] == "observed"]
     assert obs["p10"].isna().all() and obs["p90"].isna().all()
     assert obs["year"].min() == 1991 and obs["year"].max() >= 2024
@@ -98,8 +102,14 @@ def test_projected_counts_start_from_the_observed_baseline_and_move_the_right_wa
     warming implies (more hot and heavy-rain days, fewer frost days): the projections and the
     synthetic observed years share one baseline."""
     proj = series[series["scenario"] != "observed"]
-    for variable, sign in (("hot_days_35", 1), ("frost_days", -1), ("cold_days_m20", -1),
-                           ("heavy_precip_days", 1), ("precip", 1), ("tmean", 1)):
+    for variable, sign in (
+        ("hot_days_35", 1),
+        ("frost_days", -1),
+        ("cold_days_m20", -1),
+        ("heavy_precip_days", 1),
+        ("precip", 1),
+        ("tmean", 1),
+    ):
         cities = climate.cities_with(series, variable)
         base = climate.baseline_means(series, cities, variable)
         rows = proj[proj["variable"] == variable]
@@ -128,8 +138,9 @@ def test_generator_is_seeded_and_reproduces_the_committed_file(tmp_path):
     assert gen.main(["--out", str(first)]) == 0
     assert gen.main(["--out", str(second)]) == 0
     assert first.read_bytes() == second.read_bytes()
-    assert first.read_bytes() == (SRC / "climate_series.csv").read_bytes(), \
+    assert first.read_bytes() == (SRC / "climate_series.csv").read_bytes(), (
         "data/src/climate_series.csv is out of date: run scripts/make_climate_series.py"
+    )
 
 
 def test_adding_or_removing_a_city_leaves_the_others_unchanged(tmp_path):
@@ -173,17 +184,24 @@ def test_a_broken_series_row_is_reported_with_row_and_column(src_copy, tmp_path)
 
 # --- the domain functions, on a hand-made table -----------------------------------------------
 
+
 def tiny() -> pd.DataFrame:
     """Two cities, 1991-2020 observed (a: 10 + (year-1991)*0.1 -> mean 11.45), one scenario 2030/2050/2080."""
     rows = []
     for city, offset in (("a", 0.0), ("b", 5.0)):
         for year in range(1991, 2021):
-            rows.append((city, "tmean", "observed", year, 10 + offset + (year - 1991) * 0.1, None, None, "°C"))
+            rows.append(
+                (city, "tmean", "observed", year, 10 + offset + (year - 1991) * 0.1, None, None, "°C")
+            )
             rows.append((city, "precip", "observed", year, 200.0 + offset * 20, None, None, "mm/yr"))
         for year, v in ((2030, 13.0), (2050, 14.0), (2080, 16.0)):
             rows.append((city, "tmean", "ssp585", year, v + offset, v + offset - 1, v + offset + 2, "°C"))
-            rows.append((city, "precip", "ssp585", year, 220.0 + offset * 20, 180.0, 260.0 + offset * 20, "mm/yr"))
-    frame = pd.DataFrame(rows, columns=["city_id", "variable", "scenario", "year", "value", "p10", "p90", "unit"])
+            rows.append(
+                (city, "precip", "ssp585", year, 220.0 + offset * 20, 180.0, 260.0 + offset * 20, "mm/yr")
+            )
+    frame = pd.DataFrame(
+        rows, columns=["city_id", "variable", "scenario", "year", "value", "p10", "p90", "unit"]
+    )
     return frame.assign(status="illustrative", source_id="x", method="m")
 
 
@@ -193,12 +211,12 @@ def test_baseline_means_by_hand():
     later = climate.baseline_means(tiny(), ["a"], "tmean", "2001-2020")
     assert later["a"] == pytest.approx(10 + 0.1 * (np.mean(range(2001, 2021)) - 1991))
     short = tiny()[lambda d: d["year"] != 1995]
-    assert math.isnan(climate.baseline_means(short, ["a"], "tmean")["a"])   # a missing year: no baseline
+    assert math.isnan(climate.baseline_means(short, ["a"], "tmean")["a"])  # a missing year: no baseline
 
 
 def test_change_mode_and_precipitation_in_percent():
     shown = climate.shown_series(tiny(), ["b", "a"], "tmean", ["ssp585"], "1991-2020", "change")
-    assert shown["city_id"].iloc[0] == "b"                                 # the chosen order is kept
+    assert shown["city_id"].iloc[0] == "b"  # the chosen order is kept
     row = shown[(shown["city_id"] == "a") & (shown["year"] == 2080)].iloc[0]
     assert (row["value"], row["p10"], row["p90"]) == pytest.approx((16 - 11.45, 15 - 11.45, 18 - 11.45))
     assert row["unit"] == "°C" and row["mode"] == "change" and row["baseline_mean"] == pytest.approx(11.45)
@@ -225,7 +243,9 @@ def test_axis_range_and_summary_by_hand():
     assert facts["scenario"] == "ssp585" and facts["year"] == 2080
     assert facts["low"][1] == pytest.approx(16 - 11.45) and facts["high"][1] == pytest.approx(21 - 16.45)
     observed = climate.summary_facts(tiny(), ["a"], "tmean", [], "1991-2020")
-    assert observed["scenario"] == "observed" and observed["high"][1] == pytest.approx(0.1 * (2015.5 - 1991) - 1.45)
+    assert observed["scenario"] == "observed" and observed["high"][1] == pytest.approx(
+        0.1 * (2015.5 - 1991) - 1.45
+    )
 
 
 def test_choices_offered_by_the_data(series):

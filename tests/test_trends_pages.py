@@ -1,6 +1,7 @@
 """/trends: the page in both languages, switching variable and scenario, the deep link, bad
 parameters, the CSV of what is shown. Expected values come from the same build, so the tests
 name no member city."""
+
 from __future__ import annotations
 
 import io
@@ -24,13 +25,15 @@ def traces(dash_duo) -> list[dict]:
     """Name, and whether it fills, of every trace of the main chart."""
     return dash_duo.driver.execute_script(
         "var p = document.querySelector('#trends-chart .js-plotly-plot');"
-        "return p && p.data ? p.data.map(function (d) { return {name: d.name, fill: d.fill || ''}; }) : [];")
+        "return p && p.data ? p.data.map(function (d) { return {name: d.name, fill: d.fill || ''}; }) : [];"
+    )
 
 
 def y_title(dash_duo) -> str:
     return dash_duo.driver.execute_script(
         "var p = document.querySelector('#trends-chart .js-plotly-plot');"
-        "return p && p.layout && p.layout.yaxis.title ? p.layout.yaxis.title.text : '';")
+        "return p && p.layout && p.layout.yaxis.title ? p.layout.yaxis.title.text : '';"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +46,9 @@ def test_page_in_russian_switches_variable_and_scenario(dash_duo, dash_app, buil
     n_cities = series["city_id"].nunique()
     dash_duo.start_server(dash_app)
     dash_duo.driver.get(dash_duo.server_url + "/trends")
-    dash_duo.wait_for_text_to_equal("#page-title", "Климат: построенные ряды прошлых лет и сценарии до 2100 года", timeout=15)
+    dash_duo.wait_for_text_to_equal(
+        "#page-title", "Климат: построенные ряды прошлых лет и сценарии до 2100 года", timeout=15
+    )
     dash_duo.wait_for_element("#trends-status .badge-illustrative")
     assert "построены, а не измерены" in dash_duo.find_element("#trends-status").text
     until(lambda: len(traces(dash_duo)) > 0, timeout=10)
@@ -64,7 +69,11 @@ def test_page_in_russian_switches_variable_and_scenario(dash_duo, dash_app, buil
     until(lambda: query(dash_duo).get("var") == ["hot_days_35"], timeout=5)
 
     # untick SSP5-8.5: one scenario fewer on the chart, in the table and in the address
-    box = [el for el in dash_duo.find_elements(".trends-scenarios input") if el.get_attribute("value") == "ssp585"][0]
+    box = [
+        el
+        for el in dash_duo.find_elements(".trends-scenarios input")
+        if el.get_attribute("value") == "ssp585"
+    ][0]
     box.click()
     until(lambda: len(traces(dash_duo)) == n_cities * (1 + 2 * 3), timeout=10)
     until(lambda: len(dash_duo.find_elements(".trends-table tbody tr")) == n_cities * 2, timeout=10)
@@ -75,32 +84,52 @@ def test_page_in_russian_switches_variable_and_scenario(dash_duo, dash_app, buil
 
 def test_english_deep_link_restores_the_view_and_bad_values_get_a_notice(dash_duo, dash_app, built_data):
     series = built_data["climate_series"]
-    chosen = climate.cities_with(series, "frost_days")[:2][::-1]     # a chosen order, not the table's
+    chosen = climate.cities_with(series, "frost_days")[:2][::-1]  # a chosen order, not the table's
     names = built_data["cities"].set_index("city_id")["name_en"]
     dash_duo.start_server(dash_app)
-    path = (f"/trends?lang=en&cities={','.join(chosen)}&var=frost_days&scen=ssp585"
-            "&base=2001-2020&mode=change")
+    path = f"/trends?lang=en&cities={','.join(chosen)}&var=frost_days&scen=ssp585&base=2001-2020&mode=change"
     dash_duo.driver.get(dash_duo.server_url + path)
-    dash_duo.wait_for_text_to_equal("#page-title", "Climate: constructed past series and scenarios to 2100", timeout=15)
+    dash_duo.wait_for_text_to_equal(
+        "#page-title", "Climate: constructed past series and scenarios to 2100", timeout=15
+    )
     heading = dash_duo.find_element("#trends-heading").text
     assert "Frost days" in heading and "change from 2001–2020" in heading
     assert not dash_duo.find_elements(".notice")
     # the controls show the linked choices
-    shown_cities = " ".join(el.text for el in dash_duo.find_elements(".page-trends .mantine-MultiSelect-pill"))
+    shown_cities = " ".join(
+        el.text for el in dash_duo.find_elements(".page-trends .mantine-MultiSelect-pill")
+    )
     assert all(names[c] in shown_cities for c in chosen)
-    checked = [el.get_attribute("value") for el in dash_duo.find_elements(".trends-scenarios input") if el.is_selected()]
+    checked = [
+        el.get_attribute("value")
+        for el in dash_duo.find_elements(".trends-scenarios input")
+        if el.is_selected()
+    ]
     assert checked == ["ssp585"]
-    assert [el.get_attribute("value") for el in dash_duo.find_elements("#trends-baseline input") if el.is_selected()] == ["2001-2020"]
-    assert [el.get_attribute("value") for el in dash_duo.find_elements("#trends-mode input") if el.is_selected()] == ["change"]
+    assert [
+        el.get_attribute("value")
+        for el in dash_duo.find_elements("#trends-baseline input")
+        if el.is_selected()
+    ] == ["2001-2020"]
+    assert [
+        el.get_attribute("value") for el in dash_duo.find_elements("#trends-mode input") if el.is_selected()
+    ] == ["change"]
     until(lambda: len(traces(dash_duo)) == 2 * (1 + 3), timeout=10)
-    assert [tr["name"] for tr in traces(dash_duo) if tr["name"] and tr["fill"] != "tonexty"][:1] == [names[chosen[0]]]
+    assert [tr["name"] for tr in traces(dash_duo) if tr["name"] and tr["fill"] != "tonexty"][:1] == [
+        names[chosen[0]]
+    ]
     assert y_title(dash_duo) == "Change, days per year"
     table_cities = [el.text for el in dash_duo.find_elements(".trends-table tbody th[scope=row]")]
     assert table_cities == [names[c] for c in chosen]
-    until(lambda: query(dash_duo).get("cities") == [",".join(chosen)] and query(dash_duo).get("lang") == ["en"], timeout=5)
+    until(
+        lambda: query(dash_duo).get("cities") == [",".join(chosen)] and query(dash_duo).get("lang") == ["en"],
+        timeout=5,
+    )
 
-    dash_duo.driver.get(dash_duo.server_url + "/trends?lang=en&cities=atlantis&var=nope&scen=ssp999"
-                        "&base=1900-1930&mode=weird&foo=1")
+    dash_duo.driver.get(
+        dash_duo.server_url + "/trends?lang=en&cities=atlantis&var=nope&scen=ssp999"
+        "&base=1900-1930&mode=weird&foo=1"
+    )
     dash_duo.wait_for_element(".notice")
     text = dash_duo.find_element(".notice").text
     for word in ("atlantis", "nope", "ssp999", "1900-1930", "weird", "foo"):
@@ -114,7 +143,9 @@ def test_english_deep_link_restores_the_view_and_bad_values_get_a_notice(dash_du
 def test_csv_download_is_exactly_what_is_shown(trends_page, dash_app, built_data):
     page = trends_page
     cities = climate.cities_with(built_data, "precip")[:3]
-    state = page.TrendState(cities=cities, variable="precip", scenarios=["ssp245"], baseline="1995-2014", mode="change")
+    state = page.TrendState(
+        cities=cities, variable="precip", scenarios=["ssp245"], baseline="1995-2014", mode="change"
+    )
     with dash_app.server.test_request_context("/"):
         series = pd.read_csv(io.StringIO(page.series_csv(state, "en")))
         table = pd.read_csv(io.StringIO(page.table_csv(state, "ru")))
@@ -137,7 +168,9 @@ def test_read_state_falls_back_and_reports(trends_page, built_data):
 
     every = page.all_cities(built_data)
     state, notices = read_state({}, "ru")
-    assert state.cities == every and state.variable == "tmean" and state.scenarios == list(climate.PROJECTIONS)
+    assert (
+        state.cities == every and state.variable == "tmean" and state.scenarios == list(climate.PROJECTIONS)
+    )
     assert notices == []
     state, notices = read_state({"cities": f"nowhere,{every[-1]}", "scen": ""}, "en")
     assert state.cities == [every[-1]] and state.scenarios == [] and len(notices) == 1

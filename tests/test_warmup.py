@@ -1,4 +1,5 @@
 """The worker warm-up: loads the build and plotly's code, and never stops a worker from starting."""
+
 from __future__ import annotations
 
 import logging
@@ -16,6 +17,7 @@ def test_warm_up_loads_the_build_and_the_figure_code(built_data):
 def test_a_missing_build_is_a_warning_not_a_crash(monkeypatch, caplog):
     def missing():
         raise FileNotFoundError("no data build at /nowhere: run `make data`")
+
     monkeypatch.setattr(data_access, "get_data", missing)
     with caplog.at_level(logging.WARNING, logger="services.warmup"):
         seconds = warmup.warm_worker(preload_figure_code)

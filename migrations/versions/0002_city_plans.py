@@ -5,6 +5,7 @@ Revision ID: 0002_city_plans
 Revises: 0001_editing
 Create Date: 2026-12-06
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

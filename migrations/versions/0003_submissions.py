@@ -4,6 +4,7 @@ Revision ID: 0003_submissions
 Revises: 0002_city_plans
 Create Date: 2026-12-06
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -29,7 +30,9 @@ def upgrade() -> None:
         sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("build_id", sa.String(120), nullable=True),
-        sa.CheckConstraint("status in ('pending', 'approved', 'returned', 'published')", name="ck_submissions_status"),
+        sa.CheckConstraint(
+            "status in ('pending', 'approved', 'returned', 'published')", name="ck_submissions_status"
+        ),
     )
     op.create_index("ix_submissions_city_id", "submissions", ["city_id"])
     op.create_index("ix_submissions_status", "submissions", ["status"])

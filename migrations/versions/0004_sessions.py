@@ -5,6 +5,7 @@ Revision ID: 0004_sessions
 Revises: 0003_submissions
 Create Date: 2026-12-06
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -43,7 +43,7 @@ from domain.infrastructure import city_summary, facility_hazards
 from domain.infrastructure_words import capacity_text, summary_sentences, zone_text
 from domain.provenance import STATUSES
 from domain.risk_index import DIMENSION_ORDER
-from i18n import count_phrase, format_day, format_int, format_number, format_share, t
+from i18n import format_day, format_int, format_number, format_share, t, tn
 from i18n import format_number as num  # short names used below
 from i18n import format_range as span
 from i18n import format_signed as signed
@@ -632,7 +632,7 @@ def stability_slide(
             "present.stability.stable",
             lang,
             stable=format_int(stable, lang),
-            of_total=count_phrase(len(shares), "of %(n)s city", "of %(n)s cities", lang),
+            of_total=tn("count.of_city", len(shares), lang),
         )
     )
     points.append(t("present.stability.method", lang, draws=format_int(draws, lang)))
@@ -1485,9 +1485,7 @@ def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
         lang,
         share=format_share(float(row["coverage"]), lang),
         present=int(row["indicators_present"]),
-        of_total=count_phrase(
-            int(row["indicators_total"]), "of %(n)s indicator", "of %(n)s indicators", lang
-        ),
+        of_total=tn("count.of_indicator", int(row["indicators_total"]), lang),
     )
     sure = confidence_summary(row, lang)
     strip = [

@@ -8,7 +8,6 @@ ThinkHazard!: UI strings, enumerations and place names are translated each their
 
 from __future__ import annotations
 
-import io
 import json
 import math
 from datetime import date
@@ -18,10 +17,7 @@ from urllib.parse import parse_qs
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
-from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("ru", "en")
 DEFAULT_LANG = "ru"
@@ -78,28 +74,6 @@ def grid_locale_text(lang: str) -> dict[str, str]:
     if lang != "en":
         texts["noRowsToShow"] = t("grid.no_rows", lang)
     return texts
-
-
-@cache
-def plural_catalogue(lang: str) -> NullTranslations:
-    """The language's plural forms (`messages/<lang>.po`, compiled in memory by Babel); English,
-    whose ids are the English forms, needs no catalogue."""
-    path = _DIR / "messages" / f"{lang}.po"
-    if not path.exists():
-        return NullTranslations()
-    with path.open("rb") as handle:
-        catalogue = read_po(handle, locale=LOCALES.get(lang, lang))
-    compiled = io.BytesIO()
-    write_mo(compiled, catalogue)
-    compiled.seek(0)
-    return Translations(fp=compiled)
-
-
-def count_phrase(n: int, singular: str, plural: str, lang: str) -> str:
-    """A number with its word in the right form through Babel's ngettext: '52 индикатора',
-    'у 1 города'. `singular`/`plural` are the English ids in messages/<lang>.po, with %(n)s."""
-    text = plural_catalogue(lang if lang in LANGUAGES else DEFAULT_LANG).ngettext(singular, plural, int(n))
-    return text % {"n": format_int(n, lang)}
 
 
 def resolve_lang(value: object) -> tuple[str, bool]:

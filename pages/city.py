@@ -31,7 +31,6 @@ from domain.publications import index_history
 from domain.queries import table_names
 from domain.risk_index import DIMENSION_ORDER
 from i18n import (
-    count_phrase,
     format_day,
     format_int,
     format_number,
@@ -39,6 +38,7 @@ from i18n import (
     format_share,
     format_signed,
     t,
+    tn,
 )
 from services import data_access
 
@@ -844,9 +844,7 @@ def layout(city_id: str | None = None, **kwargs):
                         share=format_share(row["coverage"], lang),
                         present=int(row["indicators_present"]),
                         total=int(row["indicators_total"]),
-                        of_total=count_phrase(
-                            int(row["indicators_total"]), "of %(n)s indicator", "of %(n)s indicators", lang
-                        ),
+                        of_total=tn("count.of_indicator", int(row["indicators_total"]), lang),
                     ),
                 ],
                 className="risk-rank",

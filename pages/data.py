@@ -14,7 +14,7 @@ from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain.provenance import SCOPES, STATUSES
 from domain.queries import DERIVED_TABLES, SOURCE_TABLES, city_names, inform_reproduction
-from i18n import count_phrase, format_int, format_number, format_share, grid_locale_text, t
+from i18n import format_int, format_number, format_share, grid_locale_text, t, tn
 from services import data_access
 
 dash.register_page(
@@ -184,7 +184,7 @@ def catalogue_section(lang: str) -> list:
                 t(
                     "catalogue.lead",
                     lang,
-                    count=count_phrase(len(cat), "%(n)s indicator", "%(n)s indicators", lang),
+                    count=tn("count.indicator", len(cat), lang),
                 ),
                 " ",
                 glossary_link("indicator", lang),
@@ -213,7 +213,7 @@ def sources_section(lang: str) -> list:
     )
     return [
         html.H2(t("data.tab.sources", lang)),
-        html.P(t("sources.lead", lang, count=count_phrase(len(src), "%(n)s source", "%(n)s sources", lang))),
+        html.P(t("sources.lead", lang, count=tn("count.source", len(src), lang))),
         grid(ids.DATA_SOURCES, src, columns, lang),
     ]
 

@@ -18,7 +18,7 @@ from components.shell import link_with
 from domain.confidence_words import people_label, rank_range_text
 from domain.provenance import STATUSES
 from domain.queries import table_names
-from i18n import count_phrase, format_int, format_number, format_share, t
+from i18n import format_int, format_number, format_share, t, tn
 from services import data_access
 from services.config import settings
 
@@ -142,9 +142,7 @@ def city_card(
                             ),
                             present=count("indicators_present"),
                             total=count("indicators_total"),
-                            of_total=count_phrase(
-                                count("indicators_total"), "of %(n)s indicator", "of %(n)s indicators", lang
-                            ),
+                            of_total=tn("count.of_indicator", count("indicators_total"), lang),
                         )
                     ),
                 ],
@@ -205,7 +203,7 @@ def map_summary(top: pd.DataFrame, lang: str) -> str:
     return t(
         "overview.map_summary",
         lang,
-        count=count_phrase(len(top), "%(n)s city", "%(n)s cities", lang),
+        count=tn("count.city", len(top), lang),
         first=first["name"],
         score=format_number(first["risk"], lang),
         first_class=first["class_name"],

@@ -41,7 +41,7 @@ from domain import page_state
 from domain.map_layers import city_values, colour_options, is_known_choice
 from domain.palette import INK
 from domain.queries import geo_layer
-from i18n import count_phrase, format_int, format_number, t
+from i18n import format_int, format_number, t, tn
 from services import data_access
 from services.callback_cache import public_answer
 from services.config import settings
@@ -214,7 +214,7 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
                     t(
                         "map.legend_national",
                         lang,
-                        cities=count_phrase(national, "%(n)s city", "%(n)s cities", lang),
+                        cities=tn("count.city", national, lang),
                     )
                 )
             )
@@ -225,7 +225,7 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
                     t(
                         "map.legend_region",
                         lang,
-                        cities=count_phrase(regional, "%(n)s city", "%(n)s cities", lang),
+                        cities=tn("count.city", regional, lang),
                     )
                 )
             )
@@ -236,7 +236,7 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
                 t(
                     "map.legend_missing",
                     lang,
-                    cities=count_phrase(missing, "for %(n)s city", "for %(n)s cities", lang),
+                    cities=tn("count.for_city", missing, lang),
                 )
             )
         )
@@ -295,7 +295,7 @@ def map_data(by: str, lang: str) -> list:
             "map.summary",
             lang,
             measure=label,
-            count=count_phrase(len(values), "%(n)s city", "%(n)s cities", lang),
+            count=tn("count.city", len(values), lang),
             first=first["name"],
             score=format_number(first["score"], lang),
             first_class=class_word(first["score"], classes, lang),
@@ -312,7 +312,7 @@ def map_data(by: str, lang: str) -> list:
             + t(
                 "map.legend_missing",
                 lang,
-                cities=count_phrase(missing, "for %(n)s city", "for %(n)s cities", lang),
+                cities=tn("count.for_city", missing, lang),
             )
             + "."
         )
@@ -566,12 +566,7 @@ def city_panel(clicks: list, by: str, stored: dict):
                             share=f"{row['coverage']:.0%}",
                             present=int(row["indicators_present"]),
                             total=int(row["indicators_total"]),
-                            of_total=count_phrase(
-                                int(row["indicators_total"]),
-                                "of %(n)s indicator",
-                                "of %(n)s indicators",
-                                lang,
-                            ),
+                            of_total=tn("count.of_indicator", int(row["indicators_total"]), lang),
                         )
                     ),
                 ],

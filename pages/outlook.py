@@ -51,7 +51,7 @@ from domain import outlook as ol
 from domain import page_state
 from domain.outlook_notes import headroom
 from domain.palette import DECREASE, GRID, INCREASE, MUTED
-from i18n import count_phrase, format_number, format_share, t
+from i18n import format_number, format_share, t, tn
 from services import data_access
 from services.callback_cache import public_answer
 
@@ -181,7 +181,7 @@ def headroom_sentence(data, result, state: OutlookState, lang: str, limit: int =
                 "outlook.headroom.ceiling",
                 lang,
                 items=", ".join(ind.get(i, i) for i in room.at_ceiling),
-                of_ruled=count_phrase(len(room.ruled), "of %(n)s indicator", "of %(n)s indicators", lang),
+                of_ruled=tn("count.of_indicator", len(room.ruled), lang),
             )
         )
     if len(room.moved):
@@ -198,7 +198,7 @@ def headroom_sentence(data, result, state: OutlookState, lang: str, limit: int =
                 + t(
                     "outlook.headroom.more",
                     lang,
-                    more=count_phrase(more, "%(n)s indicator", "%(n)s indicators", lang),
+                    more=tn("count.indicator", more, lang),
                 )
                 if more > 0
                 else ""

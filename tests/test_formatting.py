@@ -10,7 +10,6 @@ import pytest
 
 from domain.queries import ID_COLUMNS, city_names, table_names
 from i18n import (
-    count_phrase,
     format_money,
     format_number,
     format_range,
@@ -18,6 +17,7 @@ from i18n import (
     format_share,
     format_signed,
     is_missing,
+    tn,
 )
 
 NBSP = "\xa0"
@@ -54,12 +54,12 @@ def test_zero_infinity_and_numeric_text_are_not_missing():
     ],
 )
 def test_russian_plurals_through_babel_ngettext(n, russian):
-    assert count_phrase(n, "%(n)s city", "%(n)s cities", "ru") == russian
-    assert count_phrase(n, "%(n)s city", "%(n)s cities", "en") == (f"{n} city" if n == 1 else f"{n} cities")
+    assert tn("count.city", n, "ru") == russian
+    assert tn("count.city", n, "en") == (f"{n} city" if n == 1 else f"{n} cities")
 
 
 def test_counted_numbers_are_grouped_in_the_locale():
-    assert count_phrase(1234, "%(n)s city", "%(n)s cities", "ru") == f"1{NBSP}234 города"
+    assert tn("count.city", 1234, "ru") == f"1{NBSP}234 города"
 
 
 @pytest.mark.parametrize(

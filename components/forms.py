@@ -15,3 +15,14 @@ def labelled_field(
     if error_id:
         children.append(html.Div(id=error_id, className="field-error", **{"aria-live": "polite"}))
     return html.Div(children, className=f"control {class_name}".strip())
+
+
+def submit_row(label: str, button_id: str | dict, message_id: str | dict) -> list[html.Div]:
+    """A form's primary button and, under it, the live region where its outcome is said."""
+    return [
+        html.Div(
+            html.Button(label, id=button_id, className="button button-primary", n_clicks=0),
+            className="admin-buttons",
+        ),
+        html.Div(id=message_id, **{"aria-live": "polite"}),
+    ]

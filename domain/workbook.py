@@ -482,20 +482,7 @@ def check_new_city(row: dict, current: dict[str, pd.DataFrame]) -> list[SheetPro
     """Every problem of a new city's row: the build's `cities` schema, the required names and
     place, a known country code format, and an id no city has yet."""
     problems: list[SheetProblem] = []
-    for name in (
-        "city_id",
-        "name_ru",
-        "name_en",
-        "country_iso3",
-        "country_ru",
-        "country_en",
-        "admin1_ru",
-        "admin1_en",
-        "lat",
-        "lon",
-        "membership",
-        "member_since",
-    ):
+    for name in CITY_FIELDS:
         if not row.get(name):
             problems.append(SheetProblem(None, None, name, "required"))
     if row.get("city_id") and row["city_id"] in set(current["cities"]["city_id"]):

@@ -22,7 +22,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components import action_views as av
 from components.auth_forms import logout_form
-from components.forms import labelled_field
+from components.forms import labelled_field, submit_row
 from components.ops_notice import save_unavailable
 from components.page import page_context, page_header, page_title, with_mantine
 from components.shell import link_with
@@ -712,13 +712,7 @@ def plan_section(city_id: str, lang: str) -> html.Section:
                 className="admin-form",
                 id="admin-plan-form",
             ),
-            html.Div(
-                html.Button(
-                    t("admin.plan.save", lang), id=PLAN_SAVE, className="button button-primary", n_clicks=0
-                ),
-                className="admin-buttons",
-            ),
-            html.Div(id=PLAN_MESSAGE, **{"aria-live": "polite"}),
+            *submit_row(t("admin.plan.save", lang), PLAN_SAVE, PLAN_MESSAGE),
             dcc.Store(id=PLAN_LOADED, data={"action_id": None, "version": 0}),
         ],
         className="panel",
@@ -1398,13 +1392,7 @@ def new_city_section(lang: str) -> html.Section:
                 ],
                 className="admin-form",
             ),
-            html.Div(
-                html.Button(
-                    t("newcity.add", lang), id=ADD_CITY, className="button button-primary", n_clicks=0
-                ),
-                className="admin-buttons",
-            ),
-            html.Div(id=ADD_CITY_MESSAGE, **{"aria-live": "polite"}),
+            *submit_row(t("newcity.add", lang), ADD_CITY, ADD_CITY_MESSAGE),
         ],
         className="panel",
         id="admin-newcity-section",
@@ -1648,13 +1636,7 @@ def figure_section(lang: str) -> html.Section:
                 ],
                 className="figure-new-source",
             ),
-            html.Div(
-                html.Button(
-                    t("figure.send", lang), id=FIGURE_SEND, className="button button-primary", n_clicks=0
-                ),
-                className="admin-buttons",
-            ),
-            html.Div(id=FIGURE_MESSAGE, **{"aria-live": "polite"}),
+            *submit_row(t("figure.send", lang), FIGURE_SEND, FIGURE_MESSAGE),
         ],
         className="panel",
         id="admin-figure-section",
@@ -2019,16 +2001,7 @@ def record_form(kind: str, lang: str, city_id: str | None) -> html.Details:
                 className="admin-form",
                 id=f"admin-{kind}-form",
             ),
-            html.Div(
-                html.Button(
-                    t("figure.send", lang),
-                    id=RECORD_SEND[kind],
-                    className="button button-primary",
-                    n_clicks=0,
-                ),
-                className="admin-buttons",
-            ),
-            html.Div(id=RECORD_MESSAGE[kind], **{"aria-live": "polite"}),
+            *submit_row(t("figure.send", lang), RECORD_SEND[kind], RECORD_MESSAGE[kind]),
         ],
         className="record-form",
         id=f"admin-{kind}-details",

@@ -94,7 +94,8 @@ def test_deep_link_restores_the_view_and_changes_keep_it(dash_duo, dash_app, bui
     until(
         lambda: (
             dash_duo.driver.execute_script(
-                "var api = dash_ag_grid.getApi('compare-grid'); return api ? api.getDisplayedRowCount() : -1"
+                "try { var api = dash_ag_grid.getApi('compare-grid'); return api.getDisplayedRowCount(); }"
+                " catch (notYet) { return -1; }"  # getApi throws until the grid has started
             )
             == len(chosen) * len(indicators)
         ),

@@ -225,12 +225,30 @@ def start_workers() -> None:
         _workers[:] = [w for w in _workers if w.is_alive()]
         settings.export_dir.mkdir(parents=True, exist_ok=True)  # a worker ends when its folder is gone
         context = multiprocessing.get_context("spawn")
-        while len(_workers) < settings.export_workers:
-            worker = context.Process(
-                target=work, args=(str(settings.export_dir),), daemon=True, name="export-worker"
-            )
-            worker.start()
-            _workers.append(worker)
+        missing = [
+            context.Process(target=work, args=(str(settings.export_dir),), daemon=True, name="export-worker")
+            for _ in range(settings.export_workers - len(_workers))
+        ]
+        start_idle(missing)
+        _workers.extend(w for w in missing if w.pid is not None)
+
+
+def start_idle(processes: list[multiprocessing.process.BaseProcess]) -> None:
+    """Start processes at idle priority, which they have from their first instruction: a new
+    interpreter's start-up and imports cost a second of CPU each, which pages would otherwise wait
+    for. A short-lived thread takes the policy (per thread on Linux) and starts them, so no web
+    thread changes; where the policy is refused, the processes lower themselves once they run."""
+
+    def launch() -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        for process in processes:
+            process.start()
+
+    if processes:
+        launcher = threading.Thread(target=launch, name="export-launcher")
+        launcher.start()
+        launcher.join()
 
 
 def shutdown() -> None:

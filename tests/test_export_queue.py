@@ -3,6 +3,8 @@ joined or answered from the finished file, cancelling, and the page's 'busy' mes
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import replace
 from datetime import date
 
@@ -143,3 +145,20 @@ def test_the_page_says_when_to_try_again_in_its_language(dash_app, queue, monkey
         view = eb.follow_export({"fmt": "pdf", "search": "?lang=ru", "context": context}, None, None, context)
     assert view["status"] == "Сейчас готовится много файлов. Попробуйте ещё раз через 35 с."
     assert view["poll_off"] and not view["pdf_off"] and view["job"] is None
+
+
+def scheduling_policy(answers) -> None:
+    """A process's first act: report the scheduling policy it was born with."""
+    answers.put(os.sched_getscheduler(0))
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling policies")
+def test_export_processes_start_at_idle_priority_and_the_web_thread_keeps_its_own():
+    context = multiprocessing.get_context("spawn")
+    answers = context.Queue()
+    process = context.Process(target=scheduling_policy, args=(answers,))
+    eq.start_idle([process])
+    born_with = answers.get(timeout=60)
+    process.join(30)
+    assert born_with == os.SCHED_IDLE  # before any of the export code runs: the imports are idle too
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER

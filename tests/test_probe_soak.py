@@ -10,6 +10,7 @@ goes to 127.0.0.1."""
 
 from __future__ import annotations
 
+import multiprocessing
 import statistics
 import threading
 import time
@@ -20,6 +21,7 @@ import diskcache
 import psutil
 import pytest
 import requests
+import sqlalchemy as sa
 
 from services import db, export_queue
 from tests import dash_http as h
@@ -116,6 +118,31 @@ def export_body(key: str, inputs: list[dict], state: list[dict], city: str, lang
         "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in state],
         "changedPropIds": ["export-request.data"],
     }
+
+
+def post_all_at_once(flood: list[tuple[str, dict, dict]]) -> list[tuple[int, dict]]:
+    """POST every (url, body, headers) at once, each from its own thread; (status, outputs) each."""
+    answers: list[tuple[int, dict]] = [(0, {})] * len(flood)
+
+    def post(n: int) -> None:
+        url, body, headers = flood[n]
+        answer = requests.post(url, json=body, headers=headers, timeout=120)
+        outputs = answer.json().get("response", {}) if answer.status_code == 200 else {}
+        answers[n] = (answer.status_code, outputs)
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(len(flood))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    return answers
+
+
+def flood_kind(status: int, outputs: dict) -> str:
+    """How an export request was answered: queued (or joined a queued job), told to retry, or other."""
+    job = (outputs.get("export-job") or {}).get("data")
+    said = str((outputs.get("export-status") or {}).get("children") or "")
+    return "busy" if ("try again" in said or "Попробуйте" in said) else "queued" if job else "other"
 
 
 @pytest.mark.soak
@@ -239,11 +266,10 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
     for th in threads:
         th.join(300)
     with engine.connect() as conn:
-        from sqlalchemy import text
-
         stored = conn.execute(
-            text("SELECT count(*) FROM action_updates WHERE action_id=:a"), {"a": action}
+            sa.text("SELECT count(*) FROM action_updates WHERE action_id=:a"), {"a": action}
         ).scalar()
+    engine.dispose()  # its connection would otherwise outlive the test
     lost = len(committed) - int(stored) + (len(set(committed)) != len(committed))
 
     # 4. an export flood: 50 requests from 50 addresses at once, public pages measured meanwhile
@@ -263,32 +289,25 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
 
     watcher = threading.Thread(target=watch)
     watcher.start()
-    busy = []
-
-    def ask(n: int):
+    cities = list(built_data["cities"]["city_id"])
+    flood = []
+    for n in range(50):
         lang = "ru" if n % 2 else "en"
-        cities = list(built_data["cities"]["city_id"])
         body = export_body(export["output"], export["inputs"], export["state"], cities[n % len(cities)], lang)
-        answer = tally.send(
-            requests.Session(),
-            "POST",
-            (a, b)[n % 2] + "/_dash-update-component",
-            json=body,
-            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+        flood.append(
+            ((a, b)[n % 2] + "/_dash-update-component", body, {"X-Forwarded-For": f"198.51.100.{n}"})
         )
-        outputs = answer.json().get("response", {}) if answer.status_code == 200 else {}
-        job = (outputs.get("export-job") or {}).get("data")
-        status = str((outputs.get("export-status") or {}).get("children") or "")
-        busy.append(
-            "busy" if ("try again" in status or "Попробуйте" in status) else "queued" if job else "other"
-        )
-
-    flood = [threading.Thread(target=ask, args=(n,)) for n in range(50)]
-    for th in flood:
-        th.start()
-    burst = median_latency(tally, base, 2)  # while the 50 requests are being answered
-    for th in flood:
-        th.join(120)
+    # The 50 clients run in a process of their own: in this one, their threads would hold the
+    # interpreter lock while the measuring thread waits, and the wait would be counted as latency.
+    with multiprocessing.get_context("spawn").Pool(1) as clients:
+        clients.apply(post_all_at_once, ([],))  # the process is up and has imported this module
+        answers = clients.apply_async(post_all_at_once, (flood,))
+        burst = median_latency(tally, base, 2)  # while the 50 requests are being answered
+        flood_answers = answers.get(180)
+    busy = [flood_kind(status, outputs) for status, outputs in flood_answers]
+    with tally.lock:
+        tally.tried += len(flood_answers)
+        tally.server_errors += sum(status >= 500 for status, _ in flood_answers)
     during = median_latency(tally, base, 6)  # while the queued exports run (niced, Chromium kept)
     jobs = diskcache.Cache(str(Path(stack.env["EXPORT_DIR"]) / "jobs"))
     deadline = time.monotonic() + 240  # the peak is watched until the queued jobs are done (they run

@@ -14,3 +14,17 @@ limit_request_fields = 100
 # medians). The app's shared state is guarded by locks (data_access, export_queue, db engines).
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "4"))
+
+# The app is imported once, by the master, before the port opens (data build loaded, figure code
+# warmed): workers are forked ready, so the first request after `make serve` is answered at once
+# instead of waiting for a worker's import (issue #21, cold start), and the workers share the
+# loaded build's memory pages.
+preload_app = True
+
+
+def pre_fork(server, worker):
+    """A worker starts with no database connection of the master's (migrations opened some)."""
+    # imported here: the master has already imported it with the app; the file stays importable alone
+    from services import db
+
+    db.dispose_all()

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import partial
 
 import pytest
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from domain import figure_form as ff
 from domain.queries import load_build
 from i18n import LANGUAGES, LOCALES
 from services import auth, db, publish
 from tests import dash_http as h
+from tests.db_helpers import forget_submissions
 from tests.dmc_helpers import choose
 from tests.test_actions_pages import PASSWORD as BROWSER_PASSWORD
 from tests.test_actions_pages import sign_in as browser_sign_in
@@ -268,22 +268,10 @@ def people(dash_app, built_data, figure):
     }
     auth.reset_sign_in_limits()
     yield made
-    with Session(engine) as session, session.begin():
-        mine = session.scalars(
-            select(db.SubmissionRow.id).where(db.SubmissionRow.submitted_by.like(f"fig-%-{tag}"))
-        ).all()
-        for build_row in session.scalars(select(db.PublishedBuildRow)).all():
-            if set(json.loads(build_row.submissions)) & set(mine):
-                session.delete(build_row)
-        session.execute(delete(db.SubmissionRow).where(db.SubmissionRow.id.in_(mine)))
+    forget_submissions(f"fig-%-{tag}")
 
 
-def signed_in(dash_app, account, n: int):
-    client = dash_app.server.test_client()
-    assert (
-        h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"10.67.0.{n}"}).status_code == 303
-    )
-    return client
+signed_in = partial(h.signed_in, network="10.67.0")
 
 
 def test_editing_shows_the_current_figure_and_puts_it_into_the_form(dash_app, built_data, figure, people):

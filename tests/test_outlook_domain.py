@@ -13,7 +13,7 @@ import pytest
 
 from domain import outlook as ol
 from domain.build import build
-from domain.risk_index import DIMENSION_ORDER, IndexWeights, compute_index
+from domain.risk_index import DIMENSION_ORDER, IndexWeights, index_of
 from domain.schemas import DataValidationError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -286,14 +286,7 @@ def test_today_reproduced_when_every_delta_is_zero(built_data):
         result = ol.project(tables, climate_scale=0.0, population_scale=0.0, draws=50)
         p = result.projected
         assert np.allclose(p["value"], p["value_today"], equal_nan=True)
-        today = compute_index(
-            tables["indicator_values"],
-            tables["indicators"],
-            tables["categories"],
-            tables["dimensions"],
-            tables["cities"],
-            tables["risk_classes"],
-        ).risk.set_index("city_id")["risk"]
+        today = index_of(tables).risk.set_index("city_id")["risk"]
         s = result.scores
         for _, row in s.iterrows():
             assert row["risk"] == pytest.approx(today[row["city_id"]], nan_ok=True)
@@ -377,15 +370,7 @@ def test_vectorised_aggregation_equals_compute_index(built_data):
     weights = IndexWeights(
         dimensions={"vulnerability": 2.0}, categories={"extreme_heat": 3.0, "earthquake": 0.5}
     )
-    result = compute_index(
-        built_data["indicator_values"],
-        built_data["indicators"],
-        built_data["categories"],
-        built_data["dimensions"],
-        built_data["cities"],
-        built_data["risk_classes"],
-        weights,
-    )
+    result = index_of(built_data, weights)
     cats = list(result.category_scores.columns)
     dim_of = dict(zip(built_data["categories"]["category_id"], built_data["categories"]["dimension"]))
     cw, dw = ol._weights(built_data, weights, cats)

@@ -15,7 +15,6 @@ import logging
 from datetime import date
 
 import dash
-import dash_ag_grid as dag
 import dash_mantine_components as dmc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
@@ -26,6 +25,7 @@ from components.forms import labelled_field, submit_row
 from components.ops_notice import save_unavailable
 from components.page import page_context, page_header, page_title, with_mantine
 from components.shell import link_with
+from components.tables import data_grid
 from domain import actions as act
 from domain import city_plans as cp
 from domain import figure_form as ff
@@ -33,7 +33,7 @@ from domain import record_forms as rf
 from domain import workbook as wb
 from domain.palette import MUTED
 from domain.queries import city_names
-from i18n import LANGUAGES, LOCALES, catalog, format_day, format_int, grid_locale_text, t
+from i18n import LANGUAGES, LOCALES, catalog, format_day, format_int, t
 from services import auth, data_access, db, publish, submissions
 
 log = logging.getLogger(__name__)
@@ -187,23 +187,7 @@ def audit_section(lang: str) -> html.Section:
                 className="panel-head",
             ),
             html.P(t("admin.audit_help", lang), className="note"),
-            dag.AgGrid(
-                id=AUDIT,
-                rowData=audit_rows(lang),
-                columnDefs=columns,
-                defaultColDef={
-                    "sortable": True,
-                    "filter": True,
-                    "resizable": True,
-                    "wrapText": True,
-                    "autoHeight": True,
-                    "minWidth": 100,
-                    "flex": 1,
-                },
-                dashGridOptions={"localeText": grid_locale_text(lang), "enableCellTextSelection": True},
-                style={"height": "420px", "width": "100%"},
-                className="ag-theme-alpine",
-            ),
+            data_grid(AUDIT, audit_rows(lang), columns, lang, height="420px", column_options={"flex": 1}),
             html.H3(t("admin.users_title", lang)),
             html.P(t("admin.users_help", lang), className="note"),
             html.Table(
@@ -1758,21 +1742,24 @@ def figure_problem_text(problem: ff.FieldProblem, lang: str) -> str:
     return t(key if key in catalog(lang) else f"upload.error.{problem.code}", lang, **problem.params)
 
 
-@callback(
-    Output(FIGURE_MESSAGE, "children"),
-    *[Output(FIGURE_ERRORS[n], "children") for n in ff.FIELDS],
-    Output(MY_SUBMISSIONS, "children", allow_duplicate=True),
-    Input(FIGURE_SEND, "n_clicks"),
-    State(CITY, "value"),
-    *[State(FIGURE_INPUTS[n], "value") for n in ff.FIELDS],
-    State(LANG, "data"),
-    prevent_initial_call=True,
-)
-def send_figure(n_clicks, city_id, *values_and_lang):
-    """Check one figure as a workbook row and store it for review, for the signed-in editor's own
-    city only (the session decides, never the form)."""
-    *values, lang = values_and_lang
-    return submit_form("figure", ff.FIELDS, n_clicks, city_id, values, lang)
+def register_sender(kind: str, fields: tuple[str, ...], inputs: dict, errors: dict, send: str, message: str):
+    """Wire one form's send button to submit_form: its fields' values in, its message and errors out."""
+
+    @callback(
+        Output(message, "children"),
+        *[Output(errors[n], "children") for n in fields],
+        Output(MY_SUBMISSIONS, "children", allow_duplicate=True),
+        Input(send, "n_clicks"),
+        State(CITY, "value"),
+        *[State(inputs[n], "value") for n in fields],
+        State(LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def send_form(n_clicks, city_id, *values_and_lang):
+        *values, lang = values_and_lang
+        return submit_form(kind, fields, n_clicks, city_id, values, lang)
+
+    return send_form
 
 
 def submit_form(kind: str, fields: tuple[str, ...], n_clicks, city_id, values: list, lang) -> tuple:
@@ -2137,33 +2124,8 @@ def record_problem_text(problem: ff.FieldProblem, lang: str) -> str:
     return t(f"upload.error.{problem.code}", lang, **problem.params)
 
 
-@callback(
-    Output(RECORD_MESSAGE["hazard"], "children"),
-    *[Output(RECORD_ERRORS["hazard"][n], "children") for n in rf.HAZARD_FIELDS],
-    Output(MY_SUBMISSIONS, "children", allow_duplicate=True),
-    Input(RECORD_SEND["hazard"], "n_clicks"),
-    State(CITY, "value"),
-    *[State(RECORD_INPUTS["hazard"][n], "value") for n in rf.HAZARD_FIELDS],
-    State(LANG, "data"),
-    prevent_initial_call=True,
-)
-def send_hazard(n_clicks, city_id, *values_and_lang):
-    """One hazard assessment of the editor's own city, checked and stored for review."""
-    *values, lang = values_and_lang
-    return submit_form("hazard", rf.HAZARD_FIELDS, n_clicks, city_id, values, lang)
-
-
-@callback(
-    Output(RECORD_MESSAGE["event"], "children"),
-    *[Output(RECORD_ERRORS["event"][n], "children") for n in rf.EVENT_FIELDS],
-    Output(MY_SUBMISSIONS, "children", allow_duplicate=True),
-    Input(RECORD_SEND["event"], "n_clicks"),
-    State(CITY, "value"),
-    *[State(RECORD_INPUTS["event"][n], "value") for n in rf.EVENT_FIELDS],
-    State(LANG, "data"),
-    prevent_initial_call=True,
-)
-def send_event(n_clicks, city_id, *values_and_lang):
-    """One past disaster of the editor's own city, new or corrected, checked and stored for review."""
-    *values, lang = values_and_lang
-    return submit_form("event", rf.EVENT_FIELDS, n_clicks, city_id, values, lang)
+register_sender("figure", ff.FIELDS, FIGURE_INPUTS, FIGURE_ERRORS, FIGURE_SEND, FIGURE_MESSAGE)
+for _kind, _fields in RECORD_FIELDS.items():
+    register_sender(
+        _kind, _fields, RECORD_INPUTS[_kind], RECORD_ERRORS[_kind], RECORD_SEND[_kind], RECORD_MESSAGE[_kind]
+    )

@@ -575,8 +575,11 @@ def disasters_section(city_id: str, data, sources: dict, lang: str) -> html.Sect
     )
 
 
-def _page_exists(path: str) -> bool:
-    return any(p.get("path") == path for p in dash.page_registry.values())
+def page_link(path: str, key: str, city_id: str, lang: str) -> list:
+    """A space and a link to another page about this city, when that page is registered (else nothing)."""
+    if not any(p.get("path") == path for p in dash.page_registry.values()):
+        return []
+    return [" ", dcc.Link(t(key, lang), href=link_with(path, {"lang": lang}, cities=city_id))]
 
 
 def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Section:
@@ -587,16 +590,7 @@ def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Sectio
     """
     series = data.tables.get("climate_series")
     mine = series[series["city_id"] == city_id] if series is not None else None
-    link = (
-        [
-            " ",
-            dcc.Link(
-                t("profile.climate_link", lang), href=link_with("/trends", {"lang": lang}, cities=city_id)
-            ),
-        ]
-        if _page_exists("/trends")
-        else []
-    )
+    link = page_link("/trends", "profile.climate_link", city_id, lang)
     if mine is None or mine.empty or "tmean" not in set(mine["variable"]):
         return html.Section(
             [html.H2(t("profile.climate", lang)), html.P([t("profile.climate_later", lang), *link])],
@@ -679,16 +673,7 @@ def actions_section(city_id: str, data, lang: str) -> html.Section | None:
         gap=format_int(summary["gap"], lang),
     )
     statuses = [s for s in STATUSES if s in set(mine.get("data_status", []))]
-    link = (
-        [
-            " ",
-            dcc.Link(
-                t("profile.actions_link", lang), href=link_with("/actions", {"lang": lang}, cities=city_id)
-            ),
-        ]
-        if _page_exists("/actions")
-        else []
-    )
+    link = page_link("/actions", "profile.actions_link", city_id, lang)
     return html.Section(
         [
             html.H2(t("profile.actions", lang)),

@@ -3,40 +3,13 @@ previous good build keeps serving."""
 
 from __future__ import annotations
 
-import csv
 import json
-from pathlib import Path
 
 import pytest
 
 from domain.build import build
 from domain.schemas import DataValidationError
-
-
-def read_rows(path: Path) -> tuple[list[str], list[dict]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write_rows(path: Path, fields: list[str], rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def set_cell(src: Path, table: str, row: int, column: str, value: str) -> None:
-    """Change one cell; `row` counts data rows from 0 (CSV line = row + 2)."""
-    fields, rows = read_rows(src / f"{table}.csv")
-    rows[row][column] = value
-    write_rows(src / f"{table}.csv", fields, rows)
-
-
-def problems_of(src: Path, tmp_path: Path) -> list:
-    with pytest.raises(DataValidationError) as info:
-        build(src, tmp_path / "out" / "build")
-    return info.value.problems
+from tests.source_tables import problems_of, read_rows, set_cell, write_rows
 
 
 def assert_problem(problems, file, row, column, *words):

@@ -263,18 +263,23 @@ def hazard_profile(city_id: str, data, sources: dict, lang: str) -> html.Section
     )
 
 
-def drivers_sentence(
-    city_name: str, decomp: pd.DataFrame, drivers: pd.DataFrame, names: dict, lang: str
-) -> str:
-    """The strongest drivers in words, with the numbers behind them."""
+def drivers_head(city_name: str, decomp: pd.DataFrame, lang: str) -> str:
+    """The drivers sentence's first clause: the city's risk score against the members' median."""
     risk = decomp[decomp["level"] == "risk"].iloc[0]
-    head = t(
+    return t(
         "profile.drivers_head",
         lang,
         city=city_name,
         score=format_number(risk["score"], lang),
         median=format_number(risk["median"], lang),
     )
+
+
+def drivers_sentence(
+    city_name: str, decomp: pd.DataFrame, drivers: pd.DataFrame, names: dict, lang: str
+) -> str:
+    """The strongest drivers in words, with the numbers behind them."""
+    head = drivers_head(city_name, decomp, lang)
     cats = drivers[drivers["level"] == "category"]
     inds = drivers[drivers["level"] == "indicator"]
     if cats.empty and inds.empty:
@@ -304,14 +309,7 @@ def drivers_sentence(
 
 def _bold_first(sentence: str, name: str, decomp: pd.DataFrame, lang: str) -> list:
     """The drivers sentence with its first clause (score against median) in bold."""
-    risk = decomp[decomp["level"] == "risk"].iloc[0]
-    head = t(
-        "profile.drivers_head",
-        lang,
-        city=name,
-        score=format_number(risk["score"], lang),
-        median=format_number(risk["median"], lang),
-    )
+    head = drivers_head(name, decomp, lang)
     return [html.Strong(head), sentence[len(head) :]] if sentence.startswith(head) else [sentence]
 
 

@@ -563,6 +563,16 @@ def _conflict(session: Session, action_id: str, since_version: int) -> dict:
     }
 
 
+def audit_entries(
+    at: datetime, username: str, action_id: str, version: int, changes: dict[str, tuple]
+) -> list[AuditLog]:
+    """One audit log row per changed field of a save (``changes``: field -> (old, new))."""
+    return [
+        AuditLog(at=at, username=username, action_id=action_id, version=version, field=name, old=old, new=new)
+        for name, (old, new) in changes.items()
+    ]
+
+
 def save_update(
     engine: Engine,
     action_id: str,
@@ -614,18 +624,7 @@ def save_update(
                 if done.rowcount != 1:
                     raise _Stale()
             session.add(ActionUpdateRow(action_id=action_id, version=new_version, **values))
-            session.add_all(
-                AuditLog(
-                    at=now,
-                    username=username,
-                    action_id=action_id,
-                    version=new_version,
-                    field=name,
-                    old=old,
-                    new=new,
-                )
-                for name, (old, new) in changes.items()
-            )
+            session.add_all(audit_entries(now, username, action_id, new_version, changes))
             result = SaveResult(True, version=new_version)
         return result
     except (IntegrityError, _Stale):
@@ -806,18 +805,7 @@ def save_plan_action(
                 )
                 if done.rowcount != 1:
                     raise _Stale()
-            session.add_all(
-                AuditLog(
-                    at=now,
-                    username=username,
-                    action_id=action_id,
-                    version=new_version,
-                    field=name,
-                    old=old,
-                    new=new,
-                )
-                for name, (old, new) in changes.items()
-            )
+            session.add_all(audit_entries(now, username, action_id, new_version, changes))
         return SaveResult(True, version=new_version, action_id=action_id)
     except (IntegrityError, _Stale):
         return SaveResult(False, conflict={"version": None, "by": None, "at": None, "changes": {}})

@@ -238,9 +238,9 @@ def send(client, city: str, form: dict, lang: str = "en") -> dict:
     return response.get_json()["response"]
 
 
-def fill(
+def fill_response(
     client, city: str, indicator_id: str, year, trigger: str = "admin-figure-indicator-id", lang: str = "en"
-) -> dict:
+):
     key = h.callback_key(client, "admin-figure-now.children")
     body = h.callback_body(
         key,
@@ -252,7 +252,12 @@ def fill(
         [("admin-lang", "data", lang)],
     )
     body["changedPropIds"] = [f"{trigger}.value"]
-    return client.post("/_dash-update-component", json=body).get_json()["response"]
+    return client.post("/_dash-update-component", json=body)
+
+
+def fill(client, city: str, indicator_id: str, year, **kw) -> dict:
+    """What choosing an indicator (or typing a year) puts into the form."""
+    return fill_response(client, city, indicator_id, year, **kw).get_json()["response"]
 
 
 @pytest.fixture(scope="module")
@@ -429,15 +434,5 @@ def test_hostile_values_get_a_message_never_a_failure(dash_app, figure, people):
         assert (
             "Markdown" not in answer and "dangerously_allow_html" not in answer
         )  # typed markup comes back as text
-        key = h.callback_key(admin, "admin-figure-now.children")
-        body = h.callback_body(
-            key,
-            [
-                ("admin-figure-indicator-id", "value", hostile),
-                ("admin-figure-year", "value", hostile),
-                ("admin-city", "value", city),
-            ],
-            [("admin-lang", "data", hostile)],
-        )
-        assert admin.post("/_dash-update-component", json=body).status_code in (200, 204)
+        assert fill_response(admin, city, hostile, hostile, lang=hostile).status_code in (200, 204)
     assert len(db.submissions_frame(db.get_engine())) == before

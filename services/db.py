@@ -71,11 +71,9 @@ class User(Base):
     __table_args__ = (CheckConstraint("role in ('admin', 'editor')", name="ck_users_role"),)
 
 
-class ActionStateRow(Base):
-    """The latest saved state of an action (absent: the baseline from the data build holds)."""
+class SavedActionState:
+    """The columns of one saved state of an action (its latest, and each in its history)."""
 
-    __tablename__ = "action_state"
-    action_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     progress_pct: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -86,20 +84,19 @@ class ActionStateRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
-class ActionUpdateRow(Base):
+class ActionStateRow(SavedActionState, Base):
+    """The latest saved state of an action (absent: the baseline from the data build holds)."""
+
+    __tablename__ = "action_state"
+    action_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class ActionUpdateRow(SavedActionState, Base):
     """Every saved update (the public progress history after the baseline)."""
 
     __tablename__ = "action_updates"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     action_id: Mapped[str] = mapped_column(String(80), nullable=False, index=True)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-    status: Mapped[str] = mapped_column(String(16), nullable=False)
-    progress_pct: Mapped[int] = mapped_column(Integer, nullable=False)
-    actual_start: Mapped[date | None] = mapped_column(Date, nullable=True)
-    actual_end: Mapped[date | None] = mapped_column(Date, nullable=True)
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    updated_by: Mapped[str] = mapped_column(String(64), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class AuditLog(Base):

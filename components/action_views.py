@@ -306,32 +306,24 @@ def funding_city_figure(summary: pd.DataFrame, city_names: dict[str, str], lang:
     df = summary.sort_values("gap", ascending=True)
     names = [city_names.get(c, c) for c in df["city_id"]]
     fig = go.Figure()
-    fig.add_bar(
-        y=names,
-        x=df["funded"] / 1e6,
-        orientation="h",
-        name=t("actions.funded", lang),
-        marker_color=OKABE_ITO["bluish_green"],
-        text=[money(v, lang) if v else "" for v in df["funded"]],
-        textposition="inside",
-        insidetextanchor="middle",
-        textfont=dict(color=WHITE),
-        customdata=[money(v, lang) for v in df["funded"]],
-        hovertemplate="%{y}: %{customdata}<extra>" + t("actions.funded", lang) + "</extra>",
-    )
-    fig.add_bar(
-        y=names,
-        x=df["gap"] / 1e6,
-        orientation="h",
-        name=t("actions.gap", lang),
-        marker_color=OKABE_ITO["orange"],
-        text=[money(v, lang) if v else "" for v in df["gap"]],
-        textposition="inside",
-        insidetextanchor="middle",
-        textfont=dict(color=INK),
-        customdata=[money(v, lang) for v in df["gap"]],
-        hovertemplate="%{y}: %{customdata}<extra>" + t("actions.gap", lang) + "</extra>",
-    )
+    for column, colour, text_colour in (
+        ("funded", OKABE_ITO["bluish_green"], WHITE),
+        ("gap", OKABE_ITO["orange"], INK),
+    ):
+        label = t(f"actions.{column}", lang)
+        fig.add_bar(
+            y=names,
+            x=df[column] / 1e6,
+            orientation="h",
+            name=label,
+            marker_color=colour,
+            text=[money(v, lang) if v else "" for v in df[column]],
+            textposition="inside",
+            insidetextanchor="middle",
+            textfont=dict(color=text_colour),
+            customdata=[money(v, lang) for v in df[column]],
+            hovertemplate="%{y}: %{customdata}<extra>" + label + "</extra>",
+        )
     layout = base_layout(lang, height=max(240, 48 * len(df) + 110))
     layout.update(
         barmode="stack",

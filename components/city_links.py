@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dash import html
 
+from components.page import PageContext, page_header
 from components.shell import link_with
 from i18n import t
 
@@ -66,4 +69,21 @@ def city_choice(
         [html.Span(t(label_key, lang), className="choice-label"), html.Ul(links, className="chip-list")],
         className="city-choice",
         **{"aria-label": t(label_key, lang)},
+    )
+
+
+def cities_page(
+    page: str, ctx: PageContext, names: dict[str, str], view: Callable[[list[str]], list]
+) -> html.Div:
+    """A page about the cities chosen with ``?cities=`` (/losses, /scorecard): its header, one link per
+    city, then ``view`` of the chosen cities; the keys ``title.<page>``, ``<page>.intro``,
+    ``<page>.choose`` and ``<page>.all`` name it."""
+    chosen = chosen_cities(ctx.query, names, ctx.notices, ctx.lang)
+    return html.Div(
+        [
+            *page_header(f"title.{page}", f"{page}.intro", ctx),
+            city_choice(f"/{page}", ctx.query, chosen, names, ctx.lang, f"{page}.choose", f"{page}.all"),
+            *view(chosen),
+        ],
+        className=f"page page-{page}",
     )

@@ -326,6 +326,18 @@ def horizon_table(
     )
 
 
+def today_line(today, lang: str) -> html.P:
+    """Today's risk score and its range, as the panel opens with it."""
+    return html.P(
+        t(
+            "outlook.panel.today",
+            lang,
+            value=num(today["risk"], lang),
+            range=span(today["risk_p10"], today["risk_p90"], lang),
+        )
+    )
+
+
 def outlook_panel(city_id: str, data, result, lang: str) -> html.Section | None:
     """The outlook of one city for its profile page, from the build and its projection (`result`);
     None when the build has no outlook (no result)."""
@@ -344,14 +356,7 @@ def outlook_panel(city_id: str, data, result, lang: str) -> html.Section | None:
         return html.Section(
             [
                 html.H2(t("outlook.panel.title", lang)),
-                html.P(
-                    t(
-                        "outlook.panel.today",
-                        lang,
-                        value=num(today["risk"], lang),
-                        range=span(today["risk_p10"], today["risk_p90"], lang),
-                    )
-                ),
+                today_line(today, lang),
                 html.P(
                     t("outlook.no_climate_series", lang), className="notice", id="city-outlook-no-climate"
                 ),
@@ -371,14 +376,7 @@ def outlook_panel(city_id: str, data, result, lang: str) -> html.Section | None:
                 ],
                 className="outlook-badges",
             ),
-            html.P(
-                t(
-                    "outlook.panel.today",
-                    lang,
-                    value=num(today["risk"], lang),
-                    range=span(today["risk_p10"], today["risk_p90"], lang),
-                )
-            ),
+            today_line(today, lang),
             html.P(
                 driver_sentence(data, result, city_id, "ssp245", 2050, lang), className="outlook-panel-driver"
             ),

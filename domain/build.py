@@ -33,7 +33,7 @@ from domain.infrastructure import (
 )
 from domain.provenance import scope_counts, scope_table_text
 from domain.queries import GEO_LAYERS
-from domain.risk_index import compute_index
+from domain.risk_index import index_of
 from domain.schemas import (
     SCHEMAS,
     DataValidationError,
@@ -139,14 +139,7 @@ def file_digest(path: Path) -> str:
 
 def derived_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The risk index at every level, computed with the data's default weights."""
-    result = compute_index(
-        tables["indicator_values"],
-        tables["indicators"],
-        tables["categories"],
-        tables["dimensions"],
-        tables["cities"],
-        tables["risk_classes"],
-    )
+    result = index_of(tables)
     categories = result.category_scores.reset_index().melt(
         id_vars="city_id", var_name="category_id", value_name="score"
     )

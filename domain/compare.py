@@ -29,7 +29,7 @@ from domain.risk_index import (
     IndexResult,
     IndexWeights,
     complement_geometric_mean,
-    compute_index,
+    index_of,
     rank_stability,
     weighted_geometric_mean,
 )
@@ -159,15 +159,7 @@ def weights_to_query(weights: IndexWeights, tables: Tables) -> dict[str, str]:
 
 def index_for(tables: Tables, weights: IndexWeights | None = None) -> IndexResult:
     """The index at every level for all member cities, with the given weights."""
-    return compute_index(
-        tables["indicator_values"],
-        tables["indicators"],
-        tables["categories"],
-        tables["dimensions"],
-        tables["cities"],
-        tables["risk_classes"],
-        full_weights(tables, weights),
-    )
+    return index_of(tables, full_weights(tables, weights))
 
 
 # --- what can be compared ------------------------------------------------------------------

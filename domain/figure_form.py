@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -186,10 +187,10 @@ def figure_rows(
     return rows, problems
 
 
-def _field_of(problem: wb.SheetProblem, table: str) -> str | None:
+def _field_of(problem: wb.SheetProblem, table: str) -> str:
     if table == "sources":
-        return SOURCE_FIELDS.get(problem.column or "")
-    return problem.column if problem.column in FIELDS else None
+        return SOURCE_FIELDS.get(problem.column or "") or "form"
+    return problem.column if problem.column in FIELDS else "form"
 
 
 def check_rows(
@@ -197,22 +198,24 @@ def check_rows(
     current: dict[str, pd.DataFrame],
     city_id: str,
     read_problems: list[FieldProblem],
+    field_of: Callable[[wb.SheetProblem, str], str],
+    consistency: Callable[[dict[str, pd.DataFrame], dict[str, pd.DataFrame]], list[FieldProblem]],
 ) -> list[FieldProblem]:
-    """The workbook's checks and the build's cross-table checks on the form's rows, by field; no
-    second reason for a field that could not be read."""
+    """The workbook's checks, then (when those pass) the form's cross-table checks on a form's rows, by
+    field (``field_of`` names it from a sheet problem and its table); no second reason for a field
+    that could not be read. Every admin form checks its rows here."""
     frames = {}
     for table, records in rows.items():
         frame = pd.DataFrame(records).reindex(columns=wb.sheet_columns(current, table))
         frame["__row__"] = 1
         frame.attrs["sheet"] = f"{SHEET}:{table}"
         frames[table] = frame
-    found: list[FieldProblem] = []
-    for problem in wb.check_tables(frames, current, city_id, {}):
-        table = (problem.sheet or "").split(":", 1)[-1]
-        name = _field_of(problem, table)
-        found.append(FieldProblem(name or "form", problem.code, problem.params))
+    found = [
+        FieldProblem(field_of(p, (p.sheet or "").split(":", 1)[-1]), p.code, p.params)
+        for p in wb.check_tables(frames, current, city_id, {})
+    ]
     if not found and not read_problems:
-        found += _consistency(frames, current)
+        found += consistency(frames, current)
     unreadable = {p.field for p in read_problems}
     return [*read_problems, *(p for p in found if p.field not in unreadable)]
 
@@ -250,7 +253,7 @@ def check_figure(
         accessed,
         set(current["sources"]["source_id"].astype(str)) | set(taken_source_ids),
     )
-    problems = check_rows(rows, current, city_id, problems)
+    problems = check_rows(rows, current, city_id, problems, _field_of, _consistency)
     if problems:
         return {}, problems
     changes = wb.changed_rows({t: pd.DataFrame(r).assign(__row__=1) for t, r in rows.items()}, current)

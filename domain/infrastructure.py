@@ -136,19 +136,7 @@ def river_band_zones(
                     "geometry": make_valid(gpd.GeoSeries([ring], crs=crs).to_crs(WGS84).iloc[0]),
                 }
             )
-    columns = [
-        "zone_id",
-        "city_id",
-        "hazard_type",
-        "zone_class",
-        "severity",
-        "return_period_years",
-        "status",
-        "source_id",
-        "method",
-        "geometry",
-    ]
-    return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=WGS84)
+    return gpd.GeoDataFrame(rows, columns=ZONE_COLUMNS, geometry="geometry", crs=WGS84)
 
 
 ZONE_COLUMNS = [

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 
@@ -215,7 +216,7 @@ def event_rows(
     return {"events": [row]}, problems
 
 
-def _field_of(problem: wb.SheetProblem, fields: tuple[str, ...], table: str) -> str:
+def _field_of(problem: wb.SheetProblem, table: str, fields: tuple[str, ...]) -> str:
     if table == "indicator_values":
         return "level"
     return problem.column if problem.column in fields else "form"
@@ -228,22 +229,15 @@ def check_rows(
     fields: tuple[str, ...],
     read_problems: list[ff.FieldProblem],
 ) -> list[ff.FieldProblem]:
-    """The workbook's checks and the build's cross-table checks on the form's rows, by field; no
-    second reason for a field that could not be read."""
-    frames = {}
-    for table, records in rows.items():
-        frame = pd.DataFrame(records).reindex(columns=wb.sheet_columns(current, table))
-        frame["__row__"] = 1
-        frame.attrs["sheet"] = f"{ff.SHEET}:{table}"
-        frames[table] = frame
-    found = [
-        ff.FieldProblem(_field_of(p, fields, (p.sheet or "").split(":", 1)[-1]), p.code, p.params)
-        for p in wb.check_tables(frames, current, city_id, {})
-    ]
-    if not found and not read_problems:
-        found += _consistency(frames, current, fields)
-    unreadable = {p.field for p in read_problems}
-    return [*read_problems, *(p for p in found if p.field not in unreadable)]
+    """The figure form's row checks (ff.check_rows), with these forms' fields and cross-table checks."""
+    return ff.check_rows(
+        rows,
+        current,
+        city_id,
+        read_problems,
+        partial(_field_of, fields=fields),
+        partial(_consistency, fields=fields),
+    )
 
 
 def _consistency(

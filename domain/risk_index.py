@@ -224,6 +224,14 @@ def compute_index(
     return IndexResult(scored, category_scores, dimension_scores, risk)
 
 
+INDEX_TABLES = ("indicator_values", "indicators", "categories", "dimensions", "cities", "risk_classes")
+
+
+def index_of(tables: Mapping[str, pd.DataFrame], weights: IndexWeights | None = None) -> IndexResult:
+    """compute_index on the tables of a build (or of the sources), taken by name."""
+    return compute_index(*(tables[name] for name in INDEX_TABLES), weights)
+
+
 def rank_stability(
     category_scores: pd.DataFrame,
     category_dimension: Mapping[str, str],

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import dash
-import dash_ag_grid as dag
 import dash_mantine_components as dmc
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
@@ -26,10 +25,11 @@ from components.ops_notice import updates_unavailable
 from components.page import page_header, page_title, with_mantine
 from components.page_state import address_state, address_stores, lang_of, read_page, sync_address
 from components.shell import link_with
+from components.tables import data_grid
 from domain import actions as act
 from domain import city_plans, page_state
 from domain.queries import table_names
-from i18n import format_day, format_int, grid_locale_text, t
+from i18n import format_day, format_int, t
 from services import data_access
 from services.callback_cache import public_answer
 
@@ -254,28 +254,18 @@ def render_content(filters: dict, lang: str) -> list:
             [
                 html.Section(
                     [
-                        html.H2(t("actions.by_priority", lang)),
+                        html.H2(t(f"actions.by_{name}", lang)),
                         graph(
-                            av.group_status_figure(priorities, "sendai_priority", p_labels, lang),
-                            "actions-by-priority",
-                            lang,
+                            av.group_status_figure(frame, column, labels, lang), f"actions-by-{name}", lang
                         ),
                         figcaption(lang),
                     ],
                     className="panel",
-                ),
-                html.Section(
-                    [
-                        html.H2(t("actions.by_target", lang)),
-                        graph(
-                            av.group_status_figure(targets, "sendai_target", t_labels, lang),
-                            "actions-by-target",
-                            lang,
-                        ),
-                        figcaption(lang),
-                    ],
-                    className="panel",
-                ),
+                )
+                for name, frame, column, labels in (
+                    ("priority", priorities, "sendai_priority", p_labels),
+                    ("target", targets, "sendai_target", t_labels),
+                )
             ],
             className="grid-2 act-grid",
         ),
@@ -584,26 +574,12 @@ def layout(**kwargs):
                         className="panel-head",
                     ),
                     html.P(t("actions.table_help", lang), className="note"),
-                    dag.AgGrid(
-                        id=GRID,
-                        rowData=table_frame(filters, lang).to_dict("records"),
-                        columnDefs=column_defs(lang),
+                    data_grid(
+                        GRID,
+                        table_frame(filters, lang).to_dict("records"),
+                        column_defs(lang),
+                        lang,
                         getRowId="params.data.action_id",
-                        defaultColDef={
-                            "sortable": True,
-                            "filter": True,
-                            "resizable": True,
-                            "wrapText": True,
-                            "autoHeight": True,
-                            "minWidth": 100,
-                        },
-                        dashGridOptions={
-                            "localeText": grid_locale_text(lang),
-                            "enableCellTextSelection": True,
-                            "ensureDomOrder": True,
-                        },
-                        style={"height": "520px", "width": "100%"},
-                        className="ag-theme-alpine",
                     ),
                     dcc.Download(id=DOWNLOAD),
                 ],

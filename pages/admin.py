@@ -15,7 +15,6 @@ import logging
 from datetime import date
 
 import dash
-import dash_ag_grid as dag
 import dash_mantine_components as dmc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
@@ -26,6 +25,7 @@ from components.forms import labelled_field, submit_row
 from components.ops_notice import save_unavailable
 from components.page import page_context, page_header, page_title, with_mantine
 from components.shell import link_with
+from components.tables import data_grid
 from domain import actions as act
 from domain import city_plans as cp
 from domain import figure_form as ff
@@ -33,7 +33,7 @@ from domain import record_forms as rf
 from domain import workbook as wb
 from domain.palette import MUTED
 from domain.queries import city_names
-from i18n import LANGUAGES, LOCALES, catalog, format_day, format_int, grid_locale_text, t
+from i18n import LANGUAGES, LOCALES, catalog, format_day, format_int, t
 from services import auth, data_access, db, publish, submissions
 
 log = logging.getLogger(__name__)
@@ -187,23 +187,7 @@ def audit_section(lang: str) -> html.Section:
                 className="panel-head",
             ),
             html.P(t("admin.audit_help", lang), className="note"),
-            dag.AgGrid(
-                id=AUDIT,
-                rowData=audit_rows(lang),
-                columnDefs=columns,
-                defaultColDef={
-                    "sortable": True,
-                    "filter": True,
-                    "resizable": True,
-                    "wrapText": True,
-                    "autoHeight": True,
-                    "minWidth": 100,
-                    "flex": 1,
-                },
-                dashGridOptions={"localeText": grid_locale_text(lang), "enableCellTextSelection": True},
-                style={"height": "420px", "width": "100%"},
-                className="ag-theme-alpine",
-            ),
+            data_grid(AUDIT, audit_rows(lang), columns, lang, height="420px", column_options={"flex": 1}),
             html.H3(t("admin.users_title", lang)),
             html.P(t("admin.users_help", lang), className="note"),
             html.Table(
@@ -1758,25 +1742,34 @@ def figure_problem_text(problem: ff.FieldProblem, lang: str) -> str:
     return t(key if key in catalog(lang) else f"upload.error.{problem.code}", lang, **problem.params)
 
 
-@callback(
-    Output(FIGURE_MESSAGE, "children"),
-    *[Output(FIGURE_ERRORS[n], "children") for n in ff.FIELDS],
-    Output(MY_SUBMISSIONS, "children", allow_duplicate=True),
-    Input(FIGURE_SEND, "n_clicks"),
-    State(CITY, "value"),
-    *[State(FIGURE_INPUTS[n], "value") for n in ff.FIELDS],
-    State(LANG, "data"),
-    prevent_initial_call=True,
-)
-def send_figure(n_clicks, city_id, *values_and_lang):
-    """Check one figure as a workbook row and store it for review, for the signed-in editor's own
-    city only (the session decides, never the form)."""
-    *values, lang = values_and_lang
+def register_sender(kind: str, fields: tuple[str, ...], inputs: dict, errors: dict, send: str, message: str):
+    """Wire one form's send button to submit_form: its fields' values in, its message and errors out."""
+
+    @callback(
+        Output(message, "children"),
+        *[Output(errors[n], "children") for n in fields],
+        Output(MY_SUBMISSIONS, "children", allow_duplicate=True),
+        Input(send, "n_clicks"),
+        State(CITY, "value"),
+        *[State(inputs[n], "value") for n in fields],
+        State(LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def send_form(n_clicks, city_id, *values_and_lang):
+        *values, lang = values_and_lang
+        return submit_form(kind, fields, n_clicks, city_id, values, lang)
+
+    return send_form
+
+
+def submit_form(kind: str, fields: tuple[str, ...], n_clicks, city_id, values: list, lang) -> tuple:
+    """The answer of a form's send button: the message, one error per field, the editor's own list.
+    The row is checked as a workbook row and stored for review, for the signed-in editor's own city
+    only (the session decides, never the form)."""
     lang = lang if lang in LANGUAGES else "ru"
-    nothing = dash.no_update
-    cleared = [None] * len(ff.FIELDS)
+    nothing, cleared = dash.no_update, [None] * len(fields)
     if not n_clicks:
-        return nothing, *[nothing] * len(ff.FIELDS), nothing
+        return nothing, *[nothing] * len(fields), nothing
     try:
         account = auth.require_city(city_id)
     except auth.Refused as refused:
@@ -1784,62 +1777,84 @@ def send_figure(n_clicks, city_id, *values_and_lang):
     data = data_access.get_data()
     if not isinstance(city_id, str) or city_id not in set(data["cities"]["city_id"]):
         return refusal("forbidden", lang), *cleared, nothing
-    form = dict(zip(ff.FIELDS, values))
     try:
-        unpublished = db.submissions_frame(db.get_engine(), statuses=("pending", "approved")).to_dict(
-            "records"
-        )
+        changes, problems = check_form(kind, dict(zip(fields, values)), data, city_id, lang)
     except data_access.DATABASE_ERRORS:
         return save_unavailable(lang), *cleared, nothing
-    changes, problems = ff.check_figure(
+    if problems:
+        return *form_problems(kind, fields, problems, lang), nothing
+    try:
+        number = db.create_submission(db.get_engine(), city_id, "form", changes, account.username)
+    except data_access.DATABASE_ERRORS:
+        return save_unavailable(lang), *cleared, nothing
+    message = html.P(
+        sent_text(kind, changes, number, data, lang),
+        className="form-ok",
+        role="status",
+        id=f"admin-{kind}-sent",
+    )
+    mine = db.submissions_frame(db.get_engine(), city_id=city_id).head(20)
+    return message, *cleared, submissions_table(mine, lang, "admin-my-submissions-table")
+
+
+def unpublished_submissions() -> list[dict]:
+    """The submissions sent but not published yet (their new sources and events are taken)."""
+    return db.submissions_frame(db.get_engine(), statuses=("pending", "approved")).to_dict("records")
+
+
+def check_form(kind: str, form: dict, data, city_id: str, lang: str) -> tuple[dict, list]:
+    """The changes one form asks for and the problems that stop them (a figure, hazard or event)."""
+    if kind == "hazard":
+        return rf.check_hazard(form, data.tables, city_id, LOCALES[lang], other_locales(lang))
+    if kind == "event":
+        sent = rf.sent_event_ids(unpublished_submissions())
+        return rf.check_event(form, data.tables, city_id, LOCALES[lang], other_locales(lang), sent)
+    return ff.check_figure(
         form,
         data.tables,
         city_id,
         LOCALES[lang],
         other_locales(lang),
         today().strftime("%Y-%m"),
-        ff.sent_source_ids(unpublished),
+        ff.sent_source_ids(unpublished_submissions()),
     )
-    if problems:
-        by_field = {
-            name: [figure_problem_text(p, lang) for p in problems if p.field == name] for name in ff.FIELDS
-        }
-        summary = html.Div(
-            [
-                html.P(t("figure.refused", lang)),
-                html.Ul(
-                    [
-                        html.Li(f"{t(f'figure.field.{p.field}', lang)}: {figure_problem_text(p, lang)}")
-                        for p in problems
-                    ]
-                ),
-            ],
-            className="notice form-error",
-            role="alert",
-            id="admin-figure-problems",
-        )
-        return summary, *[" ".join(by_field[n]) or None for n in ff.FIELDS], nothing
-    try:
-        number = db.create_submission(db.get_engine(), city_id, "form", changes, account.username)
-    except data_access.DATABASE_ERRORS:
-        return save_unavailable(lang), *cleared, nothing
-    row = changes["indicator_values"][0]
-    names = data["indicators"].set_index("indicator_id")[f"name_{lang}"]
-    message = html.P(
-        t(
+
+
+def form_problems(kind: str, fields: tuple[str, ...], problems: list, lang: str) -> tuple:
+    """A refused form: the summary of its problems, then each field's own reasons (or None)."""
+    explain = figure_problem_text if kind == "figure" else record_problem_text
+    label = "figure.field" if kind == "figure" else "record.field"
+    by_field = {name: [explain(p, lang) for p in problems if p.field == name] for name in fields}
+    summary = html.Div(
+        [
+            html.P(t("figure.refused", lang)),
+            html.Ul([html.Li(f"{t(f'{label}.{p.field}', lang)}: {explain(p, lang)}") for p in problems]),
+        ],
+        className="notice form-error",
+        role="alert",
+        id=f"admin-{kind}-problems",
+    )
+    return summary, *[" ".join(by_field[n]) or None for n in fields]
+
+
+def sent_text(kind: str, changes: dict, number: int, data, lang: str) -> str:
+    """The thanks for a stored form, naming what was sent."""
+    if kind == "figure":
+        row = changes["indicator_values"][0]
+        names = data["indicators"].set_index("indicator_id")[f"name_{lang}"]
+        return t(
             "figure.sent",
             lang,
             id=number,
             indicator=names.get(row["indicator_id"], row["indicator_id"]),
             year=row["year"],
             value=ff.shown_number(row["value"], LOCALES[lang]),
-        ),
-        className="form-ok",
-        role="status",
-        id="admin-figure-sent",
-    )
-    mine = db.submissions_frame(db.get_engine(), city_id=city_id).head(20)
-    return message, *cleared, submissions_table(mine, lang, "admin-my-submissions-table")
+        )
+    if kind == "hazard":
+        row = changes["hazards"][0]
+        names = dict(zip(data["hazard_types"]["hazard_type"], data["hazard_types"][f"name_{lang}"]))
+        return t("record.sent", lang, id=number, what=names.get(row["hazard_type"]) or "")
+    return t("record.sent", lang, id=number, what=changes["events"][0][f"title_{lang}"] or "")
 
 
 # --- one hazard assessment or one past disaster (the same checks, review and publication) -----------------
@@ -2109,102 +2124,8 @@ def record_problem_text(problem: ff.FieldProblem, lang: str) -> str:
     return t(f"upload.error.{problem.code}", lang, **problem.params)
 
 
-def send_record(kind: str, n_clicks, city_id, values: list, lang) -> tuple:
-    """Check one hazard assessment or past disaster as a workbook row and store it for review, for
-    the signed-in editor's own city only (the session decides, never the form)."""
-    fields = RECORD_FIELDS[kind]
-    lang = lang if lang in LANGUAGES else "ru"
-    nothing, cleared = dash.no_update, [None] * len(fields)
-    if not n_clicks:
-        return nothing, *[nothing] * len(fields), nothing
-    try:
-        account = auth.require_city(city_id)
-    except auth.Refused as refused:
-        return refusal(refused.reason, lang), *cleared, nothing
-    data = data_access.get_data()
-    if not isinstance(city_id, str) or city_id not in set(data["cities"]["city_id"]):
-        return refusal("forbidden", lang), *cleared, nothing
-    form = dict(zip(fields, values))
-    if kind == "hazard":
-        changes, problems = rf.check_hazard(form, data.tables, city_id, LOCALES[lang], other_locales(lang))
-    else:
-        try:
-            unpublished = db.submissions_frame(db.get_engine(), statuses=("pending", "approved")).to_dict(
-                "records"
-            )
-        except data_access.DATABASE_ERRORS:
-            return save_unavailable(lang), *cleared, nothing
-        changes, problems = rf.check_event(
-            form, data.tables, city_id, LOCALES[lang], other_locales(lang), rf.sent_event_ids(unpublished)
-        )
-    if problems:
-        by_field = {
-            name: [record_problem_text(p, lang) for p in problems if p.field == name] for name in fields
-        }
-        summary = html.Div(
-            [
-                html.P(t("figure.refused", lang)),
-                html.Ul(
-                    [
-                        html.Li(f"{t(f'record.field.{p.field}', lang)}: {record_problem_text(p, lang)}")
-                        for p in problems
-                    ]
-                ),
-            ],
-            className="notice form-error",
-            role="alert",
-            id=f"admin-{kind}-problems",
-        )
-        return summary, *[" ".join(by_field[n]) or None for n in fields], nothing
-    try:
-        number = db.create_submission(db.get_engine(), city_id, "form", changes, account.username)
-    except data_access.DATABASE_ERRORS:
-        return save_unavailable(lang), *cleared, nothing
-    row = changes["hazards" if kind == "hazard" else "events"][0]
-    what = (
-        dict(zip(data["hazard_types"]["hazard_type"], data["hazard_types"][f"name_{lang}"])).get(
-            row["hazard_type"]
-        )
-        if kind == "hazard"
-        else row[f"title_{lang}"]
+register_sender("figure", ff.FIELDS, FIGURE_INPUTS, FIGURE_ERRORS, FIGURE_SEND, FIGURE_MESSAGE)
+for _kind, _fields in RECORD_FIELDS.items():
+    register_sender(
+        _kind, _fields, RECORD_INPUTS[_kind], RECORD_ERRORS[_kind], RECORD_SEND[_kind], RECORD_MESSAGE[_kind]
     )
-    message = html.P(
-        t("record.sent", lang, id=number, what=what or ""),
-        className="form-ok",
-        role="status",
-        id=f"admin-{kind}-sent",
-    )
-    mine = db.submissions_frame(db.get_engine(), city_id=city_id).head(20)
-    return message, *cleared, submissions_table(mine, lang, "admin-my-submissions-table")
-
-
-@callback(
-    Output(RECORD_MESSAGE["hazard"], "children"),
-    *[Output(RECORD_ERRORS["hazard"][n], "children") for n in rf.HAZARD_FIELDS],
-    Output(MY_SUBMISSIONS, "children", allow_duplicate=True),
-    Input(RECORD_SEND["hazard"], "n_clicks"),
-    State(CITY, "value"),
-    *[State(RECORD_INPUTS["hazard"][n], "value") for n in rf.HAZARD_FIELDS],
-    State(LANG, "data"),
-    prevent_initial_call=True,
-)
-def send_hazard(n_clicks, city_id, *values_and_lang):
-    """One hazard assessment of the editor's own city, checked and stored for review."""
-    *values, lang = values_and_lang
-    return send_record("hazard", n_clicks, city_id, values, lang)
-
-
-@callback(
-    Output(RECORD_MESSAGE["event"], "children"),
-    *[Output(RECORD_ERRORS["event"][n], "children") for n in rf.EVENT_FIELDS],
-    Output(MY_SUBMISSIONS, "children", allow_duplicate=True),
-    Input(RECORD_SEND["event"], "n_clicks"),
-    State(CITY, "value"),
-    *[State(RECORD_INPUTS["event"][n], "value") for n in rf.EVENT_FIELDS],
-    State(LANG, "data"),
-    prevent_initial_call=True,
-)
-def send_event(n_clicks, city_id, *values_and_lang):
-    """One past disaster of the editor's own city, new or corrected, checked and stored for review."""
-    *values, lang = values_and_lang
-    return send_record("event", n_clicks, city_id, values, lang)

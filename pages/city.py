@@ -263,18 +263,23 @@ def hazard_profile(city_id: str, data, sources: dict, lang: str) -> html.Section
     )
 
 
-def drivers_sentence(
-    city_name: str, decomp: pd.DataFrame, drivers: pd.DataFrame, names: dict, lang: str
-) -> str:
-    """The strongest drivers in words, with the numbers behind them."""
+def drivers_head(city_name: str, decomp: pd.DataFrame, lang: str) -> str:
+    """The drivers sentence's first clause: the city's risk score against the members' median."""
     risk = decomp[decomp["level"] == "risk"].iloc[0]
-    head = t(
+    return t(
         "profile.drivers_head",
         lang,
         city=city_name,
         score=format_number(risk["score"], lang),
         median=format_number(risk["median"], lang),
     )
+
+
+def drivers_sentence(
+    city_name: str, decomp: pd.DataFrame, drivers: pd.DataFrame, names: dict, lang: str
+) -> str:
+    """The strongest drivers in words, with the numbers behind them."""
+    head = drivers_head(city_name, decomp, lang)
     cats = drivers[drivers["level"] == "category"]
     inds = drivers[drivers["level"] == "indicator"]
     if cats.empty and inds.empty:
@@ -304,14 +309,7 @@ def drivers_sentence(
 
 def _bold_first(sentence: str, name: str, decomp: pd.DataFrame, lang: str) -> list:
     """The drivers sentence with its first clause (score against median) in bold."""
-    risk = decomp[decomp["level"] == "risk"].iloc[0]
-    head = t(
-        "profile.drivers_head",
-        lang,
-        city=name,
-        score=format_number(risk["score"], lang),
-        median=format_number(risk["median"], lang),
-    )
+    head = drivers_head(name, decomp, lang)
     return [html.Strong(head), sentence[len(head) :]] if sentence.startswith(head) else [sentence]
 
 
@@ -575,8 +573,11 @@ def disasters_section(city_id: str, data, sources: dict, lang: str) -> html.Sect
     )
 
 
-def _page_exists(path: str) -> bool:
-    return any(p.get("path") == path for p in dash.page_registry.values())
+def page_link(path: str, key: str, city_id: str, lang: str) -> list:
+    """A space and a link to another page about this city, when that page is registered (else nothing)."""
+    if not any(p.get("path") == path for p in dash.page_registry.values()):
+        return []
+    return [" ", dcc.Link(t(key, lang), href=link_with(path, {"lang": lang}, cities=city_id))]
 
 
 def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Section:
@@ -587,16 +588,7 @@ def climate_section(city_id: str, data, sources: dict, lang: str) -> html.Sectio
     """
     series = data.tables.get("climate_series")
     mine = series[series["city_id"] == city_id] if series is not None else None
-    link = (
-        [
-            " ",
-            dcc.Link(
-                t("profile.climate_link", lang), href=link_with("/trends", {"lang": lang}, cities=city_id)
-            ),
-        ]
-        if _page_exists("/trends")
-        else []
-    )
+    link = page_link("/trends", "profile.climate_link", city_id, lang)
     if mine is None or mine.empty or "tmean" not in set(mine["variable"]):
         return html.Section(
             [html.H2(t("profile.climate", lang)), html.P([t("profile.climate_later", lang), *link])],
@@ -679,16 +671,7 @@ def actions_section(city_id: str, data, lang: str) -> html.Section | None:
         gap=format_int(summary["gap"], lang),
     )
     statuses = [s for s in STATUSES if s in set(mine.get("data_status", []))]
-    link = (
-        [
-            " ",
-            dcc.Link(
-                t("profile.actions_link", lang), href=link_with("/actions", {"lang": lang}, cities=city_id)
-            ),
-        ]
-        if _page_exists("/actions")
-        else []
-    )
+    link = page_link("/actions", "profile.actions_link", city_id, lang)
     return html.Section(
         [
             html.H2(t("profile.actions", lang)),

@@ -14,7 +14,6 @@ which components/page_state.py writes to the browser without re-rendering the pa
 from dataclasses import dataclass
 
 import dash
-import dash_ag_grid as dag
 import dash_mantine_components as dmc
 import numpy as np
 import pandas as pd
@@ -36,12 +35,13 @@ from components.export_button import export_group
 from components.page import json_attr, page_header, page_title, with_mantine
 from components.page_state import address, address_output, address_state, address_stores, lang_of, read_page
 from components.shell import link_with
+from components.tables import data_grid
 from domain import compare, page_state
 from domain.palette import CITY_COLOURS, GRID, GUIDE, INK, LINE, MUTED, RISK_HEAT_SCALE, WHITE
 from domain.provenance import STATUSES
 from domain.queries import table_names
 from domain.risk_index import DIMENSION_ORDER, IndexWeights
-from i18n import format_int, format_number, format_share, grid_locale_text, t
+from i18n import format_int, format_number, format_share, t
 from i18n import format_number as fmt  # the page's short names for the shared formatters
 from i18n import format_raw as fmt_raw
 from services import data_access
@@ -1092,27 +1092,15 @@ def layout(**kwargs):
         indicators=", ".join(nm.indicators[i] for i in compare.per_capita_indicators(data))
         or t("compare.per_capita_none", lang),
     )
-    grid = dag.AgGrid(
-        id=ids.COMPARE_GRID,
-        rowData=out["grid_rows"] or [],
-        columnDefs=out["grid_cols"] or grid_columns(lang, False),
-        defaultColDef={
-            "sortable": True,
-            "filter": True,
-            "resizable": True,
-            "wrapText": True,
-            "autoHeight": True,
-            "minWidth": 90,
-        },
-        dashGridOptions={
-            "localeText": grid_locale_text(lang),
-            "enableCellTextSelection": True,
-            "ensureDomOrder": True,
-            "suppressColumnVirtualisation": True,
-        },
+    grid = data_grid(
+        ids.COMPARE_GRID,
+        out["grid_rows"] or [],
+        out["grid_cols"] or grid_columns(lang, False),
+        lang,
+        height="560px",
+        min_width=90,
+        grid_options={"suppressColumnVirtualisation": True},
         csvExportParams=out["export"],
-        style={"height": "560px", "width": "100%"},
-        className="ag-theme-alpine",
     )
     return html.Div(
         [

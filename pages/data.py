@@ -12,9 +12,10 @@ from components.badges import status_badge
 from components.explain import definitions, glossary_link, info
 from components.page import page_context, page_header, page_title
 from components.shell import link_with
+from components.tables import data_grid
 from domain.provenance import SCOPES, STATUSES
 from domain.queries import DERIVED_TABLES, SOURCE_TABLES, city_names, inform_reproduction
-from i18n import format_int, format_number, format_share, grid_locale_text, t, tn
+from i18n import format_int, format_number, format_share, t, tn
 from services import data_access
 
 dash.register_page(
@@ -51,26 +52,14 @@ def grid(
     grid_id: str, frame: pd.DataFrame, columns: list[dict], lang: str, height: str = "520px"
 ) -> dag.AgGrid:
     """A sortable, filterable table with locale-aware labels."""
-    return dag.AgGrid(
-        id=grid_id,
-        rowData=frame.to_dict("records"),
-        columnDefs=columns,
-        defaultColDef={
-            "sortable": True,
-            "filter": True,
-            "resizable": True,
-            "wrapText": True,
-            "autoHeight": True,
-            "minWidth": 110,
-        },
-        dashGridOptions={
-            "localeText": grid_locale_text(lang),
-            "pagination": False,
-            "enableCellTextSelection": True,
-            "ensureDomOrder": True,
-        },
-        style={"height": height, "width": "100%"},
-        className="ag-theme-alpine",
+    return data_grid(
+        grid_id,
+        frame.to_dict("records"),
+        columns,
+        lang,
+        height=height,
+        min_width=110,
+        grid_options={"pagination": False},
     )
 
 

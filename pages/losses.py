@@ -15,8 +15,8 @@ from dash import dcc, html
 import ids
 from components.badges import source_link, status_badge
 from components.charts import graph_config, message_figure
-from components.city_links import chosen_cities, city_choice
-from components.page import page_context, page_header, page_title
+from components.city_links import cities_page
+from components.page import page_context, page_title
 from components.resilience_charts import decade_bars
 from components.tables import simple_table
 from domain import losses as ls
@@ -254,12 +254,4 @@ def layout(**kwargs):
     lang = ctx.lang
     data = data_access.get_data()
     names = city_names(data, lang)
-    chosen = chosen_cities(ctx.query, names, ctx.notices, lang)
-    return html.Div(
-        [
-            *page_header("title.losses", "losses.intro", ctx),
-            city_choice("/losses", ctx.query, chosen, names, lang, "losses.choose", "losses.all"),
-            *losses_view(data, chosen, names, lang),
-        ],
-        className="page page-losses",
-    )
+    return cities_page("losses", ctx, names, lambda chosen: losses_view(data, chosen, names, lang))

@@ -207,39 +207,13 @@ def markers_for(by: str, lang: str) -> tuple[list, html.Div]:
             )
         )
         facts.insert(0, html.Li(t("map.legend_unit", lang, unit=unit, years=year_text)))
-        national = int((values["value_scope"] == "country").sum())
-        if national:
-            facts.append(
-                html.Li(
-                    t(
-                        "map.legend_national",
-                        lang,
-                        cities=tn("count.city", national, lang),
-                    )
-                )
-            )
-        regional = int((values["value_scope"] == "region").sum())
-        if regional:
-            facts.append(
-                html.Li(
-                    t(
-                        "map.legend_region",
-                        lang,
-                        cities=tn("count.city", regional, lang),
-                    )
-                )
-            )
+        for scope, key in (("country", "map.legend_national"), ("region", "map.legend_region")):
+            count = int((values["value_scope"] == scope).sum())
+            if count:
+                facts.append(html.Li(t(key, lang, cities=tn("count.city", count, lang))))
     missing = int(values["score"].isna().sum())
     if missing:
-        facts.append(
-            html.Li(
-                t(
-                    "map.legend_missing",
-                    lang,
-                    cities=tn("count.for_city", missing, lang),
-                )
-            )
-        )
+        facts.append(html.Li(t("map.legend_missing", lang, cities=tn("count.for_city", missing, lang))))
     facts.append(html.Li(t("map.legend_size", lang)))
     legend = html.Div(
         [

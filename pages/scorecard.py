@@ -15,8 +15,8 @@ from dash import dcc, html
 import ids
 from components.badges import source_link, status_badge
 from components.charts import graph_config
-from components.city_links import chosen_cities, city_choice
-from components.page import page_context, page_header, page_title
+from components.city_links import cities_page
+from components.page import page_context, page_title
 from components.resilience_charts import essentials_bar, essentials_heatmap
 from components.tables import simple_table
 from domain import scorecard as sc
@@ -286,12 +286,9 @@ def layout(**kwargs):
     lang = ctx.lang
     data = data_access.get_data()
     names = city_names(data, lang)
-    chosen = chosen_cities(ctx.query, names, ctx.notices, lang)
-    return html.Div(
-        [
-            *page_header("title.scorecard", "scorecard.intro", ctx),
-            city_choice("/scorecard", ctx.query, chosen, names, lang, "scorecard.choose", "scorecard.all"),
-            *scorecard_view(data, data_access.actions_current(), chosen, names, lang),
-        ],
-        className="page page-scorecard",
+    return cities_page(
+        "scorecard",
+        ctx,
+        names,
+        lambda chosen: scorecard_view(data, data_access.actions_current(), chosen, names, lang),
     )

@@ -1080,6 +1080,19 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> int:
     return len(rows)
 
 
+def write_listed(
+    path: Path, columns: list[str], listed: list[tuple], *, numbered: bool = True, **fixed
+) -> int:
+    """Write a table listed in this script as tuples: the tuple columns, then ``fixed`` values, then sort_order."""
+    rows = []
+    for i, values in enumerate(listed):
+        row = dict(zip(columns, values, strict=True)) | fixed
+        if numbered:
+            row["sort_order"] = i + 1
+        rows.append(row)
+    return write_csv(path, columns + list(fixed) + (["sort_order"] if numbered else []), rows)
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and path.read_bytes() == data:
@@ -1592,47 +1605,17 @@ def build(shared: Path, out: Path) -> dict:
         ],
         cities,
     )
-    counts["dimensions.csv"] = write_csv(
+    counts["dimensions.csv"] = write_listed(
         out / "dimensions.csv",
-        ["dimension", "name_ru", "name_en", "description_ru", "description_en", "weight", "sort_order"],
-        [
-            {
-                "dimension": d[0],
-                "name_ru": d[1],
-                "name_en": d[2],
-                "description_ru": d[3],
-                "description_en": d[4],
-                "weight": "1",
-                "sort_order": i + 1,
-            }
-            for i, d in enumerate(DIMENSIONS)
-        ],
+        ["dimension", "name_ru", "name_en", "description_ru", "description_en"],
+        DIMENSIONS,
+        weight="1",
     )
-    counts["categories.csv"] = write_csv(
+    counts["categories.csv"] = write_listed(
         out / "categories.csv",
-        [
-            "category_id",
-            "dimension",
-            "name_ru",
-            "name_en",
-            "description_ru",
-            "description_en",
-            "weight",
-            "sort_order",
-        ],
-        [
-            {
-                "category_id": c[0],
-                "dimension": c[1],
-                "name_ru": c[2],
-                "name_en": c[3],
-                "description_ru": c[4],
-                "description_en": c[5],
-                "weight": "1",
-                "sort_order": i + 1,
-            }
-            for i, c in enumerate(CATEGORIES)
-        ],
+        ["category_id", "dimension", "name_ru", "name_en", "description_ru", "description_en"],
+        CATEGORIES,
+        weight="1",
     )
     counts["indicators.csv"] = write_csv(
         out / "indicators.csv",
@@ -1660,15 +1643,13 @@ def build(shared: Path, out: Path) -> dict:
         ["city_id", "indicator_id", "year", "value", "status", "source_id", "value_scope", "note"],
         values,
     )
-    counts["hazard_levels.csv"] = write_csv(
+    counts["hazard_levels.csv"] = write_listed(
         out / "hazard_levels.csv",
         ["level", "rank", "name_ru", "name_en", "colour"],
-        [
-            {"level": h[0], "rank": h[1], "name_ru": h[2], "name_en": h[3], "colour": h[4]}
-            for h in HAZARD_LEVELS
-        ],
+        HAZARD_LEVELS,
+        numbered=False,
     )
-    counts["hazard_types.csv"] = write_csv(
+    counts["hazard_types.csv"] = write_listed(
         out / "hazard_types.csv",
         [
             "hazard_type",
@@ -1679,22 +1660,8 @@ def build(shared: Path, out: Path) -> dict:
             "meaning_high_en",
             "advice_ru",
             "advice_en",
-            "sort_order",
         ],
-        [
-            {
-                "hazard_type": h[0],
-                "category_id": h[1],
-                "name_ru": h[2],
-                "name_en": h[3],
-                "meaning_high_ru": h[4],
-                "meaning_high_en": h[5],
-                "advice_ru": h[6],
-                "advice_en": h[7],
-                "sort_order": i + 1,
-            }
-            for i, h in enumerate(HAZARD_TYPES)
-        ],
+        HAZARD_TYPES,
     )
     counts["hazards.csv"] = write_csv(
         out / "hazards.csv",
@@ -1733,21 +1700,8 @@ def build(shared: Path, out: Path) -> dict:
         ],
         events,
     )
-    counts["risk_classes.csv"] = write_csv(
-        out / "risk_classes.csv",
-        ["class_id", "lower", "upper", "name_ru", "name_en", "colour", "sort_order"],
-        [
-            {
-                "class_id": c[0],
-                "lower": c[1],
-                "upper": c[2],
-                "name_ru": c[3],
-                "name_en": c[4],
-                "colour": c[5],
-                "sort_order": i + 1,
-            }
-            for i, c in enumerate(RISK_CLASSES)
-        ],
+    counts["risk_classes.csv"] = write_listed(
+        out / "risk_classes.csv", ["class_id", "lower", "upper", "name_ru", "name_en", "colour"], RISK_CLASSES
     )
     counts["inform_country.csv"] = write_csv(
         out / "inform_country.csv",

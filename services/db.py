@@ -71,11 +71,9 @@ class User(Base):
     __table_args__ = (CheckConstraint("role in ('admin', 'editor')", name="ck_users_role"),)
 
 
-class ActionStateRow(Base):
-    """The latest saved state of an action (absent: the baseline from the data build holds)."""
+class SavedActionState:
+    """The columns of one saved state of an action (its latest, and each in its history)."""
 
-    __tablename__ = "action_state"
-    action_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     progress_pct: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -86,20 +84,19 @@ class ActionStateRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
-class ActionUpdateRow(Base):
+class ActionStateRow(SavedActionState, Base):
+    """The latest saved state of an action (absent: the baseline from the data build holds)."""
+
+    __tablename__ = "action_state"
+    action_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class ActionUpdateRow(SavedActionState, Base):
     """Every saved update (the public progress history after the baseline)."""
 
     __tablename__ = "action_updates"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     action_id: Mapped[str] = mapped_column(String(80), nullable=False, index=True)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-    status: Mapped[str] = mapped_column(String(16), nullable=False)
-    progress_pct: Mapped[int] = mapped_column(Integer, nullable=False)
-    actual_start: Mapped[date | None] = mapped_column(Date, nullable=True)
-    actual_end: Mapped[date | None] = mapped_column(Date, nullable=True)
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    updated_by: Mapped[str] = mapped_column(String(64), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class AuditLog(Base):
@@ -563,6 +560,16 @@ def _conflict(session: Session, action_id: str, since_version: int) -> dict:
     }
 
 
+def audit_entries(
+    at: datetime, username: str, action_id: str, version: int, changes: dict[str, tuple]
+) -> list[AuditLog]:
+    """One audit log row per changed field of a save (``changes``: field -> (old, new))."""
+    return [
+        AuditLog(at=at, username=username, action_id=action_id, version=version, field=name, old=old, new=new)
+        for name, (old, new) in changes.items()
+    ]
+
+
 def save_update(
     engine: Engine,
     action_id: str,
@@ -614,18 +621,7 @@ def save_update(
                 if done.rowcount != 1:
                     raise _Stale()
             session.add(ActionUpdateRow(action_id=action_id, version=new_version, **values))
-            session.add_all(
-                AuditLog(
-                    at=now,
-                    username=username,
-                    action_id=action_id,
-                    version=new_version,
-                    field=name,
-                    old=old,
-                    new=new,
-                )
-                for name, (old, new) in changes.items()
-            )
+            session.add_all(audit_entries(now, username, action_id, new_version, changes))
             result = SaveResult(True, version=new_version)
         return result
     except (IntegrityError, _Stale):
@@ -806,18 +802,7 @@ def save_plan_action(
                 )
                 if done.rowcount != 1:
                     raise _Stale()
-            session.add_all(
-                AuditLog(
-                    at=now,
-                    username=username,
-                    action_id=action_id,
-                    version=new_version,
-                    field=name,
-                    old=old,
-                    new=new,
-                )
-                for name, (old, new) in changes.items()
-            )
+            session.add_all(audit_entries(now, username, action_id, new_version, changes))
         return SaveResult(True, version=new_version, action_id=action_id)
     except (IntegrityError, _Stale):
         return SaveResult(False, conflict={"version": None, "by": None, "at": None, "changes": {}})

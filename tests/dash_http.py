@@ -26,6 +26,16 @@ def sign_in(client, username: str, password: str = PASSWORD, **kw):
     )
 
 
+def signed_in(dash_app, account, n: int, *, network: str):
+    """A test client of the app signed in as ``account`` from the address ``<network>.<n>`` (each test
+    file signs in from its own network, so that their sign-in limits stay apart)."""
+    client = dash_app.server.test_client()
+    assert (
+        sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"{network}.{n}"}).status_code == 303
+    )
+    return client
+
+
 _KEYS: dict[str, str] = {}
 
 
@@ -89,6 +99,20 @@ def save_body(
             ("admin-note", "value", note),
             ("admin-lang", "data", lang),
         ],
+    )
+
+
+def note_body(client, action_id: str, version: int, state, note: str) -> dict:
+    """A save of an action that keeps its state (status, progress, start; no end) and writes a note."""
+    return save_body(
+        client,
+        action_id,
+        version,
+        state.status,
+        state.progress_pct,
+        state.actual_start.isoformat(),
+        None,
+        note,
     )
 
 

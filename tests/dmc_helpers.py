@@ -34,6 +34,17 @@ def segment(dash_duo, control_id: str, label: str):
     )
 
 
+def click_segment(dash_duo, control_id: str, value: str) -> None:
+    """Choose one choice of a dmc.SegmentedControl by its value (clicks the label of its input)."""
+    dash_duo.driver.execute_script(
+        "var root = document.getElementById(arguments[0]);"
+        "var input = root.querySelector('input[value=\"' + arguments[1] + '\"]');"
+        "root.querySelector('label[for=\"' + input.id + '\"]').click();",
+        control_id,
+        value,
+    )
+
+
 def segment_value(dash_duo, control_id: str) -> str | None:
     checked = dash_duo.find_elements(f"#{control_id} input:checked")
     return checked[0].get_attribute("value") if checked else None

@@ -94,16 +94,7 @@ def call_save(client, world):
     s = world["state"]
     response = client.post(
         "/_dash-update-component",
-        json=h.save_body(
-            client,
-            world["action"],
-            before,
-            s.status,
-            s.progress_pct,
-            s.actual_start.isoformat(),
-            None,
-            f"matrix {uuid.uuid4().hex[:6]}",
-        ),
+        json=h.note_body(client, world["action"], before, s, f"matrix {uuid.uuid4().hex[:6]}"),
     )
     saved = h.message_id(response) == "admin-saved"
     assert saved == (version_of(world) == before + 1)  # the answer and the database agree

@@ -4,7 +4,6 @@ aggregations and merging saved updates into the public view."""
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 import sys
 from dataclasses import replace
@@ -17,8 +16,7 @@ import pytest
 
 from domain import actions as act
 from domain.actions import ActionState, Issue
-from domain.build import build
-from domain.schemas import DataValidationError
+from tests.source_tables import problems_of, set_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 20)
@@ -97,18 +95,6 @@ def test_baseline_states_are_valid_and_histories_end_in_them(built_data):
     assert (actions["funded_usd"] <= actions["budget_usd"]).all()
 
 
-def _rewrite(src: Path, table: str, change) -> None:
-    path = src / f"{table}.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        fields, rows = list(reader.fieldnames or []), list(reader)
-    change(rows)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 @pytest.mark.parametrize(
     "table,column,value,words",
     [
@@ -124,13 +110,8 @@ def _rewrite(src: Path, table: str, change) -> None:
     ],
 )
 def test_malformed_action_tables_are_rejected(src_copy, tmp_path, table, column, value, words):
-    def change(rows):
-        rows[1][column] = value
-
-    _rewrite(src_copy, table, change)
-    with pytest.raises(DataValidationError) as info:
-        build(src_copy, tmp_path / "out" / "build")
-    text = "\n".join(str(p) for p in info.value.problems)
+    set_cell(src_copy, table, 1, column, value)
+    text = "\n".join(str(p) for p in problems_of(src_copy, tmp_path))
     assert f"{table}.csv" in text and all(w in text for w in words), text
 
 

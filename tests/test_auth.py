@@ -310,27 +310,22 @@ def test_direct_post_to_the_save_callback_is_checked_on_the_server(dash_app, use
 def test_loading_another_citys_action_reveals_nothing(dash_app, users, built_data):
     action_id = open_action(built_data, users["a"].city_id, "delayed")
     key = callback_key(dash_app.server.test_client(), "admin-status.options")
+
+    def load(client) -> dict:
+        inputs = [("admin-action", "value", action_id), ("admin-reload", "n_clicks", 0)]
+        return dash_post(client, key, inputs, [("admin-lang", "data", "en")]).get_json()["response"]
+
     for who in (None, "b"):
         client = dash_app.server.test_client()
         if who:
             sign_in(client, users[who])
-        body = dash_post(
-            client,
-            key,
-            [("admin-action", "value", action_id), ("admin-reload", "n_clicks", 0)],
-            [("admin-lang", "data", "en")],
-        ).get_json()["response"]
+        body = load(client)
         assert body["admin-loaded"]["data"] is None and body["admin-progress"]["value"] is None
         assert body["admin-message"]["children"]["props"]["id"] == "admin-refused"
         assert body["admin-save"]["disabled"] is True
     client = dash_app.server.test_client()
     sign_in(client, users["a"])
-    body = dash_post(
-        client,
-        key,
-        [("admin-action", "value", action_id), ("admin-reload", "n_clicks", 0)],
-        [("admin-lang", "data", "en")],
-    ).get_json()["response"]
+    body = load(client)
     assert (
         body["admin-loaded"]["data"]["action_id"] == action_id and body["admin-status"]["value"] == "delayed"
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import partial
 
 import pandas as pd
 import pytest
@@ -177,12 +178,7 @@ def city_and_editor(dash_app, built_data):
         session.execute(delete(db.CityPlanRow).where(db.CityPlanRow.city_id == city))
 
 
-def signed_in(dash_app, account, n: int):
-    client = dash_app.server.test_client()
-    assert (
-        h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"10.55.0.{n}"}).status_code == 303
-    )
-    return client
+signed_in = partial(h.signed_in, network="10.55.0")
 
 
 def test_an_editor_writes_the_plan_and_replaces_the_demonstration_plan_in_one_step(dash_app, city_and_editor):

@@ -128,16 +128,7 @@ def test_database_outage_public_pages_serve_the_baseline_and_saves_fail_cleanly(
         assert h.sign_in(client, editor.username).headers["Location"].startswith("/admin")
 
         def save(version, note):
-            body = h.save_body(
-                client,
-                action,
-                version,
-                base.status,
-                base.progress_pct,
-                base.actual_start.isoformat(),
-                None,
-                note,
-            )
+            body = h.note_body(client, action, version, base, note)
             return client.post("/_dash-update-component", json=body)
 
         assert "updates-unavailable" not in shown(h.route(anon, "/actions", "?lang=en"))
@@ -325,16 +316,7 @@ def test_100_concurrent_conflicting_saves_from_10_editors(dash_app, built_data, 
             note = f"save {i}-{j}"
             response = client.post(
                 "/_dash-update-component",
-                json=h.save_body(
-                    client,
-                    action,
-                    version,
-                    base.status,
-                    base.progress_pct,
-                    base.actual_start.isoformat(),
-                    None,
-                    note,
-                ),
+                json=h.note_body(client, action, version, base, note),
             )
             outcome = h.message_id(response)
             after = (

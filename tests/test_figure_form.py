@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import partial
 
 import pytest
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from domain import figure_form as ff
 from domain.queries import load_build
 from i18n import LANGUAGES, LOCALES
 from services import auth, db, publish
 from tests import dash_http as h
+from tests.db_helpers import forget_submissions
 from tests.dmc_helpers import choose
 from tests.test_actions_pages import PASSWORD as BROWSER_PASSWORD
 from tests.test_actions_pages import sign_in as browser_sign_in
@@ -238,9 +238,9 @@ def send(client, city: str, form: dict, lang: str = "en") -> dict:
     return response.get_json()["response"]
 
 
-def fill(
+def fill_response(
     client, city: str, indicator_id: str, year, trigger: str = "admin-figure-indicator-id", lang: str = "en"
-) -> dict:
+):
     key = h.callback_key(client, "admin-figure-now.children")
     body = h.callback_body(
         key,
@@ -252,7 +252,12 @@ def fill(
         [("admin-lang", "data", lang)],
     )
     body["changedPropIds"] = [f"{trigger}.value"]
-    return client.post("/_dash-update-component", json=body).get_json()["response"]
+    return client.post("/_dash-update-component", json=body)
+
+
+def fill(client, city: str, indicator_id: str, year, **kw) -> dict:
+    """What choosing an indicator (or typing a year) puts into the form."""
+    return fill_response(client, city, indicator_id, year, **kw).get_json()["response"]
 
 
 @pytest.fixture(scope="module")
@@ -268,22 +273,10 @@ def people(dash_app, built_data, figure):
     }
     auth.reset_sign_in_limits()
     yield made
-    with Session(engine) as session, session.begin():
-        mine = session.scalars(
-            select(db.SubmissionRow.id).where(db.SubmissionRow.submitted_by.like(f"fig-%-{tag}"))
-        ).all()
-        for build_row in session.scalars(select(db.PublishedBuildRow)).all():
-            if set(json.loads(build_row.submissions)) & set(mine):
-                session.delete(build_row)
-        session.execute(delete(db.SubmissionRow).where(db.SubmissionRow.id.in_(mine)))
+    forget_submissions(f"fig-%-{tag}")
 
 
-def signed_in(dash_app, account, n: int):
-    client = dash_app.server.test_client()
-    assert (
-        h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"10.67.0.{n}"}).status_code == 303
-    )
-    return client
+signed_in = partial(h.signed_in, network="10.67.0")
 
 
 def test_editing_shows_the_current_figure_and_puts_it_into_the_form(dash_app, built_data, figure, people):
@@ -441,15 +434,5 @@ def test_hostile_values_get_a_message_never_a_failure(dash_app, figure, people):
         assert (
             "Markdown" not in answer and "dangerously_allow_html" not in answer
         )  # typed markup comes back as text
-        key = h.callback_key(admin, "admin-figure-now.children")
-        body = h.callback_body(
-            key,
-            [
-                ("admin-figure-indicator-id", "value", hostile),
-                ("admin-figure-year", "value", hostile),
-                ("admin-city", "value", city),
-            ],
-            [("admin-lang", "data", hostile)],
-        )
-        assert admin.post("/_dash-update-component", json=body).status_code in (200, 204)
+        assert fill_response(admin, city, hostile, hostile, lang=hostile).status_code in (200, 204)
     assert len(db.submissions_frame(db.get_engine())) == before

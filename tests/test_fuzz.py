@@ -459,16 +459,7 @@ def test_hostile_notes_are_saved_verbatim_and_shown_as_text(client, editor_clien
     version = current_version(action_id, base)
     response = editor.post(
         "/_dash-update-component",
-        json=h.save_body(
-            editor,
-            action_id,
-            version,
-            base.status,
-            base.progress_pct,
-            base.actual_start.isoformat(),
-            None,
-            note,
-        ),
+        json=h.note_body(editor, action_id, version, base, note),
     )
     assert response.status_code == 200 and h.message_id(response) == "admin-saved"
     assert db.current_state(db.get_engine(), action_id, base)[1].note == note.strip()

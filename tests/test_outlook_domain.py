@@ -4,7 +4,6 @@ aggregation against compute_index, and malformed rule tables rejected with file,
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +12,9 @@ import pytest
 
 from domain import outlook as ol
 from domain.build import build
-from domain.risk_index import DIMENSION_ORDER, IndexWeights, compute_index
+from domain.risk_index import DIMENSION_ORDER, IndexWeights, index_of
 from domain.schemas import DataValidationError
+from tests.source_tables import problems_of, read_rows, set_cell, write_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -286,14 +286,7 @@ def test_today_reproduced_when_every_delta_is_zero(built_data):
         result = ol.project(tables, climate_scale=0.0, population_scale=0.0, draws=50)
         p = result.projected
         assert np.allclose(p["value"], p["value_today"], equal_nan=True)
-        today = compute_index(
-            tables["indicator_values"],
-            tables["indicators"],
-            tables["categories"],
-            tables["dimensions"],
-            tables["cities"],
-            tables["risk_classes"],
-        ).risk.set_index("city_id")["risk"]
+        today = index_of(tables).risk.set_index("city_id")["risk"]
         s = result.scores
         for _, row in s.iterrows():
             assert row["risk"] == pytest.approx(today[row["city_id"]], nan_ok=True)
@@ -377,15 +370,7 @@ def test_vectorised_aggregation_equals_compute_index(built_data):
     weights = IndexWeights(
         dimensions={"vulnerability": 2.0}, categories={"extreme_heat": 3.0, "earthquake": 0.5}
     )
-    result = compute_index(
-        built_data["indicator_values"],
-        built_data["indicators"],
-        built_data["categories"],
-        built_data["dimensions"],
-        built_data["cities"],
-        built_data["risk_classes"],
-        weights,
-    )
+    result = index_of(built_data, weights)
     cats = list(result.category_scores.columns)
     dim_of = dict(zip(built_data["categories"]["category_id"], built_data["categories"]["dimension"]))
     cw, dw = ol._weights(built_data, weights, cats)
@@ -423,19 +408,6 @@ def test_hazards_missing_today_are_reported_not_added(built_data):
 # --- malformed rule tables are rejected with file, row and column ------------------------------------
 
 
-def _rows(path: Path) -> tuple[list[str], list[dict]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write(path: Path, fields: list[str], rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 @pytest.mark.parametrize(
     "column, value, expected_column, words",
     [
@@ -447,26 +419,27 @@ def _write(path: Path, fields: list[str], rows: list[dict]) -> None:
     ],
 )
 def test_malformed_rules_are_rejected(src_copy, tmp_path, column, value, expected_column, words):
-    fields, rows = _rows(src_copy / "projection_rules.csv")
-    index = next(i for i, r in enumerate(rows) if r["method"] == "shift_by_delta")
-    rows[index][column] = value
-    _write(src_copy / "projection_rules.csv", fields, rows)
-    with pytest.raises(DataValidationError) as info:
-        build(src_copy, tmp_path / "out" / "build")
+    index = next(
+        i
+        for i, r in enumerate(read_rows(src_copy / "projection_rules.csv")[1])
+        if r["method"] == "shift_by_delta"
+    )
+    set_cell(src_copy, "projection_rules", index, column, value)
+    problems = problems_of(src_copy, tmp_path)
     hits = [
         p
-        for p in info.value.problems
+        for p in problems
         if p.file == "projection_rules.csv" and p.row == index + 2 and p.column == expected_column
     ]
-    assert hits, [str(p) for p in info.value.problems]
+    assert hits, [str(p) for p in problems]
     assert all(w in str(hits[0]) for w in words), str(hits[0])
 
 
 def test_ssp_population_must_match_its_scenario(src_copy, tmp_path):
-    fields, rows = _rows(src_copy / "ssp_population.csv")
+    fields, rows = read_rows(src_copy / "ssp_population.csv")
     rows[1]["ssp"] = "SSP5" if rows[1]["ssp"] != "SSP5" else "SSP1"
     rows[0]["growth_factor"] = "1.2"  # the base year's factor must be 1
-    _write(src_copy / "ssp_population.csv", fields, rows)
+    write_rows(src_copy / "ssp_population.csv", fields, rows)
     with pytest.raises(DataValidationError) as info:
         build(src_copy, tmp_path / "out" / "build")
     where = {(p.file, p.row, p.column) for p in info.value.problems}

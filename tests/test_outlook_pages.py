@@ -16,6 +16,7 @@ from dash.testing.wait import until
 
 from domain import outlook as ol
 from services import data_access
+from tests.dmc_helpers import click_segment
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
@@ -39,17 +40,6 @@ def fan(dash_duo) -> dict:
 def chosen_trace(dash_duo) -> str:
     names = [tr["name"] for tr in fan(dash_duo)["traces"] if "—" in tr["name"]]
     return names[0] if names else ""
-
-
-def click_segment(dash_duo, control_id: str, value: str) -> None:
-    """Click the label of one choice of a Mantine SegmentedControl."""
-    dash_duo.driver.execute_script(
-        "var root = document.getElementById(arguments[0]);"
-        "var input = root.querySelector('input[value=\"' + arguments[1] + '\"]');"
-        "root.querySelector('label[for=\"' + input.id + '\"]').click();",
-        control_id,
-        value,
-    )
 
 
 def checked(dash_duo, control_id: str) -> str:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from components.action_views import status_name
 from components.page_state import rejected_notices
 from domain import page_state
-from tests.dmc_helpers import choose, segment_value
+from tests.dmc_helpers import choose, click_segment, segment_value
 
 COLOURS = ("red", "green", "blue")
 SHAPES = ("round", "square")
@@ -260,16 +260,6 @@ def test_outlook_and_actions_write_cities_and_read_the_older_city(models, dash_a
 
 def address(dash_duo) -> dict[str, list[str]]:
     return parse_qs(urlparse(dash_duo.driver.current_url).query, keep_blank_values=True)
-
-
-def click_segment(dash_duo, control_id: str, value: str) -> None:
-    dash_duo.driver.execute_script(
-        "var root = document.getElementById(arguments[0]);"
-        "var input = root.querySelector('input[value=\"' + arguments[1] + '\"]');"
-        "root.querySelector('label[for=\"' + input.id + '\"]').click();",
-        control_id,
-        value,
-    )
 
 
 def reload_and_wait(dash_duo) -> None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from functools import partial
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from domain import record_forms as rf
 from domain.provenance import BASIS_KINDS, HAZARD_LEVEL_PREFIX, NOT_ASSESSED
@@ -20,6 +19,7 @@ from domain.queries import load_build
 from i18n import LANGUAGES, LOCALES
 from services import auth, db, publish
 from tests import dash_http as h
+from tests.db_helpers import forget_submissions
 from tests.dmc_helpers import choose
 from tests.test_actions_pages import PASSWORD as BROWSER_PASSWORD
 from tests.test_actions_pages import sign_in as browser_sign_in
@@ -216,22 +216,10 @@ def people(dash_app, built_data, hazard, event):
     made["admin"] = db.create_user(engine, f"rec-ad-{tag}", h.PASSWORD, "admin")
     auth.reset_sign_in_limits()
     yield made
-    with Session(engine) as session, session.begin():
-        mine = session.scalars(
-            select(db.SubmissionRow.id).where(db.SubmissionRow.submitted_by.like(f"rec-%-{tag}"))
-        ).all()
-        for build_row in session.scalars(select(db.PublishedBuildRow)).all():
-            if set(json.loads(build_row.submissions)) & set(mine):
-                session.delete(build_row)
-        session.execute(delete(db.SubmissionRow).where(db.SubmissionRow.id.in_(mine)))
+    forget_submissions(f"rec-%-{tag}")
 
 
-def signed_in(dash_app, account, n: int):
-    client = dash_app.server.test_client()
-    assert (
-        h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"10.68.0.{n}"}).status_code == 303
-    )
-    return client
+signed_in = partial(h.signed_in, network="10.68.0")
 
 
 def test_choosing_a_hazard_or_an_event_puts_its_record_into_the_form(

@@ -3,40 +3,13 @@ previous good build keeps serving."""
 
 from __future__ import annotations
 
-import csv
 import json
-from pathlib import Path
 
 import pytest
 
 from domain.build import build
 from domain.schemas import DataValidationError
-
-
-def read_rows(path: Path) -> tuple[list[str], list[dict]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write_rows(path: Path, fields: list[str], rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def set_cell(src: Path, table: str, row: int, column: str, value: str) -> None:
-    """Change one cell; `row` counts data rows from 0 (CSV line = row + 2)."""
-    fields, rows = read_rows(src / f"{table}.csv")
-    rows[row][column] = value
-    write_rows(src / f"{table}.csv", fields, rows)
-
-
-def problems_of(src: Path, tmp_path: Path) -> list:
-    with pytest.raises(DataValidationError) as info:
-        build(src, tmp_path / "out" / "build")
-    return info.value.problems
+from tests.source_tables import problems_of, read_rows, set_cell, write_rows
 
 
 def assert_problem(problems, file, row, column, *words):
@@ -56,44 +29,12 @@ def test_missing_required_column(src_copy, tmp_path):
     assert_problem(problems_of(src_copy, tmp_path), "cities.csv", None, "population", "missing")
 
 
-def test_text_in_a_number_column(src_copy, tmp_path):
-    set_cell(src_copy, "indicator_values", 3, "value", "twelve")
-    assert_problem(problems_of(src_copy, tmp_path), "indicator_values.csv", 5, "value", "twelve")
-
-
-def test_value_out_of_range(src_copy, tmp_path):
-    set_cell(src_copy, "cities", 1, "lat", "123.4")
-    assert_problem(problems_of(src_copy, tmp_path), "cities.csv", 3, "lat", "123.4")
-
-
-def test_unknown_status_code(src_copy, tmp_path):
-    set_cell(src_copy, "indicator_values", 0, "status", "guess")
-    assert_problem(problems_of(src_copy, tmp_path), "indicator_values.csv", 2, "status", "guess")
-
-
 def test_duplicate_key(src_copy, tmp_path):
     fields, rows = read_rows(src_copy / "cities.csv")
     rows.append(dict(rows[0]))
     write_rows(src_copy / "cities.csv", fields, rows)
     problems = problems_of(src_copy, tmp_path)
     assert any(p.file == "cities.csv" and p.column == "city_id" and "duplicate" in p.reason for p in problems)
-
-
-def test_value_names_an_unknown_city(src_copy, tmp_path):
-    set_cell(src_copy, "indicator_values", 4, "city_id", "atlantis")
-    assert_problem(
-        problems_of(src_copy, tmp_path), "indicator_values.csv", 6, "city_id", "atlantis", "cities.csv"
-    )
-
-
-def test_value_names_an_unknown_indicator(src_copy, tmp_path):
-    set_cell(src_copy, "indicator_values", 2, "indicator_id", "happiness")
-    assert_problem(problems_of(src_copy, tmp_path), "indicator_values.csv", 4, "indicator_id", "happiness")
-
-
-def test_hazard_with_unknown_level(src_copy, tmp_path):
-    set_cell(src_copy, "hazards", 0, "level", "extreme")
-    assert_problem(problems_of(src_copy, tmp_path), "hazards.csv", 2, "level", "extreme")
 
 
 def test_scaling_bounds_reversed(src_copy, tmp_path):
@@ -111,11 +52,6 @@ def test_log_indicator_with_zero_bound(src_copy, tmp_path):
     write_rows(src_copy / "indicators.csv", fields, rows)
     problems = problems_of(src_copy, tmp_path)
     assert any(p.file == "indicators.csv" and "log-scaled" in p.reason for p in problems)
-
-
-def test_bad_date(src_copy, tmp_path):
-    set_cell(src_copy, "events", 0, "start_date", "06/10/1948")
-    assert_problem(problems_of(src_copy, tmp_path), "events.csv", 2, "start_date", "06/10/1948")
 
 
 def test_risk_classes_with_a_gap(src_copy, tmp_path):
@@ -165,9 +101,15 @@ def test_error_message_names_file_row_and_column(src_copy, tmp_path):
     assert "indicator_values.csv, row 2, column 'value'" in str(info.value)
 
 
-# --- tables added since the foundation: action plans, their updates, climate series, projection rules ---
-
-ADDED_TABLE_CASES = [  # (table, data row, column, bad value, CSV line reported, words in the reason)
+BAD_CELL_CASES = [  # (table, data row, column, bad value, CSV line reported, words in the reason)
+    ("indicator_values", 3, "value", "twelve", 5, ["twelve"]),
+    ("cities", 1, "lat", "123.4", 3, ["123.4"]),
+    ("indicator_values", 0, "status", "guess", 2, ["guess"]),
+    ("indicator_values", 4, "city_id", "atlantis", 6, ["atlantis", "cities.csv"]),
+    ("indicator_values", 2, "indicator_id", "happiness", 4, ["happiness"]),
+    ("hazards", 0, "level", "extreme", 2, ["extreme"]),
+    ("events", 0, "start_date", "06/10/1948", 2, ["06/10/1948"]),
+    # tables added since the foundation: action plans, their updates, climate series, projection rules
     ("actions", 0, "progress_pct", "150", 2, ["150", "in_range"]),
     ("actions", 1, "status", "finished", 3, ["finished"]),
     ("actions", 2, "city_id", "atlantis", 4, ["atlantis", "cities.csv"]),
@@ -200,10 +142,10 @@ ADDED_TABLE_CASES = [  # (table, data row, column, bad value, CSV line reported,
 
 @pytest.mark.parametrize(
     "table,row,column,value,line,words",
-    ADDED_TABLE_CASES,
-    ids=[f"{c[0]}-{c[2]}-{c[3]}" for c in ADDED_TABLE_CASES],
+    BAD_CELL_CASES,
+    ids=[f"{c[0]}-{c[2]}-{c[3]}" for c in BAD_CELL_CASES],
 )
-def test_added_tables_reject_malformed_values_with_file_row_column_and_reason(
+def test_a_malformed_value_is_rejected_with_file_row_column_and_reason(
     src_copy, tmp_path, table, row, column, value, line, words
 ):
     if not (src_copy / f"{table}.csv").exists():

@@ -8,12 +8,11 @@ and its Results sheet), not of the cities, so it is written out here.
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 
 from domain.build import read_source_tables, validate_tables
 from domain.schemas import DataValidationError
+from tests.source_tables import read_rows, set_cell
 
 QUESTIONS_PER_ESSENTIAL = {1: 3, 2: 5, 3: 4, 4: 4, 5: 3, 6: 6, 7: 4, 8: 9, 9: 7, 10: 2}
 # each question's topic heading in the tool, for the questions most easily confused
@@ -60,16 +59,9 @@ def test_topics_titles_and_source_are_filled(built_data):
 
 
 def _rewrite_ref(src, code: str, new_ref: str) -> None:
-    path = src / "scorecard_questions.csv"
-    with path.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    for row in rows:
-        if row["question_code"] == code:
-            row["undrr_ref"] = new_ref
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    rows = read_rows(src / "scorecard_questions.csv")[1]
+    row = next(i for i, r in enumerate(rows) if r["question_code"] == code)
+    set_cell(src, "scorecard_questions", row, "undrr_ref", new_ref)
 
 
 def test_a_code_of_another_essential_is_refused(src_copy):

@@ -6,14 +6,13 @@ with a bad one."""
 from __future__ import annotations
 
 import base64
-import io
 import json
 import shutil
 import uuid
+from functools import partial
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
@@ -22,6 +21,7 @@ from domain.queries import load_build
 from services import db, publish
 from services import submissions as sb
 from tests import dash_http as h
+from tests.workbooks import as_bytes, column_of, workbook
 
 
 @pytest.fixture(scope="module")
@@ -29,21 +29,6 @@ def city(built_data) -> str:
     """A city of the data that has indicator values and events (the first such in id order)."""
     values, events = built_data["indicator_values"], built_data["events"]
     return sorted(set(values["city_id"]) & set(events["city_id"]))[0]
-
-
-def workbook(built_data, city: str, lang: str = "en"):
-    return load_workbook(io.BytesIO(sb.template_bytes(built_data, city, lang)))
-
-
-def as_bytes(book) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def column_of(ws, column_id: str, lang: str = "en") -> int:
-    header = [c.value for c in ws[1]]
-    return header.index(sb.column_label(column_id, lang)) + 1
 
 
 def test_the_template_holds_what_the_dashboard_shows_with_headers_in_the_language(built_data, city):
@@ -178,12 +163,7 @@ def people(dash_app, city, built_data):
         session.execute(delete(db.SubmissionRow).where(db.SubmissionRow.submitted_by.like(f"sub-%-{tag}")))
 
 
-def client_of(dash_app, account, n: int):
-    client = dash_app.server.test_client()
-    assert (
-        h.sign_in(client, account.username, environ_base={"REMOTE_ADDR": f"10.66.0.{n}"}).status_code == 303
-    )
-    return client
+client_of = partial(h.signed_in, network="10.66.0")
 
 
 def test_an_upload_waits_for_review_by_an_administrator_who_did_not_send_it(

@@ -3,25 +3,13 @@ same checks, review and publication as its other figures; a workbook never chang
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-
-from openpyxl import load_workbook
 
 from domain.build import build
 from domain.queries import load_build
 from services import db, publish
 from services import submissions as sb
-
-
-def book_of(data, city: str, lang: str = "en"):
-    return load_workbook(io.BytesIO(sb.template_bytes(data, city, lang)))
-
-
-def as_bytes(book) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+from tests.workbooks import as_bytes, column_of, workbook
 
 
 def sheet(book, table: str, lang: str = "en"):
@@ -29,10 +17,9 @@ def sheet(book, table: str, lang: str = "en"):
 
 
 def append_row(ws, values: dict, lang: str = "en") -> int:
-    header = [c.value for c in ws[1]]
     row = ws.max_row + 1
     for column, value in values.items():
-        ws.cell(row, header.index(sb.column_label(column, lang)) + 1).value = value
+        ws.cell(row, column_of(ws, column, lang)).value = value
     return row
 
 
@@ -56,7 +43,7 @@ def new_round(data, city: str) -> dict:
 
 def test_the_template_has_the_scorecard_and_loss_sheets_with_the_citys_rows(built_data):
     for city in built_data["cities"]["city_id"]:
-        book = book_of(built_data, city)
+        book = workbook(built_data, city)
         rounds = built_data["scorecard_rounds"]
         losses = built_data["losses"]
         assert sheet(book, "scorecard_rounds").max_row - 1 == int((rounds["city_id"] == city).sum())
@@ -64,13 +51,13 @@ def test_the_template_has_the_scorecard_and_loss_sheets_with_the_citys_rows(buil
         mine = set(rounds.loc[rounds["city_id"] == city, "round_id"])
         scores = built_data["scorecard_scores"]
         assert sheet(book, "scorecard_scores").max_row - 1 == int(scores["round_id"].isin(mine).sum())
-    ru = book_of(built_data, city, "ru")
+    ru = workbook(built_data, city, "ru")
     assert sb.t("upload.sheet.scorecard_scores", "ru") in ru.sheetnames
 
 
 def test_a_city_sends_a_scorecard_round_that_is_reviewed_and_published(tmp_path, built_data, src_copy):
     city = str(built_data["cities"]["city_id"].iloc[-1])
-    book = book_of(built_data, city)
+    book = workbook(built_data, city)
     append_row(sheet(book, "scorecard_rounds"), new_round(built_data, city))
     append_row(
         sheet(book, "scorecard_scores"),
@@ -103,7 +90,7 @@ def test_a_city_sends_a_scorecard_round_that_is_reviewed_and_published(tmp_path,
 def test_bad_scores_and_rows_of_another_city_are_named(built_data):
     cities = list(built_data["cities"]["city_id"])
     city, other = cities[0], cities[1]
-    book = book_of(built_data, city)
+    book = workbook(built_data, city)
     rounds = sheet(book, "scorecard_rounds")
     theirs = {**new_round(built_data, other), "round_id": f"{other}-2026-theirs"}
     row_theirs = append_row(rounds, theirs)
@@ -129,7 +116,7 @@ def test_a_workbook_cannot_take_over_another_citys_event_or_loss_by_its_code(bui
     events = built_data["events"]
     city = str(built_data["cities"]["city_id"].iloc[0])
     theirs = events[events["city_id"] != city].iloc[0]
-    book = book_of(built_data, city)
+    book = workbook(built_data, city)
     ws = sheet(book, "events")
     record = {
         c: theirs[c]

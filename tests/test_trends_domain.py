@@ -3,7 +3,6 @@ trend, seeded reproducibility) and the domain functions the /trends page uses (h
 
 from __future__ import annotations
 
-import csv
 import math
 import shutil
 from pathlib import Path
@@ -16,6 +15,7 @@ from domain import climate
 from domain.build import build
 from domain.schemas import DataValidationError
 from scripts import make_climate_series as gen
+from tests.source_tables import read_rows, write_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "data" / "src"
@@ -147,13 +147,9 @@ def test_adding_or_removing_a_city_leaves_the_others_unchanged(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(SRC, src)
     full, _ = gen.build_series(src)
-    with (src / "cities.csv").open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    fields, rows = read_rows(src / "cities.csv")
     dropped = rows[0]["city_id"]
-    with (src / "cities.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows[1:])
+    write_rows(src / "cities.csv", fields, rows[1:])
     fewer, _ = gen.build_series(src)
     kept = full[full["city_id"] != dropped].reset_index(drop=True)
     pd.testing.assert_frame_equal(kept, fewer.reset_index(drop=True))

@@ -30,6 +30,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Float,
+    Index,
     Integer,
     String,
     Text,
@@ -128,6 +129,10 @@ class SignInAttempt(Base):
     """One sign-in attempt that carried a valid form token: counted for throttling by every worker."""
 
     __tablename__ = "sign_in_attempts"
+    __table_args__ = (  # the throttle counts recent attempts by address and by user name
+        Index("ix_sign_in_attempts_address_at", "address", "at"),
+        Index("ix_sign_in_attempts_username_at", "username", "at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     address: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -165,3 +165,26 @@ def closest_pair(colours: list[str], vision: str = "normal") -> tuple[float, str
     """(distance, a, b): the two colours of the list hardest to tell apart with `vision`."""
     pairs = [(distance(a, b, vision), a, b) for a, b in combinations(colours, 2)]
     return min(pairs) if pairs else (float("inf"), "", "")
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #rrggbb colour (its linear-light channels weighted)."""
+    r, g, b = hex_to_linear(str(colour))
+    return float(0.2126 * r + 0.7152 * g + 0.0722 * b)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """Text colour for a chip: the app's ink, white or black, the first that reaches the WCAG AA
+    4.5:1 on `background` (mid oranges and reds need black), else the best of them."""
+    choices = (INK, WHITE, BLACK)
+    try:
+        ratios = [contrast_ratio(background, c) for c in choices]
+    except ValueError:
+        return choices[0]
+    return next((c for c, r in zip(choices, ratios) if r >= 4.5), choices[ratios.index(max(ratios))])

@@ -276,23 +276,23 @@ def events_view(tables: dx.Tables, inputs: BriefInputs, lang: str, cite: Cite) -
     }
 
 
-def resilience_view(tables: dx.Tables, city_id: str, lang: str, cite: Cite) -> dict:
+def resilience_view(tables: dx.Tables, city_id: str, lang: str) -> dict:
     """Two short paragraphs (the brief must stay within four pages): the Sendai losses, placed under
-    the past disasters, and the scorecard's state, placed before the action plan."""
+    the past disasters, and the scorecard's state, placed before the action plan; each with the
+    sources it cites (`brief_context` numbers them where the paragraph stands)."""
     said = dx.resilience_text(tables, city_id, lang)
     round_sources = set(tables["scorecard_rounds"]["source_id"])
     loss_sources = [s for s in said.sources if s not in round_sources]
-    card_sources = [s for s in said.sources if s not in loss_sources]
     return {
         "losses": {
             "heading": t("losses.brief.heading", lang),
             "text": " ".join(said.losses),
-            "cites": cited(cite, loss_sources),
+            "sources": loss_sources,
         },
         "scorecard": {
             "heading": t("scorecard.brief.heading", lang),
             "text": " ".join(said.scorecard),
-            "cites": cited(cite, card_sources),
+            "sources": [s for s in said.sources if s not in loss_sources],
         },
     }
 
@@ -443,9 +443,10 @@ def brief_context(tables: dx.Tables, inputs: BriefInputs, lang: str) -> dict:
         "hazards": hazards_view(tables, inputs, name, lang, cite),
         "events": events_view(tables, inputs, lang, cite),
     }
-    context["resilience"] = (
-        resilience_view(tables, inputs.city_id, lang, cite) if dx.has_resilience(tables) else None
-    )
+    resilience = resilience_view(tables, inputs.city_id, lang) if dx.has_resilience(tables) else None
+    if resilience:
+        resilience["losses"]["cites"] = cited(cite, resilience["losses"]["sources"])
+    context["resilience"] = resilience
     context["climate"] = (
         {
             "heading": t("profile.climate", lang),
@@ -459,6 +460,8 @@ def brief_context(tables: dx.Tables, inputs: BriefInputs, lang: str) -> dict:
     context["outlook"] = (
         outlook_view(tables, inputs, name, lang, cite) if inputs.outlook is not None else None
     )
+    if resilience:  # the scorecard's paragraph stands after the outlook: its sources come next
+        resilience["scorecard"]["cites"] = cited(cite, resilience["scorecard"]["sources"])
     context["actions"] = (
         {
             "heading": t("profile.actions", lang),

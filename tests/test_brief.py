@@ -10,9 +10,11 @@ from types import SimpleNamespace
 import pytest
 from markupsafe import escape
 
+from domain import palette
 from i18n import format_int, t
 from presentation import brief
 
+HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
 HOSTILE = "<script>alert(1)</script> & \"Co\" 'x'"
 
 
@@ -107,3 +109,19 @@ def test_only_the_first_events_are_listed_and_the_rest_counted(built_data, input
     assert section.count('<tr class="keep">') == 1
     more = t("export.more_events", lang, count=format_int(counts[several[0]] - 1, lang))
     assert str(escape(more)) in html
+
+
+def test_the_style_sheet_takes_its_colours_from_the_palette():
+    named = {
+        value.lower()
+        for name in dir(palette)
+        if name.isupper()
+        for value in (
+            getattr(palette, name).values()
+            if isinstance(getattr(palette, name), dict)
+            else [getattr(palette, name)]
+        )
+        if isinstance(value, str)
+    }
+    used = {c.lower() for c in HEX.findall(brief.brief_css())}
+    assert used and used <= named, f"colours not in domain/palette.py: {sorted(used - named)}"

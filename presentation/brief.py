@@ -5,7 +5,8 @@ What the brief says comes from the domain (`domain/exports.py`: hazard and event
 sentences, status lines, source labels; `i18n`: every number and plural). The small functions here
 turn it into plain data (dicts and lists of strings), in the order the sources are first cited;
 the Jinja2 templates in `presentation/templates/` lay it out and escape every value
-(`autoescape`). The style sheet `brief.css` is read once per process.
+(`autoescape`). The style sheet `brief.css` is included by the template, which Jinja2 reads
+once per process (`auto_reload=False`).
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
 
 from domain import exports as dx
 from domain import outlook as ol
@@ -45,6 +44,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE_ENV = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=True,
+    auto_reload=False,
     trim_blocks=True,
     lstrip_blocks=True,
     undefined=StrictUndefined,
@@ -94,12 +94,6 @@ class Citations:
     @property
     def cited(self) -> list[str]:
         return list(self.numbers)
-
-
-@cache
-def brief_css() -> Markup:
-    """The brief's style sheet, read once per process (trusted: it is ours)."""
-    return Markup((TEMPLATES / "brief.css").read_text(encoding="utf-8"))
 
 
 def render(template: str, **context: object) -> str:
@@ -434,7 +428,6 @@ def brief_context(tables: dx.Tables, inputs: BriefInputs, lang: str) -> dict:
     name = text(city[f"name_{lang}"])
     context: dict = {
         "lang": lang,
-        "css": brief_css(),
         "status_names": {s: t(f"status.{s}", lang) for s in STATUSES},
         **head_view(tables, inputs, lang),
         "facts_heading": t("profile.facts", lang),

@@ -73,7 +73,7 @@ class BriefInputs:
     actions_statuses: list[str] = field(default_factory=list)
     actions_sources: list[str] = field(default_factory=list)
     max_events: int = 6
-    outlook: object | None = None  # domain.outlook.OutlookResult (None: no outlook section)
+    outlook: ol.OutlookResult | None = None  # None: no outlook section
     outlook_driver: str = ""  # the outlook page's main-driver sentence
     outlook_reference: str = ""  # what the driver's change is measured from (`dx.driver_reference`)
     outlook_png: bytes | None = None  # the city's fan chart

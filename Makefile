@@ -68,7 +68,7 @@ soak: system-deps $(STAMP) data/build/manifest.json
 	TEST_DATABASE_URL="$$(bash scripts/start_services.sh | tail -1)" FUZZ_RANDOM=1 $(BIN)/python -m pytest -n 2 -m soak tests
 
 audit: $(STAMP)
-	$(BIN)/bandit -q -r app.py services domain components pages i18n -lll
+	$(BIN)/bandit -q -r app.py services domain components presentation pages i18n -lll
 	$(BIN)/python -m pip install -q pip-audit==2.10.1
 	$(BIN)/pip-audit -r requirements.txt -r requirements-dev.txt --no-deps --disable-pip --progress-spinner off
 

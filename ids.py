@@ -58,7 +58,7 @@ CITY_DECOMPOSITION_CHART = "city-decomposition-chart"
 CITY_TIMELINE = "city-timeline"
 CITY_UNKNOWN = "city-unknown"
 
-# Presenter mode (/present) and exports (components/export_button.py)
+# Presenter mode (/present) and exports (presentation/export_button.py)
 PRESENT_DECK = "present-deck"
 PRESENT_COUNTER = "present-counter"
 PRESENT_EDITOR = "present-editor"

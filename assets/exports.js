@@ -1,4 +1,4 @@
-/* Export buttons (components/export_button.py): turn a click into a request for the export
+/* Export buttons (presentation/export_button.py): turn a click into a request for the export
    queue, with the address as it is now (pages keep their choices in the query string). */
 window.dash_clientside = Object.assign({}, window.dash_clientside);
 window.dash_clientside.ccca_present = Object.assign({}, window.dash_clientside.ccca_present, {

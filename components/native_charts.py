@@ -3,7 +3,7 @@
 Each builder takes the same query results as its Plotly twin in `components.slide_charts` and
 returns a `ChartSpec`: categories, series with their values, colours and data labels, in the
 colours the screen uses (dimension, scenario, status and confidence colours of the components,
-risk-class and hazard-level colours kept in the data). `services.exports` draws a spec with
+risk-class and hazard-level colours kept in the data). `presentation.exports` draws a spec with
 python-pptx, so a presenter can restyle the chart in PowerPoint. Horizontal bar charts list their
 categories bottom-up, as PowerPoint draws them: the first category is the lowest bar.
 """

@@ -1,5 +1,5 @@
 """The risk outlook in words, small tables and its fan chart: shared by `/outlook`, the city
-profile's panel, the presenter slides and the PDF brief (`services/exports.py`).
+profile's panel, the presenter slides and the PDF brief (`presentation/exports.py`).
 
 `outlook_panel(city_id, data, result, lang)` is a self-contained section for `/city/<city_id>`: today's index,
 the projected point and range per scenario and horizon, the main driver in one sentence, the data

@@ -16,7 +16,6 @@ import plotly.graph_objects as go
 from components.action_views import city_status_figure
 from components.charts import DIMENSION_COLOURS, base_layout, decomposition_figure, ranking_figure
 from components.outlook_panel import CLASS_FILL, rgba, scenario_name
-from domain.exports import text_colour
 from domain.palette import (
     CONFIDENCE_COLOURS,
     GRID,
@@ -29,6 +28,7 @@ from domain.palette import (
     SLATE,
     TRACK,
     WHITE,
+    text_colour,
 )
 from domain.risk_index import DIMENSION_ORDER
 from i18n import format_number, format_share, t

@@ -1,8 +1,9 @@
 """Presenter decks and export documents: which slides, and what each one says.
 
 Pure functions (no Dash, no Flask, no files, no browser). The presenter page (`/present`), the
-PowerPoint files and the PDF brief (`services/exports.py`) all take their words and numbers from
-here, so a slide says the same thing on the projector, in the PPTX and in the PDF. UI words come
+PowerPoint files (`presentation/exports.py`) and the PDF brief (`presentation/brief.py`) all take
+their words and numbers from here, so a slide says the same thing on the projector, in the PPTX
+and in the PDF. UI words come
 from the translation catalogue (`i18n`, plain Python), place, indicator and hazard names from the
 tables' `_ru`/`_en` columns. Every builder takes the tables and query results it needs as
 arguments (the services pass cached ones), so tests call them directly.
@@ -26,19 +27,20 @@ Deck tokens (the `slides` query parameter of `/present`: comma-separated, in ord
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlencode
 
 import pandas as pd
 
-from domain import compare
+from domain import climate, compare
 from domain import losses as loss
+from domain import outlook as ol
 from domain import scorecard as score
-from domain.confidence_words import confidence_summary, level_word, people_label, rank_range_text, scope_text
+from domain.confidence_words import level_word, people_label, rank_range_text, scope_text
 from domain.infrastructure import city_summary, facility_hazards
 from domain.infrastructure_words import capacity_text, summary_sentences, zone_text
 from domain.provenance import STATUSES
@@ -136,8 +138,6 @@ def city_ids_by_rank(tables: Tables) -> list[str]:
 def trend_variables(tables: Tables) -> list[str]:
     if not has_climate(tables):
         return []
-    from domain import climate  # present only with climate series
-
     return climate.available_variables(tables)
 
 
@@ -331,7 +331,7 @@ def count_statuses(statuses, national: int = 0, regional: int = 0) -> dict[str, 
     return counts
 
 
-def _scope_count(frame: pd.DataFrame, scope: str, column: str = "value_scope") -> int:
+def scope_count(frame: pd.DataFrame, scope: str, column: str = "value_scope") -> int:
     """How many rows carry the given value scope (0 when the table has no scope column)."""
     return int((frame[column] == scope).sum()) if column in frame else 0
 
@@ -361,23 +361,6 @@ def section_status_counts(tables: Tables, city_id: str) -> list[tuple[str, dict[
         national = int((frame["value_scope"] == "country").sum()) if "value_scope" in frame else 0
         out.append((key, count_statuses(frame[column], national)))
     return out
-
-
-def trust_table(tables: Tables, city_id: str, lang: str) -> str:
-    """The brief's trust section as a table: each section's figures by status (no grand total:
-    climate values and plan actions are not the same kind of thing)."""
-    rows = section_status_counts(tables, city_id)
-    head = "".join(f"<th>{html.escape(t(f'status.{s}', lang))}</th>" for s in STATUSES)
-    body = []
-    for key, counts in rows:
-        cells = "".join(f"<td>{format_int(counts.get(s, 0), lang)}</td>" for s in STATUSES)
-        label = t(f"export.trust.{key}", lang)
-        if counts.get("national"):
-            label += " " + t("export.trust.national", lang, count=format_int(counts["national"], lang))
-        body.append(f"<tr><th>{html.escape(label)}</th>{cells}</tr>")
-    return (
-        f'<table class="trust"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-    )
 
 
 def status_line(counts: Mapping[str, int], lang: str) -> str:
@@ -415,8 +398,6 @@ def _names(tables: Tables, lang: str) -> dict[str, dict]:
 
 
 def _link(path: str, lang: str, query: Mapping[str, str] | None = None) -> str:
-    from urllib.parse import urlencode
-
     return f"{path}?{urlencode({'lang': lang, **(query or {})})}"
 
 
@@ -426,7 +407,7 @@ def _index_statuses(tables: Tables, city_ids: list[str] | None = None) -> tuple[
         scores = scores[scores["city_id"].isin(city_ids)]
     present = scores.dropna(subset=["value"]) if "value" in scores else scores
     return (
-        count_statuses(present["status"], _scope_count(present, "country"), _scope_count(present, "region")),
+        count_statuses(present["status"], scope_count(present, "country"), scope_count(present, "region")),
         list(present["source_id"]),
     )
 
@@ -588,7 +569,7 @@ def compare_slide(
     if rows is not None and len(rows):
         present = rows.dropna(subset=["value"])
         counts = count_statuses(
-            present["status"], _scope_count(present, "country"), _scope_count(present, "region")
+            present["status"], scope_count(present, "country"), scope_count(present, "region")
         )
         ids = list(present["source_id"])
     else:
@@ -862,8 +843,6 @@ def trends_slide(tables: Tables, variable: str, horizons: pd.DataFrame, lang: st
 
     `horizons` is `climate.horizon_table(data, cities, variable, scenarios, horizons=(2050, 2080))`.
     """
-    from domain import climate
-
     nm = _names(tables, lang)
     digits = 1 if variable == "tmean" else 0
     unit = unit_text(climate.change_unit(variable), lang)
@@ -973,8 +952,6 @@ def outlook_statuses(
     least `estimated`. Sources: today's values, the rules that moved them and their drivers
     (climate series, population paths).
     """
-    from domain.outlook import worst_of
-
     p = result.projected
     p = p[p["member"] == "p50"]
     if city_ids is not None:
@@ -986,10 +963,10 @@ def outlook_statuses(
     if p.empty:
         return count_statuses([]), []
     per = p.groupby(["city_id", "indicator_id"]).agg(
-        status=("status", worst_of), scope=("value_scope", "first"), source_id=("source_id", "first")
+        status=("status", ol.worst_of), scope=("value_scope", "first"), source_id=("source_id", "first")
     )
     counts = count_statuses(
-        per["status"], _scope_count(per, "country", "scope"), _scope_count(per, "region", "scope")
+        per["status"], scope_count(per, "country", "scope"), scope_count(per, "region", "scope")
     )
     moved = p[p["moved"]]
     rules = tables["projection_rules"].drop_duplicates("rule_id").set_index("rule_id")["source_id"]
@@ -1011,8 +988,6 @@ def outlook_slide(
 ) -> Slide:
     """Every city's risk index today and projected to `horizon` under `scenario` (point and range),
     and how often the order of the cities changes between scenarios."""
-    from domain import outlook as ol
-
     nm = _names(tables, lang)
     scen = scenario_short(scenario, lang)
     scenarios = list(result.meta["scenarios"])
@@ -1131,8 +1106,6 @@ def outlook_city_slide(
 ) -> Slide:
     """One city's outlook: today and each scenario at `horizon` (point and range), its main driver
     (`driver`: the outlook page's sentence, `components.outlook_panel.driver_sentence`) and ranks."""
-    from domain import outlook as ol
-
     city = tables["cities"].set_index("city_id").loc[city_id]
     name = city[f"name_{lang}"]
     scenarios = list(result.meta["scenarios"])
@@ -1290,125 +1263,6 @@ def actions_slide(tables: Tables, frame: pd.DataFrame, totals: Mapping[str, floa
 # --- the PDF brief of a city ----------------------------------------------------------------------
 
 
-def esc(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return html.escape(str(value))
-
-
-BRIEF_CSS = """
-@page { size: A4; margin: 16mm 15mm 18mm 15mm;
-  @top-left { content: string(coalition); font-size: 8pt; color: #52606d; }
-  @top-right { content: string(cityname); font-size: 8pt; color: #52606d; }
-  @bottom-left { content: string(version); font-size: 7.5pt; color: #52606d; }
-  @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #52606d; } }
-@page :first { @top-left { content: none; } @top-right { content: none; } }
-html { font-family: "DejaVu Sans", sans-serif; font-size: 9pt; color: #1f2933; line-height: 1.35; }
-h1 { font-size: 21pt; margin: 0 0 1mm; string-set: cityname content(); color: #102a43; }
-h2 { font-size: 12pt; margin: 4mm 0 1.5mm; color: #102a43; border-bottom: 1.5pt solid #0b5394; padding-bottom: 1mm; }
-.coalition { string-set: coalition content(); font-size: 9pt; color: #52606d; margin: 0; }
-.version { string-set: version content(); display: block; font-size: 8pt; color: #52606d; }
-.lead { font-size: 10.5pt; margin: 1mm 0 3mm; }
-.risk { display: flex; gap: 3mm; align-items: stretch; margin: 2mm 0 1mm; }
-.risk-box { border: 1pt solid #d9e2ec; border-radius: 2mm; padding: 1.5mm 3mm; flex: 1; }
-.risk-box.main { flex: 1.3; border-color: #0b5394; }
-.risk-value { font-size: 22pt; font-weight: bold; line-height: 1.1; }
-.dim-value { font-size: 15pt; font-weight: bold; line-height: 1.2; }
-.class-chip, .level { display: inline-block; padding: .3mm 2mm; border-radius: 1.5mm; font-weight: bold; font-size: 8.5pt; }
-table { border-collapse: collapse; width: 100%; margin: 1mm 0 2mm; }
-th, td { text-align: left; vertical-align: top; padding: .8mm 1.4mm; border-bottom: .5pt solid #d9e2ec; }
-table.rows td { font-size: 8pt; line-height: 1.3; }
-thead th { background: #f0f4f8; font-size: 8.5pt; }
-.facts th { width: 32%; font-weight: normal; color: #52606d; }
-.small, .note { font-size: 8pt; color: #52606d; }
-.badge { font-size: 7.5pt; border: .6pt solid; border-radius: 1mm; padding: 0 1mm; white-space: nowrap; }
-.badge-sourced { color: #1a6b3c; } .badge-estimated { color: #8a4b00; } .badge-illustrative { color: #6b2c91; }
-.badge-national { color: #3e4c59; }
-.chart { width: 100%; margin: 1mm 0; }
-.warning { border-left: 3pt solid #6b2c91; padding: 1mm 3mm; background: #f7f0fa; margin: 2mm 0; }
-ol.sources { font-size: 6.8pt; padding-left: 6mm; margin: 0; columns: 2; column-gap: 6mm; }
-.index-sources { font-size: 6.8pt; color: #3e4c59; }
-ol.sources li { margin-bottom: .6mm; overflow-wrap: anywhere; }
-.keep { break-inside: avoid; }
-p.confidence { margin: 2pt 0; font-size: 9pt; }
-.trust-row { display: flex; gap: 5mm; align-items: flex-start; }
-.trust-row table.trust { width: 58%; flex: 0 0 58%; }
-.trust-row p { margin: 1pt 0; flex: 1 1 0; min-width: 0; font-size: 7pt; }
-table.trust { border-collapse: collapse; margin: 1pt 0 2pt; font-size: 8pt; break-inside: avoid; }
-table.trust th, table.trust td { border: 0.5pt solid #d9e2ec; padding: .5pt 4pt; text-align: right; }
-table.trust th:first-child { text-align: left; }
-.ol-row { display: flex; gap: 4mm; align-items: flex-start; }
-.ol-table { flex: 1.05; } .ol-chart { flex: 1; }
-table.outlook th, table.outlook td { text-align: center; padding: .6mm 1mm; }
-table.outlook th:first-child, table.outlook td:first-child { text-align: left; white-space: nowrap; }
-.ol-value { font-weight: bold; font-size: 10pt; }
-.ol-range { display: block; font-size: 7.2pt; color: #3e4c59; white-space: nowrap; }
-.page-break { break-before: page; }
-"""
-
-
-def badge(status: str, lang: str, national: bool = False) -> str:
-    out = (
-        f'<span class="badge badge-{esc(status)}">{esc(t(f"status.{status}", lang))}</span>'
-        if status in STATUSES
-        else ""
-    )
-    if national:
-        out += f' <span class="badge badge-national">{esc(t("status.national", lang))}</span>'
-    return out
-
-
-def relative_luminance(colour: str) -> float:
-    """WCAG 2 relative luminance of a #rrggbb colour (sRGB channels linearised)."""
-    h = str(colour).lstrip("#")
-    channels = [int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG 2 contrast ratio of two colours (1 to 21)."""
-    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def text_colour(background: str) -> str:
-    """Text colour for a chip: the app's dark grey, white or black, the first that reaches the
-    WCAG AA 4.5:1 on `background` (mid oranges and reds need black), else the best of them."""
-    choices = ("#1f2933", "#ffffff", "#000000")
-    try:
-        ratios = [contrast_ratio(background, c) for c in choices]
-    except ValueError:
-        return choices[0]
-    return next((c for c, r in zip(choices, ratios) if r >= 4.5), choices[ratios.index(max(ratios))])
-
-
-@dataclass
-class BriefInputs:
-    """Everything the brief of a city shows, gathered by the service from cached queries."""
-
-    city_id: str
-    ranked: pd.DataFrame
-    decomp: pd.DataFrame
-    drivers: pd.DataFrame
-    build_id: str
-    built_at: str
-    today: date
-    chart_png: bytes | None = None  # decomposition chart
-    hazard_png: bytes | None = None  # hazard levels chart
-    climate_lines: list[str] = field(default_factory=list)
-    climate_statuses: list[str] = field(default_factory=list)
-    climate_sources: list[str] = field(default_factory=list)
-    actions_line: str | None = None
-    actions_statuses: list[str] = field(default_factory=list)
-    actions_sources: list[str] = field(default_factory=list)
-    max_events: int = 6
-    outlook: object | None = None  # domain.outlook.OutlookResult (None: no outlook section)
-    outlook_driver: str = ""  # the outlook page's main-driver sentence
-    outlook_reference: str = ""  # what the driver's change is measured from (`driver_reference`)
-    outlook_png: bytes | None = None  # the city's fan chart
-
-
 def driver_reference(driver: str | None, reference_year: int, year: int, baseline: str, lang: str) -> str:
     """What the outlook driver's change is measured from, and what the driver is: the outlook's
     reference year in the same climate member, not the climate section's baseline average (or the
@@ -1428,307 +1282,6 @@ def driver_reference(driver: str | None, reference_year: int, year: int, baselin
         baseline=period,
         section=t("profile.climate", lang),
     )
-
-
-def _img(png: bytes | None, alt: str) -> str:
-    if not png:
-        return ""
-    import base64
-
-    return (
-        f'<img class="chart" alt="{esc(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
-    )
-
-
-def brief_html(tables: Tables, inputs: BriefInputs, lang: str) -> str:
-    """The city brief as one HTML document for WeasyPrint (A4, 2–4 pages, every value sourced)."""
-    cid = inputs.city_id
-    city = tables["cities"].set_index("city_id").loc[cid]
-    name = city[f"name_{lang}"]
-    row = inputs.ranked.set_index("city_id").loc[cid]
-    total = int(inputs.ranked["risk"].notna().sum())
-    src_ids: list[str] = []
-    number: dict[str, int] = {}
-
-    def cite(source_id) -> str:
-        if source_id is None or (isinstance(source_id, float) and math.isnan(source_id)) or source_id == "":
-            return ""
-        if source_id not in number:
-            number[source_id] = len(number) + 1
-            src_ids.append(source_id)
-        return f"[{number[source_id]}]"
-
-    colour = row.get("colour") if isinstance(row.get("colour"), str) else "#d9e2ec"
-    class_chip = (
-        f'<span class="class-chip" style="background:{esc(colour)};color:{text_colour(colour)}">{esc(row["class_name"])}</span>'
-        if isinstance(row.get("class_name"), str)
-        else ""
-    )
-    built = format_day(inputs.built_at[:10], lang, "medium") if inputs.built_at else "—"
-    parts = [
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{esc(name)} — {esc(t("export.brief", lang))}</title>',
-        f"<style>{BRIEF_CSS}</style></head><body>",
-    ]
-    parts.append(f'<p class="coalition">{esc(t("app.name", lang))}</p>')
-    parts.append(f"<h1>{esc(name)}</h1>")
-    parts.append(
-        f'<p class="lead">{esc(t("export.brief_lead", lang, country=city[f"country_{lang}"], region=city[f"admin1_{lang}"], date=format_day(inputs.today.isoformat(), lang)))}</p>'
-    )
-    parts.append(
-        f'<span class="version">{esc(t("export.version", lang, build=inputs.build_id[:8], date=built))}</span>'
-    )
-    rank = t("overview.rank", lang, rank=int(row["rank"]), total=total) if pd.notna(row["rank"]) else ""
-    nm = _names(tables, lang)
-    dims = inputs.decomp[inputs.decomp["level"] == "dimension"].set_index("id")
-    coverage = t(
-        "overview.coverage_value",
-        lang,
-        share=format_share(float(row["coverage"]), lang),
-        present=int(row["indicators_present"]),
-        of_total=tn("count.of_indicator", int(row["indicators_total"]), lang),
-    )
-    sure = confidence_summary(row, lang)
-    strip = [
-        f'<div class="risk-box main"><div class="small">{esc(t("index.risk", lang))}</div>'
-        f'<span class="risk-value">{esc(num(row["risk"], lang))}</span> {class_chip}'
-        f'<div class="small">{esc(rank)} · {esc(t("overview.coverage", lang))} {esc(coverage)}</div></div>'
-    ]
-    for d in DIMENSION_ORDER:
-        if d in dims.index:
-            strip.append(
-                f'<div class="risk-box"><div class="small">{esc(nm["dimension"].get(d, d))}</div>'
-                f'<div class="dim-value">{esc(num(dims.at[d, "score"], lang))}</div>'
-                f'<div class="small">{esc(t("profile.vs_median", lang, median=num(dims.at[d, "median"], lang)))}</div></div>'
-            )
-    parts.append(
-        f'<div class="risk">{"".join(strip)}</div>'
-        + (f'<p class="confidence"><strong>{esc(sure)}</strong></p>' if sure else "")
-        + f'<p class="small">{esc(t("export.scale_note", lang))}</p>'
-    )
-    # key facts
-    facts = [
-        (t("profile.country", lang), esc(city[f"country_{lang}"]), ""),
-        (t("profile.admin1", lang), esc(city[f"admin1_{lang}"]), ""),
-        (
-            t("city.population", lang),
-            esc(
-                t(
-                    "profile.population_value",
-                    lang,
-                    value=format_int(city["population"], lang),
-                    year=int(city["population_year"]) if pd.notna(city["population_year"]) else "—",
-                )
-            ),
-            cite(city.get("population_source_id")),
-        ),
-        (
-            t("profile.area", lang),
-            esc(t("profile.area_value", lang, value=num(city["area_km2"], lang))),
-            cite(city.get("area_source_id")),
-        ),
-        (
-            t("profile.elevation", lang),
-            esc(t("profile.elevation_value", lang, value=format_int(city["elevation_m"], lang))),
-            cite(city.get("elevation_source_id")),
-        ),
-        (t("profile.member_since", lang), esc(format_day(city["member_since"], lang)), ""),
-    ]
-    parts.append(f'<h2>{esc(t("profile.facts", lang))}</h2><table class="facts">')
-    parts += [f'<tr><th>{esc(k)}</th><td>{v} <span class="small">{c}</span></td></tr>' for k, v, c in facts]
-    parts.append("</table>")
-    # drivers and decomposition
-    head, items = drivers_text(name, inputs.decomp, inputs.drivers, tables, lang, limit=4)
-    parts.append(f"<h2>{esc(t('profile.decomposition', lang))}</h2>")
-    parts.append(
-        f"<p><strong>{esc(head)}</strong> "
-        + (
-            esc(t("present.city.drivers", lang, items="; ".join(items)))
-            if items
-            else esc(t("profile.drivers_none", lang))
-        )
-        + "</p>"
-    )
-    parts.append(
-        f'<div class="keep">{_img(inputs.chart_png, t("present.city.summary", lang, city=name))}'
-        f'<p class="note">{esc(t("export.decomposition_note", lang))}</p></div>'
-    )
-    # hazards
-    hz = hazard_rows(tables, cid, lang)
-    parts.append(f"<h2>{esc(t('profile.hazards', lang))}</h2>")
-    parts.append(f'<p class="note">{esc(t("profile.hazards_intro", lang))}</p>')
-    if inputs.hazard_png:
-        parts.append(
-            f'<div class="keep">{_img(inputs.hazard_png, t("present.hazards.summary", lang, city=name))}</div>'
-        )
-    assessed = hz.dropna(subset=["rank"])
-    if len(assessed):
-        parts.append(
-            f'<table class="rows"><thead><tr><th>{esc(t("export.hazard", lang))}</th><th>{esc(t("profile.hazard_level", lang))}</th>'
-            f"<th>{esc(t('export.evidence', lang))}</th><th>{esc(t('export.status', lang))}</th></tr></thead><tbody>"
-        )
-        for _, h in assessed.iterrows():
-            chip = f'<span class="level" style="background:{esc(h["colour"])};color:{text_colour(h["colour"])}">{esc(h["level_name"])}</span>'
-            parts.append(
-                f'<tr class="keep"><td>{esc(h["name"])}</td><td>{chip}</td><td>{esc(h["basis"])} {esc(h["evidence"])}</td>'
-                f'<td>{badge(h["status"], lang)} <span class="small">{cite(h["basis_source_id"])} '
-                f"{cite(h['source_id'])}</span></td></tr>"
-            )
-        parts.append("</tbody></table>")
-    if len(assessed) < len(hz):
-        parts.append(
-            f"<p>{esc(t('export.not_assessed', lang, names=', '.join(hz.loc[hz['rank'].isna(), 'name'])))}</p>"
-        )
-    if not len(hz):
-        parts.append(f"<p>{esc(t('profile.no_hazards', lang))}</p>")
-    # past disasters
-    ev = event_rows(tables, cid, lang)
-    parts.append(
-        f'<h2>{esc(t("profile.disasters", lang))}</h2><p class="note">{esc(t("profile.disasters_help", lang))}</p>'
-    )
-    if len(ev):
-        parts.append(
-            f'<table class="rows"><thead><tr><th>{esc(t("export.date", lang))}</th><th>{esc(t("export.event", lang))}</th>'
-            f"<th>{esc(t('export.impacts', lang))}</th><th>{esc(t('export.status', lang))}</th></tr></thead><tbody>"
-        )
-        for _, e in ev.head(inputs.max_events).iterrows():
-            context = e.get("context") if e.get("context") in ("city", "regional", "national") else "city"
-            parts.append(
-                f'<tr class="keep"><td>{esc(e["when"])}</td><td><strong>{esc(e["title"])}</strong><br>'
-                f'<span class="small">{esc(e["hazard"])} · {esc(t(f"profile.context.{context}", lang))}</span></td>'
-                f"<td>{esc(e['impacts'] or t('profile.no_impacts', lang))}</td>"
-                f'<td>{badge(e["status"], lang)} <span class="small">{cite(e["source_id"])}</span></td></tr>'
-            )
-        parts.append("</tbody></table>")
-        if len(ev) > inputs.max_events:
-            parts.append(
-                f'<p class="note">{esc(t("export.more_events", lang, count=format_int(len(ev) - inputs.max_events, lang)))}</p>'
-            )
-    else:
-        parts.append(f"<p>{esc(t('profile.no_events', lang))}</p>")
-    losses_html, scorecard_html = (
-        resilience_brief_html(tables, cid, lang, cite) if has_resilience(tables) else ("", "")
-    )
-    parts.append(losses_html)
-    # climate and actions
-    if inputs.climate_lines:
-        parts.append(f'<div class="keep"><h2>{esc(t("profile.climate", lang))}</h2><ul>')
-        parts += [f"<li>{esc(line)}</li>" for line in inputs.climate_lines]
-        parts.append(
-            f'</ul><p class="small">{" ".join(badge(s, lang) for s in inputs.climate_statuses)} '
-            f"{' '.join(cite(s) for s in inputs.climate_sources)}</p></div>"
-        )
-    if inputs.outlook is not None:
-        parts.append(outlook_brief_html(tables, inputs, lang, cite))
-    parts.append(scorecard_html)
-    if inputs.actions_line:
-        parts.append(
-            f'<div class="keep"><h2>{esc(t("profile.actions", lang))}</h2><p>{esc(inputs.actions_line)}</p>'
-            f'<p class="small">{" ".join(badge(s, lang) for s in inputs.actions_statuses)} '
-            f"{' '.join(cite(s) for s in inputs.actions_sources)}</p></div>"
-        )
-    parts.append(infrastructure_brief_html(tables, cid, lang, cite))  # issue 19
-    # index values' statuses and sources
-    scores = tables["indicator_scores"]
-    mine = scores[scores["city_id"] == cid]
-    mine = mine.dropna(subset=["value"]) if "value" in mine else mine
-    counts = count_statuses(mine["status"], _scope_count(mine, "country"), _scope_count(mine, "region"))
-    parts.append(
-        f"<div><h2>{esc(t('export.data_status', lang))}</h2><p>{esc(status_line(counts, lang))}</p>"
-        '<div class="trust-row">' + trust_table(tables, cid, lang)
-    )
-    parts.append(
-        '<p class="small">'
-        + " ".join(f"{badge(s, lang)} {esc(t(f'status.{s}.help', lang))}" for s in STATUSES)
-        + "</p></div>"
-    )
-    if any(c.get("illustrative") for _, c in section_status_counts(tables, cid)):
-        parts.append(f'<p class="warning">{esc(t("present.illustrative_warning", lang))}</p>')
-    parts.append("</div>")
-    parts.append(f'<h2>{esc(t("export.sources", lang))}</h2><ol class="sources">')
-    parts += [f"<li>{esc(source_label(s, tables['sources']))}</li>" for s in src_ids]
-    parts.append("</ol>")
-    groups = source_groups(mine["source_id"], tables["sources"])
-    if groups:
-        parts.append(
-            f'<p class="index-sources"><strong>{esc(t("export.index_sources", lang, count=format_int(len(mine), lang)))}</strong> '
-            + esc("; ".join(f"{name} ({format_int(n, lang)})" for name, n in groups))
-            + "</p>"
-        )
-    parts.append(f'<p class="note">{esc(t("export.method_note", lang))}</p>')
-    parts.append("</body></html>")
-    return "".join(parts)
-
-
-def outlook_brief_html(tables: Tables, inputs: BriefInputs, lang: str, cite) -> str:
-    """The brief's risk outlook: today's index, per scenario and horizon the point (median climate)
-    and its 10th-90th percentile range with the change from today, the main driver, the fan chart,
-    the data status and what the projection is (the city panel's table and wording)."""
-    from domain import outlook as ol
-
-    result, cid = inputs.outlook, inputs.city_id
-    name = tables["cities"].set_index("city_id").at[cid, f"name_{lang}"]
-    parts = [f'<section class="outlook"><h2>{esc(t("outlook.panel.title", lang))}</h2>']
-    today = outlook_score(result, cid, ol.TODAY)
-    if today is None or pd.isna(today["risk"]):
-        parts.append(f"<p>{esc(t('outlook.no_score', lang))}</p></section>")
-        return "".join(parts)
-    parts.append(
-        f"<p>{esc(t('outlook.panel.today', lang, value=num(today['risk'], lang), range=span(today['risk_p10'], today['risk_p90'], lang)))}</p>"
-    )
-    horizons = list(result.meta["horizons"])
-    head = "".join(f"<th>{h}</th>" for h in horizons)
-    rows = []
-    for s in result.meta["scenarios"]:
-        cells = []
-        for h in horizons:
-            r = outlook_score(result, cid, s, h)
-            if r is None or pd.isna(r["risk"]):
-                cells.append("<td>—</td>")
-                continue
-            change = f"{signed(r['change_p10'], lang, 2)} … {signed(r['change_p90'], lang, 2)}"
-            cells.append(
-                f'<td><span class="ol-value">{esc(num(r["risk"], lang))}</span>'
-                f'<span class="ol-range">{esc(span(r["risk_p10"], r["risk_p90"], lang))}</span>'
-                f'<span class="ol-range">{esc(change)}</span></td>'
-            )
-        rows.append(f"<tr><td>{esc(scenario_short(s, lang))}</td>{''.join(cells)}</tr>")
-    table = (
-        f'<table class="outlook rows"><thead><tr><th>{esc(t("outlook.table.scenario", lang))}</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-    chart = ""
-    if inputs.outlook_png:
-        chart = (
-            f'<div class="ol-chart">{_img(inputs.outlook_png, t("present.outlook.city_summary", lang, city=name))}'
-            f'<p class="note">{esc(t("export.outlook_chart_note", lang, scenario=scenario_short(OUTLOOK_SCENARIO, lang)))}</p></div>'
-        )
-    reference = (
-        f' <span class="small reference">{esc(inputs.outlook_reference)}</span>'
-        if inputs.outlook_reference
-        else ""
-    )
-    driver = (
-        f"<p><strong>{esc(inputs.outlook_driver)}</strong>{reference}</p>" if inputs.outlook_driver else ""
-    )
-    counts, ids = outlook_statuses(tables, result, [cid])
-    statuses = [s for s in STATUSES if counts.get(s)]
-    own = set(
-        tables["indicator_scores"].loc[tables["indicator_scores"]["city_id"] == cid, "source_id"].dropna()
-    )
-    extra = [
-        x for x in dict.fromkeys(ids) if isinstance(x, str) and x and x not in own
-    ]  # the index's own: listed at the end
-    status = (
-        f'<p class="small">{" ".join(badge(s, lang) for s in statuses)} '
-        f"{esc(status_line(counts, lang))} {' '.join(cite(x) for x in extra)}</p>"
-    )
-    parts.append(f'<div class="ol-row keep"><div class="ol-table">{table}{driver}{status}</div>{chart}</div>')
-    parts.append(
-        f'<p class="note">{esc(t("outlook.panel.caveat", lang))} '
-        f"{esc(t('export.outlook_method', lang, draws=format_int(result.meta.get('draws', 0), lang)))}</p>"
-    )
-    parts.append("</section>")
-    return "".join(parts)
 
 
 # --- MCR2030 scorecard and Sendai losses -------------------------------------------------------
@@ -1864,23 +1417,6 @@ def resilience_slide(tables: Tables, city_id: str, lang: str) -> Slide:
     return slide
 
 
-def resilience_brief_html(tables: Tables, city_id: str, lang: str, cite) -> tuple[str, str]:
-    """Two short paragraphs for the brief (it must stay within four pages): the Sendai losses, placed
-    under the past disasters, and the scorecard's state, placed before the action plan."""
-    text = resilience_text(tables, city_id, lang)
-    loss_sources = [s for s in text.sources if s not in set(tables["scorecard_rounds"]["source_id"])]
-    card_sources = [s for s in text.sources if s not in loss_sources]
-    losses = (
-        f'<p class="small"><strong>{esc(t("losses.brief.heading", lang))}</strong> '
-        f"{esc(' '.join(text.losses))} {' '.join(cite(s) for s in loss_sources)}</p>"
-    )
-    card = (
-        f"<p><strong>{esc(t('scorecard.brief.heading', lang))}</strong> {esc(' '.join(text.scorecard))} "
-        f"{' '.join(cite(s) for s in card_sources)}</p>"
-    )
-    return losses, card
-
-
 def source_groups(ids: pd.Series, sources: pd.DataFrame) -> list[tuple[str, int]]:
     """Sources of many values, grouped by publisher and year, most used first: [(label, values)]."""
     table = sources.set_index("source_id")
@@ -1959,31 +1495,3 @@ def infrastructure_slide(tables: Tables, city_id: str, lang: str) -> Slide:
         status_line=status_line(counts, lang),
         path=_link(f"/city/{city_id}", lang),
     )
-
-
-def infrastructure_brief_html(tables: Tables, city_id: str, lang: str, cite) -> str:
-    """The brief's section, kept short (the full table is on the city page): the summary in words,
-    then each facility with its type, capacity, zone, status and source in one running line."""
-    summary = city_summary(tables["facilities"], tables["facility_exposure"], tables["hazard_zones"], city_id)
-    parts = [
-        f'<div class="keep infrastructure"><h2>{esc(t("infra.title", lang))}</h2>',
-        f"<p>{esc(' '.join(summary_sentences(summary, lang)))}</p>",
-    ]
-    rows = infrastructure_rows(tables, city_id, lang)
-    if len(rows):
-        items = [
-            f"{esc(r['name'])} ({esc(r['type_name'])}"
-            + (f", {esc(r['capacity_words'])}" if r["capacity_words"] != "—" else "")
-            + f"; {esc(r['zone_words'])}; {esc(t('status.' + r['status'], lang))}) {cite(r['source_id'])}"
-            for _, r in rows.iterrows()
-        ]
-        parts.append(f'<p class="small">{"; ".join(items)}.</p>')
-    if summary.zones:
-        zone_sources = (
-            tables["hazard_zones"].loc[tables["hazard_zones"]["city_id"] == city_id, "source_id"].unique()
-        )
-        parts.append(
-            f'<p class="note">{esc(t("infra.zones_note", lang))} {" ".join(cite(s) for s in zone_sources)}</p>'
-        )
-    parts.append("</div>")
-    return "".join(parts)

@@ -27,6 +27,8 @@ ACCENT_INK = "#ffffff"  # --accent-ink
 FOCUS = "#ffbf47"  # --focus
 HEADING = "#102a43"  # slide and PDF headings
 SLATE = "#3e4c59"  # small print on slides and in the PDF
+TABLE_HEAD = "#f0f4f8"  # table heads in the PDF brief, the presenter's footer band
+ILLUSTRATIVE_PALE = "#f7f0fa"  # behind the PDF brief's warning about illustrative values
 GRID = "#e4e7eb"  # chart grid lines
 GUIDE = "#9aa5b1"  # dotted guides, light outlines
 TRACK = "#7b8794"  # the line joining a range's ends
@@ -165,3 +167,26 @@ def closest_pair(colours: list[str], vision: str = "normal") -> tuple[float, str
     """(distance, a, b): the two colours of the list hardest to tell apart with `vision`."""
     pairs = [(distance(a, b, vision), a, b) for a, b in combinations(colours, 2)]
     return min(pairs) if pairs else (float("inf"), "", "")
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #rrggbb colour (its linear-light channels weighted)."""
+    r, g, b = hex_to_linear(str(colour))
+    return float(0.2126 * r + 0.7152 * g + 0.0722 * b)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """Text colour for a chip: the app's ink, white or black, the first that reaches the WCAG AA
+    4.5:1 on `background` (mid oranges and reds need black), else the best of them."""
+    choices = (INK, WHITE, BLACK)
+    try:
+        ratios = [contrast_ratio(background, c) for c in choices]
+    except ValueError:
+        return choices[0]
+    return next((c for c, r in zip(choices, ratios) if r >= 4.5), choices[ratios.index(max(ratios))])

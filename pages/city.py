@@ -17,7 +17,6 @@ from components.badges import source_link, status_badge
 from components.charts import DIMENSION_COLOURS, decomposition_figure, graph_config
 from components.confidence import confidence_block
 from components.explain import data_details, data_table, described, glossary_link
-from components.export_button import export_group
 from components.infrastructure_views import city_section as infrastructure_section
 from components.ops_notice import updates_unavailable
 from components.outlook_panel import outlook_panel
@@ -40,6 +39,7 @@ from i18n import (
     t,
     tn,
 )
+from presentation.export_button import export_group
 from services import data_access
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,6 @@ from components.charts import (
     ranking_figure,
 )
 from components.explain import data_details, data_table, definitions, described, glossary_link, info
-from components.export_button import export_group
 from components.page import json_attr, page_header, page_title, with_mantine
 from components.page_state import address, address_output, address_state, address_stores, lang_of, read_page
 from components.shell import link_with
@@ -44,6 +43,7 @@ from domain.risk_index import DIMENSION_ORDER, IndexWeights
 from i18n import format_int, format_number, format_share, t
 from i18n import format_number as fmt  # the page's short names for the shared formatters
 from i18n import format_raw as fmt_raw
+from presentation.export_button import export_group
 from services import data_access
 from services.callback_cache import public_answer
 

@@ -25,14 +25,14 @@ from dash import ALL, Input, Output, State, callback, callback_context, dcc, htm
 
 import ids
 from components import slide_charts as sc
-from components.export_button import export_group
 from components.page import page_context, page_header, page_title, with_mantine
 from components.shell import link_with
 from domain import compare
 from domain import exports as dx
 from i18n import format_int, resolve_lang, t
+from presentation import exports as ex
+from presentation.export_button import export_group
 from services import data_access
-from services import exports as ex
 from services.callback_cache import public_answer
 
 dash.register_page(

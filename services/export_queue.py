@@ -13,6 +13,9 @@ client and in all, and finished files kept for identical requests.
   `Busy` and the seconds after which to try again.
 - A request identical to one already made for the same data build, code and day gets the finished
   file, and one identical to a job under way joins that job: neither costs new work.
+- What makes the files is not known here (services may not import presentation): whoever wires the
+  download buttons calls `set_runner` with an `ExportRunner` of two top-level functions, which
+  `start_workers` hands to each worker process (the spawned process unpickles them by name).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -50,6 +53,7 @@ KEEP_FILES = 60  # finished files kept (the oldest go first)
 PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
 IDLE_POLL = 0.5  # seconds an idle worker waits before looking at the queue again
 _workers: list = []
+_runner: ExportRunner | None = None
 _workers_lock = threading.Lock()
 _stores: dict[tuple[int, str], diskcache.Cache] = {}
 _stores_lock = threading.Lock()
@@ -73,6 +77,22 @@ class ExportRequest:
     lang: str
     query: tuple[tuple[str, str], ...]
     city: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportRunner:
+    """How a worker makes a file: `make(kind, fmt, lang, query, city, progress=, keep_renderer=)`
+    returns (content, file name, MIME type); `stop()` ends the process's chart renderer. Both must be
+    top-level functions, so that a spawned worker process receives them."""
+
+    make: Callable[..., tuple[bytes, str, str]]
+    stop: Callable[[], None]
+
+
+def set_runner(runner: ExportRunner) -> None:
+    """Tell the queue how files are made (once, where the download buttons are wired)."""
+    global _runner
+    _runner = runner
 
 
 @dataclass
@@ -221,12 +241,16 @@ def counts() -> dict[str, int]:
 def start_workers() -> None:
     """Start this web process's export workers unless they run (a dead one is replaced): at its
     first export, and again at an export after one died."""
+    if _runner is None:
+        raise RuntimeError("no export runner: call export_queue.set_runner first")
     with _workers_lock:
         _workers[:] = [w for w in _workers if w.is_alive()]
         settings.export_dir.mkdir(parents=True, exist_ok=True)  # a worker ends when its folder is gone
         context = multiprocessing.get_context("spawn")
         missing = [
-            context.Process(target=work, args=(str(settings.export_dir),), daemon=True, name="export-worker")
+            context.Process(
+                target=work, args=(str(settings.export_dir), _runner), daemon=True, name="export-worker"
+            )
             for _ in range(settings.export_workers - len(_workers))
         ]
         start_idle(missing)
@@ -272,7 +296,7 @@ def take_next(store: diskcache.Cache) -> tuple[str, ExportRequest] | None:
     )
 
 
-def work(export_dir: str) -> None:
+def work(export_dir: str, runner: ExportRunner) -> None:
     """A worker process: lower CPU priority, an application context for the cached queries, then
     one job after another from the queue."""
     yield_to_pages()
@@ -292,8 +316,8 @@ def work(export_dir: str) -> None:
         if task is None:
             time.sleep(IDLE_POLL)
             continue
-        run_job(*task)
-    _stop_renderer()
+        run_job(*task, runner.make)
+    runner.stop()
 
 
 def yield_to_pages() -> None:
@@ -316,20 +340,13 @@ def _end_with_parent() -> None:
         pass
 
 
-def _stop_renderer() -> None:
-    from services import exports  # loaded already once a job ran
-
-    exports.stop_renderer()
-
-
 class Cancelled(Exception):
     """The job was cancelled while it ran."""
 
 
-def run_job(job_id: str, req: ExportRequest) -> str:
-    """Make one file in a pool process, reporting progress; returns the final status."""
-    from services import exports  # python-pptx, WeasyPrint, kaleido: loaded in pool processes only
-
+def run_job(job_id: str, req: ExportRequest, make: Callable[..., tuple[bytes, str, str]]) -> str:
+    """Make one file with `make` (an `ExportRunner.make`) in a worker process, reporting progress;
+    returns the final status."""
     started = time.perf_counter()
     with _store() as store:
         job = Job(**store.get(f"job:{job_id}"))
@@ -346,7 +363,7 @@ def run_job(job_id: str, req: ExportRequest) -> str:
             _save(store, job)
 
         try:
-            content, name, mime = exports.run_export(
+            content, name, mime = make(
                 req.kind, req.fmt, req.lang, dict(req.query), req.city, progress=progress, keep_renderer=True
             )
         except Cancelled:

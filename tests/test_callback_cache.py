@@ -18,7 +18,7 @@ from services import callback_cache as cc
 from tests import dash_http as h
 
 PRIVATE_PATHS = ("/admin", "//admin", "/admin/", "//admin/", "/%61dmin", "/ADMIN", "///admin", "/login")
-PROJECT = ("pages", "components", "services", "domain", "i18n", "app", "ids")
+PROJECT = ("pages", "presentation", "components", "services", "domain", "i18n", "app", "ids")
 # What reads the visitor's session: Flask's session proxy and the sign-in functions built on it.
 SESSION_READERS = {
     id(flask.session),

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
+from dash.testing.wait import until
 
 from services import export_queue as eq
-from services import exports
 from services.config import settings
 
 
 class HeldPool:
-    """Stands in for the worker processes: the test runs the queued jobs when it wants."""
+    """Stands in for the worker processes: the test runs the queued jobs when it wants, each with
+    `make` (what a worker gets as its runner's `make`)."""
+
+    make = None
 
     @property
     def jobs(self) -> list:
@@ -29,7 +34,7 @@ class HeldPool:
                 task = eq.take_next(store)
             if task is None:
                 return
-            eq.run_job(*task)
+            eq.run_job(*task, self.make)
 
 
 @pytest.fixture()
@@ -55,7 +60,7 @@ def queue(tmp_path, monkeypatch):
         progress(1, 2, "half")
         return b"%PDF-fake", f"ccca-{city}-brief-{lang}.pdf", "application/pdf"
 
-    monkeypatch.setattr(exports, "run_export", fake_export)
+    pool.make = fake_export
     return pool, made
 
 
@@ -110,7 +115,7 @@ def test_a_failed_export_reports_its_reason(queue, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("a PDF brief needs a member city")
 
-    monkeypatch.setattr(exports, "run_export", broken)
+    pool.make = broken
     job = eq.submit(request("zz"), "10.0.0.1", "b1", "c1")
     pool.run_all()
     failed = eq.load_job(job.job_id)
@@ -133,7 +138,7 @@ def test_retry_estimate_grows_with_the_queue():
 
 
 def test_the_page_says_when_to_try_again_in_its_language(dash_app, queue, monkeypatch):
-    from components import export_button as eb
+    from presentation import export_button as eb
 
     def full(*args, **kwargs):
         raise eq.Busy(35, "queue full")
@@ -162,3 +167,42 @@ def test_export_processes_start_at_idle_priority_and_the_web_thread_keeps_its_ow
     process.join(30)
     assert born_with == os.SCHED_IDLE  # before any of the export code runs: the imports are idle too
     assert os.sched_getscheduler(0) == os.SCHED_OTHER
+
+
+def made_in_a_worker(kind, fmt, lang, query, city=None, progress=None, keep_renderer=False):
+    """A runner's `make` for a real worker process: the file says which process made it."""
+    progress(1, 2, "half")
+    return f"{city} {kind} {fmt} made by {os.getpid()}".encode(), f"ccca-{city}.{fmt}", "application/pdf"
+
+
+def nothing_to_stop() -> None:
+    return None
+
+
+def test_a_spawned_worker_makes_the_file_with_the_runner_it_was_given(tmp_path, monkeypatch):
+    folder = tmp_path / "exports"
+    monkeypatch.setenv("EXPORT_DIR", str(folder))  # the worker reads its settings afresh
+    monkeypatch.setattr(eq, "settings", replace(settings, export_dir=folder, export_workers=1))
+    monkeypatch.setattr(eq, "_runner", eq.ExportRunner(made_in_a_worker, nothing_to_stop))
+    monkeypatch.setattr(eq, "_workers", [])
+    try:
+        job = eq.submit(request("a"), "10.0.0.1", "b1", "c1")  # starts the worker process
+        until(lambda: eq.load_job(job.job_id).status in ("done", "failed"), timeout=90)
+    finally:
+        eq.shutdown()
+    done = eq.load_job(job.job_id)
+    assert done.status == "done" and done.name == "ccca-a.pdf"
+    words = Path(done.path).read_bytes().decode().split()
+    assert words[:3] == ["a", "city", "pdf"] and int(words[-1]) != os.getpid()
+
+
+def test_workers_need_a_runner_and_the_download_buttons_give_the_presentation_one(monkeypatch):
+    monkeypatch.setattr(eq, "_runner", None)
+    with pytest.raises(RuntimeError, match="set_runner"):
+        eq.start_workers()
+    monkeypatch.undo()
+    from presentation import export_button, exports  # importing the buttons sets the runner
+
+    assert export_button.export_queue is eq
+    assert eq._runner == eq.ExportRunner(exports.run_export, exports.stop_renderer)
+    assert pickle.loads(pickle.dumps(eq._runner)) == eq._runner  # what a spawned worker receives

@@ -50,7 +50,8 @@ def top_hazard_ru(data, city_id: str) -> str:
 @pytest.fixture(scope="module")
 def made(dash_app, built_data):
     """Every kind of file, made once with one chart renderer for the module (timings kept)."""
-    from services import data_access, exports
+    from presentation import exports
+    from services import data_access
 
     c = chosen_cities(built_data)
     out: dict = {"seconds": {}, "cities": c}
@@ -291,7 +292,7 @@ def test_city_brief_pdf_in_both_languages(made, built_data, tmp_path):
 
 
 def test_request_parameters_are_checked(built_data):
-    from components.export_button import request_params
+    from presentation.export_button import request_params
 
     member = built_data["cities"]["city_id"].iloc[0]
     kind, fmt, lang, query, city = request_params(
@@ -350,7 +351,7 @@ def test_pdf_from_the_city_page_through_the_background_callback(dash_duo, dash_a
 
 
 def test_chip_text_reaches_4_5_to_1_on_every_hazard_and_class_colour(built_data):
-    from domain.exports import contrast_ratio, text_colour
+    from domain.palette import contrast_ratio, text_colour
 
     colours = list(built_data["hazard_levels"]["colour"]) + list(built_data["risk_classes"]["colour"])
     for colour in colours:
@@ -460,7 +461,7 @@ def test_text_fits_its_box_and_nothing_overlaps(made, key):
 
 
 def test_points_that_do_not_fit_go_to_a_continuation_slide_not_smaller_type():
-    from services import exports
+    from presentation import exports
 
     long_point = "word " * 120
     slide = dx.Slide(
@@ -637,7 +638,7 @@ def test_driver_reference_names_the_reference_year_not_the_baseline(lang):
 @pytest.mark.parametrize("kind", ["resilience", "hazards", "infrastructure"])
 def test_a_slide_with_nothing_to_chart_says_why_in_words(kind):
     from i18n import t
-    from services import exports
+    from presentation import exports
 
     slide = dx.Slide(
         dx.SlideRef(kind, "any"), "Title", numbers=[("1", "one")], points=["a point"], status_line="status"

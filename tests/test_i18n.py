@@ -19,7 +19,7 @@ from i18n import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE_DIRS = ("pages", "components", "services", "app.py")
+CODE_DIRS = ("pages", "presentation", "components", "services", "app.py")
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
 KEY_ARG = re.compile(
     r"""(?:nav_key|page_title|page_header)\(?=?\s*["']([a-z0-9_.]+)["'](?:,\s*["']([a-z0-9_.]+)["'])?"""

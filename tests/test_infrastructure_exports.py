@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 
 from domain import exports as dx
 from domain.infrastructure import city_summary
 from domain.infrastructure_words import summary_sentences
-from services import exports as se
+from presentation import brief
+from presentation import exports as se
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +54,16 @@ def test_brief_section_lists_the_register_with_citations(built_data, busiest_cit
         cited.append(source_id)
         return f"[{len(cited)}]"
 
-    html = dx.infrastructure_brief_html(built_data, busiest_city, lang, cite)
+    html = brief.render(
+        "_infrastructure.html.j2",
+        infrastructure=brief.infrastructure_view(built_data, busiest_city, lang, cite),
+    )
     own = built_data["facilities"][built_data["facilities"]["city_id"] == busiest_city]
     summary = city_summary(
         built_data["facilities"], built_data["facility_exposure"], built_data["hazard_zones"], busiest_city
     )
     for sentence in summary_sentences(summary, lang):
-        assert dx.esc(sentence) in html
+        assert escape(sentence) in html
     for name in own[f"name_{lang}"]:
-        assert dx.esc(name) in html
+        assert escape(name) in html
     assert set(own["source_id"]) <= set(cited)

@@ -1,7 +1,8 @@
-"""Imports point down the layers: app -> pages -> (components, services) -> domain -> i18n.
+"""Imports point down the layers: app -> pages -> presentation -> (components, services) -> domain -> i18n.
 
-Components take plain data, so they do not import services, and services do not import components
-(presentation). Read from the source with `ast` (nothing is imported): an import the layer may not
+Components take plain data, so they do not import services, and services do not import components.
+The presentation package (the files people take away and the buttons that ask for them) sits above
+both: pages and the app import it, nothing below does. Read from the source with `ast` (nothing is imported): an import the layer may not
 make, one page importing another, an `__import__` call, or an import inside a function without a
 comment saying why fails.
 """
@@ -16,24 +17,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # what each layer may import; pages may not import one another (each page stands alone)
 MAY_IMPORT = {
-    "app": {"pages", "components", "services", "domain", "i18n", "ids"},
-    "pages": {"components", "services", "domain", "i18n", "ids"},
+    "app": {"pages", "presentation", "components", "services", "domain", "i18n", "ids"},
+    "pages": {"presentation", "components", "services", "domain", "i18n", "ids"},
+    "presentation": {"presentation", "components", "services", "domain", "i18n", "ids"},
     "components": {"components", "domain", "i18n", "ids"},
     "services": {"services", "domain", "i18n"},
     "domain": {"domain", "i18n"},
     "i18n": {"i18n"},
     "ids": set(),
-}
-# Known, to be removed when the exports move out of domain/ and services/ into a presentation package
-# (issue 23, point 3; not while the slides are being reworked). strict: the test fails once fixed.
-EXPORTS_MOVE = (
-    "the exports (slides, PDF, their charts and the download button's callback) move to a "
-    "presentation package after the slides work; until then they cross layers"
-)
-WAITING = {
-    "services/exports.py": EXPORTS_MOVE,
-    "domain/exports.py": EXPORTS_MOVE,
-    "components/export_button.py": EXPORTS_MOVE,
 }
 
 
@@ -49,7 +40,7 @@ def layered_files() -> list[Path]:
         ROOT / "ids.py",
         *sorted(
             p
-            for name in ("pages", "components", "services", "domain", "i18n")
+            for name in ("pages", "presentation", "components", "services", "domain", "i18n")
             for p in (ROOT / name).rglob("*.py")
         ),
     ]
@@ -121,18 +112,18 @@ def test_the_checker_sees_each_kind_of_problem(tmp_path, monkeypatch):
         "pages/one.py:1 pages imports pages.two (not a layer below)",
         "pages/one.py:1 pages imports pages.two.layout (not a layer below)",
     ]
+    (page.parent / "three.py").write_text("from presentation.export_button import export_group\n")
+    assert problems_in(page.parent / "three.py") == [], "pages may use the presentation package"
+    for layer in ("services", "components", "domain"):
+        (tmp_path / layer).mkdir(exist_ok=True)
+        below = tmp_path / layer / "uses_presentation.py"
+        below.write_text("from presentation import exports\n")
+        assert problems_in(below) == [
+            f"{layer}/uses_presentation.py:1 {layer} imports presentation (not a layer below)",
+            f"{layer}/uses_presentation.py:1 {layer} imports presentation.exports (not a layer below)",
+        ]
 
 
-def cases() -> list:
-    """Every layered file; the ones still waiting for the exports to move are expected to fail."""
-    out = []
-    for path in layered_files():
-        name = path.relative_to(ROOT).as_posix()
-        marks = [pytest.mark.xfail(strict=True, reason=WAITING[name])] if name in WAITING else []
-        out.append(pytest.param(path, id=name, marks=marks))
-    return out
-
-
-@pytest.mark.parametrize("path", cases())
+@pytest.mark.parametrize("path", layered_files(), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_imports_point_down(path):
     assert problems_in(path) == []

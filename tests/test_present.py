@@ -8,11 +8,13 @@ from urllib.parse import parse_qs
 
 import pytest
 from dash.testing.wait import until
+from markupsafe import escape
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from domain import compare
 from domain import exports as dx
+from presentation import brief
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 KEY_MARKER = re.compile(
@@ -124,7 +126,7 @@ def app_ctx(dash_app):
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_every_slide_says_something_sourced_in_its_language(app_ctx, built_data, city, lang):
-    from services import exports
+    from presentation import exports
 
     refs, _ = exports.deck_refs(None)
     refs += [
@@ -165,7 +167,7 @@ def test_every_slide_says_something_sourced_in_its_language(app_ctx, built_data,
 def test_outlook_slides_say_what_the_outlook_computes(app_ctx, built_data, city, lang):
     from domain import outlook as ol
     from i18n import format_share
-    from services import exports
+    from presentation import exports
 
     result = ol.project(built_data)  # computed here, not the cached one the slides use
     scen, year = dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON
@@ -227,14 +229,16 @@ def test_brief_html_has_the_outlook_with_the_outlook_numbers(app_ctx, built_data
         today=date(2026, 1, 2),
     )
     driver = driver_sentence(built_data, result, city, "ssp245", 2050, lang)
-    html = dx.brief_html(built_data, dx.BriefInputs(**common, outlook=result, outlook_driver=driver), lang)
+    html = brief.brief_html(
+        built_data, brief.BriefInputs(**common, outlook=result, outlook_driver=driver), lang
+    )
     section = re.search(r'<section class="outlook">(.*?)</section>', html, re.S).group(1)
     from i18n import t
 
     assert t("outlook.panel.title", lang) in section
     today = dx.outlook_score(result, city, ol.TODAY)
     assert (
-        dx.esc(
+        escape(
             t(
                 "outlook.panel.today",
                 lang,
@@ -261,11 +265,11 @@ def test_brief_html_has_the_outlook_with_the_outlook_numbers(app_ctx, built_data
                 )
             )
     assert [tuple(map(unescape, c)) for c in cells] == expected
-    assert dx.esc(driver) in section and dx.esc(t("outlook.panel.caveat", lang)) in section
-    assert dx.esc(t("status.illustrative", lang)) in section and not KEY_MARKER.search(
+    assert escape(driver) in section and escape(t("outlook.panel.caveat", lang)) in section
+    assert escape(t("status.illustrative", lang)) in section and not KEY_MARKER.search(
         re.sub(r"<[^>]+>", " ", section)
     )
-    without = dx.brief_html(built_data, dx.BriefInputs(**common), lang)
+    without = brief.brief_html(built_data, brief.BriefInputs(**common), lang)
     assert '<section class="outlook">' not in without
 
 
@@ -276,7 +280,7 @@ def unescape(text: str) -> str:
 
 
 def test_actions_slide_only_when_the_build_has_plans(app_ctx, built_data, monkeypatch):
-    from services import exports
+    from presentation import exports
 
     without = dict(built_data.tables)
     without.pop("actions", None)

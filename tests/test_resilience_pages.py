@@ -13,6 +13,7 @@ from dash import dcc
 from domain import exports as dx
 from domain.build import build
 from domain.queries import load_build
+from presentation import brief
 from tests.resilience_fixtures import FIXTURE_SOURCE, add_fixture_rounds, append_rows
 
 NEW_CITY = "fixture-empty-city"
@@ -117,8 +118,8 @@ def test_a_city_with_no_assessment_and_no_losses_renders_cleanly(fixture_build, 
     for lang in ("ru", "en"):
         slide = dx.resilience_slide(data, NEW_CITY, lang)
         assert len(slide.points) == 2 and slide.sources == []
-        losses_html, card_html = dx.resilience_brief_html(data, NEW_CITY, lang, lambda s: "")
-        assert losses_html.startswith("<p") and card_html.startswith("<p")
+        said = brief.resilience_view(data, NEW_CITY, lang)
+        assert said["losses"]["text"] and said["scorecard"]["text"]  # both paragraphs say something
 
 
 def test_deck_offers_the_slide_and_the_brief_cites_its_sources(built_data):
@@ -132,10 +133,9 @@ def test_deck_offers_the_slide_and_the_brief_cites_its_sources(built_data):
     records = ls.loss_records(built_data["events"], built_data["event_figure_scopes"], built_data["losses"])
     with_figures = records.loc[records["scope"] == "city", "city_id"].unique()
     for city in with_figures:
-        cited: list[str] = []
-        dx.resilience_brief_html(built_data, city, "ru", lambda s, found=cited: found.append(s) or "[1]")
+        said = brief.resilience_view(built_data, city, "ru")
         mine = records[(records["city_id"] == city) & (records["scope"] == "city")]
-        assert set(mine["source_id"]) <= set(cited)
+        assert set(mine["source_id"]) <= set(said["losses"]["sources"])
 
 
 def test_both_pages_in_the_browser_in_both_languages(dash_duo, dash_app, built_data):

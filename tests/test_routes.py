@@ -91,7 +91,7 @@ def test_partial_plotly_bundle_is_served_and_covers_every_trace_the_app_draws(cl
 
     root = Path(__file__).resolve().parents[1]
     used = set()
-    for folder in ("pages", "components", "services", "domain"):
+    for folder in ("pages", "presentation", "components", "services", "domain"):
         for path in (root / folder).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             used |= {m.lower() for m in re.findall(r"\bgo\.([A-Z][a-z]+(?:polar)?)\(", text) if m != "Figure"}

@@ -3,17 +3,18 @@
 Glue between the cached queries (`services/data_access.py`), the pure builders of what each slide
 and the brief say (`domain/exports.py`), the slide charts (`components/slide_charts.py` for the
 screen and the PDF, `components/native_charts.py` for PowerPoint), Plotly's kaleido (the PDF's
-charts to PNG with the system Chromium), python-pptx and WeasyPrint.
+charts to PNG with the system Chromium), python-pptx, the brief's template
+(`presentation/brief.py`) and WeasyPrint.
 
 PowerPoint charts are native chart objects a presenter can restyle; no slide kind needs a picture
 (none is a map). Every text box is sized for its text at 18 pt or more (`services/slide_text.py`
 measures the lines); points that do not fit beside the chart follow on a continuation slide.
 
 The PDF's charts are drawn by one kaleido server per process (`ensure_renderer`): about 3 s to
-start Chromium, then a fraction of a second per chart. A Dash background job (DiskcacheManager)
-runs in a process of its own, so it starts the server and stops it when the file is written; a
-Celery worker keeps it between jobs. Nothing here reaches outside the machine: kaleido uses the
-plotly.js bundled with plotly and no MathJax, WeasyPrint gets only inline data.
+start Chromium, then a fraction of a second per chart. The export queue's worker processes
+(`services/export_queue.py`, which gets `run_export` from `presentation/export_button.py`) keep it
+between jobs. Nothing here reaches outside the machine: kaleido uses the plotly.js bundled with
+plotly and no MathJax, WeasyPrint gets only inline data.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from components import native_charts as nc
 from components import slide_charts as sc
 from components.charts import message_figure
 from components.infrastructure_views import infrastructure_figure
-from components.outlook_panel import scenario_name
+from components.outlook_panel import city_fan_figure, driver_sentence, scenario_name
 from components.resilience_charts import decade_bars, essentials_bar
 from domain import actions as act
 from domain import climate, compare
@@ -41,7 +42,9 @@ from domain import exports as dx
 from domain import losses as ls
 from domain import outlook as ol
 from domain import scorecard as score
-from i18n import format_day, format_number, t
+from domain.palette import text_colour
+from i18n import format_day, format_int, format_number, format_share, t
+from presentation import brief
 from services import data_access
 from services import slide_text as st
 
@@ -66,10 +69,8 @@ def _no_progress(done: int, total: int, message: str) -> None:
 
 
 def actions_available(data) -> bool:
-    """The action-progress slide needs the build's action plans and the actions domain module."""
-    import importlib.util
-
-    return dx.has_actions(data) and importlib.util.find_spec("domain.actions") is not None
+    """The action-progress slide needs the build's action plans."""
+    return dx.has_actions(data)
 
 
 def deck_refs(text: str | None) -> tuple[list[dx.SlideRef], list[str]]:
@@ -322,15 +323,11 @@ def resilience_chart(data, city_id: str, lang: str) -> nc.ChartSpec | None:
 
 def outlook_driver(data, result, city_id: str, lang: str) -> str:
     """The outlook page's sentence on what moves the city's risk most (default scenario and year)."""
-    from components.outlook_panel import driver_sentence
-
     return driver_sentence(data, result, city_id, dx.OUTLOOK_SCENARIO, dx.OUTLOOK_HORIZON, lang)
 
 
 def outlook_city_figure(data, result, city_id: str, lang: str) -> go.Figure:
     """The `/outlook` page's fan chart of one city with the page's default scenario and year."""
-    from components.outlook_panel import city_fan_figure
-
     return city_fan_figure(
         result,
         city_id,
@@ -363,8 +360,8 @@ def ensure_renderer() -> bool:
     usable: its thread and browser belong to the parent, so it is forgotten and a new one started.
     """
     global _renderer_pid
-    import kaleido
-    from kaleido._sync_server import GlobalKaleidoServer
+    import kaleido  # kaleido (0.2 s to import) is loaded only by the processes that draw a PNG
+    from kaleido._sync_server import GlobalKaleidoServer  # the server class: not in kaleido's API
 
     server = GlobalKaleidoServer()
     if server.is_running() and _renderer_pid == os.getpid():
@@ -378,7 +375,7 @@ def ensure_renderer() -> bool:
 
 def stop_renderer() -> None:
     global _renderer_pid
-    import kaleido
+    import kaleido  # loaded already when this process started a renderer
 
     if _renderer_pid == os.getpid():
         kaleido.stop_sync_server(silence_warnings=True)
@@ -387,7 +384,7 @@ def stop_renderer() -> None:
 
 def render_png(fig: go.Figure, width: int, height: int, scale: float = IMAGE_SCALE) -> bytes:
     """The figure as PNG bytes (kaleido server of this process; started when needed)."""
-    import kaleido
+    import kaleido  # 0.2 s to import: only the processes that draw a PNG pay it
 
     ensure_renderer()
     return kaleido.calc_fig_sync(
@@ -586,7 +583,7 @@ def continuation_layout(
 def show_every_category(axis) -> None:
     """Write every category label (`c:tickLblSkip` 1): PowerPoint and LibreOffice otherwise skip
     every other label when rows are tight. python-pptx has no property for it."""
-    from pptx.oxml.ns import qn
+    from pptx.oxml.ns import qn  # python-pptx: 0.2 s to import, paid only where a file is written
 
     element = axis._element  # python-pptx exposes no API for the label skip
     if element.find(qn("c:tickLblSkip")) is not None:
@@ -601,10 +598,11 @@ def show_every_category(axis) -> None:
 
 def add_native_chart(slide, spec: nc.ChartSpec, box: tuple[float, float, float, float], name: str) -> None:
     """Draw `spec` as a PowerPoint chart object in `box` (x, y, width, height in inches)."""
+    # python-pptx takes 0.2 s to import: only the processes that write a file pay it (all five lines)
     from pptx.chart.data import CategoryChartData
-    from pptx.dml.color import RGBColor
+    from pptx.dml.color import RGBColor  # (python-pptx, as above)
     from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-    from pptx.enum.dml import MSO_LINE_DASH_STYLE
+    from pptx.enum.dml import MSO_LINE_DASH_STYLE  # (python-pptx, as above)
     from pptx.util import Inches, Pt
 
     kinds = {
@@ -681,7 +679,7 @@ def add_native_chart(slide, spec: nc.ChartSpec, box: tuple[float, float, float, 
             font = data_label.text_frame.paragraphs[0].runs[0].font
             font.size = Pt(CHART_PT)
             if spec.kind.startswith("stacked"):  # written on the bar: dark or white, whichever reads better
-                font.color.rgb = RGBColor.from_string(dx.text_colour(series.colour).lstrip("#").upper())
+                font.color.rgb = RGBColor.from_string(text_colour(series.colour).lstrip("#").upper())
             data_label.position = inside
 
 
@@ -693,11 +691,11 @@ def pptx_bytes(
     Text is never shrunk to fit (no auto-fit): `slide_layout` sizes every box for its text at
     18 pt or more and leaves off the slide what does not fit, naming it in the notes.
     """
-    # python-pptx takes half a second to import: only the processes that write a file pay it.
+    # python-pptx takes 0.2 s to import: only the processes that write a file pay it (all five lines)
     from pptx import Presentation
-    from pptx.dml.color import RGBColor
+    from pptx.dml.color import RGBColor  # (python-pptx, as above)
     from pptx.enum.lang import MSO_LANGUAGE_ID
-    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE  # (python-pptx, as above)
     from pptx.util import Inches, Pt
 
     language = MSO_LANGUAGE_ID.RUSSIAN if lang == "ru" else MSO_LANGUAGE_ID.ENGLISH_UK
@@ -797,7 +795,7 @@ def city_refs(city_id: str) -> list[dx.SlideRef]:
 
 def html_to_pdf(document: str) -> bytes:
     """WeasyPrint with inline data only: no network, no file system."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # WeasyPrint takes 1 s to import: only the processes that write a PDF pay it
     from weasyprint.urls import URLFetcher
 
     return HTML(string=document, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
@@ -843,9 +841,6 @@ def climate_lines(data, city_id: str, lang: str) -> tuple[list[str], list[str], 
 def actions_line(data, city_id: str, lang: str, today: date) -> tuple[str | None, list[str], list[str]]:
     if not actions_available(data):
         return None, [], []
-    from domain import actions as act
-    from i18n import format_int, format_share
-
     frame = current_actions(data)
     mine = frame[frame["city_id"] == city_id]
     if mine.empty:
@@ -916,7 +911,7 @@ def city_brief_pdf(
     progress(3, 5, t("export.writing", lang))
     lines, c_status, c_sources = climate_lines(data, city_id, lang)
     a_line, a_status, a_sources = actions_line(data, city_id, lang, today)
-    inputs = dx.BriefInputs(
+    inputs = brief.BriefInputs(
         city_id=city_id,
         ranked=data_access.ranking(lang),
         decomp=decomp,
@@ -937,7 +932,7 @@ def city_brief_pdf(
         outlook_reference=reference,
         outlook_png=outlook_png,
     )
-    document = dx.brief_html(data, inputs, lang)
+    document = brief.brief_html(data, inputs, lang)
     progress(4, 5, t("export.writing", lang))
     return html_to_pdf(document)
 

@@ -11,6 +11,9 @@ one page is on screen at a time, so the ids are fixed):
    of processes, limits per client and in all, finished files kept), then polls the job's
    progress every 0.7 s and sends the file when it is ready; the cancel button stops it. When the
    queue is full the visitor reads when to try again, in the page's language.
+
+Importing this module tells the queue how files are made (`presentation/exports.py`): the queue is
+a service and may not import presentation itself.
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ from dash.exceptions import PreventUpdate
 
 import ids
 from i18n import parse_query, resolve_lang, t
+from presentation import exports
 from services import data_access, export_queue
 from services.callback_cache import CODE_VERSION
 
 log = logging.getLogger(__name__)
+export_queue.set_runner(export_queue.ExportRunner(make=exports.run_export, stop=exports.stop_renderer))
 KINDS = ("deck", "compare", "city")
 FORMATS = ("pptx", "pdf")
 

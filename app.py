@@ -38,7 +38,9 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 
 PLOTLY_BUNDLE = "plotly-partial.min.js"
 app = dash.Dash(
-    __name__,
+    # named, not __name__: an export worker spawned by `make run` (python app.py) runs this file
+    # again as "__mp_main__", under which Dash cannot find its pages
+    "app",
     use_pages=True,
     serve_locally=True,
     title="Коалиция устойчивых городов Центральной Азии",

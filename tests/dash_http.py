@@ -140,3 +140,22 @@ def console_errors(logs: list[dict]) -> list[dict]:
         )
 
     return [entry for entry in logs if not unknown_page(entry)]
+
+
+def export_body(key: str, inputs: list[dict], state: list[dict], city: str, lang: str) -> dict:
+    """The body the download button posts for a city's PDF brief (key, inputs and state from
+    `/_dash-dependencies`)."""
+    context = {"kind": "city", "lang": lang, "city": city, "override": {}}
+    values = {
+        "export-request.data": {"fmt": "pdf", "search": f"?lang={lang}", "context": context, "at": 1},
+        "export-context.data": context,
+    }
+    return {
+        "output": key,
+        "outputs": [
+            {"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in key.strip(".").split("...")
+        ],
+        "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in inputs],
+        "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in state],
+        "changedPropIds": ["export-request.data"],
+    }

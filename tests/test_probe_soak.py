@@ -103,23 +103,6 @@ def median_latency(tally: Tally, base: str, rounds: int) -> float:
     return statistics.median(times)
 
 
-def export_body(key: str, inputs: list[dict], state: list[dict], city: str, lang: str) -> dict:
-    context = {"kind": "city", "lang": lang, "city": city, "override": {}}
-    values = {
-        "export-request.data": {"fmt": "pdf", "search": f"?lang={lang}", "context": context, "at": 1},
-        "export-context.data": context,
-    }
-    return {
-        "output": key,
-        "outputs": [
-            {"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in key.strip(".").split("...")
-        ],
-        "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in inputs],
-        "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in state],
-        "changedPropIds": ["export-request.data"],
-    }
-
-
 def post_all_at_once(flood: list[tuple[str, dict, dict]]) -> list[tuple[int, dict]]:
     """POST every (url, body, headers) at once, each from its own thread; (status, outputs) each."""
     answers: list[tuple[int, dict]] = [(0, {})] * len(flood)
@@ -293,7 +276,9 @@ def test_the_probe_finds_nothing_on_the_real_stack(stack, built_data, capsys):  
     flood = []
     for n in range(50):
         lang = "ru" if n % 2 else "en"
-        body = export_body(export["output"], export["inputs"], export["state"], cities[n % len(cities)], lang)
+        body = h.export_body(
+            export["output"], export["inputs"], export["state"], cities[n % len(cities)], lang
+        )
         flood.append(
             ((a, b)[n % 2] + "/_dash-update-component", body, {"X-Forwarded-For": f"198.51.100.{n}"})
         )

@@ -34,6 +34,7 @@ class Settings:
     # Exports (services/export_queue.py): pool processes per web process, jobs at once, per client.
     export_dir: Path = ROOT / ".cache" / "exports"
     export_workers: int = 1
+    export_slots: int = 1
     export_queue_limit: int = 4
     export_client_limit: int = 1
     # Request bodies larger than this are refused with 413 (services/request_guard.py).
@@ -93,6 +94,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         callback_cache=env.get("CALLBACK_CACHE", "1") not in ("0", "false", "no"),
         export_dir=Path(env.get("EXPORT_DIR") or ROOT / ".cache" / "exports"),
         export_workers=max(1, int(env.get("EXPORT_WORKERS", "1") or 1)),
+        export_slots=max(1, int(env.get("EXPORT_SLOTS") or max(1, (os.cpu_count() or 2) // 2))),
         export_queue_limit=max(1, int(env.get("EXPORT_QUEUE_LIMIT", "4") or 4)),
         export_client_limit=max(1, int(env.get("EXPORT_CLIENT_LIMIT", "1") or 1)),
         max_body_bytes=max(65536, int(env.get("MAX_BODY_BYTES", str(8 * 1024 * 1024)) or 0)),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import fcntl
 import hashlib
 import json
 import logging
@@ -55,6 +56,7 @@ IDLE_POLL = 0.5  # seconds an idle worker waits before looking at the queue agai
 _workers: list = []
 _runner: ExportRunner | None = None
 _workers_lock = threading.Lock()
+_launcher: threading.Thread | None = None  # starting this process's workers, if it runs
 _stores: dict[tuple[int, str], diskcache.Cache] = {}
 _stores_lock = threading.Lock()
 
@@ -201,7 +203,7 @@ def submit(
         mean = float(store.get("mean_seconds", DEFAULT_SECONDS))
         mine = sum(1 for info in active.values() if info["client"] == client)
         if len(active) >= settings.export_queue_limit:
-            raise Busy(retry_seconds(len(active), settings.export_workers, mean), "queue full")
+            raise Busy(retry_seconds(len(active), settings.export_slots, mean), "queue full")
         if mine >= settings.export_client_limit:
             raise Busy(retry_seconds(mine, 1, mean), "client limit")
         job = Job(uuid.uuid4().hex, key, client)
@@ -232,18 +234,27 @@ def counts() -> dict[str, int]:
     """Jobs waiting or running now, on this machine (for /healthz and the soak test)."""
     with _store() as store:
         active = live_active(store.get("active", {}), time.time())
-    return {"active": len(active), "limit": settings.export_queue_limit, "workers": settings.export_workers}
+    return {
+        "active": len(active),
+        "limit": settings.export_queue_limit,
+        "workers": settings.export_workers,
+        "running at once": settings.export_slots,
+    }
 
 
 # --- the workers ------------------------------------------------------------------------------------
 
 
 def start_workers() -> None:
-    """Start this web process's export workers unless they run (a dead one is replaced): at its
-    first export, and again at an export after one died."""
+    """Start this web process's export workers unless they run or are starting (a dead one is
+    replaced): at its first export, and again at an export after one died. Returns at once: the
+    request that asked does not wait for the processes, and neither does any other."""
+    global _launcher
     if _runner is None:
         raise RuntimeError("no export runner: call export_queue.set_runner first")
     with _workers_lock:
+        if _launcher is not None and _launcher.is_alive():
+            return
         _workers[:] = [w for w in _workers if w.is_alive()]
         settings.export_dir.mkdir(parents=True, exist_ok=True)  # a worker ends when its folder is gone
         context = multiprocessing.get_context("spawn")
@@ -253,30 +264,41 @@ def start_workers() -> None:
             )
             for _ in range(settings.export_workers - len(_workers))
         ]
-        start_idle(missing)
-        _workers.extend(w for w in missing if w.pid is not None)
+        if missing:
+            _launcher = start_idle(missing, started=_workers_started)
 
 
-def start_idle(processes: list[multiprocessing.process.BaseProcess]) -> None:
+def _workers_started(process: multiprocessing.process.BaseProcess) -> None:
+    with _workers_lock:
+        _workers.append(process)
+
+
+def start_idle(
+    processes: list[multiprocessing.process.BaseProcess],
+    started: Callable[[multiprocessing.process.BaseProcess], None] = lambda _process: None,
+) -> threading.Thread:
     """Start processes at idle priority, which they have from their first instruction: a new
     interpreter's start-up and imports cost a second of CPU each, which pages would otherwise wait
-    for. A short-lived thread takes the policy (per thread on Linux) and starts them, so no web
-    thread changes; where the policy is refused, the processes lower themselves once they run."""
+    for. A thread of its own takes the policy (per thread on Linux) and starts them, so no web
+    thread changes or waits; where the policy is refused, the processes lower themselves once they
+    run. `started` is told of each process once it runs; the thread is returned, running."""
 
     def launch() -> None:
         with contextlib.suppress(OSError, AttributeError):
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
         for process in processes:
             process.start()
+            started(process)
 
-    if processes:
-        launcher = threading.Thread(target=launch, name="export-launcher")
-        launcher.start()
-        launcher.join()
+    launcher = threading.Thread(target=launch, name="export-launcher", daemon=True)
+    launcher.start()
+    return launcher
 
 
 def shutdown() -> None:
     """Stop this process's workers (tests; daemons end with the process anyway)."""
+    if _launcher is not None:
+        _launcher.join(timeout=60)  # the workers it is starting are stopped too
     with _workers_lock:
         for worker in _workers:
             worker.terminate()
@@ -307,17 +329,38 @@ def work(export_dir: str, runner: ExportRunner) -> None:
     app.app_context().push()  # the exports' queries are memoized through flask-caching
     parent = os.getppid()
     while os.getppid() == parent and Path(export_dir).is_dir():  # ends with its web process
-        try:
-            with _store() as store:
-                task = take_next(store)
-        except (OSError, sqlite3.Error) as err:
-            log.warning("export queue unreadable (%s)", err)
+        with export_slot(Path(export_dir), settings.export_slots) as slot:
             task = None
-        if task is None:
-            time.sleep(IDLE_POLL)
-            continue
-        run_job(*task, runner.make)
+            if slot is not None:
+                try:
+                    with _store() as store:
+                        task = take_next(store)
+                except (OSError, sqlite3.Error) as err:
+                    log.warning("export queue unreadable (%s)", err)
+            if task is not None:
+                run_job(*task, runner.make)
+                continue
+        time.sleep(IDLE_POLL)
     runner.stop()
+
+
+@contextmanager
+def export_slot(folder: Path, slots: int) -> Iterator[int | None]:
+    """One of the machine's `slots` places to run an export (a file lock, freed when the process
+    ends), or None when all are taken: however many web processes have workers, no more than
+    `slots` exports run at once, so pages keep the other cores."""
+    for number in range(slots):
+        with open(folder / f"slot-{number}.lock", "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            try:
+                yield number
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+            return
+    yield None
 
 
 def yield_to_pages() -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import threading
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from dash.testing.wait import until
@@ -162,7 +164,7 @@ def test_export_processes_start_at_idle_priority_and_the_web_thread_keeps_its_ow
     context = multiprocessing.get_context("spawn")
     answers = context.Queue()
     process = context.Process(target=scheduling_policy, args=(answers,))
-    eq.start_idle([process])
+    eq.start_idle([process]).join(60)
     born_with = answers.get(timeout=60)
     process.join(30)
     assert born_with == os.SCHED_IDLE  # before any of the export code runs: the imports are idle too
@@ -206,3 +208,45 @@ def test_workers_need_a_runner_and_the_download_buttons_give_the_presentation_on
     assert export_button.export_queue is eq
     assert eq._runner == eq.ExportRunner(exports.run_export, exports.stop_renderer)
     assert pickle.loads(pickle.dumps(eq._runner)) == eq._runner  # what a spawned worker receives
+
+
+class SlowToStart:
+    """A stand-in process whose start waits until the test lets it go."""
+
+    made: list = []
+
+    def __init__(self, **kw):
+        self.go, self.running = SlowToStart.go, False
+        SlowToStart.made.append(self)
+
+    def start(self):
+        assert self.go.wait(30)
+        self.running, self.pid = True, 1
+
+    def is_alive(self):
+        return self.running
+
+
+def test_starting_workers_keeps_no_request_waiting_and_starts_them_once(monkeypatch, tmp_path):
+    SlowToStart.go, SlowToStart.made = threading.Event(), []
+    monkeypatch.setattr(eq, "settings", replace(settings, export_dir=tmp_path / "exports", export_workers=2))
+    monkeypatch.setattr(eq, "_runner", eq.ExportRunner(made_in_a_worker, nothing_to_stop))
+    monkeypatch.setattr(eq, "_workers", [])
+    monkeypatch.setattr(eq, "_launcher", None)
+    monkeypatch.setattr(eq.multiprocessing, "get_context", lambda _kind: SimpleNamespace(Process=SlowToStart))
+    eq.start_workers()  # returns although no process has started
+    eq.start_workers()  # a second export meanwhile: no second set of workers
+    assert len(SlowToStart.made) == 2 and eq._workers == []
+    SlowToStart.go.set()
+    eq._launcher.join(30)
+    assert [w.is_alive() for w in eq._workers] == [True, True]
+    eq.start_workers()  # both run: nothing more to start
+    assert len(SlowToStart.made) == 2
+
+
+def test_no_more_exports_run_at_once_than_the_machine_has_slots(tmp_path):
+    with eq.export_slot(tmp_path, 2) as first, eq.export_slot(tmp_path, 2) as second:
+        with eq.export_slot(tmp_path, 2) as third:
+            assert (first, second, third) == (0, 1, None)
+    with eq.export_slot(tmp_path, 2) as again:
+        assert again == 0  # freed when the export ended

@@ -189,6 +189,10 @@ def submit(
 ) -> Job:
     """Queue an export (or join an identical one, or answer from a finished file); `Busy` when full."""
     key = export_key(req, build_id, code_version, today or date.today())
+    with _store() as store:
+        joined = answer_without_writing(store, key, client)  # raises Busy when full
+    if joined is not None:
+        return joined
     with _store() as store, store.transact():
         finished = store.get(f"file:{key}")
         if isinstance(finished, dict) and Path(finished["path"]).is_file():
@@ -214,6 +218,26 @@ def submit(
         store.push({"job_id": job.job_id, "request": asdict(req)}, prefix="queue")
     start_workers()
     return job
+
+
+def answer_without_writing(store: diskcache.Cache, key: str, client: str) -> Job | None:
+    """The job an identical request joins, or `Busy`, read without the queue's write lock: in a
+    flood most requests are answered so, and do not wait in line for the lock (nor hold a web
+    thread meanwhile). None: the request needs the locked path (which checks all again)."""
+    if store.get(f"file:{key}") is not None:
+        return None  # a finished file: answered under the lock, with a job of its own
+    active = live_active(store.get("active", {}), time.time())
+    same = store.get(f"making:{key}")
+    record = store.get(f"job:{same}") if same in active else None
+    if isinstance(record, dict):
+        return Job(**record)
+    mean = float(store.get("mean_seconds", DEFAULT_SECONDS))
+    if len(active) >= settings.export_queue_limit:
+        raise Busy(retry_seconds(len(active), settings.export_slots, mean), "queue full")
+    mine = sum(1 for info in active.values() if info["client"] == client)
+    if mine >= settings.export_client_limit:
+        raise Busy(retry_seconds(mine, 1, mean), "client limit")
+    return None
 
 
 def cancel(job_id: str) -> Job | None:

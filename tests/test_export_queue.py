@@ -102,6 +102,36 @@ def test_identical_requests_share_one_job_and_then_the_finished_file(queue):
     assert other_build.status == "queued"  # a new build makes a new file
 
 
+def test_joining_and_refusing_need_no_write_lock(queue):
+    """While another process holds the queue's write lock, a request for a file under way joins it
+    and a request past the limits is refused, at once: neither waits in line for the lock."""
+    first = eq.submit(request("a"), "10.0.0.1", "b1", "c1")
+    eq.submit(request("b"), "10.0.0.2", "b1", "c1")
+    eq.submit(request("c"), "10.0.0.3", "b1", "c1")  # the queue is full (limit 3)
+    holding, release, answers = threading.Event(), threading.Event(), []
+
+    def hold_the_lock():
+        with (
+            eq.diskcache.Cache(str(eq.settings.export_dir / "jobs"), timeout=1) as other,
+            other.transact(),
+        ):
+            holding.set()
+            release.wait(90)  # longer than the queue's own lock timeout (60 s): a wait would fail
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    assert holding.wait(30)
+    try:
+        answers.append(eq.submit(request("a"), "10.0.0.4", "b1", "c1").job_id)
+        with pytest.raises(eq.Busy) as busy:
+            eq.submit(request("d"), "10.0.0.5", "b1", "c1")
+        answers.append(busy.value.reason)
+    finally:
+        release.set()
+        holder.join(30)
+    assert answers == [first.job_id, "queue full"]
+
+
 def test_a_cancelled_job_never_runs_and_frees_its_place(queue):
     pool, made = queue
     job = eq.submit(request("a"), "10.0.0.1", "b1", "c1")

@@ -1,0 +1,57 @@
+"""The charts that callbacks redraw are built as plain dicts (components/figure_dict.py): for every
+page that does so, the figures are the ones plotly.graph_objects builds from the same calls.
+
+Each builder is run twice on the same build: as the page runs it, and with `go.Figure` in place
+of `FigureDict`; what Dash would send must be equal. Inputs come from the build (no city named)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import plotly.graph_objects as go
+import pytest
+from dash._utils import to_json
+
+from domain import climate
+
+
+def sent(value) -> object:
+    """What Dash puts on the wire for a callback output or a layout, read back."""
+    return json.loads(to_json(value))
+
+
+def with_plotly(monkeypatch, module) -> None:
+    monkeypatch.setattr(module, "FigureDict", go.Figure)
+
+
+@pytest.fixture(scope="module")
+def trends(dash_app):
+    return sys.modules["pages.trends"]
+
+
+def trend_figures(trends, data, lang: str) -> list:
+    """The main chart and the small multiples for one city, every city (change from the baseline,
+    another variable) and no projection."""
+    cities = trends.all_cities(data)
+    names = {c: c for c in cities}
+    variables = climate.available_variables(data)
+    states = [
+        trends.TrendState(cities=cities[:1]),
+        trends.TrendState(cities=cities, mode="change", variable=variables[-1]),
+        trends.TrendState(cities=cities[-1:], scenarios=[]),
+    ]
+    out = []
+    for s in states:
+        shown = climate.shown_series(data, s.cities, s.variable, s.scenarios, s.baseline, s.mode)
+        out.append(trends.chart_figure(shown, s, names, trends.city_colours(data), lang))
+        out.append(trends.multiples(shown, s, names, lang))
+    return sent(out)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_trends_figures_are_plotlys(monkeypatch, trends, built_data, lang):
+    ours = trend_figures(trends, built_data, lang)
+    assert ours[0]["data"] and ours[1]
+    with_plotly(monkeypatch, trends)
+    assert ours == trend_figures(trends, built_data, lang)

@@ -12,13 +12,43 @@ from __future__ import annotations
 import copy
 
 import plotly.io as pio
-from _plotly_utils.basevalidators import is_homogeneous_array
+from _plotly_utils.basevalidators import copy_to_readonly_numpy_array, is_homogeneous_array
 from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
 
 from components.charts import TEMPLATE
 
 # plotly properties whose own name holds an underscore (others are "magic underscore" paths)
 UNDERSCORED = frozenset({"error_x", "error_y", "error_z"})
+# properties that hold objects (set to None by an update, plotly sends them as `{}`)
+COMPOUND = frozenset(
+    {
+        "title",
+        "font",
+        "tickfont",
+        "legend",
+        "xaxis",
+        "yaxis",
+        "margin",
+        "hoverlabel",
+        "colorbar",
+        "marker",
+        "line",
+        "textfont",
+        "insidetextfont",
+        "outsidetextfont",
+        "legendgrouptitle",
+        "error_x",
+        "error_y",
+        "grid",
+        "modebar",
+        "coloraxis",
+        "polar",
+        "radialaxis",
+        "angularaxis",
+    }
+)
+# array properties plotly's validators read as text
+TEXT_ARRAYS = frozenset({"text", "hovertext", "texttemplate", "hovertemplate", "textposition", "ids"})
 # `template=<name>`: the registered template's JSON, made once (plotly copies it per figure)
 TEMPLATES = {TEMPLATE: pio.templates[TEMPLATE].to_plotly_json()}
 
@@ -50,11 +80,13 @@ def _combine(into: dict, new: dict) -> None:
 
 def _value(key: str, value):
     if is_homogeneous_array(value) and not is_skipped_key(key):
+        if key in TEXT_ARRAYS:  # read as text by plotly's validator first (numbers become floats)
+            value = copy_to_readonly_numpy_array(value, kind="U")
         return to_typed_array_spec(value)  # numbers as plotly.js typed arrays, as plotly sends them
     if isinstance(value, dict):
         return _expanded(value)
     if isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value):
-        return [_set({}, _expanded(v)) if isinstance(v, dict) else v for v in value]
+        return [_made(_expanded(v)) if isinstance(v, dict) else v for v in value]
     if isinstance(value, tuple):
         return list(value)
     if key == "title" and isinstance(value, str):
@@ -64,22 +96,48 @@ def _value(key: str, value):
     return value
 
 
+class _Emptied(dict):
+    """A compound property set to `None` by an update: plotly sends it as `{}`."""
+
+
 def _merge(into: dict, new: dict) -> None:
-    """Nested dicts merged key by key (as plotly's `update`), `None` unsets, anything else replaces."""
+    """An update, as plotly's `update`: nested dicts merged key by key; `None` unsets a value and
+    empties a compound property (sent as `{}`); an object left with nothing set is not sent."""
     for key, value in new.items():
         if value is None:
-            into.pop(key, None)
+            if _is_compound(key):
+                into[key] = _Emptied()
+            else:
+                into.pop(key, None)
         elif isinstance(value, dict) and key != "template":
-            if not isinstance(into.get(key), dict):
-                into[key] = {}
-            _merge(into[key], value)
+            target = into.get(key)
+            if not isinstance(target, dict):
+                target = {}
+            _merge(target, value)
+            if target or isinstance(target, _Emptied):
+                into[key] = target
+            else:
+                into.pop(key, None)
         else:
             into[key] = value
 
 
-def _set(into: dict, new: dict) -> dict:
-    _merge(into, new)
-    return into
+def _is_compound(key: str) -> bool:
+    return key.rstrip("0123456789") in COMPOUND
+
+
+def _made(props: dict) -> dict:
+    """A new object (trace, annotation, shape), as plotly's constructors make it: `None` anywhere
+    leaves the property out, and so does an object with nothing set."""
+    out: dict = {}
+    for key, value in props.items():
+        if isinstance(value, dict) and key != "template":
+            value = _made(value)
+            if not value:
+                continue
+        if value is not None:
+            out[key] = value
+    return out
 
 
 class FigureDict(dict):
@@ -90,7 +148,7 @@ class FigureDict(dict):
 
     def add_trace(self, kind: str, **props) -> FigureDict:
         """One trace of `kind` ("scatter", "bar", "heatmap"...)."""
-        self["data"].append(_set({}, {**_expanded(props), "type": kind}))
+        self["data"].append(_made({**_expanded(props), "type": kind}))
         return self
 
     def add_scatter(self, **props) -> FigureDict:
@@ -122,11 +180,11 @@ class FigureDict(dict):
         return self
 
     def add_annotation(self, **props) -> FigureDict:
-        self["layout"].setdefault("annotations", []).append(_set({}, _expanded(props)))
+        self["layout"].setdefault("annotations", []).append(_made(_expanded(props)))
         return self
 
     def add_shape(self, **props) -> FigureDict:
-        self["layout"].setdefault("shapes", []).append(_set({}, _expanded(props)))
+        self["layout"].setdefault("shapes", []).append(_made(_expanded(props)))
         return self
 
     def add_vrect(self, x0, x1, **props) -> FigureDict:

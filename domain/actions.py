@@ -298,7 +298,11 @@ def weighted_progress(frame: pd.DataFrame) -> float:
 
 def summary(frame: pd.DataFrame, today: date) -> dict:
     """Headline figures of a set of actions."""
-    flagged = with_flags(frame, today)
+    return _flagged_summary(with_flags(frame, today))
+
+
+def _flagged_summary(flagged: pd.DataFrame) -> dict:
+    """`summary` of actions that already carry `with_flags`' columns."""
     live = flagged[flagged["status"] != "cancelled"]
     return {
         "actions": int(len(flagged)),
@@ -316,7 +320,7 @@ def _group_summary(frame: pd.DataFrame, by: str, today: date) -> pd.DataFrame:
     flagged = with_flags(frame, today)
     rows = []
     for key, part in flagged.groupby(by, sort=True):
-        row = {by: key, **summary(part, today)}
+        row = {by: key, **_flagged_summary(part)}
         for status in STATUSES:
             row[status] = int((part["status"] == status).sum())
         rows.append(row)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 
 import plotly.graph_objects as go
 import pytest
 from dash._utils import to_json
 
+from components import action_views as av
+from domain import actions as act
 from domain import climate
 
 
@@ -55,3 +58,35 @@ def test_trends_figures_are_plotlys(monkeypatch, trends, built_data, lang):
     assert ours[0]["data"] and ours[1]
     with_plotly(monkeypatch, trends)
     assert ours == trend_figures(trends, built_data, lang)
+
+
+def action_figures(data, lang: str) -> list:
+    """The /actions charts callbacks draw, for the build's plans, all and one city's."""
+    day = date.today()
+    out = []
+    plans = data["actions"]
+    for frame in (plans, plans[plans["city_id"] == plans["city_id"].iloc[0]]):
+        flagged = act.with_flags(frame, day)
+        names = {c: c for c in flagged["city_id"]}
+        by_city = act.city_summary(flagged, day)
+        funders = act.funder_summary(flagged)
+        ordered = flagged.sort_values(["city_id", "planned_start", "action_id"]).reset_index(drop=True)
+        out += [
+            av.funding_city_figure(by_city, names, lang),
+            av.funder_figure(funders, {f: f for f in funders["funder"]}, lang),
+            av.timeline_figure(ordered, list(ordered["action_id"]), lang, day),
+        ]
+        for level in ("sendai_priority", "sendai_target"):
+            groups = act.sendai_summary(flagged, day, level)
+            out.append(av.group_status_figure(groups, level, {k: str(k) for k in groups[level]}, lang))
+    updated = data["action_updates"]["action_id"].iloc[0]
+    out.append(av.history_figure(act.merged_history(data["action_updates"], None, updated, lang), lang))
+    return sent(out)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_action_figures_are_plotlys(monkeypatch, built_data, lang):
+    ours = action_figures(built_data, lang)
+    assert all(fig["data"] for fig in ours)
+    with_plotly(monkeypatch, av)
+    assert ours == action_figures(built_data, lang)

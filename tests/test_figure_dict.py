@@ -47,7 +47,8 @@ def draw(fig):
         y=np.array([3, 4], dtype="int64"),
         orientation="v",
         marker_line_width=0,
-        text=["3", "4"],
+        text=pd.Series([3, 4]),
+        hovertext=np.array(["a", "b"]),
         error_y=dict(type="data", array=[0.1, 0.2]),
     )
     fig.add_heatmap(z=[[1, None], [2, 3]], x=["a", "b"], y=["c", "d"], colorscale=[[0, "#fff"], [1, "#000"]])
@@ -72,6 +73,9 @@ def draw(fig):
     fig.update_xaxes(showgrid=False, title="X")
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=12))
     fig.add_annotation(text="second", x=0, y=1)
+    fig.add_bar(x=[1], marker=dict(line=None, color=None), textfont=dict(size=None))  # nothing set: left out
+    fig.update_layout(xaxis2=dict(title=None, range=None), yaxis=dict(title=None), legend=None)  # emptied
+    fig.update_layout(margin=dict(pad=None), hoverlabel=dict(font=dict(size=None)))  # nothing set: left out
     return fig
 
 

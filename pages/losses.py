@@ -40,17 +40,7 @@ SHOWN = ("a1", "b1", "c1", "d1", "d5")
 
 def indicator_values(data, chosen: list[str]) -> list[ls.IndicatorValue]:
     """Every shown indicator for every chosen city and decade."""
-    records = ls.loss_records(data["events"], data["event_figure_scopes"], data["losses"])
-    own = ls.city_events(data["events"], records)
-    cities = data["cities"].set_index("city_id")
-    out = []
-    for city in chosen:
-        population = float(cities.at[city, "population"])
-        gdp = ls.city_gdp_usd(data["indicator_values"], city, population)
-        for ind in SHOWN:
-            for start, end in ls.DECADES:
-                out.append(ls.indicator(ind, city, start, end, records, own, population, gdp))
-    return out
+    return [value for city in chosen for value in data_access.loss_indicators(data, city, SHOWN)]
 
 
 def value_text(v: ls.IndicatorValue, lang: str) -> str:
@@ -180,7 +170,7 @@ def events_index(city: str, data, records: pd.DataFrame, lang: str) -> html.Div:
 
 
 def city_section(city: str, name: str, data, lang: str) -> html.Section:
-    records = ls.loss_records(data["events"], data["event_figure_scopes"], data["losses"])
+    records = data_access.loss_records(data)
     records = records[records["city_id"] == city]
     own = ls.city_events(data["events"], records)
     titles = dict(zip(data["events"]["event_id"], data["events"][f"title_{lang}"]))

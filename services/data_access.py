@@ -19,7 +19,7 @@ import pandas as pd
 from flask_caching import Cache
 from sqlalchemy.exc import SQLAlchemyError
 
-from domain import city_plans, climate, compare, publications, queries
+from domain import city_plans, climate, compare, losses, publications, queries
 from domain import outlook as outlook_domain  # `outlook()` below is the cached projection
 from domain.actions import current_actions
 from domain.queries import BuildData, load_build
@@ -363,6 +363,54 @@ def climate_shown(
 def climate_horizons(city_ids: list[str], variable: str, scenarios: list[str], baseline: str) -> pd.DataFrame:
     """2030/2050/2080 values per city and scenario with the change from the baseline (cached)."""
     return _climate_horizons(get_data().build_id, tuple(city_ids), variable, tuple(scenarios), baseline)
+
+
+# --- disaster losses (/losses; domain/losses.py): pure functions of a build, keyed by its id ---
+
+
+def _computed_loss_records(data: BuildData) -> pd.DataFrame:
+    return losses.loss_records(data["events"], data["event_figure_scopes"], data["losses"])
+
+
+def _computed_loss_indicators(data: BuildData, city_id: str, indicator_ids: tuple) -> list:
+    records = loss_records(data)
+    own = losses.city_events(data["events"], records)
+    population = float(data["cities"].set_index("city_id").at[city_id, "population"])
+    gdp = losses.city_gdp_usd(data["indicator_values"], city_id, population)
+    return [
+        losses.indicator(ind, city_id, start, end, records, own, population, gdp)
+        for ind in indicator_ids
+        for start, end in losses.DECADES
+    ]
+
+
+@cache.memoize()
+def _loss_records(build_id: str) -> pd.DataFrame:
+    return _computed_loss_records(get_data())
+
+
+@cache.memoize()
+def _loss_indicators(build_id: str, city_id: str, indicator_ids: tuple) -> list:
+    return _computed_loss_indicators(get_data(), city_id, indicator_ids)
+
+
+def _is_served(data: BuildData) -> bool:
+    """Whether `data` is the build being served (answers about it may come from the cache)."""
+    return data.build_id == get_data().build_id
+
+
+def loss_records(data: BuildData) -> pd.DataFrame:
+    """Every loss record of a build: event figures and the loss table (cached for the served build)."""
+    return _loss_records(data.build_id) if _is_served(data) else _computed_loss_records(data)
+
+
+def loss_indicators(data: BuildData, city_id: str, indicator_ids: tuple[str, ...]) -> list:
+    """A city's Sendai indicators (`losses.IndicatorValue`), each for every decade (cached for the
+    served build)."""
+    ids = tuple(indicator_ids)
+    if _is_served(data):
+        return _loss_indicators(data.build_id, city_id, ids)
+    return _computed_loss_indicators(data, city_id, ids)
 
 
 # --- risk outlook (/outlook and the city panel; domain/outlook.py), keyed by build id, weights and what-if ---

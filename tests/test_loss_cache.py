@@ -1,0 +1,92 @@
+"""/losses reads its records and indicators through data_access, cached per data build: the cached
+answers are the domain's, a new build is never answered from the old one's, and a build that is
+not the one served (a fixture) is computed, not cached."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from domain import losses as ls
+from domain.build import build
+from domain.queries import load_build
+from services import data_access
+
+SHOWN = ("a1", "b1", "c1", "d1", "d5")
+
+
+@pytest.fixture()
+def served(monkeypatch):
+    """data_access serving a build folder of the test's own, nothing loaded yet (a new process)."""
+
+    def use(build_dir: Path):
+        monkeypatch.setattr(data_access, "settings", replace(data_access.settings, data_build_dir=build_dir))
+        monkeypatch.setattr(data_access, "_loaded", {})
+        monkeypatch.setattr(data_access, "_serving", [])
+
+    return use
+
+
+def computed(data, city: str) -> list[ls.IndicatorValue]:
+    """The indicators straight from the domain."""
+    records = ls.loss_records(data["events"], data["event_figure_scopes"], data["losses"])
+    own = ls.city_events(data["events"], records)
+    population = float(data["cities"].set_index("city_id").at[city, "population"])
+    gdp = ls.city_gdp_usd(data["indicator_values"], city, population)
+    return [ls.indicator(i, city, s, e, records, own, population, gdp) for i in SHOWN for s, e in ls.DECADES]
+
+
+def city_with_own_losses(src: Path) -> str:
+    with open(src / "losses.csv", encoding="utf-8", newline="") as f:
+        return next(row["city_id"] for row in csv.DictReader(f) if row["scope"] == "city")
+
+
+def scale_losses(src: Path, city: str) -> None:
+    """Every loss figure of `city` ten times larger and one more: a new build with other indicators."""
+    path = src / "losses.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    for row in rows:
+        if row["city_id"] == city and row["value"]:
+            row["value"] = str(float(row["value"]) * 10 + 1)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_cached_indicators_are_the_domains_and_follow_a_new_build(src_copy, tmp_path, served, dash_app):
+    out = tmp_path / "data" / "build"
+    build(src_copy, out)
+    served(out)
+    first = data_access.get_data()
+    city = city_with_own_losses(src_copy)
+    with dash_app.server.app_context():
+        before = data_access.loss_indicators(first, city, SHOWN)
+        assert before == computed(first, city)
+        assert data_access.loss_indicators(first, city, SHOWN) == before  # from the cache: the same
+        scale_losses(src_copy, city)
+        build(src_copy, out)
+        second = data_access.get_data()
+        assert second.build_id != first.build_id
+        after = data_access.loss_indicators(second, city, SHOWN)
+        assert after == computed(second, city) and after != before
+        assert data_access.loss_records(second).equals(
+            ls.loss_records(second["events"], second["event_figure_scopes"], second["losses"])
+        )
+
+
+def test_a_build_that_is_not_served_is_computed_from_itself(src_copy, tmp_path, built_data, dash_app):
+    city = city_with_own_losses(src_copy)
+    scale_losses(src_copy, city)
+    build(src_copy, tmp_path / "other")
+    other = load_build(tmp_path / "other")
+    assert other.build_id != built_data.build_id
+    with dash_app.server.app_context():
+        assert data_access.loss_indicators(other, city, SHOWN) == computed(other, city)
+        assert data_access.loss_indicators(built_data, city, SHOWN) == computed(built_data, city)
+        assert computed(other, city) != computed(built_data, city)

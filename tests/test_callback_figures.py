@@ -16,7 +16,8 @@ from dash._utils import to_json
 
 from components import action_views as av
 from domain import actions as act
-from domain import climate
+from domain import climate, compare
+from domain import outlook as ol
 
 
 def sent(value) -> object:
@@ -90,3 +91,32 @@ def test_action_figures_are_plotlys(monkeypatch, built_data, lang):
     assert all(fig["data"] for fig in ours)
     with_plotly(monkeypatch, av)
     assert ours == action_figures(built_data, lang)
+
+
+@pytest.fixture(scope="module")
+def outlook_page(dash_app):
+    return sys.modules["pages.outlook"]
+
+
+def outlook_figures(page, data, lang: str) -> list:
+    """The fan chart of every city in both views, and each city's contribution bars."""
+    result = ol.project(data, compare.default_weights(data))
+    out = []
+    for city in data["cities"]["city_id"]:
+        for view in page.VIEWS:
+            state = page.OutlookState(city=city, view=view)
+            out.append(page.fan_figure(result, state, data["risk_classes"], lang))
+        c = result.contributions
+        c = c[(c["city_id"] == city) & (c["scenario"] == "ssp245") & (c["horizon"] == 2050)]
+        c = c.assign(name=c["category_id"])
+        if len(c):
+            out.append(page.contribution_figure(c, lang))
+    return sent(out)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_outlook_figures_are_plotlys(monkeypatch, outlook_page, built_data, lang):
+    ours = outlook_figures(outlook_page, built_data, lang)
+    assert sum(1 for fig in ours if fig["data"]) > len(built_data["cities"])
+    with_plotly(monkeypatch, outlook_page)
+    assert ours == outlook_figures(outlook_page, built_data, lang)

@@ -73,21 +73,13 @@ POP_CHOICES = ("0", "1", "2")  # factor on the population growth (what if)
 MIN_CONTRIBUTION = 0.005  # smaller effects are left out of the bar chart
 
 
-def default_city(result) -> str | None:
-    """The city ranked first today (no city is named in code)."""
-    today = result.scores[result.scores["scenario"] == ol.TODAY].sort_values(
-        ["rank", "city_id"], na_position="last"
-    )
-    return today["city_id"].iloc[0] if len(today) else None
-
-
 def _cities(data, chosen) -> list[str]:
     return data["cities"]["city_id"].tolist()
 
 
 def _first_ranked(data, chosen) -> str:
     cities = _cities(data, chosen)
-    return default_city(data_access.outlook()) or (cities[0] if cities else "")
+    return data_access.outlook_first_ranked() or (cities[0] if cities else "")
 
 
 def _factor_text(value: str) -> str:

@@ -433,6 +433,16 @@ def outlook(weights=None, climate_scale: float = 1.0, population_scale: float = 
     return _outlook(data.build_id, key, float(climate_scale), float(population_scale))
 
 
+@cache.memoize()
+def _outlook_first_ranked(build_id: str) -> str | None:
+    return outlook_domain.first_ranked(outlook())
+
+
+def outlook_first_ranked() -> str | None:
+    """The city ranked first today with the default weights: /outlook's default city (cached)."""
+    return _outlook_first_ranked(get_data().build_id)
+
+
 # --- published builds (the change log and the index history; public, never session-dependent) ---
 
 

@@ -1,6 +1,6 @@
-"""/losses reads its records and indicators through data_access, cached per data build: the cached
-answers are the domain's, a new build is never answered from the old one's, and a build that is
-not the one served (a fixture) is computed, not cached."""
+"""Domain results data_access caches per data build (for /losses and /outlook): the cached answers
+are the domain's, a new build is never answered from the old one's, and a build that is not the
+one served (a fixture) is computed, not cached."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from domain import compare
 from domain import losses as ls
+from domain import outlook as ol
 from domain.build import build
 from domain.queries import load_build
 from services import data_access
@@ -90,3 +92,10 @@ def test_a_build_that_is_not_served_is_computed_from_itself(src_copy, tmp_path, 
         assert data_access.loss_indicators(other, city, SHOWN) == computed(other, city)
         assert data_access.loss_indicators(built_data, city, SHOWN) == computed(built_data, city)
         assert computed(other, city) != computed(built_data, city)
+
+
+def test_outlook_default_city_is_the_first_ranked_of_the_served_build(built_data, dash_app):
+    with dash_app.server.app_context():
+        expected = ol.first_ranked(ol.project(built_data, compare.default_weights(built_data)))
+        assert expected in set(built_data["cities"]["city_id"])
+        assert data_access.outlook_first_ranked() == expected

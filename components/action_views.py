@@ -92,13 +92,16 @@ def _status_traces(
         )
 
 
-def city_status_figure(summary: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
-    """Actions per city stacked by status, with the budget-weighted progress written at the end."""
+def city_status_figure(
+    summary: pd.DataFrame, city_names: dict[str, str], lang: str, figure_type: type = go.Figure
+) -> go.Figure | FigureDict:
+    """Actions per city stacked by status, with the budget-weighted progress written at the end
+    (the page asks for a `FigureDict`, the slides for a `go.Figure` they restyle)."""
     df = summary.sort_values("weighted_progress", ascending=True)
     names = [
         f"{city_names.get(c, c)} · {percent(p, lang)}" for c, p in zip(df["city_id"], df["weighted_progress"])
     ]
-    fig = go.Figure()
+    fig = figure_type()
     _status_traces(fig, df, names, lang)
     layout = base_layout(lang, height=max(260, 48 * len(df) + 130))
     layout.update(_count_axes(lang), margin=dict(l=10, r=10, t=60, b=10))

@@ -21,6 +21,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
 from components import action_views as av
 from components.badges import status_badge
 from components.charts import graph_config
+from components.figure_dict import FigureDict
 from components.infrastructure_views import protection_section
 from components.ops_notice import updates_unavailable
 from components.page import page_header, page_title, with_mantine
@@ -245,7 +246,11 @@ def render_content(filters: dict, lang: str) -> list:
                     className="chart-summary",
                 ),
                 html.P(t("actions.weighted_help", lang), className="note"),
-                graph(av.city_status_figure(by_city, names, lang), "actions-by-city", lang),
+                graph(
+                    av.city_status_figure(by_city, names, lang, figure_type=FigureDict),
+                    "actions-by-city",
+                    lang,
+                ),
                 figcaption(lang),
             ],
             className="panel",

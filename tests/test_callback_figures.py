@@ -73,6 +73,7 @@ def action_figures(data, lang: str) -> list:
         funders = act.funder_summary(flagged)
         ordered = flagged.sort_values(["city_id", "planned_start", "action_id"]).reset_index(drop=True)
         out += [
+            av.city_status_figure(by_city, names, lang, figure_type=av.FigureDict),
             av.funding_city_figure(by_city, names, lang),
             av.funder_figure(funders, {f: f for f in funders["funder"]}, lang),
             av.timeline_figure(ordered, list(ordered["action_id"]), lang, day),

@@ -15,9 +15,13 @@ import pytest
 from dash._utils import to_json
 
 from components import action_views as av
+from components.charts import decomposition_figure, ranking_figure
+from components.figure_dict import FigureDict
 from domain import actions as act
 from domain import climate, compare
 from domain import outlook as ol
+from domain.queries import table_names
+from services import data_access
 
 
 def sent(value) -> object:
@@ -121,3 +125,26 @@ def test_outlook_figures_are_plotlys(monkeypatch, outlook_page, built_data, lang
     assert sum(1 for fig in ours if fig["data"]) > len(built_data["cities"])
     with_plotly(monkeypatch, outlook_page)
     assert ours == outlook_figures(outlook_page, built_data, lang)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_ranking_and_decomposition_figures_are_plotlys(built_data, dash_app, lang):
+    dims = table_names(built_data, "dimensions", lang)
+    tables = {"dimension": "dimensions", "category": "categories", "indicator": "indicators"}
+    names = {level: table_names(built_data, table, lang) for level, table in tables.items()}
+    with dash_app.server.app_context():
+        ranked = data_access.ranking(lang)
+        pairs = [
+            (ranking_figure(ranked, dims, lang, figure_type=FigureDict), ranking_figure(ranked, dims, lang))
+        ]
+        for city in built_data["cities"]["city_id"]:
+            decomp, _ = data_access.city_explained(city)
+            pairs.append(
+                (
+                    decomposition_figure(decomp, names, lang, figure_type=FigureDict),
+                    decomposition_figure(decomp, names, lang),
+                )
+            )
+    ours, theirs = zip(*pairs)
+    assert all(fig["data"] for fig in ours)
+    assert sent(list(ours)) == sent(list(theirs))

@@ -16,6 +16,7 @@ import ids
 from components.badges import source_link, status_badge
 from components.charts import graph_config, message_figure
 from components.city_links import chosen_cities, city_choice
+from components.figure_dict import FigureDict
 from components.page import page_context, page_header, page_title
 from components.resilience_charts import decade_bars
 from components.tables import simple_table
@@ -105,7 +106,7 @@ def chart_section(values: list[ls.IndicatorValue], names: dict, lang: str) -> ht
         )
         have = bool(len(table)) and table["value"].notna().any()
         figure = (
-            decade_bars(table, names, lang)
+            decade_bars(table, names, lang, figure_type=FigureDict)
             if have
             else message_figure(lang, t("losses.no_data", lang), height=220)
         )
@@ -172,7 +173,6 @@ def events_index(city: str, data, records: pd.DataFrame, lang: str) -> html.Div:
 def city_section(city: str, name: str, data, lang: str) -> html.Section:
     records = data_access.loss_records(data)
     records = records[records["city_id"] == city]
-    own = ls.city_events(data["events"], records)
     titles = dict(zip(data["events"]["event_id"], data["events"][f"title_{lang}"]))
     sources = data["sources"].set_index("source_id").to_dict("index")
     headers = [
@@ -205,8 +205,7 @@ def city_section(city: str, name: str, data, lang: str) -> html.Section:
                 class_name="losses-withheld",
             ),
         ]
-    for start, end in ls.DECADES:
-        missing = ls.missing_fields(city, records, own, start, end)
+    for (start, end), missing in zip(ls.DECADES, data_access.loss_missing_fields(data, city)):
         body.append(html.H3(t("losses.missing_heading", lang, start=start, end=end)))
         if missing.empty:
             body.append(html.P(t("losses.missing_none", lang), className="muted"))

@@ -384,6 +384,18 @@ def _computed_loss_indicators(data: BuildData, city_id: str, indicator_ids: tupl
     ]
 
 
+def _computed_loss_missing(data: BuildData, city_id: str) -> list[pd.DataFrame]:
+    records = loss_records(data)
+    records = records[records["city_id"] == city_id]
+    own = losses.city_events(data["events"], records)
+    return [losses.missing_fields(city_id, records, own, start, end) for start, end in losses.DECADES]
+
+
+@cache.memoize()
+def _loss_missing(build_id: str, city_id: str) -> list[pd.DataFrame]:
+    return _computed_loss_missing(get_data(), city_id)
+
+
 @cache.memoize()
 def _loss_records(build_id: str) -> pd.DataFrame:
     return _computed_loss_records(get_data())
@@ -402,6 +414,14 @@ def _is_served(data: BuildData) -> bool:
 def loss_records(data: BuildData) -> pd.DataFrame:
     """Every loss record of a build: event figures and the loss table (cached for the served build)."""
     return _loss_records(data.build_id) if _is_served(data) else _computed_loss_records(data)
+
+
+def loss_missing_fields(data: BuildData, city_id: str) -> list[pd.DataFrame]:
+    """Per decade (`losses.DECADES`), the city's own events that lack a figure (cached for the
+    served build)."""
+    if _is_served(data):
+        return _loss_missing(data.build_id, city_id)
+    return _computed_loss_missing(data, city_id)
 
 
 def loss_indicators(data: BuildData, city_id: str, indicator_ids: tuple[str, ...]) -> list:

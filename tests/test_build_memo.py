@@ -41,6 +41,18 @@ def computed(data, city: str) -> list[ls.IndicatorValue]:
     return [ls.indicator(i, city, s, e, records, own, population, gdp) for i in SHOWN for s, e in ls.DECADES]
 
 
+def missing(data, city: str) -> list:
+    """Per decade, the city's events without a figure, straight from the domain."""
+    records = ls.loss_records(data["events"], data["event_figure_scopes"], data["losses"])
+    records = records[records["city_id"] == city]
+    own = ls.city_events(data["events"], records)
+    return [ls.missing_fields(city, records, own, s, e) for s, e in ls.DECADES]
+
+
+def same_frames(a: list, b: list) -> bool:
+    return len(a) == len(b) and all(x.equals(y) for x, y in zip(a, b))
+
+
 def city_with_own_losses(src: Path) -> str:
     with open(src / "losses.csv", encoding="utf-8", newline="") as f:
         return next(row["city_id"] for row in csv.DictReader(f) if row["scope"] == "city")
@@ -77,6 +89,7 @@ def test_cached_indicators_are_the_domains_and_follow_a_new_build(src_copy, tmp_
         assert second.build_id != first.build_id
         after = data_access.loss_indicators(second, city, SHOWN)
         assert after == computed(second, city) and after != before
+        assert same_frames(data_access.loss_missing_fields(second, city), missing(second, city))
         assert data_access.loss_records(second).equals(
             ls.loss_records(second["events"], second["event_figure_scopes"], second["losses"])
         )
@@ -91,6 +104,8 @@ def test_a_build_that_is_not_served_is_computed_from_itself(src_copy, tmp_path, 
     with dash_app.server.app_context():
         assert data_access.loss_indicators(other, city, SHOWN) == computed(other, city)
         assert data_access.loss_indicators(built_data, city, SHOWN) == computed(built_data, city)
+        for data in (other, built_data):
+            assert same_frames(data_access.loss_missing_fields(data, city), missing(data, city))
         assert computed(other, city) != computed(built_data, city)
 
 

@@ -10,6 +10,7 @@ import json
 import sys
 from datetime import date
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from dash._utils import to_json
@@ -17,6 +18,7 @@ from dash._utils import to_json
 from components import action_views as av
 from components.charts import decomposition_figure, ranking_figure
 from components.figure_dict import FigureDict
+from components.resilience_charts import decade_bars
 from domain import actions as act
 from domain import climate, compare
 from domain import outlook as ol
@@ -145,6 +147,28 @@ def test_ranking_and_decomposition_figures_are_plotlys(built_data, dash_app, lan
                     decomposition_figure(decomp, names, lang),
                 )
             )
+    ours, theirs = zip(*pairs)
+    assert all(fig["data"] for fig in ours)
+    assert sent(list(ours)) == sent(list(theirs))
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_loss_decade_bars_are_plotlys(built_data, dash_app, lang):
+    cities = list(built_data["cities"]["city_id"])
+    names = {c: c for c in cities}
+    with dash_app.server.app_context():
+        values = [v for c in cities for v in data_access.loss_indicators(built_data, c, ("a1", "b1"))]
+    pairs = []
+    for ind in ("a1", "b1"):
+        rows = [
+            {"city_id": v.city_id, "start": v.start, "end": v.end, "value": v.value}
+            for v in values
+            if v.indicator == ind
+        ]
+        table = pd.DataFrame(rows)
+        pairs.append(
+            (decade_bars(table, names, lang, figure_type=FigureDict), decade_bars(table, names, lang))
+        )
     ours, theirs = zip(*pairs)
     assert all(fig["data"] for fig in ours)
     assert sent(list(ours)) == sent(list(theirs))

@@ -373,6 +373,40 @@ def mcr_matrix(frame: pd.DataFrame, city_ids: Iterable[str]) -> tuple[pd.DataFra
     return counts, progress
 
 
+@dataclass(frozen=True)
+class Measures:
+    """Every figure the action plans page shows of a set of actions flagged for a day (`with_flags`);
+    nothing but `frame` when the set is empty."""
+
+    frame: pd.DataFrame
+    summary: dict | None = None
+    by_city: pd.DataFrame | None = None
+    priorities: pd.DataFrame | None = None
+    targets: pd.DataFrame | None = None
+    mcr_counts: pd.DataFrame | None = None
+    mcr_progress: pd.DataFrame | None = None
+    funders: pd.DataFrame | None = None
+
+
+def measures(flagged: pd.DataFrame, today: date, city_order: Iterable[str]) -> Measures:
+    """Headline figures, per city, per Sendai priority and target, the MCR2030 matrix (cities in
+    `city_order` that have actions) and the funders of flagged actions."""
+    if flagged.empty:
+        return Measures(flagged)
+    present = set(flagged["city_id"])
+    counts, progress = mcr_matrix(flagged, [c for c in city_order if c in present])
+    return Measures(
+        frame=flagged,
+        summary=summary(flagged, today),
+        by_city=city_summary(flagged, today),
+        priorities=sendai_summary(flagged, today, "sendai_priority"),
+        targets=sendai_summary(flagged, today, "sendai_target"),
+        mcr_counts=counts,
+        mcr_progress=progress,
+        funders=funder_summary(flagged),
+    )
+
+
 def funder_summary(frame: pd.DataFrame) -> pd.DataFrame:
     """Per funder: number of actions and amount funded (cancelled actions left out), largest first."""
     live = frame[

@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import flask
@@ -19,6 +20,7 @@ import pandas as pd
 from flask_caching import Cache
 from sqlalchemy.exc import SQLAlchemyError
 
+from domain import actions as actions_domain
 from domain import city_plans, climate, compare, losses, publications, queries
 from domain import outlook as outlook_domain  # `outlook()` below is the cached projection
 from domain.actions import current_actions
@@ -315,6 +317,36 @@ def actions_app_updates() -> pd.DataFrame:
     except DATABASE_ERRORS as err:
         _database_down(err)
         return pd.DataFrame(columns=["action_id", "version", "status", "progress_pct", "note", "updated_at"])
+
+
+ACTION_FILTERS = ("city", "status", "hazard", "essential")
+
+
+def action_filters_key(filters: dict) -> tuple:
+    """The filters as a cache key: each a sorted tuple (`filter_actions` reads them as sets)."""
+    return tuple(tuple(sorted(filters.get(name) or (), key=str)) for name in ACTION_FILTERS)
+
+
+def _computed_measures(frame: pd.DataFrame, filters_key: tuple, day: date) -> actions_domain.Measures:
+    flagged = actions_domain.with_flags(actions_domain.filter_actions(frame, *filters_key), day)
+    return actions_domain.measures(flagged, day, get_data()["cities"]["city_id"])
+
+
+@cache.memoize()
+def _action_measures(build_id: str, stamp: str, day_iso: str, filters_key: tuple) -> actions_domain.Measures:
+    frame = _actions_current(build_id, stamp)
+    return _computed_measures(frame, filters_key, date.fromisoformat(day_iso))
+
+
+def action_measures(filters: dict, day: date) -> actions_domain.Measures:
+    """The action plans page's figures of the actions matching `filters` (city, status, hazard,
+    essential), flagged for `day`; cached per build, database stamp, day and filters (public)."""
+    key = action_filters_key(filters)
+    try:
+        return _action_measures(get_data().build_id, actions_stamp(), day.isoformat(), key)
+    except DATABASE_ERRORS as err:
+        _database_down(err)
+        return _computed_measures(actions_current(), key, day)
 
 
 def updates_unavailable() -> bool:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import csv
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from domain import actions as act
 from domain import compare
 from domain import losses as ls
 from domain import outlook as ol
@@ -114,3 +116,49 @@ def test_outlook_default_city_is_the_first_ranked_of_the_served_build(built_data
         expected = ol.first_ranked(ol.project(built_data, compare.default_weights(built_data)))
         assert expected in set(built_data["cities"]["city_id"])
         assert data_access.outlook_first_ranked() == expected
+
+
+def direct_measures(data, frame, filters: dict, day) -> act.Measures:
+    flagged = act.with_flags(act.filter_actions(frame, *data_access.action_filters_key(filters)), day)
+    return act.measures(flagged, day, data["cities"]["city_id"])
+
+
+def same_measures(a: act.Measures, b: act.Measures) -> bool:
+    frames = ("frame", "by_city", "priorities", "targets", "mcr_counts", "mcr_progress", "funders")
+    return a.summary == b.summary and all(
+        getattr(a, f).equals(getattr(b, f)) if getattr(b, f) is not None else getattr(a, f) is None
+        for f in frames
+    )
+
+
+def test_action_measures_are_the_domains_and_follow_a_new_build(src_copy, tmp_path, served, dash_app):
+    out = tmp_path / "data" / "build"
+    build(src_copy, out)
+    served(out)
+    day = date.today()
+    first = data_access.get_data()
+    city = first["actions"]["city_id"].iloc[0]
+    with dash_app.server.app_context():
+        for filters in ({}, {"city": [city]}, {"status": ["nothing-has-this-status"]}):
+            got = data_access.action_measures(filters, day)
+            assert same_measures(got, direct_measures(first, data_access.actions_current(), filters, day))
+        before = data_access.action_measures({"city": [city]}, day)
+        path = src_copy / "actions.csv"
+        with open(path, encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            fields, rows = reader.fieldnames, list(reader)
+        for row in rows:
+            if row["city_id"] == city and row["budget_usd"]:
+                row["budget_usd"] = str(float(row["budget_usd"]) * 2 + 1000)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
+        build(src_copy, out)
+        second = data_access.get_data()
+        assert second.build_id != first.build_id
+        after = data_access.action_measures({"city": [city]}, day)
+        assert after.summary["budget"] != before.summary["budget"]
+        assert same_measures(
+            after, direct_measures(second, data_access.actions_current(), {"city": [city]}, day)
+        )

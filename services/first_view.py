@@ -189,7 +189,9 @@ def to_html(node: object, fills: Mapping[str, object] | None = None) -> str:
         return f"<div{attributes(props, BOX_ATTRIBUTES)}>{to_html(children, fills)}</div>"
     if kind == (DCC, "Graph"):
         return box(props, "dash-graph first-view-graph", graph_height(props))
-    return box(props, "first-view-box")
+    label = props.get("label")  # a control's own label (Mantine's Select, MultiSelect...)
+    said = f'<div class="first-view-label">{escape(label)}</div>' if isinstance(label, str) else ""
+    return said + box(props, "first-view-box")
 
 
 def page_for(app: dash.Dash, pathname: str) -> tuple[dict, dict]:

@@ -15,7 +15,7 @@
     return;
   }
   var root = document.documentElement;
-  var GIVE_UP_MS = 30000;  // Dash never rendered the page: show whatever it has, not a stale copy
+  var GIVE_UP_MS = 30000;  // Dash mounted but the page never came: show Dash's own state after this
   entry.parentNode.insertBefore(view, entry);
   root.classList.add("first-view-on");
 
@@ -48,5 +48,13 @@
     }
   });
   observer.observe(entry, {childList: true, subtree: true});
-  timer = setTimeout(reveal, GIVE_UP_MS);
+  function giveUp() {
+    // Scripts still arriving on a slow line: keep the readable copy; Dash's layout is there: show it.
+    if (entry.querySelector("[id='_pages_content']")) {
+      reveal();
+    } else {
+      timer = setTimeout(giveUp, 5000);
+    }
+  }
+  timer = setTimeout(giveUp, GIVE_UP_MS);
 })();

@@ -58,6 +58,7 @@ NOT_ATTRIBUTES = frozenset(
     {"children", "n_clicks", "n_clicks_timestamp", "disable_n_clicks", "loading_state", "setProps", "key"}
 )
 ATTRIBUTE_NAMES = {"className": "class", "htmlFor": "for"}
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "cite"})
 BOX_ATTRIBUTES = ("id", "className", "style", "title", "role", "hidden")
 INPUT_ATTRIBUTES = ("type", "value", "placeholder", "min", "max", "step", "name", "disabled", "readOnly")
 UNITLESS = frozenset(
@@ -112,6 +113,8 @@ def attribute(name: str, value: object) -> str:
         return f' style="{escape(style_text(value))}"' if isinstance(value, Mapping) and value else ""
     if not isinstance(value, (str, int, float)):
         return ""
+    if html_name in URL_ATTRIBUTES and str(value).strip().lower().startswith("javascript:"):
+        value = "about:blank"  # as Dash's components do with script addresses
     return f' {html_name}="{escape(str(value))}"'
 
 

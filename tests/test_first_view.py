@@ -83,6 +83,7 @@ def test_components_become_static_html_with_their_attributes():
             html.Span("x", hidden=True, **{"aria-label": "a & b", "data-n": "1"}),
             html.Br(),
             dcc.Link("Карта", href="/map?lang=ru", className="nav-link"),
+            html.A("bad", href=" JavaScript:alert(1)"),
             dcc.Store(id="s", data={"secret": "not in html"}),
             dcc.Location(id="loc"),
             dcc.Graph(id="g", figure={"layout": {"height": 320}}),
@@ -97,6 +98,7 @@ def test_components_become_static_html_with_their_attributes():
     span = re.search(r"<span ([^>]*)>x</span><br>", out).group(1).split(" ")
     assert sorted(span) == sorted(["hidden", 'aria-label="a', "&amp;", 'b"', 'data-n="1"'])
     assert '<a href="/map?lang=ru" class="nav-link">Карта</a>' in out
+    assert '<a href="about:blank">bad</a>' in out and "alert" not in out
     assert "secret" not in out and 'id="s"' not in out and 'id="loc"' not in out
     # Charts: empty boxes of the height the figure or the style gives them.
     for graph_id, height in (("g", "320px"), ("g2", "200px")):

@@ -108,12 +108,11 @@ def test_components_become_static_html_with_their_attributes():
     assert tree.children[-1].children is None  # the fill did not change the tree
 
 
-def registered_heading(app: dash.Dash, path: str, lang: str) -> str:
-    """The page's name as its registration gives it (its title before the app's short name)."""
+def registered_title(app: dash.Dash, path: str, lang: str) -> str:
+    """The page's title as its registration gives it (name · the app's short name)."""
     page, variables = fv.page_for(app, path)
     with app.server.test_request_context(f"{path}?lang={lang}"):
-        title = page["title"](**variables) if callable(page["title"]) else page["title"]
-    return title.split(" · ")[0]
+        return page["title"](**variables) if callable(page["title"]) else page["title"]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -126,8 +125,10 @@ def test_every_public_page_shows_its_heading_before_any_script(dash_app, client,
         assert 'class="first-view"' in entry, path
         assert body.index("first-view") < body.index("<script"), path
         assert f'<html lang="{lang}"' in body, path
+        title = registered_title(dash_app, path, lang)
+        assert f"<title>{html_text.escape(title, quote=False)}</title>" in body, path
         shown = re.search(r"<h1[^>]*>(.*?)</h1>", entry, re.S)
-        assert shown and plain_text(shown.group(1)) == registered_heading(dash_app, path, lang), path
+        assert shown and plain_text(shown.group(1)) == title.split(" · ")[0], path
         # The shell around it: the navigation, in this language.
         assert 'class="site-header"' in entry and f'href="/glossary?lang={lang}"' in entry, path
 
@@ -142,6 +143,15 @@ def test_the_first_view_says_what_react_will_show(client, lang):
     ]
     assert first_heading(routed) is not None
     assert plain_text(content).replace(" ", "") == layout_text(routed).replace(" ", "")
+
+
+def test_the_index_keeps_its_headers(client):
+    """Caching and security headers are those of the plain index page (no new caching)."""
+    public, private = client.get("/glossary?lang=en"), client.get("/login?lang=en")
+    names = {k for k, _ in public.headers.items() if k != "Content-Length"}
+    assert names == {k for k, _ in private.headers.items() if k != "Content-Length"}
+    assert public.headers.get("Vary") == private.headers.get("Vary")
+    assert "Cache-Control" not in public.headers
 
 
 @pytest.mark.parametrize("path", PRIVATE_PATHS)

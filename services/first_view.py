@@ -274,7 +274,7 @@ def first_view(app: dash.Dash, shell: Callable[[str, str], dict]) -> FirstView |
         return None
     try:
         return cached_render(app, shell)
-    except Exception:
+    except Exception:  # a broken layout must not break the index page: Dash's plain entry instead
         page = str(page_for(app, flask.request.path)[0].get("module", flask.request.path))
         if page not in _logged_failures:
             _logged_failures.add(page)

@@ -3,38 +3,55 @@
  * The index page arrives with the page's markup inside #react-entry-point. React would replace it
  * with "Loading..." as soon as it mounts, long before the layout and the page have come back from
  * the server. So, before the renderer starts (this file runs before Dash's renderer script), the
- * markup moves just in front of the entry point and the entry point is hidden (html.first-view-on,
- * assets/style.css) while Dash renders into it. Once the header and the page's content are there,
- * the markup is removed and Dash's page is shown in its place: each id is then in the page once.
+ * markup moves into a shadow root just in front of the entry point, styled by copies of the page's
+ * style sheets, and the entry point is hidden (html.first-view-on, assets/style.css) while Dash
+ * renders into it. In the shadow root the copy's ids and classes are out of reach of
+ * document.getElementById and CSS selectors, so scripts (and browser tests) only ever find Dash's
+ * own elements. Once Dash has put the page's content in, the copy is removed and Dash's page shown.
  */
 (function () {
   "use strict";
   var entry = document.getElementById("react-entry-point");
   var view = entry && entry.querySelector(":scope > .first-view");
-  if (!view) {
-    return;
+  if (!view || !entry.attachShadow || !("adoptedStyleSheets" in document)) {
+    return;  // an old browser: React replaces the copy when it mounts, as Dash's "Loading..."
   }
   var root = document.documentElement;
   var GIVE_UP_MS = 30000;  // Dash mounted but the page never came: show Dash's own state after this
-  entry.parentNode.insertBefore(view, entry);
-  root.classList.add("first-view-on");
 
-  function filled(id) {
-    // Inside the entry point: document.getElementById would find the first view's copy first.
-    var own = entry.querySelector("[id='" + id + "']");
-    return Boolean(own && own.childElementCount > 0);
+  // Stylesheets have loaded before this script runs (scripts wait for them), so copy them now.
+  function copiedSheets() {
+    var copies = [];
+    Array.prototype.forEach.call(document.styleSheets, function (sheet) {
+      try {
+        var copy = new CSSStyleSheet({media: sheet.media.mediaText});
+        copy.replaceSync(Array.prototype.map.call(sheet.cssRules, function (r) { return r.cssText; }).join("\n"));
+        copies.push(copy);
+      } catch (e) {
+        // A sheet whose rules cannot be read: the copy goes without it.
+      }
+    });
+    return copies;
   }
+
+  var host = document.createElement("div");
+  host.className = "first-view-host";
+  var shadow = host.attachShadow({mode: "open"});
+  shadow.adoptedStyleSheets = copiedSheets();
+  entry.parentNode.insertBefore(host, entry);
+  shadow.appendChild(view);
+  root.classList.add("first-view-on");
 
   var observer;
   var timer;
   function reveal() {
-    if (!view.parentNode) {
+    if (!host.parentNode) {
       return;
     }
     observer.disconnect();
     clearTimeout(timer);
     var scrolled = window.scrollY;
-    view.parentNode.removeChild(view);
+    host.parentNode.removeChild(host);
     root.classList.remove("first-view-on");
     window.scrollTo(0, scrolled);
     if (window.location.hash && window.ccca_revealHash) {
@@ -42,15 +59,18 @@
     }
   }
 
+  // Shown as soon as the page's content is in (the same moment its elements appear); the header
+  // keeps its height while its links arrive (assets/style.css).
   observer = new MutationObserver(function () {
-    if (filled("_pages_content") && filled("shell-header")) {
+    var content = document.getElementById("_pages_content");
+    if (content && content.childElementCount > 0) {
       reveal();
     }
   });
   observer.observe(entry, {childList: true, subtree: true});
   function giveUp() {
     // Scripts still arriving on a slow line: keep the readable copy; Dash's layout is there: show it.
-    if (entry.querySelector("[id='_pages_content']")) {
+    if (document.getElementById("_pages_content")) {
       reveal();
     } else {
       timer = setTimeout(giveUp, 5000);

@@ -213,7 +213,8 @@ def test_the_page_works_after_react_takes_over(dash_duo, dash_app):
     for path, heading in (("/?lang=en", "overview"), ("/glossary?lang=ru", "Глоссарий")):
         driver.get(dash_duo.server_url + path)
         until(
-            lambda: driver.execute_script("return document.querySelectorAll('.first-view').length") == 0, 60
+            lambda: driver.execute_script("return document.querySelectorAll('.first-view-host').length") == 0,
+            60,
         )
         assert "first-view-on" not in driver.execute_script("return document.documentElement.className")
         title = dash_duo.find_element("#react-entry-point #page-title")

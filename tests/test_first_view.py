@@ -227,3 +227,22 @@ def test_the_page_works_after_react_takes_over(dash_duo, dash_app):
     assert driver.execute_script("return window.__same_document === true")
     assert driver.execute_script("return document.documentElement.lang") == "en"
     assert dash_duo.get_logs() == []
+
+
+def test_the_copy_is_shown_in_a_shadow_root_while_dash_mounts(dash_duo, dash_app):
+    """With Dash's layout held back, the server's copy stays on screen (in a shadow root, so each
+    id is in the document once) and Dash's own entry point stays hidden."""
+    dash_duo.start_server(dash_app)
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*_dash-layout*"]})
+    driver.get(dash_duo.server_url + "/glossary?lang=en")
+    heading = (
+        "var h = document.querySelector('.first-view-host'); return h && h.shadowRoot.querySelector('h1');"
+    )
+    until(lambda: driver.execute_script(heading) is not None, 30)
+    assert "Glossary" in driver.execute_script(heading).text
+    entry = "return getComputedStyle(document.getElementById('react-entry-point')).visibility"
+    assert driver.execute_script(entry) == "hidden"
+    assert driver.execute_script(DUPLICATE_IDS_JS) == []
+    assert driver.execute_script("return document.querySelectorAll('#page-title').length") == 0

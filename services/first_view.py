@@ -3,9 +3,10 @@
 On a phone over a slow network the index HTML arrives long before React has downloaded, run and
 asked the server for the layout and the page (Lighthouse mobile: 4-6 s of "Loading..."). Here a
 public page's layout, inside the app's shell with its header and footer filled, is turned into
-static markup and written into `#react-entry-point`. assets/first_view.js keeps that markup on
-screen while Dash mounts beneath it (React would otherwise replace it with "Loading..." first),
-then removes it once Dash shows the page's own content, so the final DOM has each id once.
+static markup and written into `#react-entry-point`. assets/first_view.js moves that markup into
+a shadow root in front of the entry point before React mounts (React would otherwise replace it
+with "Loading..." first), so it stays on screen, with each id once in the document, while Dash
+renders beneath it, and removes it once Dash shows the page's own content.
 
 - `FIRST_VIEW=0` turns it off (Dash's plain entry, as before).
 - Only pages registered with `public_answer=True` (the same rule as the callback cache, with

@@ -245,8 +245,11 @@ def test_starting_workers_keeps_no_request_waiting_and_starts_them_once(monkeypa
 
 
 def test_no_more_exports_run_at_once_than_the_machine_has_slots(tmp_path):
-    with eq.export_slot(tmp_path, 2) as first, eq.export_slot(tmp_path, 2) as second:
-        with eq.export_slot(tmp_path, 2) as third:
-            assert (first, second, third) == (0, 1, None)
+    with (
+        eq.export_slot(tmp_path, 2) as first,
+        eq.export_slot(tmp_path, 2) as second,
+        eq.export_slot(tmp_path, 2) as third,
+    ):
+        assert (first, second, third) == (0, 1, None)
     with eq.export_slot(tmp_path, 2) as again:
         assert again == 0  # freed when the export ended

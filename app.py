@@ -27,6 +27,7 @@ from services.callback_cache import init_app as init_callback_cache
 from services.compression import enable_compression
 from services.config import settings
 from services.data_access import cache, cache_config, get_data
+from services.first_view import install as install_first_view
 from services.lazy_libraries import defer_libraries, script_block
 from services.ops import init_app as init_ops
 from services.request_guard import init_app as init_request_guard
@@ -133,6 +134,14 @@ def render_shell(pathname: str | None, search: str | None, stored: str | None):
         manifest = None
     return (shell.header(lang, pathname or "/", query), shell.footer(lang, manifest), t("shell.skip", lang))
 
+
+def shell_parts(pathname: str, search: str) -> dict:
+    """What `render_shell` puts into the shell, by id: for the server-rendered first view."""
+    header, footer, skip = render_shell(pathname, search, None)
+    return {ids.HEADER: header, ids.FOOTER: footer, "skip-link": skip}
+
+
+install_first_view(app, shell_parts)  # public pages arrive as HTML, readable before any script runs
 
 app.clientside_callback(
     ClientsideFunction(namespace="ccca", function_name="syncLanguage"),

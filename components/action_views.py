@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.charts import base_layout
+from components.figure_dict import FigureDict
 from domain.actions import ESSENTIALS, STATUSES
 from domain.palette import (
     ACTION_STATUS_COLOURS,
@@ -68,7 +69,11 @@ def progress_bar(value: float, lang: str, label: str | None = None) -> html.Div:
 
 
 def _status_traces(
-    fig: go.Figure, frame: pd.DataFrame, category: list[str], lang: str, width: float | None = None
+    fig: go.Figure | FigureDict,
+    frame: pd.DataFrame,
+    category: list[str],
+    lang: str,
+    width: float | None = None,
 ) -> None:
     for status in STATUSES:
         if status not in frame or not frame[status].any():
@@ -87,13 +92,16 @@ def _status_traces(
         )
 
 
-def city_status_figure(summary: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
-    """Actions per city stacked by status, with the budget-weighted progress written at the end."""
+def city_status_figure(
+    summary: pd.DataFrame, city_names: dict[str, str], lang: str, figure_type: type = go.Figure
+) -> go.Figure | FigureDict:
+    """Actions per city stacked by status, with the budget-weighted progress written at the end
+    (the page asks for a `FigureDict`, the slides for a `go.Figure` they restyle)."""
     df = summary.sort_values("weighted_progress", ascending=True)
     names = [
         f"{city_names.get(c, c)} · {percent(p, lang)}" for c, p in zip(df["city_id"], df["weighted_progress"])
     ]
-    fig = go.Figure()
+    fig = figure_type()
     _status_traces(fig, df, names, lang)
     layout = base_layout(lang, height=max(260, 48 * len(df) + 130))
     layout.update(_count_axes(lang), margin=dict(l=10, r=10, t=60, b=10))
@@ -112,11 +120,11 @@ def _count_axes(lang: str) -> dict:
     )
 
 
-def group_status_figure(summary: pd.DataFrame, level: str, labels: dict, lang: str) -> go.Figure:
+def group_status_figure(summary: pd.DataFrame, level: str, labels: dict, lang: str) -> FigureDict:
     """Actions per Sendai priority or target, stacked by status (label: short name)."""
     df = summary.sort_values(level, ascending=False)
     names = [labels.get(k, str(k)) for k in df[level]]
-    fig = go.Figure()
+    fig = FigureDict()
     _status_traces(fig, df, names, lang, width=0.45)
     labels_above_bars(fig, names, names)
     layout = base_layout(lang, height=max(240, 58 * len(df) + 150))
@@ -180,11 +188,11 @@ def mcr_table(
     )
 
 
-def timeline_figure(frame: pd.DataFrame, labels: list[str], lang: str, today: date) -> go.Figure:
+def timeline_figure(frame: pd.DataFrame, labels: list[str], lang: str, today: date) -> FigureDict:
     """Planned (light) against actual (coloured by status) dates per action; overdue ones marked."""
     df = frame.reset_index(drop=True)
     ys = list(labels)
-    fig = go.Figure()
+    fig = FigureDict()
     start = pd.to_datetime(df["planned_start"])
     end = pd.to_datetime(df["planned_end"]) + pd.Timedelta(days=1)
     fig.add_bar(
@@ -280,7 +288,7 @@ def timeline_figure(frame: pd.DataFrame, labels: list[str], lang: str, today: da
 LEGEND_ABOVE = dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal", title_side="top")
 
 
-def labels_above_bars(fig: go.Figure, categories: list[str], texts: list[str]) -> None:
+def labels_above_bars(fig: go.Figure | FigureDict, categories: list[str], texts: list[str]) -> None:
     """Write each bar's label inside the plot, above its bar and left-aligned, instead of as a
     tick label: long names then take the chart's whole width, which fits a phone."""
     fig.update_yaxes(showticklabels=False)
@@ -300,12 +308,12 @@ def labels_above_bars(fig: go.Figure, categories: list[str], texts: list[str]) -
         )
 
 
-def funding_city_figure(summary: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
+def funding_city_figure(summary: pd.DataFrame, city_names: dict[str, str], lang: str) -> FigureDict:
     """Per city: funded and unfunded (gap) parts of the budget, in millions of USD, the amounts
     written inside the bars; the largest gap on top, the legend above (fits a phone)."""
     df = summary.sort_values("gap", ascending=True)
     names = [city_names.get(c, c) for c in df["city_id"]]
-    fig = go.Figure()
+    fig = FigureDict()
     for column, colour, text_colour in (
         ("funded", OKABE_ITO["bluish_green"], WHITE),
         ("gap", OKABE_ITO["orange"], INK),
@@ -373,11 +381,11 @@ def funding_table(summary: pd.DataFrame, city_names: dict[str, str], lang: str, 
     )  # scrolls on a phone
 
 
-def funder_figure(funders: pd.DataFrame, funder_names: dict[str, str], lang: str) -> go.Figure:
+def funder_figure(funders: pd.DataFrame, funder_names: dict[str, str], lang: str) -> FigureDict:
     """Amount funded per kind of funder, in millions of USD."""
     df = funders.sort_values("funded", ascending=True)
     names = [f"{funder_names.get(f, f)} ({int(n)})" for f, n in zip(df["funder"], df["actions"])]
-    fig = go.Figure()
+    fig = FigureDict()
     labels_above_bars(fig, names, [f"{n}: {money(v, lang)}" for n, v in zip(names, df["funded"])])
     fig.add_bar(
         y=names,
@@ -401,9 +409,9 @@ def funder_figure(funders: pd.DataFrame, funder_names: dict[str, str], lang: str
     return fig
 
 
-def history_figure(history: pd.DataFrame, lang: str) -> go.Figure:
+def history_figure(history: pd.DataFrame, lang: str) -> FigureDict:
     """Progress over time as a step line; updates saved in the app drawn as filled markers."""
-    fig = go.Figure()
+    fig = FigureDict()
     fig.add_scatter(
         x=pd.to_datetime(history["date"]),
         y=history["progress_pct"],

@@ -80,12 +80,15 @@ def rank_range_labels(df: pd.DataFrame, lang: str) -> list[str]:
     return labels
 
 
-def ranking_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang: str) -> go.Figure:
+def ranking_figure(
+    ranked: pd.DataFrame, dimension_names: dict[str, str], lang: str, figure_type: type = go.Figure
+):
     """Horizontal bars: composite risk per city, with its three dimensions beside it, and under each
-    name the range of ranks the city takes under random weightings (when the table has it)."""
+    name the range of ranks the city takes under random weightings (when the table has it).
+    Pages ask for a `components.figure_dict.FigureDict` (`figure_type`), the slides for a go.Figure."""
     df = ranked.dropna(subset=["risk"]).sort_values("risk")
     df = df.assign(label=rank_range_labels(df, lang))
-    fig = go.Figure()
+    fig = figure_type()
     for dim in DIMENSIONS:
         fig.add_bar(
             y=df["label"],
@@ -118,14 +121,14 @@ def ranking_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang: 
     return fig
 
 
-def decomposition_figure(decomp: pd.DataFrame, names: dict, lang: str) -> go.Figure:
+def decomposition_figure(decomp: pd.DataFrame, names: dict, lang: str, figure_type: type = go.Figure):
     """Each category: the city's score (diamond) against the coalition median (circle).
 
-    Used by the city profile and by presenter slides and exports (moved here from pages/city.py).
+    Used by the city profile (as a `FigureDict`, `figure_type`) and by presenter slides and exports.
     """
     cats = decomp[decomp["level"] == "category"].copy()
     cats["label"] = cats["id"].map(names["category"])
-    fig = go.Figure()
+    fig = figure_type()
     xs, ys = [], []
     for _, r in cats.iterrows():
         if pd.notna(r["score"]) and pd.notna(r["median"]):

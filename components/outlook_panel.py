@@ -16,6 +16,7 @@ from dash import dcc, html
 import ids
 from components.badges import status_badge
 from components.charts import base_layout, message_figure
+from components.figure_dict import FigureDict
 from components.shell import link_with
 from domain import outlook as ol
 from domain.outlook import HORIZONS, SCENARIOS, TODAY
@@ -119,12 +120,14 @@ def city_fan_figure(
     lang: str,
     view: str = "level",
     mark_chosen: bool = True,
-) -> go.Figure:
+    figure_type: type = go.Figure,
+) -> go.Figure | FigureDict:
     """Today's index and, per scenario, the projected point (median climate, chosen weights) with a
     band from the 10th to the 90th percentile (climate members x weight draws). The chosen scenario
     is drawn strongest; each scenario also has its own line style. In the 'change' view the chart
     shows the change from today with the same weights. The page, the presenter slide and the PDF
-    brief draw the same chart (`mark_chosen=False` leaves "chosen" out of the legend)."""
+    brief draw the same chart (`mark_chosen=False` leaves "chosen" out of the legend); the page
+    asks for a `FigureDict` (`figure_type`), the exports for a `go.Figure` they restyle."""
     rows = fan_rows(result, city)
     today = rows[rows["scenario"] == ol.TODAY]
     if today.empty or today["risk"].isna().all():
@@ -132,7 +135,7 @@ def city_fan_figure(
     t0 = today.iloc[0]
     ref = int(t0["horizon"])
     change = view == "change"
-    fig = go.Figure()
+    fig = figure_type()
     years = [ref, *result.meta["horizons"]]
     xs = list(range(len(years)))  # horizons equally spaced: readable on a phone, years in the labels
     lows, highs = [], []
@@ -247,7 +250,9 @@ def city_fan_figure(
     return fig
 
 
-def add_class_bands(fig: go.Figure, classes: pd.DataFrame, y_range: list[float], lang: str) -> None:
+def add_class_bands(
+    fig: go.Figure | FigureDict, classes: pd.DataFrame, y_range: list[float], lang: str
+) -> None:
     """Risk classes as pale horizontal bands, each named in words at the right edge."""
     for _, c in classes.sort_values("lower").iterrows():
         lo, hi = max(float(c["lower"]), y_range[0]), min(float(c["upper"]), y_range[1])

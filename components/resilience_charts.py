@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import base_layout
+from components.figure_dict import FigureDict
 from domain.palette import DECADE_COLOURS, INK, NOT_ASSESSED, OKABE_ITO, SCORE_SCALE
 from domain.scorecard import ESSENTIALS, MAX_SCORE
 from i18n import format_number, t
@@ -123,11 +124,14 @@ def essentials_heatmap(matrix: pd.DataFrame, city_names: dict[str, str], lang: s
     return fig
 
 
-def decade_bars(table: pd.DataFrame, city_names: dict[str, str], lang: str) -> go.Figure:
+def decade_bars(
+    table: pd.DataFrame, city_names: dict[str, str], lang: str, figure_type: type = go.Figure
+) -> go.Figure | FigureDict:
     """Horizontal bars per city, one colour per decade, for one indicator (no bar = no data).
 
-    `table` has columns city_id, start, end, value."""
-    fig = go.Figure()
+    `table` has columns city_id, start, end, value. The page asks for a `FigureDict`
+    (`figure_type`), the exports for a go.Figure."""
+    fig = figure_type()
     order = list(dict.fromkeys(table["city_id"]))
     labels = [city_names.get(c, c) for c in order]
     for (start, end), colour in zip(sorted({(r.start, r.end) for r in table.itertuples()}), DECADE_COLOURS):

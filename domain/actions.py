@@ -298,7 +298,11 @@ def weighted_progress(frame: pd.DataFrame) -> float:
 
 def summary(frame: pd.DataFrame, today: date) -> dict:
     """Headline figures of a set of actions."""
-    flagged = with_flags(frame, today)
+    return _flagged_summary(with_flags(frame, today))
+
+
+def _flagged_summary(flagged: pd.DataFrame) -> dict:
+    """`summary` of actions that already carry `with_flags`' columns."""
     live = flagged[flagged["status"] != "cancelled"]
     return {
         "actions": int(len(flagged)),
@@ -316,7 +320,7 @@ def _group_summary(frame: pd.DataFrame, by: str, today: date) -> pd.DataFrame:
     flagged = with_flags(frame, today)
     rows = []
     for key, part in flagged.groupby(by, sort=True):
-        row = {by: key, **summary(part, today)}
+        row = {by: key, **_flagged_summary(part)}
         for status in STATUSES:
             row[status] = int((part["status"] == status).sum())
         rows.append(row)
@@ -367,6 +371,40 @@ def mcr_matrix(frame: pd.DataFrame, city_ids: Iterable[str]) -> tuple[pd.DataFra
                 counts.loc[city, essential] = len(part)
                 progress.loc[city, essential] = weighted_progress(part)
     return counts, progress
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Every figure the action plans page shows of a set of actions flagged for a day (`with_flags`);
+    nothing but `frame` when the set is empty."""
+
+    frame: pd.DataFrame
+    summary: dict | None = None
+    by_city: pd.DataFrame | None = None
+    priorities: pd.DataFrame | None = None
+    targets: pd.DataFrame | None = None
+    mcr_counts: pd.DataFrame | None = None
+    mcr_progress: pd.DataFrame | None = None
+    funders: pd.DataFrame | None = None
+
+
+def measures(flagged: pd.DataFrame, today: date, city_order: Iterable[str]) -> Measures:
+    """Headline figures, per city, per Sendai priority and target, the MCR2030 matrix (cities in
+    `city_order` that have actions) and the funders of flagged actions."""
+    if flagged.empty:
+        return Measures(flagged)
+    present = set(flagged["city_id"])
+    counts, progress = mcr_matrix(flagged, [c for c in city_order if c in present])
+    return Measures(
+        frame=flagged,
+        summary=summary(flagged, today),
+        by_city=city_summary(flagged, today),
+        priorities=sendai_summary(flagged, today, "sendai_priority"),
+        targets=sendai_summary(flagged, today, "sendai_target"),
+        mcr_counts=counts,
+        mcr_progress=progress,
+        funders=funder_summary(flagged),
+    )
 
 
 def funder_summary(frame: pd.DataFrame) -> pd.DataFrame:

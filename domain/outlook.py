@@ -933,3 +933,11 @@ def download_frame(result: OutlookResult) -> pd.DataFrame:
         "saturated",
     ]
     return result.scores[cols]
+
+
+def first_ranked(result: OutlookResult) -> str | None:
+    """The city ranked first today with the result's weights (no city is named in code)."""
+    today = result.scores[result.scores["scenario"] == TODAY].sort_values(
+        ["rank", "city_id"], na_position="last"
+    )
+    return today["city_id"].iloc[0] if len(today) else None

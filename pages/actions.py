@@ -20,6 +20,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, dcc, html
 from components import action_views as av
 from components.badges import status_badge
 from components.charts import graph_config
+from components.figure_dict import FigureDict
 from components.infrastructure_views import protection_section
 from components.ops_notice import updates_unavailable
 from components.page import page_header, page_title, with_mantine
@@ -167,16 +168,14 @@ def stats(summary: dict, lang: str) -> html.Div:
 def render_content(filters: dict, lang: str) -> list:
     """Every view of the filtered actions."""
     day = today()
-    frame = act.with_flags(shown_actions(filters), day)
+    measures = data_access.action_measures(filters, day)
+    frame = measures.frame
     if frame.empty:
         return [html.P(t("actions.none", lang), className="notice", id="actions-empty")]
     names = city_names(lang)
-    summary = act.summary(frame, day)
-    by_city = act.city_summary(frame, day)
-    priorities = act.sendai_summary(frame, day, "sendai_priority")
-    targets = act.sendai_summary(frame, day, "sendai_target")
-    counts, progress = act.mcr_matrix(frame, [c for c in names if c in set(frame["city_id"])])
-    funders = act.funder_summary(frame)
+    summary, by_city, funders = measures.summary, measures.by_city, measures.funders
+    priorities, targets = measures.priorities, measures.targets
+    counts, progress = measures.mcr_counts, measures.mcr_progress
     fnames = funder_names(frame, lang)
     ordered = frame.sort_values(["city_id", "planned_start", "action_id"]).reset_index(drop=True)
     labels = [
@@ -245,7 +244,11 @@ def render_content(filters: dict, lang: str) -> list:
                     className="chart-summary",
                 ),
                 html.P(t("actions.weighted_help", lang), className="note"),
-                graph(av.city_status_figure(by_city, names, lang), "actions-by-city", lang),
+                graph(
+                    av.city_status_figure(by_city, names, lang, figure_type=FigureDict),
+                    "actions-by-city",
+                    lang,
+                ),
                 figcaption(lang),
             ],
             className="panel",

@@ -17,6 +17,7 @@ from components.badges import source_link, status_badge
 from components.charts import DIMENSION_COLOURS, decomposition_figure, graph_config
 from components.confidence import confidence_block
 from components.explain import data_details, data_table, described, glossary_link
+from components.figure_dict import FigureDict
 from components.infrastructure_views import city_section as infrastructure_section
 from components.ops_notice import updates_unavailable
 from components.outlook_panel import outlook_panel
@@ -477,7 +478,7 @@ def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> ht
             ),
             dcc.Graph(
                 id=ids.CITY_DECOMPOSITION_CHART,
-                figure=decomposition_figure(decomp, names, lang),
+                figure=decomposition_figure(decomp, names, lang, figure_type=FigureDict),
                 config=graph_config(lang),
             ),
             data_details(

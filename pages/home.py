@@ -12,6 +12,7 @@ from components.charts import DIMENSIONS, figure_height, graph_config, ranking_f
 from components.city_map import city_map
 from components.confidence import confidence_block
 from components.explain import data_details, data_table, definitions, described, info
+from components.figure_dict import FigureDict
 from components.page import page_context, page_header, page_title
 from components.resilience_lines import overview_lines
 from components.shell import link_with
@@ -336,7 +337,7 @@ def layout(**kwargs):
                             html.P(summary, className="chart-summary"),
                             dcc.Graph(
                                 id=ids.OVERVIEW_RANKING,
-                                figure=ranking_figure(ranked, dims, lang),
+                                figure=ranking_figure(ranked, dims, lang, figure_type=FigureDict),
                                 config=graph_config(lang),
                                 style={"height": f"{figure_height(ranked['risk'].notna().sum())}px"},
                             ),

@@ -16,6 +16,7 @@ import ids
 from components.badges import source_link, status_badge
 from components.charts import graph_config, message_figure
 from components.city_links import cities_page
+from components.figure_dict import FigureDict
 from components.page import page_context, page_title
 from components.resilience_charts import decade_bars
 from components.tables import simple_table
@@ -40,17 +41,7 @@ SHOWN = ("a1", "b1", "c1", "d1", "d5")
 
 def indicator_values(data, chosen: list[str]) -> list[ls.IndicatorValue]:
     """Every shown indicator for every chosen city and decade."""
-    records = ls.loss_records(data["events"], data["event_figure_scopes"], data["losses"])
-    own = ls.city_events(data["events"], records)
-    cities = data["cities"].set_index("city_id")
-    out = []
-    for city in chosen:
-        population = float(cities.at[city, "population"])
-        gdp = ls.city_gdp_usd(data["indicator_values"], city, population)
-        for ind in SHOWN:
-            for start, end in ls.DECADES:
-                out.append(ls.indicator(ind, city, start, end, records, own, population, gdp))
-    return out
+    return [value for city in chosen for value in data_access.loss_indicators(data, city, SHOWN)]
 
 
 def value_text(v: ls.IndicatorValue, lang: str) -> str:
@@ -115,7 +106,7 @@ def chart_section(values: list[ls.IndicatorValue], names: dict, lang: str) -> ht
         )
         have = bool(len(table)) and table["value"].notna().any()
         figure = (
-            decade_bars(table, names, lang)
+            decade_bars(table, names, lang, figure_type=FigureDict)
             if have
             else message_figure(lang, t("losses.no_data", lang), height=220)
         )
@@ -180,9 +171,8 @@ def events_index(city: str, data, records: pd.DataFrame, lang: str) -> html.Div:
 
 
 def city_section(city: str, name: str, data, lang: str) -> html.Section:
-    records = ls.loss_records(data["events"], data["event_figure_scopes"], data["losses"])
+    records = data_access.loss_records(data)
     records = records[records["city_id"] == city]
-    own = ls.city_events(data["events"], records)
     titles = dict(zip(data["events"]["event_id"], data["events"][f"title_{lang}"]))
     sources = data["sources"].set_index("source_id").to_dict("index")
     headers = [
@@ -215,8 +205,7 @@ def city_section(city: str, name: str, data, lang: str) -> html.Section:
                 class_name="losses-withheld",
             ),
         ]
-    for start, end in ls.DECADES:
-        missing = ls.missing_fields(city, records, own, start, end)
+    for (start, end), missing in zip(ls.DECADES, data_access.loss_missing_fields(data, city)):
         body.append(html.H3(t("losses.missing_heading", lang, start=start, end=end)))
         if missing.empty:
             body.append(html.P(t("losses.missing_none", lang), className="muted"))

@@ -23,6 +23,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 import ids
 from components.badges import status_badge
 from components.charts import base_layout, graph_config
+from components.figure_dict import FigureDict
 from components.outlook_panel import (
     city_fan_figure,
     driver_phrase,
@@ -72,21 +73,13 @@ POP_CHOICES = ("0", "1", "2")  # factor on the population growth (what if)
 MIN_CONTRIBUTION = 0.005  # smaller effects are left out of the bar chart
 
 
-def default_city(result) -> str | None:
-    """The city ranked first today (no city is named in code)."""
-    today = result.scores[result.scores["scenario"] == ol.TODAY].sort_values(
-        ["rank", "city_id"], na_position="last"
-    )
-    return today["city_id"].iloc[0] if len(today) else None
-
-
 def _cities(data, chosen) -> list[str]:
     return data["cities"]["city_id"].tolist()
 
 
 def _first_ranked(data, chosen) -> str:
     cities = _cities(data, chosen)
-    return default_city(data_access.outlook()) or (cities[0] if cities else "")
+    return data_access.outlook_first_ranked() or (cities[0] if cities else "")
 
 
 def _factor_text(value: str) -> str:
@@ -129,9 +122,18 @@ def result_for(state: OutlookState):
 # --- the fan chart -----------------------------------------------------------------------------------
 
 
-def fan_figure(result, state: OutlookState, classes: pd.DataFrame, lang: str) -> go.Figure:
+def fan_figure(result, state: OutlookState, classes: pd.DataFrame, lang: str) -> FigureDict | go.Figure:
     """The page's fan chart for the chosen city, scenario, horizon and view (see `city_fan_figure`)."""
-    return city_fan_figure(result, state.city, state.scenario, state.horizon, classes, lang, view=state.view)
+    return city_fan_figure(
+        result,
+        state.city,
+        state.scenario,
+        state.horizon,
+        classes,
+        lang,
+        view=state.view,
+        figure_type=FigureDict,
+    )
 
 
 def fan_heading(data, state: OutlookState, lang: str) -> str:
@@ -324,21 +326,19 @@ def _rank_text(row, lang: str) -> str:
     return str(int(row["rank"])) + ("" if lo == hi else f" ({lo}–{hi})")
 
 
-def contribution_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+def contribution_figure(frame: pd.DataFrame, lang: str) -> FigureDict:
     """Horizontal bars: the change of the risk index if only this hazard changed (sign in the text)."""
     df = frame.sort_values("change_risk")
     labels = [signed(v, lang, 2) for v in df["change_risk"]]
-    fig = go.Figure(
-        go.Bar(
-            x=df["change_risk"],
-            y=df["name"],
-            orientation="h",
-            text=labels,
-            textposition="outside",
-            marker_color=[INCREASE if v > 0 else DECREASE for v in df["change_risk"]],
-            cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
+    fig = FigureDict().add_bar(
+        x=df["change_risk"],
+        y=df["name"],
+        orientation="h",
+        text=labels,
+        textposition="outside",
+        marker_color=[INCREASE if v > 0 else DECREASE for v in df["change_risk"]],
+        cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>",
     )
     span_ = max(0.05, float(df["change_risk"].abs().max()) * 1.45)
     layout = base_layout(lang, height=max(170, 46 * len(df) + 90))

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import dash
 import dash_mantine_components as dmc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.badges import status_badge
 from components.charts import base_layout, graph_config, message_figure
 from components.explain import data_details, data_table, glossary_definitions, info, scroll_region
+from components.figure_dict import FigureDict
 from components.page import page_header, page_title, with_mantine
 from components.page_state import address, address_output, address_state, address_stores, lang_of, read_page
 from domain import climate, page_state
@@ -68,7 +68,7 @@ HORIZON_YEARS = climate.HORIZONS
 
 def all_cities(data, chosen=None) -> list[str]:
     """Cities with any climate series, in the order of the cities table."""
-    have = set(climate.table(data)["city_id"])
+    have = set(climate.table(data)["city_id"].unique())
     return [c for c in data["cities"]["city_id"] if c in have]
 
 
@@ -153,8 +153,13 @@ def empty_message(state: TrendState, lang: str) -> str:
     return t("trends.no_series" if state.cities else "trends.no_cities", lang)
 
 
+def series_lines(shown: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """The shown rows per (city, scenario), in their order, split in one pass."""
+    return dict(tuple(shown.groupby(["city_id", "scenario"], sort=False)))
+
+
 def add_series(
-    fig: go.Figure,
+    fig: FigureDict,
     part: pd.DataFrame,
     scenario: str,
     colour: str,
@@ -168,10 +173,11 @@ def add_series(
     **where,
 ) -> None:
     """One scenario of one city: the p10-p90 band (projections) and the median or observed line."""
+    years = part["year"].to_numpy()
     if scenario != "observed":
         fig.add_scatter(
-            x=part["year"],
-            y=part["p90"],
+            x=years,
+            y=part["p90"].to_numpy(),
             mode="lines",
             line=dict(width=0, color=colour),
             hoverinfo="skip",
@@ -180,8 +186,8 @@ def add_series(
             **where,
         )
         fig.add_scatter(
-            x=part["year"],
-            y=part["p10"],
+            x=years,
+            y=part["p10"].to_numpy(),
             mode="lines",
             line=dict(width=0, color=colour),
             fill="tonexty",
@@ -200,8 +206,8 @@ def add_series(
         template = f"{name}<br>%{{x}}: %{{y:{hover_fmt}}} {unit}<extra></extra>"
         custom = None
     fig.add_scatter(
-        x=part["year"],
-        y=part["value"],
+        x=years,
+        y=part["value"].to_numpy(),
         mode="lines",
         name=legend_name or name,
         legendgroup=group,
@@ -215,7 +221,7 @@ def add_series(
 
 def chart_figure(
     shown: pd.DataFrame, state: TrendState, names: dict[str, str], colours: dict[str, str], lang: str
-) -> go.Figure:
+) -> FigureDict | dict:
     """Observed line and, per chosen scenario, the median line with its shaded p10-p90 band.
 
     One city: a colour per scenario, one legend entry per scenario. Several cities: a colour per
@@ -228,13 +234,13 @@ def chart_figure(
     single = len(cities) == 1
     unit = unit_text(shown["unit"].iloc[0], lang)
     hover_fmt = f".{digits_for(state.variable)}f"
-    fig = go.Figure()
+    fig = FigureDict()
+    lines = series_lines(shown)
     for city in cities:
-        rows = shown[shown["city_id"] == city]
         first = True
         for scenario in ["observed"] + [s for s in climate.PROJECTIONS if s in state.scenarios]:
-            part = rows[rows["scenario"] == scenario]
-            if part.empty:
+            part = lines.get((city, scenario))
+            if part is None:
                 continue
             label = (
                 t("trends.observed_label", lang)
@@ -321,7 +327,7 @@ def chart_heading(shown: pd.DataFrame, state: TrendState, lang: str) -> list:
 
 
 def add_periods(
-    fig: go.Figure, shown: pd.DataFrame, state: TrendState, lang: str, labels: bool = True
+    fig: FigureDict, shown: pd.DataFrame, state: TrendState, lang: str, labels: bool = True
 ) -> None:
     """The baseline period as a shaded strip, and a dotted line where the projections begin."""
     first, last = climate.BASELINES[state.baseline]
@@ -366,12 +372,12 @@ def multiples(shown: pd.DataFrame, state: TrendState, names: dict[str, str], lan
     unit = unit_text(shown["unit"].iloc[0], lang)
     hover_fmt = f".{digits_for(state.variable)}f"
     panels = []
-    for city in dict.fromkeys(shown["city_id"]):
-        rows = shown[shown["city_id"] == city]
-        fig = go.Figure()
+    lines = series_lines(shown)
+    for city, rows in shown.groupby("city_id", sort=False):
+        fig = FigureDict()
         for scenario in ["observed"] + [s for s in climate.PROJECTIONS if s in state.scenarios]:
-            part = rows[rows["scenario"] == scenario]
-            if not part.empty:
+            part = lines.get((city, scenario))
+            if part is not None:
                 add_series(
                     fig,
                     part,
@@ -537,22 +543,25 @@ def series_table(shown: pd.DataFrame, state: TrendState, names: dict[str, str], 
     digits = digits_for(state.variable)
     years = sorted(y for y in set(shown["year"]) if y % 10 == 0 or y == shown["year"].min())
     rows = []
+    by_line: dict[tuple, dict] = {}  # (city, scenario) -> year -> (value, p10, p90); one pass
+    for city, scenario, year, value, p10, p90 in shown[
+        ["city_id", "scenario", "year", "value", "p10", "p90"]
+    ].itertuples(index=False):
+        by_line.setdefault((city, scenario), {})[year] = (value, p10, p90)
     for city in dict.fromkeys(shown["city_id"]):
         for scenario in ["observed"] + [s for s in climate.PROJECTIONS if s in state.scenarios]:
-            part = shown[(shown["city_id"] == city) & (shown["scenario"] == scenario)].set_index("year")
-            if part.empty:
+            line = by_line.get((city, scenario))
+            if not line:
                 continue
             cells = []
             for year in years:
-                if year not in part.index:
+                if year not in line:
                     cells.append("—")
                     continue
-                r = part.loc[year]
-                text = format_number(r["value"], lang, digits)
-                if scenario != "observed" and r["p10"] == r["p10"]:
-                    text += (
-                        f" ({format_number(r['p10'], lang, digits)}–{format_number(r['p90'], lang, digits)})"
-                    )
+                value, p10, p90 = line[year]
+                text = format_number(value, lang, digits)
+                if scenario != "observed" and p10 == p10:
+                    text += f" ({format_number(p10, lang, digits)}–{format_number(p90, lang, digits)})"
                 cells.append(text)
             rows.append([f"{names.get(city, city)} · {scenario_name(scenario, lang, short=True)}", *cells])
     caption = f"{chart_title(state, lang)}. {t('trends.data_caption', lang)}"

@@ -148,7 +148,7 @@ def _key_for_request(app: dash.Dash) -> str | None:
     return cache_key(body, data_access.get_data().build_id, stamp)
 
 
-def _session_was_read() -> bool:
+def session_was_read() -> bool:
     """Whether anything in this request touched the session (looked at without touching it: the
     `flask.session` proxy itself marks the session accessed)."""
     opened = getattr(request_ctx._get_current_object(), "_session", None)  # private: see the docstring
@@ -184,7 +184,7 @@ def init_app(app: dash.Dash) -> None:
         key = flask.g.get("callback_cache_key")
         if key is None or flask.g.get("callback_cache_hit"):
             return response
-        if _session_was_read():
+        if session_was_read():
             log.error(
                 "a callback declared public read the session; its answer is not cached (%s)",
                 str((request.get_json(silent=True) or {}).get("output", ""))[:120],

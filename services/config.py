@@ -31,6 +31,8 @@ class Settings:
     trusted_proxies: int = 0
     # Whole answers of public callbacks cached by request, build and database stamp (services/callback_cache.py).
     callback_cache: bool = True
+    # Public pages' first view as HTML in the index page (services/first_view.py); FIRST_VIEW=0 sends Dash's plain entry.
+    first_view: bool = True
     # Exports (services/export_queue.py): pool processes per web process, jobs at once, per client.
     export_dir: Path = ROOT / ".cache" / "exports"
     export_workers: int = 1
@@ -92,6 +94,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         session_idle_minutes=int(env.get("SESSION_IDLE_MINUTES", "30")),
         trusted_proxies=int(env.get("TRUSTED_PROXIES", "0") or 0),
         callback_cache=env.get("CALLBACK_CACHE", "1") not in ("0", "false", "no"),
+        first_view=env.get("FIRST_VIEW", "1") not in ("0", "false", "no"),
         export_dir=Path(env.get("EXPORT_DIR") or ROOT / ".cache" / "exports"),
         export_workers=max(1, int(env.get("EXPORT_WORKERS", "1") or 1)),
         export_slots=max(1, int(env.get("EXPORT_SLOTS") or max(1, (os.cpu_count() or 2) // 2))),

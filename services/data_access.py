@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import flask
@@ -19,7 +20,8 @@ import pandas as pd
 from flask_caching import Cache
 from sqlalchemy.exc import SQLAlchemyError
 
-from domain import city_plans, climate, compare, publications, queries
+from domain import actions as actions_domain
+from domain import city_plans, climate, compare, losses, publications, queries
 from domain import outlook as outlook_domain  # `outlook()` below is the cached projection
 from domain.actions import current_actions
 from domain.queries import BuildData, load_build
@@ -317,6 +319,36 @@ def actions_app_updates() -> pd.DataFrame:
         return pd.DataFrame(columns=["action_id", "version", "status", "progress_pct", "note", "updated_at"])
 
 
+ACTION_FILTERS = ("city", "status", "hazard", "essential")
+
+
+def action_filters_key(filters: dict) -> tuple:
+    """The filters as a cache key: each a sorted tuple (`filter_actions` reads them as sets)."""
+    return tuple(tuple(sorted(filters.get(name) or (), key=str)) for name in ACTION_FILTERS)
+
+
+def _computed_measures(frame: pd.DataFrame, filters_key: tuple, day: date) -> actions_domain.Measures:
+    flagged = actions_domain.with_flags(actions_domain.filter_actions(frame, *filters_key), day)
+    return actions_domain.measures(flagged, day, get_data()["cities"]["city_id"])
+
+
+@cache.memoize()
+def _action_measures(build_id: str, stamp: str, day_iso: str, filters_key: tuple) -> actions_domain.Measures:
+    frame = _actions_current(build_id, stamp)
+    return _computed_measures(frame, filters_key, date.fromisoformat(day_iso))
+
+
+def action_measures(filters: dict, day: date) -> actions_domain.Measures:
+    """The action plans page's figures of the actions matching `filters` (city, status, hazard,
+    essential), flagged for `day`; cached per build, database stamp, day and filters (public)."""
+    key = action_filters_key(filters)
+    try:
+        return _action_measures(get_data().build_id, actions_stamp(), day.isoformat(), key)
+    except DATABASE_ERRORS as err:
+        _database_down(err)
+        return _computed_measures(actions_current(), key, day)
+
+
 def updates_unavailable() -> bool:
     """Whether this request showed the baseline plans because the editing database did not answer."""
     return flask.has_request_context() and bool(flask.g.get("updates_unavailable"))
@@ -365,6 +397,74 @@ def climate_horizons(city_ids: list[str], variable: str, scenarios: list[str], b
     return _climate_horizons(get_data().build_id, tuple(city_ids), variable, tuple(scenarios), baseline)
 
 
+# --- disaster losses (/losses; domain/losses.py): pure functions of a build, keyed by its id ---
+
+
+def _computed_loss_records(data: BuildData) -> pd.DataFrame:
+    return losses.loss_records(data["events"], data["event_figure_scopes"], data["losses"])
+
+
+def _computed_loss_indicators(data: BuildData, city_id: str, indicator_ids: tuple) -> list:
+    records = loss_records(data)
+    own = losses.city_events(data["events"], records)
+    population = float(data["cities"].set_index("city_id").at[city_id, "population"])
+    gdp = losses.city_gdp_usd(data["indicator_values"], city_id, population)
+    return [
+        losses.indicator(ind, city_id, start, end, records, own, population, gdp)
+        for ind in indicator_ids
+        for start, end in losses.DECADES
+    ]
+
+
+def _computed_loss_missing(data: BuildData, city_id: str) -> list[pd.DataFrame]:
+    records = loss_records(data)
+    records = records[records["city_id"] == city_id]
+    own = losses.city_events(data["events"], records)
+    return [losses.missing_fields(city_id, records, own, start, end) for start, end in losses.DECADES]
+
+
+@cache.memoize()
+def _loss_missing(build_id: str, city_id: str) -> list[pd.DataFrame]:
+    return _computed_loss_missing(get_data(), city_id)
+
+
+@cache.memoize()
+def _loss_records(build_id: str) -> pd.DataFrame:
+    return _computed_loss_records(get_data())
+
+
+@cache.memoize()
+def _loss_indicators(build_id: str, city_id: str, indicator_ids: tuple) -> list:
+    return _computed_loss_indicators(get_data(), city_id, indicator_ids)
+
+
+def _is_served(data: BuildData) -> bool:
+    """Whether `data` is the build being served (answers about it may come from the cache)."""
+    return data.build_id == get_data().build_id
+
+
+def loss_records(data: BuildData) -> pd.DataFrame:
+    """Every loss record of a build: event figures and the loss table (cached for the served build)."""
+    return _loss_records(data.build_id) if _is_served(data) else _computed_loss_records(data)
+
+
+def loss_missing_fields(data: BuildData, city_id: str) -> list[pd.DataFrame]:
+    """Per decade (`losses.DECADES`), the city's own events that lack a figure (cached for the
+    served build)."""
+    if _is_served(data):
+        return _loss_missing(data.build_id, city_id)
+    return _computed_loss_missing(data, city_id)
+
+
+def loss_indicators(data: BuildData, city_id: str, indicator_ids: tuple[str, ...]) -> list:
+    """A city's Sendai indicators (`losses.IndicatorValue`), each for every decade (cached for the
+    served build)."""
+    ids = tuple(indicator_ids)
+    if _is_served(data):
+        return _loss_indicators(data.build_id, city_id, ids)
+    return _computed_loss_indicators(data, city_id, ids)
+
+
 # --- risk outlook (/outlook and the city panel; domain/outlook.py), keyed by build id, weights and what-if ---
 
 
@@ -383,6 +483,16 @@ def outlook(weights=None, climate_scale: float = 1.0, population_scale: float = 
     data = get_data()
     key = compare.weights_key(compare.full_weights(data, weights))
     return _outlook(data.build_id, key, float(climate_scale), float(population_scale))
+
+
+@cache.memoize()
+def _outlook_first_ranked(build_id: str) -> str | None:
+    return outlook_domain.first_ranked(outlook())
+
+
+def outlook_first_ranked() -> str | None:
+    """The city ranked first today with the default weights: /outlook's default city (cached)."""
+    return _outlook_first_ranked(get_data().build_id)
 
 
 # --- published builds (the change log and the index history; public, never session-dependent) ---

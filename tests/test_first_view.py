@@ -223,7 +223,8 @@ def test_the_page_works_after_react_takes_over(dash_duo, dash_app):
     # Dash is in charge: the language switch re-renders the page in English without a reload.
     driver.execute_script("window.__same_document = true")
     dash_duo.find_element("a.lang-link").click()
-    until(lambda: "Glossary" in dash_duo.find_element("#page-title").text, 30)
+    title_text = "var e = document.getElementById('page-title'); return e ? e.textContent : '';"
+    until(lambda: "Glossary" in driver.execute_script(title_text), 30)  # read afresh: re-rendered
     assert driver.execute_script("return window.__same_document === true")
     assert driver.execute_script("return document.documentElement.lang") == "en"
     assert dash_duo.get_logs() == []

@@ -16,6 +16,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from i18n import format_int, format_share, t
+
 STATUSES = ("planned", "in_progress", "delayed", "completed", "cancelled")
 FINAL = frozenset({"completed", "cancelled"})
 # Which status may follow which. A completed or cancelled action is closed: nothing changes it.
@@ -299,6 +301,24 @@ def weighted_progress(frame: pd.DataFrame) -> float:
 def summary(frame: pd.DataFrame, today: date) -> dict:
     """Headline figures of a set of actions."""
     return _flagged_summary(with_flags(frame, today))
+
+
+def summary_sentence(figures: dict, lang: str) -> str:
+    """A city's plan in one sentence (actions, done, late, progress, funding), from `summary`; the
+    city page and its PDF brief say the same."""
+    progress = figures["weighted_progress"]
+    return t(
+        "profile.actions_summary",
+        lang,
+        actions=format_int(figures["actions"], lang),
+        completed=format_int(figures["completed"], lang),
+        delayed=format_int(figures["delayed"], lang),
+        overdue=format_int(figures["overdue"], lang),
+        progress=format_share(progress / 100, lang) if progress == progress else "—",
+        funded=format_int(figures["funded"], lang),
+        budget=format_int(figures["budget"], lang),
+        gap=format_int(figures["gap"], lang),
+    )
 
 
 def _flagged_summary(flagged: pd.DataFrame) -> dict:

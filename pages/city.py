@@ -657,20 +657,7 @@ def actions_section(city_id: str, data, lang: str) -> html.Section | None:
     mine = frame[frame["city_id"] == city_id]
     if mine.empty:
         return None
-    summary = act.summary(mine, date.today())
-    progress = summary["weighted_progress"]
-    text = t(
-        "profile.actions_summary",
-        lang,
-        actions=format_int(summary["actions"], lang),
-        completed=format_int(summary["completed"], lang),
-        delayed=format_int(summary["delayed"], lang),
-        overdue=format_int(summary["overdue"], lang),
-        progress=format_share(progress / 100, lang) if progress == progress else "—",
-        funded=format_int(summary["funded"], lang),
-        budget=format_int(summary["budget"], lang),
-        gap=format_int(summary["gap"], lang),
-    )
+    text = act.summary_sentence(act.summary(mine, date.today()), lang)
     statuses = [s for s in STATUSES if s in set(mine.get("data_status", []))]
     link = page_link("/actions", "profile.actions_link", city_id, lang)
     return html.Section(

@@ -43,7 +43,7 @@ from domain import losses as ls
 from domain import outlook as ol
 from domain import scorecard as score
 from domain.palette import text_colour
-from i18n import format_day, format_int, format_number, format_share, t
+from i18n import format_day, format_number, t
 from presentation import brief
 from services import data_access
 from services import slide_text as st
@@ -845,20 +845,7 @@ def actions_line(data, city_id: str, lang: str, today: date) -> tuple[str | None
     mine = frame[frame["city_id"] == city_id]
     if mine.empty:
         return None, [], []
-    s = act.summary(mine, today)
-    progress = s["weighted_progress"]
-    text = t(
-        "profile.actions_summary",
-        lang,
-        actions=format_int(s["actions"], lang),
-        completed=format_int(s["completed"], lang),
-        delayed=format_int(s["delayed"], lang),
-        overdue=format_int(s["overdue"], lang),
-        progress=format_share(progress / 100, lang) if progress == progress else "—",
-        funded=format_int(s["funded"], lang),
-        budget=format_int(s["budget"], lang),
-        gap=format_int(s["gap"], lang),
-    )
+    text = act.summary_sentence(act.summary(mine, today), lang)
     statuses = [x for x in dx.STATUSES if x in set(mine.get("data_status", []))]
     return text, statuses, sorted(set(mine["source_id"].dropna())) if "source_id" in mine else []
 

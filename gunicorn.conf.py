@@ -20,6 +20,8 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 # instead of waiting for a worker's import (issue #21, cold start), and the workers share the
 # loaded build's memory pages.
 preload_app = True
+# the usual fields, then each request's duration in ms
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 
 
 def pre_fork(server, worker):
@@ -28,3 +30,10 @@ def pre_fork(server, worker):
     from services import db
 
     db.dispose_all()
+
+
+def post_fork(server, worker):
+    """A web worker starts its export workers (idle priority) before it serves anything."""
+    from services import export_queue  # the app is preloaded: this and its export runner are in memory
+
+    export_queue.start_at_boot()

@@ -36,6 +36,7 @@ class Settings:
     # Exports (services/export_queue.py): pool processes per web process, jobs at once, per client.
     export_dir: Path = ROOT / ".cache" / "exports"
     export_workers: int = 1
+    export_workers_at_boot: bool = True
     export_slots: int = 1
     export_queue_limit: int = 4
     export_client_limit: int = 1
@@ -97,6 +98,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         first_view=env.get("FIRST_VIEW", "1") not in ("0", "false", "no"),
         export_dir=Path(env.get("EXPORT_DIR") or ROOT / ".cache" / "exports"),
         export_workers=max(1, int(env.get("EXPORT_WORKERS", "1") or 1)),
+        export_workers_at_boot=env.get("EXPORT_WORKERS_AT_BOOT", "1") not in ("0", "false", "no"),
         export_slots=max(1, int(env.get("EXPORT_SLOTS") or max(1, (os.cpu_count() or 2) // 2))),
         export_queue_limit=max(1, int(env.get("EXPORT_QUEUE_LIMIT", "4") or 4)),
         export_client_limit=max(1, int(env.get("EXPORT_CLIENT_LIMIT", "1") or 1)),

@@ -228,6 +228,38 @@ def test_a_spawned_worker_makes_the_file_with_the_runner_it_was_given(tmp_path, 
     assert words[:3] == ["a", "city", "pdf"] and int(words[-1]) != os.getpid()
 
 
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling policies")
+def test_a_booting_web_process_starts_its_idle_export_worker_before_any_export(monkeypatch, tmp_path):
+    folder = tmp_path / "exports"
+    monkeypatch.setenv("EXPORT_DIR", str(folder))
+    monkeypatch.setattr(eq, "settings", replace(settings, export_dir=folder, export_workers=1))
+    monkeypatch.setattr(eq, "_runner", eq.ExportRunner(made_in_a_worker, nothing_to_stop))
+    monkeypatch.setattr(eq, "_workers", [])
+    try:
+        assert eq.start_at_boot()
+        assert (folder / "jobs" / "cache.db").is_file()  # the job store is open before any export
+        until(lambda: len(eq._workers) == 1, timeout=60)
+        worker = eq._workers[0]
+        assert worker.is_alive() and os.sched_getscheduler(worker.pid) == os.SCHED_IDLE
+        assert not eq.load_job("none")  # nothing was queued to start it
+    finally:
+        eq.shutdown()
+
+
+def test_boot_starts_no_worker_when_turned_off_or_without_a_runner(monkeypatch, tmp_path):
+    started = []
+    monkeypatch.setattr(eq, "start_workers", lambda: started.append(1))
+    monkeypatch.setattr(eq, "settings", replace(settings, export_dir=tmp_path, export_workers_at_boot=False))
+    monkeypatch.setattr(eq, "_runner", eq.ExportRunner(made_in_a_worker, nothing_to_stop))
+    assert not eq.start_at_boot()
+    monkeypatch.setattr(eq, "settings", replace(settings, export_dir=tmp_path, export_workers_at_boot=True))
+    monkeypatch.setattr(eq, "_runner", None)  # gunicorn without preload: the app is not imported yet
+    assert not eq.start_at_boot()
+    assert started == []
+    monkeypatch.setattr(eq, "_runner", eq.ExportRunner(made_in_a_worker, nothing_to_stop))
+    assert eq.start_at_boot() and started == [1]
+
+
 def test_workers_need_a_runner_and_the_download_buttons_give_the_presentation_one(monkeypatch):
     monkeypatch.setattr(eq, "_runner", None)
     with pytest.raises(RuntimeError, match="set_runner"):

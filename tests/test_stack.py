@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
 import pytest
 import requests
 
@@ -199,6 +200,16 @@ def scenario(stack: Stack, capsys, load_seconds: float, users: int, pages: int) 
     pids = {requests.get(base + "/healthz", timeout=10).json()["pid"] for _ in range(12)}
     assert len(pids) >= 2, "nginx spreads requests over the instances"
     assert requests.get(base + "/?" + "x" * (1 << 20), timeout=30).status_code == 414  # bounded by nginx
+
+    # every web process started its export worker as it booted, at idle priority, before any export
+    def idle_export_worker_each() -> bool:
+        web = [proc for port in stack.apps for proc in psutil.Process(stack.pid(f"app-{port}")).children()]
+        workers = [w for proc in web for w in proc.children() if "spawn_main" in " ".join(w.cmdline())]
+        return len(workers) == len(web) > 0 and all(
+            os.sched_getscheduler(w.pid) == os.SCHED_IDLE for w in workers
+        )
+
+    wait_for(idle_export_worker_each, 60, "an idle export worker for each web process")
 
     # 2. a session made through one instance is valid on the other
     engine = db.get_engine(stack.env["DATABASE_URL"])

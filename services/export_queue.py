@@ -296,7 +296,7 @@ def start_at_boot() -> bool:
     """Open the job store and start this web process's export workers as it boots (gunicorn's
     post_fork), before it serves anything: a first export in a flood of them then costs pages
     nothing. Starting workers while requests run (a process fork, a new interpreter) made public
-    answers 2-5 times slower in the probe's flood; at boot it is 1.4-2 times. Skipped with
+    answers 2-5 times slower in the probe's flood; at boot it is 1.1-2.1 times (median 1.4). Skipped with
     EXPORT_WORKERS_AT_BOOT=0, or when no runner is registered yet (the app not preloaded): the
     first export starts them then. True when started."""
     if not settings.export_workers_at_boot or _runner is None:

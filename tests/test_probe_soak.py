@@ -10,6 +10,7 @@ goes to 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import statistics
@@ -70,9 +71,25 @@ def descendants(roots: list[int]) -> list[list[str]]:
     return found
 
 
-def export_workers(roots: list[int]) -> int:
-    """Export worker processes (spawned by the web processes) under the given process trees."""
-    return sum(any("spawn_main" in part for part in cmd) for cmd in descendants(roots))
+def export_workers(masters: list[int]) -> int:
+    """Export worker processes: the web processes' own spawned children. (A program an export worker
+    runs, such as the gcc that ctypes asks for a library's name, carries the worker's command line
+    for a moment between fork and exec: it is a grandchild, not a worker.)"""
+    found = 0
+    for master in masters:
+        try:
+            web = psutil.Process(master).children(recursive=False)
+        except psutil.NoSuchProcess:
+            continue
+        for process in web:
+            try:
+                children = process.children(recursive=False)
+            except psutil.NoSuchProcess:
+                continue
+            for child in children:
+                with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                    found += any("spawn_main" in part for part in child.cmdline())
+    return found
 
 
 def chromium_browsers(roots: list[int]) -> int:

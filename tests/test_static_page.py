@@ -68,6 +68,7 @@ def test_the_text_pages_declare_themselves_script_free(dash_app):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_script_free_page_arrives_finished_without_dash(dash_app, client, lang):
+    assert declared_paths()
     for path in declared_paths():
         answer = client.get(f"{path}?lang={lang}")
         body = answer.get_data(as_text=True)

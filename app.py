@@ -33,6 +33,7 @@ from services.ops import init_app as init_ops
 from services.request_guard import init_app as init_request_guard
 from services.routes import register_routes, serve_plotly_bundle
 from services.security import init_app as init_security
+from services.static_page import SCRIPT as SCRIPT_FREE_JS
 from services.warmup import warm_worker
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -46,7 +47,7 @@ app = dash.Dash(
     serve_locally=True,
     title="Коалиция устойчивых городов Центральной Азии",
     update_title=None,
-    assets_ignore=PLOTLY_BUNDLE.replace(".", r"\."),
+    assets_ignore="|".join(name.replace(".", r"\.") for name in (PLOTLY_BUNDLE, SCRIPT_FREE_JS)),
     suppress_callback_exceptions=True,
     routing_callback_inputs={ROUTING_STATE: State(ids.LANG_STORE, "data")},
     background_callback_manager=background.manager(),  # the administrators' publishing job

@@ -27,6 +27,7 @@ dash.register_page(
     title=page_title("title.api"),
     name="api",
     public_answer=True,
+    script_free=True,  # text, links and tables only: sent without Dash's scripts (services/static_page.py)
 )
 
 PROBLEM_CODES = (

@@ -23,6 +23,7 @@ dash.register_page(
     title=page_title("title.glossary"),
     name="glossary",
     public_answer=True,
+    script_free=True,  # text, links and tables only: sent without Dash's scripts (services/static_page.py)
 )
 
 GROUPS = ("index", "data", "climate", "frameworks")

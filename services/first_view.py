@@ -15,6 +15,8 @@ renders beneath it, and removes it once Dash shows the page's own content.
 - A layout that raises falls back to Dash's plain entry (logged once per page).
 - The markup is cached like a public callback answer: by code version, data build, editing
   database stamp, day, path and query.
+- A page registered with `script_free=True` whose layout needs no script is sent as this markup
+  alone, without Dash's scripts (services/static_page.py); a wrong declaration gets Dash (logged).
 - Charts, maps, grids and controls become empty boxes of the size their component will take;
   stores, locations, intervals and downloads become nothing.
 """
@@ -38,7 +40,7 @@ from dash.exceptions import UnsupportedRelativePath
 from markupsafe import escape
 
 from i18n import resolve_lang
-from services import data_access
+from services import data_access, static_page
 from services.callback_cache import CODE_VERSION, MARK, carries_session, session_was_read
 from services.config import settings
 
@@ -67,15 +69,18 @@ UNITLESS = frozenset(
 )
 PLOTLY_DEFAULT_HEIGHT = 450  # px: what plotly.js draws when neither the style nor the figure sets one
 _logged_failures: set[str] = set()
+_logged_not_script_free: set[str] = set()
 
 
 @dataclass(frozen=True)
 class FirstView:
-    """A page's first view: the language it is in, its title and the markup for the entry point."""
+    """A page's first view: the language it is in, its title, the markup of the app's layout, and
+    whether it is sent without Dash (a script-free page, services/static_page.py)."""
 
     lang: str
     title: str
     markup: str
+    script_free: bool = False
 
 
 def kebab(name: str) -> str:
@@ -234,7 +239,22 @@ def render_page(
     root = app.layout() if callable(app.layout) else app.layout
     search = f"?{urlencode(args, doseq=True)}" if args else ""
     fills = {**shell(pathname, search), CONTENT_ID: layout}
-    return FirstView(lang, str(title), f'<div class="{VIEW_CLASS}">{to_html(root, fills)}</div>')
+    return FirstView(lang, str(title), to_html(root, fills), is_script_free(app, page, layout))
+
+
+def is_script_free(app: dash.Dash, page: Mapping, layout: object) -> bool:
+    """Whether a page declared script-free is (its layout needs no script); a wrong declaration is
+    logged once per page and the page gets Dash."""
+    if not page.get(static_page.FLAG):
+        return False
+    reason = static_page.obstacle(layout, str(page.get("module")), static_page.all_callbacks(app))
+    if reason is None:
+        return True
+    module = str(page.get("module"))
+    if module not in _logged_not_script_free:
+        _logged_not_script_free.add(module)
+        log.error("%s is declared script-free but is not (%s); it gets Dash", module, reason)
+    return False
 
 
 def cache_key(pathname: str, args: Mapping[str, list[str]]) -> str:
@@ -255,7 +275,7 @@ def cached_render(app: dash.Dash, shell: Callable[[str, str], dict]) -> FirstVie
     except Exception as err:  # noqa: BLE001 - database or cache down: render it here, do not store it
         log.debug("first view not cached (%s)", type(err).__name__)
         key, cached = None, None
-    if isinstance(cached, tuple) and len(cached) == 3:
+    if isinstance(cached, tuple) and len(cached) == 4:
         return FirstView(*cached)
     view = render_page(app, pathname, args, shell)
     if session_was_read():
@@ -263,7 +283,7 @@ def cached_render(app: dash.Dash, shell: Callable[[str, str], dict]) -> FirstVie
         return None
     if view is not None and key is not None and not data_access.updates_unavailable():
         try:
-            data_access.cache.set(key, (view.lang, view.title, view.markup))
+            data_access.cache.set(key, (view.lang, view.title, view.markup, view.script_free))
         except Exception as err:  # noqa: BLE001 - the view is sent anyway
             log.warning("first view not stored (%s)", type(err).__name__)
     return view
@@ -284,18 +304,29 @@ def first_view(app: dash.Dash, shell: Callable[[str, str], dict]) -> FirstView |
 
 
 def install(app: dash.Dash, shell: Callable[[str, str], dict]) -> None:
-    """Write each public page's first view into the index page Dash sends (and `<html lang>`).
+    """Write each public page's first view into the index page Dash sends (and `<html lang>`), and
+    send a script-free page's as the whole document, without Dash's scripts.
 
     `shell(pathname, search)` gives the children of the shell's parts that callbacks fill, by id."""
     interpolate = app.interpolate_index
+    index = app.index
+    script = static_page.script_url(app)
 
     def interpolate_with_first_view(**parts: str) -> str:
         view = first_view(app, shell) if flask.has_request_context() else None
         if view is None:
             return interpolate(**parts)
-        parts["app_entry"] = f'<div id="{ENTRY_ID}">{view.markup}</div>'
+        if view.script_free:  # Dash's page as it is; index_with_static_pages sends the document instead
+            flask.g.script_free_page = static_page.document(view.lang, view.title, view.markup, parts, script)
+            return interpolate(**parts)
+        parts["app_entry"] = f'<div id="{ENTRY_ID}"><div class="{VIEW_CLASS}">{view.markup}</div></div>'
         parts["title"] = str(escape(view.title))
         page = interpolate(**parts)
         return re.sub(r"<html lang=\"[a-z]+\"", f'<html lang="{view.lang}"', page, count=1)
 
+    def index_with_static_pages(*args: object, **kwargs: object) -> str:
+        page = index(*args, **kwargs)  # Dash checks that its index has its scripts: made, then replaced
+        return flask.g.pop("script_free_page", None) or page
+
     app.interpolate_index = interpolate_with_first_view  # Dash's documented override, per app
+    app.index = index_with_static_pages  # Dash's index routes call app.index at each request

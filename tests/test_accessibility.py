@@ -104,12 +104,13 @@ def browser(request, tmp_path_factory, dash_app):
 
 
 def wait_rendered(driver, timeout: float = 20) -> None:
-    """Until Dash has no callback pending and the page has a main heading."""
+    """Until Dash has no callback pending and the page has a main heading (a script-free page: the
+    heading alone)."""
     end = time.time() + timeout
     while time.time() < end:
         busy = driver.execute_script(
             "var s = window.store && window.store.getState && window.store.getState();"
-            "if (!s) { return true; }"
+            "if (!s) { return !!document.getElementById('_dash-config') || !document.querySelector('h1'); }"
             "return !!(s.isLoading || (s.pendingCallbacks || []).length) || !document.querySelector('h1');"
         )
         if not busy:

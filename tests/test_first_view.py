@@ -1,7 +1,8 @@
 """The first view of every public page arrives as HTML in the index page, readable before any script
 runs (services/first_view.py, assets/first_view.js; issue 21): its heading in RU and EN, the shell
 around it, nothing for private pages or signed-in visitors, Dash's plain entry when a layout fails,
-and a page that still works, with each id once, after React has taken over."""
+and a page that still works, with each id once, after React has taken over. Script-free pages
+(/glossary, /api-docs) come without Dash at all: tests/test_static_page.py."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from dash.testing.wait import until
 
 from i18n import LANGUAGES
 from services import first_view as fv
+from services import static_page
 from tests import dash_http as h
 
 PRIVATE_PATHS = ("/admin", "/admin/", "/%61dmin", "/login")
@@ -29,10 +31,11 @@ DUPLICATE_IDS_JS = (
 
 
 def public_pages(city_id: str) -> list[str]:
-    """Every page registered with `public_answer=True` (a city filling the profile's template)."""
+    """Every page registered with `public_answer=True` and run by Dash (not script-free; a city
+    filling the profile's template)."""
     paths = []
     for page in dash.page_registry.values():
-        if page.get(fv.MARK):
+        if page.get(fv.MARK) and not page.get(static_page.FLAG):
             paths.append((page.get("path_template") or page["path"]).replace("<city_id>", city_id))
     return sorted(paths)
 
@@ -118,7 +121,7 @@ def registered_title(app: dash.Dash, path: str, lang: str) -> str:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_public_page_shows_its_heading_before_any_script(dash_app, client, built_data, lang):
     paths = public_pages(built_data["cities"]["city_id"].iloc[0])
-    assert "/" in paths and "/glossary" in paths and "/admin" not in paths
+    assert "/" in paths and "/data" in paths and "/admin" not in paths and "/glossary" not in paths
     for path in paths:
         body = client.get(f"{path}?lang={lang}").get_data(as_text=True)
         entry = entry_of(body)
@@ -135,19 +138,18 @@ def test_every_public_page_shows_its_heading_before_any_script(dash_app, client,
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_first_view_says_what_react_will_show(client, lang):
-    """The glossary's whole text, server-rendered, is the text of the layout Dash's router sends."""
-    entry = entry_of(client.get(f"/glossary?lang={lang}").get_data(as_text=True))
+    """The data page's whole text, server-rendered, is the text of the layout Dash's router sends."""
+    entry = entry_of(client.get(f"/data?lang={lang}").get_data(as_text=True))
     content = re.search(r'<div id="_pages_content">(.*)</main>', entry, re.S).group(1)
-    routed = h.route(client, "/glossary", f"?lang={lang}").get_json()["response"]["_pages_content"][
-        "children"
-    ]
+    routed = h.route(client, "/data", f"?lang={lang}").get_json()["response"]["_pages_content"]["children"]
     assert first_heading(routed) is not None
     assert plain_text(content).replace(" ", "") == layout_text(routed).replace(" ", "")
 
 
 def test_the_index_keeps_its_headers(client):
     """Caching and security headers are those of the plain index page (no new caching)."""
-    public, private = client.get("/glossary?lang=en"), client.get("/login?lang=en")
+    public, private = client.get("/data?lang=en"), client.get("/login?lang=en")
+    assert 'class="first-view"' in public.get_data(as_text=True)
     names = {k for k, _ in public.headers.items() if k != "Content-Length"}
     assert names == {k for k, _ in private.headers.items() if k != "Content-Length"}
     assert public.headers.get("Vary") == private.headers.get("Vary")
@@ -210,7 +212,7 @@ def test_a_public_layout_that_reads_the_session_gets_no_first_view(client, monke
 def test_the_page_works_after_react_takes_over(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver
-    for path, heading in (("/?lang=en", "overview"), ("/glossary?lang=ru", "Глоссарий")):
+    for path, heading in (("/?lang=en", "overview"), ("/data?lang=ru", "Данные")):
         driver.get(dash_duo.server_url + path)
         until(
             lambda: driver.execute_script("return document.querySelectorAll('.first-view-host').length") == 0,
@@ -224,7 +226,7 @@ def test_the_page_works_after_react_takes_over(dash_duo, dash_app):
     driver.execute_script("window.__same_document = true")
     dash_duo.find_element("a.lang-link").click()
     title_text = "var e = document.getElementById('page-title'); return e ? e.textContent : '';"
-    until(lambda: "Glossary" in driver.execute_script(title_text), 30)  # read afresh: re-rendered
+    until(lambda: "Data, sources" in driver.execute_script(title_text), 30)  # read afresh: re-rendered
     assert driver.execute_script("return window.__same_document === true")
     assert driver.execute_script("return document.documentElement.lang") == "en"
     assert dash_duo.get_logs() == []
@@ -237,12 +239,12 @@ def test_the_copy_is_shown_in_a_shadow_root_while_dash_mounts(dash_duo, dash_app
     driver = dash_duo.driver
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*_dash-layout*"]})
-    driver.get(dash_duo.server_url + "/glossary?lang=en")
+    driver.get(dash_duo.server_url + "/data?lang=en")
     heading = (
         "var h = document.querySelector('.first-view-host'); return h && h.shadowRoot.querySelector('h1');"
     )
     until(lambda: driver.execute_script(heading) is not None, 30)
-    assert "Glossary" in driver.execute_script(heading).text
+    assert "Data, sources" in driver.execute_script(heading).text
     entry = "return getComputedStyle(document.getElementById('react-entry-point')).visibility"
     assert driver.execute_script(entry) == "hidden"
     assert driver.execute_script(DUPLICATE_IDS_JS) == []

@@ -1,0 +1,118 @@
+"""Script-free pages: a page that needs no script is sent as finished HTML without Dash's scripts.
+
+A page registered with `script_free=True` (opt-in, like `public_answer=True`) whose whole content
+is text, links and plain tables is sent, where the first view applies (services/first_view.py:
+public page, no session cookie, `FIRST_VIEW` on), as a finished document: the markup the first
+view renders, straight in the body inside the app's shell, with the app's style sheets and one
+small script (assets/script_free.js: the remembered language and the phone menu), and no Dash
+renderer, component scripts or `_dash-layout` request. Links to other pages are plain `<a href>`:
+following one loads that page whole, with its first view and Dash as usual.
+
+The declaration is checked on every render: a layout with a component that needs its script
+(anything but `html.*` elements other than form controls, and `dcc.Link`), an id that a callback
+reads or writes, a pattern-matching id, or a page module that registers callbacks, is sent as a
+normal first view with Dash (services/first_view.py logs it once per page).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+
+import dash
+from dash import _callback
+from dash.development.base_component import Component
+from markupsafe import escape
+
+FLAG = "script_free"
+SCRIPT = "script_free.js"  # under assets/, left out of Dash's pages by app.py's assets_ignore
+HTML = "dash_html_components"
+LINK = ("dash_core_components", "Link")
+FORM_CONTROLS = frozenset({"Button", "Input", "Select", "Textarea", "Form", "Canvas"})
+DOCUMENT = """<!DOCTYPE html>
+<html lang="{lang}">
+    <head>
+        {metas}
+        <title>{title}</title>
+        {favicon}
+        {css}
+    </head>
+    <body class="script-free">
+        {markup}
+        <script src="{script}"></script>
+    </body>
+</html>"""
+
+
+def components(node: object) -> Iterator[Component]:
+    """Every component of a layout tree, depth first."""
+    if isinstance(node, (list, tuple)):
+        for child in node:
+            yield from components(child)
+    elif isinstance(node, Component):
+        yield node
+        yield from components(getattr(node, "children", None))
+
+
+def callback_ids(callback_map: Mapping[str, Mapping]) -> frozenset[str]:
+    """The component ids that any callback reads or writes (pattern-matching ids left out)."""
+    found = set()
+    for key, entry in callback_map.items():
+        for part in key.strip(".").split("..."):
+            found.add(part.rsplit(".", 1)[0])
+        for dependency in [*entry.get("inputs", []), *entry.get("state", [])]:
+            found.add(str(dependency.get("id")))
+    return frozenset(i for i in found if not i.startswith("{"))
+
+
+def callback_modules(callback_map: Mapping[str, Mapping]) -> frozenset[str]:
+    """The modules in which the server-side callbacks are written."""
+    functions = (entry.get("callback") for entry in callback_map.values())
+    return frozenset(f.__module__ for f in functions if callable(f) and hasattr(f, "__module__"))
+
+
+def all_callbacks(app: dash.Dash) -> dict[str, Mapping]:
+    """The app's callbacks, those registered before its first request included."""
+    return {**_callback.GLOBAL_CALLBACK_MAP, **app.callback_map}
+
+
+def obstacle(layout: object, module: str, callbacks: Mapping[str, Mapping]) -> str | None:
+    """Why a page's layout needs Dash's scripts (None when it reads and works without them)."""
+    if module in callback_modules(callbacks):
+        return f"{module} registers callbacks"
+    used = callback_ids(callbacks)
+    for node in components(layout):
+        kind = (node._namespace, node._type)
+        if kind != LINK and (node._namespace != HTML or node._type in FORM_CONTROLS):
+            return f"{node._namespace}.{node._type} needs its script"
+        node_id = getattr(node, "id", None)
+        if node_id is not None and not isinstance(node_id, str):
+            return f"pattern-matching id {json.dumps(node_id, sort_keys=True)[:80]}"
+        if node_id in used:
+            return f"a callback uses the id {node_id}"
+    return None
+
+
+def script_url(app: dash.Dash) -> str:
+    """The address of assets/script_free.js, with its modification time so browsers fetch a new one."""
+    modified = int(os.path.getmtime(os.path.join(app.config.assets_folder, SCRIPT)))
+    return f"{app.get_asset_url(SCRIPT)}?m={modified}"
+
+
+def document(lang: str, title: str, markup: str, parts: Mapping[str, str], script: str) -> str:
+    """The finished page: Dash's metas, favicon and style sheets, the page's markup and one script."""
+    return DOCUMENT.format(
+        lang=escape(lang),
+        title=escape(title),
+        metas=parts.get("metas", ""),
+        favicon=parts.get("favicon", ""),
+        css=parts.get("css", ""),
+        markup=markup,
+        script=escape(script),
+    )
+
+
+def declared(pages: Iterable[Mapping]) -> list[Mapping]:
+    """The registered pages that declare themselves script-free."""
+    return [page for page in pages if page.get(FLAG)]

@@ -792,6 +792,28 @@ def summary_table(table: pd.DataFrame, state: CompareState, nm: Names, tables, l
 # --- one render for layout and callback ----------------------------------------------------
 
 
+def table_view(summary: html.Table, rows: list[dict], columns: list[dict], export: dict, lang: str) -> list:
+    """The table view's content: the summary table, the CSV button and the grid. Made only while
+    the view is shown, so a visitor who never opens it never downloads AG Grid (issue 21)."""
+    return [
+        html.Div(summary, id=ids.COMPARE_SUMMARY_TABLE),
+        html.Div(
+            html.Button(t("compare.export", lang), id=ids.COMPARE_EXPORT, className="button", n_clicks=0),
+            className="grid-tools",
+        ),
+        data_grid(
+            ids.COMPARE_GRID,
+            rows,
+            columns,
+            lang,
+            height="560px",
+            min_width=90,
+            grid_options={"suppressColumnVirtualisation": True},
+            csvExportParams=export,
+        ),
+    ]
+
+
 def render(state: CompareState, lang: str) -> dict:
     """Everything the page shows for a state; only the visible view's figure is computed."""
     data = data_access.get_data()
@@ -805,9 +827,7 @@ def render(state: CompareState, lang: str) -> dict:
         "bar": None,
         "heatmap": None,
         "radar": None,
-        "grid_rows": None,
-        "grid_cols": None,
-        "summary_table": None,
+        "table": None,
     }
     heat = None
     if state.view == "bar":
@@ -820,9 +840,13 @@ def render(state: CompareState, lang: str) -> dict:
         out["radar"] = radar_figure(radar_table, nm, lang)
         table_for_text = radar_table
     else:
-        out["grid_rows"] = grid_rows(rows, nm, data, lang)
-        out["grid_cols"] = grid_columns(lang, per_capita)
-        out["summary_table"] = summary_table(table, state, nm, data, lang)
+        out["table"] = table_view(
+            summary_table(table, state, nm, data, lang),
+            grid_rows(rows, nm, data, lang),
+            grid_columns(lang, per_capita),
+            export_params(state, per_capita),
+            lang,
+        )
     text_table = table_for_text if state.view == "radar" else table
     out["summary"] = summary_sentence(text_table, state, nm, data, lang, heat)
     out["chart_data"] = chart_table(state, text_table, nm, data, lang, heat)
@@ -838,7 +862,6 @@ def render(state: CompareState, lang: str) -> dict:
     )
     out["stability"] = stability_panel(shares, nm, state, compare.DEFAULT_DRAWS, lang)
     out["links"] = city_links(state.cities, nm, lang)
-    out["export"] = export_params(state, per_capita)
     out["bar_height"] = figure_height(int(table["score"].notna().sum()))
     out["address"] = address(PATH, state, lang, data)
     return out
@@ -1092,16 +1115,6 @@ def layout(**kwargs):
         indicators=", ".join(nm.indicators[i] for i in compare.per_capita_indicators(data))
         or t("compare.per_capita_none", lang),
     )
-    grid = data_grid(
-        ids.COMPARE_GRID,
-        out["grid_rows"] or [],
-        out["grid_cols"] or grid_columns(lang, False),
-        lang,
-        height="560px",
-        min_width=90,
-        grid_options={"suppressColumnVirtualisation": True},
-        csvExportParams=out["export"],
-    )
     return html.Div(
         [
             *address_stores(NAME, PATH, state, lang, data),
@@ -1134,21 +1147,7 @@ def layout(**kwargs):
                     graph(ids.COMPARE_RADAR, out["radar"], "radar"),
                     html.Div(out["chart_data"], id="compare-chart-data"),
                     html.Div(
-                        [
-                            html.Div(out["summary_table"], id=ids.COMPARE_SUMMARY_TABLE),
-                            html.Div(
-                                [
-                                    html.Button(
-                                        t("compare.export", lang),
-                                        id=ids.COMPARE_EXPORT,
-                                        className="button",
-                                        n_clicks=0,
-                                    )
-                                ],
-                                className="grid-tools",
-                            ),
-                            grid,
-                        ],
+                        out["table"] or [],  # filled when the table view is first shown
                         id="compare-box-table",
                         hidden=state.view != "table",
                         className="view-box",
@@ -1289,10 +1288,7 @@ UPDATE_OUTPUTS = dict(
     bar_style=Output(ids.COMPARE_BAR, "style"),
     heatmap=Output(ids.COMPARE_HEATMAP, "figure"),
     radar=Output(ids.COMPARE_RADAR, "figure"),
-    grid_rows=Output(ids.COMPARE_GRID, "rowData"),
-    grid_cols=Output(ids.COMPARE_GRID, "columnDefs"),
-    export=Output(ids.COMPARE_GRID, "csvExportParams"),
-    summary_table=Output(ids.COMPARE_SUMMARY_TABLE, "children"),
+    table=Output("compare-box-table", "children"),
     hide_bar=Output("compare-box-bar", "hidden"),
     hide_heatmap=Output("compare-box-heatmap", "hidden"),
     hide_radar=Output("compare-box-radar", "hidden"),
@@ -1307,8 +1303,11 @@ UPDATE_OUTPUTS = dict(
     address=address_output(NAME),
     chart_data=Output("compare-chart-data", "children"),
 )
-# Shown only when computed for the visible view; otherwise the browser keeps what it has.
-KEEP_UNLESS_SHOWN = ("bar", "heatmap", "radar", "grid_rows", "grid_cols", "summary_table")
+# Shown only when computed for the visible view; otherwise the browser keeps what it has. The
+# grid is in the page only once the table view has been shown (it then stays, hidden, while
+# another view is chosen), so nothing outputs to it: its rows, columns and CSV settings come with
+# the table box's children, and its CSV button comes with it.
+KEEP_UNLESS_SHOWN = ("bar", "heatmap", "radar", "table")
 
 
 @callback(
@@ -1357,7 +1356,6 @@ def update(cities, level, item, view, scale, spread, dim_values, cat_values, dim
         summary=out["summary"],
         ranking=out["ranking"],
         bar_style={"height": f"{out['bar_height']}px"},
-        export=out["export"],
         provenance=out["provenance"],
         stability=out["stability"],
         links=out["links"],

@@ -155,6 +155,15 @@ GRID_ROWS_JS = (
     " catch (notYet) { return -1; }"  # getApi throws until the grid has started
 )
 
+SORT_BY_VALUE_JS = (
+    "dash_ag_grid.getApi('compare-grid').applyColumnState("
+    "{state: [{colId: 'value', sort: 'desc'}], defaultState: {sort: null}});"
+)
+SORTED_JS = (
+    "return dash_ag_grid.getApi('compare-grid').getColumnState()"
+    ".filter(function (c) { return c.sort; }).map(function (c) { return c.colId + ':' + c.sort; });"
+)
+
 
 def csv_rows(folder: Path, name: str) -> list[list[str]] | None:
     """The rows of a downloaded CSV file, once Chromium has finished writing it."""
@@ -168,7 +177,8 @@ def csv_rows(folder: Path, name: str) -> list[list[str]] | None:
 def test_ag_grid_is_loaded_only_when_the_table_is_shown(dash_duo, dash_app, built_data):
     """Issue 21: the chart views never download AG Grid; the table view brings it with every row
     and a working CSV download, and it survives a switch to the chart and back, in RU and EN."""
-    expected = len(built_data["cities"]) * len(compare.indicators_under(built_data, "risk", None))
+    indicators = len(compare.indicators_under(built_data, "risk", None))
+    expected, fewer = len(built_data["cities"]) * indicators, (len(built_data["cities"]) - 1) * indicators
     downloads = Path(dash_duo.download_path)
     dash_duo.start_server(dash_app)
     for lang in LANGUAGES:
@@ -188,11 +198,15 @@ def test_ag_grid_is_loaded_only_when_the_table_is_shown(dash_duo, dash_app, buil
         rows = until(lambda: csv_rows(downloads, "compare-risk.csv"), timeout=15)
         assert len(rows) == expected + 1  # a header and every row
         (downloads / "compare-risk.csv").unlink()
+        # the visitor's sorting survives a switch to the chart and back, and a change of cities
+        dash_duo.driver.execute_script(SORT_BY_VALUE_JS)
         segment(dash_duo, "compare-view", t("compare.view.bar", lang)).click()
         until(lambda: dash_duo.find_element("#compare-box-bar").is_displayed(), timeout=15)
         assert not dash_duo.find_element("#compare-box-table").is_displayed()
         segment(dash_duo, "compare-view", t("compare.view.table", lang)).click()
         until(lambda: dash_duo.find_element("#compare-grid").is_displayed(), timeout=15)
-        until(lambda: dash_duo.driver.execute_script(GRID_ROWS_JS) == expected, timeout=15)
         assert query(dash_duo)["view"] == ["table"]
+        dash_duo.find_element("#compare-cities").send_keys(Keys.BACKSPACE)  # the last city goes
+        until(lambda: dash_duo.driver.execute_script(GRID_ROWS_JS) == fewer, timeout=15)
+        assert dash_duo.driver.execute_script(SORTED_JS) == ["value:desc"]
     assert h.console_errors(dash_duo.get_logs()) == []

@@ -1412,8 +1412,9 @@ def update(
     )
 
 
-# Fires only once the grid is in the page (Dash runs no callback whose outputs are all absent),
-# and not as it arrives: `update` made it with its rows.
+# Dash runs no callback whose outputs are all absent, so this one waits until the grid is in the
+# page. The first time the table is shown it runs once more after `update` (which made the grid
+# with its rows, so they appear without waiting for this second answer) with the same rows.
 @callback(
     output=dict(
         summary=Output(ids.COMPARE_SUMMARY_TABLE, "children"),

@@ -2,8 +2,10 @@
 
 Views: a ranked bar chart (with the dimension breakdown for the risk index), a heatmap of cities
 by indicators, a radar of the three dimensions and a table with raw values, units, years, status
-and sources (CSV export). Weight sliders recompute the index at once; a rank-stability panel
-shows how often each city takes each rank when the weights vary around the chosen ones.
+and sources (CSV export), whose AG Grid is in the page only once that view has been shown (a
+phone that never opens the table never downloads AG Grid). Weight sliders recompute the index at
+once; a rank-stability panel shows how often each city takes each rank when the weights vary
+around the chosen ones.
 
 Every choice lives in the query string (`cities`, `level`, `item`, `scale`, `w_<dimension or
 category>`, `view`, `spread`), declared once by `CompareState` (domain/page_state.py), read back by

@@ -2,8 +2,10 @@
 
 Views: a ranked bar chart (with the dimension breakdown for the risk index), a heatmap of cities
 by indicators, a radar of the three dimensions and a table with raw values, units, years, status
-and sources (CSV export). Weight sliders recompute the index at once; a rank-stability panel
-shows how often each city takes each rank when the weights vary around the chosen ones.
+and sources (CSV export), whose AG Grid is in the page only once that view has been shown (a
+phone that never opens the table never downloads AG Grid). Weight sliders recompute the index at
+once; a rank-stability panel shows how often each city takes each rank when the weights vary
+around the chosen ones.
 
 Every choice lives in the query string (`cities`, `level`, `item`, `scale`, `w_<dimension or
 category>`, `view`, `spread`), declared once by `CompareState` (domain/page_state.py), read back by
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import ALL, MATCH, Input, Output, State, callback, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 import ids
 from components.badges import status_badge
@@ -792,22 +795,64 @@ def summary_table(table: pd.DataFrame, state: CompareState, nm: Names, tables, l
 # --- one render for layout and callback ----------------------------------------------------
 
 
-def render(state: CompareState, lang: str) -> dict:
-    """Everything the page shows for a state; only the visible view's figure is computed."""
+@dataclass
+class TableContent:
+    """What the table view shows for a state: the summary table, the grid's rows and columns and
+    its CSV settings."""
+
+    summary: html.Table
+    rows: list[dict]
+    columns: list[dict]
+    export: dict
+
+
+def table_content(state: CompareState, nm: Names, tables, table: pd.DataFrame, rows: pd.DataFrame, lang: str):
+    """The table view's content from the comparison's table and indicator rows."""
+    per_capita = compare.per_capita_applies(tables, state.level, state.item)
+    return TableContent(
+        summary=summary_table(table, state, nm, tables, lang),
+        rows=grid_rows(rows, nm, tables, lang),
+        columns=grid_columns(lang, per_capita),
+        export=export_params(state, per_capita),
+    )
+
+
+def table_view(content: TableContent, lang: str) -> list:
+    """The table view's children: the summary table, the CSV button and the grid. Made only once
+    the view is shown, so a visitor who never opens it never downloads AG Grid (issue 21)."""
+    return [
+        html.Div(content.summary, id=ids.COMPARE_SUMMARY_TABLE),
+        html.Div(
+            html.Button(t("compare.export", lang), id=ids.COMPARE_EXPORT, className="button", n_clicks=0),
+            className="grid-tools",
+        ),
+        data_grid(
+            ids.COMPARE_GRID,
+            content.rows,
+            content.columns,
+            lang,
+            height="560px",
+            min_width=90,
+            grid_options={"suppressColumnVirtualisation": True},
+            csvExportParams=content.export,
+        ),
+    ]
+
+
+def render(state: CompareState, lang: str, with_table: bool = True) -> dict:
+    """Everything the page shows for a state; only the visible view's figure is computed (the
+    table's content only `with_table`: once the grid is in the page, `update_table` fills it)."""
     data = data_access.get_data()
     nm = names(data, lang)
     result = data_access.compare_index(state.weights)
     table = compare.compare_table(data, state.cities, state.level, state.item, result=result)
     indicator_ids = compare.indicators_under(data, state.level, state.item)
     rows = compare.indicator_rows(data, result, state.cities, indicator_ids)
-    per_capita = compare.per_capita_applies(data, state.level, state.item)
     out: dict = {
         "bar": None,
         "heatmap": None,
         "radar": None,
-        "grid_rows": None,
-        "grid_cols": None,
-        "summary_table": None,
+        "table": None,
     }
     heat = None
     if state.view == "bar":
@@ -819,10 +864,8 @@ def render(state: CompareState, lang: str) -> dict:
         radar_table = compare.compare_table(data, state.cities, "risk", result=result)
         out["radar"] = radar_figure(radar_table, nm, lang)
         table_for_text = radar_table
-    else:
-        out["grid_rows"] = grid_rows(rows, nm, data, lang)
-        out["grid_cols"] = grid_columns(lang, per_capita)
-        out["summary_table"] = summary_table(table, state, nm, data, lang)
+    elif with_table:
+        out["table"] = table_content(state, nm, data, table, rows, lang)
     text_table = table_for_text if state.view == "radar" else table
     out["summary"] = summary_sentence(text_table, state, nm, data, lang, heat)
     out["chart_data"] = chart_table(state, text_table, nm, data, lang, heat)
@@ -838,7 +881,6 @@ def render(state: CompareState, lang: str) -> dict:
     )
     out["stability"] = stability_panel(shares, nm, state, compare.DEFAULT_DRAWS, lang)
     out["links"] = city_links(state.cities, nm, lang)
-    out["export"] = export_params(state, per_capita)
     out["bar_height"] = figure_height(int(table["score"].notna().sum()))
     out["address"] = address(PATH, state, lang, data)
     return out
@@ -1092,16 +1134,6 @@ def layout(**kwargs):
         indicators=", ".join(nm.indicators[i] for i in compare.per_capita_indicators(data))
         or t("compare.per_capita_none", lang),
     )
-    grid = data_grid(
-        ids.COMPARE_GRID,
-        out["grid_rows"] or [],
-        out["grid_cols"] or grid_columns(lang, False),
-        lang,
-        height="560px",
-        min_width=90,
-        grid_options={"suppressColumnVirtualisation": True},
-        csvExportParams=out["export"],
-    )
     return html.Div(
         [
             *address_stores(NAME, PATH, state, lang, data),
@@ -1134,22 +1166,9 @@ def layout(**kwargs):
                     graph(ids.COMPARE_RADAR, out["radar"], "radar"),
                     html.Div(out["chart_data"], id="compare-chart-data"),
                     html.Div(
-                        [
-                            html.Div(out["summary_table"], id=ids.COMPARE_SUMMARY_TABLE),
-                            html.Div(
-                                [
-                                    html.Button(
-                                        t("compare.export", lang),
-                                        id=ids.COMPARE_EXPORT,
-                                        className="button",
-                                        n_clicks=0,
-                                    )
-                                ],
-                                className="grid-tools",
-                            ),
-                            grid,
-                        ],
-                        id="compare-box-table",
+                        table_view(out["table"], lang) if out["table"] else [],  # or once first shown
+                        id=TABLE_BOX,
+                        **{"data-made": "1" if out["table"] else ""},
                         hidden=state.view != "table",
                         className="view-box",
                     ),
@@ -1282,6 +1301,7 @@ def export_csv(_clicks):
     return True
 
 
+TABLE_BOX = "compare-box-table"
 UPDATE_OUTPUTS = dict(
     summary=Output(ids.COMPARE_SUMMARY, "children"),
     ranking=Output(ids.COMPARE_SUMMARY, "data-ranking"),
@@ -1289,14 +1309,12 @@ UPDATE_OUTPUTS = dict(
     bar_style=Output(ids.COMPARE_BAR, "style"),
     heatmap=Output(ids.COMPARE_HEATMAP, "figure"),
     radar=Output(ids.COMPARE_RADAR, "figure"),
-    grid_rows=Output(ids.COMPARE_GRID, "rowData"),
-    grid_cols=Output(ids.COMPARE_GRID, "columnDefs"),
-    export=Output(ids.COMPARE_GRID, "csvExportParams"),
-    summary_table=Output(ids.COMPARE_SUMMARY_TABLE, "children"),
+    table=Output(TABLE_BOX, "children"),
+    table_made=Output(TABLE_BOX, "data-made"),
     hide_bar=Output("compare-box-bar", "hidden"),
     hide_heatmap=Output("compare-box-heatmap", "hidden"),
     hide_radar=Output("compare-box-radar", "hidden"),
-    hide_table=Output("compare-box-table", "hidden"),
+    hide_table=Output(TABLE_BOX, "hidden"),
     hide_heatmap_note=Output("compare-heatmap-note", "hidden"),
     provenance=Output(ids.COMPARE_PROVENANCE, "children"),
     stability=Output(ids.COMPARE_STABILITY, "children"),
@@ -1308,34 +1326,26 @@ UPDATE_OUTPUTS = dict(
     chart_data=Output("compare-chart-data", "children"),
 )
 # Shown only when computed for the visible view; otherwise the browser keeps what it has.
-KEEP_UNLESS_SHOWN = ("bar", "heatmap", "radar", "grid_rows", "grid_cols", "summary_table")
-
-
-@callback(
-    output=UPDATE_OUTPUTS,
-    inputs=dict(
-        cities=Input(ids.COMPARE_CITIES, "value"),
-        level=Input(ids.COMPARE_LEVEL, "value"),
-        item=Input(ids.COMPARE_ITEM, "value"),
-        view=Input(ids.COMPARE_VIEW, "value"),
-        scale=Input(ids.COMPARE_SCALE, "value"),
-        spread=Input(ids.COMPARE_SPREAD, "value"),
-        dim_values=Input({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "value"),
-        cat_values=Input({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "value"),
-        dim_ids=State({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "id"),
-        cat_ids=State({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "id"),
-        stored=address_state(NAME),
-    ),
-    prevent_initial_call=True,
+KEEP_UNLESS_SHOWN = ("bar", "heatmap", "radar")
+CONTROLS = dict(
+    cities=Input(ids.COMPARE_CITIES, "value"),
+    level=Input(ids.COMPARE_LEVEL, "value"),
+    item=Input(ids.COMPARE_ITEM, "value"),
+    view=Input(ids.COMPARE_VIEW, "value"),
+    scale=Input(ids.COMPARE_SCALE, "value"),
+    dim_values=Input({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "value"),
+    cat_values=Input({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "value"),
+    dim_ids=State({"type": ids.COMPARE_DIM_WEIGHT, "id": ALL}, "id"),
+    cat_ids=State({"type": ids.COMPARE_CAT_WEIGHT, "id": ALL}, "id"),
+    stored=address_state(NAME),
 )
-@public_answer
-def update(cities, level, item, view, scale, spread, dim_values, cat_values, dim_ids, cat_ids, stored):
-    """Recompute the comparison for the controls' values and return the canonical address."""
-    data = data_access.get_data()
-    lang = lang_of(stored)
-    messages: list[str] = []
-    if not set(cities or []) & set(data["cities"]["city_id"]):
-        messages.append(t("compare.notice.no_cities", lang))
+
+
+def state_of_controls(
+    data, cities, level, item, view, scale, spread, dim_values, cat_values, dim_ids, cat_ids
+) -> tuple[CompareState, list[str]]:
+    """The state the controls show, and the categories whose dimension had every weight at zero
+    (reset to one)."""
     state = page_state.from_controls(
         CompareState, dict(cities=cities, level=level, item=item, view=view, scale=scale, spread=spread), data
     )
@@ -1344,20 +1354,50 @@ def update(cities, level, item, view, scale, spread, dim_values, cat_values, dim
         categories={i["id"]: _clip(v, compare.WEIGHT_MIN) for i, v in zip(cat_ids, cat_values)},
     )
     state.weights, reset = compare.ensure_dimension_weights(compare.full_weights(data, weights), data)
+    return state, reset
+
+
+@callback(
+    output=UPDATE_OUTPUTS,
+    inputs=dict(
+        CONTROLS,
+        spread=Input(ids.COMPARE_SPREAD, "value"),
+        table_made=State(TABLE_BOX, "data-made"),
+    ),
+    prevent_initial_call=True,
+)
+@public_answer
+def update(
+    cities, level, item, view, scale, dim_values, cat_values, dim_ids, cat_ids, stored, spread, table_made
+):
+    """Recompute the comparison for the controls' values and return the canonical address.
+
+    The table box gets its grid the first time the table view is shown; from then on the grid
+    stays in the page (hidden with another view, keeping its sorting and filters) and
+    `update_table` refills it, so no callback ever outputs to a grid that is not there."""
+    data = data_access.get_data()
+    lang = lang_of(stored)
+    messages: list[str] = []
+    if not set(cities or []) & set(data["cities"]["city_id"]):
+        messages.append(t("compare.notice.no_cities", lang))
+    state, reset = state_of_controls(
+        data, cities, level, item, view, scale, spread, dim_values, cat_values, dim_ids, cat_ids
+    )
     if reset:
         nm = names(data, lang)
         dims = sorted({data["categories"].set_index("category_id").at[c, "dimension"] for c in reset})
         messages.append(
             t("compare.notice.all_zero", lang, dimension=", ".join(nm.dimensions[d] for d in dims))
         )
-    out = render(state, lang)
+    out = render(state, lang, with_table=not table_made)
     shown = {key: no_update if out[key] is None else out[key] for key in KEEP_UNLESS_SHOWN}
     return dict(
         shown,
+        table=no_update if out["table"] is None else table_view(out["table"], lang),
+        table_made=no_update if out["table"] is None else "1",
         summary=out["summary"],
         ranking=out["ranking"],
         bar_style={"height": f"{out['bar_height']}px"},
-        export=out["export"],
         provenance=out["provenance"],
         stability=out["stability"],
         links=out["links"],
@@ -1372,6 +1412,38 @@ def update(cities, level, item, view, scale, spread, dim_values, cat_values, dim
         address=out["address"],
         chart_data=out["chart_data"],
     )
+
+
+# Dash runs no callback whose outputs are all absent, so this one waits until the grid is in the
+# page. The first time the table is shown it runs once more after `update` (which made the grid
+# with its rows, so they appear without waiting for this second answer) with the same rows.
+@callback(
+    output=dict(
+        summary=Output(ids.COMPARE_SUMMARY_TABLE, "children"),
+        rows=Output(ids.COMPARE_GRID, "rowData"),
+        columns=Output(ids.COMPARE_GRID, "columnDefs"),
+        export=Output(ids.COMPARE_GRID, "csvExportParams"),
+    ),
+    inputs=CONTROLS,
+    prevent_initial_call=True,
+)
+@public_answer
+def update_table(cities, level, item, view, scale, dim_values, cat_values, dim_ids, cat_ids, stored):
+    """Refill the grid that is already in the page, while the table view is shown."""
+    if view != "table":
+        raise PreventUpdate  # a hidden grid keeps its rows until it is shown again
+    data = data_access.get_data()
+    lang = lang_of(stored)
+    state, _ = state_of_controls(
+        data, cities, level, item, view, scale, None, dim_values, cat_values, dim_ids, cat_ids
+    )
+    result = data_access.compare_index(state.weights)
+    table = compare.compare_table(data, state.cities, state.level, state.item, result=result)
+    rows = compare.indicator_rows(
+        data, result, state.cities, compare.indicators_under(data, state.level, state.item)
+    )
+    content = table_content(state, names(data, lang), data, table, rows, lang)
+    return dict(summary=content.summary, rows=content.rows, columns=content.columns, export=content.export)
 
 
 def _clip(value, minimum: float) -> float:

@@ -6,7 +6,9 @@ member city and follow the data.
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from dash.testing.wait import until
@@ -14,6 +16,7 @@ from selenium.webdriver.common.keys import Keys
 
 from domain import compare
 from domain.risk_index import IndexWeights
+from i18n import LANGUAGES, t
 from tests import dash_http as h
 from tests.dmc_helpers import segment, segment_value
 
@@ -139,4 +142,71 @@ def test_city_profiles_in_both_languages_and_an_unknown_city(dash_duo, dash_app,
     assert hrefs == {f"/city/{c}" for c in built_data["cities"]["city_id"]}
     open_page(dash_duo, "/city/nowhere?lang=ru")
     dash_duo.wait_for_text_to_equal("#page-title", "Такого города нет")
+    assert h.console_errors(dash_duo.get_logs()) == []
+
+
+AG_GRID_FILES_JS = (
+    "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
+    ".concat(Array.from(document.scripts).map(function (s) { return s.src; }))"
+    ".filter(function (name) { return name.indexOf('dash_ag_grid') >= 0; });"
+)
+GRID_ROWS_JS = (
+    "try { var api = dash_ag_grid.getApi('compare-grid'); return api.getDisplayedRowCount(); }"
+    " catch (notYet) { return -1; }"  # getApi throws until the grid has started
+)
+
+SORT_BY_VALUE_JS = (
+    "dash_ag_grid.getApi('compare-grid').applyColumnState("
+    "{state: [{colId: 'value', sort: 'desc'}], defaultState: {sort: null}});"
+)
+SORTED_JS = (
+    "return dash_ag_grid.getApi('compare-grid').getColumnState()"
+    ".filter(function (c) { return c.sort; }).map(function (c) { return c.colId + ':' + c.sort; });"
+)
+
+
+def csv_rows(folder: Path, name: str) -> list[list[str]] | None:
+    """The rows of a downloaded CSV file, once Chromium has finished writing it."""
+    path = folder / name
+    if not path.exists() or any(folder.glob("*.crdownload")):
+        return None
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def test_ag_grid_is_loaded_only_when_the_table_is_shown(dash_duo, dash_app, built_data):
+    """Issue 21: the chart views never download AG Grid; the table view brings it with every row
+    and a working CSV download, and it survives a switch to the chart and back, in RU and EN."""
+    indicators = len(compare.indicators_under(built_data, "risk", None))
+    expected, fewer = len(built_data["cities"]) * indicators, (len(built_data["cities"]) - 1) * indicators
+    downloads = Path(dash_duo.download_path)
+    dash_duo.start_server(dash_app)
+    for lang in LANGUAGES:
+        open_page(dash_duo, f"/compare?lang={lang}")
+        dash_duo.wait_for_text_to_equal("#page-title", t("title.compare", lang))
+        until(lambda: dash_duo.find_element("#compare-box-bar .js-plotly-plot").is_displayed(), timeout=15)
+        assert dash_duo.driver.execute_script(AG_GRID_FILES_JS) == []
+        assert dash_duo.find_elements("#compare-grid") == []
+        segment(dash_duo, "compare-view", t("compare.view.table", lang)).click()
+        until(lambda: dash_duo.driver.execute_script(GRID_ROWS_JS) == expected, timeout=20)
+        assert dash_duo.driver.execute_script(AG_GRID_FILES_JS) != []
+        assert (
+            t("compare.summary_table_caption", lang, item=t("index.risk", lang))
+            in dash_duo.find_element("#compare-box-table caption").text
+        )
+        dash_duo.find_element("#compare-export").click()
+        rows = until(lambda: csv_rows(downloads, "compare-risk.csv"), timeout=15)
+        assert len(rows) == expected + 1  # a header and every row
+        (downloads / "compare-risk.csv").unlink()
+        # the visitor's sorting survives a switch to the chart and back, and a change of cities
+        dash_duo.driver.execute_script(SORT_BY_VALUE_JS)
+        segment(dash_duo, "compare-view", t("compare.view.bar", lang)).click()
+        until(lambda: dash_duo.find_element("#compare-box-bar").is_displayed(), timeout=15)
+        assert not dash_duo.find_element("#compare-box-table").is_displayed()
+        segment(dash_duo, "compare-view", t("compare.view.table", lang)).click()
+        until(lambda: dash_duo.find_element("#compare-grid").is_displayed(), timeout=15)
+        assert query(dash_duo)["view"] == ["table"]
+        dash_duo.find_element("#compare-cities").send_keys(Keys.BACKSPACE)  # the last city goes
+        until(lambda: dash_duo.driver.execute_script(GRID_ROWS_JS) == fewer, timeout=15)
+        assert dash_duo.driver.execute_script(SORTED_JS) == ["value:desc"]
     assert h.console_errors(dash_duo.get_logs()) == []

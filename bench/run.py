@@ -105,10 +105,11 @@ return pending;"""
 
 # What a visitor changes on each page after it loads, so that every callback of every page is
 # measured with realistic inputs, fired by the real renderer (`dash_clientside.set_props`): a value
-# the control offers other than the current one, a list of two options, or one more click.
+# the control offers other than the current one, a list of two options, or one more click (or the
+# value a step names).
 # Not here: /admin (sign-in; its callbacks are covered by tests/test_access_matrix.py), the
 # background export job (timed in the exports section of the README) and clientside callbacks.
-INTERACTIONS: dict[str, list[tuple[object, str]]] = {
+INTERACTIONS: dict[str, list[tuple]] = {  # (id, prop) or (id, prop, the value to set)
     "/compare": [
         ("compare-level", "value"),
         ("compare-view", "value"),
@@ -117,6 +118,7 @@ INTERACTIONS: dict[str, list[tuple[object, str]]] = {
         ("compare-cities", "value"),
         ({"type": "compare-dim-weight", "id": "vulnerability"}, "value"),
         ("compare-reset", "n_clicks"),
+        ("compare-view", "value", "table"),  # the grid and its CSV button exist only in the table view
         ("compare-export", "n_clicks"),
     ],
     "/map": [
@@ -155,7 +157,7 @@ INTERACTIONS: dict[str, list[tuple[object, str]]] = {
 }
 
 INTERACT_JS = """
-const [id, prop] = arguments;
+const [id, prop, wanted] = arguments;
 const same = (a, b) => JSON.stringify(a, Object.keys(a || {}).sort()) === JSON.stringify(b, Object.keys(b || {}).sort());
 function find(node) {
   if (!node || typeof node !== 'object') return null;
@@ -168,7 +170,8 @@ function find(node) {
 const props = find(window.store.getState().layout);
 if (!props) return 'missing';
 let value;
-if (prop === 'n_clicks') value = (props.n_clicks || 0) + 1;
+if (wanted !== null && wanted !== undefined) value = wanted;
+else if (prop === 'n_clicks') value = (props.n_clicks || 0) + 1;
 else {
   let options = (props.data || props.options || []).flatMap(o => o && o.items ? o.items : [o])
       .map(o => (o && typeof o === 'object') ? o.value : o).filter(v => v !== undefined && !(props.disabled));
@@ -232,8 +235,8 @@ def interaction_posts(base: str, paths: list[str]) -> tuple[dict[str, list[dict]
             driver.get(base + path)
             wait_rendered(driver, time.perf_counter())
             driver.get_log("performance")
-            for component, prop in steps:
-                said = driver.execute_script(INTERACT_JS, component, prop)
+            for component, prop, *wanted in steps:
+                said = driver.execute_script(INTERACT_JS, component, prop, *wanted[:1])
                 wait_rendered(driver, time.perf_counter())
                 _, got = read_network_log(driver)
                 out.setdefault(path, []).extend(got)

@@ -839,15 +839,22 @@ def table_view(content: TableContent, lang: str) -> list:
     ]
 
 
+def comparison(state: CompareState, data):
+    """The index for the state's weights, the compared cities' table and their indicator rows."""
+    result = data_access.compare_index(state.weights)
+    table = compare.compare_table(data, state.cities, state.level, state.item, result=result)
+    rows = compare.indicator_rows(
+        data, result, state.cities, compare.indicators_under(data, state.level, state.item)
+    )
+    return result, table, rows
+
+
 def render(state: CompareState, lang: str, with_table: bool = True) -> dict:
     """Everything the page shows for a state; only the visible view's figure is computed (the
     table's content only `with_table`: once the grid is in the page, `update_table` fills it)."""
     data = data_access.get_data()
     nm = names(data, lang)
-    result = data_access.compare_index(state.weights)
-    table = compare.compare_table(data, state.cities, state.level, state.item, result=result)
-    indicator_ids = compare.indicators_under(data, state.level, state.item)
-    rows = compare.indicator_rows(data, result, state.cities, indicator_ids)
+    result, table, rows = comparison(state, data)
     out: dict = {
         "bar": None,
         "heatmap": None,
@@ -858,7 +865,9 @@ def render(state: CompareState, lang: str, with_table: bool = True) -> dict:
     if state.view == "bar":
         out["bar"] = bar_figure(table, state, nm, data, lang)
     elif state.view == "heatmap":
-        heat = compare.heatmap_matrix(data, result, state.cities, indicator_ids, rows=rows)
+        heat = compare.heatmap_matrix(
+            data, result, state.cities, compare.indicators_under(data, state.level, state.item), rows=rows
+        )
         out["heatmap"] = heatmap_figure(heat, state, nm, lang)
     elif state.view == "radar":
         radar_table = compare.compare_table(data, state.cities, "risk", result=result)
@@ -1437,11 +1446,7 @@ def update_table(cities, level, item, view, scale, dim_values, cat_values, dim_i
     state, _ = state_of_controls(
         data, cities, level, item, view, scale, None, dim_values, cat_values, dim_ids, cat_ids
     )
-    result = data_access.compare_index(state.weights)
-    table = compare.compare_table(data, state.cities, state.level, state.item, result=result)
-    rows = compare.indicator_rows(
-        data, result, state.cities, compare.indicators_under(data, state.level, state.item)
-    )
+    _, table, rows = comparison(state, data)
     content = table_content(state, names(data, lang), data, table, rows, lang)
     return dict(summary=content.summary, rows=content.rows, columns=content.columns, export=content.export)
 

@@ -10,7 +10,12 @@ from components.shell import link_with, nav_pages
 from i18n import t
 
 dash.register_page(
-    __name__, path="/404", title=page_title("title.not_found"), name="not_found", public_answer=True
+    __name__,
+    path="/404",
+    title=page_title("title.not_found"),
+    name="not_found",
+    public_answer=True,
+    script_free=True,  # text and links only: sent as finished HTML without Dash (services/static_page.py)
 )
 
 

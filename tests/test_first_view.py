@@ -170,10 +170,12 @@ def test_a_visitor_with_a_session_cookie_gets_dash_plain_entry(dash_app):
     assert "first-view" not in entry and "_dash-loading" in entry
 
 
-def test_unknown_pages_keep_their_404_with_the_not_found_view(client):
+def test_unknown_pages_keep_their_404_with_the_not_found_view_sent_without_dash(client):
     answer = client.get("/no/such/page?lang=en")
+    body = answer.get_data(as_text=True)
     assert answer.status_code == 404
-    assert 'class="first-view"' in entry_of(answer.get_data(as_text=True))
+    assert "page-404" in body and 'href="/glossary?lang=en"' in body  # the way back, as plain links
+    assert "_dash-renderer" not in body and "dash_renderer" not in body  # a script-free page
 
 
 def test_a_layout_that_raises_falls_back_to_dash_entry_and_is_logged_once(client, monkeypatch, caplog):

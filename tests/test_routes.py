@@ -29,10 +29,12 @@ def client(dash_app):
 )
 def test_pages_answer_with_the_app_shell(client, path):
     response = client.get(path)
-    assert response.status_code == (
-        404 if path == "/no/such/page" else 200
-    )  # the shell shows the not-found page
-    assert b"_dash-config" in response.data and b"Traceback" not in response.data
+    unknown = path == "/no/such/page"
+    assert response.status_code == (404 if unknown else 200)
+    assert b"Traceback" not in response.data
+    # The not-found page is script-free: the shell's header and main, without Dash's config.
+    shell = (b'id="main"', b'class="site-footer"') if unknown else (b"_dash-config",)
+    assert all(part in response.data for part in shell)
 
 
 def test_page_titles_follow_the_language(client):

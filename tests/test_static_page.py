@@ -37,6 +37,9 @@ def declared_paths() -> list[str]:
     return sorted(page["path"] for page in sp.declared(dash.page_registry.values()))
 
 
+NOT_FOUND = "/404"
+
+
 def script_sources(body: str) -> list[str]:
     return re.findall(r"<script\b[^>]*\bsrc=\"([^\"]+)\"", body)
 
@@ -62,7 +65,7 @@ def client(dash_app):
 
 
 def test_the_text_pages_declare_themselves_script_free(dash_app):
-    assert {"/glossary", "/api-docs"} <= set(declared_paths())
+    assert {"/glossary", "/api-docs", NOT_FOUND} <= set(declared_paths())
     assert all(page.get(fv.MARK) for page in sp.declared(dash.page_registry.values()))  # public pages only
 
 
@@ -72,7 +75,8 @@ def test_a_script_free_page_arrives_finished_without_dash(dash_app, client, lang
     for path in declared_paths():
         answer = client.get(f"{path}?lang={lang}")
         body = answer.get_data(as_text=True)
-        assert answer.status_code == 200 and answer.mimetype == "text/html", path
+        expected = 404 if path == NOT_FOUND else 200  # the not-found page answers 404 even at its own path
+        assert answer.status_code == expected and answer.mimetype == "text/html", path
         assert_static(body, path)
         assert f'<html lang="{lang}"' in body, path
         title = registered_title(dash_app, path, lang)

@@ -9,7 +9,7 @@ WORKERS ?= 2
 SOURCES := $(shell find data/src -type f \( -name '*.csv' -o -name '*.geojson' \) 2>/dev/null)
 DOMAIN  := $(wildcard domain/*.py)
 
-.PHONY: run test lint data serve venv system-deps clean help bench bench-lighthouse lighthouse-deps stack stack-stop soak audit
+.PHONY: run test lint data serve venv system-deps clean help bench bench-lighthouse bench-first-paint lighthouse-deps stack stack-stop soak audit
 .DEFAULT_GOAL := help
 
 help:
@@ -20,6 +20,7 @@ help:
 	@echo "make serve  - production-style server (gunicorn, $(WORKERS) workers)"
 	@echo "make bench  - page weight, render time, callback latency, scale, throughput, Lighthouse (bench/README.md)"
 	@echo "make bench-lighthouse - Lighthouse 12 mobile on every page in RU and EN, floor pages, cold start"
+	@echo "make bench-first-paint - screenshots of / at 390x844 at its first paint on a throttled phone"
 	@echo "make stack  - nginx :8200 -> 2 gunicorn instances, PostgreSQL, Redis, on loopback (make stack-stop)"
 	@echo "make soak   - the long load, fault and fuzz tests (pytest -m soak)"
 	@echo "make audit  - bandit on the code; pip-audit on the pins where its vulnerability service is reachable"
@@ -76,6 +77,7 @@ bench: $(STAMP) data/build/manifest.json lighthouse-deps
 	bash scripts/install_system_deps.sh wrk
 	$(BIN)/python -m bench.run
 	CHROME_PATH=/usr/bin/chromium $(BIN)/python -m bench.lighthouse
+	$(BIN)/python -m bench.first_paint
 
 # Lighthouse from npm, pinned by bench/package-lock.json (node 20 and npm from the system).
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
@@ -85,6 +87,9 @@ lighthouse-deps: bench/node_modules/.package-lock.json
 
 bench-lighthouse: $(STAMP) data/build/manifest.json lighthouse-deps
 	CHROME_PATH=/usr/bin/chromium $(BIN)/python -m bench.lighthouse
+
+bench-first-paint: $(STAMP) data/build/manifest.json
+	$(BIN)/python -m bench.first_paint
 
 clean:
 	rm -rf data/build data/builds .cache .pytest_cache

@@ -113,6 +113,12 @@ def format_number(value: float | int | None, lang: str, digits: int = 1) -> str:
     """Locale number: Russian `1 234,5`, English `1,234.5`; an em dash for a missing value."""
     if is_missing(value):
         return "—"
+    return _decimal(float(value), lang, digits)
+
+
+@lru_cache(maxsize=8192)
+def _decimal(value: float, lang: str, digits: int) -> str:
+    """Babel's formatting, remembered: a page writes the same few hundred numbers at each render."""
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale=LOCALES.get(lang, LOCALES[DEFAULT_LANG]))
 

@@ -6,6 +6,7 @@ them; an unknown id gives a clear message listing the member cities.
 """
 
 import logging
+from collections import defaultdict
 from datetime import date
 
 import dash
@@ -345,6 +346,16 @@ def decomposition_table(decomp: pd.DataFrame, names: dict, lang: str):
     return data_table(t("profile.decomposition_table", lang), header, rows, numeric_from=2)
 
 
+def rows_below(decomp: pd.DataFrame) -> dict[tuple[str, str | None], list[dict]]:
+    """The decomposition's rows as plain dicts by (level, parent) in table order (dimensions under
+    None), so a page walks the tree without filtering the frame for every node."""
+    grouped: dict[tuple[str, str | None], list[dict]] = defaultdict(list)
+    for row in decomp.to_dict("records"):
+        parent = None if row["level"] == "dimension" else row["parent"]
+        grouped[(row["level"], parent)].append(row)
+    return grouped
+
+
 def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> html.Section:
     """Dimension -> category -> indicator, each against the coalition median, with drivers."""
     decomp, drivers = data_access.city_explained(city["city_id"])
@@ -356,13 +367,14 @@ def decomposition_section(city: pd.Series, data, sources: dict, lang: str) -> ht
     }
     units = ind[f"unit_{lang}"].to_dict()
     helps = {level: described(data, level, lang) for level in ("dimension", "category", "indicator")}
+    below = rows_below(decomp)
     blocks = []
     for dim in DIMENSION_ORDER:
-        d = decomp[(decomp["level"] == "dimension") & (decomp["id"] == dim)].iloc[0]
+        d = next(r for r in below[("dimension", None)] if r["id"] == dim)
         cats = []
-        for _, c in decomp[(decomp["level"] == "category") & (decomp["parent"] == dim)].iterrows():
+        for c in below[("category", dim)]:
             rows = []
-            for _, i in decomp[(decomp["level"] == "indicator") & (decomp["parent"] == c["id"])].iterrows():
+            for i in below[("indicator", c["id"])]:
                 has = pd.notna(i.get("value"))
                 rows.append(
                     html.Tr(

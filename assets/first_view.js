@@ -8,6 +8,9 @@
  * renders into it. In the shadow root the copy's ids and classes are out of reach of
  * document.getElementById and CSS selectors, so scripts (and browser tests) only ever find Dash's
  * own elements. Once Dash has put the page's content in, the copy is removed and Dash's page shown.
+ * The keyboard focus follows: kept on the copy's element when it moves, then given to Dash's
+ * element with the same id. Where Dash is deferred (assets/deferred_dash.js), this runs when the
+ * visitor first needs Dash and the loader adds Dash's scripts, not at load.
  */
 (function () {
   "use strict";
@@ -39,7 +42,11 @@
   var shadow = host.attachShadow({mode: "open"});
   shadow.adoptedStyleSheets = copiedSheets();
   entry.parentNode.insertBefore(host, entry);
+  var focused = view.contains(document.activeElement) ? document.activeElement : null;
   shadow.appendChild(view);
+  if (focused) {
+    focused.focus({preventScroll: true});  // moving the copy took the keyboard focus away
+  }
   root.classList.add("first-view-on");
 
   var observer;
@@ -51,9 +58,14 @@
     observer.disconnect();
     clearTimeout(timer);
     var scrolled = window.scrollY;
+    var focusedId = shadow.activeElement && shadow.activeElement.id;
     host.parentNode.removeChild(host);
     root.classList.remove("first-view-on");
     window.scrollTo(0, scrolled);
+    var same = focusedId && document.getElementById(focusedId);
+    if (same && (!document.activeElement || document.activeElement === document.body)) {
+      same.focus({preventScroll: true});  // the keyboard focus moves to Dash's element with the same id
+    }
     if (window.location.hash && window.ccca_revealHash) {
       window.ccca_revealHash();
     }

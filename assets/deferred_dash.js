@@ -8,8 +8,9 @@
  * renders beneath it, and assets/lazy_libraries.js loads AG Grid or Mantine when a page shows them.
  *
  * A need: pointerdown, touchstart, keydown or focusin on an element a callback listens to, on a
- * button or form control outside a native GET form, or inside a chart, grid or map; pointerover
- * on a chart, grid or map. A click on such an element is replayed on Dash's element with the same
+ * button or form control, or inside a chart, grid or map; pointerover on a chart, grid or map.
+ * Never for links, <summary>, the phone menu, or the controls of a native page-state form (a GET
+ * <form>: its fields and submit buttons work alone, even with the id of a control Dash listens to). A click on such an element is replayed on Dash's element with the same
  * id once Dash has drawn the page. The status region (role=status) says so when loading takes
  * more than a second, and says when it failed.
  */
@@ -35,14 +36,32 @@
   var state = "waiting";  // "loading" once started, "ready" when Dash has drawn the page
   var replayId = null;
 
+  // The element an event began on, also inside the first view's shadow root once Dash is loading
+  // (assets/first_view.js moves the view there).
+  function origin(event) {
+    return event.composedPath ? event.composedPath()[0] : event.target;
+  }
+
   function elementOf(target) {
     var node = target && target.nodeType === 1 ? target : target && target.parentElement;
     return node && node.closest ? node : null;
   }
 
-  function inNativeForm(el) {
-    var form = el.form || el.closest("form");
-    return Boolean(form) && (form.getAttribute("method") || "get").toLowerCase() === "get";
+  // A control of a native page-state form (GET): it submits, or is submitted, without any script.
+  // A plain button (type=button) does nothing alone, even in such a form.
+  function nativeControl(control) {
+    var form = control.form || control.closest("form");
+    if (!form || (form.getAttribute("method") || "get").toLowerCase() !== "get") {
+      return false;
+    }
+    var type = (control.getAttribute("type") || "").toLowerCase();
+    if (control.tagName === "BUTTON") {
+      return type !== "button";
+    }
+    if (control.tagName === "INPUT") {
+      return type !== "button";
+    }
+    return control.tagName === "SELECT" || control.tagName === "TEXTAREA";
   }
 
   function listenedAncestor(el) {
@@ -60,17 +79,12 @@
     if (!el || el.closest(NATIVE)) {
       return null;
     }
-    var live = el.closest(LIVE);
-    if (live) {
-      return live;
-    }
-    var used = listenedAncestor(el);
-    if (used) {
-      return used;
-    }
     var label = el.closest("label");
     var control = el.closest(CONTROLS) || (label && label.control);
-    return control && !inNativeForm(control) ? control : null;
+    if (control && nativeControl(control)) {
+      return null;  // even with the id of the control Dash will draw in its place
+    }
+    return el.closest(LIVE) || listenedAncestor(el) || control || null;
   }
 
   function say(text) {
@@ -152,6 +166,7 @@
       return;
     }
     state = "loading";
+    root.classList.add("dash-deferred");  // assets/first_view.js: the browser has shown any #anchor already
     var slow = setTimeout(function () { say(status && status.getAttribute("data-loading")); }, SLOW_MS);
     loadScripts(plan.scripts || []).then(function () {
       window.renderer = new window.DashRenderer();  // what Dash's own page runs after its scripts
@@ -171,13 +186,13 @@
   }
 
   function onNeed(event) {
-    if (state === "waiting" && needing(event.target)) {
+    if (state === "waiting" && needing(origin(event))) {
       start();
     }
   }
 
   function onHover(event) {
-    var el = elementOf(event.target);
+    var el = elementOf(origin(event));
     if (state === "waiting" && el && el.closest(LIVE)) {
       start();
     }
@@ -186,10 +201,10 @@
   // A click before Dash has drawn the page: remembered (the first one) and replayed on Dash's
   // element with the same id; the copy's element does nothing meanwhile.
   function onClick(event) {
-    if (state === "ready") {
-      return;
+    if (state === "ready" || (state === "loading" && drawn())) {
+      return;  // Dash's own element: Dash serves the click
     }
-    var el = needing(event.target);
+    var el = needing(origin(event));
     if (!el) {
       return;
     }

@@ -66,7 +66,8 @@
     if (same && (!document.activeElement || document.activeElement === document.body)) {
       same.focus({preventScroll: true});  // the keyboard focus moves to Dash's element with the same id
     }
-    if (window.location.hash && window.ccca_revealHash) {
+    var deferred = root.classList.contains("dash-deferred");  // started later: the anchor was shown at load
+    if (window.location.hash && window.ccca_revealHash && !deferred) {
       window.ccca_revealHash();
     }
   }

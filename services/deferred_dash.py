@@ -10,8 +10,9 @@ loader adds Dash's scripts (in order) and starts the renderer as Dash's page doe
 visitor's first:
 
 - pointerdown, touchstart, keydown or focusin on something only Dash can serve: an element a
-  callback listens to (ids listed here), a button or form control outside a native GET form,
-  or anything inside a chart, grid or map;
+  callback listens to (ids listed here), a button or form control, or anything inside a chart,
+  grid or map; never a link, a `<summary>`, the phone menu, or a field or submit button of a
+  native page-state form (a GET `<form>`), even one with the id of a control Dash listens to;
 - pointerover on a chart, grid or map (where hovering shows values);
 - click on such an element: the click is replayed on Dash's element with the same id once Dash
   has drawn it, so the visitor need not click twice.

@@ -300,6 +300,24 @@ def test_following_a_link_or_tabbing_loads_no_dash_focus_and_hover_start_it(
     driver.find_element("css selector", "body").send_keys(Keys.TAB)
     driver.execute_script("return new Promise(function (r) { setTimeout(r, 500); });")
     assert dash_requests(driver) == []
+    # A native page-state form (a GET form, as the first view draws page choices): choosing and
+    # submitting need no Dash, even when a field has the id of a control a callback listens to.
+    listened = plan_of(driver.page_source)["listened"]
+    driver.execute_script(
+        "document.getElementById('page-title').insertAdjacentHTML('afterend', '<form method=\"get\""
+        ' id="probe-form"><label>Choice <select name="probe-choice" id="\' + arguments[0] + \'">'
+        "<option>a</option><option>b</option></select></label><button>OK</button></form>');",
+        listened[0],
+    )
+    choice = driver.find_element("css selector", "#probe-form select")
+    choice.click()
+    choice.send_keys(Keys.ARROW_DOWN)
+    driver.execute_script("return new Promise(function (r) { setTimeout(r, 500); });")
+    assert dash_requests(driver) == []
+    driver.find_element("css selector", "#probe-form button").click()
+    until(lambda: "probe-choice=" in driver.current_url, 30)
+    until(lambda: driver.execute_script("return document.readyState") == "complete", 30)
+    open_deferred(dash_duo, path)
     # A link followed before any interaction: the next page loads whole; this one never loaded Dash.
     driver.execute_script(
         "window.addEventListener('pagehide', function () { sessionStorage.setItem('dash-before-leaving',"

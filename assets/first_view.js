@@ -8,8 +8,8 @@
  * renders into it. In the shadow root the copy's ids and classes are out of reach of
  * document.getElementById and CSS selectors, so scripts (and browser tests) only ever find Dash's
  * own elements. Once Dash has put the page's content in, the copy is removed and Dash's page shown.
- * The keyboard focus follows: kept on the copy's element when it moves, then given to Dash's
- * element with the same id. Where Dash is deferred (assets/deferred_dash.js), this runs when the
+ * The keyboard focus follows: the copy's focused element (when it moves, or when it is removed)
+ * hands it to Dash's element with the same id. Where Dash is deferred (assets/deferred_dash.js), this runs when the
  * visitor first needs Dash and the loader adds Dash's scripts, not at load.
  */
 (function () {
@@ -42,11 +42,10 @@
   var shadow = host.attachShadow({mode: "open"});
   shadow.adoptedStyleSheets = copiedSheets();
   entry.parentNode.insertBefore(host, entry);
-  var focused = view.contains(document.activeElement) ? document.activeElement : null;
+  // Moving the copy takes the keyboard focus away (focusing it again in the shadow root scrolls
+  // the page in Chromium): Dash's element with the same id gets it when the page is shown.
+  var focusedId = view.contains(document.activeElement) ? document.activeElement.id : "";
   shadow.appendChild(view);
-  if (focused) {
-    focused.focus({preventScroll: true});  // moving the copy took the keyboard focus away
-  }
   root.classList.add("first-view-on");
 
   var observer;
@@ -58,7 +57,7 @@
     observer.disconnect();
     clearTimeout(timer);
     var scrolled = window.scrollY;
-    var focusedId = shadow.activeElement && shadow.activeElement.id;
+    focusedId = (shadow.activeElement && shadow.activeElement.id) || focusedId;
     host.parentNode.removeChild(host);
     root.classList.remove("first-view-on");
     window.scrollTo(0, scrolled);

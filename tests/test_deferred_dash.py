@@ -277,12 +277,17 @@ def test_a_complete_page_reads_without_dash_until_a_click_which_is_replayed(
     found = run_axe(driver)
     assert not found, describe(found)
     assert h.console_errors(dash_duo.get_logs()) == []
-    # One click on the export button: Dash starts, draws the page, and the click reaches the export.
-    driver.find_element("css selector", f"#{ids.EXPORT_PPTX}").click()
+    # One click on the export button: Dash starts, draws the page, and the click reaches the export;
+    # the page stays where the visitor was.
+    button = driver.find_element("css selector", f"#{ids.EXPORT_PPTX}")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    scrolled = driver.execute_script("return window.scrollY;")
+    button.click()
     until(lambda: driver.execute_script(DASH_DRAWN_JS), 60)
     busy = t("export.busy", "en", seconds=7)
     until(lambda: driver.find_element("css selector", f"#{ids.EXPORT_STATUS}").text == busy, 30)
     assert len(busy_exports) == 1 and dash_requests(driver)
+    assert abs(driver.execute_script("return window.scrollY;") - scrolled) < 100
     assert driver.execute_script(STATUS_JS) == ""
     found = run_axe(driver)
     assert not found, describe(found)

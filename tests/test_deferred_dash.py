@@ -105,6 +105,19 @@ def charts_drawn(monkeypatch):
 
 
 @pytest.fixture()
+def everything_drawn(monkeypatch):
+    """Every component drawn by the server (stand-ins for the renderings of charts, grids, maps and
+    controls that the first view is getting): no view has an empty box left."""
+
+    def drawn(props, extra_class, height=None):
+        style = {**(props.get("style") or {}), **({"height": height} if height else {})}
+        shaped = {**props, "className": "first-view-drawn", "style": style, "data-needs-dash": True}
+        return f"<div{fv.attributes(shaped, (*fv.BOX_ATTRIBUTES, 'data-needs-dash'), aria=False)}>drawn</div>"
+
+    monkeypatch.setattr(fv, "box", drawn)
+
+
+@pytest.fixture()
 def city_path(built_data) -> str:
     return f"/city/{built_data['cities']['city_id'].iloc[0]}"
 
@@ -377,3 +390,63 @@ def test_slow_or_failed_loading_is_said(dash_duo, dash_app, city_path, charts_dr
     until(lambda: driver.execute_script(STATUS_JS) == t("deferred.failed", "ru"), 30)
     assert driver.find_element("id", dd.STATUS_ID).is_displayed()
     driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+
+
+def test_grids_and_mantine_controls_load_on_demand_after_a_deferred_start(
+    dash_duo, dash_app, everything_drawn, deferred
+):
+    """assets/lazy_libraries.js still fetches AG Grid and Mantine when Dash, started late, shows them."""
+    dash_duo.start_server(dash_app)
+    driver = dash_duo.driver
+    open_deferred(dash_duo, f"/actions?lang=en&probe={probe()}")
+    assert dash_requests(driver) == []
+    grid = driver.find_element("css selector", "[data-needs-dash]#actions-grid")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", grid)
+    ActionChains(driver).move_to_element(grid).perform()
+    until(lambda: driver.execute_script(DASH_DRAWN_JS), 60)
+    until(
+        lambda: driver.execute_script("return !!document.querySelector('#actions-grid .ag-root-wrapper');"),
+        60,
+    )
+    until(
+        lambda: driver.execute_script(
+            "return !!document.querySelector('.mantine-MultiSelect-root, [class*=mantine]');"
+        ),
+        30,
+    )
+    requested = dash_requests(driver)
+    assert any("dash_ag_grid" in url for url in requested) and any("dash_mantine" in url for url in requested)
+    assert h.console_errors(dash_duo.get_logs()) == []
+
+
+def test_the_phone_menu_and_the_remembered_language_work_before_and_after_dash(
+    dash_duo, dash_app, city_path, charts_drawn, deferred
+):
+    dash_duo.start_server(dash_app)
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+    )
+    path = f"{city_path}?lang=en&probe={probe()}"
+    open_deferred(dash_duo, path)  # English is now remembered
+    menu = "var b = document.getElementById('menu-button'); return b && b.getAttribute('aria-expanded');"
+    driver.find_element("id", "menu-button").click()
+    assert driver.execute_script(menu) == "true" and dash_requests(driver) == []
+    # Dash started (by a hover on a chart): its own header's menu opens once per click.
+    chart = driver.find_element("css selector", ".first-view-chart")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", chart)
+    ActionChains(driver).move_to_element(chart).perform()
+    until(lambda: driver.execute_script(DASH_DRAWN_JS), 60)
+    driver.execute_script("window.scrollTo(0, 0);")
+    until(lambda: driver.execute_script(menu) == "false", 10)  # Dash's header starts closed
+    dash_duo.wait_for_element("#menu-button").click()
+    until(lambda: driver.execute_script(menu) == "true", 10)
+    # A page opened without ?lang reopens in the remembered English, before any Dash.
+    driver.get(f"{dash_duo.server_url}{city_path}?probe={probe()}")  # a view of its own in the cache
+    until(lambda: "lang=en" in driver.current_url, 30)
+    until(lambda: driver.execute_script("return document.readyState") == "complete", 30)
+    assert (
+        driver.execute_script("return document.documentElement.lang") == "en" and dash_requests(driver) == []
+    )
+    assert h.console_errors(dash_duo.get_logs()) == []

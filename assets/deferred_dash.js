@@ -31,8 +31,9 @@
   var CONTROLS = "button, input, select, textarea, [contenteditable], [role=button], [role=checkbox]," +
     " [role=combobox], [role=listbox], [role=radio], [role=slider], [role=switch], [role=tab]";
   // Charts, grids and maps, whether drawn by the server or boxes waiting for their script.
+  // (services/first_view.py and the modules it calls keep these classes on what they draw).
   var LIVE = "[data-needs-dash], .dash-graph, .js-plotly-plot, .leaflet-container, .ag-root-wrapper," +
-    " .first-view-box, .first-view-graph";
+    " .first-view-chart, .first-view-map, .first-view-grid-table, .first-view-box, .first-view-graph";
   var state = "waiting";  // "loading" once started, "ready" when Dash has drawn the page
   var replayId = null;
 

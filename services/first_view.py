@@ -18,8 +18,9 @@ renders beneath it, and removes it once Dash shows the page's own content.
 - A page registered with `script_free=True` whose layout needs no script is sent as this markup
   alone, without Dash's scripts (services/static_page.py); a wrong declaration gets Dash (logged).
 - Charts, maps, grids and controls become empty boxes of the size their component will take;
-  stores, locations, intervals and downloads become nothing. A view without any box is complete:
-  it is sent with Dash's scripts deferred until the visitor needs them (services/deferred_dash.py).
+  stores, locations, intervals and downloads become nothing. A view without any box (and without a
+  running interval) is complete: it is sent with Dash's scripts deferred until the visitor needs
+  them (services/deferred_dash.py).
 """
 
 from __future__ import annotations
@@ -155,12 +156,17 @@ def graph_height(props: Mapping[str, object]) -> str | None:
     return f"{height or PLOTLY_DEFAULT_HEIGHT}px"
 
 
+def mark_incomplete(reason: str) -> None:
+    """Note, during a render, that the view needs Dash's scripts at load."""
+    drawn = _boxes.get()
+    if drawn is not None:
+        drawn.append(reason)
+
+
 def box(props: Mapping[str, object], extra_class: str, height: str | None = None) -> str:
     """An empty box with the component's id, classes and style: the room its script will fill.
     Drawing one makes the view incomplete."""
-    drawn = _boxes.get()
-    if drawn is not None:
-        drawn.append(extra_class)
+    mark_incomplete(extra_class)
     style = props.get("style") if isinstance(props.get("style"), Mapping) else {}
     shaped = {
         **props,
@@ -188,6 +194,8 @@ def to_html(node: object, fills: Mapping[str, object] | None = None) -> str:
         fills[node_id] if isinstance(node_id, str) and node_id in fills else getattr(node, "children", None)
     )
     if kind in RENDERS_NOTHING:
+        if kind == (DCC, "Interval") and not getattr(node, "disabled", False):
+            mark_incomplete("interval")  # the page changes by itself: only Dash can do that
         return ""
     if kind in CHILDREN_ONLY:
         return to_html(children, fills)

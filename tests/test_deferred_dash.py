@@ -139,6 +139,10 @@ def test_a_view_with_a_box_is_incomplete_and_one_without_is_complete(dash_app, m
             monkeypatch.setitem(page, "layout", lambda extra=extra, **kw: html.Div([layout(**kw), extra]))
             boxed = fv.render_page(dash_app, "/404", {"lang": ["en"]}, lambda *_: {})
             assert not boxed.complete and "first-view-" in boxed.markup, extra
+        # A running interval changes the page by itself (a stopped one does not).
+        for interval, complete in ((dcc.Interval(id="x-tick"), False), (dcc.Interval(disabled=True), True)):
+            monkeypatch.setitem(page, "layout", lambda extra=interval, **kw: html.Div([layout(**kw), extra]))
+            assert fv.render_page(dash_app, "/404", {"lang": ["en"]}, lambda *_: {}).complete is complete
     assert plain.complete and "first-view-box" not in plain.markup
 
 

@@ -454,3 +454,29 @@ def test_the_phone_menu_and_the_remembered_language_work_before_and_after_dash(
         driver.execute_script("return document.documentElement.lang") == "en" and dash_requests(driver) == []
     )
     assert h.console_errors(dash_duo.get_logs()) == []
+
+
+def test_every_complete_page_reads_on_a_phone_without_dash(dash_duo, dash_app, built_data, deferred):
+    """The pages complete today (derived from their first views), as a phone opens them: no Dash,
+    their heading, no console error, no serious accessibility violation."""
+    complete = []
+    for path in public_pages(built_data["cities"]["city_id"].iloc[0]):
+        page, _ = fv.page_for(dash_app, path)
+        with dash_app.server.test_request_context(f"{path}?lang=ru"):
+            view = fv.render_page(dash_app, path, {"lang": ["ru"]}, lambda *_: {})
+        if view.complete and not page.get(dd.FLAG):
+            complete.append(path)
+    assert complete
+    dash_duo.start_server(dash_app)
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+    )
+    for path in complete:
+        open_deferred(dash_duo, f"{path}?lang=ru")
+        assert dash_requests(driver) == [], path
+        assert driver.find_element("css selector", "h1").is_displayed(), path
+        found = run_axe(driver)
+        assert not found, f"{path}:\n{describe(found)}"
+    assert h.console_errors(dash_duo.get_logs()) == []

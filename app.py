@@ -27,6 +27,7 @@ from services.callback_cache import init_app as init_callback_cache
 from services.compression import enable_compression
 from services.config import settings
 from services.data_access import cache, cache_config, get_data
+from services.deferred_dash import SCRIPT as DEFERRED_JS
 from services.first_view import install as install_first_view
 from services.lazy_libraries import defer_libraries, script_block
 from services.ops import init_app as init_ops
@@ -47,7 +48,7 @@ app = dash.Dash(
     serve_locally=True,
     title="Коалиция устойчивых городов Центральной Азии",
     update_title=None,
-    assets_ignore="|".join(name.replace(".", r"\.") for name in (PLOTLY_BUNDLE, SCRIPT_FREE_JS)),
+    assets_ignore="|".join(name.replace(".", r"\.") for name in (PLOTLY_BUNDLE, SCRIPT_FREE_JS, DEFERRED_JS)),
     suppress_callback_exceptions=True,
     routing_callback_inputs={ROUTING_STATE: State(ids.LANG_STORE, "data")},
     background_callback_manager=background.manager(),  # the administrators' publishing job

@@ -8,6 +8,9 @@
  * renders into it. In the shadow root the copy's ids and classes are out of reach of
  * document.getElementById and CSS selectors, so scripts (and browser tests) only ever find Dash's
  * own elements. Once Dash has put the page's content in, the copy is removed and Dash's page shown.
+ * The keyboard focus follows: the copy's focused element (when it moves, or when it is removed)
+ * hands it to Dash's element with the same id. Where Dash is deferred (assets/deferred_dash.js), this runs when the
+ * visitor first needs Dash and the loader adds Dash's scripts, not at load.
  */
 (function () {
   "use strict";
@@ -39,6 +42,9 @@
   var shadow = host.attachShadow({mode: "open"});
   shadow.adoptedStyleSheets = copiedSheets();
   entry.parentNode.insertBefore(host, entry);
+  // Moving the copy takes the keyboard focus away (focusing it again in the shadow root scrolls
+  // the page in Chromium): Dash's element with the same id gets it when the page is shown.
+  var focusedId = view.contains(document.activeElement) ? document.activeElement.id : "";
   shadow.appendChild(view);
   root.classList.add("first-view-on");
 
@@ -51,10 +57,16 @@
     observer.disconnect();
     clearTimeout(timer);
     var scrolled = window.scrollY;
+    focusedId = (shadow.activeElement && shadow.activeElement.id) || focusedId;
     host.parentNode.removeChild(host);
     root.classList.remove("first-view-on");
     window.scrollTo(0, scrolled);
-    if (window.location.hash && window.ccca_revealHash) {
+    var same = focusedId && document.getElementById(focusedId);
+    if (same && (!document.activeElement || document.activeElement === document.body)) {
+      same.focus({preventScroll: true});  // the keyboard focus moves to Dash's element with the same id
+    }
+    var deferred = root.classList.contains("dash-deferred");  // started later: the anchor was shown at load
+    if (window.location.hash && window.ccca_revealHash && !deferred) {
       window.ccca_revealHash();
     }
   }

@@ -4,6 +4,8 @@
  * (Dash's dcc.Store "lang-store" in localStorage: the language as JSON, with a "-timestamp" entry):
  * an address with ?lang=ru|en remembers it; one without ?lang opens again in English when English
  * was chosen before. And the phone menu button that opens and closes the navigation.
+ * Pages whose Dash waits for the visitor (services/deferred_dash.py) load it too, until Dash's
+ * own shell script (assets/shell.js) takes the menu over.
  */
 (function () {
   "use strict";
@@ -34,7 +36,8 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("#menu-button");
     var nav = document.getElementById("main-nav");
-    if (!button || !nav) { return; }
+    var dashShell = window.dash_clientside && window.dash_clientside.ccca;  // assets/shell.js has run
+    if (!button || !nav || dashShell) { return; }
     var open = !nav.classList.contains("open");
     nav.classList.toggle("open", open);
     button.setAttribute("aria-expanded", open ? "true" : "false");

@@ -10,6 +10,10 @@ Cold: the app is restarted and the first request it answers is Lighthouse's navi
 (RU and EN, each after its own restart); the seconds of that first HTML request and of the
 first page-content callback are measured separately with plain requests after another restart.
 
+Each run says how the page started Dash, from the requests Lighthouse saw: "at load" (Dash's
+renderer fetched), "deferred" (a complete first view: only the loader, services/deferred_dash.py;
+Lighthouse never interacts, so Dash is never fetched) or "none" (a script-free page).
+
 Writes bench/results/lighthouse-<date>-<commit>.json and .md and prints the table. The machine
 is shared: the 1-minute load average is recorded with every run, and the floor pages are
 measured in the same run so that pages can be compared with them rather than in absolute terms.
@@ -79,6 +83,9 @@ def lighthouse(url: str, label: str, keep: Path | None = None) -> dict:
 
     score = data["categories"]["performance"]["score"]
     error = data.get("runtimeError", {}).get("message")
+    requested = [
+        item.get("url", "") for item in audits.get("network-requests", {}).get("details", {}).get("items", [])
+    ]
     return {
         "label": label,
         "url": url,
@@ -91,7 +98,8 @@ def lighthouse(url: str, label: str, keep: Path | None = None) -> dict:
         "tti_ms": value("interactive"),
         "si_ms": value("speed-index"),
         "transfer_kb": round((value("total-byte-weight") or 0) / 1024),
-        "requests": len(audits.get("network-requests", {}).get("details", {}).get("items", [])),
+        "requests": len(requested),
+        "dash": dash_start(requested),
         "lcp_element": (
             (audits.get("largest-contentful-paint-element", {}).get("details") or {})
             .get("items", [{}])[0]
@@ -103,6 +111,13 @@ def lighthouse(url: str, label: str, keep: Path | None = None) -> dict:
         ),
         "error": error,
     }
+
+
+def dash_start(urls: list[str]) -> str:
+    """How a page started Dash, from the addresses it requested: at load, deferred, or none."""
+    if any("dash_renderer" in url for url in urls):
+        return "at load"
+    return "deferred" if any("deferred_dash.js" in url for url in urls) else "none"
 
 
 def first_request_seconds(base: str) -> dict:
@@ -166,17 +181,18 @@ def markdown(result: dict) -> str:
         "mobile profile), Debian's Chromium, gunicorn with 2 workers, cold browser cache. "
         "Load: the machine's 1-minute load average just before the run (2 cores, shared).",
         "",
-        "| page | score | LCP | TBT | CLS | TTI | FCP | transfer kB | requests | load | targets |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| page | Dash | score | LCP | TBT | CLS | TTI | FCP | transfer kB | requests | load | targets |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in result["runs"]:
         if row.get("score") is None:
             lines.append(
-                f"| {row['label']} | error: {str(row.get('error'))[:80]} | | | | | | | | {row['load']} | |"
+                f"| {row['label']} | | error: {str(row.get('error'))[:80]} | | | | | | | | {row['load']} | |"
             )
             continue
         lines.append(
-            f"| {row['label']} | {row['score']} | {fmt(row['lcp_ms'], 's')} | {fmt(row['tbt_ms'], 'ms')} | "
+            f"| {row['label']} | {row.get('dash', '')} | {row['score']} | {fmt(row['lcp_ms'], 's')} | "
+            f"{fmt(row['tbt_ms'], 'ms')} | "
             f"{fmt(row['cls'], 'cls')} | {fmt(row['tti_ms'], 's')} | {fmt(row['fcp_ms'], 's')} | "
             f"{row['transfer_kb']:,} | {row['requests']} | {row['load']} | {meets(row)} |"
         )

@@ -43,6 +43,7 @@ dash.register_page(
     title=page_title("title.present"),
     name="present",
     public_answer=True,
+    dash_at_load=True,  # slides move by keys, clicks and a timer at once: Dash never waits (services/deferred_dash.py)
 )
 
 DECK_PARAMS = ("slides", "auto", "slide", "edit")

@@ -33,6 +33,8 @@ class Settings:
     callback_cache: bool = True
     # Public pages' first view as HTML in the index page (services/first_view.py); FIRST_VIEW=0 sends Dash's plain entry.
     first_view: bool = True
+    # Complete first views start Dash's scripts at the visitor's first need (services/deferred_dash.py); DASH_AT_LOAD=1 at load.
+    dash_at_load: bool = False
     # Exports (services/export_queue.py): pool processes per web process, jobs at once, per client.
     export_dir: Path = ROOT / ".cache" / "exports"
     export_workers: int = 1
@@ -96,6 +98,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         trusted_proxies=int(env.get("TRUSTED_PROXIES", "0") or 0),
         callback_cache=env.get("CALLBACK_CACHE", "1") not in ("0", "false", "no"),
         first_view=env.get("FIRST_VIEW", "1") not in ("0", "false", "no"),
+        dash_at_load=env.get("DASH_AT_LOAD", "0") not in ("0", "false", "no", ""),
         export_dir=Path(env.get("EXPORT_DIR") or ROOT / ".cache" / "exports"),
         export_workers=max(1, int(env.get("EXPORT_WORKERS", "1") or 1)),
         export_workers_at_boot=env.get("EXPORT_WORKERS_AT_BOOT", "1") not in ("0", "false", "no"),

@@ -18,7 +18,9 @@ renders beneath it, and removes it once Dash shows the page's own content.
 - A page registered with `script_free=True` whose layout needs no script is sent as this markup
   alone, without Dash's scripts (services/static_page.py); a wrong declaration gets Dash (logged).
 - Charts, maps, grids and controls become empty boxes of the size their component will take;
-  stores, locations, intervals and downloads become nothing.
+  stores, locations, intervals and downloads become nothing. A view without any box (and without a
+  running interval) is complete: it is sent with Dash's scripts deferred until the visitor needs
+  them (services/deferred_dash.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
@@ -40,7 +43,7 @@ from dash.exceptions import UnsupportedRelativePath
 from markupsafe import escape
 
 from i18n import resolve_lang
-from services import data_access, static_page
+from services import data_access, deferred_dash, static_page
 from services.callback_cache import CODE_VERSION, MARK, carries_session, session_was_read
 from services.config import settings
 
@@ -70,17 +73,20 @@ UNITLESS = frozenset(
 PLOTLY_DEFAULT_HEIGHT = 450  # px: what plotly.js draws when neither the style nor the figure sets one
 _logged_failures: set[str] = set()
 _logged_not_script_free: set[str] = set()
+_boxes: ContextVar[list[str] | None] = ContextVar("first_view_boxes", default=None)  # per render
 
 
 @dataclass(frozen=True)
 class FirstView:
-    """A page's first view: the language it is in, its title, the markup of the app's layout, and
-    whether it is sent without Dash (a script-free page, services/static_page.py)."""
+    """A page's first view: the language it is in, its title, the markup of the app's layout,
+    whether it is sent without Dash (a script-free page, services/static_page.py), and whether it
+    is complete (no component drawn as an empty box: Dash can wait, services/deferred_dash.py)."""
 
     lang: str
     title: str
     markup: str
     script_free: bool = False
+    complete: bool = False
 
 
 def kebab(name: str) -> str:
@@ -150,8 +156,17 @@ def graph_height(props: Mapping[str, object]) -> str | None:
     return f"{height or PLOTLY_DEFAULT_HEIGHT}px"
 
 
+def mark_incomplete(reason: str) -> None:
+    """Note, during a render, that the view needs Dash's scripts at load."""
+    drawn = _boxes.get()
+    if drawn is not None:
+        drawn.append(reason)
+
+
 def box(props: Mapping[str, object], extra_class: str, height: str | None = None) -> str:
-    """An empty box with the component's id, classes and style: the room its script will fill."""
+    """An empty box with the component's id, classes and style: the room its script will fill.
+    Drawing one makes the view incomplete."""
+    mark_incomplete(extra_class)
     style = props.get("style") if isinstance(props.get("style"), Mapping) else {}
     shaped = {
         **props,
@@ -179,6 +194,8 @@ def to_html(node: object, fills: Mapping[str, object] | None = None) -> str:
         fills[node_id] if isinstance(node_id, str) and node_id in fills else getattr(node, "children", None)
     )
     if kind in RENDERS_NOTHING:
+        if kind == (DCC, "Interval") and not getattr(node, "disabled", False):
+            mark_incomplete("interval")  # the page changes by itself: only Dash can do that
         return ""
     if kind in CHILDREN_ONLY:
         return to_html(children, fills)
@@ -239,7 +256,13 @@ def render_page(
     root = app.layout() if callable(app.layout) else app.layout
     search = f"?{urlencode(args, doseq=True)}" if args else ""
     fills = {**shell(pathname, search), CONTENT_ID: layout}
-    return FirstView(lang, str(title), to_html(root, fills), is_script_free(app, page, layout))
+    boxes: list[str] = []
+    token = _boxes.set(boxes)
+    try:
+        markup = to_html(root, fills)
+    finally:
+        _boxes.reset(token)
+    return FirstView(lang, str(title), markup, is_script_free(app, page, layout), complete=not boxes)
 
 
 def is_script_free(app: dash.Dash, page: Mapping, layout: object) -> bool:
@@ -275,7 +298,7 @@ def cached_render(app: dash.Dash, shell: Callable[[str, str], dict]) -> FirstVie
     except Exception as err:  # noqa: BLE001 - database or cache down: render it here, do not store it
         log.debug("first view not cached (%s)", type(err).__name__)
         key, cached = None, None
-    if isinstance(cached, tuple) and len(cached) == 4:
+    if isinstance(cached, tuple) and len(cached) == 5:
         return FirstView(*cached)
     view = render_page(app, pathname, args, shell)
     if session_was_read():
@@ -283,7 +306,7 @@ def cached_render(app: dash.Dash, shell: Callable[[str, str], dict]) -> FirstVie
         return None
     if view is not None and key is not None and not data_access.updates_unavailable():
         try:
-            data_access.cache.set(key, (view.lang, view.title, view.markup, view.script_free))
+            data_access.cache.set(key, (view.lang, view.title, view.markup, view.script_free, view.complete))
         except Exception as err:  # noqa: BLE001 - the view is sent anyway
             log.warning("first view not stored (%s)", type(err).__name__)
     return view
@@ -303,9 +326,15 @@ def first_view(app: dash.Dash, shell: Callable[[str, str], dict]) -> FirstView |
         return None
 
 
+def with_lang(page: str, lang: str) -> str:
+    """The index page with `<html lang>` in the view's language."""
+    return re.sub(r"<html lang=\"[a-z]+\"", f'<html lang="{lang}"', page, count=1)
+
+
 def install(app: dash.Dash, shell: Callable[[str, str], dict]) -> None:
     """Write each public page's first view into the index page Dash sends (and `<html lang>`), and
-    send a script-free page's as the whole document, without Dash's scripts.
+    send a script-free page's as the whole document, without Dash's scripts, and a complete one's
+    with Dash's scripts deferred (services/deferred_dash.py).
 
     `shell(pathname, search)` gives the children of the shell's parts that callbacks fill, by id."""
     interpolate = app.interpolate_index
@@ -321,12 +350,14 @@ def install(app: dash.Dash, shell: Callable[[str, str], dict]) -> None:
             return interpolate(**parts)
         parts["app_entry"] = f'<div id="{ENTRY_ID}"><div class="{VIEW_CLASS}">{view.markup}</div></div>'
         parts["title"] = str(escape(view.title))
-        page = interpolate(**parts)
-        return re.sub(r"<html lang=\"[a-z]+\"", f'<html lang="{view.lang}"', page, count=1)
+        if view.complete and deferred_dash.wanted(page_for(app, flask.request.path)[0]):
+            deferred = deferred_dash.parts(app, parts, view.lang, view.markup)
+            flask.g.deferred_page = with_lang(interpolate(**deferred), view.lang)
+        return with_lang(interpolate(**parts), view.lang)
 
     def index_with_static_pages(*args: object, **kwargs: object) -> str:
         page = index(*args, **kwargs)  # Dash checks that its index has its scripts: made, then replaced
-        return flask.g.pop("script_free_page", None) or page
+        return flask.g.pop("script_free_page", None) or flask.g.pop("deferred_page", None) or page
 
     app.interpolate_index = interpolate_with_first_view  # Dash's documented override, per app
     app.index = index_with_static_pages  # Dash's index routes call app.index at each request

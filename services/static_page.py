@@ -94,10 +94,11 @@ def obstacle(layout: object, module: str, callbacks: Mapping[str, Mapping]) -> s
     return None
 
 
-def script_url(app: dash.Dash) -> str:
-    """The address of assets/script_free.js, with its modification time so browsers fetch a new one."""
-    modified = int(os.path.getmtime(os.path.join(app.config.assets_folder, SCRIPT)))
-    return f"{app.get_asset_url(SCRIPT)}?m={modified}"
+def script_url(app: dash.Dash, name: str = SCRIPT) -> str:
+    """The address of an asset (assets/script_free.js unless named), with its modification time
+    so browsers fetch a new one."""
+    modified = int(os.path.getmtime(os.path.join(app.config.assets_folder, name)))
+    return f"{app.get_asset_url(name)}?m={modified}"
 
 
 def document(lang: str, title: str, markup: str, parts: Mapping[str, str], script: str) -> str:

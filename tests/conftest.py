@@ -26,6 +26,10 @@ os.environ["EXPORT_DIR"] = str(_TMP / "exports")  # export queue and finished fi
 os.environ["BACKGROUND_CACHE_DIR"] = str(_TMP / "background")  # the publishing job, per worker
 os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'app.db'}"  # editing database, per worker
 os.environ["SECRET_KEY_FILE"] = str(_TMP / "secret_key")  # the installation key, per worker
+# The browser tests drive Dash's pages from the moment they load; on a page with a complete first
+# view Dash would otherwise wait for the visitor's first need (services/deferred_dash.py).
+# tests/test_deferred_dash.py switches the deferral back on where it tests it.
+os.environ["DASH_AT_LOAD"] = "1"
 
 from domain.build import build  # noqa: E402 - after the per-worker environment above
 from domain.queries import load_build  # noqa: E402 - after the per-worker environment above

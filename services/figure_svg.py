@@ -47,7 +47,8 @@ SAFE_COLOUR = re.compile(r"^(#[0-9a-fA-F]{3,8}|rgba?\([0-9.,\s%]+\)|[a-zA-Z]{3,2
 SAFE_DASH = re.compile(r"^[0-9.]+(px|%)?(,\s*[0-9.]+(px|%)?)*$")
 NUMBER_FORMAT = re.compile(r"^(,)?(?:\.(\d+))?([fd%]?)$")
 TEMPLATE_FIELD = re.compile(r"%\{([a-z]+)(?::([^}]*))?\}")
-TAG = re.compile(r"<(/?)([a-zA-Z]+)([^>]*)>")
+TAG = re.compile(r"<(/?)([^ <>/]*)(\s[^<>]*)?/?>")
+STYLED_TAGS = frozenset({"b", "i", "em", "span", "a", "sup", "sub"})  # plotly.js's TAG_STYLES
 STYLE_PART = re.compile(r"(font-size|color)\s*:\s*([^;]+)")
 NARROW_CHARS = frozenset(" iljtfrI.,:;'!|()[]{}·/\\-")
 WIDE_CHARS = frozenset("mwMWжшщыюЖШЩЫЮМ—@%")
@@ -256,7 +257,8 @@ def style_of(attributes: str, size: float | None, fill: str | None) -> tuple[flo
 
 
 def rich_lines(text: object) -> list[list[Run]]:
-    """Plotly's text as lines of styled runs (<br> breaks lines; unknown tags are dropped)."""
+    """Plotly's text as lines of styled runs, read as plotly.js reads it: <br> breaks lines, its own
+    tags (<b>, <i>, <span style>, <sup>...) style the text, any other tag is shown as written."""
     if missing(text) or text == "":
         return []
     if isinstance(text, float) and text.is_integer():
@@ -265,25 +267,31 @@ def rich_lines(text: object) -> list[list[Run]]:
     stack: list[tuple[float | None, str | None, bool, bool]] = [(None, None, False, False)]
     position = 0
     source = str(text)
-    for match in [*TAG.finditer(source), None]:
-        end = match.start() if match else len(source)
-        piece = unescape(source[position:end])
+
+    def add(piece: str) -> None:
         if piece:
             size, fill, bold, italic = stack[-1]
             lines[-1].append(Run(piece, size, fill, bold, italic))
-        if match is None:
-            break
+
+    for match in TAG.finditer(source):
+        add(unescape(source[position : match.start()]))
         position = match.end()
-        closing, tag, attributes = match.group(1) == "/", match.group(2).lower(), match.group(3)
+        closing, tag, attributes = match.group(1) == "/", match.group(2).lower(), match.group(3) or ""
         if tag == "br":
             lines.append([])
-        elif closing and len(stack) > 1 and tag in ("b", "i", "em", "strong", "span"):
-            stack.pop()
-        elif not closing and tag in ("b", "strong", "i", "em", "span"):
+        elif tag not in STYLED_TAGS:
+            add(unescape(match.group(0)))
+        elif closing:
+            if len(stack) > 1:
+                stack.pop()
+        else:
             size, fill, bold, italic = stack[-1]
             if tag == "span":
                 size, fill = style_of(attributes, size, fill)
-            stack.append((size, fill, bold or tag in ("b", "strong"), italic or tag in ("i", "em")))
+            elif tag in ("sup", "sub"):
+                size = (size or 0) * 0.7 or None
+            stack.append((size, fill, bold or tag == "b", italic or tag in ("i", "em")))
+    add(unescape(source[position:]))
     return lines
 
 
@@ -1078,7 +1086,8 @@ def bar_svg(bar: BarMark, x: Axis, y: Axis, font: Font, layout: Mapping, paper: 
         outline = f' stroke="{escape(colour(line.get("color"), bar.fill))}" stroke-width="{n(line_width)}"'
     alpha = f' opacity="{n(bar.opacity)}"' if bar.opacity < 1 else ""
     out = [
-        f'<rect x="{n(left)}" y="{n(top)}" width="{n(width)}" height="{n(height)}" fill="{escape(bar.fill)}"{alpha}{outline}/>'
+        f'<rect class="bar" x="{n(left)}" y="{n(top)}" width="{n(width)}" height="{n(height)}"'
+        f' fill="{escape(bar.fill)}"{alpha}{outline}/>'
     ]
     if bar.text:
         out.append(bar_text_svg(bar, (left, top, width, height), horizontal, font, layout, paper))
@@ -1193,7 +1202,8 @@ def scatter_svg(
         out.extend(path_svg(piece, trace, closed=False) for piece in pieces)
     out.extend(error_bars_svg(trace, points, x, y))
     if "markers" in mode:
-        out.extend(marker_svg(trace, i, *p) for i, p in enumerate(points) if p is not None)
+        marks = "".join(marker_svg(trace, i, *p) for i, p in enumerate(points) if p is not None)
+        out.append(f'<g class="points">{marks}</g>')
     if "text" in mode:
         for i, p in enumerate(points):
             text = mark_text(trace, i)
@@ -1304,7 +1314,8 @@ def heatmap_svg(trace: dict, x: Axis, y: Axis, font: Font, seps: Separators, pap
         top, bottom = sorted((y.px(y0), y.px(y1)))
         left, right, top, bottom = left + gap_x / 2, right - gap_x / 2, top + gap_y / 2, bottom - gap_y / 2
         out.append(
-            f'<rect x="{n(left)}" y="{n(top)}" width="{n(max(right - left, 0))}" height="{n(max(bottom - top, 0))}" fill="{fill}"/>'
+            f'<rect class="cell" x="{n(left)}" y="{n(top)}" width="{n(max(right - left, 0))}"'
+            f' height="{n(max(bottom - top, 0))}" fill="{fill}"/>'
         )
         if template:
             text_value = (trace.get("text") or [[]])[i][j] if i < len(trace.get("text") or []) else None
@@ -1850,7 +1861,9 @@ def polar_svg(c: Canvas, traces: list[dict], uid: str) -> str:
         if "lines" in mode and points:
             parts.append(path_svg(points, trace, closed=False))
         if "markers" in mode:
-            parts.extend(marker_svg(trace, i, *p) for i, p in enumerate(points))
+            parts.append(
+                f'<g class="points">{"".join(marker_svg(trace, i, *p) for i, p in enumerate(points))}</g>'
+            )
         opacity = float(trace.get("opacity", 1.0))
         parts_svg = "".join(parts)
         out.append(f'<g opacity="{n(opacity)}">{parts_svg}</g>' if opacity < 1 else parts_svg)
@@ -1874,7 +1887,7 @@ def paper_axes(left: float, top: float, width: float, height: float, c: Canvas) 
 
 def label_of(layout: Mapping, traces: list[dict], label: str | None) -> str:
     """What the chart is called for a screen reader: its title, the Graph's label, else its axes'
-    titles and its series' names."""
+    titles and its series' names, else its categories."""
     title = layout.get("title")
     text = title.get("text") if isinstance(title, Mapping) else title
     words = text or label
@@ -1886,8 +1899,12 @@ def label_of(layout: Mapping, traces: list[dict], label: str | None) -> str:
             axis_text = axis_title.get("text") if isinstance(axis_title, Mapping) else axis_title
             if axis_text:
                 parts.append(str(axis_text))
-        parts.extend(str(t["name"]) for t in traces if t.get("name") and t.get("showlegend", True))
-        words = "; ".join(dict.fromkeys(parts))
+        parts.extend(str(t["name"]) for t in traces if t.get("name"))
+        if not parts:  # a heat map: what its columns and rows are
+            for letter in ("x", "y"):
+                named = [str(v) for t in traces for v in t.get(letter) or [] if isinstance(v, str)]
+                parts.append(", ".join(list(dict.fromkeys(named))[:12]))
+        words = "; ".join(p for p in dict.fromkeys(parts) if p)
     return " ".join("".join(r.text for r in line) for line in rich_lines(words))
 
 
@@ -1903,6 +1920,7 @@ def variant_svg(
 ) -> str:
     """One width of the chart as an <svg> scaled to its box."""
     c = canvas(layout, width, height, lang)
+    named = f'role="img" aria-label="{escape(label)}"' if label else 'aria-hidden="true"'  # an empty chart
     body = (
         polar_svg(c, traces, uid)
         if any(t["type"] == "scatterpolar" for t in traces)
@@ -1910,7 +1928,7 @@ def variant_svg(
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{VARIANT_CLASSES[name]}" viewBox="0 0 {n(width)} {n(height)}"'
-        f' width="100%" height="100%" role="img" aria-label="{escape(label)}"'
+        f' width="100%" height="100%" {named}'
         f' font-family="{escape(c.font.family)}">'
         f'<g aria-hidden="true"><rect width="{n(width)}" height="{n(height)}" fill="{escape(c.paper)}"/>'
         f"{body}{title_svg(c)}</g></svg>"

@@ -13,10 +13,12 @@ import xml.etree.ElementTree as ET
 
 import dash
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from dash.development.base_component import Component
 
+from components.resilience_charts import ESSENTIALS, essentials_bar, essentials_heatmap
 from i18n import LANGUAGES
 from services import figure_svg as fs
 from services import first_view as fv
@@ -359,3 +361,23 @@ def test_the_first_view_of_a_chart_page_holds_the_svg_in_the_graphs_box(dash_app
     body = client.get("/?lang=ru").get_data(as_text=True)
     assert re.search(r'<div id="overview-ranking"[^>]*class="dash-graph first-view-chart"[^>]*><svg', body)
     assert "first-view-graph" not in re.search(r'<div id="overview-ranking"[^>]*>', body).group(0)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_scorecard_charts_are_drawn_when_scores_exist(built_data, lang):
+    # The scorecard's charts appear once a city's round has published scores; the build may hold
+    # none yet, so a test matrix (not data) over the data's cities stands in, one city unassessed.
+    cities = built_data["cities"]["city_id"].tolist()
+    matrix = pd.DataFrame(
+        [[(i + j) % 4 * 0.75 for j in range(len(ESSENTIALS))] for i in range(len(cities))],
+        index=cities,
+        columns=ESSENTIALS,
+    )
+    matrix.iloc[-1, :] = np.nan
+    names = dict(zip(built_data["cities"]["city_id"], built_data["cities"][f"name_{lang}"]))
+    for figure in (essentials_heatmap(matrix, names, lang), essentials_bar(matrix.iloc[0], lang)):
+        markup = fs.figure_svg(figure, fs.chart_height(None, figure), lang)
+        assert markup is not None
+        for svg in svgs(markup):
+            assert drawn_marks(svg) == expected_marks(figure)
+            assert all(label in text_of(svg) for label in category_labels(figure))

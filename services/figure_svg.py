@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from html import unescape
 
 import numpy as np
@@ -41,6 +42,8 @@ LABEL_PAD = 3  # px between an axis (or a tick) and its labels
 LEGEND_SAMPLE = 40  # px before a legend item's text (plotly.js's textGap)
 MIN_PLOT = 64  # px: plotly.js's minreducedwidth / minreducedheight
 ROUND_UP_STEPS = (2, 5, 10)  # plotly.js's roundBase10
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
+MS_PER_YEAR = 365.25 * 24 * 3600 * 1000  # plotly.js's ONEAVGYEAR
 SI_SUFFIXES = {1: "k", 2: "M", 3: "G", 4: "T"}
 MINUS = "\u2212"
 SAFE_COLOUR = re.compile(r"^(#[0-9a-fA-F]{3,8}|rgba?\([0-9.,\s%]+\)|[a-zA-Z]{3,20})$")
@@ -78,7 +81,15 @@ def plain(value: object) -> object:
             return array.tolist()
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, np.ndarray):
-        return value.tolist()
+        return (
+            np.datetime_as_string(value, unit="ms").tolist()
+            if value.dtype.kind == "M"
+            else plain(value.tolist())
+        )
+    if isinstance(value, np.datetime64):
+        return str(np.datetime_as_string(value, unit="ms"))
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, np.generic):
@@ -127,6 +138,14 @@ def resolved(figure: object) -> tuple[list[dict], dict]:
         base = plain((defaults.get(kind) or [{}])[0])
         traces.append(merged(base, plain(dict(trace))) | {"type": kind})
     return traces, layout
+
+
+def date_ms(text: str) -> float:
+    """A date or date-time text as plotly.js reads it: milliseconds since 1970, in UTC."""
+    if not DATE.match(text):
+        raise Unsupported(f"date {text[:40]!r}")
+    moment = datetime.fromisoformat(text.strip().replace(" ", "T"))
+    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment).timestamp() * 1000
 
 
 def missing(value: object) -> bool:
@@ -468,6 +487,8 @@ class Axis:
             ):
                 return float(value)
             return float(self.categories.index(str(value))) if str(value) in self.categories else None
+        if self.spec.get("type") == "date" and isinstance(value, str):
+            return date_ms(value)
         return number(value)
 
     def px(self, position: float) -> float:
@@ -521,12 +542,30 @@ class Axis:
             return out
         if self.category:
             return [(float(i), rich_lines(c)) for i, c in enumerate(self.categories) if self.inside(i)]
+        if self.spec.get("type") == "date":
+            return self.year_ticks()
         step = self.step()
         first = math.ceil((self.low - self.tick0()) / step - 1e-9) * step + self.tick0()
         top = max(abs(self.low), abs(self.high))
         count = int(math.floor((self.high - first) / step + 1e-9)) + 1
         values = [first + i * step for i in range(max(0, min(count, 200)))]
         return [(v, rich_lines(self.label(v, step, top))) for v in values]
+
+    def year_ticks(self) -> list[tuple[float, list[list[Run]]]]:
+        """A date axis's ticks when they fall on years (plotly's "M12" steps and more), labelled
+        with the year as plotly's "%Y" does; finer steps (months, days) are not drawn here."""
+        if self.spec.get("dtick") or self.spec.get("tickformat"):
+            raise Unsupported("date ticks set by the figure")
+        count = self.spec.get("nticks") or (min(max(self.length / 80, 4), 9) + 1)
+        rough_years = (self.high - self.low) / count / MS_PER_YEAR
+        if rough_years <= 1:
+            raise Unsupported("date ticks finer than a year")
+        base = 10 ** math.floor(math.log10(rough_years))
+        step = int(base * round_up(rough_years / base))
+        first = datetime.fromtimestamp(self.low / 1000, tz=UTC).year
+        years = [y for y in range(first, first + 400) if (y - 2000) % step == 0]
+        ticks = [(date_ms(f"{y}-01-01"), y) for y in years]
+        return [(ms, rich_lines(str(y))) for ms, y in ticks if self.inside(ms)]
 
     def inside(self, position: float) -> bool:
         low, high = sorted((self.low, self.high))
@@ -600,8 +639,10 @@ def axis_spec(layout: Mapping, letter: str, traces: list[dict]) -> dict:
     kind = spec.get("type", "-")
     if kind in ("-", None):
         values = [v for t in traces for v in axis_values(t, letter) if not missing(v)]
-        kind = "category" if any(isinstance(v, str) for v in values) else "linear"
-    if kind not in ("linear", "category"):
+        texts = [v for v in values if isinstance(v, str)]
+        dates = texts and len(texts) == len(values) and all(DATE.match(v) for v in texts)
+        kind = "date" if dates else "category" if texts else "linear"
+    if kind not in ("linear", "category", "date"):
         raise Unsupported(f"{kind} axis")
     spec["type"] = kind
     return spec
@@ -683,7 +724,7 @@ def bar_marks(traces: list[dict], layout: Mapping, x: Axis, y: Axis) -> list[Bar
                 continue
             width = float(per_point(trace.get("width"), i, slot * (1 - group_gap)))
             centre = where - (1 - gap) / 2 + slot * (k + 0.5) if mode == "group" else where
-            base = number(per_point(trace.get("base"), i, 0.0)) or 0.0
+            base = val_axis.position(per_point(trace.get("base"), i, 0.0)) or 0.0
             if mode in ("stack", "relative"):
                 key = (where, mode == "relative" and size < 0)
                 base = sums.get(key, 0.0)
@@ -745,7 +786,8 @@ def autorange(axis: Axis, traces: list[dict], bars: list[BarMark], cells: list) 
         if (axis.letter == "x") == horizontal:
             lows.append(min(bar.v0, bar.v1))
             highs.append(max(bar.v0, bar.v1))
-            zero_side.add(0.0)
+            if bar.trace.get("base") is None:  # bars from zero keep it in view; Gantt bars do not
+                zero_side.add(0.0)
         else:
             lows.append(bar.p0)
             highs.append(bar.p1)

@@ -9,8 +9,8 @@ figure's `separators`. Text widths are estimated from DejaVu Sans's proportions.
 
 A figure holding anything else (another trace type, date or log axes, several subplots, a marker
 symbol or number format not listed here) gets None: the page keeps the empty box and Plotly
-draws it. Two widths are drawn, one for phones and one wide; assets/first_view_charts.css shows
-the one that fits the screen.
+draws it. Three widths are drawn (WIDTHS); assets/first_view_charts.css shows the one that suits
+the chart's box.
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ from markupsafe import escape
 from i18n import plotly_separators
 
 log = logging.getLogger(__name__)
-NARROW_WIDTH = 360  # px: a phone's screen less the page's padding
-WIDE_WIDTH = 900  # px: a desktop column
-VARIANT_CLASSES = {"narrow": "fv-chart fv-chart-narrow", "wide": "fv-chart fv-chart-wide"}
+# The widths each chart is drawn at; assets/first_view_charts.css shows the one that suits the box
+# (container queries): a phone's column (322 px at 390), half a desktop row (582), a whole row (1214).
+WIDTHS = {"narrow": 360, "medium": 600, "wide": 1200}
+NARROW_WIDTH = WIDTHS["narrow"]
 DRAWN_TRACES = frozenset({"bar", "scatter", "heatmap", "scatterpolar"})
 LINE_HEIGHT = 1.3  # plotly.js's line height, in em
 LABEL_PAD = 3  # px between an axis (or a tick) and its labels
@@ -1969,7 +1970,7 @@ def variant_svg(
         else cartesian_svg(c, traces, uid)
     )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="{VARIANT_CLASSES[name]}" viewBox="0 0 {n(width)} {n(height)}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="fv-chart fv-chart-{name}" viewBox="0 0 {n(width)} {n(height)}"'
         f' width="100%" height="100%" {named}'
         f' font-family="{escape(c.font.family)}">'
         f'<g aria-hidden="true"><rect width="{n(width)}" height="{n(height)}" fill="{escape(c.paper)}"/>'
@@ -1978,16 +1979,16 @@ def variant_svg(
 
 
 def drawn(figure: Mapping | object, height: int, lang: str | None = None, label: str | None = None) -> str:
-    """The figure as two <svg> (phone and wide widths) filling a box `height` px high; raises
+    """The figure as one <svg> per width of WIDTHS, each filling a box `height` px high; raises
     Unsupported when it holds something this module does not draw."""
     traces, layout = resolved(figure)
     assign_colours(traces, layout)
-    name = label_of(layout, traces, label)
+    label_text = label_of(layout, traces, label)
     digest = hashlib.sha1(json.dumps([traces, layout], sort_keys=True, default=str).encode()).hexdigest()[:10]
-    wide = float(layout.get("width") or WIDE_WIDTH)
+    widths = {name: float(layout.get("width") or width) for name, width in WIDTHS.items()}
     return "".join(
-        variant_svg(traces, layout, width, float(height), lang, variant, name, f"fv{digest}{variant[0]}")
-        for variant, width in (("narrow", NARROW_WIDTH), ("wide", wide))
+        variant_svg(traces, layout, width, float(height), lang, name, label_text, f"fv{digest}{name[0]}")
+        for name, width in widths.items()
     )
 
 

@@ -10,6 +10,7 @@ import base64
 import math
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import dash
 import numpy as np
@@ -161,14 +162,13 @@ def test_every_public_chart_is_drawn_with_its_marks_labels_and_name(charts, lang
         height = fs.chart_height(props.get("style"), figure)
         markup = fs.figure_svg(figure, height, lang)
         assert markup is not None, f"{where}: {fs.drawn(figure, height, lang)}"
-        narrow, wide = svgs(markup)
-        assert (
-            narrow.get("class") == "fv-chart fv-chart-narrow"
-            and wide.get("class") == "fv-chart fv-chart-wide"
+        drawings = svgs(markup)
+        assert [d.get("class") for d in drawings] == [f"fv-chart fv-chart-{name}" for name in fs.WIDTHS]
+        assert [d.get("viewBox") for d in drawings] == [f"0 0 {w} {height}" for w in fs.WIDTHS.values()], (
+            where
         )
-        assert narrow.get("viewBox") == f"0 0 {fs.NARROW_WIDTH} {height}", where
         expected = expected_marks(figure)
-        for svg in (narrow, wide):
+        for svg in drawings:
             if shows_data(figure):
                 assert svg.get("role") == "img" and svg.get("aria-label"), where
             else:  # an empty figure (a view not chosen): nothing to name
@@ -201,9 +201,9 @@ def test_a_title_names_the_chart_and_is_drawn():
         "data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}],
         "layout": {"title": {"text": "Риск <b>выше</b>"}},
     }
-    narrow, wide = svgs(fs.figure_svg(figure, 300, "ru"))
-    assert narrow.get("aria-label") == wide.get("aria-label") == "Риск выше"
-    assert "Риск выше" in text_of(wide)
+    drawings = svgs(fs.figure_svg(figure, 300, "ru"))
+    assert {d.get("aria-label") for d in drawings} == {"Риск выше"}
+    assert all("Риск выше" in text_of(d) for d in drawings)
     unnamed = {"data": [{"type": "bar", "x": [1], "y": [2]}], "layout": {"xaxis": {"title": {"text": "Год"}}}}
     assert svgs(fs.figure_svg(unnamed, 300, "ru", label="Осадки"))[0].get("aria-label") == "Осадки"
     assert svgs(fs.figure_svg(unnamed, 300, "ru"))[0].get("aria-label") == "Год"
@@ -331,11 +331,12 @@ def test_the_first_view_of_a_chart_page_holds_the_svg_in_the_graphs_box(dash_app
     client = dash_app.server.test_client()
     for lang in LANGUAGES:
         body = client.get(f"/trends?lang={lang}").get_data(as_text=True)
-        box = re.search(r'<div (id="trends-chart"[^>]*)>(<svg.*?</svg><svg.*?</svg>)</div>', body, re.S)
-        assert box, "the trends chart's box holds its two drawings"
+        box = re.search(r'<div (id="trends-chart"[^>]*)>((?:<svg.*?</svg>)+)</div>', body, re.S)
+        assert box, "the trends chart's box holds its drawings"
         assert 'class="dash-graph first-view-chart"' in box.group(1) and "height:" in box.group(1)
-        narrow, wide = svgs(box.group(2))
-        assert narrow.get("role") == wide.get("role") == "img"
+        drawings = svgs(box.group(2))
+        assert len(drawings) == len(fs.WIDTHS) and {d.get("role") for d in drawings} == {"img"}
+        wide = drawings[-1]
         assert drawn_marks(wide)["bar"] == 0 and wide.findall(f".//{SVG}path")
     body = client.get("/?lang=ru").get_data(as_text=True)
     assert re.search(r'<div id="overview-ranking"[^>]*class="dash-graph first-view-chart"[^>]*><svg', body)
@@ -360,3 +361,11 @@ def test_the_scorecard_charts_are_drawn_when_scores_exist(built_data, lang):
         for svg in svgs(markup):
             assert drawn_marks(svg) == expected_marks(figure)
             assert all(label in text_of(svg) for label in category_labels(figure))
+
+
+def test_the_stylesheet_shows_one_drawing_per_box_width():
+    sheet = (Path(__file__).resolve().parents[1] / "assets" / "first_view_charts.css").read_text(
+        encoding="utf-8"
+    )
+    assert all(f".fv-chart-{name}" in sheet for name in fs.WIDTHS)
+    assert "container-type: inline-size" in sheet and sheet.count("@container") == len(fs.WIDTHS) - 1

@@ -17,10 +17,11 @@ renders beneath it, and removes it once Dash shows the page's own content.
   database stamp, day, path and query.
 - A page registered with `script_free=True` whose layout needs no script is sent as this markup
   alone, without Dash's scripts (services/static_page.py); a wrong declaration gets Dash (logged).
-- Charts, maps, grids and controls become empty boxes of the size their component will take;
-  stores, locations, intervals and downloads become nothing. A view without any box (and without a
-  running interval) is complete: it is sent with Dash's scripts deferred until the visitor needs
-  them (services/deferred_dash.py).
+- Charts are drawn as SVG (services/figure_svg.py) in a box of the size Plotly's will take; maps,
+  grids, controls and charts it cannot draw become empty boxes of their component's size;
+  stores, locations, intervals and downloads become nothing.
+- A view without any empty box (and without a running interval) is complete: it is sent with
+  Dash's scripts deferred until the visitor needs them (services/deferred_dash.py).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from dash.exceptions import UnsupportedRelativePath
 from markupsafe import escape
 
 from i18n import resolve_lang
-from services import data_access, deferred_dash, static_page
+from services import data_access, deferred_dash, figure_svg, static_page
 from services.callback_cache import CODE_VERSION, MARK, carries_session, session_was_read
 from services.config import settings
 
@@ -176,6 +177,23 @@ def box(props: Mapping[str, object], extra_class: str, height: str | None = None
     return f"<div{attributes(shaped, BOX_ATTRIBUTES, aria=False)}></div>"  # empty: nothing to label
 
 
+def chart(props: Mapping[str, object]) -> str | None:
+    """A dcc.Graph's box holding its figure drawn as SVG (services/figure_svg.py), the size of the
+    box it replaces; None when the figure cannot be drawn on the server."""
+    height = figure_svg.chart_height(props.get("style"), props.get("figure"))
+    label = props.get("aria-label")
+    svg = figure_svg.figure_svg(props.get("figure"), height, label=label) if height else None
+    if svg is None:
+        return None
+    style = props.get("style") if isinstance(props.get("style"), Mapping) else {}
+    shaped = {
+        **props,
+        "className": " ".join(filter(None, ["dash-graph first-view-chart", props.get("className")])),
+        "style": {**style, "height": style.get("height") or f"{height}px"},
+    }
+    return f"<div{attributes(shaped, BOX_ATTRIBUTES, aria=False)}>{svg}</div>"
+
+
 def to_html(node: object, fills: Mapping[str, object] | None = None) -> str:
     """Static HTML for a Dash component tree; `fills` gives the children of components by id (the
     parts of the shell that callbacks fill), without changing the tree."""
@@ -214,7 +232,7 @@ def to_html(node: object, fills: Mapping[str, object] | None = None) -> str:
     if kind == (DCC, "Markdown"):  # the app writes none; its text is better than nothing
         return f"<div{attributes(props, BOX_ATTRIBUTES)}>{to_html(children, fills)}</div>"
     if kind == (DCC, "Graph"):
-        return box(props, "dash-graph first-view-graph", graph_height(props))
+        return chart(props) or box(props, "dash-graph first-view-graph", graph_height(props))
     label = props.get("label")  # a control's own label (Mantine's Select, MultiSelect...)
     said = f'<div class="first-view-label">{escape(label)}</div>' if isinstance(label, str) else ""
     return said + box(props, "first-view-box")

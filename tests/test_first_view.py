@@ -103,10 +103,12 @@ def test_components_become_static_html_with_their_attributes():
     assert '<a href="/map?lang=ru" class="nav-link">Карта</a>' in out
     assert '<a href="about:blank">bad</a>' in out and "alert" not in out
     assert "secret" not in out and 'id="s"' not in out and 'id="loc"' not in out
-    # Charts: empty boxes of the height the figure or the style gives them.
-    for graph_id, height in (("g", "320px"), ("g2", "200px")):
-        box = re.search(rf'<div ([^>]*id="{graph_id}"[^>]*)></div>', out).group(1)
-        assert 'class="dash-graph first-view-graph"' in box and f'style="height:{height}"' in box
+    # Charts: drawn as SVG (services/figure_svg.py; tests/test_figure_svg.py), or without a figure
+    # an empty box, of the height the figure or the style gives them.
+    chart = re.search(r'<div ([^>]*id="g"[^>]*)><svg', out).group(1)
+    assert 'class="dash-graph first-view-chart"' in chart and 'style="height:320px"' in chart
+    box = re.search(r'<div ([^>]*id="g2"[^>]*)></div>', out).group(1)
+    assert 'class="dash-graph first-view-graph"' in box and 'style="height:200px"' in box
     assert '<div id="filled"><p>from the shell</p></div>' in out
     assert tree.children[-1].children is None  # the fill did not change the tree
 

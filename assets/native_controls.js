@@ -87,6 +87,10 @@
     var same = Array.prototype.filter.call(fields, function (f) { return f.name === asked.name && f.type !== "hidden"; });
     var target = same.filter(function (f) { return f.checked; })[0] || same[0];
     if (target) {
+      var list = target.closest("details");
+      if (list) {
+        list.open = true;  // a MultiSelect's options: open again, to choose the next one
+      }
       target.focus({preventScroll: true});
       target.scrollIntoView({block: "center"});
     }

@@ -196,9 +196,9 @@ def native_select(props: Mapping[str, object], style_text: str) -> str:
 def native_checks(
     props: Mapping[str, object], options: Sequence[tuple[str, str, bool]], style_text: str, boxed: bool
 ) -> str:
-    """Several choices as checkboxes in a fieldset named by the label (`boxed`: in an input's frame,
-    as a MultiSelect shows its chosen values); an empty field of the same name first, so that no
-    box ticked still says 'none' rather than 'the default'."""
+    """Several choices as checkboxes in a fieldset named by the label, after an empty field of the
+    same name (so that no box ticked says 'none' rather than 'the default'). `boxed` (a
+    MultiSelect): the checkboxes open from a frame that shows the chosen values as Mantine does."""
     param = str(props[PARAM])
     value = chosen(props.get("value"))
     own = option_params(props)
@@ -213,10 +213,24 @@ def native_checks(
     label = label_of(props)
     legend = f'<legend class="first-view-label">{escape(label)}</legend>' if label else ""
     named = {} if label else aria_name(props)
+    body = chosen_values(props, options, boxes) if boxed else f'<div class="first-view-options">{boxes}</div>'
+    return f"<fieldset{outer(props, 'first-view-checks', style_text)}{attrs(**named)}>{legend}{empty}{body}</fieldset>"
+
+
+def chosen_values(props: Mapping[str, object], options: Sequence[tuple[str, str, bool]], boxes: str) -> str:
+    """A MultiSelect's frame: the chosen values as pills and its placeholder (the room of its search
+    field), opening (a `<details>`, no script needed) onto the checkboxes of every option."""
+    value = chosen(props.get("value"))
+    pills = "".join(
+        f'<span class="first-view-pill">{escape(text)}</span>' for v, text, _ in options if v in value
+    )
+    placeholder = props.get("placeholder")
+    hint = escape(placeholder) if isinstance(placeholder, str) else ""
+    room = " first-view-clearable" if value and props.get("clearable") else ""
     return (
-        f"<fieldset{outer(props, 'first-view-checks', style_text)}{attrs(**named)}>"
-        f'{legend}{empty}<div class="first-view-options{" first-view-boxed" if boxed else ""}">'
-        f"{boxes}</div></fieldset>"
+        f'<details class="first-view-multi"><summary><span class="first-view-boxed{room}">{pills}'
+        f'<span class="first-view-search">{hint}</span></span></summary>'
+        f'<div class="first-view-dropdown">{boxes}</div></details>'
     )
 
 

@@ -294,10 +294,11 @@ def key_of(model: type, field: str) -> str:
 
 def query_text(value: Any) -> str | None:
     """A query value as text; a parameter given several times (as an HTML form sends its ticked
-    checkboxes) is its values joined by commas; None for anything else."""
+    checkboxes, after an empty field that stands for none) is its non-empty values joined by
+    commas; None for anything else."""
     if isinstance(value, (list, tuple)):
         parts = [str(v) for v in value if isinstance(v, (str, int, float))]
-        return ",".join(parts) if len(parts) == len(value) else None
+        return ",".join(p for p in parts if p) if len(parts) == len(value) else None
     return str(value) if isinstance(value, (str, int, float)) else None
 
 

@@ -384,7 +384,7 @@ def grid_lang(props: Mapping[str, object]) -> str:
     """The language a grid was made in (data_grid gives AG Grid the language's locale texts)."""
     options = props.get("dashGridOptions")
     texts = options.get("localeText") if isinstance(options, Mapping) else None
-    return next((lang for lang in LANGUAGES if texts and grid_locale_text(lang) == texts), DEFAULT_LANG)
+    return next((lang for lang in LANGUAGES if grid_locale_text(lang) == (texts or {})), DEFAULT_LANG)
 
 
 def visible_columns(defs: object) -> list[Mapping[str, object]]:

@@ -11,6 +11,7 @@ import dash_mantine_components as dmc
 import flask
 from dash import html
 
+from domain import page_state
 from i18n import DEFAULT_LANG, parse_query, resolve_lang, t
 
 ROUTING_STATE = "stored_lang"  # the remembered language, passed to layouts by Dash's router
@@ -33,7 +34,7 @@ def page_context(kwargs: dict, allowed: tuple[str, ...] = ()) -> PageContext:
     notices: list[str] = []
     if not valid:
         notices.append(t("notice.bad_lang", lang, value=str(requested)[:40]))
-    query = {k: str(v) for k, v in kwargs.items() if isinstance(v, (str, int, float))}
+    query = {k: text for k, v in kwargs.items() if (text := page_state.query_text(v)) is not None}
     unknown = sorted(k for k in query if k not in allowed and k != "lang")
     if unknown:
         notices.append(t("notice.unknown_params", lang, names=", ".join(u[:30] for u in unknown[:5])))

@@ -287,6 +287,21 @@ def from_controls(model: type[State], values: Mapping[str, Any], context: Any = 
     return parse(model, query, context).state
 
 
+def key_of(model: type, field: str) -> str:
+    """The query parameter a field of a state model is read from."""
+    return str(getattr(dict(params(model))[field], "key", field))
+
+
+def query_text(value: Any) -> str | None:
+    """A query value as text; a parameter given several times (as an HTML form sends its ticked
+    checkboxes, after an empty field that stands for none) is its non-empty values joined by
+    commas; None for anything else."""
+    if isinstance(value, (list, tuple)):
+        parts = [str(v) for v in value if isinstance(v, (str, int, float))]
+        return ",".join(p for p in parts if p) if len(parts) == len(value) else None
+    return str(value) if isinstance(value, (str, int, float)) else None
+
+
 def known_keys(model: type, query: Mapping[str, Any]) -> list[str]:
     """The parameters of `query` that the model reads (for links that keep the page's choices)."""
     fields = params(model)

@@ -33,6 +33,7 @@ from domain.queries import table_names
 from i18n import format_day, format_int, t
 from services import data_access
 from services.callback_cache import public_answer
+from services.native_controls import form_field
 
 NAME, PATH = "actions", "/actions"
 dash.register_page(
@@ -462,7 +463,10 @@ def detail(action_id: str, lang: str) -> list:
     ]
 
 
-def filter_control(control_id: str, name: str, options: list[dict], value: list, lang: str) -> html.Div:
+def filter_control(
+    control_id: str, name: str, options: list[dict], value: list, lang: str, field: str
+) -> html.Div:
+    """A filter of the list, the control of the state's `field`."""
     # dmc.MultiSelect: labelled and keyboard-accessible (Dash 4's dcc.Dropdown hides a focusable
     # input from screen readers, which axe reports as serious).
     return html.Div(
@@ -475,6 +479,7 @@ def filter_control(control_id: str, name: str, options: list[dict], value: list,
             clearable=True,
             searchable=True,
             comboboxProps={"withinPortal": False},
+            **form_field(ActionsState, field),
         ),
         className="control",
     )
@@ -532,10 +537,12 @@ def layout(**kwargs):
             ),
             html.Div(
                 [
-                    filter_control(CITY, "city", options["city"], filters["city"], lang),
-                    filter_control(STATUS, "status", options["status"], filters["status"], lang),
-                    filter_control(HAZARD, "hazard", options["hazard"], filters["hazard"], lang),
-                    filter_control(ESSENTIAL, "essential", options["essential"], filters["essential"], lang),
+                    filter_control(CITY, "city", options["city"], filters["city"], lang, "cities"),
+                    filter_control(STATUS, "status", options["status"], filters["status"], lang, "status"),
+                    filter_control(HAZARD, "hazard", options["hazard"], filters["hazard"], lang, "hazard"),
+                    filter_control(
+                        ESSENTIAL, "essential", options["essential"], filters["essential"], lang, "essential"
+                    ),
                 ],
                 className="controls act-filters",
             ),

@@ -49,6 +49,7 @@ from i18n import format_raw as fmt_raw
 from presentation.export_button import export_group
 from services import data_access
 from services.callback_cache import public_answer
+from services.native_controls import declare, form_field
 
 PATH = "/compare"
 NAME = "compare"
@@ -940,6 +941,7 @@ def weight_slider(
                 className="weight-slider",
                 size="sm",
                 thumbLabel=t("compare.weight_of", lang, name=label),
+                **declare(f"{compare.WEIGHT_PREFIX}{key}"),
             ),
         ],
         className="weight",
@@ -1078,6 +1080,7 @@ def layout(**kwargs):
             html.Div(
                 dmc.MultiSelect(
                     id=ids.COMPARE_CITIES,
+                    **form_field(CompareState, "cities"),
                     label=t("compare.cities", lang),
                     data=[{"label": nm.cities[c], "value": c} for c in members],
                     value=state.cities,
@@ -1094,6 +1097,7 @@ def layout(**kwargs):
                 t("compare.level", lang),
                 dmc.SegmentedControl(
                     id=ids.COMPARE_LEVEL,
+                    **form_field(CompareState, "level"),
                     data=[{"label": t(f"compare.level.{lv}", lang), "value": lv} for lv in compare.LEVELS],
                     value=state.level,
                     className="segmented",
@@ -1104,6 +1108,7 @@ def layout(**kwargs):
             html.Div(
                 dmc.Select(
                     id=ids.COMPARE_ITEM,
+                    **form_field(CompareState, "item", follows=("level",)),
                     label=t("compare.item", lang),
                     data=item_options(data, state.level, lang),
                     value=state.item,
@@ -1121,6 +1126,7 @@ def layout(**kwargs):
                 t("compare.scale", lang),
                 dmc.SegmentedControl(
                     id=ids.COMPARE_SCALE,
+                    **form_field(CompareState, "scale", follows=("level", "item")),
                     data=scale_options(data, state.level, state.item, lang),
                     value=state.scale,
                     className="segmented",
@@ -1155,6 +1161,7 @@ def layout(**kwargs):
                         [
                             dmc.SegmentedControl(
                                 id=ids.COMPARE_VIEW,
+                                **form_field(CompareState, "view"),
                                 data=[{"label": t(f"compare.view.{v}", lang), "value": v} for v in VIEWS],
                                 value=state.view,
                                 className="segmented view-tabs",
@@ -1204,6 +1211,7 @@ def layout(**kwargs):
                                     html.H2(t("compare.stability.title", lang)),
                                     dmc.Select(
                                         id=ids.COMPARE_SPREAD,
+                                        **form_field(CompareState, "spread"),
                                         value=state.spread,
                                         allowDeselect=False,
                                         label=t("compare.spread_label", lang),

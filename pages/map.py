@@ -45,6 +45,7 @@ from i18n import format_int, format_number, t, tn
 from services import data_access
 from services.callback_cache import public_answer
 from services.config import settings
+from services.native_controls import form_field
 
 NAME, PATH = "map", "/map"
 dash.register_page(
@@ -346,6 +347,7 @@ def layout(**kwargs):
                     html.Div(
                         dmc.Select(
                             id=ids.MAP_BY,
+                            **form_field(MapState, "by"),
                             label=t("map.colour_by", lang),
                             data=options,
                             value=by,
@@ -364,6 +366,7 @@ def layout(**kwargs):
                                 gap="md",
                             ),
                             id=ids.MAP_LAYERS,
+                            **form_field(MapState, "layers", options={"osm": "tiles"}),
                             label=t("map.layers", lang),
                             value=layers + (["osm"] if tiles else []),
                             className="checkbox-group map-layers",

@@ -55,6 +55,7 @@ from domain.palette import DECREASE, GRID, INCREASE, MUTED
 from i18n import format_number, format_share, t, tn
 from services import data_access
 from services.callback_cache import public_answer
+from services.native_controls import form_field
 
 NAME, PATH = "outlook", "/outlook"
 dash.register_page(
@@ -724,8 +725,11 @@ def render(state: OutlookState, lang: str) -> dict:
     }
 
 
-def segmented(control_id: str, label: str, options: list[tuple[str, str]], value: str) -> html.Fieldset:
-    """A labelled group of exclusive choices (Mantine SegmentedControl inside a fieldset/legend)."""
+def segmented(
+    control_id: str, label: str, options: list[tuple[str, str]], value: str, field: str
+) -> html.Fieldset:
+    """A labelled group of exclusive choices (Mantine SegmentedControl inside a fieldset/legend),
+    the control of the state's `field`."""
     legend_id = f"{control_id}-legend"
     return html.Fieldset(
         [
@@ -737,6 +741,7 @@ def segmented(control_id: str, label: str, options: list[tuple[str, str]], value
                 fullWidth=True,
                 size="sm",
                 **{"aria-labelledby": legend_id},
+                **form_field(OutlookState, field),
             ),
         ],
         className="control outlook-control",
@@ -764,6 +769,7 @@ def layout(**kwargs):
                     html.Div(
                         dmc.Select(
                             id=ids.OUTLOOK_CITY,
+                            **form_field(OutlookState, "city"),
                             label=t("outlook.city", lang),
                             value=state.city,
                             data=[{"value": c, "label": city_names[c]} for c in data["cities"]["city_id"]],
@@ -778,8 +784,15 @@ def layout(**kwargs):
                         t("outlook.scenario", lang),
                         [(s, scenario_name(s, lang)) for s in ol.SCENARIOS],
                         state.scenario,
+                        "scenario",
                     ),
-                    segmented(ids.OUTLOOK_HORIZON, t("outlook.horizon", lang), horizons, str(state.horizon)),
+                    segmented(
+                        ids.OUTLOOK_HORIZON,
+                        t("outlook.horizon", lang),
+                        horizons,
+                        str(state.horizon),
+                        "horizon",
+                    ),
                 ],
                 className="controls",
             ),
@@ -794,12 +807,14 @@ def layout(**kwargs):
                                 t("outlook.whatif.warm", lang),
                                 [(v, t(f"outlook.whatif.warm.{v}", lang)) for v in WARM_CHOICES],
                                 state.warm,
+                                "warm",
                             ),
                             segmented(
                                 ids.OUTLOOK_POP,
                                 t("outlook.whatif.pop", lang),
                                 [(v, t(f"outlook.whatif.pop.{v}", lang)) for v in POP_CHOICES],
                                 state.pop,
+                                "pop",
                             ),
                         ],
                         className="controls",
@@ -819,6 +834,7 @@ def layout(**kwargs):
                                 t("outlook.view", lang),
                                 [(v, t(f"outlook.view.{v}", lang)) for v in VIEWS],
                                 state.view,
+                                "view",
                             ),
                         ],
                         className="outlook-fan-head",

@@ -30,6 +30,7 @@ from i18n import format_number, t
 from i18n import format_signed as signed
 from services import data_access
 from services.callback_cache import public_answer
+from services.native_controls import form_field
 
 NAME, PATH = "trends", "/trends"
 dash.register_page(
@@ -723,6 +724,7 @@ def layout(**kwargs):
                     html.Div(
                         dmc.MultiSelect(
                             id=CITIES,
+                            **form_field(TrendState, "cities"),
                             label=t("trends.cities", lang),
                             data=[{"label": names[c], "value": c} for c in all_cities(data)],
                             value=state.cities,
@@ -738,6 +740,7 @@ def layout(**kwargs):
                     html.Div(
                         dmc.Select(
                             id=VARIABLE,
+                            **form_field(TrendState, "variable"),
                             label=t("trends.variable", lang),
                             allowDeselect=False,
                             data=[
@@ -763,6 +766,7 @@ def layout(**kwargs):
                                 gap="md",
                             ),
                             id=SCENARIOS,
+                            **form_field(TrendState, "scenarios"),
                             label=t("trends.scenarios", lang),
                             value=state.scenarios,
                             className="checkbox-group trends-scenarios",
@@ -773,6 +777,7 @@ def layout(**kwargs):
                         t("trends.baseline", lang),
                         dmc.SegmentedControl(
                             id=BASELINE,
+                            **form_field(TrendState, "baseline"),
                             data=[
                                 {"label": period_label(b), "value": b} for b in climate.usable_baselines(data)
                             ],
@@ -787,6 +792,7 @@ def layout(**kwargs):
                         t("trends.mode", lang),
                         dmc.SegmentedControl(
                             id=MODE,
+                            **form_field(TrendState, "mode"),
                             data=[{"label": t(f"trends.mode.{m}", lang), "value": m} for m in climate.MODES],
                             value=state.mode,
                             className="segmented",

@@ -44,7 +44,7 @@ from dash.exceptions import UnsupportedRelativePath
 from markupsafe import escape
 
 from i18n import resolve_lang
-from services import data_access, deferred_dash, figure_svg, static_page
+from services import data_access, deferred_dash, figure_svg, native_controls, static_page
 from services.callback_cache import CODE_VERSION, MARK, carries_session, session_was_read
 from services.config import settings
 
@@ -233,6 +233,9 @@ def to_html(node: object, fills: Mapping[str, object] | None = None) -> str:
         return f"<div{attributes(props, BOX_ATTRIBUTES)}>{to_html(children, fills)}</div>"
     if kind == (DCC, "Graph"):
         return chart(props) or box(props, "dash-graph first-view-graph", graph_height(props))
+    native = native_controls.render(node, props, style_text(props.get("style") or {}))
+    if native is not None:  # a grid's table, a page-state control's form field
+        return native
     label = props.get("label")  # a control's own label (Mantine's Select, MultiSelect...)
     said = f'<div class="first-view-label">{escape(label)}</div>' if isinstance(label, str) else ""
     return said + box(props, "first-view-box")
@@ -273,7 +276,7 @@ def render_page(
     title = title(**variables) if callable(title) else title
     root = app.layout() if callable(app.layout) else app.layout
     search = f"?{urlencode(args, doseq=True)}" if args else ""
-    fills = {**shell(pathname, search), CONTENT_ID: layout}
+    fills = {**shell(pathname, search), CONTENT_ID: native_controls.with_state_form(layout)}
     boxes: list[str] = []
     token = _boxes.set(boxes)
     try:

@@ -40,7 +40,7 @@ from dash.exceptions import UnsupportedRelativePath
 from markupsafe import escape
 
 from i18n import resolve_lang
-from services import data_access, static_page
+from services import data_access, map_svg, static_page
 from services.callback_cache import CODE_VERSION, MARK, carries_session, session_was_read
 from services.config import settings
 
@@ -198,6 +198,8 @@ def to_html(node: object, fills: Mapping[str, object] | None = None) -> str:
         return f"<div{attributes(props, BOX_ATTRIBUTES)}>{to_html(children, fills)}</div>"
     if kind == (DCC, "Graph"):
         return box(props, "dash-graph first-view-graph", graph_height(props))
+    if kind == map_svg.MAP_KIND and (drawn := map_svg.map_svg(props, map_svg.page_lang())) is not None:
+        return f"<div{attributes(map_svg.box_props(props), BOX_ATTRIBUTES, aria=False)}>{drawn}</div>"
     label = props.get("label")  # a control's own label (Mantine's Select, MultiSelect...)
     said = f'<div class="first-view-label">{escape(label)}</div>' if isinstance(label, str) else ""
     return said + box(props, "first-view-box")

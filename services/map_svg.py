@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -39,6 +40,8 @@ MAX_LATITUDE = 85.0511287798  # Leaflet's Spherical Mercator limit
 OVERLAY_PANE, MARKER_PANE, TOOLTIP_PANE = 400, 600, 650  # leaflet.css's pane z-indexes
 WIDTHS, HEIGHTS = (280, 2560), (200, 1440)  # px: box sizes the drawing is made for
 LABEL_GAP = 6  # px: leaflet.css's margin between a permanent tooltip and its point
+CLIP_MARGIN = 50  # px beyond the largest box, so outlines never end inside it
+SAFE_ID = re.compile(r"[A-Za-z][\w-]*")  # ids usable as they are in the drawing's CSS selectors
 SIMPLIFY_PX = 0.4  # px at the drawing's zoom: vertices closer than this to the line are dropped
 GEOJSON_PREFIX = "/geo/"
 CONTAINERS = frozenset({"LayerGroup", "FeatureGroup", "LayersControl"})
@@ -336,9 +339,9 @@ def geojson(
     shapes = [f for f in features if f["geometry"].get("type") != "Point"]
     if points and not point_layer(props, points, view, pane, drawing):
         return False
-    if not shapes:
-        return True
     styled = style_function(props, "style", STYLES)
+    if not shapes:
+        return styled is not None or props.get("style") is None
     if styled is None or props.get("cluster"):
         return False
     merged: dict[tuple[str, bool], list[np.ndarray]] = {}  # one path per style and kind
@@ -510,10 +513,10 @@ def map_svg(props: Mapping, lang: str, load: Loader = built_geojson) -> str | No
     properties (`to_plotly_json()["props"]`)."""
     map_id = props.get("id")
     view = view_of(props)
-    if not isinstance(map_id, str) or not map_id.replace("-", "").replace("_", "").isalnum() or view is None:
+    sized = box_heights(props.get("style") or {}) is not None  # its box keeps its size whatever it holds
+    if not (isinstance(map_id, str) and SAFE_ID.fullmatch(map_id)) or view is None or not sized:
         return None
-    clip_scale = 1.0  # the drawing's zoom is the lowest: a box never shows more than its own size
-    clip = (WIDTHS[1] / 2 * clip_scale + 50, HEIGHTS[1] / 2 * clip_scale + 50)
+    clip = (WIDTHS[1] / 2 + CLIP_MARGIN, HEIGHTS[1] / 2 + CLIP_MARGIN)  # at the lowest zoom: the largest box
     drawing = Drawing()
     if not all(draw(c, view, OVERLAY_PANE, drawing, load, clip) for c in children_of(props)):
         return None

@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import groupby
 
 import flask
@@ -38,7 +39,7 @@ MAP_KIND = (LEAFLET, "MapContainer")
 TILE = 256  # px: Leaflet's world is 256 * 2**zoom pixels wide
 MAX_LATITUDE = 85.0511287798  # Leaflet's Spherical Mercator limit
 OVERLAY_PANE, MARKER_PANE, TOOLTIP_PANE = 400, 600, 650  # leaflet.css's pane z-indexes
-WIDTHS, HEIGHTS = (280, 2560), (200, 1440)  # px: box sizes the drawing is made for
+WIDTHS, HEIGHTS = (280, 1920), (200, 1200)  # px: box sizes the drawing is made for
 LABEL_GAP = 6  # px: leaflet.css's margin between a permanent tooltip and its point
 CLIP_MARGIN = 50  # px beyond the largest box, so outlines never end inside it
 SAFE_ID = re.compile(r"[A-Za-z][\w-]*")  # ids usable as they are in the drawing's CSS selectors
@@ -46,7 +47,7 @@ SIMPLIFY_PX = 0.4  # px at the drawing's zoom: vertices closer than this to the 
 GEOJSON_PREFIX = "/geo/"
 CONTAINERS = frozenset({"LayerGroup", "FeatureGroup", "LayersControl"})
 SWITCHED = frozenset({"BaseLayer", "Overlay"})
-Loader = Callable[[str], Mapping | None]
+Loader = Callable[[str], "Layer | None"]
 
 
 @dataclass(frozen=True)
@@ -180,51 +181,101 @@ def number(value: float) -> str:
     return "0" if text in ("", "-", "-0") else text
 
 
+@lru_cache(maxsize=65536)
 def tenths(n: int) -> str:
-    """An integer number of tenths as a short decimal."""
-    return number(n / 10)
+    """An integer number of tenths as a short decimal in path data: a space before it unless its
+    minus sign separates it from the number before."""
+    text = number(n / 10)
+    return text if text.startswith("-") else f" {text}"
 
 
 def path_data(rings: Iterable[np.ndarray], close: bool) -> str:
     """SVG path data of rings or lines (pixel coordinates), relative moves, one decimal."""
     parts: list[str] = []
-    current = (0, 0)
+    current = np.zeros((1, 2), dtype=np.int64)
     for ring in rings:
         points = np.rint(np.asarray(ring) * 10).astype(np.int64)
         if close and len(points) > 1 and (points[0] == points[-1]).all():
             points = points[:-1]
         if len(points) < 2:
             continue
-        deltas = np.diff(np.vstack([current, points]), axis=0)
-        text = "m" + "".join(joined(tenths(int(dx)), tenths(int(dy))) for dx, dy in deltas)
-        parts.append(text.replace("m ", "m", 1) + ("z" if close else ""))
-        current = tuple(points[0]) if close else tuple(points[-1])
+        deltas = np.diff(np.vstack([current, points]), axis=0).ravel().tolist()
+        parts.append("m" + "".join(map(tenths, deltas)).removeprefix(" ") + ("z" if close else ""))
+        current = points[:1] if close else points[-1:]
     return "".join(parts)
 
 
-def joined(dx: str, dy: str) -> str:
-    """One coordinate pair in path data: a space before each number unless its minus sign separates it."""
-    return "".join(n if n.startswith("-") else f" {n}" for n in (dx, dy))
+@dataclass(frozen=True)
+class WorldLayer:
+    """A GeoJSON layer's non-point features: their properties, and their geometries in world pixels
+    at zoom 0 (Web Mercator), projected once."""
+
+    properties: tuple[Mapping, ...]
+    geometries: np.ndarray
 
 
-def pixel_geometry(geometry: Mapping, view: View, clip: tuple[float, float]) -> shapely.Geometry | None:
-    """A GeoJSON geometry in the drawing's pixels about the centre, clipped and simplified."""
+def to_world(coords: np.ndarray) -> np.ndarray:
+    """Longitude and latitude pairs as world pixels at zoom 0."""
+    lon, lat = coords[:, 0], np.clip(coords[:, 1], -MAX_LATITUDE, MAX_LATITUDE)
+    x = TILE * (lon + 180) / 360
+    y = TILE * (0.5 - np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) / (2 * np.pi))
+    return np.column_stack([x, y])
+
+
+def world_layer(features: list[Mapping]) -> WorldLayer | None:
+    """Features' geometries projected (None when one is not valid GeoJSON)."""
     try:
-        shape = shapely.geometry.shape(geometry)
-    except (ValueError, TypeError, AttributeError, KeyError):
+        text = [json.dumps(f["geometry"]) for f in features]
+        geometries = shapely.from_geojson(text) if text else np.array([], dtype=object)
+    except (shapely.errors.GEOSException, TypeError, ValueError):
         return None
+    return WorldLayer(
+        tuple(f.get("properties") or {} for f in features), shapely.transform(geometries, to_world)
+    )
+
+
+def shapes_of(data: Mapping) -> WorldLayer | None:
+    """A FeatureCollection's non-point features, projected."""
+    features = [
+        f
+        for f in data.get("features", [])
+        if isinstance(f, Mapping) and isinstance(f.get("geometry"), Mapping)
+    ]
+    return world_layer([f for f in features if f["geometry"].get("type") != "Point"])
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A GeoJSON layer: its data (read only) and its non-point features projected."""
+
+    data: Mapping
+    shapes: WorldLayer
+
+
+def layer_of(data: object) -> Layer | None:
+    """A FeatureCollection as a layer (None when it is not one or a geometry is not valid)."""
+    shapes = shapes_of(data) if isinstance(data, Mapping) else None
+    return Layer(data, shapes) if shapes is not None else None
+
+
+@lru_cache(maxsize=16)
+def cached_layer(build_id: str, url: str) -> Layer | None:
+    """A layer the app serves, read and projected once per build."""
+    data = built_geojson(url)
+    return layer_of(data) if data is not None else None
+
+
+def built_layer(url: str) -> Layer | None:
+    """A layer the app serves at /geo/<layer>.geojson, from the current build."""
+    return cached_layer(data_access.get_data().build_id, url)
+
+
+def in_pixels(layer: WorldLayer, view: View, clip: tuple[float, float]) -> np.ndarray:
+    """A layer's geometries in the drawing's pixels about the centre, clipped and simplified."""
     scale = 2**view.base
-
-    def to_pixels(coords: np.ndarray) -> np.ndarray:
-        lon, lat = coords[:, 0], np.clip(coords[:, 1], -MAX_LATITUDE, MAX_LATITUDE)
-        x = TILE * (lon + 180) / 360
-        y = TILE * (0.5 - np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) / (2 * np.pi))
-        return np.column_stack([(x - view.x) * scale, (y - view.y) * scale])
-
-    pixels = shapely.transform(shape, to_pixels)
+    pixels = shapely.transform(layer.geometries, lambda c: (c - (view.x, view.y)) * scale)
     clipped = shapely.clip_by_rect(pixels, -clip[0], -clip[1], clip[0], clip[1])
-    simple = shapely.simplify(clipped, SIMPLIFY_PX)
-    return None if simple.is_empty else simple
+    return shapely.simplify(clipped, SIMPLIFY_PX)
 
 
 def shape_rings(shape: shapely.Geometry) -> tuple[list[np.ndarray], bool]:
@@ -329,33 +380,35 @@ def geojson(
     as supercluster's clusters (False when it cannot be drawn)."""
     if props.get("filter") or props.get("children"):
         return False
-    data = props.get("data")
-    if data is None and isinstance(props.get("url"), str):
-        data = load(props["url"])
-    if not isinstance(data, Mapping):
+    data, url = props.get("data"), props.get("url")
+    layer = layer_of(data) if data is not None else load(url) if isinstance(url, str) else None
+    if layer is None:
         return False
-    features = [f for f in data.get("features", []) if isinstance(f, Mapping) and f.get("geometry")]
-    points = [f for f in features if f["geometry"].get("type") == "Point"]
-    shapes = [f for f in features if f["geometry"].get("type") != "Point"]
+    points = [f for f in layer.data.get("features", []) if isinstance(f, Mapping) and point_feature(f)]
     if points and not point_layer(props, points, view, pane, drawing):
         return False
     styled = style_function(props, "style", STYLES)
-    if not shapes:
+    if not layer.shapes.properties:
         return styled is not None or props.get("style") is None
     if styled is None or props.get("cluster"):
         return False
     merged: dict[tuple[str, bool], list[np.ndarray]] = {}  # one path per style and kind
-    for feature in shapes:
-        shape = pixel_geometry(feature["geometry"], view, clip)
-        if shape is None:
+    for properties, shape in zip(layer.shapes.properties, in_pixels(layer.shapes, view, clip)):
+        if shape is None or shape.is_empty:
             continue
         rings, closed = shape_rings(shape)
-        attributes = path_attributes(styled(feature.get("properties") or {}), closed)
+        attributes = path_attributes(styled(properties), closed)
         if attributes is None:
             return False
         merged.setdefault((attributes, closed), []).extend(rings)
     drawing.items.extend((pane, f'<path d="{path_data(r, c)}" {a}/>', True) for (a, c), r in merged.items())
     return True
+
+
+def point_feature(feature: Mapping) -> bool:
+    """Whether a GeoJSON feature is a point."""
+    geometry = feature.get("geometry")
+    return isinstance(geometry, Mapping) and geometry.get("type") == "Point"
 
 
 def point_layer(props: Mapping, points: list[Mapping], view: View, pane: int, drawing: Drawing) -> bool:
@@ -507,7 +560,7 @@ def stylesheet(map_id: str, view: View) -> str:
     return "<style>" + "".join(rules) + "</style>"
 
 
-def map_svg(props: Mapping, lang: str, load: Loader = built_geojson) -> str | None:
+def map_svg(props: Mapping, lang: str, load: Loader = built_layer) -> str | None:
     """The inside of a dl.Map's box as it will look: a CSS block, the SVG and the permanent labels;
     None when the map holds anything that cannot be drawn faithfully. `props` are the map's
     properties (`to_plotly_json()["props"]`)."""

@@ -161,6 +161,11 @@ def a_map(*children, **props) -> dl.Map:
 def test_a_map_with_a_part_it_cannot_draw_keeps_its_empty_box():
     drawable = a_map(circle_marker("A"))
     assert map_svg.map_svg(drawable.to_plotly_json()["props"], "en") is not None
+    web_tiles = a_map(
+        dl.LayerGroup([dl.TileLayer(url="https://tiles.example/{z}/{x}/{y}.png")]), circle_marker("A")
+    )
+    drawn = map_svg.map_svg(web_tiles.to_plotly_json()["props"], "en")
+    assert "<image" not in drawn and "tiles.example" not in drawn  # plain background: nothing fetched
     cannot = [
         a_map(circle_marker("A"), dl.Marker(position=[41.0, 70.0])),  # an image icon
         a_map(dl.GeoJSON(data={"type": "FeatureCollection", "features": []}, style={"variable": "x.y"})),
@@ -250,15 +255,20 @@ def phone_view(driver, width: int = 390, height: int = 844) -> None:
 
 
 def centres(driver, selector: str) -> tuple[tuple[int, int], list[tuple[int, int]]]:
-    """The map box's size and the centres of the elements matching `selector` in it, sorted."""
+    """The map box's size and the centres of the shown elements matching `selector` in it, sorted."""
     box = driver.find_element("css selector", "#map-leaflet").rect
-    found = [e.rect for e in driver.find_elements("css selector", selector)]
+    found = [r for e in driver.find_elements("css selector", selector) if (r := e.rect)["width"]]  # shown
     points = [(r["x"] + r["width"] / 2 - box["x"], r["y"] + r["height"] / 2 - box["y"]) for r in found]
     return (round(box["width"]), round(box["height"])), sorted((round(x), round(y)) for x, y in points)
 
 
+def cluster_counts(driver, selector: str) -> list[str]:
+    """The counts shown on the visible facility clusters."""
+    return sorted(e.text for e in driver.find_elements("css selector", selector) if e.text)
+
+
 def test_without_scripts_the_cities_stand_where_leaflet_puts_them(dash_duo, dash_app, built_data):
-    """At a phone's size, the drawn circles' centres are Leaflet's to within two pixels."""
+    """At a phone's size, the drawn circles' and clusters' centres are Leaflet's to within two pixels."""
     dash_duo.start_server(dash_app)
     url = dash_duo.server_url + "/map?lang=en"
     phone_view(dash_duo.driver)
@@ -266,13 +276,19 @@ def test_without_scripts_the_cities_stand_where_leaflet_puts_them(dash_duo, dash
     cities = len(built_data["cities"])
     until(lambda: len(dash_duo.find_elements(".leaflet-cities-pane path")) == cities, timeout=15)
     leaflet_box, leaflet = centres(dash_duo.driver, ".leaflet-cities-pane path")
+    _, leaflet_clusters = centres(dash_duo.driver, ".facility-cluster")
+    leaflet_counts = cluster_counts(dash_duo.driver, ".facility-cluster")
     plain = no_script_browser()
     try:
         phone_view(plain)
         plain.get(url)
         drawn_box, drawn = centres(plain, f"#map-leaflet svg circle[stroke='{INK}']")
+        shown = "#map-leaflet svg g.fvz g.fvp"
+        _, drawn_clusters = centres(plain, shown)
+        drawn_counts = cluster_counts(plain, f"{shown} text")
     finally:
         plain.quit()
     assert drawn_box == leaflet_box and len(drawn) == cities
-    for (x1, y1), (x2, y2) in zip(leaflet, drawn):
-        assert abs(x1 - x2) <= 2 and abs(y1 - y2) <= 2, (leaflet, drawn)
+    assert drawn_counts == leaflet_counts and len(drawn_clusters) == len(leaflet_clusters)
+    for (x1, y1), (x2, y2) in zip(leaflet + leaflet_clusters, drawn + drawn_clusters):
+        assert abs(x1 - x2) <= 2 and abs(y1 - y2) <= 2, (leaflet, drawn, leaflet_clusters, drawn_clusters)

@@ -38,15 +38,20 @@ LEAFLET = "dash_leaflet"
 MAP_KIND = (LEAFLET, "MapContainer")
 TILE = 256  # px: Leaflet's world is 256 * 2**zoom pixels wide
 MAX_LATITUDE = 85.0511287798  # Leaflet's Spherical Mercator limit
-OVERLAY_PANE, MARKER_PANE, TOOLTIP_PANE = 400, 600, 650  # leaflet.css's pane z-indexes
-WIDTHS, HEIGHTS = (280, 1920), (200, 1200)  # px: box sizes the drawing is made for
+OVERLAY_PANE, TOOLTIP_PANE = 400, 650  # leaflet.css's z-indexes of vector layers and tooltips
+WIDTHS, HEIGHTS = (160, 1920), (160, 1200)  # px: box sizes the drawing is made for
 LABEL_GAP = 6  # px: leaflet.css's margin between a permanent tooltip and its point
 CLIP_MARGIN = 50  # px beyond the largest box, so outlines never end inside it
 SAFE_ID = re.compile(r"[A-Za-z][\w-]*")  # ids usable as they are in the drawing's CSS selectors
 SIMPLIFY_PX = 0.4  # px at the drawing's zoom: vertices closer than this to the line are dropped
 GEOJSON_PREFIX = "/geo/"
+TILE_MAX_ZOOM = 18  # Leaflet's TileLayer default
+CLUSTER_MAX_ZOOM = 16  # supercluster's default when no tile layer sets one
 CONTAINERS = frozenset({"LayerGroup", "FeatureGroup", "LayersControl"})
 SWITCHED = frozenset({"BaseLayer", "Overlay"})
+NOT_DRAWN_OPTIONS = frozenset(
+    {"crs", "minZoom", "maxZoom", "maxBounds", "bounds"}
+)  # views not worked out here
 Loader = Callable[[str], "Layer | None"]
 
 
@@ -72,6 +77,7 @@ class Drawing:
 
     items: list[tuple[int, str, bool]] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    layers_max_zoom: int | None = None  # the highest zoom of the tile layers added so far (Leaflet's)
 
 
 def project(lon: float, lat: float) -> tuple[float, float]:
@@ -81,17 +87,25 @@ def project(lon: float, lat: float) -> tuple[float, float]:
     return TILE * (lon + 180) / 360, TILE * (0.5 - y / (2 * math.pi))
 
 
+def js_round(value: float) -> float:
+    """JavaScript's Math.round (halves go up, not to even)."""
+    return math.floor(value + 0.5)
+
+
 def snapped(zoom: float, snap: float) -> float:
     """A zoom as Leaflet's getBoundsZoom snaps it (within 1 % of a step counts as the step)."""
     if not snap:
         return zoom
-    zoom = round(zoom / (snap / 100)) * (snap / 100)
+    zoom = js_round(zoom / (snap / 100)) * (snap / 100)
     return math.floor(zoom / snap + 1e-9) * snap
 
 
-def fit_zoom(width: float, height: float, bounds: tuple[float, float], padding: float, snap: float) -> float:
-    """The zoom Leaflet's fitBounds gives a box of `width` x `height` px for bounds of that size at zoom 0."""
-    scale = min((width - 2 * padding) / bounds[0], (height - 2 * padding) / bounds[1])
+def fit_zoom(
+    box: tuple[float, float], bounds: tuple[float, float], padding: tuple[float, float], snap: float
+) -> float:
+    """The zoom Leaflet's fitBounds gives a box of `box` px (width, height) for bounds of that size
+    at zoom 0, with `padding` px on each side (x, y)."""
+    scale = min((box[0] - 2 * padding[0]) / bounds[0], (box[1] - 2 * padding[1]) / bounds[1])
     return snapped(math.log2(max(scale, 1e-9)), snap)
 
 
@@ -110,6 +124,8 @@ def box_heights(style: Mapping) -> tuple[float, float] | None:
 def view_of(props: Mapping) -> View | None:
     """The map's view: fitted to its viewport's bounds (Leaflet's fitBounds with its padding) for
     any box size, else its centre and zoom."""
+    if set(props) & NOT_DRAWN_OPTIONS:
+        return None
     snap = float(props.get("zoomSnap", 1) or 0)
     viewport = props.get("viewport") if isinstance(props.get("viewport"), Mapping) else {}
     bounds = viewport.get("bounds")
@@ -120,23 +136,23 @@ def view_of(props: Mapping) -> View | None:
         size = (abs(x1 - x0), abs(y1 - y0))
         padding = (viewport.get("options") or {}).get("padding") or [0, 0]
         heights = box_heights(props.get("style") or {})
-        if heights is None or not all(size) or padding[0] != padding[1]:
+        if heights is None or not all(size):
             return None
-        pad = float(padding[0])
-        low = fit_zoom(WIDTHS[0], heights[0], size, pad, snap)
-        high = fit_zoom(WIDTHS[1], heights[1], size, pad, snap)
-        steps = int(round((high - low) / snap)) if snap else 0
+        pad = (float(padding[0]), float(padding[1]))
+        low = fit_zoom((WIDTHS[0], heights[0]), size, pad, snap)
+        high = fit_zoom((WIDTHS[1], heights[1]), size, pad, snap)
+        steps = int(js_round((high - low) / snap)) if snap else 0
         levels = [(low, 0.0, 0.0)]
         for step in range(1, steps + 1):
             zoom = low + step * snap
             need = 2 ** (zoom - snap / 200)
-            levels.append((zoom, 2 * pad + size[0] * need, 2 * pad + size[1] * need))
+            levels.append((zoom, 2 * pad[0] + size[0] * need, 2 * pad[1] + size[1] * need))
         return View((x0 + x1) / 2, (y0 + y1) / 2, tuple(levels))
     center, zoom = props.get("center"), props.get("zoom")
     if not isinstance(center, (list, tuple)) or len(center) != 2 or not isinstance(zoom, (int, float)):
         return None
     x, y = project(float(center[1]), float(center[0]))
-    zoom = round(zoom / snap) * snap if snap else zoom
+    zoom = js_round(zoom / snap) * snap if snap else zoom
     return View(x, y, ((float(zoom), 0.0, 0.0),))
 
 
@@ -287,46 +303,48 @@ def shape_rings(shape: shapely.Geometry) -> tuple[list[np.ndarray], bool]:
     return [np.asarray(line.coords) for line in lines], False
 
 
-def path_attributes(style: Style, closed: bool) -> str | None:
-    """SVG attributes of a Leaflet path style (Leaflet's defaults where the style says nothing)."""
+def amount(value: object, default: float) -> float | None:
+    """A style's number (its default when unset; None when it is not a number)."""
+    if value is None:
+        return default
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def paint(style: Style, filled: bool) -> str | None:
+    """SVG paint attributes of a Leaflet path style (Leaflet's defaults where the style says nothing);
+    None for a style without a colour (Leaflet's own default blue: no layer of the app relies on it)."""
     colour = style.get("color")
-    if not isinstance(colour, str):
-        return None  # Leaflet's own default blue: no layer of the app relies on it
-    filled = bool(style.get("fill", closed))
-    fill = str(style.get("fillColor") or colour)
+    weight, opacity = amount(style.get("weight"), 3), amount(style.get("opacity"), 1)
+    fill_opacity = amount(style.get("fillOpacity"), 0.2)
+    if not isinstance(colour, str) or weight is None or opacity is None or fill_opacity is None:
+        return None
     parts = [
-        f'stroke="{escape(colour)}"',
-        f'stroke-width="{number(float(style.get("weight", 3)))}"',
-        f'stroke-opacity="{style.get("opacity", 1)}"',
-        f'fill="{escape(fill)}" fill-opacity="{style.get("fillOpacity", 0.2)}"' if filled else 'fill="none"',
+        'stroke="none"'
+        if style.get("stroke") is False
+        else f'stroke="{escape(colour)}" stroke-width="{weight:g}" stroke-opacity="{opacity:g}"',
+        f'fill="{escape(str(style.get("fillColor") or colour))}" fill-opacity="{fill_opacity:g}"'
+        if bool(style.get("fill", filled))
+        else 'fill="none"',
     ]
     if style.get("dashArray"):
         parts.append(f'stroke-dasharray="{escape(str(style["dashArray"]))}"')
-    if style.get("stroke") is False:
-        parts[0] = 'stroke="none"'
     return " ".join(parts)
 
 
 def positioned(x: float, y: float) -> str:
-    """The style that places an element at (x, y) world pixels at zoom 0 about the view's centre."""
+    """The style that places an element at (x, y), pixels at the drawing's zoom about the view's centre."""
     return f"--x:{number(x)};--y:{number(y)}"
 
 
-def circle(view: View, lon: float, lat: float, style: Style, dashed: str | None = None) -> str | None:
+def circle(view: View, lon: float, lat: float, style: Style) -> str | None:
     """A Leaflet CircleMarker as an SVG circle (its radius in screen pixels)."""
-    colour = style.get("color")
-    if not isinstance(colour, str):
+    attributes, radius = paint(style, True), amount(style.get("radius"), 10)
+    if attributes is None or radius is None:
         return None
     x, y = project(lon, lat)
     scale = 2**view.base
-    fill = str(style.get("fillColor") or colour)
-    dash = f' stroke-dasharray="{escape(dashed)}"' if dashed else ""
-    return (
-        f'<circle class="fvp" style="{positioned((x - view.x) * scale, (y - view.y) * scale)}"'
-        f' r="{number(float(style.get("radius", 10)))}" stroke="{escape(colour)}"'
-        f' stroke-width="{number(float(style.get("weight", 3)))}" stroke-opacity="{style.get("opacity", 1)}"'
-        f' fill="{escape(fill)}" fill-opacity="{style.get("fillOpacity", 0.2)}"{dash}/>'
-    )
+    where = positioned((x - view.x) * scale, (y - view.y) * scale)
+    return f'<circle class="fvp" style="{where}" r="{radius:g}" {attributes}/>'
 
 
 def label(view: View, lon: float, lat: float, text: str, direction: str, opacity: float) -> str:
@@ -335,7 +353,7 @@ def label(view: View, lon: float, lat: float, text: str, direction: str, opacity
     scale = 2**view.base
     side = direction if direction in ("left", "right") else ("right" if x < view.x else "left")
     where = positioned((x - view.x) * scale, (y - view.y) * scale)
-    return f'<span class="fvl fv-{side}" style="{where};opacity:{opacity}">{escape(text)}</span>'
+    return f'<span class="fvl fv-{side}" style="{where};opacity:{opacity:g}">{escape(text)}</span>'
 
 
 def circle_marker(props: Mapping, view: View, pane: int, drawing: Drawing) -> bool:
@@ -344,7 +362,7 @@ def circle_marker(props: Mapping, view: View, pane: int, drawing: Drawing) -> bo
     if not isinstance(center, (list, tuple)) or len(center) != 2:
         return False
     lat, lon = float(center[0]), float(center[1])
-    drawn = circle(view, lon, lat, props, props.get("dashArray"))
+    drawn = circle(view, lon, lat, props)
     if drawn is None:
         return False
     drawing.items.append((pane, drawn, False))
@@ -358,8 +376,10 @@ def circle_marker(props: Mapping, view: View, pane: int, drawing: Drawing) -> bo
             if not all(isinstance(w, (str, int, float)) for w in words):
                 return False
             text = "".join(str(w) for w in words)
-            direction = str(tip.get("direction") or "auto")
-            drawing.labels.append(label(view, lon, lat, text, direction, float(tip.get("opacity", 0.9))))
+            direction, opacity = str(tip.get("direction") or "auto"), amount(tip.get("opacity"), 0.9)
+            if opacity is None:
+                return False
+            drawing.labels.append(label(view, lon, lat, text, direction, opacity))
     return True
 
 
@@ -397,7 +417,7 @@ def geojson(
         if shape is None or shape.is_empty:
             continue
         rings, closed = shape_rings(shape)
-        attributes = path_attributes(styled(properties), closed)
+        attributes = paint(styled(properties), closed)
         if attributes is None:
             return False
         merged.setdefault((attributes, closed), []).extend(rings)
@@ -428,11 +448,14 @@ def point_layer(props: Mapping, points: list[Mapping], view: View, pane: int, dr
     if not (isinstance(icon, Mapping) and icon.get("variable") in CLUSTER_ICONS):
         return False
     options = props.get("superClusterOptions") or {}
+    if not isinstance(options, Mapping) or set(options) - {"radius", "maxZoom"}:
+        return False  # supercluster's other options are not carried over here
     radius = float(options.get("radius", 40))
     scale = 2**view.base
+    top = int(options.get("maxZoom", drawing.layers_max_zoom or CLUSTER_MAX_ZOOM))  # as dash-leaflet sets it
     for whole in sorted({math.floor(z) for z, _, _ in view.levels}):
         marks = []
-        for x, y, count, index in clusters(points, radius, whole):
+        for x, y, count, index in clusters(points, radius, whole, max_zoom=top):
             if count == 1:
                 lon, lat = points[index]["geometry"]["coordinates"][:2]
                 marks.append(circle(view, lon, lat, styled(points[index].get("properties") or {})) or "")
@@ -514,7 +537,13 @@ def draw(
         return namespace == "dash_html_components" and not props.get("children")
     if kind in CONTAINERS or (kind in SWITCHED and props.get("checked")):
         return all(draw(c, view, pane, drawing, load, clip) for c in children_of(props))
-    if kind in SWITCHED or kind == "TileLayer":  # off; or web tiles, never fetched: plain background
+    if kind == "TileLayer":  # web tiles are never fetched: a plain background
+        zoom = amount(props.get("maxZoom"), TILE_MAX_ZOOM)
+        drawing.layers_max_zoom = max(
+            drawing.layers_max_zoom or 0, int(zoom if zoom is not None else TILE_MAX_ZOOM)
+        )
+        return True
+    if kind in SWITCHED:  # switched off
         return True
     if kind == "Pane":
         return all(draw(c, view, pane_of(props, pane), drawing, load, clip) for c in children_of(props))

@@ -121,6 +121,11 @@ FACILITY_COLOURS = {
 OTHER_FACILITY = "#343a40"
 ZONE_COLOURS = {2: "#1c3d5a", 1: "#4c8cbf"}  # severity -> fill; unknown severities fall back to the lighter
 
+# Map outlines (assets/map_functions.js draws them with these; domain/map_styles.py mirrors it).
+RIVER = "#1c7ed6"  # river lines and lake shores
+LAKE = "#a5d8ff"  # lake fill
+MAP_BACKGROUND = "#dddddd"  # leaflet.css's .leaflet-container, seen where no outline is drawn
+
 # Machado et al. 2009, severity 1.0 (linear RGB).
 CVD_MATRICES = {
     "normal": np.eye(3),

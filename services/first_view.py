@@ -17,9 +17,11 @@ renders beneath it, and removes it once Dash shows the page's own content.
   database stamp, day, path and query.
 - A page registered with `script_free=True` whose layout needs no script is sent as this markup
   alone, without Dash's scripts (services/static_page.py); a wrong declaration gets Dash (logged).
-- Charts are drawn as SVG (services/figure_svg.py) in a box of the size Plotly's will take; maps,
-  grids, controls and charts it cannot draw become empty boxes of their component's size;
-  stores, locations, intervals and downloads become nothing.
+- Charts (services/figure_svg.py) and dash-leaflet maps (services/map_svg.py) are drawn as SVG in
+  a box of the size their component will take; page-state controls become fields of one native GET
+  form and AG Grids plain tables (services/native_controls.py); anything else with a script (and a
+  chart or map they cannot draw) becomes an empty box of its component's size; stores, locations,
+  intervals and downloads become nothing.
 - A view without any empty box (and without a running interval) is complete: it is sent with
   Dash's scripts deferred until the visitor needs them (services/deferred_dash.py).
 """
@@ -44,7 +46,7 @@ from dash.exceptions import UnsupportedRelativePath
 from markupsafe import escape
 
 from i18n import resolve_lang
-from services import data_access, deferred_dash, figure_svg, native_controls, static_page
+from services import data_access, deferred_dash, figure_svg, map_svg, native_controls, static_page
 from services.callback_cache import CODE_VERSION, MARK, carries_session, session_was_read
 from services.config import settings
 
@@ -236,6 +238,8 @@ def to_html(node: object, fills: Mapping[str, object] | None = None) -> str:
     native = native_controls.render(node, props, style_text(props.get("style") or {}))
     if native is not None:  # a grid's table, a page-state control's form field
         return native
+    if kind == map_svg.MAP_KIND and (drawn := map_svg.map_svg(props, map_svg.page_lang())) is not None:
+        return f"<div{attributes(map_svg.box_props(props), BOX_ATTRIBUTES, aria=False)}>{drawn}</div>"
     label = props.get("label")  # a control's own label (Mantine's Select, MultiSelect...)
     said = f'<div class="first-view-label">{escape(label)}</div>' if isinstance(label, str) else ""
     return said + box(props, "first-view-box")

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
@@ -202,6 +203,8 @@ def to_html(node: object, fills: Mapping[str, object] | None = None) -> str:
     fills = fills or {}
     if node is None or isinstance(node, bool):
         return ""
+    if isinstance(node, float) and not math.isfinite(node):
+        return ""  # Dash sends NaN as null, which React draws as nothing
     if isinstance(node, (str, int, float)):
         return str(escape(str(node)))
     if isinstance(node, (list, tuple)):

@@ -113,6 +113,12 @@ def test_components_become_static_html_with_their_attributes():
     assert tree.children[-1].children is None  # the fill did not change the tree
 
 
+def test_a_missing_number_is_drawn_as_nothing_as_react_draws_it():
+    """Dash sends NaN as null and React draws nothing: the first view must not say "nan"."""
+    out = fv.to_html(html.Dd([float("nan"), " ", 2.5, float("inf")]))
+    assert out == "<dd> 2.5</dd>"
+
+
 def registered_title(app: dash.Dash, path: str, lang: str) -> str:
     """The page's title as its registration gives it (name · the app's short name)."""
     page, variables = fv.page_for(app, path)

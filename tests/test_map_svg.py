@@ -228,6 +228,10 @@ def test_style_twins_match_the_browsers_style_functions(built_data, tmp_path):
         data = json.loads(built_data.geometry(layer))
         samples = data["features"] + [{"type": "Feature", "properties": {}, "geometry": None}]
         cases += [[name, {"properties": f.get("properties") or {}}] for f in samples]
+    for count in (2, 9, 10, 99, 100, 1000):  # the cluster icon's size by count
+        cases.append(
+            ["ccca.facilityCluster", {"properties": {"point_count": count, "point_count_abbreviated": count}}]
+        )
     script = tmp_path / "styles.js"
     script.write_text(NODE_STYLES, encoding="utf-8")
     js = ROOT / "assets" / "map_functions.js", ROOT / "assets" / "infrastructure.js"
@@ -237,7 +241,11 @@ def test_style_twins_match_the_browsers_style_functions(built_data, tmp_path):
     browser = json.loads(result.stdout)
     twins = {**map_styles.STYLES, **map_styles.POINT_STYLES}
     for (name, feature), theirs in zip(cases, browser):
-        assert twins[name](feature["properties"]) == theirs, (name, feature["properties"])
+        if name in map_styles.CLUSTER_ICONS:
+            count = feature["properties"]["point_count"]
+            assert theirs["icon"]["iconSize"] == [map_styles.cluster_size(count)] * 2, count
+        else:
+            assert twins[name](feature["properties"]) == theirs, (name, feature["properties"])
 
 
 def no_script_browser() -> webdriver.Chrome:

@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
 MAP_BUDGET = 80_000  # bytes of markup per map (uncompressed; gzip takes it to about a third)
 BOX = re.compile(
-    r'<div id="(?P<id>[^"]+)"[^>]*class="first-view-map[^"]*">(?P<inner>.*?)</div>(?=<div|<p|<ul|</)'
+    r'(?P<open><div id="(?P<id>[^"]+)"[^>]*class="first-view-map[^"]*">)(?P<inner>.*?)</div>'
+    r"(?=<div|<p|<ul|</)"
 )
 
 
@@ -77,9 +78,9 @@ def page_maps(dash_app, path: str, lang: str) -> list[Component]:
     return maps_in(tree)
 
 
-def drawn_maps(body: str) -> dict[str, str]:
-    """The drawn map boxes of an index page: map id -> inside markup."""
-    return {m["id"]: m["inner"] for m in BOX.finditer(body)}
+def drawn_maps(body: str) -> dict[str, tuple[str, str]]:
+    """The drawn map boxes of an index page: map id -> (opening tag, inside markup)."""
+    return {m["id"]: (m["open"], m["inner"]) for m in BOX.finditer(body)}
 
 
 def parsed(inner: str) -> ET.Element:
@@ -107,14 +108,14 @@ def pages_with_maps(dash_app, client, built_data):
             body = client.get(f"{path}?lang={lang}").get_data(as_text=True)
             drawn = drawn_maps(body)
             for m in maps:
-                found.append((path, lang, m, drawn.get(m.id)))
+                found.append((path, lang, m, *drawn.get(m.id, (None, None))))
     assert found, "no public page has a map"
     return found
 
 
 def test_every_map_is_drawn_with_its_layers_and_cities(pages_with_maps, built_data):
     cities = built_data["cities"]
-    for path, lang, component, inner in pages_with_maps:
+    for path, lang, component, _, inner in pages_with_maps:
         where = f"{path} {lang} #{component.id}"
         assert inner is not None, f"{where}: the map is an empty box"
         assert len(inner.encode()) < MAP_BUDGET, f"{where}: {len(inner.encode())} bytes"
@@ -136,10 +137,9 @@ def test_every_map_is_drawn_with_its_layers_and_cities(pages_with_maps, built_da
 
 
 def test_maps_in_the_first_view_keep_the_box_dash_fills(pages_with_maps):
-    for path, lang, component, _drawn in pages_with_maps:
-        style = map_svg.box_props(component.to_plotly_json()["props"])
-        box = fv.attributes(style, fv.BOX_ATTRIBUTES, aria=False)
-        assert f'style="{fv.style_text(component.style)}"' in box, (path, lang)
+    for path, lang, component, opening, _ in pages_with_maps:
+        assert opening is not None, (path, lang)
+        assert f'id="{component.id}"' in opening and f'style="{fv.style_text(component.style)}"' in opening
 
 
 def circle_marker(name: str, **extra) -> dl.CircleMarker:
@@ -228,6 +228,10 @@ def test_style_twins_match_the_browsers_style_functions(built_data, tmp_path):
         data = json.loads(built_data.geometry(layer))
         samples = data["features"] + [{"type": "Feature", "properties": {}, "geometry": None}]
         cases += [[name, {"properties": f.get("properties") or {}}] for f in samples]
+    for count in (2, 9, 10, 99, 100, 1000):  # the cluster icon's size by count
+        cases.append(
+            ["ccca.facilityCluster", {"properties": {"point_count": count, "point_count_abbreviated": count}}]
+        )
     script = tmp_path / "styles.js"
     script.write_text(NODE_STYLES, encoding="utf-8")
     js = ROOT / "assets" / "map_functions.js", ROOT / "assets" / "infrastructure.js"
@@ -237,7 +241,11 @@ def test_style_twins_match_the_browsers_style_functions(built_data, tmp_path):
     browser = json.loads(result.stdout)
     twins = {**map_styles.STYLES, **map_styles.POINT_STYLES}
     for (name, feature), theirs in zip(cases, browser):
-        assert twins[name](feature["properties"]) == theirs, (name, feature["properties"])
+        if name in map_styles.CLUSTER_ICONS:
+            count = feature["properties"]["point_count"]
+            assert theirs["icon"]["iconSize"] == [map_styles.cluster_size(count)] * 2, count
+        else:
+            assert twins[name](feature["properties"]) == theirs, (name, feature["properties"])
 
 
 def no_script_browser() -> webdriver.Chrome:

@@ -1984,7 +1984,8 @@ def drawn(figure: Mapping | object, height: int, lang: str | None = None, label:
     traces, layout = resolved(figure)
     assign_colours(traces, layout)
     label_text = label_of(layout, traces, label)
-    digest = hashlib.sha1(json.dumps([traces, layout], sort_keys=True, default=str).encode()).hexdigest()[:10]
+    drawn = json.dumps([traces, layout], sort_keys=True, default=str).encode()
+    digest = hashlib.sha1(drawn, usedforsecurity=False).hexdigest()[:10]  # ids in the page, not a secret
     widths = {name: float(layout.get("width") or width) for name, width in WIDTHS.items()}
     return "".join(
         variant_svg(traces, layout, width, float(height), lang, name, label_text, f"fv{digest}{name[0]}")

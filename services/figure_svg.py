@@ -1043,11 +1043,23 @@ def dash_array(dash: object, width: float) -> str:
     raise Unsupported(f"dash {dash}")
 
 
+def polyline(points: list[tuple[float, float]]) -> str:
+    """SVG path data through the points, to half a pixel, each step relative to the last (long
+    series stay small in the page)."""
+    halves = [(round(x * 2), round(y * 2)) for x, y in points]
+    steps = [(b[0] - a[0], b[1] - a[1]) for a, b in zip(halves, halves[1:])]
+    steps = [step for step in steps if step != (0, 0)]
+    if not halves:
+        return ""
+    start = f"M{n(halves[0][0] / 2)} {n(halves[0][1] / 2)}"
+    return start + ("l" + " ".join(f"{n(dx / 2)} {n(dy / 2)}" for dx, dy in steps) if steps else "")
+
+
 def path_svg(points: list[tuple[float, float]], trace: Mapping, closed: bool, fill: str | None = None) -> str:
     """A polyline (or polygon) with the trace's line style."""
     line = trace.get("line") or {}
     width = float(line.get("width", 2))
-    data = "M" + "L".join(f"{n(x)},{n(y)}" for x, y in points) + ("Z" if closed else "")
+    data = polyline(points) + ("Z" if closed else "")
     stroke = colour(line.get("color"), trace.get("_colour")) if width > 0 else "none"
     dashes = dash_array(line.get("dash"), width) if width > 0 else ""
     extra = f' stroke-dasharray="{dashes}"' if dashes else ""
@@ -1228,9 +1240,7 @@ def scatter_svg(
         else:
             raise Unsupported(f"fill {fill}")
         if region:
-            out.append(
-                f'<path d="M{"L".join(f"{n(a)},{n(b)}" for a, b in region)}Z" fill="{escape(paint)}" stroke="none"/>'
-            )
+            out.append(f'<path d="{polyline(region)}Z" fill="{escape(paint)}" stroke="none"/>')
     if "lines" in mode and float((trace.get("line") or {}).get("width", 2)) > 0:
         pieces, current = [], []
         for p in points:
@@ -1896,9 +1906,7 @@ def polar_svg(c: Canvas, traces: list[dict], uid: str) -> str:
         parts = []
         if trace.get("fill") == "toself" and points:
             paint = colour(trace.get("fillcolor"), trace.get("_fill") or trace["_colour"])
-            parts.append(
-                f'<path d="M{"L".join(f"{n(a)},{n(b)}" for a, b in points)}Z" fill="{escape(paint)}" stroke="none"/>'
-            )
+            parts.append(f'<path d="{polyline(points)}Z" fill="{escape(paint)}" stroke="none"/>')
         elif trace.get("fill") not in (None, "none", "toself"):
             raise Unsupported(f"polar fill {trace.get('fill')}")
         if "lines" in mode and points:

@@ -1986,13 +1986,17 @@ def variant_svg(
     )
 
 
-def drawn(figure: Mapping | object, height: int, lang: str | None = None, label: str | None = None) -> str:
+def drawn(
+    figure: Mapping | object, height: int, lang: str | None = None, label: str | None = None, key: str = ""
+) -> str:
     """The figure as one <svg> per width of WIDTHS, each filling a box `height` px high; raises
-    Unsupported when it holds something this module does not draw."""
+    Unsupported when it holds something this module does not draw. `key` (the Graph's id) keeps
+    the ids of clip paths and gradients unique in a page that shows the same figure twice."""
     traces, layout = resolved(figure)
     assign_colours(traces, layout)
     label_text = label_of(layout, traces, label)
-    digest = hashlib.sha1(json.dumps([traces, layout], sort_keys=True, default=str).encode()).hexdigest()[:10]
+    content = json.dumps([traces, layout, key], sort_keys=True, default=str)
+    digest = hashlib.sha1(content.encode()).hexdigest()[:10]
     widths = {name: float(layout.get("width") or width) for name, width in WIDTHS.items()}
     return "".join(
         variant_svg(traces, layout, width, float(height), lang, name, label_text, f"fv{digest}{name[0]}")
@@ -2001,12 +2005,12 @@ def drawn(figure: Mapping | object, height: int, lang: str | None = None, label:
 
 
 def figure_svg(
-    figure: Mapping | object, height: int, lang: str | None = None, label: str | None = None
+    figure: Mapping | object, height: int, lang: str | None = None, label: str | None = None, key: str = ""
 ) -> str | None:
     """The figure as SVG markup (`drawn`), or None when it cannot be drawn here: then the page keeps
     the chart's empty box and Plotly draws it. A figure this module misreads is logged, not raised."""
     try:
-        return drawn(figure, height, lang, label)
+        return drawn(figure, height, lang, label, key)
     except Unsupported as reason:
         log.debug("figure not drawn on the server: %s", reason)
         return None

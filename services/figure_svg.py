@@ -467,6 +467,7 @@ class Axis:
     high: float = 1.0
     start: float = 0.0  # px of the low end on the figure
     length: float = 1.0  # px
+    flipped: bool = False  # a range given high to low
 
     @property
     def category(self) -> bool:
@@ -474,7 +475,7 @@ class Axis:
 
     @property
     def reversed(self) -> bool:
-        return self.spec.get("autorange") == "reversed" or self.spec.get("_reversed", False)
+        return self.spec.get("autorange") == "reversed" or self.flipped
 
     def position(self, value: object) -> float | None:
         """A value on the axis (a category's index, or the number)."""
@@ -767,70 +768,58 @@ def padded(low: float, high: float, length: float, pad_low: float, pad_high: flo
     return low - span * pad_low / length, high + span * pad_high / length
 
 
+def marker_radius(trace: Mapping) -> float:
+    """Half a scatter trace's marker size (plotly pads an autorange by it); 0 without markers."""
+    if "markers" not in trace.get("mode", "lines+markers"):
+        return 0.0
+    size = (trace.get("marker") or {}).get("size", 6)
+    return (max(size) if isinstance(size, list) and size else float(size)) / 2
+
+
+def extents(
+    axis: Axis, traces: list[dict], bars: list[BarMark], cells: list
+) -> tuple[list, list, float, bool]:
+    """What the data spans on an axis: low ends, high ends, the widest marker's radius, and
+    whether zero must stay in view (bars from zero, fills to zero)."""
+    lows, highs, pad, to_zero = [], [], 0.0, axis.spec.get("rangemode") == "tozero"
+    for bar in bars:
+        along = (axis.letter == "x") == (bar.trace.get("orientation") == "h")
+        lows.append(min(bar.v0, bar.v1) if along else bar.p0)
+        highs.append(max(bar.v0, bar.v1) if along else bar.p1)
+        to_zero = to_zero or (along and bar.trace.get("base") is None)  # Gantt bars do not start at 0
+    for trace in (t for t in traces if t["type"] == "scatter"):
+        values = [v for v in (axis.position(v) for v in axis_values(trace, axis.letter)) if v is not None]
+        if values:
+            lows.append(min(values))
+            highs.append(max(values))
+            pad = max(pad, marker_radius(trace))
+            to_zero = to_zero or trace.get("fill") in ("tozerox", "tozeroy")
+    lows.extend(cell[0] for cell in cells)
+    highs.extend(cell[1] for cell in cells)
+    return lows, highs, pad, to_zero
+
+
 def autorange(axis: Axis, traces: list[dict], bars: list[BarMark], cells: list) -> tuple[float, float]:
-    """plotly's automatic range: the data's extent, with 5% (and the markers' radius) at free ends."""
-    if (
-        isinstance(axis.spec.get("range"), list)
-        and len(axis.spec["range"]) == 2
-        and axis.spec.get("autorange") not in (True, "reversed")
-    ):
-        low, high = (float(v) for v in axis.spec["range"])
-        if low > high:
-            axis.spec["_reversed"] = True
-            low, high = high, low
-        return low, high
+    """The axis's range: the figure's, else plotly's automatic one (the data's extent with 5% and the
+    markers' radius free at each end that is not zero)."""
+    given = axis.spec.get("range")
+    if isinstance(given, list) and len(given) == 2 and axis.spec.get("autorange") not in (True, "reversed"):
+        low, high = (axis.position(v) for v in given)
+        axis.flipped = low > high
+        return min(low, high), max(low, high)
     if axis.category and (bars or cells or not traces):
         return -0.5, max(len(axis.categories), 1) - 0.5
-    lows, highs, pad, zero_side = [], [], 0.0, set()
-    for bar in bars:
-        horizontal = bar.trace.get("orientation") == "h"
-        if (axis.letter == "x") == horizontal:
-            lows.append(min(bar.v0, bar.v1))
-            highs.append(max(bar.v0, bar.v1))
-            if bar.trace.get("base") is None:  # bars from zero keep it in view; Gantt bars do not
-                zero_side.add(0.0)
-        else:
-            lows.append(bar.p0)
-            highs.append(bar.p1)
-    for trace in traces:
-        if trace["type"] != "scatter":
-            continue
-        values = [axis.position(v) for v in axis_values(trace, axis.letter)]
-        values = [v for v in values if v is not None]
-        if not values:
-            continue
-        lows.append(min(values))
-        highs.append(max(values))
-        if "markers" in trace.get("mode", "lines+markers") or (len(values) < 20 and "mode" not in trace):
-            pad = max(
-                pad,
-                float((trace.get("marker") or {}).get("size", 6)) / 2
-                if not isinstance((trace.get("marker") or {}).get("size"), list)
-                else 6,
-            )
-        if trace.get("fill") in ("tozerox", "tozeroy"):
-            zero_side.add(0.0)
-    for cell in cells:
-        lows.append(cell[0])
-        highs.append(cell[1])
-    if not lows:
+    lows, highs, pad, to_zero = extents(axis, traces, bars, cells)
+    if not lows:  # plotly's empty axes
         return (-1.0, 6.0) if axis.letter == "x" else (-1.0, 4.0)
     low, high = min(lows), max(highs)
-    if axis.spec.get("rangemode") == "tozero" or zero_side:
+    if to_zero:
         low, high = min(low, 0.0), max(high, 0.0)
         if low == high == 0.0:
             return 0.0, 1.0
-    five = 0.05 * axis.length
-    pad_low = (
-        0.0 if (low == 0.0 and (zero_side or axis.spec.get("rangemode") == "tozero")) or cells else five + pad
-    )
-    pad_high = (
-        0.0
-        if (high == 0.0 and (zero_side or axis.spec.get("rangemode") == "tozero")) or cells
-        else five + pad
-    )
-    if axis.category:
-        pad_low, pad_high = pad_low, pad_high
+    free = 0.0 if cells else 0.05 * axis.length + pad
+    pad_low = 0.0 if to_zero and low == 0.0 else free
+    pad_high = 0.0 if to_zero and high == 0.0 else free
     return padded(low, high, axis.length, pad_low, pad_high)
 
 
@@ -1639,7 +1628,7 @@ def cartesian_layout(c: Canvas, traces: list[dict], x: Axis, y: Axis, legend: Le
                 side
             ].append((0.0 if side in ("bottom", "left") else 1.0, depth))
         if legend is not None:
-            legend.measure(c.width - 4)
+            legend.measure(c.width - left - 4)  # plotly wraps a legend at the plot's left edge
             legend_pushes(legend, c.layout.get("legend") or {}, pushes)
         for trace in scales:
             size, _ = colorbar_size(
@@ -1851,7 +1840,7 @@ def polar_svg(c: Canvas, traces: list[dict], uid: str) -> str:
         [(1.0, float(c.margin["t"]))],
     )
     if legend is not None:
-        legend.measure(c.width - 4)
+        legend.measure(c.width - float(c.margin["l"]) - 4)
         legend_pushes(legend, legend_spec, pushes)
     left, right = solve(c.width, pushes.low_x, pushes.high_x)
     bottom, top = solve(c.height, pushes.low_y, pushes.high_y)

@@ -1640,111 +1640,84 @@ def cartesian_layout(c: Canvas, traces: list[dict], x: Axis, y: Axis, legend: Le
     return bars
 
 
+def line_svg(ends: tuple[float, float, float, float], stroke: object, width: float = 1.0) -> str:
+    """A straight line in a colour from the figure."""
+    x1, y1, x2, y2 = (n(v) for v in ends)
+    return f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{escape(colour(stroke))}" stroke-width="{n(width)}"/>'
+
+
+def across(axis: Axis, other: Axis, position: float) -> tuple[float, float, float, float]:
+    """The line across the plot area at a position on the axis (a grid or zero line)."""
+    p = axis.px(position)
+    span = (other.start, other.start + other.length)
+    return (p, span[0], p, span[1]) if axis.letter == "x" else (span[0], p, span[1], p)
+
+
+def grid_svg(axis: Axis, other: Axis, ticks: list, c: Canvas) -> str:
+    """An axis's grid lines and zero line (under the data; none in the plot's own colour)."""
+    out = []
+    grid = axis.spec.get("gridcolor")
+    if axis.spec.get("showgrid", True) and grid and not same_colour(grid, c.plot_bg):
+        width = float(axis.spec.get("gridwidth", 1))
+        out.extend(line_svg(across(axis, other, position), grid, width) for position, _ in ticks)
+    zero = axis.spec.get("zerolinecolor")
+    shown = axis.spec.get("zeroline", True) and zero and not same_colour(zero, c.plot_bg)
+    if shown and not axis.category and axis.inside(0.0):
+        out.append(line_svg(across(axis, other, 0.0), zero, float(axis.spec.get("zerolinewidth", 1))))
+    return "".join(out)
+
+
+def tick_labels_svg(axis: Axis, other: Axis, ticks: list, side: str) -> str:
+    """An axis's tick labels beside the plot area (x labels level, or turned when they would touch)."""
+    if not axis.labels_shown():
+        return ""
+    font, gap = axis.tick_font, axis.tick_length() + LABEL_PAD
+    angle = axis.angle(ticks)
+    out = []
+    for position, lines in ticks:
+        p = axis.px(position)
+        if axis.letter == "y":
+            edge = other.start - gap if side == "left" else other.start + other.length + gap
+            out.append(text_svg(lines, edge, p, font, "end" if side == "left" else "start"))
+            continue
+        edge = other.start + other.length + gap if side == "bottom" else other.start - gap
+        if angle:
+            drop = font.size * 0.5 if side == "bottom" else 0
+            out.append(text_svg(lines, p, edge + drop, font, "end", "middle", angle))
+        else:
+            out.append(text_svg(lines, p, edge, font, "middle", "top" if side == "bottom" else "bottom"))
+    return "".join(out)
+
+
+def axis_title_svg(axis: Axis, other: Axis, ticks: list, side: str) -> str:
+    """An axis's title, `standoff` px past its tick labels (turned along a y axis)."""
+    title = axis.title_lines
+    if not title:
+        return ""
+    depth = axis.depth(ticks) + float((axis.spec.get("title") or {}).get("standoff", 15))
+    middle = axis.start + axis.length / 2
+    if axis.letter == "x":
+        y = other.start + other.length + depth if side == "bottom" else other.start - depth
+        return text_svg(title, middle, y, axis.title_font, "middle", "top" if side == "bottom" else "bottom")
+    x = other.start - depth if side == "left" else other.start + other.length + depth
+    return text_svg(title, x, middle, axis.title_font, "middle", "bottom" if side == "left" else "top", -90.0)
+
+
 def axis_svg(axis: Axis, other: Axis, c: Canvas) -> tuple[str, str]:
-    """An axis's grid and zero lines (drawn under the data) and its labels and title (over it)."""
+    """An axis's grid and zero lines (drawn under the data) and its line, labels and title (over it)."""
     if axis.spec.get("visible", True) is False:
         return "", ""
     ticks = axis.ticks()
-    grid, labels = [], []
-    grid_colour = axis.spec.get("gridcolor")
-    span = (other.start, other.start + other.length)
-    if axis.spec.get("showgrid", True) and grid_colour and not same_colour(grid_colour, c.plot_bg):
-        width = float(axis.spec.get("gridwidth", 1))
-        for position, _ in ticks:
-            p = axis.px(position)
-            line = (p, span[0], p, span[1]) if axis.letter == "x" else (span[0], p, span[1], p)
-            grid.append(
-                '<line x1="{}" y1="{}" x2="{}" y2="{}"'.format(*(n(v) for v in line))
-                + f' stroke="{escape(colour(grid_colour))}" stroke-width="{n(width)}"/>'
-            )
-    zero = axis.spec.get("zerolinecolor")
-    if (
-        not axis.category
-        and axis.spec.get("zeroline", True)
-        and zero
-        and not same_colour(zero, c.plot_bg)
-        and axis.inside(0.0)
-    ):
-        p = axis.px(0.0)
-        line = (p, span[0], p, span[1]) if axis.letter == "x" else (span[0], p, span[1], p)
-        width = float(axis.spec.get("zerolinewidth", 1))
-        grid.append(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}"'.format(*(n(v) for v in line))
-            + f' stroke="{escape(colour(zero))}" stroke-width="{n(width)}"/>'
-        )
-    if (
-        axis.spec.get("showline")
-        and axis.spec.get("linecolor")
-        and not same_colour(axis.spec["linecolor"], c.plot_bg)
-    ):
-        edge = other.start + other.length if axis.letter == "x" else other.start
-        line = (
-            (axis.start, edge, axis.start + axis.length, edge)
-            if axis.letter == "x"
-            else (edge, axis.start, edge, axis.start + axis.length)
-        )
-        labels.append(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}"'.format(*(n(v) for v in line))
-            + f' stroke="{escape(colour(axis.spec["linecolor"]))}"/>'
-        )
     side = axis.spec.get("side", "bottom" if axis.letter == "x" else "left")
-    font = axis.tick_font
-    gap = axis.tick_length() + LABEL_PAD
-    if axis.labels_shown():
-        angle = axis.angle(ticks)
-        for position, lines in ticks:
-            p = axis.px(position)
-            if axis.letter == "x":
-                edge = other.start + other.length + gap if side == "bottom" else other.start - gap
-                if angle:
-                    labels.append(
-                        text_svg(
-                            lines,
-                            p,
-                            edge + (font.size * 0.5 if side == "bottom" else 0),
-                            font,
-                            "end",
-                            "middle",
-                            angle,
-                        )
-                    )
-                else:
-                    labels.append(
-                        text_svg(lines, p, edge, font, "middle", "top" if side == "bottom" else "bottom")
-                    )
-            else:
-                edge = other.start - gap if side == "left" else other.start + other.length + gap
-                labels.append(text_svg(lines, edge, p, font, "end" if side == "left" else "start"))
-    title = axis.title_lines
-    if title:
-        depth = axis.depth(ticks) + float((axis.spec.get("title") or {}).get("standoff", 15))
-        title_font = axis.title_font
-        if axis.letter == "x":
-            y = other.start + other.length + depth if side == "bottom" else other.start - depth
-            labels.append(
-                text_svg(
-                    title,
-                    axis.start + axis.length / 2,
-                    y,
-                    title_font,
-                    "middle",
-                    "top" if side == "bottom" else "bottom",
-                )
-            )
-        else:
-            x = other.start - depth if side == "left" else other.start + other.length + depth
-            labels.append(
-                text_svg(
-                    title,
-                    x,
-                    axis.start + axis.length / 2,
-                    title_font,
-                    "middle",
-                    "bottom" if side == "left" else "top",
-                    -90.0,
-                )
-            )
-    return "".join(grid), "".join(labels)
+    over = []
+    line = axis.spec.get("linecolor")
+    if axis.spec.get("showline") and line and not same_colour(line, c.plot_bg):
+        edge = other.start + other.length if axis.letter == "x" else other.start
+        ends = (axis.start, edge, axis.start + axis.length, edge)
+        over.append(line_svg(ends if axis.letter == "x" else (edge, ends[0], edge, ends[2]), line))
+    over.append(tick_labels_svg(axis, other, ticks, side))
+    over.append(axis_title_svg(axis, other, ticks, side))
+    return grid_svg(axis, other, ticks, c), "".join(over)
 
 
 def cartesian_svg(c: Canvas, traces: list[dict], uid: str) -> str:
@@ -1814,14 +1787,30 @@ def cartesian_svg(c: Canvas, traces: list[dict], uid: str) -> str:
     return "".join(out)
 
 
-def polar_svg(c: Canvas, traces: list[dict], uid: str) -> str:
-    """A radar: scatterpolar traces on category angles (plotly's defaults: first angle east,
-    counter-clockwise, unless the figure turns them)."""
-    layout = c.layout
-    if any(t["type"] != "scatterpolar" for t in traces):
-        raise Unsupported("polar and cartesian traces together")
-    polar = layout.get("polar") or {}
-    radial, angular = polar.get("radialaxis") or {}, polar.get("angularaxis") or {}
+@dataclass(frozen=True)
+class Radar:
+    """A polar plot area on category angles: its centre, radius, radial range and angles."""
+
+    cx: float
+    cy: float
+    radius: float
+    low: float
+    high: float
+    thetas: tuple[str, ...]
+    rotation: float  # radians of the first angle from east
+    sense: float  # 1 counter-clockwise, -1 clockwise
+
+    def distance(self, r: float) -> float:
+        return (r - self.low) / (self.high - self.low) * self.radius if self.high != self.low else 0.0
+
+    def point(self, r: float, k: int) -> tuple[float, float]:
+        """The pixel of value r on the k-th angle."""
+        angle = self.rotation + self.sense * 2 * math.pi * k / max(len(self.thetas), 1)
+        return self.cx + self.distance(r) * math.cos(angle), self.cy - self.distance(r) * math.sin(angle)
+
+
+def polar_angles(traces: list[dict]) -> tuple[str, ...]:
+    """The radar's angles: the traces' category thetas in order of appearance."""
     thetas: list[str] = []
     for trace in traces:
         for theta in trace.get("theta") or []:
@@ -1829,88 +1818,99 @@ def polar_svg(c: Canvas, traces: list[dict], uid: str) -> str:
                 raise Unsupported("numeric angles")
             if theta not in thetas:
                 thetas.append(theta)
+    return tuple(thetas)
+
+
+def radar_grid_svg(radar: Radar, polar: Mapping, c: Canvas) -> str:
+    """The radar's ground, circles at the radial ticks, spokes with the angles' names, tick labels."""
+    radial, angular = polar.get("radialaxis") or {}, polar.get("angularaxis") or {}
+    cx, cy, radius = radar.cx, radar.cy, radar.radius
+    ground = escape(colour(polar.get("bgcolor"), c.plot_bg))
+    out = [f'<circle cx="{n(cx)}" cy="{n(cy)}" r="{n(radius)}" fill="{ground}"/>']
+    step = auto_step(radar.high - radar.low, 5)
+    ticks = radial.get("tickvals") or [
+        radar.low + k * step for k in range(int((radar.high - radar.low) / step) + 1)
+    ]
+    ring = escape(colour(radial.get("gridcolor"), c.plot_bg))
+    rings = [radar.distance(float(v)) for v in ticks]
+    out.extend(
+        f'<circle cx="{n(cx)}" cy="{n(cy)}" r="{n(r)}" fill="none" stroke="{ring}"/>' for r in rings if r > 0
+    )
+    spoke, label_font = colour(angular.get("gridcolor"), c.plot_bg), c.font.with_(angular.get("tickfont"))
+    for k, theta in enumerate(radar.thetas):
+        ex, ey = radar.point(radar.high, k)
+        out.append(line_svg((cx, cy, ex, ey), spoke))
+        dx, dy = (ex - cx) / radius, (ey - cy) / radius
+        anchor = "start" if dx > 0.3 else "end" if dx < -0.3 else "middle"
+        valign = "top" if dy > 0.3 else "bottom" if dy < -0.3 else "middle"
+        out.append(
+            text_svg(
+                rich_lines(theta), cx + dx * (radius + 8), cy + dy * (radius + 8), label_font, anchor, valign
+            )
+        )
+    angle, tick_font = math.radians(float(radial.get("angle", 0))), c.font.with_(radial.get("tickfont"))
+    for value, r in zip(ticks, rings):
+        label = auto_tick_text(float(value), 1.0 if float(value).is_integer() else 0.1, radar.high, c.seps)
+        x, y = cx + r * math.cos(angle), cy - r * math.sin(angle)
+        out.append(text_svg(rich_lines(label), x + 4, y, tick_font, "start"))
+    return "".join(out)
+
+
+def radar_trace_svg(radar: Radar, trace: dict) -> str:
+    """A scatterpolar trace: its filled shape, outline and markers."""
+    pairs = zip(trace.get("r") or [], trace.get("theta") or [])
+    points = [radar.point(float(r), radar.thetas.index(th)) for r, th in pairs if not missing(r)]
+    mode = trace.get("mode", "lines+markers")
+    parts = []
+    if trace.get("fill") == "toself" and points:
+        paint = colour(trace.get("fillcolor"), trace.get("_fill") or trace["_colour"])
+        parts.append(f'<path d="{polyline(points)}Z" fill="{escape(paint)}" stroke="none"/>')
+    elif trace.get("fill") not in (None, "none", "toself"):
+        raise Unsupported(f"polar fill {trace.get('fill')}")
+    if "lines" in mode and points:
+        parts.append(path_svg(points, trace, closed=False))
+    if "markers" in mode:
+        parts.append(
+            f'<g class="points">{"".join(marker_svg(trace, i, *p) for i, p in enumerate(points))}</g>'
+        )
+    opacity = float(trace.get("opacity", 1.0))
+    return f'<g opacity="{n(opacity)}">{"".join(parts)}</g>' if opacity < 1 else "".join(parts)
+
+
+def polar_svg(c: Canvas, traces: list[dict]) -> str:
+    """A radar: scatterpolar traces on category angles (plotly's defaults: first angle east,
+    counter-clockwise, unless the figure turns them), its legend and annotations."""
+    layout = c.layout
+    if any(t["type"] != "scatterpolar" for t in traces):
+        raise Unsupported("polar and cartesian traces together")
+    polar = layout.get("polar") or {}
+    radial, angular = polar.get("radialaxis") or {}, polar.get("angularaxis") or {}
     items = legend_items(traces, layout)
     legend_spec = dict(layout.get("legend") or {})
     legend = Legend(items, legend_spec, c.font.with_(legend_spec.get("font"))) if items else None
-    label_font = c.font.with_(angular.get("tickfont"))
-    pushes = Pushes(
-        [(0.0, float(c.margin["l"]))],
-        [(1.0, float(c.margin["r"]))],
-        [(0.0, float(c.margin["b"]))],
-        [(1.0, float(c.margin["t"]))],
-    )
+    margin = {k: float(c.margin[k]) for k in "lrtb"}
+    pushes = Pushes([(0.0, margin["l"])], [(1.0, margin["r"])], [(0.0, margin["b"])], [(1.0, margin["t"])])
     if legend is not None:
-        legend.measure(c.width - float(c.margin["l"]) - 4)
+        legend.measure(c.width - margin["l"] - 4)
         legend_pushes(legend, legend_spec, pushes)
     left, right = solve(c.width, pushes.low_x, pushes.high_x)
     bottom, top = solve(c.height, pushes.low_y, pushes.high_y)
     width, height = c.width - left - right, c.height - top - bottom
-    radius = max(min(width, height) / 2, 1.0)
-    cx, cy = left + width / 2, top + height / 2
     values = [float(r) for t in traces for r in t.get("r") or [] if not missing(r)]
     low, high = (float(v) for v in radial.get("range") or [0.0, max(values, default=1.0) * 1.05])
-    rotation = math.radians(float(angular.get("rotation", 0)))
-    sense = -1.0 if angular.get("direction", "counterclockwise") == "clockwise" else 1.0
-
-    def point(r: float, k: int) -> tuple[float, float]:
-        angle = rotation + sense * 2 * math.pi * k / max(len(thetas), 1)
-        distance = (r - low) / (high - low) * radius if high != low else 0.0
-        return cx + distance * math.cos(angle), cy - distance * math.sin(angle)
-
-    out = [
-        f'<circle cx="{n(cx)}" cy="{n(cy)}" r="{n(radius)}" fill="{escape(colour(polar.get("bgcolor"), c.plot_bg))}"/>'
-    ]
-    grid = colour(radial.get("gridcolor"), c.plot_bg)
-    ticks = radial.get("tickvals") or [
-        low + k * auto_step(high - low, 5) for k in range(int((high - low) / auto_step(high - low, 5)) + 1)
-    ]
-    for value in ticks:
-        r = (float(value) - low) / (high - low) * radius if high != low else 0
-        if r > 0:
-            out.append(f'<circle cx="{n(cx)}" cy="{n(cy)}" r="{n(r)}" fill="none" stroke="{escape(grid)}"/>')
-    spoke = colour(angular.get("gridcolor"), c.plot_bg)
-    for k, theta in enumerate(thetas):
-        ex, ey = point(high, k)
-        out.append(f'<line x1="{n(cx)}" y1="{n(cy)}" x2="{n(ex)}" y2="{n(ey)}" stroke="{escape(spoke)}"/>')
-        lx, ly = cx + (ex - cx) * (radius + 8) / radius, cy + (ey - cy) * (radius + 8) / radius
-        across = (lx - cx) / (radius + 8)
-        anchor = "start" if across > 0.3 else "end" if across < -0.3 else "middle"
-        down = (ly - cy) / (radius + 8)
-        valign = "top" if down > 0.3 else "bottom" if down < -0.3 else "middle"
-        out.append(text_svg(rich_lines(theta), lx, ly, label_font, anchor, valign))
-    axis_angle = math.radians(float(radial.get("angle", 0)))
-    tick_font = c.font.with_(radial.get("tickfont"))
-    for value in ticks:
-        r = (float(value) - low) / (high - low) * radius if high != low else 0
-        tx, ty = cx + r * math.cos(axis_angle), cy - r * math.sin(axis_angle)
-        label = auto_tick_text(float(value), 1.0 if float(value).is_integer() else 0.1, high, c.seps)
-        out.append(text_svg(rich_lines(label), tx + 4, ty, tick_font, "start"))
-    for trace in traces:
-        points = [
-            point(float(r), thetas.index(th))
-            for r, th in zip(trace.get("r") or [], trace.get("theta") or [])
-            if not missing(r)
-        ]
-        mode = trace.get("mode", "lines+markers")
-        parts = []
-        if trace.get("fill") == "toself" and points:
-            paint = colour(trace.get("fillcolor"), trace.get("_fill") or trace["_colour"])
-            parts.append(f'<path d="{polyline(points)}Z" fill="{escape(paint)}" stroke="none"/>')
-        elif trace.get("fill") not in (None, "none", "toself"):
-            raise Unsupported(f"polar fill {trace.get('fill')}")
-        if "lines" in mode and points:
-            parts.append(path_svg(points, trace, closed=False))
-        if "markers" in mode:
-            parts.append(
-                f'<g class="points">{"".join(marker_svg(trace, i, *p) for i, p in enumerate(points))}</g>'
-            )
-        opacity = float(trace.get("opacity", 1.0))
-        parts_svg = "".join(parts)
-        out.append(f'<g opacity="{n(opacity)}">{parts_svg}</g>' if opacity < 1 else parts_svg)
-    out.extend(
-        annotation_svg(a, *paper_axes(left, top, width, height, c), c.font)
-        for a in layout.get("annotations") or []
+    radar = Radar(
+        left + width / 2,
+        top + height / 2,
+        max(min(width, height) / 2, 1.0),
+        low,
+        high,
+        polar_angles(traces),
+        math.radians(float(angular.get("rotation", 0))),
+        -1.0 if angular.get("direction", "counterclockwise") == "clockwise" else 1.0,
     )
+    out = [radar_grid_svg(radar, polar, c), *(radar_trace_svg(radar, t) for t in traces)]
+    paper = paper_axes(left, top, width, height, c)
+    out.extend(annotation_svg(a, *paper, c.font) for a in layout.get("annotations") or [])
     if legend is not None:
         out.append(
             legend_svg(legend, *legend_corner(legend, legend_spec, (left, top, width, height), c.width))
@@ -1962,7 +1962,7 @@ def variant_svg(
     c = canvas(layout, width, height, lang)
     named = f'role="img" aria-label="{escape(label)}"' if label else 'aria-hidden="true"'  # an empty chart
     body = (
-        polar_svg(c, traces, uid)
+        polar_svg(c, traces)
         if any(t["type"] == "scatterpolar" for t in traces)
         else cartesian_svg(c, traces, uid)
     )

@@ -257,10 +257,12 @@ def char_width(char: str) -> float:
 
 
 def run_width(run: Run, size: float) -> float:
+    """A run's estimated width in px (`size` when the run sets none)."""
     return sum(char_width(c) for c in run.text) * (run.size or size) * (1.09 if run.bold else 1.03)
 
 
 def line_width(line: list[Run], size: float) -> float:
+    """A line's estimated width in px."""
     return sum(run_width(r, size) for r in line)
 
 
@@ -316,10 +318,12 @@ def rich_lines(text: object) -> list[list[Run]]:
 
 
 def block_height(lines: list[list[Run]], size: float) -> float:
+    """The height of lines of text in px."""
     return len(lines) * size * LINE_HEIGHT
 
 
 def block_width(lines: list[list[Run]], size: float) -> float:
+    """The widest of the lines in px."""
     return max((line_width(line, size) for line in lines), default=0.0)
 
 
@@ -1539,6 +1543,7 @@ class Canvas:
 
 
 def canvas(layout: dict, width: float, height: float, lang: str | None) -> Canvas:
+    """The figure's ground, font, separators and margins (plotly's defaults where it sets none)."""
     font_spec = layout.get("font") or {}
     font = Font(
         float(font_spec.get("size", 12)),

@@ -413,7 +413,13 @@ def multiples(shown: pd.DataFrame, state: TrendState, names: dict[str, str], lan
                 [
                     html.Figcaption(names.get(city, city), className="trends-multiple-title"),
                     html.Div(
-                        dcc.Graph(figure=fig, config={**graph_config(lang), "displayModeBar": False}),
+                        dcc.Graph(
+                            figure=fig,
+                            config={**graph_config(lang), "displayModeBar": False},
+                            style={
+                                "height": "240px"
+                            },  # .trends-multiple-graph's; said here for the first view
+                        ),
                         className="trends-multiple-graph",
                     ),
                 ],

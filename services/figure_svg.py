@@ -257,10 +257,12 @@ def char_width(char: str) -> float:
 
 
 def run_width(run: Run, size: float) -> float:
+    """A run's estimated width in px (`size` when the run sets none)."""
     return sum(char_width(c) for c in run.text) * (run.size or size) * (1.09 if run.bold else 1.03)
 
 
 def line_width(line: list[Run], size: float) -> float:
+    """A line's estimated width in px."""
     return sum(run_width(r, size) for r in line)
 
 
@@ -316,10 +318,12 @@ def rich_lines(text: object) -> list[list[Run]]:
 
 
 def block_height(lines: list[list[Run]], size: float) -> float:
+    """The height of lines of text in px."""
     return len(lines) * size * LINE_HEIGHT
 
 
 def block_width(lines: list[list[Run]], size: float) -> float:
+    """The widest of the lines in px."""
     return max((line_width(line, size) for line in lines), default=0.0)
 
 
@@ -467,6 +471,7 @@ class Axis:
     high: float = 1.0
     start: float = 0.0  # px of the low end on the figure
     length: float = 1.0  # px
+    flipped: bool = False  # a range given high to low
 
     @property
     def category(self) -> bool:
@@ -474,7 +479,7 @@ class Axis:
 
     @property
     def reversed(self) -> bool:
-        return self.spec.get("autorange") == "reversed" or self.spec.get("_reversed", False)
+        return self.spec.get("autorange") == "reversed" or self.flipped
 
     def position(self, value: object) -> float | None:
         """A value on the axis (a category's index, or the number)."""
@@ -767,70 +772,58 @@ def padded(low: float, high: float, length: float, pad_low: float, pad_high: flo
     return low - span * pad_low / length, high + span * pad_high / length
 
 
+def marker_radius(trace: Mapping) -> float:
+    """Half a scatter trace's marker size (plotly pads an autorange by it); 0 without markers."""
+    if "markers" not in trace.get("mode", "lines+markers"):
+        return 0.0
+    size = (trace.get("marker") or {}).get("size", 6)
+    return (max(size) if isinstance(size, list) and size else float(size)) / 2
+
+
+def extents(
+    axis: Axis, traces: list[dict], bars: list[BarMark], cells: list
+) -> tuple[list, list, float, bool]:
+    """What the data spans on an axis: low ends, high ends, the widest marker's radius, and
+    whether zero must stay in view (bars from zero, fills to zero)."""
+    lows, highs, pad, to_zero = [], [], 0.0, axis.spec.get("rangemode") == "tozero"
+    for bar in bars:
+        along = (axis.letter == "x") == (bar.trace.get("orientation") == "h")
+        lows.append(min(bar.v0, bar.v1) if along else bar.p0)
+        highs.append(max(bar.v0, bar.v1) if along else bar.p1)
+        to_zero = to_zero or (along and bar.trace.get("base") is None)  # Gantt bars do not start at 0
+    for trace in (t for t in traces if t["type"] == "scatter"):
+        values = [v for v in (axis.position(v) for v in axis_values(trace, axis.letter)) if v is not None]
+        if values:
+            lows.append(min(values))
+            highs.append(max(values))
+            pad = max(pad, marker_radius(trace))
+            to_zero = to_zero or trace.get("fill") in ("tozerox", "tozeroy")
+    lows.extend(cell[0] for cell in cells)
+    highs.extend(cell[1] for cell in cells)
+    return lows, highs, pad, to_zero
+
+
 def autorange(axis: Axis, traces: list[dict], bars: list[BarMark], cells: list) -> tuple[float, float]:
-    """plotly's automatic range: the data's extent, with 5% (and the markers' radius) at free ends."""
-    if (
-        isinstance(axis.spec.get("range"), list)
-        and len(axis.spec["range"]) == 2
-        and axis.spec.get("autorange") not in (True, "reversed")
-    ):
-        low, high = (float(v) for v in axis.spec["range"])
-        if low > high:
-            axis.spec["_reversed"] = True
-            low, high = high, low
-        return low, high
+    """The axis's range: the figure's, else plotly's automatic one (the data's extent with 5% and the
+    markers' radius free at each end that is not zero)."""
+    given = axis.spec.get("range")
+    if isinstance(given, list) and len(given) == 2 and axis.spec.get("autorange") not in (True, "reversed"):
+        low, high = (axis.position(v) for v in given)
+        axis.flipped = low > high
+        return min(low, high), max(low, high)
     if axis.category and (bars or cells or not traces):
         return -0.5, max(len(axis.categories), 1) - 0.5
-    lows, highs, pad, zero_side = [], [], 0.0, set()
-    for bar in bars:
-        horizontal = bar.trace.get("orientation") == "h"
-        if (axis.letter == "x") == horizontal:
-            lows.append(min(bar.v0, bar.v1))
-            highs.append(max(bar.v0, bar.v1))
-            if bar.trace.get("base") is None:  # bars from zero keep it in view; Gantt bars do not
-                zero_side.add(0.0)
-        else:
-            lows.append(bar.p0)
-            highs.append(bar.p1)
-    for trace in traces:
-        if trace["type"] != "scatter":
-            continue
-        values = [axis.position(v) for v in axis_values(trace, axis.letter)]
-        values = [v for v in values if v is not None]
-        if not values:
-            continue
-        lows.append(min(values))
-        highs.append(max(values))
-        if "markers" in trace.get("mode", "lines+markers") or (len(values) < 20 and "mode" not in trace):
-            pad = max(
-                pad,
-                float((trace.get("marker") or {}).get("size", 6)) / 2
-                if not isinstance((trace.get("marker") or {}).get("size"), list)
-                else 6,
-            )
-        if trace.get("fill") in ("tozerox", "tozeroy"):
-            zero_side.add(0.0)
-    for cell in cells:
-        lows.append(cell[0])
-        highs.append(cell[1])
-    if not lows:
+    lows, highs, pad, to_zero = extents(axis, traces, bars, cells)
+    if not lows:  # plotly's empty axes
         return (-1.0, 6.0) if axis.letter == "x" else (-1.0, 4.0)
     low, high = min(lows), max(highs)
-    if axis.spec.get("rangemode") == "tozero" or zero_side:
+    if to_zero:
         low, high = min(low, 0.0), max(high, 0.0)
         if low == high == 0.0:
             return 0.0, 1.0
-    five = 0.05 * axis.length
-    pad_low = (
-        0.0 if (low == 0.0 and (zero_side or axis.spec.get("rangemode") == "tozero")) or cells else five + pad
-    )
-    pad_high = (
-        0.0
-        if (high == 0.0 and (zero_side or axis.spec.get("rangemode") == "tozero")) or cells
-        else five + pad
-    )
-    if axis.category:
-        pad_low, pad_high = pad_low, pad_high
+    free = 0.0 if cells else 0.05 * axis.length + pad
+    pad_low = 0.0 if to_zero and low == 0.0 else free
+    pad_high = 0.0 if to_zero and high == 0.0 else free
     return padded(low, high, axis.length, pad_low, pad_high)
 
 
@@ -1043,11 +1036,23 @@ def dash_array(dash: object, width: float) -> str:
     raise Unsupported(f"dash {dash}")
 
 
+def polyline(points: list[tuple[float, float]]) -> str:
+    """SVG path data through the points, to half a pixel, each step relative to the last (long
+    series stay small in the page)."""
+    halves = [(round(x * 2), round(y * 2)) for x, y in points]
+    steps = [(b[0] - a[0], b[1] - a[1]) for a, b in zip(halves, halves[1:])]
+    steps = [step for step in steps if step != (0, 0)]
+    if not halves:
+        return ""
+    start = f"M{n(halves[0][0] / 2)} {n(halves[0][1] / 2)}"
+    return start + ("l" + " ".join(f"{n(dx / 2)} {n(dy / 2)}" for dx, dy in steps) if steps else "")
+
+
 def path_svg(points: list[tuple[float, float]], trace: Mapping, closed: bool, fill: str | None = None) -> str:
     """A polyline (or polygon) with the trace's line style."""
     line = trace.get("line") or {}
     width = float(line.get("width", 2))
-    data = "M" + "L".join(f"{n(x)},{n(y)}" for x, y in points) + ("Z" if closed else "")
+    data = polyline(points) + ("Z" if closed else "")
     stroke = colour(line.get("color"), trace.get("_colour")) if width > 0 else "none"
     dashes = dash_array(line.get("dash"), width) if width > 0 else ""
     extra = f' stroke-dasharray="{dashes}"' if dashes else ""
@@ -1228,9 +1233,7 @@ def scatter_svg(
         else:
             raise Unsupported(f"fill {fill}")
         if region:
-            out.append(
-                f'<path d="M{"L".join(f"{n(a)},{n(b)}" for a, b in region)}Z" fill="{escape(paint)}" stroke="none"/>'
-            )
+            out.append(f'<path d="{polyline(region)}Z" fill="{escape(paint)}" stroke="none"/>')
     if "lines" in mode and float((trace.get("line") or {}).get("width", 2)) > 0:
         pieces, current = [], []
         for p in points:
@@ -1540,6 +1543,7 @@ class Canvas:
 
 
 def canvas(layout: dict, width: float, height: float, lang: str | None) -> Canvas:
+    """The figure's ground, font, separators and margins (plotly's defaults where it sets none)."""
     font_spec = layout.get("font") or {}
     font = Font(
         float(font_spec.get("size", 12)),
@@ -1629,7 +1633,7 @@ def cartesian_layout(c: Canvas, traces: list[dict], x: Axis, y: Axis, legend: Le
                 side
             ].append((0.0 if side in ("bottom", "left") else 1.0, depth))
         if legend is not None:
-            legend.measure(c.width - 4)
+            legend.measure(c.width - left - 4)  # plotly wraps a legend at the plot's left edge
             legend_pushes(legend, c.layout.get("legend") or {}, pushes)
         for trace in scales:
             size, _ = colorbar_size(
@@ -1641,111 +1645,84 @@ def cartesian_layout(c: Canvas, traces: list[dict], x: Axis, y: Axis, legend: Le
     return bars
 
 
+def line_svg(ends: tuple[float, float, float, float], stroke: object, width: float = 1.0) -> str:
+    """A straight line in a colour from the figure."""
+    x1, y1, x2, y2 = (n(v) for v in ends)
+    return f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{escape(colour(stroke))}" stroke-width="{n(width)}"/>'
+
+
+def across(axis: Axis, other: Axis, position: float) -> tuple[float, float, float, float]:
+    """The line across the plot area at a position on the axis (a grid or zero line)."""
+    p = axis.px(position)
+    span = (other.start, other.start + other.length)
+    return (p, span[0], p, span[1]) if axis.letter == "x" else (span[0], p, span[1], p)
+
+
+def grid_svg(axis: Axis, other: Axis, ticks: list, c: Canvas) -> str:
+    """An axis's grid lines and zero line (under the data; none in the plot's own colour)."""
+    out = []
+    grid = axis.spec.get("gridcolor")
+    if axis.spec.get("showgrid", True) and grid and not same_colour(grid, c.plot_bg):
+        width = float(axis.spec.get("gridwidth", 1))
+        out.extend(line_svg(across(axis, other, position), grid, width) for position, _ in ticks)
+    zero = axis.spec.get("zerolinecolor")
+    shown = axis.spec.get("zeroline", True) and zero and not same_colour(zero, c.plot_bg)
+    if shown and not axis.category and axis.inside(0.0):
+        out.append(line_svg(across(axis, other, 0.0), zero, float(axis.spec.get("zerolinewidth", 1))))
+    return "".join(out)
+
+
+def tick_labels_svg(axis: Axis, other: Axis, ticks: list, side: str) -> str:
+    """An axis's tick labels beside the plot area (x labels level, or turned when they would touch)."""
+    if not axis.labels_shown():
+        return ""
+    font, gap = axis.tick_font, axis.tick_length() + LABEL_PAD
+    angle = axis.angle(ticks)
+    out = []
+    for position, lines in ticks:
+        p = axis.px(position)
+        if axis.letter == "y":
+            edge = other.start - gap if side == "left" else other.start + other.length + gap
+            out.append(text_svg(lines, edge, p, font, "end" if side == "left" else "start"))
+            continue
+        edge = other.start + other.length + gap if side == "bottom" else other.start - gap
+        if angle:
+            drop = font.size * 0.5 if side == "bottom" else 0
+            out.append(text_svg(lines, p, edge + drop, font, "end", "middle", angle))
+        else:
+            out.append(text_svg(lines, p, edge, font, "middle", "top" if side == "bottom" else "bottom"))
+    return "".join(out)
+
+
+def axis_title_svg(axis: Axis, other: Axis, ticks: list, side: str) -> str:
+    """An axis's title, `standoff` px past its tick labels (turned along a y axis)."""
+    title = axis.title_lines
+    if not title:
+        return ""
+    depth = axis.depth(ticks) + float((axis.spec.get("title") or {}).get("standoff", 15))
+    middle = axis.start + axis.length / 2
+    if axis.letter == "x":
+        y = other.start + other.length + depth if side == "bottom" else other.start - depth
+        return text_svg(title, middle, y, axis.title_font, "middle", "top" if side == "bottom" else "bottom")
+    x = other.start - depth if side == "left" else other.start + other.length + depth
+    return text_svg(title, x, middle, axis.title_font, "middle", "bottom" if side == "left" else "top", -90.0)
+
+
 def axis_svg(axis: Axis, other: Axis, c: Canvas) -> tuple[str, str]:
-    """An axis's grid and zero lines (drawn under the data) and its labels and title (over it)."""
+    """An axis's grid and zero lines (drawn under the data) and its line, labels and title (over it)."""
     if axis.spec.get("visible", True) is False:
         return "", ""
     ticks = axis.ticks()
-    grid, labels = [], []
-    grid_colour = axis.spec.get("gridcolor")
-    span = (other.start, other.start + other.length)
-    if axis.spec.get("showgrid", True) and grid_colour and not same_colour(grid_colour, c.plot_bg):
-        width = float(axis.spec.get("gridwidth", 1))
-        for position, _ in ticks:
-            p = axis.px(position)
-            line = (p, span[0], p, span[1]) if axis.letter == "x" else (span[0], p, span[1], p)
-            grid.append(
-                '<line x1="{}" y1="{}" x2="{}" y2="{}"'.format(*(n(v) for v in line))
-                + f' stroke="{escape(colour(grid_colour))}" stroke-width="{n(width)}"/>'
-            )
-    zero = axis.spec.get("zerolinecolor")
-    if (
-        not axis.category
-        and axis.spec.get("zeroline", True)
-        and zero
-        and not same_colour(zero, c.plot_bg)
-        and axis.inside(0.0)
-    ):
-        p = axis.px(0.0)
-        line = (p, span[0], p, span[1]) if axis.letter == "x" else (span[0], p, span[1], p)
-        width = float(axis.spec.get("zerolinewidth", 1))
-        grid.append(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}"'.format(*(n(v) for v in line))
-            + f' stroke="{escape(colour(zero))}" stroke-width="{n(width)}"/>'
-        )
-    if (
-        axis.spec.get("showline")
-        and axis.spec.get("linecolor")
-        and not same_colour(axis.spec["linecolor"], c.plot_bg)
-    ):
-        edge = other.start + other.length if axis.letter == "x" else other.start
-        line = (
-            (axis.start, edge, axis.start + axis.length, edge)
-            if axis.letter == "x"
-            else (edge, axis.start, edge, axis.start + axis.length)
-        )
-        labels.append(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}"'.format(*(n(v) for v in line))
-            + f' stroke="{escape(colour(axis.spec["linecolor"]))}"/>'
-        )
     side = axis.spec.get("side", "bottom" if axis.letter == "x" else "left")
-    font = axis.tick_font
-    gap = axis.tick_length() + LABEL_PAD
-    if axis.labels_shown():
-        angle = axis.angle(ticks)
-        for position, lines in ticks:
-            p = axis.px(position)
-            if axis.letter == "x":
-                edge = other.start + other.length + gap if side == "bottom" else other.start - gap
-                if angle:
-                    labels.append(
-                        text_svg(
-                            lines,
-                            p,
-                            edge + (font.size * 0.5 if side == "bottom" else 0),
-                            font,
-                            "end",
-                            "middle",
-                            angle,
-                        )
-                    )
-                else:
-                    labels.append(
-                        text_svg(lines, p, edge, font, "middle", "top" if side == "bottom" else "bottom")
-                    )
-            else:
-                edge = other.start - gap if side == "left" else other.start + other.length + gap
-                labels.append(text_svg(lines, edge, p, font, "end" if side == "left" else "start"))
-    title = axis.title_lines
-    if title:
-        depth = axis.depth(ticks) + float((axis.spec.get("title") or {}).get("standoff", 15))
-        title_font = axis.title_font
-        if axis.letter == "x":
-            y = other.start + other.length + depth if side == "bottom" else other.start - depth
-            labels.append(
-                text_svg(
-                    title,
-                    axis.start + axis.length / 2,
-                    y,
-                    title_font,
-                    "middle",
-                    "top" if side == "bottom" else "bottom",
-                )
-            )
-        else:
-            x = other.start - depth if side == "left" else other.start + other.length + depth
-            labels.append(
-                text_svg(
-                    title,
-                    x,
-                    axis.start + axis.length / 2,
-                    title_font,
-                    "middle",
-                    "bottom" if side == "left" else "top",
-                    -90.0,
-                )
-            )
-    return "".join(grid), "".join(labels)
+    over = []
+    line = axis.spec.get("linecolor")
+    if axis.spec.get("showline") and line and not same_colour(line, c.plot_bg):
+        edge = other.start + other.length if axis.letter == "x" else other.start
+        ends = (axis.start, edge, axis.start + axis.length, edge)
+        over.append(line_svg(ends if axis.letter == "x" else (edge, ends[0], edge, ends[2]), line))
+    over.append(tick_labels_svg(axis, other, ticks, side))
+    over.append(axis_title_svg(axis, other, ticks, side))
+    return grid_svg(axis, other, ticks, c), "".join(over)
 
 
 def cartesian_svg(c: Canvas, traces: list[dict], uid: str) -> str:
@@ -1815,14 +1792,30 @@ def cartesian_svg(c: Canvas, traces: list[dict], uid: str) -> str:
     return "".join(out)
 
 
-def polar_svg(c: Canvas, traces: list[dict], uid: str) -> str:
-    """A radar: scatterpolar traces on category angles (plotly's defaults: first angle east,
-    counter-clockwise, unless the figure turns them)."""
-    layout = c.layout
-    if any(t["type"] != "scatterpolar" for t in traces):
-        raise Unsupported("polar and cartesian traces together")
-    polar = layout.get("polar") or {}
-    radial, angular = polar.get("radialaxis") or {}, polar.get("angularaxis") or {}
+@dataclass(frozen=True)
+class Radar:
+    """A polar plot area on category angles: its centre, radius, radial range and angles."""
+
+    cx: float
+    cy: float
+    radius: float
+    low: float
+    high: float
+    thetas: tuple[str, ...]
+    rotation: float  # radians of the first angle from east
+    sense: float  # 1 counter-clockwise, -1 clockwise
+
+    def distance(self, r: float) -> float:
+        return (r - self.low) / (self.high - self.low) * self.radius if self.high != self.low else 0.0
+
+    def point(self, r: float, k: int) -> tuple[float, float]:
+        """The pixel of value r on the k-th angle."""
+        angle = self.rotation + self.sense * 2 * math.pi * k / max(len(self.thetas), 1)
+        return self.cx + self.distance(r) * math.cos(angle), self.cy - self.distance(r) * math.sin(angle)
+
+
+def polar_angles(traces: list[dict]) -> tuple[str, ...]:
+    """The radar's angles: the traces' category thetas in order of appearance."""
     thetas: list[str] = []
     for trace in traces:
         for theta in trace.get("theta") or []:
@@ -1830,90 +1823,99 @@ def polar_svg(c: Canvas, traces: list[dict], uid: str) -> str:
                 raise Unsupported("numeric angles")
             if theta not in thetas:
                 thetas.append(theta)
+    return tuple(thetas)
+
+
+def radar_grid_svg(radar: Radar, polar: Mapping, c: Canvas) -> str:
+    """The radar's ground, circles at the radial ticks, spokes with the angles' names, tick labels."""
+    radial, angular = polar.get("radialaxis") or {}, polar.get("angularaxis") or {}
+    cx, cy, radius = radar.cx, radar.cy, radar.radius
+    ground = escape(colour(polar.get("bgcolor"), c.plot_bg))
+    out = [f'<circle cx="{n(cx)}" cy="{n(cy)}" r="{n(radius)}" fill="{ground}"/>']
+    step = auto_step(radar.high - radar.low, 5)
+    ticks = radial.get("tickvals") or [
+        radar.low + k * step for k in range(int((radar.high - radar.low) / step) + 1)
+    ]
+    ring = escape(colour(radial.get("gridcolor"), c.plot_bg))
+    rings = [radar.distance(float(v)) for v in ticks]
+    out.extend(
+        f'<circle cx="{n(cx)}" cy="{n(cy)}" r="{n(r)}" fill="none" stroke="{ring}"/>' for r in rings if r > 0
+    )
+    spoke, label_font = colour(angular.get("gridcolor"), c.plot_bg), c.font.with_(angular.get("tickfont"))
+    for k, theta in enumerate(radar.thetas):
+        ex, ey = radar.point(radar.high, k)
+        out.append(line_svg((cx, cy, ex, ey), spoke))
+        dx, dy = (ex - cx) / radius, (ey - cy) / radius
+        anchor = "start" if dx > 0.3 else "end" if dx < -0.3 else "middle"
+        valign = "top" if dy > 0.3 else "bottom" if dy < -0.3 else "middle"
+        out.append(
+            text_svg(
+                rich_lines(theta), cx + dx * (radius + 8), cy + dy * (radius + 8), label_font, anchor, valign
+            )
+        )
+    angle, tick_font = math.radians(float(radial.get("angle", 0))), c.font.with_(radial.get("tickfont"))
+    for value, r in zip(ticks, rings):
+        label = auto_tick_text(float(value), 1.0 if float(value).is_integer() else 0.1, radar.high, c.seps)
+        x, y = cx + r * math.cos(angle), cy - r * math.sin(angle)
+        out.append(text_svg(rich_lines(label), x + 4, y, tick_font, "start"))
+    return "".join(out)
+
+
+def radar_trace_svg(radar: Radar, trace: dict) -> str:
+    """A scatterpolar trace: its filled shape, outline and markers."""
+    pairs = zip(trace.get("r") or [], trace.get("theta") or [])
+    points = [radar.point(float(r), radar.thetas.index(th)) for r, th in pairs if not missing(r)]
+    mode = trace.get("mode", "lines+markers")
+    parts = []
+    if trace.get("fill") == "toself" and points:
+        paint = colour(trace.get("fillcolor"), trace.get("_fill") or trace["_colour"])
+        parts.append(f'<path d="{polyline(points)}Z" fill="{escape(paint)}" stroke="none"/>')
+    elif trace.get("fill") not in (None, "none", "toself"):
+        raise Unsupported(f"polar fill {trace.get('fill')}")
+    if "lines" in mode and points:
+        parts.append(path_svg(points, trace, closed=False))
+    if "markers" in mode:
+        parts.append(
+            f'<g class="points">{"".join(marker_svg(trace, i, *p) for i, p in enumerate(points))}</g>'
+        )
+    opacity = float(trace.get("opacity", 1.0))
+    return f'<g opacity="{n(opacity)}">{"".join(parts)}</g>' if opacity < 1 else "".join(parts)
+
+
+def polar_svg(c: Canvas, traces: list[dict]) -> str:
+    """A radar: scatterpolar traces on category angles (plotly's defaults: first angle east,
+    counter-clockwise, unless the figure turns them), its legend and annotations."""
+    layout = c.layout
+    if any(t["type"] != "scatterpolar" for t in traces):
+        raise Unsupported("polar and cartesian traces together")
+    polar = layout.get("polar") or {}
+    radial, angular = polar.get("radialaxis") or {}, polar.get("angularaxis") or {}
     items = legend_items(traces, layout)
     legend_spec = dict(layout.get("legend") or {})
     legend = Legend(items, legend_spec, c.font.with_(legend_spec.get("font"))) if items else None
-    label_font = c.font.with_(angular.get("tickfont"))
-    pushes = Pushes(
-        [(0.0, float(c.margin["l"]))],
-        [(1.0, float(c.margin["r"]))],
-        [(0.0, float(c.margin["b"]))],
-        [(1.0, float(c.margin["t"]))],
-    )
+    margin = {k: float(c.margin[k]) for k in "lrtb"}
+    pushes = Pushes([(0.0, margin["l"])], [(1.0, margin["r"])], [(0.0, margin["b"])], [(1.0, margin["t"])])
     if legend is not None:
-        legend.measure(c.width - 4)
+        legend.measure(c.width - margin["l"] - 4)
         legend_pushes(legend, legend_spec, pushes)
     left, right = solve(c.width, pushes.low_x, pushes.high_x)
     bottom, top = solve(c.height, pushes.low_y, pushes.high_y)
     width, height = c.width - left - right, c.height - top - bottom
-    radius = max(min(width, height) / 2, 1.0)
-    cx, cy = left + width / 2, top + height / 2
     values = [float(r) for t in traces for r in t.get("r") or [] if not missing(r)]
     low, high = (float(v) for v in radial.get("range") or [0.0, max(values, default=1.0) * 1.05])
-    rotation = math.radians(float(angular.get("rotation", 0)))
-    sense = -1.0 if angular.get("direction", "counterclockwise") == "clockwise" else 1.0
-
-    def point(r: float, k: int) -> tuple[float, float]:
-        angle = rotation + sense * 2 * math.pi * k / max(len(thetas), 1)
-        distance = (r - low) / (high - low) * radius if high != low else 0.0
-        return cx + distance * math.cos(angle), cy - distance * math.sin(angle)
-
-    out = [
-        f'<circle cx="{n(cx)}" cy="{n(cy)}" r="{n(radius)}" fill="{escape(colour(polar.get("bgcolor"), c.plot_bg))}"/>'
-    ]
-    grid = colour(radial.get("gridcolor"), c.plot_bg)
-    ticks = radial.get("tickvals") or [
-        low + k * auto_step(high - low, 5) for k in range(int((high - low) / auto_step(high - low, 5)) + 1)
-    ]
-    for value in ticks:
-        r = (float(value) - low) / (high - low) * radius if high != low else 0
-        if r > 0:
-            out.append(f'<circle cx="{n(cx)}" cy="{n(cy)}" r="{n(r)}" fill="none" stroke="{escape(grid)}"/>')
-    spoke = colour(angular.get("gridcolor"), c.plot_bg)
-    for k, theta in enumerate(thetas):
-        ex, ey = point(high, k)
-        out.append(f'<line x1="{n(cx)}" y1="{n(cy)}" x2="{n(ex)}" y2="{n(ey)}" stroke="{escape(spoke)}"/>')
-        lx, ly = cx + (ex - cx) * (radius + 8) / radius, cy + (ey - cy) * (radius + 8) / radius
-        across = (lx - cx) / (radius + 8)
-        anchor = "start" if across > 0.3 else "end" if across < -0.3 else "middle"
-        down = (ly - cy) / (radius + 8)
-        valign = "top" if down > 0.3 else "bottom" if down < -0.3 else "middle"
-        out.append(text_svg(rich_lines(theta), lx, ly, label_font, anchor, valign))
-    axis_angle = math.radians(float(radial.get("angle", 0)))
-    tick_font = c.font.with_(radial.get("tickfont"))
-    for value in ticks:
-        r = (float(value) - low) / (high - low) * radius if high != low else 0
-        tx, ty = cx + r * math.cos(axis_angle), cy - r * math.sin(axis_angle)
-        label = auto_tick_text(float(value), 1.0 if float(value).is_integer() else 0.1, high, c.seps)
-        out.append(text_svg(rich_lines(label), tx + 4, ty, tick_font, "start"))
-    for trace in traces:
-        points = [
-            point(float(r), thetas.index(th))
-            for r, th in zip(trace.get("r") or [], trace.get("theta") or [])
-            if not missing(r)
-        ]
-        mode = trace.get("mode", "lines+markers")
-        parts = []
-        if trace.get("fill") == "toself" and points:
-            paint = colour(trace.get("fillcolor"), trace.get("_fill") or trace["_colour"])
-            parts.append(
-                f'<path d="M{"L".join(f"{n(a)},{n(b)}" for a, b in points)}Z" fill="{escape(paint)}" stroke="none"/>'
-            )
-        elif trace.get("fill") not in (None, "none", "toself"):
-            raise Unsupported(f"polar fill {trace.get('fill')}")
-        if "lines" in mode and points:
-            parts.append(path_svg(points, trace, closed=False))
-        if "markers" in mode:
-            parts.append(
-                f'<g class="points">{"".join(marker_svg(trace, i, *p) for i, p in enumerate(points))}</g>'
-            )
-        opacity = float(trace.get("opacity", 1.0))
-        parts_svg = "".join(parts)
-        out.append(f'<g opacity="{n(opacity)}">{parts_svg}</g>' if opacity < 1 else parts_svg)
-    out.extend(
-        annotation_svg(a, *paper_axes(left, top, width, height, c), c.font)
-        for a in layout.get("annotations") or []
+    radar = Radar(
+        left + width / 2,
+        top + height / 2,
+        max(min(width, height) / 2, 1.0),
+        low,
+        high,
+        polar_angles(traces),
+        math.radians(float(angular.get("rotation", 0))),
+        -1.0 if angular.get("direction", "counterclockwise") == "clockwise" else 1.0,
     )
+    out = [radar_grid_svg(radar, polar, c), *(radar_trace_svg(radar, t) for t in traces)]
+    paper = paper_axes(left, top, width, height, c)
+    out.extend(annotation_svg(a, *paper, c.font) for a in layout.get("annotations") or [])
     if legend is not None:
         out.append(
             legend_svg(legend, *legend_corner(legend, legend_spec, (left, top, width, height), c.width))
@@ -1965,7 +1967,7 @@ def variant_svg(
     c = canvas(layout, width, height, lang)
     named = f'role="img" aria-label="{escape(label)}"' if label else 'aria-hidden="true"'  # an empty chart
     body = (
-        polar_svg(c, traces, uid)
+        polar_svg(c, traces)
         if any(t["type"] == "scatterpolar" for t in traces)
         else cartesian_svg(c, traces, uid)
     )
@@ -1978,14 +1980,17 @@ def variant_svg(
     )
 
 
-def drawn(figure: Mapping | object, height: int, lang: str | None = None, label: str | None = None) -> str:
+def drawn(
+    figure: Mapping | object, height: int, lang: str | None = None, label: str | None = None, key: str = ""
+) -> str:
     """The figure as one <svg> per width of WIDTHS, each filling a box `height` px high; raises
-    Unsupported when it holds something this module does not draw."""
+    Unsupported when it holds something this module does not draw. `key` (the Graph's id) keeps
+    the ids of clip paths and gradients unique in a page that shows the same figure twice."""
     traces, layout = resolved(figure)
     assign_colours(traces, layout)
     label_text = label_of(layout, traces, label)
-    drawn = json.dumps([traces, layout], sort_keys=True, default=str).encode()
-    digest = hashlib.sha1(drawn, usedforsecurity=False).hexdigest()[:10]  # ids in the page, not a secret
+    content = json.dumps([traces, layout, key], sort_keys=True, default=str)
+    digest = hashlib.sha1(content.encode(), usedforsecurity=False).hexdigest()[:10]  # ids, not a secret
     widths = {name: float(layout.get("width") or width) for name, width in WIDTHS.items()}
     return "".join(
         variant_svg(traces, layout, width, float(height), lang, name, label_text, f"fv{digest}{name[0]}")
@@ -1994,12 +1999,12 @@ def drawn(figure: Mapping | object, height: int, lang: str | None = None, label:
 
 
 def figure_svg(
-    figure: Mapping | object, height: int, lang: str | None = None, label: str | None = None
+    figure: Mapping | object, height: int, lang: str | None = None, label: str | None = None, key: str = ""
 ) -> str | None:
     """The figure as SVG markup (`drawn`), or None when it cannot be drawn here: then the page keeps
     the chart's empty box and Plotly draws it. A figure this module misreads is logged, not raised."""
     try:
-        return drawn(figure, height, lang, label)
+        return drawn(figure, height, lang, label, key)
     except Unsupported as reason:
         log.debug("figure not drawn on the server: %s", reason)
         return None

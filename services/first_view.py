@@ -184,8 +184,12 @@ def chart(props: Mapping[str, object]) -> str | None:
     """A dcc.Graph's box holding its figure drawn as SVG (services/figure_svg.py), the size of the
     box it replaces; None when the figure cannot be drawn on the server."""
     height = figure_svg.chart_height(props.get("style"), props.get("figure"))
-    label = props.get("aria-label")
-    svg = figure_svg.figure_svg(props.get("figure"), height, label=label) if height else None
+    key = str(props.get("id") or "")  # keeps the drawing's own ids unique in the page
+    svg = (
+        figure_svg.figure_svg(props.get("figure"), height, label=props.get("aria-label"), key=key)
+        if height
+        else None
+    )
     if svg is None:
         return None
     style = props.get("style") if isinstance(props.get("style"), Mapping) else {}

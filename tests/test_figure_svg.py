@@ -369,3 +369,11 @@ def test_the_stylesheet_shows_one_drawing_per_box_width():
     )
     assert all(f".fv-chart-{name}" in sheet for name in fs.WIDTHS)
     assert "container-type: inline-size" in sheet and sheet.count("@container") == len(fs.WIDTHS) - 1
+
+
+def test_ids_in_the_drawings_are_unique_in_the_page(dash_app):
+    # /compare shows the same empty figure in its two views not chosen: their clip paths differ.
+    body = dash_app.server.test_client().get("/compare?lang=en").get_data(as_text=True)
+    ids = re.findall(r' id="([^"]+)"', body)
+    assert [i for i in ids if i.startswith("fv")] and len(ids) == len(set(ids))
+    assert all(f"url(#{i})" not in body or i in ids for i in re.findall(r"url\(#([^)]+)\)", body))

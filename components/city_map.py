@@ -121,6 +121,13 @@ def view_for(lats: list[float], lons: list[float]) -> tuple[list[float], float]:
     return center, zoom
 
 
+def outline_pane(layer: str, style: str, order: int) -> dl.Pane:
+    """An outline layer fetched by URL in a pane of its own, stacked by `order` above Leaflet's
+    overlay pane (z 400): without it, whichever layer arrived last was drawn over the others."""
+    geojson = dl.GeoJSON(url=f"/geo/{layer}.geojson", style={"variable": style}, interactive=False)
+    return dl.Pane(geojson, name=f"outline-{layer}", style={"zIndex": 401 + order})
+
+
 def city_map(
     rows: pd.DataFrame, lang: str, map_id: str, tiles: bool = True, height: str = "420px"
 ) -> html.Div:
@@ -136,19 +143,17 @@ def city_map(
         )
     overlays = [
         dl.Overlay(
-            dl.GeoJSON(
-                url="/geo/countries.geojson", style={"variable": "ccca.countryStyle"}, interactive=False
-            ),
+            outline_pane("countries", "ccca.countryStyle", 0),
             name=t("map.countries", lang),
             checked=True,
         ),
         dl.Overlay(
-            dl.GeoJSON(url="/geo/admin1.geojson", style={"variable": "ccca.admin1Style"}, interactive=False),
+            outline_pane("admin1", "ccca.admin1Style", 1),
             name=t("map.admin1", lang),
             checked=True,
         ),
         dl.Overlay(
-            dl.GeoJSON(url="/geo/rivers.geojson", style={"variable": "ccca.riverStyle"}, interactive=False),
+            outline_pane("rivers", "ccca.riverStyle", 2),
             name=t("map.rivers", lang),
             checked=True,
         ),

@@ -59,6 +59,7 @@ dash.register_page(
 )
 
 LAYERS = ("countries", "admin1", "rivers", "hazard_zones", "facilities")
+OUTLINE_Z = 401  # Leaflet's overlay pane is 400; the hazard zones' pane is 410
 INFRA_LAYERS = ("hazard_zones", "facilities")  # critical infrastructure (issue 19), drawn from the build
 MAP_DATA = "map-data"  # the map's text alternative: a sentence and the values as a table
 DEFAULT_LAYERS = ("countries", "admin1", "rivers", "hazard_zones", "facilities")
@@ -385,12 +386,17 @@ def layout(**kwargs):
                                     [dl.TileLayer(url=OSM_URL, attribution=OSM_ATTRIBUTION)] if tiles else [],
                                     id=ids.MAP_TILES,
                                 ),
+                                # Each outline layer in its own pane, stacked in LAYERS' order: fetched by
+                                # URL, whichever arrived last was otherwise drawn on top of the others.
                                 *[
-                                    dl.LayerGroup(
-                                        [map_layer(x, lang)] if x in layers else [], id=f"group-{x}"
+                                    dl.Pane(
+                                        dl.LayerGroup(
+                                            [map_layer(x, lang)] if x in layers else [], id=f"group-{x}"
+                                        ),
+                                        name=f"outline-{x}",
+                                        style={"zIndex": OUTLINE_Z + n},
                                     )
-                                    for x in LAYERS
-                                    if x not in INFRA_LAYERS
+                                    for n, x in enumerate(x for x in LAYERS if x not in INFRA_LAYERS)
                                 ],
                                 # Own panes, so outlines that arrive later (fetched by URL) never cover them.
                                 *[

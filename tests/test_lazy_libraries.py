@@ -47,7 +47,7 @@ def test_pages_load_only_the_libraries_they_show(dash_duo, dash_app):
     dash_duo.wait_for_element("#page-title", timeout=60)
     # The overview shows a Leaflet map (Leaflet is in every page) and no grid and no Mantine control.
     dash_duo.wait_for_element(".leaflet-container", timeout=60)
-    until(lambda: len(dash_duo.find_elements(".leaflet-overlay-pane path")) > 0, timeout=60)
+    until(lambda: len(dash_duo.find_elements("[class*='leaflet-outline-'] path")) > 0, timeout=60)
     loaded = set(driver.execute_script(LOADED_JS))
     assert (
         "dash_leaflet" in loaded and "dash_ag_grid" not in loaded and "dash_mantine_components" not in loaded

@@ -91,8 +91,14 @@ def test_map_page_recolours_and_opens_a_city_panel(dash_duo, dash_app, built_dat
     dash_duo.wait_for_text_to_equal("#page-title", "Map of cities and hazards", timeout=15)
     n = len(built_data["cities"])
     until(lambda: len(dash_duo.find_elements(".leaflet-cities-pane path")) == n, timeout=10)
-    until(lambda: len(dash_duo.find_elements(".leaflet-overlay-pane path")) > 20, timeout=10)
+    until(lambda: len(dash_duo.find_elements("[class*='leaflet-outline-'] path")) > 20, timeout=10)
     assert dash_duo.find_element("#map-legend .legend-title").text == "Risk index"
+    # The outlines fetched by URL are stacked in a fixed order, whichever arrives first.
+    z = {
+        name: int(dash_duo.find_element(f".leaflet-outline-{name}-pane").value_of_css_property("z-index"))
+        for name in ("countries", "admin1", "rivers")
+    }
+    assert z["countries"] < z["admin1"] < z["rivers"], z
     fills_before = [p.get_attribute("fill") for p in dash_duo.find_elements(".leaflet-cities-pane path")]
     # Recolour by an indicator: the legend states its unit and years, the colours change.
     choose(dash_duo, "#map-colour-by", "Seismic intensity from zoning")
@@ -121,11 +127,11 @@ def test_map_deep_link_and_bad_parameters(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
     dash_duo.driver.get(dash_duo.server_url + "/map?by=dim:vulnerability&layers=countries&lat=40&lon=70&z=6")
     dash_duo.wait_for_text_to_equal("#map-legend .legend-title", "Уязвимость", timeout=15)
-    until(lambda: len(dash_duo.find_elements(".leaflet-overlay-pane path")) > 5, timeout=10)
+    until(lambda: len(dash_duo.find_elements("[class*='leaflet-outline-'] path")) > 5, timeout=10)
     # Only the country layer is on: no river lines (rivers have the blue stroke).
     assert not [
         p
-        for p in dash_duo.find_elements(".leaflet-overlay-pane path")
+        for p in dash_duo.find_elements("[class*='leaflet-outline-'] path")
         if p.get_attribute("stroke") == "#1c7ed6"
     ]
     # The view from the link is kept: the address still holds the same centre and zoom.

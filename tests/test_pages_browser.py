@@ -25,7 +25,7 @@ def test_overview_in_russian(dash_duo, dash_app, built_data):
     assert len(cards) == len(built_data["cities"])
     # Map: country outlines (GeoJSON from /geo) and one circle per city, all without internet.
     dash_duo.wait_for_element(".leaflet-container")
-    until(lambda: len(dash_duo.find_elements(".leaflet-overlay-pane path")) > 20, timeout=10)
+    until(lambda: len(dash_duo.find_elements("[class*='leaflet-outline-'] path")) > 20, timeout=10)
     until(lambda: len(dash_duo.find_elements(".leaflet-cities-pane path")) == len(cards), timeout=10)
     dash_duo.wait_for_element("#overview-ranking .main-svg")
     assert (

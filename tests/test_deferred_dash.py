@@ -85,39 +85,6 @@ def deferred(monkeypatch):
 
 
 @pytest.fixture()
-def charts_drawn(monkeypatch):
-    """Charts drawn by the server (a stand-in for the chart rendering of the first view): their
-    component no longer needs an empty box."""
-    original = fv.box
-
-    def drawn_or_box(props, extra_class, height=None):
-        if "dash-graph" not in extra_class:
-            return original(props, extra_class, height)
-        style = {**(props.get("style") or {}), **({"height": height} if height else {})}
-        shaped = {**props, "className": "dash-graph first-view-chart", "style": style}
-        return (
-            f"<div{fv.attributes(shaped, fv.BOX_ATTRIBUTES, aria=False)}>"
-            '<svg role="img" aria-label="chart" width="100%" height="100%"><rect width="40" height="20"/></svg>'
-            "</div>"
-        )
-
-    monkeypatch.setattr(fv, "box", drawn_or_box)
-
-
-@pytest.fixture()
-def everything_drawn(monkeypatch):
-    """Every component drawn by the server (stand-ins for the renderings of charts, grids, maps and
-    controls that the first view is getting): no view has an empty box left."""
-
-    def drawn(props, extra_class, height=None):
-        style = {**(props.get("style") or {}), **({"height": height} if height else {})}
-        shaped = {**props, "className": "first-view-drawn", "style": style, "data-needs-dash": True}
-        return f"<div{fv.attributes(shaped, (*fv.BOX_ATTRIBUTES, 'data-needs-dash'), aria=False)}>drawn</div>"
-
-    monkeypatch.setattr(fv, "box", drawn)
-
-
-@pytest.fixture()
 def city_path(built_data) -> str:
     return f"/city/{built_data['cities']['city_id'].iloc[0]}"
 
@@ -135,7 +102,9 @@ def test_a_view_with_a_box_is_incomplete_and_one_without_is_complete(dash_app, m
     layout = page["layout"]
     with dash_app.server.test_request_context("/404?lang=en"):
         plain = fv.render_page(dash_app, "/404", {"lang": ["en"]}, lambda *_: {})
-        for extra in (dcc.Dropdown(options=["a"], id="x-choice"), dcc.Graph(figure={"data": []})):
+        # A control that is not page state, and a chart the server cannot draw (a pie).
+        pie = dcc.Graph(figure={"data": [{"type": "pie", "values": [1, 2]}]})
+        for extra in (dcc.Dropdown(options=["a"], id="x-choice"), pie):
             monkeypatch.setitem(page, "layout", lambda extra=extra, **kw: html.Div([layout(**kw), extra]))
             boxed = fv.render_page(dash_app, "/404", {"lang": ["en"]}, lambda *_: {})
             assert not boxed.complete and "first-view-" in boxed.markup, extra
@@ -146,7 +115,7 @@ def test_a_view_with_a_box_is_incomplete_and_one_without_is_complete(dash_app, m
     assert plain.complete and "first-view-box" not in plain.markup
 
 
-def test_the_flag_is_kept_in_the_cache(dash_app, city_path, charts_drawn):
+def test_the_flag_is_kept_in_the_cache(dash_app, city_path):
     query = f"lang=ru&probe={probe()}"
     views = []
     for _ in range(2):  # rendered, then read back from the cache
@@ -160,7 +129,7 @@ def test_the_flag_is_kept_in_the_cache(dash_app, city_path, charts_drawn):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_complete_view_comes_with_the_loader_instead_of_dash(
-    client, city_path, charts_drawn, deferred, monkeypatch, lang
+    client, city_path, deferred, monkeypatch, lang
 ):
     url = f"{city_path}?lang={lang}&probe={probe()}"
     answer = client.get(url)
@@ -193,9 +162,7 @@ def test_a_complete_view_comes_with_the_loader_instead_of_dash(
     assert f'data-failed="{escape(t("deferred.failed", lang))}"' in region
 
 
-def test_listened_ids_are_callback_inputs_found_in_the_page(
-    dash_app, client, city_path, charts_drawn, deferred
-):
+def test_listened_ids_are_callback_inputs_found_in_the_page(dash_app, client, city_path, deferred):
     body = client.get(f"{city_path}?lang=en&probe={probe()}").get_data(as_text=True)
     inputs = dd.listened_ids(static_page.all_callbacks(dash_app))
     listened = plan_of(body)["listened"]
@@ -204,12 +171,11 @@ def test_listened_ids_are_callback_inputs_found_in_the_page(
 
 
 @pytest.mark.parametrize("case", ["incomplete", "DASH_AT_LOAD", "page asks", "session cookie"])
-def test_dash_at_load_as_before(dash_app, client, city_path, charts_drawn, deferred, monkeypatch, case):
+def test_dash_at_load_as_before(dash_app, client, city_path, deferred, monkeypatch, case):
     url = f"{city_path}?lang=ru&probe={probe()}"
     visitor = client
     if case == "incomplete":
-        monkeypatch.undo()  # charts are boxes again (and the setting back to the tests' default)
-        monkeypatch.setattr(dd, "settings", dataclasses.replace(dd.settings, dash_at_load=False))
+        monkeypatch.setattr(fv, "chart", lambda props: None)  # charts the server cannot draw: boxes
     elif case == "DASH_AT_LOAD":
         monkeypatch.setattr(dd, "settings", dataclasses.replace(dd.settings, dash_at_load=True))
     elif case == "page asks":
@@ -278,7 +244,7 @@ def dash_requests(driver) -> list[str]:
 
 
 def test_a_complete_page_reads_without_dash_until_a_click_which_is_replayed(
-    dash_duo, dash_app, city_path, charts_drawn, deferred, busy_exports
+    dash_duo, dash_app, city_path, deferred, busy_exports
 ):
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver
@@ -312,7 +278,7 @@ def test_a_complete_page_reads_without_dash_until_a_click_which_is_replayed(
 
 
 def test_following_a_link_or_tabbing_loads_no_dash_focus_and_hover_start_it(
-    dash_duo, dash_app, client, city_path, charts_drawn, deferred
+    dash_duo, dash_app, client, city_path, deferred
 ):
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver
@@ -367,7 +333,7 @@ def test_following_a_link_or_tabbing_loads_no_dash_focus_and_hover_start_it(
     assert h.console_errors(dash_duo.get_logs()) == []
 
 
-def test_slow_or_failed_loading_is_said(dash_duo, dash_app, city_path, charts_drawn, deferred):
+def test_slow_or_failed_loading_is_said(dash_duo, dash_app, city_path, deferred):
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver
     path = f"{city_path}?lang=ru&probe={probe()}"
@@ -396,15 +362,13 @@ def test_slow_or_failed_loading_is_said(dash_duo, dash_app, city_path, charts_dr
     driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
 
 
-def test_grids_and_mantine_controls_load_on_demand_after_a_deferred_start(
-    dash_duo, dash_app, everything_drawn, deferred
-):
+def test_grids_and_mantine_controls_load_on_demand_after_a_deferred_start(dash_duo, dash_app, deferred):
     """assets/lazy_libraries.js still fetches AG Grid and Mantine when Dash, started late, shows them."""
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver
     open_deferred(dash_duo, f"/actions?lang=en&probe={probe()}")
     assert dash_requests(driver) == []
-    grid = driver.find_element("css selector", "[data-needs-dash]#actions-grid")
+    grid = driver.find_element("css selector", "#actions-grid")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", grid)
     ActionChains(driver).move_to_element(grid).perform()
     until(lambda: driver.execute_script(DASH_DRAWN_JS), 60)
@@ -424,7 +388,7 @@ def test_grids_and_mantine_controls_load_on_demand_after_a_deferred_start(
 
 
 def test_the_phone_menu_and_the_remembered_language_work_before_and_after_dash(
-    dash_duo, dash_app, city_path, charts_drawn, deferred
+    dash_duo, dash_app, city_path, deferred
 ):
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver

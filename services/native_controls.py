@@ -449,10 +449,10 @@ def render_grid(props: Mapping[str, object], style_text: str) -> str:
     if len(rows) > len(shown):
         count = f"1 {texts.get('to', 'to')} {len(shown)} {texts.get('of', 'of')} {len(rows)}"
         more = f'<p class="note first-view-grid-more">{escape(count)}</p>'
+    table = f'<table class="simple-table first-view-grid-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    names = [str(c.get("headerName", c["field"])) for c in cols]
     label = props.get("aria-label")
-    caption = f"<caption>{escape(label)}</caption>" if isinstance(label, str) and label else ""
-    table = (
-        f'<table class="simple-table first-view-grid-table">{caption}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table>"
-    )
-    return f'<div{outer(props, "first-view-grid", style_text)} tabindex="0">{table}{more}</div>'
+    if not isinstance(label, str) or not label:  # a scroll region needs a name: its first columns
+        label = t("first_view.table", lang, columns=", ".join(names[:3]) + (", …" if len(names) > 3 else ""))
+    region = attrs(tabindex=0, role="region", aria_label=label)
+    return f"<div{outer(props, 'first-view-grid', style_text)}{region}>{table}{more}</div>"

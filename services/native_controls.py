@@ -433,6 +433,13 @@ def cell_text(col: Mapping[str, object], row: Mapping[str, object], lang: str) -
     return str(value)
 
 
+def column_width(col: Mapping[str, object]) -> str | None:
+    """A column's width bounds as the grid keeps them (minWidth, maxWidth, width in pixels)."""
+    bounds = {"minWidth": "min-width", "maxWidth": "max-width", "width": "width"}
+    parts = [f"{css}:{col[key]}px" for key, css in bounds.items() if isinstance(col.get(key), (int, float))]
+    return ";".join(parts) or None
+
+
 def render_grid(props: Mapping[str, object], style_text: str) -> str:
     """An AG Grid as a plain table in the grid's box: its column headers, and its rows (the first
     `MAX_ROWS`, saying how many there are, when there are more)."""
@@ -440,7 +447,11 @@ def render_grid(props: Mapping[str, object], style_text: str) -> str:
     cols = visible_columns(props.get("columnDefs"))
     rows = [r for r in props.get("rowData") or [] if isinstance(r, Mapping)]
     shown = rows[:MAX_ROWS]
-    head = "".join(f'<th scope="col">{escape(str(c.get("headerName", c["field"])))}</th>' for c in cols)
+    defaults = props.get("defaultColDef") if isinstance(props.get("defaultColDef"), Mapping) else {}
+    head = "".join(
+        f'<th scope="col"{attrs(style=column_width({**defaults, **c}))}>{escape(str(c.get("headerName", c["field"])))}</th>'
+        for c in cols
+    )
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(cell_text(c, r, lang))}</td>" for c in cols) + "</tr>" for r in shown
     )

@@ -13,7 +13,8 @@ phone can read the table and change the page's choices while Dash's scripts wait
   content: it holds the language and every parameter of the canonical query that no field covers;
   the fields belong to it through their `form` attribute wherever they are on the page. Submitting
   it loads the page for the new state, rendered on the server. assets/native_controls.js submits
-  it when a field changes; without scripts, a submit button shows (in `<noscript>`).
+  it when a field changes (leaving out the fields still at their default, so the address stays
+  short); without scripts, a submit button shows (in `<noscript>`).
 - An AG Grid becomes a plain `<table>` of its visible columns and rows (the first `MAX_ROWS`) in
   the grid's own box, scrolling inside it.
 
@@ -363,6 +364,7 @@ def state_form(address: Mapping[str, str], covered: set[str]) -> html.Form:
         ],
         id=FORM_ID,
         method="get",
+        **{"data-canonical": str(address.get("search") or "")},  # what is not at its default
         action=str(address.get("path") or "."),
         className="first-view-state-form",
     )

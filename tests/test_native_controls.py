@@ -573,6 +573,7 @@ def test_with_scripts_a_change_submits_before_dash_has_loaded(server_url):
         )
         chosen = driver.execute_script(pick)
         until(lambda: f"view={chosen}" in driver.current_url, timeout=10)
+        assert "w_" not in driver.current_url and "cities=" not in driver.current_url  # defaults left out
         focused = "var root = document.querySelector('.first-view-host').shadowRoot; var a = root.activeElement; return a && a.name + '=' + a.value;"
         until(lambda: driver.execute_script(focused) == f"view={chosen}", timeout=10)  # the focus stays on it
         logs = driver.get_log("browser")

@@ -17,8 +17,9 @@ renders beneath it, and removes it once Dash shows the page's own content.
   database stamp, day, path and query.
 - A page registered with `script_free=True` whose layout needs no script is sent as this markup
   alone, without Dash's scripts (services/static_page.py); a wrong declaration gets Dash (logged).
-- Charts, maps, grids and controls become empty boxes of the size their component will take;
-  stores, locations, intervals and downloads become nothing.
+- Charts, maps and controls become empty boxes of the size their component will take; grids and
+  the controls of a page's state become plain tables and native form fields of the same size
+  (services/native_controls.py); stores, locations, intervals and downloads become nothing.
 """
 
 from __future__ import annotations

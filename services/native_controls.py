@@ -390,13 +390,20 @@ def grid_lang(props: Mapping[str, object]) -> str:
 
 
 def visible_columns(defs: object) -> list[Mapping[str, object]]:
-    """The grid's shown columns in order (groups flattened, hidden ones left out)."""
+    """The grid's shown columns in the order it shows them (pinned left first, groups flattened,
+    hidden ones left out)."""
+    columns = shown_columns(defs)
+    return sorted(columns, key=lambda col: col.get("pinned") not in ("left", True))
+
+
+def shown_columns(defs: object) -> list[Mapping[str, object]]:
+    """The grid's columns that are not hidden, in declared order (groups flattened)."""
     out: list[Mapping[str, object]] = []
     for col in defs or []:
         if not isinstance(col, Mapping) or col.get("hide"):
             continue
         if isinstance(col.get("children"), list):
-            out.extend(visible_columns(col["children"]))
+            out.extend(shown_columns(col["children"]))
         elif col.get("field"):
             out.append(col)
     return out

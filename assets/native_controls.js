@@ -3,9 +3,11 @@
  * Before Dash has loaded, a public page's choices are native form fields that belong, through
  * their `form` attribute, to one GET form to the page's own path. Changing one loads the page for
  * the new state, rendered on the server. Fields whose options depend on the changed one (their
- * `data-follows` names it) are left out, so they take the new state's default. A slider submits
- * when it is let go. After the reload the changed field has the focus again (the first view may
- * be in first_view.js's shadow root), so a keyboard or screen-reader user stays where they were.
+ * `data-follows` names it) are left out, so they take the new state's default, and so are the
+ * fields still at their default (not in the form's canonical query), so the address stays as
+ * short as the one Dash writes. A slider submits when it is let go. After the reload the changed
+ * field has the focus again (the first view may be in first_view.js's shadow root), so a keyboard
+ * or screen-reader user stays where they were.
  * Without scripts the form shows its own submit button instead (<noscript>).
  */
 (function () {
@@ -24,10 +26,15 @@
     }
     sent = true;
     var form = field.form;
+    var canonical = new URLSearchParams(form.getAttribute("data-canonical") || "");
     Array.prototype.forEach.call(form.elements, function (other) {
+      if (!other.name || other.name === field.name || other.disabled) {
+        return;
+      }
       var follows = (other.getAttribute("data-follows") || "").split(" ");
-      if (follows.indexOf(field.name) >= 0) {
-        other.disabled = true;
+      if (follows.indexOf(field.name) >= 0 || !canonical.has(other.name)) {
+        other.disabled = true;  // stale, or still at its default: the page's own default it is
+        other.setAttribute("data-dropped", "");
       }
     });
     try {
@@ -61,8 +68,9 @@
     sent = false;
     var form = document.getElementById(FORM) || viewRoot().getElementById(FORM);
     Array.prototype.forEach.call(form ? form.elements : [], function (field) {
-      if (field.hasAttribute("data-follows")) {
+      if (field.hasAttribute("data-dropped")) {
         field.disabled = false;
+        field.removeAttribute("data-dropped");
       }
     });
   });

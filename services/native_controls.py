@@ -13,7 +13,8 @@ phone can read the table and change the page's choices while Dash's scripts wait
   content: it holds the language and every parameter of the canonical query that no field covers;
   the fields belong to it through their `form` attribute wherever they are on the page. Submitting
   it loads the page for the new state, rendered on the server. assets/native_controls.js submits
-  it when a field changes; without scripts, a submit button shows (in `<noscript>`).
+  it when a field changes (leaving out the fields still at their default, so the address stays
+  short); without scripts, a submit button shows (in `<noscript>`).
 - An AG Grid becomes a plain `<table>` of its visible columns and rows (the first `MAX_ROWS`) in
   the grid's own box, scrolling inside it.
 
@@ -363,6 +364,7 @@ def state_form(address: Mapping[str, str], covered: set[str]) -> html.Form:
         ],
         id=FORM_ID,
         method="get",
+        **{"data-canonical": str(address.get("search") or "")},  # what is not at its default
         action=str(address.get("path") or "."),
         className="first-view-state-form",
     )
@@ -388,13 +390,20 @@ def grid_lang(props: Mapping[str, object]) -> str:
 
 
 def visible_columns(defs: object) -> list[Mapping[str, object]]:
-    """The grid's shown columns in order (groups flattened, hidden ones left out)."""
+    """The grid's shown columns in the order it shows them (pinned left first, groups flattened,
+    hidden ones left out)."""
+    columns = shown_columns(defs)
+    return sorted(columns, key=lambda col: col.get("pinned") not in ("left", True))
+
+
+def shown_columns(defs: object) -> list[Mapping[str, object]]:
+    """The grid's columns that are not hidden, in declared order (groups flattened)."""
     out: list[Mapping[str, object]] = []
     for col in defs or []:
         if not isinstance(col, Mapping) or col.get("hide"):
             continue
         if isinstance(col.get("children"), list):
-            out.extend(visible_columns(col["children"]))
+            out.extend(shown_columns(col["children"]))
         elif col.get("field"):
             out.append(col)
     return out
@@ -433,6 +442,13 @@ def cell_text(col: Mapping[str, object], row: Mapping[str, object], lang: str) -
     return str(value)
 
 
+def column_width(col: Mapping[str, object]) -> str | None:
+    """A column's width bounds as the grid keeps them (minWidth, maxWidth, width in pixels)."""
+    bounds = {"minWidth": "min-width", "maxWidth": "max-width", "width": "width"}
+    parts = [f"{css}:{col[key]}px" for key, css in bounds.items() if isinstance(col.get(key), (int, float))]
+    return ";".join(parts) or None
+
+
 def render_grid(props: Mapping[str, object], style_text: str) -> str:
     """An AG Grid as a plain table in the grid's box: its column headers, and its rows (the first
     `MAX_ROWS`, saying how many there are, when there are more)."""
@@ -440,7 +456,11 @@ def render_grid(props: Mapping[str, object], style_text: str) -> str:
     cols = visible_columns(props.get("columnDefs"))
     rows = [r for r in props.get("rowData") or [] if isinstance(r, Mapping)]
     shown = rows[:MAX_ROWS]
-    head = "".join(f'<th scope="col">{escape(str(c.get("headerName", c["field"])))}</th>' for c in cols)
+    defaults = props.get("defaultColDef") if isinstance(props.get("defaultColDef"), Mapping) else {}
+    head = "".join(
+        f'<th scope="col"{attrs(style=column_width({**defaults, **c}))}>{escape(str(c.get("headerName", c["field"])))}</th>'
+        for c in cols
+    )
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(cell_text(c, r, lang))}</td>" for c in cols) + "</tr>" for r in shown
     )
@@ -449,10 +469,10 @@ def render_grid(props: Mapping[str, object], style_text: str) -> str:
     if len(rows) > len(shown):
         count = f"1 {texts.get('to', 'to')} {len(shown)} {texts.get('of', 'of')} {len(rows)}"
         more = f'<p class="note first-view-grid-more">{escape(count)}</p>'
+    table = f'<table class="simple-table first-view-grid-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    names = [str(c.get("headerName", c["field"])) for c in cols]
     label = props.get("aria-label")
-    caption = f"<caption>{escape(label)}</caption>" if isinstance(label, str) and label else ""
-    table = (
-        f'<table class="simple-table first-view-grid-table">{caption}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table>"
-    )
-    return f'<div{outer(props, "first-view-grid", style_text)} tabindex="0">{table}{more}</div>'
+    if not isinstance(label, str) or not label:  # a scroll region needs a name: its first columns
+        label = t("first_view.table", lang, columns=", ".join(names[:3]) + (", …" if len(names) > 3 else ""))
+    region = attrs(tabindex=0, role="region", aria_label=label)
+    return f"<div{outer(props, 'first-view-grid', style_text)}{region}>{table}{more}</div>"

@@ -75,5 +75,5 @@ def test_first_view_holds_the_grids_room_only_with_the_table_view(client, lang):
     chart = entry_of(client.get(f"/compare?lang={lang}").get_data(as_text=True))
     assert "page-title" in chart and f'id="{GRID_ID}"' not in chart
     table = entry_of(client.get(f"/compare?lang={lang}&view=table").get_data(as_text=True))
-    box = re.search(rf'<div ([^>]*id="{GRID_ID}"[^>]*)></div>', table)
-    assert box and "height:560px" in box.group(1)  # an empty box of the grid's size
+    box = re.search(rf'<div ([^>]*id="{GRID_ID}"[^>]*)><table class="[^"]*first-view-grid-table', table)
+    assert box and "height:560px" in box.group(1)  # the grid's rows as a table, in the grid's room

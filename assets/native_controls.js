@@ -60,6 +60,15 @@
     submit(field);
   }, true);
 
+  // Some browsers and automation tools send only "change" for a choice in a list: submit on it too
+  // (a slider's "change" is its letting go; `sent` keeps it to one submission).
+  document.addEventListener("change", function (event) {
+    var field = stateField(event.composedPath ? event.composedPath()[0] : event.target);
+    if (field) {
+      submit(field);
+    }
+  }, true);
+
   // Back to a page kept in the browser's memory: its fields as they were, usable again.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) {

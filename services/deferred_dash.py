@@ -44,6 +44,9 @@ from services.config import settings
 
 FLAG = "dash_at_load"  # register_page(..., dash_at_load=True): this page always starts Dash with itself
 SCRIPT = "deferred_dash.js"  # under assets/, left out of Dash's pages by app.py's assets_ignore
+# Dash assets that the first view itself needs (its native page-state form submits on a change):
+# sent at load, and left out of the deferred list so that they run once.
+FIRST_VIEW_ASSETS = ("native_controls.js",)
 SPEC_ID = "deferred-dash"
 STATUS_ID = "deferred-dash-status"
 ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
@@ -113,6 +116,12 @@ def status_region(lang: str) -> str:
     )
 
 
+def is_first_view_asset(attrs: Mapping[str, str]) -> bool:
+    """Whether a script tag of Dash's loads one of the assets the first view needs at once."""
+    path = attrs.get("src", "").split("?")[0]
+    return any(path.endswith(f"/assets/{name}") for name in FIRST_VIEW_ASSETS)
+
+
 def wanted(page: Mapping) -> bool:
     """Whether a complete first view of `page` is sent with Dash deferred."""
     return not settings.dash_at_load and not page.get(FLAG)
@@ -122,11 +131,14 @@ def parts(app: dash.Dash, index_parts: Mapping[str, str], lang: str, markup: str
     """The index page's parts with Dash's scripts deferred: its inline scripts, the loader's plan,
     the status region, the script-free pages' small script and the loader; no renderer start-up."""
     external, inline = split_scripts(index_parts.get("scripts", ""))
+    early = tuple(tag for tag in external if is_first_view_asset(dict(tag)))
+    later = tuple(tag for tag in external if tag not in early)
     listened = sorted(markup_ids(markup) & listened_ids(static_page.all_callbacks(app)))
     scripts = [
         *inline,
-        spec_block(external, listened),
+        spec_block(later, listened),
         status_region(lang),
+        *(f'<script src="{escape(dict(tag)["src"])}"></script>' for tag in early),
         f'<script src="{escape(static_page.script_url(app))}"></script>',
         f'<script src="{escape(static_page.script_url(app, SCRIPT))}"></script>',
     ]

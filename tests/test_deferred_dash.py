@@ -25,6 +25,7 @@ from dash.testing.wait import until
 from markupsafe import escape
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 import ids
 from i18n import LANGUAGES, t
@@ -186,6 +187,34 @@ def test_dash_at_load_as_before(dash_app, client, city_path, deferred, monkeypat
         h.csrf(visitor)  # the sign-in form's token: the browser now carries a session cookie
     body = visitor.get(url).get_data(as_text=True)
     assert_dash_at_load(body, case)
+
+
+def test_the_first_views_form_script_is_sent_at_load_and_not_deferred(client, deferred):
+    """A deferred page's native page-state form must submit on a change before Dash is there."""
+    body = client.get(f"/trends?lang=en&probe={probe()}").get_data(as_text=True)
+    assert 'form="first-view-state-form"' in body  # the page's choices are native fields
+    at_load = [src.split("?")[0] for src in sources(body)]
+    assert "/assets/native_controls.js" in at_load
+    assert not [s for s in plan_of(body)["scripts"] if "native_controls" in s["src"]]
+
+
+def test_a_native_choice_reloads_the_page_for_it_without_dash(dash_duo, dash_app, deferred):
+    dash_duo.start_server(dash_app)
+    driver = dash_duo.driver
+    open_deferred(dash_duo, f"/trends?lang=en&probe={probe()}")
+    field = driver.find_element("css selector", "select[form='first-view-state-form']")
+    name = field.get_attribute("name")
+    other = driver.execute_script(
+        "var s = arguments[0]; for (var o of s.options) { if (!o.selected && o.value) return o.value; }",
+        field,
+    )
+    Select(field).select_by_value(other)
+    until(lambda: f"{name}={other}" in driver.current_url, 30)
+    until(lambda: driver.execute_script("return document.readyState") == "complete", 30)
+    chosen = driver.find_element("css selector", f"select[form='first-view-state-form'][name='{name}']")
+    assert chosen.get_attribute("value") == other  # the server drew the new state
+    assert dash_requests(driver) == []
+    assert h.console_errors(dash_duo.get_logs()) == []
 
 
 def test_every_complete_public_page_is_deferred(dash_app, client, built_data, deferred):

@@ -138,15 +138,20 @@ def test_a_complete_view_comes_with_the_loader_instead_of_dash(
     monkeypatch.setattr(dd, "settings", dataclasses.replace(dd.settings, dash_at_load=True))
     at_load = client.get(url).get_data(as_text=True)  # the same (cached) first view, Dash at load
     assert_dash_at_load(at_load, "DASH_AT_LOAD=1")
-    # No Dash script tag, no renderer start-up: the script-free pages' script and the loader only.
+    # No Dash script tag, no renderer start-up: the first view's form script, the script-free
+    # pages' script and the loader only.
     assert 'id="_dash-renderer"' not in body and "_dash-component-suites" not in "".join(sources(body))
+    early = [f"/assets/{name}" for name in dd.FIRST_VIEW_ASSETS]
     assert [src.split("?")[0] for src in sources(body)] == [
+        *early,
         f"/assets/{static_page.SCRIPT}",
         f"/assets/{dd.SCRIPT}",
     ]
-    # Dash's own scripts, in Dash's order, in the loader's plan; its config and the first view unchanged.
+    # Dash's other scripts, in Dash's order, in the loader's plan; its config and the first view unchanged.
     plan = plan_of(body)
-    assert [s["src"] for s in plan["scripts"]] == sources(at_load)
+    assert [s["src"] for s in plan["scripts"]] == [
+        src for src in sources(at_load) if src.split("?")[0] not in early
+    ]
     assert 'id="_dash-config"' in body and entry_of(body) == entry_of(at_load)
     assert f'<html lang="{lang}"' in body
     # Dash's inline scripts stay, each allowed by its hash; nothing else runs inline.

@@ -15,7 +15,13 @@ from components.shell import link_with
 from i18n import t
 from services import auth
 
-dash.register_page(__name__, path="/login", title=page_title("title.login"), name="login")
+dash.register_page(
+    __name__,
+    path="/login",
+    title=page_title("title.login"),
+    name="login",
+    script_free=True,  # a plain HTML form: sent without Dash, rendered per visitor (services/first_view.py)
+)
 
 ERRORS = ("bad", "origin", "expired", "unavailable")
 

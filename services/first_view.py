@@ -17,6 +17,8 @@ renders beneath it, and removes it once Dash shows the page's own content.
   database stamp, day, path and query.
 - A page registered with `script_free=True` whose layout needs no script is sent as this markup
   alone, without Dash's scripts (services/static_page.py); a wrong declaration gets Dash (logged).
+  Such a page that is not public (the sign-in form, which carries the visitor's form token) is
+  rendered for each request, session cookie or not, and never cached.
 - Charts (services/figure_svg.py) and dash-leaflet maps (services/map_svg.py) are drawn as SVG in
   a box of the size their component will take; page-state controls become fields of one native GET
   form and AG Grids plain tables (services/native_controls.py); anything else with a script (and a
@@ -275,7 +277,7 @@ def render_page(
     """The first view of a public page (None for any other): the app's layout with the shell's
     parts from `shell(pathname, search)` and the page's layout for the query."""
     page, variables = page_for(app, pathname)
-    if not page.get(MARK):
+    if not (page.get(MARK) or is_session_page_without_script(page)):
         return None
     query = query_arguments(args)
     lang = resolve_lang(query.get("lang"))[0]
@@ -344,11 +346,28 @@ def cached_render(app: dash.Dash, shell: Callable[[str, str], dict]) -> FirstVie
     return view
 
 
+def is_session_page_without_script(page: Mapping) -> bool:
+    """A page declared script-free that is not public (it reads the session, e.g. the sign-in form
+    with its form token): rendered for each request, with or without a session, never cached."""
+    return bool(page.get(static_page.FLAG)) and not page.get(MARK)
+
+
+def session_page_render(app: dash.Dash, shell: Callable[[str, str], dict]) -> FirstView | None:
+    """This visitor's own view of a script-free session page, or None when its layout, as drawn for
+    this visitor, needs a script (then Dash's plain entry, as for any private page)."""
+    view = render_page(app, flask.request.path, flask.request.args.to_dict(flat=False), shell)
+    return view if view is not None and view.script_free else None
+
+
 def first_view(app: dash.Dash, shell: Callable[[str, str], dict]) -> FirstView | None:
     """This request's first view, or None (private page, session cookie, or a render error)."""
-    if not settings.first_view or carries_session(app.server):
+    if not settings.first_view:
         return None
     try:
+        if is_session_page_without_script(page_for(app, flask.request.path)[0]):
+            return session_page_render(app, shell)
+        if carries_session(app.server):
+            return None
         return cached_render(app, shell)
     except Exception:  # a broken layout must not break the index page: Dash's plain entry instead
         page = str(page_for(app, flask.request.path)[0].get("module", flask.request.path))

@@ -9,7 +9,8 @@ renderer, component scripts or `_dash-layout` request. Links to other pages are 
 following one loads that page whole, with its first view and Dash as usual.
 
 The declaration is checked on every render: a layout with a component that needs its script
-(anything but `html.*` elements other than form controls, and `dcc.Link`), an id that a callback
+(anything but `html.*` elements other than form controls, and `dcc.Link`; form controls and
+`dcc.Input` are fine inside an `html.Form` with an `action`, which the browser sends), an id that a callback
 reads or writes, a pattern-matching id, or a page module that registers callbacks, is sent as a
 normal first view with Dash (services/first_view.py logs it once per page).
 """
@@ -29,6 +30,7 @@ FLAG = "script_free"
 SCRIPT = "script_free.js"  # under assets/, left out of Dash's pages by app.py's assets_ignore
 HTML = "dash_html_components"
 LINK = ("dash_core_components", "Link")
+NATIVE_INPUT = ("dash_core_components", "Input")  # drawn as a plain <input> (services/first_view.py)
 FORM_CONTROLS = frozenset({"Button", "Input", "Select", "Textarea", "Form", "Canvas"})
 DOCUMENT = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -77,14 +79,27 @@ def all_callbacks(app: dash.Dash) -> dict[str, Mapping]:
     return {**_callback.GLOBAL_CALLBACK_MAP, **app.callback_map}
 
 
+def native_form_parts(node: object) -> set[int]:
+    """The components (by `id()`) inside an `html.Form` with an `action`: a form the browser itself
+    sends to the server, whose fields and buttons work without any script."""
+    inside: set[int] = set()
+    for form in components(node):
+        if (form._namespace, form._type) == (HTML, "Form") and getattr(form, "action", None):
+            inside.add(id(form))
+            inside.update(id(part) for part in components(getattr(form, "children", None)))
+    return inside
+
+
 def obstacle(layout: object, module: str, callbacks: Mapping[str, Mapping]) -> str | None:
     """Why a page's layout needs Dash's scripts (None when it reads and works without them)."""
     if module in callback_modules(callbacks):
         return f"{module} registers callbacks"
     used = callback_ids(callbacks)
+    native = native_form_parts(layout)
     for node in components(layout):
         kind = (node._namespace, node._type)
-        if kind != LINK and (node._namespace != HTML or node._type in FORM_CONTROLS):
+        in_native_form = id(node) in native and (node._namespace == HTML or kind == NATIVE_INPUT)
+        if kind != LINK and not in_native_form and (node._namespace != HTML or node._type in FORM_CONTROLS):
             return f"{node._namespace}.{node._type} needs its script"
         node_id = getattr(node, "id", None)
         if node_id is not None and not isinstance(node_id, str):

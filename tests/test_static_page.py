@@ -38,6 +38,7 @@ def declared_paths() -> list[str]:
 
 
 NOT_FOUND = "/404"
+SIGN_IN = "/login"
 
 
 def script_sources(body: str) -> list[str]:
@@ -65,15 +66,32 @@ def client(dash_app):
 
 
 def test_the_text_pages_declare_themselves_script_free(dash_app):
-    assert {"/glossary", "/api-docs", NOT_FOUND} <= set(declared_paths())
-    assert all(page.get(fv.MARK) for page in sp.declared(dash.page_registry.values()))  # public pages only
+    assert {"/glossary", "/api-docs", NOT_FOUND, SIGN_IN} <= set(declared_paths())
+    # Public pages, and the sign-in form, which reads the session (its form token) and is never cached.
+    private = [p["path"] for p in sp.declared(dash.page_registry.values()) if not p.get(fv.MARK)]
+    assert private == [SIGN_IN]
+
+
+def test_the_sign_in_form_is_sent_without_dash_to_each_visitor_with_their_own_token(dash_app):
+    tokens = []
+    for _ in range(2):
+        visitor = dash_app.server.test_client()
+        for _ in range(2):  # the second time with the session cookie the first answer set
+            answer = visitor.get(f"{SIGN_IN}?lang=ru")
+            body = answer.get_data(as_text=True)
+            assert_static(body, SIGN_IN)
+            assert '<form id="login-form" action="/auth/login"' in body and 'method="POST"' in body
+            tokens.append(re.search(r'<input value="([^"]+)" type="hidden" name="csrf_token">', body).group(1))
+    assert tokens[0] == tokens[1] and tokens[2] == tokens[3]  # one visitor's session keeps its token
+    assert tokens[0] != tokens[2]  # never another visitor's page: not cached, not shared
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_script_free_page_arrives_finished_without_dash(dash_app, client, lang):
     assert declared_paths()
     for path in declared_paths():
-        answer = client.get(f"{path}?lang={lang}")
+        visitor = dash_app.server.test_client()  # the sign-in page gives each visitor a session cookie
+        answer = visitor.get(f"{path}?lang={lang}")
         body = answer.get_data(as_text=True)
         expected = 404 if path == NOT_FOUND else 200  # the not-found page answers 404 even at its own path
         assert answer.status_code == expected and answer.mimetype == "text/html", path
@@ -88,13 +106,13 @@ def test_a_script_free_page_arrives_finished_without_dash(dash_app, client, lang
         assert f'href="/?lang={lang}"' in body and 'id="menu-button"' in body, path
         # Its whole text is the text of the layout Dash's router would send.
         content = re.search(r'<div id="_pages_content">(.*)</main>', body, re.S).group(1)
-        routed = h.route(client, path, f"?lang={lang}").get_json()["response"]["_pages_content"]["children"]
+        routed = h.route(visitor, path, f"?lang={lang}").get_json()["response"]["_pages_content"]["children"]
         assert re.sub(r"\s+", "", plain_text(content)) == re.sub(r"\s+", "", layout_text(routed)), path
 
 
 def test_headers_are_those_of_dash_pages(client):
     """Security and caching headers as on a Dash page; the CSP allows no inline script."""
-    static, dash_page = client.get("/glossary?lang=en"), client.get("/login?lang=en")
+    static, dash_page = client.get("/glossary?lang=en"), client.get("/admin?lang=en")
     names = {k for k, _ in static.headers.items() if k != "Content-Length"}
     assert names == {k for k, _ in dash_page.headers.items() if k != "Content-Length"}
     assert static.headers["Content-Security-Policy"] == dash_page.headers["Content-Security-Policy"]

@@ -81,7 +81,9 @@ def test_the_sign_in_form_is_sent_without_dash_to_each_visitor_with_their_own_to
             body = answer.get_data(as_text=True)
             assert_static(body, SIGN_IN)
             assert '<form id="login-form" action="/auth/login"' in body and 'method="POST"' in body
-            tokens.append(re.search(r'<input value="([^"]+)" type="hidden" name="csrf_token">', body).group(1))
+            tokens.append(
+                re.search(r'<input value="([^"]+)" type="hidden" name="csrf_token">', body).group(1)
+            )
     assert tokens[0] == tokens[1] and tokens[2] == tokens[3]  # one visitor's session keeps its token
     assert tokens[0] != tokens[2]  # never another visitor's page: not cached, not shared
 

@@ -25,7 +25,7 @@ first_view's empty box.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import parse_qsl
 
 from babel.numbers import format_decimal
@@ -35,6 +35,7 @@ from markupsafe import Markup, escape
 
 from domain import page_state
 from i18n import DEFAULT_LANG, LANGUAGES, LOCALES, format_money, grid_locale_text, resolve_lang, t
+from services.static_page import components
 
 FORM_ID = "first-view-state-form"
 PARAM = "data-param"  # the query parameter a control writes
@@ -99,16 +100,6 @@ def child_options(node: Component, kind: str) -> list[tuple[str, str, bool]]:
         for c in components(getattr(node, "children", None))
         if (c._namespace, c._type) == (MANTINE, kind)
     ]
-
-
-def components(node: object) -> Iterator[Component]:
-    """Every component of a layout tree, depth first."""
-    if isinstance(node, (list, tuple)):
-        for child in node:
-            yield from components(child)
-    elif isinstance(node, Component):
-        yield node
-        yield from components(getattr(node, "children", None))
 
 
 def chosen(value: object) -> set[str]:

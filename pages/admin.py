@@ -37,7 +37,15 @@ from i18n import LANGUAGES, LOCALES, catalog, format_day, format_int, t
 from services import auth, data_access, db, publish, submissions
 
 log = logging.getLogger(__name__)
-dash.register_page(__name__, path="/admin", title=page_title("title.admin"), name="admin")
+dash.register_page(
+    __name__,
+    path="/admin",
+    title=page_title("title.admin"),
+    name="admin",
+    # Rendered per visitor: an anonymous visitor's refusal (text and a link) comes without Dash,
+    # a signed-in editor's forms with it (services/first_view.py).
+    script_free=True,
+)
 
 LANG, CITY, ACTION, RELOAD = "admin-lang", "admin-city", "admin-action", "admin-reload"
 STATUS, PROGRESS, START, END, NOTE = (

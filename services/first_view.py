@@ -17,8 +17,9 @@ renders beneath it, and removes it once Dash shows the page's own content.
   database stamp, day, path and query.
 - A page registered with `script_free=True` whose layout needs no script is sent as this markup
   alone, without Dash's scripts (services/static_page.py); a wrong declaration gets Dash (logged).
-  Such a page that is not public (the sign-in form, which carries the visitor's form token) is
-  rendered for each request, session cookie or not, and never cached.
+  Such a page that is not public (the sign-in form, which carries the visitor's form token; the
+  admin page, whose refusal to an anonymous visitor is text and a link) is rendered for each
+  request, session cookie or not, never cached, and gets Dash when this visitor's layout needs it.
 - Charts (services/figure_svg.py) and dash-leaflet maps (services/map_svg.py) are drawn as SVG in
   a box of the size their component will take; page-state controls become fields of one native GET
   form and AG Grids plain tables (services/native_controls.py); anything else with a script (and a
@@ -300,15 +301,16 @@ def render_page(
 
 
 def is_script_free(app: dash.Dash, page: Mapping, layout: object) -> bool:
-    """Whether a page declared script-free is (its layout needs no script); a wrong declaration is
-    logged once per page and the page gets Dash."""
+    """Whether a page declared script-free is (its layout needs no script); a public page declared
+    wrongly is logged once and gets Dash. A session page gets Dash, unlogged, for the visitors whose
+    layout needs it (a signed-in editor's admin forms)."""
     if not page.get(static_page.FLAG):
         return False
-    reason = static_page.obstacle(layout, str(page.get("module")), static_page.all_callbacks(app))
+    reason = static_page.obstacle(layout, static_page.all_callbacks(app))
     if reason is None:
         return True
     module = str(page.get("module"))
-    if module not in _logged_not_script_free:
+    if page.get(MARK) and module not in _logged_not_script_free:
         _logged_not_script_free.add(module)
         log.error("%s is declared script-free but is not (%s); it gets Dash", module, reason)
     return False

@@ -10,9 +10,11 @@ following one loads that page whole, with its first view and Dash as usual.
 
 The declaration is checked on every render: a layout with a component that needs its script
 (anything but `html.*` elements other than form controls, and `dcc.Link`; form controls and
-`dcc.Input` are fine inside an `html.Form` with an `action`, which the browser sends), an id that a callback
-reads or writes, a pattern-matching id, or a page module that registers callbacks, is sent as a
-normal first view with Dash (services/first_view.py logs it once per page).
+`dcc.Input` are fine inside an `html.Form` with an `action`, which the browser sends), an id that
+a callback reads or writes, or a pattern-matching id, is sent as a normal first view with Dash
+(services/first_view.py logs it once per public page). A page that is not public (it reads the
+session) may be declared too: it is sent without Dash to the visitors whose layout allows it (the
+sign-in form; the admin page's refusal to an anonymous visitor) and with Dash to the others.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ SCRIPT = "script_free.js"  # under assets/, left out of Dash's pages by app.py's
 HTML = "dash_html_components"
 LINK = ("dash_core_components", "Link")
 NATIVE_INPUT = ("dash_core_components", "Input")  # drawn as a plain <input> (services/first_view.py)
+PROVIDER = ("dash_mantine_components", "MantineProvider")  # the first view draws only its children
 FORM_CONTROLS = frozenset({"Button", "Input", "Select", "Textarea", "Form", "Canvas"})
 DOCUMENT = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -68,12 +71,6 @@ def callback_ids(callback_map: Mapping[str, Mapping]) -> frozenset[str]:
     return frozenset(i for i in found if not i.startswith("{"))
 
 
-def callback_modules(callback_map: Mapping[str, Mapping]) -> frozenset[str]:
-    """The modules in which the server-side callbacks are written."""
-    functions = (entry.get("callback") for entry in callback_map.values())
-    return frozenset(f.__module__ for f in functions if callable(f) and hasattr(f, "__module__"))
-
-
 def all_callbacks(app: dash.Dash) -> dict[str, Mapping]:
     """The app's callbacks, those registered before its first request included."""
     return {**_callback.GLOBAL_CALLBACK_MAP, **app.callback_map}
@@ -90,16 +87,17 @@ def native_form_parts(node: object) -> set[int]:
     return inside
 
 
-def obstacle(layout: object, module: str, callbacks: Mapping[str, Mapping]) -> str | None:
-    """Why a page's layout needs Dash's scripts (None when it reads and works without them)."""
-    if module in callback_modules(callbacks):
-        return f"{module} registers callbacks"
+def obstacle(layout: object, callbacks: Mapping[str, Mapping]) -> str | None:
+    """Why a page's layout needs Dash's scripts (None when it reads and works without them). What
+    decides is the layout itself: a page module's callbacks matter only through the ids they use
+    (the admin page's forms have callbacks; its refusal to an anonymous visitor needs none)."""
     used = callback_ids(callbacks)
     native = native_form_parts(layout)
     for node in components(layout):
         kind = (node._namespace, node._type)
         in_native_form = id(node) in native and (node._namespace == HTML or kind == NATIVE_INPUT)
-        if kind != LINK and not in_native_form and (node._namespace != HTML or node._type in FORM_CONTROLS):
+        plain = kind in (LINK, PROVIDER) or in_native_form
+        if not plain and (node._namespace != HTML or node._type in FORM_CONTROLS):
             return f"{node._namespace}.{node._type} needs its script"
         node_id = getattr(node, "id", None)
         if node_id is not None and not isinstance(node_id, str):

@@ -6,6 +6,7 @@ and a page that still works, with each id once, after React has taken over. Scri
 
 from __future__ import annotations
 
+import dataclasses
 import html as html_text
 import logging
 import re
@@ -18,11 +19,11 @@ from dash import dcc, html
 from dash.testing.wait import until
 
 from i18n import LANGUAGES
+from services import db, static_page
 from services import first_view as fv
-from services import static_page
 from tests import dash_http as h
 
-PRIVATE_PATHS = ("/admin", "/admin/", "/%61dmin")
+ADMIN_PATHS = ("/admin", "/admin/", "/%61dmin")
 ENTRY = re.compile(r'<div id="react-entry-point">(.*?)<div class="dash-scripts">', re.S)
 DUPLICATE_IDS_JS = (
     "var c = {}; document.querySelectorAll('[id]').forEach(function (e) { c[e.id] = (c[e.id] || 0) + 1; });"
@@ -154,9 +155,19 @@ def test_the_first_view_says_what_react_will_show(client, lang):
     assert plain_text(content).replace(" ", "") == layout_text(routed).replace(" ", "")
 
 
-def test_the_index_keeps_its_headers(client):
+@pytest.fixture(scope="module")
+def signed_in_admin(dash_app):
+    """A visitor signed in as an administrator (a new account: the database is shared)."""
+    account = db.create_user(db.get_engine(), f"fv-admin-{uuid.uuid4().hex[:6]}", h.PASSWORD, "admin")
+    return h.signed_in(dash_app, account, 1, network="10.48")
+
+
+def test_the_index_keeps_its_headers(client, monkeypatch):
     """Caching and security headers are those of the plain index page (no new caching)."""
-    public, private = client.get("/data?lang=en"), client.get("/admin?lang=en")
+    public = client.get("/data?lang=en")
+    monkeypatch.setattr(fv, "settings", dataclasses.replace(fv.settings, first_view=False))
+    private = client.get(f"/data?lang=en&plain={uuid.uuid4().hex}")
+    assert "_dash-loading" in entry_of(private.get_data(as_text=True))  # Dash's plain entry
     assert 'class="first-view"' in public.get_data(as_text=True)
     names = {k for k, _ in public.headers.items() if k != "Content-Length"}
     assert names == {k for k, _ in private.headers.items() if k != "Content-Length"}
@@ -164,11 +175,15 @@ def test_the_index_keeps_its_headers(client):
     assert "Cache-Control" not in public.headers
 
 
-@pytest.mark.parametrize("path", PRIVATE_PATHS)
-def test_private_pages_get_dash_plain_entry(client, path):
-    answer = client.get(path + "?lang=en")
-    entry = entry_of(answer.get_data(as_text=True))
-    assert "first-view" not in entry and "_dash-loading" in entry
+@pytest.mark.parametrize("path", ADMIN_PATHS)
+def test_the_admin_page_refuses_an_anonymous_visitor_without_dash_and_serves_editors_with_it(
+    dash_app, signed_in_admin, path
+):
+    anonymous = dash_app.server.test_client().get(path + "?lang=en").get_data(as_text=True)
+    assert 'id="admin-refused"' in anonymous and 'href="/login?lang=en"' in anonymous
+    assert "_dash-renderer" not in anonymous and "dash_renderer" not in anonymous
+    entry = entry_of(signed_in_admin.get(path + "?lang=en").get_data(as_text=True))
+    assert "first-view" not in entry and "_dash-loading" in entry  # the forms: Dash's plain entry
 
 
 def test_a_visitor_with_a_session_cookie_gets_dash_plain_entry(dash_app):

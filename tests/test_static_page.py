@@ -67,9 +67,10 @@ def client(dash_app):
 
 def test_the_text_pages_declare_themselves_script_free(dash_app):
     assert {"/glossary", "/api-docs", NOT_FOUND, SIGN_IN} <= set(declared_paths())
-    # Public pages, and the sign-in form, which reads the session (its form token) and is never cached.
-    private = [p["path"] for p in sp.declared(dash.page_registry.values()) if not p.get(fv.MARK)]
-    assert private == [SIGN_IN]
+    # Public pages, the sign-in form (its form token) and the admin page (an anonymous visitor's
+    # refusal): these two read the session and are never cached.
+    private = {p["path"] for p in sp.declared(dash.page_registry.values()) if not p.get(fv.MARK)}
+    assert private == {SIGN_IN, "/admin"}
 
 
 def test_the_sign_in_form_is_sent_without_dash_to_each_visitor_with_their_own_token(dash_app):
@@ -114,7 +115,7 @@ def test_a_script_free_page_arrives_finished_without_dash(dash_app, client, lang
 
 def test_headers_are_those_of_dash_pages(client):
     """Security and caching headers as on a Dash page; the CSP allows no inline script."""
-    static, dash_page = client.get("/glossary?lang=en"), client.get("/admin?lang=en")
+    static, dash_page = client.get("/glossary?lang=en"), client.get("/data?lang=en")
     names = {k for k, _ in static.headers.items() if k != "Content-Length"}
     assert names == {k for k, _ in dash_page.headers.items() if k != "Content-Length"}
     assert static.headers["Content-Security-Policy"] == dash_page.headers["Content-Security-Policy"]
@@ -193,16 +194,12 @@ def test_obstacles_are_named():
         }
     }
     text = html.Div([html.H1("T"), html.Table(html.Tr(html.Td(dcc.Link("a", href="/x"))))])
-    assert sp.obstacle(text, "pages.text", callbacks) is None
-    assert sp.obstacle(text, "pages.fake", callbacks) == "pages.fake registers callbacks"
+    assert sp.obstacle(text, callbacks) is None  # callbacks matter through the ids they use
     for used in ("out", "other", "source"):
-        assert (
-            sp.obstacle(html.Div(html.P(id=used)), "pages.text", callbacks)
-            == f"a callback uses the id {used}"
-        )
-    assert "Store" in sp.obstacle(html.Div(dcc.Store(id="s")), "pages.text", {})
-    assert "Button" in sp.obstacle(html.Div(html.Button("b")), "pages.text", {})
-    assert "Markdown" in sp.obstacle(dcc.Markdown("x"), "pages.text", {})
+        assert sp.obstacle(html.Div(html.P(id=used)), callbacks) == f"a callback uses the id {used}"
+    assert "Store" in sp.obstacle(html.Div(dcc.Store(id="s")), {})
+    assert "Button" in sp.obstacle(html.Div(html.Button("b")), {})
+    assert "Markdown" in sp.obstacle(dcc.Markdown("x"), {})
 
 
 def test_every_declared_page_is_script_free_in_both_languages(dash_app, client):

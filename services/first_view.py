@@ -275,8 +275,9 @@ def query_arguments(args: Mapping[str, list[str]]) -> dict[str, object]:
 def render_page(
     app: dash.Dash, pathname: str, args: Mapping[str, list[str]], shell: Callable[[str, str], dict]
 ) -> FirstView | None:
-    """The first view of a public page (None for any other): the app's layout with the shell's
-    parts from `shell(pathname, search)` and the page's layout for the query."""
+    """The first view of a public page or a script-free session page (None for any other): the
+    app's layout with the shell's parts from `shell(pathname, search)` and the page's layout for
+    the query."""
     page, variables = page_for(app, pathname)
     if not (page.get(MARK) or is_session_page_without_script(page)):
         return None
@@ -358,7 +359,15 @@ def session_page_render(app: dash.Dash, shell: Callable[[str, str], dict]) -> Fi
     """This visitor's own view of a script-free session page, or None when its layout, as drawn for
     this visitor, needs a script (then Dash's plain entry, as for any private page)."""
     view = render_page(app, flask.request.path, flask.request.args.to_dict(flat=False), shell)
-    return view if view is not None and view.script_free else None
+    if view is None or not view.script_free:
+        return None
+
+    @flask.after_this_request
+    def not_stored(response: flask.Response) -> flask.Response:
+        response.headers["Cache-Control"] = "no-store"  # this visitor's page (its form token)
+        return response
+
+    return view
 
 
 def first_view(app: dash.Dash, shell: Callable[[str, str], dict]) -> FirstView | None:

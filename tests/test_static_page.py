@@ -81,6 +81,7 @@ def test_the_sign_in_form_is_sent_without_dash_to_each_visitor_with_their_own_to
             answer = visitor.get(f"{SIGN_IN}?lang=ru")
             body = answer.get_data(as_text=True)
             assert_static(body, SIGN_IN)
+            assert answer.headers["Cache-Control"] == "no-store"  # never kept: it holds the form token
             assert '<form id="login-form" action="/auth/login"' in body and 'method="POST"' in body
             tokens.append(
                 re.search(r'<input value="([^"]+)" type="hidden" name="csrf_token">', body).group(1)

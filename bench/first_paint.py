@@ -22,10 +22,9 @@ import time
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
 
 from bench.lighthouse import RESULTS, ROOT, unprobed_server
-from bench.run import Server
+from bench.run import Server, headless_options
 
 WIDTH, HEIGHT = 390, 844
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 7.5e5 / 8}
@@ -39,15 +38,8 @@ DASH_STARTED = "return !!window.store"  # dash-renderer's store: set once Dash h
 
 def phone_browser() -> webdriver.Chrome:
     """Headless Chromium at a phone's size and pixel ratio 1, returning at once from navigations."""
-    opts = Options()
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--hide-scrollbars",
-    ):
-        opts.add_argument(arg)
+    opts = headless_options()
+    opts.add_argument("--hide-scrollbars")
     opts.add_argument(f"--window-size={WIDTH},{HEIGHT}")
     opts.page_load_strategy = "none"  # poll for the first paint while the page is still loading
     driver = webdriver.Chrome(options=opts)

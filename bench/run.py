@@ -78,7 +78,8 @@ class Server:
                 self.proc.kill()
 
 
-def browser() -> webdriver.Chrome:
+def headless_options() -> Options:
+    """Debian's Chromium, headless and quiet: no first-run pages, background traffic or QUIC."""
     opts = Options()
     for arg in (
         "--headless=new",
@@ -92,6 +93,11 @@ def browser() -> webdriver.Chrome:
         "--disable-quic",
     ):
         opts.add_argument(arg)
+    return opts
+
+
+def browser() -> webdriver.Chrome:
+    opts = headless_options()
     opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     return webdriver.Chrome(options=opts)
 

@@ -58,7 +58,7 @@ def computed_times(base: str, posts: dict[str, list[dict]]) -> dict[str, list[fl
 
 def main() -> int:
     cache_dir = Path(tempfile.mkdtemp(prefix="bench-callbacks-"))
-    env = {"CACHE_DIR": str(cache_dir), "ENABLE_TILES": "0", "CALLBACK_CACHE": "0"}
+    env = {"CACHE_DIR": str(cache_dir), "ENABLE_TILES": "0", "CALLBACK_CACHE": "0", "DASH_AT_LOAD": "1"}
     saved = Path(os.environ["BENCH_POSTS"]) if os.environ.get("BENCH_POSTS") else None
     server = run.Server("app:server", PORT, env)
     try:

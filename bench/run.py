@@ -500,7 +500,7 @@ def main() -> int:
     )
     date = time.strftime("%Y-%m-%d")
     cache_dir = Path(tempfile.mkdtemp(prefix="bench-cache-"))
-    env = {"CACHE_DIR": str(cache_dir), "ENABLE_TILES": "0"}
+    env = {"CACHE_DIR": str(cache_dir), "ENABLE_TILES": "0", "DASH_AT_LOAD": "1"}
     servers: list[Server] = []
     try:
         app = Server("app:server", 8150, env)

@@ -138,12 +138,16 @@ def attribute(name: str, value: object) -> str:
 
 
 def attributes(props: Mapping[str, object], names: tuple[str, ...] | None = None, aria: bool = True) -> str:
-    """The HTML attributes of a component's set properties (all of them, or only `names` and aria-*)."""
-    keys = [
-        k
-        for k in props
-        if k not in NOT_ATTRIBUTES and (names is None or k in names or (aria and k.startswith("aria-")))
-    ]
+    """The HTML attributes of a component's set properties (all of them, or only `names` and aria-*):
+    its own in Dash's order, then aria-* and data-* by name (Dash keeps those in no fixed order)."""
+    keys = sorted(
+        (
+            k
+            for k in props
+            if k not in NOT_ATTRIBUTES and (names is None or k in names or (aria and k.startswith("aria-")))
+        ),
+        key=lambda k: (k.startswith(("aria-", "data-")), k if k.startswith(("aria-", "data-")) else ""),
+    )
     return "".join(attribute(k, props[k]) for k in keys)
 
 

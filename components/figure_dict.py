@@ -9,11 +9,14 @@ Only builders that callbacks call belong here; figures for exports keep `go.Figu
 
 from __future__ import annotations
 
+import base64
 import copy
 
+import numpy as np
+import pandas as pd
 import plotly.io as pio
 from _plotly_utils.basevalidators import copy_to_readonly_numpy_array, is_homogeneous_array
-from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
+from _plotly_utils.utils import is_skipped_key, plotlyjsShortTypes, to_typed_array_spec
 
 from components.charts import TEMPLATE
 
@@ -82,7 +85,7 @@ def _value(key: str, value):
     if is_homogeneous_array(value) and not is_skipped_key(key):
         if key in TEXT_ARRAYS:  # read as text by plotly's validator first (numbers become floats)
             value = copy_to_readonly_numpy_array(value, kind="U")
-        return to_typed_array_spec(value)  # numbers as plotly.js typed arrays, as plotly sends them
+        return typed_array(value)  # numbers as plotly.js typed arrays, as plotly sends them
     if isinstance(value, dict):
         return _expanded(value)
     if isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value):
@@ -94,6 +97,22 @@ def _value(key: str, value):
     if key == "template" and isinstance(value, str):
         return TEMPLATES[value]
     return value
+
+
+def typed_array(value):
+    """A plotly.js typed array of a numeric array, as plotly's `to_typed_array_spec` makes it; floats
+    (most of the charts' values) directly, which skips plotly's copy through narwhals."""
+    array = value.to_numpy() if isinstance(value, pd.Series) else value
+    float_array = isinstance(array, np.ndarray) and array.dtype.kind == "f" and array.size
+    if float_array and str(array.dtype) in plotlyjsShortTypes:
+        spec = {
+            "dtype": plotlyjsShortTypes[str(array.dtype)],
+            "bdata": base64.b64encode(np.ascontiguousarray(array)).decode("ascii"),
+        }
+        if array.ndim > 1:
+            spec["shape"] = str(array.shape)[1:-1]
+        return spec
+    return to_typed_array_spec(value)
 
 
 class _Emptied(dict):
@@ -159,6 +178,9 @@ class FigureDict(dict):
 
     def add_heatmap(self, **props) -> FigureDict:
         return self.add_trace("heatmap", **props)
+
+    def add_scatterpolar(self, **props) -> FigureDict:
+        return self.add_trace("scatterpolar", **props)
 
     def update_layout(self, **props) -> FigureDict:
         _merge(self["layout"], _expanded(props))

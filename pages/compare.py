@@ -19,7 +19,6 @@ import dash
 import dash_mantine_components as dmc
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from dash import ALL, MATCH, Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -34,6 +33,7 @@ from components.charts import (
     ranking_figure,
 )
 from components.explain import data_details, data_table, definitions, described, glossary_link, info
+from components.figure_dict import FigureDict
 from components.page import json_attr, page_header, page_title, with_mantine
 from components.page_state import address, address_output, address_state, address_stores, lang_of, read_page
 from components.shell import link_with
@@ -150,21 +150,21 @@ def scale_options(tables, level: str, item: str | None, lang: str) -> list[dict]
 # --- figures -------------------------------------------------------------------------------
 
 
-def bar_figure(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang: str) -> go.Figure:
+def bar_figure(table: pd.DataFrame, state: CompareState, nm: Names, tables, lang: str) -> FigureDict:
     """Ranked bars: the risk index with its three dimensions, or one score / raw value per city."""
     shown = table.dropna(subset=["score"])
     if shown.empty:
         return message_figure(lang, t("compare.no_values", lang), height=200)
     if state.level == "risk":
         ranked = shown.rename(columns={"score": "risk"}).assign(name=shown["city_id"].map(nm.cities))
-        fig = ranking_figure(ranked, nm.dimensions, lang)
+        fig = ranking_figure(ranked, nm.dimensions, lang, figure_type=FigureDict)
         fig.update_layout(xaxis_title_text=t("compare.axis", lang))
         return fig
     field_, unit = value_field(state, tables, nm)
     df = shown.dropna(subset=[field_]).sort_values(field_)
     dim = dimension_of(tables, state.level, state.item)
     colour = DIMENSION_COLOURS.get(dim, MUTED)
-    fig = go.Figure()
+    fig = FigureDict()
     groups = [("city", "")]
     if state.level == "indicator":
         groups = [("city", ""), ("region", "."), ("country", "/")]
@@ -278,7 +278,7 @@ def short(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def heatmap_figure(heat: dict[str, pd.DataFrame], state: CompareState, nm: Names, lang: str) -> go.Figure:
+def heatmap_figure(heat: dict[str, pd.DataFrame], state: CompareState, nm: Names, lang: str) -> FigureDict:
     """Indicators (rows) by cities (columns), coloured by the 0-10 score; hover gives the raw value."""
     scores = heat["score"]
     if scores.empty or scores.isna().all().all():
@@ -333,29 +333,27 @@ def heatmap_figure(heat: dict[str, pd.DataFrame], state: CompareState, nm: Names
             )
         text.append(row_text)
         hover.append(row_hover)
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[nm.cities[c] for c in cities],
-            y=[short(nm.indicators[i]) for i in inds],
-            zmin=0,
-            zmax=10,
-            colorscale=RISK_HEAT_SCALE,
-            text=text,
-            texttemplate="%{text}",
-            textfont=dict(size=11),
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-            xgap=2,
-            ygap=2,
-            colorbar=dict(
-                title=dict(text="0–10", side="top"),
-                thickness=12,
-                len=min(1.0, 300 / max(300, 24 * len(inds) + 90)),
-                y=1,
-                yanchor="top",
-            ),
-        )
+    fig = FigureDict().add_heatmap(
+        z=z,
+        x=[nm.cities[c] for c in cities],
+        y=[short(nm.indicators[i]) for i in inds],
+        zmin=0,
+        zmax=10,
+        colorscale=RISK_HEAT_SCALE,
+        text=text,
+        texttemplate="%{text}",
+        textfont=dict(size=11),
+        customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
+        xgap=2,
+        ygap=2,
+        colorbar=dict(
+            title=dict(text="0–10", side="top"),
+            thickness=12,
+            len=min(1.0, 300 / max(300, 24 * len(inds) + 90)),
+            y=1,
+            yanchor="top",
+        ),
     )
     layout = base_layout(lang, height=max(260, 26 * len(inds) + 110))
     layout.update(
@@ -367,11 +365,11 @@ def heatmap_figure(heat: dict[str, pd.DataFrame], state: CompareState, nm: Names
     return fig
 
 
-def radar_figure(table: pd.DataFrame, nm: Names, lang: str) -> go.Figure:
+def radar_figure(table: pd.DataFrame, nm: Names, lang: str) -> FigureDict:
     """The three dimensions of each chosen city on one polar chart (0-10)."""
     dims = [d for d in DIMENSION_ORDER if d in table]
     labels = [nm.dimensions[d] for d in dims]
-    fig = go.Figure()
+    fig = FigureDict()
     for k, (_, row) in enumerate(table.iterrows()):
         values = [row[d] for d in dims]
         if any(pd.isna(v) for v in values):
@@ -384,13 +382,11 @@ def radar_figure(table: pd.DataFrame, nm: Names, lang: str) -> go.Figure:
             mode="lines+markers",
             line=dict(color=colour, width=2),
             fill="toself",
-            fillcolor=colour,
+            fillcolor=_alpha(colour, 0.08),
             opacity=0.75,
             customdata=[fmt(v, lang) for v in values + values[:1]],
             hovertemplate="%{theta}: %{customdata}<extra>" + nm.cities[row["city_id"]] + "</extra>",
         )
-    for tr in fig.data:
-        tr.update(fillcolor=_alpha(tr.line.color, 0.08))
     layout = base_layout(lang, height=460)
     layout.update(
         margin=dict(l=60, r=60, t=30, b=10),

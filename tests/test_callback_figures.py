@@ -172,3 +172,33 @@ def test_loss_decade_bars_are_plotlys(built_data, dash_app, lang):
     ours, theirs = zip(*pairs)
     assert all(fig["data"] for fig in ours)
     assert sent(list(ours)) == sent(list(theirs))
+
+
+def compare_figures(page, data, lang: str) -> list:
+    """/compare's three views: the bars at every level (risk, then the first item of each other
+    level), the heat map and the radar, for every city of the build."""
+    cities = list(data["cities"]["city_id"])
+    states = [page.CompareState(cities=cities, level="risk")]
+    for level in ("dimension", "category", "indicator"):
+        first = compare.level_items(data, level)[0]
+        states.append(page.CompareState(cities=cities, level=level, item=first))
+    states += [
+        page.CompareState(cities=cities, level="risk", view="heatmap"),
+        page.CompareState(cities=cities, level="risk", view="radar"),
+    ]
+    out = []
+    for state in states:
+        shown = page.render(state, lang, with_table=False)
+        out.append(shown[state.view])
+    return sent(out)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_compare_figures_are_plotlys(monkeypatch, built_data, dash_app, lang):
+    page = sys.modules["pages.compare"]
+    with dash_app.server.app_context():
+        ours = compare_figures(page, built_data, lang)
+        assert all(fig["data"] for fig in ours)
+        assert {trace["type"] for fig in ours for trace in fig["data"]} >= {"bar", "heatmap", "scatterpolar"}
+        with_plotly(monkeypatch, page)
+        assert ours == compare_figures(page, built_data, lang)

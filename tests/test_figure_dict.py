@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from _plotly_utils.utils import to_typed_array_spec
 from dash._utils import to_json
 
 from components.charts import base_layout
-from components.figure_dict import FigureDict
+from components.figure_dict import FigureDict, typed_array
 
 
 def sent(fig) -> dict:
@@ -102,3 +103,22 @@ def test_a_figure_is_not_shared_with_the_next():
     second = FigureDict().update_layout(**base_layout("en"))
     assert second["data"] == [] and first["data"]
     assert first["layout"]["template"] is not None and "annotations" not in second["layout"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pd.Series([1.5, float("nan"), -2.25], index=[7, 3, 9]),
+        np.array([0.1, 0.2], dtype="float32"),
+        np.arange(12, dtype=float).reshape(3, 4),
+        np.arange(12, dtype=float).reshape(3, 4)[:, 1],  # not contiguous
+        np.arange(12, dtype=float).reshape(3, 4).T,
+        np.array([], dtype=float),
+        np.array([1, 2, 300], dtype="int64"),
+        pd.Series([2020, 2050]),
+        np.array([1.0, 2.0], dtype="float16"),
+    ],
+)
+def test_typed_arrays_are_plotlys(value):
+    ours, theirs = typed_array(value), to_typed_array_spec(value)
+    assert json.loads(to_json(ours)) == json.loads(to_json(theirs))

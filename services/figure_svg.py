@@ -149,6 +149,9 @@ def date_ms(text: str) -> float:
     return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment).timestamp() * 1000
 
 
+PLAIN_NUMBERS = frozenset({int, float, type(None)})  # not bool: plotly leaves booleans out
+
+
 def missing(value: object) -> bool:
     """A value plotly leaves out (None, NaN)."""
     return value is None or (isinstance(value, float) and math.isnan(value))
@@ -497,6 +500,16 @@ class Axis:
             return date_ms(value)
         return number(value)
 
+    def positions(self, values: list) -> list[float | None]:
+        """`position` of each value; plain numbers on a numeric axis without a call per value
+        (a long series is most of a chart's work)."""
+        numeric = not self.category and not (
+            self.spec.get("type") == "date" and any(isinstance(v, str) for v in values)
+        )
+        if numeric and set(map(type, values)) <= PLAIN_NUMBERS:
+            return [None if v is None or v != v else float(v) for v in values]
+        return [self.position(v) for v in values]
+
     def px(self, position: float) -> float:
         """The pixel (x across, y down) of a position on the axis."""
         fraction = (position - self.low) / (self.high - self.low) if self.high != self.low else 0.5
@@ -792,7 +805,7 @@ def extents(
         highs.append(max(bar.v0, bar.v1) if along else bar.p1)
         to_zero = to_zero or (along and bar.trace.get("base") is None)  # Gantt bars do not start at 0
     for trace in (t for t in traces if t["type"] == "scatter"):
-        values = [v for v in (axis.position(v) for v in axis_values(trace, axis.letter)) if v is not None]
+        values = [v for v in axis.positions(axis_values(trace, axis.letter)) if v is not None]
         if values:
             lows.append(min(values))
             highs.append(max(values))
@@ -1211,10 +1224,10 @@ def scatter_svg(
     xs, ys = axis_values(trace, "x"), axis_values(trace, "y")
     if (trace.get("line") or {}).get("shape", "linear") != "linear":
         raise Unsupported("line shape")
-    points: list[tuple[float, float] | None] = []
-    for vx, vy in zip(xs, ys):
-        px_, py_ = x.position(vx), y.position(vy)
-        points.append(None if px_ is None or py_ is None else (x.px(px_), y.px(py_)))
+    points: list[tuple[float, float] | None] = [
+        None if px_ is None or py_ is None else (x.px(px_), y.px(py_))
+        for px_, py_ in zip(x.positions(xs), y.positions(ys))
+    ]
     solid = [p for p in points if p is not None]
     mode = trace.get("mode") or ("lines+markers" if len(points) < 20 else "lines")
     out = []

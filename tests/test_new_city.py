@@ -198,7 +198,7 @@ def test_pages_render_the_new_city(grown, dash_app):
     table = compare.compare_table(data, None, "risk", result=result)
     full = compare_page.CompareState(cities=data["cities"]["city_id"].tolist())
     fig = compare_page.bar_figure(table, full, nm, data, "en")
-    assert "Testgrad" in list(fig.data[0].y)
+    assert "Testgrad" in list(fig["data"][0]["y"])
     top = nm.cities[table["city_id"].iloc[0]]
     assert compare_page.summary_sentence(table, full, nm, data, "en").startswith(
         f"Risk index: {top} ranks highest"

@@ -6,12 +6,16 @@ token (see `domain/exports.py`), in that order, with no navigation chrome (the p
 (→ ← PageDown PageUp Space Home End), toggles full screen (F), leaves with Escape, advances every
 `auto` seconds, and keeps the slide number in the address (`slide=3`) with
 `history.replaceState`. Every slide is rendered at once, stacked, so moving is instant and works
-with no connection; charts come from the app's own plotly.js.
+with no connection. The deck arrives complete as HTML, its charts drawn as SVG on the server
+(services/figure_svg.py), and present.js runs at load, so Dash's scripts wait until the visitor
+needs them (a hover on a chart, an export; services/deferred_dash.py); Plotly then redraws the
+charts in the same boxes, on the slide the address says.
 
 Without `slides` (or with `edit=1`) the page shows a small deck editor inside the normal shell:
-choose and order the slides, an auto-advance interval, then start. The comparison slides use the
-comparison's parameters when the address carries them (`cities`, `level`, `item`, `scale`,
-`spread`, `w_<key>`), so a deck can show the weights chosen on `/compare`.
+choose and order the slides, an auto-advance interval, then start. Each of its states is an
+address, reached by links and GET forms, so it works before and without Dash. The comparison
+slides use the comparison's parameters when the address carries them (`cities`, `level`, `item`,
+`scale`, `spread`, `w_<key>`), so a deck can show the weights chosen on `/compare`.
 """
 
 from __future__ import annotations

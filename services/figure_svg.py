@@ -36,10 +36,11 @@ log = logging.getLogger(__name__)
 # The widths each chart is drawn at; assets/first_view_charts.css shows the one that suits the box
 # (container queries): a phone's column (322 px at 390), half a desktop row (582), a whole row (1214).
 WIDTHS = {"narrow": 360, "medium": 600, "wide": 1200}
-# A chart that fills its box (style height "100%": the presenter's slides) is drawn at each width
-# with a height that suits a box of that width (a phone held upright, a laptop, a projector); the
-# SVG scales to the box keeping its proportions.
-FILL_HEIGHTS = {"narrow": 340, "medium": 400, "wide": 720}
+# A chart that fills its box (style height "100%": the presenter's slides) is drawn, for each of
+# the widths above, at the size of a typical box that width is shown in (a phone held upright, a
+# laptop, a projector), so that its type keeps the figure's size; the SVG scales to the box keeping
+# its proportions.
+FILL_SIZES = {"narrow": (360, 340), "medium": (790, 510), "wide": (1140, 750)}
 NARROW_WIDTH = WIDTHS["narrow"]
 DRAWN_TRACES = frozenset({"bar", "scatter", "heatmap", "scatterpolar"})
 LINE_HEIGHT = 1.3  # plotly.js's line height, in em
@@ -1996,13 +1997,13 @@ def variant_svg(
 
 def drawn(
     figure: Mapping | object,
-    height: int | Mapping[str, int],
+    height: int | Mapping[str, tuple[int, int]],
     lang: str | None = None,
     label: str | None = None,
     key: str = "",
 ) -> str:
-    """The figure as one <svg> per width of WIDTHS, each filling a box `height` px high (or the
-    height given for that width, FILL_HEIGHTS); raises
+    """The figure as one <svg> per width of WIDTHS, each filling a box `height` px high (or drawn
+    at the width and height given for it, FILL_SIZES); raises
     Unsupported when it holds something this module does not draw. `key` (the Graph's id) keeps
     the ids of clip paths and gradients unique in a page that shows the same figure twice."""
     traces, layout = resolved(figure)
@@ -2010,19 +2011,20 @@ def drawn(
     label_text = label_of(layout, traces, label)
     content = json.dumps([traces, layout, key], sort_keys=True, default=str)
     digest = hashlib.sha1(content.encode(), usedforsecurity=False).hexdigest()[:10]  # ids, not a secret
-    widths = {name: float(layout.get("width") or width) for name, width in WIDTHS.items()}
-    heights = height if isinstance(height, Mapping) else dict.fromkeys(WIDTHS, height)
+    sizes = (
+        height
+        if isinstance(height, Mapping)
+        else {name: (layout.get("width") or width, height) for name, width in WIDTHS.items()}
+    )
     return "".join(
-        variant_svg(
-            traces, layout, width, float(heights[name]), lang, name, label_text, f"fv{digest}{name[0]}"
-        )
-        for name, width in widths.items()
+        variant_svg(traces, layout, float(w), float(h), lang, name, label_text, f"fv{digest}{name[0]}")
+        for name, (w, h) in sizes.items()
     )
 
 
 def figure_svg(
     figure: Mapping | object,
-    height: int | Mapping[str, int],
+    height: int | Mapping[str, tuple[int, int]],
     lang: str | None = None,
     label: str | None = None,
     key: str = "",
@@ -2039,15 +2041,15 @@ def figure_svg(
         return None
 
 
-def chart_height(style: object, figure: object) -> int | Mapping[str, int] | None:
+def chart_height(style: object, figure: object) -> int | Mapping[str, tuple[int, int]] | None:
     """The px height a dcc.Graph takes: its style's (in px only), else its figure's, else plotly's
-    450; FILL_HEIGHTS for a chart that fills its box (style height "100%")."""
+    450; FILL_SIZES for a chart that fills its box (style height "100%")."""
     if isinstance(style, Mapping) and style.get("height") is not None:
         value = style["height"]
         if isinstance(value, (int, float)):
             return int(value)
         if str(value).strip() == "100%":
-            return FILL_HEIGHTS
+            return FILL_SIZES
         match = re.fullmatch(r"\s*([0-9.]+)px\s*", str(value))
         return int(float(match.group(1))) if match else None
     if hasattr(figure, "to_plotly_json"):

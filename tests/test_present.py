@@ -604,20 +604,20 @@ def test_the_count_says_the_plural_of_each_language(client, deferred, count, ru,
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_every_slide_s_chart_draws_on_the_server_to_fill_its_box(app_ctx, built_data, lang):
     """Any deck's first view is complete: every slide the editor offers draws its chart as SVG at
-    the heights of a box it fills (a slide's chart has style height 100%)."""
+    the sizes of the boxes it fills (a slide's chart has style height 100%)."""
     from components import slide_charts as sc
     from presentation import exports
     from services import figure_svg
 
     refs = exports.deck_refs(None)[0] + list(dx.optional_slides(built_data))
-    assert figure_svg.chart_height({"height": "100%"}, None) == figure_svg.FILL_HEIGHTS
+    assert figure_svg.chart_height({"height": "100%"}, None) == figure_svg.FILL_SIZES
     for ref in refs:
         _, figure = exports.build_slide(ref, lang)
-        svg = figure_svg.figure_svg(sc.for_projector(figure), figure_svg.FILL_HEIGHTS, lang)
+        svg = figure_svg.figure_svg(sc.for_projector(figure), figure_svg.FILL_SIZES, lang)
         assert svg is not None, ref.token
         boxes = re.findall(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"', svg)
         assert [(float(w), float(h)) for w, h in boxes] == [
-            (float(figure_svg.WIDTHS[k]), float(figure_svg.FILL_HEIGHTS[k])) for k in figure_svg.WIDTHS
+            tuple(map(float, figure_svg.FILL_SIZES[k])) for k in figure_svg.WIDTHS
         ], ref.token
 
 

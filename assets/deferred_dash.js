@@ -9,9 +9,11 @@
  *
  * A need: pointerdown, touchstart, keydown or focusin on an element a callback listens to, on a
  * button or form control, or inside a chart, grid or map; pointerover on a chart, grid or map.
- * Never for links, <summary>, the phone menu, or the controls of a native page-state form (a GET
- * <form>: its fields and submit buttons work alone, even with the id of a control Dash listens to). A click on such an element is replayed on Dash's element with the same
- * id once Dash has drawn the page. The status region (role=status) says so when loading takes
+ * Never for links, <summary>, the phone menu, the controls of a native page-state form (a GET
+ * <form>: its fields and submit buttons work alone, even with the id of a control Dash listens to),
+ * or an element marked data-served-by-page (the page's own script, sent at load, serves it: e.g.
+ * the presenter's previous / next buttons, assets/present.js). A click on an element that needs
+ * Dash is replayed on Dash's element with the same id once Dash has drawn the page. The status region (role=status) says so when loading takes
  * more than a second, and says when it failed.
  */
 (function () {
@@ -26,8 +28,9 @@
   var root = document.documentElement;
   var SLOW_MS = 1000;  // say that the interactive part is loading after this
   var READY_LIMIT_MS = 60000;  // stop waiting for Dash's page (and for the replayed element) after this
-  // Work without Dash: links, <details>, the phone menu (assets/script_free.js).
-  var NATIVE = "a[href], summary, #menu-button";
+  // Work without Dash: links, <details>, the phone menu (assets/script_free.js), and what the
+  // page's own script serves (data-served-by-page, services/deferred_dash.py's SERVED_BY_PAGE).
+  var NATIVE = "a[href], summary, #menu-button, [data-served-by-page]";
   var CONTROLS = "button, input, select, textarea, [contenteditable], [role=button], [role=checkbox]," +
     " [role=combobox], [role=listbox], [role=radio], [role=slider], [role=switch], [role=tab]";
   // Charts, grids and maps, whether drawn by the server or boxes waiting for their script.

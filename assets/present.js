@@ -4,12 +4,30 @@
    Keys: → PageDown Space (next), ← PageUp Backspace (previous), Home End, F (full screen),
    Escape (leave to the overview in the same language). The slide number is kept in the address
    as ?slide=N with history.replaceState, so a reload or a shared link opens the same slide.
-   Nothing here loads anything from the network. */
+   Nothing here loads anything from the network.
+
+   It runs at load, before Dash (services/deferred_dash.py's FIRST_VIEW_ASSETS): the deck arrives
+   complete as HTML, its charts drawn as SVG, and Dash's scripts wait until the visitor needs them
+   (a hover on a chart, an export). The deck's own buttons carry data-served-by-page, so they never
+   start Dash. While Dash loads, the server's copy of the deck is in assets/first_view.js's shadow
+   root, and is the one moved; the deck Dash draws then shows the slide the address says.
+   In the deck editor, a form marked data-submit-on-change is sent when its choice changes. */
 (function () {
   "use strict";
   var lastMove = Date.now();
 
-  function deck() { return document.getElementById("present-deck"); }
+  /* The deck on screen: the server's copy while Dash loads beneath it, else the page's own. */
+  function deck() {
+    var host = document.querySelector(".first-view-host");
+    var copy = host && host.shadowRoot && host.shadowRoot.getElementById("present-deck");
+    return copy || document.getElementById("present-deck");
+  }
+
+  /* The slide number the address asks for (null when it does not). */
+  function askedSlide() {
+    var n = parseInt(new URLSearchParams(window.location.search).get("slide") || "", 10);
+    return isNaN(n) ? null : n;
+  }
 
   function slides(d) { return d.querySelectorAll(".deck-slides > .slide"); }
 
@@ -46,7 +64,7 @@
       s.setAttribute("aria-hidden", on ? "false" : "true");
     });
     d.setAttribute("data-index", String(n));
-    var counter = document.getElementById("present-counter");
+    var counter = d.querySelector(".deck-counter");
     if (counter) { counter.textContent = n + " / " + total; }
     lastMove = Date.now();
     if (replace !== false) {
@@ -82,9 +100,19 @@
     }
   }
 
+  /* Whether Dash has drawn the page (its router then serves a navigation inside the app). */
+  function dashRunning() {
+    return Boolean(window.DashRenderer) && !document.documentElement.classList.contains("first-view-on") &&
+      !document.querySelector(".first-view-host");
+  }
+
   function leave(d) {
     var target = d.getAttribute("data-exit") || "/";
     if (document.fullscreenElement && document.exitFullscreen) { document.exitFullscreen(); }
+    if (!dashRunning()) {
+      window.location.assign(target);  // a normal navigation: the overview's first view
+      return;
+    }
     window.history.pushState({}, "", target);
     window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
     window.scrollTo(0, 0);
@@ -118,10 +146,19 @@
 
   document.addEventListener("click", function (event) {
     var d = deck();
-    if (!d || !event.target.closest) { return; }
-    if (event.target.closest(".deck-next")) { move(1); }
-    else if (event.target.closest(".deck-prev")) { move(-1); }
-    else if (event.target.closest(".deck-full")) { toggleFullscreen(); }
+    var origin = event.composedPath ? event.composedPath()[0] : event.target;  // also in the shadow copy
+    var el = origin && origin.nodeType === 1 ? origin : origin && origin.parentElement;
+    if (!d || !el || !el.closest) { return; }
+    if (el.closest(".deck-next")) { move(1); }
+    else if (el.closest(".deck-prev")) { move(-1); }
+    else if (el.closest(".deck-full")) { toggleFullscreen(); }
+  });
+
+  /* The deck editor's interval: sent as soon as it is chosen (its button stays for no script). */
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    var form = field && field.form;
+    if (form && form.hasAttribute("data-submit-on-change") && field.tagName === "SELECT") { form.submit(); }
   });
 
   /* Auto-advance: every data-auto seconds after the last move, looping at the end. */
@@ -132,14 +169,15 @@
     if (seconds > 0 && Date.now() - lastMove >= seconds * 1000 && !document.hidden) { move(1); }
   }, 250);
 
-  /* A deck that appears (first load or navigation inside the app): start its clock, size its charts. */
+  /* A deck that appears (first load, Dash drawing it, or navigation inside the app): start its
+     clock, show the slide the address says (moved meanwhile on the server's copy), size its charts. */
   var seen = null;
   window.setInterval(function () {
     var d = deck();
     if (d !== seen) {
       seen = d;
       lastMove = Date.now();
-      if (d) { show(d, current(d), false); }
+      if (d) { show(d, askedSlide() || current(d), false); }
     }
     if (d) { fitCharts(d); }
   }, 400);

@@ -6,12 +6,16 @@ token (see `domain/exports.py`), in that order, with no navigation chrome (the p
 (→ ← PageDown PageUp Space Home End), toggles full screen (F), leaves with Escape, advances every
 `auto` seconds, and keeps the slide number in the address (`slide=3`) with
 `history.replaceState`. Every slide is rendered at once, stacked, so moving is instant and works
-with no connection; charts come from the app's own plotly.js.
+with no connection. The deck arrives complete as HTML, its charts drawn as SVG on the server
+(services/figure_svg.py), and present.js runs at load, so Dash's scripts wait until the visitor
+needs them (a hover on a chart, an export; services/deferred_dash.py); Plotly then redraws the
+charts in the same boxes, on the slide the address says.
 
 Without `slides` (or with `edit=1`) the page shows a small deck editor inside the normal shell:
-choose and order the slides, an auto-advance interval, then start. The comparison slides use the
-comparison's parameters when the address carries them (`cities`, `level`, `item`, `scale`,
-`spread`, `w_<key>`), so a deck can show the weights chosen on `/compare`.
+choose and order the slides, an auto-advance interval, then start. Each of its states is an
+address, reached by links and GET forms, so it works before and without Dash. The comparison
+slides use the comparison's parameters when the address carries them (`cities`, `level`, `item`,
+`scale`, `spread`, `w_<key>`), so a deck can show the weights chosen on `/compare`.
 """
 
 from __future__ import annotations
@@ -20,20 +24,19 @@ import re
 from urllib.parse import urlencode
 
 import dash
-import dash_mantine_components as dmc
-from dash import ALL, Input, Output, State, callback, callback_context, dcc, html, no_update
+from dash import dcc, html
 
 import ids
 from components import slide_charts as sc
-from components.page import page_context, page_header, page_title, with_mantine
+from components.page import page_context, page_header, page_title
 from components.shell import link_with
 from domain import compare
 from domain import exports as dx
-from i18n import format_int, resolve_lang, t
+from i18n import format_int, t, tn
 from presentation import exports as ex
 from presentation.export_button import export_group
 from services import data_access
-from services.callback_cache import public_answer
+from services.deferred_dash import SERVED_BY_PAGE
 
 dash.register_page(
     __name__,
@@ -43,10 +46,9 @@ dash.register_page(
     title=page_title("title.present"),
     name="present",
     public_answer=True,
-    dash_at_load=True,  # slides move by keys, clicks and a timer at once: Dash never waits (services/deferred_dash.py)
 )
 
-DECK_PARAMS = ("slides", "auto", "slide", "edit")
+DECK_PARAMS = ("slides", "auto", "slide", "edit", "add")
 COMPARE_PARAMS = ("cities", "level", "item", "scale", "spread")
 
 
@@ -201,6 +203,7 @@ def deck_layout(ctx, refs: list[dx.SlideRef], auto: int, notices: list[str]) -> 
             html.Button(
                 "←",
                 className="deck-button deck-prev",
+                **{SERVED_BY_PAGE: "present.js"},
                 title=t("present.prev", lang),
                 type="button",
                 **{"aria-label": t("present.prev", lang)},
@@ -214,6 +217,7 @@ def deck_layout(ctx, refs: list[dx.SlideRef], auto: int, notices: list[str]) -> 
             html.Button(
                 "→",
                 className="deck-button deck-next",
+                **{SERVED_BY_PAGE: "present.js"},
                 title=t("present.next", lang),
                 type="button",
                 **{"aria-label": t("present.next", lang)},
@@ -222,6 +226,7 @@ def deck_layout(ctx, refs: list[dx.SlideRef], auto: int, notices: list[str]) -> 
             html.Button(
                 "⬚",
                 className="deck-button deck-full",
+                **{SERVED_BY_PAGE: "present.js"},
                 title=t("present.fullscreen", lang),
                 type="button",
                 **{"aria-label": t("present.fullscreen", lang)},
@@ -272,6 +277,34 @@ def deck_layout(ctx, refs: list[dx.SlideRef], auto: int, notices: list[str]) -> 
 
 
 # --- the deck editor ---------------------------------------------------------------------------------
+#
+# Every state of the editor is an address: `/present?edit=1&slides=a,b,c&auto=20&lang=..` (and the
+# comparison's parameters). Moving, removing and the standard deck are links to the address of the
+# result; adding is a GET form whose `add` the layout appends to `slides` (the same address gives
+# the same deck on reload); the interval is a GET form too. No callback: the page is drawn by the
+# server and works before (and without) Dash's scripts.
+
+ORDER_ANCHOR = "present-order"
+
+
+def editor_href(lang: str, tokens: list[str], auto: int, extra: dict[str, str], anchor: str = "") -> str:
+    """The editor's address for this deck (the list of slides kept even when empty)."""
+    query = {"edit": "1", "slides": ",".join(tokens), "lang": lang, **({"auto": str(auto)} if auto else {})}
+    return "/present?" + urlencode({**query, **extra}, safe=",:") + (f"#{anchor}" if anchor else "")
+
+
+def moved(tokens: list[str], index: int, action: str) -> tuple[list[str], int]:
+    """The deck after moving the slide at `index` up or down or removing it, and where it went."""
+    out = list(tokens)
+    if action == "up" and index > 0:
+        out[index - 1], out[index] = out[index], out[index - 1]
+        return out, index - 1
+    if action == "down" and index < len(out) - 1:
+        out[index + 1], out[index] = out[index], out[index + 1]
+        return out, index + 1
+    if action == "remove":
+        out.pop(index)
+    return out, index
 
 
 def auto_options(lang: str, auto: int = 0) -> list[dict]:
@@ -287,129 +320,188 @@ def auto_options(lang: str, auto: int = 0) -> list[dict]:
     ]
 
 
-def order_button(
-    symbol: str, action: str, key: str, index: int, label: str, lang: str, disabled: bool = False
-) -> html.Button:
-    """One button that moves the slide at `index` up or down, or removes it."""
-    return html.Button(
+def order_link(symbol: str, action: str, label: str, href: str | None, lang: str) -> html.A | html.Span:
+    """A link that moves a slide up or down or removes it (a blank of the same size when it
+    cannot move that way)."""
+    key = f"present.editor.{action}"
+    if href is None:
+        return html.Span(symbol, className="button order-button is-off", **{"aria-hidden": "true"})
+    return html.A(
         symbol,
-        id={"type": ids.PRESENT_MOVE, "index": index, "action": action},
-        n_clicks=0,
-        type="button",
-        disabled=disabled,
+        href=href,
         className="button order-button",
         title=t(key, lang),
-        **{"aria-label": f"{t(key, lang)}: {label}"},
+        **{"aria-label": f"{t(key, lang)}: {label}", "data-action": action},
     )
 
 
-def order_items(tokens: list[str], labels: dict[str, str], lang: str) -> list:
-    """The deck in order, each slide with buttons to move it up or down or remove it."""
+def order_items(tokens: list[str], labels: dict[str, str], lang: str, auto: int, extra: dict) -> list:
+    """The deck in order, each slide with links to move it up or down or remove it."""
     items = []
     for i, token in enumerate(tokens):
         label = labels.get(token, token)
+        links = []
+        for symbol, action, possible in (
+            ("↑", "up", i > 0),
+            ("↓", "down", i < len(tokens) - 1),
+            ("✕", "remove", True),
+        ):
+            after, place = moved(tokens, i, action)
+            anchor = f"present-item-{place + 1}" if action != "remove" and after else ORDER_ANCHOR
+            href = editor_href(lang, after, auto, extra, anchor) if possible else None
+            links.append(order_link(symbol, action, label, href, lang))
         items.append(
             html.Li(
-                [
-                    html.Span(label, className="order-label"),
-                    html.Span(
-                        [
-                            order_button("↑", "up", "present.editor.up", i, label, lang, i == 0),
-                            order_button(
-                                "↓", "down", "present.editor.down", i, label, lang, i == len(tokens) - 1
-                            ),
-                            order_button("✕", "remove", "present.editor.remove", i, label, lang),
-                        ],
-                        className="order-buttons",
-                    ),
-                ],
+                [html.Span(label, className="order-label"), html.Span(links, className="order-buttons")],
                 className="order-item",
+                id=f"present-item-{i + 1}",
                 **{"data-token": token},
             )
         )
     return items
 
 
-def editor_layout(ctx, refs: list[dx.SlideRef], auto: int) -> html.Div:
+def hidden_state(lang: str, tokens: list[str], auto: int | None, extra: dict[str, str]) -> list:
+    """The editor's state as hidden fields of a GET form (the interval left out when the form
+    itself chooses it)."""
+    state = {"edit": "1", "slides": ",".join(tokens), "lang": lang, **extra}
+    if auto:
+        state["auto"] = str(auto)
+    return [dcc.Input(type="hidden", name=k, value=v) for k, v in state.items()]
+
+
+def native_select(name: str, field_id: str, options: list[dict], chosen: str | None = None) -> html.Select:
+    return html.Select(
+        [
+            html.Option(o["label"], value=o["value"], **({"selected": True} if o["value"] == chosen else {}))
+            for o in options
+        ],
+        name=name,
+        id=field_id,
+        className="present-select",
+    )
+
+
+def add_form(
+    lang: str, tokens: list[str], auto: int, extra: dict[str, str], options: list[dict]
+) -> html.Form:
+    """Add a slide at the end: the current deck in hidden fields, the slide to add as `add`."""
+    choices = [{"label": t("present.editor.placeholder", lang), "value": ""}, *options]
+    return html.Form(
+        [
+            *hidden_state(lang, tokens, auto, extra),
+            html.Label(
+                t("present.editor.add_choice", lang), htmlFor=ids.PRESENT_ADD, className="control-label"
+            ),
+            html.Div(
+                [
+                    native_select("add", ids.PRESENT_ADD, choices),
+                    html.Button(
+                        t("present.editor.add", lang),
+                        id=ids.PRESENT_ADD_BUTTON,
+                        type="submit",
+                        className="button",
+                    ),
+                ],
+                className="present-row",
+            ),
+        ],
+        method="get",
+        action="/present",
+        className="present-form present-add",
+    )
+
+
+def auto_form(lang: str, tokens: list[str], auto: int, extra: dict[str, str]) -> html.Form:
+    """The auto-advance interval: a native list and a button (assets/present.js submits the form
+    when the choice changes)."""
+    return html.Form(
+        [
+            *hidden_state(lang, tokens, None, extra),
+            html.Label(t("present.editor.auto", lang), htmlFor=ids.PRESENT_AUTO, className="control-label"),
+            html.Div(
+                [
+                    native_select("auto", ids.PRESENT_AUTO, auto_options(lang, auto), str(auto)),
+                    html.Button(
+                        t("present.editor.auto_apply", lang),
+                        type="submit",
+                        className="button button-secondary",
+                    ),
+                ],
+                className="present-row",
+            ),
+        ],
+        method="get",
+        action="/present",
+        className="present-form present-auto",
+        **{"data-submit-on-change": "true"},
+    )
+
+
+def added(
+    tokens: list[str], adding: str | None, labels: dict[str, str], lang: str
+) -> tuple[list[str], list[str]]:
+    """The deck with the slide the add form asked for at its end, and notices when it cannot be."""
+    if adding is None or not adding.strip():
+        return tokens, []
+    token = adding.strip()
+    if token not in labels:
+        return tokens, [t("present.notice.bad_add", lang, value=token[:40])]
+    if len(tokens) >= dx.MAX_SLIDES:
+        return tokens, [t("present.notice.full", lang, max=format_int(dx.MAX_SLIDES, lang))]
+    return [*tokens, token], []
+
+
+def editor_layout(ctx, tokens: list[str], auto: int, labels: dict[str, str], options: list[dict]) -> html.Div:
     lang = ctx.lang
-    tokens = [r.token for r in refs]
     extra = passthrough(ctx.query)
-    options = ex.editor_options(lang)
-    labels = {o["value"]: o["label"] for o in options}
-    tokens = [x for x in tokens if x in labels]
-    default = [r.token for r in ex.deck_refs(None)[0]]
-    href = deck_href(lang, tokens, auto, extra)
+    start = (
+        html.A(
+            t("present.editor.start", lang),
+            href=deck_href(lang, tokens, auto, extra),
+            id=ids.PRESENT_START,
+            className="button present-start",
+        )
+        if tokens
+        else html.P(t("present.editor.no_start", lang), className="note")
+    )
+    count = tn("present.editor.count", len(tokens), lang) if tokens else t("present.editor.none", lang)
+    default = editor_href(lang, [r.token for r in ex.deck_refs(None)[0]], auto, extra, ORDER_ANCHOR)
     return html.Div(
         [
             *page_header("title.present", "present.intro", ctx),
-            dcc.Store(id="present-extra", data=extra),
-            dcc.Store(id="present-lang", data=lang),
-            dcc.Store(id="present-labels", data=labels),
-            dcc.Store(id="present-default-tokens", data=default),
-            dcc.Store(id=ids.PRESENT_SLIDES, data=tokens),
             html.Section(
                 [
                     html.H2(t("present.editor.title", lang)),
                     html.H3(t("present.editor.slides", lang), className="control-label"),
                     html.Ol(
-                        order_items(tokens, labels, lang), id=ids.PRESENT_ORDER, className="present-order"
+                        order_items(tokens, labels, lang, auto, extra),
+                        id=ORDER_ANCHOR,
+                        className="present-order",
                     ),
+                    add_form(lang, tokens, auto, extra, options),
                     html.Div(
-                        [
-                            dmc.Select(
-                                id=ids.PRESENT_ADD,
-                                data=options,
-                                label=t("present.editor.add", lang),
-                                placeholder=t("present.editor.placeholder", lang),
-                                clearable=True,
-                                searchable=True,
-                                nothingFoundMessage="—",
-                                className="present-add",
-                            ),
-                            html.Button(
-                                t("present.editor.add", lang),
-                                id=ids.PRESENT_ADD_BUTTON,
-                                n_clicks=0,
-                                type="button",
-                                className="button",
-                            ),
-                            html.Button(
-                                t("present.editor.default", lang),
-                                id=ids.PRESENT_DEFAULT,
-                                n_clicks=0,
-                                type="button",
-                                className="button button-secondary",
-                            ),
-                        ],
+                        html.A(
+                            t("present.editor.default", lang),
+                            href=default,
+                            id=ids.PRESENT_DEFAULT,
+                            className="button button-secondary",
+                        ),
                         className="present-row",
                     ),
-                    dmc.Select(
-                        id=ids.PRESENT_AUTO,
-                        value=str(auto),
-                        allowDeselect=False,
-                        label=t("present.editor.auto", lang),
-                        data=auto_options(lang, auto),
-                        className="present-auto",
-                    ),
+                    auto_form(lang, tokens, auto, extra),
                     html.Div(
-                        [
-                            dcc.Link(
-                                t("present.editor.start", lang),
-                                href=href,
-                                id=ids.PRESENT_START,
-                                className="button present-start",
-                            ),
-                            html.Span(
-                                t("present.editor.count", lang, count=len(tokens)),
-                                id="present-count",
-                                className="note",
-                                role="status",
-                            ),
-                        ],
+                        [start, html.Span(count, id="present-count", className="note")],
                         className="present-row",
                     ),
                     html.P(
-                        [t("present.editor.link", lang), " ", html.Code(href, id=ids.PRESENT_LINK)],
+                        [
+                            t("present.editor.link", lang),
+                            " ",
+                            html.Code(
+                                deck_href(lang, tokens, auto, extra) if tokens else "—", id=ids.PRESENT_LINK
+                            ),
+                        ],
                         className="note present-link",
                     ),
                     html.P(t("present.editor.keys", lang), className="note"),
@@ -425,7 +517,9 @@ def editor_layout(ctx, refs: list[dx.SlideRef], auto: int) -> html.Div:
                         lang,
                         override={"slides": ",".join(tokens)},
                         pptx_label=t("export.pptx_deck", lang),
-                    ),
+                    )
+                    if tokens
+                    else html.P(t("present.editor.none", lang), className="note"),
                     html.P(t("export.help", lang), className="note"),
                 ],
                 className="panel",
@@ -435,96 +529,29 @@ def editor_layout(ctx, refs: list[dx.SlideRef], auto: int) -> html.Div:
     )
 
 
-@with_mantine
 def layout(**kwargs):
     data = data_access.get_data()
     ctx = page_context(kwargs, allowed=allowed_params(data))
     lang = ctx.lang
-    refs, bad = ex.deck_refs(ctx.query.get("slides"))
+    editing = "slides" not in ctx.query or ctx.query.get("edit") == "1"
+    asked = ctx.query.get("slides")
+    refs, bad = ex.deck_refs(asked)
     notices = list(ctx.notices)
     if bad:
         notices.append(t("present.notice.bad_slides", lang, names=", ".join(bad[:6])))
-    if not refs:
-        refs, _ = ex.deck_refs(None)
-        notices.append(t("present.notice.empty", lang))
     auto, auto_ok = dx.parse_auto(ctx.query.get("auto"))
     if not auto_ok:
         notices.append(t("present.notice.bad_auto", lang, value=str(ctx.query.get("auto"))[:20]))
-    if "slides" not in ctx.query or ctx.query.get("edit") == "1":
-        ctx.notices = notices
-        return editor_layout(ctx, refs, auto)
+    if editing:
+        options = ex.editor_options(lang)
+        labels = {o["value"]: o["label"] for o in options}
+        # An editor's deck may be empty (its last slide removed); an address without `slides` is
+        # the standard deck.
+        tokens = [r.token for r in refs if r.token in labels] if asked is None or asked.strip() else []
+        tokens, more = added(tokens, ctx.query.get("add"), labels, lang)
+        ctx.notices = notices + more
+        return editor_layout(ctx, tokens, auto, labels, options)
+    if not refs:
+        refs, _ = ex.deck_refs(None)
+        notices.append(t("present.notice.empty", lang))
     return deck_layout(ctx, refs, auto, notices)
-
-
-@callback(
-    Output(ids.PRESENT_SLIDES, "data"),
-    Output(ids.PRESENT_ORDER, "children"),
-    Output(ids.PRESENT_ADD, "value"),
-    Input({"type": ids.PRESENT_MOVE, "index": ALL, "action": ALL}, "n_clicks"),
-    Input(ids.PRESENT_ADD_BUTTON, "n_clicks"),
-    Input(ids.PRESENT_DEFAULT, "n_clicks"),
-    State(ids.PRESENT_ADD, "value"),
-    State(ids.PRESENT_SLIDES, "data"),
-    State("present-labels", "data"),
-    State("present-default-tokens", "data"),
-    State("present-lang", "data"),
-    prevent_initial_call=True,
-)
-@public_answer
-def edit_deck(_moves, _add, _default, adding, tokens, labels, default, lang):
-    """Move a slide up or down, remove it, add one, or go back to the standard deck."""
-    triggered = callback_context.triggered
-    trigger = triggered[0] if triggered else {}
-    if not trigger.get("value"):
-        return no_update, no_update, no_update  # buttons appearing, not clicked
-    lang = resolve_lang(lang)[0]
-    tokens = [x for x in (tokens or []) if isinstance(x, str) and x in (labels or {})]
-    which = callback_context.triggered_id
-    clear = no_update
-    if which == ids.PRESENT_DEFAULT:
-        tokens = list(default or [])
-    elif which == ids.PRESENT_ADD_BUTTON:
-        if adding in (labels or {}) and len(tokens) < dx.MAX_SLIDES:
-            tokens.append(adding)
-            clear = None
-    elif (
-        isinstance(which, dict) and isinstance(which.get("index"), int) and 0 <= which["index"] < len(tokens)
-    ):
-        i, action = which["index"], which.get("action")
-        if action == "up" and i > 0:
-            tokens[i - 1], tokens[i] = tokens[i], tokens[i - 1]
-        elif action == "down" and i < len(tokens) - 1:
-            tokens[i + 1], tokens[i] = tokens[i], tokens[i + 1]
-        elif action == "remove":
-            tokens.pop(i)
-    return tokens, order_items(tokens, labels or {}, lang), clear
-
-
-@callback(
-    Output(ids.PRESENT_START, "href"),
-    Output(ids.PRESENT_LINK, "children"),
-    Output("present-count", "children"),
-    Output(ids.EXPORT_CONTEXT, "data"),
-    Input(ids.PRESENT_SLIDES, "data"),
-    Input(ids.PRESENT_AUTO, "value"),
-    State("present-extra", "data"),
-    State("present-lang", "data"),
-    State(ids.EXPORT_CONTEXT, "data"),
-    prevent_initial_call=True,
-)
-@public_answer
-def update_editor(tokens, auto, extra, lang, context):
-    """The start link, the shareable address and the export's slides follow the choices."""
-    lang = resolve_lang(lang)[0]
-    tokens = [x for x in (tokens or []) if isinstance(x, str)]
-    try:
-        auto = int(auto or 0)
-    except (TypeError, ValueError):
-        auto = 0
-    href = deck_href(lang, tokens, auto, extra or {}) if tokens else no_update
-    count = t("present.editor.count", lang, count=len(tokens)) if tokens else t("present.editor.none", lang)
-    if isinstance(context, dict):
-        context = {**context, "override": {"slides": ",".join(tokens)}}
-    else:
-        context = no_update
-    return href, deck_href(lang, tokens, auto, extra or {}) if tokens else "—", count, context

@@ -11,8 +11,10 @@ visitor's first:
 
 - pointerdown, touchstart, keydown or focusin on something only Dash can serve: an element a
   callback listens to (ids listed here), a button or form control, or anything inside a chart,
-  grid or map; never a link, a `<summary>`, the phone menu, or a field or submit button of a
-  native page-state form (a GET `<form>`), even one with the id of a control Dash listens to;
+  grid or map; never a link, a `<summary>`, the phone menu, a field or submit button of a
+  native page-state form (a GET `<form>`), even one with the id of a control Dash listens to, or
+  an element marked `data-served-by-page` (a button the page's own script serves at load, e.g.
+  the presenter's previous / next / full-screen buttons, assets/present.js);
 - pointerover on a chart, grid or map (where hovering shows values);
 - click on such an element: the click is replayed on Dash's element with the same id once Dash
   has drawn it, so the visitor need not click twice.
@@ -20,7 +22,7 @@ visitor's first:
 A polite live region says that the interactive part is loading when that takes over a second.
 
 Also sent as before (Dash at load): an incomplete first view, a page registered with
-`dash_at_load=True` (e.g. the presenter's slides), `DASH_AT_LOAD=1`, and every request without a
+`dash_at_load=True`, `DASH_AT_LOAD=1`, and every request without a
 first view (private pages, session cookies). Dash's inline scripts (clientside callbacks' code,
 allowed by their hash in the CSP) stay in the page: they only define functions. The language
 memory and the phone menu work as on script-free pages (assets/script_free.js).
@@ -44,9 +46,13 @@ from services.config import settings
 
 FLAG = "dash_at_load"  # register_page(..., dash_at_load=True): this page always starts Dash with itself
 SCRIPT = "deferred_dash.js"  # under assets/, left out of Dash's pages by app.py's assets_ignore
-# Dash assets that the first view itself needs (its native page-state form submits on a change):
-# sent at load, and left out of the deferred list so that they run once.
-FIRST_VIEW_ASSETS = ("native_controls.js",)
+# Dash assets that the first view itself needs (its native page-state form submits on a change;
+# the presenter's slides move by keys, buttons and a timer): sent at load, and left out of the
+# deferred list so that they run once.
+FIRST_VIEW_ASSETS = ("native_controls.js", "present.js")
+# On an element: the page's own script (sent at load) serves it, so it never starts Dash and a
+# click on it is not replayed on Dash's element.
+SERVED_BY_PAGE = "data-served-by-page"
 SPEC_ID = "deferred-dash"
 STATUS_ID = "deferred-dash-status"
 ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')

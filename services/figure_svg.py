@@ -36,6 +36,11 @@ log = logging.getLogger(__name__)
 # The widths each chart is drawn at; assets/first_view_charts.css shows the one that suits the box
 # (container queries): a phone's column (322 px at 390), half a desktop row (582), a whole row (1214).
 WIDTHS = {"narrow": 360, "medium": 600, "wide": 1200}
+# A chart that fills its box (style height "100%": the presenter's slides) is drawn, for each of
+# the widths above, at the size of a typical box that width is shown in (a phone held upright, a
+# laptop, a projector), so that its type keeps the figure's size; the SVG scales to the box keeping
+# its proportions.
+FILL_SIZES = {"narrow": (360, 340), "medium": (790, 510), "wide": (1140, 750)}
 NARROW_WIDTH = WIDTHS["narrow"]
 DRAWN_TRACES = frozenset({"bar", "scatter", "heatmap", "scatterpolar"})
 LINE_HEIGHT = 1.3  # plotly.js's line height, in em
@@ -712,6 +717,14 @@ class BarMark:
     opacity: float
     text: str
     trace: dict
+    index: int = 0  # the point's number in its trace (per-point text colours)
+
+
+def point_font(spec: object, i: int) -> object:
+    """A trace's font object with a per-point colour (a list) taken at point `i`."""
+    if isinstance(spec, Mapping) and isinstance(spec.get("color"), list):
+        return {**spec, "color": per_point(spec["color"], i)}
+    return spec
 
 
 def per_point(value: object, i: int, default: object = None) -> object:
@@ -761,6 +774,7 @@ def bar_marks(traces: list[dict], layout: Mapping, x: Axis, y: Axis) -> list[Bar
                     opacity,
                     mark_text(trace, i),
                     trace,
+                    i,
                 )
             )
     return marks
@@ -1169,7 +1183,8 @@ def bar_text_svg(
     if position == "none":
         return ""
     lines = rich_lines(bar.text)
-    inside_font = font.with_(bar.trace.get("textfont")).with_(bar.trace.get("insidetextfont"))
+    textfont = point_font(bar.trace.get("textfont"), bar.index)
+    inside_font = font.with_(textfont).with_(point_font(bar.trace.get("insidetextfont"), bar.index))
     if not (bar.trace.get("textfont") or {}).get("color") and not (bar.trace.get("insidetextfont") or {}).get(
         "color"
     ):
@@ -1205,7 +1220,7 @@ def bar_text_svg(
         return text_svg(lines, left + width / 2, cy, inside_font, "middle", valign)
     if position not in ("outside", "auto"):
         raise Unsupported(f"bar textposition {position}")
-    outside = font.with_(bar.trace.get("textfont")).with_(bar.trace.get("outsidetextfont"))
+    outside = font.with_(textfont).with_(point_font(bar.trace.get("outsidetextfont"), bar.index))
     if uniform.get("mode") == "hide" and outside.size < float(uniform.get("minsize", 0)):
         return ""
     positive = bar.v1 >= bar.v0
@@ -1994,9 +2009,14 @@ def variant_svg(
 
 
 def drawn(
-    figure: Mapping | object, height: int, lang: str | None = None, label: str | None = None, key: str = ""
+    figure: Mapping | object,
+    height: int | Mapping[str, tuple[int, int]],
+    lang: str | None = None,
+    label: str | None = None,
+    key: str = "",
 ) -> str:
-    """The figure as one <svg> per width of WIDTHS, each filling a box `height` px high; raises
+    """The figure as one <svg> per width of WIDTHS, each filling a box `height` px high (or drawn
+    at the width and height given for it, FILL_SIZES); raises
     Unsupported when it holds something this module does not draw. `key` (the Graph's id) keeps
     the ids of clip paths and gradients unique in a page that shows the same figure twice."""
     traces, layout = resolved(figure)
@@ -2004,15 +2024,23 @@ def drawn(
     label_text = label_of(layout, traces, label)
     content = json.dumps([traces, layout, key], sort_keys=True, default=str)
     digest = hashlib.sha1(content.encode(), usedforsecurity=False).hexdigest()[:10]  # ids, not a secret
-    widths = {name: float(layout.get("width") or width) for name, width in WIDTHS.items()}
+    sizes = (
+        height
+        if isinstance(height, Mapping)
+        else {name: (layout.get("width") or width, height) for name, width in WIDTHS.items()}
+    )
     return "".join(
-        variant_svg(traces, layout, width, float(height), lang, name, label_text, f"fv{digest}{name[0]}")
-        for name, width in widths.items()
+        variant_svg(traces, layout, float(w), float(h), lang, name, label_text, f"fv{digest}{name[0]}")
+        for name, (w, h) in sizes.items()
     )
 
 
 def figure_svg(
-    figure: Mapping | object, height: int, lang: str | None = None, label: str | None = None, key: str = ""
+    figure: Mapping | object,
+    height: int | Mapping[str, tuple[int, int]],
+    lang: str | None = None,
+    label: str | None = None,
+    key: str = "",
 ) -> str | None:
     """The figure as SVG markup (`drawn`), or None when it cannot be drawn here: then the page keeps
     the chart's empty box and Plotly draws it. A figure this module misreads is logged, not raised."""
@@ -2026,12 +2054,15 @@ def figure_svg(
         return None
 
 
-def chart_height(style: object, figure: object) -> int | None:
-    """The px height a dcc.Graph takes: its style's (in px only), else its figure's, else plotly's 450."""
+def chart_height(style: object, figure: object) -> int | Mapping[str, tuple[int, int]] | None:
+    """The px height a dcc.Graph takes: its style's (in px only), else its figure's, else plotly's
+    450; FILL_SIZES for a chart that fills its box (style height "100%")."""
     if isinstance(style, Mapping) and style.get("height") is not None:
         value = style["height"]
         if isinstance(value, (int, float)):
             return int(value)
+        if str(value).strip() == "100%":
+            return FILL_SIZES
         match = re.fullmatch(r"\s*([0-9.]+)px\s*", str(value))
         return int(float(match.group(1))) if match else None
     if hasattr(figure, "to_plotly_json"):

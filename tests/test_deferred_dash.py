@@ -224,8 +224,8 @@ def test_a_native_choice_reloads_the_page_for_it_without_dash(dash_duo, dash_app
 
 def test_every_complete_public_page_is_deferred(dash_app, client, built_data, deferred):
     """Derived from the pages: deferred exactly when the first view is complete (and the page does
-    not ask for Dash at load); the presenter's slides ask for it."""
-    assert next(p for p in dash.page_registry.values() if p["path"] == "/present").get(dd.FLAG)
+    not ask for Dash at load); the presenter's page (its editor and its slides) no longer asks."""
+    assert not next(p for p in dash.page_registry.values() if p["path"] == "/present").get(dd.FLAG)
     for path in public_pages(built_data["cities"]["city_id"].iloc[0]):
         with dash_app.server.test_request_context(f"{path}?lang=en"):
             view = fv.render_page(dash_app, path, {"lang": ["en"]}, lambda *_: {})

@@ -3,18 +3,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from urllib.parse import parse_qs
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from dash.testing.wait import until
 from markupsafe import escape
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from domain import compare
 from domain import exports as dx
 from presentation import brief
+from services import deferred_dash as dd
+from tests import dash_http
+from tests.test_accessibility import describe, run_axe
+from tests.test_deferred_dash import DASH_DRAWN_JS, dash_requests, plan_of, sources
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 KEY_MARKER = re.compile(
@@ -385,10 +393,10 @@ def test_editor_orders_slides_and_starts_the_deck(dash_duo, dash_app, city):
 
     until(lambda: items() == ["overview", f"city:{city}", "trends"], timeout=5)
     assert driver.find_element(By.CSS_SELECTOR, ".site-header").is_displayed(), "the editor keeps the shell"
-    driver.find_element(By.CSS_SELECTOR, "#present-order li:nth-child(3) button[title='Выше']").click()
-    until(lambda: items() == ["overview", "trends", f"city:{city}"], timeout=5)
-    driver.find_element(By.CSS_SELECTOR, "#present-order li:nth-child(1) button[title='Убрать']").click()
-    until(lambda: items() == ["trends", f"city:{city}"], timeout=5)
+    driver.find_element(By.CSS_SELECTOR, "#present-order li:nth-child(3) a[title='Выше']").click()
+    until(lambda: items() == ["overview", "trends", f"city:{city}"], timeout=10)
+    driver.find_element(By.CSS_SELECTOR, "#present-order li:nth-child(1) a[title='Убрать']").click()
+    until(lambda: items() == ["trends", f"city:{city}"], timeout=10)
     until(
         lambda: (
             f"slides=trends,city:{city}" in driver.find_element(By.ID, "present-start").get_attribute("href")
@@ -406,3 +414,281 @@ def test_editor_orders_slides_and_starts_the_deck(dash_duo, dash_app, city):
     title = driver.find_element(By.CSS_SELECTOR, ".slide.is-current .slide-title").text
     assert CYRILLIC.search(title), title
     assert dash_duo.get_logs() == []
+
+
+# --- the page without Dash at load (issue 21) ---------------------------------------------------------
+
+
+@pytest.fixture()
+def deferred(monkeypatch):
+    """Dash deferred as in production (tests/conftest.py sets DASH_AT_LOAD=1 for other browser tests)."""
+    monkeypatch.setattr(dd, "settings", dataclasses.replace(dd.settings, dash_at_load=False))
+
+
+@pytest.fixture(scope="module")
+def client(dash_app):
+    client = dash_app.server.test_client()
+    client.get("/")  # Dash fills its router at the first request
+    return client
+
+
+class Editor(HTMLParser):
+    """The editor's first view: the deck's order, each slide's links, the forms and their fields."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.order: list[str] = []
+        self.links: dict[tuple[int, str], str] = {}  # (position, action) -> href
+        self.forms: list[dict] = []
+        self.anchors: dict[str, str] = {}  # id -> href of the page's other links
+        self.notices: list[str] = []
+        self._notice = 0
+        self._option: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "li" and "data-token" in a:
+            self.order.append(a["data-token"])
+        elif tag == "a" and "data-action" in a:
+            self.links[(len(self.order) - 1, a["data-action"])] = a["href"]
+        elif tag == "a" and a.get("id"):
+            self.anchors[a["id"]] = a["href"]
+        elif tag == "form" and "present-form" in a.get("class", ""):
+            self.forms.append({"hidden": {}, "select": None, "options": [], "chosen": None, "attrs": a})
+        elif tag == "input" and a.get("type") == "hidden" and self.forms:
+            self.forms[-1]["hidden"][a["name"]] = a.get("value", "")
+        elif tag == "select" and self.forms:
+            self.forms[-1]["select"] = a["name"]
+        elif tag == "option" and self.forms:
+            self.forms[-1]["options"].append(a["value"])
+            if "selected" in a:
+                self.forms[-1]["chosen"] = a["value"]
+        elif tag == "div" and "notice" in a.get("class", "").split():
+            self._notice = 1
+        elif self._notice and tag == "div":
+            self._notice += 1
+
+    def handle_endtag(self, tag):
+        if self._notice and tag == "div":
+            self._notice -= 1
+
+    def handle_data(self, data):
+        if self._notice and data.strip():
+            self.notices.append(data.strip())
+
+
+def editor(client, href: str) -> tuple[Editor, str]:
+    """The editor at `href` (its fragment left to the browser), parsed, and the page's body."""
+    response = client.get(href.split("#")[0])
+    assert response.status_code == 200, href
+    body = response.get_data(as_text=True)
+    parsed = Editor()
+    parsed.feed(body)
+    return parsed, body
+
+
+def submitted(form: dict, value: str) -> str:
+    """The address a GET form of the editor goes to with `value` chosen in its list."""
+    return form["attrs"]["action"] + "?" + urlencode({**form["hidden"], form["select"]: value})
+
+
+def query_of(href: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(href).query, keep_blank_values=True)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_editor_and_the_deck_come_complete_without_dash(client, deferred, built_data, lang):
+    deck_tokens = editor(client, f"/present?lang={lang}")[0].order
+    assert deck_tokens, "the standard deck"
+    for path in (f"/present?lang={lang}", f"/present?lang={lang}&slides={','.join(deck_tokens)}"):
+        body = client.get(path).get_data(as_text=True)
+        assert plan_of(body), f"{path}: Dash deferred"
+        at_load = [src.split("?")[0] for src in sources(body)]
+        assert not [s for s in at_load if "dash_renderer" in s or "_dash-component-suites" in s], path
+        assert "/assets/present.js" in at_load, f"{path}: the deck's keys work at load"
+        assert not [s for s in plan_of(body)["scripts"] if s["src"].split("?")[0].endswith("/present.js")]
+        assert "first-view-box" not in body and "first-view-graph" not in body, path
+    # Every slide is there, each with its chart drawn as SVG in the slide's box.
+    slides = re.findall(r'<section[^>]*class="slide( is-current)?"[^>]*>(.*?)</section>', body, re.S)
+    assert len(slides) == len(deck_tokens)
+    assert all('class="dash-graph first-view-chart slide-graph"' in s and "<svg" in s for _, s in slides)
+    # The deck's own buttons are served by present.js; the export button starts Dash.
+    for name in ("deck-prev", "deck-next", "deck-full"):
+        assert re.search(rf'<button[^>]*class="deck-button {name}"[^>]*{dd.SERVED_BY_PAGE}=', body), name
+    export = re.search(r'<button[^>]*id="export-pptx"[^>]*>', body).group(0)
+    assert dd.SERVED_BY_PAGE not in export
+
+
+def test_the_editor_s_links_and_forms_give_the_next_address(client, deferred, city):
+    start = f"/present?lang=en&edit=1&slides=overview,city:{city},trends&auto=20&w_vulnerability=2"
+    page, _ = editor(client, start)
+    assert page.order == ["overview", f"city:{city}", "trends"]
+    assert (0, "up") not in page.links and (2, "down") not in page.links, "nowhere to move"
+    up = page.links[(2, "up")]
+    assert up.endswith("#present-item-2"), "the browser scrolls back to the moved slide"
+    q = query_of(up)
+    assert q["slides"] == [f"overview,trends,city:{city}"]
+    assert (
+        q["auto"] == ["20"] and q["lang"] == ["en"] and q["edit"] == ["1"] and q["w_vulnerability"] == ["2"]
+    )
+    page, _ = editor(client, up)
+    assert page.order == ["overview", "trends", f"city:{city}"]
+    page, _ = editor(client, page.links[(0, "down")])
+    assert page.order == ["trends", "overview", f"city:{city}"]
+    page, _ = editor(client, page.links[(0, "remove")])
+    assert page.order == ["overview", f"city:{city}"]
+    assert (
+        page.anchors["present-start"]
+        == f"/present?slides=overview,city:{city}&lang=en&auto=20&w_vulnerability=2"
+    )
+    # Adding: the form's hidden fields keep the deck, `add` joins it; a reload gives the same deck.
+    add = next(f for f in page.forms if f["select"] == "add")
+    assert add["options"][0] == "" and "compare" in add["options"]
+    added_href = submitted(add, "compare")
+    for _ in range(2):
+        page, _ = editor(client, added_href)
+        assert page.order == ["overview", f"city:{city}", "compare"] and not page.notices
+    assert "slides=overview,city:" in page.anchors["present-start"]
+    page, _ = editor(client, submitted(add, ""))  # nothing chosen: the deck as it was
+    assert page.order == ["overview", f"city:{city}"] and not page.notices
+    # The interval: a list with the current choice, sent with the deck.
+    auto = next(f for f in page.forms if f["select"] == "auto")
+    assert auto["chosen"] == "20" and "auto" not in auto["hidden"]
+    page, _ = editor(client, submitted(auto, "30"))
+    assert query_of(page.anchors["present-start"])["auto"] == ["30"]
+    assert next(f for f in page.forms if f["select"] == "auto")["chosen"] == "30"
+    # The standard deck, and an empty one (its last slide removed) that cannot start.
+    page, _ = editor(client, page.anchors["present-default"])
+    assert page.order == editor(client, "/present?lang=en")[0].order
+    page, body = editor(client, "/present?lang=en&edit=1&slides=trends")
+    page, body = editor(client, page.links[(0, "remove")])
+    assert page.order == [] and "present-start" not in page.anchors
+    assert "The presentation can start once the deck holds at least one slide." in body
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ("slides=overview&add=city:atlantis", "is not one of the slides on offer"),
+        ("slides=overview&add=%3Cscript%3E", "is not one of the slides on offer"),
+        (
+            f"slides={','.join(['overview'] * dx.MAX_SLIDES)}&add=compare",
+            f"already holds {dx.MAX_SLIDES} slides",
+        ),
+        ("slides=overview&auto=abc", "auto-advance interval"),
+        ("slides=overview&auto=inf", "auto-advance interval"),
+        ("slides=overview,nowhere", "not understood"),
+        ("slides=overview&add=compare&add=trends", None),
+    ],
+)
+def test_bad_editor_input_says_so_and_keeps_the_deck(client, deferred, query, notice):
+    page, body = editor(client, f"/present?lang=en&edit=1&{query}")
+    assert "<script>alert" not in body
+    if notice is None:
+        return  # 200 is all that is asked of a repeated parameter
+    assert any(notice in n for n in page.notices), page.notices
+    assert page.order and set(page.order) <= {"overview"}
+
+
+@pytest.mark.parametrize(
+    ("count", "ru", "en"),
+    [(1, "1 слайд", "1 slide"), (3, "3 слайда", "3 slides"), (5, "5 слайдов", "5 slides")],
+)
+def test_the_count_says_the_plural_of_each_language(client, deferred, count, ru, en):
+    slides = ",".join(["overview"] * count)
+    for lang, words in (("ru", ru), ("en", en)):
+        body = editor(client, f"/present?lang={lang}&edit=1&slides={slides}")[1]
+        assert re.search(rf'<span id="present-count"[^>]*>[^<]*\b{words}\b', body), (lang, words)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_every_slide_s_chart_draws_on_the_server_to_fill_its_box(app_ctx, built_data, lang):
+    """Any deck's first view is complete: every slide the editor offers draws its chart as SVG at
+    the sizes of the boxes it fills (a slide's chart has style height 100%)."""
+    from components import slide_charts as sc
+    from presentation import exports
+    from services import figure_svg
+
+    refs = exports.deck_refs(None)[0] + list(dx.optional_slides(built_data))
+    assert figure_svg.chart_height({"height": "100%"}, None) == figure_svg.FILL_SIZES
+    for ref in refs:
+        _, figure = exports.build_slide(ref, lang)
+        svg = figure_svg.figure_svg(sc.for_projector(figure), figure_svg.FILL_SIZES, lang)
+        assert svg is not None, ref.token
+        boxes = re.findall(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"', svg)
+        assert [(float(w), float(h)) for w, h in boxes] == [
+            tuple(map(float, figure_svg.FILL_SIZES[k])) for k in figure_svg.WIDTHS
+        ], ref.token
+
+
+def counter(driver) -> str:
+    return driver.execute_script("return document.getElementById('present-counter').textContent")
+
+
+def test_the_deck_moves_without_dash_and_keeps_its_slide_when_dash_starts(dash_duo, dash_app, city, deferred):
+    dash_duo.start_server(dash_app)
+    driver = dash_duo.driver
+    driver.set_window_size(1280, 720)
+    deck = f"/present?slides=overview,city:{city},trends&lang=ru&auto=0"
+    driver.get(dash_duo.server_url + deck)
+    until(lambda: driver.execute_script("return document.readyState") == "complete", 30)
+    assert counter(driver) == "1 / 3"
+    assert driver.find_elements(By.CSS_SELECTOR, ".slide.is-current .first-view-chart svg"), "the SVG chart"
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
+    until(lambda: counter(driver) == "2 / 3", 5)
+    driver.find_element(By.CSS_SELECTOR, ".deck-next").click()  # one move, by present.js alone
+    until(lambda: counter(driver) == "3 / 3", 5)
+    driver.find_element(By.CSS_SELECTOR, ".deck-prev").click()
+    until(lambda: counter(driver) == "2 / 3", 5)
+    assert parse_qs(urlsplit(driver.current_url).query)["slide"] == ["2"]
+    assert _state(driver)["token"] == f"city:{city}"
+    assert dash_requests(driver) == [], "the deck's keys and buttons need no Dash"
+    assert not _state(driver)["overflowX"] and not _state(driver)["overflowY"]
+    violations = run_axe(driver)
+    assert not violations, describe(violations)
+    # Escape leaves for the overview with a plain navigation (Dash is not running).
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    until(lambda: driver.execute_script("return window.location.pathname") == "/", 15)
+    assert "lang=ru" in driver.execute_script("return window.location.search")
+    # Dash starting mid-presentation (a hover on the chart) keeps the slide shown.
+    driver.get(dash_duo.server_url + deck + "&slide=2")
+    until(lambda: driver.execute_script("return document.readyState") == "complete", 30)
+    assert counter(driver) == "2 / 3"
+    chart = driver.find_element(By.CSS_SELECTOR, ".slide.is-current .first-view-chart")
+    ActionChains(driver).move_to_element(chart).perform()
+    until(lambda: driver.execute_script(DASH_DRAWN_JS), 30)
+    until(lambda: driver.find_elements(By.CSS_SELECTOR, ".slide.is-current .main-svg"), 15)
+    assert counter(driver) == "2 / 3" and _state(driver)["token"] == f"city:{city}"
+    driver.find_element(By.CSS_SELECTOR, ".deck-next").click()
+    until(lambda: counter(driver) == "3 / 3", 5)
+    assert dash_http.console_errors(dash_duo.get_logs()) == []
+
+
+def test_the_editor_moves_and_adds_slides_without_dash(dash_duo, dash_app, city, deferred):
+    dash_duo.start_server(dash_app)
+    driver = dash_duo.driver
+    driver.set_window_size(1366, 900)
+    driver.get(dash_duo.server_url + f"/present?lang=en&edit=1&slides=overview,city:{city},trends")
+    until(lambda: driver.execute_script("return document.readyState") == "complete", 30)
+
+    def items():
+        return driver.execute_script(
+            "return [...document.querySelectorAll('#present-order li')].map(li => li.dataset.token)"
+        )
+
+    assert items() == ["overview", f"city:{city}", "trends"]
+    link = driver.find_element(By.CSS_SELECTOR, "#present-order li:nth-child(3) a[data-action='up']")
+    assert link.get_attribute("aria-label").startswith("Move up: ")
+    link.send_keys(Keys.ENTER)  # the keyboard, as a keyboard user would
+    until(lambda: items() == ["overview", "trends", f"city:{city}"], 15)
+    assert driver.execute_script("return location.hash") == "#present-item-2"
+    Select(driver.find_element(By.ID, "present-add")).select_by_value("compare")
+    driver.find_element(By.ID, "present-add-button").click()
+    until(lambda: items() == ["overview", "trends", f"city:{city}", "compare"], 15)
+    Select(driver.find_element(By.ID, "present-auto")).select_by_value("30")  # sent on change
+    until(lambda: "auto=30" in driver.find_element(By.ID, "present-start").get_attribute("href"), 15)
+    assert items() == ["overview", "trends", f"city:{city}", "compare"]
+    assert dash_requests(driver) == []
+    violations = run_axe(driver)
+    assert not violations, describe(violations)
+    assert dash_http.console_errors(dash_duo.get_logs()) == []

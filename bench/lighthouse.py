@@ -43,6 +43,8 @@ LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 PORT = int(os.environ.get("BENCH_LIGHTHOUSE_PORT", "8450"))
 LANGS = ("ru", "en")
+# pages measured as a fresh server's first request (`BENCH_COLD_PAGES`, comma-separated)
+COLD_PATHS = [p for p in os.environ.get("BENCH_COLD_PAGES", "/,/trends").split(",") if p]
 NOT_FOUND = "/404"  # the registered not-found page: measured with --ignore-status-code
 TARGETS = {"score": 0.9, "lcp_ms": 2500, "tbt_ms": 300, "cls": 0.1}
 CHART_FREE_KB, CHART_KB = 600, 900
@@ -240,14 +242,16 @@ def main() -> int:
     try:
         paths = only or [*registered_paths(), NOT_FOUND]
         print("pages:", paths, flush=True)
-        # Cold: a fresh server, Lighthouse's navigation is its first request.
-        for lang in LANGS:
-            app = unprobed_server(PORT, env, servers)
-            row = lighthouse(f"{app.url}/?lang={lang}", f"/ ?lang={lang} (cold start)")
-            print(json.dumps(row, ensure_ascii=False), flush=True)
-            runs.append(row)
-            app.stop()
-            wait_free(PORT)
+        # Cold: a fresh server, Lighthouse's navigation is its first request (the page's first
+        # view rendered then, uncached).
+        for path in COLD_PATHS:
+            for lang in LANGS:
+                app = unprobed_server(PORT, env, servers)
+                row = lighthouse(f"{app.url}{path}?lang={lang}", f"{path} ?lang={lang} (cold start)")
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+                runs.append(row)
+                app.stop()
+                wait_free(PORT)
         app = unprobed_server(PORT, env, servers)
         cold_requests = first_request_seconds(app.url)
         print("cold requests:", cold_requests, flush=True)

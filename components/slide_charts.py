@@ -35,6 +35,9 @@ from i18n import format_number, format_share, t
 
 SCREEN_FONT = 18
 IMAGE_FONT = 20
+# Legends go above the plot, in a row: below it, a legend that wraps onto more rows on a narrow
+# screen runs into the value axis's title.
+LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
 
 
 def for_projector(fig: go.Figure, font: int = SCREEN_FONT, height: int | None = None) -> go.Figure:
@@ -73,7 +76,7 @@ def overview_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang:
     The comparison slide shows the scores with their dimensions; this one shows how sure they are."""
     if "rank_low" not in ranked or ranked["rank_low"].isna().all():
         fig = ranking_figure(ranked, dimension_names, lang)
-        fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.14, x=0))
+        fig.update_layout(legend=LEGEND_ABOVE)
         return fig
     df = ranked.dropna(subset=["risk", "rank_low"]).sort_values("rank", ascending=False)
     n = int(df["rank_high"].max())
@@ -119,7 +122,7 @@ def overview_figure(ranked: pd.DataFrame, dimension_names: dict[str, str], lang:
             fixedrange=True,
         ),
         yaxis=dict(automargin=True, fixedrange=True),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        legend=LEGEND_ABOVE,
     )
     fig.update_layout(**layout)
     return fig
@@ -193,7 +196,7 @@ def stability_figure(shares: pd.DataFrame, city_names: dict[str, str], lang: str
 def city_figure(decomp: pd.DataFrame, names: dict, lang: str) -> go.Figure:
     """The city profile's chart: each category against the coalition median."""
     fig = decomposition_figure(decomp, names, lang)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.16, x=0))
+    fig.update_layout(legend=LEGEND_ABOVE)
     return fig
 
 
@@ -275,7 +278,7 @@ def trends_figure(
         bargap=0.22,
         xaxis=dict(title=axis_title, gridcolor=GRID, zeroline=True, zerolinecolor=MUTED, rangemode="tozero"),
         yaxis=dict(automargin=True),
-        legend=dict(orientation="h", yanchor="top", y=-0.16, x=0, traceorder="normal"),
+        legend={**LEGEND_ABOVE, "traceorder": "normal"},
     )
     fig.update_layout(**layout)
     return fig
@@ -399,7 +402,7 @@ def outlook_figure(
             showgrid=False,
             zeroline=False,
         ),
-        legend=dict(orientation="h", yanchor="top", y=-0.16, x=0),
+        legend=LEGEND_ABOVE,
         hovermode="closest",
     )
     fig.update_layout(**layout)

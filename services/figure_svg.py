@@ -817,6 +817,10 @@ def extents(
         along = (axis.letter == "x") == (bar.trace.get("orientation") == "h")
         lows.append(min(bar.v0, bar.v1) if along else bar.p0)
         highs.append(max(bar.v0, bar.v1) if along else bar.p1)
+        whisker = bar_error(bar) if along else None
+        if whisker is not None:
+            lows.append(whisker[0])
+            highs.append(whisker[1])
         to_zero = to_zero or (along and bar.trace.get("base") is None)  # Gantt bars do not start at 0
     for trace in (t for t in traces if t["type"] == "scatter"):
         values = [v for v in axis.positions(axis_values(trace, axis.letter)) if v is not None]
@@ -1290,31 +1294,78 @@ def scatter_svg(
 
 def error_bars_svg(trace: Mapping, points: list, x: Axis, y: Axis) -> list[str]:
     """Vertical error bars given as data (`error_y` with `array`, `arrayminus`)."""
-    if (trace.get("error_x") or {}).get("visible", bool(trace.get("error_x"))):
+    if error_spec(trace, "x"):
         raise Unsupported("error_x")
-    spec = trace.get("error_y") or {}
-    if not spec or spec.get("visible", True) is False:
+    spec = error_spec(trace, "y")
+    if not spec:
         return []
-    if spec.get("type", "data") != "data":
-        raise Unsupported("error_y type")
     ink = escape(colour(spec.get("color"), trace.get("_colour")))
     thickness, half = float(spec.get("thickness", 2)), float(spec.get("width", 4))
     out = []
     for i, (p, value) in enumerate(zip(points, axis_values(trace, "y"))):
-        up = number(per_point(spec.get("array"), i))
-        down = (
-            up
-            if spec.get("symmetric", "arrayminus" not in spec)
-            else number(per_point(spec.get("arrayminus"), i))
-        )
-        if p is None or up is None or down is None or number(value) is None:
+        extent = error_extent(spec, i, float(value)) if number(value) is not None else None
+        if p is None or extent is None:
             continue
-        top, bottom = y.px(float(value) + up), y.px(float(value) - down)
+        top, bottom = y.px(extent[1]), y.px(extent[0])
         stroke = f'stroke="{ink}" stroke-width="{n(thickness)}"'
         out.append(
             f'<path d="M{n(p[0])},{n(top)}V{n(bottom)}M{n(p[0] - half)},{n(top)}h{n(2 * half)}M{n(p[0] - half)},{n(bottom)}h{n(2 * half)}" {stroke} fill="none"/>'
         )
     return out
+
+
+def error_spec(trace: Mapping, letter: str) -> Mapping:
+    """A trace's error bars along an axis, when they are shown and given as data (as plotly.js
+    reads them: shown by default only when they have values; a template's colour alone is not)."""
+    spec = trace.get(f"error_{letter}") or {}
+    given = "array" in spec or "value" in spec
+    if not spec.get("visible", given):
+        return {}
+    if spec.get("type", "data" if "array" in spec else "percent") != "data":
+        raise Unsupported(f"error_{letter} type")
+    return spec
+
+
+def error_extent(spec: Mapping, i: int, value: float) -> tuple[float, float] | None:
+    """Where point `i`'s error bar ends below and above its value (None when it has none)."""
+    up = number(per_point(spec.get("array"), i))
+    down = (
+        up
+        if spec.get("symmetric", "arrayminus" not in spec)
+        else number(per_point(spec.get("arrayminus"), i))
+    )
+    return None if up is None or down is None else (value - down, value + up)
+
+
+def bar_error(bar: BarMark) -> tuple[float, float] | None:
+    """A bar's error bar along its value axis, around its end (None when it has none)."""
+    horizontal = bar.trace.get("orientation") == "h"
+    if error_spec(bar.trace, "y" if horizontal else "x"):
+        raise Unsupported("error bars across bars")
+    spec = error_spec(bar.trace, "x" if horizontal else "y")
+    return error_extent(spec, bar.index, bar.v1) if spec else None
+
+
+def bar_error_svg(bar: BarMark, x: Axis, y: Axis) -> str:
+    """A bar's error bar: a line along its value axis through the bar's middle, capped at each end.
+    Drawn only in the colour the figure gives (plotly's default differs by trace kind)."""
+    extent = bar_error(bar)
+    if extent is None:
+        return ""
+    horizontal = bar.trace.get("orientation") == "h"
+    spec = error_spec(bar.trace, "x" if horizontal else "y")
+    if not spec.get("color"):
+        raise Unsupported("error bars without a colour")
+    cat, val = (y, x) if horizontal else (x, y)
+    middle = cat.px((bar.p0 + bar.p1) / 2)
+    low, high = val.px(extent[0]), val.px(extent[1])
+    half = float(spec.get("width", 4))
+    stroke = f'stroke="{escape(colour(spec["color"]))}" stroke-width="{n(float(spec.get("thickness", 2)))}"'
+    if horizontal:
+        path = f"M{n(low)},{n(middle)}H{n(high)}M{n(low)},{n(middle - half)}v{n(2 * half)}M{n(high)},{n(middle - half)}v{n(2 * half)}"
+    else:
+        path = f"M{n(middle)},{n(low)}V{n(high)}M{n(middle - half)},{n(low)}h{n(2 * half)}M{n(middle - half)},{n(high)}h{n(2 * half)}"
+    return f'<path d="{path}" {stroke} fill="none"/>'
 
 
 def same_colour(a: object, b: str) -> bool:
@@ -1789,6 +1840,7 @@ def cartesian_svg(c: Canvas, traces: list[dict], uid: str) -> str:
         for b in bars
         if b.trace.get("cliponaxis", True) is not False
     )
+    marks.extend(bar_error_svg(b, x, y) for b in bars)
     previous = None
     scatters, free = (
         [],

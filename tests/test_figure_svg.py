@@ -377,3 +377,41 @@ def test_ids_in_the_drawings_are_unique_in_the_page(dash_app):
     ids = re.findall(r' id="([^"]+)"', body)
     assert [i for i in ids if i.startswith("fv")] and len(ids) == len(set(ids))
     assert all(f"url(#{i})" not in body or i in ids for i in re.findall(r"url\(#([^)]+)\)", body))
+
+
+def test_bar_error_bars_are_drawn_around_the_bars_end_and_widen_the_range():
+    """Whiskers as the presenter's climate slide has them (error_x on horizontal bars, a colour
+    given); a template's error-bar colour alone draws none, as in plotly.js."""
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": ["a", "b"],
+                "x": [2.0, 1.0],
+                "error_x": {
+                    "type": "data",
+                    "array": [2.0, 0.5],
+                    "arrayminus": [1.0, 0.5],
+                    "color": "#52606d",
+                },
+            }
+        ],
+        "layout": {"margin": {"l": 0, "r": 0, "t": 0, "b": 30}, "showlegend": False},
+    }
+    wide = svgs(fs.figure_svg(figure, 200, "en"))[1]
+    whiskers = [p for p in wide.iter(f"{SVG}path") if p.get("stroke") == "#52606d"]
+    assert len(whiskers) == 2
+    assert "4" in tick_texts(fs.figure_svg(figure, 200, "en"))  # the range reaches 2 + 2
+    bar = next(r for r in wide.findall(f".//{SVG}rect[@class='bar']"))
+    start = re.match(r"M([\d.]+),", whiskers[0].get("d"))
+    bar_end = float(bar.get("x")) + float(bar.get("width"))
+    assert float(start.group(1)) < bar_end  # from value - 1 to value + 2, across the bar's end
+    figure["data"][0]["error_x"] = {"color": "#52606d"}  # what a template sets
+    assert not [
+        p
+        for p in svgs(fs.figure_svg(figure, 200, "en"))[1].iter(f"{SVG}path")
+        if p.get("stroke") == "#52606d"
+    ]
+    figure["data"][0]["error_x"] = {"type": "percent", "value": 10, "color": "#52606d"}
+    assert fs.figure_svg(figure, 200, "en") is None

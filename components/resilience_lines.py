@@ -23,9 +23,9 @@ def scorecard_line(data, lang: str) -> str:
     return tn("scorecard.overview.some", summary.assessed, lang, total=summary.cities, essential=essential)
 
 
-def losses_line(data, lang: str) -> str:
-    """How many loss figures are the cities' own, in how many cities, and how many are kept apart."""
-    records = ls.loss_records(data["events"], data["event_figure_scopes"], data["losses"])
+def losses_line(data, records, lang: str) -> str:
+    """How many loss figures are the cities' own, in how many cities, and how many are kept apart
+    (`records`: the build's loss records, `domain.losses.loss_records`)."""
     summary = ls.summary(records, list(data["cities"]["city_id"]))
     return tn(
         "losses.overview",
@@ -36,7 +36,7 @@ def losses_line(data, lang: str) -> str:
     )
 
 
-def overview_lines(data, lang: str) -> html.Section:
+def overview_lines(data, loss_records, lang: str) -> html.Section:
     """Both lines, each with a link to its page (language kept)."""
     query = {"lang": lang}
     return html.Section(
@@ -52,7 +52,7 @@ def overview_lines(data, lang: str) -> html.Section:
             ),
             html.P(
                 [
-                    losses_line(data, lang),
+                    losses_line(data, loss_records, lang),
                     " ",
                     dcc.Link(t("losses.open", lang), href=link_with("/losses", query)),
                 ],

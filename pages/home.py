@@ -361,7 +361,7 @@ def layout(**kwargs):
                 ],
                 className="grid-2",
             ),
-            overview_lines(data, lang),
+            overview_lines(data, data_access.loss_records(data), lang),
             html.Section(
                 [
                     html.H2(t("overview.cards_title", lang)),

@@ -11,6 +11,7 @@ import pytest
 from dash import dcc
 
 from domain import exports as dx
+from domain import losses as ls
 from domain.build import build
 from domain.queries import load_build
 from presentation import brief
@@ -189,4 +190,5 @@ def test_overview_lines_count_cities_with_plural_forms(fixture_build, built_data
         f"Оценка устойчивости: оценку провели 2 города из {total + 1}; самый слабый принцип: {weakest}."
     )
     assert "2 of" in scorecard_line(data, "en") and "cities assessed" in scorecard_line(data, "en")
-    assert "region or country totals kept apart" in losses_line(built_data, "en")
+    records = ls.loss_records(built_data["events"], built_data["event_figure_scopes"], built_data["losses"])
+    assert "region or country totals kept apart" in losses_line(built_data, records, "en")

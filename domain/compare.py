@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from domain import page_state
+from domain.build_memo import once_per_build
 from domain.risk_index import (
     DIMENSION_ORDER,
     IndexResult,
@@ -180,6 +181,11 @@ def level_items(tables: Tables, level: str) -> list[str]:
 
 
 def _ordered_categories(tables: Tables) -> list[str]:
+    """Categories in reading order: by dimension, then their own sort order (once per build)."""
+    return list(once_per_build(tables, "ordered_categories", lambda: tuple(_categories_in_order(tables))))
+
+
+def _categories_in_order(tables: Tables) -> list[str]:
     cats = tables["categories"].copy()
     cats["_d"] = cats["dimension"].map({d: i for i, d in enumerate(DIMENSION_ORDER)})
     keys = ["_d", "sort_order"] if "sort_order" in cats else ["_d"]
@@ -187,6 +193,11 @@ def _ordered_categories(tables: Tables) -> list[str]:
 
 
 def _ordered_indicators(tables: Tables) -> list[str]:
+    """Indicators in reading order: by category, then as the catalogue lists them (once per build)."""
+    return list(once_per_build(tables, "ordered_indicators", lambda: tuple(_indicators_in_order(tables))))
+
+
+def _indicators_in_order(tables: Tables) -> list[str]:
     order = {c: i for i, c in enumerate(_ordered_categories(tables))}
     ind = tables["indicators"].reset_index(drop=True).copy()
     ind["_c"] = ind["category_id"].map(order)

@@ -66,6 +66,8 @@ class BuildData:
     manifest: dict
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     geo: dict[str, bytes] = field(default_factory=dict)
+    # values computed once from the tables (orders, indices): `domain.build_memo.once_per_build`
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def build_id(self) -> str:

@@ -162,3 +162,22 @@ def test_action_measures_are_the_domains_and_follow_a_new_build(src_copy, tmp_pa
         assert same_measures(
             after, direct_measures(second, data_access.actions_current(), {"city": [city]}, day)
         )
+
+
+def test_catalogue_order_is_kept_with_the_build_and_handed_out_as_a_copy(built_data):
+    """domain/build_memo.py: the reading order is sorted once per loaded build; a caller that
+    changes its list changes nothing for the next; plain tables are sorted every time."""
+    from domain.build_memo import once_per_build
+
+    first = compare.level_items(built_data, "indicator")
+    assert "ordered_indicators" in built_data.derived
+    first.reverse()
+    assert compare.level_items(built_data, "indicator") == list(reversed(first))
+    plain = dict(built_data.tables)
+    assert compare.level_items(plain, "indicator") == list(reversed(first))
+    calls = []
+    assert once_per_build(plain, "k", lambda: calls.append(1) or 1) == 1
+    assert once_per_build(plain, "k", lambda: calls.append(1) or 1) == 1 and len(calls) == 2
+    other = replace(built_data, derived={})
+    assert once_per_build(other, "k", lambda: calls.append(1) or 2) == 2
+    assert once_per_build(other, "k", lambda: calls.append(1) or 3) == 2 and len(calls) == 3

@@ -370,8 +370,19 @@ def hidden_state(lang: str, tokens: list[str], auto: int | None, extra: dict[str
     return [dcc.Input(type="hidden", name=k, value=v) for k, v in state.items()]
 
 
-def native_select(name: str, field_id: str, options: list[dict], chosen: str | None = None) -> html.Select:
-    return html.Select(
+def select_form(
+    hidden: list,
+    field: tuple[str, str, str],
+    options: list[dict],
+    chosen: str | None,
+    button: dict,
+    class_name: str,
+    submit_on_change: bool = False,
+) -> html.Form:
+    """A GET form of the editor: its state in hidden fields, one labelled native list (`field`:
+    query name, element id, label) and a submit button (`button`: its text and attributes)."""
+    name, field_id, label = field
+    select = html.Select(
         [
             html.Option(o["label"], value=o["value"], **({"selected": True} if o["value"] == chosen else {}))
             for o in options
@@ -380,61 +391,45 @@ def native_select(name: str, field_id: str, options: list[dict], chosen: str | N
         id=field_id,
         className="present-select",
     )
+    text = button.pop("text")
+    return html.Form(
+        [
+            *hidden,
+            html.Label(label, htmlFor=field_id, className="control-label"),
+            html.Div([select, html.Button(text, type="submit", **button)], className="present-row"),
+        ],
+        method="get",
+        action="/present",
+        className=f"present-form {class_name}",
+        **({"data-submit-on-change": "true"} if submit_on_change else {}),
+    )
 
 
 def add_form(
     lang: str, tokens: list[str], auto: int, extra: dict[str, str], options: list[dict]
 ) -> html.Form:
     """Add a slide at the end: the current deck in hidden fields, the slide to add as `add`."""
-    choices = [{"label": t("present.editor.placeholder", lang), "value": ""}, *options]
-    return html.Form(
-        [
-            *hidden_state(lang, tokens, auto, extra),
-            html.Label(
-                t("present.editor.add_choice", lang), htmlFor=ids.PRESENT_ADD, className="control-label"
-            ),
-            html.Div(
-                [
-                    native_select("add", ids.PRESENT_ADD, choices),
-                    html.Button(
-                        t("present.editor.add", lang),
-                        id=ids.PRESENT_ADD_BUTTON,
-                        type="submit",
-                        className="button",
-                    ),
-                ],
-                className="present-row",
-            ),
-        ],
-        method="get",
-        action="/present",
-        className="present-form present-add",
+    return select_form(
+        hidden_state(lang, tokens, auto, extra),
+        ("add", ids.PRESENT_ADD, t("present.editor.add_choice", lang)),
+        [{"label": t("present.editor.placeholder", lang), "value": ""}, *options],
+        None,
+        {"text": t("present.editor.add", lang), "id": ids.PRESENT_ADD_BUTTON, "className": "button"},
+        "present-add",
     )
 
 
 def auto_form(lang: str, tokens: list[str], auto: int, extra: dict[str, str]) -> html.Form:
     """The auto-advance interval: a native list and a button (assets/present.js submits the form
     when the choice changes)."""
-    return html.Form(
-        [
-            *hidden_state(lang, tokens, None, extra),
-            html.Label(t("present.editor.auto", lang), htmlFor=ids.PRESENT_AUTO, className="control-label"),
-            html.Div(
-                [
-                    native_select("auto", ids.PRESENT_AUTO, auto_options(lang, auto), str(auto)),
-                    html.Button(
-                        t("present.editor.auto_apply", lang),
-                        type="submit",
-                        className="button button-secondary",
-                    ),
-                ],
-                className="present-row",
-            ),
-        ],
-        method="get",
-        action="/present",
-        className="present-form present-auto",
-        **{"data-submit-on-change": "true"},
+    return select_form(
+        hidden_state(lang, tokens, None, extra),
+        ("auto", ids.PRESENT_AUTO, t("present.editor.auto", lang)),
+        auto_options(lang, auto),
+        str(auto),
+        {"text": t("present.editor.auto_apply", lang), "className": "button button-secondary"},
+        "present-auto",
+        submit_on_change=True,
     )
 
 

@@ -80,3 +80,11 @@ def dash_app():
     from app import app
 
     return app
+
+
+@pytest.fixture(scope="module")
+def client(dash_app):
+    """A test client of the app (a test file may define its own), Dash's router filled."""
+    client = dash_app.server.test_client()
+    client.get("/")  # Dash fills its router at the first request
+    return client

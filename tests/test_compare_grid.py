@@ -17,13 +17,6 @@ from tests.test_first_view import entry_of
 GRID_ID = "compare-grid"
 
 
-@pytest.fixture(scope="module")
-def client(dash_app):
-    client = dash_app.server.test_client()
-    client.get("/")  # Dash fills its router at the first request
-    return client
-
-
 def components(node, namespace: str, type_: str) -> list[dict]:
     """Every component of a namespace and type in a layout as JSON (depth first)."""
     if isinstance(node, list):

@@ -72,13 +72,6 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-@pytest.fixture(scope="module")
-def client(dash_app):
-    client = dash_app.server.test_client()
-    client.get("/")  # Dash fills its router at the first request
-    return client
-
-
 @pytest.fixture()
 def deferred(monkeypatch):
     """The default setting (tests/conftest.py sets DASH_AT_LOAD=1 for the other browser tests)."""

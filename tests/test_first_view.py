@@ -73,13 +73,6 @@ def first_heading(node):
     return None
 
 
-@pytest.fixture(scope="module")
-def client(dash_app):
-    client = dash_app.server.test_client()
-    client.get("/")  # Dash fills its router at the first request
-    return client
-
-
 def test_components_become_static_html_with_their_attributes():
     tree = html.Div(
         [

@@ -322,13 +322,6 @@ def test_a_long_grid_shows_its_first_rows_and_says_how_many_there_are():
 # --- the pages ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def client(dash_app):
-    client = dash_app.server.test_client()
-    client.get("/")  # Dash fills its router at the first request
-    return client
-
-
 def state_model(page: dict) -> type | None:
     """The page's state model: the dataclass of its module read from the query string."""
     module = importlib.import_module(page["module"])

@@ -425,13 +425,6 @@ def deferred(monkeypatch):
     monkeypatch.setattr(dd, "settings", dataclasses.replace(dd.settings, dash_at_load=False))
 
 
-@pytest.fixture(scope="module")
-def client(dash_app):
-    client = dash_app.server.test_client()
-    client.get("/")  # Dash fills its router at the first request
-    return client
-
-
 class Editor(HTMLParser):
     """The editor's first view: the deck's order, each slide's links, the forms and their fields."""
 

@@ -58,13 +58,6 @@ def assert_dash(body: str, where: str) -> None:
     assert 'id="react-entry-point"' in body and 'id="_dash-config"' in body, where
 
 
-@pytest.fixture(scope="module")
-def client(dash_app):
-    client = dash_app.server.test_client()
-    client.get("/")  # Dash fills its router at the first request
-    return client
-
-
 def test_the_text_pages_declare_themselves_script_free(dash_app):
     assert {"/glossary", "/api-docs", NOT_FOUND, SIGN_IN} <= set(declared_paths())
     # Public pages, the sign-in form (its form token) and the admin page (an anonymous visitor's

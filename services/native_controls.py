@@ -185,6 +185,28 @@ def native_select(props: Mapping[str, object], style_text: str) -> str:
     return f"<div{outer(props, 'first-view-select', style_text)}>{select}</div>"
 
 
+def choice_inputs(
+    props: Mapping[str, object],
+    options: Sequence[tuple[str, str, bool]],
+    kind: str,
+    css_class: str,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """One `<label>` per option: an input of `kind` (checkbox or radio), ticked when the control's
+    value holds it, and the option's text; each named by `names` (per option) or the control's
+    query parameter."""
+    param = str(props[PARAM])
+    value = chosen(props.get("value"))
+    disabled = bool(props.get("disabled"))
+    names = names or {}
+    return "".join(
+        f'<label class="{css_class}"><input type="{kind}"'
+        f"{attrs(**field_attrs(props, names.get(v, param)), value=v, checked=v in value, disabled=off or disabled)}>"
+        f"<span>{escape(text)}</span></label>"
+        for v, text, off in options
+    )
+
+
 def native_checks(
     props: Mapping[str, object], options: Sequence[tuple[str, str, bool]], style_text: str, boxed: bool
 ) -> str:
@@ -192,15 +214,8 @@ def native_checks(
     same name (so that no box ticked says 'none' rather than 'the default'). `boxed` (a
     MultiSelect): the checkboxes open from a frame that shows the chosen values as Mantine does."""
     param = str(props[PARAM])
-    value = chosen(props.get("value"))
-    own = option_params(props)
     disabled = bool(props.get("disabled"))
-    boxes = "".join(
-        f'<label class="first-view-check"><input type="checkbox"'
-        f"{attrs(**field_attrs(props, own.get(v, param)), value=v, checked=v in value, disabled=off or disabled)}>"
-        f"<span>{escape(text)}</span></label>"
-        for v, text, off in options
-    )
+    boxes = choice_inputs(props, options, "checkbox", "first-view-check", option_params(props))
     empty = f'<input type="hidden"{attrs(**field_attrs(props, param), value="", disabled=disabled)}>'
     label = label_of(props)
     legend = f'<legend class="first-view-label">{escape(label)}</legend>' if label else ""
@@ -231,15 +246,7 @@ def native_segments(
 ) -> str:
     """One choice among a few as radio buttons drawn as segments, in a radio group named as the
     control is (its label, or its own aria-label / aria-labelledby)."""
-    param = str(props[PARAM])
-    value = chosen(props.get("value"))
-    disabled = bool(props.get("disabled"))
-    segments = "".join(
-        f'<label class="first-view-segment"><input type="radio"'
-        f"{attrs(**field_attrs(props, param), value=v, checked=v in value, disabled=off or disabled)}>"
-        f"<span>{escape(text)}</span></label>"
-        for v, text, off in options
-    )
+    segments = choice_inputs(props, options, "radio", "first-view-segment")
     label = label_of(props)
     full = " first-view-full" if props.get("fullWidth") else ""
     if label:
